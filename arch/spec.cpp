@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "arch/spec.hpp"
+
+#include "sim/core/errors.hpp"
+
+namespace adasim::arch {
+
+const char* to_string(Dataflow d) {
+  switch (d) {
+    case Dataflow::kWeightStationary: return "ws";
+    case Dataflow::kOutputStationary: return "os";
+    case Dataflow::kInputStationary: return "is";
+  }
+  return "?";
+}
+
+std::optional<Dataflow> dataflow_from_string(std::string_view s) {
+  if (s == "ws") return Dataflow::kWeightStationary;
+  if (s == "os") return Dataflow::kOutputStationary;
+  if (s == "is") return Dataflow::kInputStationary;
+  return std::nullopt;
+}
+
+const char* to_string(Operand o) {
+  switch (o) {
+    case Operand::kIfmap: return "ifmap";
+    case Operand::kWeight: return "weight";
+    case Operand::kOfmap: return "ofmap";
+  }
+  return "?";
+}
+
+std::optional<Operand> operand_from_string(std::string_view s) {
+  if (s == "ifmap") return Operand::kIfmap;
+  if (s == "weight") return Operand::kWeight;
+  if (s == "ofmap") return Operand::kOfmap;
+  return std::nullopt;
+}
+
+const char* to_string(TimingConvention c) {
+  return c == TimingConvention::kFaithful ? "faithful" : "scalesim";
+}
+
+int AcceleratorSpec::level_index_of(Operand op) const {
+  for (size_t i = 0; i < sram.size(); ++i)
+    for (Operand h : sram[i].holds)
+      if (h == op) return int(i);
+  throw sim::ModelError(std::string("no SRAM level holds operand ") + to_string(op));
+}
+
+const SramLevelSpec& AcceleratorSpec::level_of(Operand op) const {
+  return sram[size_t(level_index_of(op))];
+}
+
+}  // namespace adasim::arch

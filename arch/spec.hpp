@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+// AcceleratorSpec: the frozen, validated description of one design point. Produced by the config
+// parser (sim/config) from JSON; consumed by the mapper and the SystemC models, which never see JSON.
+// All quantities are in the units named by the field suffix.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace adasim::arch {
+
+/// Systolic dataflows of the spine. Names in configs: "ws", "os", "is".
+enum class Dataflow { kWeightStationary, kOutputStationary, kInputStationary };
+const char* to_string(Dataflow d);
+std::optional<Dataflow> dataflow_from_string(std::string_view s);
+
+/// The three operands of a conv / matmul layer. Names in configs: "ifmap", "weight", "ofmap".
+enum class Operand { kIfmap = 0, kWeight = 1, kOfmap = 2 };
+constexpr int kNumOperands = 3;
+const char* to_string(Operand o);
+std::optional<Operand> operand_from_string(std::string_view s);
+
+/// How fold timing is counted. kFaithful is adasim's model of the hardware (partial folds only
+/// wait for the rows/cols they use, WS can preload next weights, OS pays its output drain).
+/// kScaleSim mirrors SCALE-Sim's convention (full-array skew on every fold, serial weight load,
+/// no output drain) so that its compute cycles can be reproduced. Names: "faithful", "scalesim".
+enum class TimingConvention { kFaithful, kScaleSim };
+const char* to_string(TimingConvention c);
+
+struct PeArraySpec {
+  int rows = 16;                          ///< AR: physical PE rows
+  int cols = 16;                          ///< AC: physical PE columns
+  std::vector<Dataflow> dataflows;        ///< dataflows the array supports
+  Dataflow dataflow = Dataflow::kWeightStationary;  ///< dataflow used for every layer (spine)
+  int mac_bits = 8;                       ///< native operand precision of one MAC
+  int accum_bits = 32;                    ///< partial-sum / accumulator width
+  bool weight_double_buffer = true;       ///< WS/IS: shadow registers preload the next tile
+  bool output_double_buffer = true;       ///< OS: results drain while the next fold computes
+  TimingConvention convention = TimingConvention::kFaithful;
+  int vector_lanes = 0;                   ///< vector path (pool/eltwise) lanes; 0 = cols
+};
+
+/// One on-chip SRAM level (a global buffer or a per-operand scratchpad).
+struct SramLevelSpec {
+  std::string name;                 ///< also the sc_object / stats / VCD name
+  int64_t size_bytes = 0;           ///< total capacity
+  int word_bits = 64;               ///< bits per bank access
+  int banks = 1;
+  int read_ports = 1;               ///< per bank, per cycle
+  int write_ports = 1;              ///< per bank, per cycle
+  bool double_buffered = true;      ///< half the capacity fills while the other half is read
+  std::vector<Operand> holds;       ///< operands staged in this level (each operand in exactly one)
+  bool ideal = false;               ///< unlimited bandwidth (SCALE-Sim style stall-free buffer)
+
+  int64_t word_bytes() const { return word_bits / 8; }
+  /// Bytes this level can deliver per cycle across all banks and read ports.
+  int64_t read_bytes_per_cycle() const { return int64_t(banks) * read_ports * word_bytes(); }
+  int64_t write_bytes_per_cycle() const { return int64_t(banks) * write_ports * word_bytes(); }
+};
+
+struct DramSpec {
+  double bandwidth_gb_per_s = 16.0;   ///< sustained bandwidth (1 GB = 1e9 bytes)
+  double latency_ns = 100.0;          ///< first-byte latency of a burst
+  int burst_bytes = 64;               ///< DMA transfer granularity
+  bool ideal = false;                 ///< infinite bandwidth, zero latency
+};
+
+/// The array-edge interconnect: a bus from the SRAM levels to the edge PEs (with multicast) and
+/// from the bottom/edge back to the output buffer.
+struct NocSpec {
+  std::string type = "bus";           ///< only "bus" in the spine
+  bool multicast = true;
+  int link_width_bits = 512;          ///< bits per cycle the bus carries in each direction
+  int latency_cycles = 1;             ///< pipeline latency SRAM -> edge PE
+};
+
+struct OperatingPoint {
+  double freq_mhz = 1000.0;
+  double voltage_v = 0.9;
+};
+
+/// One clock domain; the DVFS controller owns its period and may change it at a cycle boundary.
+struct ClockSpec {
+  std::string name = "core";
+  OperatingPoint nominal;                   ///< the point the run starts at
+  std::vector<OperatingPoint> operating_points;  ///< table the controller may choose from
+  std::string policy = "static";            ///< only "static" in the spine
+  double transition_ns = 0.0;               ///< cost of switching points
+};
+
+/// Per-action energies in pJ at the table's reference voltage, plus leakage in mW.
+/// Keys are documented in arch/energy/energy_table.hpp; overrides replace single entries.
+struct EnergySpec {
+  double reference_voltage_v = 0.9;
+  double scale = 1.0;                               ///< multiplies all dynamic energies (other nodes)
+  std::map<std::string, double> overrides;          ///< key -> pJ (or mW for leakage keys)
+};
+
+struct AcceleratorSpec {
+  int schema_version = 1;
+  std::string name = "adasim";
+  PeArraySpec pe_array;
+  std::vector<SramLevelSpec> sram;                  ///< each operand held by exactly one level
+  DramSpec dram;
+  NocSpec noc;
+  ClockSpec clock;
+  EnergySpec energy;
+
+  /// The SRAM level holding `op` (validated to exist).
+  const SramLevelSpec& level_of(Operand op) const;
+  int level_index_of(Operand op) const;
+};
+
+}  // namespace adasim::arch

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+// The results of one run, per layer and in total, as plain data. The SystemC top fills one
+// LayerReport per layer; writers (report_writer.hpp) turn a RunReport into report.json,
+// report.csv and the stdout summary. Fixed keys are documented in README.md ("Report keys").
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace adasim::sim {
+
+/// Dynamic energy of one (module, action) pair: count x pj_each = pj. Leakage rows use
+/// action "leakage" with count = cycles and pj_each = leakage energy per cycle.
+struct EnergyEntry {
+  std::string module;   ///< e.g. "pe_array", "gbuf", "dram", "noc"
+  std::string action;   ///< e.g. "mac_int8", "read", "write", "leakage"
+  uint64_t count = 0;
+  double pj_each = 0.0;
+  double pj = 0.0;
+};
+
+struct LayerReport {
+  std::string name;
+  std::string op;         ///< "conv2d", "fc", "matmul", "maxpool", "avgpool", "add"
+  std::string dataflow;   ///< "ws"/"os"/"is", or "vector" for the vector path
+  uint64_t cycles_total = 0;    ///< compute + stall
+  uint64_t cycles_compute = 0;  ///< cycles the array/vector unit advanced
+  uint64_t cycles_stall = 0;    ///< cycles it waited
+  std::map<std::string, uint64_t> stall_by_cause;  ///< "dram", "sram", "noc", "dvfs" -> cycles
+  uint64_t macs = 0;            ///< useful multiply-accumulates (ops for the vector path)
+  double time_ns = 0.0;         ///< wall time of the layer at the operating point(s) used
+  std::map<std::string, double> time_ns_at_point;  ///< "<freq>MHz@<V>V" -> ns spent there
+  std::map<std::string, double> utilization;       ///< "pe", "noc", "dram", "sram.<level>" in [0,1]
+  std::map<std::string, uint64_t> accesses;        ///< "<module>.<counter>" e.g. "gbuf.read_bytes"
+  std::vector<EnergyEntry> energy;                 ///< dynamic and leakage rows
+  nlohmann::json schedule;                         ///< the schedule used (mapper output)
+
+  double energy_dynamic_pj() const;
+  double energy_leakage_pj() const;
+  double energy_total_pj() const { return energy_dynamic_pj() + energy_leakage_pj(); }
+  /// utilization.pe = macs / (pes * cycles_total); the caller fills `utilization` directly.
+};
+
+struct RunMetadata {
+  std::string version;       ///< adasim version
+  std::string config_hash;   ///< hex digest of the resolved config JSON (dump with sorted keys)
+  std::string workload_hash; ///< hex digest of the workload file bytes
+  uint64_t seed = 0;
+  std::string arch_name;
+  std::string arch_file;
+  std::string workload_name;
+  std::string workload_file;
+  std::string fidelity = "cycle";
+  int64_t pes = 0;           ///< rows x cols, for utilization
+  double freq_mhz = 0.0;
+  double voltage_v = 0.0;
+};
+
+struct RunReport {
+  RunMetadata meta;
+  std::vector<LayerReport> layers;
+  /// Sum over layers (cycles, macs, accesses, energy rows merged by (module, action));
+  /// utilization recomputed from the sums, not averaged.
+  LayerReport total() const;
+};
+
+}  // namespace adasim::sim
