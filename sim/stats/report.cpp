@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sim/stats/report.hpp"
+
+#include <map>
+#include <utility>
+
+namespace adasim::sim {
+
+double LayerReport::energy_dynamic_pj() const {
+  double sum = 0.0;
+  for (const EnergyEntry& e : energy)
+    if (e.action != "leakage") sum += e.pj;
+  return sum;
+}
+
+double LayerReport::energy_leakage_pj() const {
+  double sum = 0.0;
+  for (const EnergyEntry& e : energy)
+    if (e.action == "leakage") sum += e.pj;
+  return sum;
+}
+
+LayerReport RunReport::total() const {
+  LayerReport t;
+  t.name = "total";
+  t.op = "total";
+  t.dataflow = "";
+  std::map<std::pair<std::string, std::string>, EnergyEntry> merged;
+  for (const LayerReport& l : layers) {
+    t.cycles_total += l.cycles_total;
+    t.cycles_compute += l.cycles_compute;
+    t.cycles_stall += l.cycles_stall;
+    for (const auto& [k, v] : l.stall_by_cause) t.stall_by_cause[k] += v;
+    t.macs += l.macs;
+    t.time_ns += l.time_ns;
+    for (const auto& [k, v] : l.time_ns_at_point) t.time_ns_at_point[k] += v;
+    for (const auto& [k, v] : l.accesses) t.accesses[k] += v;
+    for (const EnergyEntry& e : l.energy) {
+      EnergyEntry& m = merged[{e.module, e.action}];
+      m.module = e.module;
+      m.action = e.action;
+      m.count += e.count;
+      m.pj += e.pj;
+    }
+  }
+  for (auto& [key, e] : merged) {
+    e.pj_each = e.count ? e.pj / double(e.count) : 0.0;
+    t.energy.push_back(e);
+  }
+  // Utilization of the whole run is recomputed from sums, weighted by cycles.
+  if (meta.pes > 0 && t.cycles_total > 0)
+    t.utilization["pe"] = double(t.macs) / (double(meta.pes) * double(t.cycles_total));
+  std::map<std::string, double> weighted;
+  for (const LayerReport& l : layers)
+    for (const auto& [k, v] : l.utilization)
+      if (k != "pe") weighted[k] += v * double(l.cycles_total);
+  for (const auto& [k, v] : weighted)
+    t.utilization[k] = t.cycles_total ? v / double(t.cycles_total) : 0.0;
+  return t;
+}
+
+}  // namespace adasim::sim

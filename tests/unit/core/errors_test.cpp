@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sim/core/errors.hpp"
+
+#include <gtest/gtest.h>
+
+namespace adasim::sim {
+TEST(ConfigError, RendersFilePointerValueAndExpectation) {
+  ConfigError e("a.json", "/pe_array/rows", "-4", "integer >= 1");
+  EXPECT_EQ(std::string(e.what()), "a.json: /pe_array/rows: expected integer >= 1, got -4");
+  ASSERT_EQ(e.issues().size(), 1u);
+}
+}  // namespace adasim::sim

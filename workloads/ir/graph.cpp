@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "workloads/ir/graph.hpp"
+
+#include <numeric>
+
+#include "sim/core/errors.hpp"
+
+namespace adasim::workloads {
+
+const char* to_string(OpType op) {
+  switch (op) {
+    case OpType::kConv2d: return "conv2d";
+    case OpType::kFullyConnected: return "fc";
+    case OpType::kMatMul: return "matmul";
+    case OpType::kMaxPool: return "maxpool";
+    case OpType::kAvgPool: return "avgpool";
+    case OpType::kAdd: return "add";
+  }
+  return "?";
+}
+
+int64_t TensorInfo::elements() const {
+  return std::accumulate(shape.begin(), shape.end(), int64_t{1}, std::multiplies<int64_t>());
+}
+
+int64_t TensorInfo::bytes() const { return (elements() * bits + 7) / 8; }
+
+const TensorInfo& Graph::tensor(const std::string& name) const {
+  auto it = tensors.find(name);
+  if (it == tensors.end()) throw sim::ModelError("graph '" + this->name + "' has no tensor '" + name + "'");
+  return it->second;
+}
+
+namespace {
+int64_t out_extent(int64_t in, int pad0, int pad1, int dil, int64_t k, int stride) {
+  return (in + pad0 + pad1 - int64_t(dil) * (k - 1) - 1) / stride + 1;
+}
+}  // namespace
+
+ConvShape Graph::shape(const Layer& l) const {
+  ConvShape s;
+  s.stride_h = l.stride_h; s.stride_w = l.stride_w;
+  s.dil_h = l.dil_h; s.dil_w = l.dil_w;
+  s.pad_t = l.pad_t; s.pad_l = l.pad_l; s.pad_b = l.pad_b; s.pad_r = l.pad_r;
+  const TensorInfo& in = tensor(l.inputs.at(0));
+  switch (l.op) {
+    case OpType::kConv2d: {
+      const TensorInfo& w = tensor(l.weight);
+      s.n = in.shape.at(0); s.c = in.shape.at(1); s.h = in.shape.at(2); s.w = in.shape.at(3);
+      s.k = w.shape.at(0); s.r = w.shape.at(2); s.s = w.shape.at(3);
+      s.groups = l.groups;
+      s.p = out_extent(s.h, s.pad_t, s.pad_b, s.dil_h, s.r, s.stride_h);
+      s.q = out_extent(s.w, s.pad_l, s.pad_r, s.dil_w, s.s, s.stride_w);
+      break;
+    }
+    case OpType::kFullyConnected: {
+      const TensorInfo& w = tensor(l.weight);
+      s.n = in.shape.at(0);
+      s.c = in.elements() / s.n;
+      s.k = w.shape.at(0);
+      s.stride_h = s.stride_w = 1; s.pad_t = s.pad_l = s.pad_b = s.pad_r = 0;
+      break;
+    }
+    case OpType::kMatMul: {
+      // A: [b..., M, Kd]; B: weight [Kd, N] (shared) or activation [b..., Kd, N] (per batch).
+      const int64_t rank = int64_t(in.shape.size());
+      const int64_t m = in.shape.at(size_t(rank - 2));
+      const int64_t kd = in.shape.at(size_t(rank - 1));
+      const int64_t b = in.elements() / (m * kd);
+      const bool shared_b = !l.weight.empty();
+      const TensorInfo& bt = tensor(shared_b ? l.weight : l.inputs.at(1));
+      const int64_t n = bt.shape.back();
+      s.h = s.p = m; s.w = s.q = 1;
+      if (shared_b) {
+        s.n = b; s.c = kd; s.k = n; s.groups = 1;
+      } else {
+        // Independent products per batch element: groups of (M x Kd) x (Kd x N).
+        s.n = 1; s.groups = b; s.c = b * kd; s.k = b * n;
+      }
+      s.stride_h = s.stride_w = 1; s.pad_t = s.pad_l = s.pad_b = s.pad_r = 0;
+      break;
+    }
+    case OpType::kMaxPool:
+    case OpType::kAvgPool: {
+      s.n = in.shape.at(0); s.c = in.shape.at(1); s.h = in.shape.at(2); s.w = in.shape.at(3);
+      s.k = s.c; s.groups = s.c; s.r = l.kernel_h; s.s = l.kernel_w;
+      s.p = out_extent(s.h, s.pad_t, s.pad_b, s.dil_h, s.r, s.stride_h);
+      s.q = out_extent(s.w, s.pad_l, s.pad_r, s.dil_w, s.s, s.stride_w);
+      break;
+    }
+    case OpType::kAdd: {
+      s.n = in.shape.at(0);
+      s.c = in.elements() / s.n;
+      s.k = s.c; s.groups = s.c;
+      s.h = s.w = s.p = s.q = 1;
+      if (in.shape.size() == 4) {
+        s.c = s.k = s.groups = in.shape[1];
+        s.h = s.p = in.shape[2]; s.w = s.q = in.shape[3];
+      }
+      s.stride_h = s.stride_w = 1; s.pad_t = s.pad_l = s.pad_b = s.pad_r = 0;
+      break;
+    }
+  }
+  return s;
+}
+
+int64_t Graph::total_macs() const {
+  int64_t total = 0;
+  for (const Layer& l : layers)
+    if (l.op == OpType::kConv2d || l.op == OpType::kFullyConnected || l.op == OpType::kMatMul)
+      total += shape(l).macs();
+  return total;
+}
+
+}  // namespace adasim::workloads
