@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "workloads/mapper/schedule.hpp"
+
+namespace adasim::workloads {
+
+const char* to_string(GemmDim d) {
+  switch (d) {
+    case GemmDim::kM: return "M";
+    case GemmDim::kKred: return "Kred";
+    case GemmDim::kN: return "N";
+  }
+  return "?";
+}
+
+int64_t LayerSchedule::macs() const {
+  int64_t sum = 0;
+  for (const FoldPlan& f : folds) sum += f.macs;
+  return sum;
+}
+
+int64_t LayerSchedule::dram_load_bytes() const {
+  int64_t sum = 0;
+  for (const FoldPlan& f : folds) {
+    sum += f.stationary_load_bytes;
+    for (const ChunkPlan& c : f.chunks) {
+      for (int64_t b : c.load_bytes) sum += b;
+      sum += c.psum_load_bytes;
+    }
+  }
+  return sum;
+}
+
+int64_t LayerSchedule::dram_store_bytes() const {
+  int64_t sum = 0;
+  for (const FoldPlan& f : folds)
+    for (const ChunkPlan& c : f.chunks) sum += c.store_bytes;
+  return sum;
+}
+
+nlohmann::json LayerSchedule::to_json() const {
+  nlohmann::json j;
+  j["layer"] = layer;
+  j["op"] = to_string(op);
+  j["macs"] = macs();
+  j["dram_load_bytes"] = dram_load_bytes();
+  j["dram_store_bytes"] = dram_store_bytes();
+  j["loop_order"] = loop_order;
+  j["chunk_len"] = chunk_len;
+  j["folds"] = folds.size();
+  if (vector_path) {
+    j["path"] = "vector";
+    j["vector"] = {{"ops", vector_ops}, {"lanes", vector_lanes},
+                   {"in_bytes", vector_in_bytes}, {"out_bytes", vector_out_bytes}};
+    return j;
+  }
+  j["path"] = "array";
+  j["dataflow"] = arch::to_string(dataflow);
+  j["gemm"] = {{"m", gemm_m}, {"kred", gemm_kred}, {"n", gemm_n}, {"groups", groups},
+               {"group_pack", group_pack}, {"packs", packs}};
+  j["spatial"] = {{"rows", to_string(rows_dim)}, {"cols", to_string(cols_dim)},
+                  {"time", to_string(time_dim)}, {"row_folds", row_folds},
+                  {"col_folds", col_folds}, {"dim_rows", dim_rows}, {"dim_cols", dim_cols},
+                  {"dim_time", dim_time}};
+  j["psum_spill"] = psum_spill;
+  nlohmann::json ops = nlohmann::json::object();
+  for (int i = 0; i < arch::kNumOperands; ++i) {
+    const OperandPlan& p = operands[size_t(i)];
+    ops[arch::to_string(arch::Operand(i))] = {{"resident", p.resident}, {"slots", p.slots},
+                                              {"tile_bytes", p.tile_bytes},
+                                              {"dram_bytes", p.dram_bytes}};
+  }
+  j["operands"] = ops;
+  return j;
+}
+
+}  // namespace adasim::workloads
