@@ -14,7 +14,7 @@
 namespace adasim::sim {
 
 /// Dynamic energy of one (module, action) pair: count x pj_each = pj. Leakage rows use
-/// action "leakage" with count = cycles and pj_each = leakage energy per cycle.
+/// action "leakage" with count = 1 and pj_each = pj = the leakage energy over the layer.
 struct EnergyEntry {
   std::string module;   ///< e.g. "pe_array", "gbuf", "dram", "noc"
   std::string action;   ///< e.g. "mac_int8", "read", "write", "leakage"

@@ -4,6 +4,7 @@
 // graph.hpp (NCHW activations, KCRS conv weights, [K][C] FC weights, [..][M][Kd] matmul operands).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <numeric>
 #include <vector>

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "arch/dvfs/clock_domain.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "sim/core/errors.hpp"
+
+namespace adasim::arch {
+
+ClockDomain::ClockDomain(const ClockSpec& spec)
+    : name_(spec.name), transition_ns_(spec.transition_ns) {
+  set_point(spec.nominal);
+}
+
+sc_core::sc_time ClockDomain::set_point(const OperatingPoint& p) {
+  if (!(p.freq_mhz > 0.0)) throw sim::ModelError("clock domain: non-positive frequency");
+  const bool change = p.freq_mhz != point_.freq_mhz || p.voltage_v != point_.voltage_v;
+  point_ = p;
+  // Period in ps, rounded to the kernel's resolution (1 ps default).
+  period_ = sc_core::sc_time(std::round(1.0e6 / p.freq_mhz), sc_core::SC_PS);
+  return change ? sc_core::sc_time(transition_ns_, sc_core::SC_NS) : sc_core::SC_ZERO_TIME;
+}
+
+uint64_t ClockDomain::cycles_until(const sc_core::sc_time& t) const {
+  const double ratio = t.to_seconds() / period_.to_seconds();
+  const uint64_t whole = uint64_t(std::ceil(ratio - 1e-9));
+  return whole;
+}
+
+std::string ClockDomain::label(const OperatingPoint& p) {
+  std::ostringstream os;
+  os << p.freq_mhz << "MHz@" << p.voltage_v << "V";
+  return os.str();
+}
+
+sc_core::sc_time DvfsController::before_layer(size_t /*layer_index*/) {
+  if (spec_.policy != "static") throw sim::ModelError("DVFS: unknown policy " + spec_.policy);
+  return domain_.set_point(spec_.nominal);
+}
+
+}  // namespace adasim::arch

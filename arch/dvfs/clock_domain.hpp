@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+// A clock domain and its DVFS controller. The domain owns the current operating point (frequency,
+// voltage) and so the clock period; unlike sc_clock the period can change, at a cycle boundary.
+// Cycle counts (a strong integer) are converted to sc_time only here. The controller applies a
+// policy; the spine has the static one (stay at the configured nominal point).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include <systemc>
+
+#include "arch/spec.hpp"
+
+namespace adasim::arch {
+
+class ClockDomain {
+ public:
+  explicit ClockDomain(const ClockSpec& spec);
+
+  const std::string& name() const { return name_; }
+  const OperatingPoint& point() const { return point_; }
+  sc_core::sc_time period() const { return period_; }
+  double period_ns() const { return period_.to_seconds() * 1e9; }
+  /// Switch operating point (at the current cycle boundary). Returns the transition time.
+  sc_core::sc_time set_point(const OperatingPoint& p);
+  /// Whole cycles needed to cover `t` (rounded up), at the current period.
+  uint64_t cycles_until(const sc_core::sc_time& t) const;
+  /// Label used in reports, e.g. "800MHz@0.9V".
+  static std::string label(const OperatingPoint& p);
+
+ private:
+  std::string name_;
+  OperatingPoint point_;
+  sc_core::sc_time period_;
+  double transition_ns_ = 0.0;
+};
+
+/// Chooses operating points. Policy "static": the nominal point for the whole run.
+class DvfsController {
+ public:
+  DvfsController(const ClockSpec& spec, ClockDomain& domain) : spec_(spec), domain_(domain) {}
+  /// Called before each layer; returns the transition time paid (0 for static).
+  sc_core::sc_time before_layer(size_t layer_index);
+
+ private:
+  ClockSpec spec_;
+  ClockDomain& domain_;
+};
+
+}  // namespace adasim::arch

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+// Turns one layer's activity counts into energy rows (module, action, count, pJ each) using the
+// EnergyTable: dynamic energy scaled by (V/V_ref)^2, leakage power by V/V_ref, times the layer's
+// wall time.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "arch/energy/energy_table.hpp"
+#include "sim/stats/report.hpp"
+
+namespace adasim::arch {
+
+struct LayerActivity {
+  uint64_t macs = 0;
+  uint64_t vector_ops = 0;
+  int mac_bits = 8, in_bits = 8, w_bits = 8, accum_bits = 32;
+  struct Level {
+    std::string name;
+    int64_t size_bytes = 0;
+    int word_bits = 64;
+    uint64_t read_words = 0;
+    uint64_t write_words = 0;
+  };
+  std::vector<Level> levels;
+  uint64_t dram_read_bytes = 0, dram_write_bytes = 0;
+  uint64_t bus_bytes = 0;
+  int64_t pes = 0;
+  double time_ns = 0.0;
+  double voltage_v = 0.9;
+};
+
+std::vector<sim::EnergyEntry> layer_energy(const EnergyTable& table, const LayerActivity& a);
+
+}  // namespace adasim::arch

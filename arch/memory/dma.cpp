@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "arch/memory/dma.hpp"
+
+#include <algorithm>
+
+#include "sim/core/errors.hpp"
+
+namespace adasim::arch {
+
+namespace {
+// Disjoint DRAM regions per operand, so traces and future row-buffer models see real addresses.
+constexpr uint64_t kRegionBase[kNumOperands] = {0x0000'0000ull, 0x4000'0000ull, 0x8000'0000ull};
+constexpr uint64_t kRegionSize = 0x4000'0000ull;
+}  // namespace
+
+Dma::Dma(sc_core::sc_module_name name, int sram_levels, int burst_bytes)
+    : sc_core::sc_module(name),
+      dram_socket("dram_socket"),
+      sram_sockets("sram_socket", size_t(sram_levels)),
+      burst_bytes_(burst_bytes),
+      scratch_(size_t(burst_bytes), 0) {}
+
+void Dma::begin_layer() {
+  for (const Job& j : jobs_)
+    if (!j.issued) throw sim::ModelError("DMA: a job of the previous layer never issued");
+  jobs_.clear();
+  loads_.clear();
+  stores_.clear();
+  fired_.clear();
+}
+
+int Dma::new_event() {
+  fired_.push_back(0);
+  return int(fired_.size()) - 1;
+}
+
+int Dma::add_job(Dir dir, Operand op, int sram_level, uint64_t bytes, int after_event) {
+  jobs_.push_back(Job{dir, op, sram_level, bytes, after_event});
+  const int id = int(jobs_.size()) - 1;
+  (dir == Dir::kLoad ? loads_ : stores_).push_back(id);
+  ++stats_.jobs;
+  pump();
+  return id;
+}
+
+void Dma::fire(int event) {
+  if (event < 0 || size_t(event) >= fired_.size()) throw sim::ModelError("DMA: unknown event");
+  fired_[size_t(event)] = 1;
+  pump();
+}
+
+bool Dma::all_issued() const { return loads_.empty() && stores_.empty(); }
+
+sc_core::sc_time Dma::all_done_time() const {
+  sc_core::sc_time t = sc_core::SC_ZERO_TIME;
+  for (const Job& j : jobs_) t = std::max(t, j.done);
+  return t;
+}
+
+void Dma::pump() {
+  for (std::deque<int>* q : {&loads_, &stores_}) {
+    while (!q->empty()) {
+      Job& j = jobs_[size_t(q->front())];
+      if (j.after != kNoEvent && !fired_[size_t(j.after)]) break;
+      issue(j);
+      q->pop_front();
+    }
+  }
+}
+
+void Dma::issue(Job& job) {
+  job.issued = true;
+  job.done = sc_core::sc_time_stamp();
+  const int o = int(job.op);
+  if (job.dir == Dir::kLoad)
+    stats_.load_bytes[o] += job.bytes;
+  else
+    stats_.store_bytes += job.bytes;
+  for (uint64_t off = 0; off < job.bytes; off += uint64_t(burst_bytes_)) {
+    const unsigned len = unsigned(std::min<uint64_t>(uint64_t(burst_bytes_), job.bytes - off));
+    const uint64_t addr = kRegionBase[o] + (next_addr_[o] % kRegionSize);
+    next_addr_[o] += len;
+    // DRAM side of the burst.
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    payload_.set_command(job.dir == Dir::kLoad ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
+    payload_.set_address(addr);
+    payload_.set_data_ptr(scratch_.data());
+    payload_.set_data_length(len);
+    payload_.set_streaming_width(len);
+    payload_.set_byte_enable_ptr(nullptr);
+    payload_.set_dmi_allowed(false);
+    payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    dram_socket->b_transport(payload_, delay);
+    if (payload_.is_response_error()) throw sim::ModelError("DMA: DRAM burst failed");
+    // SRAM side: a fill is written when the data arrives; a drain was read before leaving.
+    payload_.set_command(job.dir == Dir::kLoad ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sram_sockets[size_t(job.level)]->b_transport(payload_, delay);
+    if (payload_.is_response_error()) throw sim::ModelError("DMA: SRAM access failed");
+    job.done = std::max(job.done, sc_core::sc_time_stamp() + delay);
+  }
+}
+
+}  // namespace adasim::arch

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+// DMA engine: executes a layer's transfer plan. Loads (DRAM -> SRAM) and stores (SRAM -> DRAM)
+// sit in two in-order queues; a job issues as soon as the SRAM slot it needs is free, which the
+// array controller signals with events (chunk consumed, outputs complete, ...). Each job is cut
+// into bursts sent over TLM-2.0 (LT, annotated delays) to the DRAM channel and the SRAM level, so
+// prefetching the next tile while the array computes, and stalls when it is late, both emerge.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include "arch/spec.hpp"
+
+namespace adasim::arch {
+
+class Dma : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_initiator_socket<Dma> dram_socket;
+  sc_core::sc_vector<tlm_utils::simple_initiator_socket<Dma>> sram_sockets;  ///< one per level
+
+  Dma(sc_core::sc_module_name name, int sram_levels, int burst_bytes);
+
+  enum class Dir { kLoad, kStore };
+  static constexpr int kNoEvent = -1;
+
+  /// Forget the previous layer's jobs and events (all of them must be complete).
+  void begin_layer();
+  int new_event();
+  /// Queue a transfer; it issues once `after_event` (or nothing) has fired and all earlier jobs
+  /// of the same queue have issued. Zero-byte jobs complete when they issue.
+  int add_job(Dir dir, Operand op, int sram_level, uint64_t bytes, int after_event);
+  /// Mark an event as happened now and issue every job it unblocks.
+  void fire(int event);
+  bool issued(int job) const { return jobs_[size_t(job)].issued; }
+  /// Completion time of an issued job.
+  sc_core::sc_time done_time(int job) const { return jobs_[size_t(job)].done; }
+  /// Completion of every job of the layer; valid once all have issued.
+  bool all_issued() const;
+  sc_core::sc_time all_done_time() const;
+
+  struct Stats {
+    uint64_t load_bytes[kNumOperands] = {0, 0, 0};
+    uint64_t store_bytes = 0;
+    uint64_t jobs = 0;
+  };
+  const Stats& stats() const { return stats_; }
+  void reset_stats() { stats_ = Stats{}; }
+
+ private:
+  struct Job {
+    Dir dir;
+    Operand op;
+    int level;
+    uint64_t bytes;
+    int after;
+    bool issued = false;
+    sc_core::sc_time done;
+  };
+  void pump();
+  void issue(Job& job);
+
+  int burst_bytes_;
+  std::vector<Job> jobs_;
+  std::deque<int> loads_, stores_;
+  std::vector<char> fired_;
+  uint64_t next_addr_[kNumOperands] = {0, 0, 0};
+  std::vector<unsigned char> scratch_;
+  tlm::tlm_generic_payload payload_;
+  Stats stats_;
+};
+
+}  // namespace adasim::arch

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+// Binds one layer's schedule to the DMA: creates the load/store jobs in program order with the
+// SRAM-slot dependencies that double (or single) buffering implies, and answers the controller's
+// questions "is the data for chunk k in SRAM yet?" and "may outputs of chunk k be written?".
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include <systemc>
+
+#include "arch/memory/dma.hpp"
+#include "arch/spec.hpp"
+#include "workloads/mapper/schedule.hpp"
+
+namespace adasim::arch {
+
+class TransferPlan {
+ public:
+  /// Queues every job of the layer on `dma` (which must be fresh: begin_layer() called).
+  TransferPlan(const workloads::LayerSchedule& sch, const AcceleratorSpec& spec, Dma& dma);
+
+  /// Global index of chunk `c` of fold `f` (chunks are numbered in program order).
+  int64_t chunk_index(size_t f, size_t c) const { return chunk_base_[f] + int64_t(c); }
+  /// Output-chunk number of a chunk, or -1 if it produces no outputs.
+  int64_t out_index(int64_t chunk) const { return out_of_chunk_[size_t(chunk)]; }
+
+  /// Time at which the data is usable, or nullopt if it is not even requested yet (never happens
+  /// for a correct schedule; treated as a model error by the caller).
+  std::optional<sc_core::sc_time> stationary_ready(size_t fold) const;
+  std::optional<sc_core::sc_time> chunk_ready(int64_t chunk) const;
+  std::optional<sc_core::sc_time> out_slot_ready(int64_t out_chunk) const;
+  /// Completion of every transfer of the layer (nullopt while some job has not issued).
+  std::optional<sc_core::sc_time> all_done() const;
+
+  // Events the array raises.
+  void stationary_loaded(size_t fold) { dma_.fire(loaded_event_[fold]); }
+  void chunk_consumed(int64_t chunk) { dma_.fire(consumed_event_[size_t(chunk)]); }
+  void outputs_done(int64_t out_chunk) { dma_.fire(outdone_event_[size_t(out_chunk)]); }
+
+ private:
+  std::optional<sc_core::sc_time> ready_all(const std::vector<int>& jobs) const;
+
+  Dma& dma_;
+  std::vector<int64_t> chunk_base_;
+  std::vector<int64_t> out_of_chunk_;
+  std::vector<int> loaded_event_, consumed_event_, outdone_event_;
+  std::vector<int> stationary_job_;                 // per fold, -1 if none
+  std::vector<std::vector<int>> chunk_jobs_;        // per chunk: its load jobs
+  std::vector<std::vector<int>> out_slot_jobs_;     // per out chunk: jobs that must finish first
+};
+
+}  // namespace adasim::arch

@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "arch/pe/array_controller.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "sim/core/errors.hpp"
+
+namespace adasim::arch {
+
+using workloads::ChunkPlan;
+using workloads::FoldPlan;
+
+namespace {
+constexpr int kPsumBytes = 4;
+
+sc_core::sc_time need(const std::optional<sc_core::sc_time>& t, const char* what) {
+  if (!t) throw sim::ModelError(std::string("array controller: ") + what + " was never requested");
+  return *t;
+}
+}  // namespace
+
+ArrayController::ArrayController(const AcceleratorSpec& spec, SystolicArray& array)
+    : spec_(spec), array_(array) {
+  ar_ = array.rows();
+  ac_ = array.cols();
+  scalesim_ = spec.pe_array.convention == TimingConvention::kScaleSim;
+  lat_ = scalesim_ ? 0 : spec.noc.latency_cycles;
+  hist_.assign(size_t(lat_ + ar_ + ac_ + 4), -1);
+  feed_.assign(size_t(ar_), 0);
+  top_.assign(size_t(ac_), 0);
+}
+
+void ArrayController::start(const workloads::LayerSchedule& sch, const workloads::Int8Buffer& a,
+                            const workloads::Int8Buffer& b, workloads::Int32Buffer& out,
+                            LayerPorts ports) {
+  sch_ = &sch;
+  out_ = &out;
+  access_.emplace(sch, a, b);
+  ports_ = ports;
+  in_bytes_ = (sch.in_bits + 7) / 8;
+  w_bytes_ = (sch.w_bits + 7) / 8;
+  macs_ = 0;
+  fold_ = 0;
+  shadow_valid_ = false;
+  next_tiles_built_ = false;
+  drain_active_ = false;
+  array_.clear_moving();
+  if (sch.folds.empty()) {
+    phase_ = Phase::kFinish;
+    return;
+  }
+  begin_fold();
+}
+
+int64_t ArrayController::hist_at(int64_t cycle) const {
+  if (cycle < 0) return -1;
+  return hist_[size_t(cycle % int64_t(hist_.size()))];
+}
+
+void ArrayController::begin_fold() {
+  const FoldPlan& f = sch_->folds[fold_];
+  if (next_tiles_built_) {
+    tiles_ = std::move(next_tiles_);
+    next_tiles_built_ = false;
+  } else {
+    tiles_ = build_fold_tiles(*sch_, f, *access_);
+  }
+  t_ = 0;
+  fed_ = 0;
+  last_feed_cycle_ = -1;
+  chunk_ = 0;
+  next_out_row_ = 0;
+  out_chunk_checked_ = -1;
+  std::fill(hist_.begin(), hist_.end(), -1);
+  macs_ += uint64_t(f.macs);
+  if (sch_->dataflow == Dataflow::kOutputStationary) {
+    phase_ = Phase::kStream;
+    return;
+  }
+  load_cycles_ = scalesim_ ? ar_ : int(f.rows);
+  if (shadow_valid_ && shadow_fold_ == fold_) {
+    load_done_ = shadow_done_;
+  } else {
+    load_done_ = 0;
+    shadow_fold_ = fold_;
+    shadow_valid_ = true;
+  }
+  shadow_done_ = load_done_;
+  if (load_done_ >= load_cycles_) {
+    array_.swap_stationary(int(f.rows), int(f.cols));
+    shadow_valid_ = false;
+    phase_ = Phase::kStream;
+  } else {
+    phase_ = Phase::kLoad;
+  }
+}
+
+StepResult ArrayController::step() {
+  switch (phase_) {
+    case Phase::kLoad: return step_load();
+    case Phase::kStream: return step_stream();
+    case Phase::kCapture: return step_capture();
+    case Phase::kDrain: return step_drain();
+    case Phase::kFinish: {
+      StepResult r;
+      const sc_core::sc_time done = need(ports_.plan->all_done(), "a layer transfer");
+      if (done > sc_core::sc_time_stamp()) {
+        r.kind = StepResult::Kind::kWait;
+        r.wait_until = done;
+        return r;
+      }
+      phase_ = Phase::kDone;
+      r.kind = StepResult::Kind::kDone;
+      return r;
+    }
+    case Phase::kDone: break;
+  }
+  StepResult r;
+  r.kind = StepResult::Kind::kDone;
+  return r;
+}
+
+bool ArrayController::try_shadow_shift(size_t fold, uint64_t reads[kNumOperands]) {
+  // Shift one row of `fold`'s stationary tile into the shadow chain if its data is in SRAM.
+  const FoldPlan& f = sch_->folds[fold];
+  const int len = scalesim_ ? ar_ : int(f.rows);
+  if (!shadow_valid_ || shadow_fold_ != fold) {
+    shadow_fold_ = fold;
+    shadow_done_ = 0;
+    shadow_valid_ = true;
+  }
+  if (shadow_done_ >= len) return false;
+  const auto ready = ports_.plan->stationary_ready(fold);
+  if (!ready || *ready > sc_core::sc_time_stamp()) return false;
+  const FoldTiles& src = fold == fold_ ? tiles_ : next_tiles_;
+  const int i = len - 1 - shadow_done_;  // bottom row enters first
+  std::vector<int8_t> row(size_t(ac_), 0);
+  if (i < f.rows)
+    std::copy_n(&src.stationary[size_t(i * f.cols)], size_t(f.cols), row.begin());
+  array_.shadow_shift(row.data());
+  const Operand op =
+      sch_->dataflow == Dataflow::kInputStationary ? Operand::kIfmap : Operand::kWeight;
+  reads[int(op)] += uint64_t(f.cols) * uint64_t(op == Operand::kIfmap ? in_bytes_ : w_bytes_);
+  if (++shadow_done_ == len) ports_.plan->stationary_loaded(fold);
+  return true;
+}
+
+StepResult ArrayController::step_load() {
+  const FoldPlan& f = sch_->folds[fold_];
+  const sc_core::sc_time ready = need(ports_.plan->stationary_ready(fold_), "a stationary tile");
+  if (ready > sc_core::sc_time_stamp()) {
+    StepResult r;
+    r.kind = StepResult::Kind::kWait;
+    r.wait_until = ready;
+    return r;
+  }
+  uint64_t reads[kNumOperands] = {0, 0, 0};
+  try_shadow_shift(fold_, reads);
+  load_done_ = shadow_done_;
+  if (load_done_ >= load_cycles_) {
+    array_.swap_stationary(int(f.rows), int(f.cols));
+    shadow_valid_ = false;
+    phase_ = Phase::kStream;
+  }
+  return finish_cycle(StepResult{}, reads, 0, 0);
+}
+
+std::optional<sc_core::sc_time> ArrayController::feed_ready() {
+  const FoldPlan& f = sch_->folds[fold_];
+  while (chunk_ + 1 < f.chunks.size() && fed_ >= f.chunks[chunk_].t0 + f.chunks[chunk_].t_len)
+    ++chunk_;
+  return ports_.plan->chunk_ready(ports_.plan->chunk_index(fold_, chunk_));
+}
+
+StepResult ArrayController::step_stream() {
+  const FoldPlan& f = sch_->folds[fold_];
+  const bool os = sch_->dataflow == Dataflow::kOutputStationary;
+  const int64_t r = f.rows, c = f.cols, T = f.t_len;
+  const int64_t r_end = scalesim_ ? ar_ : r, c_end = scalesim_ ? ac_ : c;
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  StepResult res;
+
+  // --- Output side: a WS/IS output row that completes now needs its SRAM slot.
+  int64_t done_row = -1;
+  if (!os) {
+    done_row = hist_at(t_ - lat_ - (ar_ - 1) - (c - 1));
+    if (done_row >= 0) {
+      const size_t ci = size_t(done_row / sch_->chunk_len);
+      const int64_t oc = ports_.plan->out_index(ports_.plan->chunk_index(fold_, ci));
+      if (oc != out_chunk_checked_) {
+        const sc_core::sc_time ready = need(ports_.plan->out_slot_ready(oc), "an output slot");
+        if (ready > now) {
+          res.kind = StepResult::Kind::kWait;
+          res.wait_until = ready;
+          return res;
+        }
+        out_chunk_checked_ = oc;
+      }
+    }
+  }
+
+  // --- Feeder: next stream index, or a bubble if its chunk is not in SRAM yet.
+  uint64_t reads[kNumOperands] = {0, 0, 0};
+  int64_t fed_now = -1;
+  int64_t consumed_chunk = -1;
+  if (fed_ < T) {
+    const sc_core::sc_time ready = need(feed_ready(), "a stream chunk");
+    if (ready <= now) {
+      fed_now = fed_;
+      const ChunkPlan& cp = f.chunks[chunk_];
+      if (fed_ == cp.t0 + cp.t_len - 1) consumed_chunk = ports_.plan->chunk_index(fold_, chunk_);
+      ++fed_;
+      last_feed_cycle_ = t_;
+      if (os) {
+        reads[int(Operand::kIfmap)] += uint64_t(r * in_bytes_);
+        reads[int(Operand::kWeight)] += uint64_t(c * w_bytes_);
+      } else {
+        const Operand op = sch_->dataflow == Dataflow::kWeightStationary ? Operand::kIfmap
+                                                                          : Operand::kWeight;
+        reads[int(op)] += uint64_t(r) * uint64_t(op == Operand::kIfmap ? in_bytes_ : w_bytes_);
+      }
+    } else {
+      const bool in_flight = last_feed_cycle_ >= 0 &&
+                             t_ <= last_feed_cycle_ + lat_ + (os ? r_end : ar_) + c_end + 1;
+      const bool shadow_busy = !os && fold_ + 1 < sch_->folds.size() &&
+                               !scalesim_ && spec_.pe_array.weight_double_buffer;
+      if (!in_flight && !drain_active_ && !shadow_busy) {
+        res.kind = StepResult::Kind::kWait;  // nothing moves before the data arrives
+        res.wait_until = ready;
+        return res;
+      }
+      res.bubble = true;
+    }
+  }
+  hist_[size_t(t_ % int64_t(hist_.size()))] = fed_now;
+
+  // --- The array cycle.
+  uint64_t out_write = 0, out_read = 0;
+  if (os) {
+    for (int64_t i = 0; i < r; ++i) {
+      const int64_t s = hist_at(t_ - lat_ - i);
+      feed_[size_t(i)] = s >= 0 ? tiles_.stream[size_t(s * r + i)] : int8_t{0};
+    }
+    for (int64_t j = 0; j < c; ++j) {
+      const int64_t s = hist_at(t_ - lat_ - j);
+      top_[size_t(j)] = s >= 0 ? tiles_.top[size_t(s * c + j)] : int8_t{0};
+    }
+    array_.step_output_stationary(feed_.data(), top_.data(), int(r), int(c));
+    if (drain_active_) {
+      const int row = ar_ - drain_left_;
+      const int orig = ar_ - 1 - row;
+      collect_drain_row(array_.drain_shift(), orig, drain_fold_);
+      if (orig < sch_->folds[drain_fold_].rows) out_write += uint64_t(sch_->folds[drain_fold_].cols) * kPsumBytes;
+      if (--drain_left_ == 0) {
+        drain_active_ = false;
+        const FoldPlan& df = sch_->folds[drain_fold_];
+        ports_.plan->outputs_done(ports_.plan->out_index(
+            ports_.plan->chunk_index(drain_fold_, df.chunks.size() - 1)));
+      }
+    }
+  } else {
+    for (int64_t i = 0; i < ar_; ++i) {
+      const int64_t s = i < r ? hist_at(t_ - lat_ - i) : -1;
+      feed_[size_t(i)] = s >= 0 ? tiles_.stream[size_t(s * r + i)] : int8_t{0};
+    }
+    array_.step_stationary(feed_.data(), int(c));
+    collect_stationary_outputs();
+    if (done_row >= 0) {
+      out_write = uint64_t(c) * kPsumBytes;
+      if (!f.first_accum) out_read = uint64_t(c) * kPsumBytes;  // accumulate in the buffer
+      const size_t ci = size_t(done_row / sch_->chunk_len);
+      const ChunkPlan& cp = f.chunks[ci];
+      if (done_row == cp.t0 + cp.t_len - 1)
+        ports_.plan->outputs_done(ports_.plan->out_index(ports_.plan->chunk_index(fold_, ci)));
+    }
+    if (fold_ + 1 < sch_->folds.size() && !scalesim_ && spec_.pe_array.weight_double_buffer) {
+      if (!next_tiles_built_) {
+        next_tiles_ = build_fold_tiles(*sch_, sch_->folds[fold_ + 1], *access_);
+        next_tiles_built_ = true;
+      }
+      try_shadow_shift(fold_ + 1, reads);
+    }
+  }
+  if (consumed_chunk >= 0) ports_.plan->chunk_consumed(consumed_chunk);
+  res = finish_cycle(res, reads, out_write, out_read);
+
+  // --- End of the fold's stream?
+  const int64_t tail = os ? lat_ + (r_end - 1) + (c_end - 1) : lat_ + (ar_ - 1) + (c_end - 1);
+  const bool finished = fed_ == T && t_ >= last_feed_cycle_ + tail;
+  ++t_;
+  if (!finished) return res;
+  if (!os) {
+    ++fold_;
+    if (fold_ < sch_->folds.size()) begin_fold(); else phase_ = Phase::kFinish;
+    return res;
+  }
+  phase_ = Phase::kCapture;  // OS: accumulators leave at the fold boundary
+  return res;
+}
+
+StepResult ArrayController::step_capture() {
+  // Capture is instantaneous at the fold boundary; it needs a free drain chain and output slot.
+  if (drain_active_) return drain_cycle();  // previous fold still draining: exposed cycles
+  const FoldPlan& f = sch_->folds[fold_];
+  const int64_t oc = ports_.plan->out_index(ports_.plan->chunk_index(fold_, f.chunks.size() - 1));
+  const sc_core::sc_time ready = need(ports_.plan->out_slot_ready(oc), "an output slot");
+  if (ready > sc_core::sc_time_stamp()) {
+    StepResult r;
+    r.kind = StepResult::Kind::kWait;
+    r.wait_until = ready;
+    return r;
+  }
+  array_.capture_outputs();
+  drain_fold_ = fold_;
+  if (scalesim_) {
+    // SCALE-Sim's convention: outputs leave the array without drain cycles.
+    for (int i = 0; i < ar_; ++i) collect_drain_row(array_.drain_shift(), ar_ - 1 - i, drain_fold_);
+    ports_.plan->outputs_done(oc);
+  } else {
+    drain_active_ = true;
+    drain_left_ = ar_;
+  }
+  ++fold_;
+  const bool serial = !scalesim_ && !spec_.pe_array.output_double_buffer;
+  if (serial || fold_ >= sch_->folds.size()) {
+    phase_ = drain_active_ ? Phase::kDrain : Phase::kFinish;
+  } else {
+    begin_fold();
+  }
+  return step();
+}
+
+StepResult ArrayController::step_drain() {
+  StepResult r = drain_cycle();
+  if (!drain_active_) {
+    if (fold_ < sch_->folds.size())
+      begin_fold();
+    else
+      phase_ = Phase::kFinish;
+  }
+  return r;
+}
+
+StepResult ArrayController::drain_cycle() {
+  // One exposed OS drain cycle: outputs of drain_fold_ shift out; nothing else moves.
+  const int row = ar_ - drain_left_;
+  const int orig = ar_ - 1 - row;
+  collect_drain_row(array_.drain_shift(), orig, drain_fold_);
+  const FoldPlan& df = sch_->folds[drain_fold_];
+  const uint64_t out_write = orig < df.rows ? uint64_t(df.cols) * kPsumBytes : 0;
+  if (--drain_left_ == 0) {
+    drain_active_ = false;
+    ports_.plan->outputs_done(
+        ports_.plan->out_index(ports_.plan->chunk_index(drain_fold_, df.chunks.size() - 1)));
+  }
+  uint64_t reads[kNumOperands] = {0, 0, 0};
+  return finish_cycle(StepResult{}, reads, out_write, 0);
+}
+
+void ArrayController::collect_stationary_outputs() {
+  const FoldPlan& f = sch_->folds[fold_];
+  const int32_t* bottom = array_.bottom_psums();
+  const bool ws = sch_->dataflow == Dataflow::kWeightStationary;
+  int32_t* out = out_->data.data();
+  for (int64_t j = 0; j < f.cols; ++j) {
+    const int64_t s = hist_at(t_ - lat_ - (ar_ - 1) - j);
+    if (s < 0) continue;
+    const int64_t idx = ws ? access_->out_index(f.pack, s, f.col0 + j)
+                           : access_->out_index(f.pack, f.col0 + j, s);
+    out[idx] += bottom[j];
+  }
+}
+
+void ArrayController::collect_drain_row(const int32_t* row, int drained_row, size_t fold) {
+  const FoldPlan& f = sch_->folds[fold];
+  if (drained_row >= f.rows) return;
+  int32_t* out = out_->data.data();
+  for (int64_t j = 0; j < f.cols; ++j)
+    out[access_->out_index(f.pack, f.row0 + drained_row, f.col0 + j)] += row[j];
+}
+
+StepResult ArrayController::finish_cycle(StepResult r, uint64_t reads[kNumOperands],
+                                         uint64_t out_write, uint64_t out_read) {
+  // Per-level port demand of this cycle (levels may hold several operands).
+  std::map<SramLevel*, std::pair<uint64_t, uint64_t>> demand;
+  uint64_t to_array = 0;
+  for (int o = 0; o < kNumOperands; ++o) {
+    if (reads[o] == 0) continue;
+    demand[ports_.level_of_operand[size_t(o)]].first += reads[o];
+    to_array += reads[o];
+  }
+  if (out_write || out_read) {
+    auto& d = demand[ports_.level_of_operand[size_t(Operand::kOfmap)]];
+    d.first += out_read;
+    d.second += out_write;
+  }
+  uint64_t sram_cycles = 1;
+  for (auto& [lvl, rw] : demand) sram_cycles = std::max(sram_cycles, lvl->access(rw.first, rw.second));
+  const uint64_t bus_cycles = ports_.bus->transfer(to_array, out_write);
+  if (sram_cycles >= bus_cycles)
+    r.bw_stall_sram = sram_cycles - 1;
+  else
+    r.bw_stall_noc = bus_cycles - 1;
+  return r;
+}
+
+}  // namespace adasim::arch

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+// Runs one layer's folds on the SystolicArray one clock cycle at a time. Edge feeders read one
+// operand vector per cycle from SRAM into skew FIFOs (a bubble when the chunk is not in SRAM
+// yet); collectors de-skew the outputs and write whole output rows. WS/IS load the next
+// stationary tile into shadow registers during the current fold when the hardware has them;
+// OS drains its accumulators through an output chain. Memory waits come from the TransferPlan.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include <systemc>
+
+#include "arch/memory/sram_level.hpp"
+#include "arch/memory/transfer_plan.hpp"
+#include "arch/noc/edge_bus.hpp"
+#include "arch/pe/operand_access.hpp"
+#include "arch/pe/systolic_array.hpp"
+#include "arch/spec.hpp"
+#include "workloads/ir/tensor_data.hpp"
+#include "workloads/mapper/schedule.hpp"
+
+namespace adasim::arch {
+
+/// What one call to a controller's step() did.
+struct StepResult {
+  enum class Kind { kAdvanced, kWait, kDone };
+  Kind kind = Kind::kAdvanced;
+  uint64_t bw_stall_sram = 0;   ///< extra cycles this cycle needed for SRAM ports
+  uint64_t bw_stall_noc = 0;    ///< extra cycles this cycle needed for the edge bus
+  bool bubble = false;          ///< the feeder waited for DRAM data this cycle (a stall cycle)
+  sc_core::sc_time wait_until;  ///< kWait: nothing can move before this time
+};
+
+/// Memory-system view a controller needs for one layer.
+struct LayerPorts {
+  std::vector<SramLevel*> level_of_operand;  ///< index = Operand
+  EdgeBus* bus = nullptr;
+  TransferPlan* plan = nullptr;
+};
+
+class ArrayController {
+ public:
+  ArrayController(const AcceleratorSpec& spec, SystolicArray& array);
+
+  /// `a`/`b` are the layer's operand tensors, `out` the int32 accumulators (zeroed, out shape).
+  void start(const workloads::LayerSchedule& sch, const workloads::Int8Buffer& a,
+             const workloads::Int8Buffer& b, workloads::Int32Buffer& out, LayerPorts ports);
+  /// Advance one clock cycle (or report what it waits for).
+  StepResult step();
+
+  uint64_t macs() const { return macs_; }
+  int64_t current_fold() const { return int64_t(fold_); }
+
+ private:
+  enum class Phase { kLoad, kStream, kCapture, kDrain, kFinish, kDone };
+
+  void begin_fold();
+  StepResult step_load();
+  StepResult step_stream();
+  StepResult step_capture();
+  StepResult step_drain();
+  StepResult drain_cycle();
+  StepResult finish_cycle(StepResult r, uint64_t reads[kNumOperands], uint64_t out_write,
+                          uint64_t out_read);
+  bool try_shadow_shift(size_t fold, uint64_t reads[kNumOperands]);
+  void collect_stationary_outputs();
+  void collect_drain_row(const int32_t* row, int drained_row, size_t fold);
+  std::optional<sc_core::sc_time> feed_ready();
+  int64_t hist_at(int64_t cycle) const;
+
+  const AcceleratorSpec& spec_;
+  SystolicArray& array_;
+  const workloads::LayerSchedule* sch_ = nullptr;
+  workloads::Int32Buffer* out_ = nullptr;
+  std::optional<OperandAccess> access_;
+  LayerPorts ports_;
+  bool scalesim_ = false;
+  int ar_ = 0, ac_ = 0, lat_ = 0;
+  int in_bytes_ = 1, w_bytes_ = 1;
+
+  Phase phase_ = Phase::kDone;
+  size_t fold_ = 0;
+  FoldTiles tiles_, next_tiles_;
+  bool next_tiles_built_ = false;
+  int load_cycles_ = 0, load_done_ = 0;       // current fold's (exposed) stationary load
+  size_t shadow_fold_ = 0;                    // fold whose tile is in the shadow chain
+  int shadow_done_ = 0;                       // rows shifted for shadow_fold_
+  bool shadow_valid_ = false;
+
+  // Stream state of the current fold.
+  int64_t t_ = 0;                 // cycle within the fold
+  int64_t fed_ = 0;               // stream indices fed so far
+  int64_t last_feed_cycle_ = -1;  // cycle the last index was fed
+  size_t chunk_ = 0;              // chunk of the next index to feed
+  bool chunk_checked_ = false;
+  std::vector<int64_t> hist_;     // ring: stream index fed at cycle (or -1)
+  int64_t rows_written_ = 0;      // WS/IS: output rows written to SRAM
+  int64_t next_out_row_ = 0;      // WS/IS: next stream index whose output row completes
+  std::vector<int> col_seen_;     // de-skew: columns collected for pending rows
+  int64_t out_chunk_checked_ = -1;
+
+  // OS drain chain state (outputs of drain_fold_).
+  int drain_left_ = 0;
+  size_t drain_fold_ = 0;
+  bool drain_active_ = false;
+
+  std::vector<int8_t> feed_, top_;
+  uint64_t macs_ = 0;
+};
+
+}  // namespace adasim::arch

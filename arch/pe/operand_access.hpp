@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+// Address generation of the buffers feeding the array: maps pack-GEMM coordinates (pixel m,
+// reduction index kk, filter nn) to elements of the layer's real tensors (im2col on the fly, zero
+// padding, block-diagonal groups) and builds the per-fold operand tiles the edge feeders stream.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "workloads/ir/graph.hpp"
+#include "workloads/ir/tensor_data.hpp"
+#include "workloads/mapper/schedule.hpp"
+
+namespace adasim::arch {
+
+class OperandAccess {
+ public:
+  /// `b` is the weight tensor (conv/fc/matmul with weight) or the second activation (matmul).
+  OperandAccess(const workloads::LayerSchedule& sch, const workloads::Int8Buffer& a,
+                const workloads::Int8Buffer& b);
+
+  /// Ifmap operand of GEMM row m and pack reduction index kk (0 for padding).
+  int8_t a(int64_t pack, int64_t m, int64_t kk) const;
+  /// Weight operand (0 off the block diagonal: different groups).
+  int8_t w(int64_t pack, int64_t kk, int64_t nn) const;
+  /// Flat index of output (m, nn) of a pack in the layer's output tensor.
+  int64_t out_index(int64_t pack, int64_t m, int64_t nn) const;
+  int64_t out_elements() const;
+  std::vector<int64_t> out_shape() const;
+
+ private:
+  const workloads::LayerSchedule& sch_;
+  const workloads::ConvShape& s_;
+  const workloads::Int8Buffer& a_;
+  const workloads::Int8Buffer& b_;
+  bool matmul_ = false;
+  int64_t gk_, gn_, gp_;
+};
+
+/// Operand tiles of one fold, laid out for the edge feeders: `stream[t * rows + i]` is what
+/// enters row i at stream time t; `top[t * cols + j]` (OS only) what enters column j;
+/// `stationary[i * cols + j]` (WS/IS) the tile loaded into PE (i, j).
+struct FoldTiles {
+  std::vector<int8_t> stream;
+  std::vector<int8_t> top;
+  std::vector<int8_t> stationary;
+};
+
+FoldTiles build_fold_tiles(const workloads::LayerSchedule& sch, const workloads::FoldPlan& f,
+                           const OperandAccess& acc);
+
+}  // namespace adasim::arch

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "arch/pe/systolic_array.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace adasim::arch {
+
+SystolicArray::SystolicArray(int rows, int cols)
+    : rows_(rows),
+      cols_(cols),
+      h_(size_t(rows) * cols, 0),
+      v_(size_t(rows) * cols, 0),
+      w_(size_t(rows) * cols, 0),
+      shadow_(size_t(rows) * cols, 0),
+      psum_(size_t(rows) * cols, 0),
+      drain_(size_t(rows) * cols, 0),
+      out_row_(size_t(cols), 0) {}
+
+void SystolicArray::shadow_shift(const int8_t* row_in) {
+  // Commit order bottom-up keeps every row reading its upper neighbour's previous value.
+  for (int r = rows_ - 1; r > 0; --r)
+    std::memcpy(&shadow_[idx(r, 0)], &shadow_[idx(r - 1, 0)], size_t(cols_));
+  std::memcpy(&shadow_[0], row_in, size_t(cols_));
+}
+
+void SystolicArray::swap_stationary(int rows_used, int cols_used) {
+  for (int r = 0; r < rows_; ++r)
+    for (int c = 0; c < cols_; ++c)
+      w_[idx(r, c)] = (r < rows_used && c < cols_used) ? shadow_[idx(r, c)] : int8_t{0};
+}
+
+void SystolicArray::clear_moving() {
+  std::fill(h_.begin(), h_.end(), int8_t{0});
+  std::fill(v_.begin(), v_.end(), int8_t{0});
+  std::fill(psum_.begin(), psum_.end(), 0);
+}
+
+void SystolicArray::step_stationary(const int8_t* feed, int active_cols) {
+  const int n = std::min(active_cols, cols_);
+  for (int r = rows_ - 1; r >= 0; --r) {
+    int8_t* h = &h_[idx(r, 0)];
+    if (n > 1) std::memmove(h + 1, h, size_t(n - 1));
+    h[0] = feed[r];
+    const int8_t* w = &w_[idx(r, 0)];
+    int32_t* out = &psum_[idx(r, 0)];
+    if (r == 0) {
+      for (int c = 0; c < n; ++c) out[c] = int32_t(w[c]) * int32_t(h[c]);
+    } else {
+      const int32_t* in = &psum_[idx(r - 1, 0)];  // previous cycle's value: row r-1 not yet updated
+      for (int c = 0; c < n; ++c) out[c] = in[c] + int32_t(w[c]) * int32_t(h[c]);
+    }
+  }
+}
+
+void SystolicArray::step_output_stationary(const int8_t* left, const int8_t* top, int active_rows,
+                                           int active_cols) {
+  const int nr = std::min(active_rows, rows_), nc = std::min(active_cols, cols_);
+  for (int r = nr - 1; r >= 0; --r) {
+    int8_t* h = &h_[idx(r, 0)];
+    if (nc > 1) std::memmove(h + 1, h, size_t(nc - 1));
+    h[0] = left[r];
+    int8_t* v = &v_[idx(r, 0)];
+    if (r == 0)
+      std::memcpy(v, top, size_t(nc));
+    else
+      std::memcpy(v, &v_[idx(r - 1, 0)], size_t(nc));
+    int32_t* acc = &psum_[idx(r, 0)];
+    for (int c = 0; c < nc; ++c) acc[c] += int32_t(h[c]) * int32_t(v[c]);
+  }
+}
+
+void SystolicArray::capture_outputs() {
+  drain_.swap(psum_);
+  std::fill(psum_.begin(), psum_.end(), 0);
+  std::fill(h_.begin(), h_.end(), int8_t{0});
+  std::fill(v_.begin(), v_.end(), int8_t{0});
+}
+
+const int32_t* SystolicArray::drain_shift() {
+  std::memcpy(out_row_.data(), &drain_[idx(rows_ - 1, 0)], sizeof(int32_t) * size_t(cols_));
+  for (int r = rows_ - 1; r > 0; --r)
+    std::memcpy(&drain_[idx(r, 0)], &drain_[idx(r - 1, 0)], sizeof(int32_t) * size_t(cols_));
+  std::fill(drain_.begin(), drain_.begin() + cols_, 0);
+  return out_row_.data();
+}
+
+}  // namespace adasim::arch

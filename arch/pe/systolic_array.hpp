@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+// The PE array as structure-of-arrays state: every PE's operand registers, stationary registers,
+// partial sums and (OS) accumulators, for AR x AC PEs. One call = one clock edge of the whole array
+// (evaluate from the previous state, then commit), so results do not depend on evaluation order.
+// Real int8 operand values move through the registers; psums are int32.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace adasim::arch {
+
+class SystolicArray {
+ public:
+  SystolicArray(int rows, int cols);
+
+  int rows() const { return rows_; }
+  int cols() const { return cols_; }
+
+  // ---- stationary dataflows (WS / IS) ----
+  /// One cycle of the stationary-operand load chain: every shadow row moves one row down and
+  /// `row_in` (cols values) enters row 0. After L shifts, shadow row i holds what entered at
+  /// shift L-1-i.
+  void shadow_shift(const int8_t* row_in);
+  /// Shadow -> active stationary registers. PEs outside [0,rows_used) x [0,cols_used) are
+  /// disabled (their stationary value is 0: psums pass through them, no MAC is issued).
+  void swap_stationary(int rows_used, int cols_used);
+  /// One streaming cycle: row i's input register takes feed[i] (column 0) or its left
+  /// neighbour's value; each PE adds stationary x input to the psum from the PE above.
+  /// Only columns [0, active_cols) are evaluated (the rest are idle and hold zeros).
+  void step_stationary(const int8_t* feed, int active_cols);
+  /// Psums leaving the bottom edge after the last step (cols values).
+  const int32_t* bottom_psums() const { return psum_.data() + size_t(rows_ - 1) * cols_; }
+  /// Clears the moving registers (between folds; the array is empty then anyway).
+  void clear_moving();
+
+  // ---- output stationary ----
+  /// One OS cycle: inputs move right (left[i] enters row i), weights move down (top[j] enters
+  /// column j), every PE accumulates input x weight in place.
+  void step_output_stationary(const int8_t* left, const int8_t* top, int active_rows,
+                              int active_cols);
+  /// Moves all accumulators into the output drain chain and zeroes them (fold boundary).
+  void capture_outputs();
+  /// One drain cycle: the drain chain moves one row down; returns the row leaving the bottom.
+  const int32_t* drain_shift();
+
+  // ---- state access for traces and tests ----
+  int8_t moving(int r, int c) const { return h_[idx(r, c)]; }
+  int8_t vertical(int r, int c) const { return v_[idx(r, c)]; }
+  int8_t stationary(int r, int c) const { return w_[idx(r, c)]; }
+  int32_t psum(int r, int c) const { return psum_[idx(r, c)]; }
+
+ private:
+  size_t idx(int r, int c) const { return size_t(r) * size_t(cols_) + size_t(c); }
+
+  int rows_, cols_;
+  std::vector<int8_t> h_;        ///< horizontally moving operand (stream input)
+  std::vector<int8_t> v_;        ///< vertically moving operand (OS weights)
+  std::vector<int8_t> w_;        ///< stationary registers
+  std::vector<int8_t> shadow_;   ///< next stationary tile being loaded
+  std::vector<int32_t> psum_;    ///< psum registers (WS/IS) / accumulators (OS)
+  std::vector<int32_t> drain_;   ///< OS output drain chain
+  std::vector<int32_t> out_row_; ///< row leaving the drain chain
+};
+
+}  // namespace adasim::arch

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+// One simulation: map every layer, elaborate the accelerator from the spec, run the SystemC
+// kernel until the last layer finishes, and return the per-layer reports. SystemC allows one
+// elaboration per process, so call this once per process.
+#pragma once
+
+#include <vector>
+
+#include "arch/energy/energy_table.hpp"
+#include "arch/spec.hpp"
+#include "arch/value_store.hpp"
+#include "sim/stats/report.hpp"
+#include "sim/trace/vcd_writer.hpp"
+#include "workloads/ir/graph.hpp"
+#include "workloads/mapper/schedule.hpp"
+
+namespace adasim::sim {
+
+struct SimulationResult {
+  std::vector<LayerReport> layers;
+  std::vector<workloads::LayerSchedule> schedules;
+};
+
+/// Maps every layer of `graph` with the spec's dataflow (throws ConfigError if a layer cannot be
+/// tiled onto the SRAM levels).
+std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
+                                                const arch::AcceleratorSpec& spec);
+
+/// Runs the whole graph. `values` supplies inputs/weights and receives every layer's outputs.
+SimulationResult simulate(const arch::AcceleratorSpec& spec, const workloads::Graph& graph,
+                          const arch::EnergyTable& energy, arch::ValueStore& values,
+                          VcdWriter* vcd = nullptr);
+
+}  // namespace adasim::sim
