@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: Apache-2.0
+// report.json / report.csv / stdout-table serialization of a RunReport (see report_writer.hpp).
+// File hashing and atomic writes live in report_files.cpp.
+#include "sim/stats/report_writer.hpp"
+
+#include <charconv>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <system_error>
+
+#include "sim/core/errors.hpp"
+
+namespace adasim::sim {
+namespace {
+
+using nlohmann::json;
+
+/// Sets obj[a][b]...[leaf] = value for a dotted key; a key that is both a leaf and a prefix of
+/// another key cannot be represented and is a model bug.
+void set_nested(json& obj, const std::string& dotted, const json& value, const char* what) {
+  json* node = &obj;
+  size_t start = 0;
+  while (true) {
+    const size_t dot = dotted.find('.', start);
+    const std::string part = dotted.substr(start, dot == std::string::npos ? dot : dot - start);
+    if (part.empty())
+      throw ModelError(std::string(what) + " key '" + dotted + "' has an empty segment");
+    if (dot == std::string::npos) {
+      if (node->contains(part))
+        throw ModelError(std::string(what) + " key '" + dotted + "' clashes with a nested key");
+      (*node)[part] = value;
+      return;
+    }
+    json& child = (*node)[part];
+    if (child.is_null()) child = json::object();
+    if (!child.is_object())
+      throw ModelError(std::string(what) + " key '" + dotted + "' nests under a value");
+    node = &child;
+    start = dot + 1;
+  }
+}
+
+/// "<module>.<counter>" split at the last '.', so a dotted module ("sram.gbuf") stays one key.
+std::pair<std::string, std::string> split_access_key(const std::string& key) {
+  const size_t dot = key.rfind('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == key.size())
+    throw ModelError("access counter key '" + key + "' is not '<module>.<counter>'");
+  return {key.substr(0, dot), key.substr(dot + 1)};
+}
+
+/// pj per module and action, duplicate (module, action) rows summed.
+std::map<std::string, std::map<std::string, double>> energy_by_module(const LayerReport& l) {
+  std::map<std::string, std::map<std::string, double>> out;
+  for (const EnergyEntry& e : l.energy) {
+    if (e.action == "total")
+      throw ModelError("energy action name 'total' is reserved (module '" + e.module + "')");
+    out[e.module][e.action] += e.pj;
+  }
+  return out;
+}
+
+json layer_json(const LayerReport& l, bool with_schedule) {
+  json j = json::object();
+  j["name"] = l.name;
+  j["op"] = l.op;
+  j["macs"] = l.macs;
+  j["time_ns"] = l.time_ns;
+
+  json cycles = json::object();
+  cycles["total"] = l.cycles_total;
+  cycles["compute"] = l.cycles_compute;
+  cycles["stall"] = l.cycles_stall;
+  cycles["stall_by_cause"] = json::object();
+  for (const auto& [cause, n] : l.stall_by_cause) cycles["stall_by_cause"][cause] = n;
+  j["cycles"] = std::move(cycles);
+
+  json energy = json::object();
+  energy["total"] = l.energy_total_pj();
+  energy["dynamic"] = l.energy_dynamic_pj();
+  energy["leakage"] = l.energy_leakage_pj();
+  json by_module = json::object();
+  for (const auto& [module, actions] : energy_by_module(l)) {
+    json m = json::object();
+    double sum = 0.0;
+    for (const auto& [action, pj] : actions) {
+      m[action] = pj;
+      sum += pj;
+    }
+    m["total"] = sum;
+    by_module[module] = std::move(m);
+  }
+  energy["by_module"] = std::move(by_module);
+  j["energy_pj"] = std::move(energy);
+
+  json util = json::object();
+  for (const auto& [key, v] : l.utilization) set_nested(util, key, v, "utilization");
+  j["utilization"] = std::move(util);
+
+  json acc = json::object();
+  for (const auto& [key, n] : l.accesses) {
+    const auto [module, counter] = split_access_key(key);
+    json& m = acc[module];
+    if (m.is_null()) m = json::object();
+    m[counter] = n;
+  }
+  j["accesses"] = std::move(acc);
+
+  json at_point = json::object();
+  for (const auto& [point, ns] : l.time_ns_at_point) at_point[point] = ns;
+  j["time_ns_at_point"] = std::move(at_point);
+
+  if (with_schedule) {
+    j["dataflow"] = l.dataflow;
+    j["schedule"] = l.schedule;
+  }
+  return j;
+}
+
+// ---- CSV ----------------------------------------------------------------------------------
+
+std::string format_double(double v) {
+  char buf[64];
+  const auto res = std::to_chars(buf, buf + sizeof(buf), v);  // shortest exact round trip
+  if (res.ec != std::errc()) throw ModelError("cannot format a double for report.csv");
+  return std::string(buf, res.ptr);
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+std::string underscored(std::string s) {
+  for (char& c : s)
+    if (c == '.') c = '_';
+  return s;
+}
+
+const std::vector<std::string>& fixed_columns() {
+  static const std::vector<std::string> kColumns = {
+      "layer",           "op",           "dataflow",         "macs",
+      "cycles_total",    "cycles_compute", "cycles_stall",   "time_ns",
+      "energy_pj_total", "energy_pj_dynamic", "energy_pj_leakage", "utilization_pe"};
+  return kColumns;
+}
+
+/// One row's dynamic columns: column name -> rendered value. Two source keys that map to the same
+/// column (e.g. "sram.gbuf" and "sram_gbuf") are a model bug.
+std::map<std::string, std::string> dynamic_cells(const LayerReport& l) {
+  std::map<std::string, std::string> cells;
+  std::map<std::string, std::string> source;  // column -> source key, for the clash message
+  auto put = [&](const std::string& column, const std::string& from, std::string value) {
+    auto [it, fresh] = source.emplace(column, from);
+    if (!fresh)
+      throw ModelError("report.csv column '" + column + "' comes from both '" + it->second +
+                       "' and '" + from + "'");
+    cells[column] = std::move(value);
+  };
+  for (const auto& [cause, n] : l.stall_by_cause)
+    put("stall_" + underscored(cause), "stall_by_cause." + cause, std::to_string(n));
+  for (const auto& [key, v] : l.utilization)
+    if (key != "pe") put("utilization_" + underscored(key), "utilization." + key, format_double(v));
+  for (const auto& [module, actions] : energy_by_module(l)) {
+    double sum = 0.0;
+    for (const auto& [action, pj] : actions) sum += pj;
+    put("energy_pj_" + underscored(module), "energy." + module, format_double(sum));
+  }
+  for (const auto& [key, n] : l.accesses) {
+    const auto [module, counter] = split_access_key(key);
+    put("access_" + underscored(module) + "_" + underscored(counter), "accesses." + key,
+        std::to_string(n));
+  }
+  for (const std::string& fixed : fixed_columns())
+    if (cells.count(fixed))
+      throw ModelError("report.csv column '" + fixed + "' clashes with a fixed column");
+  return cells;
+}
+
+std::vector<std::string> fixed_cells(const LayerReport& l) {
+  const auto pe = l.utilization.find("pe");
+  return {csv_field(l.name),
+          csv_field(l.op),
+          csv_field(l.dataflow),
+          std::to_string(l.macs),
+          std::to_string(l.cycles_total),
+          std::to_string(l.cycles_compute),
+          std::to_string(l.cycles_stall),
+          format_double(l.time_ns),
+          format_double(l.energy_total_pj()),
+          format_double(l.energy_dynamic_pj()),
+          format_double(l.energy_leakage_pj()),
+          format_double(pe == l.utilization.end() ? 0.0 : pe->second)};
+}
+
+// ---- summary table ------------------------------------------------------------------------
+
+/// Keeps head and tail of a long name ("resnet50.layer4.1.co~v2") so layer indices stay visible.
+std::string fit(const std::string& s, size_t width) {
+  if (s.size() <= width) return s;
+  const size_t tail = (width - 1) / 2;
+  return s.substr(0, width - 1 - tail) + "~" + s.substr(s.size() - tail);
+}
+
+std::string table_line(const LayerReport& l) {
+  const double stall_pct =
+      l.cycles_total ? 100.0 * double(l.cycles_stall) / double(l.cycles_total) : 0.0;
+  const auto pe = l.utilization.find("pe");
+  char util[16];
+  if (pe == l.utilization.end())
+    std::snprintf(util, sizeof(util), "%s", "-");
+  else
+    std::snprintf(util, sizeof(util), "%.1f", 100.0 * pe->second);
+  char line[256];
+  std::snprintf(line, sizeof(line), "%-24s %-8s %-6s %14llu %14llu %7.1f %8s %12.4f\n",
+                fit(l.name, 24).c_str(), fit(l.op, 8).c_str(), fit(l.dataflow, 6).c_str(),
+                static_cast<unsigned long long>(l.macs),
+                static_cast<unsigned long long>(l.cycles_total), stall_pct, util,
+                l.energy_total_pj() / 1e6);
+  return line;
+}
+
+}  // namespace
+
+nlohmann::json report_to_json(const RunReport& r) {
+  json meta = json::object();
+  meta["version"] = r.meta.version;
+  meta["config_hash"] = r.meta.config_hash;
+  meta["workload_hash"] = r.meta.workload_hash;
+  meta["seed"] = r.meta.seed;
+  meta["fidelity"] = r.meta.fidelity;
+  meta["arch"] = {{"name", r.meta.arch_name}, {"file", r.meta.arch_file}};
+  meta["workload"] = {{"name", r.meta.workload_name}, {"file", r.meta.workload_file}};
+  meta["pes"] = r.meta.pes;
+  meta["clock"] = {{"freq_mhz", r.meta.freq_mhz}, {"voltage_v", r.meta.voltage_v}};
+
+  json layers = json::array();
+  for (const LayerReport& l : r.layers) layers.push_back(layer_json(l, true));
+
+  json out = json::object();
+  out["adasim"] = std::move(meta);
+  out["layers"] = std::move(layers);
+  out["total"] = layer_json(r.total(), false);
+  return out;
+}
+
+std::string report_json_text(const RunReport& r) { return report_to_json(r).dump(2) + "\n"; }
+
+std::string report_to_csv(const RunReport& r) {
+  std::vector<const LayerReport*> rows;
+  for (const LayerReport& l : r.layers) rows.push_back(&l);
+  const LayerReport total = r.total();
+  rows.push_back(&total);
+
+  std::vector<std::map<std::string, std::string>> dynamic;
+  std::set<std::string> columns;
+  for (const LayerReport* l : rows) {
+    dynamic.push_back(dynamic_cells(*l));
+    for (const auto& [column, value] : dynamic.back()) columns.insert(column);
+  }
+
+  std::string out;
+  bool first = true;
+  for (const std::string& c : fixed_columns()) {
+    out += first ? "" : ",";
+    out += c;
+    first = false;
+  }
+  for (const std::string& c : columns) out += "," + csv_field(c);
+  out += '\n';
+
+  for (size_t i = 0; i < rows.size(); ++i) {
+    first = true;
+    for (const std::string& cell : fixed_cells(*rows[i])) {
+      out += first ? "" : ",";
+      out += cell;
+      first = false;
+    }
+    for (const std::string& c : columns) {
+      const auto it = dynamic[i].find(c);
+      out += ",";
+      out += it == dynamic[i].end() ? "0" : it->second;
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+std::string summary_table(const RunReport& r) {
+  char header[256];
+  std::snprintf(header, sizeof(header), "%-24s %-8s %-6s %14s %14s %7s %8s %12s\n", "layer", "op",
+                "df", "MACs", "cycles", "stall%", "PE util%", "energy uJ");
+  const std::string rule(std::string(header).size() - 1, '-');
+  std::string out = header + rule + "\n";
+  for (const LayerReport& l : r.layers) out += table_line(l);
+  out += rule + "\n";
+  out += table_line(r.total());
+  return out;
+}
+
+}  // namespace adasim::sim
