@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "test_support.hpp"
+
+namespace adasim::test {
+
+using arch::AcceleratorSpec;
+using arch::Operand;
+
+AcceleratorSpec ideal_spec(int rows, int cols, arch::Dataflow df, arch::TimingConvention conv,
+                           int noc_latency) {
+  AcceleratorSpec s;
+  s.pe_array.rows = rows;
+  s.pe_array.cols = cols;
+  s.pe_array.dataflows = {df};
+  s.pe_array.dataflow = df;
+  s.pe_array.convention = conv;
+  s.pe_array.vector_lanes = cols;
+  if (conv == arch::TimingConvention::kScaleSim) {
+    s.pe_array.weight_double_buffer = false;
+    s.pe_array.output_double_buffer = false;
+  }
+  arch::SramLevelSpec l;
+  l.name = "gbuf";
+  l.size_bytes = int64_t(64) << 20;
+  l.word_bits = 64;
+  l.banks = 1;
+  l.holds = {Operand::kIfmap, Operand::kWeight, Operand::kOfmap};
+  l.ideal = true;
+  s.sram = {l};
+  s.dram.ideal = true;
+  s.noc.link_width_bits = 1 << 20;
+  s.noc.latency_cycles = noc_latency;
+  s.clock.nominal = {1000.0, 0.9};
+  s.clock.operating_points = {s.clock.nominal};
+  return s;
+}
+
+AcceleratorSpec real_spec(int rows, int cols, arch::Dataflow df, double dram_gb_per_s,
+                          int64_t gbuf_bytes) {
+  AcceleratorSpec s = ideal_spec(rows, cols, df);
+  s.sram[0].ideal = false;
+  s.sram[0].size_bytes = gbuf_bytes;
+  s.sram[0].banks = 32;
+  s.dram.ideal = false;
+  s.dram.bandwidth_gb_per_s = dram_gb_per_s;
+  s.dram.latency_ns = 100;
+  s.noc.link_width_bits = 4096;
+  s.noc.latency_cycles = 1;
+  return s;
+}
+
+namespace {
+workloads::TensorInfo tensor(const std::string& name, std::vector<int64_t> shape, bool constant) {
+  workloads::TensorInfo t;
+  t.name = name;
+  t.shape = std::move(shape);
+  t.is_constant = constant;
+  return t;
+}
+
+void add_layer(workloads::Graph& g, workloads::Layer l, std::vector<workloads::TensorInfo> ts,
+               bool first_is_input) {
+  for (size_t i = 0; i < ts.size(); ++i) {
+    if (i == 0 && first_is_input) g.graph_inputs.push_back(ts[i].name);
+    g.tensors[ts[i].name] = ts[i];
+  }
+  g.graph_outputs.push_back(l.output);
+  g.layers.push_back(std::move(l));
+}
+}  // namespace
+
+void add_conv(workloads::Graph& g, const ConvDesc& d) {
+  workloads::Layer l;
+  l.name = d.name;
+  l.op = workloads::OpType::kConv2d;
+  l.inputs = {d.name + ".in"};
+  l.weight = d.name + ".w";
+  l.output = d.name + ".out";
+  l.kernel_h = int(d.r);
+  l.kernel_w = int(d.s);
+  l.stride_h = l.stride_w = d.stride;
+  l.pad_t = l.pad_l = l.pad_b = l.pad_r = d.pad;
+  l.dil_h = l.dil_w = d.dil;
+  l.groups = d.groups;
+  const int64_t p = (d.h + 2 * d.pad - d.dil * (d.r - 1) - 1) / d.stride + 1;
+  const int64_t q = (d.w + 2 * d.pad - d.dil * (d.s - 1) - 1) / d.stride + 1;
+  add_layer(g, l,
+            {tensor(l.inputs[0], {d.n, d.c, d.h, d.w}, false),
+             tensor(l.weight, {d.k, d.c / d.groups, d.r, d.s}, true),
+             tensor(l.output, {d.n, d.k, p, q}, false)},
+            true);
+}
+
+void add_fc(workloads::Graph& g, const std::string& name, int64_t n, int64_t c, int64_t k) {
+  workloads::Layer l;
+  l.name = name;
+  l.op = workloads::OpType::kFullyConnected;
+  l.inputs = {name + ".in"};
+  l.weight = name + ".w";
+  l.output = name + ".out";
+  add_layer(g, l,
+            {tensor(l.inputs[0], {n, c}, false), tensor(l.weight, {k, c}, true),
+             tensor(l.output, {n, k}, false)},
+            true);
+}
+
+void add_matmul(workloads::Graph& g, const std::string& name, int64_t b, int64_t m, int64_t kd,
+                int64_t n, bool activation_b) {
+  workloads::Layer l;
+  l.name = name;
+  l.op = workloads::OpType::kMatMul;
+  l.inputs = {name + ".a"};
+  l.output = name + ".out";
+  std::vector<workloads::TensorInfo> ts = {tensor(name + ".a", {b, m, kd}, false)};
+  if (activation_b) {
+    l.inputs.push_back(name + ".b");
+    ts.push_back(tensor(name + ".b", {b, kd, n}, false));
+    g.graph_inputs.push_back(name + ".b");
+  } else {
+    l.weight = name + ".b";
+    ts.push_back(tensor(name + ".b", {kd, n}, true));
+  }
+  ts.push_back(tensor(l.output, {b, m, n}, false));
+  add_layer(g, l, ts, true);
+}
+
+arch::ValueStore::Generator test_generator(uint64_t seed) {
+  return [seed](const workloads::TensorInfo& t) {
+    uint64_t x = seed;
+    for (char ch : t.name) x = (x ^ uint64_t(uint8_t(ch))) * 0x100000001b3ull;
+    workloads::Int8Buffer b(t.shape);
+    for (int8_t& v : b.data) {
+      x += 0x9e3779b97f4a7c15ull;
+      uint64_t z = x;
+      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+      z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+      z ^= z >> 31;
+      v = int8_t(uint8_t(z & 0xff));
+    }
+    return b;
+  };
+}
+
+}  // namespace adasim::test

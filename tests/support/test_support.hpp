@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+// Helpers shared by the SystemC tests: specs built in code (no config parser involved), graphs of
+// independent layers, and a deterministic operand generator local to the tests.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "arch/spec.hpp"
+#include "arch/value_store.hpp"
+#include "workloads/ir/graph.hpp"
+#include "workloads/ir/tensor_data.hpp"
+
+namespace adasim::test {
+
+/// A spec with stall-free memory (ideal SRAM and DRAM, a bus wide enough for any demand).
+arch::AcceleratorSpec ideal_spec(int rows, int cols, arch::Dataflow df,
+                                 arch::TimingConvention conv = arch::TimingConvention::kFaithful,
+                                 int noc_latency = 0);
+
+/// A spec with one real (finite) global buffer and a finite DRAM.
+arch::AcceleratorSpec real_spec(int rows, int cols, arch::Dataflow df, double dram_gb_per_s,
+                                int64_t gbuf_bytes = 256 * 1024);
+
+struct ConvDesc {
+  std::string name;
+  int64_t n = 1, c = 1, h = 1, w = 1, k = 1, r = 1, s = 1;
+  int stride = 1, pad = 0, dil = 1;
+  int64_t groups = 1;
+};
+
+/// Adds an independent conv2d layer (its own graph input and weight) to `g`.
+void add_conv(workloads::Graph& g, const ConvDesc& d);
+/// Adds an independent fully connected layer: input [n][c], weight [k][c].
+void add_fc(workloads::Graph& g, const std::string& name, int64_t n, int64_t c, int64_t k);
+/// Adds an independent matmul a [b][m][kd] x b [kd][n] (weight) or [b][kd][n] (activation).
+void add_matmul(workloads::Graph& g, const std::string& name, int64_t b, int64_t m, int64_t kd,
+                int64_t n, bool activation_b);
+
+/// Values uniform in [-128, 127] from a splitmix64 stream keyed by tensor name and seed.
+arch::ValueStore::Generator test_generator(uint64_t seed);
+
+}  // namespace adasim::test
