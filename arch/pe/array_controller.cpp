@@ -73,6 +73,8 @@ void ArrayController::begin_fold() {
   next_out_row_ = 0;
   out_chunk_checked_ = -1;
   std::fill(hist_.begin(), hist_.end(), -1);
+  col_part_.resize(size_t(f.cols));
+  for (int64_t j = 0; j < f.cols; ++j) col_part_[size_t(j)] = access_->n_part(f.pack, f.col0 + j);
   macs_ += uint64_t(f.macs);
   if (sch_->dataflow == Dataflow::kOutputStationary) {
     phase_ = Phase::kStream;
@@ -366,8 +368,8 @@ void ArrayController::collect_stationary_outputs() {
   for (int64_t j = 0; j < f.cols; ++j) {
     const int64_t s = hist_at(t_ - lat_ - (ar_ - 1) - j);
     if (s < 0) continue;
-    const int64_t idx = ws ? access_->out_index(f.pack, s, f.col0 + j)
-                           : access_->out_index(f.pack, f.col0 + j, s);
+    const int64_t idx = ws ? access_->m_part(s) + col_part_[size_t(j)]
+                           : access_->m_part(f.col0 + j) + access_->n_part(f.pack, s);
     out[idx] += bottom[j];
   }
 }
@@ -382,21 +384,29 @@ void ArrayController::collect_drain_row(const int32_t* row, int drained_row, siz
 
 StepResult ArrayController::finish_cycle(StepResult r, uint64_t reads[kNumOperands],
                                          uint64_t out_write, uint64_t out_read) {
-  // Per-level port demand of this cycle (levels may hold several operands).
-  std::map<SramLevel*, std::pair<uint64_t, uint64_t>> demand;
+  // Per-level port demand of this cycle (a level may hold several operands).
+  SramLevel* lvl[kNumOperands];
+  uint64_t rd[kNumOperands] = {0, 0, 0}, wr[kNumOperands] = {0, 0, 0};
+  int nlvl = 0;
+  auto slot = [&](SramLevel* l) {
+    for (int i = 0; i < nlvl; ++i)
+      if (lvl[i] == l) return i;
+    lvl[nlvl] = l;
+    return nlvl++;
+  };
   uint64_t to_array = 0;
   for (int o = 0; o < kNumOperands; ++o) {
     if (reads[o] == 0) continue;
-    demand[ports_.level_of_operand[size_t(o)]].first += reads[o];
+    rd[slot(ports_.level_of_operand[size_t(o)])] += reads[o];
     to_array += reads[o];
   }
   if (out_write || out_read) {
-    auto& d = demand[ports_.level_of_operand[size_t(Operand::kOfmap)]];
-    d.first += out_read;
-    d.second += out_write;
+    const int i = slot(ports_.level_of_operand[size_t(Operand::kOfmap)]);
+    rd[i] += out_read;
+    wr[i] += out_write;
   }
   uint64_t sram_cycles = 1;
-  for (auto& [lvl, rw] : demand) sram_cycles = std::max(sram_cycles, lvl->access(rw.first, rw.second));
+  for (int i = 0; i < nlvl; ++i) sram_cycles = std::max(sram_cycles, lvl[i]->access(rd[i], wr[i]));
   const uint64_t bus_cycles = ports_.bus->transfer(to_array, out_write);
   if (sram_cycles >= bus_cycles)
     r.bw_stall_sram = sram_cycles - 1;

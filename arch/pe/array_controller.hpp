@@ -107,6 +107,7 @@ class ArrayController {
   bool drain_active_ = false;
 
   std::vector<int8_t> feed_, top_;
+  std::vector<int64_t> col_part_;  // output index part of each column of the fold (WS)
   uint64_t macs_ = 0;
 };
 

@@ -9,7 +9,55 @@ using workloads::OpType;
 OperandAccess::OperandAccess(const workloads::LayerSchedule& sch, const workloads::Int8Buffer& a,
                              const workloads::Int8Buffer& b)
     : sch_(sch), s_(sch.shape), a_(a), b_(b), matmul_(sch.op == OpType::kMatMul),
-      gk_(sch.gemm_kred), gn_(sch.gemm_n), gp_(sch.group_pack) {}
+      gk_(sch.gemm_kred), gn_(sch.gemm_n), gp_(sch.group_pack) {
+  const int64_t m_total = s_.gemm_m();
+  m_part_.resize(size_t(m_total));
+  if (!matmul_) {
+    const int64_t pq = s_.p * s_.q;
+    moff_.resize(size_t(m_total));
+    for (int64_t m = 0; m < m_total; ++m) {
+      const int64_t n = m / pq, rem = m % pq, p = rem / s_.q, q = rem % s_.q;
+      moff_[size_t(m)] = {n, p * s_.stride_h - s_.pad_t, q * s_.stride_w - s_.pad_l};
+      m_part_[size_t(m)] = n * s_.k * pq + rem;
+    }
+    const int64_t rs = s_.r * s_.s;
+    koff_.resize(size_t(gk_));
+    for (int64_t kl = 0; kl < gk_; ++kl)
+      koff_[size_t(kl)] = {kl / rs, ((kl % rs) / s_.s) * s_.dil_h, (kl % s_.s) * s_.dil_w};
+  } else {
+    for (int64_t m = 0; m < m_total; ++m) m_part_[size_t(m)] = m * gn_;
+  }
+}
+
+int64_t OperandAccess::n_part(int64_t pack, int64_t nn) const {
+  const int64_t g = pack * gp_ + nn / gn_;
+  const int64_t nl = nn % gn_;
+  if (matmul_) return s_.groups > 1 ? g * s_.p * gn_ + nl : nl;
+  return (g * gn_ + nl) * s_.p * s_.q;
+}
+
+void OperandAccess::gather_a_row(int64_t pack, int64_t m, int64_t kk0, int64_t rows,
+                                 int8_t* dst) const {
+  if (matmul_) {
+    for (int64_t i = 0; i < rows; ++i) dst[i] = a(pack, m, kk0 + i);
+    return;
+  }
+  const MOff mo = moff_[size_t(m)];
+  const int64_t cg = s_.c_per_group();
+  const int8_t* base = a_.data.data() + size_t(mo.n * s_.c * s_.h * s_.w);
+  int64_t g = pack * gp_ + kk0 / gk_, kl = kk0 % gk_;
+  for (int64_t i = 0; i < rows; ++i) {
+    const KOff& ko = koff_[size_t(kl)];
+    const int64_t h = mo.h0 + ko.dr, w = mo.w0 + ko.ds;
+    dst[i] = (h < 0 || h >= s_.h || w < 0 || w >= s_.w)
+                 ? int8_t{0}
+                 : base[size_t(((g * cg + ko.c) * s_.h + h) * s_.w + w)];
+    if (++kl == gk_) {
+      kl = 0;
+      ++g;
+    }
+  }
+}
 
 int8_t OperandAccess::a(int64_t pack, int64_t m, int64_t kk) const {
   const int64_t g = pack * gp_ + kk / gk_;
@@ -45,16 +93,8 @@ int8_t OperandAccess::w(int64_t pack, int64_t kk, int64_t nn) const {
 }
 
 int64_t OperandAccess::out_index(int64_t pack, int64_t m, int64_t nn) const {
-  const int64_t g = pack * gp_ + nn / gn_;
-  const int64_t nl = nn % gn_;
-  if (matmul_) {
-    if (s_.groups > 1) return (g * s_.p + m) * gn_ + nl;  // [b][M][N], b = group
-    return m * gn_ + nl;                                   // [b*M][N]
-  }
-  const int64_t pq = s_.p * s_.q;
-  const int64_t n = m / pq, rem = m % pq;
-  const int64_t k = g * gn_ + nl;
-  return (n * s_.k + k) * pq + rem;  // NCHW ([N][K] for FC)
+  // matmul: [b][M][N] with b = group when B is per batch, else [b*M][N]; conv/FC: NCHW ([N][K]).
+  return m_part(m) + n_part(pack, nn);
 }
 
 int64_t OperandAccess::out_elements() const { return s_.n * s_.k * s_.p * s_.q; }
@@ -80,8 +120,7 @@ FoldTiles build_fold_tiles(const workloads::LayerSchedule& sch, const workloads:
         for (int64_t j = 0; j < cols; ++j)
           t.stationary[size_t(i * cols + j)] = acc.w(p, f.row0 + i, f.col0 + j);
       t.stream.resize(size_t(T * rows));
-      for (int64_t m = 0; m < T; ++m)
-        for (int64_t i = 0; i < rows; ++i) t.stream[size_t(m * rows + i)] = acc.a(p, m, f.row0 + i);
+      for (int64_t m = 0; m < T; ++m) acc.gather_a_row(p, m, f.row0, rows, &t.stream[size_t(m * rows)]);
       break;
     case Dataflow::kInputStationary:
       // rows: Kred, cols: M, time: N.

@@ -27,8 +27,19 @@ class OperandAccess {
   int64_t out_index(int64_t pack, int64_t m, int64_t nn) const;
   int64_t out_elements() const;
   std::vector<int64_t> out_shape() const;
+  /// out_index(pack, m, nn) == m_part(m) + n_part(pack, nn): the layouts are separable, which
+  /// lets the collectors precompute both halves.
+  int64_t m_part(int64_t m) const { return m_part_[size_t(m)]; }
+  int64_t n_part(int64_t pack, int64_t nn) const;
+  /// Gathers a(pack, m, kk0 + i) for i < rows into dst[i] (one stream vector, no divisions).
+  void gather_a_row(int64_t pack, int64_t m, int64_t kk0, int64_t rows, int8_t* dst) const;
 
  private:
+  struct KOff { int64_t c, dr, ds; };  // channel, r*dil_h, s*dil_w of a reduction index
+  struct MOff { int64_t n, h0, w0; };  // image, top-left input row/col of an output pixel
+  std::vector<KOff> koff_;             // per pack Kred index (group-local part)
+  std::vector<MOff> moff_;
+  std::vector<int64_t> m_part_;
   const workloads::LayerSchedule& sch_;
   const workloads::ConvShape& s_;
   const workloads::Int8Buffer& a_;

@@ -27,28 +27,30 @@ void SystolicArray::shadow_shift(const int8_t* row_in) {
 void SystolicArray::swap_stationary(int rows_used, int cols_used) {
   for (int r = 0; r < rows_; ++r)
     for (int c = 0; c < cols_; ++c)
-      w_[idx(r, c)] = (r < rows_used && c < cols_used) ? shadow_[idx(r, c)] : int8_t{0};
+      w_[idx(r, c)] = (r < rows_used && c < cols_used) ? int16_t(shadow_[idx(r, c)]) : int16_t{0};
 }
 
 void SystolicArray::clear_moving() {
-  std::fill(h_.begin(), h_.end(), int8_t{0});
-  std::fill(v_.begin(), v_.end(), int8_t{0});
+  std::fill(h_.begin(), h_.end(), int16_t{0});
+  std::fill(v_.begin(), v_.end(), int16_t{0});
   std::fill(psum_.begin(), psum_.end(), 0);
 }
 
 void SystolicArray::step_stationary(const int8_t* feed, int active_cols) {
   const int n = std::min(active_cols, cols_);
   for (int r = rows_ - 1; r >= 0; --r) {
-    int8_t* h = &h_[idx(r, 0)];
-    if (n > 1) std::memmove(h + 1, h, size_t(n - 1));
+    int16_t* h = &h_[idx(r, 0)];
+    if (n > 1) std::memmove(h + 1, h, sizeof(int16_t) * size_t(n - 1));
     h[0] = feed[r];
-    const int8_t* w = &w_[idx(r, 0)];
-    int32_t* out = &psum_[idx(r, 0)];
+    const int16_t* __restrict w = &w_[idx(r, 0)];
+    const int16_t* __restrict hv = h;
+    int32_t* __restrict out = &psum_[idx(r, 0)];
     if (r == 0) {
-      for (int c = 0; c < n; ++c) out[c] = int32_t(w[c]) * int32_t(h[c]);
+      for (int c = 0; c < n; ++c) out[c] = int32_t(w[c]) * int32_t(hv[c]);
     } else {
-      const int32_t* in = &psum_[idx(r - 1, 0)];  // previous cycle's value: row r-1 not yet updated
-      for (int c = 0; c < n; ++c) out[c] = in[c] + int32_t(w[c]) * int32_t(h[c]);
+      // Previous cycle's psums of the row above: row r-1 is committed after row r.
+      const int32_t* __restrict in = &psum_[idx(r - 1, 0)];
+      for (int c = 0; c < n; ++c) out[c] = in[c] + int32_t(w[c]) * int32_t(hv[c]);
     }
   }
 }
@@ -57,24 +59,26 @@ void SystolicArray::step_output_stationary(const int8_t* left, const int8_t* top
                                            int active_cols) {
   const int nr = std::min(active_rows, rows_), nc = std::min(active_cols, cols_);
   for (int r = nr - 1; r >= 0; --r) {
-    int8_t* h = &h_[idx(r, 0)];
-    if (nc > 1) std::memmove(h + 1, h, size_t(nc - 1));
+    int16_t* h = &h_[idx(r, 0)];
+    if (nc > 1) std::memmove(h + 1, h, sizeof(int16_t) * size_t(nc - 1));
     h[0] = left[r];
-    int8_t* v = &v_[idx(r, 0)];
+    int16_t* v = &v_[idx(r, 0)];
     if (r == 0)
-      std::memcpy(v, top, size_t(nc));
+      for (int c = 0; c < nc; ++c) v[c] = top[c];
     else
-      std::memcpy(v, &v_[idx(r - 1, 0)], size_t(nc));
-    int32_t* acc = &psum_[idx(r, 0)];
-    for (int c = 0; c < nc; ++c) acc[c] += int32_t(h[c]) * int32_t(v[c]);
+      std::memcpy(v, &v_[idx(r - 1, 0)], sizeof(int16_t) * size_t(nc));
+    const int16_t* __restrict hv = h;
+    const int16_t* __restrict vv = v;
+    int32_t* __restrict acc = &psum_[idx(r, 0)];
+    for (int c = 0; c < nc; ++c) acc[c] += int32_t(hv[c]) * int32_t(vv[c]);
   }
 }
 
 void SystolicArray::capture_outputs() {
   drain_.swap(psum_);
   std::fill(psum_.begin(), psum_.end(), 0);
-  std::fill(h_.begin(), h_.end(), int8_t{0});
-  std::fill(v_.begin(), v_.end(), int8_t{0});
+  std::fill(h_.begin(), h_.end(), int16_t{0});
+  std::fill(v_.begin(), v_.end(), int16_t{0});
 }
 
 const int32_t* SystolicArray::drain_shift() {

@@ -46,18 +46,20 @@ class SystolicArray {
   const int32_t* drain_shift();
 
   // ---- state access for traces and tests ----
-  int8_t moving(int r, int c) const { return h_[idx(r, c)]; }
-  int8_t vertical(int r, int c) const { return v_[idx(r, c)]; }
-  int8_t stationary(int r, int c) const { return w_[idx(r, c)]; }
+  int8_t moving(int r, int c) const { return int8_t(h_[idx(r, c)]); }
+  int8_t vertical(int r, int c) const { return int8_t(v_[idx(r, c)]); }
+  int8_t stationary(int r, int c) const { return int8_t(w_[idx(r, c)]); }
   int32_t psum(int r, int c) const { return psum_[idx(r, c)]; }
 
  private:
   size_t idx(int r, int c) const { return size_t(r) * size_t(cols_) + size_t(c); }
 
   int rows_, cols_;
-  std::vector<int8_t> h_;        ///< horizontally moving operand (stream input)
-  std::vector<int8_t> v_;        ///< vertically moving operand (OS weights)
-  std::vector<int8_t> w_;        ///< stationary registers
+  // Operand registers hold int8 values; they are stored widened to int16 so that the per-row
+  // multiply-accumulate loops vectorise with plain SSE2 (pmaddwd-style), see DESIGN.md speed notes.
+  std::vector<int16_t> h_;       ///< horizontally moving operand (stream input)
+  std::vector<int16_t> v_;       ///< vertically moving operand (OS weights)
+  std::vector<int16_t> w_;       ///< stationary registers
   std::vector<int8_t> shadow_;   ///< next stationary tile being loaded
   std::vector<int32_t> psum_;    ///< psum registers (WS/IS) / accumulators (OS)
   std::vector<int32_t> drain_;   ///< OS output drain chain
