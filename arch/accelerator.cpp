@@ -134,6 +134,7 @@ void Accelerator::end_layer() {
                                                  out_t.is_signed, l.relu);
     q.shape = out_t.shape;
     values_->put(l.output, std::move(q));
+    if (acc_sink_) (*acc_sink_)[l.output] = acc_;
   }
 
   sim::LayerReport rep;

@@ -6,7 +6,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <string>
 #include <optional>
 #include <vector>
 
@@ -46,8 +48,9 @@ class Accelerator : public sc_core::sc_module {
   /// Filled while the simulation runs; complete after sc_start returns.
   const std::vector<sim::LayerReport>& reports() const { return reports_; }
   bool finished() const { return finished_; }
-  /// Raw int32 accumulators of the last array layer run (for functional tests).
-  const workloads::Int32Buffer& last_accumulators() const { return acc_; }
+  /// Optional: receives every array layer's raw int32 accumulators, keyed by output tensor name
+  /// (functional checks and output dumps). Call before sc_start.
+  void set_accumulator_sink(std::map<std::string, workloads::Int32Buffer>* sink) { acc_sink_ = sink; }
 
  private:
   void tick();
@@ -76,6 +79,7 @@ class Accelerator : public sc_core::sc_module {
   std::unique_ptr<TransferPlan> plan_;
   workloads::Int32Buffer acc_;
   workloads::Int8Buffer vec_out_;
+  std::map<std::string, workloads::Int32Buffer>* acc_sink_ = nullptr;
 
   // Current layer counters.
   uint64_t cycle_ = 0;  // global cycle

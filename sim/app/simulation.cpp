@@ -21,7 +21,8 @@ std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
 
 SimulationResult simulate(const arch::AcceleratorSpec& spec, const workloads::Graph& graph,
                           const arch::EnergyTable& energy, arch::ValueStore& values,
-                          VcdWriter* vcd) {
+                          VcdWriter* vcd,
+                          std::map<std::string, workloads::Int32Buffer>* accumulators) {
   SimulationResult result;
   result.schedules = map_graph(graph, spec);
   // The SystemC banner would pollute stdout (the summary table and machine-read output).
@@ -30,6 +31,7 @@ SimulationResult simulate(const arch::AcceleratorSpec& spec, const workloads::Gr
     arch::Accelerator top("top", spec, energy);
     top.load_program(graph, result.schedules, values);
     top.attach_tracer(vcd);
+    top.set_accumulator_sink(accumulators);
     sc_core::sc_start();
     if (!top.finished())
       throw ModelError("simulation stopped before the last layer finished (layer " +

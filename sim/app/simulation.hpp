@@ -4,6 +4,8 @@
 // elaboration per process, so call this once per process.
 #pragma once
 
+#include <map>
+#include <string>
 #include <vector>
 
 #include "arch/energy/energy_table.hpp"
@@ -27,8 +29,10 @@ std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
                                                 const arch::AcceleratorSpec& spec);
 
 /// Runs the whole graph. `values` supplies inputs/weights and receives every layer's outputs.
+/// `accumulators`, if given, receives every array layer's int32 results by output tensor name.
 SimulationResult simulate(const arch::AcceleratorSpec& spec, const workloads::Graph& graph,
                           const arch::EnergyTable& energy, arch::ValueStore& values,
-                          VcdWriter* vcd = nullptr);
+                          VcdWriter* vcd = nullptr,
+                          std::map<std::string, workloads::Int32Buffer>* accumulators = nullptr);
 
 }  // namespace adasim::sim
