@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+// Reference kernels: plain, obviously-correct loops over int8 operands and int32 accumulators. They
+// are the independent oracle the SystemC datapath is checked against (bit-exact), plus the seeded
+// operand generator the simulator uses for weights and inputs. No timing, no tiling.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "workloads/ir/graph.hpp"
+#include "workloads/ir/tensor_data.hpp"
+
+namespace adasim::workloads {
+
+// All kernels throw sim::ModelError when operand shapes do not match each other or the ConvShape
+// (the caller, not the user, is at fault then).
+
+/// int8 x int8 -> int32 convolution. input NCHW [n][c][h][w], weight [k][c/groups][r][s];
+/// zero padding, stride, dilation and groups from s (depthwise: groups == c == k).
+/// Output [n][k][p][q].
+Int32Buffer reference_conv2d(const Int8Buffer& input, const Int8Buffer& weight, const ConvShape& s);
+
+/// Fully connected: input [N][C] (or [N][...] flattened per sample), weight [K][C] -> [N][K].
+Int32Buffer reference_fc(const Int8Buffer& input, const Int8Buffer& weight);
+
+/// a: [B..][M][Kd]; b: [Kd][N] (shared by all batch entries) or [B..][Kd][N] (same leading dims
+/// as a). Output [B..][M][N].
+Int32Buffer reference_matmul(const Int8Buffer& a, const Int8Buffer& b);
+
+/// Max over the valid (non-padded) elements of each window; shape from s (r, s = kernel).
+Int8Buffer reference_maxpool(const Int8Buffer& input, const ConvShape& s);
+
+/// Sum of the valid (non-padded) elements / their count, rounded half away from zero.
+Int8Buffer reference_avgpool(const Int8Buffer& input, const ConvShape& s);
+
+/// Element-wise a + b saturated to [-128, 127].
+Int8Buffer reference_add(const Int8Buffer& a, const Int8Buffer& b);
+
+/// Inclusive integer range of a tensor with this storage: signed [-2^(bits-1), 2^(bits-1)-1],
+/// unsigned [0, 2^bits-1].
+struct IntRange {
+  int32_t lo;
+  int32_t hi;
+};
+IntRange int_range(int bits, bool is_signed);
+
+/// Round half away from zero (2.5 -> 3, -2.5 -> -3), saturated to int64.
+int64_t round_half_away(double x);
+
+/// q = clamp(round_half_away(acc * multiplier) + zero_point, lo, hi), then ReLU as
+/// q = max(q, zero_point) if relu. The product is computed in double precision. lo/hi from
+/// int_range(bits, is_signed); the range must fit int8 storage (signed bits <= 8, unsigned
+/// bits <= 7), otherwise ModelError.
+Int8Buffer requantize(const Int32Buffer& acc, double multiplier, int32_t zero_point, int bits,
+                      bool is_signed, bool relu);
+
+/// One step of the splitmix64 generator (Steele, Lea, Flood 2014; Vigna's reference code):
+/// state += 0x9E3779B97F4A7C15, then the output mix of the new state.
+uint64_t splitmix64_next(uint64_t& state);
+
+/// Stream key of a tensor: FNV-1a 64 of its name, mixed with the seed.
+uint64_t value_stream_key(uint64_t seed, const std::string& tensor_name);
+
+/// Deterministic operand values for (seed, t.name), uniform over int_range(t.bits, t.is_signed).
+/// Element i (row-major) depends only on (seed, name, i): a larger batch extends, never reshuffles.
+/// shape_override, when non-empty, replaces t.shape. Needs t's range to fit int8 (see requantize).
+Int8Buffer generate_values(const TensorInfo& t, uint64_t seed,
+                           std::vector<int64_t> shape_override = {});
+
+}  // namespace adasim::workloads
