@@ -62,6 +62,12 @@ class EnergyTable {
   std::map<std::string, double> values_;
   double scale_ = 1.0;
   double v_ref_ = 0.9;
+  // Resolved values cached at construction so per-event queries need no string lookup.
+  double mac_pj_[4] = {};  // 2, 4, 8, 16 bits
+  double accumulate_pj_ = 0, vector_op_pj_ = 0, rf_pj_per_bit_ = 0;
+  double sram_pj_per_bit_8k_ = 0, sram_exponent_ = 0, sram_write_factor_ = 0;
+  double noc_pj_per_bit_ = 0, dram_pj_per_bit_ = 0;
+  double pe_leakage_mw_ = 0, sram_leakage_mw_per_kib_ = 0, noc_leakage_mw_ = 0;
 };
 
 }  // namespace adasim::arch
