@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: Apache-2.0
+// Internal to sim/config: one parser per top-level section of the architecture config. Each reads
+// its section through a ParamReader (filling defaults), validates it and fills its part of the spec.
+#pragma once
+
+#include "arch/spec.hpp"
+#include "sim/config/param_reader.hpp"
+
+namespace adasim::sim::detail {
+
+void parse_pe_array(ParamReader& root, arch::PeArraySpec& out);
+void parse_memory(ParamReader& root, arch::AcceleratorSpec& out);  ///< sram levels + dram
+void parse_noc(ParamReader& root, arch::NocSpec& out);
+void parse_clock(ParamReader& root, arch::ClockSpec& out);
+void parse_energy(ParamReader& root, arch::EnergySpec& out);
+
+}  // namespace adasim::sim::detail

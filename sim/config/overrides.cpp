@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: Apache-2.0
+// --set override walker: follows the schema key tree, so an override can set any key the schema
+// knows (present in the file or not) but never invent one.
+// GCC 12 at -O3 reports false -Warray-bounds/-Wstringop-overflow inside inlined nlohmann::json
+// code (GCC bug 107852 family; main's CMakeLists silences it globally). Silenced for this file.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#pragma GCC diagnostic ignored "-Wstringop-overflow"
+#endif
+#include "sim/config/overrides.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "sim/config/param_reader.hpp"
+#include "sim/config/schema.hpp"
+
+namespace adasim::sim {
+namespace {
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    const size_t dot = path.find('.', start);
+    out.push_back(path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return out;
+}
+
+bool all_digits(const std::string& s) {
+  return !s.empty() && s.size() < 10 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
+std::string label(const std::string& ptr) { return ptr.empty() ? std::string("/") : ptr; }
+
+struct Failure {
+  std::string value;
+  std::string expected;
+};
+
+// Walks `segs` through `config` guided by `schema`, setting the last one to `value`. Missing
+// objects on the way are created (the schema knows them); nothing is done on failure.
+std::optional<Failure> set_path(nlohmann::json& config, const std::vector<std::string>& segs,
+                                const nlohmann::json& value) {
+  nlohmann::json* cur = &config;
+  const SchemaNode* sch = &arch_schema();
+  std::string ptr;  // JSON pointer of *cur, for messages
+  for (size_t i = 0; i < segs.size(); ++i) {
+    const std::string& seg = segs[i];
+    const bool last = i + 1 == segs.size();
+    if (seg.empty())
+      return Failure{"an empty path segment", "a path like pe_array.rows (no empty segments)"};
+    switch (sch->kind) {
+      case SchemaNode::Kind::kObject:
+      case SchemaNode::Kind::kMap: {
+        const SchemaNode* child = sch->find(seg);
+        const bool known = child != nullptr ||
+                           (sch->kind == SchemaNode::Kind::kMap &&
+                            std::find(sch->map_keys.begin(), sch->map_keys.end(), seg) !=
+                                sch->map_keys.end());
+        if (!known)
+          return Failure{"unknown key \"" + seg + "\"",
+                         unknown_key_expectation(seg, label(ptr), sch->keys())};
+        if (cur->is_null()) *cur = nlohmann::json::object();
+        if (!cur->is_object())
+          return Failure{render(*cur), "an object at " + label(ptr) + " to set \"" + seg + "\" in"};
+        if (last) {
+          (*cur)[seg] = value;
+          return std::nullopt;
+        }
+        if (!child)  // map entries hold plain values
+          return Failure{"a path below " + pointer_append(ptr, seg),
+                         "no deeper path (" + pointer_append(ptr, seg) + " holds a number)"};
+        cur = &(*cur)[seg];
+        sch = child;
+        ptr = pointer_append(ptr, seg);
+        break;
+      }
+      case SchemaNode::Kind::kArray: {
+        const size_t size = cur->is_array() ? cur->size() : 0;
+        const std::string range =
+            size == 0 ? "no elements exist" : "0.." + std::to_string(size - 1);
+        if (!all_digits(seg) || std::stoul(seg) >= size)
+          return Failure{"index \"" + seg + "\"",
+                         "an existing element index of " + label(ptr) + " (" + range + ")"};
+        const size_t idx = std::stoul(seg);
+        if (last) {
+          (*cur)[idx] = value;
+          return std::nullopt;
+        }
+        cur = &(*cur)[idx];
+        sch = &sch->element();
+        ptr = pointer_append(ptr, seg);
+        break;
+      }
+      case SchemaNode::Kind::kLeaf:
+        return Failure{"a path below " + label(ptr),
+                       "no deeper path (" + label(ptr) + " holds a value)"};
+    }
+  }
+  return Failure{"an empty path", "a path like pe_array.rows"};
+}
+
+}  // namespace
+
+nlohmann::json parse_override_value(const std::string& text) {
+  nlohmann::json v = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (v.is_discarded()) return nlohmann::json(text);
+  return v;
+}
+
+void apply_overrides(nlohmann::json& config, const std::vector<std::string>& overrides,
+                     const std::string& file, std::vector<InputIssue>& issues) {
+  for (const std::string& text : overrides) {
+    const size_t eq = text.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      issues.push_back(InputIssue{file, "--set " + text, "\"" + text + "\"",
+                                  "dotted.path=value, e.g. pe_array.rows=16"});
+      continue;
+    }
+    const std::string path = text.substr(0, eq);
+    nlohmann::json trial = config;
+    if (auto fail = set_path(trial, split_path(path), parse_override_value(text.substr(eq + 1)))) {
+      issues.push_back(InputIssue{file, "--set " + path, fail->value, fail->expected});
+      continue;
+    }
+    config = std::move(trial);
+  }
+}
+
+}  // namespace adasim::sim

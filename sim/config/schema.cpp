@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: Apache-2.0
+// The architecture-config key tree and the "did you mean" helper used by unknown-key errors.
+#include "sim/config/schema.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <initializer_list>
+
+#include "arch/energy/energy_table.hpp"
+#include "sim/core/errors.hpp"
+
+namespace adasim::sim {
+namespace {
+
+SchemaNode leaf(std::string name) { return SchemaNode{std::move(name), SchemaNode::Kind::kLeaf, {}, {}}; }
+
+SchemaNode object(std::string name, std::vector<SchemaNode> fields) {
+  return SchemaNode{std::move(name), SchemaNode::Kind::kObject, std::move(fields), {}};
+}
+
+SchemaNode array_of(std::string name, SchemaNode element) {
+  return SchemaNode{std::move(name), SchemaNode::Kind::kArray, {std::move(element)}, {}};
+}
+
+std::vector<SchemaNode> leaves(std::initializer_list<const char*> names) {
+  std::vector<SchemaNode> out;
+  for (const char* n : names) out.push_back(leaf(n));
+  return out;
+}
+
+SchemaNode build_schema() {
+  std::vector<std::string> energy_keys;
+  for (const auto& doc : arch::EnergyTable::keys()) energy_keys.push_back(doc.key);
+
+  std::vector<SchemaNode> level = leaves({"name", "size_kib", "word_bits", "banks", "read_ports",
+                                          "write_ports", "double_buffered", "ideal"});
+  level.push_back(array_of("holds", leaf("")));
+  SchemaNode sram_level = object("", std::move(level));
+
+  std::vector<SchemaNode> pe = leaves({"rows", "cols", "dataflow", "mac_bits", "accum_bits",
+                                       "weight_double_buffer", "output_double_buffer",
+                                       "timing_convention", "vector_lanes"});
+  pe.push_back(array_of("dataflows", leaf("")));
+
+  std::vector<SchemaNode> clock =
+      leaves({"name", "freq_mhz", "voltage_v", "policy", "transition_ns"});
+  clock.push_back(array_of("operating_points", object("", leaves({"freq_mhz", "voltage_v"}))));
+
+  SchemaNode overrides{"overrides", SchemaNode::Kind::kMap, {}, energy_keys};
+
+  return object(
+      "", {leaf("schema_version"), leaf("name"), object("pe_array", std::move(pe)),
+           object("memory",
+                  {array_of("sram", std::move(sram_level)),
+                   object("dram", leaves({"bandwidth_gb_per_s", "latency_ns", "burst_bytes",
+                                          "ideal"}))}),
+           object("noc", leaves({"type", "multicast", "link_width_bits", "latency_cycles"})),
+           object("clock", std::move(clock)),
+           object("energy", {leaf("reference_voltage_v"), leaf("scale"), std::move(overrides)})});
+}
+
+std::string lower(const std::string& s) {
+  std::string out = s;
+  for (char& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+const SchemaNode* SchemaNode::find(const std::string& key) const {
+  if (kind != Kind::kObject) return nullptr;
+  for (const auto& c : children)
+    if (c.name == key) return &c;
+  return nullptr;
+}
+
+const SchemaNode& SchemaNode::at(const std::string& key) const {
+  const SchemaNode* n = find(key);
+  if (!n) throw ModelError("config schema has no key '" + key + "' under '" + name + "'");
+  return *n;
+}
+
+const SchemaNode& SchemaNode::element() const {
+  if (kind != Kind::kArray || children.size() != 1)
+    throw ModelError("config schema node '" + name + "' is not an array");
+  return children.front();
+}
+
+std::vector<std::string> SchemaNode::keys() const {
+  std::vector<std::string> out;
+  if (kind == Kind::kObject)
+    for (const auto& c : children) out.push_back(c.name);
+  if (kind == Kind::kMap) out = map_keys;
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+const SchemaNode& arch_schema() {
+  static const SchemaNode root = build_schema();
+  return root;
+}
+
+size_t edit_distance(const std::string& a_in, const std::string& b_in) {
+  const std::string a = lower(a_in), b = lower(b_in);
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t subst = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, subst});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::optional<std::string> did_you_mean(const std::string& key,
+                                        const std::vector<std::string>& candidates) {
+  // A typo: the closest key within 2 edits (a third of the key for long keys).
+  const size_t limit = std::max<size_t>(2, key.size() / 3);
+  std::optional<std::string> best;
+  size_t best_d = limit + 1;
+  for (const auto& c : candidates) {
+    const size_t d = edit_distance(key, c);
+    if (d < best_d) {
+      best_d = d;
+      best = c;
+    }
+  }
+  if (best || key.size() < 4) return best;
+  // A unit suffix left off ("bandwidth" for "bandwidth_gb_per_s"): the shortest such key.
+  const std::string k = lower(key);
+  for (const auto& c : candidates)
+    if (c.size() > k.size() && lower(c).compare(0, k.size(), k) == 0 &&
+        (!best || c.size() < best->size()))
+      best = c;
+  return best;
+}
+
+std::string unknown_key_expectation(const std::string& key, const std::string& owner,
+                                    const std::vector<std::string>& known) {
+  std::string out = "a known key of " + (owner.empty() ? std::string("/") : owner);
+  if (auto hint = did_you_mean(key, known)) out += " (did you mean '" + *hint + "'?)";
+  out += "; known keys: ";
+  for (size_t i = 0; i < known.size(); ++i) out += (i ? ", " : "") + known[i];
+  return out;
+}
+
+}  // namespace adasim::sim
