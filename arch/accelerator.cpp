@@ -47,9 +47,9 @@ void Accelerator::tick() {
   if (finished_ || graph_ == nullptr) return;
   if (!in_layer_) {
     if (layer_ >= graph_->layers.size()) {
+      // No next trigger: the kernel runs out of events and sc_start() returns.
       finished_ = true;
       if (vcd_) vcd_->finish();
-      sc_core::sc_stop();
       return;
     }
     begin_layer();

@@ -35,7 +35,8 @@ int Dma::new_event() {
 }
 
 int Dma::add_job(Dir dir, Operand op, int sram_level, uint64_t bytes, int after_event) {
-  jobs_.push_back(Job{dir, op, sram_level, bytes, after_event});
+  Job job{dir, op, sram_level, bytes, after_event, false, sc_core::SC_ZERO_TIME};
+  jobs_.push_back(job);
   const int id = int(jobs_.size()) - 1;
   (dir == Dir::kLoad ? loads_ : stores_).push_back(id);
   ++stats_.jobs;

@@ -259,7 +259,7 @@ TEST(ArchConfig, DefaultConfigMeansWhatItSays) {
   EXPECT_EQ(s.pe_array.dataflow, arch::Dataflow::kWeightStationary);
   ASSERT_EQ(s.sram.size(), 1u);
   EXPECT_EQ(s.sram[0].size_bytes, 512 * 1024);
-  EXPECT_EQ(s.sram[0].read_bytes_per_cycle(), 16 * 8);  // 16 banks x 64-bit words
+  EXPECT_EQ(s.sram[0].read_bytes_per_cycle(), 32 * 8);  // 32 banks x 64-bit words
   EXPECT_DOUBLE_EQ(s.dram.bandwidth_gb_per_s, 12.8);
   EXPECT_EQ(s.noc.link_width_bits, 1024);
   EXPECT_DOUBLE_EQ(s.clock.nominal.freq_mhz, 800);

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Installs the Debian packages adasim needs that are missing (run as root on Debian 12).
+#   scripts/install_deps.sh          build + test dependencies
+#   scripts/install_deps.sh --tools  also GTKWave (traces) and matplotlib (plots/)
+set -euo pipefail
+
+pkgs=(g++ make cmake pkg-config libsystemc-dev libboost-program-options-dev nlohmann-json3-dev
+      libgtest-dev libgmock-dev python3)
+if [[ "${1:-}" == "--tools" ]]; then
+  pkgs+=(gtkwave python3-matplotlib)
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+echo "install_deps: installing ${missing[*]}" >&2
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

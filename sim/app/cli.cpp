@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sim/app/cli.hpp"
+
+#include <iomanip>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "sim/app/run_command.hpp"
+#include "sim/app/simulation.hpp"
+#include "sim/app/workload_loader.hpp"
+#include "sim/config/arch_config.hpp"
+#include "sim/core/errors.hpp"
+
+namespace po = boost::program_options;
+
+namespace adasim::sim {
+namespace {
+
+const std::string kDefaultArch = std::string(ADASIM_SOURCE_DIR) + "/configs/default.json";
+const std::string kDefaultWorkload = std::string(ADASIM_SOURCE_DIR) + "/workloads/models/ds_cnn_kws.json";
+
+void usage(std::ostream& os) {
+  os << "usage: adasim <command> [options]\n\n"
+        "commands:\n"
+        "  run       simulate a workload on an architecture and write reports\n"
+        "  validate  check an architecture config and print every error\n"
+        "  map       print the schedule chosen for every layer\n\n"
+        "Run 'adasim <command> --help' for the options of a command.\n";
+}
+
+po::options_description common_options(RunOptions& o) {
+  po::options_description d("architecture and workload");
+  d.add_options()
+      ("arch", po::value(&o.arch)->default_value(kDefaultArch), "architecture config (JSON)")
+      ("set", po::value(&o.overrides)->composing(), "override a config key: dotted.key=value (repeatable)")
+      ("workload", po::value(&o.workload)->default_value(kDefaultWorkload), "workload: JSON graph or SCALE-Sim topology CSV")
+      ("format", po::value(&o.format)->default_value("auto"), "workload format: json, scalesim or auto (by extension)")
+      ("batch", po::value(&o.batch)->default_value(0), "override the graph's batch size (0 = keep)");
+  return d;
+}
+
+int parse(po::options_description& d, const std::vector<std::string>& args, po::variables_map& vm,
+          std::ostream& out) {
+  po::options_description all = d;
+  all.add_options()("help,h", "show this help");
+  po::store(po::command_line_parser(args).options(all).run(), vm);
+  if (vm.count("help")) {
+    out << all;
+    return 0;
+  }
+  po::notify(vm);
+  return -1;
+}
+
+int cmd_run(const std::vector<std::string>& args, std::ostream& out) {
+  RunOptions o;
+  po::options_description d = common_options(o);
+  po::options_description r("run");
+  r.add_options()
+      ("out", po::value(&o.out_dir)->default_value("out"), "output folder for the reports")
+      ("seed", po::value(&o.seed)->default_value(1), "seed of the generated weights and inputs")
+      ("vcd", po::value(&o.vcd), "write a VCD trace to this file (off by default)")
+      ("trace", po::value(&o.trace_globs)->composing(), "signals to trace: glob over dotted names, e.g. 'top.pe_array.pe_0_*' (repeatable)")
+      ("trace-window", po::value(&o.trace_window), "cycles to trace, START:END (END empty = to the end)")
+      ("quiet,q", po::bool_switch(&o.quiet), "no summary table on stdout");
+  d.add(r);
+  po::variables_map vm;
+  if (const int rc = parse(d, args, vm, out); rc >= 0) return rc;
+  run_command(o, out);
+  return kExitOk;
+}
+
+int cmd_validate(const std::vector<std::string>& args, std::ostream& out) {
+  RunOptions o;
+  po::options_description d("validate");
+  d.add_options()
+      ("arch", po::value(&o.arch)->required(), "architecture config (JSON)")
+      ("set", po::value(&o.overrides)->composing(), "override a config key: dotted.key=value");
+  po::variables_map vm;
+  if (const int rc = parse(d, args, vm, out); rc >= 0) return rc;
+  const LoadedConfig cfg = load_arch_config(o.arch, o.overrides);
+  out << o.arch << ": ok (" << cfg.spec.pe_array.rows << "x" << cfg.spec.pe_array.cols << " "
+      << arch::to_string(cfg.spec.pe_array.dataflow) << ", " << cfg.spec.sram.size()
+      << " SRAM level(s), " << cfg.spec.clock.nominal.freq_mhz << " MHz)\n";
+  return kExitOk;
+}
+
+int cmd_map(const std::vector<std::string>& args, std::ostream& out) {
+  RunOptions o;
+  bool as_json = false;
+  po::options_description d = common_options(o);
+  d.add_options()("json", po::bool_switch(&as_json), "print the schedules as JSON");
+  po::variables_map vm;
+  if (const int rc = parse(d, args, vm, out); rc >= 0) return rc;
+  const LoadedConfig cfg = load_arch_config(o.arch, o.overrides);
+  const LoadedWorkload wl = load_workload(o.workload, o.format, o.batch);
+  const auto schedules = map_graph(wl.graph, cfg.spec);
+  if (as_json) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& s : schedules) j.push_back(s.to_json());
+    out << j.dump(2) << "\n";
+    return kExitOk;
+  }
+  for (const auto& s : schedules) {
+    const nlohmann::json j = s.to_json();
+    out << std::left << std::setw(24) << s.layer << " " << std::setw(8) << workloads::to_string(s.op);
+    if (s.vector_path) {
+      out << " vector  ops=" << s.vector_ops << " lanes=" << s.vector_lanes << "\n";
+      continue;
+    }
+    out << " " << arch::to_string(s.dataflow) << "  gemm M=" << s.gemm_m << " Kred=" << s.gemm_kred
+        << " N=" << s.gemm_n << " groups=" << s.groups << "/pack " << s.group_pack << "  folds "
+        << s.row_folds << "x" << s.col_folds << " x" << s.packs << "  chunk " << s.chunk_len
+        << "  dram " << s.dram_load_bytes() << "B in / " << s.dram_store_bytes() << "B out"
+        << (s.psum_spill ? "  psum-spill" : "") << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    usage(args.empty() ? err : out);
+    return args.empty() ? kExitUsage : kExitOk;
+  }
+  if (args[0] == "--version") {
+    out << "adasim " << ADASIM_VERSION << "\n";
+    return kExitOk;
+  }
+  const std::string cmd = args[0];
+  args.erase(args.begin());
+  try {
+    if (cmd == "run") return cmd_run(args, out);
+    if (cmd == "validate") return cmd_validate(args, out);
+    if (cmd == "map") return cmd_map(args, out);
+    err << "adasim: unknown command '" << cmd << "'\n";
+    usage(err);
+    return kExitUsage;
+  } catch (const po::error& e) {
+    err << "adasim " << cmd << ": " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const ConfigError& e) {
+    for (const InputIssue& i : e.issues()) err << "error: " << i.render() << "\n";
+    return kExitConfig;
+  } catch (const ModelError& e) {
+    err << "adasim: internal model error (please report): " << e.what() << "\n";
+    return kExitModel;
+  } catch (const std::exception& e) {
+    err << "adasim: " << e.what() << "\n";
+    return kExitUsage;
+  }
+}
+
+}  // namespace adasim::sim

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sim/app/run_command.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "arch/energy/energy_table.hpp"
+#include "arch/value_store.hpp"
+#include "sim/app/simulation.hpp"
+#include "sim/app/workload_loader.hpp"
+#include "sim/config/arch_config.hpp"
+#include "sim/core/errors.hpp"
+#include "sim/stats/report_writer.hpp"
+#include "sim/trace/vcd_writer.hpp"
+#include "workloads/reference/reference_ops.hpp"
+
+namespace adasim::sim {
+
+namespace {
+
+std::pair<uint64_t, uint64_t> parse_window(const std::string& w) {
+  if (w.empty()) return {0, 0};
+  const auto colon = w.find(':');
+  auto num = [&](const std::string& s) -> uint64_t {
+    if (s.empty()) return 0;
+    if (s.find_first_not_of("0123456789") != std::string::npos)
+      throw ConfigError("", "--trace-window", w, "START:END in cycles, e.g. 0:2000");
+    return std::stoull(s);
+  };
+  if (colon == std::string::npos) throw ConfigError("", "--trace-window", w, "START:END in cycles, e.g. 0:2000");
+  return {num(w.substr(0, colon)), num(w.substr(colon + 1))};
+}
+
+nlohmann::json schedules_json(const std::vector<workloads::LayerSchedule>& s) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& l : s) j.push_back(l.to_json());
+  return j;
+}
+
+}  // namespace
+
+void run_command(const RunOptions& opt, std::ostream& out) {
+  const LoadedConfig cfg = load_arch_config(opt.arch, opt.overrides);
+  const LoadedWorkload wl = load_workload(opt.workload, opt.format, opt.batch);
+  const arch::EnergyTable energy(cfg.spec.energy);
+
+  std::unique_ptr<VcdWriter> vcd;
+  std::string vcd_tmp;
+  if (!opt.vcd.empty()) {
+    const auto [start, end] = parse_window(opt.trace_window);
+    std::vector<std::string> globs = opt.trace_globs;
+    if (globs.empty()) globs = {"top.pe_array.*", "top.core.cycle"};
+    vcd_tmp = opt.vcd + ".partial";
+    const std::filesystem::path dir = std::filesystem::path(opt.vcd).parent_path();
+    if (!dir.empty()) std::filesystem::create_directories(dir);
+    vcd = std::make_unique<VcdWriter>(vcd_tmp, TraceFilter(globs), start, end);
+  }
+
+  const uint64_t seed = opt.seed;
+  arch::ValueStore values(wl.graph, [seed](const workloads::TensorInfo& t) {
+    return workloads::generate_values(t, seed);
+  });
+  SimulationResult res;
+  try {
+    res = simulate(cfg.spec, wl.graph, energy, values, vcd.get());
+    if (vcd) vcd->finish();
+  } catch (...) {
+    vcd.reset();
+    if (!vcd_tmp.empty()) std::remove(vcd_tmp.c_str());
+    throw;
+  }
+
+  RunReport report;
+  report.meta.version = ADASIM_VERSION;
+  report.meta.config_hash = fnv1a64_hex(canonical_text(cfg.resolved));
+  report.meta.workload_hash = fnv1a64_hex(wl.bytes);
+  report.meta.seed = seed;
+  report.meta.arch_name = cfg.spec.name;
+  report.meta.arch_file = opt.arch;
+  report.meta.workload_name = wl.graph.name;
+  report.meta.workload_file = opt.workload;
+  report.meta.fidelity = "cycle";
+  report.meta.pes = int64_t(cfg.spec.pe_array.rows) * cfg.spec.pe_array.cols;
+  report.meta.freq_mhz = cfg.spec.clock.nominal.freq_mhz;
+  report.meta.voltage_v = cfg.spec.clock.nominal.voltage_v;
+  report.layers = std::move(res.layers);
+
+  nlohmann::json table;
+  table["reference_voltage_v"] = energy.reference_voltage_v();
+  table["scale"] = cfg.spec.energy.scale;
+  table["values"] = energy.values();
+  std::vector<std::pair<std::string, std::string>> files = {
+      {"report.json", report_json_text(report)},
+      {"report.csv", report_to_csv(report)},
+      {"resolved_config.json", cfg.resolved.dump(2) + "\n"},
+      {"energy_table.json", table.dump(2) + "\n"},
+      {"schedule.json", schedules_json(res.schedules).dump(2) + "\n"},
+  };
+  if (vcd) {
+    std::vector<GtkwSignal> sigs = vcd->gtkw_signals();
+    if (sigs.size() > 64) sigs.resize(64);  // a readable first view; the rest are in the tree
+    const std::string vcd_name = std::filesystem::path(opt.vcd).filename().string();
+    files.push_back({std::filesystem::path(opt.vcd).stem().string() + ".gtkw",
+                     gtkw_save_file(vcd_name, sigs)});
+  }
+  write_files_atomically(opt.out_dir, files);
+  if (vcd) {
+    vcd.reset();
+    std::filesystem::rename(vcd_tmp, opt.vcd);
+  }
+  if (!opt.quiet) out << summary_table(report);
+}
+
+}  // namespace adasim::sim

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+// `adasim run`: load config and workload, simulate, write report.json / report.csv /
+// resolved_config.json / energy_table.json / schedule.json (and the VCD) into the output folder.
+// Nothing is written unless the whole run succeeds.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace adasim::sim {
+
+struct RunOptions {
+  std::string arch;
+  std::vector<std::string> overrides;
+  std::string workload;
+  std::string format = "auto";  ///< "json", "scalesim" or "auto" (by extension)
+  std::string out_dir = "out";
+  uint64_t seed = 1;
+  int64_t batch = 0;            ///< 0 = the graph's own batch
+  std::string vcd;              ///< empty = no trace
+  std::vector<std::string> trace_globs;
+  std::string trace_window;     ///< "start:end" in cycles, end may be empty
+  bool quiet = false;
+};
+
+/// Throws ConfigError for bad inputs, ModelError for simulator bugs.
+void run_command(const RunOptions& opt, std::ostream& out);
+
+
+}  // namespace adasim::sim

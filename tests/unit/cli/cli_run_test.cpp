@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: Apache-2.0
+// End-to-end checks of `adasim run/validate/map` through the real executable.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include "cli_support.hpp"
+
+namespace adasim {
+namespace {
+
+using test::read_json;
+using test::run_adasim;
+using test::temp_out;
+
+TEST(CliRun, DefaultJobWritesEveryReportWithFixedKeys) {
+  const std::string out = temp_out("default");
+  const auto r = run_adasim("run --out '" + out + "'", "default");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* f : {"report.json", "report.csv", "resolved_config.json", "energy_table.json",
+                        "schedule.json"})
+    EXPECT_TRUE(std::filesystem::exists(out + "/" + f)) << f;
+  const auto j = read_json(out + "/report.json");
+  ASSERT_TRUE(j.contains("layers"));
+  ASSERT_FALSE(j["layers"].empty());
+  for (const auto* part : {&j["layers"][0], &j["total"]}) {
+    for (const char* k : {"cycles", "energy_pj", "utilization", "macs"}) EXPECT_TRUE(part->contains(k)) << k;
+    EXPECT_TRUE((*part)["cycles"].contains("total"));
+    EXPECT_TRUE((*part)["cycles"].contains("compute"));
+    EXPECT_TRUE((*part)["cycles"].contains("stall"));
+    EXPECT_TRUE((*part)["energy_pj"].contains("total"));
+    EXPECT_TRUE((*part)["utilization"].contains("pe"));
+  }
+  EXPECT_TRUE(j["layers"][0].contains("name"));
+  EXPECT_EQ(j["adasim"]["seed"], 1);
+  EXPECT_EQ(j["adasim"]["config_hash"].get<std::string>().size(), 16u);
+  // Totals are sums over layers.
+  uint64_t cycles = 0, macs = 0;
+  for (const auto& l : j["layers"]) {
+    cycles += l["cycles"]["total"].get<uint64_t>();
+    macs += l["macs"].get<uint64_t>();
+  }
+  EXPECT_EQ(j["total"]["cycles"]["total"].get<uint64_t>(), cycles);
+  EXPECT_EQ(j["total"]["macs"].get<uint64_t>(), macs);
+  // The DS-CNN has 2,656,768 MACs in its conv/FC layers (Zhang et al., 2017).
+  uint64_t array_macs = 0;
+  for (const auto& l : j["layers"])
+    if (l["dataflow"] != "vector") array_macs += l["macs"].get<uint64_t>();
+  EXPECT_EQ(array_macs, 2656768u);
+  // CSV: a header, one row per layer, a total row.
+  const std::string csv = test::slurp(out + "/report.csv");
+  EXPECT_EQ(size_t(std::count(csv.begin(), csv.end(), '\n')), j["layers"].size() + 2);
+  EXPECT_EQ(csv.rfind("layer,op,dataflow,macs,cycles_total,cycles_compute,cycles_stall", 0), 0u);
+  EXPECT_NE(r.out.find("total"), std::string::npos) << "summary table on stdout";
+}
+
+TEST(CliRun, SameInputsAndSeedGiveSameBytes) {
+  const std::string a = temp_out("det_a"), b = temp_out("det_b");
+  const std::string args = " --workload workloads/models/tiny_cnn.json --arch configs/tiny_8x8.json --seed 5 -q";
+  ASSERT_EQ(run_adasim("run --out '" + a + "'" + args, "det_a").exit_code, 0);
+  ASSERT_EQ(run_adasim("run --out '" + b + "'" + args, "det_b").exit_code, 0);
+  for (const char* f : {"report.json", "report.csv", "resolved_config.json", "schedule.json"})
+    EXPECT_EQ(test::slurp(a + "/" + f), test::slurp(b + "/" + f)) << f;
+}
+
+TEST(CliRun, SetOverridesReachTheResolvedConfig) {
+  const std::string out = temp_out("set");
+  const auto r = run_adasim("run -q --out '" + out +
+                                "' --workload workloads/models/tiny_mlp.json --set pe_array.rows=16"
+                                " --set pe_array.cols=8 --set pe_array.dataflow=os",
+                            "set");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto cfg = read_json(out + "/resolved_config.json");
+  EXPECT_EQ(cfg["pe_array"]["rows"], 16);
+  EXPECT_EQ(cfg["pe_array"]["cols"], 8);
+  EXPECT_EQ(cfg["pe_array"]["dataflow"], "os");
+  const auto rep = read_json(out + "/report.json");
+  EXPECT_EQ(rep["adasim"]["pes"], 128);
+  EXPECT_EQ(rep["layers"][0]["dataflow"], "os");
+}
+
+TEST(CliRun, InvalidConfigExitsTwoNamesThePathAndWritesNothing) {
+  const std::string out = temp_out("invalid");
+  const auto r = run_adasim("run --out '" + out + "' --set pe_array.rows=0", "invalid");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("/pe_array/rows"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("default.json"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+TEST(CliRun, MalformedWorkloadExitsTwo) {
+  const std::string out = temp_out("badwl");
+  const auto r = run_adasim(std::string("run --out '") + out + "' --workload '" + ADASIM_TEST_DIR +
+                                "/configs/invalid/21_not_json.json'",
+                            "badwl");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out + "/report.json"));
+}
+
+TEST(CliValidate, ReportsEveryErrorOfAConfig) {
+  const auto r = run_adasim(std::string("validate --arch '") + ADASIM_TEST_DIR +
+                                "/configs/invalid/23_several_errors.json'",
+                            "validate");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_GE(std::count(r.err.begin(), r.err.end(), '\n'), 2) << r.err;
+  const auto ok = run_adasim("validate --arch configs/default.json", "validate_ok");
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+}
+
+TEST(CliMap, PrintsOneScheduleLinePerLayer) {
+  const auto r = run_adasim("map --workload workloads/models/tiny_cnn.json --json", "map");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(j.is_array());
+  EXPECT_GT(j.size(), 3u);
+  for (const auto& s : j) EXPECT_TRUE(s.contains("loop_order"));
+}
+
+TEST(CliTrace, VcdAndGtkwaveSaveFileAreWritten) {
+  const std::string out = temp_out("vcd");
+  const auto r = run_adasim("run -q --arch configs/tiny_8x8.json --workload workloads/models/tiny_cnn.json --out '" +
+                                out + "' --vcd '" + out + "/trace.vcd' --trace 'top.pe_array.pe_0_*'"
+                                " --trace-window 0:500",
+                            "vcd");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string vcd = test::slurp(out + "/trace.vcd");
+  EXPECT_NE(vcd.find("$scope module pe_0_3 $end"), std::string::npos);
+  EXPECT_EQ(vcd.find("pe_1_0"), std::string::npos) << "filter must exclude other PEs";
+  EXPECT_TRUE(std::filesystem::exists(out + "/trace.gtkw"));
+  EXPECT_FALSE(std::filesystem::exists(out + "/trace.vcd.partial"));
+}
+
+}  // namespace
+}  // namespace adasim
