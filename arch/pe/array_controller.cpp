@@ -207,8 +207,10 @@ StepResult ArrayController::step_stream() {
   int64_t fed_now = -1;
   int64_t consumed_chunk = -1;
   if (fed_ < T) {
-    const sc_core::sc_time ready = need(feed_ready(), "a stream chunk");
-    if (ready <= now) {
+    // Not issued yet is legal: the in-order DMA queue may hold the load behind a psum reload
+    // that waits for outputs still in flight. The feeder then inserts bubbles.
+    const std::optional<sc_core::sc_time> ready = feed_ready();
+    if (ready && *ready <= now) {
       fed_now = fed_;
       const ChunkPlan& cp = f.chunks[chunk_];
       if (fed_ == cp.t0 + cp.t_len - 1) consumed_chunk = ports_.plan->chunk_index(fold_, chunk_);
@@ -227,9 +229,11 @@ StepResult ArrayController::step_stream() {
                              t_ <= last_feed_cycle_ + lat_ + (os ? r_end : ar_) + c_end + 1;
       const bool shadow_busy = !os && fold_ + 1 < sch_->folds.size() &&
                                !scalesim_ && spec_.pe_array.weight_double_buffer;
+      if (!in_flight && !drain_active_ && !ready)
+        throw sim::ModelError("array controller: deadlock, a stream chunk was never requested");
       if (!in_flight && !drain_active_ && !shadow_busy) {
         res.kind = StepResult::Kind::kWait;  // nothing moves before the data arrives
-        res.wait_until = ready;
+        res.wait_until = *ready;
         return res;
       }
       res.bubble = true;
@@ -368,8 +372,8 @@ void ArrayController::collect_stationary_outputs() {
   for (int64_t j = 0; j < f.cols; ++j) {
     const int64_t s = hist_at(t_ - lat_ - (ar_ - 1) - j);
     if (s < 0) continue;
-    const int64_t idx = ws ? access_->m_part(s) + col_part_[size_t(j)]
-                           : access_->m_part(f.col0 + j) + access_->n_part(f.pack, s);
+    const int64_t idx = ws ? access_->m_part(f.t0 + s) + col_part_[size_t(j)]
+                           : access_->m_part(f.col0 + j) + access_->n_part(f.pack, f.t0 + s);
     out[idx] += bottom[j];
   }
 }

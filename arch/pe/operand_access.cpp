@@ -111,7 +111,7 @@ std::vector<int64_t> OperandAccess::out_shape() const {
 FoldTiles build_fold_tiles(const workloads::LayerSchedule& sch, const workloads::FoldPlan& f,
                            const OperandAccess& acc) {
   FoldTiles t;
-  const int64_t rows = f.rows, cols = f.cols, T = f.t_len, p = f.pack;
+  const int64_t rows = f.rows, cols = f.cols, T = f.t_len, p = f.pack, t0 = f.t0;
   switch (sch.dataflow) {
     case Dataflow::kWeightStationary:
       // rows: Kred, cols: N, time: M.
@@ -120,7 +120,8 @@ FoldTiles build_fold_tiles(const workloads::LayerSchedule& sch, const workloads:
         for (int64_t j = 0; j < cols; ++j)
           t.stationary[size_t(i * cols + j)] = acc.w(p, f.row0 + i, f.col0 + j);
       t.stream.resize(size_t(T * rows));
-      for (int64_t m = 0; m < T; ++m) acc.gather_a_row(p, m, f.row0, rows, &t.stream[size_t(m * rows)]);
+      for (int64_t m = 0; m < T; ++m)
+        acc.gather_a_row(p, t0 + m, f.row0, rows, &t.stream[size_t(m * rows)]);
       break;
     case Dataflow::kInputStationary:
       // rows: Kred, cols: M, time: N.
@@ -130,7 +131,7 @@ FoldTiles build_fold_tiles(const workloads::LayerSchedule& sch, const workloads:
           t.stationary[size_t(i * cols + j)] = acc.a(p, f.col0 + j, f.row0 + i);
       t.stream.resize(size_t(T * rows));
       for (int64_t n = 0; n < T; ++n)
-        for (int64_t i = 0; i < rows; ++i) t.stream[size_t(n * rows + i)] = acc.w(p, f.row0 + i, n);
+        for (int64_t i = 0; i < rows; ++i) t.stream[size_t(n * rows + i)] = acc.w(p, f.row0 + i, t0 + n);
       break;
     case Dataflow::kOutputStationary:
       // rows: M, cols: N, time: Kred.

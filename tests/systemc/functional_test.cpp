@@ -17,12 +17,13 @@ namespace adasim {
 namespace {
 
 using arch::Dataflow;
-using Param = std::tuple<int, int, Dataflow, bool>;
+using Param = std::tuple<int, int, Dataflow, int>;  // rows, cols, dataflow, memory (0 ideal, 1 real, 2 tiny)
 
 class Functional : public ::testing::TestWithParam<Param> {};
 
 TEST_P(Functional, ArrayOutputsEqualReferenceKernels) {
-  const auto [ar, ac, df, real_memory] = GetParam();
+  const auto [ar, ac, df, memory] = GetParam();
+  const bool real_memory = memory > 0;
   workloads::Graph g;
   g.name = "functional";
   test::add_conv(g, {"conv_pad", 1, 5, 7, 7, 6, 3, 3, 1, 1});
@@ -37,8 +38,10 @@ TEST_P(Functional, ArrayOutputsEqualReferenceKernels) {
   test::add_matmul(g, "mm_shared", 2, 5, 19, 13, false);
   test::add_matmul(g, "mm_per_batch", 3, 6, 8, 7, true);
 
+  // The tiny buffer forces chunked streams, chunk-outer loop orders and psum spills.
   const arch::AcceleratorSpec spec =
-      real_memory ? test::real_spec(ar, ac, df, 2.0, 48 * 1024) : test::ideal_spec(ar, ac, df);
+      memory == 2 ? test::real_spec(ar, ac, df, 2.0, 3 * 1024)
+                  : (real_memory ? test::real_spec(ar, ac, df, 2.0, 48 * 1024) : test::ideal_spec(ar, ac, df));
   const arch::EnergyTable energy(spec.energy);
   arch::ValueStore values(g, test::test_generator(99));
   std::map<std::string, workloads::Int32Buffer> acc;
@@ -72,9 +75,9 @@ TEST_P(Functional, ArrayOutputsEqualReferenceKernels) {
 }
 
 std::string name_of(const ::testing::TestParamInfo<Param>& info) {
-  const auto [ar, ac, df, real] = info.param;
+  const auto [ar, ac, df, memory] = info.param;
   return std::to_string(ar) + "x" + std::to_string(ac) + "_" + arch::to_string(df) +
-         (real ? "_realmem" : "_ideal");
+         (memory == 2 ? "_tinybuf" : memory == 1 ? "_realmem" : "_ideal");
 }
 
 INSTANTIATE_TEST_SUITE_P(AllDataflows, Functional,
@@ -82,7 +85,7 @@ INSTANTIATE_TEST_SUITE_P(AllDataflows, Functional,
                                             ::testing::Values(Dataflow::kWeightStationary,
                                                               Dataflow::kOutputStationary,
                                                               Dataflow::kInputStationary),
-                                            ::testing::Bool()),
+                                            ::testing::Values(0, 1, 2)),
                          name_of);
 
 }  // namespace

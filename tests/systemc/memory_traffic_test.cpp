@@ -47,31 +47,54 @@ TEST(ReuseArithmetic, WeightStationaryFcWithResidentOperands) {
   EXPECT_EQ(a.at("gbuf.drain_bytes"), 64u * 70u);
 }
 
-TEST(ReuseArithmetic, SmallBufferRefetchesIfmapPerColumnFoldAndSpillsPsums) {
+TEST(ReuseArithmetic, SmallBufferPrefersReloadingWeightsPerChunkToSpillingPsums) {
   workloads::Graph g;
   test::add_fc(g, "fc", 64, 100, 70);
-  // 4 KiB: too small for the whole ifmap (6400 B) or, beside the tiles, for the psums of a
-  // column tile (64x16x4 B = 4 KiB).
+  // 4 KiB: too small for the whole ifmap (6400 B), for all weights (7000 B) or, beside the tiles,
+  // for the psums of a column tile (64x16x4 B = 4 KiB): the M stream must be chunked.
   arch::AcceleratorSpec spec = test::real_spec(16, 16, Dataflow::kWeightStationary, 1000.0, 4 * 1024);
   const sim::SimulationResult r = run(spec, g);
   const workloads::LayerSchedule& s = r.schedules.at(0);
   ASSERT_FALSE(s.operands[0].resident);
-  ASSERT_TRUE(s.psum_spill);
   ASSERT_LT(s.chunk_len, 64) << "the stream must be cut into chunks";
+  const uint64_t chunks = uint64_t((64 + s.chunk_len - 1) / s.chunk_len);
+  // Two loop orders are possible. Spilling psums between the 7 Kred folds would move
+  //   reads  = ifmap 5 x 6400 + weights 7000 + psums 64 x 70 x 4 x 6
+  //   writes = psums 64 x 70 x 4 x 6 + outputs 64 x 70;
+  // putting M chunks outside the Kred folds reloads the 16x16 weight tiles once per chunk:
+  //   reads  = ifmap 5 x 6400 + weights chunks x 7000, writes = outputs 64 x 70.
+  const uint64_t psum = 64u * 70u * 4u * 6u;
+  const uint64_t spill_total = 5u * 6400u + 7000u + psum + psum + 64u * 70u;
+  const uint64_t outer_reads = 5u * 6400u + chunks * 7000u;
+  ASSERT_LT(outer_reads + 64u * 70u, spill_total);
+  EXPECT_TRUE(s.chunk_outer);
+  EXPECT_FALSE(s.psum_spill);
   const auto& a = r.layers[0].accesses;
-  // Ifmap tiles (chunk x 16-row slices) are reloaded for each of the 5 column folds; each
-  // stationary weight tile is loaded once for its fold (it stays while all M chunks stream);
-  // psums of all but the last row fold go out as int32 and all but the first come back.
-  const uint64_t ifmap = 5u * 64u * 100u;
-  const uint64_t weights = 100u * 70u;
-  const uint64_t psum = 64u * 70u * 4u * (7u - 1u);
-  EXPECT_EQ(a.at("dma.load_bytes_ifmap"), ifmap);
-  EXPECT_EQ(a.at("dma.load_bytes_weight"), weights);
-  EXPECT_EQ(a.at("dram.read_bytes"), ifmap + weights + psum);
-  EXPECT_EQ(a.at("dram.write_bytes"), psum + 64u * 70u);
-  // Never below compulsory traffic.
-  EXPECT_GE(a.at("dram.read_bytes"), 6400u + 7000u);
-  EXPECT_GE(a.at("dram.write_bytes"), 64u * 70u);
+  EXPECT_EQ(a.at("dma.load_bytes_ifmap"), 5u * 6400u);
+  EXPECT_EQ(a.at("dma.load_bytes_weight"), chunks * 7000u);
+  EXPECT_EQ(a.at("dram.read_bytes"), outer_reads);
+  EXPECT_EQ(a.at("dram.write_bytes"), 64u * 70u);
+  EXPECT_GE(a.at("dram.read_bytes"), 6400u + 7000u);  // never below compulsory traffic
+}
+
+TEST(ReuseArithmetic, PsumSpillWhenItIsCheaperThanReloadingWeights) {
+  workloads::Graph g;
+  test::add_fc(g, "fc", 64, 512, 64);
+  // 64x64 array, 10 KiB: two 4 KiB stationary tiles leave room for chunks of only 2 pixels, so
+  // reloading the 32 KiB of weights per chunk (32 chunks) costs more than spilling psums.
+  arch::AcceleratorSpec spec = test::real_spec(64, 64, Dataflow::kWeightStationary, 1000.0, 10 * 1024);
+  const sim::SimulationResult r = run(spec, g);
+  const workloads::LayerSchedule& s = r.schedules.at(0);
+  ASSERT_EQ(s.row_folds, 8);
+  ASSERT_EQ(s.col_folds, 1);
+  EXPECT_TRUE(s.psum_spill);
+  EXPECT_FALSE(s.chunk_outer);
+  const auto& a = r.layers[0].accesses;
+  // Weights once (512 x 64); the ifmap once (one column fold); psums of 7 of the 8 Kred folds go
+  // out as int32 and 7 come back.
+  const uint64_t psum = 64u * 64u * 4u * 7u;
+  EXPECT_EQ(a.at("dram.read_bytes"), 512u * 64u + 64u * 512u + psum);
+  EXPECT_EQ(a.at("dram.write_bytes"), psum + 64u * 64u);
 }
 
 // Stalls versus DRAM bandwidth on a conv layer.

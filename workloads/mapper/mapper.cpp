@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "sim/core/errors.hpp"
 #include "workloads/mapper/gemm_view.hpp"
@@ -124,7 +125,29 @@ class SystolicPlanner {
     sch_.row_folds = ceil_div(sch_.dim_rows, ar);
     sch_.col_folds = ceil_div(sch_.dim_cols, ac);
     choose_tiling();
+    const LayerSchedule base = sch_;
     build_folds();
+    if (df_ != Dataflow::kOutputStationary && sch_.psum_spill) {
+      // Alternative loop order: temporal chunks outside the Kred folds. Psums of a chunk stay in
+      // their output slot; the (small) stationary tiles are reloaded per chunk instead. Keep
+      // whichever moves fewer DRAM bytes.
+      LayerSchedule spill = std::move(sch_);
+      sch_ = base;
+      sch_.chunk_outer = true;
+      sch_.psum_spill = false;
+      sch_.operands[size_t(kOf)].resident = false;
+      sch_.loop_order = df_ == Dataflow::kWeightStationary
+                            ? "pack > col_fold(N) > chunk(M) > row_fold(Kred)"
+                            : "pack > col_fold(M) > chunk(N) > row_fold(Kred)";
+      bool res[3] = {sch_.operands[kIf].resident, sch_.operands[kW].resident, false};
+      const int stat = df_ == Dataflow::kWeightStationary ? kW : kIf;
+      stationary_resident_ = fits(sch_.chunk_len, false, res, true);
+      sch_.operands[size_t(stat)].resident = stationary_resident_;
+      build_folds();
+      const int64_t a = spill.dram_load_bytes() + spill.dram_store_bytes();
+      const int64_t b = sch_.dram_load_bytes() + sch_.dram_store_bytes();
+      if (b >= a) sch_ = std::move(spill);
+    }
     return std::move(sch_);
   }
 
@@ -167,11 +190,14 @@ class SystolicPlanner {
     return t * c * kPsumBytes;  // WS: M chunk x N cols, IS: N chunk x M cols
   }
 
-  bool fits(int64_t t, bool out_resident, bool stream_resident[3]) const {
+  bool fits(int64_t t, bool out_resident, bool stream_resident[3],
+            bool stationary_resident = false) const {
     Footprint fp;
     for (int op : {kIf, kW}) {
       const Operand o = Operand(op);
-      if (roles_.stationary[op]) fp.add(spec_, o, 2 * stationary_tile_bytes());
+      if (roles_.stationary[op])
+        fp.add(spec_, o, stationary_resident ? (op == kIf ? ifmap_tensor_bytes_ : weight_tensor_bytes_)
+                                             : 2 * stationary_tile_bytes());
       if (roles_.stream[op]) {
         if (stream_resident[op])
           fp.add(spec_, o, op == kIf ? ifmap_tensor_bytes_ : weight_tensor_bytes_);
@@ -217,7 +243,6 @@ class SystolicPlanner {
   }
 
   void build_folds() {
-    const int ar = spec_.pe_array.rows, ac = spec_.pe_array.cols;
     std::set<std::tuple<int, int64_t, int64_t, int64_t>> loaded;  // resident tiles already in SRAM
     std::tuple<int, int64_t, int64_t, int64_t> last_key[3];
     bool have_last[3] = {false, false, false};
@@ -233,78 +258,97 @@ class SystolicPlanner {
       return bytes;
     };
 
+    const int ar = spec_.pe_array.rows, ac = spec_.pe_array.cols;
     for (int64_t pack = 0; pack < sch_.packs; ++pack) {
       const int64_t dr = extent(sch_.rows_dim, pack), dc = extent(sch_.cols_dim, pack);
       const int64_t dt = extent(sch_.time_dim, pack);
       const int64_t rf_n = ceil_div(dr, ar), cf_n = ceil_div(dc, ac);
       const bool os = df_ == Dataflow::kOutputStationary;
-      const int64_t outer_n = os ? rf_n : cf_n, inner_n = os ? cf_n : rf_n;
-      for (int64_t outer = 0; outer < outer_n; ++outer) {
-        for (int64_t inner = 0; inner < inner_n; ++inner) {
-          FoldPlan f;
-          f.pack = pack;
-          f.row_fold = os ? outer : inner;
-          f.col_fold = os ? inner : outer;
-          f.row0 = f.row_fold * ar;
-          f.rows = std::min<int64_t>(ar, dr - f.row0);
-          f.col0 = f.col_fold * ac;
-          f.cols = std::min<int64_t>(ac, dc - f.col0);
-          f.t_len = dt;
-          f.first_accum = os || f.row_fold == 0;
-          f.last_accum = os || f.row_fold == rf_n - 1;
-          const Range rows{f.row0, f.rows}, cols{f.col0, f.cols}, time{0, dt};
-          switch (df_) {
-            case Dataflow::kWeightStationary:
-              f.macs = dt * view_->diag_pairs(rows, cols);
-              f.stationary_tile_bytes = view_->weight_bytes(rows, cols);
-              f.stationary_load_bytes = load(kW, {kW, pack, f.row_fold, f.col_fold}, f.stationary_tile_bytes);
-              break;
-            case Dataflow::kInputStationary:
-              f.macs = f.cols * view_->diag_pairs(rows, time);
-              f.stationary_tile_bytes = view_->ifmap_bytes(pack, cols, rows);
-              f.stationary_load_bytes = load(kIf, {kIf, pack, f.row_fold, f.col_fold}, f.stationary_tile_bytes);
-              break;
-            case Dataflow::kOutputStationary:
-              f.macs = f.rows * view_->diag_pairs(time, cols);
-              break;
-          }
-          for (int64_t t0 = 0; t0 < dt; t0 += sch_.chunk_len) {
-            ChunkPlan c;
-            c.t0 = t0;
-            c.t_len = std::min(sch_.chunk_len, dt - t0);
-            const int64_t ci = t0 / sch_.chunk_len;
-            const Range tr{c.t0, c.t_len};
-            switch (df_) {
-              case Dataflow::kWeightStationary:
-                c.load_bytes[kIf] = load(kIf, {kIf, pack, ci, f.row_fold}, view_->ifmap_bytes(pack, tr, rows));
-                c.out_elems = c.t_len * f.cols;
-                break;
-              case Dataflow::kInputStationary:
-                c.load_bytes[kW] = load(kW, {kW, pack, ci, f.row_fold}, view_->weight_bytes(rows, tr));
-                c.out_elems = c.t_len * f.cols;
-                break;
-              case Dataflow::kOutputStationary:
-                c.load_bytes[kIf] = load(kIf, {kIf, pack, f.row_fold, ci}, view_->ifmap_bytes(pack, rows, tr));
-                c.load_bytes[kW] = load(kW, {kW, pack, ci, f.col_fold}, view_->weight_bytes(tr, cols));
-                c.out_elems = (c.t0 + c.t_len == dt) ? f.rows * f.cols : 0;
-                break;
-            }
-            if (c.out_elems > 0) {
-              if (f.last_accum) {
-                c.store_bytes = (c.out_elems * sch_.out_bits + 7) / 8;
-              } else if (sch_.psum_spill) {
-                c.store_bytes = c.out_elems * kPsumBytes;
-                c.store_is_psum = true;
-              }
-              if (!f.first_accum && sch_.psum_spill) c.psum_load_bytes = c.out_elems * kPsumBytes;
-              sch_.operands[size_t(kOf)].dram_bytes += c.store_bytes + c.psum_load_bytes;
-            }
-            f.chunks.push_back(c);
-          }
-          sch_.folds.push_back(std::move(f));
-        }
+      if (os) {
+        for (int64_t rf = 0; rf < rf_n; ++rf)
+          for (int64_t cf = 0; cf < cf_n; ++cf) add_fold(pack, rf, cf, rf_n, Range{0, dt}, load);
+      } else if (!sch_.chunk_outer) {
+        for (int64_t cf = 0; cf < cf_n; ++cf)
+          for (int64_t rf = 0; rf < rf_n; ++rf) add_fold(pack, rf, cf, rf_n, Range{0, dt}, load);
+      } else {
+        for (int64_t cf = 0; cf < cf_n; ++cf)
+          for (int64_t t0 = 0; t0 < dt; t0 += sch_.chunk_len)
+            for (int64_t rf = 0; rf < rf_n; ++rf)
+              add_fold(pack, rf, cf, rf_n, Range{t0, std::min(sch_.chunk_len, dt - t0)}, load);
       }
     }
+  }
+
+  using TileKey = std::tuple<int, int64_t, int64_t, int64_t>;
+  template <class Load>
+  void add_fold(int64_t pack, int64_t row_fold, int64_t col_fold, int64_t rf_n, Range span,
+                Load& load) {
+    const int ar = spec_.pe_array.rows, ac = spec_.pe_array.cols;
+    const int64_t dr = extent(sch_.rows_dim, pack), dc = extent(sch_.cols_dim, pack);
+    const bool os = df_ == Dataflow::kOutputStationary;
+    FoldPlan f;
+    f.pack = pack;
+    f.row_fold = row_fold;
+    f.col_fold = col_fold;
+    f.row0 = row_fold * ar;
+    f.rows = std::min<int64_t>(ar, dr - f.row0);
+    f.col0 = col_fold * ac;
+    f.cols = std::min<int64_t>(ac, dc - f.col0);
+    f.t0 = span.lo;
+    f.t_len = span.len;
+    f.first_accum = os || row_fold == 0;
+    f.last_accum = os || row_fold == rf_n - 1;
+    const Range rows{f.row0, f.rows}, cols{f.col0, f.cols};
+    switch (df_) {
+      case Dataflow::kWeightStationary:
+        f.macs = span.len * view_->diag_pairs(rows, cols);
+        f.stationary_tile_bytes = view_->weight_bytes(rows, cols);
+        f.stationary_load_bytes = load(kW, TileKey{kW, pack, f.row_fold, f.col_fold}, f.stationary_tile_bytes);
+        break;
+      case Dataflow::kInputStationary:
+        f.macs = f.cols * view_->diag_pairs(rows, span);
+        f.stationary_tile_bytes = view_->ifmap_bytes(pack, cols, rows);
+        f.stationary_load_bytes = load(kIf, TileKey{kIf, pack, f.row_fold, f.col_fold}, f.stationary_tile_bytes);
+        break;
+      case Dataflow::kOutputStationary:
+        f.macs = f.rows * view_->diag_pairs(span, cols);
+        break;
+    }
+    // Chunks: relative to the fold; chunk ids are global (absolute temporal chunk index).
+    for (int64_t rel = 0; rel < span.len; rel += sch_.chunk_len) {
+      ChunkPlan c;
+      c.t0 = rel;
+      c.t_len = std::min(sch_.chunk_len, span.len - rel);
+      const int64_t ci = (span.lo + rel) / sch_.chunk_len;
+      const Range tr{span.lo + c.t0, c.t_len};
+      switch (df_) {
+        case Dataflow::kWeightStationary:
+          c.load_bytes[kIf] = load(kIf, TileKey{kIf, pack, ci, f.row_fold}, view_->ifmap_bytes(pack, tr, rows));
+          c.out_elems = c.t_len * f.cols;
+          break;
+        case Dataflow::kInputStationary:
+          c.load_bytes[kW] = load(kW, TileKey{kW, pack, ci, f.row_fold}, view_->weight_bytes(rows, tr));
+          c.out_elems = c.t_len * f.cols;
+          break;
+        case Dataflow::kOutputStationary:
+          c.load_bytes[kIf] = load(kIf, TileKey{kIf, pack, f.row_fold, ci}, view_->ifmap_bytes(pack, rows, tr));
+          c.load_bytes[kW] = load(kW, TileKey{kW, pack, ci, f.col_fold}, view_->weight_bytes(tr, cols));
+          c.out_elems = (c.t0 + c.t_len == span.len) ? f.rows * f.cols : 0;
+          break;
+      }
+      if (c.out_elems > 0) {
+        if (f.last_accum) {
+          c.store_bytes = (c.out_elems * sch_.out_bits + 7) / 8;
+        } else if (sch_.psum_spill) {
+          c.store_bytes = c.out_elems * kPsumBytes;
+          c.store_is_psum = true;
+        }
+        if (!f.first_accum && sch_.psum_spill) c.psum_load_bytes = c.out_elems * kPsumBytes;
+        sch_.operands[size_t(kOf)].dram_bytes += c.store_bytes + c.psum_load_bytes;
+      }
+      f.chunks.push_back(c);
+    }
+    sch_.folds.push_back(std::move(f));
   }
 
   const arch::AcceleratorSpec& spec_;
@@ -312,6 +356,7 @@ class SystolicPlanner {
   Roles roles_;
   LayerSchedule sch_;
   std::unique_ptr<GemmView> view_;
+  bool stationary_resident_ = false;
   int64_t ifmap_tensor_bytes_ = 0;
   int64_t weight_tensor_bytes_ = 0;
 };

@@ -62,6 +62,7 @@ nlohmann::json LayerSchedule::to_json() const {
                   {"col_folds", col_folds}, {"dim_rows", dim_rows}, {"dim_cols", dim_cols},
                   {"dim_time", dim_time}};
   j["psum_spill"] = psum_spill;
+  j["chunk_outer"] = chunk_outer;
   nlohmann::json ops = nlohmann::json::object();
   for (int i = 0; i < arch::kNumOperands; ++i) {
     const OperandPlan& p = operands[size_t(i)];

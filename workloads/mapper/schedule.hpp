@@ -39,6 +39,7 @@ struct FoldPlan {
   int64_t row_fold = 0, col_fold = 0;
   int64_t row0 = 0, rows = 0;
   int64_t col0 = 0, cols = 0;
+  int64_t t0 = 0;                        ///< first temporal index of this fold (chunk-outer order)
   int64_t t_len = 0;                     ///< temporal extent streamed by this fold
   int64_t stationary_load_bytes = 0;     ///< DRAM->SRAM for the stationary tile (0 = resident)
   int64_t stationary_tile_bytes = 0;     ///< bytes the stationary tile occupies in the PEs
@@ -71,6 +72,7 @@ struct LayerSchedule {
   int64_t dim_rows = 0, dim_cols = 0, dim_time = 0;  ///< pack extents on rows / cols / time
   int64_t row_folds = 0, col_folds = 0, chunk_len = 0;
   bool psum_spill = false;              ///< psums go to DRAM between row folds
+  bool chunk_outer = false;             ///< WS/IS: temporal chunks outside the Kred folds
   std::string loop_order;
   std::array<OperandPlan, arch::kNumOperands> operands{};
   std::vector<FoldPlan> folds;
