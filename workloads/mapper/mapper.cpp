@@ -129,8 +129,8 @@ class SystolicPlanner {
     build_folds();
     if (df_ != Dataflow::kOutputStationary && sch_.psum_spill) {
       // Alternative loop order: temporal chunks outside the Kred folds. Psums of a chunk stay in
-      // their output slot; the (small) stationary tiles are reloaded per chunk instead. Keep
-      // whichever moves fewer DRAM bytes.
+      // their output slot; the (small) stationary tiles are reloaded per chunk instead, and each
+      // chunk pays the array fill again. Keep whichever is estimated faster.
       LayerSchedule spill = std::move(sch_);
       sch_ = base;
       sch_.chunk_outer = true;
@@ -144,14 +144,29 @@ class SystolicPlanner {
       stationary_resident_ = fits(sch_.chunk_len, false, res, true);
       sch_.operands[size_t(stat)].resident = stationary_resident_;
       build_folds();
-      const int64_t a = spill.dram_load_bytes() + spill.dram_store_bytes();
-      const int64_t b = sch_.dram_load_bytes() + sch_.dram_store_bytes();
-      if (b >= a) sch_ = std::move(spill);
+      if (!better(sch_, spill)) sch_ = std::move(spill);
     }
     return std::move(sch_);
   }
 
  private:
+  /// Analytical latency estimate of a schedule: its array cycles (stream + skew per fold) or its
+  /// DRAM transfer time, whichever is larger (prefetching overlaps them).
+  double estimated_cycles(const LayerSchedule& s) const {
+    double compute = 0;
+    for (const FoldPlan& f : s.folds) compute += double(f.t_len + spec_.pe_array.rows + f.cols);
+    if (spec_.dram.ideal) return compute;
+    const double bytes_per_cycle =
+        spec_.dram.bandwidth_gb_per_s * 1000.0 / spec_.clock.nominal.freq_mhz;
+    return std::max(compute, double(s.dram_load_bytes() + s.dram_store_bytes()) / bytes_per_cycle);
+  }
+  /// a is better than b: lower estimated latency, then fewer DRAM bytes.
+  bool better(const LayerSchedule& a, const LayerSchedule& b) const {
+    const double ea = estimated_cycles(a), eb = estimated_cycles(b);
+    if (ea != eb) return ea < eb;
+    return a.dram_load_bytes() + a.dram_store_bytes() < b.dram_load_bytes() + b.dram_store_bytes();
+  }
+
   int64_t extent(GemmDim d, int64_t pack) const {
     switch (d) {
       case GemmDim::kM: return view_->m();
