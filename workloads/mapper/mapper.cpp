@@ -176,26 +176,40 @@ class SystolicPlanner {
     return 0;
   }
 
-  // Byte size of the largest stream / stationary / output tiles for chunk length t.
+  // Byte size of the largest stream / stationary tiles for chunk length t: the maximum over every
+  // fold and chunk position (a chunk that starts mid-row or a Kred range that straddles channels
+  // touches more input than the first one).
+  template <class F>
+  int64_t max_over(int64_t dim_a, int64_t step_a, int64_t dim_b, int64_t step_b, F bytes) const {
+    int64_t best = 0;
+    for (int64_t a = 0; a < dim_a; a += step_a)
+      for (int64_t b = 0; b < dim_b; b += step_b)
+        best = std::max(best, bytes(Range{a, std::min(step_a, dim_a - a)},
+                                    Range{b, std::min(step_b, dim_b - b)}));
+    return best;
+  }
   int64_t stream_tile_bytes(int op, int64_t t) const {
-    const int64_t r = std::min<int64_t>(sch_.dim_rows, spec_.pe_array.rows);
-    const int64_t c = std::min<int64_t>(sch_.dim_cols, spec_.pe_array.cols);
+    const int64_t ar = spec_.pe_array.rows, ac = spec_.pe_array.cols;
+    const int64_t dr = sch_.dim_rows, dc = sch_.dim_cols, dt = sch_.dim_time;
     switch (df_) {
       case Dataflow::kWeightStationary:  // ifmap: M chunk x Kred rows
-        return view_->ifmap_bytes(0, Range{0, t}, Range{0, r});
+        return max_over(dt, t, dr, ar, [&](Range m, Range k) { return view_->ifmap_bytes(0, m, k); });
       case Dataflow::kInputStationary:  // weight: Kred rows x N chunk
-        return view_->weight_bytes(Range{0, r}, Range{0, t});
+        return max_over(dr, ar, dt, t, [&](Range k, Range n) { return view_->weight_bytes(k, n); });
       case Dataflow::kOutputStationary:
-        return op == kIf ? view_->ifmap_bytes(0, Range{0, r}, Range{0, t})
-                         : view_->weight_bytes(Range{0, t}, Range{0, c});
+        return op == kIf
+                   ? max_over(dr, ar, dt, t, [&](Range m, Range k) { return view_->ifmap_bytes(0, m, k); })
+                   : max_over(dt, t, dc, ac, [&](Range k, Range n) { return view_->weight_bytes(k, n); });
     }
     return 0;
   }
   int64_t stationary_tile_bytes() const {
-    const int64_t r = std::min<int64_t>(sch_.dim_rows, spec_.pe_array.rows);
-    const int64_t c = std::min<int64_t>(sch_.dim_cols, spec_.pe_array.cols);
-    if (df_ == Dataflow::kWeightStationary) return view_->weight_bytes(Range{0, r}, Range{0, c});
-    if (df_ == Dataflow::kInputStationary) return view_->ifmap_bytes(0, Range{0, c}, Range{0, r});
+    const int64_t ar = spec_.pe_array.rows, ac = spec_.pe_array.cols;
+    const int64_t dr = sch_.dim_rows, dc = sch_.dim_cols;
+    if (df_ == Dataflow::kWeightStationary)
+      return max_over(dr, ar, dc, ac, [&](Range k, Range n) { return view_->weight_bytes(k, n); });
+    if (df_ == Dataflow::kInputStationary)
+      return max_over(dr, ar, dc, ac, [&](Range k, Range m) { return view_->ifmap_bytes(0, m, k); });
     return 0;
   }
   int64_t output_tile_bytes(int64_t t) const {
