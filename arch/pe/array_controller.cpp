@@ -160,12 +160,16 @@ StepResult ArrayController::step_load() {
   uint64_t reads[kNumOperands] = {0, 0, 0};
   try_shadow_shift(fold_, reads);
   load_done_ = shadow_done_;
+  // With shadow registers, a later fold's load is exposed only because its tile reached SRAM too
+  // late to load during the previous fold (whose stream is >= AR >= r cycles): a DRAM stall.
+  StepResult res;
+  res.bubble = fold_ > 0 && !scalesim_ && spec_.pe_array.weight_double_buffer;
   if (load_done_ >= load_cycles_) {
     array_.swap_stationary(int(f.rows), int(f.cols));
     shadow_valid_ = false;
     phase_ = Phase::kStream;
   }
-  return finish_cycle(StepResult{}, reads, 0, 0);
+  return finish_cycle(res, reads, 0, 0);
 }
 
 std::optional<sc_core::sc_time> ArrayController::feed_ready() {

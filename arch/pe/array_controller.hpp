@@ -29,7 +29,7 @@ struct StepResult {
   Kind kind = Kind::kAdvanced;
   uint64_t bw_stall_sram = 0;   ///< extra cycles this cycle needed for SRAM ports
   uint64_t bw_stall_noc = 0;    ///< extra cycles this cycle needed for the edge bus
-  bool bubble = false;          ///< the feeder waited for DRAM data this cycle (a stall cycle)
+  bool bubble = false;          ///< the cycle only waited for DRAM data (a stall cycle)
   sc_core::sc_time wait_until;  ///< kWait: nothing can move before this time
 };
 

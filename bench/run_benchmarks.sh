@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Runs the simulation-speed benchmarks (build first: README command 1). Figures depend on the
+# machine; bench/README.md records ours. Usage: bench/run_benchmarks.sh [build-dir]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+b="${1:-build}/bench/bench_sim"
+echo "== per-cycle speed: one 3x3 conv, 32x32 WS, memory attached (configs/default.json)"
+"$b" configs/default.json bench/workloads/conv3x3_56.json
+echo "== same layer with stall-free memory (array + feeders only)"
+"$b" configs/default.json bench/workloads/conv3x3_56.json --set memory.dram.ideal=true --set memory.sram.0.ideal=true
+echo "== ResNet-50, batch 1, whole network, 32x32 WS"
+"$b" configs/default.json workloads/models/resnet50.json
+echo "== ResNet-50 on the output-stationary array"
+"$b" configs/default.json workloads/models/resnet50.json --set pe_array.dataflow=os
+echo "== MobileNetV2 and BERT-base encoder layer"
+"$b" configs/default.json workloads/models/mobilenet_v2.json
+"$b" configs/default.json workloads/models/bert_base_encoder.json
