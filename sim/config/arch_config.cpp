@@ -1,12 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Architecture-config front end: reads the JSON, applies --set overrides, runs the section parsers
 // (which fill defaults and collect every issue), then throws once or returns the frozen spec.
-// GCC 12 at -O3 reports false -Warray-bounds/-Wstringop-overflow inside inlined nlohmann::json
-// code (GCC bug 107852 family; main's CMakeLists silences it globally). Silenced for this file.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Warray-bounds"
-#pragma GCC diagnostic ignored "-Wstringop-overflow"
-#endif
 #include "sim/config/arch_config.hpp"
 
 #include <cctype>

@@ -1,12 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Parsers for the pe_array, noc, clock and energy sections of the architecture config
 // (memory lives in memory_section.cpp). Defaults are written back into the JSON as they are read.
-// GCC 12 at -O3 reports false -Warray-bounds/-Wstringop-overflow inside inlined nlohmann::json
-// code (GCC bug 107852 family; main's CMakeLists silences it globally). Silenced for this file.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Warray-bounds"
-#pragma GCC diagnostic ignored "-Wstringop-overflow"
-#endif
 #include "sim/config/arch_sections.hpp"
 
 #include <algorithm>

@@ -1,12 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Parser for the memory section: the on-chip SRAM levels (with the cross-checks that every operand
 // lives in exactly one level and that a level's size is a whole number of bank rows) and DRAM.
-// GCC 12 at -O3 reports false -Warray-bounds/-Wstringop-overflow inside inlined nlohmann::json
-// code (GCC bug 107852 family; main's CMakeLists silences it globally). Silenced for this file.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Warray-bounds"
-#pragma GCC diagnostic ignored "-Wstringop-overflow"
-#endif
 #include <algorithm>
 #include <cmath>
 

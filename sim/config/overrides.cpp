@@ -1,12 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // --set override walker: follows the schema key tree, so an override can set any key the schema
 // knows (present in the file or not) but never invent one.
-// GCC 12 at -O3 reports false -Warray-bounds/-Wstringop-overflow inside inlined nlohmann::json
-// code (GCC bug 107852 family; main's CMakeLists silences it globally). Silenced for this file.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Warray-bounds"
-#pragma GCC diagnostic ignored "-Wstringop-overflow"
-#endif
 #include "sim/config/overrides.hpp"
 
 #include <algorithm>

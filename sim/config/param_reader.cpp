@@ -1,11 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 // ParamReader and the value rules used by the config parsers.
-// GCC 12 at -O3 reports false -Warray-bounds/-Wstringop-overflow inside inlined nlohmann::json
-// code (GCC bug 107852 family; main's CMakeLists silences it globally). Silenced for this file.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Warray-bounds"
-#pragma GCC diagnostic ignored "-Wstringop-overflow"
-#endif
 #include "sim/config/param_reader.hpp"
 
 #include <algorithm>

@@ -3,6 +3,8 @@
 // One table drives the parser's unknown-key checks and the --set override walker, so they agree.
 #pragma once
 
+#include "sim/core/suggest.hpp"
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,11 +37,6 @@ struct SchemaNode {
 /// The schema_version 1 key tree (built once, immutable).
 const SchemaNode& arch_schema();
 
-/// Levenshtein distance (case-insensitive).
-size_t edit_distance(const std::string& a, const std::string& b);
-/// The candidate closest to `key` if it is close enough to be a likely typo.
-std::optional<std::string> did_you_mean(const std::string& key,
-                                        const std::vector<std::string>& candidates);
 /// "a known key of /pe_array (did you mean 'rows'?); known keys: a, b, c".
 std::string unknown_key_expectation(const std::string& key, const std::string& owner,
                                     const std::vector<std::string>& known);

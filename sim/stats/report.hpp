@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The results of one run, per layer and in total, as plain data. The SystemC top fills one
 // LayerReport per layer; writers (report_writer.hpp) turn a RunReport into report.json,
-// report.csv and the stdout summary. Fixed keys are documented in README.md ("Report keys").
+// report.csv and the stdout summary. Fixed keys are documented in docs/report_keys.md.
 #pragma once
 
 #include <cstdint>

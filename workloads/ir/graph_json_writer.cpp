@@ -1,11 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Graph IR -> full-form "adasim-graph" JSON (every tensor declared, every attribute explicit), the
 // inverse of parse_graph_json.
-// GCC 12 at -O3 reports a false -Warray-bounds inside the inlined destructor of nlohmann::json
-// objects (std::map nodes); the code is fine under ASan/UBSan. Silenced for this file only.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Warray-bounds"
-#endif
 #include <set>
 
 #include "workloads/ir/json_loader.hpp"

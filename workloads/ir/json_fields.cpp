@@ -1,31 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // Issue-collecting typed JSON field readers (see json_fields.hpp).
-// GCC 12 at -O3 reports a false -Warray-bounds inside the inlined destructor of nlohmann::json
-// objects (std::map nodes); the code is fine under ASan/UBSan. Silenced for this file only.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Warray-bounds"
-#endif
 #include "workloads/ir/json_fields.hpp"
 
 #include <algorithm>
+
+#include "sim/core/suggest.hpp"
 
 namespace adasim::workloads {
 namespace {
 using nlohmann::json;
 
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 std::string range_text(int64_t lo, int64_t hi) {
   if (hi == INT64_MAX) return "integer >= " + std::to_string(lo);
@@ -82,19 +66,17 @@ void JsonIssues::check_keys(const json& obj, const std::string& ptr,
   for (const auto& item : obj.items()) {
     const std::string& key = item.key();
     bool ok = false;
-    std::string best;
-    size_t best_d = 3;
     std::string list;
+    std::vector<std::string> names;
     for (const char* a : allowed) {
       if (key == a) ok = true;
-      const size_t d = edit_distance(key, a);
-      if (d < best_d) { best_d = d; best = a; }
+      names.emplace_back(a);
       if (!list.empty()) list += ", ";
       list += a;
     }
     if (ok) continue;
     std::string expected = "one of the keys {" + list + "}";
-    if (!best.empty()) expected += " (did you mean \"" + best + "\"?)";
+    if (auto best = sim::did_you_mean(key, names)) expected += " (did you mean \"" + *best + "\"?)";
     add(child_ptr(ptr, key), json(key).dump() + " (unknown key)", expected);
   }
 }

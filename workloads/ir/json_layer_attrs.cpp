@@ -1,10 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 // Graph loader helpers: quantization fields and per-op layer attributes (see json_layer_attrs.hpp).
-// GCC 12 at -O3 reports a false -Warray-bounds inside the inlined destructor of nlohmann::json
-// objects (std::map nodes); the code is fine under ASan/UBSan. Silenced for this file only.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Warray-bounds"
-#endif
 #include "workloads/ir/json_layer_attrs.hpp"
 
 namespace adasim::workloads {

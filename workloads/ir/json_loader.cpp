@@ -1,11 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // JSON graph loader: validates the "adasim-graph" v1 format, infers activation shapes layer by
 // layer, and builds the Graph IR. All issues are collected and thrown once as sim::ConfigError.
-// GCC 12 at -O3 reports a false -Warray-bounds inside the inlined destructor of nlohmann::json
-// objects (std::map nodes); the code is fine under ASan/UBSan. Silenced for this file only.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Warray-bounds"
-#endif
 #include "workloads/ir/json_loader.hpp"
 
 #include <fstream>

@@ -1,10 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // JSON graph loader: valid graphs with shape inference (expected shapes/MACs worked out by hand),
 // batch override, round trip, and each error class with its exact JSON pointer.
-// GCC 12 -O3 false positive -Warray-bounds in nlohmann::json's inlined destructor.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Warray-bounds"
-#endif
 #include "workloads/ir/json_loader.hpp"
 
 #include <gtest/gtest.h>

@@ -2,10 +2,6 @@
 // The shipped models load, and their size matches published figures: total MACs (torchvision's
 // reported GFLOPS are multiply-accumulates), output shapes and layer counts (counted by hand from
 // the architectures' definitions, see comments).
-// GCC 12 -O3 false positive -Warray-bounds in nlohmann::json's inlined destructor.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Warray-bounds"
-#endif
 #include <gtest/gtest.h>
 
 #include <map>
