@@ -26,7 +26,11 @@ ArrayController::ArrayController(const AcceleratorSpec& spec, SystolicArray& arr
   ac_ = array.cols();
   scalesim_ = spec.pe_array.convention == TimingConvention::kScaleSim;
   lat_ = scalesim_ ? 0 : spec.noc.latency_cycles;
-  hist_.assign(size_t(lat_ + ar_ + ac_ + 4), -1);
+  // Power-of-two ring so that a lookup is a mask, not a division (it runs per row per cycle).
+  size_t ring = 1;
+  while (ring < size_t(lat_ + ar_ + ac_ + 4)) ring <<= 1;
+  hist_.assign(ring, -1);
+  hist_mask_ = int64_t(ring) - 1;
   feed_.assign(size_t(ar_), 0);
   top_.assign(size_t(ac_), 0);
 }
@@ -55,7 +59,7 @@ void ArrayController::start(const workloads::LayerSchedule& sch, const workloads
 
 int64_t ArrayController::hist_at(int64_t cycle) const {
   if (cycle < 0) return -1;
-  return hist_[size_t(cycle % int64_t(hist_.size()))];
+  return hist_[size_t(cycle & hist_mask_)];
 }
 
 void ArrayController::begin_fold() {
@@ -243,7 +247,7 @@ StepResult ArrayController::step_stream() {
       res.bubble = true;
     }
   }
-  hist_[size_t(t_ % int64_t(hist_.size()))] = fed_now;
+  hist_[size_t(t_ & hist_mask_)] = fed_now;
 
   // --- The array cycle.
   uint64_t out_write = 0, out_read = 0;
@@ -274,7 +278,7 @@ StepResult ArrayController::step_stream() {
       const int64_t s = i < r ? hist_at(t_ - lat_ - i) : -1;
       feed_[size_t(i)] = s >= 0 ? tiles_.stream[size_t(s * r + i)] : int8_t{0};
     }
-    array_.step_stationary(feed_.data(), int(c));
+    array_.step_stationary(feed_.data(), int(r), int(c));
     collect_stationary_outputs();
     if (done_row >= 0) {
       out_write = uint64_t(c) * kPsumBytes;

@@ -96,6 +96,7 @@ class ArrayController {
   size_t chunk_ = 0;              // chunk of the next index to feed
   bool chunk_checked_ = false;
   std::vector<int64_t> hist_;     // ring: stream index fed at cycle (or -1)
+  int64_t hist_mask_ = 0;
   int64_t rows_written_ = 0;      // WS/IS: output rows written to SRAM
   int64_t next_out_row_ = 0;      // WS/IS: next stream index whose output row completes
   std::vector<int> col_seen_;     // de-skew: columns collected for pending rows

@@ -28,8 +28,9 @@ class SystolicArray {
   void swap_stationary(int rows_used, int cols_used);
   /// One streaming cycle: row i's input register takes feed[i] (column 0) or its left
   /// neighbour's value; each PE adds stationary x input to the psum from the PE above.
-  /// Only columns [0, active_cols) are evaluated (the rest are idle and hold zeros).
-  void step_stationary(const int8_t* feed, int active_cols);
+  /// Only columns [0, active_cols) are evaluated (the rest are idle and hold zeros); rows at and
+  /// below active_rows hold no weight and only pass psums down (one cycle per row).
+  void step_stationary(const int8_t* feed, int active_rows, int active_cols);
   /// Psums leaving the bottom edge after the last step (cols values).
   const int32_t* bottom_psums() const { return psum_.data() + size_t(rows_ - 1) * cols_; }
   /// Clears the moving registers (between folds; the array is empty then anyway).
