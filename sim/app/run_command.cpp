@@ -105,7 +105,7 @@ void run_command(const RunOptions& opt, std::ostream& out) {
     if (sigs.size() > 64) sigs.resize(64);  // a readable first view; the rest are in the tree
     const std::string vcd_name = std::filesystem::path(opt.vcd).filename().string();
     files.push_back({std::filesystem::path(opt.vcd).stem().string() + ".gtkw",
-                     gtkw_save_file(vcd_name, sigs)});
+                     gtkw_save_file(vcd_name, sigs, 1.0e6 / cfg.spec.clock.nominal.freq_mhz)});
   }
   write_files_atomically(opt.out_dir, files);
   if (vcd) {

@@ -129,8 +129,11 @@ class VcdWriter {
 };
 
 /// GTKWave save file (.gtkw) text that opens vcd_path and shows `signals` (1-bit binary, vectors
-/// in decimal, signed vectors as signed decimal) with their scopes expanded.
-std::string gtkw_save_file(const std::string& vcd_path, const std::vector<GtkwSignal>& signals);
+/// in decimal, signed vectors as signed decimal) with their scopes expanded. Each trace is shown
+/// as "<block>:<signal>" (GTKWave would otherwise show only the leaf, e.g. eight lines of "in").
+/// With cycle_ps > 0 the first view spans about 60 clock cycles instead of a few picoseconds.
+std::string gtkw_save_file(const std::string& vcd_path, const std::vector<GtkwSignal>& signals,
+                           double cycle_ps = 0.0);
 
 /// Same, for names exactly as GTKWave lists them: a vector's name needs its range suffix
 /// ("top.pe_array.pe_0_0.a[7:0]"); prefer the GtkwSignal overload (VcdWriter::gtkw_signals()).

@@ -324,9 +324,14 @@ TEST_F(Vcd, GtkwSaveFile) {
   EXPECT_NE(g.find("[treeopen] top.\n"), std::string::npos);
   EXPECT_NE(g.find("[treeopen] top.pe_array.pe_0_0.\n"), std::string::npos);
   // GTKWave flags: 0x420 = right-justify + signed (decimal); 0x28 binary; 0x24 decimal.
-  EXPECT_NE(g.find("@420\ntop.pe_array.pe_0_0.a[7:0]\n"), std::string::npos) << g;
-  EXPECT_NE(g.find("@28\ntop.pe_array.pe_0_0.valid\n"), std::string::npos) << g;
-  EXPECT_NE(g.find("@24\ntop.dma.bytes[15:0]\n"), std::string::npos) << g;
+  // Each trace carries a "<block>:<signal>" alias so GTKWave does not show bare leaf names.
+  EXPECT_NE(g.find("@420\n+{pe_0_0:a} top.pe_array.pe_0_0.a[7:0]\n"), std::string::npos) << g;
+  EXPECT_NE(g.find("@28\n+{pe_0_0:valid} top.pe_array.pe_0_0.valid\n"), std::string::npos) << g;
+  EXPECT_NE(g.find("@24\n+{dma:bytes} top.dma.bytes[15:0]\n"), std::string::npos) << g;
+  EXPECT_EQ(g.find("\n*"), std::string::npos) << "no zoom line without a cycle time";
+  // 5 ns cycles: 2^-z = 20.4 x 5000 -> z = -17.
+  const std::string z = gtkw_save_file("t.vcd", w.gtkw_signals(), 5000.0);
+  EXPECT_NE(z.find("\n*-17.000000 -1 "), std::string::npos) << z;
   const std::string plain = gtkw_save_file("t.vcd", std::vector<std::string>{"top.x"});
   EXPECT_NE(plain.find("\ntop.x\n"), std::string::npos);
 }
