@@ -2,7 +2,6 @@
 #include "arch/pe/array_controller.hpp"
 
 #include <algorithm>
-#include <map>
 
 #include "sim/core/errors.hpp"
 
@@ -74,7 +73,6 @@ void ArrayController::begin_fold() {
   fed_ = 0;
   last_feed_cycle_ = -1;
   chunk_ = 0;
-  next_out_row_ = 0;
   out_chunk_checked_ = -1;
   std::fill(hist_.begin(), hist_.end(), -1);
   col_part_.resize(size_t(f.cols));
@@ -396,6 +394,14 @@ void ArrayController::collect_drain_row(const int32_t* row, int drained_row, siz
 
 StepResult ArrayController::finish_cycle(StepResult r, uint64_t reads[kNumOperands],
                                          uint64_t out_write, uint64_t out_read) {
+  const StepResult extra = charge_ports(ports_, reads, out_write, out_read);
+  r.bw_stall_sram = extra.bw_stall_sram;
+  r.bw_stall_noc = extra.bw_stall_noc;
+  return r;
+}
+
+StepResult charge_ports(const LayerPorts& ports, const uint64_t reads[kNumOperands],
+                        uint64_t out_write, uint64_t out_read) {
   // Per-level port demand of this cycle (a level may hold several operands).
   SramLevel* lvl[kNumOperands];
   uint64_t rd[kNumOperands] = {0, 0, 0}, wr[kNumOperands] = {0, 0, 0};
@@ -409,17 +415,18 @@ StepResult ArrayController::finish_cycle(StepResult r, uint64_t reads[kNumOperan
   uint64_t to_array = 0;
   for (int o = 0; o < kNumOperands; ++o) {
     if (reads[o] == 0) continue;
-    rd[slot(ports_.level_of_operand[size_t(o)])] += reads[o];
+    rd[slot(ports.level_of_operand[size_t(o)])] += reads[o];
     to_array += reads[o];
   }
   if (out_write || out_read) {
-    const int i = slot(ports_.level_of_operand[size_t(Operand::kOfmap)]);
+    const int i = slot(ports.level_of_operand[size_t(Operand::kOfmap)]);
     rd[i] += out_read;
     wr[i] += out_write;
   }
   uint64_t sram_cycles = 1;
   for (int i = 0; i < nlvl; ++i) sram_cycles = std::max(sram_cycles, lvl[i]->access(rd[i], wr[i]));
-  const uint64_t bus_cycles = ports_.bus->transfer(to_array, out_write);
+  const uint64_t bus_cycles = ports.bus->transfer(to_array, out_write);
+  StepResult r;
   if (sram_cycles >= bus_cycles)
     r.bw_stall_sram = sram_cycles - 1;
   else

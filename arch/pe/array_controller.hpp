@@ -40,6 +40,12 @@ struct LayerPorts {
   TransferPlan* plan = nullptr;
 };
 
+/// Charges one cycle's SRAM-port and edge-bus traffic: reads[op] bytes from the level holding each
+/// operand, out_write/out_read bytes at the output level. Returns the extra (stall) cycles the
+/// cycle needs beyond one, attributed to the tighter of SRAM ports and bus.
+StepResult charge_ports(const LayerPorts& ports, const uint64_t reads[kNumOperands],
+                        uint64_t out_write, uint64_t out_read);
+
 class ArrayController {
  public:
   ArrayController(const AcceleratorSpec& spec, SystolicArray& array);
@@ -94,12 +100,8 @@ class ArrayController {
   int64_t fed_ = 0;               // stream indices fed so far
   int64_t last_feed_cycle_ = -1;  // cycle the last index was fed
   size_t chunk_ = 0;              // chunk of the next index to feed
-  bool chunk_checked_ = false;
   std::vector<int64_t> hist_;     // ring: stream index fed at cycle (or -1)
   int64_t hist_mask_ = 0;
-  int64_t rows_written_ = 0;      // WS/IS: output rows written to SRAM
-  int64_t next_out_row_ = 0;      // WS/IS: next stream index whose output row completes
-  std::vector<int> col_seen_;     // de-skew: columns collected for pending rows
   int64_t out_chunk_checked_ = -1;
 
   // OS drain chain state (outputs of drain_fold_).

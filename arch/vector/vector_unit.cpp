@@ -118,16 +118,9 @@ StepResult VectorController::step() {
   const uint64_t writes = out_bytes * (i + 1) / cc - out_bytes * i / cc;
   const int64_t ops_total = c.t_len * per_out;
   ops_ += uint64_t(ops_total * int64_t(i + 1) / chunk_cycles_ - ops_total * int64_t(i) / chunk_cycles_);
-  std::map<SramLevel*, std::pair<uint64_t, uint64_t>> demand;
-  demand[ports_.level_of_operand[0]].first += reads[0];
-  demand[ports_.level_of_operand[2]].second += writes;
-  uint64_t sram_cycles = 1;
-  for (auto& [lvl, rw] : demand) sram_cycles = std::max(sram_cycles, lvl->access(rw.first, rw.second));
-  const uint64_t bus_cycles = ports_.bus->transfer(reads[0], writes);
-  if (sram_cycles >= bus_cycles)
-    res.bw_stall_sram = sram_cycles - 1;
-  else
-    res.bw_stall_noc = bus_cycles - 1;
+  const StepResult extra = charge_ports(ports_, reads, writes, 0);
+  res.bw_stall_sram = extra.bw_stall_sram;
+  res.bw_stall_noc = extra.bw_stall_noc;
   if (++cycle_in_chunk_ == chunk_cycles_) {
     ports_.plan->chunk_consumed(k);
     ports_.plan->outputs_done(ports_.plan->out_index(k));
