@@ -41,6 +41,15 @@ const char* to_string(TimingConvention c) {
   return c == TimingConvention::kFaithful ? "faithful" : "scalesim";
 }
 
+const char* to_string(Objective o) {
+  switch (o) {
+    case Objective::kLatency: return "latency";
+    case Objective::kEnergy: return "energy";
+    case Objective::kEdp: return "edp";
+  }
+  return "?";
+}
+
 int AcceleratorSpec::level_index_of(Operand op) const {
   for (size_t i = 0; i < sram.size(); ++i)
     for (Operand h : sram[i].holds)

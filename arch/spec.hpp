@@ -35,7 +35,8 @@ struct PeArraySpec {
   int rows = 16;                          ///< AR: physical PE rows
   int cols = 16;                          ///< AC: physical PE columns
   std::vector<Dataflow> dataflows;        ///< dataflows the array supports
-  Dataflow dataflow = Dataflow::kWeightStationary;  ///< dataflow used for every layer (spine)
+  Dataflow dataflow = Dataflow::kWeightStationary;  ///< dataflow of every layer (unless auto)
+  bool dataflow_auto = false;             ///< "auto": the mapper picks one of `dataflows` per layer
   int mac_bits = 8;                       ///< native operand precision of one MAC
   int accum_bits = 32;                    ///< partial-sum / accumulator width
   bool weight_double_buffer = true;       ///< WS/IS: shadow registers preload the next tile
@@ -100,6 +101,17 @@ struct EnergySpec {
   std::map<std::string, double> overrides;          ///< key -> pJ (or mW for leakage keys)
 };
 
+/// What the mapper optimises and the constraints the user fixes.
+enum class Objective { kLatency, kEnergy, kEdp };
+const char* to_string(Objective o);
+enum class LoopOrderConstraint { kAuto, kStreamOuter, kChunkOuter };
+
+struct MapperSpec {
+  Objective objective = Objective::kLatency;
+  LoopOrderConstraint loop_order = LoopOrderConstraint::kAuto;  ///< WS/IS: Kred folds vs chunks
+  int64_t chunk_len = 0;      ///< fixed temporal chunk (0 = searched); clipped to the layer
+};
+
 struct AcceleratorSpec {
   int schema_version = 1;
   std::string name = "adasim";
@@ -109,6 +121,7 @@ struct AcceleratorSpec {
   NocSpec noc;
   ClockSpec clock;
   EnergySpec energy;
+  MapperSpec mapper;
 
   /// The SRAM level holding `op` (validated to exist).
   const SramLevelSpec& level_of(Operand op) const;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sim/app/cli.hpp"
 
+#include "arch/energy/energy_table.hpp"
+
 #include <iomanip>
 #include <iostream>
 #include <string>
@@ -97,7 +99,8 @@ int cmd_map(const std::vector<std::string>& args, std::ostream& out) {
   if (const int rc = parse(d, args, vm, out); rc >= 0) return rc;
   const LoadedConfig cfg = load_arch_config(o.arch, o.overrides);
   const LoadedWorkload wl = load_workload(o.workload, o.format, o.batch);
-  const auto schedules = map_graph(wl.graph, cfg.spec);
+  const arch::EnergyTable energy(cfg.spec.energy);
+  const auto schedules = map_graph(wl.graph, cfg.spec, energy);
   if (as_json) {
     nlohmann::json j = nlohmann::json::array();
     for (const auto& s : schedules) j.push_back(s.to_json());

@@ -14,6 +14,7 @@
 #include "sim/stats/report.hpp"
 #include "sim/trace/vcd_writer.hpp"
 #include "workloads/ir/graph.hpp"
+#include "workloads/mapper/estimate.hpp"
 #include "workloads/mapper/schedule.hpp"
 
 namespace adasim::sim {
@@ -23,10 +24,15 @@ struct SimulationResult {
   std::vector<workloads::LayerSchedule> schedules;
 };
 
-/// Maps every layer of `graph` with the spec's dataflow (throws ConfigError if a layer cannot be
-/// tiled onto the SRAM levels).
+/// The per-action prices the mapper ranks candidates with, from the energy table at the
+/// nominal operating point.
+workloads::EnergyCosts mapper_costs(const arch::EnergyTable& energy, const arch::AcceleratorSpec& spec);
+
+/// Maps every layer of `graph` (searching mappings for the spec's objective and constraints;
+/// throws ConfigError if a layer cannot be tiled onto the SRAM levels).
 std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
-                                                const arch::AcceleratorSpec& spec);
+                                                const arch::AcceleratorSpec& spec,
+                                                const arch::EnergyTable& energy);
 
 /// Runs the whole graph. `values` supplies inputs/weights and receives every layer's outputs.
 /// `accumulators`, if given, receives every array layer's int32 results by output tensor name.

@@ -164,6 +164,7 @@ LoadedConfig parse_arch_config(json j, const std::string& file_label,
   detail::parse_noc(root, out.spec.noc);
   detail::parse_clock(root, out.spec.clock);
   detail::parse_energy(root, out.spec.energy);
+  detail::parse_mapper(root, out.spec.mapper);
 
   if (!issues.empty()) throw ConfigError(std::move(issues));
   out.resolved = std::move(j);

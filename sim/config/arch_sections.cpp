@@ -81,12 +81,17 @@ void parse_pe_array(ParamReader& root, arch::PeArraySpec& out) {
   if (listed_ok)
     for (const auto& s : listed) out.dataflows.push_back(*arch::dataflow_from_string(s));
 
-  const auto df = pe->enum_of("dataflow", dataflow_names(), listed_ok ? listed.front() : "ws");
-  if (df && listed_ok && std::find(listed.begin(), listed.end(), *df) == listed.end())
+  std::vector<std::string> choices = dataflow_names();
+  choices.push_back("auto");  // the mapper picks one of `dataflows` per layer
+  const auto df = pe->enum_of("dataflow", choices, listed_ok ? listed.front() : "ws");
+  out.dataflow_auto = df && *df == "auto";
+  if (df && !out.dataflow_auto && listed_ok &&
+      std::find(listed.begin(), listed.end(), *df) == listed.end())
     pe->issue(pe->ptr("dataflow"), render(json(*df)),
               "one of the supported dataflows in " + pe->ptr("dataflows") + ": " +
                   quoted_list(listed));
-  if (df) out.dataflow = *arch::dataflow_from_string(*df);
+  if (df && !out.dataflow_auto) out.dataflow = *arch::dataflow_from_string(*df);
+  if (out.dataflow_auto && !out.dataflows.empty()) out.dataflow = out.dataflows.front();
 
   assign(pe->get_or<int64_t>("mac_bits", 8, int_one_of({2, 4, 8, 16})), out.mac_bits);
   assign(pe->get_or<int64_t>("accum_bits", 32, int_in(16, 64)), out.accum_bits);
@@ -98,6 +103,21 @@ void parse_pe_array(ParamReader& root, arch::PeArraySpec& out) {
                                          : arch::TimingConvention::kFaithful;
   // Default: one vector lane per array column.
   assign(pe->get_or<int64_t>("vector_lanes", cols.value_or(1), int_at_least(1)), out.vector_lanes);
+}
+
+void parse_mapper(ParamReader& root, arch::MapperSpec& out) {
+  auto m = root.object("mapper", /*required=*/false);
+  if (!m) return;
+  m->reject_unknown(arch_schema().at("mapper").keys());
+  if (auto o = m->enum_of("objective", {"latency", "energy", "edp"}, "latency"))
+    out.objective = *o == "energy" ? arch::Objective::kEnergy
+                    : *o == "edp"  ? arch::Objective::kEdp
+                                   : arch::Objective::kLatency;
+  if (auto o = m->enum_of("loop_order", {"auto", "stream_outer", "chunk_outer"}, "auto"))
+    out.loop_order = *o == "stream_outer"  ? arch::LoopOrderConstraint::kStreamOuter
+                     : *o == "chunk_outer" ? arch::LoopOrderConstraint::kChunkOuter
+                                           : arch::LoopOrderConstraint::kAuto;
+  assign(m->get_or<int64_t>("chunk_len", 0, int_at_least(0)), out.chunk_len);
 }
 
 void parse_noc(ParamReader& root, arch::NocSpec& out) {

@@ -56,7 +56,8 @@ SchemaNode build_schema() {
                                           "ideal"}))}),
            object("noc", leaves({"type", "multicast", "link_width_bits", "latency_cycles"})),
            object("clock", std::move(clock)),
-           object("energy", {leaf("reference_voltage_v"), leaf("scale"), std::move(overrides)})});
+           object("energy", {leaf("reference_voltage_v"), leaf("scale"), std::move(overrides)}),
+           object("mapper", leaves({"objective", "loop_order", "chunk_len"}))});
 }
 
 }  // namespace

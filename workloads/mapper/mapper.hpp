@@ -1,20 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
-// Mapper v1: lowers one layer onto the accelerator for the array's configured systolic dataflow
-// (ws / os / is). Picks the group packing, the folds, the temporal chunk that fits every SRAM level
-// with double buffering, residency of reusable operands, and the DMA transfer plan.
+// Mapper: lowers one layer onto the accelerator. Array layers (conv / FC / matmul) are mapped by
+// searching dataflows, group packings, loop orders, residency and temporal chunks (search.hpp);
+// pooling and elementwise add go to the vector path with chunks that fit the SRAM levels.
 #pragma once
 
 #include "arch/spec.hpp"
 #include "workloads/ir/graph.hpp"
+#include "workloads/mapper/estimate.hpp"
 #include "workloads/mapper/schedule.hpp"
 
 namespace adasim::workloads {
 
+/// Maps one layer: array layers go through the mapping search (search.hpp) for the spec's
+/// objective and constraints, priced with `costs`; pooling / add go to the vector path.
 /// Throws sim::ConfigError when no tiling fits the SRAM levels (the design point is too small).
-LayerSchedule map_layer(const Graph& graph, const Layer& layer, const arch::AcceleratorSpec& spec);
-
-/// Same, with the dataflow forced (must be one the array supports).
 LayerSchedule map_layer(const Graph& graph, const Layer& layer, const arch::AcceleratorSpec& spec,
-                        arch::Dataflow dataflow);
+                        const EnergyCosts& costs);
+/// Same with all energy costs zero (enough for the latency objective).
+LayerSchedule map_layer(const Graph& graph, const Layer& layer, const arch::AcceleratorSpec& spec);
 
 }  // namespace adasim::workloads

@@ -71,6 +71,18 @@ nlohmann::json LayerSchedule::to_json() const {
                                               {"dram_bytes", p.dram_bytes}};
   }
   j["operands"] = ops;
+  if (!search.objective.empty()) {
+    nlohmann::json sj = {{"objective", search.objective},
+                         {"chosen", search.chosen},
+                         {"estimated_cycles", search.est_cycles},
+                         {"estimated_energy_pj", search.est_energy_pj},
+                         {"candidates_evaluated", search.evaluated}};
+    if (search.has_runner_up)
+      sj["runner_up"] = {{"mapping", search.runner_up},
+                         {"estimated_cycles", search.runner_cycles},
+                         {"estimated_energy_pj", search.runner_energy_pj}};
+    j["search"] = sj;
+  }
   return j;
 }
 

@@ -57,6 +57,17 @@ struct OperandPlan {
   int64_t dram_bytes = 0;    ///< total DRAM traffic planned for the operand (loads or stores)
 };
 
+/// How the mapper chose this schedule (filled by the search).
+struct SearchInfo {
+  std::string objective;        ///< "latency", "energy" or "edp"
+  std::string chosen;           ///< Candidate::describe() of the winner
+  double est_cycles = 0, est_energy_pj = 0;
+  bool has_runner_up = false;
+  std::string runner_up;        ///< best candidate with another dataflow / packing / loop order
+  double runner_cycles = 0, runner_energy_pj = 0;
+  int64_t evaluated = 0;        ///< candidates scored
+};
+
 struct LayerSchedule {
   std::string layer;
   OpType op = OpType::kConv2d;
@@ -76,6 +87,7 @@ struct LayerSchedule {
   std::string loop_order;
   std::array<OperandPlan, arch::kNumOperands> operands{};
   std::vector<FoldPlan> folds;
+  SearchInfo search;
 
   // Vector path (pool / add): elementwise ops on `vector_lanes` lanes.
   int64_t vector_ops = 0;

@@ -107,7 +107,8 @@ TEST(ArchConfig, FillsEveryDefaultIntoResolved) {
     "noc": {"type": "bus", "multicast": true, "link_width_bits": 512, "latency_cycles": 1},
     "clock": {"name": "core", "freq_mhz": 500, "voltage_v": 0.8, "policy": "static",
               "transition_ns": 0, "operating_points": [{"freq_mhz": 500, "voltage_v": 0.8}]},
-    "energy": {"reference_voltage_v": 0.9, "scale": 1, "overrides": {}}
+    "energy": {"reference_voltage_v": 0.9, "scale": 1, "overrides": {}},
+    "mapper": {"objective": "latency", "loop_order": "auto", "chunk_len": 0}
   })");
   EXPECT_EQ(cfg.resolved, expected) << cfg.resolved.dump(2);
   EXPECT_EQ(cfg.file, "minimal.json");

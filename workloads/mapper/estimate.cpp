@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "workloads/mapper/estimate.hpp"
+
+#include <algorithm>
+
+namespace adasim::workloads {
+
+using arch::Dataflow;
+using arch::Operand;
+
+double Estimate::objective(arch::Objective o) const {
+  switch (o) {
+    case arch::Objective::kLatency: return cycles;
+    case arch::Objective::kEnergy: return energy_pj;
+    case arch::Objective::kEdp: return cycles * energy_pj;
+  }
+  return cycles;
+}
+
+namespace {
+
+/// Closed-form cycles of the folds with stall-free memory (README "Timing model").
+double fold_cycles(const LayerSchedule& s, const arch::AcceleratorSpec& spec) {
+  const auto& pe = spec.pe_array;
+  const bool scalesim = pe.convention == arch::TimingConvention::kScaleSim;
+  const int64_t ar = pe.rows, ac = pe.cols, lat = scalesim ? 0 : spec.noc.latency_cycles;
+  if (s.folds.empty()) return 0;
+  if (s.dataflow != Dataflow::kOutputStationary) {
+    const bool hidden = !scalesim && pe.weight_double_buffer;
+    double t = 0;
+    for (size_t i = 0; i < s.folds.size(); ++i) {
+      const FoldPlan& f = s.folds[i];
+      const int64_t load = scalesim ? ar : f.rows;
+      if (i == 0 || !hidden) t += double(load);
+      t += double(f.t_len + lat + ar + (scalesim ? ac : f.cols) - 2);
+    }
+    return t;
+  }
+  double t = 0, drain_end = 0;
+  for (const FoldPlan& f : s.folds) {
+    t += double(f.t_len + lat + (scalesim ? ar : f.rows) + (scalesim ? ac : f.cols) - 2);
+    if (scalesim) continue;
+    if (pe.output_double_buffer) {
+      t = std::max(t, drain_end);
+      drain_end = t + double(ar);
+    } else {
+      t += double(ar);
+      drain_end = t;
+    }
+  }
+  return scalesim ? t : std::max(t, drain_end);
+}
+
+}  // namespace
+
+Estimate estimate(const LayerSchedule& s, const arch::AcceleratorSpec& spec, const EnergyCosts& costs) {
+  Estimate e;
+  e.compute_cycles = fold_cycles(s, spec);
+  e.dram_bytes = s.dram_load_bytes() + s.dram_store_bytes();
+  const int in_b = (s.in_bits + 7) / 8, w_b = (s.w_bits + 7) / 8;
+  constexpr int kPsum = 4;
+  // Array-side SRAM traffic, by operand, exactly as the feeders and collectors move it.
+  double rd[3] = {0, 0, 0}, wr_out = 0, rd_out = 0;
+  for (const FoldPlan& f : s.folds) {
+    switch (s.dataflow) {
+      case Dataflow::kWeightStationary:
+        rd[int(Operand::kIfmap)] += double(f.t_len * f.rows * in_b);
+        rd[int(Operand::kWeight)] += double(f.rows * f.cols * w_b);
+        wr_out += double(f.t_len * f.cols * kPsum);
+        if (!f.first_accum) rd_out += double(f.t_len * f.cols * kPsum);
+        break;
+      case Dataflow::kInputStationary:
+        rd[int(Operand::kWeight)] += double(f.t_len * f.rows * w_b);
+        rd[int(Operand::kIfmap)] += double(f.rows * f.cols * in_b);
+        wr_out += double(f.t_len * f.cols * kPsum);
+        if (!f.first_accum) rd_out += double(f.t_len * f.cols * kPsum);
+        break;
+      case Dataflow::kOutputStationary:
+        rd[int(Operand::kIfmap)] += double(f.t_len * f.rows * in_b);
+        rd[int(Operand::kWeight)] += double(f.t_len * f.cols * w_b);
+        wr_out += double(f.rows * f.cols * kPsum);
+        break;
+    }
+  }
+  // Per-level port time and energy (DMA fills are writes, drains reads of the level).
+  std::vector<double> lvl_rd(spec.sram.size(), 0), lvl_wr(spec.sram.size(), 0);
+  for (int o = 0; o < arch::kNumOperands; ++o) lvl_rd[size_t(spec.level_index_of(Operand(o)))] += rd[o];
+  const size_t out_lvl = size_t(spec.level_index_of(Operand::kOfmap));
+  lvl_rd[out_lvl] += rd_out;
+  lvl_wr[out_lvl] += wr_out;
+  double port_cycles = 0, energy = 0;
+  for (size_t i = 0; i < spec.sram.size(); ++i) {
+    const auto& l = spec.sram[i];
+    if (!l.ideal)
+      port_cycles = std::max({port_cycles, lvl_rd[i] / double(l.read_bytes_per_cycle()),
+                              lvl_wr[i] / double(l.write_bytes_per_cycle())});
+    const double wb = double(l.word_bytes());
+    if (i < costs.sram_read_pj.size()) energy += (lvl_rd[i] / wb) * costs.sram_read_pj[i];
+    if (i < costs.sram_write_pj.size()) energy += (lvl_wr[i] / wb) * costs.sram_write_pj[i];
+  }
+  // DMA traffic through the levels.
+  for (const FoldPlan& f : s.folds) {
+    auto charge = [&](Operand op, double bytes, bool write) {
+      const size_t i = size_t(spec.level_index_of(op));
+      const double words = bytes / double(spec.sram[i].word_bytes());
+      const auto& table = write ? costs.sram_write_pj : costs.sram_read_pj;
+      if (i < table.size()) energy += words * table[i];
+    };
+    const Operand stat = s.dataflow == Dataflow::kInputStationary ? Operand::kIfmap : Operand::kWeight;
+    charge(stat, double(f.stationary_load_bytes), true);
+    for (const ChunkPlan& c : f.chunks) {
+      for (int o = 0; o < arch::kNumOperands; ++o) charge(Operand(o), double(c.load_bytes[size_t(o)]), true);
+      charge(Operand::kOfmap, double(c.psum_load_bytes), true);
+      charge(Operand::kOfmap, double(c.store_bytes), false);
+    }
+  }
+  double dram_cycles = 0;
+  if (!spec.dram.ideal) {
+    const double bytes_per_cycle = spec.dram.bandwidth_gb_per_s * 1000.0 / spec.clock.nominal.freq_mhz;
+    dram_cycles = double(e.dram_bytes) / bytes_per_cycle;
+  }
+  e.cycles = std::max({e.compute_cycles, dram_cycles, port_cycles});
+  energy += double(s.macs()) * costs.mac_pj;
+  energy += (rd[0] + rd[1] + rd[2] + wr_out) * costs.noc_pj_per_byte;
+  energy += double(e.dram_bytes) * costs.dram_pj_per_byte;
+  energy += costs.leakage_mw * e.cycles * 1000.0 / spec.clock.nominal.freq_mhz;  // mW x ns = pJ
+  e.energy_pj = energy;
+  return e;
+}
+
+}  // namespace adasim::workloads

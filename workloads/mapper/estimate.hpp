@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+// Fast analytical estimate of a schedule, used to rank mapping candidates: array cycles from the
+// closed-form fold timing (exact for stall-free memory), bounded below by DRAM and SRAM-port time;
+// energy from the same action counts the simulator charges, priced with plain per-action costs.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "arch/spec.hpp"
+#include "workloads/mapper/schedule.hpp"
+
+namespace adasim::workloads {
+
+/// Per-action energies the mapper prices candidates with (pJ, at the run's voltage), derived by
+/// the caller from the energy table so that the mapper does not depend on it. All zero = the
+/// energy terms vanish (latency objective only).
+struct EnergyCosts {
+  double mac_pj = 0;                  ///< MAC + its register-file accesses
+  std::vector<double> sram_read_pj;   ///< per word, per SRAM level (spec order)
+  std::vector<double> sram_write_pj;
+  double noc_pj_per_byte = 0;
+  double dram_pj_per_byte = 0;
+  double leakage_mw = 0;              ///< whole accelerator
+};
+
+struct Estimate {
+  double cycles = 0;        ///< estimated cycles of the layer
+  double compute_cycles = 0;
+  double energy_pj = 0;
+  int64_t dram_bytes = 0;
+  double objective(arch::Objective o) const;
+};
+
+Estimate estimate(const LayerSchedule& s, const arch::AcceleratorSpec& spec, const EnergyCosts& costs);
+
+}  // namespace adasim::workloads

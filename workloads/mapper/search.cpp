@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "workloads/mapper/search.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+#include "sim/core/errors.hpp"
+#include "workloads/mapper/systolic_planner.hpp"
+
+namespace adasim::workloads {
+
+using arch::Dataflow;
+
+namespace {
+
+/// Group packings to try: every factor for up to 64 groups; beyond, the first 64 and the
+/// balanced factor for each pack count up to 64 (ceil(G / packs)).
+std::vector<int64_t> group_packs(int64_t groups) {
+  std::vector<int64_t> out;
+  for (int64_t gp = 1; gp <= std::min<int64_t>(groups, 64); ++gp) out.push_back(gp);
+  for (int64_t packs = 1; packs <= 64 && groups > 64; ++packs) out.push_back((groups + packs - 1) / packs);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+/// Ranking: the objective, then fewer DRAM bytes, then fewer folds; earlier enumeration wins ties.
+bool better(const Estimate& a, size_t folds_a, const Estimate& b, size_t folds_b, arch::Objective o) {
+  const double va = a.objective(o), vb = b.objective(o);
+  if (va != vb) return va < vb;
+  if (a.dram_bytes != b.dram_bytes) return a.dram_bytes < b.dram_bytes;
+  return folds_a < folds_b;
+}
+
+bool different_choice(const Candidate& a, const Candidate& b) {
+  return a.dataflow != b.dataflow || a.group_pack != b.group_pack || a.chunk_outer != b.chunk_outer;
+}
+
+}  // namespace
+
+SearchResult search_mappings(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec,
+                             const EnergyCosts& costs, SearchMode mode) {
+  const SystolicPlanner planner(g, l, spec);
+  const auto& pe = spec.pe_array;
+  const auto& ms = spec.mapper;
+  std::vector<Dataflow> dataflows = pe.dataflow_auto ? pe.dataflows : std::vector<Dataflow>{pe.dataflow};
+  const ConvShape shape = g.shape(l);
+
+  SearchResult res;
+  bool have_best = false, have_runner = false;
+  size_t best_folds = 0, runner_folds = 0;
+
+  auto consider = [&](const Candidate& c) {
+    std::optional<LayerSchedule> s = planner.build(c);
+    if (!s) return;
+    ++res.evaluated;
+    const Estimate e = estimate(*s, spec, costs);
+    if (!have_best || better(e, s->folds.size(), res.best_estimate, best_folds, ms.objective)) {
+      if (have_best && different_choice(res.best_candidate, c) &&
+          (!have_runner || better(res.best_estimate, best_folds, res.runner_estimate, runner_folds, ms.objective))) {
+        res.runner_up = res.best_candidate;
+        res.runner_estimate = res.best_estimate;
+        runner_folds = best_folds;
+        have_runner = true;
+      }
+      res.best = std::move(*s);
+      res.best_candidate = c;
+      res.best_estimate = e;
+      best_folds = res.best.folds.size();
+      have_best = true;
+    } else if (different_choice(res.best_candidate, c) &&
+               (!have_runner || better(e, s->folds.size(), res.runner_estimate, runner_folds, ms.objective))) {
+      res.runner_up = c;
+      res.runner_estimate = e;
+      runner_folds = s->folds.size();
+      have_runner = true;
+    }
+  };
+
+  for (Dataflow df : dataflows) {
+    for (int64_t gp : group_packs(shape.groups)) {
+      const bool split = planner.kred_split(df, gp);
+      const int64_t T = planner.time_extent(df, gp);
+      const bool os = df == Dataflow::kOutputStationary;
+      std::vector<bool> orders;
+      if (ms.loop_order != arch::LoopOrderConstraint::kChunkOuter) orders.push_back(false);
+      // Chunk-outer only differs when Kred is split; without a split it only adds refills.
+      if (!os && split && ms.loop_order != arch::LoopOrderConstraint::kStreamOuter) orders.push_back(true);
+      if (orders.empty()) orders.push_back(os ? false : true);
+      for (bool chunk_outer : orders) {
+        // Residency flags that can change traffic for this dataflow and order.
+        const bool stream_if = df != Dataflow::kInputStationary;   // ifmap is streamed
+        const bool stream_w = df != Dataflow::kWeightStationary;   // weights are streamed
+        const bool stat_reuse = chunk_outer;                       // stationary reloaded per chunk
+        const bool can_if = stream_if || (stat_reuse && df == Dataflow::kInputStationary);
+        const bool can_w = stream_w || (stat_reuse && df == Dataflow::kWeightStationary);
+        const bool can_psum = !os && split && !chunk_outer;
+        for (int mask = 0; mask < 8; ++mask) {
+          Candidate c;
+          c.dataflow = df;
+          c.group_pack = gp;
+          c.chunk_outer = chunk_outer;
+          c.ifmap_resident = mask & 1;
+          c.weight_resident = mask & 2;
+          c.psums_on_chip = mask & 4;
+          if ((c.ifmap_resident && !can_if) || (c.weight_resident && !can_w) || (c.psums_on_chip && !can_psum))
+            continue;
+          // Legal chunks: multiples of `step` below T, and T itself.
+          const int64_t step = std::max<int64_t>(1, planner.chunk_step(df));
+          const int64_t legal_n = (T - 1) / step + 1;  // k -> k * step (k < legal_n), then T
+          auto legal = [&](int64_t k) { return k + 1 >= legal_n ? T : (k + 1) * step; };
+          if (ms.chunk_len > 0) {
+            c.chunk_len = std::min(ms.chunk_len, T);
+            consider(c);
+          } else if (mode == SearchMode::kExhaustive) {
+            for (int64_t k = 0; k < legal_n; ++k) {
+              c.chunk_len = legal(k);
+              consider(c);
+            }
+          } else {
+            // The largest legal chunk that fits (the footprint grows with the chunk).
+            c.chunk_len = legal(0);
+            if (!planner.fits(c)) continue;
+            int64_t lo = 0, hi = legal_n - 1;
+            while (lo < hi) {
+              const int64_t mid = lo + (hi - lo + 1) / 2;
+              c.chunk_len = legal(mid);
+              if (planner.fits(c)) lo = mid; else hi = mid - 1;
+            }
+            c.chunk_len = legal(lo);
+            consider(c);
+          }
+        }
+      }
+    }
+  }
+  if (!have_best) {
+    if (ms.chunk_len > 0)
+      throw sim::ConfigError("", "/mapper/chunk_len", std::to_string(ms.chunk_len),
+                             "a temporal chunk whose tiles fit the SRAM levels for layer '" + l.name + "'");
+    throw sim::ConfigError("", "/memory/sram", "too small for layer '" + l.name + "'",
+                           "SRAM levels large enough for one array fold with double buffering");
+  }
+  SearchInfo& info = res.best.search;
+  info.objective = arch::to_string(ms.objective);
+  info.chosen = res.best_candidate.describe();
+  info.est_cycles = res.best_estimate.cycles;
+  info.est_energy_pj = res.best_estimate.energy_pj;
+  info.evaluated = res.evaluated;
+  info.has_runner_up = have_runner;
+  if (have_runner) {
+    info.runner_up = res.runner_up->describe();
+    info.runner_cycles = res.runner_estimate.cycles;
+    info.runner_energy_pj = res.runner_estimate.energy_pj;
+  }
+  return res;
+}
+
+}  // namespace adasim::workloads

@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "workloads/mapper/systolic_planner.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <sstream>
+#include <tuple>
+
+#include "sim/core/errors.hpp"
+
+namespace adasim::workloads {
+
+using arch::Dataflow;
+using arch::Operand;
+
+namespace {
+constexpr int kIf = int(Operand::kIfmap), kW = int(Operand::kWeight), kOf = int(Operand::kOfmap);
+constexpr int kPsumBytes = 4;  // int32 partial sums
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+int bits_of(const Graph& g, const std::string& tensor, int dflt) {
+  auto it = g.tensors.find(tensor);
+  return it == g.tensors.end() ? dflt : it->second.bits;
+}
+
+int slots_of(const arch::AcceleratorSpec& spec, Operand op) {
+  return spec.level_of(op).double_buffered ? 2 : 1;
+}
+
+/// Per-level byte demand of a tiling, checked against capacity.
+struct Footprint {
+  std::map<int, int64_t> by_level;
+  void add(const arch::AcceleratorSpec& spec, Operand op, int64_t bytes) {
+    by_level[spec.level_index_of(op)] += bytes;
+  }
+  bool fits(const arch::AcceleratorSpec& spec) const {
+    for (const auto& [lvl, bytes] : by_level)
+      if (bytes > spec.sram[size_t(lvl)].size_bytes) return false;
+    return true;
+  }
+};
+}  // namespace
+
+std::string Candidate::describe() const {
+  std::ostringstream os;
+  os << arch::to_string(dataflow) << " pack=" << group_pack << " "
+     << (chunk_outer ? "chunk-outer" : "stream-outer") << " chunk=" << chunk_len;
+  std::string res;
+  if (ifmap_resident) res += "ifmap,";
+  if (weight_resident) res += "weight,";
+  if (psums_on_chip) res += "psums,";
+  if (!res.empty()) os << " resident=" << res.substr(0, res.size() - 1);
+  return os.str();
+}
+
+struct SystolicPlanner::Dims {
+  Dataflow df;
+  int64_t gp;
+  std::shared_ptr<GemmView> view;
+  GemmDim rows_dim, cols_dim, time_dim;
+  int64_t dim_rows, dim_cols, dim_time;  // pack 0 (the widest)
+  int64_t row_folds, col_folds;
+  bool stationary[3] = {false, false, false};
+  bool stream[3] = {false, false, false};
+  int64_t extent(GemmDim d, int64_t pack) const {
+    switch (d) {
+      case GemmDim::kM: return view->m();
+      case GemmDim::kKred: return view->kred_of_pack(pack);
+      case GemmDim::kN: return view->n_of_pack(pack);
+    }
+    return 0;
+  }
+};
+
+SystolicPlanner::SystolicPlanner(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec)
+    : graph_(g), layer_(l), spec_(spec), shape_(g.shape(l)) {
+  in_bits_ = bits_of(g, l.inputs.at(0), 8);
+  const std::string& b = l.weight.empty() ? l.inputs.at(1) : l.weight;
+  w_bits_ = bits_of(g, b, 8);
+  out_bits_ = bits_of(g, l.output, 8);
+  ifmap_tensor_bytes_ = g.tensor(l.inputs.at(0)).bytes();
+  weight_tensor_bytes_ = g.tensor(b).bytes();
+}
+
+int64_t SystolicPlanner::max_group_pack(Dataflow df) const {
+  const int64_t g = shape_.groups;
+  if (g == 1) return 1;
+  const int64_t gk = std::max<int64_t>(shape_.gemm_kred(), 1), gn = std::max<int64_t>(shape_.gemm_n(), 1);
+  const int64_t rows = spec_.pe_array.rows, cols = spec_.pe_array.cols;
+  int64_t gp = 1;
+  switch (df) {
+    case Dataflow::kWeightStationary: gp = std::min(rows / gk, cols / gn); break;  // rows Kred, cols N
+    case Dataflow::kInputStationary: gp = rows / gk; break;                        // rows Kred, time N
+    case Dataflow::kOutputStationary: gp = cols / gn; break;                       // cols N, time Kred
+  }
+  return std::clamp<int64_t>(gp, 1, g);
+}
+
+SystolicPlanner::Dims SystolicPlanner::dims(Dataflow df, int64_t gp) const {
+  Dims d;
+  d.df = df;
+  d.gp = gp;
+  d.view = std::make_shared<GemmView>(shape_, gp, in_bits_, w_bits_);
+  switch (df) {
+    case Dataflow::kWeightStationary:
+      d.rows_dim = GemmDim::kKred; d.cols_dim = GemmDim::kN; d.time_dim = GemmDim::kM;
+      d.stationary[kW] = true; d.stream[kIf] = true;
+      break;
+    case Dataflow::kInputStationary:
+      d.rows_dim = GemmDim::kKred; d.cols_dim = GemmDim::kM; d.time_dim = GemmDim::kN;
+      d.stationary[kIf] = true; d.stream[kW] = true;
+      break;
+    case Dataflow::kOutputStationary:
+      d.rows_dim = GemmDim::kM; d.cols_dim = GemmDim::kN; d.time_dim = GemmDim::kKred;
+      d.stream[kIf] = true; d.stream[kW] = true;
+      break;
+  }
+  d.dim_rows = d.extent(d.rows_dim, 0);
+  d.dim_cols = d.extent(d.cols_dim, 0);
+  d.dim_time = d.extent(d.time_dim, 0);
+  d.row_folds = ceil_div(d.dim_rows, spec_.pe_array.rows);
+  d.col_folds = ceil_div(d.dim_cols, spec_.pe_array.cols);
+  return d;
+}
+
+int64_t SystolicPlanner::time_extent(Dataflow df, int64_t gp) const { return dims(df, gp).dim_time; }
+
+int64_t SystolicPlanner::chunk_step(Dataflow df) const {
+  switch (df) {
+    case Dataflow::kWeightStationary: return layer_.op == OpType::kMatMul ? 1 : shape_.q;
+    case Dataflow::kOutputStationary: return shape_.r * shape_.s;
+    case Dataflow::kInputStationary: return 1;
+  }
+  return 1;
+}
+
+bool SystolicPlanner::kred_split(Dataflow df, int64_t gp) const {
+  return df != Dataflow::kOutputStationary && dims(df, gp).row_folds > 1;
+}
+
+namespace {
+// The largest value of `bytes` over every fold and chunk position (a chunk that starts mid-row or
+// a Kred range that straddles channels touches more input than the first one).
+template <class F>
+int64_t max_over(int64_t dim_a, int64_t step_a, int64_t dim_b, int64_t step_b, F bytes) {
+  int64_t best = 0;
+  for (int64_t a = 0; a < dim_a; a += step_a)
+    for (int64_t b = 0; b < dim_b; b += step_b)
+      best = std::max(best, bytes(Range{a, std::min(step_a, dim_a - a)},
+                                  Range{b, std::min(step_b, dim_b - b)}));
+  return best;
+}
+}  // namespace
+
+int64_t SystolicPlanner::stream_tile_bytes(const Dims& d, int op, int64_t t) const {
+  const int64_t ar = spec_.pe_array.rows, ac = spec_.pe_array.cols;
+  const GemmView& v = *d.view;
+  switch (d.df) {
+    case Dataflow::kWeightStationary:  // ifmap: M chunk x Kred rows
+      return max_over(d.dim_time, t, d.dim_rows, ar, [&](Range m, Range k) { return v.ifmap_bytes(0, m, k); });
+    case Dataflow::kInputStationary:  // weight: Kred rows x N chunk
+      return max_over(d.dim_rows, ar, d.dim_time, t, [&](Range k, Range n) { return v.weight_bytes(k, n); });
+    case Dataflow::kOutputStationary:
+      return op == kIf
+                 ? max_over(d.dim_rows, ar, d.dim_time, t, [&](Range m, Range k) { return v.ifmap_bytes(0, m, k); })
+                 : max_over(d.dim_time, t, d.dim_cols, ac, [&](Range k, Range n) { return v.weight_bytes(k, n); });
+  }
+  return 0;
+}
+
+int64_t SystolicPlanner::stationary_tile_bytes(const Dims& d) const {
+  const int64_t ar = spec_.pe_array.rows, ac = spec_.pe_array.cols;
+  const GemmView& v = *d.view;
+  if (d.df == Dataflow::kWeightStationary)
+    return max_over(d.dim_rows, ar, d.dim_cols, ac, [&](Range k, Range n) { return v.weight_bytes(k, n); });
+  if (d.df == Dataflow::kInputStationary)
+    return max_over(d.dim_rows, ar, d.dim_cols, ac, [&](Range k, Range m) { return v.ifmap_bytes(0, m, k); });
+  return 0;
+}
+
+int64_t SystolicPlanner::output_tile_bytes(const Dims& d, int64_t t) const {
+  const int64_t r = std::min<int64_t>(d.dim_rows, spec_.pe_array.rows);
+  const int64_t c = std::min<int64_t>(d.dim_cols, spec_.pe_array.cols);
+  if (d.df == Dataflow::kOutputStationary) return r * c * kPsumBytes;
+  return t * c * kPsumBytes;  // WS: M chunk x N cols, IS: N chunk x M cols
+}
+
+bool SystolicPlanner::fits(const Candidate& c) const {
+  const Dims d = dims(c.dataflow, c.group_pack);
+  const int64_t t = std::clamp<int64_t>(c.chunk_len, 1, d.dim_time);
+  Footprint fp;
+  const bool resident[2] = {c.ifmap_resident, c.weight_resident};
+  for (int op : {kIf, kW}) {
+    const Operand o = Operand(op);
+    const int64_t whole = op == kIf ? ifmap_tensor_bytes_ : weight_tensor_bytes_;
+    if (d.stationary[op]) fp.add(spec_, o, resident[op] ? whole : 2 * stationary_tile_bytes(d));
+    if (d.stream[op]) fp.add(spec_, o, resident[op] ? whole : slots_of(spec_, o) * stream_tile_bytes(d, op, t));
+  }
+  if (c.psums_on_chip)
+    fp.add(spec_, Operand::kOfmap,
+           d.dim_time * std::min<int64_t>(d.dim_cols, spec_.pe_array.cols) * kPsumBytes);
+  else
+    fp.add(spec_, Operand::kOfmap, slots_of(spec_, Operand::kOfmap) * output_tile_bytes(d, t));
+  return fp.fits(spec_);
+}
+
+namespace {
+using TileKey = std::tuple<int, int64_t, int64_t, int64_t>;
+
+/// Tracks which tiles are in SRAM: resident operands load each tile once; streamed ones reload
+/// whenever the tile differs from the one in their slot.
+class TileLoader {
+ public:
+  explicit TileLoader(LayerSchedule& sch) : sch_(sch) {}
+  int64_t load(int op, TileKey key, int64_t bytes) {
+    if (sch_.operands[size_t(op)].resident) {
+      if (!loaded_.insert(key).second) return 0;
+    } else if (have_last_[op] && last_key_[op] == key) {
+      return 0;  // the same tile is still in its slot
+    }
+    last_key_[op] = key;
+    have_last_[op] = true;
+    sch_.operands[size_t(op)].dram_bytes += bytes;
+    return bytes;
+  }
+
+ private:
+  LayerSchedule& sch_;
+  std::set<TileKey> loaded_;
+  TileKey last_key_[3];
+  bool have_last_[3] = {false, false, false};
+};
+}  // namespace
+
+std::optional<LayerSchedule> SystolicPlanner::build(const Candidate& cand) const {
+  if (!fits(cand)) return std::nullopt;
+  const Dims d = dims(cand.dataflow, cand.group_pack);
+  const GemmView& v = *d.view;
+  const int ar = spec_.pe_array.rows, ac = spec_.pe_array.cols;
+  const bool os = d.df == Dataflow::kOutputStationary;
+  LayerSchedule sch;
+  sch.layer = layer_.name;
+  sch.op = layer_.op;
+  sch.dataflow = d.df;
+  sch.shape = shape_;
+  sch.in_bits = in_bits_;
+  sch.w_bits = w_bits_;
+  sch.out_bits = out_bits_;
+  sch.gemm_m = shape_.gemm_m();
+  sch.gemm_kred = shape_.gemm_kred();
+  sch.gemm_n = shape_.gemm_n();
+  sch.groups = shape_.groups;
+  sch.group_pack = d.gp;
+  sch.packs = v.packs();
+  sch.rows_dim = d.rows_dim;
+  sch.cols_dim = d.cols_dim;
+  sch.time_dim = d.time_dim;
+  sch.dim_rows = d.dim_rows;
+  sch.dim_cols = d.dim_cols;
+  sch.dim_time = d.dim_time;
+  sch.row_folds = d.row_folds;
+  sch.col_folds = d.col_folds;
+  sch.chunk_len = std::clamp<int64_t>(cand.chunk_len, 1, d.dim_time);
+  sch.chunk_outer = !os && cand.chunk_outer;
+  const bool split = !os && d.row_folds > 1;
+  sch.psum_spill = split && !sch.chunk_outer && !cand.psums_on_chip;
+  const char* m = to_string(d.time_dim);
+  const std::string inner = std::string("row_fold(") + to_string(d.rows_dim) + ")";
+  const std::string outer = std::string("col_fold(") + to_string(d.cols_dim) + ")";
+  const std::string chunk = std::string("chunk(") + m + ")";
+  sch.loop_order = os ? "pack > row_fold(M) > col_fold(N) > chunk(Kred)"
+                   : sch.chunk_outer ? "pack > " + outer + " > " + chunk + " > " + inner
+                                     : "pack > " + outer + " > " + inner + " > " + chunk;
+  const bool resident[2] = {cand.ifmap_resident, cand.weight_resident};
+  for (int op : {kIf, kW, kOf}) {
+    OperandPlan& p = sch.operands[size_t(op)];
+    p.resident = op == kOf ? (split && !sch.chunk_outer && cand.psums_on_chip) : resident[op];
+    p.slots = slots_of(spec_, Operand(op));
+    p.tile_bytes = d.stationary[op] ? stationary_tile_bytes(d)
+                   : op == kOf      ? output_tile_bytes(d, sch.chunk_len)
+                                    : stream_tile_bytes(d, op, sch.chunk_len);
+  }
+
+  TileLoader loader(sch);
+  auto add_fold = [&](int64_t pack, int64_t row_fold, int64_t col_fold, int64_t rf_n, Range span) {
+    const int64_t dr = d.extent(d.rows_dim, pack), dc = d.extent(d.cols_dim, pack);
+    FoldPlan f;
+    f.pack = pack;
+    f.row_fold = row_fold;
+    f.col_fold = col_fold;
+    f.row0 = row_fold * ar;
+    f.rows = std::min<int64_t>(ar, dr - f.row0);
+    f.col0 = col_fold * ac;
+    f.cols = std::min<int64_t>(ac, dc - f.col0);
+    f.t0 = span.lo;
+    f.t_len = span.len;
+    f.first_accum = os || row_fold == 0;
+    f.last_accum = os || row_fold == rf_n - 1;
+    const Range rows{f.row0, f.rows}, cols{f.col0, f.cols};
+    switch (d.df) {
+      case Dataflow::kWeightStationary:
+        f.macs = span.len * v.diag_pairs(rows, cols);
+        f.stationary_tile_bytes = v.weight_bytes(rows, cols);
+        f.stationary_load_bytes = loader.load(kW, TileKey{kW, pack, f.row_fold, f.col_fold}, f.stationary_tile_bytes);
+        break;
+      case Dataflow::kInputStationary:
+        f.macs = f.cols * v.diag_pairs(rows, span);
+        f.stationary_tile_bytes = v.ifmap_bytes(pack, cols, rows);
+        f.stationary_load_bytes = loader.load(kIf, TileKey{kIf, pack, f.row_fold, f.col_fold}, f.stationary_tile_bytes);
+        break;
+      case Dataflow::kOutputStationary:
+        f.macs = f.rows * v.diag_pairs(span, cols);
+        break;
+    }
+    // Chunks are relative to the fold; chunk ids in tile keys are absolute temporal chunks.
+    for (int64_t rel = 0; rel < span.len; rel += sch.chunk_len) {
+      ChunkPlan c;
+      c.t0 = rel;
+      c.t_len = std::min(sch.chunk_len, span.len - rel);
+      const int64_t ci = (span.lo + rel) / sch.chunk_len;
+      const Range tr{span.lo + c.t0, c.t_len};
+      switch (d.df) {
+        case Dataflow::kWeightStationary:
+          c.load_bytes[kIf] = loader.load(kIf, TileKey{kIf, pack, ci, f.row_fold}, v.ifmap_bytes(pack, tr, rows));
+          c.out_elems = c.t_len * f.cols;
+          break;
+        case Dataflow::kInputStationary:
+          c.load_bytes[kW] = loader.load(kW, TileKey{kW, pack, ci, f.row_fold}, v.weight_bytes(rows, tr));
+          c.out_elems = c.t_len * f.cols;
+          break;
+        case Dataflow::kOutputStationary:
+          c.load_bytes[kIf] = loader.load(kIf, TileKey{kIf, pack, f.row_fold, ci}, v.ifmap_bytes(pack, rows, tr));
+          c.load_bytes[kW] = loader.load(kW, TileKey{kW, pack, ci, f.col_fold}, v.weight_bytes(tr, cols));
+          c.out_elems = (c.t0 + c.t_len == span.len) ? f.rows * f.cols : 0;
+          break;
+      }
+      if (c.out_elems > 0) {
+        if (f.last_accum) {
+          c.store_bytes = (c.out_elems * sch.out_bits + 7) / 8;
+        } else if (sch.psum_spill) {
+          c.store_bytes = c.out_elems * kPsumBytes;
+          c.store_is_psum = true;
+        }
+        if (!f.first_accum && sch.psum_spill) c.psum_load_bytes = c.out_elems * kPsumBytes;
+        sch.operands[size_t(kOf)].dram_bytes += c.store_bytes + c.psum_load_bytes;
+      }
+      f.chunks.push_back(c);
+    }
+    sch.folds.push_back(std::move(f));
+  };
+
+  for (int64_t pack = 0; pack < sch.packs; ++pack) {
+    const int64_t dr = d.extent(d.rows_dim, pack), dc = d.extent(d.cols_dim, pack);
+    const int64_t dt = d.extent(d.time_dim, pack);
+    const int64_t rf_n = ceil_div(dr, ar), cf_n = ceil_div(dc, ac);
+    if (os) {
+      for (int64_t rf = 0; rf < rf_n; ++rf)
+        for (int64_t cf = 0; cf < cf_n; ++cf) add_fold(pack, rf, cf, rf_n, Range{0, dt});
+    } else if (!sch.chunk_outer) {
+      for (int64_t cf = 0; cf < cf_n; ++cf)
+        for (int64_t rf = 0; rf < rf_n; ++rf) add_fold(pack, rf, cf, rf_n, Range{0, dt});
+    } else {
+      for (int64_t cf = 0; cf < cf_n; ++cf)
+        for (int64_t t0 = 0; t0 < dt; t0 += sch.chunk_len)
+          for (int64_t rf = 0; rf < rf_n; ++rf)
+            add_fold(pack, rf, cf, rf_n, Range{t0, std::min(sch.chunk_len, dt - t0)});
+    }
+  }
+  return sch;
+}
+
+}  // namespace adasim::workloads

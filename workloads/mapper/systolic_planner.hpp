@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+// Builds the schedule of one conv / FC / matmul layer for one mapping candidate: block-diagonal
+// group packs, folds (array-sized spatial tiles), temporal chunks, and the DMA transfer plan that
+// follows from the loop order and residency. Rejects candidates whose tiles do not fit the SRAM
+// levels with their double buffering.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "arch/spec.hpp"
+#include "workloads/ir/graph.hpp"
+#include "workloads/mapper/candidate.hpp"
+#include "workloads/mapper/gemm_view.hpp"
+#include "workloads/mapper/schedule.hpp"
+
+namespace adasim::workloads {
+
+class SystolicPlanner {
+ public:
+  SystolicPlanner(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec);
+
+  /// Largest useful group pack for the dataflow (1 for dense layers).
+  int64_t max_group_pack(arch::Dataflow df) const;
+  /// The layer's temporal extent for a dataflow and pack (the range of a chunk length).
+  int64_t time_extent(arch::Dataflow df, int64_t group_pack) const;
+  /// Chunk lengths are legal in steps of this many temporal indices (or the whole extent): WS
+  /// streams whole output rows (Q pixels), OS whole input channels (R*S reduction steps), since
+  /// the DMA moves whole input rows / channels anyway.
+  int64_t chunk_step(arch::Dataflow df) const;
+  /// Whether the Kred dimension is split over several row folds (WS/IS psum accumulation).
+  bool kred_split(arch::Dataflow df, int64_t group_pack) const;
+  /// Whether the candidate's tiles fit every SRAM level.
+  bool fits(const Candidate& c) const;
+  /// The schedule of a candidate, or nullopt if it does not fit.
+  std::optional<LayerSchedule> build(const Candidate& c) const;
+
+ private:
+  struct Dims;
+  Dims dims(arch::Dataflow df, int64_t gp) const;
+  int64_t stream_tile_bytes(const Dims& d, int op, int64_t t) const;
+  int64_t stationary_tile_bytes(const Dims& d) const;
+  int64_t output_tile_bytes(const Dims& d, int64_t t) const;
+
+  const Graph& graph_;
+  const Layer& layer_;
+  const arch::AcceleratorSpec& spec_;
+  ConvShape shape_;
+  int in_bits_ = 8, w_bits_ = 8, out_bits_ = 8;
+  int64_t ifmap_tensor_bytes_ = 0, weight_tensor_bytes_ = 0;
+};
+
+}  // namespace adasim::workloads
