@@ -25,9 +25,11 @@ int64_t GemmView::groups_in_pack(int64_t pack) const {
 }
 
 int64_t GemmView::diag_pairs(Range kk, Range nn) const {
+  if (kk.len <= 0 || nn.len <= 0) return 0;
+  // Only groups touched by both ranges contribute.
+  const int64_t g_first = std::max(kk.lo / gk(), nn.lo / gn());
+  const int64_t g_last = std::min((kk.hi() - 1) / gk(), (nn.hi() - 1) / gn());
   int64_t pairs = 0;
-  const int64_t g_first = std::max<int64_t>(0, std::min(kk.lo / gk(), nn.lo / gn()));
-  const int64_t g_last = std::max((kk.hi() - 1) / gk(), (nn.hi() - 1) / gn());
   for (int64_t g = g_first; g <= g_last; ++g)
     pairs += overlap(kk, Range{g * gk(), gk()}) * overlap(nn, Range{g * gn(), gn()});
   return pairs;
@@ -46,7 +48,22 @@ int64_t GemmView::channels_touched(int64_t /*pack*/, Range kk) const {
 }
 
 int64_t GemmView::input_rows_touched(int64_t p_lo, int64_t p_hi) const {
-  // Rows h = p*stride - pad + r*dil inside [0, H). Contiguous when the windows overlap.
+  // Rows h = p*stride - pad + r*dil inside [0, H).
+  if (s_.dil_h == 1) {
+    const int64_t first = p_lo * s_.stride_h - s_.pad_t;
+    if (s_.stride_h <= s_.r) {  // windows overlap or touch: one contiguous span
+      const int64_t lo = std::max<int64_t>(0, first);
+      const int64_t hi = std::min<int64_t>(s_.h - 1, p_hi * s_.stride_h - s_.pad_t + s_.r - 1);
+      return std::max<int64_t>(0, hi - lo + 1);
+    }
+    int64_t rows = 0;  // disjoint windows of R rows each
+    for (int64_t p = p_lo; p <= p_hi; ++p) {
+      const int64_t lo = std::max<int64_t>(0, p * s_.stride_h - s_.pad_t);
+      const int64_t hi = std::min<int64_t>(s_.h - 1, p * s_.stride_h - s_.pad_t + s_.r - 1);
+      rows += std::max<int64_t>(0, hi - lo + 1);
+    }
+    return rows;
+  }
   std::vector<char> used(size_t(s_.h), 0);
   for (int64_t p = p_lo; p <= p_hi; ++p)
     for (int64_t r = 0; r < s_.r; ++r) {

@@ -79,6 +79,12 @@ SearchResult search_mappings(const Graph& g, const Layer& l, const arch::Acceler
 
   for (Dataflow df : dataflows) {
     for (int64_t gp : group_packs(shape.groups)) {
+      // Branch and bound: no candidate of this packing can take fewer cycles than its folds'
+      // closed-form compute time (energy and EDP also grow with cycles through leakage, so the
+      // bound is only used for latency).
+      if (have_best && ms.objective == arch::Objective::kLatency &&
+          planner.compute_lower_bound(df, gp) > res.best_estimate.cycles)
+        continue;
       const bool split = planner.kred_split(df, gp);
       const int64_t T = planner.time_extent(df, gp);
       const bool os = df == Dataflow::kOutputStationary;

@@ -2,6 +2,7 @@
 #include "workloads/mapper/systolic_planner.hpp"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
 #include <sstream>
@@ -136,6 +137,35 @@ int64_t SystolicPlanner::chunk_step(Dataflow df) const {
   return 1;
 }
 
+double SystolicPlanner::compute_lower_bound(Dataflow df, int64_t gp) const {
+  const Dims d = dims(df, gp);
+  const auto& pe = spec_.pe_array;
+  const bool scalesim = pe.convention == arch::TimingConvention::kScaleSim;
+  const int64_t ar = pe.rows, ac = pe.cols, lat = scalesim ? 0 : spec_.noc.latency_cycles;
+  const int64_t packs = d.view->packs();
+  double total = 0;
+  // Packs 0 .. packs-2 share one shape; the last may be narrower.
+  for (int64_t pack : {int64_t{0}, packs - 1}) {
+    const double repeat = packs == 1 ? 1.0 : (pack == 0 ? double(packs - 1) : 1.0);
+    const int64_t dr = d.extent(d.rows_dim, pack), dc = d.extent(d.cols_dim, pack);
+    const int64_t dt = d.extent(d.time_dim, pack);
+    double one = 0;
+    for (int64_t r0 = 0; r0 < dr; r0 += ar)
+      for (int64_t c0 = 0; c0 < dc; c0 += ac) {
+        const int64_t r = std::min(ar, dr - r0), c = std::min(ac, dc - c0);
+        if (scalesim)
+          one += double(df == Dataflow::kOutputStationary ? dt + ar + ac - 2 : 2 * ar + ac + dt - 2);
+        else if (df == Dataflow::kOutputStationary)
+          one += double(dt + lat + r + c - 2);
+        else
+          one += double(dt + lat + ar + c - 2);
+      }
+    total += repeat * one;
+    if (packs == 1) break;
+  }
+  return total;
+}
+
 bool SystolicPlanner::kred_split(Dataflow df, int64_t gp) const {
   return df != Dataflow::kOutputStationary && dims(df, gp).row_folds > 1;
 }
@@ -155,6 +185,9 @@ int64_t max_over(int64_t dim_a, int64_t step_a, int64_t dim_b, int64_t step_b, F
 }  // namespace
 
 int64_t SystolicPlanner::stream_tile_bytes(const Dims& d, int op, int64_t t) const {
+  const auto key = std::make_tuple(int(d.df), d.gp, op, t);
+  if (auto it = tile_cache_.find(key); it != tile_cache_.end()) return it->second;
+  const int64_t bytes = [&] {
   const int64_t ar = spec_.pe_array.rows, ac = spec_.pe_array.cols;
   const GemmView& v = *d.view;
   switch (d.df) {
@@ -167,17 +200,24 @@ int64_t SystolicPlanner::stream_tile_bytes(const Dims& d, int op, int64_t t) con
                  ? max_over(d.dim_rows, ar, d.dim_time, t, [&](Range m, Range k) { return v.ifmap_bytes(0, m, k); })
                  : max_over(d.dim_time, t, d.dim_cols, ac, [&](Range k, Range n) { return v.weight_bytes(k, n); });
   }
-  return 0;
+  return int64_t{0};
+  }();
+  tile_cache_.emplace(key, bytes);
+  return bytes;
 }
 
 int64_t SystolicPlanner::stationary_tile_bytes(const Dims& d) const {
+  const auto key = std::make_tuple(int(d.df), d.gp, -1, int64_t{0});
+  if (auto it = tile_cache_.find(key); it != tile_cache_.end()) return it->second;
   const int64_t ar = spec_.pe_array.rows, ac = spec_.pe_array.cols;
   const GemmView& v = *d.view;
+  int64_t bytes = 0;
   if (d.df == Dataflow::kWeightStationary)
-    return max_over(d.dim_rows, ar, d.dim_cols, ac, [&](Range k, Range n) { return v.weight_bytes(k, n); });
+    bytes = max_over(d.dim_rows, ar, d.dim_cols, ac, [&](Range k, Range n) { return v.weight_bytes(k, n); });
   if (d.df == Dataflow::kInputStationary)
-    return max_over(d.dim_rows, ar, d.dim_cols, ac, [&](Range k, Range m) { return v.ifmap_bytes(0, m, k); });
-  return 0;
+    bytes = max_over(d.dim_rows, ar, d.dim_cols, ac, [&](Range k, Range m) { return v.ifmap_bytes(0, m, k); });
+  tile_cache_.emplace(key, bytes);
+  return bytes;
 }
 
 int64_t SystolicPlanner::output_tile_bytes(const Dims& d, int64_t t) const {
@@ -283,6 +323,48 @@ std::optional<LayerSchedule> SystolicPlanner::build(const Candidate& cand) const
                                     : stream_tile_bytes(d, op, sch.chunk_len);
   }
 
+  // Byte and MAC counts of a fold depend only on its geometry, which is the same for every pack
+  // but the last (narrower) one: compute them once per geometry.
+  struct FoldGeom {
+    int64_t macs = 0, stationary_bytes = 0;
+    std::vector<std::array<int64_t, 3>> chunk_bytes;
+  };
+  std::map<std::tuple<bool, int64_t, int64_t, int64_t, int64_t>, FoldGeom> geom_memo;
+  auto geometry = [&](int64_t pack, const FoldPlan& f, Range span) -> const FoldGeom& {
+    const auto key = std::make_tuple(pack + 1 == sch.packs, f.row_fold, f.col_fold, span.lo, span.len);
+    auto it = geom_memo.find(key);
+    if (it != geom_memo.end()) return it->second;
+    FoldGeom geo;
+    const Range rows{f.row0, f.rows}, cols{f.col0, f.cols};
+    switch (d.df) {
+      case Dataflow::kWeightStationary:
+        geo.macs = span.len * v.diag_pairs(rows, cols);
+        geo.stationary_bytes = v.weight_bytes(rows, cols);
+        break;
+      case Dataflow::kInputStationary:
+        geo.macs = f.cols * v.diag_pairs(rows, span);
+        geo.stationary_bytes = v.ifmap_bytes(pack, cols, rows);
+        break;
+      case Dataflow::kOutputStationary:
+        geo.macs = f.rows * v.diag_pairs(span, cols);
+        break;
+    }
+    for (int64_t rel = 0; rel < span.len; rel += sch.chunk_len) {
+      const Range tr{span.lo + rel, std::min(sch.chunk_len, span.len - rel)};
+      std::array<int64_t, 3> b{0, 0, 0};
+      switch (d.df) {
+        case Dataflow::kWeightStationary: b[kIf] = v.ifmap_bytes(pack, tr, rows); break;
+        case Dataflow::kInputStationary: b[kW] = v.weight_bytes(rows, tr); break;
+        case Dataflow::kOutputStationary:
+          b[kIf] = v.ifmap_bytes(pack, rows, tr);
+          b[kW] = v.weight_bytes(tr, cols);
+          break;
+      }
+      geo.chunk_bytes.push_back(b);
+    }
+    return geom_memo.emplace(key, std::move(geo)).first->second;
+  };
+
   TileLoader loader(sch);
   auto add_fold = [&](int64_t pack, int64_t row_fold, int64_t col_fold, int64_t rf_n, Range span) {
     const int64_t dr = d.extent(d.rows_dim, pack), dc = d.extent(d.cols_dim, pack);
@@ -298,41 +380,33 @@ std::optional<LayerSchedule> SystolicPlanner::build(const Candidate& cand) const
     f.t_len = span.len;
     f.first_accum = os || row_fold == 0;
     f.last_accum = os || row_fold == rf_n - 1;
-    const Range rows{f.row0, f.rows}, cols{f.col0, f.cols};
-    switch (d.df) {
-      case Dataflow::kWeightStationary:
-        f.macs = span.len * v.diag_pairs(rows, cols);
-        f.stationary_tile_bytes = v.weight_bytes(rows, cols);
-        f.stationary_load_bytes = loader.load(kW, TileKey{kW, pack, f.row_fold, f.col_fold}, f.stationary_tile_bytes);
-        break;
-      case Dataflow::kInputStationary:
-        f.macs = f.cols * v.diag_pairs(rows, span);
-        f.stationary_tile_bytes = v.ifmap_bytes(pack, cols, rows);
-        f.stationary_load_bytes = loader.load(kIf, TileKey{kIf, pack, f.row_fold, f.col_fold}, f.stationary_tile_bytes);
-        break;
-      case Dataflow::kOutputStationary:
-        f.macs = f.rows * v.diag_pairs(span, cols);
-        break;
-    }
+    const FoldGeom& geo = geometry(pack, f, span);
+    f.macs = geo.macs;
+    f.stationary_tile_bytes = geo.stationary_bytes;
+    if (d.df == Dataflow::kWeightStationary)
+      f.stationary_load_bytes = loader.load(kW, TileKey{kW, pack, f.row_fold, f.col_fold}, geo.stationary_bytes);
+    if (d.df == Dataflow::kInputStationary)
+      f.stationary_load_bytes = loader.load(kIf, TileKey{kIf, pack, f.row_fold, f.col_fold}, geo.stationary_bytes);
     // Chunks are relative to the fold; chunk ids in tile keys are absolute temporal chunks.
-    for (int64_t rel = 0; rel < span.len; rel += sch.chunk_len) {
+    size_t k = 0;
+    for (int64_t rel = 0; rel < span.len; rel += sch.chunk_len, ++k) {
       ChunkPlan c;
       c.t0 = rel;
       c.t_len = std::min(sch.chunk_len, span.len - rel);
       const int64_t ci = (span.lo + rel) / sch.chunk_len;
-      const Range tr{span.lo + c.t0, c.t_len};
+      const auto& b = geo.chunk_bytes[k];
       switch (d.df) {
         case Dataflow::kWeightStationary:
-          c.load_bytes[kIf] = loader.load(kIf, TileKey{kIf, pack, ci, f.row_fold}, v.ifmap_bytes(pack, tr, rows));
+          c.load_bytes[kIf] = loader.load(kIf, TileKey{kIf, pack, ci, f.row_fold}, b[kIf]);
           c.out_elems = c.t_len * f.cols;
           break;
         case Dataflow::kInputStationary:
-          c.load_bytes[kW] = loader.load(kW, TileKey{kW, pack, ci, f.row_fold}, v.weight_bytes(rows, tr));
+          c.load_bytes[kW] = loader.load(kW, TileKey{kW, pack, ci, f.row_fold}, b[kW]);
           c.out_elems = c.t_len * f.cols;
           break;
         case Dataflow::kOutputStationary:
-          c.load_bytes[kIf] = loader.load(kIf, TileKey{kIf, pack, f.row_fold, ci}, v.ifmap_bytes(pack, rows, tr));
-          c.load_bytes[kW] = loader.load(kW, TileKey{kW, pack, ci, f.col_fold}, v.weight_bytes(tr, cols));
+          c.load_bytes[kIf] = loader.load(kIf, TileKey{kIf, pack, f.row_fold, ci}, b[kIf]);
+          c.load_bytes[kW] = loader.load(kW, TileKey{kW, pack, ci, f.col_fold}, b[kW]);
           c.out_elems = (c.t0 + c.t_len == span.len) ? f.rows * f.cols : 0;
           break;
       }

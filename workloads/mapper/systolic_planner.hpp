@@ -5,8 +5,10 @@
 // levels with their double buffering.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
+#include <tuple>
 
 #include "arch/spec.hpp"
 #include "workloads/ir/graph.hpp"
@@ -30,6 +32,9 @@ class SystolicPlanner {
   int64_t chunk_step(arch::Dataflow df) const;
   /// Whether the Kred dimension is split over several row folds (WS/IS psum accumulation).
   bool kred_split(arch::Dataflow df, int64_t group_pack) const;
+  /// A lower bound on the array cycles of any candidate with this dataflow and packing (folds with
+  /// the whole temporal extent, no drain): lets the search skip packings that cannot win.
+  double compute_lower_bound(arch::Dataflow df, int64_t group_pack) const;
   /// Whether the candidate's tiles fit every SRAM level.
   bool fits(const Candidate& c) const;
   /// The schedule of a candidate, or nullopt if it does not fit.
@@ -41,6 +46,10 @@ class SystolicPlanner {
   int64_t stream_tile_bytes(const Dims& d, int op, int64_t t) const;
   int64_t stationary_tile_bytes(const Dims& d) const;
   int64_t output_tile_bytes(const Dims& d, int64_t t) const;
+
+  // Worst-case tile sizes are needed by every capacity check; they depend only on
+  // (dataflow, packing, operand, chunk), so they are computed once per planner.
+  mutable std::map<std::tuple<int, int64_t, int, int64_t>, int64_t> tile_cache_;
 
   const Graph& graph_;
   const Layer& layer_;
