@@ -2,6 +2,7 @@
 #include "sim/app/cli.hpp"
 
 #include "arch/energy/energy_table.hpp"
+#include "arch/value_store.hpp"
 
 #include <iomanip>
 #include <iostream>
@@ -13,6 +14,8 @@
 #include "sim/app/run_command.hpp"
 #include "sim/app/simulation.hpp"
 #include "sim/app/workload_loader.hpp"
+#include "workloads/mapper/schedule_text.hpp"
+#include "workloads/reference/reference_ops.hpp"
 #include "sim/config/arch_config.hpp"
 #include "sim/core/errors.hpp"
 
@@ -92,33 +95,54 @@ int cmd_validate(const std::vector<std::string>& args, std::ostream& out) {
 
 int cmd_map(const std::vector<std::string>& args, std::ostream& out) {
   RunOptions o;
-  bool as_json = false;
+  bool as_json = false, no_simulate = false;
   po::options_description d = common_options(o);
-  d.add_options()("json", po::bool_switch(&as_json), "print the schedules as JSON");
+  d.add_options()
+      ("json", po::bool_switch(&as_json), "print the schedules as JSON")
+      ("no-simulate", po::bool_switch(&no_simulate), "only map: skip the simulation that gives the simulated figures")
+      ("seed", po::value(&o.seed)->default_value(1), "seed of the generated weights and inputs");
   po::variables_map vm;
   if (const int rc = parse(d, args, vm, out); rc >= 0) return rc;
   const LoadedConfig cfg = load_arch_config(o.arch, o.overrides);
   const LoadedWorkload wl = load_workload(o.workload, o.format, o.batch);
   const arch::EnergyTable energy(cfg.spec.energy);
-  const auto schedules = map_graph(wl.graph, cfg.spec, energy);
+  std::vector<workloads::LayerSchedule> schedules;
+  std::vector<LayerReport> simulated;
+  if (no_simulate) {
+    schedules = map_graph(wl.graph, cfg.spec, energy);
+  } else {
+    const uint64_t seed = o.seed;
+    arch::ValueStore values(wl.graph, [seed](const workloads::TensorInfo& t) {
+      return workloads::generate_values(t, seed);
+    });
+    SimulationResult res = simulate(cfg.spec, wl.graph, energy, values);
+    schedules = std::move(res.schedules);
+    simulated = std::move(res.layers);
+  }
   if (as_json) {
     nlohmann::json j = nlohmann::json::array();
-    for (const auto& s : schedules) j.push_back(s.to_json());
+    for (size_t i = 0; i < schedules.size(); ++i) {
+      nlohmann::json s = schedules[i].to_json();
+      if (i < simulated.size())
+        s["simulated"] = {{"cycles", simulated[i].cycles_total},
+                          {"stall_cycles", simulated[i].cycles_stall},
+                          {"energy_pj", simulated[i].energy_total_pj()}};
+      j.push_back(s);
+    }
     out << j.dump(2) << "\n";
     return kExitOk;
   }
-  for (const auto& s : schedules) {
-    const nlohmann::json j = s.to_json();
-    out << std::left << std::setw(24) << s.layer << " " << std::setw(8) << workloads::to_string(s.op);
-    if (s.vector_path) {
-      out << " vector  ops=" << s.vector_ops << " lanes=" << s.vector_lanes << "\n";
-      continue;
+  for (size_t i = 0; i < schedules.size(); ++i) {
+    const auto& s = schedules[i];
+    out << s.layer << " (" << workloads::to_string(s.op) << "): "
+        << (s.vector_path ? std::string("vector") : s.search.chosen) << "\n"
+        << workloads::describe_schedule(s, cfg.spec);
+    if (i < simulated.size()) {
+      const LayerReport& r = simulated[i];
+      out << "  simulated    : " << r.cycles_total << " cycles (" << r.cycles_stall << " stall), "
+          << std::fixed << std::setprecision(3) << r.energy_total_pj() / 1e6 << " uJ\n"
+          << std::defaultfloat;
     }
-    out << " " << arch::to_string(s.dataflow) << "  gemm M=" << s.gemm_m << " Kred=" << s.gemm_kred
-        << " N=" << s.gemm_n << " groups=" << s.groups << "/pack " << s.group_pack << "  folds "
-        << s.row_folds << "x" << s.col_folds << " x" << s.packs << "  chunk " << s.chunk_len
-        << "  dram " << s.dram_load_bytes() << "B in / " << s.dram_store_bytes() << "B out"
-        << (s.psum_spill ? "  psum-spill" : "") << "\n";
   }
   return kExitOk;
 }

@@ -10,11 +10,11 @@ using arch::Operand;
 
 double Estimate::objective(arch::Objective o) const {
   switch (o) {
-    case arch::Objective::kLatency: return cycles;
-    case arch::Objective::kEnergy: return energy_pj;
-    case arch::Objective::kEdp: return cycles * energy_pj;
+    case arch::Objective::kLatency: return steady_cycles;
+    case arch::Objective::kEnergy: return steady_energy_pj;
+    case arch::Objective::kEdp: return steady_cycles * steady_energy_pj;
   }
-  return cycles;
+  return steady_cycles;
 }
 
 namespace {
@@ -114,17 +114,29 @@ Estimate estimate(const LayerSchedule& s, const arch::AcceleratorSpec& spec, con
       charge(Operand::kOfmap, double(c.store_bytes), false);
     }
   }
-  double dram_cycles = 0;
-  if (!spec.dram.ideal) {
+  double dram_cycles = 0, exposed = 0;
+  if (!spec.dram.ideal && !s.folds.empty()) {
     const double bytes_per_cycle = spec.dram.bandwidth_gb_per_s * 1000.0 / spec.clock.nominal.freq_mhz;
+    const double latency = spec.dram.latency_ns * spec.clock.nominal.freq_mhz / 1000.0;
     dram_cycles = double(e.dram_bytes) / bytes_per_cycle;
+    // Not hidden by prefetching: the first fold's tiles before anything computes, and the last
+    // outputs' store after everything computed.
+    const FoldPlan& first = s.folds.front();
+    double first_bytes = double(first.stationary_load_bytes);
+    if (!first.chunks.empty())
+      for (int64_t b : first.chunks.front().load_bytes) first_bytes += double(b);
+    const FoldPlan& last = s.folds.back();
+    const double last_bytes = last.chunks.empty() ? 0.0 : double(last.chunks.back().store_bytes);
+    exposed = first_bytes / bytes_per_cycle + latency + (last_bytes > 0 ? last_bytes / bytes_per_cycle + latency : 0.0);
   }
-  e.cycles = std::max({e.compute_cycles, dram_cycles, port_cycles});
+  e.steady_cycles = std::max({e.compute_cycles, dram_cycles, port_cycles});
+  e.cycles = e.steady_cycles + exposed;
   energy += double(s.macs()) * costs.mac_pj;
   energy += (rd[0] + rd[1] + rd[2] + wr_out) * costs.noc_pj_per_byte;
   energy += double(e.dram_bytes) * costs.dram_pj_per_byte;
-  energy += costs.leakage_mw * e.cycles * 1000.0 / spec.clock.nominal.freq_mhz;  // mW x ns = pJ
-  e.energy_pj = energy;
+  const double ns_per_cycle = 1000.0 / spec.clock.nominal.freq_mhz;
+  e.steady_energy_pj = energy + costs.leakage_mw * e.steady_cycles * ns_per_cycle;  // mW x ns = pJ
+  e.energy_pj = energy + costs.leakage_mw * e.cycles * ns_per_cycle;
   return e;
 }
 

@@ -25,10 +25,14 @@ struct EnergyCosts {
 };
 
 struct Estimate {
-  double cycles = 0;        ///< estimated cycles of the layer
-  double compute_cycles = 0;
-  double energy_pj = 0;
+  double cycles = 0;          ///< estimated cycles, incl. the exposed first fill and last store
+  double steady_cycles = 0;   ///< max(array, DRAM, SRAM-port time): what candidates are ranked by
+  double compute_cycles = 0;  ///< closed-form array cycles (exact on stall-free memory)
+  double energy_pj = 0;       ///< estimated energy over `cycles`
+  double steady_energy_pj = 0;  ///< the same with leakage over `steady_cycles` (ranking)
   int64_t dram_bytes = 0;
+  /// Ranking value: the steady-state figures, for which a larger legal chunk is never worse
+  /// (the search's pruning relies on it); the exposed fill is reported, not ranked.
   double objective(arch::Objective o) const;
 };
 

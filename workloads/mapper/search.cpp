@@ -51,6 +51,10 @@ SearchResult search_mappings(const Graph& g, const Layer& l, const arch::Acceler
   size_t best_folds = 0, runner_folds = 0;
 
   auto consider = [&](const Candidate& c) {
+    // With a single chunk, chunk-outer is the stream-outer mapping again: not a new candidate.
+    if (c.chunk_outer && c.chunk_len >= planner.time_extent(c.dataflow, c.group_pack) &&
+        ms.loop_order != arch::LoopOrderConstraint::kChunkOuter)
+      return;
     std::optional<LayerSchedule> s = planner.build(c);
     if (!s) return;
     ++res.evaluated;

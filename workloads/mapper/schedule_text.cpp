@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "workloads/mapper/schedule_text.hpp"
+
+#include <cstdio>
+#include <sstream>
+
+namespace adasim::workloads {
+
+namespace {
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), f, v);
+  return buf;
+}
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+}  // namespace
+
+std::string describe_schedule(const LayerSchedule& s, const arch::AcceleratorSpec& spec) {
+  std::ostringstream os;
+  const std::string level_if = spec.level_of(arch::Operand::kIfmap).name;
+  if (s.vector_path) {
+    os << "  vector path: " << s.vector_ops << " ops on " << s.vector_lanes << " lanes, "
+       << s.folds.at(0).chunks.size() << " chunk(s) of " << s.chunk_len << " outputs staged in "
+       << level_if << "\n";
+    return os.str();
+  }
+  const int64_t ar = spec.pe_array.rows, ac = spec.pe_array.cols;
+  os << "  GEMM per group: M=" << s.gemm_m << " Kred=" << s.gemm_kred << " N=" << s.gemm_n
+     << "; groups " << s.groups << ", " << s.group_pack << " per block-diagonal pack, " << s.packs
+     << " pack(s)\n";
+  // Loop nest, outermost first, with the level each loop stages data in.
+  const std::string t = to_string(s.time_dim), r = to_string(s.rows_dim), c = to_string(s.cols_dim);
+  const int64_t chunks = ceil_div(s.dim_time, s.chunk_len);
+  os << "  DRAM -> SRAM : for pack < " << s.packs;
+  const std::string col_loop = "for col_fold < " + std::to_string(s.col_folds) + " {" + c + " by " + std::to_string(ac) + "}";
+  const std::string row_loop = "for row_fold < " + std::to_string(s.row_folds) + " {" + r + " by " + std::to_string(ar) + "}";
+  const std::string chunk_loop = "for chunk < " + std::to_string(chunks) + " {" + t + " by " + std::to_string(s.chunk_len) + "}";
+  if (s.dataflow == arch::Dataflow::kOutputStationary)
+    os << " / " << row_loop << " / " << col_loop << " / " << chunk_loop << "\n";
+  else if (s.chunk_outer)
+    os << " / " << col_loop << " / " << chunk_loop << " / " << row_loop << "\n";
+  else
+    os << " / " << col_loop << " / " << row_loop << " / " << chunk_loop << "\n";
+  os << "  SRAM -> array: rows = " << r << " (" << std::min(s.dim_rows, ar) << " of " << ar
+     << "), cols = " << c << " (" << std::min(s.dim_cols, ac) << " of " << ac << "), time = " << t
+     << " (" << s.chunk_len << " per chunk)";
+  if (s.dataflow != arch::Dataflow::kOutputStationary)
+    os << ", " << (s.dataflow == arch::Dataflow::kWeightStationary ? "weights" : "inputs")
+       << " stationary";
+  os << "\n";
+  os << "  DRAM traffic : " << s.dram_load_bytes() << " B in, " << s.dram_store_bytes() << " B out";
+  std::string res;
+  for (int o = 0; o < arch::kNumOperands; ++o)
+    if (s.operands[size_t(o)].resident) res += std::string(res.empty() ? "" : ", ") + arch::to_string(arch::Operand(o));
+  if (!res.empty()) os << "; resident: " << res;
+  if (s.psum_spill) os << "; psums spill to DRAM";
+  os << "\n";
+  if (!s.search.objective.empty()) {
+    os << "  estimate     : " << fmt("%.0f", s.search.est_cycles) << " cycles, "
+       << fmt("%.3f", s.search.est_energy_pj / 1e6) << " uJ (objective " << s.search.objective
+       << ", " << s.search.evaluated << " candidates scored)\n";
+    if (s.search.has_runner_up) {
+      const double d = s.search.est_cycles > 0 ? 100.0 * (s.search.runner_cycles / s.search.est_cycles - 1.0) : 0.0;
+      const double de = s.search.est_energy_pj > 0 ? 100.0 * (s.search.runner_energy_pj / s.search.est_energy_pj - 1.0) : 0.0;
+      os << "  runner-up    : " << s.search.runner_up << ": " << fmt("%.0f", s.search.runner_cycles)
+         << " cycles (" << fmt("%+.1f", d) << "%), " << fmt("%.3f", s.search.runner_energy_pj / 1e6)
+         << " uJ (" << fmt("%+.1f", de) << "%)\n";
+    }
+  }
+  return os.str();
+}
+
+}  // namespace adasim::workloads
