@@ -87,8 +87,13 @@ int cmd_validate(const std::vector<std::string>& args, std::ostream& out) {
   po::variables_map vm;
   if (const int rc = parse(d, args, vm, out); rc >= 0) return rc;
   const LoadedConfig cfg = load_arch_config(o.arch, o.overrides);
-  out << o.arch << ": ok (" << cfg.spec.pe_array.rows << "x" << cfg.spec.pe_array.cols << " "
-      << arch::to_string(cfg.spec.pe_array.dataflow) << ", " << cfg.spec.sram.size()
+  std::string df = arch::to_string(cfg.spec.pe_array.dataflow);
+  if (cfg.spec.pe_array.dataflow_auto) {
+    df = "auto:";
+    for (arch::Dataflow d : cfg.spec.pe_array.dataflows) df += std::string(" ") + arch::to_string(d);
+  }
+  out << o.arch << ": ok (" << cfg.spec.pe_array.rows << "x" << cfg.spec.pe_array.cols << " " << df
+      << ", objective " << arch::to_string(cfg.spec.mapper.objective) << ", " << cfg.spec.sram.size()
       << " SRAM level(s), " << cfg.spec.clock.nominal.freq_mhz << " MHz)\n";
   return kExitOk;
 }

@@ -83,12 +83,17 @@ SearchResult search_mappings(const Graph& g, const Layer& l, const arch::Acceler
 
   for (Dataflow df : dataflows) {
     for (int64_t gp : group_packs(shape.groups)) {
-      // Branch and bound: no candidate of this packing can take fewer cycles than its folds'
-      // closed-form compute time (energy and EDP also grow with cycles through leakage, so the
-      // bound is only used for latency).
-      if (have_best && ms.objective == arch::Objective::kLatency &&
-          planner.compute_lower_bound(df, gp) > res.best_estimate.cycles)
-        continue;
+      // Branch and bound: no candidate of this packing takes fewer cycles than its folds'
+      // closed-form compute time, nor less energy than its MACs plus leakage over that time.
+      if (have_best) {
+        const double lb_cycles = planner.compute_lower_bound(df, gp);
+        const double lb_energy = double(shape.macs()) * costs.mac_pj +
+                                 costs.leakage_mw * lb_cycles * 1000.0 / spec.clock.nominal.freq_mhz;
+        Estimate lb;
+        lb.steady_cycles = lb_cycles;
+        lb.steady_energy_pj = lb_energy;
+        if (lb.objective(ms.objective) > res.best_estimate.objective(ms.objective)) continue;
+      }
       const bool split = planner.kred_split(df, gp);
       const int64_t T = planner.time_extent(df, gp);
       const bool os = df == Dataflow::kOutputStationary;

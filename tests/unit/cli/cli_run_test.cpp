@@ -107,13 +107,32 @@ TEST(CliValidate, ReportsEveryErrorOfAConfig) {
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
 }
 
-TEST(CliMap, PrintsOneScheduleLinePerLayer) {
-  const auto r = run_adasim("map --workload workloads/models/tiny_cnn.json --json", "map");
+TEST(CliMap, JsonHasScheduleSearchAndSimulatedFiguresPerLayer) {
+  const auto r = run_adasim("map --workload workloads/models/tiny_cnn.json --set pe_array.dataflow=auto --json", "map");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   ASSERT_TRUE(j.is_array());
-  EXPECT_GT(j.size(), 3u);
-  for (const auto& s : j) EXPECT_TRUE(s.contains("loop_order"));
+  EXPECT_EQ(j.size(), 6u);  // tiny_cnn: conv1, dw, pw, res, pool, fc
+  for (const auto& s : j) {
+    EXPECT_TRUE(s.contains("loop_order"));
+    EXPECT_TRUE(s.contains("simulated"));
+    if (s["path"] == "array") {
+      EXPECT_TRUE(s.contains("search"));
+      EXPECT_EQ(s["search"]["objective"], "latency");
+      EXPECT_GT(s["search"]["candidates_evaluated"].get<int>(), 1);
+    }
+  }
+}
+
+TEST(CliMap, TextShowsLoopNestEstimateRunnerUpAndSimulation) {
+  const auto r = run_adasim("map --workload workloads/models/tiny_cnn.json --set pe_array.dataflow=auto", "map_text");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* want : {"DRAM -> SRAM : for pack", "SRAM -> array: rows =", "estimate     :",
+                           "runner-up    :", "simulated    :", "vector path:"})
+    EXPECT_NE(r.out.find(want), std::string::npos) << want << "\n" << r.out;
+  const auto quick = run_adasim("map --workload workloads/models/tiny_cnn.json --no-simulate", "map_quick");
+  ASSERT_EQ(quick.exit_code, 0) << quick.err;
+  EXPECT_EQ(quick.out.find("simulated    :"), std::string::npos);
 }
 
 TEST(CliTrace, VcdAndGtkwaveSaveFileAreWritten) {
