@@ -1,23 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sim/app/cli.hpp"
 
-#include "arch/energy/energy_table.hpp"
-#include "arch/value_store.hpp"
-
+#include <boost/program_options.hpp>
 #include <iomanip>
 #include <iostream>
 #include <string>
 #include <vector>
 
-#include <boost/program_options.hpp>
-
+#include "arch/energy/energy_table.hpp"
+#include "arch/value_store.hpp"
 #include "sim/app/run_command.hpp"
 #include "sim/app/simulation.hpp"
 #include "sim/app/workload_loader.hpp"
-#include "workloads/mapper/schedule_text.hpp"
-#include "workloads/reference/reference_ops.hpp"
 #include "sim/config/arch_config.hpp"
 #include "sim/core/errors.hpp"
+#include "workloads/mapper/schedule_text.hpp"
+#include "workloads/reference/reference_ops.hpp"
 
 namespace po = boost::program_options;
 
@@ -25,7 +23,8 @@ namespace adasim::sim {
 namespace {
 
 const std::string kDefaultArch = std::string(ADASIM_SOURCE_DIR) + "/configs/default.json";
-const std::string kDefaultWorkload = std::string(ADASIM_SOURCE_DIR) + "/workloads/models/ds_cnn_kws.json";
+const std::string kDefaultWorkload =
+    std::string(ADASIM_SOURCE_DIR) + "/workloads/models/ds_cnn_kws.json";
 
 void usage(std::ostream& os) {
   os << "usage: adasim <command> [options]\n\n"
@@ -38,12 +37,15 @@ void usage(std::ostream& os) {
 
 po::options_description common_options(RunOptions& o) {
   po::options_description d("architecture and workload");
-  d.add_options()
-      ("arch", po::value(&o.arch)->default_value(kDefaultArch), "architecture config (JSON)")
-      ("set", po::value(&o.overrides)->composing(), "override a config key: dotted.key=value (repeatable)")
-      ("workload", po::value(&o.workload)->default_value(kDefaultWorkload), "workload: JSON graph or SCALE-Sim topology CSV")
-      ("format", po::value(&o.format)->default_value("auto"), "workload format: json, scalesim or auto (by extension)")
-      ("batch", po::value(&o.batch)->default_value(0), "override the graph's batch size (0 = keep)");
+  d.add_options()("arch", po::value(&o.arch)->default_value(kDefaultArch),
+                  "architecture config (JSON)")(
+      "set", po::value(&o.overrides)->composing(),
+      "override a config key: dotted.key=value (repeatable)")(
+      "workload", po::value(&o.workload)->default_value(kDefaultWorkload),
+      "workload: JSON graph or SCALE-Sim topology CSV")(
+      "format", po::value(&o.format)->default_value("auto"),
+      "workload format: json, scalesim or auto (by extension)")(
+      "batch", po::value(&o.batch)->default_value(0), "override the graph's batch size (0 = keep)");
   return d;
 }
 
@@ -64,13 +66,15 @@ int cmd_run(const std::vector<std::string>& args, std::ostream& out) {
   RunOptions o;
   po::options_description d = common_options(o);
   po::options_description r("run");
-  r.add_options()
-      ("out", po::value(&o.out_dir)->default_value("out"), "output folder for the reports")
-      ("seed", po::value(&o.seed)->default_value(1), "seed of the generated weights and inputs")
-      ("vcd", po::value(&o.vcd), "write a VCD trace to this file (off by default)")
-      ("trace", po::value(&o.trace_globs)->composing(), "signals to trace: glob over dotted names, e.g. 'top.pe_array.pe_0_*' (repeatable)")
-      ("trace-window", po::value(&o.trace_window), "cycles to trace, START:END (END empty = to the end)")
-      ("quiet,q", po::bool_switch(&o.quiet), "no summary table on stdout");
+  r.add_options()("out", po::value(&o.out_dir)->default_value("out"),
+                  "output folder for the reports")("seed", po::value(&o.seed)->default_value(1),
+                                                   "seed of the generated weights and inputs")(
+      "vcd", po::value(&o.vcd), "write a VCD trace to this file (off by default)")(
+      "trace", po::value(&o.trace_globs)->composing(),
+      "signals to trace: glob over dotted names, e.g. 'top.pe_array.pe_0_*' (repeatable)")(
+      "trace-window", po::value(&o.trace_window),
+      "cycles to trace, START:END (END empty = to the end)")("quiet,q", po::bool_switch(&o.quiet),
+                                                             "no summary table on stdout");
   d.add(r);
   po::variables_map vm;
   if (const int rc = parse(d, args, vm, out); rc >= 0) return rc;
@@ -81,20 +85,20 @@ int cmd_run(const std::vector<std::string>& args, std::ostream& out) {
 int cmd_validate(const std::vector<std::string>& args, std::ostream& out) {
   RunOptions o;
   po::options_description d("validate");
-  d.add_options()
-      ("arch", po::value(&o.arch)->required(), "architecture config (JSON)")
-      ("set", po::value(&o.overrides)->composing(), "override a config key: dotted.key=value");
+  d.add_options()("arch", po::value(&o.arch)->required(), "architecture config (JSON)")(
+      "set", po::value(&o.overrides)->composing(), "override a config key: dotted.key=value");
   po::variables_map vm;
   if (const int rc = parse(d, args, vm, out); rc >= 0) return rc;
   const LoadedConfig cfg = load_arch_config(o.arch, o.overrides);
   std::string df = arch::to_string(cfg.spec.pe_array.dataflow);
   if (cfg.spec.pe_array.dataflow_auto) {
     df = "auto:";
-    for (arch::Dataflow d : cfg.spec.pe_array.dataflows) df += std::string(" ") + arch::to_string(d);
+    for (arch::Dataflow d : cfg.spec.pe_array.dataflows)
+      df += std::string(" ") + arch::to_string(d);
   }
   out << o.arch << ": ok (" << cfg.spec.pe_array.rows << "x" << cfg.spec.pe_array.cols << " " << df
-      << ", objective " << arch::to_string(cfg.spec.mapper.objective) << ", " << cfg.spec.sram.size()
-      << " SRAM level(s), " << cfg.spec.clock.nominal.freq_mhz << " MHz)\n";
+      << ", objective " << arch::to_string(cfg.spec.mapper.objective) << ", "
+      << cfg.spec.sram.size() << " SRAM level(s), " << cfg.spec.clock.nominal.freq_mhz << " MHz)\n";
   return kExitOk;
 }
 
@@ -102,10 +106,10 @@ int cmd_map(const std::vector<std::string>& args, std::ostream& out) {
   RunOptions o;
   bool as_json = false, no_simulate = false;
   po::options_description d = common_options(o);
-  d.add_options()
-      ("json", po::bool_switch(&as_json), "print the schedules as JSON")
-      ("no-simulate", po::bool_switch(&no_simulate), "only map: skip the simulation that gives the simulated figures")
-      ("seed", po::value(&o.seed)->default_value(1), "seed of the generated weights and inputs");
+  d.add_options()("json", po::bool_switch(&as_json), "print the schedules as JSON")(
+      "no-simulate", po::bool_switch(&no_simulate),
+      "only map: skip the simulation that gives the simulated figures")(
+      "seed", po::value(&o.seed)->default_value(1), "seed of the generated weights and inputs");
   po::variables_map vm;
   if (const int rc = parse(d, args, vm, out); rc >= 0) return rc;
   const LoadedConfig cfg = load_arch_config(o.arch, o.overrides);
@@ -113,16 +117,20 @@ int cmd_map(const std::vector<std::string>& args, std::ostream& out) {
   const arch::EnergyTable energy(cfg.spec.energy);
   std::vector<workloads::LayerSchedule> schedules;
   std::vector<LayerReport> simulated;
-  if (no_simulate) {
-    schedules = map_graph(wl.graph, cfg.spec, energy);
-  } else {
-    const uint64_t seed = o.seed;
-    arch::ValueStore values(wl.graph, [seed](const workloads::TensorInfo& t) {
-      return workloads::generate_values(t, seed);
-    });
-    SimulationResult res = simulate(cfg.spec, wl.graph, energy, values);
-    schedules = std::move(res.schedules);
-    simulated = std::move(res.layers);
+  try {
+    if (no_simulate) {
+      schedules = map_graph(wl.graph, cfg.spec, energy);
+    } else {
+      const uint64_t seed = o.seed;
+      arch::ValueStore values(wl.graph, [seed](const workloads::TensorInfo& t) {
+        return workloads::generate_values(t, seed);
+      });
+      SimulationResult res = simulate(cfg.spec, wl.graph, energy, values);
+      schedules = std::move(res.schedules);
+      simulated = std::move(res.layers);
+    }
+  } catch (const ConfigError& e) {
+    throw attribute_to(e, cfg.file);
   }
   if (as_json) {
     nlohmann::json j = nlohmann::json::array();
@@ -139,8 +147,8 @@ int cmd_map(const std::vector<std::string>& args, std::ostream& out) {
   }
   for (size_t i = 0; i < schedules.size(); ++i) {
     const auto& s = schedules[i];
-    out << s.layer << " (" << workloads::to_string(s.op) << "): "
-        << (s.vector_path ? std::string("vector") : s.search.chosen) << "\n"
+    out << s.layer << " (" << workloads::to_string(s.op)
+        << "): " << (s.vector_path ? std::string("vector") : s.search.chosen) << "\n"
         << workloads::describe_schedule(s, cfg.spec);
     if (i < simulated.size()) {
       const LayerReport& r = simulated[i];

@@ -28,10 +28,10 @@ std::pair<uint64_t, uint64_t> parse_window(const std::string& w) {
   auto num = [&](const std::string& s) -> uint64_t {
     if (s.empty()) return 0;
     if (s.find_first_not_of("0123456789") != std::string::npos)
-      throw ConfigError("", "--trace-window", w, "START:END in cycles, e.g. 0:2000");
+      throw ConfigError("command line", "--trace-window", w, "START:END in cycles, e.g. 0:2000");
     return std::stoull(s);
   };
-  if (colon == std::string::npos) throw ConfigError("", "--trace-window", w, "START:END in cycles, e.g. 0:2000");
+  if (colon == std::string::npos) throw ConfigError("command line", "--trace-window", w, "START:END in cycles, e.g. 0:2000");
   return {num(w.substr(0, colon)), num(w.substr(colon + 1))};
 }
 
@@ -68,6 +68,10 @@ void run_command(const RunOptions& opt, std::ostream& out) {
   try {
     res = simulate(cfg.spec, wl.graph, energy, values, vcd.get());
     if (vcd) vcd->finish();
+  } catch (const ConfigError& e) {
+    vcd.reset();
+    if (!vcd_tmp.empty()) std::remove(vcd_tmp.c_str());
+    throw attribute_to(e, cfg.file);  // mapping errors concern the design point
   } catch (...) {
     vcd.reset();
     if (!vcd_tmp.empty()) std::remove(vcd_tmp.c_str());

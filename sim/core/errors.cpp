@@ -29,4 +29,11 @@ ConfigError::ConfigError(std::string file, std::string where, std::string value,
     : ConfigError(std::vector<InputIssue>{
           InputIssue{std::move(file), std::move(where), std::move(value), std::move(expected)}}) {}
 
+ConfigError attribute_to(const ConfigError& e, const std::string& file) {
+  std::vector<InputIssue> issues = e.issues();
+  for (InputIssue& i : issues)
+    if (i.file.empty()) i.file = file;
+  return ConfigError(std::move(issues));
+}
+
 }  // namespace adasim::sim

@@ -30,6 +30,10 @@ class ConfigError : public std::runtime_error {
   std::vector<InputIssue> issues_;
 };
 
+/// The same error with `file` filled in where an issue named none (e.g. a mapping failure found
+/// after parsing, which concerns the architecture config).
+ConfigError attribute_to(const ConfigError& e, const std::string& file);
+
 /// A simulator invariant does not hold. Never the user's fault.
 class ModelError : public std::logic_error {
  public:

@@ -10,3 +10,14 @@ TEST(ConfigError, RendersFilePointerValueAndExpectation) {
   ASSERT_EQ(e.issues().size(), 1u);
 }
 }  // namespace adasim::sim
+
+namespace adasim::sim {
+TEST(ConfigError, AttributeToFillsOnlyMissingFiles) {
+  const ConfigError e(std::vector<InputIssue>{{"", "/memory/sram", "too small", "bigger"},
+                                              {"w.json", "/layers/0", "x", "y"}});
+  const ConfigError a = attribute_to(e, "arch.json");
+  ASSERT_EQ(a.issues().size(), 2u);
+  EXPECT_EQ(a.issues()[0].file, "arch.json");
+  EXPECT_EQ(a.issues()[1].file, "w.json");
+}
+}  // namespace adasim::sim
