@@ -2,6 +2,7 @@
 #include "sim/app/cli.hpp"
 
 #include <boost/program_options.hpp>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <string>
@@ -22,9 +23,14 @@ namespace po = boost::program_options;
 namespace adasim::sim {
 namespace {
 
-const std::string kDefaultArch = std::string(ADASIM_SOURCE_DIR) + "/configs/default.json";
-const std::string kDefaultWorkload =
-    std::string(ADASIM_SOURCE_DIR) + "/workloads/models/ds_cnn_kws.json";
+/// A shipped file: as a repository-relative path when run from the repository root (so reports
+/// name the same path in every checkout), else the absolute path of the source tree.
+std::string shipped(const std::string& rel) {
+  if (std::filesystem::exists(rel) &&
+      std::filesystem::equivalent(rel, std::filesystem::path(ADASIM_SOURCE_DIR) / rel))
+    return rel;
+  return (std::filesystem::path(ADASIM_SOURCE_DIR) / rel).string();
+}
 
 void usage(std::ostream& os) {
   os << "usage: adasim <command> [options]\n\n"
@@ -37,11 +43,11 @@ void usage(std::ostream& os) {
 
 po::options_description common_options(RunOptions& o) {
   po::options_description d("architecture and workload");
-  d.add_options()("arch", po::value(&o.arch)->default_value(kDefaultArch),
+  d.add_options()("arch", po::value(&o.arch)->default_value(shipped("configs/default.json")),
                   "architecture config (JSON)")(
       "set", po::value(&o.overrides)->composing(),
       "override a config key: dotted.key=value (repeatable)")(
-      "workload", po::value(&o.workload)->default_value(kDefaultWorkload),
+      "workload", po::value(&o.workload)->default_value(shipped("workloads/models/ds_cnn_kws.json")),
       "workload: JSON graph or SCALE-Sim topology CSV")(
       "format", po::value(&o.format)->default_value("auto"),
       "workload format: json, scalesim or auto (by extension)")(
