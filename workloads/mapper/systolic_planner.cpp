@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "sim/core/errors.hpp"
+#include "workloads/mapper/tiling_util.hpp"
 
 namespace adasim::workloads {
 
@@ -19,29 +20,11 @@ namespace {
 constexpr int kIf = int(Operand::kIfmap), kW = int(Operand::kWeight), kOf = int(Operand::kOfmap);
 constexpr int kPsumBytes = 4;  // int32 partial sums
 
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+using tiling::bits_of;
+using tiling::ceil_div;
+using tiling::Footprint;
+using tiling::slots_of;
 
-int bits_of(const Graph& g, const std::string& tensor, int dflt) {
-  auto it = g.tensors.find(tensor);
-  return it == g.tensors.end() ? dflt : it->second.bits;
-}
-
-int slots_of(const arch::AcceleratorSpec& spec, Operand op) {
-  return spec.level_of(op).double_buffered ? 2 : 1;
-}
-
-/// Per-level byte demand of a tiling, checked against capacity.
-struct Footprint {
-  std::map<int, int64_t> by_level;
-  void add(const arch::AcceleratorSpec& spec, Operand op, int64_t bytes) {
-    by_level[spec.level_index_of(op)] += bytes;
-  }
-  bool fits(const arch::AcceleratorSpec& spec) const {
-    for (const auto& [lvl, bytes] : by_level)
-      if (bytes > spec.sram[size_t(lvl)].size_bytes) return false;
-    return true;
-  }
-};
 }  // namespace
 
 std::string Candidate::describe() const {
