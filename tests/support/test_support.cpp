@@ -49,13 +49,17 @@ AcceleratorSpec real_spec(int rows, int cols, arch::Dataflow df, double dram_gb_
   return s;
 }
 
-namespace {
-workloads::TensorInfo tensor(const std::string& name, std::vector<int64_t> shape, bool constant) {
+workloads::TensorInfo make_tensor(const std::string& name, std::vector<int64_t> shape, bool constant) {
   workloads::TensorInfo t;
   t.name = name;
   t.shape = std::move(shape);
   t.is_constant = constant;
   return t;
+}
+
+namespace {
+workloads::TensorInfo tensor(const std::string& name, std::vector<int64_t> shape, bool constant) {
+  return make_tensor(name, std::move(shape), constant);
 }
 
 void add_layer(workloads::Graph& g, workloads::Layer l, std::vector<workloads::TensorInfo> ts,

@@ -38,6 +38,9 @@ void add_fc(workloads::Graph& g, const std::string& name, int64_t n, int64_t c, 
 void add_matmul(workloads::Graph& g, const std::string& name, int64_t b, int64_t m, int64_t kd,
                 int64_t n, bool activation_b);
 
+/// An 8-bit tensor description (no values: those come from the generator).
+workloads::TensorInfo make_tensor(const std::string& name, std::vector<int64_t> shape, bool constant);
+
 /// Values uniform in [-128, 127] from a splitmix64 stream keyed by tensor name and seed.
 arch::ValueStore::Generator test_generator(uint64_t seed);
 

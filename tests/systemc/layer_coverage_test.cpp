@@ -59,11 +59,7 @@ struct Conv {
 /// Same effect as test_support's helpers (tensors registered, input a graph input, output a graph
 /// output so that it stays in the ValueStore), with per-axis stride / dilation / padding.
 workloads::TensorInfo tensor(const std::string& name, std::vector<int64_t> shape, bool constant) {
-  workloads::TensorInfo t;
-  t.name = name;
-  t.shape = std::move(shape);
-  t.is_constant = constant;
-  return t;
+  return test::make_tensor(name, std::move(shape), constant);
 }
 
 workloads::Layer layer_of(const Conv& d, OpType op) {
