@@ -26,8 +26,9 @@ class TransferPlan {
   /// Output-chunk number of a chunk, or -1 if it produces no outputs.
   int64_t out_index(int64_t chunk) const { return out_of_chunk_[size_t(chunk)]; }
 
-  /// Time at which the data is usable, or nullopt if it is not even requested yet (never happens
-  /// for a correct schedule; treated as a model error by the caller).
+  /// Time at which the data is usable, or nullopt while its transfer has not issued yet (the
+  /// in-order DMA queue may hold it behind a psum reload that waits for outputs in flight; the
+  /// feeder then inserts bubbles, and only a stall with nothing in flight is a model error).
   std::optional<sc_core::sc_time> stationary_ready(size_t fold) const;
   std::optional<sc_core::sc_time> chunk_ready(int64_t chunk) const;
   std::optional<sc_core::sc_time> out_slot_ready(int64_t out_chunk) const;
