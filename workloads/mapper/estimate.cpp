@@ -61,26 +61,23 @@ Estimate estimate(const LayerSchedule& s, const arch::AcceleratorSpec& spec, con
   constexpr int kPsum = 4;
   // Array-side SRAM traffic, by operand, exactly as the feeders and collectors move it.
   double rd[3] = {0, 0, 0}, wr_out = 0, rd_out = 0;
+  const bool os = s.dataflow == Dataflow::kOutputStationary;
+  // WS streams inputs and holds weights; IS the reverse; OS streams both.
+  const Operand stream_op = s.dataflow == Dataflow::kInputStationary ? Operand::kWeight : Operand::kIfmap;
+  const Operand stat_op = stream_op == Operand::kIfmap ? Operand::kWeight : Operand::kIfmap;
+  const int stream_b = stream_op == Operand::kIfmap ? in_b : w_b;
+  const int stat_b = stat_op == Operand::kIfmap ? in_b : w_b;
   for (const FoldPlan& f : s.folds) {
-    switch (s.dataflow) {
-      case Dataflow::kWeightStationary:
-        rd[int(Operand::kIfmap)] += double(f.t_len * f.rows * in_b);
-        rd[int(Operand::kWeight)] += double(f.rows * f.cols * w_b);
-        wr_out += double(f.t_len * f.cols * kPsum);
-        if (!f.first_accum) rd_out += double(f.t_len * f.cols * kPsum);
-        break;
-      case Dataflow::kInputStationary:
-        rd[int(Operand::kWeight)] += double(f.t_len * f.rows * w_b);
-        rd[int(Operand::kIfmap)] += double(f.rows * f.cols * in_b);
-        wr_out += double(f.t_len * f.cols * kPsum);
-        if (!f.first_accum) rd_out += double(f.t_len * f.cols * kPsum);
-        break;
-      case Dataflow::kOutputStationary:
-        rd[int(Operand::kIfmap)] += double(f.t_len * f.rows * in_b);
-        rd[int(Operand::kWeight)] += double(f.t_len * f.cols * w_b);
-        wr_out += double(f.rows * f.cols * kPsum);
-        break;
+    if (os) {
+      rd[int(Operand::kIfmap)] += double(f.t_len * f.rows * in_b);
+      rd[int(Operand::kWeight)] += double(f.t_len * f.cols * w_b);
+      wr_out += double(f.rows * f.cols * kPsum);
+      continue;
     }
+    rd[int(stream_op)] += double(f.t_len * f.rows * stream_b);
+    rd[int(stat_op)] += double(f.rows * f.cols * stat_b);
+    wr_out += double(f.t_len * f.cols * kPsum);
+    if (!f.first_accum) rd_out += double(f.t_len * f.cols * kPsum);  // accumulate in the buffer
   }
   // Per-level port time and energy (DMA fills are writes, drains reads of the level).
   std::vector<double> lvl_rd(spec.sram.size(), 0), lvl_wr(spec.sram.size(), 0);
