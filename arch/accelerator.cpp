@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "arch/energy/energy_model.hpp"
+#include "arch/energy/spatial_energy.hpp"
 #include "arch/pe/operand_access.hpp"
 #include "arch/pe/requantizer.hpp"
 #include "sim/core/errors.hpp"
@@ -23,7 +24,8 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const AcceleratorSpec& sp
       dma_("dma", int(spec.sram.size()), spec.dram.burst_bytes),
       bus_(spec.noc),
       array_(spec.pe_array.rows, spec.pe_array.cols),
-      array_ctrl_(spec_, array_) {
+      array_ctrl_(spec_, array_),
+      spatial_ctrl_(spec_) {
   for (const SramLevelSpec& l : spec.sram) sram_.push_back(std::make_unique<SramLevel>(l.name.c_str(), l));
   dma_.dram_socket.bind(dram_.socket);
   for (size_t i = 0; i < sram_.size(); ++i) dma_.sram_sockets[i].bind(sram_[i]->socket);
@@ -55,7 +57,9 @@ void Accelerator::tick() {
     begin_layer();
   }
   const LayerSchedule& sch = (*schedules_)[layer_];
-  const StepResult r = sch.vector_path ? vector_ctrl_.step() : array_ctrl_.step();
+  const StepResult r = sch.vector_path ? vector_ctrl_.step()
+                       : sch.spatial   ? spatial_ctrl_.step()
+                                       : array_ctrl_.step();
   uint64_t k = 1;
   switch (r.kind) {
     case StepResult::Kind::kDone:
@@ -74,14 +78,14 @@ void Accelerator::tick() {
         ++stall_dram_;
         stall_code_ = 1;
       } else {
-        ++compute_;
+        compute_ += r.cycles;
         stall_code_ = 0;
       }
       stall_sram_ += r.bw_stall_sram;
       stall_noc_ += r.bw_stall_noc;
       if (r.bw_stall_sram) stall_code_ = 2;
       if (r.bw_stall_noc) stall_code_ = 3;
-      k = 1 + r.bw_stall_sram + r.bw_stall_noc;
+      k = (r.bubble ? 1 : r.cycles) + r.bw_stall_sram + r.bw_stall_noc;
       break;
   }
   sample_trace(k);
@@ -112,7 +116,10 @@ void Accelerator::begin_layer() {
     const workloads::Int8Buffer& a = values_->get(l.inputs.at(0));
     const workloads::Int8Buffer& b = values_->get(l.weight.empty() ? l.inputs.at(1) : l.weight);
     acc_ = workloads::Int32Buffer(OperandAccess(sch, a, b).out_shape(), 0);
-    array_ctrl_.start(sch, a, b, acc_, ports);
+    if (sch.spatial)
+      spatial_ctrl_.start(sch, a, b, acc_, ports);
+    else
+      array_ctrl_.start(sch, a, b, acc_, ports);
   }
   layer_start_cycle_ = cycle_;
   layer_start_time_ = sc_core::sc_time_stamp();
@@ -140,7 +147,9 @@ void Accelerator::end_layer() {
   sim::LayerReport rep;
   rep.name = l.name;
   rep.op = workloads::to_string(l.op);
-  rep.dataflow = sch.vector_path ? "vector" : to_string(sch.dataflow);
+  rep.dataflow = sch.vector_path ? "vector"
+                 : sch.spatial   ? to_string(sch.spatial->dataflow)
+                                 : to_string(sch.dataflow);
   rep.cycles_total = cycle_ - layer_start_cycle_;
   rep.cycles_compute = compute_;
   rep.cycles_stall = stall_dram_ + stall_sram_ + stall_noc_;
@@ -165,6 +174,10 @@ void Accelerator::end_layer() {
   const double bus_w = double(spec_.noc.link_width_bits / 8) * cyc;
   rep.utilization["noc"] = std::max(double(bs.to_array_bytes), double(bs.from_array_bytes)) / bus_w;
 
+  if (sch.spatial) {
+    report_spatial(rep, sch, time_ns);
+    return;
+  }
   LayerActivity act;
   act.macs = sch.vector_path ? 0 : rep.macs;
   act.vector_ops = sch.vector_path ? rep.macs : 0;
@@ -202,6 +215,45 @@ void Accelerator::end_layer() {
   act.time_ns = time_ns;
   act.voltage_v = clock_.point().voltage_v;
   rep.energy = layer_energy(energy_, act);
+  rep.schedule = sch.to_json();
+  reports_.push_back(std::move(rep));
+  values_->release_after(layer_);
+  plan_.reset();
+}
+
+void Accelerator::report_spatial(sim::LayerReport& rep, const LayerSchedule& sch, double time_ns) {
+  const spatial::SpatialCounts& c = spatial_ctrl_.counts();
+  if (uint64_t(c.macs) != rep.macs)
+    throw sim::ModelError("accelerator: spatial engine ran " + std::to_string(c.macs) +
+                          " MACs of the " + std::to_string(rep.macs) + " in layer " + rep.name);
+  static const char* kOp[3] = {"ifmap", "weight", "psum"};
+  const std::string gb = spec_.sram.at(0).name;
+  for (size_t o = 0; o < 3; ++o) {
+    const std::string op = kOp[o];
+    rep.accesses["dram." + op + ".reads"] = uint64_t(c.dram_reads[o]);
+    rep.accesses["dram." + op + ".writes"] = uint64_t(c.dram_writes[o]);
+    rep.accesses[gb + "." + op + ".reads"] = uint64_t(c.gbuf_reads[o]);
+    rep.accesses[gb + "." + op + ".writes"] = uint64_t(c.gbuf_writes[o]);
+    rep.accesses[gb + "." + op + ".fills"] = uint64_t(c.gbuf_fills[o]);
+    rep.accesses[gb + "." + op + ".drains"] = uint64_t(c.gbuf_drains[o]);
+    rep.accesses["noc." + op + ".deliveries"] = uint64_t(c.noc_deliveries[o]);
+    rep.accesses["rf." + op + ".reads"] = uint64_t(c.rf_reads[o]);
+    rep.accesses["rf." + op + ".writes"] = uint64_t(c.rf_writes[o]);
+  }
+  rep.accesses["noc.psum.hops"] = uint64_t(c.psum_hops);
+  rep.accesses["array.passes"] = uint64_t(c.passes);
+  const auto& ds = dram_.stats();
+  rep.accesses["dram.read_bytes"] = ds.read_bytes;
+  rep.accesses["dram.write_bytes"] = ds.write_bytes;
+  const double cyc = double(std::max<uint64_t>(1, rep.cycles_total));
+  const int64_t pes = int64_t(spec_.pe_array.rows) * spec_.pe_array.cols;
+  rep.utilization["pe"] = double(rep.macs) / (double(pes) * cyc);
+  const double dram_bw_bytes = spec_.dram.bandwidth_gb_per_s * time_ns;
+  rep.utilization["dram"] = (spec_.dram.ideal || time_ns <= 0)
+                                ? 0.0
+                                : double(ds.read_bytes + ds.write_bytes) / dram_bw_bytes;
+  const std::array<int, 3> bits = {sch.in_bits, sch.w_bits, spec_.pe_array.accum_bits};
+  rep.energy = spatial_layer_energy(energy_, spec_, c, bits, clock_.point().voltage_v, time_ns);
   rep.schedule = sch.to_json();
   reports_.push_back(std::move(rep));
   values_->release_after(layer_);

@@ -23,6 +23,7 @@
 #include "arch/noc/edge_bus.hpp"
 #include "arch/pe/array_controller.hpp"
 #include "arch/pe/systolic_array.hpp"
+#include "arch/spatial/spatial_controller.hpp"
 #include "arch/spec.hpp"
 #include "arch/value_store.hpp"
 #include "arch/vector/vector_unit.hpp"
@@ -57,6 +58,7 @@ class Accelerator : public sc_core::sc_module {
   void begin_layer();
   void end_layer();
   void sample_trace(uint64_t cycles_advanced);
+  void report_spatial(sim::LayerReport& rep, const workloads::LayerSchedule& sch, double time_ns);
 
   AcceleratorSpec spec_;
   const EnergyTable& energy_;
@@ -68,6 +70,7 @@ class Accelerator : public sc_core::sc_module {
   EdgeBus bus_;
   SystolicArray array_;
   ArrayController array_ctrl_;
+  spatial::SpatialController spatial_ctrl_;
   VectorController vector_ctrl_;
 
   const workloads::Graph* graph_ = nullptr;

@@ -13,10 +13,24 @@
 
 namespace adasim::arch {
 
+/// The two PE-array families. A systolic array passes operands between neighbour PEs (the spine);
+/// a spatial array (Eyeriss-style) gives every PE a register file fed from the global buffer over
+/// a multicast NoC and runs loop-nest dataflows. Names in configs: "systolic", "spatial".
+enum class ArrayKind { kSystolic, kSpatial };
+const char* to_string(ArrayKind k);
+
 /// Systolic dataflows of the spine. Names in configs: "ws", "os", "is".
 enum class Dataflow { kWeightStationary, kOutputStationary, kInputStationary };
 const char* to_string(Dataflow d);
 std::optional<Dataflow> dataflow_from_string(std::string_view s);
+
+/// Dataflows of a spatial array (Chen et al., ISCA 2016 taxonomy). Names in configs: "rs" (row
+/// stationary), "ws" (weights in the RFs, ifmaps multicast, psums reduced across PEs), "os_a"
+/// (one output channel, many pixels), "os_b" (many channels, many pixels), "os_c" (many
+/// channels, one pixel), "nlr" (no local reuse: no RF, every operand from the global buffer).
+enum class SpatialDataflow { kRs, kWs, kOsA, kOsB, kOsC, kNlr };
+const char* to_string(SpatialDataflow d);
+std::optional<SpatialDataflow> spatial_dataflow_from_string(std::string_view s);
 
 /// The three operands of a conv / matmul layer. Names in configs: "ifmap", "weight", "ofmap".
 enum class Operand { kIfmap = 0, kWeight = 1, kOfmap = 2 };
@@ -32,6 +46,7 @@ enum class TimingConvention { kFaithful, kScaleSim };
 const char* to_string(TimingConvention c);
 
 struct PeArraySpec {
+  ArrayKind kind = ArrayKind::kSystolic;
   int rows = 16;                          ///< AR: physical PE rows
   int cols = 16;                          ///< AC: physical PE columns
   std::vector<Dataflow> dataflows;        ///< dataflows the array supports
@@ -43,6 +58,9 @@ struct PeArraySpec {
   bool output_double_buffer = true;       ///< OS: results drain while the next fold computes
   TimingConvention convention = TimingConvention::kFaithful;
   int vector_lanes = 0;                   ///< vector path (pool/eltwise) lanes; 0 = cols
+  int64_t rf_bytes = 0;                   ///< spatial arrays: register file bytes per PE
+  std::vector<SpatialDataflow> spatial_dataflows;       ///< spatial arrays: supported dataflows
+  SpatialDataflow spatial_dataflow = SpatialDataflow::kRs;  ///< spatial arrays (unless auto)
 };
 
 /// One on-chip SRAM level (a global buffer or a per-operand scratchpad).
@@ -99,6 +117,10 @@ struct EnergySpec {
   double reference_voltage_v = 0.9;
   double scale = 1.0;                               ///< multiplies all dynamic energies (other nodes)
   std::map<std::string, double> overrides;          ///< key -> pJ (or mW for leakage keys)
+  /// Spatial arrays only: energy per datum access at each level, whatever its width (the
+  /// normalised costs of Chen et al., ISCA 2016). Keys "mac", "rf", "noc", "gbuf", "dram";
+  /// empty = use the per-bit table.
+  std::map<std::string, double> per_access;
 };
 
 /// What the mapper optimises and the constraints the user fixes.

@@ -27,6 +27,7 @@ namespace adasim::arch {
 struct StepResult {
   enum class Kind { kAdvanced, kWait, kDone };
   Kind kind = Kind::kAdvanced;
+  uint64_t cycles = 1;          ///< kAdvanced: compute cycles this step covers (bulk controllers)
   uint64_t bw_stall_sram = 0;   ///< extra cycles this cycle needed for SRAM ports
   uint64_t bw_stall_noc = 0;    ///< extra cycles this cycle needed for the edge bus
   bool bubble = false;          ///< the cycle only waited for DRAM data (a stall cycle)

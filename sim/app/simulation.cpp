@@ -6,6 +6,7 @@
 #include <systemc>
 
 #include "arch/accelerator.hpp"
+#include "arch/energy/spatial_energy.hpp"
 #include "sim/core/errors.hpp"
 #include "workloads/mapper/mapper.hpp"
 
@@ -27,6 +28,20 @@ workloads::EnergyCosts mapper_costs(const arch::EnergyTable& t, const arch::Acce
   double leak = double(pe.rows) * pe.cols * t.pe_leakage_mw() + t.noc_leakage_mw();
   for (const auto& l : spec.sram) leak += t.sram_leakage_mw(l.size_bytes);
   c.leakage_mw = leak * t.leakage_voltage_factor(v);
+  if (pe.kind == arch::ArrayKind::kSpatial) {
+    // Priced at int8 operands (the mapper ranks; reports use each layer's real widths).
+    const arch::PerValueCosts pv = arch::spatial_value_costs(t, spec, {8, 8, pe.accum_bits});
+    const bool normalised = !spec.energy.per_access.empty();
+    const double d = normalised ? 1.0 : dyn;
+    c.spatial.mac = pv.mac * d;
+    for (size_t o = 0; o < 3; ++o) {
+      c.spatial.rf[o] = pv.rf[o] * d;
+      c.spatial.noc[o] = pv.noc[o] * d;
+      c.spatial.gbuf[o] = pv.gbuf[o] * d;
+      c.spatial.dram[o] = pv.dram[o];
+    }
+    if (normalised) c.leakage_mw = 0;
+  }
   return c;
 }
 

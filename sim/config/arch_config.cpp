@@ -135,6 +135,23 @@ json read_json_file(const std::string& path) {
   return j;
 }
 
+namespace {
+
+// Keys that belong to one array family only.
+void check_array_kind(const arch::AcceleratorSpec& spec, const json& j, const std::string& file,
+                      std::vector<InputIssue>& issues) {
+  const bool spatial = spec.pe_array.kind == arch::ArrayKind::kSpatial;
+  if (!spatial && !spec.energy.per_access.empty())
+    issues.push_back(InputIssue{file, "/energy/per_access", render(j["energy"]["per_access"]),
+                                "no per-access table for a systolic array (it is charged per bit; "
+                                "set \"/pe_array/kind\": \"spatial\" or remove the object)"});
+  if (spatial && spec.sram.size() != 1)
+    issues.push_back(InputIssue{file, "/memory/sram", render(j["memory"]["sram"]),
+                                "exactly one level (the global buffer) for a spatial array"});
+}
+
+}  // namespace
+
 LoadedConfig load_arch_config(const std::string& path, const std::vector<std::string>& overrides) {
   return parse_arch_config(read_json_file(path), path, overrides);
 }
@@ -161,10 +178,11 @@ LoadedConfig parse_arch_config(json j, const std::string& file_label,
     out.spec.name = *name;
   detail::parse_pe_array(root, out.spec.pe_array);
   detail::parse_memory(root, out.spec);
-  detail::parse_noc(root, out.spec.noc);
+  detail::parse_noc(root, out.spec.noc, out.spec.pe_array.kind);
   detail::parse_clock(root, out.spec.clock);
   detail::parse_energy(root, out.spec.energy);
   detail::parse_mapper(root, out.spec.mapper);
+  check_array_kind(out.spec, j, file_label, issues);
 
   if (!issues.empty()) throw ConfigError(std::move(issues));
   out.resolved = std::move(j);

@@ -19,14 +19,15 @@ void assign(const std::optional<T>& v, U& field) {
   if (v) field = static_cast<U>(*v);
 }
 
-const std::vector<std::string>& dataflow_names() {
-  static const std::vector<std::string> kNames = {"ws", "os", "is"};
-  return kNames;
+const std::vector<std::string>& dataflow_names(arch::ArrayKind kind) {
+  static const std::vector<std::string> kSystolic = {"ws", "os", "is"};
+  static const std::vector<std::string> kSpatial = {"rs", "ws", "os_a", "os_b", "os_c", "nlr"};
+  return kind == arch::ArrayKind::kSpatial ? kSpatial : kSystolic;
 }
 
 // The list of supported dataflows; false if it is malformed (issues recorded).
-bool parse_dataflows(ParamReader& pe, std::vector<std::string>& listed) {
-  const auto& names = dataflow_names();
+bool parse_dataflows(ParamReader& pe, arch::ArrayKind kind, std::vector<std::string>& listed) {
+  const auto& names = dataflow_names(kind);
   if (!pe.has("dataflows")) {
     pe.node()["dataflows"] = names;
     listed = names;
@@ -75,13 +76,23 @@ void parse_pe_array(ParamReader& root, arch::PeArraySpec& out) {
   assign(rows, out.rows);
   assign(cols, out.cols);
 
+  if (auto kind = pe->enum_of("kind", {"systolic", "spatial"}, "systolic"))
+    out.kind = *kind == "spatial" ? arch::ArrayKind::kSpatial : arch::ArrayKind::kSystolic;
+  const bool spatial = out.kind == arch::ArrayKind::kSpatial;
   std::vector<std::string> listed;
-  const bool listed_ok = parse_dataflows(*pe, listed);
+  const bool listed_ok = parse_dataflows(*pe, out.kind, listed);
   out.dataflows.clear();
+  out.spatial_dataflows.clear();
   if (listed_ok)
-    for (const auto& s : listed) out.dataflows.push_back(*arch::dataflow_from_string(s));
+    for (const auto& s : listed) {
+      if (spatial)
+        out.spatial_dataflows.push_back(*arch::spatial_dataflow_from_string(s));
+      else
+        out.dataflows.push_back(*arch::dataflow_from_string(s));
+    }
+  if (spatial) out.dataflows = {arch::Dataflow::kWeightStationary};  // unused by spatial arrays
 
-  std::vector<std::string> choices = dataflow_names();
+  std::vector<std::string> choices = dataflow_names(out.kind);
   choices.push_back("auto");  // the mapper picks one of `dataflows` per layer
   const auto df = pe->enum_of("dataflow", choices, listed_ok ? listed.front() : "ws");
   out.dataflow_auto = df && *df == "auto";
@@ -90,8 +101,15 @@ void parse_pe_array(ParamReader& root, arch::PeArraySpec& out) {
     pe->issue(pe->ptr("dataflow"), render(json(*df)),
               "one of the supported dataflows in " + pe->ptr("dataflows") + ": " +
                   quoted_list(listed));
-  if (df && !out.dataflow_auto) out.dataflow = *arch::dataflow_from_string(*df);
+  if (df && !out.dataflow_auto) {
+    if (spatial)
+      out.spatial_dataflow = *arch::spatial_dataflow_from_string(*df);
+    else
+      out.dataflow = *arch::dataflow_from_string(*df);
+  }
   if (out.dataflow_auto && !out.dataflows.empty()) out.dataflow = out.dataflows.front();
+  if (out.dataflow_auto && !out.spatial_dataflows.empty())
+    out.spatial_dataflow = out.spatial_dataflows.front();
 
   assign(pe->get_or<int64_t>("mac_bits", 8, int_one_of({2, 4, 8, 16})), out.mac_bits);
   assign(pe->get_or<int64_t>("accum_bits", 32, int_in(16, 64)), out.accum_bits);
@@ -103,6 +121,12 @@ void parse_pe_array(ParamReader& root, arch::PeArraySpec& out) {
                                          : arch::TimingConvention::kFaithful;
   // Default: one vector lane per array column.
   assign(pe->get_or<int64_t>("vector_lanes", cols.value_or(1), int_at_least(1)), out.vector_lanes);
+  // Register file per PE: the spatial family's innermost storage (0 = none, only "nlr" runs).
+  const auto rf = pe->get_or<int64_t>("rf_bytes", spatial ? 512 : 0, int_in(0, 1 << 20));
+  assign(rf, out.rf_bytes);
+  if (rf && !spatial && *rf != 0)
+    pe->issue(pe->ptr("rf_bytes"), render(pe->node()["rf_bytes"]),
+              "0 for a systolic array (register files belong to \"kind\": \"spatial\")");
 }
 
 void parse_mapper(ParamReader& root, arch::MapperSpec& out) {
@@ -120,11 +144,17 @@ void parse_mapper(ParamReader& root, arch::MapperSpec& out) {
   assign(m->get_or<int64_t>("chunk_len", 0, int_at_least(0)), out.chunk_len);
 }
 
-void parse_noc(ParamReader& root, arch::NocSpec& out) {
+void parse_noc(ParamReader& root, arch::NocSpec& out, arch::ArrayKind kind) {
+  // A systolic array is fed by an edge bus; a spatial array by X/Y multicast buses.
+  const bool spatial = kind == arch::ArrayKind::kSpatial;
+  out.type = spatial ? "xy_multicast" : "bus";
   auto noc = root.object("noc", /*required=*/false);
   if (!noc) return;
   noc->reject_unknown(arch_schema().at("noc").keys());
-  assign(noc->enum_of("type", {"bus"}, "bus"), out.type);
+  if (spatial)
+    assign(noc->enum_of("type", {"xy_multicast"}, "xy_multicast"), out.type);
+  else
+    assign(noc->enum_of("type", {"bus"}, "bus"), out.type);
   assign(noc->get_or<bool>("multicast", true, any_bool()), out.multicast);
   const Rule<int64_t> width{"multiple of 8, >= 8", [](const int64_t& v) {
                               return v >= 8 && v % 8 == 0 && v <= (int64_t(1) << 30);
@@ -210,6 +240,13 @@ void parse_energy(ParamReader& root, arch::EnergySpec& out) {
   assign(en->get_or<double>("reference_voltage_v", 0.9, number_in_open_closed(0, 2)),
          out.reference_voltage_v);
   assign(en->get_or<double>("scale", 1.0, number_above(0)), out.scale);
+  if (!en->has("per_access")) {
+    // absent: the per-bit table prices every access
+  } else if (auto pa = en->object("per_access", /*required=*/false)) {
+    pa->reject_unknown(arch_schema().at("energy").at("per_access").keys());
+    for (const char* k : {"mac", "rf", "noc", "gbuf", "dram"})
+      if (auto v = pa->required<double>(k, number_at_least(0))) out.per_access[k] = *v;
+  }
   auto ov = en->object("overrides", /*required=*/false);
   if (!ov) return;
   out.overrides.clear();

@@ -11,7 +11,7 @@ namespace adasim::sim::detail {
 void parse_pe_array(ParamReader& root, arch::PeArraySpec& out);
 void parse_memory(ParamReader& root, arch::AcceleratorSpec& out);  ///< sram levels + dram
 void parse_mapper(ParamReader& root, arch::MapperSpec& out);
-void parse_noc(ParamReader& root, arch::NocSpec& out);
+void parse_noc(ParamReader& root, arch::NocSpec& out, arch::ArrayKind kind);
 void parse_clock(ParamReader& root, arch::ClockSpec& out);
 void parse_energy(ParamReader& root, arch::EnergySpec& out);
 

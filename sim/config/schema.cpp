@@ -39,7 +39,7 @@ SchemaNode build_schema() {
 
   std::vector<SchemaNode> pe = leaves({"rows", "cols", "dataflow", "mac_bits", "accum_bits",
                                        "weight_double_buffer", "output_double_buffer",
-                                       "timing_convention", "vector_lanes"});
+                                       "timing_convention", "vector_lanes", "kind", "rf_bytes"});
   pe.push_back(array_of("dataflows", leaf("")));
 
   std::vector<SchemaNode> clock =
@@ -56,7 +56,8 @@ SchemaNode build_schema() {
                                           "ideal"}))}),
            object("noc", leaves({"type", "multicast", "link_width_bits", "latency_cycles"})),
            object("clock", std::move(clock)),
-           object("energy", {leaf("reference_voltage_v"), leaf("scale"), std::move(overrides)}),
+           object("energy", {leaf("reference_voltage_v"), leaf("scale"), std::move(overrides),
+                             object("per_access", leaves({"mac", "rf", "noc", "gbuf", "dram"}))}),
            object("mapper", leaves({"objective", "loop_order", "chunk_len"}))});
 }
 

@@ -49,6 +49,20 @@ AcceleratorSpec real_spec(int rows, int cols, arch::Dataflow df, double dram_gb_
   return s;
 }
 
+AcceleratorSpec spatial_spec(int rows, int cols, arch::SpatialDataflow df, int64_t rf_bytes,
+                             int64_t gbuf_bytes, double dram_gb_per_s) {
+  AcceleratorSpec s = real_spec(rows, cols, arch::Dataflow::kWeightStationary, dram_gb_per_s, gbuf_bytes);
+  s.pe_array.kind = arch::ArrayKind::kSpatial;
+  s.pe_array.spatial_dataflows = {df};
+  s.pe_array.spatial_dataflow = df;
+  s.pe_array.rf_bytes = rf_bytes;
+  s.sram[0].word_bits = 64;
+  s.sram[0].banks = 8;
+  s.noc.type = "xy_multicast";
+  s.noc.link_width_bits = 64;
+  return s;
+}
+
 workloads::TensorInfo make_tensor(const std::string& name, std::vector<int64_t> shape, bool constant) {
   workloads::TensorInfo t;
   t.name = name;

@@ -23,6 +23,11 @@ arch::AcceleratorSpec ideal_spec(int rows, int cols, arch::Dataflow df,
 arch::AcceleratorSpec real_spec(int rows, int cols, arch::Dataflow df, double dram_gb_per_s,
                                 int64_t gbuf_bytes = 256 * 1024);
 
+/// A spatial (NoC-fed) array running one spatial dataflow, with one global buffer of
+/// `gbuf_bytes` and finite DRAM; `rf_bytes` per PE.
+arch::AcceleratorSpec spatial_spec(int rows, int cols, arch::SpatialDataflow df, int64_t rf_bytes,
+                                   int64_t gbuf_bytes, double dram_gb_per_s = 8.0);
+
 struct ConvDesc {
   std::string name;
   int64_t n = 1, c = 1, h = 1, w = 1, k = 1, r = 1, s = 1;

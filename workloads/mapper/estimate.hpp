@@ -4,6 +4,8 @@
 // energy from the same action counts the simulator charges, priced with plain per-action costs.
 #pragma once
 
+#include <array>
+
 #include <cstdint>
 #include <vector>
 
@@ -22,6 +24,11 @@ struct EnergyCosts {
   double noc_pj_per_byte = 0;
   double dram_pj_per_byte = 0;
   double leakage_mw = 0;              ///< whole accelerator
+  /// Spatial arrays: energy per datum access, by operand (0 ifmap, 1 weight, 2 psum).
+  struct PerValue {
+    double mac = 0;
+    std::array<double, 3> rf{}, noc{}, gbuf{}, dram{};
+  } spatial;
 };
 
 struct Estimate {

@@ -7,6 +7,7 @@
 #include "sim/core/errors.hpp"
 #include "workloads/mapper/tiling_util.hpp"
 #include "workloads/mapper/search.hpp"
+#include "workloads/mapper/spatial/spatial_mapper.hpp"
 
 namespace adasim::workloads {
 namespace {
@@ -78,6 +79,8 @@ LayerSchedule map_layer(const Graph& graph, const Layer& layer, const arch::Acce
     case OpType::kAdd:
       return plan_vector(graph, layer, spec);
     default:
+      if (spec.pe_array.kind == arch::ArrayKind::kSpatial)
+        return spatial::map_spatial(graph, layer, spec, costs);
       return search_mappings(graph, layer, spec, costs).best;
   }
 }

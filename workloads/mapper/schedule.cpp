@@ -54,6 +54,15 @@ nlohmann::json LayerSchedule::to_json() const {
     return j;
   }
   j["path"] = "array";
+  if (spatial) {
+    j["dataflow"] = arch::to_string(spatial->dataflow);
+    j["loop_nest"] = spatial->to_json();
+    if (!search.objective.empty())
+      j["search"] = {{"objective", search.objective}, {"chosen", search.chosen},
+                     {"est_cycles", search.est_cycles}, {"est_energy_pj", search.est_energy_pj},
+                     {"evaluated", search.evaluated}};
+    return j;
+  }
   j["dataflow"] = arch::to_string(dataflow);
   j["gemm"] = {{"m", gemm_m}, {"kred", gemm_kred}, {"n", gemm_n}, {"groups", groups},
                {"group_pack", group_pack}, {"packs", packs}};

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 
 #include "arch/spec.hpp"
 #include "workloads/ir/graph.hpp"
+#include "workloads/mapper/spatial/loop_nest.hpp"
 
 namespace adasim::workloads {
 
@@ -88,6 +90,9 @@ struct LayerSchedule {
   std::array<OperandPlan, arch::kNumOperands> operands{};
   std::vector<FoldPlan> folds;
   SearchInfo search;
+  /// Spatial arrays: the loop nest the engine runs. Each fold is a run of DRAM iterations over
+  /// the same output tile, each chunk one DRAM iteration.
+  std::optional<spatial::Mapping> spatial;
 
   // Vector path (pool / add): elementwise ops on `vector_lanes` lanes.
   int64_t vector_ops = 0;

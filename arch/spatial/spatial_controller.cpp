@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "arch/spatial/spatial_controller.hpp"
+
+#include "sim/core/errors.hpp"
+
+namespace adasim::arch::spatial {
+
+namespace ws = workloads::spatial;
+
+void SpatialController::start(const workloads::LayerSchedule& sch, const workloads::Int8Buffer& a,
+                              const workloads::Int8Buffer& b, workloads::Int32Buffer& out,
+                              LayerPorts ports) {
+  if (!sch.spatial) throw sim::ModelError("spatial controller: layer " + sch.layer + " has no loop nest");
+  sch_ = &sch;
+  ports_ = ports;
+  const ws::Problem p = ws::Problem::from_shape(sch.shape, sch.op);
+  const int psum_bits = spec_.pe_array.accum_bits;
+  engine_ = std::make_unique<SpatialEngine>(p, *sch.spatial, spec_.noc, sch.in_bits, sch.w_bits, psum_bits);
+  engine_->bind(a.data.data(), b.data.data(), out.data.data());
+  bytes_ = {(sch.in_bits + 7) / 8, (sch.w_bits + 7) / 8, (psum_bits + 7) / 8};
+  psum_bytes_ = (psum_bits + 7) / 8;
+  fold_ = chunk_ = 0;
+  pending_consumed_ = pending_out_ = -1;
+  finished_ = false;
+  int64_t chunks = 0;
+  for (const auto& f : sch.folds) chunks += int64_t(f.chunks.size());
+  if (chunks != engine_->dram_iterations())
+    throw sim::ModelError("spatial controller: the transfer plan of " + sch.layer + " has " +
+                          std::to_string(chunks) + " chunks for " +
+                          std::to_string(engine_->dram_iterations()) + " DRAM iterations");
+}
+
+void SpatialController::release_pending() {
+  if (pending_consumed_ >= 0) ports_.plan->chunk_consumed(pending_consumed_);
+  if (pending_out_ >= 0) ports_.plan->outputs_done(pending_out_);
+  pending_consumed_ = pending_out_ = -1;
+}
+
+StepResult SpatialController::step() {
+  release_pending();
+  StepResult r;
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  if (finished_ || fold_ >= sch_->folds.size()) {
+    finished_ = true;
+    const auto done = ports_.plan->all_done();
+    if (!done) {
+      r.bubble = true;  // a store waits behind the DMA queue
+      return r;
+    }
+    if (*done > now) {
+      r.kind = StepResult::Kind::kWait;
+      r.wait_until = *done;
+      return r;
+    }
+    r.kind = StepResult::Kind::kDone;
+    return r;
+  }
+  const workloads::FoldPlan& f = sch_->folds[fold_];
+  const int64_t k = ports_.plan->chunk_index(fold_, chunk_);
+  const int64_t last = ports_.plan->chunk_index(fold_, f.chunks.size() - 1);
+  const int64_t oc = ports_.plan->out_index(last);
+  std::optional<sc_core::sc_time> ready = ports_.plan->chunk_ready(k);
+  if (ready && chunk_ == 0 && oc >= 0) {
+    const auto slot = ports_.plan->out_slot_ready(oc);
+    ready = slot ? std::optional<sc_core::sc_time>(std::max(*ready, *slot)) : std::nullopt;
+  }
+  if (!ready) {
+    r.bubble = true;
+    return r;
+  }
+  if (*ready > now) {
+    r.kind = StepResult::Kind::kWait;
+    r.wait_until = *ready;
+    return r;
+  }
+  const IterationResult it = engine_->run_iteration();
+  const workloads::ChunkPlan& c = f.chunks[chunk_];
+  for (int o = 0; o < 3; ++o) {
+    const int64_t planned = c.load_bytes[size_t(o)] / (o == 2 ? psum_bytes_ : bytes_[size_t(o)]);
+    if (planned != it.dram_reads[size_t(o)])
+      throw sim::ModelError("spatial controller: " + sch_->layer + " DRAM iteration " +
+                            std::to_string(k) + " moved " + std::to_string(it.dram_reads[size_t(o)]) +
+                            " values of operand " + std::to_string(o) + ", the plan " +
+                            std::to_string(planned));
+  }
+  r.cycles = uint64_t(std::max<int64_t>(1, it.compute_cycles));
+  r.bw_stall_noc = uint64_t(it.noc_cycles);
+  pending_consumed_ = k;
+  if (++chunk_ == f.chunks.size()) {
+    pending_out_ = oc;
+    chunk_ = 0;
+    ++fold_;
+  }
+  return r;
+}
+
+}  // namespace adasim::arch::spatial

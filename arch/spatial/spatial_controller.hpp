@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+// Runs one layer's loop nest on the SpatialEngine under the accelerator's clock: one step per
+// DRAM-level iteration (the chunk of the transfer plan). A step waits until the DMA has staged
+// the iteration's tiles in the global buffer (and the output slot is free), runs the iteration's
+// passes and advances the clock by their cycles; the buffer slot and the outputs are released
+// when those cycles have elapsed, so DMA transfers overlap compute exactly as far as double
+// buffering allows.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "arch/pe/array_controller.hpp"
+#include "arch/spatial/spatial_engine.hpp"
+#include "arch/spec.hpp"
+#include "workloads/ir/tensor_data.hpp"
+#include "workloads/mapper/schedule.hpp"
+
+namespace adasim::arch::spatial {
+
+class SpatialController {
+ public:
+  explicit SpatialController(const AcceleratorSpec& spec) : spec_(spec) {}
+
+  void start(const workloads::LayerSchedule& sch, const workloads::Int8Buffer& a,
+             const workloads::Int8Buffer& b, workloads::Int32Buffer& out, LayerPorts ports);
+  StepResult step();
+
+  const SpatialCounts& counts() const { return engine_->counts(); }
+
+ private:
+  void release_pending();
+
+  const AcceleratorSpec& spec_;
+  const workloads::LayerSchedule* sch_ = nullptr;
+  LayerPorts ports_;
+  std::unique_ptr<SpatialEngine> engine_;
+  std::array<int, 3> bytes_{};
+  int psum_bytes_ = 4;
+  size_t fold_ = 0, chunk_ = 0;
+  int64_t pending_consumed_ = -1, pending_out_ = -1;
+  bool finished_ = false;
+};
+
+}  // namespace adasim::arch::spatial

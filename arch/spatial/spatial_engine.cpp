@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "arch/spatial/spatial_engine.hpp"
+
+#include <algorithm>
+
+#include "sim/core/errors.hpp"
+
+namespace adasim::arch::spatial {
+
+namespace ws = workloads::spatial;
+using ws::Level;
+
+namespace {
+
+constexpr int kIf = 0, kW = 1, kPs = 2;
+
+// Operand coordinates of a dim vector, without the padding offset (linear in x).
+Coord lin(int o, const ws::Problem& p, const std::array<int64_t, ws::kNumDims>& x) {
+  using namespace ws;
+  if (o == kIf)
+    return {x[kG], x[kN], x[kC], x[kP] * p.stride_h + x[kR] * p.dil_h,
+            x[kQ] * p.stride_w + x[kS] * p.dil_w};
+  if (o == kW) return {x[kG], x[kM], x[kC], x[kR], x[kS]};
+  return {x[kG], x[kN], x[kM], x[kP], x[kQ]};
+}
+
+Coord pad_of(int o, const ws::Problem& p) {
+  return o == kIf ? Coord{0, 0, 0, p.pad_t, p.pad_l} : Coord{};
+}
+
+Coord layout_strides(const Box& frame) {
+  Coord st{};
+  int64_t n = 1;
+  for (size_t a = size_t(kAxes); a-- > 0;) {
+    st[a] = n;
+    n *= std::max<int64_t>(0, frame.hi[a] - frame.lo[a]);
+  }
+  return st;
+}
+
+int64_t dot(const Coord& a, const Coord& b) {
+  int64_t s = 0;
+  for (size_t i = 0; i < size_t(kAxes); ++i) s += a[i] * b[i];
+  return s;
+}
+
+bool inside(const Box& b, const Coord& x) { return b.contains(x); }
+
+}  // namespace
+
+SpatialEngine::SpatialEngine(const ws::Problem& p, const ws::Mapping& m, const NocSpec& noc,
+                             int in_bits, int w_bits, int psum_bits)
+    : p_(p), m_(m), noc_(noc), bits_{in_bits, w_bits, psum_bits} {
+  gb0_ = m.first_at(Level::kGbuf);
+  y0_ = m.first_at(Level::kArrayY);
+  x0_ = m.first_at(Level::kArrayX);
+  rf0_ = m.first_at(Level::kRf);
+  inner_ = m.inner_strides();
+  it_.assign(y0_, 0);
+  dram_iters_ = m.product(0, gb0_);
+  gb_span_ = m.spans_from(gb0_);
+  rf_span_ = m.spans_from(rf0_);
+
+  // PEs: one per combination of the spatial loop indices; Y loops give the row.
+  const int64_t rows = m.rows(), cols = m.cols();
+  for (int64_t y = 0; y < rows; ++y)
+    for (int64_t x = 0; x < cols; ++x) {
+      Idx off{};
+      int64_t ry = y, rx = x;
+      for (size_t l = x0_; l-- > y0_;) {
+        off[size_t(m.loops[l].dim)] += (ry % m.loops[l].bound) * inner_[l];
+        ry /= m.loops[l].bound;
+      }
+      for (size_t l = rf0_; l-- > x0_;) {
+        off[size_t(m.loops[l].dim)] += (rx % m.loops[l].bound) * inner_[l];
+        rx /= m.loops[l].bound;
+      }
+      pe_off_.push_back(off);
+      pe_row_.push_back(int(y));
+    }
+
+  // Register-file steps, with the offset of each step's datum inside the RF tile (kept operands)
+  // and inside the buffer tile (bypassed operands). Both layouts are fixed per layer.
+  std::array<Coord, 3> rf_st{}, gb_st{};
+  for (int o = 0; o < 3; ++o) {
+    rf_st[size_t(o)] = layout_strides(ws::unclipped_box(o, p_, Idx{}, rf_span_));
+    gb_st[size_t(o)] = layout_strides(ws::unclipped_box(o, p_, Idx{}, gb_span_));
+  }
+  std::vector<int64_t> ri(m.loops.size() - rf0_, 0);
+  std::array<Coord, 3> prev{};
+  for (bool more = true; more;) {
+    Step s;
+    for (size_t l = rf0_; l < m.loops.size(); ++l)
+      s.rf[size_t(m.loops[l].dim)] += ri[l - rf0_] * inner_[l];
+    for (int o = 0; o < 3; ++o) {
+      const Coord c = lin(o, p_, s.rf);
+      s.rf_off[size_t(o)] = dot(c, rf_st[size_t(o)]);
+      s.gb_off[size_t(o)] = dot(c, gb_st[size_t(o)]);
+      s.changes[size_t(o)] = steps_.empty() || c != prev[size_t(o)];
+      prev[size_t(o)] = c;
+    }
+    steps_.push_back(s);
+    more = false;
+    for (size_t k = ri.size(); k-- > 0;) {
+      if (++ri[k] < m.loops[rf0_ + k].bound) {
+        more = true;
+        break;
+      }
+      ri[k] = 0;
+    }
+  }
+
+  const size_t npe = pe_off_.size();
+  rf_in_.resize(npe);
+  rf_w_.resize(npe);
+  rf_ps_.resize(npe);
+  rf_ps_touched_.resize(npe);
+}
+
+void SpatialEngine::bind(const int8_t* ifmap, const int8_t* weight, int32_t* out) {
+  in_ = ifmap;
+  w_ = weight;
+  out_ = out;
+  dram_touched_.assign(size_t(p_.ofmap_elems), 0);
+}
+
+SpatialEngine::Idx SpatialEngine::temporal_base() const {
+  Idx b{};
+  for (size_t l = 0; l < y0_; ++l) b[size_t(m_.loops[l].dim)] += it_[l] * inner_[l];
+  return b;
+}
+
+int64_t SpatialEngine::noc_cycles_for(int64_t values, int bits) const {
+  if (values <= 0) return 0;
+  const int64_t w = std::max(1, noc_.link_width_bits);
+  return (values * bits + w - 1) / w;
+}
+
+void SpatialEngine::add_psum_to_gbuf(const Coord& x, int32_t v) {
+  if (!inside(gb_ps_.held, x))
+    throw sim::ModelError("spatial engine: partial sum outside the buffer's output tile");
+  const int64_t i = gb_ps_.index(x);
+  gb_ps_.data[size_t(i)] += v;
+  if (stamp_[kPs][size_t(i)] != event_) {
+    stamp_[kPs][size_t(i)] = event_;
+    ++counts_.gbuf_writes[kPs];
+    if (gb_ps_valid_[size_t(i)]) ++counts_.gbuf_reads[kPs];  // read-modify-write
+    gb_ps_valid_[size_t(i)] = 1;
+  } else {
+    ++counts_.psum_hops;  // reduced with another PE's psum on the way
+  }
+}
+
+SpatialEngine::Idx SpatialEngine::dram_lo(const std::vector<int64_t>& it) const {
+  Idx lo{};
+  for (size_t l = 0; l < gb0_; ++l) lo[size_t(m_.loops[l].dim)] += it[l] * inner_[l];
+  return lo;
+}
+
+bool SpatialEngine::advance(size_t from, size_t to) {
+  for (size_t k = to; k-- > from;) {
+    if (++it_[k] < m_.loops[k].bound) return true;
+    it_[k] = 0;
+  }
+  return false;
+}
+
+IterationResult SpatialEngine::run_iteration() {
+  if (done()) throw sim::ModelError("spatial engine: run past the last DRAM iteration");
+  IterationResult r;
+  begin_dram_iteration(r);
+  do {
+    run_pass(r);
+  } while (advance(gb0_, y0_));
+  // Outputs leave the buffer when the next iteration works on other outputs (or none).
+  std::vector<int64_t> next = it_;
+  bool last = true;
+  for (size_t k = gb0_; k-- > 0;) {
+    if (++next[k] < m_.loops[k].bound) {
+      last = false;
+      break;
+    }
+    next[k] = 0;
+  }
+  const Box cur = gb_ps_.held;
+  const Box nxt = last ? Box{} : intersect(ws::unclipped_box(kPs, p_, dram_lo(next), gb_span_),
+                                           ws::tensor_box(kPs, p_));
+  if (last || !(nxt == cur)) {
+    if (m_.rf_keep[kPs] && rf_valid_[kPs]) flush_rf_psums(r);
+    flush_gbuf_psums(r, nxt);
+  }
+  advance(0, gb0_);
+  ++iter_;
+  return r;
+}
+
+void SpatialEngine::run_pass(IterationResult& r) {
+  const Idx base = temporal_base();
+  std::array<bool, 3> changed{};
+  for (int o = 0; o < 3; ++o) {
+    changed[size_t(o)] = first_pass_ || !rf_valid_[size_t(o)];
+    for (int d = 0; d < ws::kNumDims && !changed[size_t(o)]; ++d)
+      changed[size_t(o)] = ws::relevant(o, d) && base[size_t(d)] != last_base_[size_t(d)];
+  }
+  if (m_.rf_keep[kPs] && changed[kPs] && rf_valid_[kPs]) flush_rf_psums(r);
+  int64_t refill = 0;  // operands refill over their own buses in parallel
+  for (int o = 0; o < 3; ++o)
+    if (m_.rf_keep[size_t(o)] && changed[size_t(o)]) refill = std::max(refill, refill_rf(o));
+  r.noc_cycles += refill;
+  counts_.noc_cycles += refill;
+  compute(r);
+  last_base_ = base;
+  first_pass_ = false;
+  ++counts_.passes;
+}
+
+void SpatialEngine::begin_dram_iteration(IterationResult& r) {
+  const Idx dlo = dram_lo(it_);
+  auto clip = [&](int o, const Box& b) { return intersect(b, ws::tensor_box(o, p_)); };
+  // Inputs and weights: keep the overlap, fetch the rest from DRAM.
+  const int8_t* src[2] = {in_, w_};
+  TileBuffer<int8_t>* gb[2] = {&gb_in_, &gb_w_};
+  for (int o = 0; o < 2; ++o) {
+    const Box frame = ws::unclipped_box(o, p_, dlo, gb_span_);
+    const Box held = clip(o, frame);
+    const int8_t* s = src[o];
+    const int64_t n = gb[o]->refill(
+        frame, held, [&](const Coord& x) { return s[size_t(ws::tensor_offset(o, p_, x))]; }, scratch8_);
+    r.dram_reads[size_t(o)] += n;
+    counts_.dram_reads[size_t(o)] += n;
+    counts_.gbuf_fills[size_t(o)] += n;
+  }
+  // Partial sums: elements written to DRAM earlier come back.
+  const Box frame = ws::unclipped_box(kPs, p_, dlo, gb_span_);
+  const Box held = clip(kPs, frame);
+  TileBuffer<uint8_t> valid;
+  valid.held = gb_ps_.held;
+  valid.frame = gb_ps_.frame;
+  valid.lstride = gb_ps_.lstride;
+  valid.data = gb_ps_valid_;
+  std::vector<uint8_t> vs;
+  valid.refill(frame, held, [&](const Coord& x) {
+    return dram_touched_[size_t(ws::tensor_offset(kPs, p_, x))];
+  }, vs);
+  int64_t reloaded = 0;
+  gb_ps_.refill(frame, held, [&](const Coord& x) {
+    const size_t off = size_t(ws::tensor_offset(kPs, p_, x));
+    if (!dram_touched_[off]) return int32_t{0};
+    ++reloaded;
+    return out_[off];
+  }, scratch32_);
+  gb_ps_valid_ = std::move(valid.data);
+  r.dram_reads[kPs] += reloaded;
+  counts_.dram_reads[kPs] += reloaded;
+  counts_.gbuf_fills[kPs] += reloaded;
+  if (stamp_[kIf].size() < gb_in_.data.size()) stamp_[kIf].resize(gb_in_.data.size(), 0);
+  if (stamp_[kW].size() < gb_w_.data.size()) stamp_[kW].resize(gb_w_.data.size(), 0);
+  if (stamp_[kPs].size() < gb_ps_.data.size()) stamp_[kPs].resize(gb_ps_.data.size(), 0);
+}
+
+void SpatialEngine::flush_gbuf_psums(IterationResult& r, const Box& keep) {
+  int64_t written = 0;
+  for_each_in(gb_ps_.held, [&](const Coord& x) {
+    if (inside(keep, x)) return;
+    const int64_t i = gb_ps_.index(x);
+    if (!gb_ps_valid_[size_t(i)]) return;
+    const size_t off = size_t(ws::tensor_offset(kPs, p_, x));
+    out_[off] = gb_ps_.data[size_t(i)];
+    dram_touched_[off] = 1;
+    ++written;
+  });
+  r.dram_writes += written;
+  counts_.dram_writes[kPs] += written;
+  counts_.gbuf_drains[kPs] += written;
+}
+
+void SpatialEngine::flush_rf_psums(IterationResult& r) {
+  // Every PE sends its psums toward the buffer; PEs holding the same outputs (spatial reduction)
+  // add theirs on the way, so the buffer sees one write per output.
+  ++event_;
+  int64_t sent = 0;
+  for (size_t pe = 0; pe < rf_ps_.size(); ++pe) {
+    TileBuffer<int32_t>& t = rf_ps_[pe];
+    const std::vector<uint8_t>& touched = rf_ps_touched_[pe];
+    for_each_in(t.held, [&](const Coord& x) {
+      const int64_t i = t.index(x);
+      if (!touched[size_t(i)]) return;  // no MAC reached it (ragged factors)
+      add_psum_to_gbuf(x, t.data[size_t(i)]);
+      ++counts_.rf_reads[kPs];
+      ++sent;
+    });
+  }
+  rf_valid_[kPs] = false;
+  const int64_t c = noc_cycles_for(sent, bits_[kPs]);
+  r.noc_cycles += c;
+  counts_.noc_cycles += c;
+}
+
+int64_t SpatialEngine::refill_rf(int o) {
+  const Idx base = temporal_base();
+  ++event_;
+  int64_t distinct = 0, delivered = 0;
+  const Box tbox = ws::tensor_box(o, p_);
+  for (size_t pe = 0; pe < pe_off_.size(); ++pe) {
+    Idx lo = base;
+    for (int d = 0; d < ws::kNumDims; ++d) lo[size_t(d)] += pe_off_[pe][size_t(d)];
+    const Box frame = ws::unclipped_box(o, p_, lo, rf_span_);
+    const Box held = intersect(frame, tbox);
+    if (o == kPs) {
+      // A new output tile starts from zero; earlier partial sums wait in the buffer.
+      rf_ps_[pe].held = Box{};
+      rf_ps_[pe].refill(frame, held, [](const Coord&) { return int32_t{0}; }, scratch32_);
+      rf_ps_touched_[pe].assign(rf_ps_[pe].data.size(), 0);
+      continue;
+    }
+    TileBuffer<int8_t>& gb = o == kIf ? gb_in_ : gb_w_;
+    TileBuffer<int8_t>& rf = o == kIf ? rf_in_[pe] : rf_w_[pe];
+    delivered += rf.refill(frame, held, [&](const Coord& x) {
+      if (!inside(gb.held, x))
+        throw sim::ModelError("spatial engine: a register-file tile reaches outside the buffer tile");
+      const int64_t i = gb.index(x);
+      if (stamp_[size_t(o)][size_t(i)] != event_) {
+        stamp_[size_t(o)][size_t(i)] = event_;
+        ++distinct;
+      }
+      return gb.data[size_t(i)];
+    }, scratch8_);
+  }
+  rf_valid_[size_t(o)] = true;
+  counts_.gbuf_reads[size_t(o)] += distinct;
+  counts_.noc_deliveries[size_t(o)] += delivered;
+  counts_.rf_writes[size_t(o)] += delivered;
+  return noc_cycles_for(distinct, bits_[size_t(o)]);
+}
+
+void SpatialEngine::compute(IterationResult& r) {
+  const Idx base = temporal_base();
+  const size_t npe = pe_off_.size();
+  // Per PE: whether every step is a real MAC (no ragged factor) and, for bypassed operands, the
+  // buffer offset and operand coordinates of its step-0 datum.
+  struct PeState {
+    bool all_valid = true;
+    Idx lo{};
+    std::array<Coord, 3> c0{};
+    std::array<int64_t, 3> gb0{};
+  };
+  std::vector<PeState> st(npe);
+  const TileBuffer<int8_t>* gbo[2] = {&gb_in_, &gb_w_};
+  for (size_t pe = 0; pe < npe; ++pe) {
+    PeState& s = st[pe];
+    for (int d = 0; d < ws::kNumDims; ++d) {
+      s.lo[size_t(d)] = base[size_t(d)] + pe_off_[pe][size_t(d)];
+      if (s.lo[size_t(d)] + rf_span_[size_t(d)] > p_.bound[size_t(d)]) s.all_valid = false;
+    }
+    for (int o = 0; o < 3; ++o) {
+      Coord c = lin(o, p_, s.lo);
+      const Coord pad = pad_of(o, p_);
+      for (size_t a = 0; a < size_t(kAxes); ++a) c[a] -= pad[a];
+      s.c0[size_t(o)] = c;
+      const Box& fr = o < 2 ? gbo[o]->frame : gb_ps_.frame;
+      const Coord& ls = o < 2 ? gbo[o]->lstride : gb_ps_.lstride;
+      int64_t g = 0;
+      for (size_t a = 0; a < size_t(kAxes); ++a) g += (c[a] - fr.lo[a]) * ls[a];
+      s.gb0[size_t(o)] = g;
+    }
+  }
+  const bool keep_in = m_.rf_keep[kIf], keep_w = m_.rf_keep[kW], keep_ps = m_.rf_keep[kPs];
+  const Box tin = ws::tensor_box(kIf, p_), tw = ws::tensor_box(kW, p_);
+  int64_t stall = 0;
+  for (const Step& step : steps_) {
+    int64_t distinct[2] = {0, 0};
+    uint64_t ev[2] = {++event_, ++event_};
+    const uint64_t ev_ps = ++event_;
+    const int64_t ps_writes0 = counts_.gbuf_writes[kPs];
+    for (size_t pe = 0; pe < npe; ++pe) {
+      const PeState& s = st[pe];
+      if (!s.all_valid) {
+        bool ok = true;
+        for (int d = 0; d < ws::kNumDims && ok; ++d)
+          ok = s.lo[size_t(d)] + step.rf[size_t(d)] < p_.bound[size_t(d)];
+        if (!ok) continue;
+      }
+      int32_t v[2];
+      for (int o = 0; o < 2; ++o) {
+        const bool keep = o == kIf ? keep_in : keep_w;
+        if (keep) {
+          const TileBuffer<int8_t>& t = o == kIf ? rf_in_[pe] : rf_w_[pe];
+          v[o] = t.data[size_t(step.rf_off[size_t(o)])];
+          ++counts_.rf_reads[size_t(o)];
+          continue;
+        }
+        // Bypassed: the datum comes from the buffer over the NoC when it changes.
+        Coord x = s.c0[size_t(o)];
+        const Coord d = lin(o, p_, step.rf);
+        for (size_t a = 0; a < size_t(kAxes); ++a) x[a] += d[a];
+        if (!inside(o == kIf ? tin : tw, x)) {
+          v[o] = 0;  // padding: nothing to move
+          continue;
+        }
+        const int64_t i = s.gb0[size_t(o)] + step.gb_off[size_t(o)];
+        v[o] = gbo[o]->data[size_t(i)];
+        if (step.changes[size_t(o)]) {
+          ++counts_.noc_deliveries[size_t(o)];
+          if (stamp_[size_t(o)][size_t(i)] != ev[o]) {
+            stamp_[size_t(o)][size_t(i)] = ev[o];
+            ++distinct[o];
+          }
+        }
+      }
+      const int32_t prod = v[0] * v[1];
+      ++counts_.macs;
+      if (keep_ps) {
+        const size_t i = size_t(step.rf_off[kPs]);
+        rf_ps_[pe].data[i] += prod;
+        uint8_t& touched = rf_ps_touched_[pe][i];
+        if (touched) ++counts_.rf_reads[kPs];  // read-modify-write after the first MAC
+        touched = 1;
+        ++counts_.rf_writes[kPs];
+        continue;
+      }
+      Coord x = s.c0[kPs];
+      const Coord d = lin(kPs, p_, step.rf);
+      for (size_t a = 0; a < size_t(kAxes); ++a) x[a] += d[a];
+      event_ = ev_ps;
+      add_psum_to_gbuf(x, prod);
+    }
+    // Each operand has its own bus; a step whose datums do not fit one bus cycle stalls.
+    int64_t need =
+        std::max<int64_t>(1, noc_cycles_for(counts_.gbuf_writes[kPs] - ps_writes0, bits_[kPs]));
+    for (int o = 0; o < 2; ++o) {
+      counts_.gbuf_reads[size_t(o)] += distinct[o];
+      need = std::max(need, noc_cycles_for(distinct[o], bits_[size_t(o)]));
+    }
+    stall += need - 1;
+  }
+  const int64_t steps = int64_t(steps_.size());
+  r.compute_cycles += steps;
+  r.noc_cycles += stall;
+  counts_.compute_cycles += steps;
+  counts_.noc_cycles += stall;
+}
+
+}  // namespace adasim::arch::spatial

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+// The spatial PE array running one layer's loop nest (workloads/mapper/spatial/loop_nest.hpp).
+// Every PE has a register file holding the tiles of the operands its dataflow keeps there; the
+// global buffer holds the tiles below the DRAM loops; the NoC carries operands from the buffer
+// to the PEs (one buffer read multicast to every PE that needs the datum in the same cycle) and
+// partial sums between PEs (spatial reduction) and back to the buffer.
+//
+// The engine walks the nest pass by pass (one pass = one iteration of the DRAM and buffer loops,
+// during which every PE runs its register-file loops in lockstep). Data moves only when a tile
+// changes, and only the elements a tile did not already hold move (sliding windows keep their
+// overlap). Every access count is the count of values the engine actually copied, and the MACs
+// read their operands from the copies: a movement the counts miss would corrupt the outputs,
+// which the functional tests compare bit for bit.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "arch/spatial/tile_buffer.hpp"
+#include "arch/spec.hpp"
+#include "workloads/mapper/spatial/loop_nest.hpp"
+
+namespace adasim::arch::spatial {
+
+/// Data accesses of one layer, per operand (0 ifmap, 1 weight, 2 psum/ofmap). Units: values.
+struct SpatialCounts {
+  std::array<int64_t, 3> dram_reads{};     ///< DRAM -> buffer (ofmap: psum reloads)
+  std::array<int64_t, 3> dram_writes{};    ///< buffer -> DRAM (ofmap only: spills and outputs)
+  std::array<int64_t, 3> gbuf_reads{};     ///< buffer reads toward the array (multicast once)
+  std::array<int64_t, 3> gbuf_writes{};    ///< buffer writes from the array (psums only)
+  std::array<int64_t, 3> gbuf_fills{};     ///< buffer writes from DRAM
+  std::array<int64_t, 3> gbuf_drains{};    ///< buffer reads toward DRAM
+  std::array<int64_t, 3> noc_deliveries{}; ///< buffer -> PE deliveries, one per destination PE
+  int64_t psum_hops = 0;                   ///< PE -> PE partial-sum transfers
+  std::array<int64_t, 3> rf_reads{}, rf_writes{};
+  int64_t macs = 0;
+  int64_t passes = 0;
+  int64_t compute_cycles = 0;  ///< cycles the PEs spend in their RF loops
+  int64_t noc_cycles = 0;      ///< cycles waiting for tile refills / flushes over the NoC
+};
+
+/// What one DRAM-level iteration did (the controller charges its cycles and checks its DRAM
+/// traffic against the transfer plan).
+struct IterationResult {
+  int64_t compute_cycles = 0;
+  int64_t noc_cycles = 0;
+  std::array<int64_t, 3> dram_reads{};
+  int64_t dram_writes = 0;  ///< values written back to DRAM when this iteration's outputs left
+};
+
+class SpatialEngine {
+ public:
+  /// `in_bits`, `w_bits`, `psum_bits`: widths of one value on the NoC.
+  SpatialEngine(const workloads::spatial::Problem& p, const workloads::spatial::Mapping& m,
+                const NocSpec& noc, int in_bits, int w_bits, int psum_bits);
+
+  /// Tensors: ifmap and weight values (laid out per the problem's strides) and the int32 output
+  /// accumulators (the DRAM copy of the psums; zero-initialised by the caller).
+  void bind(const int8_t* ifmap, const int8_t* weight, int32_t* out);
+
+  int64_t dram_iterations() const { return dram_iters_; }
+  /// Runs the next DRAM-level iteration (all its passes). The last one also flushes every
+  /// partial sum to DRAM.
+  IterationResult run_iteration();
+  bool done() const { return iter_ >= dram_iters_; }
+
+  const SpatialCounts& counts() const { return counts_; }
+
+ private:
+  using Idx = std::array<int64_t, workloads::spatial::kNumDims>;
+  struct Step {             // one register-file loop iteration
+    Idx rf{};               // RF-level coordinate offsets
+    std::array<int64_t, 3> rf_off{};    // offset inside each kept RF tile
+    std::array<int64_t, 3> gb_off{};    // offset inside the buffer tile (bypassed operands)
+    std::array<bool, 3> changes{};      // operand value differs from the previous step
+  };
+
+  void begin_dram_iteration(IterationResult& r);
+  void run_pass(IterationResult& r);
+  int64_t refill_rf(int o);  // returns the NoC cycles of the refill
+  void flush_rf_psums(IterationResult& r);
+  void flush_gbuf_psums(IterationResult& r, const Box& keep);
+  void compute(IterationResult& r);
+  void add_psum_to_gbuf(const Coord& x, int32_t v);
+  int64_t noc_cycles_for(int64_t values, int bits) const;
+  Idx temporal_base() const;
+  bool advance(size_t from, size_t to);  // odometer over loops [from, to); false on wrap
+  Idx dram_lo(const std::vector<int64_t>& it) const;
+
+  const workloads::spatial::Problem p_;
+  const workloads::spatial::Mapping m_;
+  NocSpec noc_;
+  std::array<int, 3> bits_{};
+  const int8_t* in_ = nullptr;
+  const int8_t* w_ = nullptr;
+  int32_t* out_ = nullptr;
+
+  size_t gb0_ = 0, y0_ = 0, x0_ = 0, rf0_ = 0;
+  std::vector<int64_t> inner_;
+  std::vector<int64_t> it_;            // indices of the DRAM and buffer loops
+  int64_t dram_iters_ = 1, iter_ = 0;
+  Idx gb_span_{}, rf_span_{};
+  std::vector<Idx> pe_off_;            // spatial coordinate offsets per PE
+  std::vector<int> pe_row_;            // array row of each PE (psum chains run down columns)
+  std::vector<Step> steps_;
+
+  // Storage.
+  TileBuffer<int8_t> gb_in_, gb_w_;
+  TileBuffer<int32_t> gb_ps_;
+  std::vector<uint8_t> gb_ps_valid_;   // per gb_ps_ element: holds a partial sum
+  std::vector<uint8_t> dram_touched_;  // per output: a partial sum was written to DRAM
+  std::vector<TileBuffer<int8_t>> rf_in_, rf_w_;
+  std::vector<TileBuffer<int32_t>> rf_ps_;
+  std::vector<int8_t> scratch8_;
+  std::vector<int32_t> scratch32_;
+  std::array<std::vector<uint64_t>, 3> stamp_;  // per buffer element: last multicast / reduction event
+  std::vector<std::vector<uint8_t>> rf_ps_touched_;  // per PE psum: accumulated since refill
+  uint64_t event_ = 0;
+  Idx last_base_{};
+  bool first_pass_ = true;
+  std::array<bool, 3> rf_valid_{};
+
+  SpatialCounts counts_;
+};
+
+}  // namespace adasim::arch::spatial

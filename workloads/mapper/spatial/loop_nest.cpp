@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "workloads/mapper/spatial/loop_nest.hpp"
+
+#include <algorithm>
+
+#include "sim/core/errors.hpp"
+
+namespace adasim::workloads::spatial {
+
+const char* dim_name(int d) {
+  static const char* kNames[kNumDims] = {"G", "N", "M", "C", "P", "Q", "R", "S"};
+  return (d >= 0 && d < kNumDims) ? kNames[d] : "?";
+}
+
+const char* to_string(Level l) {
+  switch (l) {
+    case Level::kDram: return "dram";
+    case Level::kGbuf: return "gbuf";
+    case Level::kArrayY: return "array_y";
+    case Level::kArrayX: return "array_x";
+    case Level::kRf: return "rf";
+  }
+  return "?";
+}
+
+bool Box::empty() const {
+  for (int a = 0; a < kAxes; ++a)
+    if (hi[size_t(a)] <= lo[size_t(a)]) return true;
+  return false;
+}
+
+int64_t Box::size() const {
+  int64_t n = 1;
+  for (int a = 0; a < kAxes; ++a) n *= std::max<int64_t>(0, hi[size_t(a)] - lo[size_t(a)]);
+  return n;
+}
+
+bool Box::contains(const std::array<int64_t, kAxes>& x) const {
+  for (int a = 0; a < kAxes; ++a)
+    if (x[size_t(a)] < lo[size_t(a)] || x[size_t(a)] >= hi[size_t(a)]) return false;
+  return true;
+}
+
+int64_t Box::overlap(const Box& o) const {
+  int64_t n = 1;
+  for (size_t a = 0; a < size_t(kAxes); ++a)
+    n *= std::max<int64_t>(0, std::min(hi[a], o.hi[a]) - std::max(lo[a], o.lo[a]));
+  return n;
+}
+
+Problem Problem::from_shape(const ConvShape& s, OpType op) {
+  Problem p;
+  const int64_t cg = s.c_per_group(), kg = s.k_per_group();
+  p.bound = {s.groups, s.n, kg, cg, s.p, s.q, s.r, s.s};
+  if (op == OpType::kMatMul) {
+    // A [b][M][Kd] (per-batch B: the group is the batch), B [Kd][N] or [b][Kd][N], out [b][M][N].
+    p.h = s.p;
+    p.w = 1;
+    p.ifmap_stride = {s.p * cg, s.p * cg, 1, cg, 0};
+    p.weight_stride = {cg * kg, 1, kg, 0, 0};
+    p.ofmap_stride = {s.p * kg, s.p * kg, 1, kg, 0};
+  } else {
+    p.h = s.h;
+    p.w = s.w;
+    p.stride_h = s.stride_h;
+    p.stride_w = s.stride_w;
+    p.dil_h = s.dil_h;
+    p.dil_w = s.dil_w;
+    p.pad_t = s.pad_t;
+    p.pad_l = s.pad_l;
+    // ifmap NCHW, weight KCRS (C per group), ofmap NKPQ.
+    p.ifmap_stride = {cg * s.h * s.w, s.c * s.h * s.w, s.h * s.w, s.w, 1};
+    p.weight_stride = {kg * cg * s.r * s.s, cg * s.r * s.s, s.r * s.s, s.s, 1};
+    p.ofmap_stride = {kg * s.p * s.q, s.k * s.p * s.q, s.p * s.q, s.q, 1};
+  }
+  p.ifmap_elems = s.n * s.c * p.h * p.w;
+  p.weight_elems = s.k * cg * s.r * s.s;
+  p.ofmap_elems = s.n * s.k * s.p * s.q;
+  return p;
+}
+
+int64_t Problem::macs() const {
+  int64_t m = 1;
+  for (int64_t b : bound) m *= b;
+  return m;
+}
+
+namespace {
+using Idx = std::array<int64_t, kNumDims>;
+
+int64_t hi_of(const Problem& p, const Idx& lo, const Idx& span, int d) {
+  return std::min(lo[size_t(d)] + span[size_t(d)], p.bound[size_t(d)]);
+}
+
+// Input rows (or columns) touched by outputs [o0, o1) and filter taps [f0, f1), clipped.
+void window(int64_t o0, int64_t o1, int64_t f0, int64_t f1, int stride, int dil, int pad,
+            int64_t extent, int64_t& lo, int64_t& hi) {
+  lo = std::max<int64_t>(0, o0 * stride + f0 * dil - pad);
+  hi = std::min<int64_t>(extent, (o1 - 1) * stride + (f1 - 1) * dil - pad + 1);
+}
+}  // namespace
+
+Box ifmap_box(const Problem& p, const Idx& lo, const Idx& span) {
+  Box b;
+  b.lo = {lo[kG], lo[kN], lo[kC], 0, 0};
+  b.hi = {hi_of(p, lo, span, kG), hi_of(p, lo, span, kN), hi_of(p, lo, span, kC), 0, 0};
+  window(lo[kP], hi_of(p, lo, span, kP), lo[kR], hi_of(p, lo, span, kR), p.stride_h, p.dil_h,
+         p.pad_t, p.h, b.lo[3], b.hi[3]);
+  window(lo[kQ], hi_of(p, lo, span, kQ), lo[kS], hi_of(p, lo, span, kS), p.stride_w, p.dil_w,
+         p.pad_l, p.w, b.lo[4], b.hi[4]);
+  return b;
+}
+
+Box weight_box(const Problem& p, const Idx& lo, const Idx& span) {
+  Box b;
+  for (int a = 0; a < kAxes; ++a) {
+    const int d = std::array<int, kAxes>{kG, kM, kC, kR, kS}[size_t(a)];
+    b.lo[size_t(a)] = lo[size_t(d)];
+    b.hi[size_t(a)] = hi_of(p, lo, span, d);
+  }
+  return b;
+}
+
+Box ofmap_box(const Problem& p, const Idx& lo, const Idx& span) {
+  Box b;
+  for (int a = 0; a < kAxes; ++a) {
+    const int d = std::array<int, kAxes>{kG, kN, kM, kP, kQ}[size_t(a)];
+    b.lo[size_t(a)] = lo[size_t(d)];
+    b.hi[size_t(a)] = hi_of(p, lo, span, d);
+  }
+  return b;
+}
+
+Box operand_box(int operand, const Problem& p, const Idx& lo, const Idx& span) {
+  switch (operand) {
+    case 0: return ifmap_box(p, lo, span);
+    case 1: return weight_box(p, lo, span);
+    default: return ofmap_box(p, lo, span);
+  }
+}
+
+Box unclipped_box(int operand, const Problem& p, const Idx& lo, const Idx& span) {
+  Box b;
+  auto hi = [&](int d) { return lo[size_t(d)] + span[size_t(d)]; };
+  if (operand == 0) {
+    b.lo = {lo[kG], lo[kN], lo[kC], lo[kP] * p.stride_h + lo[kR] * p.dil_h - p.pad_t,
+            lo[kQ] * p.stride_w + lo[kS] * p.dil_w - p.pad_l};
+    b.hi = {hi(kG), hi(kN), hi(kC), (hi(kP) - 1) * p.stride_h + (hi(kR) - 1) * p.dil_h - p.pad_t + 1,
+            (hi(kQ) - 1) * p.stride_w + (hi(kS) - 1) * p.dil_w - p.pad_l + 1};
+    return b;
+  }
+  static constexpr int kW[kAxes] = {kG, kM, kC, kR, kS};
+  static constexpr int kO[kAxes] = {kG, kN, kM, kP, kQ};
+  const int* dims = operand == 1 ? kW : kO;
+  for (size_t a = 0; a < size_t(kAxes); ++a) {
+    b.lo[a] = lo[size_t(dims[a])];
+    b.hi[a] = hi(dims[a]);
+  }
+  return b;
+}
+
+Box tensor_box(int operand, const Problem& p) {
+  Box b;
+  const auto& d = p.bound;
+  if (operand == 0) b.hi = {d[kG], d[kN], d[kC], p.h, p.w};
+  else if (operand == 1) b.hi = {d[kG], d[kM], d[kC], d[kR], d[kS]};
+  else b.hi = {d[kG], d[kN], d[kM], d[kP], d[kQ]};
+  return b;
+}
+
+int64_t tensor_offset(int operand, const Problem& p, const std::array<int64_t, kAxes>& x) {
+  const auto& st = operand == 0 ? p.ifmap_stride : operand == 1 ? p.weight_stride : p.ofmap_stride;
+  int64_t off = 0;
+  for (size_t a = 0; a < size_t(kAxes); ++a) off += x[a] * st[a];
+  return off;
+}
+
+bool relevant(int operand, int dim) {
+  switch (operand) {
+    case 0: return dim != kM;
+    case 1: return dim != kN && dim != kP && dim != kQ;
+    default: return dim != kC && dim != kR && dim != kS;
+  }
+}
+
+size_t Mapping::first_at(Level level) const {
+  for (size_t i = 0; i < loops.size(); ++i)
+    if (int(loops[i].level) >= int(level)) return i;
+  return loops.size();
+}
+
+int64_t Mapping::product(size_t from, size_t to) const {
+  int64_t n = 1;
+  for (size_t i = from; i < to && i < loops.size(); ++i) n *= loops[i].bound;
+  return n;
+}
+
+int64_t Mapping::rows() const { return product(first_at(Level::kArrayY), first_at(Level::kArrayX)); }
+int64_t Mapping::cols() const { return product(first_at(Level::kArrayX), first_at(Level::kRf)); }
+
+std::vector<int64_t> Mapping::inner_strides() const {
+  std::vector<int64_t> out(loops.size(), 1);
+  Idx run;
+  run.fill(1);
+  for (size_t i = loops.size(); i-- > 0;) {
+    out[i] = run[size_t(loops[i].dim)];
+    run[size_t(loops[i].dim)] *= loops[i].bound;
+  }
+  return out;
+}
+
+Idx Mapping::spans_from(size_t from) const {
+  Idx s;
+  s.fill(1);
+  for (size_t i = from; i < loops.size(); ++i) s[size_t(loops[i].dim)] *= loops[i].bound;
+  return s;
+}
+
+int64_t Mapping::rf_footprint_bytes(const Problem& p, int in_bytes, int w_bytes,
+                                    int psum_bytes) const {
+  const Idx span = spans_from(first_at(Level::kRf));
+  Idx lo{};
+  const int bytes[3] = {in_bytes, w_bytes, psum_bytes};
+  int64_t total = 0;
+  for (int o = 0; o < arch::kNumOperands; ++o)
+    if (rf_keep[size_t(o)]) total += operand_box(o, p, lo, span).size() * bytes[o];
+  return total;
+}
+
+int64_t Mapping::gbuf_tile_bytes(const Problem& p, int in_bytes, int w_bytes,
+                                 int psum_bytes) const {
+  const Idx span = spans_from(first_at(Level::kGbuf));
+  Idx lo{};
+  const int bytes[3] = {in_bytes, w_bytes, psum_bytes};
+  int64_t total = 0;
+  for (int o = 0; o < arch::kNumOperands; ++o) total += operand_box(o, p, lo, span).size() * bytes[o];
+  return total;
+}
+
+std::string Mapping::describe() const {
+  std::string out;
+  Level cur = Level::kDram;
+  bool open = false;
+  for (const Loop& l : loops) {
+    if (!open || l.level != cur) {
+      if (open) out += "\n";
+      cur = l.level;
+      out += std::string(to_string(cur)) + ":";
+      open = true;
+    }
+    out += std::string(" ") + (l.level == Level::kArrayY || l.level == Level::kArrayX ? "par " : "for ") +
+           dim_name(l.dim) + "/" + std::to_string(l.bound);
+  }
+  out += "\nrf keeps:";
+  static const char* kOps[3] = {"ifmap", "weight", "psum"};
+  bool any = false;
+  for (int o = 0; o < 3; ++o)
+    if (rf_keep[size_t(o)]) {
+      out += std::string(" ") + kOps[o];
+      any = true;
+    }
+  if (!any) out += " nothing";
+  return out;
+}
+
+nlohmann::json Mapping::to_json() const {
+  nlohmann::json loops_j = nlohmann::json::array();
+  for (const Loop& l : loops)
+    loops_j.push_back({{"level", to_string(l.level)}, {"dim", dim_name(l.dim)}, {"bound", l.bound}});
+  return {{"dataflow", arch::to_string(dataflow)},
+          {"loops", loops_j},
+          {"rf_keeps", {{"ifmap", rf_keep[0]}, {"weight", rf_keep[1]}, {"psum", rf_keep[2]}}},
+          {"pes_used", {rows(), cols()}}};
+}
+
+}  // namespace adasim::workloads::spatial

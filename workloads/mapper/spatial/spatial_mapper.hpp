@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+// Mapping search for spatial arrays. For each dataflow the array supports (one, or all with
+// `dataflow: "auto"`), the dataflow fixes which dims may be unrolled over the array's Y and X and
+// which operands its register files keep; the search enumerates the spatial factors, the
+// register-file factors that fit `rf_bytes`, the split of the remaining factors between global
+// buffer and DRAM that fits the buffer (double buffered), and the DRAM loop order; each
+// candidate is scored with an analytical count of its data movement (spatial_estimate.cpp).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "arch/spec.hpp"
+#include "workloads/ir/graph.hpp"
+#include "workloads/mapper/estimate.hpp"
+#include "workloads/mapper/schedule.hpp"
+#include "workloads/mapper/spatial/loop_nest.hpp"
+
+namespace adasim::workloads::spatial {
+
+/// Analytical access counts of a mapping (values, per operand 0 ifmap, 1 weight, 2 psum).
+struct SpatialEstimate {
+  std::array<double, 3> dram{}, gbuf{}, noc{}, rf{};
+  double hops = 0;
+  double macs = 0;
+  double cycles = 0;
+  double energy_pj = 0;
+  double objective(arch::Objective o) const;
+};
+
+struct LayerWidths {
+  int in_bytes = 1, w_bytes = 1, out_bytes = 1, psum_bytes = 4;
+  int in_bits = 8, w_bits = 8, psum_bits = 32;
+};
+
+SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m, const arch::AcceleratorSpec& spec,
+                                 const LayerWidths& w, const EnergyCosts& costs);
+
+/// Legal candidates of one dataflow (mapping space before scoring).
+std::vector<Mapping> enumerate_mappings(const Problem& p, arch::SpatialDataflow df,
+                                        const arch::AcceleratorSpec& spec, const LayerWidths& w);
+
+/// Fills the schedule's transfer plan (folds = runs over one output tile, chunks = DRAM
+/// iterations) by walking the DRAM loops; sizes in bytes.
+void plan_transfers(LayerSchedule& sch, const Problem& p, const LayerWidths& w);
+
+/// The best mapping of an array layer on a spatial array (throws sim::ConfigError when no
+/// dataflow can map it within the RF and buffer capacities).
+LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec,
+                          const EnergyCosts& costs);
+
+LayerWidths widths_of(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec);
+
+}  // namespace adasim::workloads::spatial
