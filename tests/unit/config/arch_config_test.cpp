@@ -94,10 +94,10 @@ TEST(ArchConfig, FillsEveryDefaultIntoResolved) {
   const json expected = json::parse(R"({
     "schema_version": 1,
     "name": "adasim",
-    "pe_array": {"rows": 4, "cols": 6, "dataflows": ["ws", "os", "is"], "dataflow": "ws",
-                 "mac_bits": 8, "accum_bits": 32, "weight_double_buffer": true,
+    "pe_array": {"rows": 4, "cols": 6, "kind": "systolic", "dataflows": ["ws", "os", "is"],
+                 "dataflow": "ws", "mac_bits": 8, "accum_bits": 32, "weight_double_buffer": true,
                  "output_double_buffer": true, "timing_convention": "faithful",
-                 "vector_lanes": 6},
+                 "vector_lanes": 6, "rf_bytes": 0},
     "memory": {
       "sram": [{"name": "buf", "size_kib": 0.5, "word_bits": 64, "banks": 1, "read_ports": 1,
                 "write_ports": 1, "double_buffered": true, "holds": ["ifmap", "weight", "ofmap"],
