@@ -418,11 +418,18 @@ void SpatialEngine::compute(IterationResult& r) {
         ++counts_.rf_writes[kPs];
         continue;
       }
-      Coord x = s.c0[kPs];
-      const Coord d = lin(kPs, p_, step.rf);
-      for (size_t a = 0; a < size_t(kAxes); ++a) x[a] += d[a];
-      event_ = ev_ps;
-      add_psum_to_gbuf(x, prod);
+      // Bypassed psum: straight to the buffer, reduced with the other PEs' on the way. Valid
+      // steps only reach outputs of the buffer tile, so the offset needs no bounds check.
+      const size_t i = size_t(s.gb0[kPs] + step.gb_off[kPs]);
+      gb_ps_.data[i] += prod;
+      if (stamp_[kPs][i] != ev_ps) {
+        stamp_[kPs][i] = ev_ps;
+        ++counts_.gbuf_writes[kPs];
+        if (gb_ps_valid_[i]) ++counts_.gbuf_reads[kPs];  // read-modify-write
+        gb_ps_valid_[i] = 1;
+      } else {
+        ++counts_.psum_hops;
+      }
     }
     // Each operand has its own bus; a step whose datums do not fit one bus cycle stalls.
     int64_t need =

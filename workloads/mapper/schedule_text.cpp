@@ -13,17 +13,9 @@ std::string fmt(const char* f, double v) {
   return buf;
 }
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
-}  // namespace
 
-std::string describe_schedule(const LayerSchedule& s, const arch::AcceleratorSpec& spec) {
-  std::ostringstream os;
-  const std::string level_if = spec.level_of(arch::Operand::kIfmap).name;
-  if (s.vector_path) {
-    os << "  vector path: " << s.vector_ops << " ops on " << s.vector_lanes << " lanes, "
-       << s.folds.at(0).chunks.size() << " chunk(s) of " << s.chunk_len << " outputs staged in "
-       << level_if << "\n";
-    return os.str();
-  }
+void describe_systolic(std::ostringstream& os, const LayerSchedule& s,
+                       const arch::AcceleratorSpec& spec) {
   const int64_t ar = spec.pe_array.rows, ac = spec.pe_array.cols;
   os << "  GEMM per group: M=" << s.gemm_m << " Kred=" << s.gemm_kred << " N=" << s.gemm_n
      << "; groups " << s.groups << ", " << s.group_pack << " per block-diagonal pack, " << s.packs
@@ -55,6 +47,29 @@ std::string describe_schedule(const LayerSchedule& s, const arch::AcceleratorSpe
   if (!res.empty()) os << "; resident: " << res;
   if (s.psum_spill) os << "; psums spill to DRAM";
   os << "\n";
+}
+
+}  // namespace
+
+std::string describe_schedule(const LayerSchedule& s, const arch::AcceleratorSpec& spec) {
+  std::ostringstream os;
+  if (s.vector_path) {
+    os << "  vector path: " << s.vector_ops << " ops on " << s.vector_lanes << " lanes, "
+       << s.folds.at(0).chunks.size() << " chunk(s) of " << s.chunk_len << " outputs staged in "
+       << spec.level_of(arch::Operand::kIfmap).name << "\n";
+    return os.str();
+  }
+  if (s.spatial) {
+    // Spatial array: the loop nest, one line per level, and what the RFs keep.
+    std::istringstream nest(s.spatial->describe());
+    for (std::string line; std::getline(nest, line);) os << "  " << line << "\n";
+    os << "  PEs used     : " << s.spatial->rows() << " x " << s.spatial->cols() << " of "
+       << spec.pe_array.rows << " x " << spec.pe_array.cols << "\n";
+    os << "  DRAM traffic : " << s.dram_load_bytes() << " B in, " << s.dram_store_bytes()
+       << " B out, " << s.folds.size() << " output tile(s)\n";
+  } else {
+    describe_systolic(os, s, spec);
+  }
   if (!s.search.objective.empty()) {
     os << "  estimate     : " << fmt("%.0f", s.search.est_cycles) << " cycles, "
        << fmt("%.3f", s.search.est_energy_pj / 1e6) << " uJ (objective " << s.search.objective

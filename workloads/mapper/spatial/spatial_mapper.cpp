@@ -153,6 +153,13 @@ Mapping assemble(SpatialDataflow df, const Partial& part, const Idx& gb, const I
   return m;
 }
 
+std::string one_line(const Mapping& m) {
+  std::string s = std::string(arch::to_string(m.dataflow)) + " " + m.describe();
+  for (char& c : s)
+    if (c == '\n') c = ';';
+  return s;
+}
+
 }  // namespace
 
 LayerWidths widths_of(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec) {
@@ -181,33 +188,41 @@ std::vector<Mapping> enumerate_mappings(const Problem& p, SpatialDataflow df,
     for (const Loop& l : part.rf) inner[size_t(l.dim)] *= l.bound;
     Idx rem;
     for (int d = 0; d < kNumDims; ++d) rem[size_t(d)] = ceil_div(p.bound[size_t(d)], inner[size_t(d)]);
-    // Split each remainder between buffer (inner) and DRAM (outer): at most two dims tiled at
-    // DRAM level (more only multiplies refetches), each from a spread of its divisors.
+    // Split each remainder between buffer (inner) and DRAM (outer). Groups share nothing, so
+    // they always iterate at DRAM level; the batch is split over a spread of its divisors; of
+    // the other dims at most two are tiled at DRAM level (more only multiplies refetches).
     std::vector<int> tiled;
-    for (int d = 0; d < kNumDims; ++d)
+    for (int d = kM; d < kNumDims; ++d)
       if (rem[size_t(d)] > 1) tiled.push_back(d);
-    std::vector<Idx> drams;
+    std::vector<Idx> others;
     Idx none;
     none.fill(1);
-    drams.push_back(none);
+    others.push_back(none);
     for (size_t i = 0; i < tiled.size(); ++i) {
       const int d1 = tiled[i];
       for (int64_t f1 : thin(factors(rem[size_t(d1)], rem[size_t(d1)]), 7)) {
         if (f1 == 1) continue;
         Idx a = none;
         a[size_t(d1)] = f1;
-        drams.push_back(a);
+        others.push_back(a);
         for (size_t j = i + 1; j < tiled.size(); ++j) {
           const int d2 = tiled[j];
           for (int64_t f2 : thin(factors(rem[size_t(d2)], rem[size_t(d2)]), 7)) {
             if (f2 == 1) continue;
             Idx b2 = a;
             b2[size_t(d2)] = f2;
-            drams.push_back(b2);
+            others.push_back(b2);
           }
         }
       }
     }
+    std::vector<Idx> drams;
+    for (int64_t fn : thin(factors(rem[kN], rem[kN]), 5))
+      for (Idx d : others) {
+        d[kG] = rem[kG];
+        d[kN] = fn;
+        drams.push_back(d);
+      }
     for (const Idx& dram : drams) {
       Idx gb;
       for (int d = 0; d < kNumDims; ++d) gb[size_t(d)] = ceil_div(rem[size_t(d)], dram[size_t(d)]);
@@ -361,7 +376,7 @@ LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::Accelerato
       const SpatialEstimate e = estimate_mapping(p, m, spec, w, costs);
       ++evaluated;
       if (!have || e.objective(obj) < best_e.objective(obj)) {
-        if (have) {
+        if (have && m.describe() != best.describe()) {
           runner = std::move(best);
           runner_e = best_e;
           have_runner = true;
@@ -369,7 +384,8 @@ LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::Accelerato
         best = std::move(m);
         best_e = e;
         have = true;
-      } else if (!have_runner || e.objective(obj) < runner_e.objective(obj)) {
+      } else if ((!have_runner || e.objective(obj) < runner_e.objective(obj)) &&
+                 m.describe() != best.describe()) {
         runner = std::move(m);
         runner_e = e;
         have_runner = true;
@@ -388,13 +404,13 @@ LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::Accelerato
   sch.spatial = best;
   sch.loop_order = best.describe();
   sch.search.objective = arch::to_string(obj);
-  sch.search.chosen = std::string(arch::to_string(best.dataflow)) + " " + best.describe();
+  sch.search.chosen = one_line(best);
   sch.search.est_cycles = best_e.cycles;
   sch.search.est_energy_pj = best_e.energy_pj;
   sch.search.evaluated = evaluated;
   if (have_runner) {
     sch.search.has_runner_up = true;
-    sch.search.runner_up = std::string(arch::to_string(runner.dataflow)) + " " + runner.describe();
+    sch.search.runner_up = one_line(runner);
     sch.search.runner_cycles = runner_e.cycles;
     sch.search.runner_energy_pj = runner_e.energy_pj;
   }

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# The Eyeriss dataflow comparison (Chen, Emer, Sze, ISCA 2016, Sec. VII): AlexNet CONV1-5 and
+# FC1-3 on 256-PE spatial arrays of equal storage area (configs/eyeriss/), one per dataflow,
+# priced with the paper's normalised access energies. Writes one adasim report per dataflow and
+# batch under OUT, then plots/plot_eyeriss.py draws energy/MAC by level (PNG) and a summary.
+#   scripts/run_eyeriss.sh [--out DIR] [--conv-batch N] [--fc-batch N] [--bin PATH]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=out/eyeriss conv_batch=1 fc_batch=16 bin=build/adasim failed=0
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --out) out="$2"; shift 2 ;;
+    --conv-batch) conv_batch="$2"; shift 2 ;;
+    --fc-batch) fc_batch="$2"; shift 2 ;;
+    --bin) bin="$2"; shift 2 ;;
+    *) echo "run_eyeriss.sh: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+done
+[[ -x "$bin" ]] || { echo "run_eyeriss.sh: no adasim binary at $bin (build first)" >&2; exit 2; }
+mkdir -p "$out"
+jobs_max=$(nproc)
+run() {  # dataflow batch
+  local dir="$out/$1_n$2"
+  "$bin" run -q --arch "configs/eyeriss/$1.json" --workload workloads/models/alexnet_eyeriss.json \
+    --batch "$2" --out "$dir"
+  echo "done: $1, batch $2 -> $dir"
+}
+for df in rs ws os_a os_b os_c nlr; do
+  for n in $(echo "$conv_batch $fc_batch" | tr ' ' '\n' | sort -u); do
+    while (( $(jobs -rp | wc -l) >= jobs_max )); do wait -n || failed=1; done
+    run "$df" "$n" &
+  done
+done
+while (( $(jobs -rp | wc -l) > 0 )); do wait -n || failed=1; done
+(( failed == 0 )) || { echo "run_eyeriss.sh: a run failed (see above)" >&2; exit 1; }
+/usr/bin/python3 plots/plot_eyeriss.py --runs "$out" --conv-batch "$conv_batch" --fc-batch "$fc_batch" \
+  --out "$out/eyeriss_energy.png"
