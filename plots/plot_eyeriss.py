@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Energy/MAC per dataflow, broken down by storage level, for the Eyeriss comparison.
 
-Reads the adasim reports written by scripts/run_eyeriss.sh (RUNS/<dataflow>_n<batch>/report.json)
+Reads the adasim reports written by scripts/run_eyeriss.sh (RUNS/<dataflow>_<conv|fc>_n<batch>/report.json)
 and draws two stacked-bar panels, AlexNet CONV1-5 and FC1-3, with the energy of ALU (MACs), RF,
 NoC (array), global buffer and DRAM per MAC, in units of one MAC (the configs price accesses with
 the paper's normalised costs). Also writes a Markdown summary with the ratios to RS.
@@ -42,8 +42,8 @@ def breakdown(report, prefix):
     return by_level, macs
 
 
-def load(runs, dataflow, batch):
-    path = os.path.join(runs, f"{dataflow}_n{batch}", "report.json")
+def load(runs, dataflow, part, batch):
+    path = os.path.join(runs, f"{dataflow}_{part}_n{batch}", "report.json")
     if not os.path.exists(path):
         sys.exit(f"plot_eyeriss.py: {path}: no report (run scripts/run_eyeriss.sh first)")
     with open(path) as f:
@@ -62,7 +62,7 @@ def main():
     data = {}
     for key, _, batch in panels:
         for df in DATAFLOWS:
-            lv, macs = breakdown(load(a.runs, df, batch), key)
+            lv, macs = breakdown(load(a.runs, df, key, batch), key)
             data[(key, df)] = {k: v / macs for k, v in lv.items()}
 
     lines = ["# Eyeriss dataflow comparison (adasim)", "",

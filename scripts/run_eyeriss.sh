@@ -20,16 +20,18 @@ done
 [[ -x "$bin" ]] || { echo "run_eyeriss.sh: no adasim binary at $bin (build first)" >&2; exit 2; }
 mkdir -p "$out"
 jobs_max=$(nproc)
-run() {  # dataflow batch
-  local dir="$out/$1_n$2"
-  "$bin" run -q --arch "configs/eyeriss/$1.json" --workload workloads/models/alexnet_eyeriss.json \
-    --batch "$2" --out "$dir"
-  echo "done: $1, batch $2 -> $dir"
+run() {  # dataflow part batch
+  local dir="$out/$1_$2_n$3"
+  "$bin" run -q --arch "configs/eyeriss/$1.json" --workload "workloads/models/alexnet_eyeriss_$2.json" \
+    --batch "$3" --out "$dir"
+  echo "done: $1, $2, batch $3 -> $dir"
 }
 for df in rs ws os_a os_b os_c nlr; do
-  for n in $(echo "$conv_batch $fc_batch" | tr ' ' '\n' | sort -u); do
+  for part in conv fc; do
+    n=$conv_batch
+    [[ $part == fc ]] && n=$fc_batch
     while (( $(jobs -rp | wc -l) >= jobs_max )); do wait -n || failed=1; done
-    run "$df" "$n" &
+    run "$df" "$part" "$n" &
   done
 done
 while (( $(jobs -rp | wc -l) > 0 )); do wait -n || failed=1; done
