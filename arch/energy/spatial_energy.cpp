@@ -3,9 +3,9 @@
 
 namespace adasim::arch {
 
-PerValueCosts spatial_value_costs(const EnergyTable& t, const AcceleratorSpec& spec,
-                                  const std::array<int, 3>& bits) {
-  PerValueCosts c;
+workloads::EnergyCosts::PerValue spatial_value_costs(const EnergyTable& t, const AcceleratorSpec& spec,
+                                                     const std::array<int, 3>& bits, double voltage_v) {
+  workloads::EnergyCosts::PerValue c;
   const auto& pa = spec.energy.per_access;
   if (!pa.empty()) {
     c.mac = pa.at("mac");
@@ -16,13 +16,14 @@ PerValueCosts spatial_value_costs(const EnergyTable& t, const AcceleratorSpec& s
     return c;
   }
   const SramLevelSpec& gb = spec.sram.at(0);
-  c.mac = t.mac_pj(spec.pe_array.mac_bits);
+  const double dyn = t.dynamic_voltage_factor(voltage_v);
+  c.mac = t.mac_pj(spec.pe_array.mac_bits) * dyn;
   for (size_t o = 0; o < 3; ++o) {
     const double b = bits[o];
-    c.rf[o] = t.rf_pj(bits[o]);
-    c.noc[o] = t.noc_pj_per_bit() * b;
+    c.rf[o] = t.rf_pj(bits[o]) * dyn;
+    c.noc[o] = t.noc_pj_per_bit() * b * dyn;
     // A buffer word costs its read energy; a value uses its share of the word.
-    c.gbuf[o] = t.sram_read_pj(gb.size_bytes, gb.word_bits) * b / double(gb.word_bits);
+    c.gbuf[o] = t.sram_read_pj(gb.size_bytes, gb.word_bits) * b / double(gb.word_bits) * dyn;
     c.dram[o] = t.dram_pj_per_bit() * b;
   }
   return c;
@@ -33,8 +34,7 @@ std::vector<sim::EnergyEntry> spatial_layer_energy(const EnergyTable& t, const A
                                                    const std::array<int, 3>& bits, double voltage_v,
                                                    double time_ns) {
   const bool normalised = !spec.energy.per_access.empty();
-  const double dyn = normalised ? 1.0 : t.dynamic_voltage_factor(voltage_v);
-  const PerValueCosts c = spatial_value_costs(t, spec, bits);
+  const workloads::EnergyCosts::PerValue c = spatial_value_costs(t, spec, bits, voltage_v);
   const std::string gb = spec.sram.at(0).name;
   static const char* kOp[3] = {"ifmap", "weight", "psum"};
   std::vector<sim::EnergyEntry> rows;
@@ -42,13 +42,13 @@ std::vector<sim::EnergyEntry> spatial_layer_energy(const EnergyTable& t, const A
     if (count <= 0) return;
     rows.push_back(sim::EnergyEntry{module, action, uint64_t(count), pj, double(count) * pj});
   };
-  add("pe_array", "mac", n.macs, c.mac * dyn);
+  add("pe_array", "mac", n.macs, c.mac);
   for (size_t o = 0; o < 3; ++o) {
     const std::string op = kOp[o];
-    add("pe_array", "rf_" + op, n.rf_reads[o] + n.rf_writes[o], c.rf[o] * dyn);
-    add("noc", op, o == 2 ? n.psum_hops : n.noc_deliveries[o], c.noc[o] * dyn);
+    add("pe_array", "rf_" + op, n.rf_reads[o] + n.rf_writes[o], c.rf[o]);
+    add("noc", op, o == 2 ? n.psum_hops : n.noc_deliveries[o], c.noc[o]);
     add(gb, op, n.gbuf_reads[o] + n.gbuf_writes[o] + n.gbuf_fills[o] + n.gbuf_drains[o],
-        c.gbuf[o] * dyn);
+        c.gbuf[o]);
     add("dram", op, n.dram_reads[o] + n.dram_writes[o], c.dram[o]);
   }
   if (!normalised) {

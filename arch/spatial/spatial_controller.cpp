@@ -18,7 +18,6 @@ void SpatialController::start(const workloads::LayerSchedule& sch, const workloa
   engine_ = std::make_unique<SpatialEngine>(p, *sch.spatial, spec_.noc, sch.in_bits, sch.w_bits, psum_bits);
   engine_->bind(a.data.data(), b.data.data(), out.data.data());
   bytes_ = {(sch.in_bits + 7) / 8, (sch.w_bits + 7) / 8, (psum_bits + 7) / 8};
-  psum_bytes_ = (psum_bits + 7) / 8;
   fold_ = chunk_ = 0;
   pending_consumed_ = pending_out_ = -1;
   finished_ = false;
@@ -76,7 +75,7 @@ StepResult SpatialController::step() {
   const IterationResult it = engine_->run_iteration();
   const workloads::ChunkPlan& c = f.chunks[chunk_];
   for (int o = 0; o < 3; ++o) {
-    const int64_t planned = c.load_bytes[size_t(o)] / (o == 2 ? psum_bytes_ : bytes_[size_t(o)]);
+    const int64_t planned = c.load_bytes[size_t(o)] / bytes_[size_t(o)];
     if (planned != it.dram_reads[size_t(o)])
       throw sim::ModelError("spatial controller: " + sch_->layer + " DRAM iteration " +
                             std::to_string(k) + " moved " + std::to_string(it.dram_reads[size_t(o)]) +

@@ -35,8 +35,7 @@ class SpatialController {
   const workloads::LayerSchedule* sch_ = nullptr;
   LayerPorts ports_;
   std::unique_ptr<SpatialEngine> engine_;
-  std::array<int, 3> bytes_{};
-  int psum_bytes_ = 4;
+  std::array<int, 3> bytes_{};  // bytes per value: ifmap, weight, psum
   size_t fold_ = 0, chunk_ = 0;
   int64_t pending_consumed_ = -1, pending_out_ = -1;
   bool finished_ = false;

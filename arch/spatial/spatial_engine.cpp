@@ -44,8 +44,6 @@ int64_t dot(const Coord& a, const Coord& b) {
   return s;
 }
 
-bool inside(const Box& b, const Coord& x) { return b.contains(x); }
-
 }  // namespace
 
 SpatialEngine::SpatialEngine(const ws::Problem& p, const ws::Mapping& m, const NocSpec& noc,
@@ -94,6 +92,7 @@ SpatialEngine::SpatialEngine(const ws::Problem& p, const ws::Mapping& m, const N
       s.rf[size_t(m.loops[l].dim)] += ri[l - rf0_] * inner_[l];
     for (int o = 0; o < 3; ++o) {
       const Coord c = lin(o, p_, s.rf);
+      s.coord[size_t(o)] = c;
       s.rf_off[size_t(o)] = dot(c, rf_st[size_t(o)]);
       s.gb_off[size_t(o)] = dot(c, gb_st[size_t(o)]);
       s.changes[size_t(o)] = steps_.empty() || c != prev[size_t(o)];
@@ -136,19 +135,16 @@ int64_t SpatialEngine::noc_cycles_for(int64_t values, int bits) const {
   return (values * bits + w - 1) / w;
 }
 
-void SpatialEngine::add_psum_to_gbuf(const Coord& x, int32_t v) {
-  if (!inside(gb_ps_.held, x))
-    throw sim::ModelError("spatial engine: partial sum outside the buffer's output tile");
-  const int64_t i = gb_ps_.index(x);
-  gb_ps_.data[size_t(i)] += v;
-  if (stamp_[kPs][size_t(i)] != event_) {
-    stamp_[kPs][size_t(i)] = event_;
-    ++counts_.gbuf_writes[kPs];
-    if (gb_ps_valid_[size_t(i)]) ++counts_.gbuf_reads[kPs];  // read-modify-write
-    gb_ps_valid_[size_t(i)] = 1;
-  } else {
+void SpatialEngine::add_psum_to_gbuf(size_t i, int32_t v, uint64_t ev) {
+  gb_ps_.data[i] += v;
+  if (stamp_[kPs][i] == ev) {
     ++counts_.psum_hops;  // reduced with another PE's psum on the way
+    return;
   }
+  stamp_[kPs][i] = ev;
+  ++counts_.gbuf_writes[kPs];
+  if (gb_ps_valid_.data[i]) ++counts_.gbuf_reads[kPs];  // read-modify-write
+  gb_ps_valid_.data[i] = 1;
 }
 
 SpatialEngine::Idx SpatialEngine::dram_lo(const std::vector<int64_t>& it) const {
@@ -233,15 +229,9 @@ void SpatialEngine::begin_dram_iteration(IterationResult& r) {
   // Partial sums: elements written to DRAM earlier come back.
   const Box frame = ws::unclipped_box(kPs, p_, dlo, gb_span_);
   const Box held = clip(kPs, frame);
-  TileBuffer<uint8_t> valid;
-  valid.held = gb_ps_.held;
-  valid.frame = gb_ps_.frame;
-  valid.lstride = gb_ps_.lstride;
-  valid.data = gb_ps_valid_;
-  std::vector<uint8_t> vs;
-  valid.refill(frame, held, [&](const Coord& x) {
+  gb_ps_valid_.refill(frame, held, [&](const Coord& x) {
     return dram_touched_[size_t(ws::tensor_offset(kPs, p_, x))];
-  }, vs);
+  }, scratch_valid_);
   int64_t reloaded = 0;
   gb_ps_.refill(frame, held, [&](const Coord& x) {
     const size_t off = size_t(ws::tensor_offset(kPs, p_, x));
@@ -249,7 +239,6 @@ void SpatialEngine::begin_dram_iteration(IterationResult& r) {
     ++reloaded;
     return out_[off];
   }, scratch32_);
-  gb_ps_valid_ = std::move(valid.data);
   r.dram_reads[kPs] += reloaded;
   counts_.dram_reads[kPs] += reloaded;
   counts_.gbuf_fills[kPs] += reloaded;
@@ -261,9 +250,9 @@ void SpatialEngine::begin_dram_iteration(IterationResult& r) {
 void SpatialEngine::flush_gbuf_psums(IterationResult& r, const Box& keep) {
   int64_t written = 0;
   for_each_in(gb_ps_.held, [&](const Coord& x) {
-    if (inside(keep, x)) return;
+    if (keep.contains(x)) return;
     const int64_t i = gb_ps_.index(x);
-    if (!gb_ps_valid_[size_t(i)]) return;
+    if (!gb_ps_valid_.data[size_t(i)]) return;
     const size_t off = size_t(ws::tensor_offset(kPs, p_, x));
     out_[off] = gb_ps_.data[size_t(i)];
     dram_touched_[off] = 1;
@@ -285,7 +274,9 @@ void SpatialEngine::flush_rf_psums(IterationResult& r) {
     for_each_in(t.held, [&](const Coord& x) {
       const int64_t i = t.index(x);
       if (!touched[size_t(i)]) return;  // no MAC reached it (ragged factors)
-      add_psum_to_gbuf(x, t.data[size_t(i)]);
+      if (!gb_ps_.held.contains(x))
+        throw sim::ModelError("spatial engine: partial sum outside the buffer's output tile");
+      add_psum_to_gbuf(size_t(gb_ps_.index(x)), t.data[size_t(i)], event_);
       ++counts_.rf_reads[kPs];
       ++sent;
     });
@@ -316,7 +307,7 @@ int64_t SpatialEngine::refill_rf(int o) {
     TileBuffer<int8_t>& gb = o == kIf ? gb_in_ : gb_w_;
     TileBuffer<int8_t>& rf = o == kIf ? rf_in_[pe] : rf_w_[pe];
     delivered += rf.refill(frame, held, [&](const Coord& x) {
-      if (!inside(gb.held, x))
+      if (!gb.held.contains(x))
         throw sim::ModelError("spatial engine: a register-file tile reaches outside the buffer tile");
       const int64_t i = gb.index(x);
       if (stamp_[size_t(o)][size_t(i)] != event_) {
@@ -338,13 +329,8 @@ void SpatialEngine::compute(IterationResult& r) {
   const size_t npe = pe_off_.size();
   // Per PE: whether every step is a real MAC (no ragged factor) and, for bypassed operands, the
   // buffer offset and operand coordinates of its step-0 datum.
-  struct PeState {
-    bool all_valid = true;
-    Idx lo{};
-    std::array<Coord, 3> c0{};
-    std::array<int64_t, 3> gb0{};
-  };
-  std::vector<PeState> st(npe);
+  std::vector<PeState>& st = pe_state_;
+  st.assign(npe, PeState{});
   const TileBuffer<int8_t>* gbo[2] = {&gb_in_, &gb_w_};
   for (size_t pe = 0; pe < npe; ++pe) {
     PeState& s = st[pe];
@@ -391,9 +377,8 @@ void SpatialEngine::compute(IterationResult& r) {
         }
         // Bypassed: the datum comes from the buffer over the NoC when it changes.
         Coord x = s.c0[size_t(o)];
-        const Coord d = lin(o, p_, step.rf);
-        for (size_t a = 0; a < size_t(kAxes); ++a) x[a] += d[a];
-        if (!inside(o == kIf ? tin : tw, x)) {
+        for (size_t a = 0; a < size_t(kAxes); ++a) x[a] += step.coord[size_t(o)][a];
+        if (!(o == kIf ? tin : tw).contains(x)) {
           v[o] = 0;  // padding: nothing to move
           continue;
         }
@@ -420,16 +405,7 @@ void SpatialEngine::compute(IterationResult& r) {
       }
       // Bypassed psum: straight to the buffer, reduced with the other PEs' on the way. Valid
       // steps only reach outputs of the buffer tile, so the offset needs no bounds check.
-      const size_t i = size_t(s.gb0[kPs] + step.gb_off[kPs]);
-      gb_ps_.data[i] += prod;
-      if (stamp_[kPs][i] != ev_ps) {
-        stamp_[kPs][i] = ev_ps;
-        ++counts_.gbuf_writes[kPs];
-        if (gb_ps_valid_[i]) ++counts_.gbuf_reads[kPs];  // read-modify-write
-        gb_ps_valid_[i] = 1;
-      } else {
-        ++counts_.psum_hops;
-      }
+      add_psum_to_gbuf(size_t(s.gb0[kPs] + step.gb_off[kPs]), prod, ev_ps);
     }
     // Each operand has its own bus; a step whose datums do not fit one bus cycle stalls.
     int64_t need =

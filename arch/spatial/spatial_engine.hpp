@@ -71,6 +71,7 @@ class SpatialEngine {
   using Idx = std::array<int64_t, workloads::spatial::kNumDims>;
   struct Step {             // one register-file loop iteration
     Idx rf{};               // RF-level coordinate offsets
+    std::array<Coord, 3> coord{};       // operand coordinate offsets of the step's datums
     std::array<int64_t, 3> rf_off{};    // offset inside each kept RF tile
     std::array<int64_t, 3> gb_off{};    // offset inside the buffer tile (bypassed operands)
     std::array<bool, 3> changes{};      // operand value differs from the previous step
@@ -82,7 +83,9 @@ class SpatialEngine {
   void flush_rf_psums(IterationResult& r);
   void flush_gbuf_psums(IterationResult& r, const Box& keep);
   void compute(IterationResult& r);
-  void add_psum_to_gbuf(const Coord& x, int32_t v);
+  /// Adds a psum into buffer element i; the first arrival in event `ev` is the buffer write
+  /// (a read-modify-write when the element already holds a partial sum), later ones are hops.
+  void add_psum_to_gbuf(size_t i, int32_t v, uint64_t ev);
   int64_t noc_cycles_for(int64_t values, int bits) const;
   Idx temporal_base() const;
   bool advance(size_t from, size_t to);  // odometer over loops [from, to); false on wrap
@@ -108,12 +111,20 @@ class SpatialEngine {
   // Storage.
   TileBuffer<int8_t> gb_in_, gb_w_;
   TileBuffer<int32_t> gb_ps_;
-  std::vector<uint8_t> gb_ps_valid_;   // per gb_ps_ element: holds a partial sum
+  TileBuffer<uint8_t> gb_ps_valid_;    // per gb_ps_ element: holds a partial sum
   std::vector<uint8_t> dram_touched_;  // per output: a partial sum was written to DRAM
   std::vector<TileBuffer<int8_t>> rf_in_, rf_w_;
   std::vector<TileBuffer<int32_t>> rf_ps_;
   std::vector<int8_t> scratch8_;
   std::vector<int32_t> scratch32_;
+  std::vector<uint8_t> scratch_valid_;
+  struct PeState {                     // per PE, rebuilt each pass (kept to reuse the memory)
+    bool all_valid = true;             // no ragged factor cuts its RF loops
+    Idx lo{};                          // dim coordinates of its step 0
+    std::array<Coord, 3> c0{};         // operand coordinates of its step-0 datum
+    std::array<int64_t, 3> gb0{};      // buffer offset of its step-0 datum
+  };
+  std::vector<PeState> pe_state_;
   std::array<std::vector<uint64_t>, 3> stamp_;  // per buffer element: last multicast / reduction event
   std::vector<std::vector<uint8_t>> rf_ps_touched_;  // per PE psum: accumulated since refill
   uint64_t event_ = 0;

@@ -15,6 +15,8 @@ namespace adasim::arch::spatial {
 
 using workloads::spatial::Box;
 using workloads::spatial::kAxes;
+using workloads::spatial::for_each_in;
+using workloads::spatial::intersect;
 using Coord = std::array<int64_t, kAxes>;
 
 template <class T>
@@ -43,26 +45,17 @@ struct TileBuffer {
     }
     scratch.assign(size_t(n), T{});
     int64_t fetched = 0;
-    if (!new_held.empty()) {
-      const bool had = !held.empty();
-      Coord x = new_held.lo;
-      for (;;) {
-        int64_t j = 0;
-        for (size_t a = 0; a < size_t(kAxes); ++a) j += (x[a] - new_frame.lo[a]) * st[a];
-        if (had && held.contains(x)) {
-          scratch[size_t(j)] = data[size_t(index(x))];
-        } else {
-          scratch[size_t(j)] = fetch(x);
-          ++fetched;
-        }
-        size_t a = size_t(kAxes);
-        while (a-- > 0) {
-          if (++x[a] < new_held.hi[a]) break;
-          x[a] = new_held.lo[a];
-        }
-        if (a == size_t(-1)) break;
+    const bool had = !held.empty();
+    for_each_in(new_held, [&](const Coord& x) {
+      int64_t j = 0;
+      for (size_t a = 0; a < size_t(kAxes); ++a) j += (x[a] - new_frame.lo[a]) * st[a];
+      if (had && held.contains(x)) {
+        scratch[size_t(j)] = data[size_t(index(x))];
+      } else {
+        scratch[size_t(j)] = fetch(x);
+        ++fetched;
       }
-    }
+    });
     data.swap(scratch);
     held = new_held;
     frame = new_frame;
@@ -70,31 +63,5 @@ struct TileBuffer {
     return fetched;
   }
 };
-
-/// Calls f(coord) for every element of a box (row-major).
-template <class F>
-void for_each_in(const Box& b, F&& f) {
-  if (b.empty()) return;
-  Coord x = b.lo;
-  for (;;) {
-    f(x);
-    size_t a = size_t(kAxes);
-    while (a-- > 0) {
-      if (++x[a] < b.hi[a]) break;
-      x[a] = b.lo[a];
-    }
-    if (a == size_t(-1)) return;
-  }
-}
-
-/// The intersection of two boxes.
-inline Box intersect(const Box& a, const Box& b) {
-  Box r;
-  for (size_t i = 0; i < size_t(kAxes); ++i) {
-    r.lo[i] = std::max(a.lo[i], b.lo[i]);
-    r.hi[i] = std::max(r.lo[i], std::min(a.hi[i], b.hi[i]));
-  }
-  return r;
-}
 
 }  // namespace adasim::arch::spatial

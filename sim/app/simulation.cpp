@@ -30,17 +30,8 @@ workloads::EnergyCosts mapper_costs(const arch::EnergyTable& t, const arch::Acce
   c.leakage_mw = leak * t.leakage_voltage_factor(v);
   if (pe.kind == arch::ArrayKind::kSpatial) {
     // Priced at int8 operands (the mapper ranks; reports use each layer's real widths).
-    const arch::PerValueCosts pv = arch::spatial_value_costs(t, spec, {8, 8, pe.accum_bits});
-    const bool normalised = !spec.energy.per_access.empty();
-    const double d = normalised ? 1.0 : dyn;
-    c.spatial.mac = pv.mac * d;
-    for (size_t o = 0; o < 3; ++o) {
-      c.spatial.rf[o] = pv.rf[o] * d;
-      c.spatial.noc[o] = pv.noc[o] * d;
-      c.spatial.gbuf[o] = pv.gbuf[o] * d;
-      c.spatial.dram[o] = pv.dram[o];
-    }
-    if (normalised) c.leakage_mw = 0;
+    c.spatial = arch::spatial_value_costs(t, spec, {8, 8, pe.accum_bits}, v);
+    if (!spec.energy.per_access.empty()) c.leakage_mw = 0;  // the normalised table has none
   }
   return c;
 }

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "test_support.hpp"
 
+#include <cstdint>
+
+#include "workloads/reference/reference_ops.hpp"
+
 namespace adasim::test {
 
 using arch::AcceleratorSpec;
@@ -157,6 +161,53 @@ arch::ValueStore::Generator test_generator(uint64_t seed) {
     }
     return b;
   };
+}
+
+}  // namespace adasim::test
+
+namespace adasim::test {
+
+void add_functional_layers(workloads::Graph& g) {
+  add_conv(g, {"conv_pad", 1, 5, 7, 7, 6, 3, 3, 1, 1});
+  add_conv(g, {"conv_stride2", 1, 3, 9, 9, 4, 3, 3, 2, 1});
+  add_conv(g, {"conv_dil2", 1, 4, 9, 8, 5, 3, 3, 1, 2, 2});
+  add_conv(g, {"conv_groups2", 1, 6, 6, 6, 4, 3, 3, 1, 1, 1, 2});
+  add_conv(g, {"depthwise", 1, 12, 8, 8, 12, 3, 3, 1, 1, 1, 12});
+  add_conv(g, {"depthwise_s2", 1, 7, 9, 9, 7, 3, 3, 2, 1, 1, 7});
+  add_conv(g, {"batch2_1x1", 2, 9, 5, 5, 11, 1, 1});
+  add_conv(g, {"rect_kernel", 1, 3, 8, 10, 5, 1, 3, 1, 0});
+  add_fc(g, "fc_batch3", 3, 37, 21);
+  add_matmul(g, "mm_shared", 2, 5, 19, 13, false);
+  add_matmul(g, "mm_per_batch", 3, 6, 8, 7, true);
+}
+
+std::map<std::string, size_t> reference_mismatches(
+    const workloads::Graph& g, const std::map<std::string, workloads::Int32Buffer>& acc,
+    uint64_t seed) {
+  // Fresh copies of the operands from the same seeded generator.
+  const auto gen = test_generator(seed);
+  std::map<std::string, size_t> out;
+  for (const workloads::Layer& l : g.layers) {
+    const workloads::Int8Buffer a = gen(g.tensor(l.inputs[0]));
+    workloads::Int32Buffer want;
+    if (l.op == workloads::OpType::kConv2d)
+      want = workloads::reference_conv2d(a, gen(g.tensor(l.weight)), g.shape(l));
+    else if (l.op == workloads::OpType::kFullyConnected)
+      want = workloads::reference_fc(a, gen(g.tensor(l.weight)));
+    else if (l.op == workloads::OpType::kMatMul)
+      want = workloads::reference_matmul(a, gen(g.tensor(l.weight.empty() ? l.inputs[1] : l.weight)));
+    else
+      continue;
+    auto it = acc.find(l.output);
+    if (it == acc.end() || it->second.data.size() != want.data.size()) {
+      out[l.name] = SIZE_MAX;
+      continue;
+    }
+    size_t bad = 0;
+    for (size_t i = 0; i < want.data.size(); ++i) bad += it->second.data[i] != want.data[i];
+    out[l.name] = bad;
+  }
+  return out;
 }
 
 }  // namespace adasim::test

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,16 @@ void add_matmul(workloads::Graph& g, const std::string& name, int64_t b, int64_t
 
 /// An 8-bit tensor description (no values: those come from the generator).
 workloads::TensorInfo make_tensor(const std::string& name, std::vector<int64_t> shape, bool constant);
+
+/// The functional-check layer set: padding, stride 2, dilation 2, 2 groups, depthwise (stride 1
+/// and 2), batch 2 1x1, a rectangular kernel, FC with batch 3, matmuls with shared and per-batch B.
+void add_functional_layers(workloads::Graph& g);
+
+/// Per array layer of `g`, how many of its int32 results in `acc` differ from the reference
+/// kernel run on the operands `test_generator(seed)` makes (SIZE_MAX: wrong result size).
+std::map<std::string, size_t> reference_mismatches(
+    const workloads::Graph& g, const std::map<std::string, workloads::Int32Buffer>& acc,
+    uint64_t seed);
 
 /// Values uniform in [-128, 127] from a splitmix64 stream keyed by tensor name and seed.
 arch::ValueStore::Generator test_generator(uint64_t seed);

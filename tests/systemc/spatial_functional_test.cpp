@@ -12,7 +12,6 @@
 #include "arch/energy/energy_table.hpp"
 #include "sim/app/simulation.hpp"
 #include "test_support.hpp"
-#include "workloads/reference/reference_ops.hpp"
 
 namespace adasim {
 namespace {
@@ -26,16 +25,7 @@ TEST_P(SpatialFunctional, OutputsEqualReferenceKernels) {
   const auto [df, gbuf] = GetParam();
   workloads::Graph g;
   g.name = "spatial_functional";
-  test::add_conv(g, {"conv_pad", 1, 5, 7, 7, 6, 3, 3, 1, 1});
-  test::add_conv(g, {"conv_stride2", 1, 3, 9, 9, 4, 3, 3, 2, 1});
-  test::add_conv(g, {"conv_dil2", 1, 4, 9, 8, 5, 3, 3, 1, 2, 2});
-  test::add_conv(g, {"conv_groups2", 1, 6, 6, 6, 4, 3, 3, 1, 1, 1, 2});
-  test::add_conv(g, {"depthwise", 1, 12, 8, 8, 12, 3, 3, 1, 1, 1, 12});
-  test::add_conv(g, {"batch2_1x1", 2, 9, 5, 5, 11, 1, 1});
-  test::add_conv(g, {"rect_kernel", 1, 3, 8, 10, 5, 1, 3, 1, 0});
-  test::add_fc(g, "fc_batch3", 3, 37, 21);
-  test::add_matmul(g, "mm_shared", 2, 5, 19, 13, false);
-  test::add_matmul(g, "mm_per_batch", 3, 6, 8, 7, true);
+  test::add_functional_layers(g);
 
   const arch::AcceleratorSpec spec = test::spatial_spec(4, 4, df, 128, gbuf);
   const arch::EnergyTable energy(spec.energy);
@@ -43,23 +33,10 @@ TEST_P(SpatialFunctional, OutputsEqualReferenceKernels) {
   std::map<std::string, workloads::Int32Buffer> acc;
   const sim::SimulationResult res = sim::simulate(spec, g, energy, values, nullptr, &acc);
   ASSERT_EQ(acc.size(), g.layers.size());
-  const auto gen = test::test_generator(7);
-  for (const workloads::Layer& l : g.layers) {
-    SCOPED_TRACE(l.name);
-    const workloads::Int8Buffer a = gen(g.tensor(l.inputs[0]));
-    workloads::Int32Buffer want;
-    if (l.op == workloads::OpType::kConv2d)
-      want = workloads::reference_conv2d(a, gen(g.tensor(l.weight)), g.shape(l));
-    else if (l.op == workloads::OpType::kFullyConnected)
-      want = workloads::reference_fc(a, gen(g.tensor(l.weight)));
-    else
-      want = workloads::reference_matmul(a, gen(g.tensor(l.weight.empty() ? l.inputs[1] : l.weight)));
-    const workloads::Int32Buffer& got = acc.at(l.output);
-    ASSERT_EQ(got.data.size(), want.data.size());
-    size_t mismatches = 0;
-    for (size_t i = 0; i < want.data.size(); ++i) mismatches += got.data[i] != want.data[i];
-    EXPECT_EQ(mismatches, 0u) << "of " << want.data.size() << " outputs";
-  }
+  // Every array layer's results equal the reference kernel's, bit for bit.
+  const auto mismatches = test::reference_mismatches(g, acc, 7);
+  ASSERT_EQ(mismatches.size(), g.layers.size());
+  for (const auto& [layer, bad] : mismatches) EXPECT_EQ(bad, 0u) << layer;
   int64_t tiled = 0;
   for (const auto& r : res.layers) {
     EXPECT_EQ(r.dataflow, arch::to_string(df)) << r.name;

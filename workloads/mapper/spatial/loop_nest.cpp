@@ -85,58 +85,19 @@ int64_t Problem::macs() const {
   return m;
 }
 
-namespace {
 using Idx = std::array<int64_t, kNumDims>;
 
-int64_t hi_of(const Problem& p, const Idx& lo, const Idx& span, int d) {
-  return std::min(lo[size_t(d)] + span[size_t(d)], p.bound[size_t(d)]);
-}
-
-// Input rows (or columns) touched by outputs [o0, o1) and filter taps [f0, f1), clipped.
-void window(int64_t o0, int64_t o1, int64_t f0, int64_t f1, int stride, int dil, int pad,
-            int64_t extent, int64_t& lo, int64_t& hi) {
-  lo = std::max<int64_t>(0, o0 * stride + f0 * dil - pad);
-  hi = std::min<int64_t>(extent, (o1 - 1) * stride + (f1 - 1) * dil - pad + 1);
-}
-}  // namespace
-
-Box ifmap_box(const Problem& p, const Idx& lo, const Idx& span) {
-  Box b;
-  b.lo = {lo[kG], lo[kN], lo[kC], 0, 0};
-  b.hi = {hi_of(p, lo, span, kG), hi_of(p, lo, span, kN), hi_of(p, lo, span, kC), 0, 0};
-  window(lo[kP], hi_of(p, lo, span, kP), lo[kR], hi_of(p, lo, span, kR), p.stride_h, p.dil_h,
-         p.pad_t, p.h, b.lo[3], b.hi[3]);
-  window(lo[kQ], hi_of(p, lo, span, kQ), lo[kS], hi_of(p, lo, span, kS), p.stride_w, p.dil_w,
-         p.pad_l, p.w, b.lo[4], b.hi[4]);
-  return b;
-}
-
-Box weight_box(const Problem& p, const Idx& lo, const Idx& span) {
-  Box b;
-  for (int a = 0; a < kAxes; ++a) {
-    const int d = std::array<int, kAxes>{kG, kM, kC, kR, kS}[size_t(a)];
-    b.lo[size_t(a)] = lo[size_t(d)];
-    b.hi[size_t(a)] = hi_of(p, lo, span, d);
+Box intersect(const Box& a, const Box& b) {
+  Box r;
+  for (size_t i = 0; i < size_t(kAxes); ++i) {
+    r.lo[i] = std::max(a.lo[i], b.lo[i]);
+    r.hi[i] = std::max(r.lo[i], std::min(a.hi[i], b.hi[i]));
   }
-  return b;
-}
-
-Box ofmap_box(const Problem& p, const Idx& lo, const Idx& span) {
-  Box b;
-  for (int a = 0; a < kAxes; ++a) {
-    const int d = std::array<int, kAxes>{kG, kN, kM, kP, kQ}[size_t(a)];
-    b.lo[size_t(a)] = lo[size_t(d)];
-    b.hi[size_t(a)] = hi_of(p, lo, span, d);
-  }
-  return b;
+  return r;
 }
 
 Box operand_box(int operand, const Problem& p, const Idx& lo, const Idx& span) {
-  switch (operand) {
-    case 0: return ifmap_box(p, lo, span);
-    case 1: return weight_box(p, lo, span);
-    default: return ofmap_box(p, lo, span);
-  }
+  return intersect(unclipped_box(operand, p, lo, span), tensor_box(operand, p));
 }
 
 Box unclipped_box(int operand, const Problem& p, const Idx& lo, const Idx& span) {

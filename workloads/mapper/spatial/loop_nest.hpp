@@ -59,15 +59,28 @@ struct Problem {
   int64_t macs() const;
 };
 
-/// Operand boxes of the region where every dim d spans [lo[d], lo[d] + span[d]) (clipped).
-Box ifmap_box(const Problem& p, const std::array<int64_t, kNumDims>& lo,
-              const std::array<int64_t, kNumDims>& span);
-Box weight_box(const Problem& p, const std::array<int64_t, kNumDims>& lo,
-               const std::array<int64_t, kNumDims>& span);
-Box ofmap_box(const Problem& p, const std::array<int64_t, kNumDims>& lo,
-              const std::array<int64_t, kNumDims>& span);
+/// Elements of operand `operand` touched where every dim d spans [lo[d], lo[d] + span[d]): the
+/// unclipped box (below) cut to the tensor.
 Box operand_box(int operand, const Problem& p, const std::array<int64_t, kNumDims>& lo,
                 const std::array<int64_t, kNumDims>& span);
+/// The intersection of two boxes.
+Box intersect(const Box& a, const Box& b);
+
+/// Calls f(coord) for every element of a box, row-major.
+template <class F>
+void for_each_in(const Box& b, F&& f) {
+  if (b.empty()) return;
+  std::array<int64_t, kAxes> x = b.lo;
+  for (;;) {
+    f(x);
+    size_t a = size_t(kAxes);
+    while (a-- > 0) {
+      if (++x[a] < b.hi[a]) break;
+      x[a] = b.lo[a];
+    }
+    if (a == size_t(-1)) return;
+  }
+}
 
 /// The same box before clipping to the tensor (window rows/cols may start before 0 or end past
 /// the edge, dims may run past their bound when factors do not divide): the dense layout of tile

@@ -92,7 +92,6 @@ SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m, const arch:
       e.rf[size_t(o)] = e.macs + e.noc[size_t(o)];
       refill_cycles += std::ceil(e.gbuf[size_t(o)] * bits[o] / link);
     } else {
-      const Changes ch = changes_at(o, p, m, m.loops.size(), Idx{});  // per RF step
       // Steps whose datum changes, per pass (the first step of a pass always loads).
       double changing = 1;
       for (size_t l = m.loops.size(); l-- > rf0;)
@@ -100,7 +99,6 @@ SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m, const arch:
           changing = double(m.product(rf0, l + 1));
           break;
         }
-      (void)ch;
       const double distinct = double(tile_size(o, p, sp_span));
       e.noc[size_t(o)] = passes * changing * pes;
       e.gbuf[size_t(o)] = passes * changing * distinct;

@@ -197,25 +197,21 @@ std::vector<Mapping> enumerate_mappings(const Problem& p, SpatialDataflow df,
     std::vector<Idx> others;
     Idx none;
     none.fill(1);
-    others.push_back(none);
-    for (size_t i = 0; i < tiled.size(); ++i) {
-      const int d1 = tiled[i];
-      for (int64_t f1 : thin(factors(rem[size_t(d1)], rem[size_t(d1)]), 7)) {
-        if (f1 == 1) continue;
-        Idx a = none;
-        a[size_t(d1)] = f1;
-        others.push_back(a);
-        for (size_t j = i + 1; j < tiled.size(); ++j) {
-          const int d2 = tiled[j];
-          for (int64_t f2 : thin(factors(rem[size_t(d2)], rem[size_t(d2)]), 7)) {
-            if (f2 == 1) continue;
-            Idx b2 = a;
-            b2[size_t(d2)] = f2;
-            others.push_back(b2);
-          }
+    // cur + every way of tiling up to `left` more of tiled[from..] at DRAM level.
+    auto extend = [&](auto&& self, size_t from, int left, const Idx& cur) -> void {
+      others.push_back(cur);
+      if (left == 0) return;
+      for (size_t i = from; i < tiled.size(); ++i) {
+        const int d = tiled[i];
+        for (int64_t f : thin(factors(rem[size_t(d)], rem[size_t(d)]), 7)) {
+          if (f == 1) continue;
+          Idx next = cur;
+          next[size_t(d)] = f;
+          self(self, i + 1, left - 1, next);
         }
       }
-    }
+    };
+    extend(extend, 0, 2, none);
     std::vector<Idx> drams;
     for (int64_t fn : thin(factors(rem[kN], rem[kN]), 5))
       for (Idx d : others) {
@@ -247,10 +243,13 @@ void plan_transfers(LayerSchedule& sch, const Problem& p, const LayerWidths& w) 
   const int64_t iters = m.product(0, gb0);
   // First pass: the output box of every DRAM iteration and the boxes of the inputs.
   std::vector<std::array<Box, 3>> boxes;
+  std::vector<Idx> origin;
   boxes.reserve(size_t(iters));
+  origin.reserve(size_t(iters));
   for (int64_t k = 0; k < iters; ++k) {
     Idx lo{};
     for (size_t l = 0; l < gb0; ++l) lo[size_t(m.loops[l].dim)] += it[l] * inner[l];
+    origin.push_back(lo);
     boxes.push_back({operand_box(0, p, lo, span), operand_box(1, p, lo, span), operand_box(2, p, lo, span)});
     for (size_t l = gb0; l-- > 0;) {
       if (++it[l] < m.loops[l].bound) break;
@@ -266,17 +265,7 @@ void plan_transfers(LayerSchedule& sch, const Problem& p, const LayerWidths& w) 
     else runs.back().second = k;
   }
   auto for_outputs = [&](const Box& b, auto&& f) {
-    if (b.empty()) return;
-    std::array<int64_t, kAxes> x = b.lo;
-    for (;;) {
-      f(size_t(tensor_offset(2, p, x)));
-      size_t a = size_t(kAxes);
-      while (a-- > 0) {
-        if (++x[a] < b.hi[a]) break;
-        x[a] = b.lo[a];
-      }
-      if (a == size_t(-1)) return;
-    }
+    for_each_in(b, [&](const std::array<int64_t, kAxes>& x) { f(size_t(tensor_offset(2, p, x))); });
   };
   std::vector<int64_t> final_elems(runs.size(), 0);
   for (size_t r = runs.size(); r-- > 0;) {
@@ -309,16 +298,7 @@ void plan_transfers(LayerSchedule& sch, const Problem& p, const LayerWidths& w) 
       }
       if (k == runs[r].first) c.load_bytes[2] = reload * w.psum_bytes;  // psums back from DRAM
       // MACs of the iteration: the clipped extent of every dim.
-      Idx lo{};
-      {
-        std::vector<int64_t> idx(gb0, 0);
-        int64_t rest = k;
-        for (size_t l = gb0; l-- > 0;) {
-          idx[l] = rest % m.loops[l].bound;
-          rest /= m.loops[l].bound;
-        }
-        for (size_t l = 0; l < gb0; ++l) lo[size_t(m.loops[l].dim)] += idx[l] * inner[l];
-      }
+      const Idx& lo = origin[size_t(k)];
       int64_t macs = 1;
       for (int d = 0; d < kNumDims; ++d)
         macs *= std::max<int64_t>(0, std::min(lo[size_t(d)] + span[size_t(d)], p.bound[size_t(d)]) - lo[size_t(d)]);
@@ -334,10 +314,7 @@ void plan_transfers(LayerSchedule& sch, const Problem& p, const LayerWidths& w) 
       f.chunks.push_back(c);
     }
     for_outputs(ob, [&](size_t o) { before[o] = 1; });
-    const FoldPlan& fr = f;
-    for (const ChunkPlan& c : fr.chunks) {
-      sch.operands[2].dram_bytes += c.store_bytes + c.load_bytes[2];
-    }
+    for (const ChunkPlan& c : f.chunks) sch.operands[2].dram_bytes += c.store_bytes + c.load_bytes[2];
     sch.folds.push_back(std::move(f));
   }
   sch.chunk_len = 1;
