@@ -177,25 +177,27 @@ Idx Mapping::spans_from(size_t from) const {
   return s;
 }
 
-int64_t Mapping::rf_footprint_bytes(const Problem& p, int in_bytes, int w_bytes,
-                                    int psum_bytes) const {
-  const Idx span = spans_from(first_at(Level::kRf));
-  Idx lo{};
-  const int bytes[3] = {in_bytes, w_bytes, psum_bytes};
+namespace {
+// Bytes of the operand tiles below loop `from` (one copy each), of the RF-kept operands only or
+// of all three.
+int64_t bytes_below(const Mapping& m, size_t from, const Problem& p, const int (&bytes)[3],
+                    bool kept_only) {
+  const Idx span = m.spans_from(from);
   int64_t total = 0;
   for (int o = 0; o < arch::kNumOperands; ++o)
-    if (rf_keep[size_t(o)]) total += operand_box(o, p, lo, span).size() * bytes[o];
+    if (!kept_only || m.rf_keep[size_t(o)]) total += operand_box(o, p, Idx{}, span).size() * bytes[o];
   return total;
+}
+}  // namespace
+
+int64_t Mapping::rf_footprint_bytes(const Problem& p, int in_bytes, int w_bytes,
+                                    int psum_bytes) const {
+  return bytes_below(*this, first_at(Level::kRf), p, {in_bytes, w_bytes, psum_bytes}, true);
 }
 
 int64_t Mapping::gbuf_tile_bytes(const Problem& p, int in_bytes, int w_bytes,
                                  int psum_bytes) const {
-  const Idx span = spans_from(first_at(Level::kGbuf));
-  Idx lo{};
-  const int bytes[3] = {in_bytes, w_bytes, psum_bytes};
-  int64_t total = 0;
-  for (int o = 0; o < arch::kNumOperands; ++o) total += operand_box(o, p, lo, span).size() * bytes[o];
-  return total;
+  return bytes_below(*this, first_at(Level::kGbuf), p, {in_bytes, w_bytes, psum_bytes}, false);
 }
 
 std::string Mapping::describe() const {

@@ -66,13 +66,13 @@ std::vector<Partial> shapes(const Problem& p, SpatialDataflow df, int64_t rows, 
             for (int64_t qr : thin(factors(b[kQ], b[kQ]), 6))
               for (int64_t mr : thin(factors(b[kM], 64), 6))
                 for (int64_t cr : thin(factors(b[kC], 64), 6)) {
-                  const int64_t in = cr * ((qr - 1) * p.stride_w + (b[kS] - 1) * p.dil_w + 1);
-                  const int64_t bytes = mr * cr * b[kS] * w.w_bytes + in * w.in_bytes +
-                                        mr * qr * w.psum_bytes;
-                  if (bytes > rf_bytes) continue;
-                  add({{kC, cy, Y}, {kR, b[kR], Y}, {kM, mx, X}, {kP, px, X}},
-                      {{kQ, qr, RF}, {kM, mr, RF}, {kC, cr, RF}, {kS, b[kS], RF}},
-                      {true, true, true});
+                  Mapping rf_only;  // the RF loops alone give the per-PE tiles
+                  rf_only.loops = {{kQ, qr, RF}, {kM, mr, RF}, {kC, cr, RF}, {kS, b[kS], RF}};
+                  rf_only.rf_keep = {true, true, true};
+                  if (rf_only.rf_footprint_bytes(p, w.in_bytes, w.w_bytes, w.psum_bytes) > rf_bytes)
+                    continue;
+                  add({{kC, cy, Y}, {kR, b[kR], Y}, {kM, mx, X}, {kP, px, X}}, rf_only.loops,
+                      rf_only.rf_keep);
                 }
       break;
     }
