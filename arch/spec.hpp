@@ -128,10 +128,19 @@ enum class Objective { kLatency, kEnergy, kEdp };
 const char* to_string(Objective o);
 enum class LoopOrderConstraint { kAuto, kStreamOuter, kChunkOuter };
 
+/// Spatial arrays: the product of one dim's loop bounds at one level, fixed by the user.
+struct FactorConstraint {
+  std::string level;  ///< "dram", "gbuf", "array" (rows and columns together) or "rf"
+  std::string dim;    ///< "N", "M", "C", "P", "Q", "R" or "S"
+  int64_t value = 1;  ///< clipped to the layer's extent of the dim
+};
+
 struct MapperSpec {
   Objective objective = Objective::kLatency;
   LoopOrderConstraint loop_order = LoopOrderConstraint::kAuto;  ///< WS/IS: Kred folds vs chunks
   int64_t chunk_len = 0;      ///< fixed temporal chunk (0 = searched); clipped to the layer
+  std::vector<FactorConstraint> factors;  ///< spatial arrays: fixed loop factors
+  std::vector<std::string> dram_order;    ///< spatial arrays: DRAM loop order, outermost first
 };
 
 struct AcceleratorSpec {

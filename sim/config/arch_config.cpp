@@ -145,6 +145,21 @@ void check_array_kind(const arch::AcceleratorSpec& spec, const json& j, const st
     issues.push_back(InputIssue{file, "/energy/per_access", render(j["energy"]["per_access"]),
                                 "no per-access table for a systolic array (it is charged per bit; "
                                 "set \"/pe_array/kind\": \"spatial\" or remove the object)"});
+  const json& mapper = j.contains("mapper") ? j["mapper"] : json::object();
+  if (!spatial && !spec.mapper.factors.empty())
+    issues.push_back(InputIssue{file, "/mapper/factors", render(mapper["factors"]),
+                                "no loop factors for a systolic array (they constrain a spatial "
+                                "array's loop nest; use \"chunk_len\" / \"loop_order\")"});
+  if (!spatial && !spec.mapper.dram_order.empty())
+    issues.push_back(InputIssue{file, "/mapper/dram_order", render(mapper["dram_order"]),
+                                "no DRAM loop order for a systolic array (use \"loop_order\")"});
+  if (spatial && spec.mapper.loop_order != arch::LoopOrderConstraint::kAuto)
+    issues.push_back(InputIssue{file, "/mapper/loop_order", render(mapper["loop_order"]),
+                                "\"auto\" for a spatial array (its loop order constraint is "
+                                "\"dram_order\")"});
+  if (spatial && spec.mapper.chunk_len != 0)
+    issues.push_back(InputIssue{file, "/mapper/chunk_len", render(mapper["chunk_len"]),
+                                "0 for a spatial array (fix a loop factor with \"factors\")"});
   if (spatial && spec.sram.size() != 1)
     issues.push_back(InputIssue{file, "/memory/sram", render(j["memory"]["sram"]),
                                 "exactly one level (the global buffer) for a spatial array"});

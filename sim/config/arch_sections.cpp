@@ -129,6 +129,66 @@ void parse_pe_array(ParamReader& root, arch::PeArraySpec& out) {
               "0 for a systolic array (register files belong to \"kind\": \"spatial\")");
 }
 
+namespace {
+const std::vector<std::string>& loop_dims() {
+  static const std::vector<std::string> kDims = {"N", "M", "C", "P", "Q", "R", "S"};
+  return kDims;
+}
+
+std::string dims_text() {
+  std::string s;
+  for (const auto& d : loop_dims()) s += (s.empty() ? "" : ", ") + d;
+  return s;
+}
+
+// Spatial-array constraints: {"factors": {"<level>": {"<dim>": n}}, "dram_order": [dims]}.
+// Neither is written into the resolved config when absent (nothing to resolve).
+void parse_spatial_constraints(ParamReader& m, arch::MapperSpec& out) {
+  out.factors.clear();
+  out.dram_order.clear();
+  if (m.has("factors")) {
+    if (auto f = m.object("factors", /*required=*/false)) {
+      f->reject_unknown(arch_schema().at("mapper").at("factors").keys());
+      for (const char* level : {"dram", "gbuf", "array", "rf"}) {
+        if (!f->has(level)) continue;
+        auto lv = f->object(level, /*required=*/false);
+        if (!lv) continue;
+        for (const auto& item : lv->node().items()) {
+          if (std::find(loop_dims().begin(), loop_dims().end(), item.key()) == loop_dims().end()) {
+            lv->issue(lv->ptr(item.key()), "unknown dim \"" + item.key() + "\"",
+                      "a loop dim: one of " + dims_text());
+            continue;
+          }
+          if (auto v = lv->required<int64_t>(item.key(), int_at_least(1)))
+            out.factors.push_back(arch::FactorConstraint{level, item.key(), *v});
+        }
+      }
+    }
+  }
+  if (!m.has("dram_order")) return;
+  const json& arr = m.node()["dram_order"];
+  const std::string where = m.ptr("dram_order");
+  const std::string expected = "an array naming each of " + dims_text() +
+                               " once (the DRAM loop order, outermost first)";
+  if (!arr.is_array() || arr.size() != loop_dims().size()) {
+    m.issue(where, render(arr), expected);
+    return;
+  }
+  std::vector<std::string> seen;
+  for (size_t i = 0; i < arr.size(); ++i) {
+    const bool known = arr[i].is_string() &&
+                       std::find(loop_dims().begin(), loop_dims().end(), arr[i].get<std::string>()) !=
+                           loop_dims().end();
+    if (!known || std::find(seen.begin(), seen.end(), arr[i].get<std::string>()) != seen.end()) {
+      m.issue(pointer_append(where, std::to_string(i)), render(arr[i]), expected);
+      return;
+    }
+    seen.push_back(arr[i].get<std::string>());
+  }
+  out.dram_order = seen;
+}
+}  // namespace
+
 void parse_mapper(ParamReader& root, arch::MapperSpec& out) {
   auto m = root.object("mapper", /*required=*/false);
   if (!m) return;
@@ -142,6 +202,7 @@ void parse_mapper(ParamReader& root, arch::MapperSpec& out) {
                      : *o == "chunk_outer" ? arch::LoopOrderConstraint::kChunkOuter
                                            : arch::LoopOrderConstraint::kAuto;
   assign(m->get_or<int64_t>("chunk_len", 0, int_at_least(0)), out.chunk_len);
+  parse_spatial_constraints(*m, out);
 }
 
 void parse_noc(ParamReader& root, arch::NocSpec& out, arch::ArrayKind kind) {

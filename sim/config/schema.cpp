@@ -58,7 +58,9 @@ SchemaNode build_schema() {
            object("clock", std::move(clock)),
            object("energy", {leaf("reference_voltage_v"), leaf("scale"), std::move(overrides),
                              object("per_access", leaves({"mac", "rf", "noc", "gbuf", "dram"}))}),
-           object("mapper", leaves({"objective", "loop_order", "chunk_len"}))});
+           object("mapper", {leaf("objective"), leaf("loop_order"), leaf("chunk_len"),
+                             object("factors", leaves({"dram", "gbuf", "array", "rf"})),
+                             array_of("dram_order", leaf(""))})});
 }
 
 }  // namespace

@@ -185,6 +185,30 @@ TEST(ArchConfig, OverrideMayAddSchemaKeysAbsentFromTheFileAndLastOneWins) {
   EXPECT_EQ(cfg.spec.pe_array.rows, 3);
 }
 
+TEST(ArchConfig, SpatialMapperConstraintsReachTheSpecAndTheResolvedConfig) {
+  const LoadedConfig cfg = load_arch_config(
+      (kConfigs / "eyeriss" / "rs.json").string(),
+      {"mapper.factors={\"array\": {\"C\": 4}, \"rf\": {\"Q\": 13, \"M\": 2}}",
+       "mapper.dram_order=[\"M\", \"C\", \"N\", \"P\", \"Q\", \"R\", \"S\"]"});
+  const auto& m = cfg.spec.mapper;
+  ASSERT_EQ(m.factors.size(), 3u);
+  // Levels in dram, gbuf, array, rf order; dims in the object's (sorted) key order.
+  EXPECT_EQ(m.factors[0].level, "array");
+  EXPECT_EQ(m.factors[0].dim, "C");
+  EXPECT_EQ(m.factors[0].value, 4);
+  EXPECT_EQ(m.factors[1].level, "rf");
+  EXPECT_EQ(m.factors[1].dim, "M");
+  EXPECT_EQ(m.factors[1].value, 2);
+  EXPECT_EQ(m.factors[2].dim, "Q");
+  EXPECT_EQ(m.dram_order, (std::vector<std::string>{"M", "C", "N", "P", "Q", "R", "S"}));
+  EXPECT_EQ(cfg.resolved["mapper"]["factors"]["rf"]["Q"], 13);
+  // Absent constraints are not written into the resolved config (nothing to resolve).
+  const LoadedConfig plain = load_arch_config((kConfigs / "eyeriss" / "rs.json").string());
+  EXPECT_FALSE(plain.resolved["mapper"].contains("factors"));
+  EXPECT_FALSE(plain.resolved["mapper"].contains("dram_order"));
+  EXPECT_TRUE(plain.spec.mapper.factors.empty());
+}
+
 TEST(ArchConfig, BadOverridesAreAllReportedWithTheirPath) {
   try {
     parse_arch_config(minimal(), "m.json",
