@@ -2,6 +2,7 @@
 #include "sim/app/simulation.hpp"
 
 #include <cstdlib>
+#include <map>
 
 #include <systemc>
 
@@ -9,6 +10,7 @@
 #include "arch/energy/spatial_energy.hpp"
 #include "sim/core/errors.hpp"
 #include "workloads/mapper/mapper.hpp"
+#include "workloads/mapper/tiling_util.hpp"
 
 namespace adasim::sim {
 
@@ -42,7 +44,34 @@ std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
   const workloads::EnergyCosts costs = mapper_costs(energy, spec);
   std::vector<workloads::LayerSchedule> out;
   out.reserve(graph.layers.size());
-  for (const workloads::Layer& l : graph.layers) out.push_back(workloads::map_layer(graph, l, spec, costs));
+  // Layers with the same operator, shape and bit widths have the same mapping space, so they
+  // share one search (ResNet-50 repeats most of its shapes).
+  std::map<std::string, size_t> searched;
+  for (const workloads::Layer& l : graph.layers) {
+    if (l.op == workloads::OpType::kMaxPool || l.op == workloads::OpType::kAvgPool ||
+        l.op == workloads::OpType::kAdd) {
+      out.push_back(workloads::map_layer(graph, l, spec, costs));
+      continue;
+    }
+    const workloads::ConvShape s = graph.shape(l);
+    auto bits = [&](const std::string& t) { return std::to_string(workloads::tiling::bits_of(graph, t, 8)); };
+    std::string key = std::to_string(int(l.op)) + (l.weight.empty() ? " act" : " const");
+    for (int64_t v : {s.n, s.c, s.h, s.w, s.k, s.r, s.s, s.p, s.q, int64_t(s.stride_h), int64_t(s.stride_w),
+                      int64_t(s.dil_h), int64_t(s.dil_w), int64_t(s.pad_t), int64_t(s.pad_l),
+                      int64_t(s.pad_b), int64_t(s.pad_r), s.groups})
+      key += " " + std::to_string(v);
+    key += " " + bits(l.inputs.at(0)) + " " + bits(l.weight.empty() ? l.inputs.back() : l.weight) + " " +
+           bits(l.output);
+    const auto hit = searched.find(key);
+    if (hit != searched.end()) {
+      workloads::LayerSchedule sch = out[hit->second];
+      sch.layer = l.name;
+      out.push_back(std::move(sch));
+      continue;
+    }
+    searched.emplace(key, out.size());
+    out.push_back(workloads::map_layer(graph, l, spec, costs));
+  }
   return out;
 }
 

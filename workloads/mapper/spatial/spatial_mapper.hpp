@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// Mapping search for spatial arrays. For each dataflow the array supports (one, or all with
-// `dataflow: "auto"`), the dataflow fixes which dims may be unrolled over the array's Y and X and
-// which operands its register files keep; the search enumerates the spatial factors, the
-// register-file factors that fit `rf_bytes`, the split of the remaining factors between global
-// buffer and DRAM that fits the buffer (double buffered), and the DRAM loop order; each
-// candidate is scored with an analytical count of its data movement (spatial_estimate.cpp).
+// Mapping of array layers onto spatial arrays: the analytical estimate of a mapping
+// (spatial_estimate.cpp), the transfer plan of the chosen one, and map_spatial, which runs the
+// search (spatial_search.hpp) over the dataflows the array supports (one, or all with
+// `dataflow: "auto"`) under the user's constraints and fills the layer's schedule.
 #pragma once
 
 #include <cstdint>
@@ -36,10 +34,6 @@ struct LayerWidths {
 
 SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m, const arch::AcceleratorSpec& spec,
                                  const LayerWidths& w, const EnergyCosts& costs);
-
-/// Legal candidates of one dataflow (mapping space before scoring).
-std::vector<Mapping> enumerate_mappings(const Problem& p, arch::SpatialDataflow df,
-                                        const arch::AcceleratorSpec& spec, const LayerWidths& w);
 
 /// Fills the schedule's transfer plan (folds = runs over one output tile, chunks = DRAM
 /// iterations) by walking the DRAM loops; sizes in bytes.

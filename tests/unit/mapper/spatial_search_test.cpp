@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: Apache-2.0
+// Spatial mapping search: on small layers the pruned search (dominance rules, branch and bound)
+// finds the optimum of an exhaustive enumeration (every bound of every loop, every split, every
+// permutation of the loops at both temporal levels); the bound it cuts with never exceeds the
+// estimate of a mapping it stands for; and the chosen mapping never breaks a capacity or a
+// user constraint (property tests over random layers, arrays and constraints).
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "sim/core/errors.hpp"
+#include "test_support.hpp"
+#include "workloads/mapper/mapper.hpp"
+#include "workloads/mapper/spatial/spatial_search.hpp"
+
+namespace adasim {
+namespace {
+
+namespace ws = workloads::spatial;
+using arch::SpatialDataflow;
+using workloads::SearchMode;
+
+const std::vector<SpatialDataflow> kAll = {SpatialDataflow::kRs,  SpatialDataflow::kWs,
+                                           SpatialDataflow::kOsA, SpatialDataflow::kOsB,
+                                           SpatialDataflow::kOsC, SpatialDataflow::kNlr};
+
+// Distinct positive prices per level and operand (so that no two terms tie by accident).
+workloads::EnergyCosts test_costs(bool leakage) {
+  workloads::EnergyCosts c;
+  c.spatial.mac = 1.0;
+  c.spatial.rf = {1.0, 1.1, 1.3};
+  c.spatial.noc = {2.0, 2.2, 2.5};
+  c.spatial.gbuf = {6.0, 6.5, 7.0};
+  c.spatial.dram = {200.0, 210.0, 230.0};
+  c.leakage_mw = leakage ? 3.0 : 0.0;
+  return c;
+}
+
+struct Case {
+  workloads::Graph g;
+  arch::AcceleratorSpec spec;
+  ws::Problem p;
+  ws::LayerWidths w;
+  std::string text;
+};
+
+// A small random layer (conv, depthwise / grouped conv or FC) on a small random spatial array.
+Case random_case(std::mt19937_64& rng, SpatialDataflow df) {
+  auto pick = [&](int64_t lo, int64_t hi) { return lo + int64_t(rng() % uint64_t(hi - lo + 1)); };
+  Case c;
+  const int kind = int(pick(0, 4));
+  if (kind == 4) {
+    test::add_fc(c.g, "l", pick(1, 3), pick(1, 4), pick(1, 4));
+  } else {
+    test::ConvDesc d;
+    d.name = "l";
+    d.n = pick(1, 2);
+    d.r = pick(1, 3);
+    d.s = pick(1, 3);
+    d.pad = int(pick(0, 1));
+    d.stride = int(pick(1, 2));
+    d.h = pick(std::max<int64_t>(d.r, 2), 4);
+    d.w = pick(std::max<int64_t>(d.s, 2), 4);
+    d.groups = kind == 3 ? pick(2, 3) : 1;
+    d.c = d.groups * (kind == 3 && pick(0, 1) ? 1 : pick(1, 3));
+    d.k = d.groups * pick(1, 3);
+    test::add_conv(c.g, d);
+  }
+  c.spec = test::spatial_spec(int(pick(2, 4)), int(pick(2, 3)), df, pick(0, 3) == 0 ? 4 : pick(1, 8) * 16,
+                              pick(1, 16) * 64, pick(0, 1) ? 1.0 : 64.0);
+  c.spec.sram[0].double_buffered = pick(0, 1) == 1;
+  c.spec.mapper.objective = arch::Objective(pick(0, 2));
+  c.p = ws::Problem::from_shape(c.g.shape(c.g.layers[0]), c.g.layers[0].op);
+  c.w = ws::widths_of(c.g, c.g.layers[0], c.spec);
+  c.text = std::string(arch::to_string(df)) + " " + std::to_string(c.spec.pe_array.rows) + "x" +
+           std::to_string(c.spec.pe_array.cols) + " rf " + std::to_string(c.spec.pe_array.rf_bytes) +
+           " gbuf " + std::to_string(c.spec.sram[0].size_bytes) + " objective " +
+           arch::to_string(c.spec.mapper.objective) + " bounds";
+  for (int64_t b : c.p.bound) c.text += " " + std::to_string(b);
+  return c;
+}
+
+TEST(SpatialSearch, PrunedSearchFindsTheExhaustiveOptimum) {
+  std::mt19937_64 rng(11);
+  const ws::Constraints none;
+  int compared = 0, cut = 0;
+  int64_t pruned_scored = 0, full_scored = 0;
+  for (int iter = 0; iter < 96; ++iter) {
+    const SpatialDataflow df = kAll[size_t(iter) % kAll.size()];
+    Case c = random_case(rng, df);
+    SCOPED_TRACE("iteration " + std::to_string(iter) + ": " + c.text);
+    const auto costs = test_costs(iter % 2 == 0);
+    const auto pruned = ws::search_spatial(c.p, {df}, c.spec, c.w, costs, none, SearchMode::kPruned);
+    const auto full = ws::search_spatial(c.p, {df}, c.spec, c.w, costs, none, SearchMode::kExhaustive);
+    ASSERT_EQ(pruned.found, full.found);
+    if (!full.found) continue;
+    const arch::Objective obj = c.spec.mapper.objective;
+    EXPECT_NEAR(pruned.best_e.objective(obj), full.best_e.objective(obj), 1e-9 * full.best_e.objective(obj))
+        << "pruned:\n" << pruned.best.describe() << "\nexhaustive:\n" << full.best.describe();
+    EXPECT_LE(pruned.evaluated, full.evaluated);
+    pruned_scored += pruned.evaluated;
+    full_scored += full.evaluated;
+    cut += pruned.cut > 0 ? 1 : 0;
+    ++compared;
+  }
+  EXPECT_GT(compared, 70);
+  EXPECT_GT(cut, compared / 2) << "the bound should cut on most layers";
+  EXPECT_LT(pruned_scored * 20, full_scored) << "pruning should score far fewer mappings";
+}
+
+TEST(SpatialSearch, BoundNeverExceedsTheEstimate) {
+  std::mt19937_64 rng(5);
+  const ws::Constraints none;
+  int64_t checked = 0;
+  for (int iter = 0; iter < 36; ++iter) {
+    const SpatialDataflow df = kAll[size_t(iter) % kAll.size()];
+    Case c = random_case(rng, df);
+    SCOPED_TRACE("iteration " + std::to_string(iter) + ": " + c.text);
+    const auto costs = test_costs(iter % 3 == 0);
+    const arch::Objective obj = c.spec.mapper.objective;
+    ws::for_each_mapping(c.p, df, c.spec, c.w, none, SearchMode::kExhaustive, [&](const ws::Mapping& m) {
+      // Split the mapping back into its core and its split.
+      ws::Mapping core;
+      core.dataflow = m.dataflow;
+      core.rf_keep = m.rf_keep;
+      ws::Split s;
+      s.gbuf.fill(1);
+      s.dram.fill(1);
+      for (const ws::Loop& l : m.loops) {
+        if (l.level == ws::Level::kDram) s.dram[size_t(l.dim)] *= l.bound;
+        else if (l.level == ws::Level::kGbuf) s.gbuf[size_t(l.dim)] *= l.bound;
+        else core.loops.push_back(l);
+      }
+      std::array<int64_t, ws::kNumDims> rem;
+      const auto span = core.spans_from(0);
+      for (int d = 0; d < ws::kNumDims; ++d)
+        rem[size_t(d)] = (c.p.bound[size_t(d)] + span[size_t(d)] - 1) / span[size_t(d)];
+      const ws::CoreBound bound(c.p, core, rem, c.spec, c.w, costs, obj);
+      const double e = ws::estimate_mapping(c.p, m, c.spec, c.w, costs).objective(obj);
+      ASSERT_LE(bound.of(s), e * (1 + 1e-12)) << m.describe();
+      ASSERT_LE(bound.any_split(), bound.of(s) * (1 + 1e-12)) << m.describe();
+      ++checked;
+    });
+  }
+  EXPECT_GT(checked, 50000);
+}
+
+// What a mapping's loops multiply to, per constraint level and dim.
+std::array<std::array<int64_t, ws::kNumDims>, 4> products(const ws::Mapping& m) {
+  std::array<std::array<int64_t, ws::kNumDims>, 4> out;
+  for (auto& lv : out) lv.fill(1);
+  for (const ws::Loop& l : m.loops) {
+    const int L = l.level == ws::Level::kDram ? ws::kAtDram
+                  : l.level == ws::Level::kGbuf ? ws::kAtGbuf
+                  : l.level == ws::Level::kRf   ? ws::kAtRf
+                                                : ws::kAtArray;
+    out[size_t(L)][size_t(l.dim)] *= l.bound;
+  }
+  return out;
+}
+
+TEST(SpatialSearch, ChosenMappingMeetsCapacitiesAndConstraints) {
+  std::mt19937_64 rng(23);
+  auto pick = [&](int64_t lo, int64_t hi) { return lo + int64_t(rng() % uint64_t(hi - lo + 1)); };
+  static const char* kLevels[4] = {"dram", "gbuf", "array", "rf"};
+  static const char* kDims[7] = {"N", "M", "C", "P", "Q", "R", "S"};
+  int mapped = 0, constrained = 0, refused = 0;
+  for (int iter = 0; iter < 200; ++iter) {
+    // Layers up to 32 channels and 24 x 24 pixels on arrays up to 16 x 16.
+    workloads::Graph g;
+    test::ConvDesc d;
+    d.name = "l";
+    d.n = pick(1, 4);
+    d.r = d.s = pick(0, 2) * 2 + 1;
+    d.pad = int(d.r / 2);
+    d.stride = int(pick(1, 2));
+    d.h = d.w = pick(d.r, 24);
+    d.groups = pick(0, 3) == 0 ? pick(2, 4) : 1;
+    d.c = d.groups * pick(1, 32);
+    d.k = d.groups * pick(1, 32);
+    test::add_conv(g, d);
+    const SpatialDataflow df = kAll[size_t(pick(0, 5))];
+    arch::AcceleratorSpec spec = test::spatial_spec(int(pick(2, 16)), int(pick(2, 16)), df,
+                                                    pick(0, 4) * 128 + 4, pick(1, 64) * 1024, 4.0);
+    spec.pe_array.dataflow_auto = pick(0, 3) == 0;
+    spec.pe_array.spatial_dataflows = spec.pe_array.dataflow_auto ? kAll : std::vector<SpatialDataflow>{df};
+    spec.mapper.objective = arch::Objective(pick(0, 2));
+    const int nc = int(pick(0, 2));
+    for (int i = 0; i < nc; ++i) {
+      const char* level = kLevels[pick(0, 3)];
+      const char* dim = kDims[pick(0, 6)];
+      // One value per level and dim (a JSON object has unique keys).
+      if (std::none_of(spec.mapper.factors.begin(), spec.mapper.factors.end(),
+                       [&](const arch::FactorConstraint& f) { return f.level == level && f.dim == dim; }))
+        spec.mapper.factors.push_back({level, dim, pick(1, 8)});
+    }
+    if (pick(0, 2) == 0) {
+      std::vector<std::string> order(kDims, kDims + 7);
+      std::shuffle(order.begin(), order.end(), rng);
+      spec.mapper.dram_order = order;
+    }
+    const auto p = ws::Problem::from_shape(g.shape(g.layers[0]), g.layers[0].op);
+    const auto cons = ws::Constraints::resolve(spec.mapper, p);
+    SCOPED_TRACE("iteration " + std::to_string(iter) + " constraints " + cons.describe());
+    workloads::LayerSchedule sch;
+    try {
+      sch = workloads::map_layer(g, g.layers[0], spec, test_costs(false));
+    } catch (const sim::ConfigError&) {
+      ++refused;
+      continue;
+    }
+    ASSERT_TRUE(sch.spatial.has_value());
+    const ws::Mapping& m = *sch.spatial;
+    const auto w = ws::widths_of(g, g.layers[0], spec);
+    // Capacities: PEs, register files, the (double-buffered) global buffer.
+    EXPECT_LE(m.rows(), spec.pe_array.rows);
+    EXPECT_LE(m.cols(), spec.pe_array.cols);
+    EXPECT_LE(m.rf_footprint_bytes(p, w.in_bytes, w.w_bytes, w.psum_bytes), spec.pe_array.rf_bytes);
+    EXPECT_LE(2 * m.gbuf_tile_bytes(p, w.in_bytes, w.w_bytes, w.psum_bytes), spec.sram[0].size_bytes);
+    // The nest covers every dim.
+    const auto all = m.spans_from(0);
+    for (int dd = 0; dd < ws::kNumDims; ++dd) EXPECT_GE(all[size_t(dd)], p.bound[size_t(dd)]) << dd;
+    // The dataflow is one the array allows.
+    EXPECT_NE(std::find(spec.pe_array.spatial_dataflows.begin(), spec.pe_array.spatial_dataflows.end(),
+                        m.dataflow),
+              spec.pe_array.spatial_dataflows.end());
+    // Constraints, checked here from the loops themselves.
+    const auto prod = products(m);
+    for (const auto& f : spec.mapper.factors) {
+      int L = 0, dim = 0;
+      while (std::string(kLevels[L]) != f.level) ++L;
+      while (std::string(ws::dim_name(dim)) != f.dim) ++dim;
+      EXPECT_EQ(prod[size_t(L)][size_t(dim)], std::min(f.value, p.bound[size_t(dim)]))
+          << f.level << " " << f.dim << "\n" << m.describe();
+    }
+    if (!spec.mapper.dram_order.empty()) {
+      size_t rank = 0;
+      for (const ws::Loop& l : m.loops) {
+        if (l.level != ws::Level::kDram || l.dim == ws::kG) continue;
+        const size_t r = size_t(std::find(spec.mapper.dram_order.begin(), spec.mapper.dram_order.end(),
+                                          ws::dim_name(l.dim)) -
+                                spec.mapper.dram_order.begin());
+        EXPECT_GE(r, rank) << m.describe();
+        rank = r;
+      }
+    }
+    ++mapped;
+    if (nc > 0 || !spec.mapper.dram_order.empty()) ++constrained;
+  }
+  EXPECT_GT(mapped, 100);
+  EXPECT_GT(constrained, 40);
+  EXPECT_GT(refused, 0) << "some random constraints cannot hold and must be refused";
+}
+
+TEST(SpatialSearch, ImpossibleConstraintIsAnErrorNamingIt) {
+  workloads::Graph g;
+  test::add_conv(g, {"c", 1, 8, 6, 6, 8, 3, 3, 1, 1});
+  arch::AcceleratorSpec spec = test::spatial_spec(4, 4, SpatialDataflow::kRs, 256, 64 * 1024, 4.0);
+  // RS keeps the whole filter row S in the register file: S cannot be split at DRAM level.
+  spec.mapper.factors = {{"dram", "S", 3}};
+  try {
+    workloads::map_layer(g, g.layers[0], spec, test_costs(false));
+    FAIL() << "expected a ConfigError";
+  } catch (const sim::ConfigError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("dram S=3"), std::string::npos) << what;
+    EXPECT_NE(what.find("/mapper"), std::string::npos) << what;
+  }
+  // A possible one is met: 2 channels over the array rows per filter row.
+  spec.mapper.factors = {{"array", "C", 1}, {"rf", "Q", 2}};
+  const auto sch = workloads::map_layer(g, g.layers[0], spec, test_costs(false));
+  const auto prod = products(*sch.spatial);
+  EXPECT_EQ(prod[ws::kAtArray][ws::kC], 1);
+  EXPECT_EQ(prod[ws::kAtRf][ws::kQ], 2);
+}
+
+}  // namespace
+}  // namespace adasim

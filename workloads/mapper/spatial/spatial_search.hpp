@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+// Mapping search for spatial arrays. A mapping is built in three steps: the core (spatial loops
+// over the array's Y and X, and the register-file loops, as the dataflow allows them), the split
+// of each dim's remaining extent between global buffer and DRAM, and the loop order at both
+// levels. Every complete mapping is scored with the analytical estimate (spatial_estimate.cpp).
+//
+// Exhaustive mode enumerates every bound of every loop, every split and every order: the
+// reference the pruned search is tested against on small layers.
+// Pruned mode (the default) removes points that cannot win:
+//  - symmetric: loops of bound 1 are dropped, so orders that differ only in them are one;
+//  - dominated: groups share no data, so the group loop sits outermost at DRAM level (every
+//    operand changes with it, so moving it out never adds a refill); a factor that takes as
+//    many iterations as a smaller one is dropped (the balanced bounds ceil(n / t) only); with
+//    one operand kept in the register files, the buffer-level order that puts the loops that
+//    operand ignores innermost is never worse than another;
+//  - bounded: each core and each split has a lower bound of its completions' objective
+//    (lower_bound below); cores are visited in increasing bound and cut once the bound reaches
+//    the best candidate so far (branch and bound, exact).
+//  On large layers it also thins long factor lists to an even spread (at most a handful of
+//  values per loop) and tiles at most two dims besides the batch at DRAM level.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "arch/spec.hpp"
+#include "workloads/mapper/search.hpp"
+#include "workloads/mapper/spatial/loop_nest.hpp"
+#include "workloads/mapper/spatial/spatial_mapper.hpp"
+
+namespace adasim::workloads::spatial {
+
+/// Where a factor constraint applies (the array's Y and X loops count together).
+enum ConstraintLevel { kAtDram = 0, kAtGbuf, kAtArray, kAtRf };
+
+/// The user's mapper constraints resolved for one layer.
+struct Constraints {
+  /// Required product of a dim's loop bounds at a level (0 = free), clipped to the dim's extent.
+  std::array<std::array<int64_t, kNumDims>, 4> factor{};
+  /// Relative order of the DRAM loops, outermost first (empty = searched).
+  std::vector<int> dram_order;
+
+  static Constraints resolve(const arch::MapperSpec& m, const Problem& p);
+  bool admits(const Mapping& m) const;
+  bool any() const;
+  /// "array C=4, dram order N M C P Q R S" (for errors and reports).
+  std::string describe() const;
+};
+
+struct SpatialSearchResult {
+  bool found = false;
+  Mapping best;
+  SpatialEstimate best_e;
+  bool has_runner = false;  ///< best scored candidate with another loop nest
+  Mapping runner;
+  SpatialEstimate runner_e;
+  int64_t evaluated = 0;  ///< complete mappings scored
+  int64_t cut = 0;        ///< cores and splits cut by their bound (each stands for many mappings)
+};
+
+SpatialSearchResult search_spatial(const Problem& p, const std::vector<arch::SpatialDataflow>& dfs,
+                                   const arch::AcceleratorSpec& spec, const LayerWidths& w,
+                                   const EnergyCosts& costs, const Constraints& c,
+                                   SearchMode mode = SearchMode::kPruned);
+
+/// Calls f(mapping) for every legal mapping (capacities and constraints met) of one dataflow
+/// in `mode`, without bounding; the exhaustive space for the tests.
+void for_each_mapping(const Problem& p, arch::SpatialDataflow df, const arch::AcceleratorSpec& spec,
+                      const LayerWidths& w, const Constraints& c, SearchMode mode,
+                      const std::function<void(const Mapping&)>& f);
+
+/// Buffer and DRAM bound of every dim (their product covers what the core leaves).
+struct Split {
+  std::array<int64_t, kNumDims> gbuf{}, dram{};
+};
+
+/// Lower bounds of estimate_mapping(...).objective(obj) over the mappings whose spatial and
+/// register-file loops are `core` and whose temporal loops cover `rem` (each dim's extent left
+/// above the array): over all of them, or over those with one split in any loop order.
+class CoreBound {
+ public:
+  using Idx = std::array<int64_t, kNumDims>;
+  CoreBound(const Problem& p, const Mapping& core, const Idx& rem, const arch::AcceleratorSpec& spec,
+            const LayerWidths& w, const EnergyCosts& costs, arch::Objective obj);
+  double any_split() const { return bound(nullptr); }
+  double of(const Split& s) const { return bound(&s); }
+
+ private:
+  double bound(const Split* s) const;
+  const Problem& p_;
+  const arch::AcceleratorSpec& spec_;
+  const LayerWidths& w_;
+  const EnergyCosts& costs_;
+  arch::Objective obj_;
+  std::array<bool, 3> keep_{};
+  Idx rem_{}, arr_span_{};
+  double pes_ = 0, steps_ = 0, macs_ = 0, outs_ = 0, link_ = 1, bytes_per_cycle_ = 0;
+  std::array<double, 3> t_rf_{}, t_arr_{}, t_sp_{}, changing_{};
+  // Fraction of the ifmap's RF / array tile one step of a loop over P, Q, R, S moves.
+  std::array<double, 4> slide_rf_{}, slide_arr_{};
+};
+
+}  // namespace adasim::workloads::spatial
