@@ -132,10 +132,10 @@ std::vector<Core> cores(const Problem& p, SpatialDataflow df, const arch::Accele
       for (int64_t cy : ch.at(kAtArray, kC, b[kC], rows / b[kR], 6))
         for (int64_t px : ch.at(kAtArray, kP, b[kP], cols, 6))
           for (int64_t mx : ch.at(kAtArray, kM, b[kM], cols / px, 5))
-            for (int64_t qr : ch.at(kAtRf, kQ, b[kQ], rf / w.psum_bytes, 6))
+            for (int64_t qr : ch.at(kAtRf, kQ, b[kQ], rf / w.psum_bytes, 5))
               for (int64_t mr : ch.at(kAtRf, kM, ceil_div(b[kM], mx),
-                                      std::min(rf / (w.psum_bytes * qr), rf / ws), 6))
-                for (int64_t cr : ch.at(kAtRf, kC, ceil_div(b[kC], cy), rf / (ws * mr), 6))
+                                      std::min(rf / (w.psum_bytes * qr), rf / ws), 5))
+                for (int64_t cr : ch.at(kAtRf, kC, ceil_div(b[kC], cy), rf / (ws * mr), 5))
                   add({{kC, cy, Y}, {kR, b[kR], Y}, {kM, mx, X}, {kP, px, X}},
                       {{kQ, qr, RF}, {kM, mr, RF}, {kC, cr, RF}, {kS, b[kS], RF}}, {true, true, true});
       break;
@@ -197,7 +197,7 @@ std::vector<int> base_gbuf_order(SpatialDataflow df) {
   }
 }
 
-constexpr double kSplitBudget = 4096;
+constexpr double kSplitBudget = 256;
 
 // Calls f(split) for every buffer/DRAM split of the core's remaining extents.
 template <class F>
