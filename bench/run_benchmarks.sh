@@ -16,3 +16,8 @@ echo "== ResNet-50 on the output-stationary array"
 echo "== MobileNetV2 and BERT-base encoder layer"
 "$b" configs/default.json workloads/models/mobilenet_v2.json
 "$b" configs/default.json workloads/models/bert_base_encoder.json
+echo "== spatial mapper: estimate throughput and search cost on a ResNet-50 3x3 conv, whole-network mapping time"
+m="${1:-build}/bench/bench_mapper"
+for df in rs ws os_a os_b os_c nlr; do
+  "$m" configs/eyeriss/$df.json workloads/models/resnet50.json layer3.1.conv2
+done
