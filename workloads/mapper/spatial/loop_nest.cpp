@@ -120,18 +120,12 @@ Box unclipped_box(int operand, const Problem& p, const Idx& lo, const Idx& span)
   return b;
 }
 
-int64_t origin_tile_elems(int operand, const Problem& p, const Idx& span) {
+int64_t tile_elems(int operand, const Problem& p, const Idx& span) {
   auto m = [&](int d) { return std::min(span[size_t(d)], p.bound[size_t(d)]); };
   if (operand == 1) return m(kG) * m(kM) * m(kC) * m(kR) * m(kS);
   if (operand == 2) return m(kG) * m(kN) * m(kM) * m(kP) * m(kQ);
-  // Window rows / columns from -pad to the last tap, cut to the ifmap.
-  auto cut = [](int64_t lo, int64_t hi, int64_t n) {
-    return std::max<int64_t>(0, std::min(hi, n) - std::max<int64_t>(lo, 0));
-  };
-  const int64_t rows =
-      cut(-p.pad_t, (span[kP] - 1) * p.stride_h + (span[kR] - 1) * p.dil_h - p.pad_t + 1, p.h);
-  const int64_t cols =
-      cut(-p.pad_l, (span[kQ] - 1) * p.stride_w + (span[kS] - 1) * p.dil_w - p.pad_l + 1, p.w);
+  const int64_t rows = std::min<int64_t>(p.h, (span[kP] - 1) * p.stride_h + (span[kR] - 1) * p.dil_h + 1);
+  const int64_t cols = std::min<int64_t>(p.w, (span[kQ] - 1) * p.stride_w + (span[kS] - 1) * p.dil_w + 1);
   return m(kG) * m(kN) * m(kC) * rows * cols;
 }
 
@@ -200,7 +194,7 @@ int64_t bytes_below(const Mapping& m, size_t from, const Problem& p, const int (
   const Idx span = m.spans_from(from);
   int64_t total = 0;
   for (int o = 0; o < arch::kNumOperands; ++o)
-    if (!kept_only || m.rf_keep[size_t(o)]) total += origin_tile_elems(o, p, span) * bytes[o];
+    if (!kept_only || m.rf_keep[size_t(o)]) total += tile_elems(o, p, span) * bytes[o];
   return total;
 }
 }  // namespace

@@ -87,9 +87,10 @@ void for_each_in(const Box& b, F&& f) {
 /// buffers, so that an element's offset inside a tile does not depend on where the tile sits.
 Box unclipped_box(int operand, const Problem& p, const std::array<int64_t, kNumDims>& lo,
                   const std::array<int64_t, kNumDims>& span);
-/// Elements of the operand's tile at the origin: operand_box(operand, p, {}, span).size(),
-/// computed without building the box (the search calls it for every candidate).
-int64_t origin_tile_elems(int operand, const Problem& p, const std::array<int64_t, kNumDims>& span);
+/// Elements of the largest tile of `span`: each axis cut to the tensor's extent (a window tile
+/// away from the padded border; the tile at the origin can lie partly, or wholly, in padding).
+/// What the capacity checks and the estimate count a tile as.
+int64_t tile_elems(int operand, const Problem& p, const std::array<int64_t, kNumDims>& span);
 /// Extents of an operand's coordinate axes (the box of the whole tensor).
 Box tensor_box(int operand, const Problem& p);
 /// Element offset of coordinate x of an operand in its tensor.

@@ -71,9 +71,9 @@ CoreBound::CoreBound(const Problem& p, const Mapping& core, const Idx& rem,
   bytes_per_cycle_ =
       spec.dram.ideal ? 1e300 : spec.dram.bandwidth_gb_per_s * 1e3 / spec.clock.nominal.freq_mhz;
   for (int o = 0; o < 3; ++o) {
-    t_rf_[size_t(o)] = double(origin_tile_elems(o, p, rf_span));
-    t_arr_[size_t(o)] = double(origin_tile_elems(o, p, arr_span_));
-    t_sp_[size_t(o)] = double(origin_tile_elems(o, p, sp_span));
+    t_rf_[size_t(o)] = double(tile_elems(o, p, rf_span));
+    t_arr_[size_t(o)] = double(tile_elems(o, p, arr_span_));
+    t_sp_[size_t(o)] = double(tile_elems(o, p, sp_span));
     // Steps of a pass whose datum changes (operands the RF does not keep).
     changing_[size_t(o)] = 1;
     for (size_t l = core.loops.size(); l-- > rf0;)
@@ -129,7 +129,7 @@ double CoreBound::bound(const Split* split) const {
   if (split) {
     Idx gb_span = arr_span_;
     for (int d = 0; d < kNumDims; ++d) gb_span[size_t(d)] *= split->gbuf[size_t(d)];
-    for (int o = 0; o < 3; ++o) t_gb[size_t(o)] = double(origin_tile_elems(o, p, gb_span));
+    for (int o = 0; o < 3; ++o) t_gb[size_t(o)] = double(tile_elems(o, p, gb_span));
     for (int d : kSliding)
       if (split->dram[size_t(d)] > 1) gb_slide = std::min(gb_slide, slide_frac(p, gb_span, gb_span, d));
   }

@@ -15,7 +15,7 @@ namespace {
 
 using Idx = std::array<int64_t, kNumDims>;
 
-int64_t tile_size(int o, const Problem& p, const Idx& span) { return origin_tile_elems(o, p, span); }
+int64_t tile_size(int o, const Problem& p, const Idx& span) { return tile_elems(o, p, span); }
 
 // Tile changes at boundary b, and the fraction of the tile that moves when the innermost
 // relevant loop advances (1 without a sliding window).

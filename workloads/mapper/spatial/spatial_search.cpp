@@ -95,7 +95,7 @@ int64_t tiles_bytes(const Problem& p, const Idx& span, const LayerWidths& w, boo
   const int bytes[3] = {w.in_bytes, w.w_bytes, w.psum_bytes};
   int64_t total = 0;
   for (int o = 0; o < 3; ++o)
-    if (!kept_only || keep[size_t(o)]) total += origin_tile_elems(o, p, span) * bytes[o];
+    if (!kept_only || keep[size_t(o)]) total += tile_elems(o, p, span) * bytes[o];
   return total;
 }
 
