@@ -120,12 +120,21 @@ Box unclipped_box(int operand, const Problem& p, const Idx& lo, const Idx& span)
   return b;
 }
 
+int64_t window_extent(const Problem& p, const Idx& span, bool vertical) {
+  return vertical ? (span[kP] - 1) * p.stride_h + (span[kR] - 1) * p.dil_h + 1
+                  : (span[kQ] - 1) * p.stride_w + (span[kS] - 1) * p.dil_w + 1;
+}
+
+int64_t window_step(const Problem& p, int d) {
+  return d == kP ? p.stride_h : d == kQ ? p.stride_w : d == kR ? p.dil_h : p.dil_w;
+}
+
 int64_t tile_elems(int operand, const Problem& p, const Idx& span) {
   auto m = [&](int d) { return std::min(span[size_t(d)], p.bound[size_t(d)]); };
   if (operand == 1) return m(kG) * m(kM) * m(kC) * m(kR) * m(kS);
   if (operand == 2) return m(kG) * m(kN) * m(kM) * m(kP) * m(kQ);
-  const int64_t rows = std::min<int64_t>(p.h, (span[kP] - 1) * p.stride_h + (span[kR] - 1) * p.dil_h + 1);
-  const int64_t cols = std::min<int64_t>(p.w, (span[kQ] - 1) * p.stride_w + (span[kS] - 1) * p.dil_w + 1);
+  const int64_t rows = std::min(p.h, window_extent(p, span, true));
+  const int64_t cols = std::min(p.w, window_extent(p, span, false));
   return m(kG) * m(kN) * m(kC) * rows * cols;
 }
 

@@ -87,6 +87,12 @@ void for_each_in(const Box& b, F&& f) {
 /// buffers, so that an element's offset inside a tile does not depend on where the tile sits.
 Box unclipped_box(int operand, const Problem& p, const std::array<int64_t, kNumDims>& lo,
                   const std::array<int64_t, kNumDims>& span);
+/// Rows (vertical: P and R) or columns (Q and S) of the ifmap window a span covers, before
+/// clipping: (P - 1) * stride + (R - 1) * dilation + 1.
+int64_t window_extent(const Problem& p, const std::array<int64_t, kNumDims>& span, bool vertical);
+/// Ifmap rows / columns one step of a loop over window dim d (P, Q, R or S) moves: its stride
+/// or its dilation.
+int64_t window_step(const Problem& p, int d);
 /// Elements of the largest tile of `span`: each axis cut to the tensor's extent (a window tile
 /// away from the padded border; the tile at the origin can lie partly, or wholly, in padding).
 /// What the capacity checks and the estimate count a tile as.

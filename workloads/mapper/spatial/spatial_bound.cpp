@@ -25,11 +25,8 @@ using Idx = std::array<int64_t, kNumDims>;
 // Fraction of the ifmap tile of `span` that one step of a loop over sliding dim d moves, when
 // the step spans step_span[d] along d.
 double slide_frac(const Problem& p, const Idx& span, const Idx& step_span, int d) {
-  const bool vertical = d == kP || d == kR;
-  const int64_t extent = vertical ? (span[kP] - 1) * p.stride_h + (span[kR] - 1) * p.dil_h + 1
-                                  : (span[kQ] - 1) * p.stride_w + (span[kS] - 1) * p.dil_w + 1;
-  const int64_t step = step_span[size_t(d)] * (d == kP ? p.stride_h : d == kQ ? p.stride_w
-                                               : d == kR ? p.dil_h : p.dil_w);
+  const int64_t extent = window_extent(p, span, d == kP || d == kR);
+  const int64_t step = step_span[size_t(d)] * window_step(p, d);
   return extent > 0 ? double(std::min(extent, step)) / double(extent) : 1.0;
 }
 

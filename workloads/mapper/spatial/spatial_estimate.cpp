@@ -15,7 +15,6 @@ namespace {
 
 using Idx = std::array<int64_t, kNumDims>;
 
-int64_t tile_size(int o, const Problem& p, const Idx& span) { return tile_elems(o, p, span); }
 
 // Tile changes at boundary b, and the fraction of the tile that moves when the innermost
 // relevant loop advances (1 without a sliding window).
@@ -39,11 +38,8 @@ Changes changes_at(int o, const Problem& p, const Mapping& m, size_t b, const Id
   c.full = double(m.product(0, star));
   const int d = m.loops[star].dim;
   if (o == 0 && (d == kP || d == kQ || d == kR || d == kS)) {
-    const Box u = unclipped_box(0, p, Idx{}, span);
-    const int axis = (d == kP || d == kR) ? 3 : 4;
-    const int64_t extent = u.hi[size_t(axis)] - u.lo[size_t(axis)];
-    const int64_t step = inner[star] * (d == kP ? p.stride_h : d == kQ ? p.stride_w
-                                        : d == kR ? p.dil_h : p.dil_w);
+    const int64_t extent = window_extent(p, span, d == kP || d == kR);
+    const int64_t step = inner[star] * window_step(p, d);
     if (extent > 0) c.slide_frac = double(std::min(extent, step)) / double(extent);
   }
   return c;
@@ -83,12 +79,12 @@ SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m, const arch:
 
   for (int o = 0; o < 2; ++o) {
     const Changes dram = changes_at(o, p, m, gb0, gb_span);
-    e.dram[size_t(o)] = moved(dram, double(tile_size(o, p, gb_span)));
+    e.dram[size_t(o)] = moved(dram, double(tile_elems(o, p, gb_span)));
     if (m.rf_keep[size_t(o)]) {
       const Changes ch = changes_at(o, p, m, y0, rf_span);
       const Changes cha = changes_at(o, p, m, y0, arr_span);
-      e.noc[size_t(o)] = pes * moved(ch, double(tile_size(o, p, rf_span)));
-      e.gbuf[size_t(o)] = moved(cha, double(tile_size(o, p, arr_span)));
+      e.noc[size_t(o)] = pes * moved(ch, double(tile_elems(o, p, rf_span)));
+      e.gbuf[size_t(o)] = moved(cha, double(tile_elems(o, p, arr_span)));
       e.rf[size_t(o)] = e.macs + e.noc[size_t(o)];
       refill_cycles += std::ceil(e.gbuf[size_t(o)] * bits[o] / link);
     } else {
@@ -99,7 +95,7 @@ SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m, const arch:
           changing = double(m.product(rf0, l + 1));
           break;
         }
-      const double distinct = double(tile_size(o, p, sp_span));
+      const double distinct = double(tile_elems(o, p, sp_span));
       e.noc[size_t(o)] = passes * changing * pes;
       e.gbuf[size_t(o)] = passes * changing * distinct;
       stall_cycles = std::max(stall_cycles, passes * changing * (std::ceil(distinct * bits[o] / link) - 1));
@@ -110,18 +106,18 @@ SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m, const arch:
   double gb_writes = 0;
   if (m.rf_keep[2]) {
     const Changes ch = changes_at(2, p, m, y0, rf_span);
-    const double sent = ch.events * pes * double(tile_size(2, p, rf_span));
-    gb_writes = ch.events * double(tile_size(2, p, arr_span));
+    const double sent = ch.events * pes * double(tile_elems(2, p, rf_span));
+    gb_writes = ch.events * double(tile_elems(2, p, arr_span));
     e.hops = sent - gb_writes;
     e.rf[2] = 2 * e.macs;
     refill_cycles += std::ceil(gb_writes * bits[2] / link);
   } else {
-    gb_writes = passes * steps * double(tile_size(2, p, sp_span));
+    gb_writes = passes * steps * double(tile_elems(2, p, sp_span));
     e.hops = e.macs - gb_writes;
   }
   e.gbuf[2] = 2 * gb_writes - outs;  // every write after an element's first is read-modify-write
   const Changes dram_ps = changes_at(2, p, m, gb0, gb_span);
-  const double spills = dram_ps.events * double(tile_size(2, p, gb_span));
+  const double spills = dram_ps.events * double(tile_elems(2, p, gb_span));
   e.dram[2] = 2 * spills - outs;
   e.noc[2] = e.hops;  // PE -> PE transfers; the last hop into the buffer is its write
 

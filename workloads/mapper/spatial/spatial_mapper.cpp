@@ -144,7 +144,6 @@ LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::Accelerato
   const auto& pe = spec.pe_array;
   std::vector<arch::SpatialDataflow> dfs =
       pe.dataflow_auto ? pe.spatial_dataflows : std::vector<arch::SpatialDataflow>{pe.spatial_dataflow};
-  const arch::Objective obj = spec.mapper.objective;
   const Constraints cons = Constraints::resolve(spec.mapper, p);
   const SpatialSearchResult r = search_spatial(p, dfs, spec, w, costs, cons);
   if (!r.found) {
@@ -162,24 +161,18 @@ LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::Accelerato
                                std::to_string(spec.sram.at(0).size_bytes) +
                                " B) can hold one tile of the layer");
   }
-  const Mapping& best = r.best;
-  const SpatialEstimate& best_e = r.best_e;
-  const int64_t evaluated = r.evaluated;
-  const bool have_runner = r.has_runner;
-  const Mapping& runner = r.runner;
-  const SpatialEstimate& runner_e = r.runner_e;
-  sch.spatial = best;
-  sch.loop_order = best.describe();
-  sch.search.objective = arch::to_string(obj);
-  sch.search.chosen = one_line(best);
-  sch.search.est_cycles = best_e.cycles;
-  sch.search.est_energy_pj = best_e.energy_pj;
-  sch.search.evaluated = evaluated;
-  if (have_runner) {
+  sch.spatial = r.best;
+  sch.loop_order = r.best.describe();
+  sch.search.objective = arch::to_string(spec.mapper.objective);
+  sch.search.chosen = one_line(r.best);
+  sch.search.est_cycles = r.best_e.cycles;
+  sch.search.est_energy_pj = r.best_e.energy_pj;
+  sch.search.evaluated = r.evaluated;
+  if (r.has_runner) {
     sch.search.has_runner_up = true;
-    sch.search.runner_up = one_line(runner);
-    sch.search.runner_cycles = runner_e.cycles;
-    sch.search.runner_energy_pj = runner_e.energy_pj;
+    sch.search.runner_up = one_line(r.runner);
+    sch.search.runner_cycles = r.runner_e.cycles;
+    sch.search.runner_energy_pj = r.runner_e.energy_pj;
   }
   plan_transfers(sch, p, w);
   return sch;

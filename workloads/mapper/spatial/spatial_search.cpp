@@ -13,17 +13,6 @@ using arch::SpatialDataflow;
 using Idx = std::array<int64_t, kNumDims>;
 using tiling::ceil_div;
 
-int constraint_level(Level l) {
-  switch (l) {
-    case Level::kDram: return kAtDram;
-    case Level::kGbuf: return kAtGbuf;
-    case Level::kArrayY:
-    case Level::kArrayX: return kAtArray;
-    case Level::kRf: return kAtRf;
-  }
-  return kAtDram;
-}
-
 // Keeps at most k values, spread over the range, both ends included.
 std::vector<int64_t> thin(const std::vector<int64_t>& v, size_t k) {
   if (v.size() <= k) return v;
@@ -330,7 +319,7 @@ void for_each_order(const Core& core, const Split& s, const Choices& ch, F&& f) 
       for (int d : dorder) m.loops.push_back({d, s.dram[size_t(d)], Level::kDram});
       for (int d : gorder) m.loops.push_back({d, s.gbuf[size_t(d)], Level::kGbuf});
       m.loops.insert(m.loops.end(), core.m.loops.begin(), core.m.loops.end());
-      if (c.admits(m)) f(m);
+      f(m);  // the core, the split and the orders were generated within the constraints
     }
 }
 
@@ -366,25 +355,6 @@ bool Constraints::any() const {
     for (int64_t v : lv)
       if (v) return true;
   return !dram_order.empty();
-}
-
-bool Constraints::admits(const Mapping& m) const {
-  std::array<Idx, 4> prod;
-  for (auto& lv : prod) lv.fill(1);
-  for (const Loop& l : m.loops) prod[size_t(constraint_level(l.level))][size_t(l.dim)] *= l.bound;
-  for (size_t L = 0; L < 4; ++L)
-    for (size_t d = 0; d < size_t(kNumDims); ++d)
-      if (factor[L][d] && prod[L][d] != factor[L][d]) return false;
-  if (dram_order.empty()) return true;
-  size_t rank = 0;
-  for (const Loop& l : m.loops) {
-    if (l.level != Level::kDram || l.dim == kG) continue;
-    const auto at = std::find(dram_order.begin(), dram_order.end(), l.dim);
-    const size_t r = size_t(at - dram_order.begin());
-    if (r < rank) return false;
-    rank = r;
-  }
-  return true;
 }
 
 std::string Constraints::describe() const {

@@ -44,7 +44,6 @@ struct Constraints {
   std::vector<int> dram_order;
 
   static Constraints resolve(const arch::MapperSpec& m, const Problem& p);
-  bool admits(const Mapping& m) const;
   bool any() const;
   /// "array C=4, dram order N M C P Q R S" (for errors and reports).
   std::string describe() const;
