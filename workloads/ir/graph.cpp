@@ -19,6 +19,20 @@ const char* to_string(OpType op) {
   return "?";
 }
 
+const char* to_string(Rounding r) {
+  return r == Rounding::kHalfToEven ? "half_to_even" : "half_away_from_zero";
+}
+
+double TensorInfo::scale_of(int64_t channel) const {
+  if (channel_scales.empty()) return scale;
+  return channel_scales.at(size_t(channel));
+}
+
+int32_t TensorInfo::zero_point_of(int64_t channel) const {
+  if (channel_zero_points.empty()) return zero_point;
+  return channel_zero_points.at(size_t(channel));
+}
+
 int64_t TensorInfo::elements() const {
   return std::accumulate(shape.begin(), shape.end(), int64_t{1}, std::multiplies<int64_t>());
 }

@@ -10,21 +10,37 @@
 #include <string>
 #include <vector>
 
+#include "workloads/ir/tensor_data.hpp"
+
 namespace adasim::workloads {
 
 enum class OpType { kConv2d, kFullyConnected, kMatMul, kMaxPool, kAvgPool, kAdd };
 const char* to_string(OpType op);
 
+/// How requantization rounds acc * multiplier to an integer. adasim's JSON graphs round half
+/// away from zero; ONNX models round half to even (the QuantizeLinear / QLinear* definition).
+enum class Rounding { kHalfAwayFromZero, kHalfToEven };
+const char* to_string(Rounding r);
+
 struct TensorInfo {
   std::string name;
   std::vector<int64_t> shape;  ///< NCHW for activations; see header comment for weights
-  int bits = 8;                ///< storage bit width of one element
+  int bits = 8;                ///< storage bit width of one element (<= 8: MAC operands; 32:
+                               ///< int32 accumulators kept as a tensor, e.g. ConvInteger outputs)
   bool is_signed = true;
   double scale = 1.0;          ///< real = scale * (q - zero_point)
   int32_t zero_point = 0;
+  /// Weights quantized per output channel (ONNX per-axis quantization): entry k is the scale /
+  /// zero point of the consuming layer's output channel k (conv K, FC K, matmul column N).
+  /// Empty: `scale` / `zero_point` hold for every element.
+  std::vector<double> channel_scales;
+  std::vector<int32_t> channel_zero_points;
   bool is_constant = false;    ///< weights / initializers
   int64_t elements() const;
   int64_t bytes() const;       ///< ceil(elements * bits / 8)
+  bool wide() const { return bits > 8; }  ///< held as int32 values, not int8 storage
+  double scale_of(int64_t channel) const;
+  int32_t zero_point_of(int64_t channel) const;
 };
 
 /// The loop bounds of a conv-like layer (conv2d, FC, matmul all fit; see Layer::shape()).
@@ -65,6 +81,21 @@ struct Layer {
   int pad_t = 0, pad_l = 0, pad_b = 0, pad_r = 0;
   int64_t groups = 1;
   bool relu = false;                ///< fused ReLU on the output (applied after requantization)
+  /// Optional int32 bias tensor [K] (conv / FC / matmul columns), in units of
+  /// input scale x weight scale: the accumulators start from it (ONNX QLinearConv's B).
+  std::string bias;
+  Rounding rounding = Rounding::kHalfAwayFromZero;  ///< requantization rounding of the output
+};
+
+/// How a graph input or output crosses the host boundary when the model comes from a file format
+/// with its own element types (ONNX): the external value's name and element type, and whether
+/// the host quantizes it on the way in (QuantizeLinear with the tensor's scale / zero point) or
+/// dequantizes it on the way out (DequantizeLinear). Types: "float32", "uint8", "int8", "int32".
+struct BoundaryTensor {
+  std::string tensor;         ///< graph tensor (integer, as the accelerator holds it)
+  std::string external_name;  ///< name of the value in the model file
+  std::string external_type;  ///< element type at the boundary
+  bool convert = false;       ///< input: quantize from float; output: dequantize to float
 };
 
 struct Graph {
@@ -75,6 +106,14 @@ struct Graph {
   std::vector<std::string> graph_inputs;   ///< activation tensors fed from outside
   std::vector<std::string> graph_outputs;
   std::vector<Layer> layers;        ///< in a valid execution (topological) order
+  /// Real values of constant tensors that come with the model (ONNX initializers): <= 8-bit
+  /// tensors (weights) as int8 storage, wide ones (int32 biases) as int32. Constants without
+  /// values here are generated from the run's seed.
+  std::map<std::string, Int8Buffer> constant_values;
+  std::map<std::string, Int32Buffer> constant_values_wide;
+  /// Host-boundary conversions of graph inputs / outputs (empty for JSON graphs: the files then
+  /// hold the integer tensors themselves). Inputs are listed in the model's input order.
+  std::vector<BoundaryTensor> input_boundary, output_boundary;
 
   const TensorInfo& tensor(const std::string& name) const;  ///< throws ModelError if missing
   /// Loop bounds of a conv2d / fc / matmul / pool layer derived from its tensors.

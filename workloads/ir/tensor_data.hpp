@@ -26,6 +26,8 @@ struct Buffer {
 };
 
 using Int8Buffer = Buffer<int8_t>;
+/// Zero-point-corrected MAC operands (q - zero_point): 9 bits for 8-bit tensors, held in int16.
+using Int16Buffer = Buffer<int16_t>;
 using Int32Buffer = Buffer<int32_t>;
 
 }  // namespace adasim::workloads
