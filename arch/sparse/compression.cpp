@@ -4,6 +4,7 @@
 #include "arch/sparse/compression.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <string>
 
 #include "sim/core/errors.hpp"
@@ -41,8 +42,7 @@ void check_params(SparseFormat f, const FormatParams& p) {
   if (f == SparseFormat::kRle && (p.run_bits < 1 || p.run_bits > 16))
     fail(f, "run_bits " + std::to_string(p.run_bits) + " not in 1..16");
   if (f == SparseFormat::kNm && !(p.n >= 1 && p.n <= p.m && p.m <= 256))
-    fail(f, "n:m " + std::to_string(p.n) + ":" + std::to_string(p.m) +
-                " needs 1 <= n <= m <= 256");
+    fail(f, "n:m " + std::to_string(p.n) + ":" + std::to_string(p.m) + " needs 1 <= n <= m <= 256");
 }
 
 struct Tile {
@@ -64,7 +64,8 @@ Tile check_input(SparseFormat f, const FormatParams& p, const int8_t* data, int6
                  int8_t zero) {
   check_params(f, p);
   if (n < 0 || (n > 0 && data == nullptr)) fail(f, "no data for " + std::to_string(n) + " values");
-  const std::string range = std::to_string(p.bits) + "-bit " + (p.is_signed ? "signed" : "unsigned");
+  const std::string range =
+      std::to_string(p.bits) + "-bit " + (p.is_signed ? "signed" : "unsigned");
   if (!fits(zero, p.bits, p.is_signed))
     fail(f, "zero byte " + std::to_string(zero) + " not representable as " + range);
   for (int64_t i = 0; i < n; ++i)
@@ -77,10 +78,10 @@ Tile check_input(SparseFormat f, const FormatParams& p, const int8_t* data, int6
 
 [[noreturn]] void nm_violation(const FormatParams& p, int64_t group, int64_t first, int64_t count,
                                int64_t nnz) {
-  fail(SparseFormat::kNm, "group " + std::to_string(group) + " (elements " +
-                              std::to_string(first) + ".." + std::to_string(first + count - 1) +
-                              ") holds " + std::to_string(nnz) + " nonzeros, more than n = " +
-                              std::to_string(p.n) + " of m = " + std::to_string(p.m));
+  fail(SparseFormat::kNm,
+       "group " + std::to_string(group) + " (elements " + std::to_string(first) + ".." +
+           std::to_string(first + count - 1) + ") holds " + std::to_string(nnz) +
+           " nonzeros, more than n = " + std::to_string(p.n) + " of m = " + std::to_string(p.m));
 }
 
 /// Visits the N:M groups of a tile in stream order: f(group_index, first_element, size).
@@ -88,7 +89,8 @@ template <class F>
 void for_groups(const Tile& t, int m, F&& f) {
   int64_t g = 0;
   for (int64_t r = 0; r < t.rows; ++r)
-    for (int64_t c = 0; c < t.cols; c += m) f(g++, r * t.cols + c, std::min<int64_t>(m, t.cols - c));
+    for (int64_t c = 0; c < t.cols; c += m)
+      f(g++, r * t.cols + c, std::min<int64_t>(m, t.cols - c));
 }
 
 /// Writes fields and counts them as payload or metadata.
@@ -170,14 +172,9 @@ void emit_nm(Emitter& e, const Tile& t, const int8_t* d, int8_t zero) {
 }  // namespace
 
 const char* to_string(SparseFormat f) {
-  switch (f) {
-    case SparseFormat::kDense: return "dense";
-    case SparseFormat::kBitmask: return "bitmask";
-    case SparseFormat::kRle: return "rle";
-    case SparseFormat::kCsr: return "csr";
-    case SparseFormat::kNm: return "nm";
-  }
-  return "?";
+  static constexpr const char* kNames[] = {"dense", "bitmask", "rle", "csr", "nm"};  // enum order
+  const auto i = size_t(f);
+  return i < std::size(kNames) ? kNames[i] : "?";
 }
 
 std::optional<SparseFormat> sparse_format_from_string(std::string_view name) {
@@ -224,8 +221,7 @@ uint64_t BitReader::get(int width) {
   return out;
 }
 
-Encoded encode(SparseFormat f, const FormatParams& p, const int8_t* data, int64_t n,
-               int8_t zero) {
+Encoded encode(SparseFormat f, const FormatParams& p, const int8_t* data, int64_t n, int8_t zero) {
   const Tile t = check_input(f, p, data, n, zero);
   Emitter e{p, {}, {}};
   if (n > 0) {
@@ -238,9 +234,15 @@ Encoded encode(SparseFormat f, const FormatParams& p, const int8_t* data, int64_
         for (int64_t i = 0; i < n; ++i)
           if (data[i] != zero) e.value(data[i]);
         break;
-      case SparseFormat::kRle: emit_rle(e, data, n, zero); break;
-      case SparseFormat::kCsr: emit_csr(e, t, data, zero); break;
-      case SparseFormat::kNm: emit_nm(e, t, data, zero); break;
+      case SparseFormat::kRle:
+        emit_rle(e, data, n, zero);
+        break;
+      case SparseFormat::kCsr:
+        emit_csr(e, t, data, zero);
+        break;
+      case SparseFormat::kNm:
+        emit_nm(e, t, data, zero);
+        break;
     }
   }
   if (e.w.bit_count() != e.size.total_bits()) fail(f, "emitter lost count of its bits");
@@ -296,8 +298,8 @@ std::vector<int8_t> decode(const Encoded& e) {
         for (int64_t j = ptr[size_t(r)]; j < ptr[size_t(r + 1)]; ++j) {
           const int64_t c = int64_t(in.get(col_bits));
           if (c >= t.cols || (j > ptr[size_t(r)] && c <= index[size_t(j - 1)] % t.cols))
-            fail(f, "column index " + std::to_string(c) + " out of order in row " +
-                        std::to_string(r));
+            fail(f,
+                 "column index " + std::to_string(c) + " out of order in row " + std::to_string(r));
           index[size_t(j)] = r * t.cols + c;
         }
       for (int64_t i : index) out[size_t(i)] = value();
@@ -359,8 +361,8 @@ EncodedSize encoded_size(SparseFormat f, const FormatParams& p, const int8_t* da
       break;
     }
     case SparseFormat::kCsr:
-      s.metadata_bits = (t.rows + 1) * ceil_log2(t.rows * t.cols + 1) +
-                        nnz * std::max(1, ceil_log2(t.cols));
+      s.metadata_bits =
+          (t.rows + 1) * ceil_log2(t.rows * t.cols + 1) + nnz * std::max(1, ceil_log2(t.cols));
       s.payload_bits = nnz * p.bits;
       break;
     case SparseFormat::kNm: {
@@ -395,11 +397,10 @@ int64_t decode_cycles(SparseFormat f, const FormatParams& p, int64_t elements,
   return 0;
 }
 
-bool satisfies_nm(const int8_t* data, size_t n_elems, int8_t zero, int n, int m,
-                  size_t row_len) {
+bool satisfies_nm(const int8_t* data, size_t n_elems, int8_t zero, int n, int m, size_t row_len) {
   if (!(n >= 1 && n <= m))
-    fail(SparseFormat::kNm, "n:m " + std::to_string(n) + ":" + std::to_string(m) +
-                                " needs 1 <= n <= m");
+    fail(SparseFormat::kNm,
+         "n:m " + std::to_string(n) + ":" + std::to_string(m) + " needs 1 <= n <= m");
   const size_t cols = row_len == 0 ? n_elems : row_len;
   if (cols != 0 && n_elems % cols != 0)
     fail(SparseFormat::kNm, "row length " + std::to_string(row_len) + " does not divide " +

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// Compressed storage formats of one run of quantized values (a tile row or a fibre): dense, bitmask,
-// run-length (Eyeriss), CSR and N:M structured sparsity, as real bit-stream encoders and decoders,
-// plus a closed-form size for whole tensors and a decoder-cycle model. Abstracts away word
-// alignment, memory banking and the micro-architecture of the decoder.
+// Compressed storage formats of one run of quantized values (a tile row or a fibre): dense,
+// bitmask, run-length (Eyeriss), CSR and N:M structured sparsity, as real bit-stream encoders and
+// decoders, plus a closed-form size for whole tensors and a decoder-cycle model. Abstracts away
+// word alignment, memory banking and the micro-architecture of the decoder.
 //
-// Values are stored one per byte (int8_t). Unsigned tensors are stored bit for bit (uint8 200 is the
-// byte -56). A value is a "zero" when its byte equals the tensor's zero-point byte `zero`. In a
+// Values are stored one per byte (int8_t). Unsigned tensors are stored bit for bit (uint8 200 is
+// the byte -56). A value is a "zero" when its byte equals the tensor's zero-point byte `zero`. In a
 // stream a value field holds the low `bits` bits of the byte; decoding sign-extends them
 // (is_signed) or zero-extends them (unsigned). Every value, and `zero` itself, must be
 // representable in (bits, is_signed), otherwise encoding throws sim::ModelError.
@@ -13,33 +13,37 @@
 // Per format: what the stream holds, what counts as payload / metadata bits, and the decode cost.
 // Decode-cost model (decode_cycles): a decoder reads at most one code word per cycle and hands at
 // most one stored value field per cycle, with its position, to a zero-skipping consumer. Zeros that
-// are implied by metadata cost no cycle; stored value fields (also explicit zeros / padding) cost one.
+// are implied by metadata cost no cycle; stored value fields (also explicit zeros / padding) cost
+// one.
 //
 //  kDense    every value, `bits` each. payload = n * bits, metadata = 0. Cycles = n.
-//  kBitmask  n presence bits (1 = nonzero), then the nonzero values (SCNN, Parashar et al. ISCA 2017;
+//  kBitmask  n presence bits (1 = nonzero), then the nonzero values (SCNN, Parashar et al. ISCA
+//  2017;
 //            SparTen, Gondimalla et al. MICRO 2019). metadata = n, payload = nnz * bits.
 //            Cycles = max(nnz, ceil(n / kBitmaskScanBits)): the mask is read kBitmaskScanBits bits
 //            per cycle and a priority encoder yields the next nonzero each cycle.
-//  kRle      Eyeriss run-length coding (Chen et al., IEEE JSSC 52(1) 2017): code words (run, value),
+//  kRle      Eyeriss run-length coding (Chen et al., IEEE JSSC 52(1) 2017): code words (run,
+//  value),
 //            run = number of zeros before the value, run_bits wide (max run R = 2^run_bits - 1).
 //            A zero that would make a run exceed R is emitted as an explicit zero value: (R, zero).
-//            A trailing run of r zeros is encoded the same way, ending in (r' - 1, zero) for the last
-//            r' <= R+1 zeros, so the code words cover exactly n elements (the decoder, given n,
-//            checks it). metadata = words * run_bits; payload = words * bits (explicit zeros are
+//            A trailing run of r zeros is encoded the same way, ending in (r' - 1, zero) for the
+//            last r' <= R+1 zeros, so the code words cover exactly n elements (the decoder, given
+//            n, checks it). metadata = words * run_bits; payload = words * bits (explicit zeros are
 //            payload: they occupy value fields). Cycles = words.
 //  kCsr      compressed sparse rows of a [rows][cols] tile (sparse-matrix literature, e.g. Saad,
-//            "Iterative Methods for Sparse Linear Systems", 2003, sec. 3.4): rows + 1 row pointers of
-//            ptr_bits = ceil(log2(rows * cols + 1)), then one column index of
-//            col_bits = max(1, ceil(log2(cols))) per nonzero, then the nonzero values.
-//            metadata = (rows + 1) * ptr_bits + nnz * col_bits, payload = nnz * bits.
-//            Cycles = rows + nnz (one cycle per row-pointer read, one per nonzero, no overlap).
+//            "Iterative Methods for Sparse Linear Systems", 2003, sec. 3.4): rows + 1 row pointers
+//            of ptr_bits = ceil(log2(rows * cols + 1)), then one column index of col_bits = max(1,
+//            ceil(log2(cols))) per nonzero, then the nonzero values. metadata = (rows + 1) *
+//            ptr_bits + nnz * col_bits, payload = nnz * bits. Cycles = rows + nnz (one cycle per
+//            row-pointer read, one per nonzero, no overlap).
 //  kNm       N:M structured sparsity (NVIDIA A100 Tensor Core GPU Architecture whitepaper, 2020,
-//            2:4): each group of m consecutive elements along a row holds at most n nonzeros; a tail
-//            of g < m elements is its own group. A group stores k = min(n, g) slots: k indices of
-//            idx_bits = ceil(log2(m)) bits (strictly ascending positions in the group), then k values.
-//            Groups with fewer than k nonzeros are padded with explicit zeros at their first zero
-//            positions. metadata = slots * idx_bits, payload = slots * bits (padding is payload).
-//            Cycles = slots (one stored value per cycle). A group with more than n nonzeros throws.
+//            2:4): each group of m consecutive elements along a row holds at most n nonzeros; a
+//            tail of g < m elements is its own group. A group stores k = min(n, g) slots: k indices
+//            of idx_bits = ceil(log2(m)) bits (strictly ascending positions in the group), then k
+//            values. Groups with fewer than k nonzeros are padded with explicit zeros at their
+//            first zero positions. metadata = slots * idx_bits, payload = slots * bits (padding is
+//            payload). Cycles = slots (one stored value per cycle). A group with more than n
+//            nonzeros throws.
 //
 // Tile shape (kCsr and kNm only): the run is a row-major [rows][cols] tile; cols = 0 means
 // cols = n / rows (rows must divide n), so the default rows = 1, cols = 0 is one row of n. N:M
@@ -65,12 +69,12 @@ std::optional<SparseFormat> sparse_format_from_string(std::string_view name);
 constexpr int64_t kBitmaskScanBits = 64;
 
 struct FormatParams {
-  int bits = 8;            ///< width of one value field, 1..8
-  bool is_signed = true;   ///< how a value field narrower than 8 bits is extended on decode
-  int run_bits = 5;        ///< kRle: width of the run field, 1..16 (Eyeriss: 5)
-  int64_t rows = 1;        ///< kCsr / kNm: tile rows (>= 1)
-  int64_t cols = 0;        ///< kCsr / kNm: tile columns; 0 = n / rows
-  int n = 2, m = 4;        ///< kNm: at most n nonzeros per group of m, 1 <= n <= m <= 256
+  int bits = 8;           ///< width of one value field, 1..8
+  bool is_signed = true;  ///< how a value field narrower than 8 bits is extended on decode
+  int run_bits = 5;       ///< kRle: width of the run field, 1..16 (Eyeriss: 5)
+  int64_t rows = 1;       ///< kCsr / kNm: tile rows (>= 1)
+  int64_t cols = 0;       ///< kCsr / kNm: tile columns; 0 = n / rows
+  int n = 2, m = 4;       ///< kNm: at most n nonzeros per group of m, 1 <= n <= m <= 256
 };
 
 /// Bits of an encoded run, split into value fields (payload) and everything else (metadata).
@@ -88,8 +92,8 @@ struct EncodedSize {
 struct Encoded {
   SparseFormat format = SparseFormat::kDense;
   FormatParams params;
-  int64_t elements = 0;       ///< n, the decoded length
-  int8_t zero = 0;            ///< the zero-point byte the run was encoded with
+  int64_t elements = 0;         ///< n, the decoded length
+  int8_t zero = 0;              ///< the zero-point byte the run was encoded with
   std::vector<uint8_t> stream;  ///< size.bytes() bytes, LSB-first (see BitWriter)
   EncodedSize size;
 };

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Compressed storage formats: seeded random round trips of every format over awkward lengths, value
-// ranges and zero points (encode/decode exact, encode size == encoded_size, stream == ceil(bits/8)),
-// and sizes counted by hand on small fixed vectors (the arithmetic is in the comments).
+// ranges and zero points (encode/decode exact, encode size == encoded_size, stream ==
+// ceil(bits/8)), and sizes counted by hand on small fixed vectors (the arithmetic is in the
+// comments).
 #include "arch/sparse/compression.hpp"
 
 #include <gtest/gtest.h>
@@ -64,9 +65,9 @@ TEST(Compression, FormatNamesRoundTrip) {
 
 TEST(Compression, BitStreamIsLsbFirst) {
   BitWriter w;
-  w.put(0b101, 3);   // bits 0..2
-  w.put(0x3F, 6);    // bits 3..8: spills one bit into byte 1
-  w.put(0, 0);       // a zero-width field writes nothing
+  w.put(0b101, 3);  // bits 0..2
+  w.put(0x3F, 6);   // bits 3..8: spills one bit into byte 1
+  w.put(0, 0);      // a zero-width field writes nothing
   ASSERT_EQ(w.bit_count(), 9);
   ASSERT_EQ(w.bytes().size(), 2u);
   EXPECT_EQ(w.bytes()[0], 0b11111101);  // 0b101 | 0x3F << 3, low byte
@@ -87,10 +88,16 @@ TEST(Compression, RandomRoundTripsAllFormats) {
     int8_t zero;
   };
   const Storage storages[] = {
-      {8, true, 0},   {8, true, -3},         {8, false, 0},  // uint8 zero point 0
-      {8, false, int8_t(-128)},                              // uint8 zero point 128
-      {8, false, int8_t(uint8_t(200))},                      // uint8 zero point 200 = byte -56
-      {4, true, 0},   {4, true, -8},         {4, false, 7},  {1, false, 0}, {3, true, -1},
+      {8, true, 0},
+      {8, true, -3},
+      {8, false, 0},                     // uint8 zero point 0
+      {8, false, int8_t(-128)},          // uint8 zero point 128
+      {8, false, int8_t(uint8_t(200))},  // uint8 zero point 200 = byte -56
+      {4, true, 0},
+      {4, true, -8},
+      {4, false, 7},
+      {1, false, 0},
+      {3, true, -1},
   };
   for (const Storage& st : storages)
     for (size_t n : lengths)
@@ -292,8 +299,10 @@ TEST(Compression, NmViolationThrowsNamingTheGroup) {
   EXPECT_TRUE(satisfies_nm(d.data(), d.size(), 0, 3, 4));
   for (bool sized : {false, true}) {
     try {
-      if (sized) encoded_size(SparseFormat::kNm, FormatParams{}, d.data(), 8, 0);
-      else encode(SparseFormat::kNm, FormatParams{}, d.data(), 8, 0);
+      if (sized)
+        encoded_size(SparseFormat::kNm, FormatParams{}, d.data(), 8, 0);
+      else
+        encode(SparseFormat::kNm, FormatParams{}, d.data(), 8, 0);
       ADD_FAILURE() << "no throw";
     } catch (const sim::ModelError& e) {
       EXPECT_NE(std::string(e.what()).find("group 1"), std::string::npos) << e.what();
