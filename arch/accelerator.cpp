@@ -6,6 +6,7 @@
 #include "arch/energy/energy_model.hpp"
 #include "arch/energy/spatial_energy.hpp"
 #include "arch/pe/operand_access.hpp"
+#include "arch/pe/operand_decode.hpp"
 #include "arch/pe/requantizer.hpp"
 #include "sim/core/errors.hpp"
 
@@ -111,15 +112,18 @@ void Accelerator::begin_layer() {
   if (sch.vector_path) {
     std::vector<const workloads::Int8Buffer*> ins;
     for (const std::string& in : l.inputs) ins.push_back(&values_->get(in));
-    vector_ctrl_.start(sch, ins, vec_out_, ports);
+    vector_ctrl_.start(sch, ins, vec_out_, ports, graph_->tensor(l.output).is_signed);
   } else {
-    const workloads::Int8Buffer& a = values_->get(l.inputs.at(0));
-    const workloads::Int8Buffer& b = values_->get(l.weight.empty() ? l.inputs.at(1) : l.weight);
-    acc_ = workloads::Int32Buffer(OperandAccess(sch, a, b).out_shape(), 0);
+    // The feeders subtract the zero points: the array sees q - zp (operand_decode.hpp).
+    const std::string& b_name = l.weight.empty() ? l.inputs.at(1) : l.weight;
+    op_a_ = decode_activation(values_->get(l.inputs.at(0)), graph_->tensor(l.inputs.at(0)));
+    op_b_ = l.weight.empty() ? decode_activation(values_->get(b_name), graph_->tensor(b_name))
+                             : decode_weight(values_->get(b_name), graph_->tensor(b_name), l, sch.shape);
+    acc_ = workloads::Int32Buffer(OperandAccess(sch, op_a_, op_b_).out_shape(), 0);
     if (sch.spatial)
-      spatial_ctrl_.start(sch, a, b, acc_, ports);
+      spatial_ctrl_.start(sch, op_a_, op_b_, acc_, ports);
     else
-      array_ctrl_.start(sch, a, b, acc_, ports);
+      array_ctrl_.start(sch, op_a_, op_b_, acc_, ports);
   }
   layer_start_cycle_ = cycle_;
   layer_start_time_ = sc_core::sc_time_stamp();
@@ -134,14 +138,20 @@ void Accelerator::end_layer() {
   if (sch.vector_path) {
     values_->put(l.output, std::move(vec_out_));
   } else {
-    const workloads::TensorInfo& in_t = graph_->tensor(l.inputs.at(0));
-    const workloads::TensorInfo& w_t = graph_->tensor(l.weight.empty() ? l.inputs.at(1) : l.weight);
-    const double mult = in_t.scale * w_t.scale / out_t.scale;
-    workloads::Int8Buffer q = requantize_outputs(acc_, mult, out_t.zero_point, out_t.bits,
-                                                 out_t.is_signed, l.relu);
-    q.shape = out_t.shape;
-    values_->put(l.output, std::move(q));
     if (acc_sink_) (*acc_sink_)[l.output] = acc_;
+    const workloads::Int32Buffer* bias = l.bias.empty() ? nullptr : &values_->get_wide(l.bias);
+    if (out_t.wide()) {
+      // A wide output keeps the int32 accumulators (ConvInteger / MatMulInteger, exact float).
+      add_bias(acc_, l, sch.shape, bias);
+      acc_.shape = out_t.shape;
+      values_->put_wide(l.output, std::move(acc_));
+    } else {
+      workloads::Int8Buffer q = requantize_outputs(acc_, *graph_, l, sch.shape, bias);
+      q.shape = out_t.shape;
+      values_->put(l.output, std::move(q));
+    }
+    op_a_ = {};
+    op_b_ = {};
   }
 
   sim::LayerReport rep;

@@ -81,6 +81,7 @@ class Accelerator : public sc_core::sc_module {
   bool finished_ = false;
   std::unique_ptr<TransferPlan> plan_;
   workloads::Int32Buffer acc_;
+  workloads::Int16Buffer op_a_, op_b_;  // the current layer's zero-point-corrected operands
   workloads::Int8Buffer vec_out_;
   std::map<std::string, workloads::Int32Buffer>* acc_sink_ = nullptr;
 

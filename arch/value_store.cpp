@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "sim/core/errors.hpp"
+
 namespace adasim::arch {
 
 ValueStore::ValueStore(const workloads::Graph& graph, Generator generate)
@@ -11,29 +13,52 @@ ValueStore::ValueStore(const workloads::Graph& graph, Generator generate)
     const workloads::Layer& l = graph.layers[i];
     for (const std::string& in : l.inputs) last_use_[in] = i;
     if (!l.weight.empty()) last_use_[l.weight] = i;
+    if (!l.bias.empty()) last_use_[l.bias] = i;
   }
 }
 
 const workloads::Int8Buffer& ValueStore::get(const std::string& name) {
   auto it = values_.find(name);
   if (it != values_.end()) return it->second;
-  return values_.emplace(name, generate_(graph_.tensor(name))).first->second;
+  const auto c = graph_.constant_values.find(name);
+  if (c != graph_.constant_values.end()) return values_.emplace(name, c->second).first->second;
+  const workloads::TensorInfo& t = graph_.tensor(name);
+  if (t.wide())
+    throw sim::ModelError("tensor '" + name + "' is a " + std::to_string(t.bits) +
+                          "-bit tensor without values; only tensors of up to 8 bits are generated");
+  return values_.emplace(name, generate_(t)).first->second;
 }
 
 void ValueStore::put(const std::string& name, workloads::Int8Buffer values) {
   values_[name] = std::move(values);
 }
 
+const workloads::Int32Buffer& ValueStore::get_wide(const std::string& name) {
+  auto it = wide_.find(name);
+  if (it != wide_.end()) return it->second;
+  const auto c = graph_.constant_values_wide.find(name);
+  if (c != graph_.constant_values_wide.end()) return wide_.emplace(name, c->second).first->second;
+  throw sim::ModelError("wide tensor '" + name + "' has no values (wide tensors are not generated)");
+}
+
+void ValueStore::put_wide(const std::string& name, workloads::Int32Buffer values) {
+  wide_[name] = std::move(values);
+}
+
 void ValueStore::release_after(size_t layer_index) {
-  for (auto it = values_.begin(); it != values_.end();) {
-    const auto lu = last_use_.find(it->first);
-    const bool is_output = std::find(graph_.graph_outputs.begin(), graph_.graph_outputs.end(),
-                                     it->first) != graph_.graph_outputs.end();
-    if (!is_output && lu != last_use_.end() && lu->second <= layer_index)
-      it = values_.erase(it);
-    else
-      ++it;
-  }
+  auto drop = [&](auto& map) {
+    for (auto it = map.begin(); it != map.end();) {
+      const auto lu = last_use_.find(it->first);
+      const bool is_output = std::find(graph_.graph_outputs.begin(), graph_.graph_outputs.end(),
+                                       it->first) != graph_.graph_outputs.end();
+      if (!is_output && lu != last_use_.end() && lu->second <= layer_index)
+        it = map.erase(it);
+      else
+        ++it;
+    }
+  };
+  drop(values_);
+  drop(wide_);
 }
 
 }  // namespace adasim::arch

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// The functional values of a run: every activation and weight tensor as int8 data. Missing
-// tensors (graph inputs, weights) are produced on first use by a seeded generator; a tensor is
+// The functional values of a run: every activation and weight tensor, as int8 storage (tensors
+// of up to 8 bits) or int32 (wide tensors: accumulators kept as outputs, biases). Constants come
+// from the graph when the model carries them (ONNX initializers); other missing tensors (graph
+// inputs, weights of JSON graphs) are produced on first use by a seeded generator. A tensor is
 // dropped after its last consumer so that whole networks fit in little memory.
 #pragma once
 
@@ -18,18 +20,24 @@ class ValueStore {
   using Generator = std::function<workloads::Int8Buffer(const workloads::TensorInfo&)>;
   ValueStore(const workloads::Graph& graph, Generator generate);
 
-  /// The values of `name`, generated if not present yet.
+  /// The values of `name` (<= 8-bit tensor): the graph's constant, or generated if not present.
   const workloads::Int8Buffer& get(const std::string& name);
   void put(const std::string& name, workloads::Int8Buffer values);
+  /// Wide (int32) tensors: the graph's constant (biases) or a layer output put earlier; throws
+  /// ModelError if neither exists (wide tensors are never generated).
+  const workloads::Int32Buffer& get_wide(const std::string& name);
+  void put_wide(const std::string& name, workloads::Int32Buffer values);
   /// Drops tensors whose last consumer is layer `layer_index` (graph outputs are kept).
   void release_after(size_t layer_index);
-  bool has(const std::string& name) const { return values_.count(name) != 0; }
+  bool has(const std::string& name) const { return values_.count(name) != 0 || wide_.count(name) != 0; }
   const std::map<std::string, workloads::Int8Buffer>& all() const { return values_; }
+  const std::map<std::string, workloads::Int32Buffer>& all_wide() const { return wide_; }
 
  private:
   const workloads::Graph& graph_;
   Generator generate_;
   std::map<std::string, workloads::Int8Buffer> values_;
+  std::map<std::string, workloads::Int32Buffer> wide_;
   std::map<std::string, size_t> last_use_;
 };
 

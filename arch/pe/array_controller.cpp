@@ -34,8 +34,8 @@ ArrayController::ArrayController(const AcceleratorSpec& spec, SystolicArray& arr
   top_.assign(size_t(ac_), 0);
 }
 
-void ArrayController::start(const workloads::LayerSchedule& sch, const workloads::Int8Buffer& a,
-                            const workloads::Int8Buffer& b, workloads::Int32Buffer& out,
+void ArrayController::start(const workloads::LayerSchedule& sch, const workloads::Int16Buffer& a,
+                            const workloads::Int16Buffer& b, workloads::Int32Buffer& out,
                             LayerPorts ports) {
   sch_ = &sch;
   out_ = &out;
@@ -139,7 +139,7 @@ bool ArrayController::try_shadow_shift(size_t fold, uint64_t reads[kNumOperands]
   if (!ready || *ready > sc_core::sc_time_stamp()) return false;
   const FoldTiles& src = fold == fold_ ? tiles_ : next_tiles_;
   const int i = len - 1 - shadow_done_;  // bottom row enters first
-  std::vector<int8_t> row(size_t(ac_), 0);
+  std::vector<int16_t> row(size_t(ac_), 0);
   if (i < f.rows)
     std::copy_n(&src.stationary[size_t(i * f.cols)], size_t(f.cols), row.begin());
   array_.shadow_shift(row.data());
@@ -252,11 +252,11 @@ StepResult ArrayController::step_stream() {
   if (os) {
     for (int64_t i = 0; i < r; ++i) {
       const int64_t s = hist_at(t_ - lat_ - i);
-      feed_[size_t(i)] = s >= 0 ? tiles_.stream[size_t(s * r + i)] : int8_t{0};
+      feed_[size_t(i)] = s >= 0 ? tiles_.stream[size_t(s * r + i)] : int16_t{0};
     }
     for (int64_t j = 0; j < c; ++j) {
       const int64_t s = hist_at(t_ - lat_ - j);
-      top_[size_t(j)] = s >= 0 ? tiles_.top[size_t(s * c + j)] : int8_t{0};
+      top_[size_t(j)] = s >= 0 ? tiles_.top[size_t(s * c + j)] : int16_t{0};
     }
     array_.step_output_stationary(feed_.data(), top_.data(), int(r), int(c));
     if (drain_active_) {
@@ -274,7 +274,7 @@ StepResult ArrayController::step_stream() {
   } else {
     for (int64_t i = 0; i < ar_; ++i) {
       const int64_t s = i < r ? hist_at(t_ - lat_ - i) : -1;
-      feed_[size_t(i)] = s >= 0 ? tiles_.stream[size_t(s * r + i)] : int8_t{0};
+      feed_[size_t(i)] = s >= 0 ? tiles_.stream[size_t(s * r + i)] : int16_t{0};
     }
     array_.step_stationary(feed_.data(), int(r), int(c));
     collect_stationary_outputs();

@@ -52,8 +52,8 @@ class ArrayController {
   ArrayController(const AcceleratorSpec& spec, SystolicArray& array);
 
   /// `a`/`b` are the layer's operand tensors, `out` the int32 accumulators (zeroed, out shape).
-  void start(const workloads::LayerSchedule& sch, const workloads::Int8Buffer& a,
-             const workloads::Int8Buffer& b, workloads::Int32Buffer& out, LayerPorts ports);
+  void start(const workloads::LayerSchedule& sch, const workloads::Int16Buffer& a,
+             const workloads::Int16Buffer& b, workloads::Int32Buffer& out, LayerPorts ports);
   /// Advance one clock cycle (or report what it waits for).
   StepResult step();
 
@@ -110,7 +110,7 @@ class ArrayController {
   size_t drain_fold_ = 0;
   bool drain_active_ = false;
 
-  std::vector<int8_t> feed_, top_;
+  std::vector<int16_t> feed_, top_;
   std::vector<int64_t> col_part_;  // output index part of each column of the fold (WS)
   uint64_t macs_ = 0;
 };

@@ -6,8 +6,8 @@ namespace adasim::arch {
 using workloads::GemmDim;
 using workloads::OpType;
 
-OperandAccess::OperandAccess(const workloads::LayerSchedule& sch, const workloads::Int8Buffer& a,
-                             const workloads::Int8Buffer& b)
+OperandAccess::OperandAccess(const workloads::LayerSchedule& sch, const workloads::Int16Buffer& a,
+                             const workloads::Int16Buffer& b)
     : sch_(sch), s_(sch.shape), a_(a), b_(b), matmul_(sch.op == OpType::kMatMul),
       gk_(sch.gemm_kred), gn_(sch.gemm_n), gp_(sch.group_pack) {
   const int64_t m_total = s_.gemm_m();
@@ -37,20 +37,20 @@ int64_t OperandAccess::n_part(int64_t pack, int64_t nn) const {
 }
 
 void OperandAccess::gather_a_row(int64_t pack, int64_t m, int64_t kk0, int64_t rows,
-                                 int8_t* dst) const {
+                                 int16_t* dst) const {
   if (matmul_) {
     for (int64_t i = 0; i < rows; ++i) dst[i] = a(pack, m, kk0 + i);
     return;
   }
   const MOff mo = moff_[size_t(m)];
   const int64_t cg = s_.c_per_group();
-  const int8_t* base = a_.data.data() + size_t(mo.n * s_.c * s_.h * s_.w);
+  const int16_t* base = a_.data.data() + size_t(mo.n * s_.c * s_.h * s_.w);
   int64_t g = pack * gp_ + kk0 / gk_, kl = kk0 % gk_;
   for (int64_t i = 0; i < rows; ++i) {
     const KOff& ko = koff_[size_t(kl)];
     const int64_t h = mo.h0 + ko.dr, w = mo.w0 + ko.ds;
     dst[i] = (h < 0 || h >= s_.h || w < 0 || w >= s_.w)
-                 ? int8_t{0}
+                 ? int16_t{0}
                  : base[size_t(((g * cg + ko.c) * s_.h + h) * s_.w + w)];
     if (++kl == gk_) {
       kl = 0;
@@ -59,7 +59,7 @@ void OperandAccess::gather_a_row(int64_t pack, int64_t m, int64_t kk0, int64_t r
   }
 }
 
-int8_t OperandAccess::a(int64_t pack, int64_t m, int64_t kk) const {
+int16_t OperandAccess::a(int64_t pack, int64_t m, int64_t kk) const {
   const int64_t g = pack * gp_ + kk / gk_;
   const int64_t kl = kk % gk_;
   if (matmul_) {
@@ -78,7 +78,7 @@ int8_t OperandAccess::a(int64_t pack, int64_t m, int64_t kk) const {
   return a_.data[size_t(((n * s_.c + c) * s_.h + h) * s_.w + w)];
 }
 
-int8_t OperandAccess::w(int64_t pack, int64_t kk, int64_t nn) const {
+int16_t OperandAccess::w(int64_t pack, int64_t kk, int64_t nn) const {
   const int64_t gl = kk / gk_;
   if (gl != nn / gn_) return 0;  // off the block diagonal
   const int64_t g = pack * gp_ + gl;

@@ -16,13 +16,13 @@ namespace adasim::arch {
 class OperandAccess {
  public:
   /// `b` is the weight tensor (conv/fc/matmul with weight) or the second activation (matmul).
-  OperandAccess(const workloads::LayerSchedule& sch, const workloads::Int8Buffer& a,
-                const workloads::Int8Buffer& b);
+  OperandAccess(const workloads::LayerSchedule& sch, const workloads::Int16Buffer& a,
+                const workloads::Int16Buffer& b);
 
   /// Ifmap operand of GEMM row m and pack reduction index kk (0 for padding).
-  int8_t a(int64_t pack, int64_t m, int64_t kk) const;
+  int16_t a(int64_t pack, int64_t m, int64_t kk) const;
   /// Weight operand (0 off the block diagonal: different groups).
-  int8_t w(int64_t pack, int64_t kk, int64_t nn) const;
+  int16_t w(int64_t pack, int64_t kk, int64_t nn) const;
   /// Flat index of output (m, nn) of a pack in the layer's output tensor.
   int64_t out_index(int64_t pack, int64_t m, int64_t nn) const;
   int64_t out_elements() const;
@@ -32,7 +32,7 @@ class OperandAccess {
   int64_t m_part(int64_t m) const { return m_part_[size_t(m)]; }
   int64_t n_part(int64_t pack, int64_t nn) const;
   /// Gathers a(pack, m, kk0 + i) for i < rows into dst[i] (one stream vector, no divisions).
-  void gather_a_row(int64_t pack, int64_t m, int64_t kk0, int64_t rows, int8_t* dst) const;
+  void gather_a_row(int64_t pack, int64_t m, int64_t kk0, int64_t rows, int16_t* dst) const;
 
  private:
   struct KOff { int64_t c, dr, ds; };  // channel, r*dil_h, s*dil_w of a reduction index
@@ -42,8 +42,8 @@ class OperandAccess {
   std::vector<int64_t> m_part_;
   const workloads::LayerSchedule& sch_;
   const workloads::ConvShape& s_;
-  const workloads::Int8Buffer& a_;
-  const workloads::Int8Buffer& b_;
+  const workloads::Int16Buffer& a_;
+  const workloads::Int16Buffer& b_;
   bool matmul_ = false;
   int64_t gk_, gn_, gp_;
 };
@@ -52,9 +52,9 @@ class OperandAccess {
 /// enters row i at stream time t; `top[t * cols + j]` (OS only) what enters column j;
 /// `stationary[i * cols + j]` (WS/IS) the tile loaded into PE (i, j).
 struct FoldTiles {
-  std::vector<int8_t> stream;
-  std::vector<int8_t> top;
-  std::vector<int8_t> stationary;
+  std::vector<int16_t> stream;
+  std::vector<int16_t> top;
+  std::vector<int16_t> stationary;
 };
 
 FoldTiles build_fold_tiles(const workloads::LayerSchedule& sch, const workloads::FoldPlan& f,

@@ -1,16 +1,30 @@
 // SPDX-License-Identifier: Apache-2.0
-// Output stage between the accumulators and the output buffer: scales int32 accumulators to the
-// output tensor's integer range, q = clamp(round_half_away(acc * multiplier) + zero_point), with
-// an optional fused ReLU (q >= zero_point).
+// Output stage between the accumulators and the output buffer: adds the layer's bias and scales
+// the int32 accumulators to the output tensor's integer range,
+//   q = clamp(round(acc * in_scale * w_scale[k] / out_scale) + out_zero_point),
+// with the layer's rounding (half away from zero, or half to even for ONNX models), per output
+// channel k when the weights are quantized per channel, and an optional fused ReLU
+// (q >= out_zero_point). The multiplier is formed in double precision from the tensors' scales.
+// Wide (32-bit) outputs skip the scaling: the int32 accumulators (plus bias) are the output.
 #pragma once
 
 #include <cstdint>
 
+#include "workloads/ir/graph.hpp"
 #include "workloads/ir/tensor_data.hpp"
 
 namespace adasim::arch {
 
-workloads::Int8Buffer requantize_outputs(const workloads::Int32Buffer& acc, double multiplier,
-                                         int32_t zero_point, int bits, bool is_signed, bool relu);
+/// Round to the nearest integer; ties per `mode`.
+double round_with(double x, workloads::Rounding mode);
+
+/// acc (+ bias) of layer l, requantized into out_t's storage (bits <= 8).
+workloads::Int8Buffer requantize_outputs(const workloads::Int32Buffer& acc, const workloads::Graph& g,
+                                         const workloads::Layer& l, const workloads::ConvShape& s,
+                                         const workloads::Int32Buffer* bias);
+
+/// acc + bias per output channel (in place); bias may be null.
+void add_bias(workloads::Int32Buffer& acc, const workloads::Layer& l, const workloads::ConvShape& s,
+              const workloads::Int32Buffer* bias);
 
 }  // namespace adasim::arch

@@ -17,11 +17,11 @@ SystolicArray::SystolicArray(int rows, int cols)
       drain_(size_t(rows) * cols, 0),
       out_row_(size_t(cols), 0) {}
 
-void SystolicArray::shadow_shift(const int8_t* row_in) {
+void SystolicArray::shadow_shift(const int16_t* row_in) {
   // Commit order bottom-up keeps every row reading its upper neighbour's previous value.
   for (int r = rows_ - 1; r > 0; --r)
-    std::memcpy(&shadow_[idx(r, 0)], &shadow_[idx(r - 1, 0)], size_t(cols_));
-  std::memcpy(&shadow_[0], row_in, size_t(cols_));
+    std::memcpy(&shadow_[idx(r, 0)], &shadow_[idx(r - 1, 0)], sizeof(int16_t) * size_t(cols_));
+  std::memcpy(&shadow_[0], row_in, sizeof(int16_t) * size_t(cols_));
 }
 
 void SystolicArray::swap_stationary(int rows_used, int cols_used) {
@@ -57,7 +57,7 @@ __attribute__((target_clones("avx2", "default"))) void acc_row(int32_t* __restri
 }
 }  // namespace
 
-void SystolicArray::step_stationary(const int8_t* feed, int active_rows, int active_cols) {
+void SystolicArray::step_stationary(const int16_t* feed, int active_rows, int active_cols) {
   const int n = std::min(active_cols, cols_);
   const int used = std::min(active_rows, rows_);
   // Rows without weights only delay the psums by one register each.
@@ -72,7 +72,7 @@ void SystolicArray::step_stationary(const int8_t* feed, int active_rows, int act
   }
 }
 
-void SystolicArray::step_output_stationary(const int8_t* left, const int8_t* top, int active_rows,
+void SystolicArray::step_output_stationary(const int16_t* left, const int16_t* top, int active_rows,
                                            int active_cols) {
   const int nr = std::min(active_rows, rows_), nc = std::min(active_cols, cols_);
   for (int r = nr - 1; r >= 0; --r) {

@@ -2,7 +2,8 @@
 // The PE array as structure-of-arrays state: every PE's operand registers, stationary registers,
 // partial sums and (OS) accumulators, for AR x AC PEs. One call = one clock edge of the whole array
 // (evaluate from the previous state, then commit), so results do not depend on evaluation order.
-// Real int8 operand values move through the registers; psums are int32.
+// Real operand values move through the registers: zero-point-corrected q - zp (9 bits for 8-bit
+// tensors, held in int16; see operand_decode.hpp); psums are int32.
 #pragma once
 
 #include <cstddef>
@@ -22,7 +23,7 @@ class SystolicArray {
   /// One cycle of the stationary-operand load chain: every shadow row moves one row down and
   /// `row_in` (cols values) enters row 0. After L shifts, shadow row i holds what entered at
   /// shift L-1-i.
-  void shadow_shift(const int8_t* row_in);
+  void shadow_shift(const int16_t* row_in);
   /// Shadow -> active stationary registers. PEs outside [0,rows_used) x [0,cols_used) are
   /// disabled (their stationary value is 0: psums pass through them, no MAC is issued).
   void swap_stationary(int rows_used, int cols_used);
@@ -30,7 +31,7 @@ class SystolicArray {
   /// neighbour's value; each PE adds stationary x input to the psum from the PE above.
   /// Only columns [0, active_cols) are evaluated (the rest are idle and hold zeros); rows at and
   /// below active_rows hold no weight and only pass psums down (one cycle per row).
-  void step_stationary(const int8_t* feed, int active_rows, int active_cols);
+  void step_stationary(const int16_t* feed, int active_rows, int active_cols);
   /// Psums leaving the bottom edge after the last step (cols values).
   const int32_t* bottom_psums() const { return psum_.data() + size_t(rows_ - 1) * cols_; }
   /// Clears the moving registers (between folds; the array is empty then anyway).
@@ -39,7 +40,7 @@ class SystolicArray {
   // ---- output stationary ----
   /// One OS cycle: inputs move right (left[i] enters row i), weights move down (top[j] enters
   /// column j), every PE accumulates input x weight in place.
-  void step_output_stationary(const int8_t* left, const int8_t* top, int active_rows,
+  void step_output_stationary(const int16_t* left, const int16_t* top, int active_rows,
                               int active_cols);
   /// Moves all accumulators into the output drain chain and zeroes them (fold boundary).
   void capture_outputs();
@@ -47,21 +48,21 @@ class SystolicArray {
   const int32_t* drain_shift();
 
   // ---- state access for traces and tests ----
-  int8_t moving(int r, int c) const { return int8_t(h_[idx(r, c)]); }
-  int8_t vertical(int r, int c) const { return int8_t(v_[idx(r, c)]); }
-  int8_t stationary(int r, int c) const { return int8_t(w_[idx(r, c)]); }
+  int16_t moving(int r, int c) const { return int16_t(h_[idx(r, c)]); }
+  int16_t vertical(int r, int c) const { return int16_t(v_[idx(r, c)]); }
+  int16_t stationary(int r, int c) const { return int16_t(w_[idx(r, c)]); }
   int32_t psum(int r, int c) const { return psum_[idx(r, c)]; }
 
  private:
   size_t idx(int r, int c) const { return size_t(r) * size_t(cols_) + size_t(c); }
 
   int rows_, cols_;
-  // Operand registers hold int8 values; they are stored widened to int16 so that the per-row
+  // Operand registers hold q - zp in int16, which also lets the per-row
   // multiply-accumulate loops vectorise with plain SSE2 (pmaddwd-style), see DESIGN.md speed notes.
   std::vector<int16_t> h_;       ///< horizontally moving operand (stream input)
   std::vector<int16_t> v_;       ///< vertically moving operand (OS weights)
   std::vector<int16_t> w_;       ///< stationary registers
-  std::vector<int8_t> shadow_;   ///< next stationary tile being loaded
+  std::vector<int16_t> shadow_;   ///< next stationary tile being loaded
   std::vector<int32_t> psum_;    ///< psum registers (WS/IS) / accumulators (OS)
   std::vector<int32_t> drain_;   ///< OS output drain chain
   std::vector<int32_t> out_row_; ///< row leaving the drain chain

@@ -7,8 +7,8 @@ namespace adasim::arch::spatial {
 
 namespace ws = workloads::spatial;
 
-void SpatialController::start(const workloads::LayerSchedule& sch, const workloads::Int8Buffer& a,
-                              const workloads::Int8Buffer& b, workloads::Int32Buffer& out,
+void SpatialController::start(const workloads::LayerSchedule& sch, const workloads::Int16Buffer& a,
+                              const workloads::Int16Buffer& b, workloads::Int32Buffer& out,
                               LayerPorts ports) {
   if (!sch.spatial) throw sim::ModelError("spatial controller: layer " + sch.layer + " has no loop nest");
   sch_ = &sch;

@@ -22,8 +22,8 @@ class SpatialController {
  public:
   explicit SpatialController(const AcceleratorSpec& spec) : spec_(spec) {}
 
-  void start(const workloads::LayerSchedule& sch, const workloads::Int8Buffer& a,
-             const workloads::Int8Buffer& b, workloads::Int32Buffer& out, LayerPorts ports);
+  void start(const workloads::LayerSchedule& sch, const workloads::Int16Buffer& a,
+             const workloads::Int16Buffer& b, workloads::Int32Buffer& out, LayerPorts ports);
   StepResult step();
 
   const SpatialCounts& counts() const { return engine_->counts(); }

@@ -116,7 +116,7 @@ SpatialEngine::SpatialEngine(const ws::Problem& p, const ws::Mapping& m, const N
   rf_ps_touched_.resize(npe);
 }
 
-void SpatialEngine::bind(const int8_t* ifmap, const int8_t* weight, int32_t* out) {
+void SpatialEngine::bind(const int16_t* ifmap, const int16_t* weight, int32_t* out) {
   in_ = ifmap;
   w_ = weight;
   out_ = out;
@@ -214,14 +214,14 @@ void SpatialEngine::begin_dram_iteration(IterationResult& r) {
   const Idx dlo = dram_lo(it_);
   auto clip = [&](int o, const Box& b) { return intersect(b, ws::tensor_box(o, p_)); };
   // Inputs and weights: keep the overlap, fetch the rest from DRAM.
-  const int8_t* src[2] = {in_, w_};
-  TileBuffer<int8_t>* gb[2] = {&gb_in_, &gb_w_};
+  const int16_t* src[2] = {in_, w_};
+  TileBuffer<int16_t>* gb[2] = {&gb_in_, &gb_w_};
   for (int o = 0; o < 2; ++o) {
     const Box frame = ws::unclipped_box(o, p_, dlo, gb_span_);
     const Box held = clip(o, frame);
-    const int8_t* s = src[o];
+    const int16_t* s = src[o];
     const int64_t n = gb[o]->refill(
-        frame, held, [&](const Coord& x) { return s[size_t(ws::tensor_offset(o, p_, x))]; }, scratch8_);
+        frame, held, [&](const Coord& x) { return s[size_t(ws::tensor_offset(o, p_, x))]; }, scratch16_);
     r.dram_reads[size_t(o)] += n;
     counts_.dram_reads[size_t(o)] += n;
     counts_.gbuf_fills[size_t(o)] += n;
@@ -304,8 +304,8 @@ int64_t SpatialEngine::refill_rf(int o) {
       rf_ps_touched_[pe].assign(rf_ps_[pe].data.size(), 0);
       continue;
     }
-    TileBuffer<int8_t>& gb = o == kIf ? gb_in_ : gb_w_;
-    TileBuffer<int8_t>& rf = o == kIf ? rf_in_[pe] : rf_w_[pe];
+    TileBuffer<int16_t>& gb = o == kIf ? gb_in_ : gb_w_;
+    TileBuffer<int16_t>& rf = o == kIf ? rf_in_[pe] : rf_w_[pe];
     delivered += rf.refill(frame, held, [&](const Coord& x) {
       if (!gb.held.contains(x))
         throw sim::ModelError("spatial engine: a register-file tile reaches outside the buffer tile");
@@ -315,7 +315,7 @@ int64_t SpatialEngine::refill_rf(int o) {
         ++distinct;
       }
       return gb.data[size_t(i)];
-    }, scratch8_);
+    }, scratch16_);
   }
   rf_valid_[size_t(o)] = true;
   counts_.gbuf_reads[size_t(o)] += distinct;
@@ -331,7 +331,7 @@ void SpatialEngine::compute(IterationResult& r) {
   // buffer offset and operand coordinates of its step-0 datum.
   std::vector<PeState>& st = pe_state_;
   st.assign(npe, PeState{});
-  const TileBuffer<int8_t>* gbo[2] = {&gb_in_, &gb_w_};
+  const TileBuffer<int16_t>* gbo[2] = {&gb_in_, &gb_w_};
   for (size_t pe = 0; pe < npe; ++pe) {
     PeState& s = st[pe];
     for (int d = 0; d < ws::kNumDims; ++d) {
@@ -370,7 +370,7 @@ void SpatialEngine::compute(IterationResult& r) {
       for (int o = 0; o < 2; ++o) {
         const bool keep = o == kIf ? keep_in : keep_w;
         if (keep) {
-          const TileBuffer<int8_t>& t = o == kIf ? rf_in_[pe] : rf_w_[pe];
+          const TileBuffer<int16_t>& t = o == kIf ? rf_in_[pe] : rf_w_[pe];
           v[o] = t.data[size_t(step.rf_off[size_t(o)])];
           ++counts_.rf_reads[size_t(o)];
           continue;

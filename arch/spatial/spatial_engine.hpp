@@ -57,7 +57,7 @@ class SpatialEngine {
 
   /// Tensors: ifmap and weight values (laid out per the problem's strides) and the int32 output
   /// accumulators (the DRAM copy of the psums; zero-initialised by the caller).
-  void bind(const int8_t* ifmap, const int8_t* weight, int32_t* out);
+  void bind(const int16_t* ifmap, const int16_t* weight, int32_t* out);
 
   int64_t dram_iterations() const { return dram_iters_; }
   /// Runs the next DRAM-level iteration (all its passes). The last one also flushes every
@@ -95,8 +95,8 @@ class SpatialEngine {
   const workloads::spatial::Mapping m_;
   NocSpec noc_;
   std::array<int, 3> bits_{};
-  const int8_t* in_ = nullptr;
-  const int8_t* w_ = nullptr;
+  const int16_t* in_ = nullptr;
+  const int16_t* w_ = nullptr;
   int32_t* out_ = nullptr;
 
   size_t gb0_ = 0, y0_ = 0, x0_ = 0, rf0_ = 0;
@@ -109,13 +109,13 @@ class SpatialEngine {
   std::vector<Step> steps_;
 
   // Storage.
-  TileBuffer<int8_t> gb_in_, gb_w_;
+  TileBuffer<int16_t> gb_in_, gb_w_;
   TileBuffer<int32_t> gb_ps_;
   TileBuffer<uint8_t> gb_ps_valid_;    // per gb_ps_ element: holds a partial sum
   std::vector<uint8_t> dram_touched_;  // per output: a partial sum was written to DRAM
-  std::vector<TileBuffer<int8_t>> rf_in_, rf_w_;
+  std::vector<TileBuffer<int16_t>> rf_in_, rf_w_;
   std::vector<TileBuffer<int32_t>> rf_ps_;
-  std::vector<int8_t> scratch8_;
+  std::vector<int16_t> scratch16_;
   std::vector<int32_t> scratch32_;
   std::vector<uint8_t> scratch_valid_;
   struct PeState {                     // per PE, rebuilt each pass (kept to reuse the memory)

@@ -16,16 +16,20 @@
 
 namespace adasim::arch {
 
-/// Functional kernels of the vector unit (the arithmetic the lanes perform).
-workloads::Int8Buffer vector_maxpool(const workloads::Int8Buffer& in, const workloads::ConvShape& s);
-workloads::Int8Buffer vector_avgpool(const workloads::Int8Buffer& in, const workloads::ConvShape& s);
-workloads::Int8Buffer vector_add(const workloads::Int8Buffer& a, const workloads::Int8Buffer& b);
+/// Functional kernels of the vector unit (the arithmetic the lanes perform) on the stored
+/// integers, read as signed or unsigned per the tensors (inputs and output share the storage).
+workloads::Int8Buffer vector_maxpool(const workloads::Int8Buffer& in, const workloads::ConvShape& s,
+                                     bool is_signed = true);
+workloads::Int8Buffer vector_avgpool(const workloads::Int8Buffer& in, const workloads::ConvShape& s,
+                                     bool is_signed = true);
+workloads::Int8Buffer vector_add(const workloads::Int8Buffer& a, const workloads::Int8Buffer& b,
+                                 bool is_signed = true);
 
 class VectorController {
  public:
   /// Computes the layer's values now; step() then plays out its timing.
   void start(const workloads::LayerSchedule& sch, const std::vector<const workloads::Int8Buffer*>& in,
-             workloads::Int8Buffer& out, LayerPorts ports);
+             workloads::Int8Buffer& out, LayerPorts ports, bool is_signed = true);
   StepResult step();
   uint64_t ops() const { return ops_; }
 

@@ -44,7 +44,9 @@ EngineRun run(const workloads::ConvShape& s, const ws::Mapping& m) {
   arch::NocSpec noc;
   noc.link_width_bits = 64;
   SpatialEngine e(p, m, noc, 8, 8, 32);
-  e.bind(in.data.data(), w.data.data(), r.out.data.data());
+  // The engine takes zero-point-corrected operands (zero points 0 here: the values themselves).
+  const std::vector<int16_t> in16(in.data.begin(), in.data.end()), w16(w.data.begin(), w.data.end());
+  e.bind(in16.data(), w16.data(), r.out.data.data());
   while (!e.done()) e.run_iteration();
   r.counts = e.counts();
   r.want = workloads::reference_conv2d(in, w, s);

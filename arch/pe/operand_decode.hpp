@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+// The feeders' zero-point stage: the array multiplies zero-point-corrected operands (q - zp), so
+// that a MAC of an asymmetric uint8 activation and a weight is exact and a real zero (q == zp) is
+// an operand of value 0 (which the sparse datapath gates or skips). Unsigned tensors are stored
+// bit-for-bit in int8 containers and read back as unsigned here. Padding, outside the tensor,
+// contributes 0: ONNX pads quantized convolutions with the zero point.
+#pragma once
+
+#include "workloads/ir/graph.hpp"
+#include "workloads/ir/tensor_data.hpp"
+
+namespace adasim::arch {
+
+/// The integer value of stored element v of a tensor with this signedness.
+inline int32_t stored_value(int8_t v, bool is_signed) {
+  return is_signed ? int32_t(v) : int32_t(uint8_t(v));
+}
+
+/// q - zero_point of every element of an activation (one zero point per tensor).
+workloads::Int16Buffer decode_activation(const workloads::Int8Buffer& q, const workloads::TensorInfo& t);
+
+/// q - zero_point[channel] of every element of layer l's weight tensor t, where the channel is
+/// the output channel the element contributes to (conv KCRS: K; FC [K][C]: K; matmul [Kd][N]: N).
+workloads::Int16Buffer decode_weight(const workloads::Int8Buffer& q, const workloads::TensorInfo& t,
+                                     const workloads::Layer& l, const workloads::ConvShape& s);
+
+/// The output channel of element i of layer l's accumulators (conv [N][K][P][Q]: K; FC [N][K]:
+/// K; matmul [..][M][N]: N). Used for per-channel scales and biases.
+struct OutputChannels {
+  int64_t inner = 1;     ///< elements per channel step (P*Q for conv, 1 otherwise)
+  int64_t channels = 1;  ///< K (conv, FC) or N (matmul)
+  int64_t of(int64_t i) const { return (i / inner) % channels; }
+};
+OutputChannels output_channels(const workloads::Layer& l, const workloads::ConvShape& s);
+
+}  // namespace adasim::arch
