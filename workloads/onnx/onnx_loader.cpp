@@ -86,8 +86,10 @@ void Importer::finish_outputs() {
       default:
         fail(at, "a constant or a graph input passed through", "the result of a layer");
     }
-    for (const std::string& in : g_.graph_inputs)
-      if (in == b.tensor) fail(at, "graph input tensor '" + in + "' passed through", "the result of a layer");
+    for (const BoundaryTensor& in : g_.input_boundary)
+      if (in.tensor == b.tensor)
+        fail(at, "graph input '" + in.external_name + "' passed through without a layer",
+             "the result of a layer");
     if (vi.type().has_tensor_type()) {
       const std::string declared = onnx_type_name(vi.type().tensor_type().elem_type());
       if (declared != b.external_type)

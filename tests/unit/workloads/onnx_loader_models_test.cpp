@@ -194,6 +194,79 @@ TEST(OnnxLoaderQdq, GemmTransposesBIntoFcLayout) {
   EXPECT_EQ(y.at(0).floats, (std::vector<float>{20, -8, 8, -22}));
 }
 
+TEST(OnnxLoaderQOperator, GroupedPerChannelQLinearConvWithBoundaries) {
+  // x (float) -> Q -> QLinearConv (2 groups, per-channel w, int32 B, SAME_UPPER, stride 2) -> DQ -> y
+  ModelBuilder b;
+  b.input("x", TP::FLOAT, {1, 4, 5, 5}).output("y", TP::FLOAT, {1, 6, 3, 3});
+  b.init_float("xs", {}, {0.02f}).init_int("xz", TP::UINT8, {}, {100});
+  std::vector<int64_t> w(6 * 2 * 3 * 3);
+  for (size_t i = 0; i < w.size(); ++i) w[i] = int64_t(i * 37 % 255) - 127;
+  b.init_int("w", TP::INT8, {6, 2, 3, 3}, w);
+  b.init_float("ws", {6}, {0.001f, 0.002f, 0.003f, 0.004f, 0.005f, 0.006f});
+  b.init_int("wz", TP::INT8, {6}, {0, 1, -1, 2, 0, 0});
+  b.init_int("B", TP::INT32, {6}, {10, 20, -30, 40, -50, 60});
+  b.init_float("ys", {}, {0.05f}).init_int("yz", TP::INT8, {}, {-5});
+  b.node("QuantizeLinear", {"x", "xs", "xz"}, {"x_q"});
+  auto& conv = b.node("QLinearConv", {"x_q", "xs", "xz", "w", "ws", "wz", "ys", "yz", "B"}, {"y_q"}, "qconv");
+  ModelBuilder::set_int(conv, "group", 2);
+  ModelBuilder::set_ints(conv, "strides", {2, 2});
+  conv.add_attribute()->CopyFrom([] {
+    onnx::AttributeProto a;
+    a.set_name("auto_pad");
+    a.set_type(onnx::AttributeProto::STRING);
+    a.set_s("SAME_UPPER");
+    return a;
+  }());
+  b.node("DequantizeLinear", {"y_q", "ys", "yz"}, {"y"});
+  std::vector<float> x(100);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = float(int(i % 13) - 6) * 0.1f;
+  const OnnxModel m = load_onnx_model(b.save("qconv_groups.onnx"), {HostTensor::make_float("x", {1, 4, 5, 5}, x)});
+  const Graph& g = m.graph;
+  ASSERT_EQ(g.layers.size(), 1u);
+  const Layer& l = g.layers[0];
+  EXPECT_EQ(l.name, "qconv");
+  EXPECT_EQ(l.groups, 2);
+  EXPECT_EQ(l.stride_h, 2);
+  // SAME_UPPER, 5 -> ceil(5 / 2) = 3: total pad (3 - 1) * 2 + 3 - 5 = 2, split 1 / 1.
+  EXPECT_EQ((std::vector<int>{l.pad_t, l.pad_l, l.pad_b, l.pad_r}), (std::vector<int>{1, 1, 1, 1}));
+  EXPECT_EQ(g.tensor("w").channel_scales.size(), 6u);
+  EXPECT_EQ(g.tensor("w").channel_zero_points, (std::vector<int32_t>{0, 1, -1, 2, 0, 0}));
+  EXPECT_EQ(g.constant_values_wide.at("B").data, (std::vector<int32_t>{10, 20, -30, 40, -50, 60}));
+  EXPECT_EQ(g.tensor("B").channel_scales.size(), 6u);
+  EXPECT_EQ(g.tensor("y_q").shape, (Shape{1, 6, 3, 3}));
+  EXPECT_TRUE(g.tensor("y_q").is_signed);
+  EXPECT_EQ(g.input_boundary.at(0).tensor, "x_q");
+  EXPECT_TRUE(g.input_boundary.at(0).convert);
+  EXPECT_EQ(g.output_boundary.at(0).tensor, "y_q");
+  EXPECT_EQ(g.output_boundary.at(0).external_type, "float32");
+  EXPECT_EQ(g.shape(l).gemm_kred(), 2 * 3 * 3);
+  const std::vector<HostTensor> y = onnx_test::evaluate(m);
+  EXPECT_EQ(y.at(0).shape, (Shape{1, 6, 3, 3}));
+}
+
+TEST(OnnxLoaderQdq, FlattenMatMulReadsAsFc) {
+  ModelBuilder b;  // DQ(x [N,2,2,2]) -> Flatten -> MatMul(DQ(W [8,3]) per column) -> Q
+  b.input("x", TP::INT8, {2, 2, 2, 2}).output("y", TP::INT8, {2, 3});
+  b.init_float("s", {}, {0.1f}).init_int("z", TP::INT8, {}, {0});
+  std::vector<int64_t> w(24);
+  for (size_t i = 0; i < w.size(); ++i) w[i] = int64_t(i) - 12;
+  b.init_int("W", TP::INT8, {8, 3}, w).init_float("Ws", {3}, {0.5f, 0.25f, 0.125f});
+  b.node("DequantizeLinear", {"x", "s", "z"}, {"x_dq"});
+  b.node("Flatten", {"x_dq"}, {"flat"});
+  ModelBuilder::set_int(b.node("DequantizeLinear", {"W", "Ws"}, {"W_dq"}), "axis", 1);
+  b.node("MatMul", {"flat", "W_dq"}, {"mm"}, "mm0");
+  b.node("QuantizeLinear", {"mm", "s", "z"}, {"y"});
+  const Graph g = load_graph_onnx(b.save("flatten_matmul.onnx"));
+  ASSERT_EQ(g.layers.size(), 1u);
+  EXPECT_EQ(g.layers[0].op, OpType::kFullyConnected);
+  EXPECT_EQ(g.layers[0].weight, "W.transposed");
+  EXPECT_EQ(g.tensor("W.transposed").shape, (Shape{3, 8}));
+  EXPECT_EQ(g.tensor("W.transposed").channel_scales, (std::vector<double>{0.5, 0.25, 0.125}));
+  EXPECT_EQ(g.constant_values.at("W.transposed").data[1], int8_t(-9));  // W[1][0] = 3 - 12
+  EXPECT_EQ(g.output_boundary.at(0).external_type, "int8");
+  EXPECT_FALSE(g.output_boundary.at(0).convert);
+}
+
 TEST(OnnxLoaderErrors, UnsupportedOpsAreAllListed) {
   ModelBuilder b;
   b.input("x", TP::FLOAT, {1, 4}).output("z", TP::FLOAT, {1, 4});

@@ -210,6 +210,22 @@ TEST(OnnxLoaderTestData, IntegerMaxPool) {
   expect_boundary(d.output_boundary.at(0), "y", "y", "float32", true);
 }
 
+TEST(OnnxLoaderTestData, SameUpperAndLowerPadTheOddPixel) {
+  // 2x2 kernel, stride 1 over 32x32: one pad pixel, at the end (UPPER) or the start (LOWER).
+  // The data is not integer-valued, so the models load without their input files (seeded).
+  for (const auto& [name, pads] : {std::pair<const char*, std::vector<int>>{"test_maxpool_2d_same_upper", {0, 0, 1, 1}},
+                                   {"test_maxpool_2d_same_lower", {1, 1, 0, 0}}}) {
+    SCOPED_TRACE(name);
+    const std::string dir = case_dir(name);
+    ASSERT_FALSE(dir.empty());
+    const Graph g = load_graph_onnx(dir + "/model.onnx");
+    const Layer& l = only_layer(g);
+    EXPECT_EQ((std::vector<int>{l.pad_t, l.pad_l, l.pad_b, l.pad_r}), pads);
+    EXPECT_EQ(g.tensor("y").shape, (Shape{1, 3, 32, 32}));
+    EXPECT_TRUE(g.tensor("x").is_signed);  // a float input without a file: int8, scale 1
+  }
+}
+
 /// End to end: the loaded graph, evaluated with plain loops on the datapath's semantics
 /// (zero-point-corrected int32 MACs, bias, requantization round-half-even(acc * m) + zp with
 /// m = double(x_scale) * double(w_scale) / double(y_scale), wide outputs kept), then turned into
