@@ -256,6 +256,47 @@ TEST(OnnxLoaderTestData, EvaluatedOutputsMatchExpected) {
   }
 }
 
+/// The Fashion-MNIST CNN of workloads/fashion_mnist in both forms: the same five layers
+/// (conv, maxpool, conv, maxpool, fc), and the expected int8 / float logits of its data sets.
+TEST(OnnxLoaderFashionMnist, QOperatorAndQdqGiveTheExpectedLogits) {
+  const std::string dir = ADASIM_SOURCE_DIR "/workloads/fashion_mnist/";
+  struct Case {
+    const char* model;
+    const char* data;
+    const char* input;
+    const char* out_type;
+  };
+  for (const Case& c : {Case{"fmnist_qop.onnx", "test_data_set_0", "input_0.npy", "int8"},
+                        Case{"fmnist_qdq.onnx", "test_data_set_qdq", "input_0.pb", "float32"}}) {
+    SCOPED_TRACE(c.model);
+    const HostTensor image = read_tensor_file(dir + c.data + "/" + c.input);
+    const OnnxModel m = load_onnx_model(dir + c.model, {image});
+    const Graph& g = m.graph;
+    std::vector<OpType> ops;
+    for (const Layer& l : g.layers) ops.push_back(l.op);
+    EXPECT_EQ(ops, (std::vector<OpType>{OpType::kConv2d, OpType::kMaxPool, OpType::kConv2d,
+                                        OpType::kMaxPool, OpType::kFullyConnected}));
+    EXPECT_EQ(g.layers[0].name, "conv1");
+    EXPECT_EQ(g.layers[4].name, "fc");
+    EXPECT_EQ(g.layers[4].weight, "fc_w_quantized.transposed");  // MatMul B [784,10] as FC [10][784]
+    EXPECT_EQ(g.tensor("fc_w_quantized.transposed").shape, (Shape{10, 784}));
+    EXPECT_EQ(g.layers[0].bias, "conv1_b_quantized");
+    EXPECT_EQ(g.tensor("conv1_out").scale, double(0.00741125363856554f));
+    EXPECT_FALSE(g.tensor("conv1_out").is_signed);
+    EXPECT_EQ(g.tensor(g.layers[4].output).shape, (Shape{16, 10}));
+    EXPECT_TRUE(g.tensor(g.layers[4].output).is_signed);
+    EXPECT_EQ(g.output_boundary.at(0).external_type, c.out_type);
+    const std::vector<HostTensor> got = evaluate(m);
+    const HostTensor want = read_tensor_file(dir + c.data + "/output_0.pb");
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].name, "logits");
+    EXPECT_EQ(got[0].type, want.type);
+    EXPECT_EQ(got[0].shape, want.shape);
+    EXPECT_EQ(got[0].ints, want.ints);
+    EXPECT_EQ(got[0].floats, want.floats);
+  }
+}
+
 TEST(OnnxLoaderTestData, UnsuitableCasesAreClearErrors) {
   struct Case {
     const char* name;
