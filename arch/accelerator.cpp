@@ -39,6 +39,7 @@ void Accelerator::load_program(const workloads::Graph& graph,
                                const std::vector<LayerSchedule>& schedules, ValueStore& values) {
   if (schedules.size() != graph.layers.size())
     throw sim::ModelError("accelerator: one schedule per layer expected");
+  check_storage_formats(spec_.sparsity.storage, graph, values);  // config errors before the run
   graph_ = &graph;
   schedules_ = &schedules;
   values_ = &values;
@@ -103,12 +104,15 @@ void Accelerator::begin_layer() {
   dram_.reset_stats();
   for (auto& s : sram_) s->reset_stats();
   bus_.reset_stats();
-  plan_ = std::make_unique<TransferPlan>(sch, spec_, dma_);
+  // Compressed operands: the DMA and the SRAM read ports move encoded bytes (storage_plan.hpp).
+  storage_ = plan_layer_storage(spec_.sparsity.storage, *graph_, l, *values_);
+  plan_ = std::make_unique<TransferPlan>(sch, spec_, dma_, storage_.transfer_scales());
   LayerPorts ports;
   for (int o = 0; o < kNumOperands; ++o)
     ports.level_of_operand.push_back(sram_[size_t(spec_.level_index_of(Operand(o)))].get());
   ports.bus = &bus_;
   ports.plan = plan_.get();
+  ports.read_scale = &storage_.sram_reads;
   if (sch.vector_path) {
     std::vector<const workloads::Int8Buffer*> ins;
     for (const std::string& in : l.inputs) ins.push_back(&values_->get(in));
@@ -120,6 +124,10 @@ void Accelerator::begin_layer() {
     op_b_ = l.weight.empty() ? decode_activation(values_->get(b_name), graph_->tensor(b_name))
                              : decode_weight(values_->get(b_name), graph_->tensor(b_name), l, sch.shape);
     acc_ = workloads::Int32Buffer(OperandAccess(sch, op_a_, op_b_).out_shape(), 0);
+    const SparseConfig sparse{spec_.sparsity.mode_of(l.name), spec_.sparsity.ifmap,
+                              spec_.sparsity.weight};
+    array_ctrl_.set_sparsity(sparse);
+    spatial_ctrl_.set_sparsity(sparse);
     if (sch.spatial)
       spatial_ctrl_.start(sch, op_a_, op_b_, acc_, ports);
     else
@@ -134,26 +142,6 @@ void Accelerator::begin_layer() {
 void Accelerator::end_layer() {
   const workloads::Layer& l = graph_->layers[layer_];
   const LayerSchedule& sch = (*schedules_)[layer_];
-  const workloads::TensorInfo& out_t = graph_->tensor(l.output);
-  if (sch.vector_path) {
-    values_->put(l.output, std::move(vec_out_));
-  } else {
-    if (acc_sink_) (*acc_sink_)[l.output] = acc_;
-    const workloads::Int32Buffer* bias = l.bias.empty() ? nullptr : &values_->get_wide(l.bias);
-    if (out_t.wide()) {
-      // A wide output keeps the int32 accumulators (ConvInteger / MatMulInteger, exact float).
-      add_bias(acc_, l, sch.shape, bias);
-      acc_.shape = out_t.shape;
-      values_->put_wide(l.output, std::move(acc_));
-    } else {
-      workloads::Int8Buffer q = requantize_outputs(acc_, *graph_, l, sch.shape, bias);
-      q.shape = out_t.shape;
-      values_->put(l.output, std::move(q));
-    }
-    op_a_ = {};
-    op_b_ = {};
-  }
-
   sim::LayerReport rep;
   rep.name = l.name;
   rep.op = workloads::to_string(l.op);
@@ -167,6 +155,13 @@ void Accelerator::end_layer() {
     throw sim::ModelError("accelerator: cycle accounting does not add up in layer " + l.name);
   rep.stall_by_cause = {{"dram", stall_dram_}, {"sram", stall_sram_}, {"noc", stall_noc_}};
   rep.macs = uint64_t(sch.macs());
+  rep.macs_issued = rep.macs;
+  if (sch.vector_path) {
+    values_->put(l.output, std::move(vec_out_));
+  } else {
+    record_sparsity(rep, sch);
+    finish_outputs(l, sch);
+  }
   const double time_ns = (sc_core::sc_time_stamp() - layer_start_time_).to_seconds() * 1e9;
   rep.time_ns = time_ns;
   rep.time_ns_at_point[ClockDomain::label(clock_.point())] = time_ns;
@@ -189,7 +184,7 @@ void Accelerator::end_layer() {
     return;
   }
   LayerActivity act;
-  act.macs = sch.vector_path ? 0 : rep.macs;
+  act.macs = sch.vector_path ? 0 : rep.macs_issued;
   act.vector_ops = sch.vector_path ? rep.macs : 0;
   act.mac_bits = spec_.pe_array.mac_bits;
   act.in_bits = sch.in_bits;
@@ -225,6 +220,7 @@ void Accelerator::end_layer() {
   act.time_ns = time_ns;
   act.voltage_v = clock_.point().voltage_v;
   rep.energy = layer_energy(energy_, act);
+  report_storage(storage_, energy_, clock_.point().voltage_v, rep);
   rep.schedule = sch.to_json();
   reports_.push_back(std::move(rep));
   values_->release_after(layer_);
@@ -264,6 +260,7 @@ void Accelerator::report_spatial(sim::LayerReport& rep, const LayerSchedule& sch
                                 : double(ds.read_bytes + ds.write_bytes) / dram_bw_bytes;
   const std::array<int, 3> bits = {sch.in_bits, sch.w_bits, spec_.pe_array.accum_bits};
   rep.energy = spatial_layer_energy(energy_, spec_, c, bits, clock_.point().voltage_v, time_ns);
+  report_storage(storage_, energy_, clock_.point().voltage_v, rep);
   rep.schedule = sch.to_json();
   reports_.push_back(std::move(rep));
   values_->release_after(layer_);

@@ -23,6 +23,7 @@
 #include "arch/noc/edge_bus.hpp"
 #include "arch/pe/array_controller.hpp"
 #include "arch/pe/systolic_array.hpp"
+#include "arch/sparse/storage_plan.hpp"
 #include "arch/spatial/spatial_controller.hpp"
 #include "arch/spec.hpp"
 #include "arch/value_store.hpp"
@@ -59,6 +60,9 @@ class Accelerator : public sc_core::sc_module {
   void end_layer();
   void sample_trace(uint64_t cycles_advanced);
   void report_spatial(sim::LayerReport& rep, const workloads::LayerSchedule& sch, double time_ns);
+  // accelerator_outputs.cpp: the output stage and the sparse datapath's layer statistics.
+  void finish_outputs(const workloads::Layer& l, const workloads::LayerSchedule& sch);
+  void record_sparsity(sim::LayerReport& rep, const workloads::LayerSchedule& sch) const;
 
   AcceleratorSpec spec_;
   const EnergyTable& energy_;
@@ -80,6 +84,7 @@ class Accelerator : public sc_core::sc_module {
   bool in_layer_ = false;
   bool finished_ = false;
   std::unique_ptr<TransferPlan> plan_;
+  StoragePlan storage_;  // the current layer's operand storage (compressed formats)
   workloads::Int32Buffer acc_;
   workloads::Int16Buffer op_a_, op_b_;  // the current layer's zero-point-corrected operands
   workloads::Int8Buffer vec_out_;

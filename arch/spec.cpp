@@ -85,4 +85,20 @@ const SramLevelSpec& AcceleratorSpec::level_of(Operand op) const {
   return sram[size_t(level_index_of(op))];
 }
 
+const char* to_string(SparsityMode m) {
+  switch (m) {
+    case SparsityMode::kNone: return "none";
+    case SparsityMode::kGate: return "gate";
+    case SparsityMode::kSkip: return "skip";
+  }
+  return "?";
+}
+
+std::optional<SparsityMode> sparsity_mode_from_string(std::string_view s) {
+  if (s == "none") return SparsityMode::kNone;
+  if (s == "gate") return SparsityMode::kGate;
+  if (s == "skip") return SparsityMode::kSkip;
+  return std::nullopt;
+}
+
 }  // namespace adasim::arch

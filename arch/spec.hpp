@@ -143,6 +143,38 @@ struct MapperSpec {
   std::vector<std::string> dram_order;    ///< spatial arrays: DRAM loop order, outermost first
 };
 
+/// What the PEs do with zero operands (real zeros: q == zero point, i.e. an operand of value 0
+/// after the feeders' zero-point stage). Names in configs: "none", "gate", "skip".
+///  gate: the MAC is not performed and its register-file reads are suppressed (energy, not
+///        cycles); skip: compressed operand streams leave zeros out, so the PE spends no cycle on
+///        them either (with the load imbalance real data brings: lockstep lanes wait for the
+///        slowest). Skip also gates the zeros it cannot skip.
+enum class SparsityMode { kNone, kGate, kSkip };
+const char* to_string(SparsityMode m);
+std::optional<SparsityMode> sparsity_mode_from_string(std::string_view s);
+
+/// Storage format of an operand in SRAM and DRAM (arch/sparse/compression.hpp).
+/// Names: "dense", "bitmask", "rle", "csr", "nm".
+struct StorageFormats {
+  std::string ifmap = "dense";
+  std::string weight = "dense";
+  std::string ofmap = "dense";
+  int rle_run_bits = 5;  ///< Eyeriss run-length field
+  int nm_n = 2, nm_m = 4;  ///< N:M groups (weights)
+};
+
+struct SparsitySpec {
+  SparsityMode mode = SparsityMode::kNone;
+  bool ifmap = true;   ///< zero ifmap operands are gated / skipped
+  bool weight = true;  ///< zero weight operands are gated / skipped
+  std::map<std::string, SparsityMode> layer_modes;  ///< per-layer modes (an adaptive array)
+  StorageFormats storage;
+  SparsityMode mode_of(const std::string& layer) const {
+    const auto it = layer_modes.find(layer);
+    return it == layer_modes.end() ? mode : it->second;
+  }
+};
+
 struct AcceleratorSpec {
   int schema_version = 1;
   std::string name = "adasim";
@@ -153,6 +185,7 @@ struct AcceleratorSpec {
   ClockSpec clock;
   EnergySpec energy;
   MapperSpec mapper;
+  SparsitySpec sparsity;
 
   /// The SRAM level holding `op` (validated to exist).
   const SramLevelSpec& level_of(Operand op) const;

@@ -29,6 +29,18 @@ const workloads::Int8Buffer& ValueStore::get(const std::string& name) {
   return values_.emplace(name, generate_(t)).first->second;
 }
 
+void ValueStore::inspect(const std::string& name,
+                         const std::function<void(const workloads::Int8Buffer&)>& fn) const {
+  if (auto it = values_.find(name); it != values_.end()) return fn(it->second);
+  if (auto c = graph_.constant_values.find(name); c != graph_.constant_values.end())
+    return fn(c->second);
+  const workloads::TensorInfo& t = graph_.tensor(name);
+  if (t.wide())
+    throw sim::ModelError("tensor '" + name + "' is a " + std::to_string(t.bits) +
+                          "-bit tensor without values; only tensors of up to 8 bits are generated");
+  fn(generate_(t));
+}
+
 void ValueStore::put(const std::string& name, workloads::Int8Buffer values) {
   values_[name] = std::move(values);
 }

@@ -22,6 +22,10 @@ class ValueStore {
 
   /// The values of `name` (<= 8-bit tensor): the graph's constant, or generated if not present.
   const workloads::Int8Buffer& get(const std::string& name);
+  /// Calls `fn` with the values get(name) would return, without keeping generated values (a
+  /// look ahead of the run that leaves what is resident unchanged; generation is deterministic).
+  void inspect(const std::string& name,
+               const std::function<void(const workloads::Int8Buffer&)>& fn) const;
   void put(const std::string& name, workloads::Int8Buffer values);
   /// Wide (int32) tensors: the graph's constant (biases) or a layer output put earlier; throws
   /// ModelError if neither exists (wide tensors are never generated).

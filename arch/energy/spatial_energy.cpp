@@ -42,7 +42,7 @@ std::vector<sim::EnergyEntry> spatial_layer_energy(const EnergyTable& t, const A
     if (count <= 0) return;
     rows.push_back(sim::EnergyEntry{module, action, uint64_t(count), pj, double(count) * pj});
   };
-  add("pe_array", "mac", n.macs, c.mac);
+  add("pe_array", "mac", n.macs - n.macs_gated - n.macs_skipped, c.mac);  // issued MACs
   for (size_t o = 0; o < 3; ++o) {
     const std::string op = kOp[o];
     add("pe_array", "rf_" + op, n.rf_reads[o] + n.rf_writes[o], c.rf[o]);

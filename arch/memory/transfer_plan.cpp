@@ -9,8 +9,10 @@ using workloads::ChunkPlan;
 using workloads::FoldPlan;
 
 TransferPlan::TransferPlan(const workloads::LayerSchedule& sch, const AcceleratorSpec& spec,
-                           Dma& dma)
+                           Dma& dma, const std::array<ByteScale, kNumOperands>& load_scale)
     : dma_(dma) {
+  // Jobs are created in program order, so cumulative rounding follows the order of the loads.
+  std::array<ByteScale, kNumOperands> scale = load_scale;
   const size_t nf = sch.folds.size();
   int64_t nchunks = 0, nout = 0;
   for (const FoldPlan& f : sch.folds) {
@@ -41,8 +43,9 @@ TransferPlan::TransferPlan(const workloads::LayerSchedule& sch, const Accelerato
     if (fp.stationary_load_bytes > 0) {
       const int s = std::max(1, slots(stat_op));
       const int after = f >= size_t(s) ? loaded_event_[f - size_t(s)] : Dma::kNoEvent;
-      stationary_job_[f] = dma.add_job(Dma::Dir::kLoad, stat_op, level_of[int(stat_op)],
-                                       uint64_t(fp.stationary_load_bytes), after);
+      stationary_job_[f] =
+          dma.add_job(Dma::Dir::kLoad, stat_op, level_of[int(stat_op)],
+                      scale[size_t(stat_op)](uint64_t(fp.stationary_load_bytes)), after);
     }
     for (size_t c = 0; c < fp.chunks.size(); ++c) {
       const ChunkPlan& cp = fp.chunks[c];
@@ -59,8 +62,8 @@ TransferPlan::TransferPlan(const workloads::LayerSchedule& sch, const Accelerato
           after = consumed_event_[size_t(freed_after)];
         }
         lc.push_back(k);
-        chunk_jobs_[size_t(k)].push_back(
-            dma.add_job(Dma::Dir::kLoad, op, level_of[o], uint64_t(cp.load_bytes[size_t(o)]), after));
+        chunk_jobs_[size_t(k)].push_back(dma.add_job(
+            Dma::Dir::kLoad, op, level_of[o], scale[size_t(o)](uint64_t(cp.load_bytes[size_t(o)])), after));
       }
       const int64_t oc = out_of_chunk_[size_t(k)];
       if (oc < 0) continue;

@@ -2,8 +2,11 @@
 // Binds one layer's schedule to the DMA: creates the load/store jobs in program order with the
 // SRAM-slot dependencies that double (or single) buffering implies, and answers the controller's
 // questions "is the data for chunk k in SRAM yet?" and "may outputs of chunk k be written?".
+// Compressed operands (arch/sparse/storage_plan.hpp) move fewer bytes than the schedule counts:
+// each load is scaled on its way to the DMA; the schedule itself stays dense.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -11,6 +14,7 @@
 #include <systemc>
 
 #include "arch/memory/dma.hpp"
+#include "arch/sparse/byte_scale.hpp"
 #include "arch/spec.hpp"
 #include "workloads/mapper/schedule.hpp"
 
@@ -19,7 +23,10 @@ namespace adasim::arch {
 class TransferPlan {
  public:
   /// Queues every job of the layer on `dma` (which must be fresh: begin_layer() called).
-  TransferPlan(const workloads::LayerSchedule& sch, const AcceleratorSpec& spec, Dma& dma);
+  /// `load_scale[op]` turns the schedule's dense load bytes of `op` (stationary and chunk loads,
+  /// in program order) into the bytes the DMA moves; psum reloads and stores are never scaled.
+  TransferPlan(const workloads::LayerSchedule& sch, const AcceleratorSpec& spec, Dma& dma,
+               const std::array<ByteScale, kNumOperands>& load_scale = {});
 
   /// Global index of chunk `c` of fold `f` (chunks are numbered in program order).
   int64_t chunk_index(size_t f, size_t c) const { return chunk_base_[f] + int64_t(c); }

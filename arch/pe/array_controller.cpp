@@ -44,6 +44,7 @@ void ArrayController::start(const workloads::LayerSchedule& sch, const workloads
   in_bytes_ = (sch.in_bits + 7) / 8;
   w_bytes_ = (sch.w_bits + 7) / 8;
   macs_ = 0;
+  sparse_counts_ = {};
   fold_ = 0;
   shadow_valid_ = false;
   next_tiles_built_ = false;
@@ -78,6 +79,14 @@ void ArrayController::begin_fold() {
   col_part_.resize(size_t(f.cols));
   for (int64_t j = 0; j < f.cols; ++j) col_part_[size_t(j)] = access_->n_part(f.pack, f.col0 + j);
   macs_ += uint64_t(f.macs);
+  FoldSparsity sp = analyse_fold(*sch_, f, tiles_, sparse_);
+  sparse_counts_.macs_zero += uint64_t(sp.macs_zero);
+  sparse_counts_.macs_gated += uint64_t(sp.macs_gated);
+  sparse_counts_.macs_skipped += uint64_t(sp.macs_skipped);
+  sparse_counts_.steps += uint64_t(f.t_len);
+  sparse_counts_.steps_skipped += uint64_t(sp.steps_skipped);
+  sparse_counts_.ideal_steps += uint64_t(sp.ideal_steps);
+  skip_ = std::move(sp.skip);
   if (sch_->dataflow == Dataflow::kOutputStationary) {
     phase_ = Phase::kStream;
     return;
@@ -217,6 +226,9 @@ StepResult ArrayController::step_stream() {
     // that waits for outputs still in flight. The feeder then inserts bubbles.
     const std::optional<sc_core::sc_time> ready = feed_ready();
     if (ready && *ready <= now) {
+      // Skip mode: all-zero stream vectors are not in the compressed stream. A chunk's last
+      // index is never skipped, so this stays inside the chunk that is ready.
+      while (fed_ < T && skip_[size_t(fed_)]) ++fed_;
       fed_now = fed_;
       const ChunkPlan& cp = f.chunks[chunk_];
       if (fed_ == cp.t0 + cp.t_len - 1) consumed_chunk = ports_.plan->chunk_index(fold_, chunk_);
@@ -415,8 +427,9 @@ StepResult charge_ports(const LayerPorts& ports, const uint64_t reads[kNumOperan
   uint64_t to_array = 0;
   for (int o = 0; o < kNumOperands; ++o) {
     if (reads[o] == 0) continue;
-    rd[slot(ports.level_of_operand[size_t(o)])] += reads[o];
-    to_array += reads[o];
+    const uint64_t stored = ports.read_scale ? (*ports.read_scale)[size_t(o)](reads[o]) : reads[o];
+    rd[slot(ports.level_of_operand[size_t(o)])] += stored;
+    to_array += reads[o];  // decoded values
   }
   if (out_write || out_read) {
     const int i = slot(ports.level_of_operand[size_t(Operand::kOfmap)]);

@@ -6,6 +6,7 @@
 // OS drains its accumulators through an output chain. Memory waits come from the TransferPlan.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -16,7 +17,9 @@
 #include "arch/memory/transfer_plan.hpp"
 #include "arch/noc/edge_bus.hpp"
 #include "arch/pe/operand_access.hpp"
+#include "arch/pe/sparse_fold.hpp"
 #include "arch/pe/systolic_array.hpp"
+#include "arch/sparse/byte_scale.hpp"
 #include "arch/spec.hpp"
 #include "workloads/ir/tensor_data.hpp"
 #include "workloads/mapper/schedule.hpp"
@@ -39,10 +42,15 @@ struct LayerPorts {
   std::vector<SramLevel*> level_of_operand;  ///< index = Operand
   EdgeBus* bus = nullptr;
   TransferPlan* plan = nullptr;
+  /// Compressed storage (arch/sparse/storage_plan.hpp): per Operand, the SRAM bytes behind the
+  /// dense bytes a controller reads toward the array. Null = everything dense.
+  std::array<ByteScale, kNumOperands>* read_scale = nullptr;
 };
 
 /// Charges one cycle's SRAM-port and edge-bus traffic: reads[op] bytes from the level holding each
-/// operand, out_write/out_read bytes at the output level. Returns the extra (stall) cycles the
+/// operand, out_write/out_read bytes at the output level. reads[] are dense bytes: with compressed
+/// storage the SRAM ports see read_scale[op] of them and the decoder at the SRAM read port hands
+/// the bus the decoded (dense) values. Returns the extra (stall) cycles the
 /// cycle needs beyond one, attributed to the tighter of SRAM ports and bus.
 StepResult charge_ports(const LayerPorts& ports, const uint64_t reads[kNumOperands],
                         uint64_t out_write, uint64_t out_read);
@@ -59,6 +67,15 @@ class ArrayController {
 
   uint64_t macs() const { return macs_; }
   int64_t current_fold() const { return int64_t(fold_); }
+
+  /// Sparse datapath of the layer (set before start(); mode none = dense).
+  void set_sparsity(const SparseConfig& c) { sparse_ = c; }
+  /// Layer totals of the sparse datapath (sparse_fold.hpp).
+  struct SparseCounts {
+    uint64_t macs_zero = 0, macs_gated = 0, macs_skipped = 0;
+    uint64_t steps = 0, steps_skipped = 0, ideal_steps = 0;
+  };
+  const SparseCounts& sparse_counts() const { return sparse_counts_; }
 
  private:
   enum class Phase { kLoad, kStream, kCapture, kDrain, kFinish, kDone };
@@ -113,6 +130,9 @@ class ArrayController {
   std::vector<int16_t> feed_, top_;
   std::vector<int64_t> col_part_;  // output index part of each column of the fold (WS)
   uint64_t macs_ = 0;
+  SparseConfig sparse_;
+  SparseCounts sparse_counts_;
+  std::vector<uint8_t> skip_;      // current fold: stream indices left out (skip mode)
 };
 
 }  // namespace adasim::arch

@@ -17,6 +17,7 @@ void SpatialController::start(const workloads::LayerSchedule& sch, const workloa
   const int psum_bits = spec_.pe_array.accum_bits;
   engine_ = std::make_unique<SpatialEngine>(p, *sch.spatial, spec_.noc, sch.in_bits, sch.w_bits, psum_bits);
   engine_->bind(a.data.data(), b.data.data(), out.data.data());
+  engine_->set_sparsity(sparse_.mode, sparse_.ifmap, sparse_.weight);
   bytes_ = {(sch.in_bits + 7) / 8, (sch.w_bits + 7) / 8, (psum_bits + 7) / 8};
   fold_ = chunk_ = 0;
   pending_consumed_ = pending_out_ = -1;

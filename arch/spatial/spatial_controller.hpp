@@ -27,6 +27,8 @@ class SpatialController {
   StepResult step();
 
   const SpatialCounts& counts() const { return engine_->counts(); }
+  /// Sparse datapath of the next layer (set before start()).
+  void set_sparsity(const SparseConfig& c) { sparse_ = c; }
 
  private:
   void release_pending();
@@ -39,6 +41,7 @@ class SpatialController {
   size_t fold_ = 0, chunk_ = 0;
   int64_t pending_consumed_ = -1, pending_out_ = -1;
   bool finished_ = false;
+  SparseConfig sparse_;
 };
 
 }  // namespace adasim::arch::spatial

@@ -352,7 +352,10 @@ void SpatialEngine::compute(IterationResult& r) {
   }
   const bool keep_in = m_.rf_keep[kIf], keep_w = m_.rf_keep[kW], keep_ps = m_.rf_keep[kPs];
   const Box tin = ws::tensor_box(kIf, p_), tw = ws::tensor_box(kW, p_);
-  int64_t stall = 0;
+  const bool sparse = sparse_mode_ != SparsityMode::kNone;
+  const bool skip = sparse_mode_ == SparsityMode::kSkip;
+  pe_skipped_.assign(npe, 0);
+  int64_t stall = 0, zero_steps = 0;
   for (const Step& step : steps_) {
     int64_t distinct[2] = {0, 0};
     uint64_t ev[2] = {++event_, ++event_};
@@ -367,12 +370,13 @@ void SpatialEngine::compute(IterationResult& r) {
         if (!ok) continue;
       }
       int32_t v[2];
+      bool kept[2] = {false, false};
       for (int o = 0; o < 2; ++o) {
         const bool keep = o == kIf ? keep_in : keep_w;
         if (keep) {
           const TileBuffer<int16_t>& t = o == kIf ? rf_in_[pe] : rf_w_[pe];
           v[o] = t.data[size_t(step.rf_off[size_t(o)])];
-          ++counts_.rf_reads[size_t(o)];
+          kept[o] = true;
           continue;
         }
         // Bypassed: the datum comes from the buffer over the NoC when it changes.
@@ -392,8 +396,21 @@ void SpatialEngine::compute(IterationResult& r) {
           }
         }
       }
-      const int32_t prod = v[0] * v[1];
       ++counts_.macs;
+      if (sparse && ((check_[0] && v[0] == 0) || (check_[1] && v[1] == 0))) {
+        // Zero flags beside the register files: no multiply, no RF read, no psum update.
+        ++zero_steps;
+        if (skip) {
+          ++counts_.macs_skipped;
+          ++pe_skipped_[pe];
+        } else {
+          ++counts_.macs_gated;
+        }
+        continue;
+      }
+      for (int o = 0; o < 2; ++o)
+        if (kept[o]) ++counts_.rf_reads[size_t(o)];
+      const int32_t prod = v[0] * v[1];
       if (keep_ps) {
         const size_t i = size_t(step.rf_off[kPs]);
         rf_ps_[pe].data[i] += prod;
@@ -416,7 +433,18 @@ void SpatialEngine::compute(IterationResult& r) {
     }
     stall += need - 1;
   }
-  const int64_t steps = int64_t(steps_.size());
+  // Lockstep PEs: a pass lasts as long as its slowest PE. With skipping, a PE spends no step on
+  // the zeros it skips; balanced lanes would spread the nonzero work evenly over all PEs.
+  int64_t steps = int64_t(steps_.size());
+  if (skip && npe > 0) {
+    const int64_t least = *std::min_element(pe_skipped_.begin(), pe_skipped_.end());
+    counts_.steps_skipped += least;
+    steps -= least;
+  }
+  if (npe > 0) {
+    const int64_t work = int64_t(steps_.size()) * int64_t(npe) - (sparse ? zero_steps : 0);
+    counts_.ideal_cycles += (work + int64_t(npe) - 1) / int64_t(npe);
+  }
   r.compute_cycles += steps;
   r.noc_cycles += stall;
   counts_.compute_cycles += steps;

@@ -37,6 +37,11 @@ struct SpatialCounts {
   int64_t macs = 0;
   int64_t passes = 0;
   int64_t compute_cycles = 0;  ///< cycles the PEs spend in their RF loops
+  // Sparse datapath (mode gate / skip): MACs with a checked zero operand perform no multiply and
+  // no register-file reads; skipped ones also take no step of the PE's time.
+  int64_t macs_gated = 0, macs_skipped = 0;
+  int64_t steps_skipped = 0;   ///< pass steps saved (the slowest PE of each pass sets its time)
+  int64_t ideal_cycles = 0;    ///< sum over passes of the mean PE's nonzero steps (balanced lanes)
   int64_t noc_cycles = 0;      ///< cycles waiting for tile refills / flushes over the NoC
 };
 
@@ -66,6 +71,13 @@ class SpatialEngine {
   bool done() const { return iter_ >= dram_iters_; }
 
   const SpatialCounts& counts() const { return counts_; }
+
+  /// Zero operands: mode and which operands are checked (values are q - zp: zero = real zero).
+  void set_sparsity(SparsityMode mode, bool ifmap, bool weight) {
+    sparse_mode_ = mode;
+    check_[0] = ifmap;
+    check_[1] = weight;
+  }
 
  private:
   using Idx = std::array<int64_t, workloads::spatial::kNumDims>;
@@ -133,6 +145,9 @@ class SpatialEngine {
   std::array<bool, 3> rf_valid_{};
 
   SpatialCounts counts_;
+  SparsityMode sparse_mode_ = SparsityMode::kNone;
+  std::array<bool, 2> check_{true, true};
+  std::vector<int64_t> pe_skipped_;    // per PE: steps skipped in the current pass
 };
 
 }  // namespace adasim::arch::spatial

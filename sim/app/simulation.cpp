@@ -80,6 +80,13 @@ SimulationResult simulate(const arch::AcceleratorSpec& spec, const workloads::Gr
                           VcdWriter* vcd,
                           std::map<std::string, workloads::Int32Buffer>* accumulators) {
   SimulationResult result;
+  for (const auto& [name, mode] : spec.sparsity.layer_modes) {
+    bool found = false;
+    for (const workloads::Layer& l : graph.layers) found = found || l.name == name;
+    if (!found)
+      throw ConfigError("", "/sparsity/layers/" + name, "\"" + name + "\"",
+                        "the name of a layer of workload '" + graph.name + "'");
+  }
   result.schedules = map_graph(graph, spec, energy);
   // The SystemC banner would pollute stdout (the summary table and machine-read output).
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);

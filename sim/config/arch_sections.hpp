@@ -14,5 +14,6 @@ void parse_mapper(ParamReader& root, arch::MapperSpec& out);
 void parse_noc(ParamReader& root, arch::NocSpec& out, arch::ArrayKind kind);
 void parse_clock(ParamReader& root, arch::ClockSpec& out);
 void parse_energy(ParamReader& root, arch::EnergySpec& out);
+void parse_sparsity(ParamReader& root, arch::SparsitySpec& out);  ///< sparsity_section.cpp
 
 }  // namespace adasim::sim::detail

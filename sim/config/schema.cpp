@@ -60,7 +60,11 @@ SchemaNode build_schema() {
                              object("per_access", leaves({"mac", "rf", "noc", "gbuf", "dram"}))}),
            object("mapper", {leaf("objective"), leaf("loop_order"), leaf("chunk_len"),
                              object("factors", leaves({"dram", "gbuf", "array", "rf"})),
-                             array_of("dram_order", leaf(""))})});
+                             array_of("dram_order", leaf(""))}),
+           object("sparsity", {leaf("mode"), array_of("operands", leaf("")),
+                               SchemaNode{"layers", SchemaNode::Kind::kMap, {}, {}},
+                               object("storage", leaves({"ifmap", "weight", "ofmap", "rle_run_bits",
+                                                         "nm_n", "nm_m"}))})});
 }
 
 }  // namespace

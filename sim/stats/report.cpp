@@ -32,6 +32,9 @@ LayerReport RunReport::total() const {
     t.cycles_stall += l.cycles_stall;
     for (const auto& [k, v] : l.stall_by_cause) t.stall_by_cause[k] += v;
     t.macs += l.macs;
+    t.macs_issued += l.macs_issued;
+    t.macs_gated += l.macs_gated;
+    t.macs_skipped += l.macs_skipped;
     t.time_ns += l.time_ns;
     for (const auto& [k, v] : l.time_ns_at_point) t.time_ns_at_point[k] += v;
     for (const auto& [k, v] : l.accesses) t.accesses[k] += v;

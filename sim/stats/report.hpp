@@ -32,6 +32,15 @@ struct LayerReport {
   uint64_t cycles_stall = 0;    ///< cycles it waited
   std::map<std::string, uint64_t> stall_by_cause;  ///< "dram", "sram", "noc", "dvfs" -> cycles
   uint64_t macs = 0;            ///< useful multiply-accumulates (ops for the vector path)
+  /// The sparse datapath's split of `macs`: issued + gated + skipped = macs. Dense runs (and
+  /// the vector path) issue every MAC.
+  uint64_t macs_issued = 0;
+  uint64_t macs_gated = 0;      ///< zero operand: no multiply, no register reads (no cycle saved)
+  uint64_t macs_skipped = 0;    ///< zero operand left out of the stream (cycles saved too)
+  /// Measured operand statistics of MAC layers: "ifmap_density" / "weight_density" (fraction of
+  /// values != zero point), "imbalance" (issued steps / steps perfectly balanced lanes would
+  /// need, >= 1), "steps_skipped".
+  std::map<std::string, double> sparsity;
   double time_ns = 0.0;         ///< wall time of the layer at the operating point(s) used
   std::map<std::string, double> time_ns_at_point;  ///< "<freq>MHz@<V>V" -> ns spent there
   std::map<std::string, double> utilization;       ///< "pe", "noc", "dram", "sram.<level>" in [0,1]

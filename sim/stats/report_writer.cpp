@@ -65,6 +65,10 @@ json layer_json(const LayerReport& l, bool with_schedule) {
   j["name"] = l.name;
   j["op"] = l.op;
   j["macs"] = l.macs;
+  j["macs_issued"] = l.macs_issued;
+  j["macs_gated"] = l.macs_gated;
+  j["macs_skipped"] = l.macs_skipped;
+  if (!l.sparsity.empty()) j["sparsity"] = l.sparsity;
   j["time_ns"] = l.time_ns;
 
   json cycles = json::object();
@@ -146,6 +150,7 @@ std::string underscored(std::string s) {
 const std::vector<std::string>& fixed_columns() {
   static const std::vector<std::string> kColumns = {
       "layer",           "op",           "dataflow",         "macs",
+      "macs_issued",     "macs_gated",   "macs_skipped",
       "cycles_total",    "cycles_compute", "cycles_stall",   "time_ns",
       "energy_pj_total", "energy_pj_dynamic", "energy_pj_leakage", "utilization_pe"};
   return kColumns;
@@ -172,6 +177,8 @@ std::map<std::string, std::string> dynamic_cells(const LayerReport& l) {
     for (const auto& [action, pj] : actions) sum += pj;
     put("energy_pj_" + underscored(module), "energy." + module, format_double(sum));
   }
+  for (const auto& [key, v] : l.sparsity)
+    put("sparsity_" + underscored(key), "sparsity." + key, format_double(v));
   for (const auto& [key, n] : l.accesses) {
     const auto [module, counter] = split_access_key(key);
     put("access_" + underscored(module) + "_" + underscored(counter), "accesses." + key,
@@ -189,6 +196,9 @@ std::vector<std::string> fixed_cells(const LayerReport& l) {
           csv_field(l.op),
           csv_field(l.dataflow),
           std::to_string(l.macs),
+          std::to_string(l.macs_issued),
+          std::to_string(l.macs_gated),
+          std::to_string(l.macs_skipped),
           std::to_string(l.cycles_total),
           std::to_string(l.cycles_compute),
           std::to_string(l.cycles_stall),

@@ -50,7 +50,7 @@ TEST(CliRun, DefaultJobWritesEveryReportWithFixedKeys) {
   // CSV: a header, one row per layer, a total row.
   const std::string csv = test::slurp(out + "/report.csv");
   EXPECT_EQ(size_t(std::count(csv.begin(), csv.end(), '\n')), j["layers"].size() + 2);
-  EXPECT_EQ(csv.rfind("layer,op,dataflow,macs,cycles_total,cycles_compute,cycles_stall", 0), 0u);
+  EXPECT_EQ(csv.rfind("layer,op,dataflow,macs,macs_issued,macs_gated,macs_skipped,cycles_total,cycles_compute,cycles_stall", 0), 0u);
   EXPECT_NE(r.out.find("total"), std::string::npos) << "summary table on stdout";
 }
 

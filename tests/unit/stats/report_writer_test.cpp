@@ -46,6 +46,10 @@ RunReport make_report() {
   a.cycles_stall = 20;
   a.stall_by_cause = {{"dram", 15}, {"sram", 5}};
   a.macs = 1200;
+  a.macs_issued = 1000;  // 1000 + 150 + 50 = 1200
+  a.macs_gated = 150;
+  a.macs_skipped = 50;
+  a.sparsity = {{"weight_density", 0.5}};
   a.time_ns = 200.0;
   a.time_ns_at_point = {{"500MHz@0.9V", 200.0}};
   a.utilization = {{"pe", 0.75}, {"sram.gbuf", 0.5}, {"noc", 0.25}};
@@ -62,6 +66,7 @@ RunReport make_report() {
   b.cycles_total = 300;
   b.cycles_compute = 300;
   b.macs = 2400;
+  b.macs_issued = 2400;
   b.time_ns = 600.0;
   b.time_ns_at_point = {{"500MHz@0.9V", 600.0}};
   b.utilization = {{"pe", 0.5}, {"noc", 0.75}};
@@ -101,7 +106,8 @@ TEST(ReportJson, LayerLayout) {
   const json j = report_to_json(make_report());
   ASSERT_EQ(j["layers"].size(), 2u);
   const json& l = j["layers"][0];
-  EXPECT_EQ(keys_of(l), (std::set<std::string>{"name", "op", "dataflow", "macs", "time_ns",
+  EXPECT_EQ(keys_of(l), (std::set<std::string>{"name", "op", "dataflow", "macs", "macs_issued",
+                                               "macs_gated", "macs_skipped", "sparsity", "time_ns",
                                                "cycles", "energy_pj", "utilization", "accesses",
                                                "time_ns_at_point", "schedule"}));
   EXPECT_TRUE(l["macs"].is_number_integer());
@@ -130,10 +136,14 @@ TEST(ReportJson, LayerLayout) {
 
 TEST(ReportJson, TotalRecomputedFromSums) {
   const json t = report_to_json(make_report())["total"];
-  EXPECT_EQ(keys_of(t), (std::set<std::string>{"name", "op", "macs", "time_ns", "cycles",
+  EXPECT_EQ(keys_of(t), (std::set<std::string>{"name", "op", "macs", "macs_issued", "macs_gated",
+                                               "macs_skipped", "time_ns", "cycles",
                                                "energy_pj", "utilization", "accesses",
                                                "time_ns_at_point"}));
   EXPECT_EQ(t["macs"], 3600);
+  EXPECT_EQ(t["macs_issued"], 3400);
+  EXPECT_EQ(t["macs_gated"], 150);
+  EXPECT_EQ(t["macs_skipped"], 50);
   EXPECT_EQ(t["cycles"]["total"], 400);
   EXPECT_EQ(t["cycles"]["compute"], 380);
   EXPECT_EQ(t["cycles"]["stall"], 20);
@@ -170,14 +180,17 @@ TEST(ReportJson, UnrepresentableKeysAreModelErrors) {
 
 TEST(ReportCsv, HeaderAndRows) {
   const std::string expected =
-      "layer,op,dataflow,macs,cycles_total,cycles_compute,cycles_stall,time_ns,energy_pj_total,"
+      "layer,op,dataflow,macs,macs_issued,macs_gated,macs_skipped,cycles_total,cycles_compute,"
+      "cycles_stall,time_ns,energy_pj_total,"
       "energy_pj_dynamic,energy_pj_leakage,utilization_pe,access_dram_read_bytes,"
       "access_gbuf_read_bytes,access_noc_flits,energy_pj_gbuf,energy_pj_noc,energy_pj_pe_array,"
-      "stall_dram,stall_sram,utilization_noc,utilization_sram_gbuf\n"
-      "conv1,conv2d,ws,1200,100,80,20,200,1118,1068,50,0.75,1024,4096,0,768,0,350,15,5,0.25,0.5\n"
-      "\"fc,1 \"\"x\"\"\",fc,os,2400,300,300,0,600,810,660,150,0.5,0,1000,30,0,60,750,0,0,0.75,0\n"
-      "total,total,,3600,400,380,20,800,1928,1728,200,0.5625,1024,5096,30,768,60,1100,15,5,0.625,"
-      "0.125\n";
+      "sparsity_weight_density,stall_dram,stall_sram,utilization_noc,utilization_sram_gbuf\n"
+      "conv1,conv2d,ws,1200,1000,150,50,100,80,20,200,1118,1068,50,0.75,1024,4096,0,768,0,350,0.5,"
+      "15,5,0.25,0.5\n"
+      "\"fc,1 \"\"x\"\"\",fc,os,2400,2400,0,0,300,300,0,600,810,660,150,0.5,0,1000,30,0,60,750,0,0,"
+      "0,0.75,0\n"
+      "total,total,,3600,3400,150,50,400,380,20,800,1928,1728,200,0.5625,1024,5096,30,768,60,1100,0,"
+      "15,5,0.625,0.125\n";
   EXPECT_EQ(report_to_csv(make_report()), expected);
 }
 

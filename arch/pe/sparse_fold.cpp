@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "arch/pe/sparse_fold.hpp"
+
+#include <algorithm>
+
+namespace adasim::arch {
+
+namespace {
+
+// Pack-local reduction index kk and filter index nn belong to the same group (block diagonal).
+struct Diagonal {
+  int64_t gk, gn;
+  bool on(int64_t kk, int64_t nn) const { return kk / gk == nn / gn; }
+};
+
+int64_t ceil_div(int64_t a, int64_t b) { return b <= 0 ? 0 : (a + b - 1) / b; }
+
+}  // namespace
+
+FoldSparsity analyse_fold(const workloads::LayerSchedule& sch, const workloads::FoldPlan& f,
+                          const FoldTiles& t, const SparseConfig& cfg) {
+  FoldSparsity out;
+  const int64_t rows = f.rows, cols = f.cols, T = f.t_len;
+  out.skip.assign(size_t(T), 0);
+  if (cfg.mode == SparsityMode::kNone || T == 0) {
+    out.ideal_steps = T;
+    return out;
+  }
+  const Diagonal d{std::max<int64_t>(1, sch.gemm_kred), std::max<int64_t>(1, sch.gemm_n)};
+  std::vector<int64_t> real(size_t(T), 0), zero(size_t(T), 0);
+  switch (sch.dataflow) {
+    case Dataflow::kWeightStationary: {
+      // Stationary w[i][j] (kk = row0 + i, nn = col0 + j); stream a[t][i].
+      std::vector<int64_t> diag(size_t(rows), 0), zw(size_t(rows), 0);
+      for (int64_t i = 0; i < rows; ++i)
+        for (int64_t j = 0; j < cols; ++j) {
+          if (!d.on(f.row0 + i, f.col0 + j)) continue;
+          ++diag[size_t(i)];
+          if (cfg.weight && t.stationary[size_t(i * cols + j)] == 0) ++zw[size_t(i)];
+        }
+      for (int64_t s = 0; s < T; ++s)
+        for (int64_t i = 0; i < rows; ++i) {
+          real[size_t(s)] += diag[size_t(i)];
+          const bool za = cfg.ifmap && t.stream[size_t(s * rows + i)] == 0;
+          zero[size_t(s)] += za ? diag[size_t(i)] : zw[size_t(i)];
+        }
+      break;
+    }
+    case Dataflow::kInputStationary: {
+      // Stationary a[i][j] (kk = row0 + i, pixel col0 + j); stream w[t][i] (nn = t0 + t).
+      std::vector<int64_t> za(size_t(rows), 0);
+      for (int64_t i = 0; i < rows; ++i)
+        for (int64_t j = 0; j < cols; ++j)
+          if (cfg.ifmap && t.stationary[size_t(i * cols + j)] == 0) ++za[size_t(i)];
+      for (int64_t s = 0; s < T; ++s)
+        for (int64_t i = 0; i < rows; ++i) {
+          if (!d.on(f.row0 + i, f.t0 + s)) continue;
+          real[size_t(s)] += cols;
+          const bool zw = cfg.weight && t.stream[size_t(s * rows + i)] == 0;
+          zero[size_t(s)] += zw ? cols : za[size_t(i)];
+        }
+      break;
+    }
+    case Dataflow::kOutputStationary: {
+      // Stream a[k][i] (pixel row0 + i), top w[k][j] (nn = col0 + j); time k = kk.
+      for (int64_t k = 0; k < T; ++k) {
+        int64_t za = 0, dj = 0, zwd = 0;
+        for (int64_t i = 0; i < rows; ++i)
+          if (cfg.ifmap && t.stream[size_t(k * rows + i)] == 0) ++za;
+        for (int64_t j = 0; j < cols; ++j) {
+          if (!d.on(k, f.col0 + j)) continue;
+          ++dj;
+          if (cfg.weight && t.top[size_t(k * cols + j)] == 0) ++zwd;
+        }
+        real[size_t(k)] = rows * dj;
+        zero[size_t(k)] = za * dj + (rows - za) * zwd;
+      }
+      break;
+    }
+  }
+  // The last index of every chunk stays in the stream.
+  std::vector<uint8_t> chunk_end(size_t(T), 0);
+  for (const workloads::ChunkPlan& c : f.chunks)
+    if (c.t_len > 0) chunk_end[size_t(c.t0 + c.t_len - 1)] = 1;
+  int64_t real_total = 0;
+  for (int64_t s = 0; s < T; ++s) {
+    real_total += real[size_t(s)];
+    out.macs_zero += zero[size_t(s)];
+    const bool all_zero = zero[size_t(s)] == real[size_t(s)];
+    if (cfg.mode == SparsityMode::kSkip && all_zero && !chunk_end[size_t(s)]) {
+      out.skip[size_t(s)] = 1;
+      ++out.steps_skipped;
+      out.macs_skipped += real[size_t(s)];
+    } else {
+      out.macs_gated += zero[size_t(s)];
+    }
+  }
+  // Balanced lanes would issue the nonzero MACs at the fold's average MACs per step.
+  out.ideal_steps = real_total == 0 ? 0 : ceil_div((real_total - out.macs_zero) * T, real_total);
+  return out;
+}
+
+}  // namespace adasim::arch
