@@ -48,6 +48,17 @@ void Accelerator::load_program(const workloads::Graph& graph,
 }
 
 void Accelerator::tick() {
+  // An exception must not unwind through the SystemC kernel (it would come back as an untyped
+  // sc_report): keep it, stop the process, and let the caller rethrow it after sc_start().
+  try {
+    tick_once();
+  } catch (...) {
+    error_ = std::current_exception();
+    finished_ = true;
+  }
+}
+
+void Accelerator::tick_once() {
   if (finished_ || graph_ == nullptr) return;
   if (!in_layer_) {
     if (layer_ >= graph_->layers.size()) {

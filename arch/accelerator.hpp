@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <map>
 #include <memory>
 #include <string>
@@ -49,13 +50,16 @@ class Accelerator : public sc_core::sc_module {
 
   /// Filled while the simulation runs; complete after sc_start returns.
   const std::vector<sim::LayerReport>& reports() const { return reports_; }
-  bool finished() const { return finished_; }
+  bool finished() const { return finished_ && !error_; }
+  /// The exception a layer raised during the run (the simulation stopped there), or null.
+  std::exception_ptr error() const { return error_; }
   /// Optional: receives every array layer's raw int32 accumulators, keyed by output tensor name
   /// (functional checks and output dumps). Call before sc_start.
   void set_accumulator_sink(std::map<std::string, workloads::Int32Buffer>* sink) { acc_sink_ = sink; }
 
  private:
   void tick();
+  void tick_once();
   void begin_layer();
   void end_layer();
   void sample_trace(uint64_t cycles_advanced);
@@ -83,6 +87,7 @@ class Accelerator : public sc_core::sc_module {
   size_t layer_ = 0;
   bool in_layer_ = false;
   bool finished_ = false;
+  std::exception_ptr error_;
   std::unique_ptr<TransferPlan> plan_;
   StoragePlan storage_;  // the current layer's operand storage (compressed formats)
   workloads::Int32Buffer acc_;

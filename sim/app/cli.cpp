@@ -48,9 +48,9 @@ po::options_description common_options(RunOptions& o) {
       "set", po::value(&o.overrides)->composing(),
       "override a config key: dotted.key=value (repeatable)")(
       "workload", po::value(&o.workload)->default_value(shipped("workloads/models/ds_cnn_kws.json")),
-      "workload: JSON graph or SCALE-Sim topology CSV")(
+      "workload: JSON graph, ONNX model or SCALE-Sim topology CSV")(
       "format", po::value(&o.format)->default_value("auto"),
-      "workload format: json, scalesim or auto (by extension)")(
+      "workload format: json, onnx, scalesim or auto (by extension)")(
       "batch", po::value(&o.batch)->default_value(0), "override the graph's batch size (0 = keep)");
   return d;
 }
@@ -80,7 +80,15 @@ int cmd_run(const std::vector<std::string>& args, std::ostream& out) {
       "signals to trace: glob over dotted names, e.g. 'top.pe_array.pe_0_*' (repeatable)")(
       "trace-window", po::value(&o.trace_window),
       "cycles to trace, START:END (END empty = to the end)")("quiet,q", po::bool_switch(&o.quiet),
-                                                             "no summary table on stdout");
+                                                             "no summary table on stdout")(
+      "input", po::value(&o.inputs)->composing(),
+      "tensor file (.pb ONNX TensorProto or .npy) for the next graph input, in order (repeatable)")(
+      "dump-outputs", po::value(&o.dump_dir),
+      "write every graph output as DIR/output_<i>.pb and DIR/output_<i>.npy")(
+      "weight-sparsity", po::value(&o.weight_sparsity),
+      "zero pattern of generated weights: uniform:D, channel:D or nm:N:M")(
+      "act-sparsity", po::value(&o.act_sparsity),
+      "zero pattern of generated graph inputs: uniform:D, channel:D or nm:N:M");
   d.add(r);
   po::variables_map vm;
   if (const int rc = parse(d, args, vm, out); rc >= 0) return rc;

@@ -16,6 +16,8 @@
 #include "sim/core/errors.hpp"
 #include "sim/stats/report_writer.hpp"
 #include "sim/trace/vcd_writer.hpp"
+#include "sim/app/value_source.hpp"
+#include "workloads/onnx/onnx_loader.hpp"
 #include "workloads/reference/reference_ops.hpp"
 
 namespace adasim::sim {
@@ -45,7 +47,12 @@ nlohmann::json schedules_json(const std::vector<workloads::LayerSchedule>& s) {
 
 void run_command(const RunOptions& opt, std::ostream& out) {
   const LoadedConfig cfg = load_arch_config(opt.arch, opt.overrides);
-  const LoadedWorkload wl = load_workload(opt.workload, opt.format, opt.batch);
+  LoadedWorkload wl = load_workload(opt.workload, opt.format, opt.batch, opt.inputs);
+  ValueOptions vopt;
+  vopt.seed = opt.seed;
+  if (!opt.weight_sparsity.empty())
+    vopt.weight = parse_sparsity_option("--weight-sparsity", opt.weight_sparsity);
+  if (!opt.act_sparsity.empty()) vopt.act = parse_sparsity_option("--act-sparsity", opt.act_sparsity);
   const arch::EnergyTable energy(cfg.spec.energy);
 
   std::unique_ptr<VcdWriter> vcd;
@@ -61,9 +68,8 @@ void run_command(const RunOptions& opt, std::ostream& out) {
   }
 
   const uint64_t seed = opt.seed;
-  arch::ValueStore values(wl.graph, [seed](const workloads::TensorInfo& t) {
-    return workloads::generate_values(t, seed);
-  });
+  arch::ValueStore values(wl.graph, make_generator(vopt));
+  for (auto& [name, buf] : wl.input_values) values.put(name, std::move(buf));
   SimulationResult res;
   try {
     res = simulate(cfg.spec, wl.graph, energy, values, vcd.get());
@@ -88,6 +94,14 @@ void run_command(const RunOptions& opt, std::ostream& out) {
   report.meta.workload_name = wl.graph.name;
   report.meta.workload_file = opt.workload;
   report.meta.fidelity = "cycle";
+  for (const std::string& f : opt.inputs) {
+    std::ifstream in(f, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    report.meta.inputs.push_back({f, fnv1a64_hex(bytes.str())});
+  }
+  if (vopt.weight) report.meta.value_patterns["weight"] = describe(*vopt.weight);
+  if (vopt.act) report.meta.value_patterns["act"] = describe(*vopt.act);
   report.meta.pes = int64_t(cfg.spec.pe_array.rows) * cfg.spec.pe_array.cols;
   report.meta.freq_mhz = cfg.spec.clock.nominal.freq_mhz;
   report.meta.voltage_v = cfg.spec.clock.nominal.voltage_v;
@@ -111,7 +125,11 @@ void run_command(const RunOptions& opt, std::ostream& out) {
     files.push_back({std::filesystem::path(opt.vcd).stem().string() + ".gtkw",
                      gtkw_save_file(vcd_name, sigs, 1.0e6 / cfg.spec.clock.nominal.freq_mhz)});
   }
+  std::vector<workloads::HostTensor> outputs;
+  if (!opt.dump_dir.empty())
+    outputs = workloads::output_tensors(wl.graph, values.all(), values.all_wide());
   write_files_atomically(opt.out_dir, files);
+  if (!opt.dump_dir.empty()) workloads::write_output_files(opt.dump_dir, outputs);
   if (vcd) {
     vcd.reset();
     std::filesystem::rename(vcd_tmp, opt.vcd);

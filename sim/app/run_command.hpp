@@ -23,6 +23,10 @@ struct RunOptions {
   std::vector<std::string> trace_globs;
   std::string trace_window;     ///< "start:end" in cycles, end may be empty
   bool quiet = false;
+  std::vector<std::string> inputs;  ///< --input files (.pb / .npy), bound to the graph inputs in order
+  std::string dump_dir;             ///< --dump-outputs: write output_<i>.pb / .npy here
+  std::string weight_sparsity;      ///< --weight-sparsity pattern of generated weights ("" = dense)
+  std::string act_sparsity;         ///< --act-sparsity pattern of generated graph inputs
 };
 
 /// Throws ConfigError for bad inputs, ModelError for simulator bugs.

@@ -96,6 +96,7 @@ SimulationResult simulate(const arch::AcceleratorSpec& spec, const workloads::Gr
     top.attach_tracer(vcd);
     top.set_accumulator_sink(accumulators);
     sc_core::sc_start();
+    if (top.error()) std::rethrow_exception(top.error());
     if (!top.finished())
       throw ModelError("simulation stopped before the last layer finished (layer " +
                        std::to_string(top.reports().size()) + " never completed)");

@@ -67,6 +67,10 @@ struct RunMetadata {
   int64_t pes = 0;           ///< rows x cols, for utilization
   double freq_mhz = 0.0;
   double voltage_v = 0.0;
+  /// --input files and the FNV-1a 64 hex digest of their bytes (empty: all inputs generated).
+  std::vector<std::pair<std::string, std::string>> inputs;
+  /// Sparsity patterns of generated values: "weight" / "act" -> e.g. "uniform:0.5".
+  std::map<std::string, std::string> value_patterns;
 };
 
 struct RunReport {

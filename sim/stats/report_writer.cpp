@@ -249,6 +249,12 @@ nlohmann::json report_to_json(const RunReport& r) {
   meta["workload"] = {{"name", r.meta.workload_name}, {"file", r.meta.workload_file}};
   meta["pes"] = r.meta.pes;
   meta["clock"] = {{"freq_mhz", r.meta.freq_mhz}, {"voltage_v", r.meta.voltage_v}};
+  if (!r.meta.inputs.empty()) {
+    json ins = json::array();
+    for (const auto& [file, hash] : r.meta.inputs) ins.push_back({{"file", file}, {"hash", hash}});
+    meta["inputs"] = std::move(ins);
+  }
+  if (!r.meta.value_patterns.empty()) meta["value_patterns"] = r.meta.value_patterns;
 
   json layers = json::array();
   for (const LayerReport& l : r.layers) layers.push_back(layer_json(l, true));

@@ -222,7 +222,10 @@ uint64_t value_stream_key(uint64_t seed, const std::string& tensor_name) {
 
 Int8Buffer generate_values(const TensorInfo& t, uint64_t seed,
                            std::vector<int64_t> shape_override) {
-  const IntRange r = checked_int8_range(t.bits, t.is_signed);
+  if (t.bits < 1 || t.bits > 8)
+    throw sim::ModelError("tensor '" + t.name + "': only tensors of 1..8 bits are generated, not " +
+                          std::to_string(t.bits));
+  const IntRange r = int_range(t.bits, t.is_signed);
   Int8Buffer out(shape_override.empty() ? t.shape : std::move(shape_override));
   const uint64_t key = value_stream_key(seed, t.name);
   for (size_t i = 0; i < out.data.size(); ++i) {
@@ -231,7 +234,8 @@ Int8Buffer generate_values(const TensorInfo& t, uint64_t seed,
     uint64_t st = key + uint64_t(i) * 0x9E3779B97F4A7C15ULL;
     const uint64_t x = splitmix64_next(st);
     // The range holds exactly 2^bits values: the top bits of x are uniform over it.
-    out.data[i] = int8_t(r.lo + int64_t(x >> (64 - t.bits)));
+    // Unsigned values are stored bit-for-bit (uint8 200 as int8 -56).
+    out.data[i] = int8_t(uint8_t(r.lo + int64_t(x >> (64 - t.bits))));
   }
   return out;
 }

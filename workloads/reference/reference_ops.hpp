@@ -64,7 +64,8 @@ uint64_t value_stream_key(uint64_t seed, const std::string& tensor_name);
 
 /// Deterministic operand values for (seed, t.name), uniform over int_range(t.bits, t.is_signed).
 /// Element i (row-major) depends only on (seed, name, i): a larger batch extends, never reshuffles.
-/// shape_override, when non-empty, replaces t.shape. Needs t's range to fit int8 (see requantize).
+/// shape_override, when non-empty, replaces t.shape. Needs t.bits <= 8; unsigned values are stored
+/// bit-for-bit in the int8 container (uint8 200 as int8 -56).
 Int8Buffer generate_values(const TensorInfo& t, uint64_t seed,
                            std::vector<int64_t> shape_override = {});
 

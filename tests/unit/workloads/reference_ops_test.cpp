@@ -248,14 +248,17 @@ TEST(ValueGenerator, UniformOverTheBitRange) {
   TensorInfo t;
   t.name = "x";
   t.shape = {4096};
-  for (auto [bits, is_signed] : {std::pair{8, true}, {4, true}, {4, false}, {2, true}}) {
+  for (auto [bits, is_signed] :
+       {std::pair{8, true}, {4, true}, {4, false}, {2, true}, {8, false}}) {
     t.bits = bits;
     t.is_signed = is_signed;
     const IntRange r = int_range(bits, is_signed);
     const Int8Buffer v = generate_values(t, 7);
     std::set<int> seen;
     double sum = 0;
-    for (int8_t x : v.data) {
+    for (int8_t stored : v.data) {
+      // Unsigned values are stored bit-for-bit: read them back as unsigned.
+      const int x = is_signed ? int(stored) : int(uint8_t(stored));
       ASSERT_GE(x, r.lo);
       ASSERT_LE(x, r.hi);
       seen.insert(x);
@@ -265,8 +268,7 @@ TEST(ValueGenerator, UniformOverTheBitRange) {
     // Mean of a uniform on [lo, hi] is (lo+hi)/2; std of the sample mean < 74/64 ~ 1.2.
     EXPECT_NEAR(sum / double(v.data.size()), (r.lo + r.hi) / 2.0, 5.0);
   }
-  t.bits = 8;
-  t.is_signed = false;
+  t.bits = 9;
   EXPECT_THROW(generate_values(t, 1), sim::ModelError);
 }
 
