@@ -397,27 +397,34 @@ void SpatialEngine::compute(IterationResult& r) {
         }
       }
       ++counts_.macs;
-      if (sparse && ((check_[0] && v[0] == 0) || (check_[1] && v[1] == 0))) {
-        // Zero flags beside the register files: no multiply, no RF read, no psum update.
+      const bool zero = sparse && ((check_[0] && v[0] == 0) || (check_[1] && v[1] == 0));
+      if (zero && skip) {
+        // Left out of the compressed streams: no step of the PE's time, no psum produced.
         ++zero_steps;
-        if (skip) {
-          ++counts_.macs_skipped;
-          ++pe_skipped_[pe];
-        } else {
-          ++counts_.macs_gated;
-        }
+        ++counts_.macs_skipped;
+        ++pe_skipped_[pe];
         continue;
       }
-      for (int o = 0; o < 2; ++o)
-        if (kept[o]) ++counts_.rf_reads[size_t(o)];
-      const int32_t prod = v[0] * v[1];
+      // A gated MAC (zero flags beside the register files) multiplies nothing and reads no
+      // register; the psum it would have updated moves exactly as in a dense run (gating saves
+      // energy, never cycles or traffic).
+      if (zero) {
+        ++zero_steps;
+        ++counts_.macs_gated;
+      } else {
+        for (int o = 0; o < 2; ++o)
+          if (kept[o]) ++counts_.rf_reads[size_t(o)];
+      }
+      const int32_t prod = zero ? 0 : v[0] * v[1];
       if (keep_ps) {
         const size_t i = size_t(step.rf_off[kPs]);
-        rf_ps_[pe].data[i] += prod;
         uint8_t& touched = rf_ps_touched_[pe][i];
-        if (touched) ++counts_.rf_reads[kPs];  // read-modify-write after the first MAC
+        if (!zero) {
+          rf_ps_[pe].data[i] += prod;
+          if (touched) ++counts_.rf_reads[kPs];  // read-modify-write after the first MAC
+          ++counts_.rf_writes[kPs];
+        }
         touched = 1;
-        ++counts_.rf_writes[kPs];
         continue;
       }
       // Bypassed psum: straight to the buffer, reduced with the other PEs' on the way. Valid
