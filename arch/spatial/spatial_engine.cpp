@@ -399,10 +399,16 @@ void SpatialEngine::compute(IterationResult& r) {
       ++counts_.macs;
       const bool zero = sparse && ((check_[0] && v[0] == 0) || (check_[1] && v[1] == 0));
       if (zero && skip) {
-        // Left out of the compressed streams: no step of the PE's time, no psum produced.
+        // Left out of the compressed streams: no step of the PE's time and no psum update. The
+        // output it belongs to still leaves the PE / buffer (an output all of whose MACs were
+        // skipped is still written back).
         ++zero_steps;
         ++counts_.macs_skipped;
         ++pe_skipped_[pe];
+        if (keep_ps)
+          rf_ps_touched_[pe][size_t(step.rf_off[kPs])] = 1;
+        else
+          gb_ps_valid_.data[size_t(s.gb0[kPs] + step.gb_off[kPs])] = 1;
         continue;
       }
       // A gated MAC (zero flags beside the register files) multiplies nothing and reads no

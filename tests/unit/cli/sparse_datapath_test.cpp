@@ -304,7 +304,7 @@ TEST(SparseDatapath, SpatialSkipsScatteredZerosNotWholeZeroChannels) {
 // skipped MACs do not mark the RF psum touched, flush_rf_psums sends only touched psums, and
 // flush_gbuf_psums drains only valid ones). Reproduce: kConv16 on configs/eyeriss/rs.json,
 // --weight-sparsity channel:0.5 --act-sparsity uniform:1.0, sparsity.mode none vs skip.
-TEST(SparseDatapath, DISABLED_SpatialSkipStoresEveryOutput) {
+TEST(SparseDatapath, SpatialSkipStoresEveryOutput) {
   const std::string wl = write_graph(kConv16, "store_rs");
   for (const char* mode : {"none", "gate", "skip"}) {
     SCOPED_TRACE(mode);
