@@ -24,7 +24,8 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const AcceleratorSpec& sp
       dram_("dram", spec.dram),
       dma_("dma", int(spec.sram.size()), spec.dram.burst_bytes),
       bus_(spec.noc),
-      array_(spec.pe_array.rows, spec.pe_array.cols),
+      array_(spec.pe_array.rows, spec.pe_array.cols,
+             spec.pe_array.precision_scalable ? spec.pe_array.mac_bits : 1),
       array_ctrl_(spec_, array_),
       spatial_ctrl_(spec_) {
   for (const SramLevelSpec& l : spec.sram) sram_.push_back(std::make_unique<SramLevel>(l.name.c_str(), l));
@@ -197,7 +198,8 @@ void Accelerator::end_layer() {
   LayerActivity act;
   act.macs = sch.vector_path ? 0 : rep.macs_issued;
   act.vector_ops = sch.vector_path ? rep.macs : 0;
-  act.mac_bits = spec_.pe_array.mac_bits;
+  // Precision-scalable PEs: a lane's MAC is priced at the operands' width.
+  act.mac_bits = sch.mac_lanes > 1 ? std::max(sch.in_bits, sch.w_bits) : spec_.pe_array.mac_bits;
   act.in_bits = sch.in_bits;
   act.w_bits = sch.w_bits;
   act.accum_bits = spec_.pe_array.accum_bits;

@@ -53,6 +53,10 @@ struct PeArraySpec {
   Dataflow dataflow = Dataflow::kWeightStationary;  ///< dataflow of every layer (unless auto)
   bool dataflow_auto = false;             ///< "auto": the mapper picks one of `dataflows` per layer
   int mac_bits = 8;                       ///< native operand precision of one MAC
+  /// Precision-scalable PEs (systolic WS / IS): a PE splits its mac_bits-wide multiplier into
+  /// mac_bits / w lanes for operands of w bits (one 8-bit, two 4-bit or four 2-bit MACs per
+  /// cycle), each lane on its own reduction index; the lanes' products enter one adder.
+  bool precision_scalable = false;
   int accum_bits = 32;                    ///< partial-sum / accumulator width
   bool weight_double_buffer = true;       ///< WS/IS: shadow registers preload the next tile
   bool output_double_buffer = true;       ///< OS: results drain while the next fold computes
@@ -64,6 +68,15 @@ struct PeArraySpec {
 };
 
 /// One on-chip SRAM level (a global buffer or a per-operand scratchpad).
+/// MAC lanes per PE for a layer with these operand widths on this dataflow: mac_bits / the wider
+/// operand's bits on a precision-scalable systolic array running WS or IS, else 1.
+inline int mac_lanes(const PeArraySpec& pe, Dataflow df, int in_bits, int w_bits) {
+  if (!pe.precision_scalable || pe.kind != ArrayKind::kSystolic || df == Dataflow::kOutputStationary)
+    return 1;
+  const int w = in_bits > w_bits ? in_bits : w_bits;
+  return w >= pe.mac_bits || w <= 0 ? 1 : pe.mac_bits / w;
+}
+
 struct SramLevelSpec {
   std::string name;                 ///< also the sc_object / stats / VCD name
   int64_t size_bytes = 0;           ///< total capacity

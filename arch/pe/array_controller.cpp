@@ -30,7 +30,7 @@ ArrayController::ArrayController(const AcceleratorSpec& spec, SystolicArray& arr
   while (ring < size_t(lat_ + ar_ + ac_ + 4)) ring <<= 1;
   hist_.assign(ring, -1);
   hist_mask_ = int64_t(ring) - 1;
-  feed_.assign(size_t(ar_), 0);
+  feed_.assign(size_t(ar_) * size_t(std::max(1, spec.pe_array.precision_scalable ? spec.pe_array.mac_bits : 1)), 0);
   top_.assign(size_t(ac_), 0);
 }
 
@@ -41,6 +41,8 @@ void ArrayController::start(const workloads::LayerSchedule& sch, const workloads
   out_ = &out;
   access_.emplace(sch, a, b);
   ports_ = ports;
+  lanes_ = std::max(1, sch.mac_lanes);
+  array_.set_lanes(lanes_);
   in_bytes_ = (sch.in_bits + 7) / 8;
   w_bytes_ = (sch.w_bits + 7) / 8;
   macs_ = 0;
@@ -91,7 +93,7 @@ void ArrayController::begin_fold() {
     phase_ = Phase::kStream;
     return;
   }
-  load_cycles_ = scalesim_ ? ar_ : int(f.rows);
+  load_cycles_ = scalesim_ ? ar_ : int(sch_->physical_rows(f.rows));
   if (shadow_valid_ && shadow_fold_ == fold_) {
     load_done_ = shadow_done_;
   } else {
@@ -137,7 +139,7 @@ StepResult ArrayController::step() {
 bool ArrayController::try_shadow_shift(size_t fold, uint64_t reads[kNumOperands]) {
   // Shift one row of `fold`'s stationary tile into the shadow chain if its data is in SRAM.
   const FoldPlan& f = sch_->folds[fold];
-  const int len = scalesim_ ? ar_ : int(f.rows);
+  const int len = scalesim_ ? ar_ : int(sch_->physical_rows(f.rows));
   if (!shadow_valid_ || shadow_fold_ != fold) {
     shadow_fold_ = fold;
     shadow_done_ = 0;
@@ -148,13 +150,22 @@ bool ArrayController::try_shadow_shift(size_t fold, uint64_t reads[kNumOperands]
   if (!ready || *ready > sc_core::sc_time_stamp()) return false;
   const FoldTiles& src = fold == fold_ ? tiles_ : next_tiles_;
   const int i = len - 1 - shadow_done_;  // bottom row enters first
-  std::vector<int16_t> row(size_t(ac_), 0);
-  if (i < f.rows)
-    std::copy_n(&src.stationary[size_t(i * f.cols)], size_t(f.cols), row.begin());
+  // One physical row: its lanes' sub-rows, sub-row major.
+  std::vector<int16_t> row(size_t(ac_) * size_t(lanes_), 0);
+  int64_t loaded = 0;
+  for (int l = 0; l < lanes_; ++l) {
+    const int64_t sub = int64_t(i) * lanes_ + l;
+    if (sub >= f.rows) break;
+    std::copy_n(&src.stationary[size_t(sub * f.cols)], size_t(f.cols), row.begin() + l * ac_);
+    ++loaded;
+  }
   array_.shadow_shift(row.data());
   const Operand op =
       sch_->dataflow == Dataflow::kInputStationary ? Operand::kIfmap : Operand::kWeight;
-  reads[int(op)] += uint64_t(f.cols) * uint64_t(op == Operand::kIfmap ? in_bytes_ : w_bytes_);
+  // SCALE-Sim's convention shifts (and reads) full array rows, padding rows included.
+  const int64_t charged = scalesim_ ? lanes_ : loaded;
+  reads[int(op)] += uint64_t(charged) * uint64_t(f.cols) *
+                    uint64_t(op == Operand::kIfmap ? in_bytes_ : w_bytes_);
   if (++shadow_done_ == len) ports_.plan->stationary_loaded(fold);
   return true;
 }
@@ -284,8 +295,9 @@ StepResult ArrayController::step_stream() {
       }
     }
   } else {
-    for (int64_t i = 0; i < ar_; ++i) {
-      const int64_t s = i < r ? hist_at(t_ - lat_ - i) : -1;
+    // Sub-row i sits in physical row i / lanes: that row's skew.
+    for (int64_t i = 0; i < int64_t(ar_) * lanes_; ++i) {
+      const int64_t s = i < r ? hist_at(t_ - lat_ - i / lanes_) : -1;
       feed_[size_t(i)] = s >= 0 ? tiles_.stream[size_t(s * r + i)] : int16_t{0};
     }
     array_.step_stationary(feed_.data(), int(r), int(c));

@@ -103,6 +103,7 @@ class ArrayController {
   bool scalesim_ = false;
   int ar_ = 0, ac_ = 0, lat_ = 0;
   int in_bytes_ = 1, w_bytes_ = 1;
+  int lanes_ = 1;  // MAC lanes per PE of the current layer
 
   Phase phase_ = Phase::kDone;
   size_t fold_ = 0;

@@ -14,21 +14,30 @@ namespace adasim::arch {
 
 class SystolicArray {
  public:
-  SystolicArray(int rows, int cols);
+  /// `max_lanes` > 1: precision-scalable PEs, each with up to that many MAC lanes (WS / IS).
+  SystolicArray(int rows, int cols, int max_lanes = 1);
+
+  /// MAC lanes per PE for the next layer (1..max_lanes). With L lanes, physical row r holds the
+  /// L sub-rows r*L .. r*L+L-1 (one reduction index each); their products enter one adder, so a
+  /// psum still moves down one physical row per cycle. Stream feeds and stationary tiles are
+  /// laid out per sub-row.
+  void set_lanes(int lanes);
+  int lanes() const { return lanes_; }
 
   int rows() const { return rows_; }
   int cols() const { return cols_; }
 
   // ---- stationary dataflows (WS / IS) ----
-  /// One cycle of the stationary-operand load chain: every shadow row moves one row down and
-  /// `row_in` (cols values) enters row 0. After L shifts, shadow row i holds what entered at
-  /// shift L-1-i.
+  /// One cycle of the stationary-operand load chain: every shadow row moves one physical row down
+  /// and `row_in` (lanes x cols values, sub-row major) enters row 0. After L shifts, shadow row i
+  /// holds what entered at shift L-1-i.
   void shadow_shift(const int16_t* row_in);
   /// Shadow -> active stationary registers. PEs outside [0,rows_used) x [0,cols_used) are
   /// disabled (their stationary value is 0: psums pass through them, no MAC is issued).
   void swap_stationary(int rows_used, int cols_used);
-  /// One streaming cycle: row i's input register takes feed[i] (column 0) or its left
-  /// neighbour's value; each PE adds stationary x input to the psum from the PE above.
+  /// One streaming cycle: sub-row i's input register takes feed[i] (column 0) or its left
+  /// neighbour's value; each PE adds its lanes' stationary x input products to the psum from
+  /// the PE above. `active_rows` counts sub-rows.
   /// Only columns [0, active_cols) are evaluated (the rest are idle and hold zeros); rows at and
   /// below active_rows hold no weight and only pass psums down (one cycle per row).
   void step_stationary(const int16_t* feed, int active_rows, int active_cols);
@@ -48,15 +57,19 @@ class SystolicArray {
   const int32_t* drain_shift();
 
   // ---- state access for traces and tests ----
-  int16_t moving(int r, int c) const { return int16_t(h_[idx(r, c)]); }
+  // Physical PE (r, c); its first lane for moving() and stationary().
+  int16_t moving(int r, int c) const { return int16_t(h_[idx(r * lanes_, c)]); }
   int16_t vertical(int r, int c) const { return int16_t(v_[idx(r, c)]); }
-  int16_t stationary(int r, int c) const { return int16_t(w_[idx(r, c)]); }
+  int16_t stationary(int r, int c) const { return int16_t(w_[idx(r * lanes_, c)]); }
   int32_t psum(int r, int c) const { return psum_[idx(r, c)]; }
 
  private:
   size_t idx(int r, int c) const { return size_t(r) * size_t(cols_) + size_t(c); }
 
   int rows_, cols_;
+  int max_lanes_ = 1, lanes_ = 1;
+  // h_, w_, shadow_ hold rows x max_lanes sub-rows (index idx(sub_row, c)); psum_, drain_ and
+  // v_ one row per physical row.
   // Operand registers hold q - zp in int16, which also lets the per-row
   // multiply-accumulate loops vectorise with plain SSE2 (pmaddwd-style), see DESIGN.md speed notes.
   std::vector<int16_t> h_;       ///< horizontally moving operand (stream input)

@@ -113,6 +113,13 @@ void parse_pe_array(ParamReader& root, arch::PeArraySpec& out) {
 
   assign(pe->get_or<int64_t>("mac_bits", 8, int_one_of({2, 4, 8, 16})), out.mac_bits);
   assign(pe->get_or<int64_t>("accum_bits", 32, int_in(16, 64)), out.accum_bits);
+  // Written back only when given, so configs without it resolve (and hash) as before.
+  if (pe->has("precision_scalable")) {
+    assign(pe->get_or<bool>("precision_scalable", false, any_bool()), out.precision_scalable);
+    if (spatial && out.precision_scalable)
+      pe->issue(pe->ptr("precision_scalable"), "true",
+                "false on a spatial array (precision-scalable PEs are modelled on systolic arrays)");
+  }
   assign(pe->get_or<bool>("weight_double_buffer", true, any_bool()), out.weight_double_buffer);
   assign(pe->get_or<bool>("output_double_buffer", true, any_bool()), out.output_double_buffer);
   const auto conv = pe->enum_of("timing_convention", {"faithful", "scalesim"}, "faithful");

@@ -30,7 +30,8 @@ double fold_cycles(const LayerSchedule& s, const arch::AcceleratorSpec& spec) {
     double t = 0;
     for (size_t i = 0; i < s.folds.size(); ++i) {
       const FoldPlan& f = s.folds[i];
-      const int64_t load = scalesim ? ar : f.rows;
+      // The stationary tile loads one physical row per cycle (mac_lanes values per PE).
+      const int64_t load = scalesim ? ar : s.physical_rows(f.rows);
       if (i == 0 || !hidden) t += double(load);
       t += double(f.t_len + lat + ar + (scalesim ? ac : f.cols) - 2);
     }

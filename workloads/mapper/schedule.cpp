@@ -64,6 +64,7 @@ nlohmann::json LayerSchedule::to_json() const {
     return j;
   }
   j["dataflow"] = arch::to_string(dataflow);
+  if (mac_lanes > 1) j["mac_lanes"] = mac_lanes;  // precision-scalable PEs
   j["gemm"] = {{"m", gemm_m}, {"kred", gemm_kred}, {"n", gemm_n}, {"groups", groups},
                {"group_pack", group_pack}, {"packs", packs}};
   j["spatial"] = {{"rows", to_string(rows_dim)}, {"cols", to_string(cols_dim)},

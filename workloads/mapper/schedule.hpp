@@ -97,6 +97,10 @@ struct LayerSchedule {
   // Vector path (pool / add): elementwise ops on `vector_lanes` lanes.
   int64_t vector_ops = 0;
   int64_t vector_lanes = 0;
+  /// MAC lanes per PE (precision-scalable PEs, arch::mac_lanes): a fold's rows count reduction
+  /// indices, `mac_lanes` of them per physical PE row.
+  int mac_lanes = 1;
+  int64_t physical_rows(int64_t rows) const { return (rows + mac_lanes - 1) / mac_lanes; }
   int64_t vector_in_bytes = 0, vector_out_bytes = 0;
 
   int64_t macs() const;                 ///< sum of fold MACs (or vector ops)

@@ -16,7 +16,8 @@ int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 void describe_systolic(std::ostringstream& os, const LayerSchedule& s,
                        const arch::AcceleratorSpec& spec) {
-  const int64_t ar = spec.pe_array.rows, ac = spec.pe_array.cols;
+  // Rows of a fold: physical rows x MAC lanes (precision-scalable PEs, WS / IS).
+  const int64_t ar = int64_t(spec.pe_array.rows) * s.mac_lanes, ac = spec.pe_array.cols;
   os << "  GEMM per group: M=" << s.gemm_m << " Kred=" << s.gemm_kred << " N=" << s.gemm_n
      << "; groups " << s.groups << ", " << s.group_pack << " per block-diagonal pack, " << s.packs
      << " pack(s)\n";
@@ -33,8 +34,9 @@ void describe_systolic(std::ostringstream& os, const LayerSchedule& s,
     os << " / " << col_loop << " / " << chunk_loop << " / " << row_loop << "\n";
   else
     os << " / " << col_loop << " / " << row_loop << " / " << chunk_loop << "\n";
-  os << "  SRAM -> array: rows = " << r << " (" << std::min(s.dim_rows, ar) << " of " << ar
-     << "), cols = " << c << " (" << std::min(s.dim_cols, ac) << " of " << ac << "), time = " << t
+  os << "  SRAM -> array: rows = " << r << " (" << std::min(s.dim_rows, ar) << " of " << ar;
+  if (s.mac_lanes > 1) os << ", " << s.mac_lanes << " MAC lanes per PE";
+  os << "), cols = " << c << " (" << std::min(s.dim_cols, ac) << " of " << ac << "), time = " << t
      << " (" << s.chunk_len << " per chunk)";
   if (s.dataflow != arch::Dataflow::kOutputStationary)
     os << ", " << (s.dataflow == arch::Dataflow::kWeightStationary ? "weights" : "inputs")

@@ -46,6 +46,8 @@ struct SystolicPlanner::Dims {
   GemmDim rows_dim, cols_dim, time_dim;
   int64_t dim_rows, dim_cols, dim_time;  // pack 0 (the widest)
   int64_t row_folds, col_folds;
+  int64_t lanes = 1;     // MAC lanes per PE (precision-scalable PEs, WS / IS)
+  int64_t cap_rows = 1;  // reduction indices (WS / IS) or pixels (OS) one fold holds
   bool stationary[3] = {false, false, false};
   bool stream[3] = {false, false, false};
   int64_t extent(GemmDim d, int64_t pack) const {
@@ -72,7 +74,8 @@ int64_t SystolicPlanner::max_group_pack(Dataflow df) const {
   const int64_t g = shape_.groups;
   if (g == 1) return 1;
   const int64_t gk = std::max<int64_t>(shape_.gemm_kred(), 1), gn = std::max<int64_t>(shape_.gemm_n(), 1);
-  const int64_t rows = spec_.pe_array.rows, cols = spec_.pe_array.cols;
+  const int64_t rows = spec_.pe_array.rows * arch::mac_lanes(spec_.pe_array, df, in_bits_, w_bits_);
+  const int64_t cols = spec_.pe_array.cols;
   int64_t gp = 1;
   switch (df) {
     case Dataflow::kWeightStationary: gp = std::min(rows / gk, cols / gn); break;  // rows Kred, cols N
@@ -104,7 +107,9 @@ SystolicPlanner::Dims SystolicPlanner::dims(Dataflow df, int64_t gp) const {
   d.dim_rows = d.extent(d.rows_dim, 0);
   d.dim_cols = d.extent(d.cols_dim, 0);
   d.dim_time = d.extent(d.time_dim, 0);
-  d.row_folds = ceil_div(d.dim_rows, spec_.pe_array.rows);
+  d.lanes = arch::mac_lanes(spec_.pe_array, df, in_bits_, w_bits_);
+  d.cap_rows = spec_.pe_array.rows * d.lanes;
+  d.row_folds = ceil_div(d.dim_rows, d.cap_rows);
   d.col_folds = ceil_div(d.dim_cols, spec_.pe_array.cols);
   return d;
 }
@@ -133,9 +138,9 @@ double SystolicPlanner::compute_lower_bound(Dataflow df, int64_t gp) const {
     const int64_t dr = d.extent(d.rows_dim, pack), dc = d.extent(d.cols_dim, pack);
     const int64_t dt = d.extent(d.time_dim, pack);
     double one = 0;
-    for (int64_t r0 = 0; r0 < dr; r0 += ar)
+    for (int64_t r0 = 0; r0 < dr; r0 += d.cap_rows)
       for (int64_t c0 = 0; c0 < dc; c0 += ac) {
-        const int64_t r = std::min(ar, dr - r0), c = std::min(ac, dc - c0);
+        const int64_t r = std::min(d.cap_rows, dr - r0), c = std::min(ac, dc - c0);
         if (scalesim)
           one += double(df == Dataflow::kOutputStationary ? dt + ar + ac - 2 : 2 * ar + ac + dt - 2);
         else if (df == Dataflow::kOutputStationary)
@@ -175,9 +180,9 @@ int64_t SystolicPlanner::stream_tile_bytes(const Dims& d, int op, int64_t t) con
   const GemmView& v = *d.view;
   switch (d.df) {
     case Dataflow::kWeightStationary:  // ifmap: M chunk x Kred rows
-      return max_over(d.dim_time, t, d.dim_rows, ar, [&](Range m, Range k) { return v.ifmap_bytes(0, m, k); });
+      return max_over(d.dim_time, t, d.dim_rows, d.cap_rows, [&](Range m, Range k) { return v.ifmap_bytes(0, m, k); });
     case Dataflow::kInputStationary:  // weight: Kred rows x N chunk
-      return max_over(d.dim_rows, ar, d.dim_time, t, [&](Range k, Range n) { return v.weight_bytes(k, n); });
+      return max_over(d.dim_rows, d.cap_rows, d.dim_time, t, [&](Range k, Range n) { return v.weight_bytes(k, n); });
     case Dataflow::kOutputStationary:
       return op == kIf
                  ? max_over(d.dim_rows, ar, d.dim_time, t, [&](Range m, Range k) { return v.ifmap_bytes(0, m, k); })
@@ -192,19 +197,19 @@ int64_t SystolicPlanner::stream_tile_bytes(const Dims& d, int op, int64_t t) con
 int64_t SystolicPlanner::stationary_tile_bytes(const Dims& d) const {
   const auto key = std::make_tuple(int(d.df), d.gp, -1, int64_t{0});
   if (auto it = tile_cache_.find(key); it != tile_cache_.end()) return it->second;
-  const int64_t ar = spec_.pe_array.rows, ac = spec_.pe_array.cols;
+  const int64_t ac = spec_.pe_array.cols;
   const GemmView& v = *d.view;
   int64_t bytes = 0;
   if (d.df == Dataflow::kWeightStationary)
-    bytes = max_over(d.dim_rows, ar, d.dim_cols, ac, [&](Range k, Range n) { return v.weight_bytes(k, n); });
+    bytes = max_over(d.dim_rows, d.cap_rows, d.dim_cols, ac, [&](Range k, Range n) { return v.weight_bytes(k, n); });
   if (d.df == Dataflow::kInputStationary)
-    bytes = max_over(d.dim_rows, ar, d.dim_cols, ac, [&](Range k, Range m) { return v.ifmap_bytes(0, m, k); });
+    bytes = max_over(d.dim_rows, d.cap_rows, d.dim_cols, ac, [&](Range k, Range m) { return v.ifmap_bytes(0, m, k); });
   tile_cache_.emplace(key, bytes);
   return bytes;
 }
 
 int64_t SystolicPlanner::output_tile_bytes(const Dims& d, int64_t t) const {
-  const int64_t r = std::min<int64_t>(d.dim_rows, spec_.pe_array.rows);
+  const int64_t r = std::min<int64_t>(d.dim_rows, d.cap_rows);
   const int64_t c = std::min<int64_t>(d.dim_cols, spec_.pe_array.cols);
   if (d.df == Dataflow::kOutputStationary) return r * c * kPsumBytes;
   return t * c * kPsumBytes;  // WS: M chunk x N cols, IS: N chunk x M cols
@@ -261,7 +266,7 @@ std::optional<LayerSchedule> SystolicPlanner::build(const Candidate& cand) const
   if (!fits(cand)) return std::nullopt;
   const Dims d = dims(cand.dataflow, cand.group_pack);
   const GemmView& v = *d.view;
-  const int ar = spec_.pe_array.rows, ac = spec_.pe_array.cols;
+  const int ac = spec_.pe_array.cols;
   const bool os = d.df == Dataflow::kOutputStationary;
   LayerSchedule sch;
   sch.layer = layer_.name;
@@ -276,6 +281,7 @@ std::optional<LayerSchedule> SystolicPlanner::build(const Candidate& cand) const
   sch.gemm_n = shape_.gemm_n();
   sch.groups = shape_.groups;
   sch.group_pack = d.gp;
+  sch.mac_lanes = int(d.lanes);
   sch.packs = v.packs();
   sch.rows_dim = d.rows_dim;
   sch.cols_dim = d.cols_dim;
@@ -355,8 +361,8 @@ std::optional<LayerSchedule> SystolicPlanner::build(const Candidate& cand) const
     f.pack = pack;
     f.row_fold = row_fold;
     f.col_fold = col_fold;
-    f.row0 = row_fold * ar;
-    f.rows = std::min<int64_t>(ar, dr - f.row0);
+    f.row0 = row_fold * d.cap_rows;
+    f.rows = std::min<int64_t>(d.cap_rows, dr - f.row0);
     f.col0 = col_fold * ac;
     f.cols = std::min<int64_t>(ac, dc - f.col0);
     f.t0 = span.lo;
@@ -411,7 +417,7 @@ std::optional<LayerSchedule> SystolicPlanner::build(const Candidate& cand) const
   for (int64_t pack = 0; pack < sch.packs; ++pack) {
     const int64_t dr = d.extent(d.rows_dim, pack), dc = d.extent(d.cols_dim, pack);
     const int64_t dt = d.extent(d.time_dim, pack);
-    const int64_t rf_n = ceil_div(dr, ar), cf_n = ceil_div(dc, ac);
+    const int64_t rf_n = ceil_div(dr, d.cap_rows), cf_n = ceil_div(dc, ac);
     if (os) {
       for (int64_t rf = 0; rf < rf_n; ++rf)
         for (int64_t cf = 0; cf < cf_n; ++cf) add_fold(pack, rf, cf, rf_n, Range{0, dt});
