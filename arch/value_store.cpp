@@ -18,6 +18,11 @@ ValueStore::ValueStore(const workloads::Graph& graph, Generator generate)
 }
 
 const workloads::Int8Buffer& ValueStore::get(const std::string& name) {
+  if (impose_ && !graph_.tensor(name).is_constant) {
+    auto im = imposed_.find(name);
+    if (im != imposed_.end()) return im->second;
+    return imposed_.emplace(name, impose_(graph_.tensor(name))).first->second;
+  }
   auto it = values_.find(name);
   if (it != values_.end()) return it->second;
   const auto c = graph_.constant_values.find(name);
@@ -71,6 +76,7 @@ void ValueStore::release_after(size_t layer_index) {
   };
   drop(values_);
   drop(wide_);
+  drop(imposed_);
 }
 
 }  // namespace adasim::arch

@@ -21,7 +21,13 @@ class ValueStore {
   ValueStore(const workloads::Graph& graph, Generator generate);
 
   /// The values of `name` (<= 8-bit tensor): the graph's constant, or generated if not present.
+  /// With imposed activations, every non-constant tensor read here comes from that generator
+  /// instead (the layers' computed outputs stay in all() for dumps).
   const workloads::Int8Buffer& get(const std::string& name);
+  /// Sparsity studies without trained weights: every activation a layer reads is generated (with
+  /// the study's zero pattern) instead of the previous layer's output, so that the pattern holds
+  /// at every depth of the network.
+  void impose_activations(Generator g) { impose_ = std::move(g); }
   /// Calls `fn` with the values get(name) would return, without keeping generated values (a
   /// look ahead of the run that leaves what is resident unchanged; generation is deterministic).
   void inspect(const std::string& name,
@@ -42,6 +48,8 @@ class ValueStore {
   Generator generate_;
   std::map<std::string, workloads::Int8Buffer> values_;
   std::map<std::string, workloads::Int32Buffer> wide_;
+  Generator impose_;
+  std::map<std::string, workloads::Int8Buffer> imposed_;
   std::map<std::string, size_t> last_use_;
 };
 

@@ -88,7 +88,10 @@ int cmd_run(const std::vector<std::string>& args, std::ostream& out) {
       "weight-sparsity", po::value(&o.weight_sparsity),
       "zero pattern of generated weights: uniform:D, channel:D or nm:N:M")(
       "act-sparsity", po::value(&o.act_sparsity),
-      "zero pattern of generated graph inputs: uniform:D, channel:D or nm:N:M");
+      "zero pattern of generated graph inputs: uniform:D, channel:D or nm:N:M")(
+      "act-every-layer", po::bool_switch(&o.act_every_layer),
+      "every layer reads generated activations (with --act-sparsity's pattern) instead of the "
+      "previous layer's outputs: sparsity studies of models without trained weights");
   d.add(r);
   po::variables_map vm;
   if (const int rc = parse(d, args, vm, out); rc >= 0) return rc;

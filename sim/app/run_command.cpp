@@ -70,6 +70,12 @@ void run_command(const RunOptions& opt, std::ostream& out) {
   const uint64_t seed = opt.seed;
   arch::ValueStore values(wl.graph, make_generator(vopt));
   for (auto& [name, buf] : wl.input_values) values.put(name, std::move(buf));
+  if (opt.act_every_layer) {
+    if (!opt.inputs.empty())
+      throw ConfigError("command line", "--act-every-layer", "with --input",
+                        "either --input files or generated activations at every layer");
+    values.impose_activations(make_generator(vopt));
+  }
   SimulationResult res;
   try {
     res = simulate(cfg.spec, wl.graph, energy, values, vcd.get());
@@ -102,6 +108,7 @@ void run_command(const RunOptions& opt, std::ostream& out) {
   }
   if (vopt.weight) report.meta.value_patterns["weight"] = describe(*vopt.weight);
   if (vopt.act) report.meta.value_patterns["act"] = describe(*vopt.act);
+  if (opt.act_every_layer) report.meta.value_patterns["act_scope"] = "every layer";
   report.meta.pes = int64_t(cfg.spec.pe_array.rows) * cfg.spec.pe_array.cols;
   report.meta.freq_mhz = cfg.spec.clock.nominal.freq_mhz;
   report.meta.voltage_v = cfg.spec.clock.nominal.voltage_v;

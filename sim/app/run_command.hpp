@@ -27,6 +27,7 @@ struct RunOptions {
   std::string dump_dir;             ///< --dump-outputs: write output_<i>.pb / .npy here
   std::string weight_sparsity;      ///< --weight-sparsity pattern of generated weights ("" = dense)
   std::string act_sparsity;         ///< --act-sparsity pattern of generated graph inputs
+  bool act_every_layer = false;     ///< --act-every-layer: every layer's input is generated
 };
 
 /// Throws ConfigError for bad inputs, ModelError for simulator bugs.

@@ -120,7 +120,12 @@ void apply_sparsity(Int8Buffer& values, const TensorInfo& t, const SparsitySpec&
     }
     case SparsityPattern::kNm: {
       const Stream st(seed, t.name, kElementSalt);
-      const int64_t cols = shape.back();
+      // Weights (constants of rank >= 2): groups run along each output channel's flattened
+      // reduction (C/g x R x S of KCRS, C of [K][C]), where an N:M datapath and the "nm" storage
+      // format look for them; activations: along the last axis.
+      const int64_t cols = (t.is_constant && shape.size() >= 2 && shape[0] > 0)
+                               ? total / shape[0]
+                               : shape.back();
       std::vector<std::pair<uint64_t, int64_t>> scratch;
       for (int64_t row = 0; row < total; row += cols)
         for (int64_t c = 0; c < cols; c += s.m)

@@ -38,9 +38,10 @@ int sparsity_channel_axis(const TensorInfo& t, size_t rank);
 /// Zeroes values of `values` (a buffer of tensor t; its shape is values.shape, row-major, which may
 /// differ from t.shape, e.g. a larger batch) in place:
 ///  kUniform  each element is kept independently with probability `density` (Bernoulli);
-///  kNm       along the last axis, each group of m (a tail shorter than m is its own group of g)
-///            keeps exactly min(n, g) elements, positions uniform; `density` is not used (the
-///            result has density n/m when the last axis is a multiple of m);
+///  kNm       along the rows (weights of rank >= 2: each output channel's flattened reduction,
+///            elements / shape[0]; otherwise the last axis), each group of m (a tail shorter than
+///            m is its own group of g) keeps exactly min(n, g) elements, positions uniform;
+///            `density` is not used (the result has density n/m when a row is a multiple of m);
 ///  kChannel  round_half_away(density * C) of the C slices along sparsity_channel_axis are kept
 ///            (uniform choice, possibly none when density * C < 0.5), the others zeroed entirely.
 /// Elements not kept become the zero byte int8_t(uint8_t(t.zero_point)). A kept element equal to

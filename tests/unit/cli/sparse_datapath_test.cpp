@@ -357,5 +357,36 @@ TEST(SparseDatapath, UnknownLayerInSparsityLayersIsAConfigError) {
   EXPECT_FALSE(std::filesystem::exists(out + "/report.json"));
 }
 
+// Without trained weights, activations computed from generated weights need not keep any
+// particular density at depth; --act-every-layer makes every layer read generated activations
+// with the study's pattern (and the report records that), so each MAC layer's measured ifmap
+// density is the requested one: within 4 sigma of a Bernoulli draw over its elements, and the
+// smallest operand of tiny_cnn (the fc input, 16 x 2 x 2 = 64 values) gives the widest bound,
+// 4 * sqrt(0.3 * 0.7 / 64) = 0.23.
+TEST(SparseDatapath, ActEveryLayerHoldsTheDensityAtEveryDepth) {
+  const std::string out = temp_out("sdp_every_layer");
+  const auto r = run_adasim("run -q --workload " + kTinyCnn + " --out '" + out +
+                                "' --weight-sparsity uniform:0.6 --act-sparsity uniform:0.3"
+                                " --act-every-layer --set sparsity.mode=skip",
+                            "sdp_every_layer");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json rep = read_json(out + "/report.json");
+  EXPECT_EQ(rep["adasim"]["value_patterns"]["act_scope"], "every layer");
+  int mac_layers = 0;
+  for (const json& l : rep["layers"]) {
+    if (!is_mac(l)) continue;
+    ++mac_layers;
+    const double d = l["sparsity"]["ifmap_density"].get<double>();
+    EXPECT_NEAR(d, 0.3, 0.23) << l["name"];
+    EXPECT_NEAR(l["sparsity"]["weight_density"].get<double>(), 0.6, 0.23) << l["name"];
+  }
+  EXPECT_GE(mac_layers, 2);
+  // --input files and generated activations at every layer exclude each other.
+  const auto bad = run_adasim("run -q --workload " + kTinyCnn + " --out '" + out +
+                                  "_bad' --act-every-layer --input /dev/null",
+                              "sdp_every_layer_bad");
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+}
+
 }  // namespace
 }  // namespace adasim

@@ -85,9 +85,9 @@ TEST(SparsityGen, UniformDensityWithinFourSigma) {
   }
 }
 
-TEST(SparsityGen, NmIsExactAlongTheLastAxis) {
-  // Last axis 10 = groups of 4, 4 and a tail of 2: 2:4 keeps 2 + 2 + 2 per row.
-  const TensorInfo t = tensor("w", {6, 3, 10}, true);
+TEST(SparsityGen, NmIsExactAlongTheRows) {
+  // Activation: rows are the last axis. 10 = groups of 4, 4 and a tail of 2: 2:4 keeps 2 + 2 + 2.
+  const TensorInfo t = tensor("a", {6, 3, 10}, false);
   for (auto [n, m] : {std::pair{2, 4}, {1, 4}, {1, 2}, {3, 8}, {4, 4}}) {
     Int8Buffer b = generate_values(t, 3);
     apply_sparsity(b, t, spec(SparsityPattern::kNm, 1.0, n, m), 3);
@@ -100,6 +100,17 @@ TEST(SparsityGen, NmIsExactAlongTheLastAxis) {
       for (size_t j = 0; j < 10; ++j) kept += b.data[row + j] != 0;
       ASSERT_EQ(kept, expected_per_row) << n << ":" << m << " row " << row / 10;
     }
+  }
+  // Conv weight KCRS 4 x 3 x 3 x 3: rows are each output channel's reduction of 27 elements
+  // (groups of 4 x 6 and a tail of 3), where the "nm" storage format looks for the groups.
+  const TensorInfo kcrs = tensor("conv.w", {4, 3, 3, 3}, true);
+  Int8Buffer kb = generate_values(kcrs, 5);
+  apply_sparsity(kb, kcrs, spec(SparsityPattern::kNm, 1.0, 2, 4), 5);
+  EXPECT_TRUE(arch::satisfies_nm(kb.data.data(), kb.data.size(), 0, 2, 4, 27));
+  for (size_t row = 0; row < kb.data.size(); row += 27) {
+    int64_t kept = 0;
+    for (size_t j = 0; j < 27; ++j) kept += kb.data[row + j] != 0;
+    EXPECT_EQ(kept, 6 * 2 + 2) << "row " << row / 27;  // min(2, 3) in the tail
   }
   // 2:4 over a last axis that is a multiple of 4: density exactly 1/2, every group exactly 2.
   const TensorInfo fc = tensor("fc.w", {64, 256}, true, 8, false, 128);
