@@ -3,6 +3,8 @@
 // its outputs.
 #pragma once
 
+#include <unistd.h>
+
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -30,7 +32,9 @@ inline std::string slurp(const std::filesystem::path& p) {
 
 /// Runs `adasim ARGS` from the repository root; captures stdout/stderr through files.
 inline CliResult run_adasim(const std::string& args, const std::string& tag) {
-  const std::filesystem::path tmp = std::filesystem::path(::testing::TempDir()) / ("cli_" + tag);
+  // The process id keeps concurrent suites (two checkouts on one machine) apart.
+  const std::filesystem::path tmp = std::filesystem::path(::testing::TempDir()) /
+                                    ("cli_" + tag + "_" + std::to_string(::getpid()));
   std::filesystem::create_directories(tmp);
   const std::string cmd = std::string("cd '") + ADASIM_SOURCE_DIR + "' && '" + ADASIM_BINARY + "' " +
                           args + " > '" + (tmp / "stdout").string() + "' 2> '" +
@@ -44,7 +48,8 @@ inline CliResult run_adasim(const std::string& args, const std::string& tag) {
 }
 
 inline std::string temp_out(const std::string& tag) {
-  const std::filesystem::path p = std::filesystem::path(::testing::TempDir()) / ("out_" + tag);
+  const std::filesystem::path p = std::filesystem::path(::testing::TempDir()) /
+                                  ("out_" + tag + "_" + std::to_string(::getpid()));
   std::filesystem::remove_all(p);
   return p.string();
 }

@@ -12,6 +12,7 @@
 // pixels 64, 32 channels; fc: Kred 64, batch 32, 64 features), so on the 32x32 array every
 // stream vector of every fold carries the same number of MACs (no ragged folds); this is what the
 // speedup bound of SkipSpeedupIsBoundedByTheNonzeroFraction needs.
+#include <unistd.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -55,7 +56,7 @@ const std::string kTinyCnn = "workloads/models/tiny_cnn.json";
 /// Writes a graph under the test temp dir (a name per test: ctest runs tests in parallel).
 std::string write_graph(const char* text, const std::string& name) {
   const std::string path =
-      (std::filesystem::path(::testing::TempDir()) / ("sdp_" + name + ".json")).string();
+      (std::filesystem::path(::testing::TempDir()) / ("sdp_" + name + "_" + std::to_string(::getpid()) + ".json")).string();
   std::ofstream(path) << text;
   return path;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Helpers of the ONNX import tests (see onnx_test_util.hpp). The evaluator is written from the
 // semantics stated in graph.hpp, independently of the datapath and of the reference kernels.
+#include <unistd.h>
 #include "tests/unit/workloads/onnx_test_util.hpp"
 
 #include <gtest/gtest.h>
@@ -277,7 +278,7 @@ void ModelBuilder::set_float(onnx::NodeProto& n, const std::string& name, float 
 }
 
 std::string ModelBuilder::save(const std::string& file_name) const {
-  const fs::path dir = fs::path(testing::TempDir()) / "adasim_onnx_test";
+  const fs::path dir = fs::path(testing::TempDir()) / ("adasim_onnx_test_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const std::string path = (dir / file_name).string();
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

@@ -2,6 +2,7 @@
 // Host tensor files: .pb and .npy round trips for every element type, hand-written .npy bytes,
 // malformed files (each a ConfigError naming the file), TensorProto typed fields, and the host
 // conversions QuantizeLinear / DequantizeLinear checked against the ONNX backend test data.
+#include <unistd.h>
 #include "workloads/onnx/tensor_file.hpp"
 
 #include <gtest/gtest.h>
@@ -20,7 +21,7 @@ namespace fs = std::filesystem;
 const std::string kNodeData = "/usr/share/libonnx-testdata/data/node/";
 
 std::string temp_path(const std::string& name) {
-  const fs::path dir = fs::path(testing::TempDir()) / "adasim_tensor_file_test";
+  const fs::path dir = fs::path(testing::TempDir()) / ("adasim_tensor_file_test_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   return (dir / name).string();
 }
