@@ -30,7 +30,7 @@ ArrayController::ArrayController(const AcceleratorSpec& spec, SystolicArray& arr
   while (ring < size_t(lat_ + ar_ + ac_ + 4)) ring <<= 1;
   hist_.assign(ring, -1);
   hist_mask_ = int64_t(ring) - 1;
-  feed_.assign(size_t(ar_) * size_t(std::max(1, spec.pe_array.precision_scalable ? spec.pe_array.mac_bits : 1)), 0);
+  feed_.assign(size_t(ar_) * size_t(array.max_lanes()), 0);  // one entry per sub-row
   top_.assign(size_t(ac_), 0);
 }
 

@@ -6,27 +6,30 @@
 #include <vector>
 
 #include "arch/pe/operand_decode.hpp"
+#include "workloads/reference/reference_ops.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::arch {
 
 double round_with(double x, workloads::Rounding mode) {
-  if (mode == workloads::Rounding::kHalfAwayFromZero) return std::round(x);
-  const double f = std::floor(x);
-  const double d = x - f;
-  if (d > 0.5) return f + 1;
-  if (d < 0.5) return f;
-  return std::fmod(f, 2.0) == 0.0 ? f : f + 1;  // tie: the even neighbour
+  return mode == workloads::Rounding::kHalfAwayFromZero ? std::round(x)
+                                                        : workloads::round_half_to_even(x);
 }
+
+namespace {
+void check_bias(const workloads::Layer& l, const OutputChannels& ch, const workloads::Int32Buffer* bias) {
+  if (bias != nullptr && bias->elements() != ch.channels)
+    throw sim::ModelError("layer " + l.name + ": bias '" + l.bias + "' has " +
+                          std::to_string(bias->elements()) + " values for " +
+                          std::to_string(ch.channels) + " output channels");
+}
+}  // namespace
 
 void add_bias(workloads::Int32Buffer& acc, const workloads::Layer& l, const workloads::ConvShape& s,
               const workloads::Int32Buffer* bias) {
   if (bias == nullptr) return;
   const OutputChannels ch = output_channels(l, s);
-  if (bias->elements() != ch.channels)
-    throw sim::ModelError("layer " + l.name + ": bias '" + l.bias + "' has " +
-                          std::to_string(bias->elements()) + " values for " +
-                          std::to_string(ch.channels) + " output channels");
+  check_bias(l, ch, bias);
   for (size_t i = 0; i < acc.data.size(); ++i)
     acc.data[i] = int32_t(int64_t(acc.data[i]) + bias->data[size_t(ch.of(int64_t(i)))]);
 }
@@ -46,10 +49,7 @@ workloads::Int8Buffer requantize_outputs(const workloads::Int32Buffer& acc, cons
   const int64_t hi = out_t.is_signed ? (int64_t{1} << (b - 1)) - 1 : (int64_t{1} << b) - 1;
   const int64_t zp = out_t.zero_point;
   const bool have_bias = bias != nullptr;
-  if (have_bias && bias->elements() != ch.channels)
-    throw sim::ModelError("layer " + l.name + ": bias '" + l.bias + "' has " +
-                          std::to_string(bias->elements()) + " values for " +
-                          std::to_string(ch.channels) + " output channels");
+  check_bias(l, ch, bias);
   workloads::Int8Buffer out(acc.shape);
   for (size_t i = 0; i < acc.data.size(); ++i) {
     const int64_t k = ch.of(int64_t(i));

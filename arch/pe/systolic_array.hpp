@@ -23,6 +23,7 @@ class SystolicArray {
   /// laid out per sub-row.
   void set_lanes(int lanes);
   int lanes() const { return lanes_; }
+  int max_lanes() const { return max_lanes_; }
 
   int rows() const { return rows_; }
   int cols() const { return cols_; }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "arch/pe/operand_decode.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::arch {
@@ -15,7 +16,6 @@ using workloads::Int8Buffer;
 namespace {
 // Values are read per the tensor's signedness (unsigned tensors are stored bit-for-bit in int8)
 // and written back the same way, saturated to the storage range.
-int32_t load(int8_t v, bool is_signed) { return is_signed ? int32_t(v) : int32_t(uint8_t(v)); }
 int8_t store(int64_t v, bool is_signed) {
   return is_signed ? int8_t(std::clamp<int64_t>(v, -128, 127))
                    : int8_t(uint8_t(std::clamp<int64_t>(v, 0, 255)));
@@ -34,7 +34,7 @@ Int8Buffer pool(const Int8Buffer& in, const ConvShape& s, bool is_signed, F redu
               const int64_t h = p * s.stride_h - s.pad_t + r * s.dil_h;
               const int64_t w = q * s.stride_w - s.pad_l + x * s.dil_w;
               if (h >= 0 && h < s.h && w >= 0 && w < s.w)
-                window.push_back(load(in.data[size_t(((n * s.c + c) * s.h + h) * s.w + w)], is_signed));
+                window.push_back(stored_value(in.data[size_t(((n * s.c + c) * s.h + h) * s.w + w)], is_signed));
             }
           out.data[size_t(((n * s.c + c) * s.p + p) * s.q + q)] = store(reduce(window), is_signed);
         }
@@ -64,7 +64,7 @@ Int8Buffer vector_add(const Int8Buffer& a, const Int8Buffer& b, bool is_signed) 
   if (a.data.size() != b.data.size()) throw sim::ModelError("vector add: operand sizes differ");
   Int8Buffer out(a.shape);
   for (size_t i = 0; i < a.data.size(); ++i)
-    out.data[i] = store(int64_t(load(a.data[i], is_signed)) + load(b.data[i], is_signed), is_signed);
+    out.data[i] = store(int64_t(stored_value(a.data[i], is_signed)) + stored_value(b.data[i], is_signed), is_signed);
   return out;
 }
 

@@ -7,6 +7,7 @@
 
 #include "sim/core/errors.hpp"
 #include "workloads/onnx/tensor_file.hpp"
+#include "workloads/reference/reference_ops.hpp"
 
 namespace adasim::workloads {
 namespace {
@@ -33,14 +34,6 @@ void check_per_tensor(const TensorInfo& info, const char* fn) {
 int8_t store(int64_t v) { return int8_t(uint8_t(v & 0xFF)); }
 
 }  // namespace
-
-double round_half_to_even(double x) {
-  const double f = std::floor(x);
-  const double diff = x - f;
-  if (diff < 0.5) return f;
-  if (diff > 0.5) return f + 1.0;
-  return std::fmod(f, 2.0) == 0.0 ? f : f + 1.0;
-}
 
 int32_t min_value(const TensorInfo& info) {
   return info.is_signed ? -(int32_t(1) << (info.bits - 1)) : 0;

@@ -13,6 +13,7 @@
 
 #include "workloads/ir/graph.hpp"
 #include "workloads/ir/tensor_data.hpp"
+#include "workloads/reference/reference_ops.hpp"  // round_half_to_even
 
 namespace adasim::workloads {
 
@@ -65,9 +66,7 @@ void write_output_files(const std::string& dir, const std::vector<HostTensor>& o
 
 // ---- Conversions between host tensors and datapath buffers -----------------------------------
 
-/// ONNX rounding: half to even (2.5 -> 2, 3.5 -> 4, -2.5 -> -2), as np.rint / std::nearbyint in
-/// the default rounding mode, independent of the current floating-point environment.
-double round_half_to_even(double x);
+// ONNX rounding (half to even): workloads::round_half_to_even in reference_ops.hpp.
 
 /// Inclusive integer range of a <= 8-bit tensor (signed: [-2^(b-1), 2^(b-1)-1], else [0, 2^b-1]).
 int32_t min_value(const TensorInfo& info);

@@ -189,6 +189,14 @@ Int8Buffer reference_add(const Int8Buffer& a, const Int8Buffer& b) {
   return out;
 }
 
+double round_half_to_even(double x) {
+  const double f = std::floor(x);
+  const double diff = x - f;
+  if (diff < 0.5) return f;
+  if (diff > 0.5) return f + 1.0;
+  return std::fmod(f, 2.0) == 0.0 ? f : f + 1.0;
+}
+
 Int8Buffer requantize(const Int32Buffer& acc, double multiplier, int32_t zero_point, int bits,
                       bool is_signed, bool relu) {
   const IntRange r = checked_int8_range(bits, is_signed);

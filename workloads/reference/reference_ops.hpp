@@ -48,6 +48,9 @@ IntRange int_range(int bits, bool is_signed);
 /// Round half away from zero (2.5 -> 3, -2.5 -> -3), saturated to int64.
 int64_t round_half_away(double x);
 
+/// Round half to even (2.5 -> 2, 3.5 -> 4, -2.5 -> -2): ONNX's QuantizeLinear / QLinear* rounding.
+double round_half_to_even(double x);
+
 /// q = clamp(round_half_away(acc * multiplier) + zero_point, lo, hi), then ReLU as
 /// q = max(q, zero_point) if relu. The product is computed in double precision. lo/hi from
 /// int_range(bits, is_signed); the range must fit int8 storage (signed bits <= 8, unsigned
