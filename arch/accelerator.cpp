@@ -14,6 +14,14 @@ namespace adasim::arch {
 
 using workloads::LayerSchedule;
 
+namespace {
+// Operand sub-rows per physical PE row the array needs: precision lanes or N:M groups.
+int array_sub_rows(const AcceleratorSpec& spec) {
+  if (spec.pe_array.precision_scalable) return spec.pe_array.mac_bits;
+  return spec.sparsity.structured.enabled ? spec.sparsity.structured.m : 1;
+}
+}  // namespace
+
 Accelerator::Accelerator(sc_core::sc_module_name name, const AcceleratorSpec& spec,
                          const EnergyTable& energy)
     : sc_core::sc_module(name),
@@ -24,8 +32,7 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const AcceleratorSpec& sp
       dram_("dram", spec.dram),
       dma_("dma", int(spec.sram.size()), spec.dram.burst_bytes),
       bus_(spec.noc),
-      array_(spec.pe_array.rows, spec.pe_array.cols,
-             spec.pe_array.precision_scalable ? spec.pe_array.mac_bits : 1),
+      array_(spec.pe_array.rows, spec.pe_array.cols, array_sub_rows(spec)),
       array_ctrl_(spec_, array_),
       spatial_ctrl_(spec_) {
   for (const SramLevelSpec& l : spec.sram) sram_.push_back(std::make_unique<SramLevel>(l.name.c_str(), l));
@@ -40,7 +47,7 @@ void Accelerator::load_program(const workloads::Graph& graph,
                                const std::vector<LayerSchedule>& schedules, ValueStore& values) {
   if (schedules.size() != graph.layers.size())
     throw sim::ModelError("accelerator: one schedule per layer expected");
-  check_storage_formats(spec_.sparsity.storage, graph, values);  // config errors before the run
+  check_storage_formats(spec_.sparsity, graph, values);  // config errors before the run
   graph_ = &graph;
   schedules_ = &schedules;
   values_ = &values;
@@ -117,7 +124,7 @@ void Accelerator::begin_layer() {
   for (auto& s : sram_) s->reset_stats();
   bus_.reset_stats();
   // Compressed operands: the DMA and the SRAM read ports move encoded bytes (storage_plan.hpp).
-  storage_ = plan_layer_storage(spec_.sparsity.storage, *graph_, l, *values_);
+  storage_ = plan_layer_storage(layer_formats(spec_.sparsity, l), *graph_, l, *values_);
   plan_ = std::make_unique<TransferPlan>(sch, spec_, dma_, storage_.transfer_scales());
   LayerPorts ports;
   for (int o = 0; o < kNumOperands; ++o)
@@ -166,7 +173,9 @@ void Accelerator::end_layer() {
   if (rep.cycles_total != rep.cycles_compute + rep.cycles_stall)
     throw sim::ModelError("accelerator: cycle accounting does not add up in layer " + l.name);
   rep.stall_by_cause = {{"dram", stall_dram_}, {"sram", stall_sram_}, {"noc", stall_noc_}};
-  rep.macs = uint64_t(sch.macs());
+  // The layer's MACs; on the N:M datapath the array runs only its weight slots' share and the
+  // rest are skipped by construction (record_sparsity adds them to macs_skipped).
+  rep.macs = uint64_t(sch.vector_path || sch.spatial ? sch.macs() : sch.shape.macs());
   rep.macs_issued = rep.macs;
   if (sch.vector_path) {
     values_->put(l.output, std::move(vec_out_));
@@ -180,7 +189,8 @@ void Accelerator::end_layer() {
 
   const double cyc = double(std::max<uint64_t>(1, rep.cycles_total));
   const int64_t pes = int64_t(spec_.pe_array.rows) * spec_.pe_array.cols;
-  rep.utilization["pe"] = sch.vector_path ? 0.0 : double(rep.macs) / (double(pes) * cyc);
+  // MACs the PEs performed (N:M: slot MACs) per PE-cycle.
+  rep.utilization["pe"] = sch.vector_path ? 0.0 : double(sch.macs()) / (double(pes) * cyc);
   if (sch.vector_path)
     rep.utilization["vector"] = double(rep.macs) / (double(sch.vector_lanes) * cyc);
   const auto& ds = dram_.stats();
@@ -203,6 +213,13 @@ void Accelerator::end_layer() {
   act.in_bits = sch.in_bits;
   act.w_bits = sch.w_bits;
   act.accum_bits = spec_.pe_array.accum_bits;
+  if (sch.nm_m > 0) {
+    // N:M datapath: every issued MAC reads its slot's position field to steer the m:1
+    // multiplexer, and every active PE latches and forwards its group's other m - 1 activations.
+    act.nm_index_bits = sch.nm().index_bits();
+    act.nm_selects = rep.macs_issued;
+    act.nm_forwards = uint64_t(sch.macs()) * uint64_t(sch.nm_m - 1);
+  }
   for (const auto& s : sram_) {
     const auto& st = s->stats();
     const SramLevelSpec& sp = s->spec();

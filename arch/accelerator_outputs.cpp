@@ -44,7 +44,8 @@ void Accelerator::record_sparsity(sim::LayerReport& rep, const workloads::LayerS
   } else {
     const ArrayController::SparseCounts& c = array_ctrl_.sparse_counts();
     gated = c.macs_gated;
-    skipped = c.macs_skipped;
+    // The N:M datapath never issues the MACs of the weights its slots leave out.
+    skipped = c.macs_skipped + (rep.macs - uint64_t(sch.macs()));
     steps = c.steps - c.steps_skipped;
     skipped_steps = c.steps_skipped;
     ideal = c.ideal_steps;

@@ -174,6 +174,30 @@ struct StorageFormats {
   std::string ofmap = "dense";
   int rle_run_bits = 5;  ///< Eyeriss run-length field
   int nm_n = 2, nm_m = 4;  ///< N:M groups (weights)
+  /// Not a config key: set for a layer on the N:M datapath (sparsity.structured), whose weights
+  /// are stored "nm" in the datapath's own slot form (storage_plan.hpp layer_formats).
+  bool nm_datapath = false;
+};
+
+/// N:M structured-sparse weight datapath (config "sparsity.structured"; systolic arrays, WS).
+/// Every PE holds one compressed weight slot, a value and its ceil(log2 m)-bit position in its
+/// N:M group, and an m:1 multiplexer that picks the matching activation out of the group's m
+/// activations, which move along the PE row together. n physical rows hold the n slots of a
+/// group of m reduction indices (a tail of g < m indices: min(n, g) rows), so a fold covers about
+/// rows * m / n reduction indices and issues only the slots' MACs. Weights are stored in the
+/// "nm" format of arch/sparse/compression.hpp; weights that break the pattern are an error.
+struct StructuredSparsity {
+  bool enabled = false;
+  int n = 2, m = 4;
+  std::vector<std::string> layers;  ///< layers that run on it; empty = every layer with weights
+  /// Whether layer `name` runs on the N:M datapath (`has_weight`: it has a weight tensor).
+  bool covers(const std::string& name, bool has_weight) const {
+    if (!enabled || !has_weight) return false;
+    if (layers.empty()) return true;
+    for (const std::string& l : layers)
+      if (l == name) return true;
+    return false;
+  }
 };
 
 struct SparsitySpec {
@@ -182,6 +206,7 @@ struct SparsitySpec {
   bool weight = true;  ///< zero weight operands are gated / skipped
   std::map<std::string, SparsityMode> layer_modes;  ///< per-layer modes (an adaptive array)
   StorageFormats storage;
+  StructuredSparsity structured;
   SparsityMode mode_of(const std::string& layer) const {
     const auto it = layer_modes.find(layer);
     return it == layer_modes.end() ? mode : it->second;

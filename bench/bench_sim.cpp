@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
     const auto cfg = adasim::sim::load_arch_config(argv[1], overrides);
     const auto wl = adasim::sim::load_workload(argv[2], "auto", 0);
     const adasim::arch::EnergyTable energy(cfg.spec.energy);
+    vopt.column_weights = adasim::sim::matmul_weights(wl.graph);
     adasim::arch::ValueStore values(wl.graph, adasim::sim::make_generator(vopt));
     const auto t0 = std::chrono::steady_clock::now();
     const auto res = adasim::sim::simulate(cfg.spec, wl.graph, energy, values);

@@ -17,6 +17,10 @@ std::vector<sim::EnergyEntry> layer_energy(const EnergyTable& t, const LayerActi
   add("pe_array", "rf_input", a.macs, t.rf_pj(a.in_bits) * dyn);
   add("pe_array", "rf_weight", a.macs, t.rf_pj(a.w_bits) * dyn);
   add("pe_array", "rf_psum", a.macs, t.rf_pj(a.accum_bits) * dyn);
+  if (a.nm_index_bits > 0) {
+    add("pe_array", "rf_nm_index", a.nm_selects, t.rf_pj(a.nm_index_bits) * dyn);
+    add("pe_array", "rf_input_group", a.nm_forwards, t.rf_pj(a.in_bits) * dyn);
+  }
   add("vector_unit", "op", a.vector_ops, t.vector_op_pj() * dyn);
   for (const LayerActivity::Level& l : a.levels) {
     add(l.name, "read", l.read_words, t.sram_read_pj(l.size_bytes, l.word_bits) * dyn);

@@ -17,6 +17,10 @@ struct LayerActivity {
   uint64_t macs = 0;
   uint64_t vector_ops = 0;
   int mac_bits = 8, in_bits = 8, w_bits = 8, accum_bits = 32;
+  /// N:M datapath: slot position reads (one per issued MAC, nm_index_bits wide) and extra
+  /// activation register moves (the group's other m - 1 activations, per active PE and step).
+  uint64_t nm_selects = 0, nm_forwards = 0;
+  int nm_index_bits = 0;
   struct Level {
     std::string name;
     int64_t size_bytes = 0;

@@ -41,7 +41,7 @@ void ArrayController::start(const workloads::LayerSchedule& sch, const workloads
   out_ = &out;
   access_.emplace(sch, a, b);
   ports_ = ports;
-  lanes_ = std::max(1, sch.mac_lanes);
+  lanes_ = std::max(1, sch.sub_per_row());  // MAC lanes, or an N:M group's activations
   array_.set_lanes(lanes_);
   in_bytes_ = (sch.in_bits + 7) / 8;
   w_bytes_ = (sch.w_bits + 7) / 8;
@@ -103,7 +103,7 @@ void ArrayController::begin_fold() {
   }
   shadow_done_ = load_done_;
   if (load_done_ >= load_cycles_) {
-    array_.swap_stationary(int(f.rows), int(f.cols));
+    array_.swap_stationary(int(sch_->sub_rows(f.rows)), int(f.cols));
     shadow_valid_ = false;
     phase_ = Phase::kStream;
   } else {
@@ -152,18 +152,21 @@ bool ArrayController::try_shadow_shift(size_t fold, uint64_t reads[kNumOperands]
   const int i = len - 1 - shadow_done_;  // bottom row enters first
   // One physical row: its lanes' sub-rows, sub-row major.
   std::vector<int16_t> row(size_t(ac_) * size_t(lanes_), 0);
+  const int64_t sub_rows = sch_->sub_rows(f.rows);
   int64_t loaded = 0;
   for (int l = 0; l < lanes_; ++l) {
     const int64_t sub = int64_t(i) * lanes_ + l;
-    if (sub >= f.rows) break;
+    if (sub >= sub_rows) break;
     std::copy_n(&src.stationary[size_t(sub * f.cols)], size_t(f.cols), row.begin() + l * ac_);
     ++loaded;
   }
   array_.shadow_shift(row.data());
   const Operand op =
       sch_->dataflow == Dataflow::kInputStationary ? Operand::kIfmap : Operand::kWeight;
-  // SCALE-Sim's convention shifts (and reads) full array rows, padding rows included.
-  const int64_t charged = scalesim_ ? lanes_ : loaded;
+  // SCALE-Sim's convention shifts (and reads) full array rows, padding rows included. An N:M
+  // row loads one slot (value; its position field is storage metadata) per PE.
+  const int64_t per_row = sch_->nm_m > 0 ? 1 : lanes_;
+  const int64_t charged = scalesim_ ? per_row : std::min(loaded, per_row);
   reads[int(op)] += uint64_t(charged) * uint64_t(f.cols) *
                     uint64_t(op == Operand::kIfmap ? in_bytes_ : w_bytes_);
   if (++shadow_done_ == len) ports_.plan->stationary_loaded(fold);
@@ -187,7 +190,7 @@ StepResult ArrayController::step_load() {
   StepResult res;
   res.bubble = fold_ > 0 && !scalesim_ && spec_.pe_array.weight_double_buffer;
   if (load_done_ >= load_cycles_) {
-    array_.swap_stationary(int(f.rows), int(f.cols));
+    array_.swap_stationary(int(sch_->sub_rows(f.rows)), int(f.cols));
     shadow_valid_ = false;
     phase_ = Phase::kStream;
   }
@@ -251,7 +254,8 @@ StepResult ArrayController::step_stream() {
       } else {
         const Operand op = sch_->dataflow == Dataflow::kWeightStationary ? Operand::kIfmap
                                                                           : Operand::kWeight;
-        reads[int(op)] += uint64_t(r) * uint64_t(op == Operand::kIfmap ? in_bytes_ : w_bytes_);
+        reads[int(op)] += uint64_t(sch_->feed_values(f)) *
+                          uint64_t(op == Operand::kIfmap ? in_bytes_ : w_bytes_);
       }
     } else {
       const bool in_flight = last_feed_cycle_ >= 0 &&
@@ -296,11 +300,12 @@ StepResult ArrayController::step_stream() {
     }
   } else {
     // Sub-row i sits in physical row i / lanes: that row's skew.
+    const int64_t rs = sch_->sub_rows(r);
     for (int64_t i = 0; i < int64_t(ar_) * lanes_; ++i) {
-      const int64_t s = i < r ? hist_at(t_ - lat_ - i / lanes_) : -1;
-      feed_[size_t(i)] = s >= 0 ? tiles_.stream[size_t(s * r + i)] : int16_t{0};
+      const int64_t s = i < rs ? hist_at(t_ - lat_ - i / lanes_) : -1;
+      feed_[size_t(i)] = s >= 0 ? tiles_.stream[size_t(s * rs + i)] : int16_t{0};
     }
-    array_.step_stationary(feed_.data(), int(r), int(c));
+    array_.step_stationary(feed_.data(), int(rs), int(c));
     collect_stationary_outputs();
     if (done_row >= 0) {
       out_write = uint64_t(c) * kPsumBytes;

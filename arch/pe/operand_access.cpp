@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "arch/pe/operand_access.hpp"
 
+#include <algorithm>
+#include <string>
+
+#include "sim/core/errors.hpp"
+
 namespace adasim::arch {
 
 using workloads::GemmDim;
@@ -108,8 +113,55 @@ std::vector<int64_t> OperandAccess::out_shape() const {
   return {s_.n, s_.k, s_.p, s_.q};
 }
 
+namespace {
+
+// WS on the N:M datapath: physical row i holds weight slot row0 + i; its m sub-rows carry the
+// slot's N:M group (stationary: the slot's value on the sub-row of its position, 0 elsewhere, so
+// the m-wide multiply-add computes exactly the m:1 multiplexer's product; stream: the group's m
+// activations, 0 past a short tail group).
+FoldTiles build_nm_tiles(const workloads::LayerSchedule& sch, const workloads::FoldPlan& f,
+                         const OperandAccess& acc) {
+  FoldTiles t;
+  const workloads::NmSlots nm = sch.nm();
+  const int64_t rows = f.rows, cols = f.cols, T = f.t_len, p = f.pack, m = nm.m;
+  const int64_t sub = rows * m;
+  t.stationary.assign(size_t(sub * cols), 0);
+  for (int64_t i = 0; i < rows; ++i) {
+    const int64_t s = f.row0 + i, kk0 = nm.group_first(s), g = nm.group_size(s), rank = nm.rank(s);
+    for (int64_t j = 0; j < cols; ++j) {
+      int64_t seen = 0;
+      for (int64_t q = 0; q < g; ++q) {
+        const int16_t v = acc.w(p, kk0 + q, f.col0 + j);
+        if (v == 0) continue;
+        if (seen == nm.n)
+          throw sim::ConfigError("", "/sparsity/structured", "layer \"" + sch.layer + "\"",
+                                 "weights with at most " + std::to_string(nm.n) + " nonzeros in every " +
+                                     "group of " + std::to_string(m) + " reduction indices: filter " +
+                                     std::to_string(f.col0 + j) + " of pack " + std::to_string(p) +
+                                     " has more in the group from index " + std::to_string(kk0));
+        if (seen++ == rank) t.stationary[size_t((i * m + q) * cols + j)] = v;
+      }
+    }
+  }
+  const int64_t lo = nm.kk_lo(f.row0), span = nm.kk_hi(f.row0 + rows) - lo;
+  std::vector<int16_t> group(static_cast<size_t>(span));
+  t.stream.assign(size_t(T * sub), 0);
+  for (int64_t x = 0; x < T; ++x) {
+    acc.gather_a_row(p, f.t0 + x, lo, span, group.data());
+    int16_t* dst = &t.stream[size_t(x * sub)];
+    for (int64_t i = 0; i < rows; ++i) {
+      const int64_t s = f.row0 + i, off = nm.group_first(s) - lo, g = nm.group_size(s);
+      std::copy_n(&group[size_t(off)], size_t(g), dst + i * m);
+    }
+  }
+  return t;
+}
+
+}  // namespace
+
 FoldTiles build_fold_tiles(const workloads::LayerSchedule& sch, const workloads::FoldPlan& f,
                            const OperandAccess& acc) {
+  if (sch.nm_m > 0 && sch.dataflow == Dataflow::kWeightStationary) return build_nm_tiles(sch, f, acc);
   FoldTiles t;
   const int64_t rows = f.rows, cols = f.cols, T = f.t_len, p = f.pack, t0 = f.t0;
   switch (sch.dataflow) {

@@ -50,7 +50,9 @@ class OperandAccess {
 
 /// Operand tiles of one fold, laid out for the edge feeders: `stream[t * rows + i]` is what
 /// enters row i at stream time t; `top[t * cols + j]` (OS only) what enters column j;
-/// `stationary[i * cols + j]` (WS/IS) the tile loaded into PE (i, j).
+/// `stationary[i * cols + j]` (WS/IS) the tile loaded into PE (i, j). Rows i are sub-rows:
+/// sch.sub_rows(f.rows) of them (precision lanes count one each; with the N:M datapath physical
+/// row r has the m sub-rows r * m + q, one per position q of its group).
 struct FoldTiles {
   std::vector<int16_t> stream;
   std::vector<int16_t> top;

@@ -15,6 +15,40 @@ struct Diagonal {
 
 int64_t ceil_div(int64_t a, int64_t b) { return b <= 0 ? 0 : (a + b - 1) / b; }
 
+// WS on the N:M datapath (operand_access.cpp build_nm_tiles): PE (i, j) holds slot row0 + i and
+// multiplies the activation at its slot's position q (the sub-row i * m + q holding its value);
+// a padding slot (no value) is a zero weight. Per step, the real MACs are the block-diagonal PEs
+// and the zero ones those whose weight or selected activation is zero.
+void nm_step_counts(const workloads::LayerSchedule& sch, const workloads::FoldPlan& f,
+                    const FoldTiles& t, const SparseConfig& cfg, std::vector<int64_t>& real,
+                    std::vector<int64_t>& zero) {
+  const int64_t rows = f.rows, cols = f.cols, T = f.t_len, m = sch.nm_m;
+  const Diagonal d{std::max<int64_t>(1, sch.nm().slots_per_group()), std::max<int64_t>(1, sch.gemm_n)};
+  // Per row: block-diagonal columns, those with a zero weight, and those selecting position q.
+  std::vector<int64_t> diag(size_t(rows), 0), zw(size_t(rows), 0), sel(size_t(rows * m), 0);
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j) {
+      if (!d.on(f.row0 + i, f.col0 + j)) continue;
+      ++diag[size_t(i)];
+      int64_t q = 0;
+      while (q < m && t.stationary[size_t((i * m + q) * cols + j)] == 0) ++q;
+      if (q == m) {
+        if (cfg.weight) ++zw[size_t(i)];
+      } else {
+        ++sel[size_t(i * m + q)];
+      }
+    }
+  for (int64_t s = 0; s < T; ++s)
+    for (int64_t i = 0; i < rows; ++i) {
+      real[size_t(s)] += diag[size_t(i)];
+      int64_t z = zw[size_t(i)];
+      if (cfg.ifmap)
+        for (int64_t q = 0; q < m; ++q)
+          if (t.stream[size_t((s * rows + i) * m + q)] == 0) z += sel[size_t(i * m + q)];
+      zero[size_t(s)] += z;
+    }
+}
+
 }  // namespace
 
 FoldSparsity analyse_fold(const workloads::LayerSchedule& sch, const workloads::FoldPlan& f,
@@ -30,6 +64,10 @@ FoldSparsity analyse_fold(const workloads::LayerSchedule& sch, const workloads::
   std::vector<int64_t> real(size_t(T), 0), zero(size_t(T), 0);
   switch (sch.dataflow) {
     case Dataflow::kWeightStationary: {
+      if (sch.nm_m > 0) {
+        nm_step_counts(sch, f, t, cfg, real, zero);
+        break;
+      }
       // Stationary w[i][j] (kk = row0 + i, nn = col0 + j); stream a[t][i].
       std::vector<int64_t> diag(size_t(rows), 0), zw(size_t(rows), 0);
       for (int64_t i = 0; i < rows; ++i)

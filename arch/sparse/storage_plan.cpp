@@ -145,14 +145,20 @@ void check_nm(const StorageFormats& o, const std::vector<int8_t>& tile, const Fi
       const std::string fibre = lay.columns ? "column " + std::to_string(r) +
                                                   (lay.tiles > 1 ? " of matrix " + std::to_string(tile_index) : "")
                                             : "output channel " + std::to_string(r);
-      throw sim::ConfigError(
-          "", "/sparsity/storage/weight",
-          "\"nm\" for layer '" + l.name + "' whose weight tensor '" + t.name + "' has " +
-              std::to_string(nnz) + " nonzeros in " + fibre + ", group " + std::to_string(g0 / o.nm_m) +
-              " (reduction elements " + std::to_string(g0) + ".." + std::to_string(g1 - 1) + ")",
-          "weights with at most " + std::to_string(o.nm_n) + " nonzeros in every group of " +
-              std::to_string(o.nm_m) + " along the reduction axis, or another format (\"dense\", " +
-              "\"bitmask\", \"rle\", \"csr\")");
+      const std::string what = " for layer '" + l.name + "' whose weight tensor '" + t.name + "' has " +
+                               std::to_string(nnz) + " nonzeros in " + fibre + ", group " +
+                               std::to_string(g0 / o.nm_m) + " (reduction elements " +
+                               std::to_string(g0) + ".." + std::to_string(g1 - 1) + ")";
+      const std::string rule = "weights with at most " + std::to_string(o.nm_n) +
+                               " nonzeros in every group of " + std::to_string(o.nm_m) +
+                               " along the reduction axis";
+      if (o.nm_datapath)
+        throw sim::ConfigError("", "/sparsity/structured",
+                               "the " + std::to_string(o.nm_n) + ":" + std::to_string(o.nm_m) +
+                                   " datapath" + what,
+                               rule + ", or the layer left out of /sparsity/structured/layers");
+      throw sim::ConfigError("", "/sparsity/storage/weight", "\"nm\"" + what,
+                             rule + ", or another format (\"dense\", \"bitmask\", \"rle\", \"csr\")");
     }
   }
 }
@@ -257,6 +263,10 @@ OperandStorage weight_storage(SparseFormat f, const StorageFormats& opts, const 
     if (f == SparseFormat::kNm) check_nm(opts, tile, lay, ti, zero_of, t, l);
     encode_tile(f, p, tile, lay, zero_of, out);
   });
+  if (f == SparseFormat::kNm && opts.nm_datapath) {
+    out.counted = out.size.payload_bits / std::max(1, t.bits);  // one value field per slot
+    out.read_by_pe = true;
+  }
   return out;
 }
 
@@ -282,20 +292,44 @@ StoragePlan plan_layer_storage(const StorageFormats& formats, const workloads::G
   return plan;
 }
 
+namespace {
+void check_layer_storage(const StorageFormats& formats, const workloads::Graph& g, const Layer& l,
+                         const ValueStore& values) {
+  const SparseFormat fi = format_named(formats.ifmap), fw = format_named(formats.weight);
+  if (!is_array_layer(l) || (fi == SparseFormat::kDense && fw == SparseFormat::kDense)) return;
+  const std::string& b = l.weight.empty() ? l.inputs.at(1) : l.weight;
+  const TensorInfo& tw = g.tensor(b);
+  if (fi != SparseFormat::kDense) require_narrow(fi, g.tensor(l.inputs.at(0)), "ifmap", l.name);
+  if (fw == SparseFormat::kDense) return;
+  if (formats.nm_datapath && tw.bits > 8)
+    throw sim::ConfigError("", "/sparsity/structured",
+                           "layer '" + l.name + "' with the " + std::to_string(tw.bits) +
+                               "-bit weight tensor '" + tw.name + "'",
+                           "layers with weights of up to 8 bits (the N:M slots hold 8-bit values)");
+  require_narrow(fw, tw, "weight", l.name);
+  if (fw == SparseFormat::kNm && (tw.is_constant || g.constant_values.count(b) != 0))
+    values.inspect(b, [&](const Int8Buffer& v) { weight_storage(fw, formats, tw, v, l); });
+}
+}  // namespace
+
+StorageFormats layer_formats(const SparsitySpec& sp, const Layer& l) {
+  StorageFormats f = sp.storage;
+  if (sp.structured.covers(l.name, !l.weight.empty())) {
+    f.weight = "nm";
+    f.nm_n = sp.structured.n;
+    f.nm_m = sp.structured.m;
+    f.nm_datapath = true;
+  }
+  return f;
+}
+
 void check_storage_formats(const StorageFormats& formats, const workloads::Graph& g,
                            const ValueStore& values) {
-  const SparseFormat fi = format_named(formats.ifmap), fw = format_named(formats.weight);
-  if (fi == SparseFormat::kDense && fw == SparseFormat::kDense) return;
-  for (const Layer& l : g.layers) {
-    if (!is_array_layer(l)) continue;
-    const std::string& b = l.weight.empty() ? l.inputs.at(1) : l.weight;
-    const TensorInfo& tw = g.tensor(b);
-    if (fi != SparseFormat::kDense) require_narrow(fi, g.tensor(l.inputs.at(0)), "ifmap", l.name);
-    if (fw == SparseFormat::kDense) continue;
-    require_narrow(fw, tw, "weight", l.name);
-    if (fw == SparseFormat::kNm && (tw.is_constant || g.constant_values.count(b) != 0))
-      values.inspect(b, [&](const Int8Buffer& v) { weight_storage(fw, formats, tw, v, l); });
-  }
+  for (const Layer& l : g.layers) check_layer_storage(formats, g, l, values);
+}
+
+void check_storage_formats(const SparsitySpec& sp, const workloads::Graph& g, const ValueStore& values) {
+  for (const Layer& l : g.layers) check_layer_storage(layer_formats(sp, l), g, l, values);
 }
 
 void report_storage(const StoragePlan& plan, const EnergyTable& table, double voltage_v,
@@ -310,7 +344,7 @@ void report_storage(const StoragePlan& plan, const EnergyTable& table, double vo
     rep.accesses[key + "metadata_bits"] = uint64_t(s.size.metadata_bits);
     rep.accesses[key + "encoded_bytes"] = uint64_t(s.encoded_bytes());
     const uint64_t decoded = plan.sram_reads[o].dense_total() / uint64_t((s.bits + 7) / 8);
-    if (decoded == 0 || s.elements == 0) continue;
+    if (decoded == 0 || s.elements == 0 || s.read_by_pe) continue;
     using u128 = unsigned __int128;
     const uint64_t cycles = uint64_t(
         (u128(uint64_t(s.decode_cycles)) * decoded + uint64_t(s.elements) - 1) / uint64_t(s.elements));

@@ -50,14 +50,20 @@ struct OperandStorage {
   int64_t dense_bits = 0;      ///< elements * bits
   EncodedSize size;            ///< all fibres (dense: payload = dense_bits, no metadata)
   int64_t decode_cycles = 0;   ///< decoder cycles to decode every fibre once (dense: 0)
+  /// Values the schedule and the controllers count for one copy: the elements, or on the N:M
+  /// datapath the weight slots (the planner tiles slots; their position fields are metadata).
+  int64_t counted = -1;
+  /// The PEs consume the stored form directly (N:M datapath): no decoder at the SRAM port.
+  bool read_by_pe = false;
 
   bool compressed() const { return format != SparseFormat::kDense; }
+  int64_t counted_values() const { return counted >= 0 ? counted : elements; }
   /// ceil((payload + metadata) / 8): the bytes one copy of the stored tensor moves.
   int64_t encoded_bytes() const { return size.bytes(); }
-  /// Dense bytes the mapper's transfer plan counts for one copy: ceil(elements * bits / 8).
-  int64_t transfer_bytes() const { return (elements * bits + 7) / 8; }
+  /// Dense bytes the mapper's transfer plan counts for one copy: ceil(values * bits / 8).
+  int64_t transfer_bytes() const { return (counted_values() * bits + 7) / 8; }
   /// Dense bytes the array controllers count for one copy: one (bits + 7) / 8 per value.
-  int64_t read_bytes() const { return elements * ((bits + 7) / 8); }
+  int64_t read_bytes() const { return counted_values() * ((bits + 7) / 8); }
   /// encoded_bytes / transfer_bytes (1 when dense or empty).
   double ratio() const;
   /// transfer_bytes -> encoded_bytes (the identity when dense).
@@ -109,6 +115,14 @@ FibreLayout weight_layout(const workloads::TensorInfo& t, const workloads::Int8B
 /// values from `values` only for compressed operands. A vector-path layer gets a dense plan.
 StoragePlan plan_layer_storage(const StorageFormats& formats, const workloads::Graph& g,
                                const workloads::Layer& l, ValueStore& values);
+
+/// The storage formats of layer l: sparsity.storage, except that a layer on the N:M datapath
+/// (sparsity.structured) stores its weights "nm" with the datapath's n and m (nm_datapath set:
+/// pattern errors name /sparsity/structured, the counts are slots, no decoder is charged).
+StorageFormats layer_formats(const SparsitySpec& sp, const workloads::Layer& l);
+
+/// check_storage_formats with every layer's layer_formats.
+void check_storage_formats(const SparsitySpec& sp, const workloads::Graph& g, const ValueStore& values);
 
 /// Checks `formats` against every array layer of g before the run, so that a config error reaches
 /// the caller as one (thrown inside the SystemC process it would arrive as an sc_report):

@@ -68,6 +68,7 @@ void run_command(const RunOptions& opt, std::ostream& out) {
   }
 
   const uint64_t seed = opt.seed;
+  vopt.column_weights = matmul_weights(wl.graph);
   arch::ValueStore values(wl.graph, make_generator(vopt));
   for (auto& [name, buf] : wl.input_values) values.put(name, std::move(buf));
   if (opt.act_every_layer) {

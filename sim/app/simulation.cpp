@@ -47,6 +47,22 @@ std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
   // Layers with the same operator, shape and bit widths have the same mapping space, so they
   // share one search (ResNet-50 repeats most of its shapes).
   std::map<std::string, size_t> searched;
+  const arch::StructuredSparsity& nm = spec.sparsity.structured;
+  for (size_t i = 0; i < nm.layers.size(); ++i) {
+    const std::string& name = nm.layers[i];
+    const workloads::Layer* found = nullptr;
+    for (const workloads::Layer& l : graph.layers)
+      if (l.name == name) found = &l;
+    const std::string where = "/sparsity/structured/layers/" + std::to_string(i);
+    if (!found)
+      throw ConfigError("", where, "\"" + name + "\"",
+                        "the name of a layer of workload '" + graph.name + "'");
+    if (found->weight.empty())
+      throw ConfigError("", where, "\"" + name + "\"",
+                        "a layer with a weight tensor (conv, FC or matmul by a constant): '" + name +
+                            "' is a " + workloads::to_string(found->op) +
+                            (found->op == workloads::OpType::kMatMul ? " of two activations" : ""));
+  }
   for (const workloads::Layer& l : graph.layers) {
     if (l.op == workloads::OpType::kMaxPool || l.op == workloads::OpType::kAvgPool ||
         l.op == workloads::OpType::kAdd) {
@@ -55,7 +71,8 @@ std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
     }
     const workloads::ConvShape s = graph.shape(l);
     auto bits = [&](const std::string& t) { return std::to_string(workloads::tiling::bits_of(graph, t, 8)); };
-    std::string key = std::to_string(int(l.op)) + (l.weight.empty() ? " act" : " const");
+    std::string key = std::to_string(int(l.op)) + (l.weight.empty() ? " act" : " const") +
+                      (nm.covers(l.name, !l.weight.empty()) ? " nm" : "");
     for (int64_t v : {s.n, s.c, s.h, s.w, s.k, s.r, s.s, s.p, s.q, int64_t(s.stride_h), int64_t(s.stride_w),
                       int64_t(s.dil_h), int64_t(s.dil_w), int64_t(s.pad_t), int64_t(s.pad_l),
                       int64_t(s.pad_b), int64_t(s.pad_r), s.groups})

@@ -63,10 +63,18 @@ std::string describe(const workloads::SparsitySpec& s) {
 arch::ValueStore::Generator make_generator(const ValueOptions& o) {
   return [o](const workloads::TensorInfo& t) {
     workloads::Int8Buffer v = workloads::generate_values(t, o.seed);
-    const auto& spec = t.is_constant ? o.weight : o.act;
+    std::optional<workloads::SparsitySpec> spec = t.is_constant ? o.weight : o.act;
+    if (spec && t.is_constant) spec->columns = o.column_weights.count(t.name) != 0;
     if (spec) workloads::apply_sparsity(v, t, *spec, o.seed);
     return v;
   };
+}
+
+std::set<std::string> matmul_weights(const workloads::Graph& g) {
+  std::set<std::string> out;
+  for (const workloads::Layer& l : g.layers)
+    if (l.op == workloads::OpType::kMatMul && !l.weight.empty()) out.insert(l.weight);
+  return out;
 }
 
 }  // namespace adasim::sim

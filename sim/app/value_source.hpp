@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "arch/value_store.hpp"
@@ -17,6 +18,8 @@ struct ValueOptions {
   uint64_t seed = 1;
   std::optional<workloads::SparsitySpec> weight;  ///< applied to generated constant tensors
   std::optional<workloads::SparsitySpec> act;     ///< applied to generated graph inputs
+  /// Constant tensors used as a matmul's B: N:M groups run down their columns (the reduction).
+  std::set<std::string> column_weights;
 };
 
 /// Parses "uniform:D", "channel:D" or "nm:N:M" (D: density in (0, 1]); ConfigError naming `flag`.
@@ -24,6 +27,8 @@ workloads::SparsitySpec parse_sparsity_option(const std::string& flag, const std
 
 /// The generator of tensors without values: uniform values from the seed, then the pattern.
 arch::ValueStore::Generator make_generator(const ValueOptions& o);
+/// The constant tensors graph g uses as a matmul's B (ValueOptions::column_weights).
+std::set<std::string> matmul_weights(const workloads::Graph& g);
 
 /// "uniform:0.5"-style text of a spec (for the report's metadata).
 std::string describe(const workloads::SparsitySpec& s);

@@ -3,6 +3,7 @@
 // (which fill defaults and collect every issue), then throws once or returns the frozen spec.
 #include "sim/config/arch_config.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <set>
@@ -160,6 +161,27 @@ void check_array_kind(const arch::AcceleratorSpec& spec, const json& j, const st
   if (spatial && spec.mapper.chunk_len != 0)
     issues.push_back(InputIssue{file, "/mapper/chunk_len", render(mapper["chunk_len"]),
                                 "0 for a spatial array (fix a loop factor with \"factors\")"});
+  const arch::StructuredSparsity& nm = spec.sparsity.structured;
+  if (nm.enabled) {
+    const json& st = j["sparsity"]["structured"];
+    const auto& pe = spec.pe_array;
+    const bool ws = pe.dataflow_auto
+                        ? std::find(pe.dataflows.begin(), pe.dataflows.end(),
+                                    arch::Dataflow::kWeightStationary) != pe.dataflows.end()
+                        : pe.dataflow == arch::Dataflow::kWeightStationary;
+    if (spatial)
+      issues.push_back(InputIssue{file, "/sparsity/structured", render(st),
+                                  "no N:M datapath on a spatial array (it is modelled on systolic "
+                                  "arrays running WS; remove the object)"});
+    else if (!ws)
+      issues.push_back(InputIssue{file, "/pe_array/dataflow", render(j["pe_array"]["dataflow"]),
+                                  "\"ws\", or \"auto\" with \"ws\" in \"dataflows\": the N:M datapath "
+                                  "of /sparsity/structured holds the weights stationary"});
+    if (!spatial && pe.precision_scalable)
+      issues.push_back(InputIssue{file, "/pe_array/precision_scalable", "true",
+                                  "false with /sparsity/structured (N:M slots and precision lanes "
+                                  "are not modelled together)"});
+  }
   if (spatial && spec.sram.size() != 1)
     issues.push_back(InputIssue{file, "/memory/sram", render(j["memory"]["sram"]),
                                 "exactly one level (the global buffer) for a spatial array"});

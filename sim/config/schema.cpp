@@ -65,7 +65,8 @@ SchemaNode build_schema() {
            object("sparsity", {leaf("mode"), array_of("operands", leaf("")),
                                SchemaNode{"layers", SchemaNode::Kind::kMap, {}, {}},
                                object("storage", leaves({"ifmap", "weight", "ofmap", "rle_run_bits",
-                                                         "nm_n", "nm_m"}))})});
+                                                         "nm_n", "nm_m"})),
+                               object("structured", {leaf("n"), leaf("m"), array_of("layers", leaf(""))})})});
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Parser of the optional "sparsity" section: what the PEs do with zero operands (mode, operands,
-// per-layer modes of an adaptive array) and the storage format of each operand in SRAM / DRAM.
+// per-layer modes of an adaptive array), the storage format of each operand in SRAM / DRAM and
+// the N:M structured-sparse weight datapath.
 // The section's defaults are written back only when the section is present, so configs without
 // it resolve exactly as before.
 #include <algorithm>
@@ -88,6 +89,40 @@ void parse_storage(ParamReader& sp, arch::StorageFormats& out) {
               "\"dense\" (outputs are written dense: no output encoder is modelled yet)");
 }
 
+// The N:M datapath: pattern and the layers that run on it (names are checked against the
+// workload when it is known, like "layers"; the array kind and dataflow in check_array_kind).
+void parse_structured(ParamReader& sp, arch::StructuredSparsity& out) {
+  if (!sp.has("structured")) return;
+  auto st = sp.object("structured", /*required=*/false);
+  if (!st) return;
+  st->reject_unknown(arch_schema().at("sparsity").at("structured").keys());
+  out.enabled = true;
+  if (auto v = st->get_or<int64_t>("n", 2, int_in(1, 15))) out.n = int(*v);
+  if (auto v = st->get_or<int64_t>("m", 4, int_in(2, 16))) out.m = int(*v);
+  if (out.n >= out.m)
+    st->issue(st->ptr("n"), std::to_string(out.n),
+              "fewer than m (" + std::to_string(out.m) + "): n = m is the dense array");
+  if (!st->has("layers")) return;
+  const json& arr = st->node()["layers"];
+  const std::string where = st->ptr("layers");
+  if (!arr.is_array() || arr.empty()) {
+    st->issue(where, render(arr), "non-empty array of layer names (omit it for every layer with weights)");
+    return;
+  }
+  for (size_t i = 0; i < arr.size(); ++i) {
+    std::string s;
+    if (!decode(arr[i], s) || s.empty()) {
+      st->issue(pointer_append(where, std::to_string(i)), render(arr[i]), "a layer name");
+      continue;
+    }
+    if (std::find(out.layers.begin(), out.layers.end(), s) != out.layers.end()) {
+      st->issue(pointer_append(where, std::to_string(i)), render(arr[i]), "a layer not already listed");
+      continue;
+    }
+    out.layers.push_back(s);
+  }
+}
+
 }  // namespace
 
 void parse_sparsity(ParamReader& root, arch::SparsitySpec& out) {
@@ -99,6 +134,7 @@ void parse_sparsity(ParamReader& root, arch::SparsitySpec& out) {
   parse_operands(*sp, out);
   parse_layer_modes(*sp, out);
   parse_storage(*sp, out.storage);
+  parse_structured(*sp, out.structured);
 }
 
 }  // namespace adasim::sim::detail

@@ -185,7 +185,12 @@ std::map<std::string, size_t> reference_mismatches(
     const workloads::Graph& g, const std::map<std::string, workloads::Int32Buffer>& acc,
     uint64_t seed) {
   // Fresh copies of the operands from the same seeded generator.
-  const auto gen = test_generator(seed);
+  return reference_mismatches(g, acc, test_generator(seed));
+}
+
+std::map<std::string, size_t> reference_mismatches(
+    const workloads::Graph& g, const std::map<std::string, workloads::Int32Buffer>& acc,
+    const arch::ValueStore::Generator& gen) {
   std::map<std::string, size_t> out;
   for (const workloads::Layer& l : g.layers) {
     const workloads::Int8Buffer a = gen(g.tensor(l.inputs[0]));

@@ -57,6 +57,11 @@ std::map<std::string, size_t> reference_mismatches(
     const workloads::Graph& g, const std::map<std::string, workloads::Int32Buffer>& acc,
     uint64_t seed);
 
+/// The same check with the operands `gen` makes (e.g. test_generator with a sparsity pattern).
+std::map<std::string, size_t> reference_mismatches(
+    const workloads::Graph& g, const std::map<std::string, workloads::Int32Buffer>& acc,
+    const arch::ValueStore::Generator& gen);
+
 /// Values uniform in [-128, 127] from a splitmix64 stream keyed by tensor name and seed.
 arch::ValueStore::Generator test_generator(uint64_t seed);
 

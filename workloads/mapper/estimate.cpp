@@ -75,7 +75,7 @@ Estimate estimate(const LayerSchedule& s, const arch::AcceleratorSpec& spec, con
       wr_out += double(f.rows * f.cols * kPsum);
       continue;
     }
-    rd[int(stream_op)] += double(f.t_len * f.rows * stream_b);
+    rd[int(stream_op)] += double(f.t_len * s.feed_values(f) * stream_b);
     rd[int(stat_op)] += double(f.rows * f.cols * stat_b);
     wr_out += double(f.t_len * f.cols * kPsum);
     if (!f.first_accum) rd_out += double(f.t_len * f.cols * kPsum);  // accumulate in the buffer

@@ -24,16 +24,18 @@ int64_t GemmView::groups_in_pack(int64_t pack) const {
   return std::min(gp_, s_.groups - pack * gp_);
 }
 
-int64_t GemmView::diag_pairs(Range kk, Range nn) const {
-  if (kk.len <= 0 || nn.len <= 0) return 0;
+int64_t block_diag_pairs(Range a, int64_t ga, Range b, int64_t gb) {
+  if (a.len <= 0 || b.len <= 0) return 0;
   // Only groups touched by both ranges contribute.
-  const int64_t g_first = std::max(kk.lo / gk(), nn.lo / gn());
-  const int64_t g_last = std::min((kk.hi() - 1) / gk(), (nn.hi() - 1) / gn());
+  const int64_t g_first = std::max(a.lo / ga, b.lo / gb);
+  const int64_t g_last = std::min((a.hi() - 1) / ga, (b.hi() - 1) / gb);
   int64_t pairs = 0;
   for (int64_t g = g_first; g <= g_last; ++g)
-    pairs += overlap(kk, Range{g * gk(), gk()}) * overlap(nn, Range{g * gn(), gn()});
+    pairs += overlap(a, Range{g * ga, ga}) * overlap(b, Range{g * gb, gb});
   return pairs;
 }
+
+int64_t GemmView::diag_pairs(Range kk, Range nn) const { return block_diag_pairs(kk, gk(), nn, gn()); }
 
 int64_t GemmView::channels_touched(int64_t /*pack*/, Range kk) const {
   // Pack Kred index kk = local_group * gk + (c' * R + r) * S + s: channels are outermost.

@@ -18,6 +18,9 @@ struct Range {
 };
 
 int64_t overlap(Range a, Range b);
+/// Pairs (i, j) in a x b with i / ga == j / gb: the entries of a block-diagonal matrix whose
+/// blocks are ga x gb.
+int64_t block_diag_pairs(Range a, int64_t ga, Range b, int64_t gb);
 
 class GemmView {
  public:

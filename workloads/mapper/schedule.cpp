@@ -65,6 +65,8 @@ nlohmann::json LayerSchedule::to_json() const {
   }
   j["dataflow"] = arch::to_string(dataflow);
   if (mac_lanes > 1) j["mac_lanes"] = mac_lanes;  // precision-scalable PEs
+  if (nm_m > 0)  // N:M datapath: rows are weight slots
+    j["nm"] = {{"n", nm_n}, {"m", nm_m}, {"slots_per_group", nm().slots_per_group()}};
   j["gemm"] = {{"m", gemm_m}, {"kred", gemm_kred}, {"n", gemm_n}, {"groups", groups},
                {"group_pack", group_pack}, {"packs", packs}};
   j["spatial"] = {{"rows", to_string(rows_dim)}, {"cols", to_string(cols_dim)},

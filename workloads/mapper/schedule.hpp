@@ -16,6 +16,7 @@
 
 #include "arch/spec.hpp"
 #include "workloads/ir/graph.hpp"
+#include "workloads/mapper/nm_slots.hpp"
 #include "workloads/mapper/spatial/loop_nest.hpp"
 
 namespace adasim::workloads {
@@ -100,7 +101,26 @@ struct LayerSchedule {
   /// MAC lanes per PE (precision-scalable PEs, arch::mac_lanes): a fold's rows count reduction
   /// indices, `mac_lanes` of them per physical PE row.
   int mac_lanes = 1;
-  int64_t physical_rows(int64_t rows) const { return (rows + mac_lanes - 1) / mac_lanes; }
+  /// N:M structured-sparse datapath (WS, nm_slots.hpp): a fold's rows are weight slots, one per
+  /// physical row, and each row carries its N:M group's nm_m activations. 0 = dense.
+  int nm_n = 0, nm_m = 0;
+  NmSlots nm() const { return NmSlots{nm_n, nm_m, gemm_kred}; }
+  /// Physical PE rows a fold of `rows` rows occupies.
+  int64_t physical_rows(int64_t rows) const {
+    return nm_m > 0 ? rows : (rows + mac_lanes - 1) / mac_lanes;
+  }
+  /// Operand sub-rows per physical row: MAC lanes, or the N:M group's activations.
+  int sub_per_row() const { return nm_m > 0 ? nm_m : mac_lanes; }
+  /// Sub-rows of a fold's tiles (FoldTiles lay stream and stationary values out per sub-row).
+  int64_t sub_rows(int64_t rows) const { return nm_m > 0 ? rows * nm_m : rows; }
+  /// Distinct stream values one step of fold f reads (WS / IS): its rows, or with the N:M
+  /// datapath the reduction indices its slots' groups span (a group's activations are read once
+  /// and shared by its n rows).
+  int64_t feed_values(const FoldPlan& f) const {
+    if (nm_m == 0 || f.rows == 0) return f.rows;
+    const NmSlots s = nm();
+    return s.kk_hi(f.row0 + f.rows) - s.kk_lo(f.row0);
+  }
   int64_t vector_in_bytes = 0, vector_out_bytes = 0;
 
   int64_t macs() const;                 ///< sum of fold MACs (or vector ops)

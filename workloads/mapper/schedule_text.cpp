@@ -36,6 +36,9 @@ void describe_systolic(std::ostringstream& os, const LayerSchedule& s,
     os << " / " << col_loop << " / " << row_loop << " / " << chunk_loop << "\n";
   os << "  SRAM -> array: rows = " << r << " (" << std::min(s.dim_rows, ar) << " of " << ar;
   if (s.mac_lanes > 1) os << ", " << s.mac_lanes << " MAC lanes per PE";
+  if (s.nm_m > 0)
+    os << " weight slots, N:M " << s.nm_n << ":" << s.nm_m << " datapath: " << s.nm().slots_per_group()
+       << " slots per " << s.gemm_kred << " Kred";
   os << "), cols = " << c << " (" << std::min(s.dim_cols, ac) << " of " << ac << "), time = " << t
      << " (" << s.chunk_len << " per chunk)";
   if (s.dataflow != arch::Dataflow::kOutputStationary)

@@ -43,7 +43,8 @@ SearchResult search_mappings(const Graph& g, const Layer& l, const arch::Acceler
   const SystolicPlanner planner(g, l, spec);
   const auto& pe = spec.pe_array;
   const auto& ms = spec.mapper;
-  std::vector<Dataflow> dataflows = pe.dataflow_auto ? pe.dataflows : std::vector<Dataflow>{pe.dataflow};
+  const std::vector<Dataflow> dataflows =
+      planner.allowed(pe.dataflow_auto ? pe.dataflows : std::vector<Dataflow>{pe.dataflow});
   const ConvShape shape = g.shape(l);
 
   SearchResult res;
@@ -87,7 +88,7 @@ SearchResult search_mappings(const Graph& g, const Layer& l, const arch::Acceler
       // closed-form compute time, nor less energy than its MACs plus leakage over that time.
       if (have_best) {
         const double lb_cycles = planner.compute_lower_bound(df, gp);
-        const double lb_energy = double(shape.macs()) * costs.mac_pj +
+        const double lb_energy = double(planner.array_macs(df)) * costs.mac_pj +
                                  costs.leakage_mw * lb_cycles * 1000.0 / spec.clock.nominal.freq_mhz;
         Estimate lb;
         lb.steady_cycles = lb_cycles;

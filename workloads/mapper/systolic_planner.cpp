@@ -47,13 +47,22 @@ struct SystolicPlanner::Dims {
   int64_t dim_rows, dim_cols, dim_time;  // pack 0 (the widest)
   int64_t row_folds, col_folds;
   int64_t lanes = 1;     // MAC lanes per PE (precision-scalable PEs, WS / IS)
-  int64_t cap_rows = 1;  // reduction indices (WS / IS) or pixels (OS) one fold holds
+  int64_t cap_rows = 1;  // reduction indices (WS / IS), weight slots (N:M) or pixels (OS)
+  NmSlots nm;            // N:M datapath: the rows dimension counts weight slots
+  /// Pack reduction indices the rows of a fold span (the identity without N:M).
+  Range kk_of(Range rows) const {
+    if (!nm.active() || rows.len <= 0) return rows;
+    const int64_t lo = nm.kk_lo(rows.lo);
+    return Range{lo, nm.kk_hi(rows.hi()) - lo};
+  }
   bool stationary[3] = {false, false, false};
   bool stream[3] = {false, false, false};
   int64_t extent(GemmDim d, int64_t pack) const {
     switch (d) {
       case GemmDim::kM: return view->m();
-      case GemmDim::kKred: return view->kred_of_pack(pack);
+      case GemmDim::kKred:
+        return nm.active() ? view->groups_in_pack(pack) * nm.slots_per_group()
+                           : view->kred_of_pack(pack);
       case GemmDim::kN: return view->n_of_pack(pack);
     }
     return 0;
@@ -68,6 +77,24 @@ SystolicPlanner::SystolicPlanner(const Graph& g, const Layer& l, const arch::Acc
   out_bits_ = bits_of(g, l.output, 8);
   ifmap_tensor_bytes_ = g.tensor(l.inputs.at(0)).bytes();
   weight_tensor_bytes_ = g.tensor(b).bytes();
+  nm_ = spec.sparsity.structured.covers(l.name, !l.weight.empty());
+}
+
+int64_t SystolicPlanner::array_macs(Dataflow df) const {
+  if (!nm_ || df != Dataflow::kWeightStationary) return shape_.macs();
+  const NmSlots nm{spec_.sparsity.structured.n, spec_.sparsity.structured.m, shape_.gemm_kred()};
+  return shape_.gemm_m() * shape_.gemm_n() * shape_.groups * nm.slots_per_group();
+}
+
+std::vector<Dataflow> SystolicPlanner::allowed(const std::vector<Dataflow>& offered) const {
+  if (!nm_) return offered;
+  std::vector<Dataflow> out;
+  for (Dataflow df : offered)
+    if (df == Dataflow::kWeightStationary) out.push_back(df);
+  if (out.empty())  // the config check requires WS; this guards library callers
+    throw sim::ConfigError("", "/sparsity/structured", "layer \"" + layer_.name + "\"",
+                           "an array offering the ws dataflow (the N:M datapath holds weights stationary)");
+  return out;
 }
 
 int64_t SystolicPlanner::max_group_pack(Dataflow df) const {
@@ -76,9 +103,14 @@ int64_t SystolicPlanner::max_group_pack(Dataflow df) const {
   const int64_t gk = std::max<int64_t>(shape_.gemm_kred(), 1), gn = std::max<int64_t>(shape_.gemm_n(), 1);
   const int64_t rows = spec_.pe_array.rows * arch::mac_lanes(spec_.pe_array, df, in_bits_, w_bits_);
   const int64_t cols = spec_.pe_array.cols;
+  // N:M: a group's reduction takes slots_per_group rows.
+  const int64_t gk_rows =
+      nm_ && df == Dataflow::kWeightStationary
+          ? NmSlots{spec_.sparsity.structured.n, spec_.sparsity.structured.m, gk}.slots_per_group()
+          : gk;
   int64_t gp = 1;
   switch (df) {
-    case Dataflow::kWeightStationary: gp = std::min(rows / gk, cols / gn); break;  // rows Kred, cols N
+    case Dataflow::kWeightStationary: gp = std::min(rows / gk_rows, cols / gn); break;  // rows Kred, cols N
     case Dataflow::kInputStationary: gp = rows / gk; break;                        // rows Kred, time N
     case Dataflow::kOutputStationary: gp = cols / gn; break;                       // cols N, time Kred
   }
@@ -90,6 +122,8 @@ SystolicPlanner::Dims SystolicPlanner::dims(Dataflow df, int64_t gp) const {
   d.df = df;
   d.gp = gp;
   d.view = std::make_shared<GemmView>(shape_, gp, in_bits_, w_bits_);
+  if (nm_ && df == Dataflow::kWeightStationary)
+    d.nm = NmSlots{spec_.sparsity.structured.n, spec_.sparsity.structured.m, shape_.gemm_kred()};
   switch (df) {
     case Dataflow::kWeightStationary:
       d.rows_dim = GemmDim::kKred; d.cols_dim = GemmDim::kN; d.time_dim = GemmDim::kM;
@@ -112,6 +146,16 @@ SystolicPlanner::Dims SystolicPlanner::dims(Dataflow df, int64_t gp) const {
   d.row_folds = ceil_div(d.dim_rows, d.cap_rows);
   d.col_folds = ceil_div(d.dim_cols, spec_.pe_array.cols);
   return d;
+}
+
+int64_t SystolicPlanner::row_diag_pairs(const Dims& d, Range rows, Range cols) const {
+  if (!d.nm.active()) return d.view->diag_pairs(rows, cols);
+  return block_diag_pairs(rows, d.nm.slots_per_group(), cols, d.view->gn());
+}
+
+int64_t SystolicPlanner::weight_tile_bytes(const Dims& d, Range rows, Range cols) const {
+  if (!d.nm.active()) return d.view->weight_bytes(rows, cols);
+  return (row_diag_pairs(d, rows, cols) * w_bits_ + 7) / 8;
 }
 
 int64_t SystolicPlanner::time_extent(Dataflow df, int64_t gp) const { return dims(df, gp).dim_time; }
@@ -180,7 +224,7 @@ int64_t SystolicPlanner::stream_tile_bytes(const Dims& d, int op, int64_t t) con
   const GemmView& v = *d.view;
   switch (d.df) {
     case Dataflow::kWeightStationary:  // ifmap: M chunk x Kred rows
-      return max_over(d.dim_time, t, d.dim_rows, d.cap_rows, [&](Range m, Range k) { return v.ifmap_bytes(0, m, k); });
+      return max_over(d.dim_time, t, d.dim_rows, d.cap_rows, [&](Range m, Range k) { return v.ifmap_bytes(0, m, d.kk_of(k)); });
     case Dataflow::kInputStationary:  // weight: Kred rows x N chunk
       return max_over(d.dim_rows, d.cap_rows, d.dim_time, t, [&](Range k, Range n) { return v.weight_bytes(k, n); });
     case Dataflow::kOutputStationary:
@@ -201,7 +245,7 @@ int64_t SystolicPlanner::stationary_tile_bytes(const Dims& d) const {
   const GemmView& v = *d.view;
   int64_t bytes = 0;
   if (d.df == Dataflow::kWeightStationary)
-    bytes = max_over(d.dim_rows, d.cap_rows, d.dim_cols, ac, [&](Range k, Range n) { return v.weight_bytes(k, n); });
+    bytes = max_over(d.dim_rows, d.cap_rows, d.dim_cols, ac, [&](Range k, Range n) { return weight_tile_bytes(d, k, n); });
   if (d.df == Dataflow::kInputStationary)
     bytes = max_over(d.dim_rows, d.cap_rows, d.dim_cols, ac, [&](Range k, Range m) { return v.ifmap_bytes(0, m, k); });
   tile_cache_.emplace(key, bytes);
@@ -282,6 +326,10 @@ std::optional<LayerSchedule> SystolicPlanner::build(const Candidate& cand) const
   sch.groups = shape_.groups;
   sch.group_pack = d.gp;
   sch.mac_lanes = int(d.lanes);
+  if (d.nm.active()) {
+    sch.nm_n = int(d.nm.n);
+    sch.nm_m = int(d.nm.m);
+  }
   sch.packs = v.packs();
   sch.rows_dim = d.rows_dim;
   sch.cols_dim = d.cols_dim;
@@ -327,8 +375,8 @@ std::optional<LayerSchedule> SystolicPlanner::build(const Candidate& cand) const
     const Range rows{f.row0, f.rows}, cols{f.col0, f.cols};
     switch (d.df) {
       case Dataflow::kWeightStationary:
-        geo.macs = span.len * v.diag_pairs(rows, cols);
-        geo.stationary_bytes = v.weight_bytes(rows, cols);
+        geo.macs = span.len * row_diag_pairs(d, rows, cols);
+        geo.stationary_bytes = weight_tile_bytes(d, rows, cols);
         break;
       case Dataflow::kInputStationary:
         geo.macs = f.cols * v.diag_pairs(rows, span);
@@ -342,7 +390,7 @@ std::optional<LayerSchedule> SystolicPlanner::build(const Candidate& cand) const
       const Range tr{span.lo + rel, std::min(sch.chunk_len, span.len - rel)};
       std::array<int64_t, 3> b{0, 0, 0};
       switch (d.df) {
-        case Dataflow::kWeightStationary: b[kIf] = v.ifmap_bytes(pack, tr, rows); break;
+        case Dataflow::kWeightStationary: b[kIf] = v.ifmap_bytes(pack, tr, d.kk_of(rows)); break;
         case Dataflow::kInputStationary: b[kW] = v.weight_bytes(rows, tr); break;
         case Dataflow::kOutputStationary:
           b[kIf] = v.ifmap_bytes(pack, rows, tr);

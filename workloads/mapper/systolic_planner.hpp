@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <tuple>
+#include <vector>
 
 #include "arch/spec.hpp"
 #include "workloads/ir/graph.hpp"
@@ -35,6 +36,11 @@ class SystolicPlanner {
   /// A lower bound on the array cycles of any candidate with this dataflow and packing (folds with
   /// the whole temporal extent, no drain): lets the search skip packings that cannot win.
   double compute_lower_bound(arch::Dataflow df, int64_t group_pack) const;
+  /// MACs the array issues for the layer on this dataflow: the layer's MACs, or with the N:M
+  /// datapath one per weight slot and output.
+  int64_t array_macs(arch::Dataflow df) const;
+  /// The dataflows the layer may run on out of `offered` (the N:M datapath needs WS).
+  std::vector<arch::Dataflow> allowed(const std::vector<arch::Dataflow>& offered) const;
   /// Whether the candidate's tiles fit every SRAM level.
   bool fits(const Candidate& c) const;
   /// The schedule of a candidate, or nullopt if it does not fit.
@@ -46,6 +52,12 @@ class SystolicPlanner {
   int64_t stream_tile_bytes(const Dims& d, int op, int64_t t) const;
   int64_t stationary_tile_bytes(const Dims& d) const;
   int64_t output_tile_bytes(const Dims& d, int64_t t) const;
+  // Block-diagonal (row, col) pairs of a tile whose rows are reduction indices or, with the N:M
+  // datapath, weight slots (a conv group then spans slots_per_group rows).
+  int64_t row_diag_pairs(const Dims& d, Range rows, Range cols) const;
+  // Stationary weight bytes of a WS tile: its block-diagonal values (N:M: its slots' values; the
+  // position fields are the "nm" storage format's metadata, arch/sparse/storage_plan.hpp).
+  int64_t weight_tile_bytes(const Dims& d, Range rows, Range cols) const;
 
   // Worst-case tile sizes are needed by every capacity check; they depend only on
   // (dataflow, packing, operand, chunk), so they are computed once per planner.
@@ -57,6 +69,7 @@ class SystolicPlanner {
   ConvShape shape_;
   int in_bits_ = 8, w_bits_ = 8, out_bits_ = 8;
   int64_t ifmap_tensor_bytes_ = 0, weight_tensor_bytes_ = 0;
+  bool nm_ = false;  // the layer runs on the N:M datapath (sparsity.structured), WS only
 };
 
 }  // namespace adasim::workloads

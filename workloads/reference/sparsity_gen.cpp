@@ -49,9 +49,10 @@ std::string render(double v) {
 
 /// Keeps the `keep` indices in [first, first + count) whose draws are smallest (ties by index).
 void pick_smallest(const Stream& s, int64_t first, int64_t count, int64_t keep,
-                   std::vector<std::pair<uint64_t, int64_t>>& scratch, std::vector<char>& kept) {
+                   std::vector<std::pair<uint64_t, int64_t>>& scratch, std::vector<char>& kept,
+                   int64_t stride = 1) {
   scratch.clear();
-  for (int64_t j = 0; j < count; ++j) scratch.emplace_back(s.at(first + j), first + j);
+  for (int64_t j = 0; j < count; ++j) scratch.emplace_back(s.at(first + j * stride), first + j * stride);
   keep = std::min(keep, count);
   std::nth_element(scratch.begin(), scratch.begin() + keep, scratch.end());
   for (int64_t j = 0; j < keep; ++j) kept[size_t(scratch[size_t(j)].second)] = 1;
@@ -123,10 +124,19 @@ void apply_sparsity(Int8Buffer& values, const TensorInfo& t, const SparsitySpec&
       // Weights (constants of rank >= 2): groups run along each output channel's flattened
       // reduction (C/g x R x S of KCRS, C of [K][C]), where an N:M datapath and the "nm" storage
       // format look for them; activations: along the last axis.
+      std::vector<std::pair<uint64_t, int64_t>> scratch;
+      if (s.columns && shape.size() >= 2) {
+        // A matmul's B [..][Kd][N]: groups run down each column (its reduction Kd).
+        const int64_t kd = shape[shape.size() - 2], n = shape.back();
+        for (int64_t base = 0; kd * n > 0 && base < total; base += kd * n)
+          for (int64_t c = 0; c < n; ++c)
+            for (int64_t k = 0; k < kd; k += s.m)
+              pick_smallest(st, base + k * n + c, std::min<int64_t>(s.m, kd - k), s.n, scratch, kept, n);
+        break;
+      }
       const int64_t cols = (t.is_constant && shape.size() >= 2 && shape[0] > 0)
                                ? total / shape[0]
                                : shape.back();
-      std::vector<std::pair<uint64_t, int64_t>> scratch;
       for (int64_t row = 0; row < total; row += cols)
         for (int64_t c = 0; c < cols; c += s.m)
           pick_smallest(st, row + c, std::min<int64_t>(s.m, cols - c), s.n, scratch, kept);

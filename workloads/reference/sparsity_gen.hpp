@@ -24,6 +24,9 @@ struct SparsitySpec {
   SparsityPattern pattern = SparsityPattern::kUniform;
   double density = 1.0;  ///< fraction of values kept nonzero, in (0, 1]; not used by kNm
   int n = 2, m = 4;      ///< kNm: n kept per group of m, 1 <= n <= m
+  /// kNm on a matmul's B [..][Kd][N] (rank >= 2): groups run down each column, along its
+  /// reduction Kd, instead of along the rows (the caller knows how the tensor is used).
+  bool columns = false;
 };
 
 /// Throws sim::ConfigError (file "sparsity", pointers "/density", "/n", "/m") listing every
@@ -39,7 +42,8 @@ int sparsity_channel_axis(const TensorInfo& t, size_t rank);
 /// differ from t.shape, e.g. a larger batch) in place:
 ///  kUniform  each element is kept independently with probability `density` (Bernoulli);
 ///  kNm       along the rows (weights of rank >= 2: each output channel's flattened reduction,
-///            elements / shape[0]; otherwise the last axis), each group of m (a tail shorter than
+///            elements / shape[0]; otherwise the last axis; with `columns`, down each column of
+///            the trailing [Kd][N] matrices), each group of m (a tail shorter than
 ///            m is its own group of g) keeps exactly min(n, g) elements, positions uniform;
 ///            `density` is not used (the result has density n/m when a row is a multiple of m);
 ///  kChannel  round_half_away(density * C) of the C slices along sparsity_channel_axis are kept
