@@ -160,6 +160,11 @@ void check_array_kind(const arch::AcceleratorSpec& spec, const json& j, const st
   if (spatial && spec.mapper.chunk_len != 0)
     issues.push_back(InputIssue{file, "/mapper/chunk_len", render(mapper["chunk_len"]),
                                 "0 for a spatial array (fix a loop factor with \"factors\")"});
+  if (spatial && spec.sparsity.storage.ofmap != "dense")
+    issues.push_back(InputIssue{file, "/sparsity/storage/ofmap",
+                                render(j["sparsity"]["storage"]["ofmap"]),
+                                "\"dense\" on a spatial array (no output encoder is modelled on "
+                                "spatial arrays; compressed outputs need a systolic array)"});
   if (spatial && spec.sram.size() != 1)
     issues.push_back(InputIssue{file, "/memory/sram", render(j["memory"]["sram"]),
                                 "exactly one level (the global buffer) for a spatial array"});
