@@ -6,6 +6,7 @@
 // and spatial arrays refuse a compressed ofmap.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -212,6 +213,80 @@ TEST(OfmapEncoder, ReluConvStoresFinalValuesAfterEveryFold) {
   EXPECT_EQ(a.at("compression.ofmap.payload_bits"), 8u * nnz);
   EXPECT_EQ(a.at("compression.ofmap.metadata_bits"), 288u);
   EXPECT_EQ(acc.at("conv.out").data, ref.data);
+}
+
+// Vector path: an add of two [1][2][3][4] tensors, a[i] = 1 + i % 7 and b[i] = 5 where i % 4 == 1,
+// else -a[i]: out[i] = a[i] + 5 > 0 at i % 4 == 1, else 0. One chunk (1 MiB buffer): one store of
+// 6 lines of 4 with one nonzero each: bitmask 6 x (4 + 8) = 72 bits -> 9 B (dense: 24 B).
+TEST(OfmapEncoder, VectorPathStoresAreEncoded) {
+  workloads::Graph g;
+  workloads::Layer l;
+  l.name = "add";
+  l.op = workloads::OpType::kAdd;
+  l.inputs = {"add.a", "add.b"};
+  l.output = "add.out";
+  for (const char* t : {"add.a", "add.b", "add.out"})
+    g.tensors[t] = test::make_tensor(t, {1, 2, 3, 4}, false);
+  g.graph_inputs = {"add.a", "add.b"};
+  g.graph_outputs = {"add.out"};
+  g.layers.push_back(l);
+  Int8Buffer a({1, 2, 3, 4}), b({1, 2, 3, 4});
+  for (size_t i = 0; i < 24; ++i) {
+    a.data[i] = int8_t(1 + i % 7);
+    b.data[i] = int8_t(i % 4 == 1 ? 5 : -a.data[i]);
+  }
+  arch::AcceleratorSpec spec = test::real_spec(16, 16, Dataflow::kWeightStationary, 1000.0, 1 << 20);
+  spec.sparsity.storage.ofmap = "bitmask";
+  const arch::EnergyTable energy(spec.energy);
+  arch::ValueStore values(g, test::test_generator(3));
+  values.put("add.a", a);
+  values.put("add.b", b);
+  const sim::SimulationResult res = sim::simulate(spec, g, energy, values, nullptr, nullptr);
+  ASSERT_TRUE(res.schedules.at(0).vector_path);
+  ASSERT_EQ(res.schedules.at(0).folds.at(0).chunks.size(), 1u);
+  const auto& acc = res.layers.at(0).accesses;
+  EXPECT_EQ(acc.at("dram.write_bytes"), 9u);
+  EXPECT_EQ(acc.at("compression.ofmap.metadata_bits"), 24u);
+  EXPECT_EQ(acc.at("compression.ofmap.payload_bits"), 48u);
+  const Int8Buffer& out = values.get("add.out");
+  for (size_t i = 0; i < 24; ++i)
+    EXPECT_EQ(int(out.data[i]), i % 4 == 1 ? int(1 + i % 7 + 5) : 0) << i;
+}
+
+// The psum-spill FC of memory_traffic_test (64 x 512 -> 64, 64x64 WS, 10 KiB): 8 Kred folds,
+// the psums of 7 go out dense int32 (64 x 64 x 4 x 7 B). Inputs all 1; weights +1 at c = 0 for
+// every channel and -1 at c = 511 for odd channels, so every partial sum before the last fold is
+// 1 and the final outputs are 1 (even k) and 0 (odd k). Each output line [64] holds 32 nonzeros:
+// bitmask 64 + 256 = 320 bits = 40 whole bytes, so the stores move 64 x 40 B however the last
+// fold's chunks cut the lines (2 rows each).
+TEST(OfmapEncoder, PsumSpillsStayDenseAndFinalStoresAreEncoded) {
+  workloads::Graph g;
+  test::add_fc(g, "fc", 64, 512, 64);
+  Int8Buffer w({64, 512});
+  for (int64_t k = 0; k < 64; ++k) {
+    w.data[size_t(k * 512)] = 1;
+    if (k % 2) w.data[size_t(k * 512 + 511)] = -1;
+  }
+  g.constant_values["fc.w"] = w;
+  arch::AcceleratorSpec spec = test::real_spec(64, 64, Dataflow::kWeightStationary, 1000.0, 10 * 1024);
+  spec.sparsity.storage.ofmap = "bitmask";
+  const arch::EnergyTable energy(spec.energy);
+  arch::ValueStore values(g, test::test_generator(3));
+  Int8Buffer in({64, 512});
+  std::fill(in.data.begin(), in.data.end(), int8_t(1));
+  values.put("fc.in", in);
+  std::map<std::string, workloads::Int32Buffer> acc;
+  const sim::SimulationResult res = sim::simulate(spec, g, energy, values, nullptr, &acc);
+  const workloads::LayerSchedule& s = res.schedules.at(0);
+  ASSERT_TRUE(s.psum_spill);
+  ASSERT_EQ(s.row_folds, 8);
+  const uint64_t psum = 64u * 64u * 4u * 7u;
+  const auto& a = res.layers.at(0).accesses;
+  EXPECT_EQ(a.at("dram.write_bytes"), psum + 64u * 40u);
+  EXPECT_EQ(a.at("compression.ofmap.encoded_bytes"), 64u * 40u);
+  EXPECT_EQ(a.at("compression.ofmap.payload_bits"), 64u * 32u * 8u);
+  EXPECT_EQ(a.at("dram.read_bytes"), 512u * 64u + 64u * 512u + psum);  // unchanged
+  EXPECT_EQ(acc.at("fc.out").data, workloads::reference_fc(in, w).data);
 }
 
 TEST(OfmapEncoder, WideOutputsAreAConfigError) {
