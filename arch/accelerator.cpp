@@ -47,7 +47,8 @@ void Accelerator::load_program(const workloads::Graph& graph,
                                const std::vector<LayerSchedule>& schedules, ValueStore& values) {
   if (schedules.size() != graph.layers.size())
     throw sim::ModelError("accelerator: one schedule per layer expected");
-  check_storage_formats(spec_.sparsity, graph, values);  // config errors before the run
+  // Config errors before the run.
+  check_storage_formats(spec_.sparsity, graph, values, spec_.pe_array.kind);
   graph_ = &graph;
   schedules_ = &schedules;
   values_ = &values;
@@ -152,6 +153,7 @@ void Accelerator::begin_layer() {
     else
       array_ctrl_.start(sch, op_a_, op_b_, acc_, ports);
   }
+  start_output_encoder(l, sch);
   layer_start_cycle_ = cycle_;
   layer_start_time_ = sc_core::sc_time_stamp();
   compute_ = stall_dram_ = stall_sram_ = stall_noc_ = 0;
@@ -177,6 +179,7 @@ void Accelerator::end_layer() {
   // rest are skipped by construction (record_sparsity adds them to macs_skipped).
   rep.macs = uint64_t(sch.vector_path || sch.spatial ? sch.macs() : sch.shape.macs());
   rep.macs_issued = rep.macs;
+  finish_output_encoder(l);
   if (sch.vector_path) {
     values_->put(l.output, std::move(vec_out_));
   } else {

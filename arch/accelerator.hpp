@@ -23,7 +23,10 @@
 #include "arch/memory/transfer_plan.hpp"
 #include "arch/noc/edge_bus.hpp"
 #include "arch/pe/array_controller.hpp"
+#include "arch/pe/operand_access.hpp"
+#include "arch/pe/requantizer.hpp"
 #include "arch/pe/systolic_array.hpp"
+#include "arch/sparse/output_encoder.hpp"
 #include "arch/sparse/storage_plan.hpp"
 #include "arch/spatial/spatial_controller.hpp"
 #include "arch/spec.hpp"
@@ -66,6 +69,11 @@ class Accelerator : public sc_core::sc_module {
   void report_spatial(sim::LayerReport& rep, const workloads::LayerSchedule& sch, double time_ns);
   // accelerator_outputs.cpp: the output stage and the sparse datapath's layer statistics.
   void finish_outputs(const workloads::Layer& l, const workloads::LayerSchedule& sch);
+  // The output encoder of a compressed ofmap: installs the store sizer on plan_ (after the
+  // operands / vector outputs of the layer exist), and hands its totals to storage_.
+  void start_output_encoder(const workloads::Layer& l, const workloads::LayerSchedule& sch);
+  uint64_t encode_store(const workloads::LayerSchedule& sch, size_t fold, size_t chunk);
+  void finish_output_encoder(const workloads::Layer& l);
   void record_sparsity(sim::LayerReport& rep, const workloads::LayerSchedule& sch) const;
 
   AcceleratorSpec spec_;
@@ -93,6 +101,9 @@ class Accelerator : public sc_core::sc_module {
   workloads::Int32Buffer acc_;
   workloads::Int16Buffer op_a_, op_b_;  // the current layer's zero-point-corrected operands
   workloads::Int8Buffer vec_out_;
+  std::optional<OutputEncoder> encoder_;  // compressed ofmap only
+  std::optional<OperandAccess> out_access_;
+  std::optional<Requantizer> requant_;
   std::map<std::string, workloads::Int32Buffer>* acc_sink_ = nullptr;
 
   // Current layer counters.

@@ -1,10 +1,66 @@
 // SPDX-License-Identifier: Apache-2.0
 // The accelerator's end-of-layer output stage (bias, requantization or wide int32 outputs, into
-// the value store) and the sparse datapath's per-layer statistics for the report.
+// the value store), the output encoder of a compressed ofmap, and the sparse datapath's per-layer
+// statistics for the report.
 #include "arch/accelerator.hpp"
 #include "arch/pe/requantizer.hpp"
+#include "sim/core/errors.hpp"
 
 namespace adasim::arch {
+
+void Accelerator::start_output_encoder(const workloads::Layer& l, const workloads::LayerSchedule& sch) {
+  encoder_.reset();
+  out_access_.reset();
+  requant_.reset();
+  const std::optional<SparseFormat> f = sparse_format_from_string(spec_.sparsity.storage.ofmap);
+  if (!f) throw sim::ModelError("accelerator: unknown ofmap format " + spec_.sparsity.storage.ofmap);
+  if (*f == SparseFormat::kDense) return;
+  if (sch.spatial)  // refused by check_storage_formats before the run
+    throw sim::ModelError("accelerator: no output encoder on a spatial array (layer " + l.name + ")");
+  encoder_.emplace(*f, spec_.sparsity.storage, graph_->tensor(l.output));
+  if (!sch.vector_path) {
+    // The values the store carries: the output stage applied to the final accumulators.
+    out_access_.emplace(sch, op_a_, op_b_);
+    requant_.emplace(*graph_, l, sch.shape, l.bias.empty() ? nullptr : &values_->get_wide(l.bias));
+  }
+  plan_->set_store_sizer(
+      [this, &sch](size_t fold, size_t chunk) { return encode_store(sch, fold, chunk); });
+}
+
+uint64_t Accelerator::encode_store(const workloads::LayerSchedule& sch, size_t fold, size_t chunk) {
+  const workloads::FoldPlan& f = sch.folds.at(fold);
+  const workloads::ChunkPlan& c = f.chunks.at(chunk);
+  std::vector<std::pair<int64_t, int8_t>> elems;
+  elems.reserve(size_t(c.out_elems));
+  if (sch.vector_path) {
+    // The vector unit's chunks are ranges of flat output elements.
+    for (int64_t i = f.t0 + c.t0; i < f.t0 + c.t0 + c.t_len; ++i)
+      elems.emplace_back(i, vec_out_.data.at(size_t(i)));
+    return encoder_->store(std::move(elems));
+  }
+  const ChunkOutputs co = chunk_outputs(sch, f, c);
+  for (int64_t m = co.m0; m < co.m0 + co.m_len; ++m)
+    for (int64_t nn = co.n0; nn < co.n0 + co.n_len; ++nn) {
+      const int64_t idx = out_access_->out_index(co.pack, m, nn);
+      elems.emplace_back(idx, (*requant_)(acc_.data.at(size_t(idx)), idx));
+    }
+  return encoder_->store(std::move(elems));
+}
+
+void Accelerator::finish_output_encoder(const workloads::Layer& l) {
+  storage_.ofmap = OutputStorage{};
+  if (!encoder_) return;
+  storage_.ofmap = encoder_->totals();
+  // Every output is stored once, from its final value.
+  const int64_t n = graph_->tensor(l.output).elements();
+  if (storage_.ofmap.elements != n)
+    throw sim::ModelError("accelerator: the output encoder stored " +
+                          std::to_string(storage_.ofmap.elements) + " of the " + std::to_string(n) +
+                          " outputs of layer " + l.name);
+  encoder_.reset();
+  out_access_.reset();
+  requant_.reset();
+}
 
 void Accelerator::finish_outputs(const workloads::Layer& l, const workloads::LayerSchedule& sch) {
   const workloads::TensorInfo& out_t = graph_->tensor(l.output);

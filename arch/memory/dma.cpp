@@ -44,6 +44,13 @@ int Dma::add_job(Dir dir, Operand op, int sram_level, uint64_t bytes, int after_
   return id;
 }
 
+void Dma::set_job_bytes(int job, uint64_t bytes) {
+  if (job < 0 || size_t(job) >= jobs_.size()) throw sim::ModelError("DMA: unknown job");
+  Job& j = jobs_[size_t(job)];
+  if (j.issued) throw sim::ModelError("DMA: the byte count of an issued job cannot change");
+  j.bytes = bytes;
+}
+
 void Dma::fire(int event) {
   if (event < 0 || size_t(event) >= fired_.size()) throw sim::ModelError("DMA: unknown event");
   fired_[size_t(event)] = 1;

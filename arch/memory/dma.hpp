@@ -34,6 +34,9 @@ class Dma : public sc_core::sc_module {
   /// Queue a transfer; it issues once `after_event` (or nothing) has fired and all earlier jobs
   /// of the same queue have issued. Zero-byte jobs complete when they issue.
   int add_job(Dir dir, Operand op, int sram_level, uint64_t bytes, int after_event);
+  /// Changes the byte count of a queued job that has not issued yet (an output encoder sizes a
+  /// store only when its values are final). Throws sim::ModelError for an issued job.
+  void set_job_bytes(int job, uint64_t bytes);
   /// Mark an event as happened now and issue every job it unblocks.
   void fire(int event);
   bool issued(int job) const { return jobs_[size_t(job)].issued; }

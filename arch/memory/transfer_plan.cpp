@@ -28,6 +28,7 @@ TransferPlan::TransferPlan(const workloads::LayerSchedule& sch, const Accelerato
   stationary_job_.assign(nf, -1);
   chunk_jobs_.resize(size_t(nchunks));
   out_slot_jobs_.resize(size_t(nout));
+  final_store_.resize(size_t(nout));
 
   const int level_of[kNumOperands] = {spec.level_index_of(Operand::kIfmap),
                                       spec.level_index_of(Operand::kWeight),
@@ -77,12 +78,20 @@ TransferPlan::TransferPlan(const workloads::LayerSchedule& sch, const Accelerato
                                                          level_of[int(Operand::kOfmap)],
                                                          uint64_t(cp.psum_load_bytes), after));
       }
-      if (cp.store_bytes > 0)
+      if (cp.store_bytes > 0) {
         store_job[size_t(oc)] = dma.add_job(Dma::Dir::kStore, Operand::kOfmap,
                                             level_of[int(Operand::kOfmap)],
                                             uint64_t(cp.store_bytes), outdone_event_[size_t(oc)]);
+        if (fp.last_accum && !cp.store_is_psum) final_store_[size_t(oc)] = {store_job[size_t(oc)], f, c};
+      }
     }
   }
+}
+
+void TransferPlan::outputs_done(int64_t out_chunk) {
+  const FinalStore& fs = final_store_[size_t(out_chunk)];
+  if (store_sizer_ && fs.job >= 0) dma_.set_job_bytes(fs.job, store_sizer_(fs.fold, fs.chunk));
+  dma_.fire(outdone_event_[size_t(out_chunk)]);
 }
 
 std::optional<sc_core::sc_time> TransferPlan::ready_all(const std::vector<int>& jobs) const {

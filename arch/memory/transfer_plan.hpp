@@ -3,11 +3,14 @@
 // SRAM-slot dependencies that double (or single) buffering implies, and answers the controller's
 // questions "is the data for chunk k in SRAM yet?" and "may outputs of chunk k be written?".
 // Compressed operands (arch/sparse/storage_plan.hpp) move fewer bytes than the schedule counts:
-// each load is scaled on its way to the DMA; the schedule itself stays dense.
+// each load is scaled on its way to the DMA; the schedule itself stays dense. A compressed
+// ofmap (an output encoder, arch/sparse/output_encoder.hpp) sizes each store of final outputs
+// when the outputs are complete, through a sizer the accelerator installs.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -45,7 +48,17 @@ class TransferPlan {
   // Events the array raises.
   void stationary_loaded(size_t fold) { dma_.fire(loaded_event_[fold]); }
   void chunk_consumed(int64_t chunk) { dma_.fire(consumed_event_[size_t(chunk)]); }
-  void outputs_done(int64_t out_chunk) { dma_.fire(outdone_event_[size_t(out_chunk)]); }
+  /// The outputs of an out chunk are complete in SRAM: sizes its store of final outputs (if a
+  /// sizer is installed) and lets the store issue.
+  void outputs_done(int64_t out_chunk);
+
+  /// Bytes the store of final outputs of chunk `chunk` of fold `fold` moves, computed from the
+  /// outputs' values when they are complete.
+  using StoreSizer = std::function<uint64_t(size_t fold, size_t chunk)>;
+  /// Installs a sizer for every store of final outputs (the fold is last_accum and the store is
+  /// not a psum spill); other stores keep the schedule's bytes. Without one, every store moves
+  /// the schedule's (dense) bytes.
+  void set_store_sizer(StoreSizer sizer) { store_sizer_ = std::move(sizer); }
 
  private:
   std::optional<sc_core::sc_time> ready_all(const std::vector<int>& jobs) const;
@@ -57,6 +70,9 @@ class TransferPlan {
   std::vector<int> stationary_job_;                 // per fold, -1 if none
   std::vector<std::vector<int>> chunk_jobs_;        // per chunk: its load jobs
   std::vector<std::vector<int>> out_slot_jobs_;     // per out chunk: jobs that must finish first
+  struct FinalStore { int job = -1; size_t fold = 0, chunk = 0; };
+  std::vector<FinalStore> final_store_;              // per out chunk: its store of final outputs
+  StoreSizer store_sizer_;
 };
 
 }  // namespace adasim::arch

@@ -198,4 +198,32 @@ FoldTiles build_fold_tiles(const workloads::LayerSchedule& sch, const workloads:
   return t;
 }
 
+ChunkOutputs chunk_outputs(const workloads::LayerSchedule& sch, const workloads::FoldPlan& f,
+                           const workloads::ChunkPlan& c) {
+  struct Span { GemmDim dim; int64_t lo, len; };
+  const Span spans[3] = {{sch.rows_dim, f.row0, f.rows},
+                         {sch.cols_dim, f.col0, f.cols},
+                         {sch.time_dim, f.t0 + c.t0, c.t_len}};
+  ChunkOutputs out;
+  out.pack = f.pack;
+  bool have_m = false, have_n = false;
+  for (const Span& s : spans) {
+    if (s.dim == GemmDim::kM) {
+      out.m0 = s.lo;
+      out.m_len = s.len;
+      have_m = true;
+    } else if (s.dim == GemmDim::kN) {
+      out.n0 = s.lo;
+      out.n_len = s.len;
+      have_n = true;
+    }
+  }
+  if (!have_m || !have_n || out.m_len * out.n_len != c.out_elems)
+    throw sim::ModelError("chunk outputs: layer " + sch.layer + " has a chunk of " +
+                          std::to_string(c.out_elems) + " outputs that its fold's M x N range (" +
+                          std::to_string(out.m_len) + " x " + std::to_string(out.n_len) +
+                          ") does not cover");
+  return out;
+}
+
 }  // namespace adasim::arch

@@ -48,6 +48,18 @@ class OperandAccess {
   int64_t gk_, gn_, gp_;
 };
 
+/// The outputs one chunk stores: pack-GEMM pixels [m0, m0 + m_len) x filters [n0, n0 + n_len)
+/// of pack `pack` (out_index maps them to the output tensor). The M and N ranges come from the
+/// fold's spatial tile (rows [row0, row0 + rows), cols [col0, col0 + cols)) and the chunk's
+/// temporal range [f.t0 + c.t0, + c.t_len), on whichever of them the schedule puts M and N
+/// (WS: time M, cols N; IS: cols M, time N; OS: rows M, cols N). Throws sim::ModelError when
+/// the range does not hold c.out_elems elements.
+struct ChunkOutputs {
+  int64_t pack = 0, m0 = 0, m_len = 0, n0 = 0, n_len = 0;
+};
+ChunkOutputs chunk_outputs(const workloads::LayerSchedule& sch, const workloads::FoldPlan& f,
+                           const workloads::ChunkPlan& c);
+
 /// Operand tiles of one fold, laid out for the edge feeders: `stream[t * rows + i]` is what
 /// enters row i at stream time t; `top[t * cols + j]` (OS only) what enters column j;
 /// `stationary[i * cols + j]` (WS/IS) the tile loaded into PE (i, j). Rows i are sub-rows:

@@ -9,7 +9,9 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
+#include "arch/pe/operand_decode.hpp"
 #include "workloads/ir/graph.hpp"
 #include "workloads/ir/tensor_data.hpp"
 
@@ -17,6 +19,27 @@ namespace adasim::arch {
 
 /// Round to the nearest integer; ties per `mode`.
 double round_with(double x, workloads::Rounding mode);
+
+/// The output stage of one layer, element by element: the same arithmetic as
+/// requantize_outputs, for one accumulator at a time (the output encoder requantizes the outputs
+/// of one stored chunk; requantize_outputs runs it over the whole tensor). Holds a pointer to
+/// `bias` (may be null), which must outlive it.
+class Requantizer {
+ public:
+  Requantizer(const workloads::Graph& g, const workloads::Layer& l, const workloads::ConvShape& s,
+              const workloads::Int32Buffer* bias);
+  /// Stored byte of output element `flat` (flat index in the output tensor) whose accumulator is
+  /// `acc` (bias not yet added).
+  int8_t operator()(int32_t acc, int64_t flat) const;
+
+ private:
+  OutputChannels ch_;
+  std::vector<double> mult_;
+  int64_t lo_ = 0, hi_ = 0, zp_ = 0;
+  bool relu_ = false;
+  workloads::Rounding rounding_{};
+  const workloads::Int32Buffer* bias_ = nullptr;
+};
 
 /// acc (+ bias) of layer l, requantized into out_t's storage (bits <= 8).
 workloads::Int8Buffer requantize_outputs(const workloads::Int32Buffer& acc, const workloads::Graph& g,

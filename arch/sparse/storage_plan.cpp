@@ -293,10 +293,23 @@ StoragePlan plan_layer_storage(const StorageFormats& formats, const workloads::G
 }
 
 namespace {
+void check_ofmap_format(const StorageFormats& formats, ArrayKind kind) {
+  const SparseFormat fo = format_named(formats.ofmap);
+  if (fo == SparseFormat::kNm)
+    throw sim::ConfigError("", "/sparsity/storage/ofmap", "\"nm\"",
+                           "one of \"dense\", \"bitmask\", \"rle\", \"csr\" (N:M is a weight pattern)");
+  if (fo != SparseFormat::kDense && kind == ArrayKind::kSpatial)
+    throw sim::ConfigError("", "/sparsity/storage/ofmap", quoted(formats.ofmap) + " on a spatial array",
+                           "\"dense\" (no output encoder is modelled on spatial arrays)");
+}
+
 void check_layer_storage(const StorageFormats& formats, const workloads::Graph& g, const Layer& l,
                          const ValueStore& values) {
   const SparseFormat fi = format_named(formats.ifmap), fw = format_named(formats.weight);
-  if (!is_array_layer(l) || (fi == SparseFormat::kDense && fw == SparseFormat::kDense)) return;
+  const SparseFormat fo = format_named(formats.ofmap);
+  if (!is_array_layer(l)) return;
+  if (fo != SparseFormat::kDense) require_narrow(fo, g.tensor(l.output), "ofmap", l.name);
+  if (fi == SparseFormat::kDense && fw == SparseFormat::kDense) return;
   const std::string& b = l.weight.empty() ? l.inputs.at(1) : l.weight;
   const TensorInfo& tw = g.tensor(b);
   if (fi != SparseFormat::kDense) require_narrow(fi, g.tensor(l.inputs.at(0)), "ifmap", l.name);
@@ -324,11 +337,14 @@ StorageFormats layer_formats(const SparsitySpec& sp, const Layer& l) {
 }
 
 void check_storage_formats(const StorageFormats& formats, const workloads::Graph& g,
-                           const ValueStore& values) {
+                           const ValueStore& values, ArrayKind kind) {
+  check_ofmap_format(formats, kind);
   for (const Layer& l : g.layers) check_layer_storage(formats, g, l, values);
 }
 
-void check_storage_formats(const SparsitySpec& sp, const workloads::Graph& g, const ValueStore& values) {
+void check_storage_formats(const SparsitySpec& sp, const workloads::Graph& g, const ValueStore& values,
+                           ArrayKind kind) {
+  check_ofmap_format(sp.storage, kind);
   for (const Layer& l : g.layers) check_layer_storage(layer_formats(sp, l), g, l, values);
 }
 
@@ -354,6 +370,17 @@ void report_storage(const StoragePlan& plan, const EnergyTable& table, double vo
     rep.energy.push_back(sim::EnergyEntry{"decoder", std::string(kName[o]) + "_decode", decoded, pj,
                                           double(decoded) * pj});
   }
+  const OutputStorage& out = plan.ofmap;
+  if (!out.compressed()) return;
+  rep.accesses["compression.ofmap.dense_bits"] = uint64_t(out.dense_bits);
+  rep.accesses["compression.ofmap.payload_bits"] = uint64_t(out.size.payload_bits);
+  rep.accesses["compression.ofmap.metadata_bits"] = uint64_t(out.size.metadata_bits);
+  rep.accesses["compression.ofmap.encoded_bytes"] = uint64_t(out.encoded_bytes);
+  rep.accesses["compression.ofmap.encoded_values"] = uint64_t(out.elements);
+  if (out.elements == 0) return;
+  const double pj = table.rf_pj(out.bits) * table.dynamic_voltage_factor(voltage_v);
+  rep.energy.push_back(sim::EnergyEntry{"encoder", "ofmap_encode", uint64_t(out.elements), pj,
+                                        double(out.elements) * pj});
 }
 
 }  // namespace adasim::arch

@@ -17,8 +17,13 @@
 //  dense / bitmask / rle / nm are encoded fibre by fibre (an RLE run and an N:M group never cross
 //  a fibre boundary); csr tile by tile. Per-channel weight zero points: fibre k uses channel k's.
 //
-// Outputs are written dense; a later session may add an output encoder (sparsity.storage.ofmap
-// is accepted but not applied). Psum spills and reloads stay dense int32.
+// Outputs (sparsity.storage.ofmap): an output encoder on the store path (output_encoder.hpp)
+// encodes each store of final outputs from the real requantized values when the store issues,
+// with the run cutting documented there (one run per line of the output tensor's innermost axis
+// within a store, one stream per store rounded up to whole bytes); StoragePlan::ofmap holds the
+// layer's totals. Psum spills and reloads stay dense int32. Systolic array and vector-path layers
+// are encoded; spatial arrays and wide (int32) outputs refuse a compressed ofmap (config errors).
+// The next layer reads the tensor in its ifmap format, sized from the whole tensor as above.
 #pragma once
 
 #include <array>
@@ -27,6 +32,7 @@
 
 #include "arch/sparse/byte_scale.hpp"
 #include "arch/sparse/compression.hpp"
+#include "arch/sparse/output_encoder.hpp"
 #include "arch/spec.hpp"
 #include "workloads/ir/graph.hpp"
 #include "workloads/ir/tensor_data.hpp"
@@ -79,6 +85,8 @@ struct StoragePlan {
   /// Running SRAM->array read scalers of the layer, index = Operand (charge_ports advances them;
   /// their dense totals count the values that went through the decoder).
   std::array<ByteScale, kNumOperands> sram_reads{};
+  /// What the output encoder stored (filled at the end of the layer; dense: nothing encoded).
+  OutputStorage ofmap;
 
   /// Fresh DRAM->SRAM load scalers for TransferPlan, index = Operand (ofmap: identity).
   std::array<ByteScale, kNumOperands> transfer_scales() const;
@@ -122,14 +130,18 @@ StoragePlan plan_layer_storage(const StorageFormats& formats, const workloads::G
 StorageFormats layer_formats(const SparsitySpec& sp, const workloads::Layer& l);
 
 /// check_storage_formats with every layer's layer_formats.
-void check_storage_formats(const SparsitySpec& sp, const workloads::Graph& g, const ValueStore& values);
+void check_storage_formats(const SparsitySpec& sp, const workloads::Graph& g, const ValueStore& values,
+                           ArrayKind kind = ArrayKind::kSystolic);
 
 /// Checks `formats` against every array layer of g before the run, so that a config error reaches
 /// the caller as one (thrown inside the SystemC process it would arrive as an sc_report):
-/// compressed formats on tensors wider than 8 bits, and nm on constant weights that break the
-/// N:M pattern. Activations (a matmul's activation B) are checked when their layer starts.
+/// compressed formats on tensors wider than 8 bits (a compressed ofmap on a layer with wide
+/// outputs included), nm on constant weights that break the N:M pattern, an ofmap format that
+/// is not dense / bitmask / rle / csr, and a compressed ofmap on a spatial array (no output
+/// encoder modelled there). Activations (a matmul's activation B) are checked when their layer
+/// starts. All errors are sim::ConfigError at /sparsity/storage/<operand>.
 void check_storage_formats(const StorageFormats& formats, const workloads::Graph& g,
-                           const ValueStore& values);
+                           const ValueStore& values, ArrayKind kind = ArrayKind::kSystolic);
 
 /// Adds the layer's compression figures to rep.accesses and the decoder's energy rows to
 /// rep.energy, for every compressed operand:
@@ -140,6 +152,10 @@ void check_storage_formats(const StorageFormats& formats, const workloads::Graph
 /// Energy: module "decoder", action "<op>_decode", one register-file access of `bits` per decoded
 /// value at the layer's voltage. The decode keys and rows are absent when no read went through the
 /// decoder (spatial arrays: not modelled yet).
+/// A compressed ofmap adds compression.ofmap.dense_bits / .payload_bits / .metadata_bits (all
+/// stores of final outputs), .encoded_bytes (the bytes those stores moved: per-store rounding)
+/// and .encoded_values, and an energy row module "encoder", action "ofmap_encode", one
+/// register-file access of `bits` per encoded value.
 void report_storage(const StoragePlan& plan, const EnergyTable& table, double voltage_v,
                     sim::LayerReport& rep);
 

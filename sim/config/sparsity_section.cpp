@@ -81,12 +81,13 @@ void parse_storage(ParamReader& sp, arch::StorageFormats& out) {
   if (out.nm_n > out.nm_m)
     st->issue(st->ptr("nm_n"), std::to_string(out.nm_n),
               "at most nm_m (" + std::to_string(out.nm_m) + ")");
-  if (out.ifmap == "nm")
-    st->issue(st->ptr("ifmap"), "\"nm\"", "one of \"dense\", \"bitmask\", \"rle\", \"csr\" (N:M is a weight pattern)");
-  // No output encoder is modelled: outputs leave the array dense, so only "dense" is honest.
-  if (out.ofmap != "dense")
-    st->issue(st->ptr("ofmap"), "\"" + out.ofmap + "\"",
-              "\"dense\" (outputs are written dense: no output encoder is modelled yet)");
+  // N:M is a pattern of trained weights; activations (read or written) are not N:M sparse.
+  for (const char* key : {"ifmap", "ofmap"}) {
+    std::string& v = std::string(key) == "ifmap" ? out.ifmap : out.ofmap;
+    if (v != "nm") continue;
+    st->issue(st->ptr(key), "\"nm\"", "one of \"dense\", \"bitmask\", \"rle\", \"csr\" (N:M is a weight pattern)");
+    v = "dense";  // one error per key (the array-kind checks see a valid value)
+  }
 }
 
 // The N:M datapath: pattern and the layers that run on it (names are checked against the
