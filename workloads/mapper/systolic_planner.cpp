@@ -77,17 +77,17 @@ SystolicPlanner::SystolicPlanner(const Graph& g, const Layer& l, const arch::Acc
   out_bits_ = bits_of(g, l.output, 8);
   ifmap_tensor_bytes_ = g.tensor(l.inputs.at(0)).bytes();
   weight_tensor_bytes_ = g.tensor(b).bytes();
-  nm_ = spec.sparsity.structured.covers(l.name, !l.weight.empty());
+  if (spec.sparsity.structured.covers(l.name, !l.weight.empty()))
+    nm_ = NmSlots{spec.sparsity.structured.n, spec.sparsity.structured.m, shape_.gemm_kred()};
 }
 
 int64_t SystolicPlanner::array_macs(Dataflow df) const {
-  if (!nm_ || df != Dataflow::kWeightStationary) return shape_.macs();
-  const NmSlots nm{spec_.sparsity.structured.n, spec_.sparsity.structured.m, shape_.gemm_kred()};
-  return shape_.gemm_m() * shape_.gemm_n() * shape_.groups * nm.slots_per_group();
+  if (!nm_.active() || df != Dataflow::kWeightStationary) return shape_.macs();
+  return shape_.gemm_m() * shape_.gemm_n() * shape_.groups * nm_.slots_per_group();
 }
 
 std::vector<Dataflow> SystolicPlanner::allowed(const std::vector<Dataflow>& offered) const {
-  if (!nm_) return offered;
+  if (!nm_.active()) return offered;
   std::vector<Dataflow> out;
   for (Dataflow df : offered)
     if (df == Dataflow::kWeightStationary) out.push_back(df);
@@ -105,9 +105,7 @@ int64_t SystolicPlanner::max_group_pack(Dataflow df) const {
   const int64_t cols = spec_.pe_array.cols;
   // N:M: a group's reduction takes slots_per_group rows.
   const int64_t gk_rows =
-      nm_ && df == Dataflow::kWeightStationary
-          ? NmSlots{spec_.sparsity.structured.n, spec_.sparsity.structured.m, gk}.slots_per_group()
-          : gk;
+      nm_.active() && df == Dataflow::kWeightStationary ? nm_.slots_per_group() : gk;
   int64_t gp = 1;
   switch (df) {
     case Dataflow::kWeightStationary: gp = std::min(rows / gk_rows, cols / gn); break;  // rows Kred, cols N
@@ -122,8 +120,7 @@ SystolicPlanner::Dims SystolicPlanner::dims(Dataflow df, int64_t gp) const {
   d.df = df;
   d.gp = gp;
   d.view = std::make_shared<GemmView>(shape_, gp, in_bits_, w_bits_);
-  if (nm_ && df == Dataflow::kWeightStationary)
-    d.nm = NmSlots{spec_.sparsity.structured.n, spec_.sparsity.structured.m, shape_.gemm_kred()};
+  if (df == Dataflow::kWeightStationary) d.nm = nm_;
   switch (df) {
     case Dataflow::kWeightStationary:
       d.rows_dim = GemmDim::kKred; d.cols_dim = GemmDim::kN; d.time_dim = GemmDim::kM;

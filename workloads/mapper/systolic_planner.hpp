@@ -69,7 +69,7 @@ class SystolicPlanner {
   ConvShape shape_;
   int in_bits_ = 8, w_bits_ = 8, out_bits_ = 8;
   int64_t ifmap_tensor_bytes_ = 0, weight_tensor_bytes_ = 0;
-  bool nm_ = false;  // the layer runs on the N:M datapath (sparsity.structured), WS only
+  NmSlots nm_;  // active: the layer runs on the N:M datapath (sparsity.structured), WS only
 };
 
 }  // namespace adasim::workloads
