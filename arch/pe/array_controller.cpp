@@ -42,7 +42,8 @@ void ArrayController::start(const workloads::LayerSchedule& sch, const workloads
   access_.emplace(sch, a, b);
   ports_ = ports;
   lanes_ = std::max(1, sch.sub_per_row());  // MAC lanes, or an N:M group's activations
-  array_.set_lanes(lanes_);
+  array_.set_lanes(lanes_, sch.nm_m > 0 ? SystolicArray::LaneUse::kMultiplexer
+                                        : SystolicArray::LaneUse::kMacLanes);
   in_bytes_ = (sch.in_bits + 7) / 8;
   w_bytes_ = (sch.w_bits + 7) / 8;
   macs_ = 0;
@@ -299,11 +300,15 @@ StepResult ArrayController::step_stream() {
       }
     }
   } else {
-    // Sub-row i sits in physical row i / lanes: that row's skew.
-    const int64_t rs = sch_->sub_rows(r);
-    for (int64_t i = 0; i < int64_t(ar_) * lanes_; ++i) {
-      const int64_t s = i < rs ? hist_at(t_ - lat_ - i / lanes_) : -1;
-      feed_[size_t(i)] = s >= 0 ? tiles_.stream[size_t(s * rs + i)] : int16_t{0};
+    // Physical row i takes its values (its sub-rows, or its N:M group) with the row's skew.
+    const int64_t rs = sch_->sub_rows(r), L = lanes_, W = tiles_.stream_width;
+    const int64_t phys = int64_t(tiles_.row_at.size());
+    for (int64_t i = 0; i < ar_; ++i) {
+      int16_t* dst = &feed_[size_t(i * L)];
+      const int64_t s = i < phys ? hist_at(t_ - lat_ - i) : -1;
+      const int64_t n = s >= 0 ? tiles_.row_len[size_t(i)] : 0;
+      const int16_t* src = n > 0 ? &tiles_.stream[size_t(s * W + tiles_.row_at[size_t(i)])] : nullptr;
+      for (int64_t l = 0; l < L; ++l) dst[l] = l < n ? src[l] : int16_t{0};  // no memcpy call
     }
     array_.step_stationary(feed_.data(), int(rs), int(c));
     collect_stationary_outputs();

@@ -115,10 +115,10 @@ std::vector<int64_t> OperandAccess::out_shape() const {
 
 namespace {
 
-// WS on the N:M datapath: physical row i holds weight slot row0 + i; its m sub-rows carry the
-// slot's N:M group (stationary: the slot's value on the sub-row of its position, 0 elsewhere, so
-// the m-wide multiply-add computes exactly the m:1 multiplexer's product; stream: the group's m
-// activations, 0 past a short tail group).
+// WS on the N:M datapath: physical row i holds weight slot row0 + i; its m lanes carry the
+// slot's N:M group (stationary: the slot's value on the lane of its position, 0 elsewhere, so
+// the lanes' multiply-add computes exactly the m:1 multiplexer's product; stream: the fold's
+// groups' activations once per step, row i feeding its group's, 0 past a short tail group).
 FoldTiles build_nm_tiles(const workloads::LayerSchedule& sch, const workloads::FoldPlan& f,
                          const OperandAccess& acc) {
   FoldTiles t;
@@ -143,17 +143,17 @@ FoldTiles build_nm_tiles(const workloads::LayerSchedule& sch, const workloads::F
       }
     }
   }
+  // The stream carries the span of the fold's groups once per step; row i feeds its group.
   const int64_t lo = nm.kk_lo(f.row0), span = nm.kk_hi(f.row0 + rows) - lo;
-  std::vector<int16_t> group(static_cast<size_t>(span));
-  t.stream.assign(size_t(T * sub), 0);
-  for (int64_t x = 0; x < T; ++x) {
-    acc.gather_a_row(p, f.t0 + x, lo, span, group.data());
-    int16_t* dst = &t.stream[size_t(x * sub)];
-    for (int64_t i = 0; i < rows; ++i) {
-      const int64_t s = f.row0 + i, off = nm.group_first(s) - lo, g = nm.group_size(s);
-      std::copy_n(&group[size_t(off)], size_t(g), dst + i * m);
-    }
+  t.stream_width = span;
+  t.row_at.resize(size_t(rows));
+  t.row_len.resize(size_t(rows));
+  for (int64_t i = 0; i < rows; ++i) {
+    t.row_at[size_t(i)] = nm.group_first(f.row0 + i) - lo;
+    t.row_len[size_t(i)] = nm.group_size(f.row0 + i);
   }
+  t.stream.resize(size_t(T * span));
+  for (int64_t x = 0; x < T; ++x) acc.gather_a_row(p, f.t0 + x, lo, span, &t.stream[size_t(x * span)]);
   return t;
 }
 
@@ -164,6 +164,17 @@ FoldTiles build_fold_tiles(const workloads::LayerSchedule& sch, const workloads:
   if (sch.nm_m > 0 && sch.dataflow == Dataflow::kWeightStationary) return build_nm_tiles(sch, f, acc);
   FoldTiles t;
   const int64_t rows = f.rows, cols = f.cols, T = f.t_len, p = f.pack, t0 = f.t0;
+  if (sch.dataflow != Dataflow::kOutputStationary) {
+    // One value per sub-row; physical row r holds sub-rows r * L .. r * L + L - 1.
+    const int64_t L = std::max(1, sch.sub_per_row()), phys = sch.physical_rows(rows);
+    t.stream_width = rows;
+    t.row_at.resize(size_t(phys));
+    t.row_len.resize(size_t(phys));
+    for (int64_t r = 0; r < phys; ++r) {
+      t.row_at[size_t(r)] = r * L;
+      t.row_len[size_t(r)] = std::min(L, rows - r * L);
+    }
+  }
   switch (sch.dataflow) {
     case Dataflow::kWeightStationary:
       // rows: Kred, cols: N, time: M.

@@ -60,15 +60,21 @@ struct ChunkOutputs {
 ChunkOutputs chunk_outputs(const workloads::LayerSchedule& sch, const workloads::FoldPlan& f,
                            const workloads::ChunkPlan& c);
 
-/// Operand tiles of one fold, laid out for the edge feeders: `stream[t * rows + i]` is what
-/// enters row i at stream time t; `top[t * cols + j]` (OS only) what enters column j;
-/// `stationary[i * cols + j]` (WS/IS) the tile loaded into PE (i, j). Rows i are sub-rows:
-/// sch.sub_rows(f.rows) of them (precision lanes count one each; with the N:M datapath physical
-/// row r has the m sub-rows r * m + q, one per position q of its group).
+/// Operand tiles of one fold, laid out for the edge feeders: `top[t * cols + j]` (OS only) is
+/// what enters column j at stream time t; `stationary[i * cols + j]` (WS/IS) the tile loaded
+/// into PE (i, j), where rows i are sub-rows: sch.sub_rows(f.rows) of them (precision lanes
+/// count one each; with the N:M datapath physical row r has the m sub-rows r * m + q, one per
+/// position q of its group). The stream holds `stream_width` values per stream time t:
+/// - OS: stream[t * rows + i] enters row i;
+/// - WS/IS: physical row r takes the row_len[r] values from stream[t * stream_width +
+///   row_at[r]] into its first lanes (the rest are 0). Dense and precision lanes: one value per
+///   sub-row. N:M: the activations of the fold's groups, each once; a row's group is its span.
 struct FoldTiles {
   std::vector<int16_t> stream;
   std::vector<int16_t> top;
   std::vector<int16_t> stationary;
+  int64_t stream_width = 0;
+  std::vector<int64_t> row_at, row_len;
 };
 
 FoldTiles build_fold_tiles(const workloads::LayerSchedule& sch, const workloads::FoldPlan& f,

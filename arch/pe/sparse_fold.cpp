@@ -42,9 +42,11 @@ void nm_step_counts(const workloads::LayerSchedule& sch, const workloads::FoldPl
     for (int64_t i = 0; i < rows; ++i) {
       real[size_t(s)] += diag[size_t(i)];
       int64_t z = zw[size_t(i)];
-      if (cfg.ifmap)
-        for (int64_t q = 0; q < m; ++q)
-          if (t.stream[size_t((s * rows + i) * m + q)] == 0) z += sel[size_t(i * m + q)];
+      if (cfg.ifmap) {
+        const int16_t* a = &t.stream[size_t(s * t.stream_width + t.row_at[size_t(i)])];
+        for (int64_t q = 0; q < t.row_len[size_t(i)]; ++q)
+          if (a[q] == 0) z += sel[size_t(i * m + q)];
+      }
       zero[size_t(s)] += z;
     }
 }

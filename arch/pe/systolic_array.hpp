@@ -17,11 +17,16 @@ class SystolicArray {
   /// `max_lanes` > 1: precision-scalable PEs, each with up to that many MAC lanes (WS / IS).
   SystolicArray(int rows, int cols, int max_lanes = 1);
 
-  /// MAC lanes per PE for the next layer (1..max_lanes). With L lanes, physical row r holds the
-  /// L sub-rows r*L .. r*L+L-1 (one reduction index each); their products enter one adder, so a
-  /// psum still moves down one physical row per cycle. Stream feeds and stationary tiles are
-  /// laid out per sub-row.
-  void set_lanes(int lanes);
+  /// What a PE's operand lanes are: independent MAC lanes (precision-scalable PEs), or the m
+  /// activations of an N:M group in front of an m:1 multiplexer whose select is the stationary
+  /// slot's position (the slot's value sits on the lane of its position, 0 on the others, so
+  /// the lanes' multiply-add is exactly the multiplexer's product).
+  enum class LaneUse { kMacLanes, kMultiplexer };
+  /// Operand lanes per PE for the next layer (1..max_lanes). With L lanes, physical row r holds
+  /// the L sub-rows r*L .. r*L+L-1 (one reduction index each); their products enter one adder,
+  /// so a psum still moves down one physical row per cycle. Stream feeds and stationary tiles
+  /// are laid out per sub-row; the registers hold a PE's lanes side by side.
+  void set_lanes(int lanes, LaneUse use = LaneUse::kMacLanes);
   int lanes() const { return lanes_; }
   int max_lanes() const { return max_lanes_; }
 
@@ -58,19 +63,41 @@ class SystolicArray {
   const int32_t* drain_shift();
 
   // ---- state access for traces and tests ----
-  // Physical PE (r, c); its first lane for moving() and stationary().
-  int16_t moving(int r, int c) const { return int16_t(h_[idx(r * lanes_, c)]); }
-  int16_t vertical(int r, int c) const { return int16_t(v_[idx(r, c)]); }
-  int16_t stationary(int r, int c) const { return int16_t(w_[idx(r * lanes_, c)]); }
+  // Physical PE (r, c); its first lane for moving(); stationary() gives the first lane, or with
+  // the multiplexer the slot's value.
+  int16_t moving(int r, int c) const {
+    return h_[size_t(r) * h_stride_ + size_t(h_off_ + c) * size_t(lanes_)];
+  }
+  int16_t vertical(int r, int c) const { return v_[idx(r, c)]; }
+  int16_t stationary(int r, int c) const;
   int32_t psum(int r, int c) const { return psum_[idx(r, c)]; }
 
  private:
   size_t idx(int r, int c) const { return size_t(r) * size_t(cols_) + size_t(c); }
+  /// Lane l of PE (r, c) in h_, w_ and shadow_ (lanes innermost, for the current lane count).
+  size_t lane(int r, int c, int l) const { return idx(r, c) * size_t(lanes_) + size_t(l); }
+  /// Row r's moving registers: PE c's lanes at [c * lanes, (c + 1) * lanes).
+  int16_t* moving_row(int r) { return &h_[size_t(r) * h_stride_ + size_t(h_off_) * size_t(lanes_)]; }
+  const int16_t* moving_row(int r) const {
+    return &h_[size_t(r) * h_stride_ + size_t(h_off_) * size_t(lanes_)];
+  }
+  /// One cycle of the moving operand: every row's values move one PE right (PE 0 is then free
+  /// for the feed).
+  void advance_moving();
+  void reset_moving();
 
   int rows_, cols_;
   int max_lanes_ = 1, lanes_ = 1;
-  // h_, w_, shadow_ hold rows x max_lanes sub-rows (index idx(sub_row, c)); psum_, drain_ and
-  // v_ one row per physical row.
+  LaneUse use_ = LaneUse::kMacLanes;
+  // The moving operand is a delay line per row rather than a shifted register file: row r's
+  // PEs are the window at offset h_off_ (in PEs) of a line of cols + slack_ PEs, and a cycle
+  // moves the window one PE to the left instead of copying every value (which would also stall
+  // the following vector loads on store forwarding). The window wraps every slack_ cycles.
+  int slack_ = 0;
+  size_t h_stride_ = 0;  ///< per row: (cols + slack_) x max_lanes values
+  int h_off_ = 0;
+  // w_, shadow_ hold up to max_lanes lanes per PE (index lane(r, c, l)); h_ the delay lines;
+  // psum_, drain_ and v_ one value per PE.
   // Operand registers hold q - zp in int16, which also lets the per-row
   // multiply-accumulate loops vectorise with plain SSE2 (pmaddwd-style), see DESIGN.md speed notes.
   std::vector<int16_t> h_;       ///< horizontally moving operand (stream input)
@@ -80,6 +107,7 @@ class SystolicArray {
   std::vector<int32_t> psum_;    ///< psum registers (WS/IS) / accumulators (OS)
   std::vector<int32_t> drain_;   ///< OS output drain chain
   std::vector<int32_t> out_row_; ///< row leaving the drain chain
+  std::vector<int32_t> pairs_;   ///< scratch: a row's lane-pair products
 };
 
 }  // namespace adasim::arch
