@@ -354,8 +354,9 @@ void SpatialEngine::compute(IterationResult& r) {
   const Box tin = ws::tensor_box(kIf, p_), tw = ws::tensor_box(kW, p_);
   const bool sparse = sparse_mode_ != SparsityMode::kNone;
   const bool skip = sparse_mode_ == SparsityMode::kSkip;
-  pe_skipped_.assign(npe, 0);
-  int64_t stall = 0, zero_steps = 0;
+  pe_zero_.assign(npe, 0);
+  int64_t stall = 0, n_zero = 0, n_macs = 0, rf_wr_ps = 0;
+  int64_t rf_rd[3] = {0, 0, 0};
   for (const Step& step : steps_) {
     int64_t distinct[2] = {0, 0};
     uint64_t ev[2] = {++event_, ++event_};
@@ -396,46 +397,39 @@ void SpatialEngine::compute(IterationResult& r) {
           }
         }
       }
-      ++counts_.macs;
-      const bool zero = sparse && ((check_[0] && v[0] == 0) || (check_[1] && v[1] == 0));
-      if (zero && skip) {
-        // Left out of the compressed streams: no step of the PE's time and no psum update. The
-        // output it belongs to still leaves the PE / buffer (an output all of whose MACs were
-        // skipped is still written back).
-        ++zero_steps;
-        ++counts_.macs_skipped;
-        ++pe_skipped_[pe];
-        if (keep_ps)
-          rf_ps_touched_[pe][size_t(step.rf_off[kPs])] = 1;
-        else
-          gb_ps_valid_.data[size_t(s.gb0[kPs] + step.gb_off[kPs])] = 1;
-        continue;
-      }
-      // A gated MAC (zero flags beside the register files) multiplies nothing and reads no
-      // register; the psum it would have updated moves exactly as in a dense run (gating saves
-      // energy, never cycles or traffic).
-      if (zero) {
-        ++zero_steps;
-        ++counts_.macs_gated;
-      } else {
-        for (int o = 0; o < 2; ++o)
-          if (kept[o]) ++counts_.rf_reads[size_t(o)];
-      }
-      const int32_t prod = zero ? 0 : v[0] * v[1];
+      ++n_macs;
+      // Branch-free on the (data-dependent, unpredictable) zero test: a checked zero operand
+      // makes the product 0, so adding it changes nothing; only the counts depend on it.
+      const int32_t z = int32_t(sparse) & ((int32_t(check_[0]) & int32_t(v[0] == 0)) |
+                                           (int32_t(check_[1]) & int32_t(v[1] == 0)));
+      const int32_t nz = 1 - z;
+      n_zero += z;
+      pe_zero_[pe] += z;
       if (keep_ps) {
+        // Skipped (left out of the compressed streams: no step of the PE's time) or gated (zero
+        // flags beside the register files): no multiply and no register-file reads or writes.
+        // The output still leaves the PE when its tile does, even if all its MACs were zero.
+        rf_rd[kIf] += int32_t(kept[kIf]) & nz;
+        rf_rd[kW] += int32_t(kept[kW]) & nz;
         const size_t i = size_t(step.rf_off[kPs]);
         uint8_t& touched = rf_ps_touched_[pe][i];
-        if (!zero) {
-          rf_ps_[pe].data[i] += prod;
-          if (touched) ++counts_.rf_reads[kPs];  // read-modify-write after the first MAC
-          ++counts_.rf_writes[kPs];
-        }
+        rf_ps_[pe].data[i] += v[0] * v[1];
+        rf_rd[kPs] += int32_t(touched) & nz;  // read-modify-write after the first MAC
+        rf_wr_ps += nz;
         touched = 1;
         continue;
       }
-      // Bypassed psum: straight to the buffer, reduced with the other PEs' on the way. Valid
-      // steps only reach outputs of the buffer tile, so the offset needs no bounds check.
-      add_psum_to_gbuf(size_t(s.gb0[kPs] + step.gb_off[kPs]), prod, ev_ps);
+      if (z && skip) {
+        // Skipped, bypassed psum: nothing reaches the buffer, but the output is still written
+        // back when it leaves.
+        gb_ps_valid_.data[size_t(s.gb0[kPs] + step.gb_off[kPs])] = 1;
+        continue;
+      }
+      // Gated MACs move their (zero) psum exactly as in a dense run: gating saves energy,
+      // never cycles or traffic. Bypassed psums go straight to the buffer, reduced with the
+      // other PEs' on the way; valid steps only reach outputs of the buffer tile.
+      for (int o = 0; o < 2; ++o) rf_rd[o] += int32_t(kept[o]) & nz;
+      add_psum_to_gbuf(size_t(s.gb0[kPs] + step.gb_off[kPs]), v[0] * v[1], ev_ps);
     }
     // Each operand has its own bus; a step whose datums do not fit one bus cycle stalls.
     int64_t need =
@@ -448,14 +442,18 @@ void SpatialEngine::compute(IterationResult& r) {
   }
   // Lockstep PEs: a pass lasts as long as its slowest PE. With skipping, a PE spends no step on
   // the zeros it skips; balanced lanes would spread the nonzero work evenly over all PEs.
+  counts_.macs += n_macs;
+  for (int o = 0; o < 3; ++o) counts_.rf_reads[size_t(o)] += rf_rd[o];
+  counts_.rf_writes[kPs] += rf_wr_ps;
+  (skip ? counts_.macs_skipped : counts_.macs_gated) += n_zero;
   int64_t steps = int64_t(steps_.size());
   if (skip && npe > 0) {
-    const int64_t least = *std::min_element(pe_skipped_.begin(), pe_skipped_.end());
+    const int64_t least = *std::min_element(pe_zero_.begin(), pe_zero_.end());
     counts_.steps_skipped += least;
     steps -= least;
   }
   if (npe > 0) {
-    const int64_t work = int64_t(steps_.size()) * int64_t(npe) - (sparse ? zero_steps : 0);
+    const int64_t work = int64_t(steps_.size()) * int64_t(npe) - n_zero;
     counts_.ideal_cycles += (work + int64_t(npe) - 1) / int64_t(npe);
   }
   r.compute_cycles += steps;

@@ -147,7 +147,7 @@ class SpatialEngine {
   SpatialCounts counts_;
   SparsityMode sparse_mode_ = SparsityMode::kNone;
   std::array<bool, 2> check_{true, true};
-  std::vector<int64_t> pe_skipped_;    // per PE: steps skipped in the current pass
+  std::vector<int64_t> pe_zero_;       // per PE: zero MACs (skip: steps skipped) in the current pass
 };
 
 }  // namespace adasim::arch::spatial
