@@ -187,11 +187,15 @@ FoldTiles build_fold_tiles(const workloads::LayerSchedule& sch, const workloads:
         acc.gather_a_row(p, t0 + m, f.row0, rows, &t.stream[size_t(m * rows)]);
       break;
     case Dataflow::kInputStationary:
-      // rows: Kred, cols: M, time: N.
+      // rows: Kred, cols: M, time: N. Column j holds pixel col0 + j's reduction window.
       t.stationary.resize(size_t(rows * cols));
-      for (int64_t i = 0; i < rows; ++i)
-        for (int64_t j = 0; j < cols; ++j)
-          t.stationary[size_t(i * cols + j)] = acc.a(p, f.col0 + j, f.row0 + i);
+      {
+        std::vector<int16_t> column(static_cast<size_t>(rows));
+        for (int64_t j = 0; j < cols; ++j) {
+          acc.gather_a_row(p, f.col0 + j, f.row0, rows, column.data());
+          for (int64_t i = 0; i < rows; ++i) t.stationary[size_t(i * cols + j)] = column[size_t(i)];
+        }
+      }
       t.stream.resize(size_t(T * rows));
       for (int64_t n = 0; n < T; ++n)
         for (int64_t i = 0; i < rows; ++i) t.stream[size_t(n * rows + i)] = acc.w(p, f.row0 + i, t0 + n);

@@ -92,13 +92,17 @@ FoldSparsity analyse_fold(const workloads::LayerSchedule& sch, const workloads::
       for (int64_t i = 0; i < rows; ++i)
         for (int64_t j = 0; j < cols; ++j)
           if (cfg.ifmap && t.stationary[size_t(i * cols + j)] == 0) ++za[size_t(i)];
-      for (int64_t s = 0; s < T; ++s)
+      std::vector<int64_t> row_group(static_cast<size_t>(rows));  // block-diagonal group of a row
+      for (int64_t i = 0; i < rows; ++i) row_group[size_t(i)] = (f.row0 + i) / d.gk;
+      for (int64_t s = 0; s < T; ++s) {
+        const int64_t filter_group = (f.t0 + s) / d.gn;
         for (int64_t i = 0; i < rows; ++i) {
-          if (!d.on(f.row0 + i, f.t0 + s)) continue;
+          if (row_group[size_t(i)] != filter_group) continue;
           real[size_t(s)] += cols;
           const bool zw = cfg.weight && t.stream[size_t(s * rows + i)] == 0;
           zero[size_t(s)] += zw ? cols : za[size_t(i)];
         }
+      }
       break;
     }
     case Dataflow::kOutputStationary: {
