@@ -16,6 +16,21 @@ echo "== ResNet-50 on the output-stationary array"
 echo "== MobileNetV2 and BERT-base encoder layer"
 "$b" configs/default.json workloads/models/mobilenet_v2.json
 "$b" configs/default.json workloads/models/bert_base_encoder.json
+echo "== sparse datapath (issue 4): each run next to its dense twin (same values, mode none)"
+echo "-- systolic IS, weights channel:0.5, inputs uniform:0.5: modes none / gate / skip"
+for mode in none gate skip; do
+  "$b" configs/default.json bench/workloads/conv3x3_56.json --set pe_array.dataflow=is \
+    --weight-sparsity channel:0.5 --act-sparsity uniform:0.5 --set sparsity.mode=$mode
+done
+echo "-- N:M datapath: MobileNetV2 with 2:4 weights on the dense WS array, then sparsity.structured 2:4"
+"$b" configs/default.json workloads/models/mobilenet_v2.json --set pe_array.dataflow=ws --weight-sparsity nm:2:4
+"$b" configs/default.json workloads/models/mobilenet_v2.json --set pe_array.dataflow=ws --weight-sparsity nm:2:4 \
+  --set 'sparsity.structured={"n":2,"m":4}'
+echo "-- spatial RS (Eyeriss 12x14), AlexNet CONV1-5, weights uniform:0.4, inputs uniform:0.5: modes none / skip"
+for mode in none skip; do
+  "$b" configs/eyeriss/rs.json workloads/models/alexnet_eyeriss_conv.json \
+    --weight-sparsity uniform:0.4 --act-sparsity uniform:0.5 --set sparsity.mode=$mode
+done
 echo "== spatial mapper: estimate throughput and search cost on a ResNet-50 3x3 conv, whole-network mapping time"
 m="${1:-build}/bench/bench_mapper"
 for df in rs ws os_a os_b os_c nlr; do
