@@ -19,7 +19,7 @@ biases int32 with scale x_scale*w_scale, logits int8 zero point 0, scale max|log
 The integer reference below follows the ONNX operator definitions; it interprets both graphs
 (QDQ by folding DQ -> op [-> Relu] -> Q into integer ops) and checks they give identical logits.
 """
-import gzip, hashlib, json, os, sys, time
+import copy, gzip, hashlib, json, os, sys, time
 from collections import namedtuple
 import numpy as np
 import torch
@@ -317,39 +317,8 @@ def quantize_weights(w):
     return saturate(np.rint(w.astype(F64) / F64(scale)), np.int8), scale
 
 
-def write_tensor(path, arr, name):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "wb") as f:
-        f.write(numpy_helper.from_array(arr, name).SerializeToString())
-    np.save(path[:-3] + ".npy", arr)
-
-
-def main():
-    t0 = time.time()
-    sys.stdout.reconfigure(line_buffering=True)
-    torch.manual_seed(0)
-    torch.set_num_threads(2)
-    torch.use_deterministic_algorithms(True)
-    xtr_u8, ytr = load_idx("train-images-idx3-ubyte.gz"), load_idx("train-labels-idx1-ubyte.gz")
-    xte_u8, yte = load_idx("t10k-images-idx3-ubyte.gz"), load_idx("t10k-labels-idx1-ubyte.gz")
-    to_t = lambda u8: torch.from_numpy(u8.astype(F32)[:, None] / F32(255))   # noqa: E731
-    xtr, xte = to_t(xtr_u8), to_t(xte_u8)
-    ytr_t = torch.from_numpy(ytr.astype(np.int64))
-
-    net = Net()
-    train(net, xtr, ytr_t, epochs=6, lr=2e-3, seed=1)
-    acc_dense = float((predict(net, xte) == yte).mean())
-    masks = magnitude_masks(net)
-    with torch.no_grad():
-        for name, m in masks.items():
-            getattr(net, name).weight.mul_(m)
-    acc_pruned_no_ft = float((predict(net, xte) == yte).mean())
-    train(net, xtr, ytr_t, epochs=1, lr=5e-4, masks=masks, seed=2)
-    float_pred = predict(net, xte)
-    acc_float = float((float_pred == yte).mean())
-    print(f"float test accuracy: dense {acc_dense:.4f}, pruned {acc_pruned_no_ft:.4f}, "
-          f"pruned + fine-tuned {acc_float:.4f}   [{time.time() - t0:.0f} s]")
-
+def quantize_net(net, xtr):
+    """Calibrates the activation scales and quantizes weights and biases: the dict build_models takes."""
     # calibration on the first 1000 training images (max of each activation)
     taps = {}
     with torch.no_grad():
@@ -368,6 +337,127 @@ def main():
             b_scale = F32(q[x]) * F32(q[layer + "_w_scale"])                 # float32 product
             q[layer + "_b"] = saturate(np.rint(mod.bias.detach().numpy().astype(F64) / F64(b_scale)),
                                        np.int32)
+    return q
+
+
+def write_tensor(path, arr, name):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(numpy_helper.from_array(arr, name).SerializeToString())
+    np.save(path[:-3] + ".npy", arr)
+
+
+NM = (2, 4)   # the variant's structured pattern: at most N nonzeros in every M consecutive weights
+
+
+def nm_masks(net):
+    """2:4 masks: in each filter's reduction (conv: C,R,S order; fc: input features), every group
+    of M consecutive weights keeps its N largest |w| (a short tail group keeps min(N, size))."""
+    n, m = NM
+    masks = {}
+    for name in ("conv1", "conv2", "fc"):
+        w = getattr(net, name).weight.detach().numpy()
+        rows = np.abs(w.reshape(w.shape[0], -1))
+        keep = np.zeros(rows.shape, np.float32)
+        for g0 in range(0, rows.shape[1], m):
+            grp = rows[:, g0:g0 + m]
+            order = np.argsort(-grp, axis=1, kind="stable")[:, :n]   # ties: lowest index first
+            np.put_along_axis(keep[:, g0:g0 + m], order, 1, axis=1)
+        masks[name] = torch.from_numpy(keep.reshape(w.shape))
+    return masks
+
+
+def nm_variant(dense_state, xtr, ytr_t, xte, xte_u8, yte, acc_dense, t0):
+    """The same dense network pruned to the 2:4 pattern instead (50 % of every layer's weights),
+    fine-tuned and quantized the same way: fmnist_nm24_qop.onnx, test_data_set_nm24/,
+    reference_nm24.json. Written after the main files, so it does not change them."""
+    net = Net()
+    net.load_state_dict(dense_state)
+    masks = nm_masks(net)
+    with torch.no_grad():
+        for name, mk in masks.items():
+            getattr(net, name).weight.mul_(mk)
+    acc_no_ft = float((predict(net, xte) == yte).mean())
+    train(net, xtr, ytr_t, epochs=1, lr=5e-4, masks=masks, seed=3)
+    float_pred = predict(net, xte)
+    acc_float = float((float_pred == yte).mean())
+    q = quantize_net(net, xtr)
+    n, m = NM
+    for layer in ("conv1", "conv2", "fc"):   # the pattern survives quantization (zeros stay 0)
+        w = q[layer + "_w"].T if layer == "fc" else q[layer + "_w"]
+        rows = w.reshape(w.shape[0], -1)
+        for g0 in range(0, rows.shape[1], m):
+            assert (np.count_nonzero(rows[:, g0:g0 + m], axis=1) <= n).all(), layer
+    qop = build_models(q, N_TEST_SET)[0]
+    qop.graph.name = "fmnist_nm24_qop"
+    onnx.checker.check_model(qop, full_check=True)
+    chunks = [xte_u8[i:i + 1000, None] for i in range(0, len(xte_u8), 1000)]
+    int_logits = np.concatenate([run_qop(qop, u8) for u8 in chunks])
+    int_pred = int_logits.argmax(1)
+    tied = (int_logits == int_logits.max(1, keepdims=True)).sum(1) > 1
+    acc_int8 = float((int_pred == yte).mean())
+    agree = float((int_pred == float_pred).mean())
+    print(f"2:4 variant: float {acc_no_ft:.4f} before / {acc_float:.4f} after fine-tuning, int8 "
+          f"{acc_int8:.4f}, argmax agreement {agree:.4f}   [{time.time() - t0:.0f} s]")
+    with open(os.path.join(HERE, "fmnist_nm24_qop.onnx"), "wb") as f:
+        f.write(qop.SerializeToString())
+    img = np.ascontiguousarray(xte_u8[:N_TEST_SET, None])
+    lq = run_qop(qop, img)
+    assert np.array_equal(lq, int_logits[:N_TEST_SET])
+    write_tensor(os.path.join(HERE, "test_data_set_nm24", "input_0.pb"), img, "image")
+    write_tensor(os.path.join(HERE, "test_data_set_nm24", "output_0.pb"), lq, "logits")
+    env = run_qop(qop, img, all_tensors=True)
+    ref = {
+        "pattern": f"{n}:{m} along each filter's reduction (conv: C,R,S order; fc: input features)",
+        "labels": yte[:N_TEST_SET].tolist(),
+        "predictions": lq.argmax(1).tolist(),
+        "argmax_rule": "first (lowest) class index among equal top logits",
+        "tied_top_logit_images": np.flatnonzero(tied[:N_TEST_SET]).tolist(),
+        "torch_float_predictions": float_pred[:N_TEST_SET].tolist(),
+        "int8_test_accuracy": acc_int8,
+        "float_test_accuracy": acc_float,
+        "float_test_accuracy_before_fine_tuning": acc_no_ft,
+        "float_test_accuracy_before_pruning": acc_dense,
+        "int8_float_argmax_agreement": agree,
+        "weight_density": {l: round(float(np.count_nonzero(q[l + "_w"])) / q[l + "_w"].size, 6)
+                           for l in ("conv1", "conv2", "fc")},
+        "activation_density": {t: round(float(np.count_nonzero(env[t])) / env[t].size, 6)
+                               for t in ("image", "pool1_out", "flatten_out")},
+        "scales": {k: float(v) for k, v in q.items() if np.ndim(v) == 0},
+    }
+    with open(os.path.join(HERE, "reference_nm24.json"), "w") as f:
+        f.write("{\n" + ",\n".join(f" {json.dumps(k)}: {json.dumps(v)}" for k, v in ref.items()) + "\n}\n")
+    print(json.dumps({k: ref[k] for k in ("weight_density", "activation_density")}))
+
+
+def main():
+    t0 = time.time()
+    sys.stdout.reconfigure(line_buffering=True)
+    torch.manual_seed(0)
+    torch.set_num_threads(2)
+    torch.use_deterministic_algorithms(True)
+    xtr_u8, ytr = load_idx("train-images-idx3-ubyte.gz"), load_idx("train-labels-idx1-ubyte.gz")
+    xte_u8, yte = load_idx("t10k-images-idx3-ubyte.gz"), load_idx("t10k-labels-idx1-ubyte.gz")
+    to_t = lambda u8: torch.from_numpy(u8.astype(F32)[:, None] / F32(255))   # noqa: E731
+    xtr, xte = to_t(xtr_u8), to_t(xte_u8)
+    ytr_t = torch.from_numpy(ytr.astype(np.int64))
+
+    net = Net()
+    train(net, xtr, ytr_t, epochs=6, lr=2e-3, seed=1)
+    acc_dense = float((predict(net, xte) == yte).mean())
+    dense_state = copy.deepcopy(net.state_dict())      # for the 2:4 variant (after the main files)
+    masks = magnitude_masks(net)
+    with torch.no_grad():
+        for name, m in masks.items():
+            getattr(net, name).weight.mul_(m)
+    acc_pruned_no_ft = float((predict(net, xte) == yte).mean())
+    train(net, xtr, ytr_t, epochs=1, lr=5e-4, masks=masks, seed=2)
+    float_pred = predict(net, xte)
+    acc_float = float((float_pred == yte).mean())
+    print(f"float test accuracy: dense {acc_dense:.4f}, pruned {acc_pruned_no_ft:.4f}, "
+          f"pruned + fine-tuned {acc_float:.4f}   [{time.time() - t0:.0f} s]")
+
+    q = quantize_net(net, xtr)
     qop, qdq = build_models(q, N_TEST_SET)
 
     # the QDQ input float32(pixel / 255) must quantize back to the exact pixel
@@ -429,6 +519,8 @@ def main():
     with open(os.path.join(HERE, "reference.json"), "w") as f:
         f.write("{\n" + ",\n".join(f" {json.dumps(k)}: {json.dumps(v)}" for k, v in ref.items()) + "\n}\n")
     print(json.dumps({k: ref[k] for k in ("weight_density", "activation_density", "scales")}))
+
+    nm_variant(dense_state, xtr, ytr_t, xte, xte_u8, yte, acc_dense, t0)
     for root, _, files in sorted(os.walk(HERE)):
         for fn in sorted(files):
             if fn.endswith((".onnx", ".pb", ".npy", ".json")):

@@ -11,6 +11,8 @@
 // Then the sparse datapath on the QOperator model: sparsity.mode none / gate / skip give the same
 // logits; gating keeps every layer's cycles and saves energy where there are zeros; skipping never
 // costs cycles and saves some in total; issued + gated + skipped MACs = MACs everywhere.
+// And the 2:4-pruned variant (fmnist_nm24_qop.onnx, reference_nm24.json) on the N:M datapath:
+// the same logits as its own reference, with the slot MACs counted by hand.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -42,6 +44,7 @@ struct Form {
 };
 const Form kQop{"fmnist_qop.onnx", "test_data_set_0"};
 const Form kQdq{"fmnist_qdq.onnx", "test_data_set_qdq"};
+const Form kNm24{"fmnist_nm24_qop.onnx", "test_data_set_nm24"};
 
 /// Runs `form` on its data set's input_0.pb with `extra` options; returns the output folder
 /// (report.json there, dumped outputs in <out>/dump).
@@ -205,6 +208,51 @@ TEST(FashionMnist, GateAndSkipKeepLogitsGateKeepsCyclesSkipSavesCycles) {
   EXPECT_LT(s["total"]["cycles"]["total"].get<uint64_t>(),
             d["total"]["cycles"]["total"].get<uint64_t>());
   EXPECT_GT(s["total"]["macs_skipped"].get<uint64_t>(), 0u);
+}
+
+TEST(FashionMnist, TwoFourPrunedModelOnTheNmDatapath) {
+  // The variant's weights keep at most 2 nonzeros in every 4 consecutive reduction indices
+  // (make_model.py nm_variant). On the N:M datapath a group of 4 indices takes min(2, its size)
+  // weight slots, and each output issues one MAC per slot (mode none), by hand:
+  //   conv1: reduction 1*3*3 = 9 = groups 4 + 4 + 1 -> 2 + 2 + 1 = 5 slots; 16*8*28*28 outputs
+  //   conv2: reduction 8*3*3 = 72 = 18 groups -> 36 slots;                16*16*14*14 outputs
+  //   fc:    reduction 784 = 196 groups -> 392 slots;                       16*10 outputs
+  struct Want { const char* name; uint64_t outputs, reduction, slots; };
+  const Want want[] = {{"conv1", 16 * 8 * 28 * 28, 9, 5},
+                       {"conv2", 16 * 16 * 14 * 14, 72, 36},
+                       {"fc", 16 * 10, 784, 392}};
+  const std::string dense = run_form(kNm24, "", "fmnist_nm24_dense");
+  const std::string nm =
+      run_form(kNm24, "--set 'sparsity.structured={\"n\":2,\"m\":4}'", "fmnist_nm24_nm");
+  const json ref = read_json(kDir + "reference_nm24.json");
+  const std::string logits = test::slurp(kDir + std::string(kNm24.data) + "/output_0.pb");
+  for (const std::string& out : {dense, nm}) {
+    EXPECT_EQ(test::slurp(out + "/dump/output_0.pb"), logits) << out;
+    EXPECT_EQ(argmax_rows(read_tensor_file(out + "/dump/output_0.pb")),
+              ref["predictions"].get<std::vector<int>>());
+  }
+  const json d = read_json(dense + "/report.json"), n = read_json(nm + "/report.json");
+  for (const Want& w : want) {
+    SCOPED_TRACE(w.name);
+    const json &ld = layer(d, w.name), &ln = layer(n, w.name);
+    EXPECT_EQ(ld["macs"].get<uint64_t>(), w.outputs * w.reduction);
+    EXPECT_EQ(ln["macs"], ld["macs"]);
+    EXPECT_EQ(ld["macs_issued"].get<uint64_t>(), w.outputs * w.reduction);
+    EXPECT_EQ(ln["macs_issued"].get<uint64_t>(), w.outputs * w.slots);
+    EXPECT_EQ(ln["macs_skipped"].get<uint64_t>(), w.outputs * (w.reduction - w.slots));
+    EXPECT_EQ(ln["macs_gated"], 0);
+    // At most one nonzero per slot.
+    EXPECT_LE(ln["sparsity"]["weight_density"].get<double>(), double(w.slots) / double(w.reduction) + 1e-12);
+    EXPECT_NEAR(ln["sparsity"]["weight_density"].get<double>(),
+                ref["weight_density"][w.name].get<double>(), 5e-7);
+    EXPECT_LE(ln["cycles"]["total"].get<uint64_t>(), ld["cycles"]["total"].get<uint64_t>());
+  }
+  // conv2 (72 -> 36 rows) and fc (784 -> 392 rows) need fewer folds of the 32-row array.
+  EXPECT_LT(layer(n, "conv2")["cycles"]["compute"].get<uint64_t>(),
+            layer(d, "conv2")["cycles"]["compute"].get<uint64_t>());
+  EXPECT_LT(layer(n, "fc")["cycles"]["compute"].get<uint64_t>(),
+            layer(d, "fc")["cycles"]["compute"].get<uint64_t>());
+  EXPECT_LT(n["total"]["cycles"]["total"].get<uint64_t>(), d["total"]["cycles"]["total"].get<uint64_t>());
 }
 
 }  // namespace
