@@ -6,7 +6,8 @@
 # array (WS) and on the Eyeriss-like 256-PE spatial array (configs/eyeriss/rs.json). Writes one
 # adasim report per array and mode under OUT, checks that every run dumps the data set's logits,
 # then writes a markdown table (densities, MACs, gated / skipped MACs, cycles, energy, savings vs
-# dense, per layer and total) computed from the report.json files.
+# dense, per layer and total) computed from the report.json files. Also the 2:4-pruned variant
+# (fmnist_nm24_qop.onnx) on the systolic array: dense, on the N:M datapath, and N:M + skip.
 #   scripts/run_fmnist_sparsity.sh [--out DIR] [--table FILE] [--bin PATH]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,20 +32,31 @@ mode_args() {  # mode -> the --set options, one per line
     skip_weight) printf '%s\n' --set sparsity.mode=skip --set 'sparsity.operands=["weight"]' ;;
   esac
 }
-run() {  # arch mode
-  local dir="$out/$1_$2" args
-  mapfile -t args < <(mode_args "$2")
-  "$bin" run -q --arch "${arch_cfg[$1]}" --workload "$data/fmnist_qop.onnx" \
-    --input "$data/test_data_set_0/input_0.pb" "${args[@]}" --out "$dir" --dump-outputs "$dir/outputs"
-  cmp -s "$dir/outputs/output_0.pb" "$data/test_data_set_0/output_0.pb" ||
-    { echo "run_fmnist_sparsity.sh: $1 $2: logits differ from $data/test_data_set_0/output_0.pb" >&2; return 1; }
-  echo "done: $1, $2 -> $dir"
+nm_args() {  # the 2:4 variant's modes -> the --set options, one per line
+  case "$1" in
+    dense) printf '%s\n' --set sparsity.mode=none ;;
+    nm) printf '%s\n' --set 'sparsity.structured={"n":2,"m":4}' ;;
+    nm_skip) printf '%s\n' --set 'sparsity.structured={"n":2,"m":4}' --set sparsity.mode=skip ;;
+  esac
+}
+run() {  # arch mode [model data-set dir-prefix]: the pruned model, or the 2:4 variant
+  local model="${3:-fmnist_qop.onnx}" set="${4:-test_data_set_0}" dir="$out/${5:-$1}_$2" args
+  if [[ -n "${5:-}" ]]; then mapfile -t args < <(nm_args "$2"); else mapfile -t args < <(mode_args "$2"); fi
+  "$bin" run -q --arch "${arch_cfg[$1]}" --workload "$data/$model" \
+    --input "$data/$set/input_0.pb" "${args[@]}" --out "$dir" --dump-outputs "$dir/outputs"
+  cmp -s "$dir/outputs/output_0.pb" "$data/$set/output_0.pb" ||
+    { echo "run_fmnist_sparsity.sh: $model $1 $2: logits differ from $data/$set/output_0.pb" >&2; return 1; }
+  echo "done: $model, $1, $2 -> $dir"
 }
 for arch in systolic eyeriss_rs; do
   for mode in none gate skip skip_ifmap skip_weight; do
     while (( $(jobs -rp | wc -l) >= jobs_max )); do wait -n || failed=1; done
     run "$arch" "$mode" &
   done
+done
+for mode in dense nm nm_skip; do
+  while (( $(jobs -rp | wc -l) >= jobs_max )); do wait -n || failed=1; done
+  run systolic "$mode" fmnist_nm24_qop.onnx test_data_set_nm24 nm24 &
 done
 while (( $(jobs -rp | wc -l) > 0 )); do wait -n || failed=1; done
 (( failed == 0 )) || { echo "run_fmnist_sparsity.sh: a run failed (see above)" >&2; exit 1; }
@@ -126,6 +138,33 @@ for arch, title in arches:
         lines += ["", "Output stores counted differently from dense (their DRAM energy differs accordingly):"]
         lines += notes
     lines.append("")
+
+# The 2:4-pruned variant: dense array, N:M datapath, N:M datapath + skip (activations).
+nm_modes = [("dense", "dense array"), ("nm", "N:M datapath (2:4)"), ("nm_skip", "N:M datapath + skip")]
+nm = {m: json.load(open(f"{out}/nm24_{m}/report.json")) for m, _ in nm_modes}
+lines += ["## 2:4-pruned variant on the N:M datapath (32x32 systolic, WS)", "",
+          "Model `workloads/fashion_mnist/fmnist_nm24_qop.onnx` (the same network pruned to 2 of "
+          "every 4 consecutive reduction weights) with `test_data_set_nm24`; every run's logits "
+          "equal its `output_0.pb`. N:M datapath = `sparsity.structured = {\"n\": 2, \"m\": 4}`: "
+          "a PE holds one weight slot and selects its activation from the group of 4, so only the "
+          "slots' MACs issue (the others count as skipped); \"+ skip\" also leaves all-zero "
+          "activation vectors out of the stream and gates the other zero-operand MACs. Savings "
+          "are relative to the dense array.", "",
+          "| layer | weight density | MACs | run | MACs issued | MACs gated | MACs skipped | cycles "
+          "| cycles saved | energy (nJ) | energy saved |",
+          "|---|---|---|---|---|---|---|---|---|---|---|"]
+base = nm["dense"]
+for i, name in enumerate([l["name"] for l in base["layers"]] + ["total"]):
+    dl = base["total"] if name == "total" else base["layers"][i]
+    for j, (mode, label) in enumerate(nm_modes):
+        l = nm[mode]["total"] if name == "total" else nm[mode]["layers"][i]
+        assert l["name"] == name, (mode, l["name"], name)
+        head = f"| {name} | {density(dl, 'weight_density')} | {dl['macs']} " if j == 0 else "| | | "
+        lines.append(head + f"| {label} | {l['macs_issued']} | {l['macs_gated']} | {l['macs_skipped']} | "
+                     f"{l['cycles']['total']} | {saving(l['cycles']['total'], dl['cycles']['total'])} | "
+                     f"{l['energy_pj']['total'] / 1e3:.1f} | "
+                     f"{saving(l['energy_pj']['total'], dl['energy_pj']['total'])} |")
+lines.append("")
 
 with open(table, "w") as f:
     f.write("\n".join(lines))
