@@ -347,6 +347,22 @@ def write_tensor(path, arr, name):
     np.save(path[:-3] + ".npy", arr)
 
 
+def densities(q, env):
+    """Nonzero fractions (6 decimals): each layer's int8 weights, and the conv/fc input tensors
+    of `env` (run_qop's tensors; zero point 0)."""
+    w = {l: round(float(np.count_nonzero(q[l + "_w"])) / q[l + "_w"].size, 6)
+         for l in ("conv1", "conv2", "fc")}
+    a = {t: round(float(np.count_nonzero(env[t])) / env[t].size, 6)
+         for t in ("image", "pool1_out", "flatten_out")}
+    return w, a
+
+
+def write_reference(path, ref):
+    """One key per line, in the dict's order."""
+    with open(path, "w") as f:
+        f.write("{\n" + ",\n".join(f" {json.dumps(k)}: {json.dumps(v)}" for k, v in ref.items()) + "\n}\n")
+
+
 NM = (2, 4)   # the variant's structured pattern: at most N nonzeros in every M consecutive weights
 
 
@@ -406,7 +422,7 @@ def nm_variant(dense_state, xtr, ytr_t, xte, xte_u8, yte, acc_dense, t0):
     assert np.array_equal(lq, int_logits[:N_TEST_SET])
     write_tensor(os.path.join(HERE, "test_data_set_nm24", "input_0.pb"), img, "image")
     write_tensor(os.path.join(HERE, "test_data_set_nm24", "output_0.pb"), lq, "logits")
-    env = run_qop(qop, img, all_tensors=True)
+    w_density, act_density = densities(q, run_qop(qop, img, all_tensors=True))
     ref = {
         "pattern": f"{n}:{m} along each filter's reduction (conv: C,R,S order; fc: input features)",
         "labels": yte[:N_TEST_SET].tolist(),
@@ -419,14 +435,11 @@ def nm_variant(dense_state, xtr, ytr_t, xte, xte_u8, yte, acc_dense, t0):
         "float_test_accuracy_before_fine_tuning": acc_no_ft,
         "float_test_accuracy_before_pruning": acc_dense,
         "int8_float_argmax_agreement": agree,
-        "weight_density": {l: round(float(np.count_nonzero(q[l + "_w"])) / q[l + "_w"].size, 6)
-                           for l in ("conv1", "conv2", "fc")},
-        "activation_density": {t: round(float(np.count_nonzero(env[t])) / env[t].size, 6)
-                               for t in ("image", "pool1_out", "flatten_out")},
+        "weight_density": w_density,
+        "activation_density": act_density,
         "scales": {k: float(v) for k, v in q.items() if np.ndim(v) == 0},
     }
-    with open(os.path.join(HERE, "reference_nm24.json"), "w") as f:
-        f.write("{\n" + ",\n".join(f" {json.dumps(k)}: {json.dumps(v)}" for k, v in ref.items()) + "\n}\n")
+    write_reference(os.path.join(HERE, "reference_nm24.json"), ref)
     print(json.dumps({k: ref[k] for k in ("weight_density", "activation_density")}))
 
 
@@ -497,11 +510,7 @@ def main():
     write_tensor(os.path.join(HERE, "test_data_set_qdq", "output_0.pb"), lf, "logits")
 
     # densities over the 16 test images: conv/fc input tensors, values != zero point (0)
-    env = run_qop(qop, img, all_tensors=True)
-    act_density = {t: round(float(np.count_nonzero(env[t])) / env[t].size, 6)
-                   for t in ("image", "pool1_out", "flatten_out")}
-    w_density = {l: round(float(np.count_nonzero(q[l + "_w"])) / q[l + "_w"].size, 6)
-                 for l in ("conv1", "conv2", "fc")}
+    w_density, act_density = densities(q, run_qop(qop, img, all_tensors=True))
     ref = {
         "labels": yte[:N_TEST_SET].tolist(),
         "predictions": lq.argmax(1).tolist(),
@@ -516,8 +525,7 @@ def main():
         "activation_density": act_density,
         "scales": {k: float(v) for k, v in q.items() if np.ndim(v) == 0},
     }
-    with open(os.path.join(HERE, "reference.json"), "w") as f:
-        f.write("{\n" + ",\n".join(f" {json.dumps(k)}: {json.dumps(v)}" for k, v in ref.items()) + "\n}\n")
+    write_reference(os.path.join(HERE, "reference.json"), ref)
     print(json.dumps({k: ref[k] for k in ("weight_density", "activation_density", "scales")}))
 
     nm_variant(dense_state, xtr, ytr_t, xte, xte_u8, yte, acc_dense, t0)
