@@ -98,8 +98,9 @@ class SystolicArray {
   int h_off_ = 0;
   // w_, shadow_ hold up to max_lanes lanes per PE (index lane(r, c, l)); h_ the delay lines;
   // psum_, drain_ and v_ one value per PE.
-  // Operand registers hold q - zp in int16, which also lets the per-row
-  // multiply-accumulate loops vectorise with plain SSE2 (pmaddwd-style), see DESIGN.md speed notes.
+  // Operand registers hold q - zp in int16, which also lets the per-row multiply-accumulate
+  // loops vectorise (SSE2 on any x86-64; AVX2 versions are picked at load time when the CPU has
+  // it, see bench/README.md). The kernels use x86 intrinsics: the build targets x86-64.
   std::vector<int16_t> h_;       ///< horizontally moving operand (stream input)
   std::vector<int16_t> v_;       ///< vertically moving operand (OS weights)
   std::vector<int16_t> w_;       ///< stationary registers
