@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+// The DMA engine on its own, wired to a real DRAM channel and SRAM level: a store queued behind
+// an event can be resized until it issues (the output encoder sizes a store only when its values
+// are final), the resized count is what moves (bytes and bursts counted by hand), and resizing an
+// issued job or an unknown one is a ModelError that changes nothing. One SystemC simulation per
+// process: this file holds one test.
+#include <gtest/gtest.h>
+
+#include <systemc>
+
+#include "arch/memory/dma.hpp"
+#include "arch/memory/dram.hpp"
+#include "arch/memory/sram_level.hpp"
+#include "sim/core/errors.hpp"
+#include "test_support.hpp"
+
+namespace adasim {
+namespace {
+
+using arch::Dma;
+using arch::Operand;
+
+TEST(Dma, StoreBytesCanChangeUntilTheJobIssues) {
+  const arch::AcceleratorSpec spec =
+      test::real_spec(8, 8, arch::Dataflow::kWeightStationary, 16.0, 1 << 16);
+  arch::Dram dram("dram", spec.dram);
+  arch::SramLevel sram("gbuf", spec.sram[0]);
+  Dma dma("dma", 1, 64);  // 64-byte bursts
+  dma.dram_socket.bind(dram.socket);
+  dma.sram_sockets[0].bind(sram.socket);
+  sc_core::sc_start(sc_core::SC_ZERO_TIME);  // elaborate: the sockets are bound from here on
+
+  dma.begin_layer();
+  const int outputs_done = dma.new_event();
+  const int store = dma.add_job(Dma::Dir::kStore, Operand::kOfmap, 0, 1000, outputs_done);
+  const int load = dma.add_job(Dma::Dir::kLoad, Operand::kWeight, 0, 64, Dma::kNoEvent);
+  EXPECT_TRUE(dma.issued(load));  // nothing to wait for
+  EXPECT_FALSE(dma.issued(store));
+  dma.set_job_bytes(store, 130);  // the encoded size, known once the outputs are final
+  dma.fire(outputs_done);
+  ASSERT_TRUE(dma.issued(store));
+
+  // 130 bytes in 64-byte bursts: 64 + 64 + 2 (3 bursts); the load is 1 burst.
+  EXPECT_EQ(dma.stats().store_bytes, 130u);
+  EXPECT_EQ(dram.stats().write_bytes, 130u);
+  EXPECT_EQ(dram.stats().read_bytes, 64u);
+  EXPECT_EQ(dram.stats().bursts, 4u);
+  EXPECT_EQ(sram.stats().dma_read_bytes, 130u);
+  EXPECT_EQ(sram.stats().dma_write_bytes, 64u);
+
+  // Too late: the bytes already moved.
+  EXPECT_THROW(dma.set_job_bytes(store, 5), sim::ModelError);
+  EXPECT_THROW(dma.set_job_bytes(store + 7, 5), sim::ModelError);
+  EXPECT_THROW(dma.set_job_bytes(-1, 5), sim::ModelError);
+  EXPECT_EQ(dma.stats().store_bytes, 130u);
+  EXPECT_EQ(dram.stats().write_bytes, 130u);
+}
+
+}  // namespace
+}  // namespace adasim
