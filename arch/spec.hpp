@@ -190,6 +190,9 @@ struct StructuredSparsity {
   bool enabled = false;
   int n = 2, m = 4;
   std::vector<std::string> layers;  ///< layers that run on it; empty = every layer with weights
+  /// "unfit": "dense": a covered layer whose weights break the pattern runs on the dense path
+  /// instead of being a config error (resolved per workload: sim::resolve_structured).
+  bool unfit_dense = false;
   /// Whether layer `name` runs on the N:M datapath (`has_weight`: it has a weight tensor).
   bool covers(const std::string& name, bool has_weight) const {
     if (!enabled || !has_weight) return false;

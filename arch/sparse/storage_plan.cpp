@@ -131,36 +131,48 @@ void require_narrow(SparseFormat f, const TensorInfo& t, const char* key, const 
                          "\"dense\" (compressed formats hold values of up to 8 bits)");
 }
 
+/// The first N:M group of a weight tile with more than n nonzeros (nnz = 0: none).
+struct NmBreak {
+  int64_t row = 0, g0 = 0, g1 = 0, nnz = 0;
+};
+NmBreak first_nm_break(int n, int m, const std::vector<int8_t>& tile, const FibreLayout& lay,
+                       const std::function<int8_t(int64_t)>& zero_of) {
+  for (int64_t r = 0; r < lay.rows; ++r) {
+    const int8_t z = zero_of(r);
+    for (int64_t g0 = 0; g0 < lay.len; g0 += m) {
+      const int64_t g1 = std::min<int64_t>(lay.len, g0 + m);
+      int64_t nnz = 0;
+      for (int64_t j = g0; j < g1; ++j) nnz += tile[size_t(r * lay.len + j)] != z;
+      if (nnz > n) return {r, g0, g1, nnz};
+    }
+  }
+  return {};
+}
+
 /// The first N:M group of a weight tile with more than n nonzeros is a config error.
 void check_nm(const StorageFormats& o, const std::vector<int8_t>& tile, const FibreLayout& lay,
               int64_t tile_index, const std::function<int8_t(int64_t)>& zero_of,
               const TensorInfo& t, const Layer& l) {
-  for (int64_t r = 0; r < lay.rows; ++r) {
-    const int8_t z = zero_of(r);
-    for (int64_t g0 = 0; g0 < lay.len; g0 += o.nm_m) {
-      const int64_t g1 = std::min<int64_t>(lay.len, g0 + o.nm_m);
-      int64_t nnz = 0;
-      for (int64_t j = g0; j < g1; ++j) nnz += tile[size_t(r * lay.len + j)] != z;
-      if (nnz <= o.nm_n) continue;
-      const std::string fibre = lay.columns ? "column " + std::to_string(r) +
-                                                  (lay.tiles > 1 ? " of matrix " + std::to_string(tile_index) : "")
-                                            : "output channel " + std::to_string(r);
-      const std::string what = " for layer '" + l.name + "' whose weight tensor '" + t.name + "' has " +
-                               std::to_string(nnz) + " nonzeros in " + fibre + ", group " +
-                               std::to_string(g0 / o.nm_m) + " (reduction elements " +
-                               std::to_string(g0) + ".." + std::to_string(g1 - 1) + ")";
-      const std::string rule = "weights with at most " + std::to_string(o.nm_n) +
-                               " nonzeros in every group of " + std::to_string(o.nm_m) +
-                               " along the reduction axis";
-      if (o.nm_datapath)
-        throw sim::ConfigError("", "/sparsity/structured",
-                               "the " + std::to_string(o.nm_n) + ":" + std::to_string(o.nm_m) +
-                                   " datapath" + what,
-                               rule + ", or the layer left out of /sparsity/structured/layers");
-      throw sim::ConfigError("", "/sparsity/storage/weight", "\"nm\"" + what,
-                             rule + ", or another format (\"dense\", \"bitmask\", \"rle\", \"csr\")");
-    }
-  }
+  const NmBreak b = first_nm_break(o.nm_n, o.nm_m, tile, lay, zero_of);
+  if (b.nnz == 0) return;
+  const std::string fibre = lay.columns ? "column " + std::to_string(b.row) +
+                                              (lay.tiles > 1 ? " of matrix " + std::to_string(tile_index) : "")
+                                        : "output channel " + std::to_string(b.row);
+  const std::string what = " for layer '" + l.name + "' whose weight tensor '" + t.name + "' has " +
+                           std::to_string(b.nnz) + " nonzeros in " + fibre + ", group " +
+                           std::to_string(b.g0 / o.nm_m) + " (reduction elements " +
+                           std::to_string(b.g0) + ".." + std::to_string(b.g1 - 1) + ")";
+  const std::string rule = "weights with at most " + std::to_string(o.nm_n) +
+                           " nonzeros in every group of " + std::to_string(o.nm_m) +
+                           " along the reduction axis";
+  if (o.nm_datapath)
+    throw sim::ConfigError("", "/sparsity/structured",
+                           "the " + std::to_string(o.nm_n) + ":" + std::to_string(o.nm_m) +
+                               " datapath" + what,
+                           rule + ", or the layer left out of /sparsity/structured/layers (or " +
+                               "/sparsity/structured/unfit \"dense\")");
+  throw sim::ConfigError("", "/sparsity/storage/weight", "\"nm\"" + what,
+                         rule + ", or another format (\"dense\", \"bitmask\", \"rle\", \"csr\")");
 }
 
 SparseFormat format_named(const std::string& name) {
@@ -268,6 +280,28 @@ OperandStorage weight_storage(SparseFormat f, const StorageFormats& opts, const 
     out.read_by_pe = true;
   }
   return out;
+}
+
+bool nm_pattern_fits(const StructuredSparsity& st, const workloads::Graph& g, const Layer& l,
+                     const ValueStore& values) {
+  if (!is_array_layer(l) || l.weight.empty()) return false;
+  const TensorInfo& t = g.tensor(l.weight);
+  if (t.bits > 8) return false;  // the slots hold 8-bit values
+  bool fits = true;
+  values.inspect(l.weight, [&](const Int8Buffer& v) {
+    if (v.data.empty()) return;
+    const FibreLayout lay = weight_layout(t, v, l);
+    const bool per_channel = !t.channel_zero_points.empty() &&
+                             int64_t(t.channel_zero_points.size()) == lay.rows;
+    const int8_t z = zero_byte(t.zero_point);
+    const std::function<int8_t(int64_t)> zero_of = [&](int64_t r) {
+      return per_channel ? zero_byte(t.channel_zero_points[size_t(r)]) : z;
+    };
+    for_each_tile(v, lay, [&](int64_t, const std::vector<int8_t>& tile) {
+      if (fits) fits = first_nm_break(st.n, st.m, tile, lay, zero_of).nnz == 0;
+    });
+  });
+  return fits;
 }
 
 StoragePlan plan_layer_storage(const StorageFormats& formats, const workloads::Graph& g,

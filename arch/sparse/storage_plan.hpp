@@ -129,6 +129,12 @@ StoragePlan plan_layer_storage(const StorageFormats& formats, const workloads::G
 /// pattern errors name /sparsity/structured, the counts are slots, no decoder is charged).
 StorageFormats layer_formats(const SparsitySpec& sp, const workloads::Layer& l);
 
+/// Whether layer l's constant weights keep the N:M pattern of `st` (at most n nonzeros in every
+/// group of m reduction elements, the groups the datapath and the "nm" format use) and are at
+/// most 8 bits wide: the layers sparsity.structured.unfit = "dense" keeps on the N:M datapath.
+bool nm_pattern_fits(const StructuredSparsity& st, const workloads::Graph& g, const workloads::Layer& l,
+                     const ValueStore& values);
+
 /// check_storage_formats with every layer's layer_formats.
 void check_storage_formats(const SparsitySpec& sp, const workloads::Graph& g, const ValueStore& values,
                            ArrayKind kind = ArrayKind::kSystolic);

@@ -8,6 +8,7 @@
 
 #include "arch/accelerator.hpp"
 #include "arch/energy/spatial_energy.hpp"
+#include "arch/sparse/storage_plan.hpp"
 #include "sim/core/errors.hpp"
 #include "workloads/mapper/mapper.hpp"
 #include "workloads/mapper/tiling_util.hpp"
@@ -38,16 +39,9 @@ workloads::EnergyCosts mapper_costs(const arch::EnergyTable& t, const arch::Acce
   return c;
 }
 
-std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
-                                                const arch::AcceleratorSpec& spec,
-                                                const arch::EnergyTable& energy) {
-  const workloads::EnergyCosts costs = mapper_costs(energy, spec);
-  std::vector<workloads::LayerSchedule> out;
-  out.reserve(graph.layers.size());
-  // Layers with the same operator, shape and bit widths have the same mapping space, so they
-  // share one search (ResNet-50 repeats most of its shapes).
-  std::map<std::string, size_t> searched;
-  const arch::StructuredSparsity& nm = spec.sparsity.structured;
+namespace {
+// Every name listed in sparsity.structured.layers is a layer with a weight tensor.
+void check_structured_names(const workloads::Graph& graph, const arch::StructuredSparsity& nm) {
   for (size_t i = 0; i < nm.layers.size(); ++i) {
     const std::string& name = nm.layers[i];
     const workloads::Layer* found = nullptr;
@@ -63,6 +57,37 @@ std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
                             "' is a " + workloads::to_string(found->op) +
                             (found->op == workloads::OpType::kMatMul ? " of two activations" : ""));
   }
+}
+}  // namespace
+
+arch::AcceleratorSpec resolve_structured(const arch::AcceleratorSpec& spec, const workloads::Graph& graph,
+                                         const arch::ValueStore& values) {
+  const arch::StructuredSparsity& nm = spec.sparsity.structured;
+  if (!nm.enabled || !nm.unfit_dense) return spec;
+  check_structured_names(graph, nm);
+  arch::AcceleratorSpec out = spec;
+  std::vector<std::string> fitting;
+  for (const workloads::Layer& l : graph.layers)
+    if (nm.covers(l.name, !l.weight.empty()) && arch::nm_pattern_fits(nm, graph, l, values))
+      fitting.push_back(l.name);
+  out.sparsity.structured.layers = fitting;
+  out.sparsity.structured.unfit_dense = false;  // resolved: the list holds exactly the fitting layers
+  // No layer fits: the array runs dense (an empty list would mean every layer).
+  if (fitting.empty()) out.sparsity.structured.enabled = false;
+  return out;
+}
+
+std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
+                                                const arch::AcceleratorSpec& spec,
+                                                const arch::EnergyTable& energy) {
+  const workloads::EnergyCosts costs = mapper_costs(energy, spec);
+  std::vector<workloads::LayerSchedule> out;
+  out.reserve(graph.layers.size());
+  // Layers with the same operator, shape and bit widths have the same mapping space, so they
+  // share one search (ResNet-50 repeats most of its shapes).
+  std::map<std::string, size_t> searched;
+  const arch::StructuredSparsity& nm = spec.sparsity.structured;
+  check_structured_names(graph, nm);
   for (const workloads::Layer& l : graph.layers) {
     if (l.op == workloads::OpType::kMaxPool || l.op == workloads::OpType::kAvgPool ||
         l.op == workloads::OpType::kAdd) {
@@ -92,11 +117,12 @@ std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
   return out;
 }
 
-SimulationResult simulate(const arch::AcceleratorSpec& spec, const workloads::Graph& graph,
+SimulationResult simulate(const arch::AcceleratorSpec& spec_in, const workloads::Graph& graph,
                           const arch::EnergyTable& energy, arch::ValueStore& values,
                           VcdWriter* vcd,
                           std::map<std::string, workloads::Int32Buffer>* accumulators) {
   SimulationResult result;
+  const arch::AcceleratorSpec spec = resolve_structured(spec_in, graph, values);
   for (const auto& [name, mode] : spec.sparsity.layer_modes) {
     bool found = false;
     for (const workloads::Layer& l : graph.layers) found = found || l.name == name;

@@ -28,6 +28,13 @@ struct SimulationResult {
 /// nominal operating point.
 workloads::EnergyCosts mapper_costs(const arch::EnergyTable& energy, const arch::AcceleratorSpec& spec);
 
+/// sparsity.structured with "unfit": "dense": the spec with `layers` set to the covered layers
+/// whose weights keep the N:M pattern (arch::nm_pattern_fits; the datapath is off when none
+/// does). Any other spec is returned unchanged. simulate() runs on the resolved spec, so the
+/// schedules show which layers ran on the N:M datapath ("nm").
+arch::AcceleratorSpec resolve_structured(const arch::AcceleratorSpec& spec, const workloads::Graph& graph,
+                                         const arch::ValueStore& values);
+
 /// Maps every layer of `graph` (searching mappings for the spec's objective and constraints;
 /// throws ConfigError if a layer cannot be tiled onto the SRAM levels).
 std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,

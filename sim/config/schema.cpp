@@ -66,7 +66,7 @@ SchemaNode build_schema() {
                                SchemaNode{"layers", SchemaNode::Kind::kMap, {}, {}},
                                object("storage", leaves({"ifmap", "weight", "ofmap", "rle_run_bits",
                                                          "nm_n", "nm_m"})),
-                               object("structured", {leaf("n"), leaf("m"), array_of("layers", leaf(""))})})});
+                               object("structured", {leaf("n"), leaf("m"), array_of("layers", leaf("")), leaf("unfit")})})});
 }
 
 }  // namespace

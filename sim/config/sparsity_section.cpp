@@ -103,6 +103,7 @@ void parse_structured(ParamReader& sp, arch::StructuredSparsity& out) {
   if (out.n >= out.m)
     st->issue(st->ptr("n"), std::to_string(out.n),
               "fewer than m (" + std::to_string(out.m) + "): n = m is the dense array");
+  if (auto u = st->enum_of("unfit", {"error", "dense"}, "error")) out.unfit_dense = *u == "dense";
   if (!st->has("layers")) return;
   const json& arr = st->node()["layers"];
   const std::string where = st->ptr("layers");

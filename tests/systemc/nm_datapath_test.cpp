@@ -222,6 +222,33 @@ TEST(NmLayers, WeightsThatBreakThePatternAreAConfigError) {
   }
 }
 
+// unfit "dense": a (2:4) fits, b (dense weights) does not, so a runs on the datapath and b on
+// the dense path, both bit-exact; listing only b leaves nothing to cover: the datapath is off.
+TEST(NmLayers, UnfitDenseKeepsOnlyTheLayersWhoseWeightsFit) {
+  const workloads::Graph g = two_fc();
+  const auto gen = nm_on_a(g);
+  arch::AcceleratorSpec spec = with_nm(test::ideal_spec(8, 8, Dataflow::kWeightStationary), 2, 4);
+  spec.sparsity.structured.unfit_dense = true;
+  {
+    arch::ValueStore values(g, gen);
+    const arch::AcceleratorSpec r = sim::resolve_structured(spec, g, values);
+    EXPECT_TRUE(r.sparsity.structured.enabled);
+    EXPECT_EQ(r.sparsity.structured.layers, std::vector<std::string>{"a"});
+    arch::AcceleratorSpec only_b = spec;
+    only_b.sparsity.structured.layers = {"b"};
+    EXPECT_FALSE(sim::resolve_structured(only_b, g, values).sparsity.structured.enabled);
+    arch::AcceleratorSpec unknown = spec;
+    unknown.sparsity.structured.layers = {"a", "nope"};
+    EXPECT_THROW(sim::resolve_structured(unknown, g, values), sim::ConfigError);
+  }
+  const NmRun r = run(spec, g, gen);
+  EXPECT_EQ(r.res.schedules[0].nm_m, 4);
+  EXPECT_EQ(r.res.schedules[1].nm_m, 0);
+  EXPECT_GT(r.res.layers[0].macs_skipped, 0u);  // the slots leave half of a's MACs out
+  EXPECT_EQ(r.res.layers[1].macs_skipped, 0u);
+  for (const auto& [layer, bad] : test::reference_mismatches(g, r.acc, gen)) EXPECT_EQ(bad, 0u) << layer;
+}
+
 TEST(NmLayers, AListedNameThatIsNotALayerIsAConfigError) {
   const workloads::Graph g = two_fc();
   try {

@@ -84,6 +84,30 @@ TEST(NmDatapathCli, GatingAndSkippingOnTopOfTheSlots) {
   }
 }
 
+// unfit "dense": weights that break 2:4 everywhere (density 0.9: a group of 4 keeps at most 2
+// nonzeros with probability 0.052, and every layer has dozens of groups) leave every layer on
+// the dense path, so the run equals the dense array's, byte for byte in outputs and in cycles.
+TEST(NmDatapathCli, UnfitDenseRunsLayersThatBreakThePatternDense) {
+  auto go = [](const std::string& extra, const std::string& tag) {
+    const std::string out = temp_out(tag);
+    const std::string args = "run -q " + kWs + " --workload " + kTinyCnn +
+                             " --weight-sparsity uniform:0.9 --out '" + out + "' --dump-outputs '" +
+                             out + "/dump' " + extra;
+    const auto r = run_adasim(args, tag);
+    EXPECT_EQ(r.exit_code, 0) << args << "\n" << r.err;
+    return Outcome{read_json(out + "/report.json"), test::slurp(out + "/dump/output_0.pb")};
+  };
+  const Outcome dense = go("", "nm_unfit_dense_ref");
+  const Outcome unfit = go("--set 'sparsity.structured={\"unfit\":\"dense\"}'", "nm_unfit_dense");
+  EXPECT_EQ(unfit.output, dense.output);
+  ASSERT_EQ(unfit.rep["layers"].size(), dense.rep["layers"].size());
+  for (size_t i = 0; i < unfit.rep["layers"].size(); ++i) {
+    const json& l = unfit.rep["layers"][i];
+    EXPECT_FALSE(l["schedule"].contains("nm")) << l["name"];
+    EXPECT_EQ(total(l), total(dense.rep["layers"][i])) << l["name"];
+  }
+}
+
 struct BadCase {
   const char* tag;
   const char* args;
@@ -97,6 +121,7 @@ TEST(NmDatapathCli, ConfigErrorsNameThePath) {
       {"nm_pool", " --set 'sparsity.structured={\"layers\":[\"pool\"]}'", "/sparsity/structured/layers/0"},
       {"nm_dense_w", " --set 'sparsity.structured={}' --weight-sparsity uniform:0.9", "/sparsity/structured"},
       {"nm_spatial", " --arch configs/eyeriss/rs.json --set 'sparsity.structured={}'", "/sparsity/structured"},
+      {"nm_unfit", " --set 'sparsity.structured={\"unfit\":\"maybe\"}'", "/sparsity/structured/unfit"},
   };
   for (const BadCase& c : cases) {
     const std::string out = temp_out(c.tag);
