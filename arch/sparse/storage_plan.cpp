@@ -253,6 +253,21 @@ OperandStorage activation_storage(SparseFormat f, const StorageFormats& opts, co
   return out;
 }
 
+namespace {
+/// The zero byte of each output channel (row) of a weight layout: per channel or per tensor.
+std::function<int8_t(int64_t)> weight_zero_of(const TensorInfo& t, const FibreLayout& lay) {
+  if (t.channel_zero_points.empty()) {
+    const int8_t z = zero_byte(t.zero_point);
+    return [z](int64_t) { return z; };
+  }
+  if (int64_t(t.channel_zero_points.size()) != lay.rows)
+    throw sim::ModelError("storage plan: weight '" + t.name + "' has " +
+                          std::to_string(t.channel_zero_points.size()) + " zero points for " +
+                          std::to_string(lay.rows) + " output channels");
+  return [&t](int64_t r) { return zero_byte(t.channel_zero_points[size_t(r)]); };
+}
+}  // namespace
+
 OperandStorage weight_storage(SparseFormat f, const StorageFormats& opts, const TensorInfo& t,
                               const Int8Buffer& v, const Layer& l) {
   OperandStorage out = dense_storage(t, int64_t(v.data.size()));
@@ -261,15 +276,7 @@ OperandStorage weight_storage(SparseFormat f, const StorageFormats& opts, const 
   out.format = f;
   out.size = {};
   const FibreLayout lay = weight_layout(t, v, l);
-  const bool per_channel = !t.channel_zero_points.empty();
-  if (per_channel && int64_t(t.channel_zero_points.size()) != lay.rows)
-    throw sim::ModelError("storage plan: weight '" + t.name + "' has " +
-                          std::to_string(t.channel_zero_points.size()) + " zero points for " +
-                          std::to_string(lay.rows) + " output channels");
-  const int8_t z = zero_byte(t.zero_point);
-  const std::function<int8_t(int64_t)> zero_of = [&](int64_t r) {
-    return per_channel ? zero_byte(t.channel_zero_points[size_t(r)]) : z;
-  };
+  const std::function<int8_t(int64_t)> zero_of = weight_zero_of(t, lay);
   const FormatParams p = params_of(opts, t);
   for_each_tile(v, lay, [&](int64_t ti, const std::vector<int8_t>& tile) {
     if (f == SparseFormat::kNm) check_nm(opts, tile, lay, ti, zero_of, t, l);
@@ -291,12 +298,7 @@ bool nm_pattern_fits(const StructuredSparsity& st, const workloads::Graph& g, co
   values.inspect(l.weight, [&](const Int8Buffer& v) {
     if (v.data.empty()) return;
     const FibreLayout lay = weight_layout(t, v, l);
-    const bool per_channel = !t.channel_zero_points.empty() &&
-                             int64_t(t.channel_zero_points.size()) == lay.rows;
-    const int8_t z = zero_byte(t.zero_point);
-    const std::function<int8_t(int64_t)> zero_of = [&](int64_t r) {
-      return per_channel ? zero_byte(t.channel_zero_points[size_t(r)]) : z;
-    };
+    const std::function<int8_t(int64_t)> zero_of = weight_zero_of(t, lay);
     for_each_tile(v, lay, [&](int64_t, const std::vector<int8_t>& tile) {
       if (fits) fits = first_nm_break(st.n, st.m, tile, lay, zero_of).nnz == 0;
     });
