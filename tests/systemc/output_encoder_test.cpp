@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <string>
 
@@ -289,23 +290,29 @@ TEST(OfmapEncoder, PsumSpillsStayDenseAndFinalStoresAreEncoded) {
   EXPECT_EQ(acc.at("fc.out").data, workloads::reference_fc(in, w).data);
 }
 
+/// simulate() must refuse the run with a ConfigError whose message holds every one of `parts`.
+void expect_config_error(const arch::AcceleratorSpec& spec, const workloads::Graph& g, uint64_t seed,
+                         std::initializer_list<const char*> parts) {
+  const arch::EnergyTable energy(spec.energy);
+  arch::ValueStore values(g, test::test_generator(seed));
+  try {
+    sim::simulate(spec, g, energy, values, nullptr, nullptr);
+    FAIL() << "expected a ConfigError";
+  } catch (const sim::ConfigError& e) {
+    const std::string msg = e.what();
+    for (const char* p : parts) EXPECT_NE(msg.find(p), std::string::npos) << msg;
+  }
+}
+
 TEST(OfmapEncoder, WideOutputsAreAConfigError) {
   workloads::Graph g;
   test::add_fc(g, "fc", kN, kC, kK);
   g.tensors.at("fc.out").bits = 32;  // int32 outputs (MatMulInteger-like)
   arch::AcceleratorSpec spec = test::real_spec(16, 16, Dataflow::kWeightStationary, 1000.0, 1 << 20);
   spec.sparsity.storage.ofmap = "rle";
-  const arch::EnergyTable energy(spec.energy);
-  arch::ValueStore values(g, test::test_generator(3));
-  try {
-    sim::simulate(spec, g, energy, values, nullptr, nullptr);
-    FAIL() << "expected a ConfigError";
-  } catch (const sim::ConfigError& e) {
-    const std::string msg = e.what();
-    EXPECT_NE(msg.find("/sparsity/storage/ofmap"), std::string::npos) << msg;
-    EXPECT_NE(msg.find("\"rle\" for the 32-bit tensor 'fc.out' of layer 'fc'"), std::string::npos) << msg;
-    EXPECT_NE(msg.find("up to 8 bits"), std::string::npos) << msg;
-  }
+  expect_config_error(spec, g, 3,
+                      {"/sparsity/storage/ofmap", "\"rle\" for the 32-bit tensor 'fc.out' of layer 'fc'",
+                       "up to 8 bits"});
 }
 
 TEST(OfmapEncoder, SpatialArrayIsAConfigError) {
@@ -313,17 +320,9 @@ TEST(OfmapEncoder, SpatialArrayIsAConfigError) {
   test::add_conv(g, {"conv", 1, 8, 8, 8, 8, 3, 3, 1, 1});
   arch::AcceleratorSpec spec = test::spatial_spec(4, 4, arch::SpatialDataflow::kRs, 128, 1536);
   spec.sparsity.storage.ofmap = "bitmask";
-  const arch::EnergyTable energy(spec.energy);
-  arch::ValueStore values(g, test::test_generator(5));
-  try {
-    sim::simulate(spec, g, energy, values, nullptr, nullptr);
-    FAIL() << "expected a ConfigError";
-  } catch (const sim::ConfigError& e) {
-    const std::string msg = e.what();
-    EXPECT_NE(msg.find("/sparsity/storage/ofmap"), std::string::npos) << msg;
-    EXPECT_NE(msg.find("\"bitmask\" on a spatial array"), std::string::npos) << msg;
-    EXPECT_NE(msg.find("no output encoder is modelled on spatial arrays"), std::string::npos) << msg;
-  }
+  expect_config_error(spec, g, 5,
+                      {"/sparsity/storage/ofmap", "\"bitmask\" on a spatial array",
+                       "no output encoder is modelled on spatial arrays"});
 }
 
 }  // namespace
