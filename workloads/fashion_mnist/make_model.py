@@ -79,6 +79,18 @@ def predict(net, x):
         return torch.cat([net(x[i:i + 1000]) for i in range(0, len(x), 1000)]).argmax(1).numpy()
 
 
+def prune_and_fine_tune(net, masks, xtr, ytr_t, xte, yte, seed):
+    """Zeroes the masked weights, fine-tunes 1 epoch with the masks fixed; returns the test
+    accuracy before fine-tuning, the predictions after, and their accuracy."""
+    with torch.no_grad():
+        for name, mk in masks.items():
+            getattr(net, name).weight.mul_(mk)
+    acc_no_ft = float((predict(net, xte) == yte).mean())
+    train(net, xtr, ytr_t, epochs=1, lr=5e-4, masks=masks, seed=seed)
+    float_pred = predict(net, xte)
+    return acc_no_ft, float_pred, float((float_pred == yte).mean())
+
+
 def magnitude_masks(net):
     masks = {}
     for name, frac in PRUNE.items():
@@ -357,6 +369,23 @@ def densities(q, env):
     return w, a
 
 
+def reference_fields(yte, lq, tied, float_pred, accuracies, agree, q, w_density, act_density):
+    """reference*.json contents after any leading fields, in file order. `accuracies`: (key,
+    value) pairs written between the labels/predictions and the argmax agreement."""
+    return {
+        "labels": yte[:N_TEST_SET].tolist(),
+        "predictions": lq.argmax(1).tolist(),
+        "argmax_rule": "first (lowest) class index among equal top logits",
+        "tied_top_logit_images": np.flatnonzero(tied[:N_TEST_SET]).tolist(),
+        "torch_float_predictions": float_pred[:N_TEST_SET].tolist(),
+        **dict(accuracies),
+        "int8_float_argmax_agreement": agree,
+        "weight_density": w_density,
+        "activation_density": act_density,
+        "scales": {k: float(v) for k, v in q.items() if np.ndim(v) == 0},
+    }
+
+
 def write_reference(path, ref):
     """One key per line, in the dict's order."""
     with open(path, "w") as f:
@@ -389,14 +418,7 @@ def nm_variant(dense_state, xtr, ytr_t, xte, xte_u8, yte, acc_dense, t0):
     reference_nm24.json. Written after the main files, so it does not change them."""
     net = Net()
     net.load_state_dict(dense_state)
-    masks = nm_masks(net)
-    with torch.no_grad():
-        for name, mk in masks.items():
-            getattr(net, name).weight.mul_(mk)
-    acc_no_ft = float((predict(net, xte) == yte).mean())
-    train(net, xtr, ytr_t, epochs=1, lr=5e-4, masks=masks, seed=3)
-    float_pred = predict(net, xte)
-    acc_float = float((float_pred == yte).mean())
+    acc_no_ft, float_pred, acc_float = prune_and_fine_tune(net, nm_masks(net), xtr, ytr_t, xte, yte, seed=3)
     q = quantize_net(net, xtr)
     n, m = NM
     for layer in ("conv1", "conv2", "fc"):   # the pattern survives quantization (zeros stay 0)
@@ -423,22 +445,12 @@ def nm_variant(dense_state, xtr, ytr_t, xte, xte_u8, yte, acc_dense, t0):
     write_tensor(os.path.join(HERE, "test_data_set_nm24", "input_0.pb"), img, "image")
     write_tensor(os.path.join(HERE, "test_data_set_nm24", "output_0.pb"), lq, "logits")
     w_density, act_density = densities(q, run_qop(qop, img, all_tensors=True))
-    ref = {
-        "pattern": f"{n}:{m} along each filter's reduction (conv: C,R,S order; fc: input features)",
-        "labels": yte[:N_TEST_SET].tolist(),
-        "predictions": lq.argmax(1).tolist(),
-        "argmax_rule": "first (lowest) class index among equal top logits",
-        "tied_top_logit_images": np.flatnonzero(tied[:N_TEST_SET]).tolist(),
-        "torch_float_predictions": float_pred[:N_TEST_SET].tolist(),
-        "int8_test_accuracy": acc_int8,
-        "float_test_accuracy": acc_float,
-        "float_test_accuracy_before_fine_tuning": acc_no_ft,
-        "float_test_accuracy_before_pruning": acc_dense,
-        "int8_float_argmax_agreement": agree,
-        "weight_density": w_density,
-        "activation_density": act_density,
-        "scales": {k: float(v) for k, v in q.items() if np.ndim(v) == 0},
-    }
+    ref = {"pattern": f"{n}:{m} along each filter's reduction (conv: C,R,S order; fc: input features)",
+           **reference_fields(yte, lq, tied, float_pred,
+                              [("int8_test_accuracy", acc_int8), ("float_test_accuracy", acc_float),
+                               ("float_test_accuracy_before_fine_tuning", acc_no_ft),
+                               ("float_test_accuracy_before_pruning", acc_dense)],
+                              agree, q, w_density, act_density)}
     write_reference(os.path.join(HERE, "reference_nm24.json"), ref)
     print(json.dumps({k: ref[k] for k in ("weight_density", "activation_density")}))
 
@@ -459,14 +471,8 @@ def main():
     train(net, xtr, ytr_t, epochs=6, lr=2e-3, seed=1)
     acc_dense = float((predict(net, xte) == yte).mean())
     dense_state = copy.deepcopy(net.state_dict())      # for the 2:4 variant (after the main files)
-    masks = magnitude_masks(net)
-    with torch.no_grad():
-        for name, m in masks.items():
-            getattr(net, name).weight.mul_(m)
-    acc_pruned_no_ft = float((predict(net, xte) == yte).mean())
-    train(net, xtr, ytr_t, epochs=1, lr=5e-4, masks=masks, seed=2)
-    float_pred = predict(net, xte)
-    acc_float = float((float_pred == yte).mean())
+    acc_pruned_no_ft, float_pred, acc_float = prune_and_fine_tune(net, magnitude_masks(net), xtr, ytr_t,
+                                                                  xte, yte, seed=2)
     print(f"float test accuracy: dense {acc_dense:.4f}, pruned {acc_pruned_no_ft:.4f}, "
           f"pruned + fine-tuned {acc_float:.4f}   [{time.time() - t0:.0f} s]")
 
@@ -511,20 +517,10 @@ def main():
 
     # densities over the 16 test images: conv/fc input tensors, values != zero point (0)
     w_density, act_density = densities(q, run_qop(qop, img, all_tensors=True))
-    ref = {
-        "labels": yte[:N_TEST_SET].tolist(),
-        "predictions": lq.argmax(1).tolist(),
-        "argmax_rule": "first (lowest) class index among equal top logits",
-        "tied_top_logit_images": np.flatnonzero(tied[:N_TEST_SET]).tolist(),
-        "torch_float_predictions": float_pred[:N_TEST_SET].tolist(),
-        "int8_test_accuracy": acc_int8,
-        "float_test_accuracy": acc_float,
-        "float_test_accuracy_before_pruning": acc_dense,
-        "int8_float_argmax_agreement": agree,
-        "weight_density": w_density,
-        "activation_density": act_density,
-        "scales": {k: float(v) for k, v in q.items() if np.ndim(v) == 0},
-    }
+    ref = reference_fields(yte, lq, tied, float_pred,
+                           [("int8_test_accuracy", acc_int8), ("float_test_accuracy", acc_float),
+                            ("float_test_accuracy_before_pruning", acc_dense)],
+                           agree, q, w_density, act_density)
     write_reference(os.path.join(HERE, "reference.json"), ref)
     print(json.dumps({k: ref[k] for k in ("weight_density", "activation_density", "scales")}))
 
