@@ -12,7 +12,10 @@
 
 namespace adasim::arch {
 
-using workloads::LayerSchedule;
+namespace {
+bool on_vector(const LayerProgram& p) { return std::holds_alternative<VectorProgram>(p.engine); }
+bool on_spatial(const LayerProgram& p) { return std::holds_alternative<SpatialProgram>(p.engine); }
+}  // namespace
 
 namespace {
 // Operand sub-rows per physical PE row the array needs: precision lanes or N:M groups.
@@ -44,13 +47,13 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const AcceleratorSpec& sp
 Accelerator::~Accelerator() = default;
 
 void Accelerator::load_program(const workloads::Graph& graph,
-                               const std::vector<LayerSchedule>& schedules, ValueStore& values) {
-  if (schedules.size() != graph.layers.size())
-    throw sim::ModelError("accelerator: one schedule per layer expected");
+                               std::vector<const LayerProgram*> programs, ValueStore& values) {
+  if (programs.size() != graph.layers.size())
+    throw sim::ModelError("accelerator: one program per layer expected");
   // Config errors before the run.
   check_storage_formats(spec_.sparsity, graph, values, spec_.pe_array.kind);
   graph_ = &graph;
-  schedules_ = &schedules;
+  programs_ = std::move(programs);
   values_ = &values;
   layer_ = 0;
   finished_ = false;
@@ -78,10 +81,10 @@ void Accelerator::tick_once() {
     }
     begin_layer();
   }
-  const LayerSchedule& sch = (*schedules_)[layer_];
-  const StepResult r = sch.vector_path ? vector_ctrl_.step()
-                       : sch.spatial   ? spatial_ctrl_.step()
-                                       : array_ctrl_.step();
+  const LayerProgram& sch = *programs_[layer_];
+  const StepResult r = on_vector(sch)    ? vector_ctrl_.step()
+                       : on_spatial(sch) ? spatial_ctrl_.step()
+                                         : array_ctrl_.step();
   uint64_t k = 1;
   switch (r.kind) {
     case StepResult::Kind::kDone:
@@ -117,7 +120,7 @@ void Accelerator::tick_once() {
 
 void Accelerator::begin_layer() {
   const workloads::Layer& l = graph_->layers[layer_];
-  const LayerSchedule& sch = (*schedules_)[layer_];
+  const LayerProgram& sch = *programs_[layer_];
   dvfs_.before_layer(layer_);
   dma_.begin_layer();
   dma_.reset_stats();
@@ -126,14 +129,14 @@ void Accelerator::begin_layer() {
   bus_.reset_stats();
   // Compressed operands: the DMA and the SRAM read ports move encoded bytes (storage_plan.hpp).
   storage_ = plan_layer_storage(layer_formats(spec_.sparsity, l), *graph_, l, *values_);
-  plan_ = std::make_unique<TransferPlan>(sch, spec_, dma_, storage_.transfer_scales());
+  plan_ = std::make_unique<TransferController>(sch.transfers, dma_, storage_.transfer_scales());
   LayerPorts ports;
   for (int o = 0; o < kNumOperands; ++o)
     ports.level_of_operand.push_back(sram_[size_t(spec_.level_index_of(Operand(o)))].get());
   ports.bus = &bus_;
   ports.plan = plan_.get();
   ports.read_scale = &storage_.sram_reads;
-  if (sch.vector_path) {
+  if (on_vector(sch)) {
     std::vector<const workloads::Int8Buffer*> ins;
     for (const std::string& in : l.inputs) ins.push_back(&values_->get(in));
     vector_ctrl_.start(sch, ins, vec_out_, ports, graph_->tensor(l.output).is_signed);
@@ -143,12 +146,12 @@ void Accelerator::begin_layer() {
     op_a_ = decode_activation(values_->get(l.inputs.at(0)), graph_->tensor(l.inputs.at(0)));
     op_b_ = l.weight.empty() ? decode_activation(values_->get(b_name), graph_->tensor(b_name))
                              : decode_weight(values_->get(b_name), graph_->tensor(b_name), l, sch.shape);
-    acc_ = workloads::Int32Buffer(OperandAccess(sch, op_a_, op_b_).out_shape(), 0);
+    acc_ = workloads::Int32Buffer(accumulator_shape(sch.op, sch.shape), 0);
     const SparseConfig sparse{spec_.sparsity.mode_of(l.name), spec_.sparsity.ifmap,
                               spec_.sparsity.weight};
     array_ctrl_.set_sparsity(sparse);
     spatial_ctrl_.set_sparsity(sparse);
-    if (sch.spatial)
+    if (on_spatial(sch))
       spatial_ctrl_.start(sch, op_a_, op_b_, acc_, ports);
     else
       array_ctrl_.start(sch, op_a_, op_b_, acc_, ports);
@@ -162,13 +165,11 @@ void Accelerator::begin_layer() {
 
 void Accelerator::end_layer() {
   const workloads::Layer& l = graph_->layers[layer_];
-  const LayerSchedule& sch = (*schedules_)[layer_];
+  const LayerProgram& sch = *programs_[layer_];
+  const SystolicProgram* sys = std::get_if<SystolicProgram>(&sch.engine);
   sim::LayerReport rep;
   rep.name = l.name;
   rep.op = workloads::to_string(l.op);
-  rep.dataflow = sch.vector_path ? "vector"
-                 : sch.spatial   ? to_string(sch.spatial->dataflow)
-                                 : to_string(sch.dataflow);
   rep.cycles_total = cycle_ - layer_start_cycle_;
   rep.cycles_compute = compute_;
   rep.cycles_stall = stall_dram_ + stall_sram_ + stall_noc_;
@@ -177,10 +178,10 @@ void Accelerator::end_layer() {
   rep.stall_by_cause = {{"dram", stall_dram_}, {"sram", stall_sram_}, {"noc", stall_noc_}};
   // The layer's MACs; on the N:M datapath the array runs only its weight slots' share and the
   // rest are skipped by construction (record_sparsity adds them to macs_skipped).
-  rep.macs = uint64_t(sch.vector_path || sch.spatial ? sch.macs() : sch.shape.macs());
+  rep.macs = uint64_t(sys == nullptr ? sch.macs() : sch.shape.macs());
   rep.macs_issued = rep.macs;
   finish_output_encoder(l);
-  if (sch.vector_path) {
+  if (on_vector(sch)) {
     values_->put(l.output, std::move(vec_out_));
   } else {
     record_sparsity(rep, sch);
@@ -193,9 +194,9 @@ void Accelerator::end_layer() {
   const double cyc = double(std::max<uint64_t>(1, rep.cycles_total));
   const int64_t pes = int64_t(spec_.pe_array.rows) * spec_.pe_array.cols;
   // MACs the PEs performed (N:M: slot MACs) per PE-cycle.
-  rep.utilization["pe"] = sch.vector_path ? 0.0 : double(sch.macs()) / (double(pes) * cyc);
-  if (sch.vector_path)
-    rep.utilization["vector"] = double(rep.macs) / (double(sch.vector_lanes) * cyc);
+  rep.utilization["pe"] = on_vector(sch) ? 0.0 : double(sch.macs()) / (double(pes) * cyc);
+  if (on_vector(sch))
+    rep.utilization["vector"] = double(rep.macs) / (double(sch.vector().lanes) * cyc);
   const auto& ds = dram_.stats();
   const double dram_bw_bytes = spec_.dram.bandwidth_gb_per_s * time_ns;  // GB/s x ns = bytes
   rep.utilization["dram"] =
@@ -204,24 +205,24 @@ void Accelerator::end_layer() {
   const double bus_w = double(spec_.noc.link_width_bits / 8) * cyc;
   rep.utilization["noc"] = std::max(double(bs.to_array_bytes), double(bs.from_array_bytes)) / bus_w;
 
-  if (sch.spatial) {
+  if (on_spatial(sch)) {
     report_spatial(rep, sch, time_ns);
     return;
   }
   LayerActivity act;
-  act.macs = sch.vector_path ? 0 : rep.macs_issued;
-  act.vector_ops = sch.vector_path ? rep.macs : 0;
+  act.macs = on_vector(sch) ? 0 : rep.macs_issued;
+  act.vector_ops = on_vector(sch) ? rep.macs : 0;
   // Precision-scalable PEs: a lane's MAC is priced at the operands' width.
-  act.mac_bits = sch.mac_lanes > 1 ? std::max(sch.in_bits, sch.w_bits) : spec_.pe_array.mac_bits;
+  act.mac_bits = sys && sys->mac_lanes > 1 ? std::max(sch.in_bits, sch.w_bits) : spec_.pe_array.mac_bits;
   act.in_bits = sch.in_bits;
   act.w_bits = sch.w_bits;
   act.accum_bits = spec_.pe_array.accum_bits;
-  if (sch.nm_m > 0) {
+  if (sys && sys->nm_m > 0) {
     // N:M datapath: every issued MAC reads its slot's position field to steer the m:1
     // multiplexer, and every active PE latches and forwards its group's other m - 1 activations.
-    act.nm_index_bits = sch.nm().index_bits();
+    act.nm_index_bits = sys->nm().index_bits();
     act.nm_selects = rep.macs_issued;
-    act.nm_forwards = uint64_t(sch.macs()) * uint64_t(sch.nm_m - 1);
+    act.nm_forwards = uint64_t(sch.macs()) * uint64_t(sys->nm_m - 1);
   }
   for (const auto& s : sram_) {
     const auto& st = s->stats();
@@ -254,13 +255,12 @@ void Accelerator::end_layer() {
   act.voltage_v = clock_.point().voltage_v;
   rep.energy = layer_energy(energy_, act);
   report_storage(storage_, energy_, clock_.point().voltage_v, rep);
-  rep.schedule = sch.to_json();
   reports_.push_back(std::move(rep));
   values_->release_after(layer_);
   plan_.reset();
 }
 
-void Accelerator::report_spatial(sim::LayerReport& rep, const LayerSchedule& sch, double time_ns) {
+void Accelerator::report_spatial(sim::LayerReport& rep, const LayerProgram& sch, double time_ns) {
   const spatial::SpatialCounts& c = spatial_ctrl_.counts();
   if (uint64_t(c.macs) != rep.macs)
     throw sim::ModelError("accelerator: spatial engine ran " + std::to_string(c.macs) +
@@ -294,7 +294,6 @@ void Accelerator::report_spatial(sim::LayerReport& rep, const LayerSchedule& sch
   const std::array<int, 3> bits = {sch.in_bits, sch.w_bits, spec_.pe_array.accum_bits};
   rep.energy = spatial_layer_energy(energy_, spec_, c, bits, clock_.point().voltage_v, time_ns);
   report_storage(storage_, energy_, clock_.point().voltage_v, rep);
-  rep.schedule = sch.to_json();
   reports_.push_back(std::move(rep));
   values_->release_after(layer_);
   plan_.reset();

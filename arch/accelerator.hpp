@@ -20,12 +20,13 @@
 #include "arch/memory/dma.hpp"
 #include "arch/memory/dram.hpp"
 #include "arch/memory/sram_level.hpp"
-#include "arch/memory/transfer_plan.hpp"
+#include "arch/memory/transfer_controller.hpp"
 #include "arch/noc/edge_bus.hpp"
 #include "arch/pe/array_controller.hpp"
 #include "arch/pe/operand_access.hpp"
 #include "arch/pe/requantizer.hpp"
 #include "arch/pe/systolic_array.hpp"
+#include "arch/program/program.hpp"
 #include "arch/sparse/output_encoder.hpp"
 #include "arch/sparse/storage_plan.hpp"
 #include "arch/spatial/spatial_controller.hpp"
@@ -35,7 +36,6 @@
 #include "sim/stats/report.hpp"
 #include "sim/trace/vcd_writer.hpp"
 #include "workloads/ir/graph.hpp"
-#include "workloads/mapper/schedule.hpp"
 
 namespace adasim::arch {
 
@@ -45,8 +45,9 @@ class Accelerator : public sc_core::sc_module {
   Accelerator(sc_core::sc_module_name name, const AcceleratorSpec& spec, const EnergyTable& energy);
   ~Accelerator() override;
 
-  /// The layers to run, in order, with their schedules (one per graph layer). Call before sc_start.
-  void load_program(const workloads::Graph& graph, const std::vector<workloads::LayerSchedule>& schedules,
+  /// The layers to run, in order, with their programs (one per graph layer; they must outlive
+  /// the run). Call before sc_start.
+  void load_program(const workloads::Graph& graph, std::vector<const LayerProgram*> programs,
                     ValueStore& values);
   /// Optional VCD tracing; signals are registered here (call before sc_start).
   void attach_tracer(sim::VcdWriter* vcd);
@@ -66,15 +67,15 @@ class Accelerator : public sc_core::sc_module {
   void begin_layer();
   void end_layer();
   void sample_trace(uint64_t cycles_advanced);
-  void report_spatial(sim::LayerReport& rep, const workloads::LayerSchedule& sch, double time_ns);
+  void report_spatial(sim::LayerReport& rep, const LayerProgram& sch, double time_ns);
   // accelerator_outputs.cpp: the output stage and the sparse datapath's layer statistics.
-  void finish_outputs(const workloads::Layer& l, const workloads::LayerSchedule& sch);
+  void finish_outputs(const workloads::Layer& l, const LayerProgram& sch);
   // The output encoder of a compressed ofmap: installs the store sizer on plan_ (after the
   // operands / vector outputs of the layer exist), and hands its totals to storage_.
-  void start_output_encoder(const workloads::Layer& l, const workloads::LayerSchedule& sch);
-  uint64_t encode_store(const workloads::LayerSchedule& sch, size_t fold, size_t chunk);
+  void start_output_encoder(const workloads::Layer& l, const LayerProgram& sch);
+  uint64_t encode_store(const LayerProgram& sch, size_t fold, size_t chunk);
   void finish_output_encoder(const workloads::Layer& l);
-  void record_sparsity(sim::LayerReport& rep, const workloads::LayerSchedule& sch) const;
+  void record_sparsity(sim::LayerReport& rep, const LayerProgram& sch) const;
 
   AcceleratorSpec spec_;
   const EnergyTable& energy_;
@@ -90,13 +91,13 @@ class Accelerator : public sc_core::sc_module {
   VectorController vector_ctrl_;
 
   const workloads::Graph* graph_ = nullptr;
-  const std::vector<workloads::LayerSchedule>* schedules_ = nullptr;
+  std::vector<const LayerProgram*> programs_;
   ValueStore* values_ = nullptr;
   size_t layer_ = 0;
   bool in_layer_ = false;
   bool finished_ = false;
   std::exception_ptr error_;
-  std::unique_ptr<TransferPlan> plan_;
+  std::unique_ptr<TransferController> plan_;
   StoragePlan storage_;  // the current layer's operand storage (compressed formats)
   workloads::Int32Buffer acc_;
   workloads::Int16Buffer op_a_, op_b_;  // the current layer's zero-point-corrected operands

@@ -8,17 +8,17 @@
 
 namespace adasim::arch {
 
-void Accelerator::start_output_encoder(const workloads::Layer& l, const workloads::LayerSchedule& sch) {
+void Accelerator::start_output_encoder(const workloads::Layer& l, const LayerProgram& sch) {
   encoder_.reset();
   out_access_.reset();
   requant_.reset();
   const std::optional<SparseFormat> f = sparse_format_from_string(spec_.sparsity.storage.ofmap);
   if (!f) throw sim::ModelError("accelerator: unknown ofmap format " + spec_.sparsity.storage.ofmap);
   if (*f == SparseFormat::kDense) return;
-  if (sch.spatial)  // refused by check_storage_formats before the run
+  if (std::holds_alternative<SpatialProgram>(sch.engine))  // refused by check_storage_formats
     throw sim::ModelError("accelerator: no output encoder on a spatial array (layer " + l.name + ")");
   encoder_.emplace(*f, spec_.sparsity.storage, graph_->tensor(l.output));
-  if (!sch.vector_path) {
+  if (!std::holds_alternative<VectorProgram>(sch.engine)) {
     // The values the store carries: the output stage applied to the final accumulators.
     out_access_.emplace(sch, op_a_, op_b_);
     requant_.emplace(*graph_, l, sch.shape, l.bias.empty() ? nullptr : &values_->get_wide(l.bias));
@@ -27,18 +27,16 @@ void Accelerator::start_output_encoder(const workloads::Layer& l, const workload
       [this, &sch](size_t fold, size_t chunk) { return encode_store(sch, fold, chunk); });
 }
 
-uint64_t Accelerator::encode_store(const workloads::LayerSchedule& sch, size_t fold, size_t chunk) {
-  const workloads::FoldPlan& f = sch.folds.at(fold);
-  const workloads::ChunkPlan& c = f.chunks.at(chunk);
+uint64_t Accelerator::encode_store(const LayerProgram& sch, size_t fold, size_t chunk) {
+  const ChunkPlan& c = sch.transfers.folds.at(fold).chunks.at(chunk);
   std::vector<std::pair<int64_t, int8_t>> elems;
   elems.reserve(size_t(c.out_elems));
-  if (sch.vector_path) {
+  if (std::holds_alternative<VectorProgram>(sch.engine)) {
     // The vector unit's chunks are ranges of flat output elements.
-    for (int64_t i = f.t0 + c.t0; i < f.t0 + c.t0 + c.t_len; ++i)
-      elems.emplace_back(i, vec_out_.data.at(size_t(i)));
+    for (int64_t i = c.t0; i < c.t0 + c.t_len; ++i) elems.emplace_back(i, vec_out_.data.at(size_t(i)));
     return encoder_->store(std::move(elems));
   }
-  const ChunkOutputs co = chunk_outputs(sch, f, c);
+  const ChunkOutputs co = chunk_outputs(sch, sch.systolic().folds.at(fold), c);
   for (int64_t m = co.m0; m < co.m0 + co.m_len; ++m)
     for (int64_t nn = co.n0; nn < co.n0 + co.n_len; ++nn) {
       const int64_t idx = out_access_->out_index(co.pack, m, nn);
@@ -62,7 +60,7 @@ void Accelerator::finish_output_encoder(const workloads::Layer& l) {
   requant_.reset();
 }
 
-void Accelerator::finish_outputs(const workloads::Layer& l, const workloads::LayerSchedule& sch) {
+void Accelerator::finish_outputs(const workloads::Layer& l, const LayerProgram& sch) {
   const workloads::TensorInfo& out_t = graph_->tensor(l.output);
   if (acc_sink_) (*acc_sink_)[l.output] = acc_;
   const workloads::Int32Buffer* bias = l.bias.empty() ? nullptr : &values_->get_wide(l.bias);
@@ -80,7 +78,7 @@ void Accelerator::finish_outputs(const workloads::Layer& l, const workloads::Lay
   op_b_ = {};
 }
 
-void Accelerator::record_sparsity(sim::LayerReport& rep, const workloads::LayerSchedule& sch) const {
+void Accelerator::record_sparsity(sim::LayerReport& rep, const LayerProgram& sch) const {
   auto density = [](const workloads::Int16Buffer& b) {
     int64_t nz = 0;
     for (int16_t v : b.data) nz += v != 0;
@@ -90,7 +88,7 @@ void Accelerator::record_sparsity(sim::LayerReport& rep, const workloads::LayerS
   rep.sparsity["ifmap_density"] = density(op_a_);
   rep.sparsity["weight_density"] = density(op_b_);
   uint64_t gated = 0, skipped = 0, steps = 0, skipped_steps = 0, ideal = 0;
-  if (sch.spatial) {
+  if (std::holds_alternative<SpatialProgram>(sch.engine)) {
     const spatial::SpatialCounts& c = spatial_ctrl_.counts();
     gated = uint64_t(c.macs_gated);
     skipped = uint64_t(c.macs_skipped);

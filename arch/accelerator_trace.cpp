@@ -39,7 +39,8 @@ void Accelerator::sample_trace(uint64_t /*cycles_advanced*/) {
   vcd_->change(sig_stall_, int64_t(stall_code_));
   vcd_->change(sig_dram_rd_, int64_t(dram_.stats().read_bytes));
   vcd_->change(sig_sram_rd_, int64_t(sram_.front()->stats().array_read_bytes));
-  const bool os = (*schedules_)[layer_].dataflow == Dataflow::kOutputStationary;
+  const SystolicProgram* sys = std::get_if<SystolicProgram>(&programs_[layer_]->engine);
+  const bool os = sys != nullptr && sys->outputs_stationary();
   for (int r = 0; r < array_.rows(); ++r)
     for (int c = 0; c < array_.cols(); ++c) {
       const PeSignals& s = pe_sig_[size_t(r) * size_t(array_.cols()) + size_t(c)];

@@ -3,38 +3,12 @@
 
 namespace adasim::arch {
 
-workloads::EnergyCosts::PerValue spatial_value_costs(const EnergyTable& t, const AcceleratorSpec& spec,
-                                                     const std::array<int, 3>& bits, double voltage_v) {
-  workloads::EnergyCosts::PerValue c;
-  const auto& pa = spec.energy.per_access;
-  if (!pa.empty()) {
-    c.mac = pa.at("mac");
-    c.rf.fill(pa.at("rf"));
-    c.noc.fill(pa.at("noc"));
-    c.gbuf.fill(pa.at("gbuf"));
-    c.dram.fill(pa.at("dram"));
-    return c;
-  }
-  const SramLevelSpec& gb = spec.sram.at(0);
-  const double dyn = t.dynamic_voltage_factor(voltage_v);
-  c.mac = t.mac_pj(spec.pe_array.mac_bits) * dyn;
-  for (size_t o = 0; o < 3; ++o) {
-    const double b = bits[o];
-    c.rf[o] = t.rf_pj(bits[o]) * dyn;
-    c.noc[o] = t.noc_pj_per_bit() * b * dyn;
-    // A buffer word costs its read energy; a value uses its share of the word.
-    c.gbuf[o] = t.sram_read_pj(gb.size_bytes, gb.word_bits) * b / double(gb.word_bits) * dyn;
-    c.dram[o] = t.dram_pj_per_bit() * b;
-  }
-  return c;
-}
-
 std::vector<sim::EnergyEntry> spatial_layer_energy(const EnergyTable& t, const AcceleratorSpec& spec,
                                                    const spatial::SpatialCounts& n,
                                                    const std::array<int, 3>& bits, double voltage_v,
                                                    double time_ns) {
   const bool normalised = !spec.energy.per_access.empty();
-  const workloads::EnergyCosts::PerValue c = spatial_value_costs(t, spec, bits, voltage_v);
+  const EnergyCosts::PerValue c = spatial_value_costs(t, spec, bits, voltage_v);
   const std::string gb = spec.sram.at(0).name;
   static const char* kOp[3] = {"ifmap", "weight", "psum"};
   std::vector<sim::EnergyEntry> rows;

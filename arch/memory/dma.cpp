@@ -34,9 +34,12 @@ int Dma::new_event() {
   return int(fired_.size()) - 1;
 }
 
-int Dma::add_job(Dir dir, Operand op, int sram_level, uint64_t bytes, int after_event) {
-  Job job{dir, op, sram_level, bytes, after_event, false, sc_core::SC_ZERO_TIME};
-  jobs_.push_back(job);
+int Dma::add_job(Dir dir, Operand op, int sram_level, uint64_t bytes, int after_event,
+                 std::vector<int> after_jobs) {
+  for (int j : after_jobs)
+    if (j < 0 || size_t(j) >= jobs_.size()) throw sim::ModelError("DMA: a job waits for an unknown job");
+  jobs_.push_back(Job{dir, op, sram_level, bytes, after_event, std::move(after_jobs), false,
+                      sc_core::SC_ZERO_TIME});
   const int id = int(jobs_.size()) - 1;
   (dir == Dir::kLoad ? loads_ : stores_).push_back(id);
   ++stats_.jobs;
@@ -70,6 +73,9 @@ void Dma::pump() {
     while (!q->empty()) {
       Job& j = jobs_[size_t(q->front())];
       if (j.after != kNoEvent && !fired_[size_t(j.after)]) break;
+      bool waiting = false;
+      for (int a : j.after_jobs) waiting = waiting || !jobs_[size_t(a)].issued;
+      if (waiting) break;
       issue(j);
       q->pop_front();
     }
@@ -78,7 +84,10 @@ void Dma::pump() {
 
 void Dma::issue(Job& job) {
   job.issued = true;
-  job.done = sc_core::sc_time_stamp();
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  sc_core::sc_time start = now;  // the data it copies has arrived
+  for (int a : job.after_jobs) start = std::max(start, jobs_[size_t(a)].done);
+  job.done = start;
   const int o = int(job.op);
   if (job.dir == Dir::kLoad)
     stats_.load_bytes[o] += job.bytes;
@@ -89,7 +98,7 @@ void Dma::issue(Job& job) {
     const uint64_t addr = kRegionBase[o] + (next_addr_[o] % kRegionSize);
     next_addr_[o] += len;
     // DRAM side of the burst.
-    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    sc_core::sc_time delay = start - now;
     payload_.set_command(job.dir == Dir::kLoad ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
     payload_.set_address(addr);
     payload_.set_data_ptr(scratch_.data());

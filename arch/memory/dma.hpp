@@ -31,9 +31,13 @@ class Dma : public sc_core::sc_module {
   /// Forget the previous layer's jobs and events (all of them must be complete).
   void begin_layer();
   int new_event();
-  /// Queue a transfer; it issues once `after_event` (or nothing) has fired and all earlier jobs
-  /// of the same queue have issued. Zero-byte jobs complete when they issue.
-  int add_job(Dir dir, Operand op, int sram_level, uint64_t bytes, int after_event);
+  /// Queue a transfer into (load) or out of (store) SRAM level `sram_level`; it issues once
+  /// `after_event` (or nothing) has fired, every job in `after_jobs` has issued and all earlier
+  /// jobs of the same queue have issued, and its data starts moving no earlier than the
+  /// completion of the `after_jobs` (a copy out of a level waits for the data to arrive there).
+  /// Zero-byte jobs complete when they issue.
+  int add_job(Dir dir, Operand op, int sram_level, uint64_t bytes, int after_event,
+              std::vector<int> after_jobs = {});
   /// Changes the byte count of a queued job that has not issued yet (an output encoder sizes a
   /// store only when its values are final). Throws sim::ModelError for an issued job.
   void set_job_bytes(int job, uint64_t bytes);
@@ -61,6 +65,7 @@ class Dma : public sc_core::sc_module {
     int level;
     uint64_t bytes;
     int after;
+    std::vector<int> after_jobs;
     bool issued = false;
     sc_core::sc_time done;
   };

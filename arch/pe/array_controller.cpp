@@ -7,8 +7,6 @@
 
 namespace adasim::arch {
 
-using workloads::ChunkPlan;
-using workloads::FoldPlan;
 
 namespace {
 constexpr int kPsumBytes = 4;
@@ -34,18 +32,29 @@ ArrayController::ArrayController(const AcceleratorSpec& spec, SystolicArray& arr
   top_.assign(size_t(ac_), 0);
 }
 
-void ArrayController::start(const workloads::LayerSchedule& sch, const workloads::Int16Buffer& a,
+void ArrayController::start(const LayerProgram& prog, const workloads::Int16Buffer& a,
                             const workloads::Int16Buffer& b, workloads::Int32Buffer& out,
                             LayerPorts ports) {
-  sch_ = &sch;
+  prog_ = &prog;
+  sch_ = &prog.systolic();
+  tfolds_ = &prog.transfers.folds;
+  const SystolicProgram& sch = *sch_;
+  if (sch.folds.size() != tfolds_->size())
+    throw sim::ModelError("array controller: layer " + prog.layer + " has " +
+                          std::to_string(sch.folds.size()) + " folds and " +
+                          std::to_string(tfolds_->size()) + " transfer folds");
+  layout_ = sch.layout();
+  os_ = layout_ == ArrayLayout::kOutputsHeld;
+  stat_op_ = sch.stationary_operand();
+  stream_op_ = sch.streamed_operand();
   out_ = &out;
-  access_.emplace(sch, a, b);
+  access_.emplace(prog, a, b);
   ports_ = ports;
   lanes_ = std::max(1, sch.sub_per_row());  // MAC lanes, or an N:M group's activations
   array_.set_lanes(lanes_, sch.nm_m > 0 ? SystolicArray::LaneUse::kMultiplexer
                                         : SystolicArray::LaneUse::kMacLanes);
-  in_bytes_ = (sch.in_bits + 7) / 8;
-  w_bytes_ = (sch.w_bits + 7) / 8;
+  in_bytes_ = (prog.in_bits + 7) / 8;
+  w_bytes_ = (prog.w_bits + 7) / 8;
   macs_ = 0;
   sparse_counts_ = {};
   fold_ = 0;
@@ -66,12 +75,12 @@ int64_t ArrayController::hist_at(int64_t cycle) const {
 }
 
 void ArrayController::begin_fold() {
-  const FoldPlan& f = sch_->folds[fold_];
+  const SystolicFold& f = sch_->folds[fold_];
   if (next_tiles_built_) {
     tiles_ = std::move(next_tiles_);
     next_tiles_built_ = false;
   } else {
-    tiles_ = build_fold_tiles(*sch_, f, *access_);
+    tiles_ = build_fold_tiles(*prog_, f, *access_);
   }
   t_ = 0;
   fed_ = 0;
@@ -82,7 +91,7 @@ void ArrayController::begin_fold() {
   col_part_.resize(size_t(f.cols));
   for (int64_t j = 0; j < f.cols; ++j) col_part_[size_t(j)] = access_->n_part(f.pack, f.col0 + j);
   macs_ += uint64_t(f.macs);
-  FoldSparsity sp = analyse_fold(*sch_, f, tiles_, sparse_);
+  FoldSparsity sp = analyse_fold(*sch_, f, (*tfolds_)[fold_], tiles_, sparse_);
   sparse_counts_.macs_zero += uint64_t(sp.macs_zero);
   sparse_counts_.macs_gated += uint64_t(sp.macs_gated);
   sparse_counts_.macs_skipped += uint64_t(sp.macs_skipped);
@@ -90,7 +99,7 @@ void ArrayController::begin_fold() {
   sparse_counts_.steps_skipped += uint64_t(sp.steps_skipped);
   sparse_counts_.ideal_steps += uint64_t(sp.ideal_steps);
   skip_ = std::move(sp.skip);
-  if (sch_->dataflow == Dataflow::kOutputStationary) {
+  if (os_) {
     phase_ = Phase::kStream;
     return;
   }
@@ -139,7 +148,7 @@ StepResult ArrayController::step() {
 
 bool ArrayController::try_shadow_shift(size_t fold, uint64_t reads[kNumOperands]) {
   // Shift one row of `fold`'s stationary tile into the shadow chain if its data is in SRAM.
-  const FoldPlan& f = sch_->folds[fold];
+  const SystolicFold& f = sch_->folds[fold];
   const int len = scalesim_ ? ar_ : int(sch_->physical_rows(f.rows));
   if (!shadow_valid_ || shadow_fold_ != fold) {
     shadow_fold_ = fold;
@@ -162,8 +171,7 @@ bool ArrayController::try_shadow_shift(size_t fold, uint64_t reads[kNumOperands]
     ++loaded;
   }
   array_.shadow_shift(row.data());
-  const Operand op =
-      sch_->dataflow == Dataflow::kInputStationary ? Operand::kIfmap : Operand::kWeight;
+  const Operand op = stat_op_;
   // SCALE-Sim's convention shifts (and reads) full array rows, padding rows included. An N:M
   // row loads one slot (value; its position field is storage metadata) per PE.
   const int64_t per_row = sch_->nm_m > 0 ? 1 : lanes_;
@@ -175,7 +183,7 @@ bool ArrayController::try_shadow_shift(size_t fold, uint64_t reads[kNumOperands]
 }
 
 StepResult ArrayController::step_load() {
-  const FoldPlan& f = sch_->folds[fold_];
+  const SystolicFold& f = sch_->folds[fold_];
   const sc_core::sc_time ready = need(ports_.plan->stationary_ready(fold_), "a stationary tile");
   if (ready > sc_core::sc_time_stamp()) {
     StepResult r;
@@ -199,15 +207,16 @@ StepResult ArrayController::step_load() {
 }
 
 std::optional<sc_core::sc_time> ArrayController::feed_ready() {
-  const FoldPlan& f = sch_->folds[fold_];
+  const FoldPlan& f = (*tfolds_)[fold_];
   while (chunk_ + 1 < f.chunks.size() && fed_ >= f.chunks[chunk_].t0 + f.chunks[chunk_].t_len)
     ++chunk_;
   return ports_.plan->chunk_ready(ports_.plan->chunk_index(fold_, chunk_));
 }
 
 StepResult ArrayController::step_stream() {
-  const FoldPlan& f = sch_->folds[fold_];
-  const bool os = sch_->dataflow == Dataflow::kOutputStationary;
+  const SystolicFold& f = sch_->folds[fold_];
+  const std::vector<ChunkPlan>& chunks = (*tfolds_)[fold_].chunks;
+  const bool os = os_;
   const int64_t r = f.rows, c = f.cols, T = f.t_len;
   const int64_t r_end = scalesim_ ? ar_ : r, c_end = scalesim_ ? ac_ : c;
   const sc_core::sc_time now = sc_core::sc_time_stamp();
@@ -245,7 +254,7 @@ StepResult ArrayController::step_stream() {
       // index is never skipped, so this stays inside the chunk that is ready.
       while (fed_ < T && skip_[size_t(fed_)]) ++fed_;
       fed_now = fed_;
-      const ChunkPlan& cp = f.chunks[chunk_];
+      const ChunkPlan& cp = chunks[chunk_];
       if (fed_ == cp.t0 + cp.t_len - 1) consumed_chunk = ports_.plan->chunk_index(fold_, chunk_);
       ++fed_;
       last_feed_cycle_ = t_;
@@ -253,8 +262,7 @@ StepResult ArrayController::step_stream() {
         reads[int(Operand::kIfmap)] += uint64_t(r * in_bytes_);
         reads[int(Operand::kWeight)] += uint64_t(c * w_bytes_);
       } else {
-        const Operand op = sch_->dataflow == Dataflow::kWeightStationary ? Operand::kIfmap
-                                                                          : Operand::kWeight;
+        const Operand op = stream_op_;
         reads[int(op)] += uint64_t(sch_->feed_values(f)) *
                           uint64_t(op == Operand::kIfmap ? in_bytes_ : w_bytes_);
       }
@@ -294,7 +302,7 @@ StepResult ArrayController::step_stream() {
       if (orig < sch_->folds[drain_fold_].rows) out_write += uint64_t(sch_->folds[drain_fold_].cols) * kPsumBytes;
       if (--drain_left_ == 0) {
         drain_active_ = false;
-        const FoldPlan& df = sch_->folds[drain_fold_];
+        const FoldPlan& df = (*tfolds_)[drain_fold_];
         ports_.plan->outputs_done(ports_.plan->out_index(
             ports_.plan->chunk_index(drain_fold_, df.chunks.size() - 1)));
       }
@@ -316,13 +324,13 @@ StepResult ArrayController::step_stream() {
       out_write = uint64_t(c) * kPsumBytes;
       if (!f.first_accum) out_read = uint64_t(c) * kPsumBytes;  // accumulate in the buffer
       const size_t ci = size_t(done_row / sch_->chunk_len);
-      const ChunkPlan& cp = f.chunks[ci];
+      const ChunkPlan& cp = chunks[ci];
       if (done_row == cp.t0 + cp.t_len - 1)
         ports_.plan->outputs_done(ports_.plan->out_index(ports_.plan->chunk_index(fold_, ci)));
     }
     if (fold_ + 1 < sch_->folds.size() && !scalesim_ && spec_.pe_array.weight_double_buffer) {
       if (!next_tiles_built_) {
-        next_tiles_ = build_fold_tiles(*sch_, sch_->folds[fold_ + 1], *access_);
+        next_tiles_ = build_fold_tiles(*prog_, sch_->folds[fold_ + 1], *access_);
         next_tiles_built_ = true;
       }
       try_shadow_shift(fold_ + 1, reads);
@@ -348,7 +356,7 @@ StepResult ArrayController::step_stream() {
 StepResult ArrayController::step_capture() {
   // Capture is instantaneous at the fold boundary; it needs a free drain chain and output slot.
   if (drain_active_) return drain_cycle();  // previous fold still draining: exposed cycles
-  const FoldPlan& f = sch_->folds[fold_];
+  const FoldPlan& f = (*tfolds_)[fold_];
   const int64_t oc = ports_.plan->out_index(ports_.plan->chunk_index(fold_, f.chunks.size() - 1));
   const sc_core::sc_time ready = need(ports_.plan->out_slot_ready(oc), "an output slot");
   if (ready > sc_core::sc_time_stamp()) {
@@ -393,21 +401,21 @@ StepResult ArrayController::drain_cycle() {
   const int row = ar_ - drain_left_;
   const int orig = ar_ - 1 - row;
   collect_drain_row(array_.drain_shift(), orig, drain_fold_);
-  const FoldPlan& df = sch_->folds[drain_fold_];
+  const SystolicFold& df = sch_->folds[drain_fold_];
   const uint64_t out_write = orig < df.rows ? uint64_t(df.cols) * kPsumBytes : 0;
   if (--drain_left_ == 0) {
     drain_active_ = false;
-    ports_.plan->outputs_done(
-        ports_.plan->out_index(ports_.plan->chunk_index(drain_fold_, df.chunks.size() - 1)));
+    const size_t last = (*tfolds_)[drain_fold_].chunks.size() - 1;
+    ports_.plan->outputs_done(ports_.plan->out_index(ports_.plan->chunk_index(drain_fold_, last)));
   }
   uint64_t reads[kNumOperands] = {0, 0, 0};
   return finish_cycle(StepResult{}, reads, out_write, 0);
 }
 
 void ArrayController::collect_stationary_outputs() {
-  const FoldPlan& f = sch_->folds[fold_];
+  const SystolicFold& f = sch_->folds[fold_];
   const int32_t* bottom = array_.bottom_psums();
-  const bool ws = sch_->dataflow == Dataflow::kWeightStationary;
+  const bool ws = layout_ == ArrayLayout::kWeightsHeld;
   int32_t* out = out_->data.data();
   for (int64_t j = 0; j < f.cols; ++j) {
     const int64_t s = hist_at(t_ - lat_ - (ar_ - 1) - j);
@@ -419,7 +427,7 @@ void ArrayController::collect_stationary_outputs() {
 }
 
 void ArrayController::collect_drain_row(const int32_t* row, int drained_row, size_t fold) {
-  const FoldPlan& f = sch_->folds[fold];
+  const SystolicFold& f = sch_->folds[fold];
   if (drained_row >= f.rows) return;
   int32_t* out = out_->data.data();
   for (int64_t j = 0; j < f.cols; ++j)

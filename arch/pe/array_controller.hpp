@@ -3,7 +3,7 @@
 // operand vector per cycle from SRAM into skew FIFOs (a bubble when the chunk is not in SRAM
 // yet); collectors de-skew the outputs and write whole output rows. WS/IS load the next
 // stationary tile into shadow registers during the current fold when the hardware has them;
-// OS drains its accumulators through an output chain. Memory waits come from the TransferPlan.
+// OS drains its accumulators through an output chain. Memory waits come from the TransferController.
 #pragma once
 
 #include <array>
@@ -14,7 +14,7 @@
 #include <systemc>
 
 #include "arch/memory/sram_level.hpp"
-#include "arch/memory/transfer_plan.hpp"
+#include "arch/memory/transfer_controller.hpp"
 #include "arch/noc/edge_bus.hpp"
 #include "arch/pe/operand_access.hpp"
 #include "arch/pe/sparse_fold.hpp"
@@ -22,7 +22,7 @@
 #include "arch/sparse/byte_scale.hpp"
 #include "arch/spec.hpp"
 #include "workloads/ir/tensor_data.hpp"
-#include "workloads/mapper/schedule.hpp"
+#include "arch/program/program.hpp"
 
 namespace adasim::arch {
 
@@ -41,7 +41,7 @@ struct StepResult {
 struct LayerPorts {
   std::vector<SramLevel*> level_of_operand;  ///< index = Operand
   EdgeBus* bus = nullptr;
-  TransferPlan* plan = nullptr;
+  TransferController* plan = nullptr;
   /// Compressed storage (arch/sparse/storage_plan.hpp): per Operand, the SRAM bytes behind the
   /// dense bytes a controller reads toward the array. Null = everything dense.
   std::array<ByteScale, kNumOperands>* read_scale = nullptr;
@@ -60,7 +60,7 @@ class ArrayController {
   ArrayController(const AcceleratorSpec& spec, SystolicArray& array);
 
   /// `a`/`b` are the layer's operand tensors, `out` the int32 accumulators (zeroed, out shape).
-  void start(const workloads::LayerSchedule& sch, const workloads::Int16Buffer& a,
+  void start(const LayerProgram& prog, const workloads::Int16Buffer& a,
              const workloads::Int16Buffer& b, workloads::Int32Buffer& out, LayerPorts ports);
   /// Advance one clock cycle (or report what it waits for).
   StepResult step();
@@ -96,7 +96,12 @@ class ArrayController {
 
   const AcceleratorSpec& spec_;
   SystolicArray& array_;
-  const workloads::LayerSchedule* sch_ = nullptr;
+  const LayerProgram* prog_ = nullptr;
+  const SystolicProgram* sch_ = nullptr;
+  const std::vector<FoldPlan>* tfolds_ = nullptr;  // the transfer plan's folds (chunks)
+  ArrayLayout layout_ = ArrayLayout::kWeightsHeld;
+  bool os_ = false;                                 // outputs held: reduction in time
+  Operand stat_op_ = Operand::kWeight, stream_op_ = Operand::kIfmap;
   workloads::Int32Buffer* out_ = nullptr;
   std::optional<OperandAccess> access_;
   LayerPorts ports_;

@@ -45,15 +45,4 @@ Int16Buffer decode_weight(const Int8Buffer& q, const workloads::TensorInfo& t,
   return out;
 }
 
-OutputChannels output_channels(const workloads::Layer& l, const workloads::ConvShape& s) {
-  OutputChannels c;
-  switch (l.op) {
-    case OpType::kConv2d: c.inner = s.p * s.q; c.channels = s.k; break;
-    case OpType::kFullyConnected: c.channels = s.k; break;
-    case OpType::kMatMul: c.channels = s.groups > 1 ? s.k / s.groups : s.k; break;
-    default: break;
-  }
-  return c;
-}
-
 }  // namespace adasim::arch

@@ -6,6 +6,7 @@
 // contributes 0: ONNX pads quantized convolutions with the zero point.
 #pragma once
 
+#include "arch/program/quant.hpp"
 #include "workloads/ir/graph.hpp"
 #include "workloads/ir/tensor_data.hpp"
 
@@ -23,14 +24,5 @@ workloads::Int16Buffer decode_activation(const workloads::Int8Buffer& q, const w
 /// the output channel the element contributes to (conv KCRS: K; FC [K][C]: K; matmul [Kd][N]: N).
 workloads::Int16Buffer decode_weight(const workloads::Int8Buffer& q, const workloads::TensorInfo& t,
                                      const workloads::Layer& l, const workloads::ConvShape& s);
-
-/// The output channel of element i of layer l's accumulators (conv [N][K][P][Q]: K; FC [N][K]:
-/// K; matmul [..][M][N]: N). Used for per-channel scales and biases.
-struct OutputChannels {
-  int64_t inner = 1;     ///< elements per channel step (P*Q for conv, 1 otherwise)
-  int64_t channels = 1;  ///< K (conv, FC) or N (matmul)
-  int64_t of(int64_t i) const { return (i / inner) % channels; }
-};
-OutputChannels output_channels(const workloads::Layer& l, const workloads::ConvShape& s);
 
 }  // namespace adasim::arch

@@ -6,14 +6,14 @@
 #include <vector>
 
 #include "arch/pe/operand_decode.hpp"
-#include "workloads/reference/reference_ops.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/rounding.hpp"
 
 namespace adasim::arch {
 
 double round_with(double x, workloads::Rounding mode) {
   return mode == workloads::Rounding::kHalfAwayFromZero ? std::round(x)
-                                                        : workloads::round_half_to_even(x);
+                                                        : sim::round_half_to_even(x);
 }
 
 namespace {

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "arch/pe/operand_access.hpp"
+#include "arch/program/program.hpp"
 #include "arch/spec.hpp"
-#include "workloads/mapper/schedule.hpp"
 
 namespace adasim::arch {
 
@@ -33,7 +33,8 @@ struct SparseConfig {
   bool ifmap = true, weight = true;
 };
 
-FoldSparsity analyse_fold(const workloads::LayerSchedule& sch, const workloads::FoldPlan& f,
+/// `f` is the fold's geometry, `fp` its transfers (chunk boundaries).
+FoldSparsity analyse_fold(const SystolicProgram& sch, const SystolicFold& f, const FoldPlan& fp,
                           const FoldTiles& t, const SparseConfig& cfg);
 
 }  // namespace adasim::arch

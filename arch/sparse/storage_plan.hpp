@@ -88,7 +88,7 @@ struct StoragePlan {
   /// What the output encoder stored (filled at the end of the layer; dense: nothing encoded).
   OutputStorage ofmap;
 
-  /// Fresh DRAM->SRAM load scalers for TransferPlan, index = Operand (ofmap: identity).
+  /// Fresh DRAM->SRAM load scalers for the TransferController, index = Operand (ofmap: identity).
   std::array<ByteScale, kNumOperands> transfer_scales() const;
 };
 

@@ -14,7 +14,7 @@
 #include "arch/spatial/spatial_engine.hpp"
 #include "arch/spec.hpp"
 #include "workloads/ir/tensor_data.hpp"
-#include "workloads/mapper/schedule.hpp"
+#include "arch/program/program.hpp"
 
 namespace adasim::arch::spatial {
 
@@ -22,7 +22,7 @@ class SpatialController {
  public:
   explicit SpatialController(const AcceleratorSpec& spec) : spec_(spec) {}
 
-  void start(const workloads::LayerSchedule& sch, const workloads::Int16Buffer& a,
+  void start(const LayerProgram& prog, const workloads::Int16Buffer& a,
              const workloads::Int16Buffer& b, workloads::Int32Buffer& out, LayerPorts ports);
   StepResult step();
 
@@ -34,7 +34,7 @@ class SpatialController {
   void release_pending();
 
   const AcceleratorSpec& spec_;
-  const workloads::LayerSchedule* sch_ = nullptr;
+  const LayerProgram* prog_ = nullptr;
   LayerPorts ports_;
   std::unique_ptr<SpatialEngine> engine_;
   std::array<int, 3> bytes_{};  // bytes per value: ifmap, weight, psum

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The spatial PE array running one layer's loop nest (workloads/mapper/spatial/loop_nest.hpp).
+// The spatial PE array running one layer's loop nest (arch/program/loop_nest.hpp).
 // Every PE has a register file holding the tiles of the operands its dataflow keeps there; the
 // global buffer holds the tiles below the DRAM loops; the NoC carries operands from the buffer
 // to the PEs (one buffer read multicast to every PE that needs the datum in the same cycle) and
@@ -19,7 +19,7 @@
 
 #include "arch/spatial/tile_buffer.hpp"
 #include "arch/spec.hpp"
-#include "workloads/mapper/spatial/loop_nest.hpp"
+#include "arch/program/loop_nest.hpp"
 
 namespace adasim::arch::spatial {
 
@@ -57,7 +57,7 @@ struct IterationResult {
 class SpatialEngine {
  public:
   /// `in_bits`, `w_bits`, `psum_bits`: widths of one value on the NoC.
-  SpatialEngine(const workloads::spatial::Problem& p, const workloads::spatial::Mapping& m,
+  SpatialEngine(const Problem& p, const Mapping& m,
                 const NocSpec& noc, int in_bits, int w_bits, int psum_bits);
 
   /// Tensors: ifmap and weight values (laid out per the problem's strides) and the int32 output
@@ -80,7 +80,7 @@ class SpatialEngine {
   }
 
  private:
-  using Idx = std::array<int64_t, workloads::spatial::kNumDims>;
+  using Idx = std::array<int64_t, kNumDims>;
   struct Step {             // one register-file loop iteration
     Idx rf{};               // RF-level coordinate offsets
     std::array<Coord, 3> coord{};       // operand coordinate offsets of the step's datums
@@ -103,8 +103,8 @@ class SpatialEngine {
   bool advance(size_t from, size_t to);  // odometer over loops [from, to); false on wrap
   Idx dram_lo(const std::vector<int64_t>& it) const;
 
-  const workloads::spatial::Problem p_;
-  const workloads::spatial::Mapping m_;
+  const Problem p_;
+  const Mapping m_;
   NocSpec noc_;
   std::array<int, 3> bits_{};
   const int16_t* in_ = nullptr;

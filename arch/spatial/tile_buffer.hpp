@@ -9,14 +9,10 @@
 #include <cstdint>
 #include <vector>
 
-#include "workloads/mapper/spatial/loop_nest.hpp"
+#include "arch/program/loop_nest.hpp"
 
 namespace adasim::arch::spatial {
 
-using workloads::spatial::Box;
-using workloads::spatial::kAxes;
-using workloads::spatial::for_each_in;
-using workloads::spatial::intersect;
 using Coord = std::array<int64_t, kAxes>;
 
 template <class T>

@@ -68,10 +68,10 @@ Int8Buffer vector_add(const Int8Buffer& a, const Int8Buffer& b, bool is_signed) 
   return out;
 }
 
-void VectorController::start(const workloads::LayerSchedule& sch,
-                             const std::vector<const Int8Buffer*>& in, Int8Buffer& out,
-                             LayerPorts ports, bool is_signed) {
-  sch_ = &sch;
+void VectorController::start(const LayerProgram& sch, const std::vector<const Int8Buffer*>& in,
+                             Int8Buffer& out, LayerPorts ports, bool is_signed) {
+  prog_ = &sch;
+  vec_ = &sch.vector();
   ports_ = ports;
   chunk_ = 0;
   cycle_in_chunk_ = 0;
@@ -88,7 +88,7 @@ void VectorController::start(const workloads::LayerSchedule& sch,
 
 StepResult VectorController::step() {
   StepResult res;
-  const workloads::FoldPlan& f = sch_->folds.at(0);
+  const FoldPlan& f = prog_->transfers.folds.at(0);
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   if (finishing_ || chunk_ >= f.chunks.size()) {
     finishing_ = true;
@@ -102,9 +102,9 @@ StepResult VectorController::step() {
     }
     return res;
   }
-  const workloads::ChunkPlan& c = f.chunks[chunk_];
+  const ChunkPlan& c = f.chunks[chunk_];
   const int64_t k = ports_.plan->chunk_index(0, chunk_);
-  const int64_t per_out = std::max<int64_t>(1, sch_->vector_ops / std::max<int64_t>(1, f.t_len));
+  const int64_t per_out = std::max<int64_t>(1, vec_->ops / std::max<int64_t>(1, vec_->outputs));
   if (cycle_in_chunk_ == 0) {
     const auto ready = ports_.plan->chunk_ready(k);
     const auto slot = ports_.plan->out_slot_ready(ports_.plan->out_index(k));
@@ -115,11 +115,11 @@ StepResult VectorController::step() {
       res.wait_until = t;
       return res;
     }
-    chunk_cycles_ = std::max<int64_t>(1, (c.t_len * per_out + sch_->vector_lanes - 1) / sch_->vector_lanes);
+    chunk_cycles_ = std::max<int64_t>(1, (c.t_len * per_out + vec_->lanes - 1) / vec_->lanes);
   }
   // Spread the chunk's SRAM traffic evenly over its cycles (lanes read inputs, write outputs).
-  const uint64_t in_bytes = uint64_t(c.load_bytes[0]);
-  const uint64_t out_bytes = uint64_t(c.store_bytes);
+  const uint64_t in_bytes = uint64_t(c.load_bytes[0][0]);
+  const uint64_t out_bytes = uint64_t(c.store_bytes[0]);
   const uint64_t cc = uint64_t(chunk_cycles_), i = uint64_t(cycle_in_chunk_);
   uint64_t reads[kNumOperands] = {in_bytes * (i + 1) / cc - in_bytes * i / cc, 0, 0};
   const uint64_t writes = out_bytes * (i + 1) / cc - out_bytes * i / cc;

@@ -9,27 +9,14 @@
 #include <cstdint>
 #include <vector>
 
+#include "arch/energy/action_costs.hpp"
 #include "arch/spec.hpp"
 #include "workloads/mapper/schedule.hpp"
 
 namespace adasim::workloads {
 
-/// Per-action energies the mapper prices candidates with (pJ, at the run's voltage), derived by
-/// the caller from the energy table so that the mapper does not depend on it. All zero = the
-/// energy terms vanish (latency objective only).
-struct EnergyCosts {
-  double mac_pj = 0;                  ///< MAC + its register-file accesses
-  std::vector<double> sram_read_pj;   ///< per word, per SRAM level (spec order)
-  std::vector<double> sram_write_pj;
-  double noc_pj_per_byte = 0;
-  double dram_pj_per_byte = 0;
-  double leakage_mw = 0;              ///< whole accelerator
-  /// Spatial arrays: energy per datum access, by operand (0 ifmap, 1 weight, 2 psum).
-  struct PerValue {
-    double mac = 0;
-    std::array<double, 3> rf{}, noc{}, gbuf{}, dram{};
-  } spatial;
-};
+/// The per-action prices candidates are ranked with (arch/energy/action_costs.hpp).
+using arch::EnergyCosts;
 
 struct Estimate {
   double cycles = 0;          ///< estimated cycles, incl. the exposed first fill and last store

@@ -9,7 +9,6 @@
 
 namespace adasim::workloads {
 
-using arch::Dataflow;
 
 namespace {
 
@@ -43,8 +42,11 @@ SearchResult search_mappings(const Graph& g, const Layer& l, const arch::Acceler
   const SystolicPlanner planner(g, l, spec);
   const auto& pe = spec.pe_array;
   const auto& ms = spec.mapper;
-  const std::vector<Dataflow> dataflows =
-      planner.allowed(pe.dataflow_auto ? pe.dataflows : std::vector<Dataflow>{pe.dataflow});
+  // The spec names the dataflows the array offers; the registry implements them.
+  std::vector<std::string> offered;
+  for (arch::Dataflow df : pe.dataflow_auto ? pe.dataflows : std::vector<arch::Dataflow>{pe.dataflow})
+    offered.push_back(arch::to_string(df));
+  const std::vector<std::string> dataflows = planner.allowed(offered);
   const ConvShape shape = g.shape(l);
 
   SearchResult res;
@@ -60,7 +62,7 @@ SearchResult search_mappings(const Graph& g, const Layer& l, const arch::Acceler
     if (!s) return;
     ++res.evaluated;
     const Estimate e = estimate(*s, spec, costs);
-    if (!have_best || better(e, s->folds.size(), res.best_estimate, best_folds, ms.objective)) {
+    if (!have_best || better(e, s->transfers.folds.size(), res.best_estimate, best_folds, ms.objective)) {
       if (have_best && different_choice(res.best_candidate, c) &&
           (!have_runner || better(res.best_estimate, best_folds, res.runner_estimate, runner_folds, ms.objective))) {
         res.runner_up = res.best_candidate;
@@ -71,18 +73,19 @@ SearchResult search_mappings(const Graph& g, const Layer& l, const arch::Acceler
       res.best = std::move(*s);
       res.best_candidate = c;
       res.best_estimate = e;
-      best_folds = res.best.folds.size();
+      best_folds = res.best.transfers.folds.size();
       have_best = true;
     } else if (different_choice(res.best_candidate, c) &&
-               (!have_runner || better(e, s->folds.size(), res.runner_estimate, runner_folds, ms.objective))) {
+               (!have_runner || better(e, s->transfers.folds.size(), res.runner_estimate, runner_folds, ms.objective))) {
       res.runner_up = c;
       res.runner_estimate = e;
-      runner_folds = s->folds.size();
+      runner_folds = s->transfers.folds.size();
       have_runner = true;
     }
   };
 
-  for (Dataflow df : dataflows) {
+  for (const std::string& df : dataflows) {
+    const SystolicLayout lay = planner.layout(df);
     for (int64_t gp : group_packs(shape.groups)) {
       // Branch and bound: no candidate of this packing takes fewer cycles than its folds'
       // closed-form compute time, nor less energy than its MACs plus leakage over that time.
@@ -97,7 +100,7 @@ SearchResult search_mappings(const Graph& g, const Layer& l, const arch::Acceler
       }
       const bool split = planner.kred_split(df, gp);
       const int64_t T = planner.time_extent(df, gp);
-      const bool os = df == Dataflow::kOutputStationary;
+      const bool os = lay.outputs_held();
       std::vector<bool> orders;
       if (ms.loop_order != arch::LoopOrderConstraint::kChunkOuter) orders.push_back(false);
       // Chunk-outer only differs when Kred is split; without a split it only adds refills.
@@ -105,11 +108,11 @@ SearchResult search_mappings(const Graph& g, const Layer& l, const arch::Acceler
       if (orders.empty()) orders.push_back(os ? false : true);
       for (bool chunk_outer : orders) {
         // Residency flags that can change traffic for this dataflow and order.
-        const bool stream_if = df != Dataflow::kInputStationary;   // ifmap is streamed
-        const bool stream_w = df != Dataflow::kWeightStationary;   // weights are streamed
-        const bool stat_reuse = chunk_outer;                       // stationary reloaded per chunk
-        const bool can_if = stream_if || (stat_reuse && df == Dataflow::kInputStationary);
-        const bool can_w = stream_w || (stat_reuse && df == Dataflow::kWeightStationary);
+        const bool stream_if = lay.streams(arch::Operand::kIfmap);
+        const bool stream_w = lay.streams(arch::Operand::kWeight);
+        const bool stat_reuse = chunk_outer;  // the held tile is reloaded per chunk
+        const bool can_if = stream_if || (stat_reuse && lay.holds(arch::Operand::kIfmap));
+        const bool can_w = stream_w || (stat_reuse && lay.holds(arch::Operand::kWeight));
         const bool can_psum = !os && split && !chunk_outer;
         for (int mask = 0; mask < 8; ++mask) {
           Candidate c;
