@@ -13,47 +13,15 @@
 
 #include <systemc>
 
-#include "arch/memory/sram_level.hpp"
-#include "arch/memory/transfer_controller.hpp"
-#include "arch/noc/edge_bus.hpp"
+#include "arch/engine/step.hpp"
 #include "arch/pe/operand_access.hpp"
 #include "arch/pe/sparse_fold.hpp"
 #include "arch/pe/systolic_array.hpp"
-#include "arch/sparse/byte_scale.hpp"
 #include "arch/spec.hpp"
 #include "workloads/ir/tensor_data.hpp"
 #include "arch/program/program.hpp"
 
 namespace adasim::arch {
-
-/// What one call to a controller's step() did.
-struct StepResult {
-  enum class Kind { kAdvanced, kWait, kDone };
-  Kind kind = Kind::kAdvanced;
-  uint64_t cycles = 1;          ///< kAdvanced: compute cycles this step covers (bulk controllers)
-  uint64_t bw_stall_sram = 0;   ///< extra cycles this cycle needed for SRAM ports
-  uint64_t bw_stall_noc = 0;    ///< extra cycles this cycle needed for the edge bus
-  bool bubble = false;          ///< the cycle only waited for DRAM data (a stall cycle)
-  sc_core::sc_time wait_until;  ///< kWait: nothing can move before this time
-};
-
-/// Memory-system view a controller needs for one layer.
-struct LayerPorts {
-  std::vector<SramLevel*> level_of_operand;  ///< index = Operand
-  EdgeBus* bus = nullptr;
-  TransferController* plan = nullptr;
-  /// Compressed storage (arch/sparse/storage_plan.hpp): per Operand, the SRAM bytes behind the
-  /// dense bytes a controller reads toward the array. Null = everything dense.
-  std::array<ByteScale, kNumOperands>* read_scale = nullptr;
-};
-
-/// Charges one cycle's SRAM-port and edge-bus traffic: reads[op] bytes from the level holding each
-/// operand, out_write/out_read bytes at the output level. reads[] are dense bytes: with compressed
-/// storage the SRAM ports see read_scale[op] of them and the decoder at the SRAM read port hands
-/// the bus the decoded (dense) values. Returns the extra (stall) cycles the
-/// cycle needs beyond one, attributed to the tighter of SRAM ports and bus.
-StepResult charge_ports(const LayerPorts& ports, const uint64_t reads[kNumOperands],
-                        uint64_t out_write, uint64_t out_read);
 
 class ArrayController {
  public:
@@ -67,6 +35,8 @@ class ArrayController {
 
   uint64_t macs() const { return macs_; }
   int64_t current_fold() const { return int64_t(fold_); }
+  /// The address generator of the layer started last (valid after start()).
+  const OperandAccess& access() const { return *access_; }
 
   /// Sparse datapath of the layer (set before start(); mode none = dense).
   void set_sparsity(const SparseConfig& c) { sparse_ = c; }

@@ -12,7 +12,6 @@
 #include "arch/energy/energy_table.hpp"
 #include "arch/value_store.hpp"
 #include "sim/core/errors.hpp"
-#include "sim/stats/report.hpp"
 
 namespace adasim::arch {
 
@@ -384,39 +383,41 @@ void check_storage_formats(const SparsitySpec& sp, const workloads::Graph& g, co
   for (const Layer& l : g.layers) check_layer_storage(layer_formats(sp, l), g, l, values);
 }
 
-void report_storage(const StoragePlan& plan, const EnergyTable& table, double voltage_v,
-                    sim::LayerReport& rep) {
+void storage_report(const StoragePlan& plan, const EnergyTable& table, double voltage_v,
+                    std::vector<StorageFigure>& figures, std::vector<EnergyRow>& energy) {
   static const char* kName[2] = {"ifmap", "weight"};
+  auto figure = [&](const char* op, const char* name, const char* unit, int64_t v) {
+    figures.push_back(StorageFigure{op, name, unit, uint64_t(v)});
+  };
   for (size_t o = 0; o < plan.operands.size(); ++o) {
     const OperandStorage& s = plan.operands[o];
     if (!s.compressed()) continue;
-    const std::string key = std::string("compression.") + kName[o] + ".";
-    rep.accesses[key + "dense_bits"] = uint64_t(s.dense_bits);
-    rep.accesses[key + "payload_bits"] = uint64_t(s.size.payload_bits);
-    rep.accesses[key + "metadata_bits"] = uint64_t(s.size.metadata_bits);
-    rep.accesses[key + "encoded_bytes"] = uint64_t(s.encoded_bytes());
+    figure(kName[o], "dense_bits", "bits", s.dense_bits);
+    figure(kName[o], "payload_bits", "bits", s.size.payload_bits);
+    figure(kName[o], "metadata_bits", "bits", s.size.metadata_bits);
+    figure(kName[o], "encoded_bytes", "bytes", s.encoded_bytes());
     const uint64_t decoded = plan.sram_reads[o].dense_total() / uint64_t((s.bits + 7) / 8);
     if (decoded == 0 || s.elements == 0 || s.read_by_pe) continue;
     using u128 = unsigned __int128;
     const uint64_t cycles = uint64_t(
         (u128(uint64_t(s.decode_cycles)) * decoded + uint64_t(s.elements) - 1) / uint64_t(s.elements));
-    rep.accesses[key + "decoded_values"] = decoded;
-    rep.accesses[key + "decode_cycles"] = cycles;
+    figure(kName[o], "decoded_values", "values", int64_t(decoded));
+    figure(kName[o], "decode_cycles", "cycles", int64_t(cycles));
     const double pj = table.rf_pj(s.bits) * table.dynamic_voltage_factor(voltage_v);
-    rep.energy.push_back(sim::EnergyEntry{"decoder", std::string(kName[o]) + "_decode", decoded, pj,
-                                          double(decoded) * pj});
+    energy.push_back(EnergyRow{"decoder", std::string(kName[o]) + "_decode", decoded, pj,
+                               double(decoded) * pj});
   }
   const OutputStorage& out = plan.ofmap;
   if (!out.compressed()) return;
-  rep.accesses["compression.ofmap.dense_bits"] = uint64_t(out.dense_bits);
-  rep.accesses["compression.ofmap.payload_bits"] = uint64_t(out.size.payload_bits);
-  rep.accesses["compression.ofmap.metadata_bits"] = uint64_t(out.size.metadata_bits);
-  rep.accesses["compression.ofmap.encoded_bytes"] = uint64_t(out.encoded_bytes);
-  rep.accesses["compression.ofmap.encoded_values"] = uint64_t(out.elements);
+  figure("ofmap", "dense_bits", "bits", out.dense_bits);
+  figure("ofmap", "payload_bits", "bits", out.size.payload_bits);
+  figure("ofmap", "metadata_bits", "bits", out.size.metadata_bits);
+  figure("ofmap", "encoded_bytes", "bytes", out.encoded_bytes);
+  figure("ofmap", "encoded_values", "values", out.elements);
   if (out.elements == 0) return;
   const double pj = table.rf_pj(out.bits) * table.dynamic_voltage_factor(voltage_v);
-  rep.energy.push_back(sim::EnergyEntry{"encoder", "ofmap_encode", uint64_t(out.elements), pj,
-                                        double(out.elements) * pj});
+  energy.push_back(EnergyRow{"encoder", "ofmap_encode", uint64_t(out.elements), pj,
+                             double(out.elements) * pj});
 }
 
 }  // namespace adasim::arch

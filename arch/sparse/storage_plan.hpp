@@ -29,17 +29,15 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "arch/energy/energy_model.hpp"
 #include "arch/sparse/byte_scale.hpp"
 #include "arch/sparse/compression.hpp"
 #include "arch/sparse/output_encoder.hpp"
 #include "arch/spec.hpp"
 #include "workloads/ir/graph.hpp"
 #include "workloads/ir/tensor_data.hpp"
-
-namespace adasim::sim {
-struct LayerReport;
-}
 
 namespace adasim::arch {
 
@@ -149,20 +147,26 @@ void check_storage_formats(const SparsitySpec& sp, const workloads::Graph& g, co
 void check_storage_formats(const StorageFormats& formats, const workloads::Graph& g,
                            const ValueStore& values, ArrayKind kind = ArrayKind::kSystolic);
 
-/// Adds the layer's compression figures to rep.accesses and the decoder's energy rows to
-/// rep.energy, for every compressed operand:
-///   compression.<op>.dense_bits / .payload_bits / .metadata_bits / .encoded_bytes (one copy);
-///   compression.<op>.decoded_values: values read from SRAM toward the array (each decoded);
-///   compression.<op>.decode_cycles: ceil(decode_cycles * decoded_values / elements), the
-///     decoder's cycles for those reads (pipelined: not on the timeline).
+/// One figure of a layer's compressed storage: operand ("ifmap", "weight", "ofmap"), name, value.
+struct StorageFigure {
+  std::string op, name, unit;
+  uint64_t value = 0;
+};
+
+/// The layer's compression figures and the decoder's / encoder's energy rows, for every
+/// compressed operand:
+///   <op>.dense_bits / .payload_bits / .metadata_bits / .encoded_bytes (one copy);
+///   <op>.decoded_values: values read from SRAM toward the array (each decoded);
+///   <op>.decode_cycles: ceil(decode_cycles * decoded_values / elements), the decoder's cycles for
+///     those reads (pipelined: not on the timeline).
 /// Energy: module "decoder", action "<op>_decode", one register-file access of `bits` per decoded
-/// value at the layer's voltage. The decode keys and rows are absent when no read went through the
-/// decoder (spatial arrays: not modelled yet).
-/// A compressed ofmap adds compression.ofmap.dense_bits / .payload_bits / .metadata_bits (all
-/// stores of final outputs), .encoded_bytes (the bytes those stores moved: per-store rounding)
-/// and .encoded_values, and an energy row module "encoder", action "ofmap_encode", one
-/// register-file access of `bits` per encoded value.
-void report_storage(const StoragePlan& plan, const EnergyTable& table, double voltage_v,
-                    sim::LayerReport& rep);
+/// value at the layer's voltage. The decode figures and rows are absent when no read went through
+/// the decoder (spatial arrays: not modelled yet).
+/// A compressed ofmap adds ofmap.dense_bits / .payload_bits / .metadata_bits (all stores of final
+/// outputs), .encoded_bytes (the bytes those stores moved: per-store rounding) and .encoded_values,
+/// and an energy row module "encoder", action "ofmap_encode", one register-file access of `bits`
+/// per encoded value. Reports file them as accesses "compression.<op>.<name>".
+void storage_report(const StoragePlan& plan, const EnergyTable& table, double voltage_v,
+                    std::vector<StorageFigure>& figures, std::vector<EnergyRow>& energy);
 
 }  // namespace adasim::arch

@@ -10,7 +10,8 @@
 #include <cstdint>
 #include <memory>
 
-#include "arch/pe/array_controller.hpp"
+#include "arch/engine/step.hpp"
+#include "arch/pe/sparse_fold.hpp"
 #include "arch/spatial/spatial_engine.hpp"
 #include "arch/spec.hpp"
 #include "workloads/ir/tensor_data.hpp"

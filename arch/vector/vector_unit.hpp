@@ -10,7 +10,7 @@
 
 #include <systemc>
 
-#include "arch/pe/array_controller.hpp"
+#include "arch/engine/step.hpp"
 #include "workloads/ir/tensor_data.hpp"
 #include "arch/program/program.hpp"
 

@@ -10,6 +10,7 @@
 #include "arch/energy/action_costs.hpp"
 #include "arch/sparse/storage_plan.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/stats/layer_report.hpp"
 #include "workloads/mapper/mapper.hpp"
 #include "workloads/mapper/tiling_util.hpp"
 
@@ -88,6 +89,7 @@ std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
     if (hit != searched.end()) {
       workloads::LayerSchedule sch = out[hit->second];
       sch.layer = l.name;
+      sch.quant = arch::quant_params(graph, l, s);  // its own tensors, scales and zero points
       out.push_back(std::move(sch));
       continue;
     }
@@ -114,7 +116,10 @@ SimulationResult simulate(const arch::AcceleratorSpec& spec_in, const workloads:
   // The SystemC banner would pollute stdout (the summary table and machine-read output).
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
   {
-    arch::Accelerator top("top", spec, energy);
+    // The clock domain the accelerator runs in, with its DVFS controller.
+    arch::ClockDomain clock(spec.clock);
+    arch::DvfsController dvfs(spec.clock, clock);
+    arch::Accelerator top("top", spec, energy, clock, dvfs);
     std::vector<const arch::LayerProgram*> programs;
     for (const workloads::LayerSchedule& s : result.schedules) programs.push_back(&s);
     top.load_program(graph, std::move(programs), values);
@@ -124,8 +129,8 @@ SimulationResult simulate(const arch::AcceleratorSpec& spec_in, const workloads:
     if (top.error()) std::rethrow_exception(top.error());
     if (!top.finished())
       throw ModelError("simulation stopped before the last layer finished (layer " +
-                       std::to_string(top.reports().size()) + " never completed)");
-    result.layers = top.reports();
+                       std::to_string(top.results().size()) + " never completed)");
+    for (const arch::LayerResult& r : top.results()) result.layers.push_back(layer_report(r));
   }
   // The mapper's description of each layer's schedule (the models never see it).
   for (size_t i = 0; i < result.layers.size(); ++i) {
