@@ -169,7 +169,7 @@ void check_axis_keys(const SweepSpec& spec, std::vector<InputIssue>& issues) {
       issues.push_back({spec.file, "/set/" + std::to_string(i), f.value, f.expected});
   }
   for (const Axis& axis : spec.axes)
-    for (size_t k = 0; k < axis.keys.size(); ++k) {
+    for (size_t k = 0; k < axis.keys.size() && !axis.values.empty(); ++k) {
       json trial = base;
       std::vector<InputIssue> found;
       apply_overrides(trial, {axis.keys[k] + "=" + axis.values.front().dump()}, spec.arch, found);

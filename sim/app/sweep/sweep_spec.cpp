@@ -254,7 +254,7 @@ SweepSpec parse_sweep_spec(const json& j_in, const std::string& file, const std:
   parse_constraints(root, out);
   parse_sampling(root, out);
   parse_objectives(root, out);
-  if (issues.empty() && !out.arch.empty()) check_axis_keys(out, issues);
+  if (!out.arch.empty() && fs::is_regular_file(out.arch)) check_axis_keys(out, issues);
   if (!issues.empty()) throw ConfigError(std::move(issues));
   out.normalized = std::move(j);
   return out;
