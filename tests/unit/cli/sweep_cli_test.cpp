@@ -225,3 +225,51 @@ TEST(SweepCli, SpecErrorsNameTheFilePointerValueAndExpectation) {
 
 }  // namespace
 }  // namespace adasim
+
+namespace adasim {
+namespace {
+
+// plots/pareto_front.py's own 2-D front (Python) equals the sweep's `pareto` column (C++) for
+// the default objectives latency and energy, and both plot scripts draw their PNGs.
+TEST(SweepPlots, PythonFrontEqualsTheCsvParetoColumnAndPngsAreDrawn) {
+  if (std::system("/usr/bin/python3 -c 'import matplotlib' > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "python3-matplotlib not installed";
+  const std::string dir = test::temp_out("sweep_plots");
+  const std::string spec = write_spec(dir);
+  ASSERT_EQ(
+      test::run_adasim("sweep --spec '" + spec + "' --out '" + dir + "/out' -j 2", "sweep_plots")
+          .exit_code,
+      0);
+  const auto rows = lines_of(test::slurp(dir + "/out/results.csv"));
+  std::set<std::string> csv_front;
+  for (size_t i = 1; i < rows.size(); ++i)
+    if (rows[i].find(",ok,true,true,") != std::string::npos)
+      csv_front.insert(rows[i].substr(0, rows[i].find(',')));
+  ASSERT_FALSE(csv_front.empty());
+  const std::string py = "cd '" + std::string(ADASIM_SOURCE_DIR) + "' && /usr/bin/python3 plots/";
+  const std::string listed = dir + "/front.txt";
+  ASSERT_EQ(std::system((py + "pareto_front.py '" + dir + "/out/results.csv' --print-front > '" +
+                         listed + "'")
+                            .c_str()),
+            0);
+  const auto py_front = lines_of(test::slurp(listed));
+  EXPECT_EQ(std::set<std::string>(py_front.begin(), py_front.end()), csv_front);
+  ASSERT_EQ(
+      std::system((py + "pareto_front.py '" + dir + "/out/results.csv' --x area --y latency -o '" +
+                   dir + "/p.png' > /dev/null")
+                      .c_str()),
+      0);
+  ASSERT_EQ(
+      std::system((py + "sweep_heatmap.py '" + dir +
+                   "/out/results.csv' --x array --y gbuf_kib -o '" + dir + "/h.png' > /dev/null")
+                      .c_str()),
+      0);
+  for (const char* f : {"/p.png", "/h.png"}) {
+    const std::string png = test::slurp(dir + f);
+    ASSERT_GT(png.size(), 1000u) << f;
+    EXPECT_EQ(png.substr(1, 3), "PNG") << f;
+  }
+}
+
+}  // namespace
+}  // namespace adasim
