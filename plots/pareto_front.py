@@ -16,6 +16,11 @@ def label(row, axes):
     return ", ".join(f"{a}={row[a]}" for a in axes if row.get(a, "") != "")
 
 
+def varying(rows, axes):
+    """The axes whose value differs between `rows` (labels leave out what all share)."""
+    return [a for a in axes if len({r.get(a, "") for r in rows}) > 1] or axes
+
+
 def front(rows, x_col, y_col):
     """(rows that ran and are feasible with both metrics, indices of their 2-D front)."""
     usable = [r for r in rows if r["status"] == "ok" and r.get("feasible", "true") == "true"
@@ -71,15 +76,21 @@ def main(argv):
     fx, fy = [number(r[x_col]) for r in fr], [number(r[y_col]) for r in fr]
     ax.step(fx, fy, where="post", color="tab:blue", lw=1, zorder=2)
     ax.scatter(fx, fy, s=36, color="tab:blue", label=f"Pareto-optimal ({len(fr)})", zorder=3)
-    for r, x, y in zip(fr, fx, fy):
-        ax.annotate(label(r, axes), (x, y), textcoords="offset points", xytext=(6, 4),
-                    fontsize=7, color="tab:blue")
+    shown = varying(fr, axes)
+    x_mid = (min(fx) + max(fx)) / 2
+    for k, (r, x, y) in enumerate(zip(fr, fx, fy)):
+        right = x > x_mid  # labels of the right half point left, so they stay inside the plot
+        ax.annotate(label(r, shown), (x, y), textcoords="offset points",
+                    xytext=(-6 if right else 6, 6 if k % 2 == 0 else -12),
+                    ha="right" if right else "left", fontsize=7, color="tab:blue")
     if args.log:
         ax.set_xscale("log")
         ax.set_yscale("log")
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
-    ax.set_title(f"{workload}: {args.y} vs {args.x}")
+    shared = [a for a in axes if a not in shown and fr and fr[0].get(a, "") != ""]
+    common = f"\nevery optimal point: {label(fr[0], shared)}" if shared and len(fr) > 1 else ""
+    ax.set_title(f"{workload}: {args.y} vs {args.x}{common}", fontsize=10)
     ax.grid(True, alpha=0.3)
     ax.legend(loc="upper right", fontsize=8)
     out = args.out or os.path.join(os.path.dirname(os.path.abspath(args.results_csv)),
