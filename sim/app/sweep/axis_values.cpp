@@ -2,6 +2,8 @@
 // Sweep axis value generators (axis_values.hpp).
 #include "sim/app/sweep/axis_values.hpp"
 
+#include "sim/app/sweep/sweep_spec.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -119,14 +121,14 @@ std::vector<json> expand_axis_values(ParamReader& axis) {
   auto gen = axis.object(kind, /*required=*/true);
   if (!gen) return {};
   if (kind == "range") {
-    gen->reject_unknown({"from", "step", "to"});
+    gen->reject_unknown(spec_keys("range"));
     return linear_range(*gen);
   }
   if (kind == "pow2") {
-    gen->reject_unknown({"from", "to"});
+    gen->reject_unknown(spec_keys("pow2"));
     return powers_of_two(*gen);
   }
-  gen->reject_unknown({"count", "from", "to"});
+  gen->reject_unknown(spec_keys("log"));
   return log_steps(*gen);
 }
 

@@ -122,7 +122,7 @@ void parse_axes(ParamReader& root, SweepSpec& out) {
       continue;
     }
     ParamReader a(root.node()["axes"][i], ptr, root.file(), root.issues());
-    a.reject_unknown({"group", "key", "keys", "log", "name", "pow2", "range", "values", "when"});
+    a.reject_unknown(spec_keys("axis"));
     Axis axis;
     axis.pointer = ptr;
     axis.keys = axis_keys(a);

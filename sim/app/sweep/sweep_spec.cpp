@@ -78,8 +78,7 @@ std::vector<std::string> string_list(ParamReader& r, const std::string& key, boo
 
 WorkloadSpec parse_workload(ParamReader& w, const std::string& base_dir) {
   WorkloadSpec out;
-  w.reject_unknown({"act_every_layer", "act_sparsity", "batch", "format", "name", "path", "seed",
-                    "weight_sparsity"});
+  w.reject_unknown(spec_keys("workload"));
   if (auto p = w.required<std::string>("path", non_empty_string())) {
     out.path = resolve_path(base_dir, *p);
     if (!fs::is_regular_file(out.path))
@@ -157,7 +156,7 @@ void parse_constraints(ParamReader& root, SweepSpec& out) {
       continue;
     }
     ParamReader c(root.node()["constraints"][i], ptr, root.file(), root.issues());
-    c.reject_unknown({"max", "metric", "min"});
+    c.reject_unknown(spec_keys("constraint"));
     Constraint con{Metric::kAreaMm2, std::nullopt, std::nullopt, ptr};
     const auto m =
         c.has("metric") ? metric_at(c, c.ptr("metric"), c.node()["metric"]) : std::nullopt;
@@ -182,7 +181,7 @@ void parse_sampling(ParamReader& root, SweepSpec& out) {
   if (!root.has("sampling")) return;
   auto s = root.object("sampling", false);
   if (!s) return;
-  s->reject_unknown({"count", "method", "seed"});
+  s->reject_unknown(spec_keys("sampling"));
   if (auto m = s->enum_of("method", {"random", "lhs"}))
     out.sampling = *m == "random" ? Sampling::kRandom : Sampling::kLatinHypercube;
   if (auto c = s->required<int64_t>("count", int_in(1, 10000000))) out.sample_count = *c;
@@ -217,6 +216,22 @@ void parse_objectives(ParamReader& root, SweepSpec& out) {
 void parse_axes(ParamReader& root, SweepSpec& out);
 void check_axis_keys(const SweepSpec& spec, std::vector<InputIssue>& issues);
 
+const std::vector<std::string>& spec_keys(const std::string& object) {
+  static const std::map<std::string, std::vector<std::string>> kKeys = {
+      {"", {"arch", "axes", "combine", "constraints", "name", "objectives", "sampling", "set",
+            "sweep_version", "workloads"}},
+      {"workload", {"act_every_layer", "act_sparsity", "batch", "format", "name", "path", "seed",
+                    "weight_sparsity"}},
+      {"axis", {"group", "key", "keys", "log", "name", "pow2", "range", "values", "when"}},
+      {"range", {"from", "step", "to"}},
+      {"pow2", {"from", "to"}},
+      {"log", {"count", "from", "to"}},
+      {"constraint", {"max", "metric", "min"}},
+      {"sampling", {"count", "method", "seed"}},
+  };
+  return kKeys.at(object);
+}
+
 std::optional<Metric> metric_from_string(const std::string& s) {
   for (const MetricName& n : kMetrics)
     if (s == n.name) return n.metric;
@@ -233,8 +248,7 @@ SweepSpec parse_sweep_spec(const json& j_in, const std::string& file, const std:
   SweepSpec out;
   out.file = file;
   ParamReader root(j, "", file, issues);
-  root.reject_unknown({"arch", "axes", "combine", "constraints", "name", "objectives", "sampling",
-                       "set", "sweep_version", "workloads"});
+  root.reject_unknown(spec_keys(""));
   root.required<int64_t>("sweep_version", {"integer " + std::to_string(kSweepVersion) +
                                                " (the only sweep_version this build reads)",
                                            [](const int64_t& v) { return v == kSweepVersion; }});

@@ -75,6 +75,11 @@ struct SweepSpec {
   nlohmann::json normalized;  ///< the spec with defaults filled and generators expanded
 };
 
+/// The keys each object of a spec may hold, by object: "" (top level), "workload", "axis",
+/// "range", "pow2", "log", "constraint", "sampling". One table drives the parser's unknown-key
+/// errors and the test that configs/sweeps/sweep.schema.json lists the same keys.
+const std::vector<std::string>& spec_keys(const std::string& object);
+
 /// Reads and validates a sweep spec. Paths are resolved against the spec file's folder. Axis
 /// keys are checked against the base config (an unknown key is an error at /axes/i/key); values
 /// are checked per point later (a bad value makes that point invalid, not the spec).

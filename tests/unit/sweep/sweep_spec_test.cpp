@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -213,6 +216,50 @@ TEST(SweepSpecErrors, EveryProblemWithItsPointer) {
   EXPECT_TRUE(has_issue(issues, "/constraints/0/metric", "one of \"area\""));
   EXPECT_TRUE(has_issue(issues, "/constraints/0", "a \"min\" or a \"max\""));
   EXPECT_TRUE(has_issue(issues, "/workloads/0/path", "a readable workload file"));
+}
+
+}  // namespace
+}  // namespace adasim::sim::sweep
+
+namespace adasim::sim::sweep {
+namespace {
+
+// configs/sweeps/sweep.schema.json lists exactly the keys the parser accepts, object by object,
+// and every shipped spec parses and resolves.
+TEST(SweepSchema, ListsTheParsersKeysAndShippedSpecsLoad) {
+  const std::filesystem::path dir = std::filesystem::path(ADASIM_SOURCE_DIR) / "configs" / "sweeps";
+  std::ifstream in(dir / "sweep.schema.json");
+  const json schema = json::parse(in);
+  auto keys_of = [](const json& props) {
+    std::vector<std::string> k;
+    for (const auto& item : props.items()) k.push_back(item.key());
+    return k;  // nlohmann objects iterate in sorted order
+  };
+  auto sorted = [](std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  const json& defs = schema["$defs"];
+  EXPECT_EQ(keys_of(schema["properties"]), sorted(spec_keys("")));
+  EXPECT_EQ(keys_of(defs["workload"]["properties"]), sorted(spec_keys("workload")));
+  EXPECT_EQ(keys_of(defs["axis"]["properties"]), sorted(spec_keys("axis")));
+  for (const char* gen : {"range", "pow2", "log"})
+    EXPECT_EQ(keys_of(defs["axis"]["properties"][gen]["properties"]), sorted(spec_keys(gen))) << gen;
+  EXPECT_EQ(keys_of(defs["constraint"]["properties"]), sorted(spec_keys("constraint")));
+  EXPECT_EQ(keys_of(defs["sampling"]["properties"]), sorted(spec_keys("sampling")));
+  std::vector<std::string> metrics;
+  for (const json& m : defs["metric"]["enum"]) {
+    metrics.push_back(m.get<std::string>());
+    EXPECT_TRUE(metric_from_string(metrics.back()).has_value()) << metrics.back();
+  }
+  int shipped = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.path().extension() != ".json" || e.path().filename() == "sweep.schema.json") continue;
+    ++shipped;
+    const Study st = build_study(load_sweep_spec(e.path().string()));
+    EXPECT_FALSE(st.items.empty()) << e.path();
+  }
+  EXPECT_GE(shipped, 1);
 }
 
 }  // namespace
