@@ -6,10 +6,9 @@
 """Draw the 2-D Pareto front of two metrics of an adasim sweep's results.csv."""
 
 import argparse
-import os
 import sys
 
-from sweep_table import column_of, number, pareto_2d, read_results
+from sweep_table import column_of, number, pareto_2d, load_workload_rows, save, start_figure
 
 
 def label(row, axes):
@@ -40,30 +39,22 @@ def main(argv):
     ap.add_argument("--print-front", action="store_true",
                     help="print the front's point numbers, one per line, and draw nothing")
     args = ap.parse_args(argv)
-    try:
-        axes, rows = read_results(args.results_csv)
-    except (OSError, ValueError) as e:
-        print(f"pareto_front.py: {e}", file=sys.stderr)
+    loaded = load_workload_rows("pareto_front.py", args.results_csv, args.workload)
+    if loaded is None:
         return 2
-    workload = args.workload or (rows[0]["workload"] if rows else "")
-    rows = [r for r in rows if r["workload"] == workload]
+    axes, rows, workload = loaded
     (x_col, x_label), (y_col, y_label) = column_of(args.x), column_of(args.y)
     usable, opt = front(rows, x_col, y_col)
     if args.print_front:
         for i in opt:
             print(usable[i]["point"])
         return 0
-    if not usable:
-        print(f"pareto_front.py: no finished feasible rows for workload '{workload}'", file=sys.stderr)
+    figure = start_figure("pareto_front.py",
+                          "" if usable else f"no finished feasible rows for workload '{workload}'",
+                          (8, 6))
+    if figure is None:
         return 2
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("pareto_front.py: matplotlib missing (apt-get install python3-matplotlib)", file=sys.stderr)
-        return 2
-    fig, ax = plt.subplots(figsize=(8, 6))
+    fig, ax = figure
     on = set(opt)
     dom = [r for i, r in enumerate(usable) if i not in on]
     ax.scatter([number(r[x_col]) for r in dom], [number(r[y_col]) for r in dom], s=18,
@@ -93,13 +84,7 @@ def main(argv):
     ax.set_title(f"{workload}: {args.y} vs {args.x}{common}", fontsize=10)
     ax.grid(True, alpha=0.3)
     ax.legend(loc="upper right", fontsize=8)
-    out = args.out or os.path.join(os.path.dirname(os.path.abspath(args.results_csv)),
-                                   f"pareto_{args.x}_{args.y}.png")
-    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
-    fig.tight_layout()
-    fig.savefig(out, dpi=120)
-    print(out)
-    return 0
+    return save(fig, args.out, args.results_csv, f"pareto_{args.x}_{args.y}.png")
 
 
 if __name__ == "__main__":

@@ -5,10 +5,9 @@
 """Draw a heatmap of one metric over two axes of an adasim sweep's results.csv."""
 
 import argparse
-import os
 import sys
 
-from sweep_table import column_of, number, read_results
+from sweep_table import column_of, number, load_workload_rows, save, start_figure
 
 
 def sort_key(v):
@@ -40,31 +39,23 @@ def main(argv):
                     help="how cells combine rows that differ in other axes (default min)")
     ap.add_argument("-o", "--out", help="PNG (default heatmap_<metric>_<x>_<y>.png beside the CSV)")
     args = ap.parse_args(argv)
-    try:
-        axes, rows = read_results(args.results_csv)
-    except (OSError, ValueError) as e:
-        print(f"sweep_heatmap.py: {e}", file=sys.stderr)
+    loaded = load_workload_rows("sweep_heatmap.py", args.results_csv, args.workload)
+    if loaded is None:
         return 2
+    axes, rows, workload = loaded
     for a in (args.x, args.y):
         if a not in axes:
             print(f"sweep_heatmap.py: '{a}' is not an axis column (axes: {', '.join(axes)})", file=sys.stderr)
             return 2
-    workload = args.workload or (rows[0]["workload"] if rows else "")
-    rows = [r for r in rows if r["workload"] == workload]
     col, label = column_of(args.metric)
     xs, ys, cells = grid(rows, args.x, args.y, col, args.agg)
     values = [v for line in cells for v in line if v is not None]
-    if not values:
-        print(f"sweep_heatmap.py: no finished rows with '{col}' for '{workload}'", file=sys.stderr)
+    figure = start_figure("sweep_heatmap.py",
+                          "" if values else f"no finished rows with '{col}' for '{workload}'",
+                          (1.2 * len(xs) + 3, 0.8 * len(ys) + 2.5))
+    if figure is None:
         return 2
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("sweep_heatmap.py: matplotlib missing (apt-get install python3-matplotlib)", file=sys.stderr)
-        return 2
-    fig, ax = plt.subplots(figsize=(1.2 * len(xs) + 3, 0.8 * len(ys) + 2.5))
+    fig, ax = figure
     masked = [[float("nan") if v is None else v for v in line] for line in cells]
     im = ax.imshow(masked, origin="lower", cmap="viridis_r", aspect="auto")
     lo, hi = min(values), max(values)
@@ -81,13 +72,7 @@ def main(argv):
     note = f" ({args.agg} over {', '.join(others)})" if others else ""
     ax.set_title(f"{workload}: {label}{note}", fontsize=10)
     fig.colorbar(im, ax=ax, label=label)
-    out = args.out or os.path.join(os.path.dirname(os.path.abspath(args.results_csv)),
-                                   f"heatmap_{args.metric}_{args.x}_{args.y}.png")
-    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
-    fig.tight_layout()
-    fig.savefig(out, dpi=120)
-    print(out)
-    return 0
+    return save(fig, args.out, args.results_csv, f"heatmap_{args.metric}_{args.x}_{args.y}.png")
 
 
 if __name__ == "__main__":

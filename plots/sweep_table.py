@@ -6,6 +6,8 @@ Only the documented columns (docs/sweep.md) are used: `point`, `workload`, the a
 """
 
 import csv
+import os
+import sys
 
 # Objective / metric names of the sweep spec -> results.csv columns; any other column name is
 # taken as it is.
@@ -63,3 +65,47 @@ def pareto_2d(points):
             out.extend(i for i in group if points[i][1] == y_min)
             best_y = y_min
     return sorted(out)
+
+
+def pyplot(tool):
+    """matplotlib.pyplot on the Agg backend, or None after telling the user how to install it."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print(f"{tool}: matplotlib missing (apt-get install python3-matplotlib)", file=sys.stderr)
+        return None
+    return plt
+
+
+def save(fig, out, results_csv, default_name):
+    """Writes the figure to `out` (default: `default_name` beside the CSV) and prints the path."""
+    out = out or os.path.join(os.path.dirname(os.path.abspath(results_csv)), default_name)
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    fig.tight_layout()
+    fig.savefig(out, dpi=120)
+    print(out)
+    return 0
+
+
+def load_workload_rows(tool, results_csv, workload):
+    """(axis columns, the rows of `workload` (default: the file's first), its name), or None after
+    printing why the file cannot be read."""
+    try:
+        axes, rows = read_results(results_csv)
+    except (OSError, ValueError) as e:
+        print(f"{tool}: {e}", file=sys.stderr)
+        return None
+    workload = workload or (rows[0]["workload"] if rows else "")
+    return axes, [r for r in rows if r["workload"] == workload], workload
+
+
+def start_figure(tool, nothing_to_draw, figsize):
+    """(fig, ax) for a plot, or None after printing why not: `nothing_to_draw` (a reason, or "" when
+    there is data) or a missing matplotlib."""
+    if nothing_to_draw:
+        print(f"{tool}: {nothing_to_draw}", file=sys.stderr)
+        return None
+    plt = pyplot(tool)
+    return None if plt is None else plt.subplots(figsize=figsize)

@@ -2,11 +2,11 @@
 // Sweep axis value generators (axis_values.hpp).
 #include "sim/app/sweep/axis_values.hpp"
 
-#include "sim/app/sweep/sweep_spec.hpp"
-
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+
+#include "sim/app/sweep/sweep_spec.hpp"
 
 namespace adasim::sim::sweep {
 namespace {

@@ -17,13 +17,6 @@
 namespace adasim::sim::sweep {
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::runtime_error io_error(const std::string& what, const std::string& path) {
   return std::runtime_error(what + " '" + path + "': " + std::strerror(errno));
 }
@@ -53,8 +46,15 @@ std::vector<nlohmann::json> parse_rows(const std::string& text, const std::strin
 
 }  // namespace
 
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
 std::vector<nlohmann::json> read_journal(const std::string& path, size_t* torn_bytes) {
-  const std::string text = slurp(path);
+  const std::string text = read_text_file(path);
   size_t complete = 0;
   std::vector<nlohmann::json> rows = parse_rows(text, path, complete);
   if (torn_bytes) *torn_bytes = text.size() - complete;
@@ -64,7 +64,7 @@ std::vector<nlohmann::json> read_journal(const std::string& path, size_t* torn_b
 Journal::Journal(std::string path) : path_(std::move(path)) {
   fd_ = ::open(path_.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
   if (fd_ < 0) throw io_error("cannot open the sweep journal", path_);
-  const std::string text = slurp(path_);
+  const std::string text = read_text_file(path_);
   size_t complete = 0;
   rows_ = parse_rows(text, path_, complete);
   torn_ = text.size() - complete;

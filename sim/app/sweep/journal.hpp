@@ -12,6 +12,9 @@
 
 namespace adasim::sim::sweep {
 
+/// The bytes of a file ("" when it cannot be read).
+std::string read_text_file(const std::string& path);
+
 /// Rows of a journal file (missing file: none). A torn last line is ignored and counted in
 /// `torn_bytes`. A complete line that is not a JSON object is a ConfigError naming the line.
 std::vector<nlohmann::json> read_journal(const std::string& path, size_t* torn_bytes = nullptr);

@@ -19,13 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 struct Input {
   std::string dir;
   json manifest;
@@ -45,7 +38,7 @@ bool read_input(const std::string& dir, Input& in, std::vector<std::string>& pro
     problems.push_back(dir + ": no sweep.json (not a folder written by adasim sweep)");
     return false;
   }
-  in.manifest = json::parse(slurp(m), nullptr, false);
+  in.manifest = json::parse(read_text_file(m.string()), nullptr, false);
   if (in.manifest.is_discarded() || !in.manifest.contains("digest") ||
       !in.manifest.contains("shard")) {
     problems.push_back(dir + "/sweep.json: not a sweep manifest");
@@ -156,7 +149,7 @@ int merge_sweeps(const MergeOptions& o, std::ostream& out, std::ostream& err) {
   std::vector<std::pair<std::string, std::string>> files = {
       {"results.jsonl", journal},
       {"results.csv", results_csv(layout, rows)},
-      {"points.csv", slurp(fs::path(ins.front().dir) / "points.csv")},
+      {"points.csv", read_text_file((fs::path(ins.front().dir) / "points.csv").string())},
       {"sweep.json", m.dump(2) + "\n"}};
   bool any_layers = false;
   for (const json& r : rows) any_layers = any_layers || r.contains("layers");

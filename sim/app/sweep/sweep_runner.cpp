@@ -25,16 +25,9 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 /// The worker's error lines ("error: ...", "adasim: ..."), joined and shortened.
 std::string worker_message(const fs::path& log) {
-  std::istringstream in(slurp(log));
+  std::istringstream in(read_text_file(log.string()));
   std::string out;
   for (std::string line; std::getline(in, line);)
     if (line.rfind("error:", 0) == 0 || line.rfind("adasim", 0) == 0)
@@ -160,7 +153,7 @@ class SweepRun {
     const fs::path work = fs::path(job.log).replace_extension("");
     json row;
     if (r.exit_code == 0) {
-      row = ok_row(s_, it, json::parse(slurp(work / "report.json")), o_.layers);
+      row = ok_row(s_, it, json::parse(read_text_file((work / "report.json").string())), o_.layers);
       if (o_.keep_reports) keep_report(work, it);
     } else if (r.exit_code == kExitConfig || r.exit_code == kExitModel) {
       row = error_row(s_, it, r.exit_code, worker_message(job.log));
@@ -206,7 +199,7 @@ class SweepRun {
   void check_manifest(const Shard& sh) {
     const fs::path m = dir_ / "sweep.json";
     if (!fs::exists(m)) return;
-    const json old = json::parse(slurp(m), nullptr, false);
+    const json old = json::parse(read_text_file(m.string()), nullptr, false);
     if (old.is_discarded() || old.value("digest", "") != s_.digest)
       err_ << "sweep: " << dir_.string() << " held a sweep of another spec; its rows that are "
            << "points of this spec are kept, the others are left out of results.csv\n";

@@ -218,10 +218,12 @@ void check_axis_keys(const SweepSpec& spec, std::vector<InputIssue>& issues);
 
 const std::vector<std::string>& spec_keys(const std::string& object) {
   static const std::map<std::string, std::vector<std::string>> kKeys = {
-      {"", {"arch", "axes", "combine", "constraints", "name", "objectives", "sampling", "set",
-            "sweep_version", "workloads"}},
-      {"workload", {"act_every_layer", "act_sparsity", "batch", "format", "name", "path", "seed",
-                    "weight_sparsity"}},
+      {"",
+       {"arch", "axes", "combine", "constraints", "name", "objectives", "sampling", "set",
+        "sweep_version", "workloads"}},
+      {"workload",
+       {"act_every_layer", "act_sparsity", "batch", "format", "name", "path", "seed",
+        "weight_sparsity"}},
       {"axis", {"group", "key", "keys", "log", "name", "pow2", "range", "values", "when"}},
       {"range", {"from", "step", "to"}},
       {"pow2", {"from", "to"}},
