@@ -9,7 +9,7 @@ adasim="${1:-build}/adasim"
 jobs="${2:-2}"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
-"$adasim" sweep --spec configs/sweeps/mobilenet_v2_arrays.json --out "$out" --dry-run | tail -1
+"$adasim" sweep --spec configs/sweeps/mobilenet_v2_arrays.json --out "$out" -j "$jobs" --dry-run | tail -1
 start=$(date +%s.%N)
 "$adasim" sweep --spec configs/sweeps/mobilenet_v2_arrays.json --out "$out" -j "$jobs" 2> /dev/null | tail -1
 end=$(date +%s.%N)
