@@ -205,6 +205,25 @@ TEST(SweepCli, ShardsMergedEqualASingleRunAndAMissingShardIsNamed) {
   EXPECT_NE(dup.err.find("shard 1/3 given twice"), std::string::npos) << dup.err;
 }
 
+TEST(SweepCli, DryRunCountsAndEstimatesWithoutWriting) {
+  const std::string dir = test::temp_out("sweep_dry");
+  std::string spec = test::slurp(write_spec(dir));
+  // A second workload doubles the items.
+  const std::string wl = "\"workloads\": [";
+  spec.insert(spec.find(wl) + wl.size(),
+              "{\"name\": \"mlp\", \"path\": \"" + src("workloads/models/tiny_mlp.json") + "\"}, ");
+  std::ofstream(dir + "/study.json") << spec;
+  const auto r = test::run_adasim(
+      "sweep --spec '" + dir + "/study.json' --out '" + dir + "/out' --dry-run -j 2", "sweep_dry");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("24 points (24 valid, 0 invalid, 0 duplicate) x 2 workload(s) = 48 items"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("estimated time: "), std::string::npos);
+  EXPECT_NE(r.out.find("mapper cycle estimates of 32 of the 48 pending items"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir + "/out"));
+}
+
 TEST(SweepCli, SpecErrorsNameTheFilePointerValueAndExpectation) {
   const std::string dir = test::temp_out("sweep_bad");
   const std::string spec = write_spec(dir, R"(,

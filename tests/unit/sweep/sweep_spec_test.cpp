@@ -13,6 +13,7 @@
 #include <set>
 
 #include "sim/app/sweep/point_space.hpp"
+#include "sim/app/sweep/results_table.hpp"
 #include "sim/app/sweep/study.hpp"
 
 namespace adasim::sim::sweep {
@@ -244,7 +245,8 @@ TEST(SweepSchema, ListsTheParsersKeysAndShippedSpecsLoad) {
   EXPECT_EQ(keys_of(defs["workload"]["properties"]), sorted(spec_keys("workload")));
   EXPECT_EQ(keys_of(defs["axis"]["properties"]), sorted(spec_keys("axis")));
   for (const char* gen : {"range", "pow2", "log"})
-    EXPECT_EQ(keys_of(defs["axis"]["properties"][gen]["properties"]), sorted(spec_keys(gen))) << gen;
+    EXPECT_EQ(keys_of(defs["axis"]["properties"][gen]["properties"]), sorted(spec_keys(gen)))
+        << gen;
   EXPECT_EQ(keys_of(defs["constraint"]["properties"]), sorted(spec_keys("constraint")));
   EXPECT_EQ(keys_of(defs["sampling"]["properties"]), sorted(spec_keys("sampling")));
   std::vector<std::string> metrics;
@@ -260,6 +262,52 @@ TEST(SweepSchema, ListsTheParsersKeysAndShippedSpecsLoad) {
     EXPECT_FALSE(st.items.empty()) << e.path();
   }
   EXPECT_GE(shipped, 1);
+}
+
+}  // namespace
+}  // namespace adasim::sim::sweep
+
+namespace adasim::sim::sweep {
+namespace {
+
+// A worker's report turned into a row: power = energy / time, EDP = energy x time, the post-run
+// constraint checked, by hand on a synthetic report.
+TEST(SweepRows, PowerEdpAndPostRunConstraintsByHand) {
+  const Study st = build_study(parse(spec_with(
+      json::array({{{"key", "pe_array.rows"}, {"values", {8}}}}),
+      {{"constraints",
+        {{{"metric", "power"}, {"max", 40.0}}, {{"metric", "latency"}, {"min", 10.0}}}}})));
+  ASSERT_EQ(st.items.size(), 1u);
+  const json report = {
+      {"adasim", {{"config_hash", st.points[0].config_hash}}},
+      {"total",
+       {{"cycles",
+         {{"total", 100}, {"compute", 80}, {"stall", 20}, {"stall_by_cause", {{"dram", 20}}}}},
+        {"time_ns", 500.0},
+        {"macs", 1000},
+        {"energy_pj",
+         {{"total", 25000.0},
+          {"dynamic", 24000.0},
+          {"leakage", 1000.0},
+          {"by_module", {{"gbuf", {{"total", 5000.0}}}}}}},
+        {"utilization", {{"pe", 0.25}, {"sram", {{"gbuf", 0.5}}}}}}},
+      {"layers", json::array()}};
+  const json row = ok_row(st, st.items[0], report, false);
+  const json& c = row["cells"];
+  EXPECT_DOUBLE_EQ(c["power_mw"].get<double>(), 50.0);     // 25000 pJ / 500 ns
+  EXPECT_DOUBLE_EQ(c["edp_pj_ns"].get<double>(), 12.5e6);  // 25000 x 500
+  EXPECT_EQ(c["stall_dram"], 20);
+  EXPECT_DOUBLE_EQ(c["utilization_sram_gbuf"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(c["energy_pj_gbuf"].get<double>(), 5000.0);
+  EXPECT_EQ(c["feasible"], false);
+  EXPECT_EQ(c["violations"], "power <= 40: 50");  // latency 500 >= 10 holds
+  // A report of another config is our bug, not a row.
+  json other = report;
+  other["adasim"]["config_hash"] = "0000000000000000";
+  EXPECT_THROW(ok_row(st, st.items[0], other, false), ModelError);
+  // The CSV: an infeasible row is never Pareto-optimal.
+  const std::string csv = results_csv(layout_of(st), {row});
+  EXPECT_NE(csv.find(",ok,false,false,"), std::string::npos) << csv;
 }
 
 }  // namespace
