@@ -79,7 +79,8 @@ TEST(SweepCli, RowsEqualSeparateRunsOfTheSamePoints) {
   const std::string dir = test::temp_out("sweep_rows");
   const std::string spec = write_spec(dir);
   const auto r = test::run_adasim(
-      "sweep --spec '" + spec + "' --out '" + dir + "/out' -j 2 --layers", "sweep_rows");
+      "sweep --spec '" + spec + "' --out '" + dir + "/out' -j 2 --layers --keep-reports",
+      "sweep_rows");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto rows = lines_of(test::slurp(dir + "/out/results.csv"));
   ASSERT_EQ(rows.size(), 25u);  // header + 24 points
@@ -97,6 +98,10 @@ TEST(SweepCli, RowsEqualSeparateRunsOfTheSamePoints) {
   EXPECT_EQ(rows[16].rfind(want, 0), 0u) << rows[16];
   const std::string cycles = std::to_string(rep["total"]["cycles"]["total"].get<int64_t>());
   EXPECT_NE(rows[16].find("," + cycles + ","), std::string::npos) << cycles;
+  // --keep-reports: the item's own report folder, the same run.
+  const json kept = test::read_json(dir + "/out/reports/15-tiny/report.json");
+  EXPECT_EQ(kept["adasim"]["config_hash"], rep["adasim"]["config_hash"]);
+  EXPECT_EQ(kept["total"]["cycles"], rep["total"]["cycles"]);
   // layers.csv: one row per layer per point.
   EXPECT_EQ(lines_of(test::slurp(dir + "/out/layers.csv")).size(), 1 + 24 * rep["layers"].size());
 }
