@@ -228,30 +228,35 @@ class SweepRun {
   fs::path dir_;
 };
 
+/// --dry-run: counts, the points that will not run, and the time estimate; writes nothing.
+int dry_run(const SweepOptions& o, const Study& study, const Shard& sh, std::ostream& out) {
+  const fs::path journal = fs::path(o.out) / "results.jsonl";
+  const std::vector<json> rows =
+      fs::exists(journal) ? read_journal(journal.string()) : std::vector<json>{};
+  std::set<std::string> done;
+  for (const json& r : rows) done.insert(r.value("key", ""));
+  std::vector<size_t> pending;
+  const std::vector<size_t> slice = shard_items(study, sh);
+  for (size_t i : slice)
+    if (!done.count(study.items[i].key)) pending.push_back(i);
+  print_counts(study, sh, slice.size(), slice.size() - pending.size(), out);
+  size_t listed = 0;
+  for (const ResolvedPoint& p : study.points)
+    if (p.status != PointStatus::kValid && listed++ < 20)
+      out << "  point " << p.index << " " << to_string(p.status) << ": " << p.reason << "\n";
+  if (listed > 20) out << "  ... and " << listed - 20 << " more (all in points.csv of a run)\n";
+  const int jobs = o.jobs > 0 ? o.jobs : default_parallelism();
+  const Estimate e = estimate_time(study, pending, rows, jobs);
+  out << "estimated time: " << Progress::duration_text(e.seconds) << " (" << e.how << ")\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 int run_sweep(const SweepOptions& o, std::ostream& out, std::ostream& err, bool err_is_tty) {
   Study study = build_study(load_sweep_spec(o.spec));
   const Shard sh = o.shard.empty() ? Shard{} : parse_shard(o.shard);
-  if (o.dry_run) {
-    const fs::path journal = fs::path(o.out) / "results.jsonl";
-    const std::vector<json> rows =
-        fs::exists(journal) ? read_journal(journal.string()) : std::vector<json>{};
-    std::set<std::string> done;
-    for (const json& r : rows) done.insert(r.value("key", ""));
-    std::vector<size_t> pending;
-    const std::vector<size_t> slice = shard_items(study, sh);
-    for (size_t i : slice)
-      if (!done.count(study.items[i].key)) pending.push_back(i);
-    print_counts(study, sh, slice.size(), slice.size() - pending.size(), out);
-    for (const ResolvedPoint& p : study.points)
-      if (p.status != PointStatus::kValid)
-        out << "  point " << p.index << " " << to_string(p.status) << ": " << p.reason << "\n";
-    const int jobs = o.jobs > 0 ? o.jobs : default_parallelism();
-    const Estimate e = estimate_time(study, pending, rows, jobs);
-    out << "estimated time: " << Progress::duration_text(e.seconds) << " (" << e.how << ")\n";
-    return kExitOk;
-  }
+  if (o.dry_run) return dry_run(o, study, sh, out);
   return SweepRun(o, std::move(study), out, err, err_is_tty).run(sh);
 }
 
