@@ -7,7 +7,6 @@
 
 namespace adasim::arch {
 
-
 namespace {
 constexpr int kPsumBytes = 4;
 
@@ -123,10 +122,14 @@ void ArrayController::begin_fold() {
 
 StepResult ArrayController::step() {
   switch (phase_) {
-    case Phase::kLoad: return step_load();
-    case Phase::kStream: return step_stream();
-    case Phase::kCapture: return step_capture();
-    case Phase::kDrain: return step_drain();
+    case Phase::kLoad:
+      return step_load();
+    case Phase::kStream:
+      return step_stream();
+    case Phase::kCapture:
+      return step_capture();
+    case Phase::kDrain:
+      return step_drain();
     case Phase::kFinish: {
       StepResult r;
       const sc_core::sc_time done = need(ports_.plan->all_done(), "a layer transfer");
@@ -139,7 +142,8 @@ StepResult ArrayController::step() {
       r.kind = StepResult::Kind::kDone;
       return r;
     }
-    case Phase::kDone: break;
+    case Phase::kDone:
+      break;
   }
   StepResult r;
   r.kind = StepResult::Kind::kDone;
@@ -176,8 +180,8 @@ bool ArrayController::try_shadow_shift(size_t fold, uint64_t reads[kNumOperands]
   // row loads one slot (value; its position field is storage metadata) per PE.
   const int64_t per_row = sch_->nm_m > 0 ? 1 : lanes_;
   const int64_t charged = scalesim_ ? per_row : std::min(loaded, per_row);
-  reads[int(op)] += uint64_t(charged) * uint64_t(f.cols) *
-                    uint64_t(op == Operand::kIfmap ? in_bytes_ : w_bytes_);
+  reads[int(op)] +=
+      uint64_t(charged) * uint64_t(f.cols) * uint64_t(op == Operand::kIfmap ? in_bytes_ : w_bytes_);
   if (++shadow_done_ == len) ports_.plan->stationary_loaded(fold);
   return true;
 }
@@ -263,14 +267,14 @@ StepResult ArrayController::step_stream() {
         reads[int(Operand::kWeight)] += uint64_t(c * w_bytes_);
       } else {
         const Operand op = stream_op_;
-        reads[int(op)] += uint64_t(sch_->feed_values(f)) *
-                          uint64_t(op == Operand::kIfmap ? in_bytes_ : w_bytes_);
+        reads[int(op)] +=
+            uint64_t(sch_->feed_values(f)) * uint64_t(op == Operand::kIfmap ? in_bytes_ : w_bytes_);
       }
     } else {
-      const bool in_flight = last_feed_cycle_ >= 0 &&
-                             t_ <= last_feed_cycle_ + lat_ + (os ? r_end : ar_) + c_end + 1;
-      const bool shadow_busy = !os && fold_ + 1 < sch_->folds.size() &&
-                               !scalesim_ && spec_.pe_array.weight_double_buffer;
+      const bool in_flight =
+          last_feed_cycle_ >= 0 && t_ <= last_feed_cycle_ + lat_ + (os ? r_end : ar_) + c_end + 1;
+      const bool shadow_busy = !os && fold_ + 1 < sch_->folds.size() && !scalesim_ &&
+                               spec_.pe_array.weight_double_buffer;
       if (!in_flight && !drain_active_ && !ready)
         throw sim::ModelError("array controller: deadlock, a stream chunk was never requested");
       if (!in_flight && !drain_active_ && !shadow_busy) {
@@ -299,12 +303,13 @@ StepResult ArrayController::step_stream() {
       const int row = ar_ - drain_left_;
       const int orig = ar_ - 1 - row;
       collect_drain_row(array_.drain_shift(), orig, drain_fold_);
-      if (orig < sch_->folds[drain_fold_].rows) out_write += uint64_t(sch_->folds[drain_fold_].cols) * kPsumBytes;
+      if (orig < sch_->folds[drain_fold_].rows)
+        out_write += uint64_t(sch_->folds[drain_fold_].cols) * kPsumBytes;
       if (--drain_left_ == 0) {
         drain_active_ = false;
         const FoldPlan& df = (*tfolds_)[drain_fold_];
-        ports_.plan->outputs_done(ports_.plan->out_index(
-            ports_.plan->chunk_index(drain_fold_, df.chunks.size() - 1)));
+        ports_.plan->outputs_done(
+            ports_.plan->out_index(ports_.plan->chunk_index(drain_fold_, df.chunks.size() - 1)));
       }
     }
   } else {
@@ -315,7 +320,8 @@ StepResult ArrayController::step_stream() {
       int16_t* dst = &feed_[size_t(i * L)];
       const int64_t s = i < phys ? hist_at(t_ - lat_ - i) : -1;
       const int64_t n = s >= 0 ? tiles_.row_len[size_t(i)] : 0;
-      const int16_t* src = n > 0 ? &tiles_.stream[size_t(s * W + tiles_.row_at[size_t(i)])] : nullptr;
+      const int16_t* src =
+          n > 0 ? &tiles_.stream[size_t(s * W + tiles_.row_at[size_t(i)])] : nullptr;
       for (int64_t l = 0; l < L; ++l) dst[l] = l < n ? src[l] : int16_t{0};  // no memcpy call
     }
     array_.step_stationary(feed_.data(), int(rs), int(c));
@@ -346,7 +352,10 @@ StepResult ArrayController::step_stream() {
   if (!finished) return res;
   if (!os) {
     ++fold_;
-    if (fold_ < sch_->folds.size()) begin_fold(); else phase_ = Phase::kFinish;
+    if (fold_ < sch_->folds.size())
+      begin_fold();
+    else
+      phase_ = Phase::kFinish;
     return res;
   }
   phase_ = Phase::kCapture;  // OS: accumulators leave at the fold boundary

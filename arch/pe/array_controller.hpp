@@ -3,23 +3,23 @@
 // operand vector per cycle from SRAM into skew FIFOs (a bubble when the chunk is not in SRAM
 // yet); collectors de-skew the outputs and write whole output rows. WS/IS load the next
 // stationary tile into shadow registers during the current fold when the hardware has them;
-// OS drains its accumulators through an output chain. Memory waits come from the TransferController.
+// OS drains its accumulators through an output chain. Memory waits come from the
+// TransferController.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <optional>
-#include <vector>
-
 #include <systemc>
+#include <vector>
 
 #include "arch/engine/step.hpp"
 #include "arch/pe/operand_access.hpp"
 #include "arch/pe/sparse_fold.hpp"
 #include "arch/pe/systolic_array.hpp"
+#include "arch/program/program.hpp"
 #include "arch/spec.hpp"
 #include "workloads/ir/tensor_data.hpp"
-#include "arch/program/program.hpp"
 
 namespace adasim::arch {
 
@@ -70,7 +70,7 @@ class ArrayController {
   const SystolicProgram* sch_ = nullptr;
   const std::vector<FoldPlan>* tfolds_ = nullptr;  // the transfer plan's folds (chunks)
   ArrayLayout layout_ = ArrayLayout::kWeightsHeld;
-  bool os_ = false;                                 // outputs held: reduction in time
+  bool os_ = false;  // outputs held: reduction in time
   Operand stat_op_ = Operand::kWeight, stream_op_ = Operand::kIfmap;
   workloads::Int32Buffer* out_ = nullptr;
   std::optional<OperandAccess> access_;
@@ -84,9 +84,9 @@ class ArrayController {
   size_t fold_ = 0;
   FoldTiles tiles_, next_tiles_;
   bool next_tiles_built_ = false;
-  int load_cycles_ = 0, load_done_ = 0;       // current fold's (exposed) stationary load
-  size_t shadow_fold_ = 0;                    // fold whose tile is in the shadow chain
-  int shadow_done_ = 0;                       // rows shifted for shadow_fold_
+  int load_cycles_ = 0, load_done_ = 0;  // current fold's (exposed) stationary load
+  size_t shadow_fold_ = 0;               // fold whose tile is in the shadow chain
+  int shadow_done_ = 0;                  // rows shifted for shadow_fold_
   bool shadow_valid_ = false;
 
   // Stream state of the current fold.
@@ -108,7 +108,7 @@ class ArrayController {
   uint64_t macs_ = 0;
   SparseConfig sparse_;
   SparseCounts sparse_counts_;
-  std::vector<uint8_t> skip_;      // current fold: stream indices left out (skip mode)
+  std::vector<uint8_t> skip_;  // current fold: stream indices left out (skip mode)
 };
 
 }  // namespace adasim::arch

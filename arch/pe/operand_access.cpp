@@ -12,8 +12,13 @@ using workloads::OpType;
 
 OperandAccess::OperandAccess(const LayerProgram& prog, const workloads::Int16Buffer& a,
                              const workloads::Int16Buffer& b)
-    : s_(prog.shape), a_(a), b_(b), matmul_(prog.op == OpType::kMatMul),
-      gk_(prog.systolic().gemm_kred), gn_(prog.systolic().gemm_n), gp_(prog.systolic().group_pack) {
+    : s_(prog.shape),
+      a_(a),
+      b_(b),
+      matmul_(prog.op == OpType::kMatMul),
+      gk_(prog.systolic().gemm_kred),
+      gn_(prog.systolic().gemm_n),
+      gp_(prog.systolic().group_pack) {
   const int64_t m_total = s_.gemm_m();
   m_part_.resize(size_t(m_total));
   if (!matmul_) {
@@ -118,7 +123,8 @@ namespace {
 // slot's N:M group (stationary: the slot's value on the lane of its position, 0 elsewhere, so
 // the lanes' multiply-add computes exactly the m:1 multiplexer's product; stream: the fold's
 // groups' activations once per step, row i feeding its group's, 0 past a short tail group).
-FoldTiles build_nm_tiles(const LayerProgram& prog, const SystolicFold& f, const OperandAccess& acc) {
+FoldTiles build_nm_tiles(const LayerProgram& prog, const SystolicFold& f,
+                         const OperandAccess& acc) {
   const SystolicProgram& sch = prog.systolic();
   FoldTiles t;
   const NmSlots nm = sch.nm();
@@ -134,9 +140,10 @@ FoldTiles build_nm_tiles(const LayerProgram& prog, const SystolicFold& f, const 
         if (v == 0) continue;
         if (seen == nm.n)
           throw sim::ConfigError("", "/sparsity/structured", "layer \"" + prog.layer + "\"",
-                                 "weights with at most " + std::to_string(nm.n) + " nonzeros in every " +
-                                     "group of " + std::to_string(m) + " reduction indices: filter " +
-                                     std::to_string(f.col0 + j) + " of pack " + std::to_string(p) +
+                                 "weights with at most " + std::to_string(nm.n) +
+                                     " nonzeros in every " + "group of " + std::to_string(m) +
+                                     " reduction indices: filter " + std::to_string(f.col0 + j) +
+                                     " of pack " + std::to_string(p) +
                                      " has more in the group from index " + std::to_string(kk0));
         if (seen++ == rank) t.stationary[size_t((i * m + q) * cols + j)] = v;
       }
@@ -152,13 +159,15 @@ FoldTiles build_nm_tiles(const LayerProgram& prog, const SystolicFold& f, const 
     t.row_len[size_t(i)] = nm.group_size(f.row0 + i);
   }
   t.stream.resize(size_t(T * span));
-  for (int64_t x = 0; x < T; ++x) acc.gather_a_row(p, f.t0 + x, lo, span, &t.stream[size_t(x * span)]);
+  for (int64_t x = 0; x < T; ++x)
+    acc.gather_a_row(p, f.t0 + x, lo, span, &t.stream[size_t(x * span)]);
   return t;
 }
 
 }  // namespace
 
-FoldTiles build_fold_tiles(const LayerProgram& prog, const SystolicFold& f, const OperandAccess& acc) {
+FoldTiles build_fold_tiles(const LayerProgram& prog, const SystolicFold& f,
+                           const OperandAccess& acc) {
   const SystolicProgram& sch = prog.systolic();
   const ArrayLayout layout = sch.layout();
   if (sch.nm_m > 0 && layout == ArrayLayout::kWeightsHeld) return build_nm_tiles(prog, f, acc);
@@ -198,7 +207,8 @@ FoldTiles build_fold_tiles(const LayerProgram& prog, const SystolicFold& f, cons
       }
       t.stream.resize(size_t(T * rows));
       for (int64_t n = 0; n < T; ++n)
-        for (int64_t i = 0; i < rows; ++i) t.stream[size_t(n * rows + i)] = acc.w(p, f.row0 + i, t0 + n);
+        for (int64_t i = 0; i < rows; ++i)
+          t.stream[size_t(n * rows + i)] = acc.w(p, f.row0 + i, t0 + n);
       break;
     case ArrayLayout::kOutputsHeld:
       // rows: M, cols: N, time: Kred.
@@ -215,7 +225,10 @@ FoldTiles build_fold_tiles(const LayerProgram& prog, const SystolicFold& f, cons
 
 ChunkOutputs chunk_outputs(const LayerProgram& prog, const SystolicFold& f, const ChunkPlan& c) {
   const SystolicProgram& sch = prog.systolic();
-  struct Span { GemmDim dim; int64_t lo, len; };
+  struct Span {
+    GemmDim dim;
+    int64_t lo, len;
+  };
   const Span spans[3] = {{sch.rows_dim, f.row0, f.rows},
                          {sch.cols_dim, f.col0, f.cols},
                          {sch.time_dim, f.t0 + c.t0, c.t_len}};

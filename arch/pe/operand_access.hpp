@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "arch/program/program.hpp"
 #include "workloads/ir/graph.hpp"
 #include "workloads/ir/tensor_data.hpp"
-#include "arch/program/program.hpp"
 
 namespace adasim::arch {
 
@@ -34,9 +34,13 @@ class OperandAccess {
   void gather_a_row(int64_t pack, int64_t m, int64_t kk0, int64_t rows, int16_t* dst) const;
 
  private:
-  struct KOff { int64_t c, dr, ds; };  // channel, r*dil_h, s*dil_w of a reduction index
-  struct MOff { int64_t n, h0, w0; };  // image, top-left input row/col of an output pixel
-  std::vector<KOff> koff_;             // per pack Kred index (group-local part)
+  struct KOff {
+    int64_t c, dr, ds;
+  };  // channel, r*dil_h, s*dil_w of a reduction index
+  struct MOff {
+    int64_t n, h0, w0;
+  };                        // image, top-left input row/col of an output pixel
+  std::vector<KOff> koff_;  // per pack Kred index (group-local part)
   std::vector<MOff> moff_;
   std::vector<int64_t> m_part_;
   const workloads::ConvShape& s_;
@@ -74,7 +78,8 @@ struct FoldTiles {
   std::vector<int64_t> row_at, row_len;
 };
 
-FoldTiles build_fold_tiles(const LayerProgram& prog, const SystolicFold& f, const OperandAccess& acc);
+FoldTiles build_fold_tiles(const LayerProgram& prog, const SystolicFold& f,
+                           const OperandAccess& acc);
 
 /// Shape of the int32 accumulators of an array layer: conv [N][K][P][Q], FC [N][K], matmul
 /// [N][P][K] (or [groups][P][K/groups] with a per-batch B).

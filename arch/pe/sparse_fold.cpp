@@ -19,11 +19,12 @@ int64_t ceil_div(int64_t a, int64_t b) { return b <= 0 ? 0 : (a + b - 1) / b; }
 // multiplies the activation at its slot's position q (the sub-row i * m + q holding its value);
 // a padding slot (no value) is a zero weight. Per step, the real MACs are the block-diagonal PEs
 // and the zero ones those whose weight or selected activation is zero.
-void nm_step_counts(const SystolicProgram& sch, const SystolicFold& f,
-                    const FoldTiles& t, const SparseConfig& cfg, std::vector<int64_t>& real,
+void nm_step_counts(const SystolicProgram& sch, const SystolicFold& f, const FoldTiles& t,
+                    const SparseConfig& cfg, std::vector<int64_t>& real,
                     std::vector<int64_t>& zero) {
   const int64_t rows = f.rows, cols = f.cols, T = f.t_len, m = sch.nm_m;
-  const Diagonal d{std::max<int64_t>(1, sch.nm().slots_per_group()), std::max<int64_t>(1, sch.gemm_n)};
+  const Diagonal d{std::max<int64_t>(1, sch.nm().slots_per_group()),
+                   std::max<int64_t>(1, sch.gemm_n)};
   // Per row: block-diagonal columns, those with a zero weight, and those selecting position q.
   std::vector<int64_t> diag(size_t(rows), 0), zw(size_t(rows), 0), sel(size_t(rows * m), 0);
   for (int64_t i = 0; i < rows; ++i)

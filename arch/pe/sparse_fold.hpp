@@ -23,8 +23,8 @@ struct FoldSparsity {
   int64_t macs_gated = 0;    ///< of those, in issued steps (gated)
   int64_t macs_skipped = 0;  ///< MACs of skipped steps (all zero)
   int64_t steps_skipped = 0;
-  int64_t ideal_steps = 0;   ///< ceil(nonzero MACs / MACs per step): perfectly balanced lanes
-  std::vector<uint8_t> skip; ///< per stream index: 1 = left out of the stream (skip mode)
+  int64_t ideal_steps = 0;    ///< ceil(nonzero MACs / MACs per step): perfectly balanced lanes
+  std::vector<uint8_t> skip;  ///< per stream index: 1 = left out of the stream (skip mode)
 };
 
 /// Sparse datapath behaviour of one layer.

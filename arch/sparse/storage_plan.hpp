@@ -47,13 +47,13 @@ class ValueStore;
 /// How one operand tensor is stored and what that costs.
 struct OperandStorage {
   SparseFormat format = SparseFormat::kDense;
-  std::string tensor;          ///< graph tensor name
-  int bits = 8;                ///< element width (of the tensor and of every value field)
+  std::string tensor;  ///< graph tensor name
+  int bits = 8;        ///< element width (of the tensor and of every value field)
   int64_t elements = 0;
-  int64_t fibres = 0;          ///< encoded runs (dense: not counted, 0)
-  int64_t dense_bits = 0;      ///< elements * bits
-  EncodedSize size;            ///< all fibres (dense: payload = dense_bits, no metadata)
-  int64_t decode_cycles = 0;   ///< decoder cycles to decode every fibre once (dense: 0)
+  int64_t fibres = 0;         ///< encoded runs (dense: not counted, 0)
+  int64_t dense_bits = 0;     ///< elements * bits
+  EncodedSize size;           ///< all fibres (dense: payload = dense_bits, no metadata)
+  int64_t decode_cycles = 0;  ///< decoder cycles to decode every fibre once (dense: 0)
   /// Values the schedule and the controllers count for one copy: the elements, or on the N:M
   /// datapath the weight slots (the planner tiles slots; their position fields are metadata).
   int64_t counted = -1;
@@ -91,8 +91,8 @@ struct StoragePlan {
 };
 
 /// A tensor seen as `tiles` x `rows` fibres of `len` values (the layout above): fibre r of tile t
-/// is row r of a [rows][len] CSR tile. `columns`: the tensor holds each tile transposed ([len][rows],
-/// matmul B), so a fibre is a column gathered with stride `rows`.
+/// is row r of a [rows][len] CSR tile. `columns`: the tensor holds each tile transposed
+/// ([len][rows], matmul B), so a fibre is a column gathered with stride `rows`.
 struct FibreLayout {
   int64_t tiles = 0, rows = 1, len = 0;
   bool columns = false;
@@ -130,12 +130,12 @@ StorageFormats layer_formats(const SparsitySpec& sp, const workloads::Layer& l);
 /// Whether layer l's constant weights keep the N:M pattern of `st` (at most n nonzeros in every
 /// group of m reduction elements, the groups the datapath and the "nm" format use) and are at
 /// most 8 bits wide: the layers sparsity.structured.unfit = "dense" keeps on the N:M datapath.
-bool nm_pattern_fits(const StructuredSparsity& st, const workloads::Graph& g, const workloads::Layer& l,
-                     const ValueStore& values);
+bool nm_pattern_fits(const StructuredSparsity& st, const workloads::Graph& g,
+                     const workloads::Layer& l, const ValueStore& values);
 
 /// check_storage_formats with every layer's layer_formats.
-void check_storage_formats(const SparsitySpec& sp, const workloads::Graph& g, const ValueStore& values,
-                           ArrayKind kind = ArrayKind::kSystolic);
+void check_storage_formats(const SparsitySpec& sp, const workloads::Graph& g,
+                           const ValueStore& values, ArrayKind kind = ArrayKind::kSystolic);
 
 /// Checks `formats` against every array layer of g before the run, so that a config error reaches
 /// the caller as one (thrown inside the SystemC process it would arrive as an sc_report):

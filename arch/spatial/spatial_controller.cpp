@@ -5,7 +5,6 @@
 
 namespace adasim::arch::spatial {
 
-
 void SpatialController::start(const LayerProgram& sch, const workloads::Int16Buffer& a,
                               const workloads::Int16Buffer& b, workloads::Int32Buffer& out,
                               LayerPorts ports) {
@@ -13,8 +12,8 @@ void SpatialController::start(const LayerProgram& sch, const workloads::Int16Buf
   ports_ = ports;
   const Problem p = Problem::from_shape(sch.shape, sch.op);
   const int psum_bits = spec_.pe_array.accum_bits;
-  engine_ = std::make_unique<SpatialEngine>(p, sch.spatial().nest, spec_.noc, sch.in_bits, sch.w_bits,
-                                            psum_bits);
+  engine_ = std::make_unique<SpatialEngine>(p, sch.spatial().nest, spec_.noc, sch.in_bits,
+                                            sch.w_bits, psum_bits);
   engine_->bind(a.data.data(), b.data.data(), out.data.data());
   engine_->set_sparsity(sparse_.mode, sparse_.ifmap, sparse_.weight);
   bytes_ = {(sch.in_bits + 7) / 8, (sch.w_bits + 7) / 8, (psum_bits + 7) / 8};
@@ -79,9 +78,9 @@ StepResult SpatialController::step() {
     const int64_t planned = c.load_bytes[size_t(o)][0] / bytes_[size_t(o)];
     if (planned != it.dram_reads[size_t(o)])
       throw sim::ModelError("spatial controller: " + prog_->layer + " DRAM iteration " +
-                            std::to_string(k) + " moved " + std::to_string(it.dram_reads[size_t(o)]) +
-                            " values of operand " + std::to_string(o) + ", the plan " +
-                            std::to_string(planned));
+                            std::to_string(k) + " moved " +
+                            std::to_string(it.dram_reads[size_t(o)]) + " values of operand " +
+                            std::to_string(o) + ", the plan " + std::to_string(planned));
   }
   r.cycles = uint64_t(std::max<int64_t>(1, it.compute_cycles));
   r.bw_stall_noc = uint64_t(it.noc_cycles);

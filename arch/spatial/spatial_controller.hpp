@@ -12,10 +12,10 @@
 
 #include "arch/engine/step.hpp"
 #include "arch/pe/sparse_fold.hpp"
+#include "arch/program/program.hpp"
 #include "arch/spatial/spatial_engine.hpp"
 #include "arch/spec.hpp"
 #include "workloads/ir/tensor_data.hpp"
-#include "arch/program/program.hpp"
 
 namespace adasim::arch::spatial {
 

@@ -7,7 +7,6 @@
 
 namespace adasim::arch::spatial {
 
-
 namespace {
 
 constexpr int kIf = 0, kW = 1, kPs = 2;
@@ -43,8 +42,8 @@ int64_t dot(const Coord& a, const Coord& b) {
 
 }  // namespace
 
-SpatialEngine::SpatialEngine(const Problem& p, const Mapping& m, const NocSpec& noc,
-                             int in_bits, int w_bits, int psum_bits)
+SpatialEngine::SpatialEngine(const Problem& p, const Mapping& m, const NocSpec& noc, int in_bits,
+                             int w_bits, int psum_bits)
     : p_(p), m_(m), noc_(noc), bits_{in_bits, w_bits, psum_bits} {
   gb0_ = m.first_at(Level::kGbuf);
   y0_ = m.first_at(Level::kArrayY);
@@ -176,8 +175,9 @@ IterationResult SpatialEngine::run_iteration() {
     next[k] = 0;
   }
   const Box cur = gb_ps_.held;
-  const Box nxt = last ? Box{} : intersect(unclipped_box(kPs, p_, dram_lo(next), gb_span_),
-                                           tensor_box(kPs, p_));
+  const Box nxt =
+      last ? Box{}
+           : intersect(unclipped_box(kPs, p_, dram_lo(next), gb_span_), tensor_box(kPs, p_));
   if (last || !(nxt == cur)) {
     if (m_.rf_keep[kPs] && rf_valid_[kPs]) flush_rf_psums(r);
     flush_gbuf_psums(r, nxt);
@@ -218,7 +218,8 @@ void SpatialEngine::begin_dram_iteration(IterationResult& r) {
     const Box held = clip(o, frame);
     const int16_t* s = src[o];
     const int64_t n = gb[o]->refill(
-        frame, held, [&](const Coord& x) { return s[size_t(tensor_offset(o, p_, x))]; }, scratch16_);
+        frame, held, [&](const Coord& x) { return s[size_t(tensor_offset(o, p_, x))]; },
+        scratch16_);
     r.dram_reads[size_t(o)] += n;
     counts_.dram_reads[size_t(o)] += n;
     counts_.gbuf_fills[size_t(o)] += n;
@@ -226,16 +227,19 @@ void SpatialEngine::begin_dram_iteration(IterationResult& r) {
   // Partial sums: elements written to DRAM earlier come back.
   const Box frame = unclipped_box(kPs, p_, dlo, gb_span_);
   const Box held = clip(kPs, frame);
-  gb_ps_valid_.refill(frame, held, [&](const Coord& x) {
-    return dram_touched_[size_t(tensor_offset(kPs, p_, x))];
-  }, scratch_valid_);
+  gb_ps_valid_.refill(
+      frame, held, [&](const Coord& x) { return dram_touched_[size_t(tensor_offset(kPs, p_, x))]; },
+      scratch_valid_);
   int64_t reloaded = 0;
-  gb_ps_.refill(frame, held, [&](const Coord& x) {
-    const size_t off = size_t(tensor_offset(kPs, p_, x));
-    if (!dram_touched_[off]) return int32_t{0};
-    ++reloaded;
-    return out_[off];
-  }, scratch32_);
+  gb_ps_.refill(
+      frame, held,
+      [&](const Coord& x) {
+        const size_t off = size_t(tensor_offset(kPs, p_, x));
+        if (!dram_touched_[off]) return int32_t{0};
+        ++reloaded;
+        return out_[off];
+      },
+      scratch32_);
   r.dram_reads[kPs] += reloaded;
   counts_.dram_reads[kPs] += reloaded;
   counts_.gbuf_fills[kPs] += reloaded;
@@ -297,22 +301,27 @@ int64_t SpatialEngine::refill_rf(int o) {
     if (o == kPs) {
       // A new output tile starts from zero; earlier partial sums wait in the buffer.
       rf_ps_[pe].held = Box{};
-      rf_ps_[pe].refill(frame, held, [](const Coord&) { return int32_t{0}; }, scratch32_);
+      rf_ps_[pe].refill(
+          frame, held, [](const Coord&) { return int32_t{0}; }, scratch32_);
       rf_ps_touched_[pe].assign(rf_ps_[pe].data.size(), 0);
       continue;
     }
     TileBuffer<int16_t>& gb = o == kIf ? gb_in_ : gb_w_;
     TileBuffer<int16_t>& rf = o == kIf ? rf_in_[pe] : rf_w_[pe];
-    delivered += rf.refill(frame, held, [&](const Coord& x) {
-      if (!gb.held.contains(x))
-        throw sim::ModelError("spatial engine: a register-file tile reaches outside the buffer tile");
-      const int64_t i = gb.index(x);
-      if (stamp_[size_t(o)][size_t(i)] != event_) {
-        stamp_[size_t(o)][size_t(i)] = event_;
-        ++distinct;
-      }
-      return gb.data[size_t(i)];
-    }, scratch16_);
+    delivered += rf.refill(
+        frame, held,
+        [&](const Coord& x) {
+          if (!gb.held.contains(x))
+            throw sim::ModelError(
+                "spatial engine: a register-file tile reaches outside the buffer tile");
+          const int64_t i = gb.index(x);
+          if (stamp_[size_t(o)][size_t(i)] != event_) {
+            stamp_[size_t(o)][size_t(i)] = event_;
+            ++distinct;
+          }
+          return gb.data[size_t(i)];
+        },
+        scratch16_);
   }
   rf_valid_[size_t(o)] = true;
   counts_.gbuf_reads[size_t(o)] += distinct;

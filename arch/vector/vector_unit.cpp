@@ -34,7 +34,8 @@ Int8Buffer pool(const Int8Buffer& in, const ConvShape& s, bool is_signed, F redu
               const int64_t h = p * s.stride_h - s.pad_t + r * s.dil_h;
               const int64_t w = q * s.stride_w - s.pad_l + x * s.dil_w;
               if (h >= 0 && h < s.h && w >= 0 && w < s.w)
-                window.push_back(stored_value(in.data[size_t(((n * s.c + c) * s.h + h) * s.w + w)], is_signed));
+                window.push_back(
+                    stored_value(in.data[size_t(((n * s.c + c) * s.h + h) * s.w + w)], is_signed));
             }
           out.data[size_t(((n * s.c + c) * s.p + p) * s.q + q)] = store(reduce(window), is_signed);
         }
@@ -64,7 +65,9 @@ Int8Buffer vector_add(const Int8Buffer& a, const Int8Buffer& b, bool is_signed) 
   if (a.data.size() != b.data.size()) throw sim::ModelError("vector add: operand sizes differ");
   Int8Buffer out(a.shape);
   for (size_t i = 0; i < a.data.size(); ++i)
-    out.data[i] = store(int64_t(stored_value(a.data[i], is_signed)) + stored_value(b.data[i], is_signed), is_signed);
+    out.data[i] =
+        store(int64_t(stored_value(a.data[i], is_signed)) + stored_value(b.data[i], is_signed),
+              is_signed);
   return out;
 }
 
@@ -79,10 +82,17 @@ void VectorController::start(const LayerProgram& sch, const std::vector<const In
   finishing_ = false;
   ops_ = 0;
   switch (sch.op) {
-    case workloads::OpType::kMaxPool: out = vector_maxpool(*in.at(0), sch.shape, is_signed); break;
-    case workloads::OpType::kAvgPool: out = vector_avgpool(*in.at(0), sch.shape, is_signed); break;
-    case workloads::OpType::kAdd: out = vector_add(*in.at(0), *in.at(1), is_signed); break;
-    default: throw sim::ModelError("vector unit: unsupported op for layer " + sch.layer);
+    case workloads::OpType::kMaxPool:
+      out = vector_maxpool(*in.at(0), sch.shape, is_signed);
+      break;
+    case workloads::OpType::kAvgPool:
+      out = vector_avgpool(*in.at(0), sch.shape, is_signed);
+      break;
+    case workloads::OpType::kAdd:
+      out = vector_add(*in.at(0), *in.at(1), is_signed);
+      break;
+    default:
+      throw sim::ModelError("vector unit: unsupported op for layer " + sch.layer);
   }
 }
 
@@ -124,7 +134,8 @@ StepResult VectorController::step() {
   uint64_t reads[kNumOperands] = {in_bytes * (i + 1) / cc - in_bytes * i / cc, 0, 0};
   const uint64_t writes = out_bytes * (i + 1) / cc - out_bytes * i / cc;
   const int64_t ops_total = c.t_len * per_out;
-  ops_ += uint64_t(ops_total * int64_t(i + 1) / chunk_cycles_ - ops_total * int64_t(i) / chunk_cycles_);
+  ops_ +=
+      uint64_t(ops_total * int64_t(i + 1) / chunk_cycles_ - ops_total * int64_t(i) / chunk_cycles_);
   const StepResult extra = charge_ports(ports_, reads, writes, 0);
   res.bw_stall_sram = extra.bw_stall_sram;
   res.bw_stall_noc = extra.bw_stall_noc;

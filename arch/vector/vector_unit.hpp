@@ -6,13 +6,12 @@
 #pragma once
 
 #include <cstdint>
+#include <systemc>
 #include <vector>
 
-#include <systemc>
-
 #include "arch/engine/step.hpp"
-#include "workloads/ir/tensor_data.hpp"
 #include "arch/program/program.hpp"
+#include "workloads/ir/tensor_data.hpp"
 
 namespace adasim::arch {
 

@@ -3,7 +3,6 @@
 
 #include <cstdlib>
 #include <map>
-
 #include <systemc>
 
 #include "arch/accelerator.hpp"
@@ -34,14 +33,15 @@ void check_structured_names(const workloads::Graph& graph, const arch::Structure
                         "the name of a layer of workload '" + graph.name + "'");
     if (found->weight.empty())
       throw ConfigError("", where, "\"" + name + "\"",
-                        "a layer with a weight tensor (conv, FC or matmul by a constant): '" + name +
-                            "' is a " + workloads::to_string(found->op) +
+                        "a layer with a weight tensor (conv, FC or matmul by a constant): '" +
+                            name + "' is a " + workloads::to_string(found->op) +
                             (found->op == workloads::OpType::kMatMul ? " of two activations" : ""));
   }
 }
 }  // namespace
 
-arch::AcceleratorSpec resolve_structured(const arch::AcceleratorSpec& spec, const workloads::Graph& graph,
+arch::AcceleratorSpec resolve_structured(const arch::AcceleratorSpec& spec,
+                                         const workloads::Graph& graph,
                                          const arch::ValueStore& values) {
   const arch::StructuredSparsity& nm = spec.sparsity.structured;
   if (!nm.enabled || !nm.unfit_dense) return spec;
@@ -52,7 +52,8 @@ arch::AcceleratorSpec resolve_structured(const arch::AcceleratorSpec& spec, cons
     if (nm.covers(l.name, !l.weight.empty()) && arch::nm_pattern_fits(nm, graph, l, values))
       fitting.push_back(l.name);
   out.sparsity.structured.layers = fitting;
-  out.sparsity.structured.unfit_dense = false;  // resolved: the list holds exactly the fitting layers
+  out.sparsity.structured.unfit_dense =
+      false;  // resolved: the list holds exactly the fitting layers
   // No layer fits: the array runs dense (an empty list would mean every layer).
   if (fitting.empty()) out.sparsity.structured.enabled = false;
   return out;
@@ -76,15 +77,17 @@ std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
       continue;
     }
     const workloads::ConvShape s = graph.shape(l);
-    auto bits = [&](const std::string& t) { return std::to_string(workloads::tiling::bits_of(graph, t, 8)); };
+    auto bits = [&](const std::string& t) {
+      return std::to_string(workloads::tiling::bits_of(graph, t, 8));
+    };
     std::string key = std::to_string(int(l.op)) + (l.weight.empty() ? " act" : " const") +
                       (nm.covers(l.name, !l.weight.empty()) ? " nm" : "");
-    for (int64_t v : {s.n, s.c, s.h, s.w, s.k, s.r, s.s, s.p, s.q, int64_t(s.stride_h), int64_t(s.stride_w),
-                      int64_t(s.dil_h), int64_t(s.dil_w), int64_t(s.pad_t), int64_t(s.pad_l),
-                      int64_t(s.pad_b), int64_t(s.pad_r), s.groups})
+    for (int64_t v : {s.n, s.c, s.h, s.w, s.k, s.r, s.s, s.p, s.q, int64_t(s.stride_h),
+                      int64_t(s.stride_w), int64_t(s.dil_h), int64_t(s.dil_w), int64_t(s.pad_t),
+                      int64_t(s.pad_l), int64_t(s.pad_b), int64_t(s.pad_r), s.groups})
       key += " " + std::to_string(v);
-    key += " " + bits(l.inputs.at(0)) + " " + bits(l.weight.empty() ? l.inputs.back() : l.weight) + " " +
-           bits(l.output);
+    key += " " + bits(l.inputs.at(0)) + " " + bits(l.weight.empty() ? l.inputs.back() : l.weight) +
+           " " + bits(l.output);
     const auto hit = searched.find(key);
     if (hit != searched.end()) {
       workloads::LayerSchedule sch = out[hit->second];
@@ -100,8 +103,7 @@ std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
 }
 
 SimulationResult simulate(const arch::AcceleratorSpec& spec_in, const workloads::Graph& graph,
-                          const arch::EnergyTable& energy, arch::ValueStore& values,
-                          VcdWriter* vcd,
+                          const arch::EnergyTable& energy, arch::ValueStore& values, VcdWriter* vcd,
                           std::map<std::string, workloads::Int32Buffer>* accumulators) {
   SimulationResult result;
   const arch::AcceleratorSpec spec = resolve_structured(spec_in, graph, values);

@@ -9,9 +9,12 @@ using arch::Operand;
 
 double Estimate::objective(arch::Objective o) const {
   switch (o) {
-    case arch::Objective::kLatency: return steady_cycles;
-    case arch::Objective::kEnergy: return steady_energy_pj;
-    case arch::Objective::kEdp: return steady_cycles * steady_energy_pj;
+    case arch::Objective::kLatency:
+      return steady_cycles;
+    case arch::Objective::kEnergy:
+      return steady_energy_pj;
+    case arch::Objective::kEdp:
+      return steady_cycles * steady_energy_pj;
   }
   return steady_cycles;
 }
@@ -53,7 +56,8 @@ double fold_cycles(const SystolicProgram& s, const arch::AcceleratorSpec& spec) 
 
 }  // namespace
 
-Estimate estimate(const LayerSchedule& sch, const arch::AcceleratorSpec& spec, const EnergyCosts& costs) {
+Estimate estimate(const LayerSchedule& sch, const arch::AcceleratorSpec& spec,
+                  const EnergyCosts& costs) {
   const SystolicProgram& s = sch.systolic();
   const arch::TransferPlan& tp = sch.transfers;
   Estimate e;
@@ -83,7 +87,8 @@ Estimate estimate(const LayerSchedule& sch, const arch::AcceleratorSpec& spec, c
   }
   // Per-level port time and energy (DMA fills are writes, drains reads of the level).
   std::vector<double> lvl_rd(spec.sram.size(), 0), lvl_wr(spec.sram.size(), 0);
-  for (int o = 0; o < arch::kNumOperands; ++o) lvl_rd[size_t(spec.level_index_of(Operand(o)))] += rd[o];
+  for (int o = 0; o < arch::kNumOperands; ++o)
+    lvl_rd[size_t(spec.level_index_of(Operand(o)))] += rd[o];
   const size_t out_lvl = size_t(spec.level_index_of(Operand::kOfmap));
   lvl_rd[out_lvl] += rd_out;
   lvl_wr[out_lvl] += wr_out;
@@ -107,14 +112,16 @@ Estimate estimate(const LayerSchedule& sch, const arch::AcceleratorSpec& spec, c
     };
     charge(tp.stationary, double(f.stationary_load_bytes[0]), true);
     for (const ChunkPlan& c : f.chunks) {
-      for (int o = 0; o < arch::kNumOperands; ++o) charge(Operand(o), double(c.load_bytes[size_t(o)][0]), true);
+      for (int o = 0; o < arch::kNumOperands; ++o)
+        charge(Operand(o), double(c.load_bytes[size_t(o)][0]), true);
       charge(Operand::kOfmap, double(c.psum_load_bytes[0]), true);
       charge(Operand::kOfmap, double(c.store_bytes[0]), false);
     }
   }
   double dram_cycles = 0, exposed = 0;
   if (!spec.dram.ideal && !tp.folds.empty()) {
-    const double bytes_per_cycle = spec.dram.bandwidth_gb_per_s * 1000.0 / spec.clock.nominal.freq_mhz;
+    const double bytes_per_cycle =
+        spec.dram.bandwidth_gb_per_s * 1000.0 / spec.clock.nominal.freq_mhz;
     const double latency = spec.dram.latency_ns * spec.clock.nominal.freq_mhz / 1000.0;
     dram_cycles = double(e.dram_bytes) / bytes_per_cycle;
     // Not hidden by prefetching: the first fold's tiles before anything computes, and the last
@@ -125,7 +132,8 @@ Estimate estimate(const LayerSchedule& sch, const arch::AcceleratorSpec& spec, c
       for (const arch::HopBytes& b : first.chunks.front().load_bytes) first_bytes += double(b[0]);
     const FoldPlan& last = tp.folds.back();
     const double last_bytes = last.chunks.empty() ? 0.0 : double(last.chunks.back().store_bytes[0]);
-    exposed = first_bytes / bytes_per_cycle + latency + (last_bytes > 0 ? last_bytes / bytes_per_cycle + latency : 0.0);
+    exposed = first_bytes / bytes_per_cycle + latency +
+              (last_bytes > 0 ? last_bytes / bytes_per_cycle + latency : 0.0);
   }
   e.steady_cycles = std::max({e.compute_cycles, dram_cycles, port_cycles});
   e.cycles = e.steady_cycles + exposed;

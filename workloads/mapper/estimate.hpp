@@ -5,7 +5,6 @@
 #pragma once
 
 #include <array>
-
 #include <cstdint>
 #include <vector>
 
@@ -19,10 +18,10 @@ namespace adasim::workloads {
 using arch::EnergyCosts;
 
 struct Estimate {
-  double cycles = 0;          ///< estimated cycles, incl. the exposed first fill and last store
-  double steady_cycles = 0;   ///< max(array, DRAM, SRAM-port time): what candidates are ranked by
-  double compute_cycles = 0;  ///< closed-form array cycles (exact on stall-free memory)
-  double energy_pj = 0;       ///< estimated energy over `cycles`
+  double cycles = 0;            ///< estimated cycles, incl. the exposed first fill and last store
+  double steady_cycles = 0;     ///< max(array, DRAM, SRAM-port time): what candidates are ranked by
+  double compute_cycles = 0;    ///< closed-form array cycles (exact on stall-free memory)
+  double energy_pj = 0;         ///< estimated energy over `cycles`
   double steady_energy_pj = 0;  ///< the same with leakage over `steady_cycles` (ranking)
   int64_t dram_bytes = 0;
   /// Ranking value: the steady-state figures, for which a larger legal chunk is never worse
@@ -30,6 +29,7 @@ struct Estimate {
   double objective(arch::Objective o) const;
 };
 
-Estimate estimate(const LayerSchedule& s, const arch::AcceleratorSpec& spec, const EnergyCosts& costs);
+Estimate estimate(const LayerSchedule& s, const arch::AcceleratorSpec& spec,
+                  const EnergyCosts& costs);
 
 }  // namespace adasim::workloads

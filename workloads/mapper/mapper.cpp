@@ -5,9 +5,9 @@
 #include <map>
 
 #include "sim/core/errors.hpp"
-#include "workloads/mapper/tiling_util.hpp"
 #include "workloads/mapper/search.hpp"
 #include "workloads/mapper/spatial/spatial_mapper.hpp"
+#include "workloads/mapper/tiling_util.hpp"
 
 namespace adasim::workloads {
 namespace {

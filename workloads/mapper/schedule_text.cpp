@@ -26,9 +26,12 @@ void describe_systolic(std::ostringstream& os, const LayerSchedule& sch,
   const std::string t = to_string(s.time_dim), r = to_string(s.rows_dim), c = to_string(s.cols_dim);
   const int64_t chunks = ceil_div(s.dim_time, s.chunk_len);
   os << "  DRAM -> SRAM : for pack < " << s.packs;
-  const std::string col_loop = "for col_fold < " + std::to_string(s.col_folds) + " {" + c + " by " + std::to_string(ac) + "}";
-  const std::string row_loop = "for row_fold < " + std::to_string(s.row_folds) + " {" + r + " by " + std::to_string(ar) + "}";
-  const std::string chunk_loop = "for chunk < " + std::to_string(chunks) + " {" + t + " by " + std::to_string(s.chunk_len) + "}";
+  const std::string col_loop = "for col_fold < " + std::to_string(s.col_folds) + " {" + c + " by " +
+                               std::to_string(ac) + "}";
+  const std::string row_loop = "for row_fold < " + std::to_string(s.row_folds) + " {" + r + " by " +
+                               std::to_string(ar) + "}";
+  const std::string chunk_loop = "for chunk < " + std::to_string(chunks) + " {" + t + " by " +
+                                 std::to_string(s.chunk_len) + "}";
   if (s.outputs_stationary())
     os << " / " << row_loop << " / " << col_loop << " / " << chunk_loop << "\n";
   else if (s.chunk_outer)
@@ -38,18 +41,20 @@ void describe_systolic(std::ostringstream& os, const LayerSchedule& sch,
   os << "  SRAM -> array: rows = " << r << " (" << std::min(s.dim_rows, ar) << " of " << ar;
   if (s.mac_lanes > 1) os << ", " << s.mac_lanes << " MAC lanes per PE";
   if (s.nm_m > 0)
-    os << " weight slots, N:M " << s.nm_n << ":" << s.nm_m << " datapath: " << s.nm().slots_per_group()
-       << " slots per " << s.gemm_kred << " Kred";
+    os << " weight slots, N:M " << s.nm_n << ":" << s.nm_m
+       << " datapath: " << s.nm().slots_per_group() << " slots per " << s.gemm_kred << " Kred";
   os << "), cols = " << c << " (" << std::min(s.dim_cols, ac) << " of " << ac << "), time = " << t
      << " (" << s.chunk_len << " per chunk)";
   if (!s.outputs_stationary())
     os << ", " << (s.stationary_operand() == arch::Operand::kWeight ? "weights" : "inputs")
        << " stationary";
   os << "\n";
-  os << "  DRAM traffic : " << sch.dram_load_bytes() << " B in, " << sch.dram_store_bytes() << " B out";
+  os << "  DRAM traffic : " << sch.dram_load_bytes() << " B in, " << sch.dram_store_bytes()
+     << " B out";
   std::string res;
   for (int o = 0; o < arch::kNumOperands; ++o)
-    if (sch.transfers.operands[size_t(o)].resident) res += std::string(res.empty() ? "" : ", ") + arch::to_string(arch::Operand(o));
+    if (sch.transfers.operands[size_t(o)].resident)
+      res += std::string(res.empty() ? "" : ", ") + arch::to_string(arch::Operand(o));
   if (!res.empty()) os << "; resident: " << res;
   if (s.psum_spill) os << "; psums spill to DRAM";
   os << "\n";
@@ -82,8 +87,12 @@ std::string describe_schedule(const LayerSchedule& s, const arch::AcceleratorSpe
        << fmt("%.3f", s.search.est_energy_pj / 1e6) << " uJ (objective " << s.search.objective
        << ", " << s.search.evaluated << " candidates scored)\n";
     if (s.search.has_runner_up) {
-      const double d = s.search.est_cycles > 0 ? 100.0 * (s.search.runner_cycles / s.search.est_cycles - 1.0) : 0.0;
-      const double de = s.search.est_energy_pj > 0 ? 100.0 * (s.search.runner_energy_pj / s.search.est_energy_pj - 1.0) : 0.0;
+      const double d = s.search.est_cycles > 0
+                           ? 100.0 * (s.search.runner_cycles / s.search.est_cycles - 1.0)
+                           : 0.0;
+      const double de = s.search.est_energy_pj > 0
+                            ? 100.0 * (s.search.runner_energy_pj / s.search.est_energy_pj - 1.0)
+                            : 0.0;
       os << "  runner-up    : " << s.search.runner_up << ": " << fmt("%.0f", s.search.runner_cycles)
          << " cycles (" << fmt("%+.1f", d) << "%), " << fmt("%.3f", s.search.runner_energy_pj / 1e6)
          << " uJ (" << fmt("%+.1f", de) << "%)\n";

@@ -48,9 +48,10 @@ inline void set_routes(arch::TransferPlan& plan, const arch::AcceleratorSpec& sp
   for (int o = 0; o < arch::kNumOperands; ++o) {
     const std::vector<arch::Hop>& r = routes[size_t(o)];
     if (r.size() != 1)
-      throw sim::ConfigError("", "/memory/sram/" + std::to_string(r.back().to) + "/parent",
-                             "\"" + spec.sram[size_t(r.back().to)].parent + "\"",
-                             "a level filled from DRAM: the mapper tiles one SRAM level per operand");
+      throw sim::ConfigError(
+          "", "/memory/sram/" + std::to_string(r.back().to) + "/parent",
+          "\"" + spec.sram[size_t(r.back().to)].parent + "\"",
+          "a level filled from DRAM: the mapper tiles one SRAM level per operand");
     plan.operands[size_t(o)].route = r;
   }
 }

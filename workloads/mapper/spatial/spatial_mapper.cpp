@@ -52,7 +52,8 @@ void plan_transfers(LayerSchedule& sch, const Problem& p, const LayerWidths& w) 
     Idx lo{};
     for (size_t l = 0; l < gb0; ++l) lo[size_t(m.loops[l].dim)] += it[l] * inner[l];
     origin.push_back(lo);
-    boxes.push_back({operand_box(0, p, lo, span), operand_box(1, p, lo, span), operand_box(2, p, lo, span)});
+    boxes.push_back(
+        {operand_box(0, p, lo, span), operand_box(1, p, lo, span), operand_box(2, p, lo, span)});
     for (size_t l = gb0; l-- > 0;) {
       if (++it[l] < m.loops[l].bound) break;
       it[l] = 0;
@@ -63,8 +64,10 @@ void plan_transfers(LayerSchedule& sch, const Problem& p, const LayerWidths& w) 
   std::vector<uint8_t> later(size_t(p.ofmap_elems), 0), before(size_t(p.ofmap_elems), 0);
   std::vector<std::pair<int64_t, int64_t>> runs;  // [first, last] iteration
   for (int64_t k = 0; k < iters; ++k) {
-    if (k == 0 || !(boxes[size_t(k)][2] == boxes[size_t(k - 1)][2])) runs.push_back({k, k});
-    else runs.back().second = k;
+    if (k == 0 || !(boxes[size_t(k)][2] == boxes[size_t(k - 1)][2]))
+      runs.push_back({k, k});
+    else
+      runs.back().second = k;
   }
   auto for_outputs = [&](const Box& b, auto&& f) {
     for_each_in(b, [&](const std::array<int64_t, kAxes>& x) { f(size_t(tensor_offset(2, p, x))); });
@@ -108,7 +111,8 @@ void plan_transfers(LayerSchedule& sch, const Problem& p, const LayerWidths& w) 
       const Idx& lo = origin[size_t(k)];
       int64_t macs = 1;
       for (int d = 0; d < kNumDims; ++d)
-        macs *= std::max<int64_t>(0, std::min(lo[size_t(d)] + span[size_t(d)], p.bound[size_t(d)]) - lo[size_t(d)]);
+        macs *= std::max<int64_t>(
+            0, std::min(lo[size_t(d)] + span[size_t(d)], p.bound[size_t(d)]) - lo[size_t(d)]);
       prog.macs += macs;
       if (k == runs[r].second) {
         const int64_t n = ob.size();
@@ -121,7 +125,8 @@ void plan_transfers(LayerSchedule& sch, const Problem& p, const LayerWidths& w) 
       f.chunks.push_back(c);
     }
     for_outputs(ob, [&](size_t o) { before[o] = 1; });
-    for (const ChunkPlan& c : f.chunks) tp.operands[2].dram_bytes += c.store_bytes[0] + c.load_bytes[2][0];
+    for (const ChunkPlan& c : f.chunks)
+      tp.operands[2].dram_bytes += c.store_bytes[0] + c.load_bytes[2][0];
     tp.folds.push_back(std::move(f));
   }
 }
@@ -141,23 +146,25 @@ LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::Accelerato
   const Problem p = Problem::from_shape(sch.shape, l.op);
   const auto& pe = spec.pe_array;
   std::vector<arch::SpatialDataflow> dfs =
-      pe.dataflow_auto ? pe.spatial_dataflows : std::vector<arch::SpatialDataflow>{pe.spatial_dataflow};
+      pe.dataflow_auto ? pe.spatial_dataflows
+                       : std::vector<arch::SpatialDataflow>{pe.spatial_dataflow};
   const Constraints cons = Constraints::resolve(spec.mapper, p);
   const SpatialSearchResult r = search_spatial(p, dfs, spec, w, costs, cons);
   if (!r.found) {
     std::string names;
     for (auto df : dfs) names += std::string(names.empty() ? "" : ", ") + arch::to_string(df);
     if (cons.any())
-      throw sim::ConfigError("", "/mapper", "layer '" + l.name + "' (" + names + ") with constraints " +
-                                                cons.describe(),
-                             "constraints that some mapping within the array, its register files (" +
-                                 std::to_string(pe.rf_bytes) + " B) and the global buffer (" +
-                                 std::to_string(spec.sram.at(0).size_bytes) + " B) can meet");
-    throw sim::ConfigError("", "/pe_array", "layer '" + l.name + "' (" + names + ")",
-                           "a spatial array whose rows, register files (rf_bytes = " +
-                               std::to_string(pe.rf_bytes) + ") and global buffer (" +
-                               std::to_string(spec.sram.at(0).size_bytes) +
-                               " B) can hold one tile of the layer");
+      throw sim::ConfigError(
+          "", "/mapper",
+          "layer '" + l.name + "' (" + names + ") with constraints " + cons.describe(),
+          "constraints that some mapping within the array, its register files (" +
+              std::to_string(pe.rf_bytes) + " B) and the global buffer (" +
+              std::to_string(spec.sram.at(0).size_bytes) + " B) can meet");
+    throw sim::ConfigError(
+        "", "/pe_array", "layer '" + l.name + "' (" + names + ")",
+        "a spatial array whose rows, register files (rf_bytes = " + std::to_string(pe.rf_bytes) +
+            ") and global buffer (" + std::to_string(spec.sram.at(0).size_bytes) +
+            " B) can hold one tile of the layer");
   }
   sch.engine = arch::SpatialProgram{r.best, 0};
   sch.dataflow = arch::to_string(r.best.dataflow);

@@ -48,7 +48,8 @@ void for_each_split(const Core& core, const LoopChoices& ch, F&& f) {
       return;
     }
     for (const auto& [g, dr] : opts[size_t(d)]) {
-      const bool counts = dr > 1 && d >= kM && !c.factor[kAtDram][size_t(d)] && !c.factor[kAtGbuf][size_t(d)];
+      const bool counts =
+          dr > 1 && d >= kM && !c.factor[kAtDram][size_t(d)] && !c.factor[kAtGbuf][size_t(d)];
       if (counts && limited && tiled == 2) continue;
       s.gbuf[size_t(d)] = g;
       s.dram[size_t(d)] = dr;
@@ -168,7 +169,10 @@ Constraints Constraints::resolve(const arch::MapperSpec& m, const Problem& p) {
   };
   for (const auto& f : m.factors) {
     const int d = dim_of(f.dim);
-    const int L = f.level == "dram" ? kAtDram : f.level == "gbuf" ? kAtGbuf : f.level == "array" ? kAtArray : kAtRf;
+    const int L = f.level == "dram"    ? kAtDram
+                  : f.level == "gbuf"  ? kAtGbuf
+                  : f.level == "array" ? kAtArray
+                                       : kAtRf;
     if (d < 0) continue;  // validated by the config parser
     c.factor[size_t(L)][size_t(d)] = std::min(f.value, p.bound[size_t(d)]);
   }
@@ -209,13 +213,15 @@ void for_each_mapping(const Problem& p, SpatialDataflow df, const arch::Accelera
   impl->cores(p, spec, w, ch, cores);
   for (const Core& core : cores.cores())
     for_each_split(core, ch, [&](const Split& s) {
-      if (slots * split_bytes(p, core, s, w) <= spec.sram.at(0).size_bytes) for_each_order(core, s, ch, f);
+      if (slots * split_bytes(p, core, s, w) <= spec.sram.at(0).size_bytes)
+        for_each_order(core, s, ch, f);
     });
 }
 
 SpatialSearchResult search_spatial(const Problem& p, const std::vector<SpatialDataflow>& dfs,
                                    const arch::AcceleratorSpec& spec, const LayerWidths& w,
-                                   const EnergyCosts& costs, const Constraints& c, SearchMode mode) {
+                                   const EnergyCosts& costs, const Constraints& c,
+                                   SearchMode mode) {
   const LoopChoices ch(mode, c);
   const arch::Objective obj = spec.mapper.objective;
   const bool bounded = mode == SearchMode::kPruned;
@@ -231,7 +237,8 @@ SpatialSearchResult search_spatial(const Problem& p, const std::vector<SpatialDa
       all.push_back(std::move(core));
     }
   }
-  std::stable_sort(all.begin(), all.end(), [](const Core& a, const Core& b) { return a.bound < b.bound; });
+  std::stable_sort(all.begin(), all.end(),
+                   [](const Core& a, const Core& b) { return a.bound < b.bound; });
   SpatialSearchResult r;
   // A point is cut only when its bound exceeds the best by more than rounding can explain.
   auto beaten = [&](double bound) {

@@ -67,8 +67,9 @@ struct Split {
 class CoreBound {
  public:
   using Idx = std::array<int64_t, kNumDims>;
-  CoreBound(const Problem& p, const Mapping& core, const Idx& rem, const arch::AcceleratorSpec& spec,
-            const LayerWidths& w, const EnergyCosts& costs, arch::Objective obj);
+  CoreBound(const Problem& p, const Mapping& core, const Idx& rem,
+            const arch::AcceleratorSpec& spec, const LayerWidths& w, const EnergyCosts& costs,
+            arch::Objective obj);
   double any_split() const { return bound(nullptr); }
   double of(const Split& s) const { return bound(&s); }
 
