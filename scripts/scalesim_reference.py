@@ -322,23 +322,17 @@ def reference_table(topology_dir):
 # Cross-check against SCALE-Sim's own reports (a run directory holding COMPUTE_REPORT.csv,
 # BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv). Only reads its outputs.
 
-REPORT_COLUMNS = {  # our column -> (report, 0-based column after LayerID)
-    "total_cycles": ("COMPUTE_REPORT.csv", 0), "stall_cycles": ("COMPUTE_REPORT.csv", 1),
-    "overall_util_pct": ("COMPUTE_REPORT.csv", 2), "mapping_eff_pct": ("COMPUTE_REPORT.csv", 3),
-    "compute_util_pct": ("COMPUTE_REPORT.csv", 4),
-    "avg_ifmap_sram_bw": ("BANDWIDTH_REPORT.csv", 0),
-    "avg_filter_sram_bw": ("BANDWIDTH_REPORT.csv", 1),
-    "avg_ofmap_sram_bw": ("BANDWIDTH_REPORT.csv", 2),
-    "sram_ifmap_start_cycle": ("DETAILED_ACCESS_REPORT.csv", 0),
-    "sram_ifmap_stop_cycle": ("DETAILED_ACCESS_REPORT.csv", 1),
-    "sram_ifmap_reads": ("DETAILED_ACCESS_REPORT.csv", 2),
-    "sram_filter_start_cycle": ("DETAILED_ACCESS_REPORT.csv", 3),
-    "sram_filter_stop_cycle": ("DETAILED_ACCESS_REPORT.csv", 4),
-    "sram_filter_reads": ("DETAILED_ACCESS_REPORT.csv", 5),
-    "sram_ofmap_start_cycle": ("DETAILED_ACCESS_REPORT.csv", 6),
-    "sram_ofmap_stop_cycle": ("DETAILED_ACCESS_REPORT.csv", 7),
-    "sram_ofmap_writes": ("DETAILED_ACCESS_REPORT.csv", 8),
-}
+REPORT_LAYOUT = [  # each report's columns after LayerID, as far as this script computes them
+    ("COMPUTE_REPORT.csv", ["total_cycles", "stall_cycles", "overall_util_pct",
+                            "mapping_eff_pct", "compute_util_pct"]),
+    ("BANDWIDTH_REPORT.csv", ["avg_ifmap_sram_bw", "avg_filter_sram_bw", "avg_ofmap_sram_bw"]),
+    ("DETAILED_ACCESS_REPORT.csv", [
+        "sram_%s_%s" % (op, what) for op, count in
+        [("ifmap", "reads"), ("filter", "reads"), ("ofmap", "writes")]
+        for what in ["start_cycle", "stop_cycle", count]]),
+]
+REPORT_COLUMNS = {col: (name, idx) for name, cols in REPORT_LAYOUT
+                  for idx, col in enumerate(cols)}
 
 
 def read_report(run_dir, name):
