@@ -9,14 +9,15 @@ commit 22f88b1). The doc also records the cross-check against SCALE-Sim's own re
 
 Figures are those SCALE-Sim prints with InterfaceBandwidth = CALC (all its shipped .cfg files):
 COMPUTE_REPORT.csv (total cycles, stall cycles, overall utilization, mapping efficiency, compute
-utilization) and the SRAM columns of BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv. In
-CALC mode none of them depends on the SRAM sizes or offsets. Its DRAM columns (a trace-driven
-estimate that does depend on the SRAM sizes) are not computed here.
+utilization), the SRAM columns of BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv, and the
+DRAM read/write counts of DETAILED_ACCESS_REPORT.csv. In CALC mode only the DRAM counts depend
+on the SRAM sizes; they are replayed request by request in SCALE-Sim's order (a few seconds per
+million SRAM reads). The DRAM start/stop cycles and average DRAM bandwidths are not computed.
 
 Usage (python3 only, no third-party module):
   One topology:
     scripts/scalesim_reference.py --topology T.csv [--input-type conv|gemm] --array 32x32 \\
-        --dataflow os --out figures.csv
+        --dataflow os [--sram-kb 64,64,64] --out figures.csv
   Regenerate the checked-in table (run from the repository root, ../shared beside it):
     scripts/scalesim_reference.py --reference-table tests/data/scalesim/reference_figures.csv \\
         --topology-dir ../shared/reference/scalesim
@@ -148,7 +149,7 @@ def fold_used(sr, sc, ar, ac, fr, fc):
     return min(ar, sr - fr * ar), min(ac, sc - fc * ac)
 
 
-def layer_figures(layer, ar, ac, df):
+def layer_figures(layer, ar, ac, df, sram_kb):
     sr, sc, t = spatio_temporal(layer, df)
     row_folds, col_folds = -(-sr // ar), -(-sc // ac)
     folds = row_folds * col_folds
@@ -186,6 +187,9 @@ def layer_figures(layer, ar, ac, df):
                avg_ifmap_sram_bw=ifmap_reads / total, avg_filter_sram_bw=filter_reads / total,
                avg_ofmap_sram_bw=ofmap_writes / total)
     fig.update(sram_windows(layer, ar, ac, df, sr, sc, t, row_folds, col_folds, per_fold))
+    fig["dram_ifmap_reads"] = dram_reads(read_stream(layer, ar, ac, df, "ifmap"), sram_kb[0])
+    fig["dram_filter_reads"] = dram_reads(read_stream(layer, ar, ac, df, "filter"), sram_kb[1])
+    fig["dram_ofmap_writes"] = ofmap_dram_writes(ofmap_lines(layer, ar, ac, df), ac, sram_kb[2])
     return fig
 
 
@@ -251,6 +255,136 @@ def ifmap_last_line_in_fold(layer, ar, ac, df, sr, sc, t, fr, fc):
 
 
 # ---------------------------------------------------------------------------------------------
+# DRAM counts in CALC mode (memory/read_buffer_estimate_bw.py, memory/write_buffer.py). They
+# depend on the order of the requests, so they are replayed request by request here.
+
+
+class IfmapAddresses:
+    """The ifmap word that window element j of ofmap pixel p reads (channel-last), or -1."""
+
+    def __init__(self, layer):
+        w, c = layer["w"], layer["c"]
+        pixels = [divmod(p, layer["e_w"]) for p in range(layer["m"])]
+        self.p_row = [r * layer["sh"] for r, _ in pixels]
+        self.p_col = [q * layer["sw"] for _, q in pixels]
+        self.p_base = [(r * w + q) * c for r, q in zip(self.p_row, self.p_col)]
+        elems = [divmod(j, layer["s"] * c) for j in range(layer["window"])]
+        self.j_row = [r for r, _ in elems]
+        self.j_col = [rest // c for _, rest in elems]
+        self.j_off = [(r * w + rest // c) * c + rest % c for r, rest in elems]
+        self.h, self.w = layer["h"], layer["w"]
+
+    def __call__(self, p, j):
+        if self.p_row[p] + self.j_row[j] >= self.h or self.p_col[p] + self.j_col[j] >= self.w:
+            return -1
+        return self.p_base[p] + self.j_off[j]
+
+
+def skewed(length, width):
+    """(line, column) of a length x width block streamed with one line of skew per column."""
+    for line in range(length + width - 1):
+        for c in range(max(0, line - length + 1), min(width, line + 1)):
+            yield line - c, c
+
+
+def read_stream(layer, ar, ac, df, operand):
+    """Addresses one read buffer sees, in SCALE-Sim's order (folds, lines, columns)."""
+    sr, sc, t = spatio_temporal(layer, df)
+    addr_in = IfmapAddresses(layer)
+    window = layer["window"]
+    for fc in range(-(-sc // ac)):
+        for fr in range(-(-sr // ar)):
+            rows, cols = fold_used(sr, sc, ar, ac, fr, fc)
+            r0, c0 = fr * ar, fc * ac
+            if (df, operand) == ("os", "ifmap"):
+                yield [addr_in(r0 + c, tt) for tt, c in skewed(t, rows)]
+            elif (df, operand) == ("os", "filter"):
+                yield [(c0 + c) * window + tt for tt, c in skewed(t, cols)]
+            elif (df, operand) == ("ws", "ifmap"):
+                yield [addr_in(tt, r0 + c) for tt, c in skewed(t, rows)]
+            elif (df, operand) == ("is", "filter"):
+                yield [tt * window + r0 + c for tt, c in skewed(t, rows)]
+            else:  # the stationary operand: bottom row first, no skew
+                js = [r0 + ar - 1 - q for q in range(ar - rows, ar)]
+                if operand == "filter":
+                    yield [(c0 + c) * window + j for j in js for c in range(cols)]
+                else:
+                    yield [addr_in(c0 + c, j) for j in js for c in range(cols)]
+
+
+def dram_reads(stream, sram_kb):
+    """Words fetched: the buffer remembers the addresses fetched since its last restart, and
+    restarts empty after 50 sets of floor(words / 100) addresses (half the SRAM)."""
+    epoch = 50 * ((sram_kb * 1024) // 100)
+    seen, fetched = set(), 0
+    for block in stream:
+        for a in block:
+            if a == -1 or a in seen:
+                continue
+            seen.add(a)
+            fetched += 1
+            if len(seen) == epoch:
+                seen.clear()
+    return fetched
+
+
+def ofmap_lines(layer, ar, ac, df):
+    """(cycle, outputs written) for every demand line that writes outputs."""
+    sr, sc, t = spatio_temporal(layer, df)
+    row_folds, col_folds = -(-sr // ar), -(-sc // ac)
+    per_fold = t + ar + ac - 2 if df == "os" else 2 * ar + ac + t - 2
+    for f in range(row_folds * col_folds):
+        rows, cols = fold_used(sr, sc, ar, ac, f % row_folds, f // row_folds)
+        # OS: rows x cols results after t - 1 idle lines (the unused rows first); WS/IS: t lines
+        # of cols results after 2 * ar - 1 idle lines; skewed by one line per column.
+        height, first = (rows, t - 1 + ar - rows) if df == "os" else (t, 2 * ar - 1)
+        for d in range(height + cols - 1):
+            yield f * per_fold + first + d, min(d, height - 1, cols - 1, height + cols - 2 - d) + 1
+
+
+def ofmap_dram_writes(lines, ac, sram_kb):
+    """Words the write buffer drains: it drains ceil(half / ac) lines of ac words each time more
+    than half the SRAM holds outputs (flushing the partial line first), and counts a drain's
+    words as its lines times ac less the padding of its last line only."""
+    total = sram_kb * 1024
+    active = -(-total // 2)
+    drain_lines = -(-(total - active) // ac)
+    free, fill, pending, drain_end, written = total, 0, [], 0, 0
+    head = 0  # first undrained entry of pending (line word counts)
+
+    def drain(cycle):
+        nonlocal fill, head, free, written, drain_end
+        if fill:
+            pending.append(fill)
+            fill = 0
+        taken = pending[head:head + drain_lines]
+        head += len(taken)
+        words = len(taken) * ac - (ac - taken[-1])
+        written += words
+        free += words
+        drain_end = cycle + len(taken) - 1
+
+    for cycle, n in lines:
+        while n > 0:
+            k = n if cycle < drain_end else min(n, max(1, free - active + 1))
+            if cycle < drain_end and free - k < 0:
+                raise ValueError("the ofmap write buffer would stall: outside this script")
+            free -= k
+            n -= k
+            fill += k
+            pending.extend([ac] * (fill // ac))
+            fill %= ac
+            if cycle >= drain_end and free < active:
+                drain(cycle)
+    if fill:
+        pending.append(fill)
+        fill = 0
+    while head < len(pending):
+        drain(0)
+    return written
+
+
+# ---------------------------------------------------------------------------------------------
 # Output
 
 LAYER_COLUMNS = ["topology", "input_type", "layer_id", "layer_name", "array_rows", "array_cols",
@@ -263,17 +397,18 @@ FIGURE_COLUMNS = ["sr", "sc", "t", "row_folds", "col_folds", "cycles_per_fold", 
                   "sram_ifmap_reads", "sram_filter_reads", "sram_ofmap_writes",
                   "avg_ifmap_sram_bw", "avg_filter_sram_bw", "avg_ofmap_sram_bw",
                   "sram_ifmap_start_cycle", "sram_ifmap_stop_cycle", "sram_filter_start_cycle",
-                  "sram_filter_stop_cycle", "sram_ofmap_start_cycle", "sram_ofmap_stop_cycle"]
+                  "sram_filter_stop_cycle", "sram_ofmap_start_cycle", "sram_ofmap_stop_cycle",
+                  "dram_ifmap_reads", "dram_filter_reads", "dram_ofmap_writes"]
 
 
-def rows_for(topology_path, input_type, ar, ac, df, layer_filter=None):
+def rows_for(topology_path, input_type, ar, ac, df, sram_kb, layer_filter=None):
     layers = read_topology(topology_path, input_type)
     topo = os.path.splitext(os.path.basename(topology_path))[0]
     out = []
     for lid, layer in enumerate(layers):
         if layer_filter is not None and not layer_filter(lid, layer):
             continue
-        fig = layer_figures(layer, ar, ac, df)
+        fig = layer_figures(layer, ar, ac, df, sram_kb)
         row = [topo, input_type, lid, layer["name"], ar, ac, df, layer["h"], layer["w"],
                layer["r"], layer["s"], layer["c"], layer["k"], layer["sh"], layer["sw"],
                layer["e_h"], layer["e_w"], layer["m"], layer["n"], layer["window"]]
@@ -295,6 +430,7 @@ def write_csv(path, rows):
 # conv, GEMM topologies, and the README's AlexNet; every row was checked against SCALE-Sim's own
 # reports (docs/scalesim_conventions.md). Each entry: file, input type, layer names (None = all),
 # arrays (rows, cols). All three dataflows each.
+REFERENCE_SRAM_KB = (64, 64, 64)  # scale.cfg's ifmap, filter, ofmap sizes (they matter for DRAM)
 ALL_ARRAYS = [(8, 8), (32, 32), (128, 128), (256, 256), (16, 64), (128, 32)]
 REFERENCE_CASES = [
     ("alexnet.csv", "conv", ["Conv1", "Conv3"], [(32, 32)]),
@@ -314,7 +450,7 @@ def reference_table(topology_dir):
         keep = None if names is None else (lambda _lid, layer, names=names: layer["name"] in names)
         for ar, ac in arrays:
             for df in ("os", "ws", "is"):
-                rows += rows_for(path, input_type, ar, ac, df, keep)
+                rows += rows_for(path, input_type, ar, ac, df, REFERENCE_SRAM_KB, keep)
     return rows
 
 
@@ -329,10 +465,12 @@ REPORT_LAYOUT = [  # each report's columns after LayerID, as far as this script 
     ("DETAILED_ACCESS_REPORT.csv", [
         "sram_%s_%s" % (op, what) for op, count in
         [("ifmap", "reads"), ("filter", "reads"), ("ofmap", "writes")]
-        for what in ["start_cycle", "stop_cycle", count]]),
+        for what in ["start_cycle", "stop_cycle", count]] + [
+        None, None, "dram_ifmap_reads", None, None, "dram_filter_reads",
+        None, None, "dram_ofmap_writes"]),  # DRAM start/stop cycles: not computed
 ]
 REPORT_COLUMNS = {col: (name, idx) for name, cols in REPORT_LAYOUT
-                  for idx, col in enumerate(cols)}
+                  for idx, col in enumerate(cols) if col is not None}
 
 
 def read_report(run_dir, name):
@@ -372,6 +510,8 @@ def main(argv):
                     help="SCALE-Sim's -i flag; default: gemm when the header is 'Layer, M, N, K'")
     ap.add_argument("--array", default="32x32", help="ROWSxCOLS (ArrayHeight x ArrayWidth)")
     ap.add_argument("--dataflow", default="os", choices=["os", "ws", "is"])
+    ap.add_argument("--sram-kb", default="64,64,64",
+                    help="IfmapSramSzkB,FilterSramSzkB,OfmapSramSzkB (DRAM columns only)")
     ap.add_argument("--out", help="output CSV (default: stdout)")
     ap.add_argument("--reference-table", metavar="OUT",
                     help="write the checked-in reference table to OUT")
@@ -388,7 +528,10 @@ def main(argv):
             ap.error("--topology or --reference-table is required")
         ar, ac = (int(x) for x in args.array.lower().split("x"))
         input_type = args.input_type or detect_input_type(args.topology)
-        rows = rows_for(args.topology, input_type, ar, ac, args.dataflow)
+        sram_kb = [int(x) for x in args.sram_kb.split(",")]
+        if len(sram_kb) != 3 or min(sram_kb) < 1:
+            raise ValueError("--sram-kb %r: expected three sizes in kB, each >= 1" % args.sram_kb)
+        rows = rows_for(args.topology, input_type, ar, ac, args.dataflow, sram_kb)
         if args.compare_run:
             bad = compare_with_reports(rows, args.compare_run)
             print("\n".join(bad) if bad else "%s: %d layers x %d figures equal" % (
