@@ -503,6 +503,14 @@ def compare_with_reports(rows, run_dir):
     return bad
 
 
+def parse_sizes(text, count, sep, what):
+    parts = text.lower().split(sep)
+    if len(parts) != count or not all(x.strip().isdigit() and int(x) >= 1 for x in parts):
+        raise ValueError("%s %r: expected %d integers >= 1 separated by %r" % (what, text, count,
+                                                                              sep))
+    return [int(x) for x in parts]
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--topology", help="SCALE-Sim topology CSV (conv or GEMM form)")
@@ -526,11 +534,9 @@ def main(argv):
             return 0
         if not args.topology:
             ap.error("--topology or --reference-table is required")
-        ar, ac = (int(x) for x in args.array.lower().split("x"))
+        ar, ac = parse_sizes(args.array, 2, "x", "--array")
+        sram_kb = parse_sizes(args.sram_kb, 3, ",", "--sram-kb")
         input_type = args.input_type or detect_input_type(args.topology)
-        sram_kb = [int(x) for x in args.sram_kb.split(",")]
-        if len(sram_kb) != 3 or min(sram_kb) < 1:
-            raise ValueError("--sram-kb %r: expected three sizes in kB, each >= 1" % args.sram_kb)
         rows = rows_for(args.topology, input_type, ar, ac, args.dataflow, sram_kb)
         if args.compare_run:
             bad = compare_with_reports(rows, args.compare_run)
