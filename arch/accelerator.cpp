@@ -14,7 +14,8 @@ int array_sub_rows(const AcceleratorSpec& spec) {
 }  // namespace
 
 Accelerator::Accelerator(sc_core::sc_module_name name, const AcceleratorSpec& spec,
-                         const EnergyTable& energy, ClockDomain& clock, DvfsController& dvfs)
+                         const EnergyTable& energy, ClockDomain& clock, DvfsController& dvfs,
+                         RunMode mode)
     : Component(name),
       spec_(spec),
       clock_(clock),
@@ -38,9 +39,9 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const AcceleratorSpec& sp
   declare(bus_group_, BlockRole::kNoc);
   EngineRegistry registry("engine");
   register_engines(registry);
-  const EngineContext ctx{spec_, array_};
+  const EngineContext ctx{spec_, array_, mode};
   for (const auto& e : registry.entries()) engines_[e.doc.name] = e.make(ctx);
-  output_ = std::make_unique<OutputStage>("output", spec_);
+  output_ = std::make_unique<OutputStage>("output", spec_, mode.values);
   SequencedBlocks blocks{*memory_, bus_, *output_, {}};
   for (auto& [n, e] : engines_) blocks.engines[n] = e.get();
   sequencer_ =

@@ -31,7 +31,7 @@ class Accelerator : public Component {
  public:
   /// `spec`, `energy`, `clock` and `dvfs` must outlive the accelerator.
   Accelerator(sc_core::sc_module_name name, const AcceleratorSpec& spec, const EnergyTable& energy,
-              ClockDomain& clock, DvfsController& dvfs);
+              ClockDomain& clock, DvfsController& dvfs, RunMode mode = {});
   ~Accelerator() override;
 
   /// The layers to run, in order, with their programs (one per graph layer; they must outlive

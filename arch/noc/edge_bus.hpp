@@ -15,7 +15,18 @@ class EdgeBus {
   explicit EdgeBus(const NocSpec& spec) : spec_(spec) {}
 
   /// Bytes moved toward the array and back in one cycle. Returns the cycles needed (>= 1).
-  uint64_t transfer(uint64_t to_array_bytes, uint64_t from_array_bytes);
+  /// `repeat` > 1: as many identical cycles at once (fast mode); returns the cycles of each.
+  uint64_t transfer(uint64_t to_array_bytes, uint64_t from_array_bytes, uint64_t repeat = 1);
+
+  /// Counts `busy` cycles of transfers that moved these totals (fast mode: uneven cycles whose
+  /// cycles() the caller checked).
+  void count(uint64_t to_array_total, uint64_t from_array_total, uint64_t busy) {
+    stats_.to_array_bytes += to_array_total;
+    stats_.from_array_bytes += from_array_total;
+    stats_.busy_cycles += busy;
+  }
+  /// The cycles one cycle's transfers need (no counting).
+  uint64_t cycles(uint64_t to_array_bytes, uint64_t from_array_bytes) const;
 
   struct Stats {
     uint64_t to_array_bytes = 0;

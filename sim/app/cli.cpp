@@ -50,7 +50,8 @@ po::options_description common_options(RunOptions& o) {
                   "architecture config (JSON)")(
       "set", po::value(&o.overrides)->composing(),
       "override a config key: dotted.key=value (repeatable)")(
-      "workload", po::value(&o.workload)->default_value(shipped("workloads/models/ds_cnn_kws.json")),
+      "workload",
+      po::value(&o.workload)->default_value(shipped("workloads/models/ds_cnn_kws.json")),
       "workload: JSON graph, ONNX model or SCALE-Sim topology CSV")(
       "format", po::value(&o.format)->default_value("auto"),
       "workload format: json, onnx, scalesim or auto (by extension)")(
@@ -94,7 +95,13 @@ int cmd_run(const std::vector<std::string>& args, std::ostream& out) {
       "zero pattern of generated graph inputs: uniform:D, channel:D or nm:N:M")(
       "act-every-layer", po::bool_switch(&o.act_every_layer),
       "every layer reads generated activations (with --act-sparsity's pattern) instead of the "
-      "previous layer's outputs: sparsity studies of models without trained weights");
+      "previous layer's outputs: sparsity studies of models without trained weights")(
+      "fidelity", po::value(&o.fidelity)->default_value("cycle"),
+      "cycle: every cycle simulated (traces need it); fast: steady stretches advance in closed "
+      "form, with the same cycles, stalls and access counts")(
+      "no-values", po::bool_switch(&o.no_values),
+      "timing only: skip the functional datapath (no outputs; refused with anything that needs "
+      "values: --dump-outputs, --vcd, value patterns, sparsity)");
   d.add(r);
   po::variables_map vm;
   if (const int rc = parse(d, args, vm, out); rc >= 0) return rc;
@@ -129,7 +136,9 @@ int cmd_map(const std::vector<std::string>& args, std::ostream& out) {
   d.add_options()("json", po::bool_switch(&as_json), "print the schedules as JSON")(
       "no-simulate", po::bool_switch(&no_simulate),
       "only map: skip the simulation that gives the simulated figures")(
-      "seed", po::value(&o.seed)->default_value(1), "seed of the generated weights and inputs");
+      "seed", po::value(&o.seed)->default_value(1), "seed of the generated weights and inputs")(
+      "fidelity", po::value(&o.fidelity)->default_value("cycle"),
+      "simulation fidelity of the simulated figures: cycle or fast (same figures)");
   po::variables_map vm;
   if (const int rc = parse(d, args, vm, out); rc >= 0) return rc;
   const LoadedConfig cfg = load_arch_config(o.arch, o.overrides);
@@ -145,7 +154,8 @@ int cmd_map(const std::vector<std::string>& args, std::ostream& out) {
       arch::ValueStore values(wl.graph, [seed](const workloads::TensorInfo& t) {
         return workloads::generate_values(t, seed);
       });
-      SimulationResult res = simulate(cfg.spec, wl.graph, energy, values);
+      SimulationResult res = simulate(cfg.spec, wl.graph, energy, values, nullptr, nullptr,
+                                      fidelity_mode(o.fidelity, "--fidelity"));
       schedules = std::move(res.schedules);
       simulated = std::move(res.layers);
     }
@@ -167,10 +177,9 @@ int cmd_map(const std::vector<std::string>& args, std::ostream& out) {
   }
   for (size_t i = 0; i < schedules.size(); ++i) {
     const auto& s = schedules[i];
-    out << s.layer << " (" << workloads::to_string(s.op)
-        << "): "
+    out << s.layer << " (" << workloads::to_string(s.op) << "): "
         << (std::holds_alternative<arch::VectorProgram>(s.engine) ? std::string("vector")
-                                                                     : s.search.chosen)
+                                                                  : s.search.chosen)
         << "\n"
         << workloads::describe_schedule(s, cfg.spec);
     if (i < simulated.size()) {

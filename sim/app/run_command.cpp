@@ -12,12 +12,12 @@
 #include "arch/value_store.hpp"
 #include "sim/app/run_metadata.hpp"
 #include "sim/app/simulation.hpp"
+#include "sim/app/value_source.hpp"
 #include "sim/app/workload_loader.hpp"
 #include "sim/config/arch_config.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/stats/report_writer.hpp"
 #include "sim/trace/vcd_writer.hpp"
-#include "sim/app/value_source.hpp"
 #include "workloads/onnx/onnx_loader.hpp"
 #include "workloads/reference/reference_ops.hpp"
 
@@ -34,7 +34,8 @@ std::pair<uint64_t, uint64_t> parse_window(const std::string& w) {
       throw ConfigError("command line", "--trace-window", w, "START:END in cycles, e.g. 0:2000");
     return std::stoull(s);
   };
-  if (colon == std::string::npos) throw ConfigError("command line", "--trace-window", w, "START:END in cycles, e.g. 0:2000");
+  if (colon == std::string::npos)
+    throw ConfigError("command line", "--trace-window", w, "START:END in cycles, e.g. 0:2000");
   return {num(w.substr(0, colon)), num(w.substr(colon + 1))};
 }
 
@@ -46,14 +47,64 @@ nlohmann::json schedules_json(const std::vector<workloads::LayerSchedule>& s) {
 
 }  // namespace
 
+arch::RunMode fidelity_mode(const std::string& fidelity, const std::string& where) {
+  arch::RunMode m;
+  if (fidelity == "fast")
+    m.fast = true;
+  else if (fidelity == "check")
+    m.check = true;
+  else if (fidelity != "cycle")
+    throw ConfigError("command line", where, fidelity,
+                      "cycle (every cycle simulated), fast (steady stretches in closed form) or "
+                      "check (per-cycle, checking every stretch fast mode would skip)");
+  return m;
+}
+
+namespace {
+// --no-values: nothing may need the values (outputs, traces of registers, value patterns, and
+// the sparse datapaths and compressed storage whose timing depends on them).
+void check_no_values(const RunOptions& opt, const arch::AcceleratorSpec& spec,
+                     const std::string& config_file) {
+  auto refuse = [](const std::string& what, const std::string& value, const std::string& why) {
+    throw ConfigError("command line", "--no-values", what + " " + value,
+                      "no " + what + " with --no-values: " + why);
+  };
+  const char* kNeeds = "it needs the values the run then does not compute";
+  if (!opt.dump_dir.empty()) refuse("--dump-outputs", opt.dump_dir, kNeeds);
+  if (!opt.vcd.empty()) refuse("--vcd", opt.vcd, kNeeds);
+  if (!opt.weight_sparsity.empty()) refuse("--weight-sparsity", opt.weight_sparsity, kNeeds);
+  if (!opt.act_sparsity.empty()) refuse("--act-sparsity", opt.act_sparsity, kNeeds);
+  if (opt.act_every_layer) refuse("--act-every-layer", "", kNeeds);
+  const arch::SparsitySpec& sp = spec.sparsity;
+  bool sparse = sp.mode != arch::SparsityMode::kNone || sp.structured.enabled ||
+                sp.storage.ifmap != "dense" || sp.storage.weight != "dense" ||
+                sp.storage.ofmap != "dense";
+  for (const auto& [layer, mode] : sp.layer_modes)
+    sparse = sparse || mode != arch::SparsityMode::kNone;
+  if (sparse)
+    throw ConfigError(config_file, "/sparsity", "a sparse datapath or compressed storage",
+                      "no sparsity with --no-values: its timing depends on the values (drop "
+                      "--no-values, or the sparsity section)");
+}
+}  // namespace
+
 void run_command(const RunOptions& opt, std::ostream& out) {
+  arch::RunMode mode = fidelity_mode(opt.fidelity, "--fidelity");
+  if (mode.fast && !opt.vcd.empty())
+    throw ConfigError("command line", "--vcd", opt.vcd,
+                      "no trace with --fidelity fast: traces need every cycle (--fidelity cycle)");
   const LoadedConfig cfg = load_arch_config(opt.arch, opt.overrides);
+  if (opt.no_values) {
+    check_no_values(opt, cfg.spec, cfg.file);
+    mode.values = false;
+  }
   LoadedWorkload wl = load_workload(opt.workload, opt.format, opt.batch, opt.inputs);
   ValueOptions vopt;
   vopt.seed = opt.seed;
   if (!opt.weight_sparsity.empty())
     vopt.weight = parse_sparsity_option("--weight-sparsity", opt.weight_sparsity);
-  if (!opt.act_sparsity.empty()) vopt.act = parse_sparsity_option("--act-sparsity", opt.act_sparsity);
+  if (!opt.act_sparsity.empty())
+    vopt.act = parse_sparsity_option("--act-sparsity", opt.act_sparsity);
   const arch::EnergyTable energy(cfg.spec.energy);
 
   std::unique_ptr<VcdWriter> vcd;
@@ -80,7 +131,7 @@ void run_command(const RunOptions& opt, std::ostream& out) {
   }
   SimulationResult res;
   try {
-    res = simulate(cfg.spec, wl.graph, energy, values, vcd.get());
+    res = simulate(cfg.spec, wl.graph, energy, values, vcd.get(), nullptr, mode);
     if (vcd) vcd->finish();
   } catch (const ConfigError& e) {
     vcd.reset();
@@ -101,7 +152,7 @@ void run_command(const RunOptions& opt, std::ostream& out) {
   report.meta.arch_file = opt.arch;
   report.meta.workload_name = wl.graph.name;
   report.meta.workload_file = opt.workload;
-  report.meta.fidelity = "cycle";
+  report.meta.fidelity = opt.fidelity + (opt.no_values ? "-no-values" : "");
   for (const std::string& f : opt.inputs) {
     std::ifstream in(f, std::ios::binary);
     std::ostringstream bytes;

@@ -104,7 +104,8 @@ std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
 
 SimulationResult simulate(const arch::AcceleratorSpec& spec_in, const workloads::Graph& graph,
                           const arch::EnergyTable& energy, arch::ValueStore& values, VcdWriter* vcd,
-                          std::map<std::string, workloads::Int32Buffer>* accumulators) {
+                          std::map<std::string, workloads::Int32Buffer>* accumulators,
+                          arch::RunMode mode) {
   SimulationResult result;
   const arch::AcceleratorSpec spec = resolve_structured(spec_in, graph, values);
   for (const auto& [name, mode] : spec.sparsity.layer_modes) {
@@ -121,7 +122,7 @@ SimulationResult simulate(const arch::AcceleratorSpec& spec_in, const workloads:
     // The clock domain the accelerator runs in, with its DVFS controller.
     arch::ClockDomain clock(spec.clock);
     arch::DvfsController dvfs(spec.clock, clock);
-    arch::Accelerator top("top", spec, energy, clock, dvfs);
+    arch::Accelerator top("top", spec, energy, clock, dvfs, mode);
     std::vector<const arch::LayerProgram*> programs;
     for (const workloads::LayerSchedule& s : result.schedules) programs.push_back(&s);
     top.load_program(graph, std::move(programs), values);

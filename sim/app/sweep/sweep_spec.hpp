@@ -72,7 +72,8 @@ struct SweepSpec {
   int64_t sample_count = 0;
   uint64_t sample_seed = 1;
   std::vector<Metric> objectives = {Metric::kLatencyNs, Metric::kEnergyPj};
-  nlohmann::json normalized;  ///< the spec with defaults filled and generators expanded
+  std::string fidelity = "fast";  ///< the workers' --fidelity (same figures either way)
+  nlohmann::json normalized;      ///< the spec with defaults filled and generators expanded
 };
 
 /// The keys each object of a spec may hold, by object: "" (top level), "workload", "axis",
