@@ -73,7 +73,7 @@ class ArrayController {
     int64_t n = 0;  // cycles (0: none)
     uint64_t reads[kNumOperands] = {0, 0, 0};
     uint64_t out_write = 0, out_read = 0;
-    bool feeding = false, extends_run = false, shifting = false;
+    bool feeding = false, extends_run = false, shifting = false, bubble = false;
     uint64_t k = 1;  // clock cycles each (1 + stall)
   };
   // RunMode::check: the stretch being verified and its cycles left.
@@ -82,7 +82,7 @@ class ArrayController {
   uint64_t last_reads_[kNumOperands] = {0, 0, 0}, last_out_write_ = 0, last_out_read_ = 0;
   Stretch steady_stretch();
   bool stretch_outputs(Stretch& s, const SystolicFold& f);
-  bool stretch_shadow(Stretch& s, sc_core::sc_time& horizon);
+  bool stretch_shadow(Stretch& s, std::optional<sc_core::sc_time>& horizon);
   StepResult advance(const Stretch& s);
   StepResult checked_stream();
 

@@ -26,19 +26,19 @@ bool ArrayController::stretch_outputs(Stretch& s, const SystolicFold& f) {
   const int64_t D = lat_ + (ar_ - 1) + (f.cols - 1);
   if (D < 1) return false;
   const int64_t a = t_ - D;  // the window [a, a + n) of feed cycles the stretch's outputs read
-  const int64_t first = first_feed_t_ >= 0 ? first_feed_t_ : (s.feeding ? t_ : kNever);
-  if (a + 1 <= first && first != kNever) {
-    // Pipeline fill: no output row completes before the fold's first index got through.
-    s.n = std::min(s.n, first - a);
+  const int64_t last = last_feed_cycle_;
+  if (first_feed_t_ < 0 || a < first_feed_t_ || a > last) {
+    // No output row completes while the window lies before the fold's first feed or in the
+    // bubbles after its latest one, up to the stretch's own first feed (at t_).
+    int64_t end = s.feeding ? t_ : kNever;
+    if (first_feed_t_ >= 0 && a < first_feed_t_) end = std::min(end, first_feed_t_);
+    if (end != kNever) s.n = std::min(s.n, end - a);
     return s.n > 0;
   }
-  // Otherwise every window cycle must have fed the next index of one run of feeds (the
-  // stretch's own feeds continue it).
-  if (run_t_ < 0 || run_t_ > a || (s.feeding && !s.extends_run)) return false;
-  if (!s.feeding) {
-    if (last_feed_cycle_ < a) return false;
-    s.n = std::min(s.n, last_feed_cycle_ - a + 1);
-  }
+  // Otherwise the window cycles fed consecutive indices of the latest run of feeds, until its
+  // last feed (or on, with the stretch's own feeds continuing the run).
+  if (run_t_ < 0 || run_t_ > a) return false;
+  if (!(s.feeding && s.extends_run)) s.n = std::min(s.n, last - a + 1);
   const int64_t d0 = run_idx_ + (a - run_t_);
   const size_t ci = size_t(d0 / sch_->chunk_len);
   const std::vector<ChunkPlan>& chunks = (*tfolds_)[fold_].chunks;
@@ -51,7 +51,7 @@ bool ArrayController::stretch_outputs(Stretch& s, const SystolicFold& f) {
   return s.n > 0;
 }
 
-bool ArrayController::stretch_shadow(Stretch& s, sc_core::sc_time& horizon) {
+bool ArrayController::stretch_shadow(Stretch& s, std::optional<sc_core::sc_time>& horizon) {
   // The next fold's stationary tile loads into the shadow chain during this fold.
   const size_t next = fold_ + 1;
   if (next >= sch_->folds.size() || scalesim_ || !spec_.pe_array.weight_double_buffer) return true;
@@ -61,7 +61,7 @@ bool ArrayController::stretch_shadow(Stretch& s, sc_core::sc_time& horizon) {
   const auto ready = ports_.plan->stationary_ready(next);
   if (!ready) return true;  // not issued: only an event issues it
   if (*ready > sc_core::sc_time_stamp()) {
-    horizon = *ready;
+    horizon = horizon ? std::min(*horizon, *ready) : *ready;
     return true;
   }
   // Rows shift one per cycle; the first (bottom) row may be partial, the last one raises the
@@ -81,9 +81,25 @@ ArrayController::Stretch ArrayController::steady_stretch() {
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   Stretch s;
   s.n = kNever;
-  if (fed_ < T) {
-    const std::optional<sc_core::sc_time> ready = feed_ready();
-    if (!ready || *ready > now || skip_[size_t(fed_)]) return {};
+  std::optional<sc_core::sc_time> horizon;  // the earliest arrival that ends the stretch
+  const std::optional<sc_core::sc_time> ready = fed_ < T ? feed_ready() : std::nullopt;
+  if (fed_ < T && (!ready || *ready > now)) {
+    // Bubbles: the feeder waits for its chunk while the array keeps moving (values in flight,
+    // an OS drain, or the next tile loading into the shadow chain); from the arrival on it feeds.
+    const bool shadow_busy =
+        !os_ && fold_ + 1 < sch_->folds.size() && !scalesim_ && spec_.pe_array.weight_double_buffer;
+    if (!drain_active_ && (!shadow_busy || !ready)) {
+      // Only values in flight keep it moving (per-cycle mode then waits, or reports a chunk
+      // never requested): until they left.
+      if (last_feed_cycle_ < 0) return {};
+      const int64_t flight_end = last_feed_cycle_ + lat_ + (os_ ? r_end : ar_) + c_end + 1;
+      if (t_ > flight_end) return {};
+      s.n = flight_end - t_ + 1;
+    }
+    s.bubble = true;
+    if (ready) horizon = *ready;
+  } else if (fed_ < T) {
+    if (skip_[size_t(fed_)]) return {};
     const ChunkPlan& cp = (*tfolds_)[fold_].chunks[chunk_];
     s.n = cp.t0 + cp.t_len - 1 - fed_;  // the chunk's last index raises an event
     for (int64_t x = fed_; x < fed_ + s.n; ++x)
@@ -103,7 +119,6 @@ ArrayController::Stretch ArrayController::steady_stretch() {
     const int64_t tail = os_ ? lat_ + (r_end - 1) + (c_end - 1) : lat_ + (ar_ - 1) + (c_end - 1);
     s.n = last_feed_cycle_ + tail - t_;
   }
-  sc_core::sc_time horizon = sc_core::SC_ZERO_TIME;
   if (os_) {
     if (drain_active_) {
       // Rows of the previous fold leave the drain chain; its last one raises an event.
@@ -122,10 +137,10 @@ ArrayController::Stretch ArrayController::steady_stretch() {
   const uint64_t k = steady_ports(ports_, s.reads, s.out_write, s.out_read);
   if (k == 0) return {};
   s.k = k;
-  if (horizon > now) {
-    // A stationary tile arrives at `horizon`: cycles that start before it stay idle.
+  if (horizon) {
+    // Data arrives at `horizon`: only the cycles that start before it are alike.
     const uint64_t step = k * ports_.period.value();
-    const uint64_t gap = (horizon - now).value();
+    const uint64_t gap = (*horizon - now).value();
     s.n = std::min<int64_t>(s.n, int64_t((gap + step - 1) / step));
     if (s.n < 2) return {};
   }
@@ -154,6 +169,7 @@ StepResult ArrayController::advance(const Stretch& s) {
   uint64_t reads[kNumOperands] = {s.reads[0], s.reads[1], s.reads[2]};
   StepResult r = charge_ports(ports_, reads, s.out_write, s.out_read, uint64_t(s.n));
   r.repeat = uint64_t(s.n);
+  r.bubble = s.bubble;
   return r;
 }
 
@@ -169,7 +185,7 @@ StepResult ArrayController::checked_stream() {
   const uint64_t raised = ports_.plan->raised();
   const size_t fold = fold_;
   const StepResult r = step_stream();
-  bool same = r.kind == StepResult::Kind::kAdvanced && !r.bubble &&
+  bool same = r.kind == StepResult::Kind::kAdvanced && r.bubble == expect_.bubble &&
               1 + r.bw_stall_sram + r.bw_stall_noc == expect_.k &&
               ports_.plan->raised() == raised && fold_ == fold && phase_ == Phase::kStream &&
               last_out_write_ == expect_.out_write && last_out_read_ == expect_.out_read;
