@@ -31,7 +31,7 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const AcceleratorSpec& sp
       dvfs_(spec.clock, clock_),
       dram_("dram", spec.dram),
       dma_("dma", int(spec.sram.size()), spec.dram.burst_bytes),
-      bus_(spec.noc),
+      noc_(make_noc(spec.noc)),
       array_(spec.pe_array.rows, spec.pe_array.cols, array_sub_rows(spec)),
       array_ctrl_(spec_, array_),
       spatial_ctrl_(spec_) {
@@ -123,14 +123,14 @@ void Accelerator::begin_layer() {
   dma_.reset_stats();
   dram_.reset_stats();
   for (auto& s : sram_) s->reset_stats();
-  bus_.reset_stats();
+  noc_->reset_stats();
   // Compressed operands: the DMA and the SRAM read ports move encoded bytes (storage_plan.hpp).
   storage_ = plan_layer_storage(layer_formats(spec_.sparsity, l), *graph_, l, *values_);
   plan_ = std::make_unique<TransferPlan>(sch, spec_, dma_, storage_.transfer_scales());
   LayerPorts ports;
   for (int o = 0; o < kNumOperands; ++o)
     ports.level_of_operand.push_back(sram_[size_t(spec_.level_index_of(Operand(o)))].get());
-  ports.bus = &bus_;
+  ports.bus = noc_.get();
   ports.plan = plan_.get();
   ports.read_scale = &storage_.sram_reads;
   if (sch.vector_path) {
@@ -200,9 +200,10 @@ void Accelerator::end_layer() {
   const double dram_bw_bytes = spec_.dram.bandwidth_gb_per_s * time_ns;  // GB/s x ns = bytes
   rep.utilization["dram"] =
       (spec_.dram.ideal || time_ns <= 0) ? 0.0 : double(ds.read_bytes + ds.write_bytes) / dram_bw_bytes;
-  const auto& bs = bus_.stats();
+  const NocStats& bs = noc_->stats();
+  const uint64_t to_array_bytes = bs.to_pes_bits / 8, from_array_bytes = bs.from_pes_bits / 8;
   const double bus_w = double(spec_.noc.link_width_bits / 8) * cyc;
-  rep.utilization["noc"] = std::max(double(bs.to_array_bytes), double(bs.from_array_bytes)) / bus_w;
+  rep.utilization["noc"] = std::max(double(to_array_bytes), double(from_array_bytes)) / bus_w;
 
   if (sch.spatial) {
     report_spatial(rep, sch, time_ns);
@@ -241,14 +242,14 @@ void Accelerator::end_layer() {
   rep.accesses["dram.read_bytes"] = ds.read_bytes;
   rep.accesses["dram.write_bytes"] = ds.write_bytes;
   rep.accesses["dram.bursts"] = ds.bursts;
-  rep.accesses["noc.to_array_bytes"] = bs.to_array_bytes;
-  rep.accesses["noc.from_array_bytes"] = bs.from_array_bytes;
+  rep.accesses["noc.to_array_bytes"] = to_array_bytes;
+  rep.accesses["noc.from_array_bytes"] = from_array_bytes;
   for (int o = 0; o < kNumOperands; ++o)
     rep.accesses[std::string("dma.load_bytes_") + to_string(Operand(o))] = dma_.stats().load_bytes[o];
   rep.accesses["dma.store_bytes"] = dma_.stats().store_bytes;
   act.dram_read_bytes = ds.read_bytes;
   act.dram_write_bytes = ds.write_bytes;
-  act.bus_bytes = bs.to_array_bytes + bs.from_array_bytes;
+  act.bus_bytes = to_array_bytes + from_array_bytes;
   act.pes = pes;
   act.time_ns = time_ns;
   act.voltage_v = clock_.point().voltage_v;

@@ -9,11 +9,10 @@
 #include <exception>
 #include <map>
 #include <memory>
-#include <string>
 #include <optional>
-#include <vector>
-
+#include <string>
 #include <systemc>
+#include <vector>
 
 #include "arch/dvfs/clock_domain.hpp"
 #include "arch/energy/energy_table.hpp"
@@ -21,7 +20,7 @@
 #include "arch/memory/dram.hpp"
 #include "arch/memory/sram_level.hpp"
 #include "arch/memory/transfer_plan.hpp"
-#include "arch/noc/edge_bus.hpp"
+#include "arch/noc/i_noc.hpp"
 #include "arch/pe/array_controller.hpp"
 #include "arch/pe/operand_access.hpp"
 #include "arch/pe/requantizer.hpp"
@@ -83,7 +82,7 @@ class Accelerator : public sc_core::sc_module {
   Dram dram_;
   std::vector<std::unique_ptr<SramLevel>> sram_;
   Dma dma_;
-  EdgeBus bus_;
+  std::unique_ptr<INoc> noc_;  // built by name (spec.noc.type) from the NoC registry
   SystolicArray array_;
   ArrayController array_ctrl_;
   spatial::SpatialController spatial_ctrl_;

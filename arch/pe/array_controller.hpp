@@ -9,13 +9,12 @@
 #include <array>
 #include <cstdint>
 #include <optional>
-#include <vector>
-
 #include <systemc>
+#include <vector>
 
 #include "arch/memory/sram_level.hpp"
 #include "arch/memory/transfer_plan.hpp"
-#include "arch/noc/edge_bus.hpp"
+#include "arch/noc/i_noc.hpp"
 #include "arch/pe/operand_access.hpp"
 #include "arch/pe/sparse_fold.hpp"
 #include "arch/pe/systolic_array.hpp"
@@ -40,7 +39,7 @@ struct StepResult {
 /// Memory-system view a controller needs for one layer.
 struct LayerPorts {
   std::vector<SramLevel*> level_of_operand;  ///< index = Operand
-  EdgeBus* bus = nullptr;
+  INoc* bus = nullptr;                       ///< the NoC toward the array (systolic: the edge bus)
   TransferPlan* plan = nullptr;
   /// Compressed storage (arch/sparse/storage_plan.hpp): per Operand, the SRAM bytes behind the
   /// dense bytes a controller reads toward the array. Null = everything dense.

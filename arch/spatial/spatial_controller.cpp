@@ -15,7 +15,9 @@ void SpatialController::start(const workloads::LayerSchedule& sch, const workloa
   ports_ = ports;
   const ws::Problem p = ws::Problem::from_shape(sch.shape, sch.op);
   const int psum_bits = spec_.pe_array.accum_bits;
-  engine_ = std::make_unique<SpatialEngine>(p, *sch.spatial, spec_.noc, sch.in_bits, sch.w_bits, psum_bits);
+  if (!ports.bus) throw sim::ModelError("spatial controller: no NoC for layer " + sch.layer);
+  engine_ = std::make_unique<SpatialEngine>(p, *sch.spatial, *ports.bus, sch.in_bits, sch.w_bits,
+                                            psum_bits);
   engine_->bind(a.data.data(), b.data.data(), out.data.data());
   engine_->set_sparsity(sparse_.mode, sparse_.ifmap, sparse_.weight);
   bytes_ = {(sch.in_bits + 7) / 8, (sch.w_bits + 7) / 8, (psum_bits + 7) / 8};

@@ -10,9 +10,9 @@
 #include <sstream>
 
 #include "sim/config/arch_sections.hpp"
+#include "sim/config/config_keys.hpp"
 #include "sim/config/overrides.hpp"
 #include "sim/config/param_reader.hpp"
-#include "sim/config/schema.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::sim {
@@ -209,18 +209,15 @@ LoadedConfig parse_arch_config(json j, const std::string& file_label,
 
   LoadedConfig out;
   out.file = file_label;
-  ParamReader root(j, "", file_label, issues);
-  root.reject_unknown(arch_schema().keys());
-  const Rule<int64_t> version{"integer " + std::to_string(kArchSchemaVersion) +
-                                  " (the only schema_version this build reads)",
-                              [](const int64_t& v) { return v == kArchSchemaVersion; }};
-  root.required<int64_t>("schema_version", version);
+  const arch::Components& components = arch::builtin_components();
+  ParamReader root(j, "", file_label, issues, &config_keys());
+  root.reject_unknown();
+  root.get<int64_t>("schema_version");
   out.spec.schema_version = kArchSchemaVersion;
-  if (auto name = root.get_or<std::string>("name", "adasim", non_empty_string()))
-    out.spec.name = *name;
+  if (auto name = root.get<std::string>("name")) out.spec.name = *name;
   detail::parse_pe_array(root, out.spec.pe_array);
   detail::parse_memory(root, out.spec);
-  detail::parse_noc(root, out.spec.noc, out.spec.pe_array.kind);
+  detail::parse_noc(root, out.spec.noc, out.spec.pe_array.kind, components.noc);
   detail::parse_clock(root, out.spec.clock);
   detail::parse_energy(root, out.spec.energy);
   detail::parse_mapper(root, out.spec.mapper);

@@ -3,6 +3,7 @@
 // its section through a ParamReader (filling defaults), validates it and fills its part of the spec.
 #pragma once
 
+#include "arch/noc/i_noc.hpp"
 #include "arch/spec.hpp"
 #include "sim/config/param_reader.hpp"
 
@@ -11,7 +12,8 @@ namespace adasim::sim::detail {
 void parse_pe_array(ParamReader& root, arch::PeArraySpec& out);
 void parse_memory(ParamReader& root, arch::AcceleratorSpec& out);  ///< sram levels + dram
 void parse_mapper(ParamReader& root, arch::MapperSpec& out);
-void parse_noc(ParamReader& root, arch::NocSpec& out, arch::ArrayKind kind);
+void parse_noc(ParamReader& root, arch::NocSpec& out, arch::ArrayKind kind,
+               const arch::NocRegistry& nocs);
 void parse_clock(ParamReader& root, arch::ClockSpec& out);
 void parse_energy(ParamReader& root, arch::EnergySpec& out);
 void parse_sparsity(ParamReader& root, arch::SparsitySpec& out);  ///< sparsity_section.cpp

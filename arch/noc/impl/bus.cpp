@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+// "bus": the systolic array's edge bus. All operands share one link toward the array edge and
+// results share one link back; each direction carries link_width_bits per cycle, so a cycle
+// that asks for more costs extra (stall) cycles.
+#include <algorithm>
+
+#include "arch/noc/i_noc.hpp"
+
+namespace adasim::arch {
+namespace {
+
+class EdgeBusNoc : public INoc {
+ public:
+  explicit EdgeBusNoc(const NocSpec& spec) : width_bits_(spec.link_width_bits) {}
+
+  uint64_t cycles(const NocTraffic& t) const override {
+    uint64_t to = 0;
+    for (uint64_t b : t.to_pes_bits) to += b;
+    return std::max(link_cycles(to, width_bits_), link_cycles(t.from_pes_bits, width_bits_));
+  }
+
+ private:
+  int width_bits_;
+};
+
+}  // namespace
+
+void register_bus_noc(NocRegistry& r) {
+  namespace p = sim::param;
+  r.add("bus",
+        "systolic arrays: one shared link from the SRAM levels to the array edge and one back",
+        {p::integer("latency_cycles")
+             .at_least(0)
+             .with_default(1)
+             .in_unit("cycles")
+             .described("pipeline latency from the SRAM read port to the edge PEs"),
+         p::boolean("multicast")
+             .with_default(true)
+             .described("one transfer may feed a whole row/column")},
+        NocFactory{ArrayKind::kSystolic,
+                   [](const NocSpec& s) { return std::make_unique<EdgeBusNoc>(s); }});
+}
+
+}  // namespace adasim::arch
