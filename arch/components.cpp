@@ -9,6 +9,7 @@ Components make_components() {
   register_nocs(c.noc);
   register_dvfs_policies(c.dvfs);
   register_dram_models(c.dram);
+  register_sparse_formats(c.sparse_format);
   register_listed_kinds(c.listed);
   return c;
 }
@@ -19,7 +20,8 @@ const Components& builtin_components() {
 }
 
 std::vector<sim::ComponentKind> Components::kinds() const {
-  std::vector<sim::ComponentKind> out = {noc.describe(), dvfs.describe(), dram.describe()};
+  std::vector<sim::ComponentKind> out = {noc.describe(), dvfs.describe(), dram.describe(),
+                                         sparse_format.describe()};
   out.insert(out.end(), listed.begin(), listed.end());
   return out;
 }

@@ -12,6 +12,7 @@
 #include "arch/dvfs/i_dvfs_policy.hpp"
 #include "arch/memory/i_dram_model.hpp"
 #include "arch/noc/i_noc.hpp"
+#include "arch/sparse/i_sparse_format.hpp"
 #include "sim/core/param_doc.hpp"
 
 namespace adasim::arch {
@@ -22,6 +23,9 @@ struct Components {
                           "clock.policy"};
   DramModelRegistry dram{"dram", "the timing model of the DRAM behind the DMA",
                          "memory.dram.model"};
+  SparseFormatRegistry sparse_format{"sparse_format",
+                                     "the storage format of an operand in SRAM and DRAM",
+                                     "sparsity.storage.ifmap / .weight / .ofmap"};
   /// Kinds other blocks register for listing only (`adasim list`): layer engines, dataflows.
   /// Filled by register_listed_kinds().
   std::vector<sim::ComponentKind> listed;

@@ -3,7 +3,7 @@
 // its section through a ParamReader (filling defaults), validates it and fills its part of the spec.
 #pragma once
 
-#include "arch/noc/i_noc.hpp"
+#include "arch/components.hpp"
 #include "arch/spec.hpp"
 #include "sim/config/param_reader.hpp"
 
@@ -16,6 +16,7 @@ void parse_noc(ParamReader& root, arch::NocSpec& out, arch::ArrayKind kind,
                const arch::NocRegistry& nocs);
 void parse_clock(ParamReader& root, arch::ClockSpec& out);
 void parse_energy(ParamReader& root, arch::EnergySpec& out);
-void parse_sparsity(ParamReader& root, arch::SparsitySpec& out);  ///< sparsity_section.cpp
+void parse_sparsity(ParamReader& root, arch::SparsitySpec& out,
+                    const arch::Components& components);  ///< sparsity_section.cpp
 
 }  // namespace adasim::sim::detail

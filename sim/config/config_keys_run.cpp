@@ -20,29 +20,24 @@ ParamDoc factor_level(const std::string& level, const std::string& what) {
       .described(what + ": loop dim -> product of its loop bounds there");
 }
 
-ParamDoc storage_keys() {
-  const std::vector<std::string> formats = {"dense", "bitmask", "rle", "csr", "nm"};
-  return p::object(
-             "storage",
-             {p::choice("ifmap", formats)
-                  .with_default("dense")
-                  .described("storage of each array layer's input activations (not \"nm\")"),
-              p::choice("weight", formats)
-                  .with_default("dense")
-                  .described("storage of each array layer's weights (a matmul's B operand)"),
-              p::choice("ofmap", formats)
-                  .with_default("dense")
-                  .described("format the output encoder writes final outputs in (not \"nm\")"),
-              p::integer("rle_run_bits")
-                  .in(1, 16)
-                  .with_default(5)
-                  .in_unit("bits")
-                  .described("rle: width of the zero-run field (Eyeriss)"),
-              p::integer("nm_n").in(1, 16).with_default(2).described(
-                  "nm: at most nm_n nonzeros in every group of nm_m"),
-              p::integer("nm_m").in(1, 16).with_default(4).described("nm: the group size")})
-      .with_default(json::object())
-      .described("storage format of each operand in SRAM and DRAM (below)");
+ParamDoc storage_keys(const arch::SparseFormatRegistry& formats) {
+  const std::vector<std::string> names = formats.names();
+  ParamDoc st = p::object(
+      "storage",
+      {p::choice("ifmap", names)
+           .with_default("dense")
+           .described("storage of each array layer's input activations (no weights-only format)"),
+       p::choice("weight", names)
+           .with_default("dense")
+           .described("storage of each array layer's weights (a matmul's B operand)"),
+       p::choice("ofmap", names)
+           .with_default("dense")
+           .described("format the output encoder writes final outputs in (no weights-only "
+                      "format)")});
+  st.selectors = {"ifmap", "weight", "ofmap"};
+  st.variants = formats.docs();
+  return st.with_default(json::object())
+      .described("storage format of each operand in SRAM and DRAM (`adasim list sparse_format`)");
 }
 
 ParamDoc structured_keys() {
@@ -137,7 +132,7 @@ ParamDoc mapper_keys() {
       .described("what the mapper optimises and the constraints the user fixes");
 }
 
-ParamDoc sparsity_keys(const arch::Components& /*components*/) {
+ParamDoc sparsity_keys(const arch::Components& components) {
   ParamDoc operands = p::array_of("operands", p::choice("", {"ifmap", "weight"}))
                           .with_default(json::array({"ifmap", "weight"}))
                           .expecting("non-empty array of unique strings from \"ifmap\", \"weight\"")
@@ -153,7 +148,7 @@ ParamDoc sparsity_keys(const arch::Components& /*components*/) {
                     p::map_of("layers", p::choice("", kModes))
                         .when_absent("`{}`")
                         .described("per-layer modes of an adaptive array (layer name -> mode)"),
-                    storage_keys(), structured_keys()})
+                    storage_keys(components.sparse_format), structured_keys()})
       .when_absent("absent: a dense datapath")
       .described("what the PEs do with zero operands, and how operands are stored");
 }

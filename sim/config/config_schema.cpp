@@ -44,6 +44,34 @@ json string_schema(const ParamDoc& p) {
 
 json schema_of(const ParamDoc& p);
 
+// A parameter of an implementation may appear only when a selector names that implementation
+// (or, absent, defaults to it; a selector with a derived default may name any). A parameter
+// several implementations declare is allowed with any of them.
+json variant_rules(const ParamDoc& p) {
+  json rules = json::array();
+  for (const ComponentDoc& v : p.variants) {
+    json forbidden = json::array();
+    for (const ParamDoc& f : v.params) {
+      bool shared = false;
+      for (const ComponentDoc& o : p.variants)
+        for (const ParamDoc& g : o.params)
+          shared = shared || (o.name != v.name && g.name == f.name);
+      if (!shared) forbidden.push_back({{"required", {f.name}}});
+    }
+    if (forbidden.empty()) continue;
+    json named_by = json::array();
+    for (const std::string& sel : p.selectors) {
+      named_by.push_back({{"properties", {{sel, {{"const", v.name}}}}}, {"required", {sel}}});
+      const ParamDoc& sd = p.at(sel);
+      if (sd.presence == Presence::kDerived || sd.dflt == json(v.name))
+        named_by.push_back({{"not", {{"required", {sel}}}}});
+    }
+    rules.push_back(
+        {{"if", {{"not", {{"anyOf", named_by}}}}}, {"then", {{"not", {{"anyOf", forbidden}}}}}});
+  }
+  return rules;
+}
+
 json object_schema(const ParamDoc& p) {
   json s{{"type", "object"}};
   if (p.open_keys) {
@@ -61,21 +89,8 @@ json object_schema(const ParamDoc& p) {
   s["properties"] = props;
   if (!required.empty()) s["required"] = required;
   s["additionalProperties"] = false;
-  if (p.selectors.size() != 1 || p.variants.empty()) return s;
-  // One selector: each implementation's keys only with that implementation.
-  const std::string& sel = p.selectors.front();
-  const ParamDoc& sel_doc = p.at(sel);
-  json all_of = json::array();
-  for (const ComponentDoc& v : p.variants) {
-    json names = json::array();
-    for (const ParamDoc& f : p.fields) names.push_back(f.name);
-    for (const ParamDoc& f : v.params) names.push_back(f.name);
-    json when{{"properties", {{sel, {{"const", v.name}}}}}, {"required", {sel}}};
-    if (sel_doc.dflt.is_string() && sel_doc.dflt.get<std::string>() == v.name)
-      when = json{{"anyOf", {when, {{"not", {{"required", {sel}}}}}}}};
-    all_of.push_back({{"if", when}, {"then", {{"propertyNames", {{"enum", names}}}}}});
-  }
-  s["allOf"] = all_of;
+  const json rules = variant_rules(p);
+  if (!rules.empty()) s["allOf"] = rules;
   return s;
 }
 

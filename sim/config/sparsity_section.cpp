@@ -6,6 +6,7 @@
 // it resolve exactly as before.
 #include <algorithm>
 
+#include "arch/components.hpp"
 #include "sim/config/arch_sections.hpp"
 #include "sim/config/config_keys.hpp"
 
@@ -65,24 +66,30 @@ void parse_layer_modes(ParamReader& sp, arch::SparsitySpec& out) {
   }
 }
 
-void parse_storage(ParamReader& sp, arch::StorageFormats& out) {
+void parse_storage(ParamReader& sp, arch::StorageFormats& out,
+                   const arch::SparseFormatRegistry& formats) {
   auto st = sp.section("storage");
   if (!st) return;
   st->reject_unknown();
   if (auto v = st->get<std::string>("ifmap")) out.ifmap = *v;
   if (auto v = st->get<std::string>("weight")) out.weight = *v;
   if (auto v = st->get<std::string>("ofmap")) out.ofmap = *v;
-  if (auto v = st->get<int64_t>("rle_run_bits")) out.rle_run_bits = int(*v);
-  if (auto v = st->get<int64_t>("nm_n")) out.nm_n = int(*v);
-  if (auto v = st->get<int64_t>("nm_m")) out.nm_m = int(*v);
+  // The parameters of the formats the operands use (written back only for those).
+  for (const std::string& name : st->selected_variants()) {
+    const sim::ParamValues p = st->variant_values(name);
+    if (p.has("rle_run_bits")) out.rle_run_bits = int(p.integer("rle_run_bits"));
+    if (p.has("nm_n")) out.nm_n = int(p.integer("nm_n"));
+    if (p.has("nm_m")) out.nm_m = int(p.integer("nm_m"));
+  }
   if (out.nm_n > out.nm_m)
     st->issue(st->ptr("nm_n"), std::to_string(out.nm_n),
               "at most nm_m (" + std::to_string(out.nm_m) + ")");
-  // N:M is a pattern of trained weights; activations (read or written) are not N:M sparse.
+  // Weights-only formats (N:M is a pattern of trained weights) are refused for activations.
   for (const char* key : {"ifmap", "ofmap"}) {
     std::string& v = std::string(key) == "ifmap" ? out.ifmap : out.ofmap;
-    if (v != "nm") continue;
-    st->issue(st->ptr(key), "\"nm\"", "one of \"dense\", \"bitmask\", \"rle\", \"csr\" (N:M is a weight pattern)");
+    const auto* f = formats.find(v);
+    if (!f || !f->make->weights_only()) continue;
+    st->issue(st->ptr(key), "\"" + v + "\"", arch::activation_format_expectation(formats));
     v = "dense";  // one error per key (the array-kind checks see a valid value)
   }
 }
@@ -124,7 +131,8 @@ void parse_structured(ParamReader& sp, arch::StructuredSparsity& out) {
 
 }  // namespace
 
-void parse_sparsity(ParamReader& root, arch::SparsitySpec& out) {
+void parse_sparsity(ParamReader& root, arch::SparsitySpec& out,
+                    const arch::Components& components) {
   if (!root.has("sparsity")) return;
   auto sp = root.section("sparsity");
   if (!sp) return;
@@ -132,7 +140,7 @@ void parse_sparsity(ParamReader& root, arch::SparsitySpec& out) {
   if (auto m = sp->get<std::string>("mode")) out.mode = mode_named(*m);
   parse_operands(*sp, out);
   parse_layer_modes(*sp, out);
-  parse_storage(*sp, out.storage);
+  parse_storage(*sp, out.storage, components.sparse_format);
   parse_structured(*sp, out.structured);
 }
 

@@ -52,6 +52,8 @@ REJECTED = {
     "49_sparsity_section": "sparsity",
     "52_dram_model_unknown": "memory/dram/model",
     "53_clock_policy_unknown": "clock/policy",
+    "54_storage_param_of_unused_format": "sparsity/storage",
+    "55_storage_format_unknown": "sparsity/storage/weight",
 }
 
 # Cases whose defect involves several keys: the schema cannot see it, `adasim validate` does.

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "arch/sparse/i_sparse_format.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::arch {
@@ -92,8 +93,24 @@ TEST(Components, EveryKindIsListedWithItsSelectingKey) {
     kinds.push_back(k.kind);
     keys.push_back(k.selected_by);
   }
-  EXPECT_EQ(kinds, (std::vector<std::string>{"noc", "dvfs", "dram"}));
-  EXPECT_EQ(keys, (std::vector<std::string>{"noc.type", "clock.policy", "memory.dram.model"}));
+  EXPECT_EQ(kinds, (std::vector<std::string>{"noc", "dvfs", "dram", "sparse_format"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"noc.type", "clock.policy", "memory.dram.model",
+                                            "sparsity.storage.ifmap / .weight / .ofmap"}));
+}
+
+TEST(SparseFormats, EachNameMapsToItsCodecAndItsProperties) {
+  const SparseFormatRegistry& r = builtin_components().sparse_format;
+  EXPECT_EQ(r.names(), (std::vector<std::string>{"dense", "bitmask", "rle", "csr", "nm"}));
+  for (const auto& e : r.entries()) EXPECT_EQ(to_string(e.make->id()), e.doc.name);
+  EXPECT_TRUE(format_impl(SparseFormat::kCsr).whole_tile());  // a CSR tile is one run
+  EXPECT_FALSE(format_impl(SparseFormat::kNm).whole_tile());  // N:M groups run along fibres
+  EXPECT_TRUE(format_impl(SparseFormat::kNm).weights_only());
+  EXPECT_EQ(activation_format_expectation(r),
+            "one of \"dense\", \"bitmask\", \"rle\", \"csr\" (N:M is a weight pattern)");
+  // The parameters a format declares are the keys sparsity.storage accepts for it.
+  EXPECT_EQ(r.find("rle")->doc.params.at(0).name, "rle_run_bits");
+  EXPECT_EQ(r.find("nm")->doc.params.size(), 2u);
+  EXPECT_TRUE(r.find("csr")->doc.params.empty());
 }
 
 }  // namespace
