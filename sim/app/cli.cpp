@@ -12,6 +12,7 @@
 #include "arch/value_store.hpp"
 #include "sim/app/run_command.hpp"
 #include "sim/app/simulation.hpp"
+#include "sim/app/sweep/sweep_cli.hpp"
 #include "sim/app/workload_loader.hpp"
 #include "sim/config/arch_config.hpp"
 #include "sim/config/config_reference.hpp"
@@ -39,6 +40,8 @@ void usage(std::ostream& os) {
         "  run       simulate a workload on an architecture and write reports\n"
         "  validate  check an architecture config and print every error\n"
         "  map       print the schedule chosen for every layer\n"
+        "  sweep     run a design-space sweep in parallel worker processes (resumable,\n"
+        "            shardable); 'sweep merge' joins shard folders\n"
         "  list      list the swappable components and every config key\n\n"
         "Run 'adasim <command> --help' for the options of a command.\n";
 }
@@ -228,6 +231,7 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     if (cmd == "run") return cmd_run(args, out);
     if (cmd == "validate") return cmd_validate(args, out);
     if (cmd == "map") return cmd_map(args, out);
+    if (cmd == "sweep") return sweep::cmd_sweep(args, out, err);
     if (cmd == "list") return cmd_list(args, out);
     err << "adasim: unknown command '" << cmd << "'\n";
     usage(err);

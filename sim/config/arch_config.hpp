@@ -3,9 +3,10 @@
 // plus the resolved JSON (every default filled in). Keys: config_keys.hpp, configs/README.md.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "arch/spec.hpp"
 #include "sim/config/config_keys.hpp"

@@ -315,13 +315,7 @@ void parse_energy(ParamReader& root, arch::EnergySpec& out) {
     for (const ParamDoc& k : pa->schema().fields)
       if (auto v = pa->get<double>(k.name)) out.per_access[k.name] = *v;
   }
-  auto ov = en->section("overrides");
-  if (!ov) return;
-  out.overrides.clear();
-  ov->reject_unknown();
-  for (const auto& item : ov->node().items())
-    if (ov->schema().field(item.key()))
-      if (auto v = ov->get<double>(item.key())) out.overrides[item.key()] = *v;
+  parse_number_overrides(*en, out.overrides);
 }
 
 }  // namespace adasim::sim::detail

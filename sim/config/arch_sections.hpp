@@ -18,5 +18,8 @@ void parse_clock(ParamReader& root, arch::ClockSpec& out);
 void parse_energy(ParamReader& root, arch::EnergySpec& out);
 void parse_sparsity(ParamReader& root, arch::SparsitySpec& out,
                     const arch::Components& components);  ///< sparsity_section.cpp
+void parse_area(ParamReader& root, arch::AreaSpec& out);  ///< area_section.cpp
+/// `section`'s "overrides" object: each key a number >= 0 declared in its table.
+void parse_number_overrides(ParamReader& section, std::map<std::string, double>& out);
 
 }  // namespace adasim::sim::detail

@@ -38,6 +38,7 @@ ParamDoc memory_keys(const arch::Components& components);
 ParamDoc noc_keys(const arch::Components& components);
 ParamDoc clock_keys(const arch::Components& components);
 ParamDoc energy_keys();
+ParamDoc area_keys();
 ParamDoc mapper_keys();
 ParamDoc sparsity_keys(const arch::Components& components);
 }  // namespace detail

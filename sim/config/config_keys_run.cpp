@@ -2,6 +2,7 @@
 // Key tables of the energy, mapper and sparsity sections.
 #include <sstream>
 
+#include "arch/area/area_table.hpp"
 #include "arch/energy/energy_table.hpp"
 #include "sim/config/config_keys.hpp"
 
@@ -59,19 +60,35 @@ ParamDoc structured_keys() {
       .described("the N:M structured-sparse weight datapath (below)");
 }
 
-}  // namespace
-
-ParamDoc energy_keys() {
-  std::vector<ParamDoc> overrides;
-  for (const arch::EnergyKeyDoc& k : arch::EnergyTable::keys()) {
+// "overrides": one optional number >= 0 per table key (energy or area key docs).
+template <class KeyDoc>
+ParamDoc overrides_of(const std::vector<KeyDoc>& keys, const std::string& doc) {
+  std::vector<ParamDoc> fields;
+  for (const KeyDoc& k : keys) {
     std::ostringstream table_value;  // the table's value, as `std::cout << value` prints it
     table_value << k.default_value;
-    overrides.push_back(p::number(k.key)
-                            .at_least(0)
-                            .when_absent(table_value.str())
-                            .in_unit(k.unit)
-                            .described(k.description + "; source: " + k.source));
+    fields.push_back(p::number(k.key)
+                         .at_least(0)
+                         .when_absent(table_value.str())
+                         .in_unit(k.unit)
+                         .described(k.description + "; source: " + k.source));
   }
+  return p::object("overrides", fields).with_default(json::object()).described(doc);
+}
+
+}  // namespace
+
+ParamDoc area_keys() {
+  return p::object("area",
+                   {p::number("scale").above(0).with_default(1.0).described(
+                        "multiplies every area (another node)"),
+                    overrides_of(arch::AreaTable::keys(),
+                                 "replaces single area-table entries (area table keys below)")})
+      .when_absent("absent (all defaults; nothing written into the resolved config)")
+      .described("area table scale and overrides (arch/area/area_table.hpp)");
+}
+
+ParamDoc energy_keys() {
   std::vector<ParamDoc> per_access;
   for (const char* k : {"mac", "rf", "noc", "gbuf", "dram"})
     per_access.push_back(p::number(k).at_least(0).described(std::string("energy of one ") + k +
@@ -86,9 +103,8 @@ ParamDoc energy_keys() {
                              "(V/V_ref)^2, leakage with V/V_ref"),
               p::number("scale").above(0).with_default(1.0).described(
                   "multiplies every dynamic energy (another node); leakage is not scaled"),
-              p::object("overrides", overrides)
-                  .with_default(json::object())
-                  .described("replaces single table entries (energy table keys below)"),
+              overrides_of(arch::EnergyTable::keys(),
+                           "replaces single table entries (energy table keys below)"),
               p::object("per_access", per_access)
                   .when_absent("absent: the per-bit table")
                   .described("spatial arrays only: energy per access of one value at each level, "

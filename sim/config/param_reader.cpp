@@ -11,6 +11,16 @@
 
 namespace adasim::sim {
 
+Rule<int64_t> int_in(int64_t lo, int64_t hi) {
+  return rule_of<int64_t>(param::integer("").in(lo, hi));
+}
+
+Rule<int64_t> int_at_least(int64_t lo) { return rule_of<int64_t>(param::integer("").at_least(lo)); }
+
+Rule<bool> any_bool() { return rule_of<bool>(param::boolean("")); }
+
+Rule<std::string> non_empty_string() { return rule_of<std::string>(param::string("").not_empty()); }
+
 std::string render(const nlohmann::json& v) {
   std::string s = v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   constexpr size_t kMax = 120;

@@ -33,6 +33,16 @@ std::string pointer_append(const std::string& base, const std::string& token);
 /// Quoted list: "\"ws\", \"os\", \"is\"".
 std::string quoted_list(const std::vector<std::string>& items);
 
+/// The rule a declaration implies (for readers of files without a key table, e.g. sweep specs).
+template <class T>
+Rule<T> rule_of(const ParamDoc& p) {
+  return {p.expectation(), [p](const T& v) { return p.accepts(nlohmann::json(v)); }};
+}
+Rule<int64_t> int_in(int64_t lo, int64_t hi);  ///< "integer in [lo, hi]"
+Rule<int64_t> int_at_least(int64_t lo);        ///< lo..INT32_MAX, said as "integer >= lo"
+Rule<bool> any_bool();                         ///< "true or false"
+Rule<std::string> non_empty_string();          ///< "non-empty string"
+
 /// Value text used when a required key is absent.
 inline constexpr const char* kMissingValue = "nothing (required key missing)";
 
