@@ -112,7 +112,6 @@ struct DramSpec {
 struct NocSpec {
   std::string type = "bus";
   sim::ParamValues params;  ///< every parameter of the selected implementation
-  bool multicast = true;
   int link_width_bits = 512;          ///< bits per cycle the bus carries in each direction
   int latency_cycles = 1;             ///< pipeline latency SRAM -> edge PE
 };
@@ -131,7 +130,9 @@ struct ClockSpec {
   std::vector<OperatingPoint> operating_points;  ///< table the controller may choose from
   std::string policy = "static";                 ///< DVFS policy (arch/dvfs/i_dvfs_policy.hpp)
   sim::ParamValues policy_params;                ///< every parameter of the policy, validated
-  double transition_ns = 0.0;               ///< cost of switching points
+  /// Cost of switching points. Not a config key: the static policy never switches; a policy
+  /// that does (issue 14) declares it among its parameters and sets it.
+  double transition_ns = 0.0;
 };
 
 /// Per-action energies in pJ at the table's reference voltage, plus leakage in mW.

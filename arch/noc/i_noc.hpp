@@ -5,6 +5,7 @@
 // arbitration (a link moves link_width_bits per cycle).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -55,11 +56,19 @@ class INoc {
   NocStats stats_;
 };
 
-/// Cycles a link of `width_bits` needs for `bits` (ceil; 0 for 0).
-inline uint64_t link_cycles(uint64_t bits, int width_bits) {
-  const uint64_t w = uint64_t(width_bits > 0 ? width_bits : 1);
-  return (bits + w - 1) / w;
-}
+/// Base of the NoCs built from links that carry NocSpec::link_width_bits per cycle.
+class LinkNoc : public INoc {
+ public:
+  explicit LinkNoc(const NocSpec& spec)
+      : width_bits_(uint64_t(std::max(1, spec.link_width_bits))) {}
+
+ protected:
+  /// Cycles one link needs for `bits` (ceil; 0 for 0).
+  uint64_t link_cycles(uint64_t bits) const { return (bits + width_bits_ - 1) / width_bits_; }
+
+ private:
+  uint64_t width_bits_;
+};
 
 struct NocFactory {
   ArrayKind feeds = ArrayKind::kSystolic;  ///< the array family whose engine this NoC feeds

@@ -218,10 +218,8 @@ void parse_noc(ParamReader& root, arch::NocSpec& out, arch::ArrayKind kind,
   assign(noc->enum_of("type", fit, fit.front()), out.type);
   noc->reject_unknown();
   assign(noc->get<int64_t>("link_width_bits"), out.link_width_bits);
+  assign(noc->get<int64_t>("latency_cycles"), out.latency_cycles);
   out.params = noc->variant_values(out.type);
-  if (out.params.has("latency_cycles"))
-    out.latency_cycles = int(out.params.integer("latency_cycles"));
-  if (out.params.has("multicast")) out.multicast = out.params.boolean("multicast");
 }
 
 namespace {
@@ -298,7 +296,6 @@ void parse_clock(ParamReader& root, arch::ClockSpec& out) {
     out.policy = *policy;
     out.policy_params = clk->variant_values(*policy);
   }
-  assign(clk->get<double>("transition_ns"), out.transition_ns);
   parse_operating_points(*clk, out, freq && volt);
 }
 

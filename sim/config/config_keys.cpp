@@ -163,7 +163,13 @@ ParamDoc noc_keys(const arch::Components& c) {
                   .at_least(8)
                   .with_default(512)
                   .in_unit("bits")
-                  .described("bits per cycle a link carries in each direction")});
+                  .described("bits per cycle a link carries in each direction"),
+              p::integer("latency_cycles")
+                  .at_least(0)
+                  .with_default(1)
+                  .in_unit("cycles")
+                  .described("pipeline stages from the SRAM read port to the PEs (systolic: "
+                             "latency and area; spatial: area of each bus)")});
   noc.selectors = {"type"};
   noc.variants = c.noc.docs();
   return noc.with_default(json::object())
@@ -192,11 +198,6 @@ ParamDoc clock_keys(const arch::Components& c) {
        p::choice("policy", c.dvfs.names())
            .with_default("static")
            .described("DVFS policy (`adasim list dvfs`)"),
-       p::number("transition_ns")
-           .at_least(0)
-           .with_default(0.0)
-           .in_unit("ns")
-           .described("cost of switching operating points"),
        points});
   clock.selectors = {"policy"};
   clock.variants = c.dvfs.docs();

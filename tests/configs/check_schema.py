@@ -54,6 +54,8 @@ REJECTED = {
     "53_clock_policy_unknown": "clock/policy",
     "54_storage_param_of_unused_format": "sparsity/storage",
     "55_storage_format_unknown": "sparsity/storage/weight",
+    "56_clock_transition_ns_not_accepted": "clock",
+    "57_noc_multicast_not_accepted": "noc",
 }
 
 # Cases whose defect involves several keys: the schema cannot see it, `adasim validate` does.

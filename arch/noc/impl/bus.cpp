@@ -9,34 +9,22 @@
 namespace adasim::arch {
 namespace {
 
-class EdgeBusNoc : public INoc {
+class EdgeBusNoc : public LinkNoc {
  public:
-  explicit EdgeBusNoc(const NocSpec& spec) : width_bits_(spec.link_width_bits) {}
+  using LinkNoc::LinkNoc;
 
   uint64_t cycles(const NocTraffic& t) const override {
     uint64_t to = 0;
     for (uint64_t b : t.to_pes_bits) to += b;
-    return std::max(link_cycles(to, width_bits_), link_cycles(t.from_pes_bits, width_bits_));
+    return std::max(link_cycles(to), link_cycles(t.from_pes_bits));
   }
-
- private:
-  int width_bits_;
 };
 
 }  // namespace
 
 void register_bus_noc(NocRegistry& r) {
-  namespace p = sim::param;
   r.add("bus",
-        "systolic arrays: one shared link from the SRAM levels to the array edge and one back",
-        {p::integer("latency_cycles")
-             .at_least(0)
-             .with_default(1)
-             .in_unit("cycles")
-             .described("pipeline latency from the SRAM read port to the edge PEs"),
-         p::boolean("multicast")
-             .with_default(true)
-             .described("one transfer may feed a whole row/column")},
+        "systolic arrays: one shared link from the SRAM levels to the array edge and one back", {},
         NocFactory{ArrayKind::kSystolic,
                    [](const NocSpec& s) { return std::make_unique<EdgeBusNoc>(s); }});
 }

@@ -10,37 +10,26 @@
 namespace adasim::arch {
 namespace {
 
-class XyMulticastNoc : public INoc {
+class XyMulticastNoc : public LinkNoc {
  public:
-  explicit XyMulticastNoc(const NocSpec& spec) : width_bits_(spec.link_width_bits) {}
+  using LinkNoc::LinkNoc;
 
   uint64_t cycles(const NocTraffic& t) const override {
-    uint64_t c = link_cycles(t.from_pes_bits, width_bits_);
-    for (uint64_t b : t.to_pes_bits) c = std::max(c, link_cycles(b, width_bits_));
+    uint64_t c = link_cycles(t.from_pes_bits);
+    for (uint64_t b : t.to_pes_bits) c = std::max(c, link_cycles(b));
     return c;
   }
-
- private:
-  int width_bits_;
 };
 
 }  // namespace
 
 void register_xy_multicast_noc(NocRegistry& r) {
-  namespace p = sim::param;
   r.add("xy_multicast",
         "spatial arrays: per-operand Y bus and X buses with ID-tag multicast to every PE that "
         "needs a value",
-        {p::integer("latency_cycles")
-             .at_least(0)
-             .with_default(1)
-             .in_unit("cycles")
-             .described("pipeline latency from the SRAM read port to the edge PEs"),
-         p::boolean("multicast")
-             .with_default(true)
-             .described("one transfer may feed a whole row/column")},
-        NocFactory{ArrayKind::kSpatial,
-                   [](const NocSpec& s) { return std::make_unique<XyMulticastNoc>(s); }});
+        {}, NocFactory{ArrayKind::kSpatial, [](const NocSpec& s) {
+                         return std::make_unique<XyMulticastNoc>(s);
+                       }});
 }
 
 }  // namespace adasim::arch

@@ -72,7 +72,6 @@ void expect_same_spec(const arch::AcceleratorSpec& a, const arch::AcceleratorSpe
   EXPECT_EQ(a.dram.burst_bytes, b.dram.burst_bytes);
   EXPECT_EQ(a.dram.ideal, b.dram.ideal);
   EXPECT_EQ(a.noc.type, b.noc.type);
-  EXPECT_EQ(a.noc.multicast, b.noc.multicast);
   EXPECT_EQ(a.noc.link_width_bits, b.noc.link_width_bits);
   EXPECT_EQ(a.noc.latency_cycles, b.noc.latency_cycles);
   EXPECT_EQ(a.clock.name, b.clock.name);
@@ -107,9 +106,9 @@ TEST(ArchConfig, FillsEveryDefaultIntoResolved) {
                 "ideal": false}],
       "dram": {"bandwidth_gb_per_s": 16, "latency_ns": 100, "burst_bytes": 64, "ideal": false}
     },
-    "noc": {"type": "bus", "multicast": true, "link_width_bits": 512, "latency_cycles": 1},
+    "noc": {"type": "bus", "link_width_bits": 512, "latency_cycles": 1},
     "clock": {"name": "core", "freq_mhz": 500, "voltage_v": 0.8, "policy": "static",
-              "transition_ns": 0, "operating_points": [{"freq_mhz": 500, "voltage_v": 0.8}]},
+              "operating_points": [{"freq_mhz": 500, "voltage_v": 0.8}]},
     "energy": {"reference_voltage_v": 0.9, "scale": 1, "overrides": {}},
     "mapper": {"objective": "latency", "loop_order": "auto", "chunk_len": 0}
   })");
