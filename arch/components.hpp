@@ -26,11 +26,7 @@ struct Components {
   SparseFormatRegistry sparse_format{"sparse_format",
                                      "the storage format of an operand in SRAM and DRAM",
                                      "sparsity.storage.ifmap / .weight / .ofmap"};
-  /// Kinds other blocks register for listing only (`adasim list`): layer engines, dataflows.
-  /// Filled by register_listed_kinds().
-  std::vector<sim::ComponentKind> listed;
-
-  /// Every kind, registries first, in a fixed order (what `adasim list` prints).
+  /// The kinds above, in this order (what `adasim list` prints first).
   std::vector<sim::ComponentKind> kinds() const;
 };
 
@@ -40,9 +36,5 @@ Components make_components();
 /// The built-in components, built once on first use and immutable afterwards (a function-local
 /// const object: no mutable global state). Owners that take a Components& get this by default.
 const Components& builtin_components();
-
-/// Hook for kinds other blocks own (layer engines, dataflows): their register functions append
-/// their docs here so `adasim list` shows them. Called once, from make_components().
-void register_listed_kinds(std::vector<sim::ComponentKind>& out);
 
 }  // namespace adasim::arch

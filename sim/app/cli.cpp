@@ -209,7 +209,7 @@ int cmd_list(const std::vector<std::string>& args, std::ostream& out) {
   else if (kind == "config")
     out << list_config_keys(config_keys());
   else
-    out << list_components(arch::builtin_components(), kind);
+    out << list_components(component_kinds(arch::builtin_components()), kind);
   return kExitOk;
 }
 

@@ -118,8 +118,20 @@ void list_section(std::ostringstream& os, const ParamDoc& p, const std::string& 
 
 }  // namespace
 
-std::string list_components(const arch::Components& components, const std::string& kind) {
-  const std::vector<ComponentKind> kinds = components.kinds();
+std::vector<ComponentKind> component_kinds(const arch::Components& components) {
+  std::vector<ComponentKind> out = components.kinds();
+  add_listed_kinds(out);
+  return out;
+}
+
+void add_listed_kinds(std::vector<ComponentKind>& out) {
+  // HOOK (issue 12 part 1): engines and dataflows plug in here, e.g.
+  //   out.push_back(engines.describe());     // "engine", selected by pe_array.kind
+  //   out.push_back(dataflows.describe());   // "dataflow", selected by pe_array.dataflow(s)
+  (void)out;
+}
+
+std::string list_components(const std::vector<ComponentKind>& kinds, const std::string& kind) {
   std::ostringstream os;
   bool found = kind.empty();
   for (const ComponentKind& k : kinds) {

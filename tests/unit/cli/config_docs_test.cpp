@@ -48,7 +48,7 @@ TEST(ConfigDocs, SchemaFileIsWhatTheBuildGenerates) {
 TEST(ConfigDocs, ListNamesEveryImplementationAndItsParameters) {
   const auto all = test::run_adasim("list", "list_all");
   ASSERT_EQ(all.exit_code, 0) << all.err;
-  for (const sim::ComponentKind& k : arch::builtin_components().kinds()) {
+  for (const sim::ComponentKind& k : sim::component_kinds(arch::builtin_components())) {
     EXPECT_NE(all.out.find(k.kind + ": "), std::string::npos) << k.kind;
     for (const sim::ComponentDoc& c : k.implementations) {
       EXPECT_NE(all.out.find("  " + c.name + ": " + c.description), std::string::npos) << c.name;
