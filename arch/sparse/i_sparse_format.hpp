@@ -77,6 +77,7 @@ class ISparseFormat {
   virtual int64_t decode_cycles(const FormatParams& p, int64_t elements, int64_t values) const = 0;
 };
 
+/// A format is stateless, so a registry entry's `make` is the codec itself (shared, immutable).
 using SparseFormatRegistry = sim::Registry<std::shared_ptr<const ISparseFormat>>;
 
 /// The built-in implementation of `f` (a ModelError if none is registered).

@@ -107,9 +107,12 @@ void list_section(std::ostringstream& os, const ParamDoc& p, const std::string& 
   if (obj.type != ParamType::kObject || obj.open_keys) return;
   os << (path.empty() ? std::string("(top level)") : path) << "\n";
   for (const ParamDoc& f : obj.fields) os << param_line(f, "  ");
-  for (const std::string& sel : obj.selectors)
-    os << "  + the parameters of the implementation " << path << "." << sel
-       << " selects (adasim list)\n";
+  if (!obj.selectors.empty()) {
+    std::string sels;
+    for (const std::string& sel : obj.selectors)
+      sels += (sels.empty() ? "" : ", ") + path + "." + sel;
+    os << "  + the parameters of the implementation(s) named by " << sels << " (adasim list)\n";
+  }
   for (const ParamDoc& f : obj.fields) {
     const std::string child = path.empty() ? f.name : path + "." + f.name;
     list_section(os, f, f.type == ParamType::kArray ? child + "[]" : child);
