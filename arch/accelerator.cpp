@@ -40,8 +40,7 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const AcceleratorSpec& sp
       },
       "fraction", "link bandwidth used (the busier direction)", sim::StatKind::kUtilization);
   declare(bus_group_, BlockRole::kNoc);
-  EngineRegistry registry("engine");
-  register_engines(registry);
+  const EngineRegistry registry = make_engine_registry();
   const EngineContext ctx{spec_, array_};
   for (const auto& e : registry.entries()) engines_[e.doc.name] = e.make(ctx);
   output_ = std::make_unique<OutputStage>("output", spec_);

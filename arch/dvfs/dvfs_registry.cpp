@@ -4,6 +4,9 @@
 
 namespace adasim::arch {
 
-void register_dvfs_policies(DvfsPolicyRegistry& r) { register_static_policy(r); }
+void register_dvfs_policies(DvfsPolicyRegistry& r) {
+  register_static_policy(r);
+  register_fixed_policy(r);
+}
 
 }  // namespace adasim::arch

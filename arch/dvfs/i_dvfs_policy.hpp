@@ -18,7 +18,12 @@ namespace adasim::arch {
 ///    and returns the point the domain runs that layer at.
 ///  - the returned point is one of ClockSpec::operating_points (the table the hardware supports);
 ///    the controller applies it at the layer boundary (ClockDomain::set_point).
-///  - a policy is built from the validated ClockSpec (its own parameters in policy_params).
+///  - a policy is built from the validated ClockSpec (its own parameters in policy_params); when
+///    its parameters do not fit the rest of the ClockSpec (e.g. a frequency that is not in the
+///    table) the factory throws sim::ConfigError whose `where` is the parameter's key in the
+///    clock section. The config parser builds the selected policy once to report such errors
+///    at /clock/<key>; the simulator builds it again in DvfsController.
+///  - point_for_layer() is deterministic: same spec, same sequence of points.
 class IDvfsPolicy {
  public:
   virtual ~IDvfsPolicy() = default;
@@ -33,5 +38,6 @@ void register_dvfs_policies(DvfsPolicyRegistry& r);
 
 // Built-in policies (arch/dvfs/impl/).
 void register_static_policy(DvfsPolicyRegistry& r);  ///< impl/static_policy.cpp
+void register_fixed_policy(DvfsPolicyRegistry& r);   ///< impl/fixed_policy.cpp
 
 }  // namespace adasim::arch

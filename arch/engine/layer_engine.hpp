@@ -96,4 +96,7 @@ using EngineRegistry = sim::Registry<EngineFactory>;
 /// Registers the layer engines (kind "engine"): systolic, spatial, vector.
 void register_engines(EngineRegistry& r);
 
+/// A registry of kind "engine" holding the layer engines (register_engines).
+EngineRegistry make_engine_registry();
+
 }  // namespace adasim::arch

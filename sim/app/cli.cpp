@@ -52,7 +52,8 @@ po::options_description common_options(RunOptions& o) {
                   "architecture config (JSON)")(
       "set", po::value(&o.overrides)->composing(),
       "override a config key: dotted.key=value (repeatable)")(
-      "workload", po::value(&o.workload)->default_value(shipped("workloads/models/ds_cnn_kws.json")),
+      "workload",
+      po::value(&o.workload)->default_value(shipped("workloads/models/ds_cnn_kws.json")),
       "workload: JSON graph, ONNX model or SCALE-Sim topology CSV")(
       "format", po::value(&o.format)->default_value("auto"),
       "workload format: json, onnx, scalesim or auto (by extension)")(
@@ -169,10 +170,9 @@ int cmd_map(const std::vector<std::string>& args, std::ostream& out) {
   }
   for (size_t i = 0; i < schedules.size(); ++i) {
     const auto& s = schedules[i];
-    out << s.layer << " (" << workloads::to_string(s.op)
-        << "): "
+    out << s.layer << " (" << workloads::to_string(s.op) << "): "
         << (std::holds_alternative<arch::VectorProgram>(s.engine) ? std::string("vector")
-                                                                     : s.search.chosen)
+                                                                  : s.search.chosen)
         << "\n"
         << workloads::describe_schedule(s, cfg.spec);
     if (i < simulated.size()) {
@@ -189,7 +189,8 @@ int cmd_list(const std::vector<std::string>& args, std::ostream& out) {
   std::string kind;
   bool markdown = false, schema = false;
   po::options_description d(
-      "list [KIND]: every kind of component (noc, dvfs, dram, ...) with its implementations and "
+      "list [KIND]: every kind of component (engine, dataflow, noc, dvfs, dram, sparse_format) "
+      "with its implementations and "
       "their parameters; KIND = one kind, or \"config\" for the keys of the config sections");
   d.add_options()("kind", po::value(&kind), "a component kind, or config")(
       "markdown", po::bool_switch(&markdown), "print the key reference of configs/README.md")(

@@ -174,9 +174,10 @@ void check_array_kind(const arch::AcceleratorSpec& spec, const json& j, const st
                                   "no N:M datapath on a spatial array (it is modelled on systolic "
                                   "arrays running WS; remove the object)"});
     else if (!ws)
-      issues.push_back(InputIssue{file, "/pe_array/dataflow", render(j["pe_array"]["dataflow"]),
-                                  "\"ws\", or \"auto\" with \"ws\" in \"dataflows\": the N:M datapath "
-                                  "of /sparsity/structured holds the weights stationary"});
+      issues.push_back(
+          InputIssue{file, "/pe_array/dataflow", render(j["pe_array"]["dataflow"]),
+                     "\"ws\", or \"auto\" with \"ws\" in \"dataflows\": the N:M datapath "
+                     "of /sparsity/structured holds the weights stationary"});
     if (!spatial && pe.precision_scalable)
       issues.push_back(InputIssue{file, "/pe_array/precision_scalable", "true",
                                   "false with /sparsity/structured (N:M slots and precision lanes "
@@ -203,7 +204,8 @@ LoadedConfig parse_arch_config(json j, const std::string& file_label,
   std::vector<InputIssue> issues;
   apply_overrides(j, overrides, file_label, issues);
   if (!j.is_object()) {
-    issues.push_back(InputIssue{file_label, "", render(j), "a JSON object (the architecture config)"});
+    issues.push_back(
+        InputIssue{file_label, "", render(j), "a JSON object (the architecture config)"});
     throw ConfigError(std::move(issues));
   }
 
@@ -218,7 +220,7 @@ LoadedConfig parse_arch_config(json j, const std::string& file_label,
   detail::parse_pe_array(root, out.spec.pe_array);
   detail::parse_memory(root, out.spec);
   detail::parse_noc(root, out.spec.noc, out.spec.pe_array.kind, components.noc);
-  detail::parse_clock(root, out.spec.clock);
+  detail::parse_clock(root, out.spec.clock, components.dvfs);
   detail::parse_energy(root, out.spec.energy);
   detail::parse_area(root, out.spec.area);
   detail::parse_mapper(root, out.spec.mapper);
@@ -232,10 +234,10 @@ LoadedConfig parse_arch_config(json j, const std::string& file_label,
 
 void write_resolved_config(const LoadedConfig& cfg, const std::string& path) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw ConfigError(path, "", "a path that cannot be opened for writing", "a writable file path");
+  if (!out)
+    throw ConfigError(path, "", "a path that cannot be opened for writing", "a writable file path");
   out << cfg.resolved.dump(2) << '\n';
-  if (!out.flush())
-    throw ConfigError(path, "", "a write error", "a writable file path");
+  if (!out.flush()) throw ConfigError(path, "", "a write error", "a writable file path");
 }
 
 std::string canonical_text(const json& resolved) { return resolved.dump(); }

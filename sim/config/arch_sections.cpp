@@ -111,14 +111,15 @@ void parse_pe_array(ParamReader& root, arch::PeArraySpec& out) {
   if (auto ps = pe->get<bool>("precision_scalable")) {
     out.precision_scalable = *ps;
     if (spatial && *ps)
-      pe->issue(pe->ptr("precision_scalable"), "true",
-                "false on a spatial array (precision-scalable PEs are modelled on systolic arrays)");
+      pe->issue(
+          pe->ptr("precision_scalable"), "true",
+          "false on a spatial array (precision-scalable PEs are modelled on systolic arrays)");
   }
   assign(pe->get<bool>("weight_double_buffer"), out.weight_double_buffer);
   assign(pe->get<bool>("output_double_buffer"), out.output_double_buffer);
   if (const auto conv = pe->get<std::string>("timing_convention"))
-    out.convention = *conv == "scalesim" ? arch::TimingConvention::kScaleSim
-                                         : arch::TimingConvention::kFaithful;
+    out.convention =
+        *conv == "scalesim" ? arch::TimingConvention::kScaleSim : arch::TimingConvention::kFaithful;
   // Default: one vector lane per array column.
   assign(pe->get<int64_t>("vector_lanes", std::optional<int64_t>(cols.value_or(1))),
          out.vector_lanes);
@@ -282,11 +283,26 @@ void parse_operating_points(ParamReader& clk, arch::ClockSpec& out, bool nominal
             ", \"voltage_v\": " + render(clk.node()["voltage_v"]) + "}");
 }
 
+// Builds the selected policy once, so a parameter that does not fit the rest of the clock
+// section (the policy's ConfigError names the key) is reported at /clock/<key>.
+void check_policy(ParamReader& clk, const arch::ClockSpec& spec,
+                  const arch::DvfsPolicyRegistry& policies) {
+  const auto* entry = policies.find(spec.policy);
+  if (entry == nullptr) return;  // the enum check reported it
+  try {
+    entry->make(spec);
+  } catch (const ConfigError& e) {
+    for (const InputIssue& i : e.issues()) clk.issue(clk.ptr(i.where), i.value, i.expected);
+  }
+}
+
 }  // namespace
 
-void parse_clock(ParamReader& root, arch::ClockSpec& out) {
+void parse_clock(ParamReader& root, arch::ClockSpec& out,
+                 const arch::DvfsPolicyRegistry& policies) {
   auto clk = root.section("clock");
   if (!clk) return;
+  const size_t issues_before = clk->issues().size();
   clk->reject_unknown();
   assign(clk->get<std::string>("name"), out.name);
   const auto freq = clk->get<double>("freq_mhz");
@@ -297,6 +313,7 @@ void parse_clock(ParamReader& root, arch::ClockSpec& out) {
     out.policy_params = clk->variant_values(*policy);
   }
   parse_operating_points(*clk, out, freq && volt);
+  if (clk->issues().size() == issues_before) check_policy(*clk, out, policies);
 }
 
 void parse_energy(ParamReader& root, arch::EnergySpec& out) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Internal to sim/config: one parser per top-level section of the architecture config. Each reads
-// its section through a ParamReader (filling defaults), validates it and fills its part of the spec.
+// its section through a ParamReader (filling defaults), validates it and fills its part of the
+// spec.
 #pragma once
 
 #include "arch/components.hpp"
@@ -14,7 +15,7 @@ void parse_memory(ParamReader& root, arch::AcceleratorSpec& out);  ///< sram lev
 void parse_mapper(ParamReader& root, arch::MapperSpec& out);
 void parse_noc(ParamReader& root, arch::NocSpec& out, arch::ArrayKind kind,
                const arch::NocRegistry& nocs);
-void parse_clock(ParamReader& root, arch::ClockSpec& out);
+void parse_clock(ParamReader& root, arch::ClockSpec& out, const arch::DvfsPolicyRegistry& policies);
 void parse_energy(ParamReader& root, arch::EnergySpec& out);
 void parse_sparsity(ParamReader& root, arch::SparsitySpec& out,
                     const arch::Components& components);  ///< sparsity_section.cpp

@@ -6,6 +6,8 @@
 #include <algorithm>
 
 #include "sim/core/suggest.hpp"
+#include "workloads/mapper/dataflow/systolic_dataflow.hpp"
+#include "workloads/mapper/spatial/spatial_dataflow.hpp"
 
 namespace adasim::sim {
 namespace detail {
@@ -24,6 +26,13 @@ std::vector<std::string> all_dataflows() {
   std::vector<std::string> out = dataflow_names(arch::ArrayKind::kSystolic);
   for (const std::string& d : dataflow_names(arch::ArrayKind::kSpatial))
     if (std::find(out.begin(), out.end(), d) == out.end()) out.push_back(d);
+  return out;
+}
+
+// "\"ws\", \"os\", \"is\"": the registered dataflows of one family.
+std::string names_text(arch::ArrayKind kind) {
+  std::string out;
+  for (const std::string& d : dataflow_names(kind)) out += (out.empty() ? "\"" : ", \"") + d + "\"";
   return out;
 }
 
@@ -69,18 +78,17 @@ ParamDoc sram_level_keys() {
 }  // namespace
 
 const std::vector<std::string>& dataflow_names(arch::ArrayKind kind) {
-  static const std::vector<std::string> kSystolic = {"ws", "os", "is"};
-  static const std::vector<std::string> kSpatial = {"rs", "ws", "os_a", "os_b", "os_c", "nlr"};
+  static const std::vector<std::string> kSystolic = workloads::systolic_dataflows().names();
+  static const std::vector<std::string> kSpatial = workloads::spatial::spatial_dataflows().names();
   return kind == arch::ArrayKind::kSpatial ? kSpatial : kSystolic;
 }
 
 ParamDoc pe_array_keys() {
   ParamDoc dataflows = p::array_of("dataflows", p::choice("", all_dataflows()))
                            .derived("all of the family")
-                           .described(
-                               "dataflows the array supports: systolic \"ws\", \"os\", "
-                               "\"is\"; spatial \"rs\", \"ws\", \"os_a\", \"os_b\", "
-                               "\"os_c\", \"nlr\"");
+                           .described("dataflows the array supports: systolic " +
+                                      names_text(arch::ArrayKind::kSystolic) + "; spatial " +
+                                      names_text(arch::ArrayKind::kSpatial));
   dataflows.min_items = 1;
   dataflows.unique_items = true;
   return p::object(
@@ -184,8 +192,9 @@ ParamDoc clock_keys(const arch::Components& c) {
                         .expecting("non-empty array of {\"freq_mhz\", \"voltage_v\"} objects")
                         .derived("the nominal point alone")
                         .described(
-                            "V/f table the hardware supports; must contain the nominal "
-                            "point; frequencies unique");
+                            "V/f table the hardware supports, the points a DVFS policy "
+                            "chooses from; must contain the nominal point; frequencies "
+                            "unique");
   points.min_items = 1;
   ParamDoc clock = p::object(
       "clock",

@@ -5,7 +5,10 @@
 #include <cctype>
 #include <sstream>
 
+#include "arch/engine/layer_engine.hpp"
 #include "sim/core/errors.hpp"
+#include "workloads/mapper/dataflow/systolic_dataflow.hpp"
+#include "workloads/mapper/spatial/spatial_dataflow.hpp"
 
 namespace adasim::sim {
 namespace {
@@ -80,6 +83,13 @@ void md_section(std::ostringstream& os, const ParamDoc& p, const std::string& pa
   }
 }
 
+// "dataflow" names every kind ending in "_dataflow"; any other name one kind exactly.
+bool kind_matches(const std::string& kind, const std::string& asked) {
+  const std::string suffix = "_" + asked;
+  return kind == asked || (kind.size() > suffix.size() &&
+                           kind.compare(kind.size() - suffix.size(), suffix.size(), suffix) == 0);
+}
+
 std::string param_line(const ParamDoc& p, const std::string& indent) {
   std::string out = indent + p.name + ": " + type_text(p);
   std::string d;
@@ -122,23 +132,20 @@ void list_section(std::ostringstream& os, const ParamDoc& p, const std::string& 
 }  // namespace
 
 std::vector<ComponentKind> component_kinds(const arch::Components& components) {
+  // The registries of arch/components.hpp, then the layer engines and the mapper's dataflows
+  // (the mapper is not visible from arch).
   std::vector<ComponentKind> out = components.kinds();
-  add_listed_kinds(out);
+  out.push_back(arch::make_engine_registry().describe());
+  out.push_back(workloads::systolic_dataflows().describe());
+  out.push_back(workloads::spatial::spatial_dataflows().describe());
   return out;
-}
-
-void add_listed_kinds(std::vector<ComponentKind>& out) {
-  // HOOK (issue 12 part 1): engines and dataflows plug in here, e.g.
-  //   out.push_back(engines.describe());     // "engine", selected by pe_array.kind
-  //   out.push_back(dataflows.describe());   // "dataflow", selected by pe_array.dataflow(s)
-  (void)out;
 }
 
 std::string list_components(const std::vector<ComponentKind>& kinds, const std::string& kind) {
   std::ostringstream os;
   bool found = kind.empty();
   for (const ComponentKind& k : kinds) {
-    if (!kind.empty() && k.kind != kind) continue;
+    if (!kind.empty() && !kind_matches(k.kind, kind)) continue;
     if (found && kind.empty() && os.tellp() > 0) os << "\n";
     found = true;
     list_kind(os, k);

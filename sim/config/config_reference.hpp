@@ -14,17 +14,13 @@
 
 namespace adasim::sim {
 
-/// Every kind `adasim list` prints: the arch registries (components.kinds()), then the kinds
-/// registered outside arch through add_listed_kinds().
+/// Every kind `adasim list` prints: the arch registries (components.kinds()), then the layer
+/// engines and the systolic and spatial dataflows (the mapper's registries).
 std::vector<ComponentKind> component_kinds(const arch::Components& components);
 
-/// HOOK (issue 12 part 1): the layer-engine and dataflow registries (the mapper's dataflows live
-/// in workloads/mapper, which arch must not include) append their ComponentKind here, e.g.
-/// out.push_back(make_dataflow_registry().describe()). Called once per component_kinds().
-void add_listed_kinds(std::vector<ComponentKind>& out);
-
-/// `adasim list` (kind empty: every kind) or `adasim list <kind>`; an unknown kind is a
-/// ConfigError listing the kinds (and "config").
+/// `adasim list` (kind empty: every kind) or `adasim list <kind>` (a kind, or the suffix after
+/// its last '_': "dataflow" lists both dataflow kinds); an unknown kind is a ConfigError listing
+/// the kinds (and "config").
 std::string list_components(const std::vector<ComponentKind>& kinds, const std::string& kind);
 
 /// `adasim list config`: every key of the fixed sections, section by section.

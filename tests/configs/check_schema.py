@@ -69,6 +69,7 @@ CROSS_FIELD = [
     "28_duplicate_frequency",
     "47_factors_on_systolic",
     "48_chunk_len_on_spatial",
+    "58_fixed_policy_freq_not_in_table",
 ]
 
 

@@ -67,6 +67,29 @@ TEST(Dvfs, StaticPolicyRunsEveryLayerAtTheTablesNominalPoint) {
   EXPECT_THROW(builtin_components().dvfs.find("static")->make(spec), sim::ModelError);
 }
 
+TEST(Dvfs, FixedPolicyRunsEveryLayerAtTheTablePointOfItsFrequency) {
+  ClockSpec spec;
+  spec.nominal = {800.0, 0.9};
+  spec.operating_points = {{400.0, 0.7}, {800.0, 0.9}, {1000.0, 1.0}};
+  spec.policy = "fixed";
+  spec.policy_params.set("fixed_freq_mhz", 400.0);
+  auto policy = builtin_components().dvfs.find("fixed")->make(spec);
+  for (size_t layer : {0, 1, 7}) {
+    EXPECT_DOUBLE_EQ(policy->point_for_layer(layer).freq_mhz, 400.0);
+    EXPECT_DOUBLE_EQ(policy->point_for_layer(layer).voltage_v, 0.7);  // the table's voltage
+  }
+  spec.policy_params.set("fixed_freq_mhz", 300.0);  // not a point of the hardware
+  try {
+    builtin_components().dvfs.find("fixed")->make(spec);
+    FAIL() << "300 MHz accepted";
+  } catch (const sim::ConfigError& e) {
+    ASSERT_EQ(e.issues().size(), 1u);
+    EXPECT_EQ(e.issues()[0].where, "fixed_freq_mhz");  // the parser prefixes /clock/
+    EXPECT_EQ(e.issues()[0].value, "300");
+    EXPECT_NE(e.issues()[0].expected.find("(400, 800, 1000)"), std::string::npos);
+  }
+}
+
 TEST(Dram, BandwidthLatencyModelSerializesBurstsAndPipelinesLatency) {
   DramSpec spec;
   spec.bandwidth_gb_per_s = 16.0;  // 64 bytes take 4 ns

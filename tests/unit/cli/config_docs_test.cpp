@@ -60,6 +60,19 @@ TEST(ConfigDocs, ListNamesEveryImplementationAndItsParameters) {
   ASSERT_EQ(dvfs.exit_code, 0) << dvfs.err;
   EXPECT_EQ(dvfs.out.rfind("dvfs: ", 0), 0u) << dvfs.out;
   EXPECT_EQ(dvfs.out.find("noc: "), std::string::npos) << "one kind only";
+  // Every kind of swappable part the issue names is listed (engines and dataflows come from
+  // registries outside arch); "dataflow" lists both dataflow families.
+  for (const char* kind :
+       {"engine", "systolic_dataflow", "spatial_dataflow", "noc", "dvfs", "dram", "sparse_format"})
+    EXPECT_EQ(all.out.find(std::string("\n") + kind + ": ") != std::string::npos ||
+                  all.out.rfind(std::string(kind) + ": ", 0) == 0,
+              true)
+        << kind;
+  const auto dataflows = test::run_adasim("list dataflow", "list_dataflow");
+  ASSERT_EQ(dataflows.exit_code, 0) << dataflows.err;
+  for (const char* line : {"systolic_dataflow: ", "\n  os: ", "spatial_dataflow: ", "\n  rs: "})
+    EXPECT_NE(dataflows.out.find(line), std::string::npos) << line;
+  EXPECT_EQ(dataflows.out.find("engine: "), std::string::npos) << "dataflows only";
   const auto config = test::run_adasim("list config", "list_config");
   ASSERT_EQ(config.exit_code, 0) << config.err;
   for (const char* line : {"pe_array\n  kind: ", "memory.sram[]\n  name: ", "clock\n  name: ",
