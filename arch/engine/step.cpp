@@ -9,13 +9,14 @@ namespace adasim::arch {
 
 namespace {
 // One cycle's port demand per SRAM level (a level may hold several operands): the fewest and
-// the most bytes compressed reads can take in one cycle, and the totals over `repeat` cycles.
+// the most bytes compressed reads can take in one cycle, and the totals over `repeat` cycles;
+// and the NoC traffic of one cycle (decoded values).
 struct LevelDemand {
   SramLevel* lvl[kNumOperands];
   uint64_t lo[kNumOperands] = {0, 0, 0}, hi[kNumOperands] = {0, 0, 0};
   uint64_t total[kNumOperands] = {0, 0, 0}, wr[kNumOperands] = {0, 0, 0};
   int n = 0;
-  uint64_t to_array = 0;
+  NocTraffic traffic;
 
   int slot(SramLevel* l) {
     for (int i = 0; i < n; ++i)
@@ -42,8 +43,9 @@ LevelDemand demand(const LayerPorts& ports, const uint64_t reads[kNumOperands], 
       d.hi[i] += reads[o];
       d.total[i] += reads[o] * repeat;
     }
-    d.to_array += reads[o];  // decoded values
+    d.traffic.to_pes_bits[size_t(o)] = 8 * reads[o];  // decoded values
   }
+  d.traffic.from_pes_bits = 8 * out_write;
   if (out_write || out_read) {
     const int i = d.slot(ports.level_of_operand[size_t(Operand::kOfmap)]);
     d.lo[i] += out_read;
@@ -52,6 +54,15 @@ LevelDemand demand(const LayerPorts& ports, const uint64_t reads[kNumOperands], 
     d.wr[i] += out_write;
   }
   return d;
+}
+
+StepResult stalls(uint64_t sram_cycles, uint64_t noc_cycles) {
+  StepResult r;
+  if (sram_cycles >= noc_cycles)
+    r.bw_stall_sram = sram_cycles - 1;
+  else
+    r.bw_stall_noc = noc_cycles - 1;
+  return r;
 }
 }  // namespace
 
@@ -64,11 +75,12 @@ uint64_t steady_ports(const LayerPorts& ports, const uint64_t reads[kNumOperands
     if (d.lvl[i]->port_cycles(d.lo[i], d.wr[i]) != c) return 0;
     sram_cycles = std::max(sram_cycles, c);
   }
-  return std::max(sram_cycles, ports.bus->cycles(d.to_array, out_write));
+  return std::max(sram_cycles, ports.bus->cycles(d.traffic));
 }
 
-std::optional<StepResult> charge_spread(const LayerPorts& ports, const uint64_t reads[kNumOperands],
-                                        uint64_t out_write, uint64_t cycles, uint64_t n) {
+std::optional<StepResult> charge_spread(const LayerPorts& ports,
+                                        const uint64_t reads[kNumOperands], uint64_t out_write,
+                                        uint64_t cycles, uint64_t n) {
   uint64_t lo[kNumOperands], hi[kNumOperands];
   for (int o = 0; o < kNumOperands; ++o) {
     lo[o] = reads[o] / cycles;
@@ -85,21 +97,18 @@ std::optional<StepResult> charge_spread(const LayerPorts& ports, const uint64_t 
     if (a.lvl[i]->port_cycles(a.lo[i], a.wr[i]) != c) return std::nullopt;
     sram_cycles = std::max(sram_cycles, c);
   }
-  const uint64_t bus_cycles = ports.bus->cycles(b.to_array, whi);
-  if (ports.bus->cycles(a.to_array, wlo) != bus_cycles) return std::nullopt;
+  const uint64_t noc_cycles = ports.bus->cycles(b.traffic);
+  if (ports.bus->cycles(a.traffic) != noc_cycles) return std::nullopt;
   // The first n cycles move the floor of total * n / cycles of each kind.
   uint64_t part[kNumOperands];
   for (int o = 0; o < kNumOperands; ++o) part[o] = reads[o] * n / cycles;
   const uint64_t wpart = out_write * n / cycles;
   const LevelDemand t = demand(ports, part, wpart, 0, 1, true);
-  for (int i = 0; i < t.n; ++i) t.lvl[i]->access_repeated(b.hi[i], b.wr[i], t.total[i], t.wr[i]);
-  ports.bus->count(t.to_array, wpart, t.to_array || wpart ? n : 0);
-  StepResult r;
+  for (int i = 0; i < t.n; ++i)
+    t.lvl[i]->access_repeated(b.hi[i], b.wr[i], t.total[i], t.wr[i]);
+  ports.bus->count(t.traffic, noc_cycles > 0 ? n : 0);
+  StepResult r = stalls(sram_cycles, noc_cycles);
   r.repeat = n;
-  if (sram_cycles >= bus_cycles)
-    r.bw_stall_sram = sram_cycles - 1;
-  else
-    r.bw_stall_noc = bus_cycles - 1;
   return r;
 }
 
@@ -113,16 +122,10 @@ StepResult charge_ports(const LayerPorts& ports, const uint64_t reads[kNumOperan
     if (repeat > 1 &&
         d.lvl[i]->port_cycles(d.lo[i], d.wr[i]) != d.lvl[i]->port_cycles(per, d.wr[i]))
       throw sim::ModelError("charge_ports: a repeated cycle's SRAM port cycles vary");
-    sram_cycles = std::max(sram_cycles,
-                           d.lvl[i]->access_repeated(per, d.wr[i], d.total[i], d.wr[i] * repeat));
+    sram_cycles = std::max(
+        sram_cycles, d.lvl[i]->access_repeated(per, d.wr[i], d.total[i], d.wr[i] * repeat));
   }
-  const uint64_t bus_cycles = ports.bus->transfer(d.to_array, out_write, repeat);
-  StepResult r;
-  if (sram_cycles >= bus_cycles)
-    r.bw_stall_sram = sram_cycles - 1;
-  else
-    r.bw_stall_noc = bus_cycles - 1;
-  return r;
+  return stalls(sram_cycles, ports.bus->carry(d.traffic, repeat));
 }
 
 }  // namespace adasim::arch
