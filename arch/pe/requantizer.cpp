@@ -36,7 +36,11 @@ void add_bias(workloads::Int32Buffer& acc, const workloads::Layer& l, const work
 
 Requantizer::Requantizer(const workloads::Graph& g, const workloads::Layer& l,
                          const workloads::ConvShape& s, const workloads::Int32Buffer* bias)
-    : ch_(output_channels(l, s)), relu_(l.relu), rounding_(l.rounding), bias_(bias) {
+    : ch_(output_channels(l, s)),
+      relu_(l.relu),
+      negative_slope_(l.negative_slope),
+      rounding_(l.rounding),
+      bias_(bias) {
   const workloads::TensorInfo& in_t = g.tensor(l.inputs.at(0));
   const workloads::TensorInfo& w_t = g.tensor(l.weight.empty() ? l.inputs.at(1) : l.weight);
   const workloads::TensorInfo& out_t = g.tensor(l.output);
@@ -46,6 +50,9 @@ Requantizer::Requantizer(const workloads::Graph& g, const workloads::Layer& l,
   const int b = std::clamp(out_t.bits, 1, 8);
   lo_ = out_t.is_signed ? -(int64_t{1} << (b - 1)) : 0;
   hi_ = out_t.is_signed ? (int64_t{1} << (b - 1)) - 1 : (int64_t{1} << b) - 1;
+  // A fused Clip narrows the storage range.
+  lo_ = std::max<int64_t>(lo_, l.act_min);
+  hi_ = std::min<int64_t>(hi_, l.act_max);
   zp_ = out_t.zero_point;
   check_bias(l, ch_, bias);
 }
@@ -53,12 +60,15 @@ Requantizer::Requantizer(const workloads::Graph& g, const workloads::Layer& l,
 int8_t Requantizer::operator()(int32_t acc, int64_t flat) const {
   const int64_t k = ch_.of(flat);
   const int64_t a = int64_t(acc) + (bias_ != nullptr ? bias_->data[size_t(k)] : 0);
-  const double scaled = round_with(double(a) * mult_[size_t(k)], rounding_);
+  // A fused LeakyRelu scales negative pre-activations by its slope.
+  const double m = a < 0 ? mult_[size_t(k)] * negative_slope_ : mult_[size_t(k)];
+  const double scaled = round_with(double(a) * m, rounding_);
   // |scaled| is bounded by 2^31 * multiplier; clamp in double first so the cast is defined.
   int64_t q = int64_t(std::clamp(scaled, -4.0e18, 4.0e18)) + zp_;
   if (relu_) q = std::max<int64_t>(q, zp_);
-  // Unsigned values are stored in the int8 container bit-for-bit.
-  return int8_t(uint8_t(std::clamp(q, lo_, hi_)));
+  // Unsigned values are stored in the int8 container bit-for-bit (an empty clamp range, lo > hi,
+  // gives hi: the ONNX Clip with min > max is max).
+  return int8_t(uint8_t(std::min(std::max(q, lo_), hi_)));
 }
 
 workloads::Int8Buffer requantize_outputs(const workloads::Int32Buffer& acc, const workloads::Graph& g,

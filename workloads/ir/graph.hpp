@@ -81,6 +81,12 @@ struct Layer {
   int pad_t = 0, pad_l = 0, pad_b = 0, pad_r = 0;
   int64_t groups = 1;
   bool relu = false;                ///< fused ReLU on the output (applied after requantization)
+  /// Fused clamp of the output stage (an ONNX Clip after the layer), in output integers, applied
+  /// after requantization together with the storage range. Defaults: no clamp.
+  int32_t act_min = INT32_MIN, act_max = INT32_MAX;
+  /// Fused LeakyRelu: a negative pre-activation (accumulator + bias < 0) is scaled by this slope
+  /// in the output stage's multiplier. 1 = none.
+  double negative_slope = 1.0;
   /// Optional int32 bias tensor [K] (conv / FC / matmul columns), in units of
   /// input scale x weight scale: the accumulators start from it (ONNX QLinearConv's B).
   std::string bias;

@@ -58,6 +58,11 @@ struct Value {
   QuantParams quant;           ///< kDeqConst: its DequantizeLinear parameters
   size_t pending = 0;          ///< kPending: index into Importer::pending
   bool relu = false;           ///< kPending: a Relu follows the MAC
+  bool clip = false;           ///< kPending: a Clip follows the MAC, with these bounds (float32)
+  float clip_lo = 0, clip_hi = 0;
+  bool leaky = false;  ///< kPending: a LeakyRelu follows the MAC, with this slope
+  float leaky_alpha = 0;
+  bool activated() const { return relu || clip || leaky; }
 };
 
 /// A MAC or MaxPool layer built from dequantized operands, emitted when its QuantizeLinear comes.
@@ -84,8 +89,10 @@ struct InputDecl {
 
 class Importer {
  public:
+  /// `origins` maps a node (by name, or by its first output if unnamed) to its index in the
+  /// file, for messages about a model the clean-up passes changed (may be null).
   Importer(const onnx::ModelProto& model, std::string file, const std::vector<HostTensor>& bound,
-           int64_t batch);
+           int64_t batch, const std::map<std::string, int>* origins = nullptr);
   OnnxModel run();
 
   const std::string& file() const { return file_; }
@@ -93,8 +100,10 @@ class Importer {
 
   // ---- the node being imported ----
   const onnx::NodeProto& node() const { return *node_; }
-  size_t node_index() const { return node_index_; }
-  std::string where() const;                  ///< node 3 'conv1' (Conv)
+  size_t node_index() const { return node_pos_; }  ///< position in the (cleaned) graph
+  std::string where() const;                       ///< node 3 'conv1' (Conv); 3 = index in the file
+  /// "node 3 'conv1' (Conv)" of the node at position `pos`.
+  std::string node_label(size_t pos) const;
   std::string slot_where(size_t slot) const;  ///< ... input 1 (x_scale 'xs')
   [[noreturn]] void fail(const std::string& where, const std::string& value,
                          const std::string& expected) const;
@@ -160,7 +169,9 @@ class Importer {
   std::vector<InputDecl> inputs_;
   std::vector<PendingOp> pending_;
   const onnx::NodeProto* node_ = nullptr;
-  size_t node_index_ = 0;
+  size_t node_pos_ = 0;    ///< position in model_.graph()
+  size_t node_index_ = 0;  ///< index in the file (origins_), for messages and default names
+  const std::map<std::string, int>* origins_ = nullptr;
 };
 
 // ---- node handlers (one per ONNX op type) ----
@@ -173,7 +184,7 @@ void import_dequantize_linear(Importer& im);
 void import_conv(Importer& im);
 void import_gemm(Importer& im);
 void import_matmul(Importer& im);
-void import_relu(Importer& im);
+void import_activation(Importer& im);  ///< Relu, Clip, LeakyRelu
 void import_maxpool(Importer& im);
 void import_flatten(Importer& im);
 void import_reshape(Importer& im);

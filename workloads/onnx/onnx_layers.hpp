@@ -78,6 +78,9 @@ bool matmul_as_fc(Importer& im, const Act& a);
 /// Output tensors: 8-bit with per-tensor quantization q, or int32 (wide) with `scale`.
 TensorInfo quantized_tensor(const std::string& name, const Shape& shape, const QuantParams& q);
 TensorInfo wide_tensor(const std::string& name, const Shape& shape, double scale);
+/// The fused activation of pending value v (Relu, Clip, LeakyRelu) set on l, whose output
+/// tensor is `out` (a Clip's bounds are quantized with its scale and zero point).
+void apply_activation(const Value& v, Layer& l, const TensorInfo& out);
 /// Adds tensor `out` and layer l (output = out.name, rounding half to even) and defines the
 /// node's output 0 as that tensor.
 void emit_layer(Importer& im, Layer l, const TensorInfo& out, bool exact);

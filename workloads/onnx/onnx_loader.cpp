@@ -5,9 +5,11 @@
 #include "workloads/onnx/onnx_loader.hpp"
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "sim/core/errors.hpp"
+#include "workloads/onnx/cleanup/cleanup.hpp"
 #include "workloads/onnx/onnx_import.hpp"
 #include "workloads/onnx/tensor_proto.hpp"
 
@@ -21,25 +23,41 @@ const std::vector<const char*> kConvAttrs = {"auto_pad", "dilations", "group", "
 const std::vector<OpInfo>& supported_ops() {
   static const std::vector<OpInfo> ops = {
       {"QLinearConv",
-       {"x", "x_scale", "x_zero_point", "w", "w_scale", "w_zero_point", "y_scale", "y_zero_point", "B"},
-       8, kConvAttrs, import_qlinear_conv},
+       {"x", "x_scale", "x_zero_point", "w", "w_scale", "w_zero_point", "y_scale", "y_zero_point",
+        "B"},
+       8,
+       kConvAttrs,
+       import_qlinear_conv},
       {"QLinearMatMul",
        {"a", "a_scale", "a_zero_point", "b", "b_scale", "b_zero_point", "y_scale", "y_zero_point"},
-       8, {}, import_qlinear_matmul},
-      {"ConvInteger", {"x", "w", "x_zero_point", "w_zero_point"}, 2, kConvAttrs, import_conv_integer},
+       8,
+       {},
+       import_qlinear_matmul},
+      {"ConvInteger",
+       {"x", "w", "x_zero_point", "w_zero_point"},
+       2,
+       kConvAttrs,
+       import_conv_integer},
       {"MatMulInteger", {"A", "B", "a_zero_point", "b_zero_point"}, 2, {}, import_matmul_integer},
       {"QuantizeLinear", {"x", "y_scale", "y_zero_point"}, 2, {"axis"}, import_quantize_linear},
       {"DequantizeLinear", {"x", "x_scale", "x_zero_point"}, 2, {"axis"}, import_dequantize_linear},
       {"Conv", {"X", "W", "B"}, 2, kConvAttrs, import_conv},
       {"Gemm", {"A", "B", "C"}, 2, {"alpha", "beta", "transA", "transB"}, import_gemm},
       {"MatMul", {"A", "B"}, 2, {}, import_matmul},
-      {"Relu", {"X"}, 1, {}, import_relu},
-      {"MaxPool", {"X"}, 1,
+      {"Relu", {"X"}, 1, {}, import_activation},
+      {"Clip", {"input", "min", "max"}, 1, {"min", "max"}, import_activation},
+      {"LeakyRelu", {"X"}, 1, {"alpha"}, import_activation},
+      {"MaxPool",
+       {"X"},
+       1,
        {"auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order", "strides"},
        import_maxpool},
       {"Flatten", {"input"}, 1, {"axis"}, import_flatten},
       {"Reshape", {"data", "shape"}, 2, {"allowzero"}, import_reshape},
-      {"Constant", {}, 0, {"value", "value_float", "value_floats", "value_int", "value_ints"},
+      {"Constant",
+       {},
+       0,
+       {"value", "value_float", "value_floats", "value_int", "value_ints"},
        import_constant},
   };
   return ops;
@@ -135,6 +153,47 @@ void Importer::finish_outputs() {
 
 }  // namespace onnx_import
 
+namespace {
+
+/// Index in the file of every node, by name (or first output when unnamed), so that messages
+/// about the cleaned graph name the nodes as the user's file numbers them.
+std::map<std::string, int> node_origins(const onnx::GraphProto& g) {
+  std::map<std::string, int> o;
+  for (int i = 0; i < g.node_size(); ++i) {
+    const onnx::NodeProto& n = g.node(i);
+    const std::string key = n.name().empty() ? (n.output_size() ? n.output(0) : "") : n.name();
+    o.emplace(key, i);
+  }
+  return o;
+}
+
+/// Gives the activation graph inputs the shapes of this run (a bound file's shape, else dim 0 =
+/// batch, 1 if symbolic), so that shape inference during the clean-up sees concrete shapes.
+/// Returns the inputs as declared, to restore after the clean-up (the importer checks the bound
+/// files against the declared shapes).
+google::protobuf::RepeatedPtrField<onnx::ValueInfoProto> set_run_shapes(
+    onnx::ModelProto& m, const std::vector<HostTensor>& bound, int64_t batch) {
+  onnx::GraphProto& g = *m.mutable_graph();
+  const auto declared = g.input();
+  std::set<std::string> inits;
+  for (const auto& t : g.initializer()) inits.insert(t.name());
+  size_t k = 0;
+  for (auto& vi : *g.mutable_input()) {
+    if (inits.count(vi.name()) || !vi.type().has_tensor_type()) continue;
+    auto* shape = vi.mutable_type()->mutable_tensor_type()->mutable_shape();
+    if (k < bound.size()) {
+      shape->clear_dim();
+      for (int64_t d : bound[k].shape) shape->add_dim()->set_dim_value(d);
+    } else if (shape->dim_size() > 0 && (batch > 0 || !shape->dim(0).has_dim_value())) {
+      shape->mutable_dim(0)->set_dim_value(batch > 0 ? batch : 1);
+    }
+    ++k;
+  }
+  return declared;
+}
+
+}  // namespace
+
 OnnxModel load_onnx_model(const std::string& path, const std::vector<HostTensor>& bound_inputs,
                           int64_t batch) {
   std::ifstream in(path, std::ios::binary);
@@ -147,7 +206,13 @@ OnnxModel load_onnx_model(const std::string& path, const std::vector<HostTensor>
                            "an ONNX model (serialized onnx.ModelProto)");
   if (!model.has_graph() || model.graph().node_size() == 0)
     throw sim::ConfigError(path, "graph", "no nodes", "an ONNX model with a graph of nodes");
-  return onnx_import::Importer(model, path, bound_inputs, batch).run();
+  const std::map<std::string, int> origins = node_origins(model.graph());
+  const auto declared = set_run_shapes(model, bound_inputs, batch);
+  cleanup::clean_up(model);
+  for (auto& vi : *model.mutable_graph()->mutable_input())  // those the clean-up kept
+    for (const auto& d : declared)
+      if (d.name() == vi.name()) vi = d;
+  return onnx_import::Importer(model, path, bound_inputs, batch, &origins).run();
 }
 
 Graph load_graph_onnx(const std::string& path, const std::vector<HostTensor>& bound_inputs,

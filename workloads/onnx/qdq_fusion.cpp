@@ -7,6 +7,9 @@
 //   DequantizeLinear -> MaxPool -> QuantizeLinear (same scale and zero point)
 // an integer maxpool. A QuantizeLinear of a float graph input makes it a converted input; a
 // QuantizeLinear of a float constant is folded at load time.
+#include <cmath>
+#include <limits>
+
 #include "sim/core/errors.hpp"
 #include "workloads/onnx/onnx_layers.hpp"
 
@@ -116,8 +119,9 @@ void import_quantize_linear(Importer& im) {
                   "the quantization of the MaxPool input '" + in.name + "', " + tensor_quant(in) +
                       " (an integer maxpool keeps scale and zero point)");
       }
-      l.relu = v.relu;
-      emit_layer(im, std::move(l), quantized_tensor(im.node().output(0), p.out_shape, q), false);
+      const TensorInfo out = quantized_tensor(im.node().output(0), p.out_shape, q);
+      apply_activation(v, l, out);
+      emit_layer(im, std::move(l), out, false);
       return;
     }
     case Kind::kDeq: {
@@ -151,13 +155,63 @@ void import_quantize_linear(Importer& im) {
   im.define(0, out);
 }
 
-void import_relu(Importer& im) {
+namespace {
+
+/// Bounds of a Clip node: inputs min / max (opset >= 11, constants) or attributes (opset 6).
+void clip_bounds(Importer& im, float& lo, float& hi) {
+  lo = im.attr_float("min", -std::numeric_limits<float>::infinity());
+  hi = im.attr_float("max", std::numeric_limits<float>::infinity());
+  for (size_t slot : {size_t(1), size_t(2)}) {
+    if (!im.has(slot)) continue;
+    const auto c = im.known_constant(slot);
+    if (!c->is_float() || c->elements() != 1)
+      im.fail(im.slot_where(slot), c->type + " of shape " + render_shape(c->shape),
+              "a float32 scalar");
+    (slot == 1 ? lo : hi) = c->floats[0];
+  }
+}
+
+/// Quantized bound of a fused Clip: saturate(round_half_to_even(bound / scale) + zero point),
+/// the QuantizeLinear of the bound (quantization is monotone, so clamping the real value and
+/// clamping its quantized value agree).
+int32_t quantized_bound(float bound, const TensorInfo& out) {
+  const double lo = out.is_signed ? -128 : 0, hi = out.is_signed ? 127 : 255;
+  if (std::isinf(bound)) return bound < 0 ? INT32_MIN : INT32_MAX;
+  const double q = round_half_to_even(double(bound / float(out.scale))) + out.zero_point;
+  return int32_t(std::min(hi, std::max(lo, q)));
+}
+
+}  // namespace
+
+void apply_activation(const Value& v, Layer& l, const TensorInfo& out) {
+  l.relu = v.relu;
+  if (v.clip) {
+    l.act_min = quantized_bound(v.clip_lo, out);
+    l.act_max = quantized_bound(v.clip_hi, out);
+  }
+  if (v.leaky) l.negative_slope = double(v.leaky_alpha);
+}
+
+void import_activation(Importer& im) {
   Value v = im.value(0);
-  if (v.kind != Kind::kPending || v.relu || im.pending().at(v.pending).layer.op == OpType::kMaxPool)
-    im.fail(im.slot_where(0), v.kind == Kind::kPending ? "a MaxPool result or a second Relu" : "a value that is not a float layer result",
-            "Relu right after a Conv / Gemm / MatMul on DequantizeLinear operands, followed by "
-            "QuantizeLinear (fused into the layer)");
-  v.relu = true;
+  const std::string& op = im.node().op_type();
+  const bool mac =
+      v.kind == Kind::kPending && im.pending().at(v.pending).layer.op != OpType::kMaxPool;
+  if (!mac || v.activated())
+    im.fail(im.slot_where(0),
+            v.kind == Kind::kPending ? "a MaxPool result or a second activation"
+                                     : "a value that is not a float layer result",
+            op + " right after a Conv / Gemm / MatMul on DequantizeLinear operands, followed by "
+                 "QuantizeLinear (fused into the layer's output stage)");
+  if (op == "Relu") {
+    v.relu = true;
+  } else if (op == "Clip") {
+    v.clip = true;
+    clip_bounds(im, v.clip_lo, v.clip_hi);
+  } else {
+    v.leaky = true;
+    v.leaky_alpha = im.attr_float("alpha", 0.01f);
+  }
   im.define(0, v);
 }
 
