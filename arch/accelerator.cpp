@@ -136,7 +136,7 @@ void Accelerator::begin_layer() {
   if (sch.vector_path) {
     std::vector<const workloads::Int8Buffer*> ins;
     for (const std::string& in : l.inputs) ins.push_back(&values_->get(in));
-    vector_ctrl_.start(sch, ins, vec_out_, ports, graph_->tensor(l.output).is_signed);
+    vector_ctrl_.start(sch, ins, vec_out_, ports);
   } else {
     // The feeders subtract the zero points: the array sees q - zp (operand_decode.hpp).
     const std::string& b_name = l.weight.empty() ? l.inputs.at(1) : l.weight;

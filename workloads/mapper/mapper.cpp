@@ -5,9 +5,10 @@
 #include <map>
 
 #include "sim/core/errors.hpp"
-#include "workloads/mapper/tiling_util.hpp"
 #include "workloads/mapper/search.hpp"
 #include "workloads/mapper/spatial/spatial_mapper.hpp"
+#include "workloads/mapper/tiling_util.hpp"
+#include "workloads/mapper/vector_compile.hpp"
 
 namespace adasim::workloads {
 namespace {
@@ -26,15 +27,23 @@ LayerSchedule plan_vector(const Graph& g, const Layer& l, const arch::Accelerato
   sch.op = l.op;
   sch.vector_path = true;
   sch.shape = g.shape(l);
-  const ConvShape& s = sch.shape;
   sch.in_bits = bits_of(g, l.inputs.at(0), 8);
   sch.out_bits = bits_of(g, l.output, 8);
   sch.vector_lanes = spec.pe_array.vector_lanes > 0 ? spec.pe_array.vector_lanes : spec.pe_array.cols;
+  sch.vector = compile_vector_layer(g, l);
+  const int64_t out_elems = g.tensor(l.output).elements();
+  FoldPlan f;
+  if (l.op == OpType::kReshape) {  // a view: no lane operation, no transfer
+    sch.folds.push_back(std::move(f));
+    sch.loop_order = "view";
+    return sch;
+  }
+  // Operands: activations and constants (lookup table, layernorm's gamma / beta).
   int64_t in_bytes = 0;
   for (const std::string& in : l.inputs) in_bytes += g.tensor(in).bytes();
-  const int64_t out_elems = s.n * s.k * s.p * s.q;
-  // One op per window element for pooling (compare or add), one per element for add.
-  sch.vector_ops = l.op == OpType::kAdd ? out_elems : out_elems * s.r * s.s;
+  for (const std::string* c : {&l.weight, &l.bias})
+    if (!c->empty()) in_bytes += g.tensor(*c).bytes();
+  sch.vector_ops = out_elems * sch.vector.ops_per_output();
   sch.vector_in_bytes = in_bytes;
   sch.vector_out_bytes = g.tensor(l.output).bytes();
   // Chunks: slices of output elements whose inputs and outputs fit the levels, double buffered.
@@ -47,7 +56,6 @@ LayerSchedule plan_vector(const Graph& g, const Layer& l, const arch::Accelerato
   };
   while (!fits(chunks) && chunks < out_elems) chunks *= 2;
   chunks = std::min(chunks, out_elems);
-  FoldPlan f;
   f.t_len = out_elems;
   f.macs = sch.vector_ops;
   const int64_t per = ceil_div(out_elems, chunks);
@@ -73,16 +81,10 @@ LayerSchedule plan_vector(const Graph& g, const Layer& l, const arch::Accelerato
 
 LayerSchedule map_layer(const Graph& graph, const Layer& layer, const arch::AcceleratorSpec& spec,
                         const EnergyCosts& costs) {
-  switch (layer.op) {
-    case OpType::kMaxPool:
-    case OpType::kAvgPool:
-    case OpType::kAdd:
-      return plan_vector(graph, layer, spec);
-    default:
-      if (spec.pe_array.kind == arch::ArrayKind::kSpatial)
-        return spatial::map_spatial(graph, layer, spec, costs);
-      return search_mappings(graph, layer, spec, costs).best;
-  }
+  if (!is_mac_op(layer.op)) return plan_vector(graph, layer, spec);
+  if (spec.pe_array.kind == arch::ArrayKind::kSpatial)
+    return spatial::map_spatial(graph, layer, spec, costs);
+  return search_mappings(graph, layer, spec, costs).best;
 }
 
 LayerSchedule map_layer(const Graph& graph, const Layer& layer, const arch::AcceleratorSpec& spec) {

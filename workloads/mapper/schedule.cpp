@@ -49,8 +49,11 @@ nlohmann::json LayerSchedule::to_json() const {
   j["folds"] = folds.size();
   if (vector_path) {
     j["path"] = "vector";
-    j["vector"] = {{"ops", vector_ops}, {"lanes", vector_lanes},
-                   {"in_bytes", vector_in_bytes}, {"out_bytes", vector_out_bytes}};
+    j["vector"] = {{"op", arch::to_string(vector.kind)},
+                   {"ops", vector_ops},
+                   {"lanes", vector_lanes},
+                   {"in_bytes", vector_in_bytes},
+                   {"out_bytes", vector_out_bytes}};
     return j;
   }
   j["path"] = "array";

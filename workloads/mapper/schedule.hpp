@@ -8,13 +8,13 @@
 
 #include <array>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "arch/spec.hpp"
+#include "arch/vector/vector_program.hpp"
 #include "workloads/ir/graph.hpp"
 #include "workloads/mapper/nm_slots.hpp"
 #include "workloads/mapper/spatial/loop_nest.hpp"
@@ -95,9 +95,11 @@ struct LayerSchedule {
   /// the same output tile, each chunk one DRAM iteration.
   std::optional<spatial::Mapping> spatial;
 
-  // Vector path (pool / add): elementwise ops on `vector_lanes` lanes.
+  // Vector path (pool, eltwise, concat, lookup, softmax, layernorm, layout): `vector_ops` lane
+  // operations on `vector_lanes` lanes; `vector` is what the lanes compute.
   int64_t vector_ops = 0;
   int64_t vector_lanes = 0;
+  arch::VectorProgram vector;
   /// MAC lanes per PE (precision-scalable PEs, arch::mac_lanes): a fold's rows count reduction
   /// indices, `mac_lanes` of them per physical PE row.
   int mac_lanes = 1;

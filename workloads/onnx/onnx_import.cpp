@@ -73,9 +73,18 @@ std::string Importer::node_label(size_t pos) const {
 
 std::string Importer::where() const { return node_label(node_pos_); }
 
+int64_t Importer::opset() const {
+  for (const auto& o : model_.opset_import())
+    if (o.domain().empty() || o.domain() == "ai.onnx") return o.version();
+  return 1;
+}
+
 std::string Importer::slot_where(size_t slot) const {
   const OpInfo* op = find_op(node_->op_type());
-  std::string slot_name = op && slot < op->inputs.size() ? op->inputs[slot] : "?";
+  std::string slot_name = !op || op->inputs.empty()  ? "?"
+                          : slot < op->inputs.size() ? op->inputs[slot]
+                          : op->variadic             ? op->inputs.back()
+                                                     : "?";
   const std::string value = slot < size_t(node_->input_size()) ? node_->input(int(slot)) : "";
   return where() + " input " + std::to_string(slot) + " (" + slot_name +
          (value.empty() ? "" : " '" + value + "'") + ")";
@@ -365,7 +374,7 @@ void Importer::check_nodes() const {
       continue;
     }
     const size_t given = size_t(n.input_size());
-    if (given > op->inputs.size() || given < op->min_inputs)
+    if ((given > op->inputs.size() && !op->variadic) || given < op->min_inputs)
       issues.push_back({file_, at + " (" + n.op_type() + ")", std::to_string(given) + " inputs",
                         std::to_string(op->min_inputs) + " to " + std::to_string(op->inputs.size()) + " inputs"});
     for (const auto& a : n.attribute()) {

@@ -42,7 +42,9 @@ enum class Kind {
   kWide,      ///< int32 graph tensor
   kDeq,       ///< DequantizeLinear of a kInt tensor (a float value)
   kDeqConst,  ///< DequantizeLinear of a constant or of a not yet used integer graph input
-  kPending,   ///< float result of a MAC / MaxPool over dequantized operands, awaiting its Q
+  kPending,   ///< float result of a layer over dequantized operands, awaiting its Q
+  kFunc,      ///< a float function of one 8-bit tensor (elementwise nodes after its
+              ///< DequantizeLinear): `table` holds its value for each stored byte of `tensor`
 };
 
 struct Value {
@@ -50,7 +52,12 @@ struct Value {
   Shape shape;                 ///< the ONNX shape of this value (may differ from its tensor's
                                ///< after a Reshape / Flatten)
   std::string type;            ///< kConst / kInput / kDeqConst: element type of the integers
-  std::string tensor;          ///< kInt / kWide / kDeq: graph tensor
+  std::string tensor;          ///< kInt / kWide / kDeq / kFunc: graph tensor
+  /// kInt / kDeq / kFunc whose shape differs from its tensor's (after Reshape, Flatten,
+  /// Squeeze, Unsqueeze): the ONNX value of that view, the name of the tensor a reshape layer
+  /// creates when a layer needs the values in this shape.
+  std::string view;
+  std::shared_ptr<const std::vector<double>> table;  ///< kFunc: value per stored byte
   bool exact = false;          ///< kInt / kWide of float exact mode (the ONNX value is float)
   int input = -1;              ///< kInput / kDeqConst of an input: index into Importer inputs
   std::string const_name;      ///< kConst / kDeqConst: name of the constant's ONNX value
@@ -65,7 +72,8 @@ struct Value {
   bool activated() const { return relu || clip || leaky; }
 };
 
-/// A MAC or MaxPool layer built from dequantized operands, emitted when its QuantizeLinear comes.
+/// A layer built from dequantized operands (MAC, pool, eltwise, concat, softmax, layernorm),
+/// emitted when its QuantizeLinear gives the output tensor.
 struct PendingOp {
   size_t node = 0;
   Layer layer;         ///< everything but the output
@@ -97,6 +105,8 @@ class Importer {
 
   const std::string& file() const { return file_; }
   int64_t batch() const { return batch_; }
+  /// Opset version of the default domain the model imports.
+  int64_t opset() const;
 
   // ---- the node being imported ----
   const onnx::NodeProto& node() const { return *node_; }
@@ -189,6 +199,15 @@ void import_maxpool(Importer& im);
 void import_flatten(Importer& im);
 void import_reshape(Importer& im);
 void import_constant(Importer& im);
+// onnx_vector_ops.cpp: vector layers and layout on dequantized values.
+void import_eltwise(Importer& im);  ///< Add, Sub, Mul, Div, Pow, Max, Min, Sum
+void import_unary(Importer& im);    ///< Sigmoid, Tanh, HardSwish, Gelu, ... (lookup tables)
+void import_avgpool(Importer& im);  ///< AveragePool, GlobalAveragePool
+void import_concat(Importer& im);
+void import_softmax(Importer& im);
+void import_layernorm(Importer& im);
+void import_transpose(Importer& im);
+void import_squeeze(Importer& im);  ///< Squeeze, Unsqueeze (views)
 
 /// The supported operators: input slot names (those from min_inputs on are optional) and the
 /// accepted attributes.
@@ -198,6 +217,7 @@ struct OpInfo {
   size_t min_inputs;
   std::vector<const char*> attributes;
   void (*import)(Importer&);
+  bool variadic = false;  ///< any number of inputs from min_inputs on (named after the last)
 };
 const std::vector<OpInfo>& supported_ops();
 const OpInfo* find_op(const std::string& op_type);

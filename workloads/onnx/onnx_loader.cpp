@@ -54,11 +54,50 @@ const std::vector<OpInfo>& supported_ops() {
        import_maxpool},
       {"Flatten", {"input"}, 1, {"axis"}, import_flatten},
       {"Reshape", {"data", "shape"}, 2, {"allowzero"}, import_reshape},
+      {"Squeeze", {"data", "axes"}, 1, {"axes"}, import_squeeze},
+      {"Unsqueeze", {"data", "axes"}, 1, {"axes"}, import_squeeze},
+      {"Transpose", {"data"}, 1, {"perm"}, import_transpose},
       {"Constant",
        {},
        0,
        {"value", "value_float", "value_floats", "value_int", "value_ints"},
        import_constant},
+      {"Add", {"A", "B"}, 2, {}, import_eltwise},
+      {"Sub", {"A", "B"}, 2, {}, import_eltwise},
+      {"Mul", {"A", "B"}, 2, {}, import_eltwise},
+      {"Div", {"A", "B"}, 2, {}, import_eltwise},
+      {"Pow", {"X", "Y"}, 2, {}, import_eltwise},
+      {"Sum", {"data_0"}, 1, {}, import_eltwise, true},
+      {"Max", {"data_0"}, 1, {}, import_eltwise, true},
+      {"Min", {"data_0"}, 1, {}, import_eltwise, true},
+      {"AveragePool",
+       {"X"},
+       1,
+       {"auto_pad", "ceil_mode", "count_include_pad", "kernel_shape", "pads", "strides"},
+       import_avgpool},
+      {"GlobalAveragePool", {"X"}, 1, {}, import_avgpool},
+      {"Concat", {"inputs"}, 1, {"axis"}, import_concat, true},
+      {"Softmax", {"input"}, 1, {"axis"}, import_softmax},
+      {"LayerNormalization",
+       {"X", "Scale", "B"},
+       2,
+       {"axis", "epsilon", "stash_type"},
+       import_layernorm},
+      {"Sigmoid", {"X"}, 1, {}, import_unary},
+      {"HardSigmoid", {"X"}, 1, {"alpha", "beta"}, import_unary},
+      {"HardSwish", {"X"}, 1, {}, import_unary},
+      {"Tanh", {"input"}, 1, {}, import_unary},
+      {"Erf", {"input"}, 1, {}, import_unary},
+      {"Gelu", {"X"}, 1, {"approximate"}, import_unary},
+      {"Exp", {"input"}, 1, {}, import_unary},
+      {"Log", {"input"}, 1, {}, import_unary},
+      {"Sqrt", {"X"}, 1, {}, import_unary},
+      {"Neg", {"X"}, 1, {}, import_unary},
+      {"Abs", {"X"}, 1, {}, import_unary},
+      {"Reciprocal", {"X"}, 1, {}, import_unary},
+      {"Softplus", {"X"}, 1, {}, import_unary},
+      {"Elu", {"X"}, 1, {"alpha"}, import_unary},
+      {"Selu", {"X"}, 1, {"alpha", "gamma"}, import_unary},
   };
   return ops;
 }
@@ -99,6 +138,7 @@ void Importer::finish_outputs() {
         b.convert = v.exact;
         break;
       case Kind::kPending:
+      case Kind::kFunc:
         fail(at, "a float result that no QuantizeLinear quantizes",
              "QDQ form: ... -> QuantizeLinear [-> DequantizeLinear] -> graph output");
       default:

@@ -121,17 +121,22 @@ void import_quantize_linear(Importer& im) {
       }
       const TensorInfo out = quantized_tensor(im.node().output(0), p.out_shape, q);
       apply_activation(v, l, out);
-      emit_layer(im, std::move(l), out, false);
+      emit_layer(im, std::move(l), out, false, &v.shape);
       return;
     }
     case Kind::kDeq: {
       const TensorInfo& t = im.graph().tensor(v.tensor);
-      if (!same_quant(t, q))
-        im.fail(im.where(), "QuantizeLinear with " + q.render() + " of tensor '" + v.tensor + "'",
-                "its own quantization, " + tensor_quant(t) + " (requantizing without a layer is not supported)");
+      if (!same_quant(t, q)) {  // requantization: a lookup table of the identity
+        emit_lut(im, function_of(im, v), q);
+        return;
+      }
       out.tensor = v.tensor;
+      out.view = v.view;
       break;
     }
+    case Kind::kFunc:
+      emit_lut(im, v, q);
+      return;
     case Kind::kInput: {
       if (v.type != kTypeFloat32) break;
       const InputDecl& d = im.input_decl(v.input);
@@ -155,21 +160,19 @@ void import_quantize_linear(Importer& im) {
   im.define(0, out);
 }
 
-namespace {
-
-/// Bounds of a Clip node: inputs min / max (opset >= 11, constants) or attributes (opset 6).
 void clip_bounds(Importer& im, float& lo, float& hi) {
   lo = im.attr_float("min", -std::numeric_limits<float>::infinity());
   hi = im.attr_float("max", std::numeric_limits<float>::infinity());
   for (size_t slot : {size_t(1), size_t(2)}) {
     if (!im.has(slot)) continue;
     const auto c = im.known_constant(slot);
-    if (!c->is_float() || c->elements() != 1)
-      im.fail(im.slot_where(slot), c->type + " of shape " + render_shape(c->shape),
-              "a float32 scalar");
-    (slot == 1 ? lo : hi) = c->floats[0];
+    if (c->elements() != 1)
+      im.fail(im.slot_where(slot), c->type + " of shape " + render_shape(c->shape), "a scalar");
+    (slot == 1 ? lo : hi) = float(c->value(0));
   }
 }
+
+namespace {
 
 /// Quantized bound of a fused Clip: saturate(round_half_to_even(bound / scale) + zero point),
 /// the QuantizeLinear of the bound (quantization is monotone, so clamping the real value and
@@ -195,14 +198,27 @@ void apply_activation(const Value& v, Layer& l, const TensorInfo& out) {
 void import_activation(Importer& im) {
   Value v = im.value(0);
   const std::string& op = im.node().op_type();
-  const bool mac =
-      v.kind == Kind::kPending && im.pending().at(v.pending).layer.op != OpType::kMaxPool;
-  if (!mac || v.activated())
+  // On a DequantizeLinear output (or a function of one): a lookup table.
+  if (v.kind == Kind::kDeq || v.kind == Kind::kFunc ||
+      (v.kind == Kind::kDeqConst && v.input >= 0) || (v.kind == Kind::kInt && !v.exact) ||
+      (v.kind == Kind::kInput && v.type != kTypeFloat32))
+    return import_unary(im);
+  // After a layer, before its QuantizeLinear: the layer's output stage. MAC layers take Relu,
+  // Clip and LeakyRelu (their requantizer scales negative accumulators); the requantizing
+  // vector layers take Relu and Clip (a clamp).
+  const OpType layer_op =
+      v.kind == Kind::kPending ? im.pending().at(v.pending).layer.op : OpType::kMaxPool;
+  const bool stage = layer_op != OpType::kMaxPool && layer_op != OpType::kSoftmax &&
+                     (is_mac_op(layer_op) || op != "LeakyRelu");
+  if (!stage || v.activated())
     im.fail(im.slot_where(0),
-            v.kind == Kind::kPending ? "a MaxPool result or a second activation"
+            v.kind == Kind::kPending ? "the result of a " + std::string(to_string(layer_op)) +
+                                           " layer" + (v.activated() ? " with an activation" : "")
                                      : "a value that is not a float layer result",
-            op + " right after a Conv / Gemm / MatMul on DequantizeLinear operands, followed by "
-                 "QuantizeLinear (fused into the layer's output stage)");
+            op +
+                " right after a Conv / Gemm / MatMul (or Relu / Clip after Add / Mul / Concat / "
+                "AveragePool) on DequantizeLinear operands, followed by QuantizeLinear (fused into "
+                "the layer's output stage), or on a DequantizeLinear output (a lookup table)");
   if (op == "Relu") {
     v.relu = true;
   } else if (op == "Clip") {
@@ -239,11 +255,12 @@ void import_maxpool(Importer& im) {
     q.scales = {1.0f};
     q.zero_points = {0};
     q.type = v.type;
-    x = {im.activate_input(v.input, v.const_name, v.type, q, Importer::Entry::kRaw).tensor, v.shape, false};
+    x = {im.activate_input(v.input, v.const_name, v.type, q, Importer::Entry::kRaw).tensor, v.shape,
+         false, ""};
   } else if (v.kind == Kind::kInput && v.type == kTypeFloat32) {
     x = act_exact(im, 0);
   } else if (v.kind == Kind::kInt) {
-    x = {v.tensor, v.shape, v.exact};
+    x = {v.tensor, v.shape, v.exact, v.view};
   } else {
     im.fail(im.slot_where(0), "a value that is neither an 8-bit tensor nor a DequantizeLinear output",
             "an 8-bit tensor, a float graph input (exact mode) or a DequantizeLinear output");

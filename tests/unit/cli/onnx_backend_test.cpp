@@ -59,6 +59,21 @@ const std::vector<std::string> kCases = {
     "test_conv_with_autopad_same",
 };
 
+// Vector-unit operators on integer data (bit for bit): MaxPool on uint8 and on integer-valued
+// floats (float exact mode), with dilations, precomputed pads / strides / SAME_UPPER and
+// ceil_mode, and Clip on int8 tensors (a lookup table on the integers themselves).
+const std::vector<std::string> kVectorCases = {
+    "test_maxpool_2d_uint8",
+    "test_maxpool_2d_ceil",
+    "test_maxpool_2d_dilations",
+    "test_maxpool_2d_precomputed_pads",
+    "test_maxpool_2d_precomputed_strides",
+    "test_maxpool_2d_precomputed_same_upper",
+    "test_clip_default_int8_inbounds",
+    "test_clip_default_int8_max",
+    "test_clip_default_int8_min",
+};
+
 struct Arch {
   const char* name;  ///< suffix of the ctest name
   const char* args;  ///< adasim options selecting the array
@@ -153,6 +168,12 @@ std::string param_name(const ::testing::TestParamInfo<Param>& info) {
 INSTANTIATE_TEST_SUITE_P(NodeCases, OnnxBackend,
                          ::testing::Combine(::testing::ValuesIn(kCases),
                                             ::testing::ValuesIn(kArchs)),
+                         param_name);
+
+// The vector unit is the same beside every array: one systolic and one spatial design point.
+INSTANTIATE_TEST_SUITE_P(VectorCases, OnnxBackend,
+                         ::testing::Combine(::testing::ValuesIn(kVectorCases),
+                                            ::testing::Values(kArchs[0], kArchs[4])),
                          param_name);
 
 }  // namespace

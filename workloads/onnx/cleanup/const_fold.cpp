@@ -10,6 +10,7 @@
 #include <map>
 
 #include "workloads/onnx/cleanup/const_tensor.hpp"
+#include "workloads/onnx/cleanup/graph_edit.hpp"
 
 namespace adasim::workloads::cleanup {
 namespace {
@@ -22,21 +23,13 @@ using Opt = std::optional<ConstTensor>;
 /// tensor would bloat the model; such a node stays).
 constexpr int64_t kMaxFoldedElements = int64_t(1) << 24;
 
-const onnx::AttributeProto* find_attr(const onnx::NodeProto& n, const char* name) {
-  for (const auto& a : n.attribute())
-    if (a.name() == name) return &a;
-  return nullptr;
-}
-
 int64_t attr_int(const onnx::NodeProto& n, const char* name, int64_t dflt) {
-  const auto* a = find_attr(n, name);
-  return a && a->type() == onnx::AttributeProto::INT ? a->i() : dflt;
+  return node_attr_int(n, name, dflt);
 }
 
 std::optional<Dims> attr_ints(const onnx::NodeProto& n, const char* name) {
-  const auto* a = find_attr(n, name);
-  if (!a || a->type() != onnx::AttributeProto::INTS) return std::nullopt;
-  return Dims(a->ints().begin(), a->ints().end());
+  if (!node_attr(n, name)) return std::nullopt;
+  return node_attr_ints(n, name);
 }
 
 /// Integer contents of a 1-D / scalar tensor (shapes, axes, indices).
@@ -373,7 +366,7 @@ Opt fold_constant_of_shape(const onnx::NodeProto& n, const ConstTensor* shape) {
     if (d < 0) return std::nullopt;
   if (product(*dims) > kMaxFoldedElements) return std::nullopt;
   ConstTensor value = ConstTensor::filled(TP::FLOAT, {}, 0.0);
-  if (const auto* a = find_attr(n, "value")) {
+  if (const auto* a = node_attr(n, "value")) {
     auto v = const_from_proto(a->t());
     if (!v || v->size() != 1) return std::nullopt;
     value = *v;

@@ -33,22 +33,6 @@ size_t raw_size(int32_t type) {
   }
 }
 
-uint64_t load_le(const unsigned char* p, size_t bytes) {
-  uint64_t v = 0;
-  for (size_t b = 0; b < bytes; ++b) v |= uint64_t(p[b]) << (8 * b);
-  return v;
-}
-
-int64_t sign_extend(uint64_t v, size_t bytes) {
-  if (bytes == 8) return int64_t(v);
-  const uint64_t sign = uint64_t(1) << (8 * bytes - 1);
-  return int64_t((v ^ sign) - sign);
-}
-
-bool signed_type(int32_t type) {
-  return type == TP::INT8 || type == TP::INT16 || type == TP::INT32 || type == TP::INT64;
-}
-
 /// Product of dims, or -1 if a dim is negative or the product exceeds 2^40 elements.
 int64_t checked_size(const std::vector<int64_t>& dims) {
   int64_t n = 1;
@@ -64,7 +48,8 @@ void decode_raw(const std::string& raw, ConstTensor& c) {
   const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
   const size_t n = raw.size() / sz;
   for (size_t i = 0; i < n; ++i) {
-    const uint64_t bits = load_le(p + i * sz, sz);
+    uint64_t bits = 0;  // little-endian, whatever the host's byte order
+    for (size_t b = sz; b-- > 0;) bits = (bits << 8) | p[i * sz + b];
     if (c.type == TP::FLOAT) {
       float f;
       const uint32_t b32 = uint32_t(bits);
@@ -75,7 +60,7 @@ void decode_raw(const std::string& raw, ConstTensor& c) {
       std::memcpy(&d, &bits, 8);
       c.reals.push_back(d);
     } else {
-      c.ints.push_back(signed_type(c.type) ? sign_extend(bits, sz) : int64_t(bits));
+      c.ints.push_back(convert_integer(int64_t(bits), c.type));  // sign-extends signed types
     }
   }
 }
