@@ -92,6 +92,22 @@ int cmd_run(const std::vector<std::string>& args, std::ostream& out) {
       "act-every-layer", po::bool_switch(&o.act_every_layer),
       "every layer reads generated activations (with --act-sparsity's pattern) instead of the "
       "previous layer's outputs: sparsity studies of models without trained weights");
+  po::options_description fq("float ONNX models");
+  fq.add_options()("quantize", po::value(&o.quantize)->default_value("none"),
+                   "none (run the model as it is) or int8 (post-training quantization: "
+                   "per-channel weights, calibrated per-tensor activations)")(
+      "calib", po::value(&o.calib)->composing(),
+      "calibration data: .pb / .npy tensors or a folder of them and .pgm / .ppm images "
+      "(repeatable; default: a seeded synthetic set)")(
+      "calib-method", po::value(&o.calib_method)->default_value("minmax"), "minmax or percentile")(
+      "calib-percentile", po::value(&o.calib_percentile)->default_value(99.99),
+      "percentile kept by --calib-method percentile")("calib-samples",
+                                                      po::value(&o.calib_samples)->default_value(8),
+                                                      "size of the synthetic calibration set")(
+      "save-quantized", po::value(&o.save_quantized), "write the quantized model (ONNX, QDQ form)")(
+      "no-values", po::bool_switch(&o.no_values),
+      "float model, timing only: no calibration, every weight and input generated from the seed");
+  d.add(fq);
   d.add(r);
   po::variables_map vm;
   if (const int rc = parse(d, args, vm, out); rc >= 0) return rc;

@@ -28,6 +28,14 @@ struct RunOptions {
   std::string weight_sparsity;      ///< --weight-sparsity pattern of generated weights ("" = dense)
   std::string act_sparsity;         ///< --act-sparsity pattern of generated graph inputs
   bool act_every_layer = false;     ///< --act-every-layer: every layer's input is generated
+  // Float ONNX models (workloads/onnx/quantize/quantize_options.hpp).
+  std::string quantize = "none";        ///< --quantize: none | int8
+  std::vector<std::string> calib;       ///< --calib files / folders
+  std::string calib_method = "minmax";  ///< --calib-method: minmax | percentile
+  double calib_percentile = 99.99;      ///< --calib-percentile
+  int calib_samples = 8;                ///< --calib-samples (synthetic set without --calib)
+  std::string save_quantized;           ///< --save-quantized: write the QDQ model here
+  bool no_values = false;               ///< --no-values: timing only, every value generated
 };
 
 /// Throws ConfigError for bad inputs, ModelError for simulator bugs.

@@ -4,6 +4,7 @@
 // external type and conversion, and a final Reshape / Flatten applied as a shape change.
 #include "workloads/onnx/onnx_loader.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -11,6 +12,8 @@
 #include "sim/core/errors.hpp"
 #include "workloads/onnx/cleanup/cleanup.hpp"
 #include "workloads/onnx/onnx_import.hpp"
+#include "workloads/onnx/onnx_layers.hpp"
+#include "workloads/onnx/quantize/quantizer.hpp"
 #include "workloads/onnx/tensor_proto.hpp"
 
 namespace adasim::workloads {
@@ -144,10 +147,16 @@ void Importer::finish_outputs() {
       default:
         fail(at, "a constant or a graph input passed through", "the result of a layer");
     }
-    for (const BoundaryTensor& in : g_.input_boundary)
-      if (in.tensor == b.tensor)
-        fail(at, "graph input '" + in.external_name + "' passed through without a layer",
-             "the result of a layer");
+    for (const BoundaryTensor& in : g_.input_boundary) {
+      if (in.tensor != b.tensor) continue;
+      // A view of a graph input (Flatten, Reshape, ...) as the output: a reshape layer.
+      if ((v.kind == Kind::kInt || v.kind == Kind::kDeq) && v.shape != g_.tensor(b.tensor).shape) {
+        b.tensor = materialize(*this, {v.tensor, v.shape, v.exact, v.view}).tensor;
+        break;
+      }
+      fail(at, "graph input '" + in.external_name + "' passed through without a layer",
+           "the result of a layer");
+    }
     if (vi.type().has_tensor_type()) {
       const std::string declared = onnx_type_name(vi.type().tensor_type().elem_type());
       if (declared != b.external_type)
@@ -207,6 +216,91 @@ std::map<std::string, int> node_origins(const onnx::GraphProto& g) {
   return o;
 }
 
+/// Input slots of operators that hold parameters, never activations: weights, biases, scales,
+/// zero points, shapes, axes, bounds.
+bool parameter_slot(const std::string& op, int slot) {
+  static const std::map<std::string, std::vector<int>> slots = {
+      {"Conv", {1, 2}},
+      {"Gemm", {1, 2}},
+      {"QLinearConv", {1, 2, 3, 4, 5, 6, 7, 8}},
+      {"QLinearMatMul", {1, 2, 4, 5, 6, 7}},
+      {"ConvInteger", {1, 2, 3}},
+      {"MatMulInteger", {2, 3}},
+      {"QuantizeLinear", {1, 2}},
+      {"DequantizeLinear", {1, 2}},
+      {"Clip", {1, 2}},
+      {"Reshape", {1}},
+      {"Squeeze", {1}},
+      {"Unsqueeze", {1}},
+      {"Pad", {1, 2}},
+      {"LayerNormalization", {1, 2}},
+      {"BatchNormalization", {1, 2, 3, 4}}};
+  auto it = slots.find(op);
+  return it != slots.end() && std::count(it->second.begin(), it->second.end(), slot) > 0;
+}
+
+/// Graph inputs bound to a file that the graph reads only as parameters become initializers
+/// with the file's values (so that the clean-up folds them and the quantizer sees constants);
+/// returns the files of the other inputs, in order.
+std::vector<HostTensor> bind_parameters(onnx::ModelProto& m, const std::vector<HostTensor>& bound,
+                                        std::vector<bool>& folded) {
+  onnx::GraphProto& g = *m.mutable_graph();
+  std::set<std::string> inits;
+  for (const auto& t : g.initializer()) inits.insert(t.name());
+  std::vector<HostTensor> rest;
+  google::protobuf::RepeatedPtrField<onnx::ValueInfoProto> inputs;
+  size_t k = 0;
+  for (auto& vi : *g.mutable_input()) {
+    const bool is_input = !inits.count(vi.name());
+    const bool has_file = is_input && k < bound.size();
+    bool parameter = has_file;
+    bool read = false;
+    for (const auto& n : g.node())
+      for (int s = 0; s < n.input_size(); ++s)
+        if (n.input(s) == vi.name()) {
+          read = true;
+          parameter = parameter && parameter_slot(n.op_type(), s);
+        }
+    // A file of another type or shape stays an input: the importer reports the mismatch.
+    bool fits = has_file && onnx_type_name(vi.type().tensor_type().elem_type()) == bound[k].type &&
+                vi.type().tensor_type().shape().dim_size() == int(bound[k].shape.size());
+    for (int d = 0; fits && d < vi.type().tensor_type().shape().dim_size(); ++d) {
+      const auto& dim = vi.type().tensor_type().shape().dim(d);
+      fits = !dim.has_dim_value() || dim.dim_value() == bound[k].shape[size_t(d)];
+    }
+    if (is_input) folded.push_back(fits && parameter && read);
+    if (fits && parameter && read) {
+      HostTensor h = bound[k];
+      h.name = vi.name();
+      host_tensor_to_proto(h, *g.add_initializer());
+    } else {
+      if (has_file) rest.push_back(bound[k]);
+      inputs.Add()->Swap(&vi);
+    }
+    k += is_input;
+  }
+  for (size_t i = k; i < bound.size(); ++i) rest.push_back(bound[i]);  // too many: reported later
+  g.mutable_input()->Swap(&inputs);
+  return rest;
+}
+
+/// --calib files bind to the graph inputs like --input files (a model with several inputs: one
+/// file per input per sample); the files of inputs bound as parameters are not calibration data.
+std::vector<std::string> calibration_files(const std::string& path,
+                                           const std::vector<std::string>& calib,
+                                           const std::vector<bool>& folded) {
+  const size_t k = folded.size();
+  if (k <= 1 || calib.empty()) return calib;
+  if (calib.size() % k != 0)
+    throw sim::ConfigError(path, "--calib", std::to_string(calib.size()) + " files",
+                           "a multiple of the model's " + std::to_string(k) +
+                               " graph inputs (one file per input per sample, in input order)");
+  std::vector<std::string> kept;
+  for (size_t i = 0; i < calib.size(); ++i)
+    if (!folded[i % k]) kept.push_back(calib[i]);
+  return kept;
+}
+
 /// Gives the activation graph inputs the shapes of this run (a bound file's shape, else dim 0 =
 /// batch, 1 if symbolic), so that shape inference during the clean-up sees concrete shapes.
 /// Returns the inputs as declared, to restore after the clean-up (the importer checks the bound
@@ -236,6 +330,14 @@ google::protobuf::RepeatedPtrField<onnx::ValueInfoProto> set_run_shapes(
 
 OnnxModel load_onnx_model(const std::string& path, const std::vector<HostTensor>& bound_inputs,
                           int64_t batch) {
+  OnnxImportOptions o;
+  o.batch = batch;
+  return load_onnx_model(path, bound_inputs, o);
+}
+
+OnnxModel load_onnx_model(const std::string& path, const std::vector<HostTensor>& bound_inputs,
+                          const OnnxImportOptions& options) {
+  const int64_t batch = options.batch;
   std::ifstream in(path, std::ios::binary);
   if (!in) throw sim::ConfigError(path, "", "a missing or unreadable file", "a readable .onnx model");
   std::ostringstream ss;
@@ -247,12 +349,28 @@ OnnxModel load_onnx_model(const std::string& path, const std::vector<HostTensor>
   if (!model.has_graph() || model.graph().node_size() == 0)
     throw sim::ConfigError(path, "graph", "no nodes", "an ONNX model with a graph of nodes");
   const std::map<std::string, int> origins = node_origins(model.graph());
-  const auto declared = set_run_shapes(model, bound_inputs, batch);
+  std::vector<bool> folded;  // per graph input: bound as a parameter (now an initializer)
+  const std::vector<HostTensor> bound = bind_parameters(model, bound_inputs, folded);
+  const auto declared = set_run_shapes(model, bound, batch);
   cleanup::clean_up(model);
+  QuantizeOptions q = options.quantize;
+  q.calib = calibration_files(path, q.calib, folded);
+  std::string summary;
+  if (q.mode == QuantizeOptions::Mode::kInt8 || q.no_values) {
+    const char* flag = q.no_values ? "--no-values" : "--quantize int8";
+    if (!quantize::is_float_model(model))
+      throw sim::ConfigError(
+          path, flag, "a model that is already quantized (or has no float input)",
+          "a float model (run quantized models with --quantize none and their values)");
+    summary = quantize::quantize_model(model, path, q).summary();
+  }
   for (auto& vi : *model.mutable_graph()->mutable_input())  // those the clean-up kept
     for (const auto& d : declared)
       if (d.name() == vi.name()) vi = d;
-  return onnx_import::Importer(model, path, bound_inputs, batch, &origins).run();
+  OnnxModel m = onnx_import::Importer(model, path, bound, batch, &origins).run();
+  m.quantize_summary = summary;
+  if (options.keep_quantized && !summary.empty()) m.quantized_model = model.SerializeAsString();
+  return m;
 }
 
 Graph load_graph_onnx(const std::string& path, const std::vector<HostTensor>& bound_inputs,

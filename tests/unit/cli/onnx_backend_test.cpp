@@ -8,9 +8,15 @@
 //
 // Cases (/usr/share/libonnx-testdata/data/node/<case>): the QOperator and integer operators
 // (QLinearConv, QLinearMatMul 2-D / 3-D, ConvInteger, MatMulInteger) and the float Conv cases
-// whose data are integer-valued (run in the loader's float exact mode).
+// whose data are integer-valued (run in the loader's float exact mode), on every array below;
+// and the vector-unit operators on integer data (kVectorCases: MaxPool on uint8 and on
+// integer-valued floats, with ceil_mode, dilations, precomputed pads / strides / SAME_UPPER;
+// Clip on int8), on one systolic and one spatial array. The float cases of the vector-unit
+// operators run with post-training quantization in onnx_backend_float_test.cpp (with the list of
+// cases skipped there and why).
 //
-// Not included, because the loader rejects them (exit code 2, checked by hand with this build):
+// Not included, because the loader rejects them without --quantize (exit code 2, checked by
+// hand with this build):
 //  - test_gemm_default_{no_bias,zero_bias,scalar_bias,vector_bias,matrix_bias,
 //    single_elem_vector_bias}, test_gemm_transposeB, test_matmul_2d / _3d / _4d: random float
 //    data (e.g. a[0] = 0.5488), which the float exact mode refuses ("quantize the model").

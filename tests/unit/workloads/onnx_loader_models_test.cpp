@@ -306,7 +306,7 @@ TEST(OnnxLoaderErrors, NonIntegerFloatWeight) {
   EXPECT_EQ(i.file, path);
   EXPECT_EQ(i.where, "weight 'W' element 0");
   EXPECT_EQ(i.value, "0.5");
-  EXPECT_NE(i.expected.find("quantize the model (QDQ or QOperator form)"), std::string::npos);
+  EXPECT_NE(i.expected.find("--quantize int8 (post-training quantization)"), std::string::npos);
 }
 
 TEST(OnnxLoaderErrors, UnquantizedResultAndLoneRelu) {
