@@ -12,6 +12,7 @@
 #include "arch/value_store.hpp"
 #include "sim/app/run_command.hpp"
 #include "sim/app/simulation.hpp"
+#include "sim/app/sweep/sweep_cli.hpp"
 #include "sim/app/workload_loader.hpp"
 #include "sim/config/arch_config.hpp"
 #include "sim/core/errors.hpp"
@@ -37,7 +38,9 @@ void usage(std::ostream& os) {
         "commands:\n"
         "  run       simulate a workload on an architecture and write reports\n"
         "  validate  check an architecture config and print every error\n"
-        "  map       print the schedule chosen for every layer\n\n"
+        "  map       print the schedule chosen for every layer\n"
+        "  sweep     run a design-space sweep in parallel worker processes (resumable,\n"
+        "            shardable); 'sweep merge' joins shard folders\n\n"
         "Run 'adasim <command> --help' for the options of a command.\n";
 }
 
@@ -211,6 +214,7 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     if (cmd == "run") return cmd_run(args, out);
     if (cmd == "validate") return cmd_validate(args, out);
     if (cmd == "map") return cmd_map(args, out);
+    if (cmd == "sweep") return sweep::cmd_sweep(args, out, err);
     err << "adasim: unknown command '" << cmd << "'\n";
     usage(err);
     return kExitUsage;

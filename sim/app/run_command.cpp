@@ -10,6 +10,7 @@
 
 #include "arch/energy/energy_table.hpp"
 #include "arch/value_store.hpp"
+#include "sim/app/run_metadata.hpp"
 #include "sim/app/simulation.hpp"
 #include "sim/app/workload_loader.hpp"
 #include "sim/config/arch_config.hpp"
@@ -159,6 +160,9 @@ void run_command(const RunOptions& opt, std::ostream& out) {
     report.meta.value_patterns["quantize"] =
         (opt.no_values ? "timing only, generated values: " : "int8 " + opt.calib_method + ": ") +
         wl.quantize_summary;
+  report.meta.overrides = opt.overrides;
+  report.meta.design = design_name(cfg.spec);
+  report.area_um2 = area_by_block_um2(cfg.spec);
   report.meta.pes = int64_t(cfg.spec.pe_array.rows) * cfg.spec.pe_array.cols;
   report.meta.freq_mhz = cfg.spec.clock.nominal.freq_mhz;
   report.meta.voltage_v = cfg.spec.clock.nominal.voltage_v;

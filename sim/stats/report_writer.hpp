@@ -29,6 +29,12 @@ std::string report_to_csv(const RunReport& r);
 /// Short fixed-width table (one line per layer + total) for stdout. Ends with a newline.
 std::string summary_table(const RunReport& r);
 
+/// The shortest text that reads back as exactly `v` (std::to_chars): "0.1", "200", "1.5e+20".
+std::string format_double(double v);
+
+/// A CSV field (RFC 4180): quoted, inner quotes doubled, when it holds ',', '"' or a line break.
+std::string csv_field(const std::string& s);
+
 /// 64-bit FNV-1a of the bytes as 16 lowercase hex digits ("" -> "cbf29ce484222325").
 std::string fnv1a64_hex(std::string_view bytes);
 
