@@ -60,10 +60,12 @@ workloads::QuantizeOptions quantize_options(const RunOptions& opt) {
   const bool calib_given = !opt.calib.empty() || q.method != dflt.method ||
                            opt.calib_percentile != dflt.percentile ||
                            opt.calib_samples != dflt.samples;
-  if (q.mode != Q::Mode::kInt8 && (calib_given || !opt.save_quantized.empty()))
-    throw ConfigError("command line", calib_given ? "--calib*" : "--save-quantized",
-                      "without --quantize int8",
-                      "--quantize int8 (they set up the post-training quantization)");
+  if (q.mode != Q::Mode::kInt8 && (calib_given || !opt.save_quantized.empty())) {
+    const std::string flag = calib_given ? "--calib*" : "--save-quantized";
+    throw ConfigError(
+        "command line", flag, flag + " without --quantize int8",
+        "--quantize int8 with it (it sets up or saves the post-training quantization)");
+  }
   if (q.method != Q::Method::kPercentile && opt.calib_percentile != dflt.percentile)
     throw ConfigError("command line", "--calib-percentile", "with --calib-method minmax",
                       "--calib-method percentile");

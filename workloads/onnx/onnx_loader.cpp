@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -351,6 +352,14 @@ OnnxModel load_onnx_model(const std::string& path, const std::vector<HostTensor>
   const std::map<std::string, int> origins = node_origins(model.graph());
   std::vector<bool> folded;  // per graph input: bound as a parameter (now an initializer)
   const std::vector<HostTensor> bound = bind_parameters(model, bound_inputs, folded);
+  // Calibration runs at the model's own batch (1 if symbolic), whatever the run's batch: the
+  // same model cleaned for that batch (its values have the same names).
+  std::optional<onnx::ModelProto> calibration_model;
+  if (options.quantize.mode == QuantizeOptions::Mode::kInt8) {
+    calibration_model = model;
+    set_run_shapes(*calibration_model, {}, 0);
+    cleanup::clean_up(*calibration_model);
+  }
   const auto declared = set_run_shapes(model, bound, batch);
   cleanup::clean_up(model);
   QuantizeOptions q = options.quantize;
@@ -362,7 +371,9 @@ OnnxModel load_onnx_model(const std::string& path, const std::vector<HostTensor>
       throw sim::ConfigError(
           path, flag, "a model that is already quantized (or has no float input)",
           "a float model (run quantized models with --quantize none and their values)");
-    summary = quantize::quantize_model(model, path, q).summary();
+    summary =
+        quantize::quantize_model(model, path, q, calibration_model ? &*calibration_model : nullptr)
+            .summary();
   }
   for (auto& vi : *model.mutable_graph()->mutable_input())  // those the clean-up kept
     for (const auto& d : declared)

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -268,11 +269,18 @@ bool quantize_weight(const onnx::GraphProto& g, onnx::NodeProto& n, int slot, in
   int64_t inner = 1;
   for (size_t d = size_t(axis) + 1; d < c->dims.size(); ++d) inner *= c->dims[d];
   const int64_t fan_in = c->size() / k;
+  // Element (o, c, j) of the weight viewed as [outer][k][inner]; its channel is c.
+  const int64_t outer = c->size() / (k * inner);
+  auto for_each = [&](const std::function<void(size_t, size_t)>& f) {
+    for (int64_t o2 = 0; o2 < outer; ++o2)
+      for (int64_t ch = 0; ch < k; ++ch)
+        for (int64_t j = 0; j < inner; ++j)
+          f(size_t((o2 * k + ch) * inner + j), per_channel ? size_t(ch) : 0);
+  };
   std::vector<double> scales(size_t(per_channel ? k : 1), 0.0);
-  for (size_t i = 0; i < c->reals.size(); ++i) {
-    double& s = scales[per_channel ? size_t((int64_t(i) / inner) % k) : 0];
-    s = std::max(s, std::fabs(c->reals[i]) / 127.0);
-  }
+  for_each([&](size_t i, size_t ch) {
+    scales[ch] = std::max(scales[ch], std::fabs(c->reals[i]) / 127.0);
+  });
   for (double& s : scales) s = double(float(s > 0 ? s : 1.0));
   cleanup::ConstTensor q;
   q.type = TP::INT8;
@@ -281,14 +289,15 @@ bool quantize_weight(const onnx::GraphProto& g, onnx::NodeProto& n, int slot, in
     TensorInfo info;
     info.name = w;
     info.shape = c->dims;
-    for (int8_t v : generate_values(info, o.seed).data) q.ints.push_back(v);
+    const Int8Buffer g = generate_values(info, o.seed);
+    q.ints.assign(g.data.begin(), g.data.end());
     for (double& s : scales) s = double(float(1.0 / (127.0 * std::sqrt(double(fan_in)))));
   } else {
-    for (size_t i = 0; i < c->reals.size(); ++i) {
-      const double s = scales[per_channel ? size_t((int64_t(i) / inner) % k) : 0];
-      q.ints.push_back(
-          int64_t(std::max(-127.0, std::min(127.0, round_half_to_even(c->reals[i] / s)))));
-    }
+    q.ints.resize(c->reals.size());
+    for_each([&](size_t i, size_t ch) {
+      q.ints[i] =
+          int64_t(std::max(-127.0, std::min(127.0, round_half_to_even(c->reals[i] / scales[ch]))));
+    });
   }
   cleanup::ConstTensor sc;
   sc.type = TP::FLOAT;
@@ -327,16 +336,17 @@ std::string QuantizeReport::summary() const {
 }
 
 QuantizeReport quantize_model(onnx::ModelProto& m, const std::string& file,
-                              const QuantizeOptions& o) {
+                              const QuantizeOptions& o, const onnx::ModelProto* calibration_model) {
   onnx::GraphProto& g = *m.mutable_graph();
   QuantizeReport rep;
   // Calibration ranges of every float value (fixed [-1, 1] for timing-only runs).
   std::map<std::string, Range> ranges;
-  FloatEvaluator eval(m, file);
   if (!o.no_values) {
+    const onnx::ModelProto& cm = calibration_model ? *calibration_model : m;
+    FloatEvaluator eval(cm, file);
     std::vector<InputSpec> specs;
     for (const std::string& name : eval.inputs())
-      for (const auto& vi : g.input())
+      for (const auto& vi : cm.graph().input())
         if (vi.name() == name) {
           InputSpec s{name, {}};
           for (const auto& d : vi.type().tensor_type().shape().dim())

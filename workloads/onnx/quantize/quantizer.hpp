@@ -40,10 +40,12 @@ struct QuantizeReport {
 };
 
 /// Quantizes the cleaned float model `m` (graph inputs with the run's concrete shapes) in place.
-/// o.mode == kInt8: calibrated as `o` says; o.no_values: fixed activation ranges [-1, 1]
-/// and seeded weights (timing only). ConfigError naming `file` (or the calibration file) for
-/// what cannot be quantized or calibrated.
+/// o.mode == kInt8: calibrated as `o` says, on `calibration_model` if given (the same model
+/// cleaned for the calibration batch: its values have the same names) or else on m;
+/// o.no_values: fixed activation ranges [-1, 1] and seeded weights (timing only). ConfigError
+/// naming `file` (or the calibration file) for what cannot be quantized or calibrated.
 QuantizeReport quantize_model(onnx::ModelProto& m, const std::string& file,
-                              const QuantizeOptions& o);
+                              const QuantizeOptions& o,
+                              const onnx::ModelProto* calibration_model = nullptr);
 
 }  // namespace adasim::workloads::quantize
