@@ -15,7 +15,7 @@ void Accelerator::start_output_encoder(const workloads::Layer& l, const workload
   const std::optional<SparseFormat> f = sparse_format_from_string(spec_.sparsity.storage.ofmap);
   if (!f) throw sim::ModelError("accelerator: unknown ofmap format " + spec_.sparsity.storage.ofmap);
   // A view (reshape) stores nothing: no encoder.
-  if (*f == SparseFormat::kDense || (sch.vector_path && sch.vector.kind == VectorKind::kView))
+  if (*f == SparseFormat::kDense || (sch.vector_path && sch.vector_op.kind == VectorKind::kView))
     return;
   if (sch.spatial)  // refused by check_storage_formats before the run
     throw sim::ModelError("accelerator: no output encoder on a spatial array (layer " + l.name + ")");

@@ -41,7 +41,7 @@ const char* to_string(VectorKind k) {
   return "?";
 }
 
-int64_t VectorProgram::ops_per_output() const {
+int64_t VectorOp::ops_per_output() const {
   switch (kind) {
     case VectorKind::kMaxPool:
     case VectorKind::kAvgPool:
@@ -75,7 +75,7 @@ inline int32_t lane_read(const Int8Buffer& b, bool is_signed, int64_t i) {
 struct OutputLane {
   int32_t zp, lo, hi;
   bool even;
-  explicit OutputLane(const VectorProgram& p)
+  explicit OutputLane(const VectorOp& p)
       : zp(p.out_zero_point), lo(p.out_lo), hi(p.out_hi), even(p.half_to_even) {}
   int8_t operator()(double v) const {
     const double r =
@@ -87,7 +87,7 @@ struct OutputLane {
 
 /// Elementwise add / mul: one odometer over the output, each operand advancing by its own
 /// stride per output dim (0 where it is broadcast).
-Int8Buffer eltwise(const VectorProgram& p, const std::vector<const Int8Buffer*>& in) {
+Int8Buffer eltwise(const VectorOp& p, const std::vector<const Int8Buffer*>& in) {
   const size_t rank = p.out_shape.size(), ops = p.inputs.size();
   std::vector<std::vector<int64_t>> stride(ops, std::vector<int64_t>(rank, 0));
   for (size_t k = 0; k < ops; ++k) {
@@ -137,7 +137,7 @@ std::pair<int64_t, int64_t> kernel_range(int64_t o, int64_t stride, int64_t pad,
   return {first, last};
 }
 
-Int8Buffer pool(const VectorProgram& p, const Int8Buffer& x) {
+Int8Buffer pool(const VectorOp& p, const Int8Buffer& x) {
   const workloads::ConvShape& s = p.window;
   const bool sgn = p.inputs.at(0).is_signed;
   const int32_t zin = p.inputs[0].zero_point;
@@ -180,7 +180,7 @@ Int8Buffer pool(const VectorProgram& p, const Int8Buffer& x) {
   return out;
 }
 
-Int8Buffer concat(const VectorProgram& p, const std::vector<const Int8Buffer*>& in) {
+Int8Buffer concat(const VectorOp& p, const std::vector<const Int8Buffer*>& in) {
   const OutputLane lane(p);
   Int8Buffer out(p.out_shape);
   size_t o = 0;
@@ -195,7 +195,7 @@ Int8Buffer concat(const VectorProgram& p, const std::vector<const Int8Buffer*>& 
   return out;
 }
 
-Int8Buffer softmax(const VectorProgram& p, const Int8Buffer& x) {
+Int8Buffer softmax(const VectorOp& p, const Int8Buffer& x) {
   const bool sgn = p.inputs.at(0).is_signed;
   const OutputLane lane(p);
   Int8Buffer out(p.out_shape);
@@ -218,7 +218,7 @@ Int8Buffer softmax(const VectorProgram& p, const Int8Buffer& x) {
   return out;
 }
 
-Int8Buffer layernorm(const VectorProgram& p, const Int8Buffer& x) {
+Int8Buffer layernorm(const VectorOp& p, const Int8Buffer& x) {
   const bool sgn = p.inputs.at(0).is_signed;
   const int32_t zin = p.inputs[0].zero_point;
   const int64_t n = p.axis_len;
@@ -243,7 +243,7 @@ Int8Buffer layernorm(const VectorProgram& p, const Int8Buffer& x) {
   return out;
 }
 
-Int8Buffer transpose(const VectorProgram& p, const Int8Buffer& x) {
+Int8Buffer transpose(const VectorOp& p, const Int8Buffer& x) {
   const std::vector<int64_t>& in_shape = p.inputs.at(0).shape;
   const size_t rank = in_shape.size();
   // Output stride of every input dim: input dim perm[k] is output dim k.
@@ -270,14 +270,14 @@ Int8Buffer transpose(const VectorProgram& p, const Int8Buffer& x) {
 
 }  // namespace
 
-Int8Buffer run_vector_program(const VectorProgram& p, const std::vector<const Int8Buffer*>& in) {
+Int8Buffer run_vector_op(const VectorOp& p, const std::vector<const Int8Buffer*>& in) {
   if (in.size() != p.inputs.size())
     throw sim::ModelError("vector unit: " + std::to_string(in.size()) + " operands for a " +
-                          to_string(p.kind) + " program of " + std::to_string(p.inputs.size()));
+                          to_string(p.kind) + " operation of " + std::to_string(p.inputs.size()));
   for (size_t k = 0; k < in.size(); ++k)
     if (in[k]->elements() != elements(p.inputs[k].shape))
       throw sim::ModelError(std::string("vector unit: operand ") + std::to_string(k) + " of a " +
-                            to_string(p.kind) + " program has the wrong size");
+                            to_string(p.kind) + " operation has the wrong size");
   switch (p.kind) {
     case VectorKind::kAdd:
     case VectorKind::kMul:
@@ -305,7 +305,7 @@ Int8Buffer run_vector_program(const VectorProgram& p, const std::vector<const In
       return out;
     }
   }
-  throw sim::ModelError("vector unit: unknown program kind");
+  throw sim::ModelError("vector unit: unknown operation kind");
 }
 
 }  // namespace adasim::arch

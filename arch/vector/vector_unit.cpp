@@ -22,7 +22,7 @@ void VectorController::start(const workloads::LayerSchedule& sch,
   chunk_cycles_ = 0;
   finishing_ = false;
   ops_ = 0;
-  out = run_vector_program(sch.vector, in);
+  out = run_vector_op(sch.vector_op, in);
 }
 
 StepResult VectorController::step() {

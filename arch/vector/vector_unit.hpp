@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The vector path beside the array: the vector layers (pooling, eltwise, concat, lookup, softmax,
 // layernorm, transpose, views) on `lanes` lanes. Cost model (documented in README): each chunk of
-// outputs takes ceil(ops / lanes) cycles, ops = VectorProgram::ops_per_output() per output; its
+// outputs takes ceil(ops / lanes) cycles, ops = VectorOp::ops_per_output() per output; its
 // inputs must be in SRAM first and its outputs are stored by the DMA. Values: the program's
 // integer arithmetic (vector_kernels.hpp).
 #pragma once

@@ -30,7 +30,7 @@ LayerSchedule plan_vector(const Graph& g, const Layer& l, const arch::Accelerato
   sch.in_bits = bits_of(g, l.inputs.at(0), 8);
   sch.out_bits = bits_of(g, l.output, 8);
   sch.vector_lanes = spec.pe_array.vector_lanes > 0 ? spec.pe_array.vector_lanes : spec.pe_array.cols;
-  sch.vector = compile_vector_layer(g, l);
+  sch.vector_op = compile_vector_layer(g, l);
   const int64_t out_elems = g.tensor(l.output).elements();
   FoldPlan f;
   if (l.op == OpType::kReshape) {  // a view: no lane operation, no transfer
@@ -43,7 +43,7 @@ LayerSchedule plan_vector(const Graph& g, const Layer& l, const arch::Accelerato
   for (const std::string& in : l.inputs) in_bytes += g.tensor(in).bytes();
   for (const std::string* c : {&l.weight, &l.bias})
     if (!c->empty()) in_bytes += g.tensor(*c).bytes();
-  sch.vector_ops = out_elems * sch.vector.ops_per_output();
+  sch.vector_ops = out_elems * sch.vector_op.ops_per_output();
   sch.vector_in_bytes = in_bytes;
   sch.vector_out_bytes = g.tensor(l.output).bytes();
   // Chunks: slices of output elements whose inputs and outputs fit the levels, double buffered.

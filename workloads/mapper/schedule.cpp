@@ -49,7 +49,7 @@ nlohmann::json LayerSchedule::to_json() const {
   j["folds"] = folds.size();
   if (vector_path) {
     j["path"] = "vector";
-    j["vector"] = {{"op", arch::to_string(vector.kind)},
+    j["vector"] = {{"op", arch::to_string(vector_op.kind)},
                    {"ops", vector_ops},
                    {"lanes", vector_lanes},
                    {"in_bytes", vector_in_bytes},

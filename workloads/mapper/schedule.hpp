@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "arch/spec.hpp"
-#include "arch/vector/vector_program.hpp"
+#include "arch/vector/vector_op.hpp"
 #include "workloads/ir/graph.hpp"
 #include "workloads/mapper/nm_slots.hpp"
 #include "workloads/mapper/spatial/loop_nest.hpp"
@@ -96,10 +96,10 @@ struct LayerSchedule {
   std::optional<spatial::Mapping> spatial;
 
   // Vector path (pool, eltwise, concat, lookup, softmax, layernorm, layout): `vector_ops` lane
-  // operations on `vector_lanes` lanes; `vector` is what the lanes compute.
+  // operations on `vector_lanes` lanes; `vector_op` is what the lanes compute.
   int64_t vector_ops = 0;
   int64_t vector_lanes = 0;
-  arch::VectorProgram vector;
+  arch::VectorOp vector_op;
   /// MAC lanes per PE (precision-scalable PEs, arch::mac_lanes): a fold's rows count reduction
   /// indices, `mac_lanes` of them per physical PE row.
   int mac_lanes = 1;

@@ -47,7 +47,7 @@ const Int32Buffer& wide_constant(const Graph& g, const Layer& l, const std::stri
   return it->second;
 }
 
-void set_rows(arch::VectorProgram& p, const std::vector<int64_t>& shape, int axis, bool to_end) {
+void set_rows(arch::VectorOp& p, const std::vector<int64_t>& shape, int axis, bool to_end) {
   p.outer = p.axis_len = p.inner = 1;
   for (size_t k = 0; k < shape.size(); ++k) {
     if (int(k) < axis)
@@ -59,7 +59,7 @@ void set_rows(arch::VectorProgram& p, const std::vector<int64_t>& shape, int axi
   }
 }
 
-void compile_layernorm(const Graph& g, const Layer& l, arch::VectorProgram& p) {
+void compile_layernorm(const Graph& g, const Layer& l, arch::VectorOp& p) {
   const TensorInfo& in = g.tensor(l.inputs.at(0));
   const TensorInfo& out = g.tensor(l.output);
   set_rows(p, in.shape, l.axis, true);
@@ -82,8 +82,8 @@ void compile_layernorm(const Graph& g, const Layer& l, arch::VectorProgram& p) {
 
 }  // namespace
 
-arch::VectorProgram compile_vector_layer(const Graph& g, const Layer& l) {
-  arch::VectorProgram p;
+arch::VectorOp compile_vector_layer(const Graph& g, const Layer& l) {
+  arch::VectorOp p;
   p.kind = kind_of(l);
   const TensorInfo& out = g.tensor(l.output);
   for (const std::string& name : l.inputs) {

@@ -65,10 +65,10 @@ class RandomLayer {
   /// Kernel and reference outputs of the layer.
   std::pair<Int8Buffer, Int8Buffer> run() {
     const Layer& l = g_.layers.at(0);
-    const VectorProgram p = workloads::compile_vector_layer(g_, l);
+    const VectorOp p = workloads::compile_vector_layer(g_, l);
     std::vector<const Int8Buffer*> in;
     for (const std::string& n : l.inputs) in.push_back(&v8_.at(n));
-    const Int8Buffer got = run_vector_program(p, in);
+    const Int8Buffer got = run_vector_op(p, in);
     const Int8Buffer want = workloads::reference_vector_layer(
         g_, l, [&](const std::string& n) -> const Int8Buffer& { return v8_.at(n); },
         [&](const std::string& n) -> const Int32Buffer& { return g_.constant_values_wide.at(n); });

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The vector unit's program for one layer: what each lane computes, with every constant the
+// The vector unit's operation for one layer (what each lane computes) with every constant the
 // compiler (workloads/mapper/vector_compile.cpp) derived from the graph's quantization folded in
 // (multipliers, output clamp, lookup and exponential tables, layernorm's per-element affine).
 // Plain data: the mapper writes it, the vector unit's kernels (vector_kernels.hpp) execute it.
@@ -36,7 +36,7 @@ struct VectorInput {
   double multiplier = 1.0;
 };
 
-struct VectorProgram {
+struct VectorOp {
   VectorKind kind = VectorKind::kAdd;
   std::vector<VectorInput> inputs;  ///< operands in the layer's order (activations, constants)
   std::vector<int64_t> out_shape;
