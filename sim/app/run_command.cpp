@@ -38,6 +38,14 @@ std::pair<uint64_t, uint64_t> parse_window(const std::string& w) {
   return {num(w.substr(0, colon)), num(w.substr(colon + 1))};
 }
 
+nlohmann::json schedules_json(const std::vector<workloads::LayerSchedule>& s) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& l : s) j.push_back(l.to_json());
+  return j;
+}
+
+}  // namespace
+
 /// The float-model options of the command line, checked: a value given for an option that
 /// nothing reads (calibration settings without --quantize int8, ...) is an error.
 workloads::QuantizeOptions quantize_options(const RunOptions& opt) {
@@ -83,14 +91,6 @@ workloads::QuantizeOptions quantize_options(const RunOptions& opt) {
   q.samples = opt.calib_samples;
   return q;
 }
-
-nlohmann::json schedules_json(const std::vector<workloads::LayerSchedule>& s) {
-  nlohmann::json j = nlohmann::json::array();
-  for (const auto& l : s) j.push_back(l.to_json());
-  return j;
-}
-
-}  // namespace
 
 void run_command(const RunOptions& opt, std::ostream& out) {
   const LoadedConfig cfg = load_arch_config(opt.arch, opt.overrides);

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "workloads/onnx/quantize/quantize_options.hpp"
+
 namespace adasim::sim {
 
 struct RunOptions {
@@ -41,5 +43,8 @@ struct RunOptions {
 /// Throws ConfigError for bad inputs, ModelError for simulator bugs.
 void run_command(const RunOptions& opt, std::ostream& out);
 
+/// The float-model options (--quantize, --calib*, --no-values, --save-quantized), checked: a
+/// value given for an option nothing reads is a ConfigError naming it.
+workloads::QuantizeOptions quantize_options(const RunOptions& opt);
 
 }  // namespace adasim::sim

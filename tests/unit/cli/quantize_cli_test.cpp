@@ -88,6 +88,15 @@ TEST(QuantizeCli, NoValuesRunsForTimingOnly) {
       rep["adasim"]["value_patterns"]["quantize"].get<std::string>(),
       "timing only, generated values: 4 activation tensors, 2 weights, 0 calibration samples");
   EXPECT_EQ(rep["layers"].size(), 3u);  // conv (+ ReLU), avgpool, fc
+  // adasim map takes the same choice.
+  const auto m =
+      run_adasim("map --no-simulate --workload '" + f.model + "' --no-values", "qcli_map");
+  EXPECT_EQ(m.exit_code, 0) << m.err;
+  EXPECT_NE(m.out.find("conv (conv2d)"), std::string::npos) << m.out;
+  const auto e = run_adasim(
+      "map --no-simulate --workload '" + f.model + "' --quantize int8 --save-quantized /tmp/q.onnx",
+      "qcli_map_err");
+  EXPECT_EQ(e.exit_code, 2) << e.err;
 }
 
 TEST(QuantizeCli, FlagsThatWouldBeIgnoredAreErrors) {

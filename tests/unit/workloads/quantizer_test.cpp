@@ -87,6 +87,29 @@ TEST(FloatEvaluator, SoftmaxLayerNormAndQdq) {
   EXPECT_EQ(run1(q, {{{3}, {1.26f, -9.0f, 200.0f}}}), (std::vector<float>{1.5f, -5.0f, 122.5f}));
 }
 
+TEST(FloatEvaluator, ShapesThatDoNotFitAreConfigErrorsNamingTheNode) {
+  // The evaluator reads user models before the importer checks them: a conv whose weight
+  // expects 3 input channels on a 2-channel input must be an error, not an out-of-bounds read.
+  ModelBuilder c;
+  c.input("x", TP::FLOAT, {1, 2, 4, 4}).output("y", TP::FLOAT, {1, 1, 4, 4});
+  c.init_float("w", {1, 3, 1, 1}, {1, 1, 1});
+  c.node("Conv", {"x", "w"}, {"y"}, "bad_conv");
+  FloatEvaluator e(c.model(), "bad.onnx");
+  try {
+    e.run({{{1, 2, 4, 4}, std::vector<float>(32, 1.0f)}});
+    ADD_FAILURE() << "evaluated";
+  } catch (const sim::ConfigError& err) {
+    EXPECT_EQ(err.issues()[0].file, "bad.onnx");
+    EXPECT_EQ(err.issues()[0].where, "node 0 'bad_conv' (Conv)");
+  }
+  ModelBuilder m;  // MatMul of [2,3] by [4,2]: inner dims differ
+  m.input("a", TP::FLOAT, {2, 3}).output("y", TP::FLOAT, {2, 2});
+  m.init_float("B", {4, 2}, std::vector<float>(8, 1.0f));
+  m.node("MatMul", {"a", "B"}, {"y"});
+  FloatEvaluator em(m.model(), "bad_mm.onnx");
+  EXPECT_THROW(em.run({{{2, 3}, std::vector<float>(6, 1.0f)}}), sim::ConfigError);
+}
+
 /// x -> Relu, calibrated on `values` (one sample of shape [1, n]).
 std::map<std::string, quantize::Range> relu_ranges(const std::vector<float>& values,
                                                    QuantizeOptions o) {

@@ -42,6 +42,10 @@ FloatTensor read_netpbm(const std::string& path) {
                            "a binary 8-bit PGM (P5) or PPM (P6) image");
   in.get();  // the single whitespace before the pixels
   const int64_t c = magic == "P6" ? 3 : 1, h = dims[1], w = dims[0];
+  if (h * w > (int64_t(1) << 26))
+    throw sim::ConfigError(path, "header",
+                           std::to_string(w) + " x " + std::to_string(h) + " pixels",
+                           "an image of at most 2^26 pixels");
   std::vector<unsigned char> px(size_t(c * h * w));
   if (!in.read(reinterpret_cast<char*>(px.data()), std::streamsize(px.size())))
     throw sim::ConfigError(path, "pixels", "a truncated file",

@@ -77,6 +77,18 @@ class NodeRun {
   }
   Window2d window(const Shape& x, int64_t kh, int64_t kw, bool ceil) const;
   const onnx::NodeProto& node() const { return n_; }
+  /// The evaluator reads user models before the importer checks them: every shape it indexes
+  /// with is checked here (ConfigError naming the node).
+  void require(bool ok, const std::string& value, const std::string& expected) const {
+    if (!ok) fail(value, expected);
+  }
+  Shape broadcast(const std::vector<Shape>& shapes) const {
+    try {
+      return broadcast_shapes(shapes);
+    } catch (const sim::ModelError&) {
+      fail("operand shapes that do not broadcast", "shapes that broadcast (numpy rules)");
+    }
+  }
 
  private:
   const onnx::NodeProto& n_;
@@ -98,6 +110,11 @@ Window2d NodeRun::window(const Shape& x, int64_t kh, int64_t kw, bool ceil) cons
   pair("dilations", w.dilation);
   const Shape pads = node_attr_ints(n_, "pads");
   if (pads.size() == 4) w.pads = {pads[0], pads[1], pads[2], pads[3]};
+  for (int d = 0; d < 2; ++d)
+    require(w.kernel[size_t(d)] >= 1 && w.stride[size_t(d)] >= 1 && w.dilation[size_t(d)] >= 1 &&
+                w.kernel[size_t(d)] <= (1 << 20) && w.dilation[size_t(d)] <= (1 << 20),
+            "a window with kernel / stride / dilation out of range", "values >= 1");
+  for (int64_t p : w.pads) require(p >= 0 && p <= (1 << 20), "pads out of range", "pads >= 0");
   const std::string ap = node_attr_string(n_, "auto_pad", "NOTSET");
   for (int d = 0; d < 2; ++d) {
     const int64_t in = x[size_t(d + 2)],
@@ -110,6 +127,7 @@ Window2d NodeRun::window(const Shape& x, int64_t kh, int64_t kw, bool ceil) cons
       w.pads[size_t(d + 2)] = total - w.pads[size_t(d)];
     }
     const int64_t room = in + w.pads[size_t(d)] + w.pads[size_t(d + 2)] - span;
+    require(room >= 0, "a window larger than the padded input", "a window that fits the input");
     w.out[size_t(d)] = (ceil ? room + st - 1 : room) / st + 1;
   }
   return w;
@@ -118,7 +136,7 @@ Window2d NodeRun::window(const Shape& x, int64_t kh, int64_t kw, bool ceil) cons
 FloatTensor eltwise(const NodeRun& r, const onnx_import::BinaryFn& f) {
   std::vector<Shape> shapes;
   for (int k = 0; k < r.node().input_size(); ++k) shapes.push_back(r.in(k).shape);
-  const Shape out = broadcast_shapes(shapes);
+  const Shape out = r.broadcast(shapes);
   FloatTensor y{out, std::vector<float>(size_t(count(out)))};
   for (int64_t i = 0; i < count(out); ++i) {
     double acc = at_broadcast(r.in(0), out, i);
@@ -141,6 +159,7 @@ FloatTensor layout(const NodeRun& r) {
   if (op == "Flatten") {
     const int64_t a = node_attr_int(r.node(), "axis", 1);
     const int64_t axis = a < 0 ? a + rank : a;
+    r.require(axis >= 0 && axis <= rank, "axis " + std::to_string(a), "an axis in [-rank, rank]");
     Shape s = {1, 1};
     for (int64_t d = 0; d < rank; ++d) s[d < axis ? 0 : 1] *= x.shape[size_t(d)];
     return reshape_to(x, s);
@@ -156,12 +175,18 @@ FloatTensor layout(const NodeRun& r) {
         known *= s[d];
     }
     if (infer >= 0) s[size_t(infer)] = known ? x.elements() / known : 0;
+    r.require(count(s) == x.elements(), "a shape with another element count",
+              "the input's element count");
     return reshape_to(x, s);
   }
   if (op == "Squeeze" || op == "Unsqueeze") {
     Shape axes = r.has(1) ? r.int_input(1) : node_attr_ints(r.node(), "axes");
     const int64_t out_rank = op == "Unsqueeze" ? rank + int64_t(axes.size()) : rank;
-    for (int64_t& a : axes) a = a < 0 ? a + out_rank : a;
+    for (int64_t& a : axes) {
+      a = a < 0 ? a + out_rank : a;
+      r.require(a >= 0 && a < out_rank, "axes out of range",
+                "axes of the rank-" + std::to_string(out_rank) + " shape");
+    }
     Shape s;
     if (op == "Unsqueeze") {
       size_t k = 0;
@@ -174,12 +199,18 @@ FloatTensor layout(const NodeRun& r) {
         if (!drop) s.push_back(x.shape[size_t(d)]);
       }
     }
+    r.require(count(s) == x.elements(), "axes of dims that are not 1", "axes of extent 1");
     return reshape_to(x, s);
   }
   // Transpose.
   Shape perm = node_attr_ints(r.node(), "perm");
   if (perm.empty())
     for (int64_t d = rank; d-- > 0;) perm.push_back(d);
+  Shape sorted = perm;
+  std::sort(sorted.begin(), sorted.end());
+  for (size_t k = 0; k < sorted.size(); ++k)
+    r.require(sorted.size() == x.shape.size() && sorted[k] == int64_t(k),
+              "perm that is not a permutation", "a permutation of the input's dims");
   Shape out(perm.size());
   for (size_t k = 0; k < perm.size(); ++k) out[k] = x.shape.at(size_t(perm[k]));
   FloatTensor y{out, std::vector<float>(x.data.size())};
@@ -205,8 +236,13 @@ FloatTensor concat(const NodeRun& r) {
   const int64_t axis = r.axis("axis", 0, int64_t(first.shape.size()));
   Shape out = first.shape;
   out[size_t(axis)] = 0;
-  for (int k = 0; k < r.node().input_size(); ++k)
-    out[size_t(axis)] += r.in(k).shape.at(size_t(axis));
+  for (int k = 0; k < r.node().input_size(); ++k) {
+    const Shape& s = r.in(k).shape;
+    bool ok = s.size() == out.size();
+    for (size_t d = 0; ok && d < s.size(); ++d) ok = int64_t(d) == axis || s[d] == first.shape[d];
+    r.require(ok, "input " + std::to_string(k) + " of another shape", "equal dims off the axis");
+    out[size_t(axis)] += s[size_t(axis)];
+  }
   int64_t outer = 1;
   for (int64_t d = 0; d < axis; ++d) outer *= out[size_t(d)];
   FloatTensor y{out, {}};
@@ -231,6 +267,11 @@ FloatTensor normalise(const NodeRun& r, int64_t opset) {
   for (int64_t d = 0; d < rank; ++d)
     (d < axis ? outer : d == axis || to_end ? len : inner) *= x.shape[size_t(d)];
   const Shape block(x.shape.begin() + axis, x.shape.end());
+  for (int k = 1; ln && k < 3; ++k)
+    if (r.has(k))
+      r.require(r.broadcast({r.in(k).shape, block}) == block,
+                "a scale / bias that does not broadcast",
+                "a shape that broadcasts to the normalised dims");
   FloatTensor y{x.shape, std::vector<float>(x.data.size())};
   const double eps = node_attr_float(r.node(), "epsilon", 1e-5f);
   std::vector<double> v(static_cast<size_t>(len));
@@ -270,6 +311,11 @@ FloatTensor qdq(const NodeRun& r, const FloatTensor* x_float, const std::vector<
   int64_t inner = 1;
   for (int64_t d = axis + 1; d < rank; ++d) inner *= x_shape[size_t(d)];
   const int64_t channels = rank ? x_shape[size_t(axis)] : 1;
+  r.require((scale.elements() == 1 || scale.elements() == channels) &&
+                (zp.size() == 1 || int64_t(zp.size()) == scale.elements()) &&
+                (!x_ints || int64_t(x_ints->size()) == count(x_shape)),
+            "scale / zero point sizes that do not match",
+            "one per tensor or one per channel along axis");
   const double lo = zp_type == onnx::TensorProto::INT8 ? -128 : 0,
                hi = zp_type == onnx::TensorProto::INT8 ? 127 : 255;
   FloatTensor y{x_shape, std::vector<float>(size_t(count(x_shape)))};
@@ -290,7 +336,10 @@ FloatTensor qdq(const NodeRun& r, const FloatTensor* x_float, const std::vector<
 
 FloatTensor batchnorm(const NodeRun& r) {
   const FloatTensor& x = r.in(0);
+  r.require(x.shape.size() >= 2, "an input of rank < 2", "[N][C][...]");
   const int64_t c = x.shape.at(1);
+  for (int k = 1; k < 5; ++k)
+    r.require(r.in(k).elements() == c, "a parameter of another size", "C values");
   int64_t inner = 1;
   for (size_t d = 2; d < x.shape.size(); ++d) inner *= x.shape[d];
   const double eps = node_attr_float(r.node(), "epsilon", 1e-5f);
@@ -336,11 +385,45 @@ FloatTensor pool(const NodeRun& r) {
 FloatTensor conv(const NodeRun& r) {
   const FloatTensor& x = r.in(0);
   const FloatTensor& w = r.in(1);
+  const int64_t g = node_attr_int(r.node(), "group", 1);
+  r.require(w.shape.size() == 4 && x.shape.size() == 4 && g >= 1 && w.shape[0] % g == 0 &&
+                w.shape[1] * g == x.shape[1] && (!r.has(2) || r.in(2).elements() == w.shape[0]),
+            "input / weight / bias shapes that do not match (group " + std::to_string(g) + ")",
+            "NCHW input, [K, C / group, kH, kW] weight, K biases");
   if (w.shape.size() != 4)
     r.fail("a weight of rank " + std::to_string(w.shape.size()), "2-D convolution");
   const Window2d win = r.window(x.shape, w.shape[2], w.shape[3], false);
   return conv2d(x, w, r.has(2) ? r.in(2).data : std::vector<float>{},
                 node_attr_int(r.node(), "group", 1), win);
+}
+
+FloatTensor gemm_node(const NodeRun& r) {
+  const FloatTensor &a = r.in(0), &b = r.in(1);
+  const bool ta = node_attr_int(r.node(), "transA", 0) != 0,
+             tb = node_attr_int(r.node(), "transB", 0) != 0;
+  r.require(a.shape.size() == 2 && b.shape.size() == 2, "operands of rank other than 2",
+            "2-D A and B");
+  const int64_t m = ta ? a.shape[1] : a.shape[0], n = tb ? b.shape[0] : b.shape[1];
+  r.require((ta ? a.shape[0] : a.shape[1]) == (tb ? b.shape[1] : b.shape[0]),
+            "inner dims that differ", "A's columns = B's rows (after transA / transB)");
+  if (r.has(2))
+    r.require(r.in(2).shape.size() <= 2 && r.broadcast({r.in(2).shape, {m, n}}) == Shape{m, n},
+              "a C that does not broadcast to [M, N]",
+              "C of shape [], [N], [1, N], [M, 1] or [M, N]");
+  return gemm(a, b, r.has(2) ? &r.in(2) : nullptr, node_attr_float(r.node(), "alpha", 1.0f),
+              node_attr_float(r.node(), "beta", 1.0f), ta, tb);
+}
+
+FloatTensor matmul_node(const NodeRun& r) {
+  const FloatTensor &a = r.in(0), &b = r.in(1);
+  r.require(!a.shape.empty() && !b.shape.empty(), "a scalar operand", "operands of rank >= 1");
+  const int64_t ka = a.shape.back(),
+                kb = b.shape.size() == 1 ? b.shape[0] : b.shape[b.shape.size() - 2];
+  r.require(ka == kb, "inner dims that differ", "A's last dim = B's second to last");
+  if (a.shape.size() > 2 && b.shape.size() > 2)
+    r.broadcast(
+        {Shape(a.shape.begin(), a.shape.end() - 2), Shape(b.shape.begin(), b.shape.end() - 2)});
+  return matmul(a, b);
 }
 
 }  // namespace
@@ -403,11 +486,9 @@ std::vector<FloatTensor> FloatEvaluator::run(const std::vector<FloatTensor>& in,
     if (op == "Conv")
       y = conv(r);
     else if (op == "Gemm")
-      y = gemm(r.in(0), r.in(1), r.has(2) ? &r.in(2) : nullptr, node_attr_float(n, "alpha", 1.0f),
-               node_attr_float(n, "beta", 1.0f), node_attr_int(n, "transA", 0) != 0,
-               node_attr_int(n, "transB", 0) != 0);
+      y = gemm_node(r);
     else if (op == "MatMul")
-      y = matmul(r.in(0), r.in(1));
+      y = matmul_node(r);
     else if (op == "BatchNormalization")
       y = batchnorm(r);
     else if (op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool")
