@@ -5,7 +5,9 @@
 // exit-2 error naming the flag.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 
 #include "cli_support.hpp"
 #include "tests/unit/workloads/onnx_test_util.hpp"
@@ -75,6 +77,48 @@ TEST(QuantizeCli, Int8WithCalibrationAndTheSavedModelRoundTrips) {
   EXPECT_EQ(a.shape, (std::vector<int64_t>{1, 4}));
   EXPECT_EQ(a.floats, b.floats);
   EXPECT_EQ(test::read_json(out2 + "/report.json")["layers"].size(), rep["layers"].size());
+}
+
+/// Scale of the QuantizeLinear reading graph input `name` in a saved QDQ model.
+double input_scale(const std::string& path, const std::string& name) {
+  std::ifstream in(path, std::ios::binary);
+  onnx::ModelProto m;
+  EXPECT_TRUE(m.ParseFromIstream(&in)) << path;
+  for (const auto& n : m.graph().node())
+    if (n.op_type() == "QuantizeLinear" && n.input(0) == name)
+      for (const auto& t : m.graph().initializer())
+        if (t.name() == n.input(1)) {
+          float f;
+          std::memcpy(&f, t.raw_data().data(), 4);
+          return f;
+        }
+  ADD_FAILURE() << "no QuantizeLinear of " << name;
+  return 0;
+}
+
+TEST(QuantizeCli, PercentileCalibrationOnASyntheticSet) {
+  // 3 synthetic samples of 72 standard normal values: min / max span about +-2.5; the 90th
+  // percentile range is narrower, so the input's scale is smaller.
+  const FloatModel f = float_model();
+  const std::string base = temp_out("qcli_pct");
+  double scale[2] = {0, 0};
+  const char* methods[2] = {"--calib-method minmax",
+                            "--calib-method percentile --calib-percentile 90"};
+  for (int k = 0; k < 2; ++k) {
+    const std::string saved = base + std::to_string(k) + ".onnx";
+    const auto r = run_adasim("run -q --workload '" + f.model +
+                                  "' --quantize int8 --calib-samples 3 " + methods[k] + " --out '" +
+                                  base + std::to_string(k) + "' --save-quantized '" + saved + "'",
+                              "qcli_pct");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const nlohmann::json rep = test::read_json(base + std::to_string(k) + "/report.json");
+    const std::string q = rep["adasim"]["value_patterns"]["quantize"];
+    EXPECT_NE(q.find(k ? "int8 percentile" : "int8 minmax"), std::string::npos) << q;
+    EXPECT_NE(q.find("3 calibration samples"), std::string::npos) << q;
+    scale[k] = input_scale(saved, "x");
+  }
+  EXPECT_GT(scale[0], 0);
+  EXPECT_LT(scale[1], 0.95 * scale[0]);
 }
 
 TEST(QuantizeCli, NoValuesRunsForTimingOnly) {
