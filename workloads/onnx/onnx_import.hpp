@@ -168,6 +168,8 @@ class Importer {
   void check_nodes() const;
   void import_node();
   void finish_outputs();
+  /// How graph output `name` (value v) crosses the host boundary; `at` locates errors.
+  BoundaryTensor output_boundary(const Value& v, const std::string& name, const std::string& at);
   void finish_inputs();
 
   const onnx::ModelProto& model_;

@@ -118,6 +118,49 @@ std::string supported_op_list() {
   return out;
 }
 
+BoundaryTensor Importer::output_boundary(const Value& v, const std::string& name,
+                                         const std::string& at) {
+  BoundaryTensor b;
+  b.external_name = name;
+  b.tensor = v.tensor;
+  switch (v.kind) {
+    case Kind::kInt:
+      b.external_type =
+          v.exact ? kTypeFloat32 : (g_.tensor(v.tensor).is_signed ? kTypeInt8 : kTypeUint8);
+      b.convert = v.exact;
+      break;
+    case Kind::kDeq:
+      b.external_type = kTypeFloat32;
+      b.convert = true;
+      break;
+    case Kind::kWide:
+      b.external_type = v.exact ? kTypeFloat32 : kTypeInt32;
+      b.convert = v.exact;
+      break;
+    case Kind::kPending:
+    case Kind::kFunc:
+      fail(at, "a float result that no QuantizeLinear quantizes",
+           "QDQ form: ... -> QuantizeLinear [-> DequantizeLinear] -> graph output");
+    default:
+      fail(at, "a constant or a graph input passed through", "the result of a layer");
+  }
+  bool of_input = false;
+  for (const BoundaryTensor& in : g_.input_boundary) of_input = of_input || in.tensor == b.tensor;
+  bool read_in_shape = false;  // by a layer that needs the tensor in its own shape
+  for (const Layer& l : g_.layers)
+    for (const std::string& in : l.inputs)
+      read_in_shape = read_in_shape || (in == b.tensor && l.op != OpType::kFullyConnected);
+  // A view (Flatten, Reshape, ...) of a graph input or of a tensor other layers read in its own
+  // shape: a reshape layer makes the output a tensor of its own.
+  const bool view =
+      (v.kind == Kind::kInt || v.kind == Kind::kDeq) && v.shape != g_.tensor(b.tensor).shape;
+  if (view && (of_input || read_in_shape))
+    b.tensor = materialize(*this, {v.tensor, v.shape, v.exact, v.view}).tensor;
+  else if (of_input)
+    fail(at, "a graph input passed through without a layer", "the result of a layer");
+  return b;
+}
+
 void Importer::finish_outputs() {
   std::map<std::string, Shape> reshaped;  // tensor -> shape given to it by a graph output
   for (const onnx::ValueInfoProto& vi : model_.graph().output()) {
@@ -125,39 +168,7 @@ void Importer::finish_outputs() {
     auto it = values_.find(vi.name());
     if (it == values_.end()) fail(at, "a value no node computes", "the output of a node");
     const Value& v = it->second;
-    BoundaryTensor b;
-    b.external_name = vi.name();
-    b.tensor = v.tensor;
-    switch (v.kind) {
-      case Kind::kInt:
-        b.external_type = v.exact ? kTypeFloat32 : (g_.tensor(v.tensor).is_signed ? kTypeInt8 : kTypeUint8);
-        b.convert = v.exact;
-        break;
-      case Kind::kDeq:
-        b.external_type = kTypeFloat32;
-        b.convert = true;
-        break;
-      case Kind::kWide:
-        b.external_type = v.exact ? kTypeFloat32 : kTypeInt32;
-        b.convert = v.exact;
-        break;
-      case Kind::kPending:
-      case Kind::kFunc:
-        fail(at, "a float result that no QuantizeLinear quantizes",
-             "QDQ form: ... -> QuantizeLinear [-> DequantizeLinear] -> graph output");
-      default:
-        fail(at, "a constant or a graph input passed through", "the result of a layer");
-    }
-    for (const BoundaryTensor& in : g_.input_boundary) {
-      if (in.tensor != b.tensor) continue;
-      // A view of a graph input (Flatten, Reshape, ...) as the output: a reshape layer.
-      if ((v.kind == Kind::kInt || v.kind == Kind::kDeq) && v.shape != g_.tensor(b.tensor).shape) {
-        b.tensor = materialize(*this, {v.tensor, v.shape, v.exact, v.view}).tensor;
-        break;
-      }
-      fail(at, "graph input '" + in.external_name + "' passed through without a layer",
-           "the result of a layer");
-    }
+    BoundaryTensor b = output_boundary(v, vi.name(), at);
     if (vi.type().has_tensor_type()) {
       const std::string declared = onnx_type_name(vi.type().tensor_type().elem_type());
       if (declared != b.external_type)
@@ -175,9 +186,7 @@ void Importer::finish_outputs() {
       for (const Layer& l : g_.layers)
         for (const std::string& in : l.inputs)
           if (in == b.tensor && l.op != OpType::kFullyConnected)
-            fail(at, "a Reshape / Flatten of '" + b.tensor + "', which layer '" + l.name + "' (" +
-                         to_string(l.op) + ") reads in its shape " + render_shape(t.shape),
-                 "a reshaped tensor that only fully connected layers read");
+            throw sim::ModelError("onnx import: output view of a tensor other layers read");
       reshaped[b.tensor] = v.shape;
       t.shape = v.shape;
     }

@@ -204,6 +204,24 @@ TEST(OnnxVectorImport, TransposeMovesDataAndViewsBecomeReshapeLayers) {
   EXPECT_EQ(m.graph.layers[3].op, OpType::kMaxPool);
 }
 
+TEST(OnnxVectorImport, AnOutputViewOfATensorOthersReadIsAReshapeLayer) {
+  // y1 = Flatten(x_q) is a graph output while a MaxPool reads x_q in its own shape: the output
+  // gets a reshape layer of its own; and a graph input flattened straight to an output too.
+  ModelBuilder b = with_input({1, 1, 2, 2}, 0.5f, 0);
+  b.init_float("s", {}, {0.5f}).init_int("z", TP::UINT8, {}, {0});
+  b.node("Relu", {"xd"}, {"r"});
+  b.node("QuantizeLinear", {"r", "s", "z"}, {"rq"});
+  b.node("Flatten", {"rq"}, {"flat"});
+  auto& mp = b.node("MaxPool", {"rq"}, {"p"}, "pool");
+  ModelBuilder::set_ints(mp, "kernel_shape", {2, 2});
+  b.output("flat", TP::UINT8, {1, 4}).output("p", TP::UINT8, {1, 1, 1, 1});
+  const OnnxModel m = load_onnx_model(b.save("output_view.onnx"), {});
+  ASSERT_EQ(m.graph.layers.size(), 3u);  // the ReLU table, the pool, the view
+  EXPECT_EQ(m.graph.layers[2].op, OpType::kReshape);
+  EXPECT_EQ(m.graph.tensor(m.graph.output_boundary.at(0).tensor).shape, (Shape{1, 4}));
+  EXPECT_EQ(m.graph.tensor("rq").shape, (Shape{1, 1, 2, 2}));  // the pool's input keeps its shape
+}
+
 TEST(OnnxVectorImport, IntegerClipIsATableOnTheIntegers) {
   ModelBuilder b;
   b.input("x", TP::INT8, {1, 4}).output("y", TP::INT8, {1, 4});
