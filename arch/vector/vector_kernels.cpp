@@ -9,54 +9,11 @@
 #include <limits>
 
 #include "sim/core/errors.hpp"
-#include "workloads/reference/reference_ops.hpp"
+#include "sim/core/rounding.hpp"
 
 namespace adasim::arch {
 
 using workloads::Int8Buffer;
-
-const char* to_string(VectorKind k) {
-  switch (k) {
-    case VectorKind::kMaxPool:
-      return "maxpool";
-    case VectorKind::kAvgPool:
-      return "avgpool";
-    case VectorKind::kAdd:
-      return "add";
-    case VectorKind::kMul:
-      return "mul";
-    case VectorKind::kConcat:
-      return "concat";
-    case VectorKind::kLut:
-      return "lut";
-    case VectorKind::kSoftmax:
-      return "softmax";
-    case VectorKind::kLayerNorm:
-      return "layernorm";
-    case VectorKind::kTranspose:
-      return "transpose";
-    case VectorKind::kView:
-      return "view";
-  }
-  return "?";
-}
-
-int64_t VectorOp::ops_per_output() const {
-  switch (kind) {
-    case VectorKind::kMaxPool:
-    case VectorKind::kAvgPool:
-      return window.r * window.s;  // a compare / add per element
-    case VectorKind::kAdd:
-      return std::max<int64_t>(1, int64_t(inputs.size()) - 1);
-    case VectorKind::kSoftmax:
-    case VectorKind::kLayerNorm:
-      return 3;  // three passes over each row
-    case VectorKind::kView:
-      return 0;
-    default:
-      return 1;
-  }
-}
 
 namespace {
 
@@ -78,8 +35,7 @@ struct OutputLane {
   explicit OutputLane(const VectorOp& p)
       : zp(p.out_zero_point), lo(p.out_lo), hi(p.out_hi), even(p.half_to_even) {}
   int8_t operator()(double v) const {
-    const double r =
-        even ? workloads::round_half_to_even(v) : double(workloads::round_half_away(v));
+    const double r = even ? sim::round_half_to_even(v) : double(sim::round_half_away(v));
     const double q = std::min<double>(hi, std::max<double>(lo, r + zp));
     return int8_t(uint8_t(int64_t(q) & 0xFF));
   }

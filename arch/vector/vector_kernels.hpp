@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "arch/vector/vector_op.hpp"
+#include "arch/program/vector_op.hpp"
 #include "workloads/ir/tensor_data.hpp"
 
 namespace adasim::arch {

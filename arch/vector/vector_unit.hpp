@@ -3,31 +3,30 @@
 // layernorm, transpose, views) on `lanes` lanes. Cost model (documented in README): each chunk of
 // outputs takes ceil(ops / lanes) cycles, ops = VectorOp::ops_per_output() per output; its
 // inputs must be in SRAM first and its outputs are stored by the DMA. Values: the program's
-// integer arithmetic (vector_kernels.hpp).
+// VectorOp, executed by the lanes' kernels (vector_kernels.hpp).
 #pragma once
 
 #include <cstdint>
+#include <systemc>
 #include <vector>
 
-#include <systemc>
-
-#include "arch/pe/array_controller.hpp"
+#include "arch/engine/step.hpp"
+#include "arch/program/program.hpp"
 #include "workloads/ir/tensor_data.hpp"
-#include "workloads/mapper/schedule.hpp"
 
 namespace adasim::arch {
 
 class VectorController {
  public:
   /// Computes the layer's values now; step() then plays out its timing.
-  void start(const workloads::LayerSchedule& sch,
-             const std::vector<const workloads::Int8Buffer*>& in, workloads::Int8Buffer& out,
-             LayerPorts ports);
+  void start(const LayerProgram& prog, const std::vector<const workloads::Int8Buffer*>& in,
+             workloads::Int8Buffer& out, LayerPorts ports);
   StepResult step();
   uint64_t ops() const { return ops_; }
 
  private:
-  const workloads::LayerSchedule* sch_ = nullptr;
+  const LayerProgram* prog_ = nullptr;
+  const VectorProgram* vec_ = nullptr;
   LayerPorts ports_;
   size_t chunk_ = 0;
   int64_t cycle_in_chunk_ = 0;

@@ -25,16 +25,20 @@ LayerSchedule plan_vector(const Graph& g, const Layer& l, const arch::Accelerato
   LayerSchedule sch;
   sch.layer = l.name;
   sch.op = l.op;
-  sch.vector_path = true;
+  sch.dataflow = "vector";
   sch.shape = g.shape(l);
   sch.in_bits = bits_of(g, l.inputs.at(0), 8);
   sch.out_bits = bits_of(g, l.output, 8);
-  sch.vector_lanes = spec.pe_array.vector_lanes > 0 ? spec.pe_array.vector_lanes : spec.pe_array.cols;
-  sch.vector_op = compile_vector_layer(g, l);
+  sch.quant = arch::quant_params(g, l, sch.shape);
+  arch::VectorProgram& v = sch.engine.emplace<arch::VectorProgram>();
+  v.lanes = spec.pe_array.vector_lanes > 0 ? spec.pe_array.vector_lanes : spec.pe_array.cols;
+  v.op = compile_vector_layer(g, l);
   const int64_t out_elems = g.tensor(l.output).elements();
-  FoldPlan f;
+  v.outputs = out_elems;
+  arch::TransferPlan& tp = sch.transfers;
+  tiling::set_routes(tp, spec);
   if (l.op == OpType::kReshape) {  // a view: no lane operation, no transfer
-    sch.folds.push_back(std::move(f));
+    tp.folds.emplace_back();
     sch.loop_order = "view";
     return sch;
   }
@@ -43,36 +47,34 @@ LayerSchedule plan_vector(const Graph& g, const Layer& l, const arch::Accelerato
   for (const std::string& in : l.inputs) in_bytes += g.tensor(in).bytes();
   for (const std::string* c : {&l.weight, &l.bias})
     if (!c->empty()) in_bytes += g.tensor(*c).bytes();
-  sch.vector_ops = out_elems * sch.vector_op.ops_per_output();
-  sch.vector_in_bytes = in_bytes;
-  sch.vector_out_bytes = g.tensor(l.output).bytes();
+  v.ops = out_elems * v.op.ops_per_output();
+  v.in_bytes = in_bytes;
+  v.out_bytes = g.tensor(l.output).bytes();
   // Chunks: slices of output elements whose inputs and outputs fit the levels, double buffered.
   int64_t chunks = 1;
   auto fits = [&](int64_t n) {
     Footprint fp;
     fp.add(spec, Operand::kIfmap, slots_of(spec, Operand::kIfmap) * ceil_div(in_bytes, n));
-    fp.add(spec, Operand::kOfmap, slots_of(spec, Operand::kOfmap) * ceil_div(sch.vector_out_bytes, n));
+    fp.add(spec, Operand::kOfmap, slots_of(spec, Operand::kOfmap) * ceil_div(v.out_bytes, n));
     return fp.fits(spec);
   };
   while (!fits(chunks) && chunks < out_elems) chunks *= 2;
   chunks = std::min(chunks, out_elems);
-  f.t_len = out_elems;
-  f.macs = sch.vector_ops;
+  FoldPlan f;
   const int64_t per = ceil_div(out_elems, chunks);
-  sch.chunk_len = per;
   for (int64_t t0 = 0; t0 < out_elems; t0 += per) {
     ChunkPlan c;
     c.t0 = t0;
     c.t_len = std::min(per, out_elems - t0);
     // Proportional slices (pool windows overlap at chunk edges; the halo is neglected).
-    c.load_bytes[kIf] = ceil_div(in_bytes * c.t_len, out_elems);
-    c.store_bytes = ceil_div(sch.vector_out_bytes * c.t_len, out_elems);
+    c.load_bytes[kIf][0] = ceil_div(in_bytes * c.t_len, out_elems);
+    c.store_bytes[0] = ceil_div(v.out_bytes * c.t_len, out_elems);
     c.out_elems = c.t_len;
-    sch.operands[kIf].dram_bytes += c.load_bytes[kIf];
-    sch.operands[kOf].dram_bytes += c.store_bytes;
+    tp.operands[kIf].dram_bytes += c.load_bytes[kIf][0];
+    tp.operands[kOf].dram_bytes += c.store_bytes[0];
     f.chunks.push_back(c);
   }
-  sch.folds.push_back(std::move(f));
+  tp.folds.push_back(std::move(f));
   sch.loop_order = "chunk(output elements)";
   return sch;
 }

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "workloads/mapper/vector_compile.hpp"
 
+#include <algorithm>
 #include <cmath>
 
+#include "arch/program/quant.hpp"
 #include "sim/core/errors.hpp"
-#include "workloads/reference/vector_reference.hpp"
+#include "sim/core/rounding.hpp"
 
 namespace adasim::workloads {
 namespace {
@@ -77,7 +79,7 @@ void compile_layernorm(const Graph& g, const Layer& l, arch::VectorOp& p) {
   }
   const double e =
       l.epsilon * double(n) * double(n) * double(n) / (double(in.scale) * double(in.scale));
-  p.epsilon_units = int64_t(std::min(4.6e18, round_half_to_even(e)));
+  p.epsilon_units = int64_t(std::min(4.6e18, sim::round_half_to_even(e)));
 }
 
 }  // namespace
@@ -92,9 +94,10 @@ arch::VectorOp compile_vector_layer(const Graph& g, const Layer& l) {
   }
   p.out_shape = out.shape;
   p.out_zero_point = out.zero_point;
-  const IntRange r = output_clamp(l, out);
-  p.out_lo = r.lo;
-  p.out_hi = r.hi;
+  // The output clamp: the storage range narrowed by a fused Clip (quant_params), and ReLU.
+  const arch::OutputQuant oq = arch::quant_params(g, l, g.shape(l)).output;
+  p.out_lo = int32_t(oq.relu ? std::max<int64_t>(oq.lo, out.zero_point) : oq.lo);
+  p.out_hi = int32_t(oq.hi);
   p.half_to_even = l.rounding == Rounding::kHalfToEven;
   switch (l.op) {
     case OpType::kMul: {
@@ -122,7 +125,11 @@ arch::VectorOp compile_vector_layer(const Graph& g, const Layer& l) {
     case OpType::kSoftmax: {
       const TensorInfo& in = g.tensor(l.inputs.at(0));
       set_rows(p, in.shape, l.axis, false);
-      p.exp_table = softmax_exp_table(in.scale, in.bits);
+      // E[d] = R_even(2^20 exp(-s d)), d = 0 .. 2^bits - 1 (the reference's table).
+      p.exp_table.resize(size_t(1) << std::min(in.bits, 8));
+      for (size_t d = 0; d < p.exp_table.size(); ++d)
+        p.exp_table[d] =
+            uint32_t(sim::round_half_to_even(1048576.0 * std::exp(-in.scale * double(d))));
       p.out_inv_scale = 1.0 / double(out.scale);
       break;
     }

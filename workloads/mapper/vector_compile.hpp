@@ -5,7 +5,7 @@
 // the tables (lookup bytes, softmax exponentials, layernorm's per-element affine).
 #pragma once
 
-#include "arch/vector/vector_op.hpp"
+#include "arch/program/vector_op.hpp"
 #include "workloads/ir/graph.hpp"
 
 namespace adasim::workloads {

@@ -2,7 +2,8 @@
 // The vector unit's operation for one layer (what each lane computes) with every constant the
 // compiler (workloads/mapper/vector_compile.cpp) derived from the graph's quantization folded in
 // (multipliers, output clamp, lookup and exponential tables, layernorm's per-element affine).
-// Plain data: the mapper writes it, the vector unit's kernels (vector_kernels.hpp) execute it.
+// Part of the program contract (VectorProgram::op): the mapper writes it, the vector unit's
+// kernels (arch/vector/vector_kernels.hpp) execute it.
 // The arithmetic is the one workloads/reference/vector_reference.hpp defines.
 #pragma once
 
