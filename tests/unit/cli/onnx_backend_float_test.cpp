@@ -38,6 +38,11 @@
 //  - *_expanded forms of Softmax / LayerNormalization: ReduceMax / ReduceSum / ReduceMean are not
 //    imported (the fused operators are).
 //  - test_identity*: no computation (a graph input passed through).
+//  - test_batchnorm_*: BatchNormalization is folded into the Conv in front of it by the clean-up
+//    (onnx_cleanup_test, and the Fashion-MNIST export with BatchNorm kept); alone it is no layer.
+//  - test_globalmaxpool*: GlobalMaxPool is not imported (no export of the issue uses it).
+// The shape-subgraph operators that constant folding evaluates (Cast, Shape, Gather, Range, ...)
+// are checked against their backend cases in tests/unit/workloads/onnx_fold_backend_test.cpp.
 #include <gtest/gtest.h>
 #include <onnx/onnx_pb.h>
 
