@@ -17,9 +17,9 @@ for it (float model and quantized model). See README.md in this folder.
 """
 import argparse
 import copy
-import gzip
 import json
 import os
+import sys
 
 import numpy as np
 import onnx
@@ -30,7 +30,9 @@ from torch.ao.quantization import get_default_qconfig_mapping
 from torch.ao.quantization.quantize_fx import convert_fx, prepare_fx
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FMNIST = "/usr/share/datasets/fashion-mnist"
+# The Fashion-MNIST reader and training loop of the pruned CNN's script (same data, same loop).
+sys.path.insert(0, os.path.join(HERE, "..", "fashion_mnist"))
+from make_model import load_idx, train  # noqa: E402
 
 
 def seed(s):
@@ -94,13 +96,6 @@ def torchvision_model(name, net, shape, out_dir):
 
 
 # ---------------------------------------------------------------------------- Fashion-MNIST
-def load_idx(name):
-    with gzip.open(os.path.join(FMNIST, name), "rb") as f:
-        raw = f.read()
-    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(raw[3])]
-    return np.frombuffer(raw, np.uint8, offset=4 + 4 * raw[3]).reshape(dims)
-
-
 class FmnistCnn(torch.nn.Module):
     """conv-BN-ReLU x2 with max pooling, conv-BN-ReLU6, global average pool, linear."""
 
@@ -129,15 +124,7 @@ def fashion_mnist(out_dir):
     xte = load_idx("t10k-images-idx3-ubyte.gz")[:256].astype(np.float32) / 255
     yte = load_idx("t10k-labels-idx1-ubyte.gz")[:256].astype(np.int64)
     net = FmnistCnn()
-    opt = torch.optim.Adam(net.parameters(), lr=2e-3)
-    gen = torch.Generator().manual_seed(5)
-    for _ in range(2):
-        perm = torch.randperm(len(xtr), generator=gen)
-        for i in range(0, len(xtr), 128):
-            idx = perm[i:i + 128]
-            opt.zero_grad()
-            torch.nn.functional.cross_entropy(net(xtr[idx]), ytr[idx]).backward()
-            opt.step()
+    train(net, xtr, ytr, epochs=2, lr=2e-3, seed=5)
     net.eval()
     x1 = torch.zeros(1, 1, 28, 28)
     dyn = {"input": {0: "batch"}, "output": {0: "batch"}}
