@@ -68,7 +68,7 @@ po::options_description float_model_options(RunOptions& o) {
       "calibration data: .pb / .npy tensors or a folder of them and .pgm / .ppm images "
       "(repeatable; default: a seeded synthetic set)")(
       "calib-method", po::value(&o.calib_method)->default_value("minmax"), "minmax or percentile")(
-      "calib-percentile", po::value(&o.calib_percentile)->default_value(99.99),
+      "calib-percentile", po::value(&o.calib_percentile)->default_value(99.99, "99.99"),
       "percentile kept by --calib-method percentile")("calib-samples",
                                                       po::value(&o.calib_samples)->default_value(8),
                                                       "size of the synthetic calibration set")(

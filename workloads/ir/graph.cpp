@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "sim/core/errors.hpp"
+#include "workloads/ir/axis_split.hpp"
 
 namespace adasim::workloads {
 
@@ -145,6 +146,19 @@ int64_t Graph::total_macs() const {
   for (const Layer& l : layers)
     if (is_mac_op(l.op)) total += shape(l).macs();
   return total;
+}
+
+AxisSplit split_at_axis(const std::vector<int64_t>& shape, int axis, bool to_end) {
+  AxisSplit r;
+  for (size_t k = 0; k < shape.size(); ++k) {
+    if (int(k) < axis)
+      r.outer *= shape[k];
+    else if (int(k) == axis || to_end)
+      r.len *= shape[k];
+    else
+      r.inner *= shape[k];
+  }
+  return r;
 }
 
 }  // namespace adasim::workloads

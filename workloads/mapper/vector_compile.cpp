@@ -7,6 +7,7 @@
 #include "arch/program/quant.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/rounding.hpp"
+#include "workloads/ir/axis_split.hpp"
 
 namespace adasim::workloads {
 namespace {
@@ -50,15 +51,10 @@ const Int32Buffer& wide_constant(const Graph& g, const Layer& l, const std::stri
 }
 
 void set_rows(arch::VectorOp& p, const std::vector<int64_t>& shape, int axis, bool to_end) {
-  p.outer = p.axis_len = p.inner = 1;
-  for (size_t k = 0; k < shape.size(); ++k) {
-    if (int(k) < axis)
-      p.outer *= shape[k];
-    else if (int(k) == axis || to_end)
-      p.axis_len *= shape[k];
-    else
-      p.inner *= shape[k];
-  }
+  const AxisSplit r = split_at_axis(shape, axis, to_end);
+  p.outer = r.outer;
+  p.axis_len = r.len;
+  p.inner = r.inner;
 }
 
 void compile_layernorm(const Graph& g, const Layer& l, arch::VectorOp& p) {

@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "sim/core/errors.hpp"
+#include "workloads/ir/axis_split.hpp"
 
 namespace adasim::workloads {
 namespace {
@@ -135,29 +136,11 @@ Int8Buffer pool(const Graph& g, const Layer& l, const Int8Buffer& x) {
   return y;
 }
 
-/// The tensor as [outer][axis_len][inner] around `axis` (inner = 1 for the normalised block of
-/// layernorm, whose axis_len is the product of the dims from `axis`).
-struct Rows {
-  int64_t outer = 1, len = 1, inner = 1;
-};
-Rows rows_of(const Shape& s, int axis, bool to_end) {
-  Rows r;
-  for (size_t k = 0; k < s.size(); ++k) {
-    if (int(k) < axis)
-      r.outer *= s[k];
-    else if (int(k) == axis || to_end)
-      r.len *= s[k];
-    else
-      r.inner *= s[k];
-  }
-  return r;
-}
-
 Int8Buffer softmax(const Graph& g, const Layer& l, const Int8Buffer& x) {
   const TensorInfo& in = g.tensor(l.inputs.at(0));
   const TensorInfo& out = g.tensor(l.output);
   const std::vector<uint32_t> table = softmax_exp_table(in.scale, in.bits);
-  const Rows rw = rows_of(in.shape, l.axis, false);
+  const AxisSplit rw = split_at_axis(in.shape, l.axis, false);
   const IntRange range = output_clamp(l, out);
   Int8Buffer y(out.shape);
   for (int64_t o = 0; o < rw.outer; ++o)
@@ -182,7 +165,7 @@ Int8Buffer layernorm(const Graph& g, const Layer& l, const Int8Buffer& x, const 
   const TensorInfo& out = g.tensor(l.output);
   const TensorInfo& gt = g.tensor(l.weight);
   const TensorInfo& bt = g.tensor(l.bias);
-  const Rows rw = rows_of(in.shape, l.axis, true);
+  const AxisSplit rw = split_at_axis(in.shape, l.axis, true);
   const int64_t n = rw.len;
   if (n > 16384 || gamma.elements() != n || beta.elements() != n)
     throw sim::ModelError("layer " + l.name + ": layernorm block of " + std::to_string(n));
