@@ -55,7 +55,8 @@ nlohmann::json LayerSchedule::to_json() const {
   j["folds"] = transfers.folds.size();
   if (const auto* v = std::get_if<arch::VectorProgram>(&engine)) {
     j["path"] = "vector";
-    j["vector"] = {{"ops", v->ops},
+    j["vector"] = {{"op", arch::to_string(v->op.kind)},
+                   {"ops", v->ops},
                    {"lanes", v->lanes},
                    {"in_bytes", v->in_bytes},
                    {"out_bytes", v->out_bytes}};
