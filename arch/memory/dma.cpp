@@ -13,10 +13,11 @@ constexpr uint64_t kRegionBase[kNumOperands] = {0x0000'0000ull, 0x4000'0000ull, 
 constexpr uint64_t kRegionSize = 0x4000'0000ull;
 }  // namespace
 
-Dma::Dma(sc_core::sc_module_name name, int sram_levels, int burst_bytes)
+Dma::Dma(sc_core::sc_module_name name, int sram_levels, int burst_bytes, bool in_order)
     : Component(name),
       level_sockets("level_socket", size_t(sram_levels)),
       burst_bytes_(burst_bytes),
+      in_order_(in_order),
       scratch_(size_t(burst_bytes), 0),
       group_("dma") {
   payload_.set_extension(&hop_);
@@ -77,16 +78,37 @@ sc_core::sc_time Dma::all_done_time() const {
   return t;
 }
 
+bool Dma::ready(const Job& j) const {
+  if (j.after != kNoEvent && !fired_[size_t(j.after)]) return false;
+  for (int a : j.after_jobs)
+    if (!jobs_[size_t(a)].issued) return false;
+  return true;
+}
+
 void Dma::pump() {
-  for (std::deque<int>* q : {&loads_, &stores_}) {
-    while (!q->empty()) {
-      Job& j = jobs_[size_t(q->front())];
-      if (j.after != kNoEvent && !fired_[size_t(j.after)]) break;
-      bool waiting = false;
-      for (int a : j.after_jobs) waiting = waiting || !jobs_[size_t(a)].issued;
-      if (waiting) break;
-      issue(j);
-      q->pop_front();
+  if (in_order_) {
+    for (std::deque<int>* q : {&loads_, &stores_}) {
+      while (!q->empty() && ready(jobs_[size_t(q->front())])) {
+        issue(jobs_[size_t(q->front())]);
+        q->pop_front();
+      }
+    }
+    return;
+  }
+  // Out of order: issue every ready job (in queue order) until none is left ready; an issue can
+  // unblock a job that waits for it, in either queue.
+  for (bool again = true; again;) {
+    again = false;
+    for (std::deque<int>* q : {&loads_, &stores_}) {
+      for (auto it = q->begin(); it != q->end();) {
+        if (!ready(jobs_[size_t(*it)])) {
+          ++it;
+          continue;
+        }
+        issue(jobs_[size_t(*it)]);
+        it = q->erase(it);
+        again = true;
+      }
     }
   }
 }
