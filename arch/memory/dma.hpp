@@ -80,12 +80,19 @@ class Dma : public Component {
   void issue(Job& job);
 
   bool ready(const Job& j) const;
+  /// Out of order: one condition of each job in `met` happened (a job with none counts 1).
+  void release(const std::vector<int>& met);
 
   int burst_bytes_;
   bool in_order_;
   std::vector<Job> jobs_;
   std::deque<int> loads_, stores_;
   std::vector<char> fired_;
+  // Out of order: per event and per job, the jobs waiting for it; per job, the conditions it
+  // still waits for; jobs not issued yet.
+  std::vector<std::vector<int>> event_waiters_, dependents_;
+  std::vector<int> unmet_;
+  int64_t pending_ = 0;
   uint64_t next_addr_[kNumOperands] = {0, 0, 0};
   std::vector<unsigned char> scratch_;
   tlm::tlm_generic_payload payload_;
