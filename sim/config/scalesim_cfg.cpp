@@ -69,14 +69,12 @@ json scalesim_base() {
        {{"sram", sram},
         {"dram",
          {{"bandwidth_gb_per_s", 10}, {"latency_ns", 0}, {"burst_bytes", 64}, {"ideal", true}}}}},
-      {"noc",
-       {{"type", "bus"}, {"multicast", true}, {"link_width_bits", 65536}, {"latency_cycles", 0}}},
+      {"noc", {{"type", "bus"}, {"link_width_bits", 65536}, {"latency_cycles", 0}}},
       {"clock",
        {{"name", "core"},
         {"freq_mhz", 1000},
         {"voltage_v", 0.9},
         {"policy", "static"},
-        {"transition_ns", 0},
         {"operating_points", json::array({{{"freq_mhz", 1000}, {"voltage_v", 0.9}}})}}},
       {"energy", {{"reference_voltage_v", 0.9}, {"scale", 1.0}, {"overrides", json::object()}}}};
 }
