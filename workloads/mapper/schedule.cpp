@@ -90,6 +90,7 @@ nlohmann::json LayerSchedule::to_json() const {
                          {"estimated_cycles", search.est_cycles},
                          {"estimated_energy_pj", search.est_energy_pj},
                          {"candidates_evaluated", search.evaluated}};
+    if (search.overcommitted) sj["sram_overcommitted"] = true;
     if (search.has_runner_up)
       sj["runner_up"] = {{"mapping", search.runner_up},
                          {"estimated_cycles", search.runner_cycles},
