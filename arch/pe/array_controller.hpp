@@ -24,6 +24,20 @@
 
 namespace adasim::arch {
 
+/// What a layer's run on the array did, as plain counts (SCALE-Sim's figures are derived from
+/// them: arch/engine/scalesim_figures.hpp): every fold's used rows and columns, streamed length
+/// and compute cycles (its load and stream cycles that were not bubbles), and per operand the
+/// values the array read from SRAM (ifmap, weight: stream and stationary loads) or wrote to it
+/// (ofmap: outputs and partial sums).
+struct ArrayTally {
+  struct Fold {
+    int64_t rows = 0, cols = 0, t_len = 0;
+    uint64_t cycles = 0;
+  };
+  std::vector<Fold> folds;
+  std::array<uint64_t, kNumOperands> sram_values{0, 0, 0};
+};
+
 class ArrayController {
  public:
   ArrayController(const AcceleratorSpec& spec, SystolicArray& array, RunMode mode = {});
@@ -47,6 +61,8 @@ class ArrayController {
     uint64_t steps = 0, steps_skipped = 0, ideal_steps = 0;
   };
   const SparseCounts& sparse_counts() const { return sparse_counts_; }
+  /// The layer started last, so far (complete after kDone).
+  const ArrayTally& tally() const { return tally_; }
 
  private:
   enum class Phase { kLoad, kStream, kCapture, kDrain, kFinish, kDone };
@@ -59,13 +75,14 @@ class ArrayController {
   StepResult drain_cycle();
   StepResult finish_cycle(StepResult r, uint64_t reads[kNumOperands], uint64_t out_write,
                           uint64_t out_read);
+  uint64_t scalesim_os_writes(int64_t t) const;
   bool try_shadow_shift(size_t fold, uint64_t reads[kNumOperands]);
   void collect_stationary_outputs();
   void collect_drain_row(const int32_t* row, int drained_row, size_t fold);
   std::optional<sc_core::sc_time> feed_ready();
   int64_t hist_at(int64_t cycle) const;
   void note_feed(int64_t index);
-  uint64_t shadow_row_bytes(size_t fold, int done) const;
+  uint64_t shadow_row_values(size_t fold, int done) const;
 
   // Fast mode: a run of identical cycles with no event (chunk end, output row that completes a
   // chunk, stationary tile loaded, data arriving) inside it.
@@ -73,6 +90,7 @@ class ArrayController {
     int64_t n = 0;  // cycles (0: none)
     uint64_t reads[kNumOperands] = {0, 0, 0};
     uint64_t out_write = 0, out_read = 0;
+    uint64_t values[kNumOperands] = {0, 0, 0};  // SRAM values (ArrayTally::sram_values)
     bool feeding = false, extends_run = false, shifting = false, bubble = false;
     uint64_t k = 1;  // clock cycles each (1 + stall)
   };
@@ -82,6 +100,7 @@ class ArrayController {
   uint64_t last_reads_[kNumOperands] = {0, 0, 0}, last_out_write_ = 0, last_out_read_ = 0;
   Stretch steady_stretch();
   bool stretch_outputs(Stretch& s, const SystolicFold& f);
+  bool stretch_scalesim_writes(Stretch& s, const SystolicFold& f);
   bool stretch_shadow(Stretch& s, std::optional<sc_core::sc_time>& horizon);
   StepResult advance(const Stretch& s);
   StepResult checked_stream();
@@ -136,6 +155,7 @@ class ArrayController {
   uint64_t macs_ = 0;
   SparseConfig sparse_;
   SparseCounts sparse_counts_;
+  ArrayTally tally_;
   std::vector<uint8_t> skip_;  // current fold: stream indices left out (skip mode)
 };
 

@@ -18,6 +18,7 @@ namespace adasim::arch {
 
 namespace {
 constexpr int kPsumBytes = 4;
+constexpr int kOf = int(Operand::kOfmap);
 constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 }  // namespace
 
@@ -47,7 +48,32 @@ bool ArrayController::stretch_outputs(Stretch& s, const SystolicFold& f) {
   const ChunkPlan& oc = chunks[ci];
   s.n = std::min(s.n, oc.t0 + oc.t_len - 1 - d0);  // the chunk's last row raises an event
   s.out_write = uint64_t(f.cols) * kPsumBytes;
+  s.values[kOf] += uint64_t(f.cols);
   if (!f.first_accum) s.out_read = uint64_t(f.cols) * kPsumBytes;
+  return s.n > 0;
+}
+
+bool ArrayController::stretch_scalesim_writes(Stretch& s, const SystolicFold& f) {
+  // SCALE-Sim's OS convention writes a fold's outputs along diagonals d = t - last feed - (AR - r)
+  // after its last feed (scalesim_os_writes): none before d = 0 or after d = r + c - 2, m + 1 on
+  // the plateau m <= d <= r + c - 2 - m (m = min(r, c) - 1), and a different count each cycle
+  // on the ramps between, which therefore run cycle by cycle.
+  const uint64_t w = scalesim_os_writes(t_);
+  if (fed_ == f.t_len && f.rows > 0 && f.cols > 0) {
+    const int64_t r = f.rows, c = f.cols, m = std::min(r, c) - 1;
+    const int64_t d = t_ - last_feed_cycle_ - (ar_ - r);
+    if (d > r + c - 2) {
+      // all written
+    } else if (d < 0) {
+      s.n = std::min(s.n, -d);
+    } else if (d >= m && d <= r + c - 2 - m) {
+      s.n = std::min(s.n, r + c - 1 - m - d);
+    } else {
+      s.n = std::min<int64_t>(s.n, 1);  // a ramp
+    }
+  }
+  s.out_write += w * kPsumBytes;
+  s.values[kOf] += w;
   return s.n > 0;
 }
 
@@ -66,11 +92,12 @@ bool ArrayController::stretch_shadow(Stretch& s, std::optional<sc_core::sc_time>
   }
   // Rows shift one per cycle; the first (bottom) row may be partial, the last one raises the
   // tile-loaded event.
-  const uint64_t bytes = shadow_row_bytes(next, shadow_done_);
-  if (shadow_done_ + 1 < len && shadow_row_bytes(next, shadow_done_ + 1) != bytes)
+  const uint64_t values = shadow_row_values(next, shadow_done_);
+  if (shadow_done_ + 1 < len && shadow_row_values(next, shadow_done_ + 1) != values)
     s.n = std::min<int64_t>(s.n, 1);
   s.n = std::min<int64_t>(s.n, len - 1 - shadow_done_);
-  s.reads[int(stat_op_)] += bytes;
+  s.reads[int(stat_op_)] += values * uint64_t(stat_op_ == Operand::kIfmap ? in_bytes_ : w_bytes_);
+  s.values[int(stat_op_)] += values;
   s.shifting = true;
   return s.n > 0;
 }
@@ -109,9 +136,12 @@ ArrayController::Stretch ArrayController::steady_stretch() {
     if (os_) {
       s.reads[int(Operand::kIfmap)] += uint64_t(f.rows * in_bytes_);
       s.reads[int(Operand::kWeight)] += uint64_t(f.cols * w_bytes_);
+      s.values[int(Operand::kIfmap)] += uint64_t(f.rows);
+      s.values[int(Operand::kWeight)] += uint64_t(f.cols);
     } else {
       s.reads[int(stream_op_)] += uint64_t(sch_->feed_values(f)) *
                                   uint64_t(stream_op_ == Operand::kIfmap ? in_bytes_ : w_bytes_);
+      s.values[int(stream_op_)] += uint64_t(sch_->feed_values(f));
     }
   } else {
     // The stream's tail: the last values cross the array; the fold ends at last feed + tail.
@@ -128,8 +158,10 @@ ArrayController::Stretch ArrayController::steady_stretch() {
       } else {
         s.n = std::min<int64_t>(s.n, drain_left_ - 1);
         s.out_write = uint64_t(sch_->folds[drain_fold_].cols) * kPsumBytes;
+        s.values[kOf] += uint64_t(sch_->folds[drain_fold_].cols);
       }
     }
+    if (scalesim_ && !stretch_scalesim_writes(s, f)) return {};
   } else if (!stretch_outputs(s, f) || !stretch_shadow(s, horizon)) {
     return {};
   }
@@ -149,7 +181,7 @@ ArrayController::Stretch ArrayController::steady_stretch() {
 
 StepResult ArrayController::advance(const Stretch& s) {
   // The per-cycle bookkeeping of n cycles: the feed history (only its last ring matters), the
-  // run of consecutive feeds, the shadow chain and the OS drain chain.
+  // run of consecutive feeds, the shadow chain, the OS drain chain and the tally.
   const int64_t ring = hist_mask_ + 1;
   for (int64_t i = std::max<int64_t>(0, s.n - ring); i < s.n; ++i)
     hist_[size_t((t_ + i) & hist_mask_)] = s.feeding ? fed_ + i : -1;
@@ -164,6 +196,9 @@ StepResult ArrayController::advance(const Stretch& s) {
     last_feed_cycle_ = t_ + s.n - 1;
   }
   if (s.shifting) shadow_done_ += int(s.n);
+  for (int o = 0; o < kNumOperands; ++o)
+    tally_.sram_values[size_t(o)] += s.values[o] * uint64_t(s.n);
+  if (!s.bubble) tally_.folds.back().cycles += uint64_t(s.n);
   if (os_ && drain_active_) drain_left_ -= int(s.n);
   t_ += s.n;
   uint64_t reads[kNumOperands] = {s.reads[0], s.reads[1], s.reads[2]};
@@ -184,12 +219,17 @@ StepResult ArrayController::checked_stream() {
   if (expect_left_ == 0) return step_stream();
   const uint64_t raised = ports_.plan->raised();
   const size_t fold = fold_;
+  const uint64_t cycles_before = tally_.folds[fold].cycles;
+  const std::array<uint64_t, kNumOperands> values_before = tally_.sram_values;
   const StepResult r = step_stream();
   bool same = r.kind == StepResult::Kind::kAdvanced && r.bubble == expect_.bubble &&
+              tally_.folds[fold].cycles == cycles_before + (expect_.bubble ? 0 : 1) &&
               1 + r.bw_stall_sram + r.bw_stall_noc == expect_.k &&
               ports_.plan->raised() == raised && fold_ == fold && phase_ == Phase::kStream &&
               last_out_write_ == expect_.out_write && last_out_read_ == expect_.out_read;
-  for (int o = 0; o < kNumOperands; ++o) same = same && last_reads_[o] == expect_.reads[o];
+  for (int o = 0; o < kNumOperands; ++o)
+    same = same && last_reads_[o] == expect_.reads[o] &&
+           tally_.sram_values[size_t(o)] == values_before[size_t(o)] + expect_.values[o];
   if (!same)
     throw sim::ModelError("array controller: fast-mode check failed in layer " + prog_->layer +
                           ", fold " + std::to_string(fold) + ", cycle " + std::to_string(t_ - 1) +

@@ -61,6 +61,38 @@ po::options_description common_options(RunOptions& o) {
   return d;
 }
 
+/// How a float ONNX model runs (run and map).
+po::options_description float_model_options(RunOptions& o) {
+  po::options_description fq("float ONNX models");
+  fq.add_options()("quantize", po::value(&o.quantize)->default_value("none"),
+                   "none (run the model as it is) or int8 (post-training quantization: "
+                   "per-channel weights, calibrated per-tensor activations)")(
+      "calib", po::value(&o.calib)->composing(),
+      "calibration data: .pb / .npy tensors or a folder of them and .pgm / .ppm images "
+      "(repeatable; default: a seeded synthetic set)")(
+      "calib-method", po::value(&o.calib_method)->default_value("minmax"), "minmax or percentile")(
+      "calib-percentile", po::value(&o.calib_percentile)->default_value(99.99, "99.99"),
+      "percentile kept by --calib-method percentile")("calib-samples",
+                                                      po::value(&o.calib_samples)->default_value(8),
+                                                      "size of the synthetic calibration set")(
+      "save-quantized", po::value(&o.save_quantized), "write the quantized model (ONNX, QDQ form)");
+  return fq;
+}
+
+/// How the simulation runs (run and map; sim/app/run_command.hpp run_mode()).
+po::options_description fidelity_options(RunOptions& o) {
+  po::options_description f("fidelity");
+  f.add_options()("fidelity", po::value(&o.fidelity)->default_value("cycle"),
+                  "cycle: every cycle simulated (traces need it); fast: steady stretches advance "
+                  "in closed form, with the same cycles, stalls and access counts; check: per "
+                  "cycle, verifying every stretch fast mode would advance at once")(
+      "no-values", po::bool_switch(&o.no_values),
+      "timing only: no tensor values generated or computed (a float ONNX model runs without "
+      "calibration); same cycles as with values, so refused with what depends on or supplies "
+      "values: sparsity and compressed storage, --input, --dump-outputs, --vcd, value patterns");
+  return f;
+}
+
 int parse(po::options_description& d, const std::vector<std::string>& args, po::variables_map& vm,
           std::ostream& out) {
   po::options_description all = d;
@@ -97,13 +129,9 @@ int cmd_run(const std::vector<std::string>& args, std::ostream& out) {
       "zero pattern of generated graph inputs: uniform:D, channel:D or nm:N:M")(
       "act-every-layer", po::bool_switch(&o.act_every_layer),
       "every layer reads generated activations (with --act-sparsity's pattern) instead of the "
-      "previous layer's outputs: sparsity studies of models without trained weights")(
-      "fidelity", po::value(&o.fidelity)->default_value("cycle"),
-      "cycle: every cycle simulated (traces need it); fast: steady stretches advance in closed "
-      "form, with the same cycles, stalls and access counts")(
-      "no-values", po::bool_switch(&o.no_values),
-      "timing only: skip the functional datapath (no outputs; refused with anything that needs "
-      "values: --dump-outputs, --vcd, value patterns, sparsity)");
+      "previous layer's outputs: sparsity studies of models without trained weights");
+  d.add(float_model_options(o));
+  d.add(fidelity_options(o));
   d.add(r);
   po::variables_map vm;
   if (const int rc = parse(d, args, vm, out); rc >= 0) return rc;
@@ -135,16 +163,20 @@ int cmd_map(const std::vector<std::string>& args, std::ostream& out) {
   RunOptions o;
   bool as_json = false, no_simulate = false;
   po::options_description d = common_options(o);
+  d.add(float_model_options(o));
+  d.add(fidelity_options(o));
   d.add_options()("json", po::bool_switch(&as_json), "print the schedules as JSON")(
       "no-simulate", po::bool_switch(&no_simulate),
       "only map: skip the simulation that gives the simulated figures")(
-      "seed", po::value(&o.seed)->default_value(1), "seed of the generated weights and inputs")(
-      "fidelity", po::value(&o.fidelity)->default_value("cycle"),
-      "simulation fidelity of the simulated figures: cycle or fast (same figures)");
+      "seed", po::value(&o.seed)->default_value(1), "seed of the generated weights and inputs");
   po::variables_map vm;
   if (const int rc = parse(d, args, vm, out); rc >= 0) return rc;
   const LoadedConfig cfg = load_arch_config(o.arch, o.overrides);
-  const LoadedWorkload wl = load_workload(o.workload, o.format, o.batch);
+  const arch::RunMode mode = run_mode(o, cfg.spec, cfg.file);
+  if (!o.save_quantized.empty())
+    throw ConfigError("command line", "--save-quantized", "with adasim map",
+                      "adasim run --save-quantized (map writes no files)");
+  const LoadedWorkload wl = load_workload(o.workload, o.format, o.batch, {}, quantize_options(o));
   const arch::EnergyTable energy(cfg.spec.energy);
   std::vector<workloads::LayerSchedule> schedules;
   std::vector<LayerReport> simulated;
@@ -156,8 +188,7 @@ int cmd_map(const std::vector<std::string>& args, std::ostream& out) {
       arch::ValueStore values(wl.graph, [seed](const workloads::TensorInfo& t) {
         return workloads::generate_values(t, seed);
       });
-      SimulationResult res = simulate(cfg.spec, wl.graph, energy, values, nullptr, nullptr,
-                                      fidelity_mode(o.fidelity, "--fidelity"));
+      SimulationResult res = simulate(cfg.spec, wl.graph, energy, values, nullptr, nullptr, mode);
       schedules = std::move(res.schedules);
       simulated = std::move(res.layers);
     }

@@ -60,16 +60,23 @@ arch::RunMode fidelity_mode(const std::string& fidelity, const std::string& wher
   return m;
 }
 
-namespace {
-// --no-values: nothing may need the values (outputs, traces of registers, value patterns, and
-// the sparse datapaths and compressed storage whose timing depends on them).
-void check_no_values(const RunOptions& opt, const arch::AcceleratorSpec& spec,
-                     const std::string& config_file) {
+arch::RunMode run_mode(const RunOptions& opt, const arch::AcceleratorSpec& spec,
+                       const std::string& config_file) {
+  arch::RunMode mode = fidelity_mode(opt.fidelity, "--fidelity");
+  if (mode.fast && !opt.vcd.empty())
+    throw ConfigError("command line", "--vcd", opt.vcd,
+                      "no trace with --fidelity fast: traces need every cycle (--fidelity cycle)");
+  if (!opt.no_values) return mode;
+  // --no-values: nothing may need or supply the values (inputs, outputs, traces of registers,
+  // value patterns, and the sparse datapaths and compressed storage whose timing depends on
+  // them). --quantize int8 is refused by quantize_options (map reads it too).
   auto refuse = [](const std::string& what, const std::string& value, const std::string& why) {
     throw ConfigError("command line", "--no-values", what + " " + value,
                       "no " + what + " with --no-values: " + why);
   };
   const char* kNeeds = "it needs the values the run then does not compute";
+  if (!opt.inputs.empty())
+    refuse("--input", opt.inputs.front(), "no values are computed, so nothing would read it");
   if (!opt.dump_dir.empty()) refuse("--dump-outputs", opt.dump_dir, kNeeds);
   if (!opt.vcd.empty()) refuse("--vcd", opt.vcd, kNeeds);
   if (!opt.weight_sparsity.empty()) refuse("--weight-sparsity", opt.weight_sparsity, kNeeds);
@@ -79,26 +86,65 @@ void check_no_values(const RunOptions& opt, const arch::AcceleratorSpec& spec,
   bool sparse = sp.mode != arch::SparsityMode::kNone || sp.structured.enabled ||
                 sp.storage.ifmap != "dense" || sp.storage.weight != "dense" ||
                 sp.storage.ofmap != "dense";
-  for (const auto& [layer, mode] : sp.layer_modes)
-    sparse = sparse || mode != arch::SparsityMode::kNone;
+  for (const auto& [layer, m] : sp.layer_modes) sparse = sparse || m != arch::SparsityMode::kNone;
   if (sparse)
     throw ConfigError(config_file, "/sparsity", "a sparse datapath or compressed storage",
                       "no sparsity with --no-values: its timing depends on the values (drop "
                       "--no-values, or the sparsity section)");
+  mode.values = false;
+  return mode;
 }
-}  // namespace
+
+/// The float-model options of the command line, checked: a value given for an option that
+/// nothing reads (calibration settings without --quantize int8, ...) is an error.
+workloads::QuantizeOptions quantize_options(const RunOptions& opt) {
+  using Q = workloads::QuantizeOptions;
+  Q q;
+  q.seed = opt.seed;
+  if (opt.quantize != "none" && opt.quantize != "int8")
+    throw ConfigError("command line", "--quantize", opt.quantize, "none or int8");
+  q.mode = opt.quantize == "int8" ? Q::Mode::kInt8 : Q::Mode::kNone;
+  if (opt.calib_method != "minmax" && opt.calib_method != "percentile")
+    throw ConfigError("command line", "--calib-method", opt.calib_method, "minmax or percentile");
+  q.method = opt.calib_method == "percentile" ? Q::Method::kPercentile : Q::Method::kMinMax;
+  if (!(opt.calib_percentile > 50.0 && opt.calib_percentile <= 100.0))
+    throw ConfigError("command line", "--calib-percentile", std::to_string(opt.calib_percentile),
+                      "a percentile in (50, 100]");
+  if (opt.calib_samples < 1 || opt.calib_samples > 100000)
+    throw ConfigError("command line", "--calib-samples", std::to_string(opt.calib_samples),
+                      "1 to 100000");
+  const Q dflt;
+  const bool calib_given = !opt.calib.empty() || q.method != dflt.method ||
+                           opt.calib_percentile != dflt.percentile ||
+                           opt.calib_samples != dflt.samples;
+  if (q.mode != Q::Mode::kInt8 && (calib_given || !opt.save_quantized.empty())) {
+    const std::string flag = calib_given ? "--calib*" : "--save-quantized";
+    throw ConfigError(
+        "command line", flag, flag + " without --quantize int8",
+        "--quantize int8 with it (it sets up or saves the post-training quantization)");
+  }
+  if (q.method != Q::Method::kPercentile && opt.calib_percentile != dflt.percentile)
+    throw ConfigError("command line", "--calib-percentile", "with --calib-method minmax",
+                      "--calib-method percentile");
+  if (!opt.calib.empty() && opt.calib_samples != dflt.samples)
+    throw ConfigError("command line", "--calib-samples", "with --calib files",
+                      "--calib files or a synthetic set, not both");
+  if (opt.no_values && q.mode != Q::Mode::kNone)
+    throw ConfigError("command line", "--no-values", "with --quantize int8",
+                      "one of them: --no-values runs a float model for timing only (no "
+                      "calibration, no values), --quantize int8 quantizes it with values");
+  q.no_values = opt.no_values;
+  q.calib = opt.calib;
+  q.percentile = opt.calib_percentile;
+  q.samples = opt.calib_samples;
+  return q;
+}
 
 void run_command(const RunOptions& opt, std::ostream& out) {
-  arch::RunMode mode = fidelity_mode(opt.fidelity, "--fidelity");
-  if (mode.fast && !opt.vcd.empty())
-    throw ConfigError("command line", "--vcd", opt.vcd,
-                      "no trace with --fidelity fast: traces need every cycle (--fidelity cycle)");
   const LoadedConfig cfg = load_arch_config(opt.arch, opt.overrides);
-  if (opt.no_values) {
-    check_no_values(opt, cfg.spec, cfg.file);
-    mode.values = false;
-  }
-  LoadedWorkload wl = load_workload(opt.workload, opt.format, opt.batch, opt.inputs);
+  const arch::RunMode mode = run_mode(opt, cfg.spec, cfg.file);
+  LoadedWorkload wl = load_workload(opt.workload, opt.format, opt.batch, opt.inputs,
+                                    quantize_options(opt), !opt.save_quantized.empty());
   ValueOptions vopt;
   vopt.seed = opt.seed;
   if (!opt.weight_sparsity.empty())
@@ -162,6 +208,10 @@ void run_command(const RunOptions& opt, std::ostream& out) {
   if (vopt.weight) report.meta.value_patterns["weight"] = describe(*vopt.weight);
   if (vopt.act) report.meta.value_patterns["act"] = describe(*vopt.act);
   if (opt.act_every_layer) report.meta.value_patterns["act_scope"] = "every layer";
+  if (!wl.quantize_summary.empty())
+    report.meta.value_patterns["quantize"] =
+        (opt.no_values ? "timing only, no values: " : "int8 " + opt.calib_method + ": ") +
+        wl.quantize_summary;
   report.meta.overrides = opt.overrides;
   report.meta.design = design_name(cfg.spec);
   report.area_um2 = area_by_block_um2(cfg.spec);
@@ -193,6 +243,10 @@ void run_command(const RunOptions& opt, std::ostream& out) {
     outputs = workloads::output_tensors(wl.graph, values.all(), values.all_wide());
   write_files_atomically(opt.out_dir, files);
   if (!opt.dump_dir.empty()) workloads::write_output_files(opt.dump_dir, outputs);
+  if (!opt.save_quantized.empty()) {
+    const std::filesystem::path p(opt.save_quantized);
+    write_files_atomically(p.parent_path().string(), {{p.filename().string(), wl.quantized_model}});
+  }
   if (vcd) {
     vcd.reset();
     std::filesystem::rename(vcd_tmp, opt.vcd);

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "arch/engine/step.hpp"
+#include "arch/spec.hpp"
+#include "workloads/onnx/quantize/quantize_options.hpp"
 
 namespace adasim::sim {
 
@@ -31,14 +33,35 @@ struct RunOptions {
   std::string weight_sparsity;   ///< --weight-sparsity pattern of generated weights ("" = dense)
   std::string act_sparsity;      ///< --act-sparsity pattern of generated graph inputs
   bool act_every_layer = false;  ///< --act-every-layer: every layer's input is generated
-  std::string fidelity = "cycle";  ///< --fidelity: "cycle" or "fast" (same figures, faster)
-  bool no_values = false;          ///< --no-values: timing only, no functional datapath
+  std::string fidelity = "cycle";  ///< --fidelity: "cycle", "fast" (same figures) or "check"
+  /// --no-values: timing only; no tensor values are generated or computed (run_mode()).
+  bool no_values = false;
+  // Float ONNX models (workloads/onnx/quantize/quantize_options.hpp).
+  std::string quantize = "none";        ///< --quantize: none | int8
+  std::vector<std::string> calib;       ///< --calib files / folders
+  std::string calib_method = "minmax";  ///< --calib-method: minmax | percentile
+  double calib_percentile = 99.99;      ///< --calib-percentile
+  int calib_samples = 8;                ///< --calib-samples (synthetic set without --calib)
+  std::string save_quantized;           ///< --save-quantized: write the QDQ model here
 };
 
 /// The engines' mode for a --fidelity value; throws ConfigError naming `where` otherwise.
 arch::RunMode fidelity_mode(const std::string& fidelity, const std::string& where);
 
+/// The engines' mode of a run: --fidelity, and --no-values (timing only: no tensor values are
+/// generated or computed; the cycles, stalls and access counts equal a run with values because
+/// nothing that depends on values may be on). ConfigError for a trace in fast mode, and with
+/// --no-values for anything that needs or supplies values: --input, --dump-outputs, --vcd,
+/// value patterns, --act-every-layer, and sparsity or compressed storage in `spec` (zero
+/// skipping and compression depend on the values; named at /sparsity of `config_file`).
+arch::RunMode run_mode(const RunOptions& opt, const arch::AcceleratorSpec& spec,
+                       const std::string& config_file);
+
 /// Throws ConfigError for bad inputs, ModelError for simulator bugs.
 void run_command(const RunOptions& opt, std::ostream& out);
+
+/// The float-model options (--quantize, --calib*, --no-values, --save-quantized), checked: a
+/// value given for an option nothing reads is a ConfigError naming it.
+workloads::QuantizeOptions quantize_options(const RunOptions& opt);
 
 }  // namespace adasim::sim

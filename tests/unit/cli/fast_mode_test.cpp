@@ -5,7 +5,8 @@
 // the sparse datapaths (gating, zero skipping, compressed storage, N:M) and batch > 1, the whole
 // report.json of both modes must be equal apart from adasim.fidelity: cycles, stalls by cause,
 // per-level and per-operand access counts, energy, utilisation, sparsity figures. The dumped
-// outputs must be equal too (fast mode computes each fold's values at once).
+// outputs must be equal too (fast mode computes each fold's values at once). The SCALE-Sim
+// mirror's figures (per-cycle tallies of the array) are compared on their own topologies too.
 #include <gtest/gtest.h>
 
 #include "cli_support.hpp"
@@ -110,6 +111,56 @@ TEST(FastMode, ScaleSimConventionAndBatch) {
   expect_same_reports({"scalesim", " --arch configs/scalesim.json" + kTiny});
   expect_same_reports({"ws_batch", kWs + kTiny + " --batch 3"});
   expect_same_reports({"os_batch", kOs + kTiny + " --batch 2"});
+}
+
+// The SCALE-Sim mirror (configs/scalesim.json, its figures under mirror.scalesim): they come
+// from the array's per-cycle tallies (each fold's compute cycles; the SRAM values of every feed,
+// stationary row and output write, OS outputs leaving along SCALE-Sim's diagonals after the last
+// feed), which fast mode advances many cycles at a time. On SCALE-Sim topologies with partial
+// folds both ways (rows < AR, a 1-column fold), every dataflow, the reports of the three
+// fidelities must be equal (the per-cycle figures are SCALE-Sim's own: scalesim_reference_test),
+// and --fidelity check verifies each stretch's tallies cycle by cycle.
+TEST(FastMode, ScaleSimMirrorFigures) {
+  const std::string conv = temp_out("fast_ss_conv") + ".csv";
+  std::ofstream(conv) << "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, "
+                         "Channels, Num Filter, Stride height, Stride width,\n"
+                         "c1, 12, 12, 3, 3, 20, 40, 1, 1,\n"
+                         "c2, 9, 9, 2, 2, 7, 33, 2, 2,\n";
+  const std::string gemm = std::string(ADASIM_TEST_DIR) + "/data/scalesim/small_gemm.csv";
+  for (const char* df : {"os", "ws", "is"})
+    for (const std::string& topo : {conv, gemm}) {
+      const std::string tag = std::string("ss_") + df + (topo == conv ? "_conv" : "_gemm");
+      const std::string args = " --arch configs/scalesim.json --format scalesim --workload " +
+                               topo + " --set pe_array.dataflow=" + df +
+                               " --set pe_array.rows=16 --set pe_array.cols=8";
+      json reports[3];
+      const char* fids[3] = {"cycle", "fast", "check"};
+      for (int k = 0; k < 3; ++k) {
+        const std::string out = temp_out(tag + "_" + fids[k]);
+        const CliResult r =
+            run_adasim("run -q --fidelity " + std::string(fids[k]) + args + " --out " + out, tag);
+        ASSERT_EQ(r.exit_code, 0) << tag << " " << fids[k] << ": " << r.err;
+        reports[k] = read_json(out + "/report.json");
+        reports[k]["adasim"].erase("fidelity");
+      }
+      ASSERT_FALSE(reports[0]["layers"].empty()) << tag;
+      for (const json& l : reports[0]["layers"]) {
+        const json& m = l["mirror"]["scalesim"];
+        EXPECT_GT(m["total_cycles"].get<uint64_t>(), 0u) << tag;
+        EXPECT_GT(m["sram_ofmap_writes"].get<uint64_t>(), 0u) << tag;
+        EXPECT_GT(m["sram_filter_reads"].get<uint64_t>(), 0u) << tag;
+      }
+      EXPECT_EQ(reports[0], reports[1]) << tag << " fast";
+      EXPECT_EQ(reports[0], reports[2]) << tag << " check";
+    }
+}
+
+TEST(FastMode, VectorLayersOfOnnxModels) {
+  // The vector layers ONNX imports bring (softmax, layernorm, transpose, views, lookup tables in
+  // the BERT-structured encoder; residual adds and pooling in MobileNetV2's QDQ export).
+  const std::string dir = " --workload workloads/exported/";
+  expect_same_reports({"onnx_encoder", kWs + dir + "encoder_small_float.onnx --quantize int8"});
+  expect_same_reports({"onnx_mbv2", kOs + dir + "mobilenet_v2_w025_64_qdq.onnx" + kSlowDram});
 }
 
 TEST(FastMode, PrecisionScalableLanes) {
@@ -220,7 +271,10 @@ TEST(FastMode, RefusedWithTraces) {
 TEST(FastMode, NoValuesKeepsTheTiming) {
   for (const Case& c : {Case{"nv_ws", kWs + kDs}, Case{"nv_os", kOs + kTiny + kSlowDram},
                         Case{"nv_is", kIs + kTiny + kNarrowSram},
-                        Case{"nv_rs", " --arch configs/eyeriss/rs.json" + kTiny}}) {
+                        Case{"nv_rs", " --arch configs/eyeriss/rs.json" + kTiny},
+                        // An ONNX model that is already quantized runs as it is.
+                        Case{"nv_qdq", kWs + " --workload "
+                                             "workloads/exported/mobilenet_v2_w025_64_qdq.onnx"}}) {
     const std::string ref = temp_out(std::string("nvref_") + c.tag);
     const CliResult a = run_adasim("run -q " + c.args + " --out " + ref, std::string("r") + c.tag);
     ASSERT_EQ(a.exit_code, 0) << a.err;
@@ -246,6 +300,7 @@ TEST(FastMode, NoValuesRefusesWhatNeedsValues) {
   const std::string out = temp_out("nv_refused");
   for (const std::string& extra :
        {std::string(" --dump-outputs ") + out + "/d", std::string(" --weight-sparsity uniform:0.5"),
+        std::string(" --input workloads/exported/resnet18_w8_64_data/input_0.pb"),
         std::string(" --set sparsity.mode=skip"),
         std::string(" --set sparsity.storage.ifmap=csr")}) {
     const CliResult r =
