@@ -39,10 +39,10 @@ struct OutputQuant {
   OutputChannels channels;
   std::vector<double> multiplier;  ///< in_scale * w_scale[k] / out_scale, per output channel
   int32_t zero_point = 0;
-  int64_t lo = -128, hi = 127;  ///< the output tensor's integer range
+  int64_t lo = -128, hi = 127;  ///< the output tensor's integer range (up to 16 bits)
   bool is_signed = true;
   bool relu = false;
-  bool wide = false;  ///< int32 outputs (ConvInteger / MatMulInteger, exact float)
+  bool wide = false;  ///< int32 accumulator outputs (32-bit tensors: ConvInteger / MatMulInteger)
   workloads::Rounding rounding = workloads::Rounding::kHalfAwayFromZero;
 };
 

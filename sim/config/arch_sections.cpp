@@ -113,6 +113,16 @@ void parse_pe_array(ParamReader& root, arch::PeArraySpec& out) {
 
   assign(pe->get_or<int64_t>("mac_bits", 8, int_one_of({2, 4, 8, 16})), out.mac_bits);
   assign(pe->get_or<int64_t>("accum_bits", 32, int_in(16, 64)), out.accum_bits);
+  // The psum rule (arch/spec.hpp PsumOverflow): written back only when given, like
+  // precision_scalable below, so configs without it resolve (and hash) as before.
+  if (pe->has("psum_overflow")) {
+    const auto o = pe->enum_of("psum_overflow", {"exact", "wrap", "saturate"}, "exact");
+    if (o) out.psum_overflow = *arch::psum_overflow_from_string(*o);
+    if (o && *o != "exact" && out.accum_bits > 32)
+      pe->issue(pe->ptr("accum_bits"), std::to_string(out.accum_bits),
+                "at most 32 with \"psum_overflow\": \"" + *o +
+                    "\" (the model holds partial sums in 32 bits)");
+  }
   // Written back only when given, so configs without it resolve (and hash) as before.
   if (pe->has("precision_scalable")) {
     assign(pe->get_or<bool>("precision_scalable", false, any_bool()), out.precision_scalable);

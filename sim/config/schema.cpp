@@ -41,7 +41,7 @@ SchemaNode build_schema() {
   std::vector<SchemaNode> pe = leaves({"rows", "cols", "dataflow", "mac_bits", "accum_bits",
                                        "weight_double_buffer", "output_double_buffer",
                                        "timing_convention", "vector_lanes", "kind", "rf_bytes",
-                                       "precision_scalable"});
+                                       "precision_scalable", "psum_overflow"});
   pe.push_back(array_of("dataflows", leaf("")));
 
   std::vector<SchemaNode> clock =
