@@ -7,7 +7,7 @@ std::vector<EnergyRow> spatial_layer_energy(const EnergyTable& t, const Accelera
                                             const spatial::SpatialCounts& n,
                                             const std::array<int, 3>& bits, double voltage_v,
                                             double time_ns,
-                                            const std::array<EncodedTraffic, 2>& encoded) {
+                                            const std::array<EncodedTraffic, 3>& encoded) {
   const bool normalised = !spec.energy.per_access.empty();
   const EnergyCosts::PerValue c = spatial_value_costs(t, spec, bits, voltage_v);
   const std::string gb = spec.sram.at(0).name;
@@ -30,7 +30,17 @@ std::vector<EnergyRow> spatial_layer_energy(const EnergyTable& t, const Accelera
       continue;
     }
     add(gb, op, n.gbuf_reads[o] + n.gbuf_writes[o] + n.gbuf_fills[o] + n.gbuf_drains[o], c.gbuf[o]);
-    add("dram", op, n.dram_reads[o] + n.dram_writes[o], c.dram[o]);
+    int64_t dram_values = n.dram_reads[o] + n.dram_writes[o];
+    if (o == 2 && encoded[2].compressed) {
+      // Stores of final outputs went through the output encoder: their encoded bytes at the
+      // price of an output value's byte.
+      const EncodedTraffic& e = encoded[2];
+      const double out_value =
+          spatial_value_costs(t, spec, {bits[0], bits[1], e.bits}, voltage_v).dram[2];
+      add("dram", "ofmap_encoded", int64_t(e.dram_bytes), out_value / double((e.bits + 7) / 8));
+      dram_values -= int64_t(e.values);
+    }
+    add("dram", op, dram_values, c.dram[o]);
   }
   if (!normalised) {
     const double leak = t.leakage_voltage_factor(voltage_v);

@@ -91,7 +91,11 @@ std::vector<int64_t> SpatialLayerEngine::stored_outputs(size_t fold, size_t chun
 
 void SpatialLayerEngine::energy(const EnergyInputs& in, std::vector<EnergyRow>& rows) const {
   const std::array<int, 3> bits = {prog_->in_bits, prog_->w_bits, spec_.pe_array.accum_bits};
-  std::array<EncodedTraffic, 2> enc{};
+  std::array<EncodedTraffic, 3> enc{};
+  if (in.storage != nullptr && in.storage->ofmap.compressed()) {
+    const OutputStorage& out = in.storage->ofmap;
+    enc[2] = EncodedTraffic{true, uint64_t(out.encoded_bytes), 0, uint64_t(out.elements), out.bits};
+  }
   if (in.storage != nullptr)
     for (size_t o = 0; o < 2; ++o) {
       const OperandStorage& st = in.storage->operands[o];

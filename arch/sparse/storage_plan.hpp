@@ -21,8 +21,9 @@
 // encodes each store of final outputs from the real requantized values when the store issues,
 // with the run cutting documented there (one run per line of the output tensor's innermost axis
 // within a store, one stream per store rounded up to whole bytes); StoragePlan::ofmap holds the
-// layer's totals. Psum spills and reloads stay dense int32. Systolic array and vector-path layers
-// are encoded; spatial arrays and wide (int32) outputs refuse a compressed ofmap (config errors).
+// layer's totals. Psum spills and reloads stay dense int32. Systolic array, spatial array (one
+// store per fold, of its final outputs) and vector-path layers are encoded; wide (int32) outputs
+// refuse a compressed ofmap (config error).
 // The next layer reads the tensor in its ifmap format, sized from the whole tensor as above.
 #pragma once
 

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "arch/energy/energy_table.hpp"
 #include "sim/app/simulation.hpp"
@@ -29,7 +30,9 @@ const arch::EnergyRow* row(const sim::SimulationResult& res, const std::string& 
 TEST(SpatialCompression, EncodedWeightsSetDramAndBufferEnergy) {
   // Conv 8 -> 8 channels, 3x3, 8x8 on a 4x4 RS array with a 1.5 KiB buffer (refetches). Weights
   // [8][72], every third element nonzero: CSR of one [8][72] tile = 9 ptrs x ceil(log2(577)) = 10
-  // bits + 192 x 7-bit columns + 192 x 8 = 2970 bits = 372 B for 576 dense bytes.
+  // bits + 192 x 7-bit columns + 192 x 8 = 2970 bits = 372 B for 576 dense bytes. The engine
+  // counts dense values (its per-iteration check holds); the DMA moves ceil(weight values x 372 /
+  // 576) bytes in total.
   workloads::Graph g;
   test::add_conv(g, {"conv", 1, 8, 8, 8, 8, 3, 3, 1, 1});
   Int8Buffer w({8, 8, 3, 3});
@@ -39,7 +42,9 @@ TEST(SpatialCompression, EncodedWeightsSetDramAndBufferEnergy) {
   spec.sparsity.storage.weight = "csr";
   const arch::EnergyTable energy(spec.energy);
   arch::ValueStore values(g, test::test_generator(5));
-  const sim::SimulationResult res = sim::simulate(spec, g, energy, values);
+  const Int8Buffer in = values.get("conv.in");
+  std::map<std::string, workloads::Int32Buffer> acc;
+  const sim::SimulationResult res = sim::simulate(spec, g, energy, values, nullptr, &acc);
   const auto& a = res.layers.at(0).accesses;
   const uint64_t dram_values = a.at("dram.weight.reads");
   const uint64_t gbuf_values = a.at("gbuf.weight.reads");
@@ -47,6 +52,10 @@ TEST(SpatialCompression, EncodedWeightsSetDramAndBufferEnergy) {
   // Cumulative rounding: n dense bytes cost ceil(n x 372 / 576) encoded bytes.
   const uint64_t dram_bytes = (dram_values * 372 + 575) / 576;
   const uint64_t read_bytes = (gbuf_values * 372 + 575) / 576;
+  EXPECT_EQ(a.at("compression.weight.payload_bits") + a.at("compression.weight.metadata_bits"),
+            2970u);
+  EXPECT_EQ(a.at("dram.read_bytes"),
+            a.at("dram.ifmap.reads") + dram_bytes + a.at("dram.psum.reads") * 4);
   // The decoder at the buffer's read port decodes every value read toward the array.
   EXPECT_EQ(a.at("compression.weight.decoded_values"), gbuf_values);
   EXPECT_GT(a.at("compression.weight.decode_cycles"), 0u);
@@ -73,6 +82,7 @@ TEST(SpatialCompression, EncodedWeightsSetDramAndBufferEnergy) {
   // The dense ifmap keeps its per-value rows.
   EXPECT_NE(row(res, "dram", "ifmap"), nullptr);
   EXPECT_EQ(row(res, "dram", "ifmap_encoded"), nullptr);
+  EXPECT_EQ(acc.at("conv.out").data, workloads::reference_conv2d(in, w, g.shape(g.layers[0])).data);
 }
 
 // FC 7 x 16 -> 12. Inputs 1 + (n + c) % 5 (all > 0); weights 1 at even c of channels k % 3 == 0,
@@ -81,13 +91,18 @@ TEST(SpatialCompression, EncodedWeightsSetDramAndBufferEnergy) {
 constexpr int64_t kN = 7, kC = 16, kK = 12;
 
 struct FcRun {
+  double dram_pj_per_bit = 0;  ///< from the run's energy table
   sim::SimulationResult res;
   std::map<std::string, workloads::Int32Buffer> acc;
   Int8Buffer in, w;
   const std::map<std::string, uint64_t>& a() const { return res.layers.at(0).accesses; }
 };
 
-FcRun run_fc(int64_t gbuf_bytes) {
+// The DRAM loop factors and order are pinned: the expected stores below are derived for that
+// mapping (left free, the latency objective splits N at DRAM even with room for the whole layer,
+// which pipelines loads with compute, and a small buffer is tiled over N and M, never over C).
+FcRun run_fc(int64_t gbuf_bytes, std::vector<arch::FactorConstraint> dram_factors,
+             std::vector<std::string> dram_order) {
   workloads::Graph g;
   test::add_fc(g, "fc", kN, kC, kK);
   FcRun run;
@@ -102,17 +117,21 @@ FcRun run_fc(int64_t gbuf_bytes) {
   arch::AcceleratorSpec spec =
       test::spatial_spec(4, 4, arch::SpatialDataflow::kRs, 128, gbuf_bytes);
   spec.sparsity.storage.ofmap = "bitmask";
+  spec.mapper.factors = std::move(dram_factors);
+  spec.mapper.dram_order = std::move(dram_order);
   const arch::EnergyTable energy(spec.energy);
   arch::ValueStore values(g, test::test_generator(3));
   values.put("fc.in", run.in);
   run.res = sim::simulate(spec, g, energy, values, nullptr, &run.acc);
+  run.dram_pj_per_bit = energy.dram_pj_per_bit();
   return run;
 }
 
 TEST(SpatialCompression, OutputEncoderSizesTheStoreOfFinalOutputs) {
-  const FcRun run = run_fc(1 << 20);
-  // With the whole layer in the buffer every output leaves once, final, in one store: 7 runs
-  // (rows of K = 12) of 12 mask bits + 4 x 8 payload bits = 308 bits = 39 bytes (dense: 84).
+  // No DRAM loop: the whole layer sits in the buffer and every output leaves once, final, in one
+  // store: 7 runs (rows of K = 12) of 12 mask bits + 4 x 8 payload bits = 308 bits = 39 bytes
+  // (dense: 84).
+  const FcRun run = run_fc(1 << 20, {{"dram", "N", 1}, {"dram", "M", 1}, {"dram", "C", 1}}, {});
   ASSERT_EQ(run.res.schedules.at(0).transfers.folds.size(), 1u);
   const auto& a = run.a();
   EXPECT_EQ(a.at("compression.ofmap.encoded_bytes"), 39u);
@@ -120,6 +139,12 @@ TEST(SpatialCompression, OutputEncoderSizesTheStoreOfFinalOutputs) {
   EXPECT_EQ(a.at("compression.ofmap.metadata_bits"), 7u * 12u);
   EXPECT_EQ(a.at("compression.ofmap.payload_bits"), 7u * 4u * 8u);
   EXPECT_EQ(a.at("dram.write_bytes"), 39u);
+  // DRAM energy of the stores: the encoded bytes at 8 bits each; no dense psum traffic is left.
+  const arch::EnergyRow* d = row(run.res, "dram", "ofmap_encoded");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->count, 39u);
+  EXPECT_DOUBLE_EQ(d->pj_each, 8 * run.dram_pj_per_bit);
+  EXPECT_EQ(row(run.res, "dram", "psum"), nullptr);
   const arch::EnergyRow* enc = row(run.res, "encoder", "ofmap_encode");
   ASSERT_NE(enc, nullptr);
   EXPECT_EQ(enc->count, 84u);
@@ -127,16 +152,35 @@ TEST(SpatialCompression, OutputEncoderSizesTheStoreOfFinalOutputs) {
 }
 
 TEST(SpatialCompression, SpilledPartialSumsLeaveDenseBesideEncodedOutputs) {
-  // A buffer too small for the layer: folds spill int32 partial sums (4 bytes each) that later
-  // folds reload. Every output is still encoded once, and DRAM writes are the encoded stores
-  // plus the spilled psums at their dense size.
-  const FcRun run = run_fc(256);
+  // A 256 B buffer with C split in two at DRAM, outermost, then N by row and M by 4 channels:
+  // 2 x 7 x 3 = 42 folds of one row x 4 channels. The first 21 (c < 8) end with partial sums
+  // only: plain spills of 4 int32 (16 bytes) each, reloaded by the last 21, whose stores carry
+  // the final outputs through the encoder. A final store of channels k0..k0+3 is one run of 4
+  // mask bits + 8 payload bits per nonzero (k % 3 == 0): k 0..3 -> 2 nonzeros = 20 bits = 3 B,
+  // k 4..7 and 8..11 -> 1 nonzero = 12 bits = 2 B; 7 B per row, 49 B in all.
+  const FcRun run = run_fc(256, {{"dram", "C", 2}, {"dram", "N", 7}, {"dram", "M", 3}},
+                           {"C", "N", "M", "P", "Q", "R", "S"});
+  ASSERT_EQ(run.res.schedules.at(0).transfers.folds.size(), 42u);
   const auto& a = run.a();
-  const uint64_t psum_writes = a.at("dram.psum.writes");  // spills and final outputs, in values
-  ASSERT_GT(psum_writes, 84u) << "the small buffer should spill partial sums";
+  EXPECT_EQ(a.at("dram.psum.writes"), 84u + 84u);  // spills, then final outputs (in values)
+  EXPECT_EQ(a.at("dram.psum.reads"), 84u);         // the spills come back once
   EXPECT_EQ(a.at("compression.ofmap.encoded_values"), 84u);
-  EXPECT_EQ(a.at("dram.write_bytes"),
-            a.at("compression.ofmap.encoded_bytes") + 4 * (psum_writes - 84));
+  EXPECT_EQ(a.at("compression.ofmap.encoded_bytes"), 49u);
+  EXPECT_EQ(a.at("compression.ofmap.metadata_bits"), 84u);
+  EXPECT_EQ(a.at("compression.ofmap.payload_bits"), 7u * 4u * 8u);
+  EXPECT_EQ(a.at("dram.write_bytes"), 49u + 84u * 4u);
+  // DRAM energy: the encoded final stores per byte, the spills and reloads per int32 psum.
+  const arch::EnergyRow* d = row(run.res, "dram", "ofmap_encoded");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->count, 49u);
+  EXPECT_DOUBLE_EQ(d->pj_each, 8 * run.dram_pj_per_bit);
+  const arch::EnergyRow* ps = row(run.res, "dram", "psum");
+  ASSERT_NE(ps, nullptr);
+  EXPECT_EQ(ps->count, 84u + 84u);
+  EXPECT_DOUBLE_EQ(ps->pj_each, 32 * run.dram_pj_per_bit);
+  const arch::EnergyRow* enc = row(run.res, "encoder", "ofmap_encode");
+  ASSERT_NE(enc, nullptr);
+  EXPECT_EQ(enc->count, 84u);
   EXPECT_EQ(run.acc.at("fc.out").data, workloads::reference_fc(run.in, run.w).data);
 }
 
