@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The accumulators' overflow rule (config pe_array.psum_overflow with accum_bits; see
 // PsumOverflow in arch/spec.hpp), applied where a final sum leaves the array for the output
-// stage. The datapath adds in 32-bit two's complement (modulo 2^32), so a wrap to accum_bits <= 32
-// at the end equals a wrap after every add; saturation clamps the exact sum, which the model
-// holds only when it fits 32 bits: check_psum_range refuses layers whose operands could leave
-// that range.
+// stage. The datapath adds in 32-bit two's complement (modulo 2^32, wrapping_add.hpp), so a
+// wrap to accum_bits <= 32 at the end equals a wrap after every add; saturation clamps the exact
+// sum, which the model holds only when it fits 32 bits: check_psum_range refuses layers whose
+// operands could leave that range.
 #pragma once
 
 #include <cstdint>

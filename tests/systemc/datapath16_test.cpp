@@ -7,7 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <string>
 #include <tuple>
+#include <vector>
 
 #include "arch/energy/energy_table.hpp"
 #include "sim/app/simulation.hpp"
@@ -169,7 +171,9 @@ INSTANTIATE_TEST_SUITE_P(EveryDataflowAndRule, Datapath16,
 
 // A hand-derived layer end to end: FC of the row [30000, 30000, -1, 2] (16-bit) with the weights
 // [2, 1, 5, 7]: the exact sum is 60000 + 30000 - 5 + 14 = 90009 = 65536 + 24473.
-int32_t hand_fc(const ArrayCase& arr, PsumOverflow o, int accum_bits) {
+int32_t hand_fc(const ArrayCase& arr, PsumOverflow o, int accum_bits,
+                std::vector<int32_t> in_row = {30000, 30000, -1, 2},
+                std::vector<int32_t> w_row = {2, 1, 5, 7}) {
   workloads::Graph g;
   g.name = "hand";
   test::add_fc(g, "fc", 1, 4, 1);
@@ -179,8 +183,8 @@ int32_t hand_fc(const ArrayCase& arr, PsumOverflow o, int accum_bits) {
   arch::ValueStore values(g, nullptr);
   const workloads::Layer& l = g.layers[0];
   Int32Buffer in({1, 4}), w({1, 4});
-  in.data = {30000, 30000, -1, 2};
-  w.data = {2, 1, 5, 7};
+  in.data = std::move(in_row);
+  w.data = std::move(w_row);
   values.put_wide(l.inputs[0], in);
   values.put_wide(l.weight, w);
   std::map<std::string, Int32Buffer> acc;
@@ -225,6 +229,35 @@ std::string hand_name(const ::testing::TestParamInfo<HandParam>& info) {
 INSTANTIATE_TEST_SUITE_P(HandDerived, Datapath16Hand,
                          ::testing::Combine(::testing::Range(0, 4), ::testing::Range(0, 6)),
                          hand_name);
+
+// Sums that leave int32 wrap in the datapath's own adders (two's complement, modulo 2^32),
+// on every kind of accumulation: down a WS column, in an OS PE, in an RS register file, reduced
+// on the way to an NLR buffer. [-2^15] x 3 . [-2^15] x 3 + 1 x 5 = 3 x 2^30 + 5 = 3221225477,
+// which is 3221225477 - 2^32 = -1073741819 in 32 bits and 5 in 16 (3 x 2^30 has no low bits).
+class Datapath16Wrap32 : public ::testing::TestWithParam<int> {};
+
+TEST_P(Datapath16Wrap32, SumBeyondInt32Wraps) {
+  const int arrays[] = {0, 2, 3, 8};
+  const ArrayCase& arr = kArrays[arrays[GetParam() / 2]];
+  const int accum_bits = GetParam() % 2 == 0 ? 32 : 16;
+  const std::vector<int32_t> in = {-32768, -32768, -32768, 1}, w = {-32768, -32768, -32768, 5};
+  const int32_t want = accum_bits == 32 ? -1073741819 : 5;
+  EXPECT_EQ(hand_fc(arr, PsumOverflow::kWrap, accum_bits, in, w), want) << arr.name;
+  // The reference kernel agrees (it wraps an exact int64 sum after every add).
+  Int32Buffer a({1, 4}), b({1, 4});
+  a.data = in;
+  b.data = w;
+  EXPECT_EQ(workloads::reference_fc(a, b, {AccumulatorRule::Overflow::kWrap, accum_bits}).data,
+            std::vector<int32_t>{want});
+}
+
+std::string wrap32_name(const ::testing::TestParamInfo<int>& info) {
+  const int arrays[] = {0, 2, 3, 8};
+  return std::string(kArrays[arrays[info.param / 2]].name) +
+         (info.param % 2 == 0 ? "_wrap32" : "_wrap16");
+}
+
+INSTANTIATE_TEST_SUITE_P(HandDerived, Datapath16Wrap32, ::testing::Range(0, 8), wrap32_name);
 
 TEST(Datapath16Refusal, WideOperandsNeedWideMacs) {
   arch::AcceleratorSpec s = spec_for(kArrays[0], {"", 16, PsumOverflow::kWrap, 32});

@@ -7,6 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <limits>
+
+#include "arch/pe/wrapping_add.hpp"
 #include "sim/core/errors.hpp"
 #include "workloads/reference/reference_ops.hpp"
 
@@ -16,6 +20,16 @@ namespace {
 using arch::PsumOverflow;
 using arch::PsumRule;
 using workloads::AccumulatorRule;
+
+// The datapath's adder wraps modulo 2^32 without undefined behaviour: a constant expression may
+// not overflow a signed integer, so these would not compile if wrap_add did.
+constexpr int32_t kMax = std::numeric_limits<int32_t>::max();
+constexpr int32_t kMin = std::numeric_limits<int32_t>::min();
+static_assert(arch::wrap_add(kMax, 1) == kMin);
+static_assert(arch::wrap_add(kMin, -1) == kMax);
+// 3 x 2^30 + 5 = 3221225477 = 2^32 - 1073741819.
+static_assert(arch::wrap_add(arch::wrap_add(1 << 30, 1 << 30), (1 << 30) + 5) == -1073741819);
+static_assert(arch::wrap_add(-7, 3) == -4);
 
 TEST(PsumRule, WrapKeepsTheLowBitsAsTwosComplement) {
   const PsumRule w16(PsumOverflow::kWrap, 16);
