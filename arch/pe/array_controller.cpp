@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "arch/pe/fold_values.hpp"
+#include "arch/pe/wrapping_add.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::arch {
@@ -497,7 +498,7 @@ void ArrayController::collect_stationary_outputs() {
     if (s < 0) continue;
     const int64_t idx = ws ? access_->m_part(f.t0 + s) + col_part_[size_t(j)]
                            : access_->m_part(f.col0 + j) + access_->n_part(f.pack, f.t0 + s);
-    out[idx] += bottom[j];
+    out[idx] = wrap_add(out[idx], bottom[j]);
   }
 }
 
@@ -505,8 +506,10 @@ void ArrayController::collect_drain_row(const int32_t* row, int drained_row, siz
   const SystolicFold& f = sch_->folds[fold];
   if (drained_row >= f.rows) return;
   int32_t* out = out_->data.data();
-  for (int64_t j = 0; j < f.cols; ++j)
-    out[access_->out_index(f.pack, f.row0 + drained_row, f.col0 + j)] += row[j];
+  for (int64_t j = 0; j < f.cols; ++j) {
+    int32_t& o = out[access_->out_index(f.pack, f.row0 + drained_row, f.col0 + j)];
+    o = wrap_add(o, row[j]);
+  }
 }
 
 StepResult ArrayController::finish_cycle(StepResult r, uint64_t reads[kNumOperands],

@@ -39,7 +39,9 @@ class Requantizer {
   Requantizer(const OutputQuant& q, const Bias& bias);
   /// Stored byte of output element `flat` (flat index in the output tensor) whose accumulator is
   /// `acc` (bias not yet added).
-  int8_t operator()(int32_t acc, int64_t flat) const;
+  int8_t operator()(int32_t acc, int64_t flat) const { return int8_t(uint8_t(value(acc, flat))); }
+  /// The integer output value (in the output tensor's range, up to 16 bits).
+  int64_t value(int32_t acc, int64_t flat) const;
 
  private:
   OutputChannels ch_;
@@ -51,10 +53,13 @@ class Requantizer {
   const workloads::Int32Buffer* bias_ = nullptr;
 };
 
-/// acc (+ bias) requantized into the output tensor's storage (bits <= 8) per `q`.
+/// acc (+ bias) requantized into the output tensor's int8 storage (bits <= 8) per `q`.
 workloads::Int8Buffer requantize_outputs(const workloads::Int32Buffer& acc, const OutputQuant& q,
                                          const Bias& bias);
-/// The same with layer l's quantisation parameters from the graph.
+/// The same into a tensor of 9..16 bits (values held as int32).
+workloads::Int32Buffer requantize_outputs_wide(const workloads::Int32Buffer& acc,
+                                               const OutputQuant& q, const Bias& bias);
+/// The same as requantize_outputs with layer l's quantisation parameters from the graph.
 workloads::Int8Buffer requantize_outputs(const workloads::Int32Buffer& acc,
                                          const workloads::Graph& g, const workloads::Layer& l,
                                          const workloads::ConvShape& s,

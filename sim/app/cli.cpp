@@ -185,9 +185,12 @@ int cmd_map(const std::vector<std::string>& args, std::ostream& out) {
       schedules = map_graph(wl.graph, cfg.spec, energy);
     } else {
       const uint64_t seed = o.seed;
-      arch::ValueStore values(wl.graph, [seed](const workloads::TensorInfo& t) {
-        return workloads::generate_values(t, seed);
-      });
+      arch::ValueStore values(
+          wl.graph,
+          [seed](const workloads::TensorInfo& t) { return workloads::generate_values(t, seed); },
+          [seed](const workloads::TensorInfo& t) {
+            return workloads::generate_wide_values(t, seed);
+          });
       SimulationResult res = simulate(cfg.spec, wl.graph, energy, values, nullptr, nullptr, mode);
       schedules = std::move(res.schedules);
       simulated = std::move(res.layers);

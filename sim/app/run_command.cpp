@@ -167,13 +167,14 @@ void run_command(const RunOptions& opt, std::ostream& out) {
 
   const uint64_t seed = opt.seed;
   vopt.column_weights = matmul_weights(wl.graph);
-  arch::ValueStore values(wl.graph, make_generator(vopt));
+  arch::ValueStore values(wl.graph, make_generator(vopt), make_wide_generator(vopt));
   for (auto& [name, buf] : wl.input_values) values.put(name, std::move(buf));
+  for (auto& [name, buf] : wl.input_wide_values) values.put_wide(name, std::move(buf));
   if (opt.act_every_layer) {
     if (!opt.inputs.empty())
       throw ConfigError("command line", "--act-every-layer", "with --input",
                         "either --input files or generated activations at every layer");
-    values.impose_activations(make_generator(vopt));
+    values.impose_activations(make_generator(vopt), make_wide_generator(vopt));
   }
   SimulationResult res;
   try {

@@ -50,7 +50,11 @@ LoadedWorkload load_workload(const std::string& path, const std::string& format,
     w.quantize_summary = std::move(m.quantize_summary);
   } else if (fmt == "json") {
     w.graph = workloads::load_graph_json(path, batch);
-    if (!bound.empty()) w.input_values = workloads::integer_input_values(w.graph, bound);
+    if (!bound.empty()) {
+      workloads::IntegerInputs in = workloads::integer_input_values(w.graph, bound);
+      w.input_values = std::move(in.values);
+      w.input_wide_values = std::move(in.wide);
+    }
   } else {
     if (!bound.empty())
       throw ConfigError("command line", "--input", inputs.front(),

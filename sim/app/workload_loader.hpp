@@ -20,6 +20,7 @@ struct LoadedWorkload {
   std::string bytes;  ///< the file's content (hashed into the report)
   /// Graph-input values read from --input files (as the accelerator holds them).
   std::map<std::string, workloads::Int8Buffer> input_values;
+  std::map<std::string, workloads::Int32Buffer> input_wide_values;  ///< tensors of 9..16 bits
   /// A float ONNX model quantized on import: the QDQ model (serialized, if asked for) and a
   /// one-line summary of what was quantized.
   std::string quantized_model;

@@ -184,11 +184,6 @@ void check_array_kind(const arch::AcceleratorSpec& spec, const json& j, const st
                                   "false with /sparsity/structured (N:M slots and precision lanes "
                                   "are not modelled together)"});
   }
-  if (spatial && spec.sparsity.storage.ofmap != "dense")
-    issues.push_back(InputIssue{file, "/sparsity/storage/ofmap",
-                                render(j["sparsity"]["storage"]["ofmap"]),
-                                "\"dense\" on a spatial array (no output encoder is modelled on "
-                                "spatial arrays; compressed outputs need a systolic array)"});
   if (spatial && spec.sram.size() != 1)
     issues.push_back(InputIssue{file, "/memory/sram", render(j["memory"]["sram"]),
                                 "exactly one level (the global buffer) for a spatial array"});

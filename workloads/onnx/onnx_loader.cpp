@@ -20,8 +20,8 @@
 namespace adasim::workloads {
 namespace onnx_import {
 namespace {
-const std::vector<const char*> kConvAttrs = {"auto_pad", "dilations", "group", "kernel_shape",
-                                             "pads", "strides"};
+const std::vector<const char*> kConvAttrs = {"auto_pad",     "dilations", "group",
+                                             "kernel_shape", "pads",      "strides"};
 }  // namespace
 
 const std::vector<OpInfo>& supported_ops() {
@@ -114,7 +114,8 @@ const OpInfo* find_op(const std::string& op_type) {
 
 std::string supported_op_list() {
   std::string out;
-  for (const OpInfo& op : supported_ops()) out += (out.empty() ? "" : ", ") + std::string(op.op_type);
+  for (const OpInfo& op : supported_ops())
+    out += (out.empty() ? "" : ", ") + std::string(op.op_type);
   return out;
 }
 
@@ -181,8 +182,9 @@ void Importer::finish_outputs() {
         throw sim::ModelError("onnx import: reshaped output of a different size");
       auto prev = reshaped.find(b.tensor);
       if (prev != reshaped.end() && prev->second != v.shape)
-        fail(at, "shape " + render_shape(v.shape), "the shape " + render_shape(prev->second) +
-                                                      " another graph output gives tensor '" + b.tensor + "'");
+        fail(at, "shape " + render_shape(v.shape),
+             "the shape " + render_shape(prev->second) + " another graph output gives tensor '" +
+                 b.tensor + "'");
       for (const Layer& l : g_.layers)
         for (const std::string& in : l.inputs)
           if (in == b.tensor && l.op != OpType::kFullyConnected)
@@ -194,7 +196,8 @@ void Importer::finish_outputs() {
     if (vi.type().tensor_type().has_shape()) {
       bool ok = dims.size() == int(t.shape.size());
       for (int k = 0; ok && k < dims.size(); ++k)
-        ok = !dims[k].has_dim_value() || (k == 0 && batch_ > 0) || dims[k].dim_value() == t.shape[size_t(k)];
+        ok = !dims[k].has_dim_value() || (k == 0 && batch_ > 0) ||
+             dims[k].dim_value() == t.shape[size_t(k)];
       if (!ok) {
         Shape d;
         for (const auto& dim : dims) d.push_back(dim.has_dim_value() ? dim.dim_value() : -1);
@@ -349,7 +352,8 @@ OnnxModel load_onnx_model(const std::string& path, const std::vector<HostTensor>
                           const OnnxImportOptions& options) {
   const int64_t batch = options.batch;
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw sim::ConfigError(path, "", "a missing or unreadable file", "a readable .onnx model");
+  if (!in)
+    throw sim::ConfigError(path, "", "a missing or unreadable file", "a readable .onnx model");
   std::ostringstream ss;
   ss << in.rdbuf();
   onnx::ModelProto model;
@@ -413,35 +417,42 @@ std::vector<HostTensor> output_tensors(const Graph& g,
     HostTensor h;
     if (t.wide()) {
       auto it = wide_values.find(b.tensor);
-      if (it == wide_values.end()) throw sim::ModelError("output_tensors: no values for '" + b.tensor + "'");
+      if (it == wide_values.end())
+        throw sim::ModelError("output_tensors: no values for '" + b.tensor + "'");
       if (it->second.elements() != t.elements())
         throw sim::ModelError("output_tensors: '" + b.tensor + "' has the wrong element count");
       Int32Buffer v = it->second;
       v.shape = t.shape;
-      h = b.convert ? dequantize_linear(v, t, b.external_name) : from_int32_buffer(v, b.external_name);
+      h = b.convert ? dequantize_linear(v, t, b.external_name)
+                    : from_int32_buffer(v, b.external_name);
     } else {
       auto it = values.find(b.tensor);
-      if (it == values.end()) throw sim::ModelError("output_tensors: no values for '" + b.tensor + "'");
+      if (it == values.end())
+        throw sim::ModelError("output_tensors: no values for '" + b.tensor + "'");
       h = b.convert ? dequantize_linear(it->second, t, b.external_name)
                     : from_int8_storage(it->second, t, b.external_name);
     }
     if (h.type != b.external_type)
-      throw sim::ModelError("output_tensors: '" + b.tensor + "' gives " + h.type + ", not " + b.external_type);
+      throw sim::ModelError("output_tensors: '" + b.tensor + "' gives " + h.type + ", not " +
+                            b.external_type);
     result.push_back(std::move(h));
   }
   return result;
 }
 
-std::map<std::string, Int8Buffer> integer_input_values(const Graph& g,
-                                                       const std::vector<HostTensor>& bound_inputs) {
+IntegerInputs integer_input_values(const Graph& g, const std::vector<HostTensor>& bound_inputs) {
   if (bound_inputs.size() > g.graph_inputs.size())
-    throw sim::ConfigError(bound_inputs[g.graph_inputs.size()].label(), "--input",
-                           std::to_string(bound_inputs.size()) + " input files",
-                           "at most " + std::to_string(g.graph_inputs.size()) + " (the graph's inputs)");
-  std::map<std::string, Int8Buffer> out;
+    throw sim::ConfigError(
+        bound_inputs[g.graph_inputs.size()].label(), "--input",
+        std::to_string(bound_inputs.size()) + " input files",
+        "at most " + std::to_string(g.graph_inputs.size()) + " (the graph's inputs)");
+  IntegerInputs out;
   for (size_t i = 0; i < bound_inputs.size(); ++i) {
     const TensorInfo& t = g.tensor(g.graph_inputs[i]);
-    out[t.name] = to_int8_storage(bound_inputs[i], t);
+    if (t.wide())
+      out.wide[t.name] = to_wide_values(bound_inputs[i], t);
+    else
+      out.values[t.name] = to_int8_storage(bound_inputs[i], t);
   }
   return out;
 }

@@ -82,9 +82,13 @@ std::vector<HostTensor> output_tensors(const Graph& g,
                                        const std::map<std::string, Int32Buffer>& wide_values);
 
 /// For graphs without input_boundary (JSON graphs): bound_inputs bind positionally to
-/// graph_inputs and must hold integers of the tensors' ranges (uint8 / int8 / int32 files).
+/// graph_inputs and must hold integers of the tensors' ranges (any integer element type; tensors
+/// of up to 8 bits go to int8 storage, tensors of 9..16 bits to int32 values).
 /// ConfigError on a count, element count or range mismatch.
-std::map<std::string, Int8Buffer> integer_input_values(const Graph& g,
-                                                       const std::vector<HostTensor>& bound_inputs);
+struct IntegerInputs {
+  std::map<std::string, Int8Buffer> values;  ///< tensors of up to 8 bits
+  std::map<std::string, Int32Buffer> wide;   ///< tensors of 9..16 bits
+};
+IntegerInputs integer_input_values(const Graph& g, const std::vector<HostTensor>& bound_inputs);
 
 }  // namespace adasim::workloads
