@@ -236,14 +236,18 @@ void parse_clock(ParamReader& root, arch::ClockSpec& out) {
   if (!clk) return;
   const SchemaNode& schema = arch_schema().at("clock");
   clk->reject_unknown(schema.keys());
-  const Rule<double> freq_rule = number_in_open_closed(0, 10000);
+  // At least 1 kHz: the clock period (1e6 / freq_mhz ps) must be a representable SystemC time.
+  const Rule<double> freq_rule{"a frequency in MHz in [0.001, 10000]",
+                               [](const double& v) { return v >= 1e-3 && v <= 1e4; }};
   const Rule<double> volt_rule = number_in_open_closed(0, 2);
   assign(clk->get_or<std::string>("name", "core", identifier()), out.name);
   const auto freq = clk->required<double>("freq_mhz", freq_rule);
   const auto volt = clk->required<double>("voltage_v", volt_rule);
   if (freq && volt) out.nominal = arch::OperatingPoint{*freq, *volt};
   assign(clk->enum_of("policy", {"static"}, "static"), out.policy);
-  assign(clk->get_or<double>("transition_ns", 0.0, number_at_least(0)), out.transition_ns);
+  const Rule<double> transition{"a time in ns in [0, 1000000000] (at most 1 s)",
+                                [](const double& v) { return v >= 0 && v <= 1e9; }};
+  assign(clk->get_or<double>("transition_ns", 0.0, transition), out.transition_ns);
 
   out.operating_points.clear();
   const std::string where = clk->ptr("operating_points");

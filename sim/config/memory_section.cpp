@@ -164,9 +164,16 @@ void parse_dram(ParamReader& dram, arch::DramSpec& out) {
   const Rule<int64_t> burst_rule{"power of two in [8, 4096]", [](const int64_t& v) {
                                    return v >= 8 && v <= 4096 && (v & (v - 1)) == 0;
                                  }};
-  if (auto v = dram.get_or<double>("bandwidth_gb_per_s", 16.0, number_above(0)))
+  // Bounds keep every DRAM delay a representable SystemC time (a transfer takes bytes /
+  // bandwidth ns); the upper bandwidth bound also catches bytes/s given for GB/s.
+  const Rule<double> bandwidth{
+      "a bandwidth in GB/s in [0.001, 100000] (12.8e9 would be bytes/s: 12.8 GB/s is 12.8)",
+      [](const double& v) { return v >= 1e-3 && v <= 1e5; }};
+  const Rule<double> latency{"a latency in ns in [0, 1000000] (at most 1 ms per access)",
+                             [](const double& v) { return v >= 0 && v <= 1e6; }};
+  if (auto v = dram.get_or<double>("bandwidth_gb_per_s", 16.0, bandwidth))
     out.bandwidth_gb_per_s = *v;
-  if (auto v = dram.get_or<double>("latency_ns", 100.0, number_at_least(0))) out.latency_ns = *v;
+  if (auto v = dram.get_or<double>("latency_ns", 100.0, latency)) out.latency_ns = *v;
   if (auto v = dram.get_or<int64_t>("burst_bytes", 64, burst_rule)) out.burst_bytes = int(*v);
   if (auto v = dram.get_or<bool>("ideal", false, any_bool())) out.ideal = *v;
 }

@@ -8,6 +8,7 @@
 
 #include "sim/config/param_reader.hpp"
 #include "sim/config/schema.hpp"
+#include "sim/core/json_input.hpp"
 
 namespace adasim::sim {
 namespace {
@@ -102,9 +103,9 @@ std::optional<Failure> set_path(nlohmann::json& config, const std::vector<std::s
 }  // namespace
 
 nlohmann::json parse_override_value(const std::string& text) {
-  nlohmann::json v = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (v.is_discarded()) return nlohmann::json(text);
-  return v;
+  JsonValueParse v = parse_json_value(text);
+  if (v.issue) throw ConfigError({*v.issue});
+  return v.value ? std::move(*v.value) : nlohmann::json(text);
 }
 
 void apply_overrides(nlohmann::json& config, const std::vector<std::string>& overrides,
@@ -117,8 +118,16 @@ void apply_overrides(nlohmann::json& config, const std::vector<std::string>& ove
       continue;
     }
     const std::string path = text.substr(0, eq);
+    nlohmann::json value;
+    try {
+      value = parse_override_value(text.substr(eq + 1));
+    } catch (const ConfigError& e) {  // a number beyond double range, or too deep a nesting
+      issues.push_back(
+          InputIssue{file, "--set " + path, e.issues()[0].value, e.issues()[0].expected});
+      continue;
+    }
     nlohmann::json trial = config;
-    if (auto fail = set_path(trial, split_path(path), parse_override_value(text.substr(eq + 1)))) {
+    if (auto fail = set_path(trial, split_path(path), value)) {
       issues.push_back(InputIssue{file, "--set " + path, fail->value, fail->expected});
       continue;
     }

@@ -13,7 +13,7 @@
 namespace adasim::sim {
 
 /// The value part of an override: JSON if it parses ("16", "true", "[\"ws\"]"), else the raw text
-/// as a string ("os").
+/// as a string ("os"). A number beyond double range or too deep a nesting is a ConfigError.
 nlohmann::json parse_override_value(const std::string& text);
 
 /// Applies each override in order to `config`. An override that cannot be applied leaves `config`

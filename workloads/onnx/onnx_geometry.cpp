@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "sim/core/errors.hpp"
+#include "workloads/ir/graph_checks.hpp"
 #include "workloads/onnx/onnx_layers.hpp"
 
 namespace adasim::workloads::onnx_import {
@@ -28,6 +29,9 @@ int64_t extent(int64_t in, int64_t pad0, int64_t pad1, int64_t dil, int64_t k, i
 /// returns the output extent {P, Q}.
 std::vector<int64_t> set_window(Importer& im, Layer& l, const Shape& x, int64_t kh, int64_t kw,
                                 bool pool) {
+  if (kh > kMaxWindowAttr || kw > kMaxWindowAttr)  // window values are ints in the IR
+    im.fail(im.where(), "a " + std::to_string(kh) + "x" + std::to_string(kw) + " kernel",
+            "kernel dimensions of at most " + std::to_string(kMaxWindowAttr));
   const std::vector<int64_t> st = pair_attr(im, "strides", 1, 1);
   const std::vector<int64_t> dil = pair_attr(im, "dilations", 1, 1);
   std::vector<int64_t> pads = im.attr_ints("pads");
@@ -99,7 +103,7 @@ Layer conv_layer(Importer& im, const Act& x, const std::string& weight, Shape& o
     im.fail(im.where(), "input " + render_shape(xs) + " and weight " + render_shape(ws),
             "2-D convolution: NCHW input and [K, C/group, kH, kW] weight (4-D tensors)");
   const int64_t groups = im.attr_int("group", 1);
-  if (groups < 1 || xs[1] % groups != 0 || ws[0] % groups != 0 || ws[1] * groups != xs[1])
+  if (groups < 1 || xs[1] % groups != 0 || ws[0] % groups != 0 || ws[1] != xs[1] / groups)
     im.fail(im.where(), "group " + std::to_string(groups) + " with input channels " +
                             std::to_string(xs[1]) + " and weight " + render_shape(ws),
             "a group count dividing C and K, with weight dim 1 = C / group");

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "sim/core/errors.hpp"
+#include "workloads/ir/graph_checks.hpp"
 #include "workloads/onnx/onnx_import.hpp"
 #include "workloads/onnx/tensor_proto.hpp"
 
@@ -147,7 +148,12 @@ OnnxModel load_onnx_model(const std::string& path, const std::vector<HostTensor>
                            "an ONNX model (serialized onnx.ModelProto)");
   if (!model.has_graph() || model.graph().node_size() == 0)
     throw sim::ConfigError(path, "graph", "no nodes", "an ONNX model with a graph of nodes");
-  return onnx_import::Importer(model, path, bound_inputs, batch).run();
+  OnnxModel m = onnx_import::Importer(model, path, bound_inputs, batch).run();
+  GraphLocator where;  // layers are named after their nodes, tensors after ONNX values
+  where.layer = [&m](size_t i) { return "node '" + m.graph.layers.at(i).name + "'"; };
+  where.tensor = [](const std::string& t) { return "value '" + t + "'"; };
+  check_graph_sizes(m.graph, path, where);
+  return m;
 }
 
 Graph load_graph_onnx(const std::string& path, const std::vector<HostTensor>& bound_inputs,

@@ -18,7 +18,9 @@
 #include <map>
 #include <optional>
 
+#include "sim/core/checked_math.hpp"
 #include "sim/core/errors.hpp"
+#include "workloads/ir/graph_checks.hpp"
 
 namespace adasim::workloads {
 namespace {
@@ -95,6 +97,7 @@ class TopologyReader {
   Form form_ = Form::kConv;
   size_t columns_ = 8;  ///< data columns of the detected form (8 or 9 conv, 4 GEMM)
   std::map<std::string, size_t> names_;
+  std::vector<size_t> layer_lines_;  ///< line of each layer added to the graph
 };
 
 bool TopologyReader::parse_header(size_t line, const std::vector<std::string>& cells) {
@@ -168,12 +171,17 @@ std::optional<Row> TopologyReader::parse_row(size_t line, const std::vector<std:
   for (size_t i = 1; i < columns_ && i < cells.size(); ++i) {
     const std::string& cell = cells[i];
     if (i == 8 && cell.empty()) { v[8] = v[7]; continue; }  // stride width defaults to height
+    // Window values (filter, strides; a GEMM's K is its filter width) have the bounds of kernels
+    // and strides in JSON graphs and ONNX models; the other columns those of tensor dimensions.
+    const bool window = form_ == Form::kGemm ? i == 3 : (i == 3 || i == 4 || i >= 7);
+    const int64_t hi = window ? kMaxWindowAttr : kMaxTensorDim;
     const bool digits = !cell.empty() && cell.size() <= 12 &&
                         std::all_of(cell.begin(), cell.end(),
                                     [](char ch) { return ch >= '0' && ch <= '9'; });
-    if (!digits || std::stoll(cell) < 1) {
-      issue(line, quote(cell), "an integer >= 1 in column " + std::to_string(i + 1) + " " +
-                                   quote(names[i]));
+    if (!digits || std::stoll(cell) < 1 || std::stoll(cell) > hi) {
+      issue(line, quote(cell),
+            "an integer in [1, " + std::to_string(hi) + "] in column " + std::to_string(i + 1) +
+                " " + quote(names[i]));
       ok = false;
       continue;
     }
@@ -202,7 +210,14 @@ std::optional<Row> TopologyReader::parse_row(size_t line, const std::vector<std:
   }
   if (row.name.find("DP") != std::string::npos) {  // SCALE-Sim's depthwise naming convention
     row.groups = row.c;
-    row.k *= row.c;
+    const auto k = sim::checked_mul(row.k, row.c);
+    if (!k || *k > kMaxTensorDim) {
+      issue(line, quote(cells[6]) + " filters x " + quote(cells[5]) + " channels",
+            "a depthwise row (name with \"DP\") whose filters x channels is at most " +
+                std::to_string(kMaxTensorDim));
+      return std::nullopt;
+    }
+    row.k = *k;
   }
   if (!ok) return std::nullopt;
   return row;
@@ -258,13 +273,27 @@ Graph TopologyReader::read(std::istream& in) {
       if (!header_ok) break;  // rows cannot be read without knowing the form
       continue;
     }
-    if (auto row = parse_row(line_no, cells)) add_layer(g, *row);
+    if (auto row = parse_row(line_no, cells)) {
+      add_layer(g, *row);
+      layer_lines_.push_back(line_no);
+    }
   }
   if (!header_seen)
     issue(std::max<size_t>(line_no, 1), "an empty file", "a SCALE-Sim header and layer rows");
   else if (header_ok && g.layers.empty() && issues_.empty())
     issue(line_no, "no layer rows", "at least one layer row after the header");
   if (!issues_.empty()) throw sim::ConfigError(issues_);
+  GraphLocator where;
+  where.layer = [this](size_t i) { return "line " + std::to_string(layer_lines_.at(i)); };
+  where.tensor = [this, &g](const std::string& tensor) {  // each row owns its three tensors
+    for (size_t i = 0; i < g.layers.size(); ++i) {
+      const Layer& l = g.layers[i];
+      if (l.inputs.at(0) == tensor || l.weight == tensor || l.output == tensor)
+        return "line " + std::to_string(layer_lines_.at(i));
+    }
+    return std::string("line 1");
+  };
+  check_graph_sizes(g, file_, where);
   return g;
 }
 
