@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// report.json / report.csv / summary table / FNV-1a / atomic writes, on a two-layer report whose
+// report.json / report.csv / summary table / FNV-1a, on a two-layer report whose
 // expected values are computed by hand in the comments.
 #include "sim/stats/report_writer.hpp"
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -15,7 +13,6 @@
 namespace adasim::sim {
 namespace {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
 
 // Layer conv1: 16 PEs x 100 cycles, 1200 MACs -> pe util 0.75. Energy: dyn 300 + 768, leak 50.
@@ -225,60 +222,6 @@ TEST(Fnv1a64, PublishedTestVectors) {
   EXPECT_EQ(fnv1a64_hex(""), "cbf29ce484222325");
   EXPECT_EQ(fnv1a64_hex("a"), "af63dc4c8601ec8c");
   EXPECT_EQ(fnv1a64_hex("foobar"), "85944171f73967e8");
-}
-
-class AtomicWrite : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::path(::testing::TempDir()) / (std::string("adasim_atomic_") + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  static std::set<std::string> listing(const fs::path& d) {
-    std::set<std::string> names;
-    for (const auto& e : fs::directory_iterator(d)) names.insert(e.path().filename().string());
-    return names;
-  }
-  static std::string slurp(const fs::path& p) {
-    std::ifstream f(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(f), {});
-  }
-  fs::path dir_;
-};
-
-TEST_F(AtomicWrite, WritesAllFilesAndCreatesDirectory) {
-  const fs::path out = dir_ / "run" / "a";
-  const auto paths = write_files_atomically(out.string(), {{"report.json", "{}\n"}, {"report.csv", "x\n"}});
-  ASSERT_EQ(paths.size(), 2u);
-  EXPECT_EQ(paths[0], (out / "report.json").string());
-  EXPECT_EQ(slurp(out / "report.json"), "{}\n");
-  EXPECT_EQ(slurp(out / "report.csv"), "x\n");
-  EXPECT_EQ(listing(out), (std::set<std::string>{"report.json", "report.csv"}));  // no temps
-  write_files_atomically(out.string(), {{"report.csv", "y\n"}});  // replaces
-  EXPECT_EQ(slurp(out / "report.csv"), "y\n");
-}
-
-TEST_F(AtomicWrite, OutDirIsAFileLeavesNothing) {
-  const fs::path file = dir_ / "blocker";
-  std::ofstream(file) << "keep";
-  try {
-    write_files_atomically(file.string(), {{"report.json", "{}"}});
-    FAIL() << "expected std::runtime_error";
-  } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find(file.string()), std::string::npos) << e.what();
-  }
-  EXPECT_EQ(slurp(file), "keep");
-  EXPECT_EQ(listing(dir_), (std::set<std::string>{"blocker"}));
-}
-
-TEST_F(AtomicWrite, FailureOnSecondFileLeavesNoFileAtAll) {
-  fs::create_directories(dir_ / "report.csv");  // a directory where the second file should go
-  EXPECT_THROW(write_files_atomically(dir_.string(), {{"report.json", "{}"}, {"report.csv", "x"}}),
-               std::runtime_error);
-  EXPECT_EQ(listing(dir_), (std::set<std::string>{"report.csv"}));  // no report.json, no temps
-  EXPECT_THROW(write_files_atomically(dir_.string(), {{"sub/x", "1"}}), std::runtime_error);
 }
 
 }  // namespace
