@@ -136,6 +136,12 @@ struct EnergySpec {
   std::map<std::string, double> per_access;
 };
 
+/// Area table scale and overrides (arch/area/area_table.hpp; keys in um^2 or um^2/bit at 45 nm).
+struct AreaSpec {
+  double scale = 1.0;                       ///< multiplies every area (another node)
+  std::map<std::string, double> overrides;  ///< key -> value in the key's unit
+};
+
 /// What the mapper optimises and the constraints the user fixes.
 enum class Objective { kLatency, kEnergy, kEdp };
 const char* to_string(Objective o);
@@ -225,6 +231,7 @@ struct AcceleratorSpec {
   NocSpec noc;
   ClockSpec clock;
   EnergySpec energy;
+  AreaSpec area;
   MapperSpec mapper;
   SparsitySpec sparsity;
 

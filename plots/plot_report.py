@@ -23,7 +23,9 @@ def read_rows(csv_path):
     missing = required - set(header)
     if missing:
         raise ValueError(f"{csv_path}: not an adasim report.csv (missing {sorted(missing)})")
-    if rows and rows[-1]["layer"] == "total":
+    if "is_total" in header:  # the marked total row (reports since the run metadata change)
+        rows = [r for r in rows if r["is_total"] != "true"]
+    elif rows and rows[-1]["layer"] == "total":
         rows = rows[:-1]
     return header, rows
 

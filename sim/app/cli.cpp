@@ -14,6 +14,7 @@
 #include "sim/app/run_command.hpp"
 #include "sim/app/run_options.hpp"
 #include "sim/app/simulation.hpp"
+#include "sim/app/sweep/sweep_cli.hpp"
 #include "sim/app/workload_loader.hpp"
 #include "sim/config/arch_config.hpp"
 #include "sim/core/errors.hpp"
@@ -30,7 +31,9 @@ void usage(std::ostream& os) {
         "commands:\n"
         "  run       simulate a workload on an architecture and write reports\n"
         "  validate  check an architecture config and print every error\n"
-        "  map       print the schedule chosen for every layer\n\n"
+        "  map       print the schedule chosen for every layer\n"
+        "  sweep     run a design-space sweep in parallel worker processes (resumable,\n"
+        "            shardable); 'sweep merge' joins shard folders\n\n"
         "Run 'adasim <command> --help' for the options of a command.\n";
 }
 
@@ -207,10 +210,12 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   const std::string cmd = args[0];
   args.erase(args.begin());
   try {
-    const InterruptGuard interrupts;  // SIGINT / SIGTERM end the command cleanly (interrupt.hpp)
-    if (cmd == "run") return cmd_run(args, out, err);
+    if (cmd == "run" || cmd == "map") {
+      const InterruptGuard interrupts;  // SIGINT / SIGTERM end them cleanly (interrupt.hpp)
+      return cmd == "run" ? cmd_run(args, out, err) : cmd_map(args, out, err);
+    }
     if (cmd == "validate") return cmd_validate(args, out);
-    if (cmd == "map") return cmd_map(args, out, err);
+    if (cmd == "sweep") return sweep::cmd_sweep(args, out, err);
     err << "adasim: unknown command '" << cmd << "'\n";
     usage(err);
     return kExitUsage;

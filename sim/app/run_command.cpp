@@ -12,6 +12,7 @@
 #include "arch/value_store.hpp"
 #include "sim/app/interrupt.hpp"
 #include "sim/app/output_commit.hpp"
+#include "sim/app/run_metadata.hpp"
 #include "sim/app/run_options.hpp"
 #include "sim/app/simulation.hpp"
 #include "sim/app/value_source.hpp"
@@ -109,6 +110,9 @@ void run_command(const RunOptions& opt, std::ostream& out) {
   if (vopt.weight) report.meta.value_patterns["weight"] = describe(*vopt.weight);
   if (vopt.act) report.meta.value_patterns["act"] = describe(*vopt.act);
   if (opt.act_every_layer) report.meta.value_patterns["act_scope"] = "every layer";
+  report.meta.overrides = opt.overrides;
+  report.meta.design = design_name(cfg.spec);
+  report.area_um2 = area_by_block_um2(cfg.spec);
   report.meta.pes = int64_t(cfg.spec.pe_array.rows) * cfg.spec.pe_array.cols;
   report.meta.freq_mhz = cfg.spec.clock.nominal.freq_mhz;
   report.meta.voltage_v = cfg.spec.clock.nominal.voltage_v;

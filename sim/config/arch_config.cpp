@@ -114,6 +114,7 @@ LoadedConfig parse_arch_config(json j, const std::string& file_label,
   detail::parse_noc(root, out.spec.noc, out.spec.pe_array.kind);
   detail::parse_clock(root, out.spec.clock);
   detail::parse_energy(root, out.spec.energy);
+  detail::parse_area(root, out.spec.area);
   detail::parse_mapper(root, out.spec.mapper);
   detail::parse_sparsity(root, out.spec.sparsity);
   check_array_kind(out.spec, j, file_label, issues);

@@ -319,26 +319,9 @@ void parse_energy(ParamReader& root, arch::EnergySpec& out) {
     for (const char* k : {"mac", "rf", "noc", "gbuf", "dram"})
       if (auto v = pa->required<double>(k, number_at_least(0))) out.per_access[k] = *v;
   }
-  auto ov = en->object("overrides", /*required=*/false);
-  if (!ov) return;
-  out.overrides.clear();
   std::vector<std::string> known;
   for (const auto& doc : arch::EnergyTable::keys()) known.push_back(doc.key);
-  std::sort(known.begin(), known.end());
-  for (const auto& item : ov->node().items()) {
-    const std::string at = ov->ptr(item.key());
-    if (!arch::EnergyTable::is_known_key(item.key())) {
-      ov->issue(at, "unknown key \"" + item.key() + "\"",
-                unknown_key_expectation(item.key(), ov->pointer(), known));
-      continue;
-    }
-    double v = 0;
-    if (!decode(item.value(), v) || v < 0) {
-      ov->issue(at, render(item.value()), "number >= 0");
-      continue;
-    }
-    out.overrides[item.key()] = v;
-  }
+  parse_number_overrides(*en, std::move(known), out.overrides);
 }
 
 }  // namespace adasim::sim::detail

@@ -15,5 +15,9 @@ void parse_noc(ParamReader& root, arch::NocSpec& out, arch::ArrayKind kind);
 void parse_clock(ParamReader& root, arch::ClockSpec& out);
 void parse_energy(ParamReader& root, arch::EnergySpec& out);
 void parse_sparsity(ParamReader& root, arch::SparsitySpec& out);  ///< sparsity_section.cpp
+void parse_area(ParamReader& root, arch::AreaSpec& out);          ///< area_section.cpp
+/// `section`'s optional "overrides" object: key (one of `known`) -> number >= 0.
+void parse_number_overrides(ParamReader& section, std::vector<std::string> known,
+                            std::map<std::string, double>& out);
 
 }  // namespace adasim::sim::detail

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <initializer_list>
 
+#include "arch/area/area_table.hpp"
 #include "arch/energy/energy_table.hpp"
 #include "sim/core/errors.hpp"
 
@@ -48,6 +49,8 @@ SchemaNode build_schema() {
   clock.push_back(array_of("operating_points", object("", leaves({"freq_mhz", "voltage_v"}))));
 
   SchemaNode overrides{"overrides", SchemaNode::Kind::kMap, {}, energy_keys};
+  std::vector<std::string> area_keys;
+  for (const auto& doc : arch::AreaTable::keys()) area_keys.push_back(doc.key);
 
   return object(
       "", {leaf("schema_version"), leaf("name"), object("pe_array", std::move(pe)),
@@ -59,6 +62,8 @@ SchemaNode build_schema() {
            object("clock", std::move(clock)),
            object("energy", {leaf("reference_voltage_v"), leaf("scale"), std::move(overrides),
                              object("per_access", leaves({"mac", "rf", "noc", "gbuf", "dram"}))}),
+           object("area", {leaf("scale"),
+                           SchemaNode{"overrides", SchemaNode::Kind::kMap, {}, area_keys}}),
            object("mapper", {leaf("objective"), leaf("loop_order"), leaf("chunk_len"),
                              object("factors", leaves({"dram", "gbuf", "array", "rf"})),
                              array_of("dram_order", leaf(""))}),

@@ -20,6 +20,13 @@ double LayerReport::energy_leakage_pj() const {
   return sum;
 }
 
+double RunReport::area_total_um2() const {
+  double sum = 0.0;
+  for (const auto& [block, parts] : area_um2)
+    for (const auto& [component, um2] : parts) sum += um2;
+  return sum;
+}
+
 LayerReport RunReport::total() const {
   LayerReport t;
   t.name = "total";

@@ -71,11 +71,19 @@ struct RunMetadata {
   std::vector<std::pair<std::string, std::string>> inputs;
   /// Sparsity patterns of generated values: "weight" / "act" -> e.g. "uniform:0.5".
   std::map<std::string, std::string> value_patterns;
+  /// The --set overrides applied to the config file, in order ("pe_array.rows=16").
+  std::vector<std::string> overrides;
+  /// Name derived from the resolved config (kind, array, dataflow, SRAM, DRAM, clock), so it
+  /// follows every override, unlike the config's own `name`.
+  std::string design;
 };
 
 struct RunReport {
   RunMetadata meta;
   std::vector<LayerReport> layers;
+  /// Silicon area of the design point (arch/area): block -> component -> um^2. Run-level.
+  std::map<std::string, std::map<std::string, double>> area_um2;
+  double area_total_um2() const;
   /// Sum over layers (cycles, macs, accesses, energy rows merged by (module, action));
   /// utilization recomputed from the sums, not averaged.
   LayerReport total() const;

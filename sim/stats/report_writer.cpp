@@ -12,6 +12,25 @@
 #include "sim/core/errors.hpp"
 
 namespace adasim::sim {
+
+std::string format_double(double v) {
+  char buf[64];
+  const auto res = std::to_chars(buf, buf + sizeof(buf), v);  // shortest exact round trip
+  if (res.ec != std::errc()) throw ModelError("cannot format a double for report.csv");
+  return std::string(buf, res.ptr);
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
 namespace {
 
 using nlohmann::json;
@@ -123,24 +142,6 @@ json layer_json(const LayerReport& l, bool with_schedule) {
 
 // ---- CSV ----------------------------------------------------------------------------------
 
-std::string format_double(double v) {
-  char buf[64];
-  const auto res = std::to_chars(buf, buf + sizeof(buf), v);  // shortest exact round trip
-  if (res.ec != std::errc()) throw ModelError("cannot format a double for report.csv");
-  return std::string(buf, res.ptr);
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
 std::string underscored(std::string s) {
   for (char& c : s)
     if (c == '.') c = '_';
@@ -152,8 +153,26 @@ const std::vector<std::string>& fixed_columns() {
       "layer",           "op",           "dataflow",         "macs",
       "macs_issued",     "macs_gated",   "macs_skipped",
       "cycles_total",    "cycles_compute", "cycles_stall",   "time_ns",
-      "energy_pj_total", "energy_pj_dynamic", "energy_pj_leakage", "utilization_pe"};
+      "energy_pj_total", "energy_pj_dynamic", "energy_pj_leakage", "utilization_pe",
+      "is_total",        "design",       "config_hash",      "overrides",    "area_mm2"};
   return kColumns;
+}
+
+/// The run-level cells every row repeats: metadata, then the area (is_total is per row).
+std::vector<std::string> run_cells(const RunReport& r) {
+  return {csv_field(r.meta.design), csv_field(r.meta.config_hash),
+          csv_field(json(r.meta.overrides).dump()), format_double(r.area_total_um2() * 1e-6)};
+}
+
+/// area_mm2_<block> columns (run-level, the same on every row).
+void add_area_cells(const RunReport& r, std::map<std::string, std::string>& cells) {
+  for (const auto& [block, parts] : r.area_um2) {
+    double sum = 0.0;
+    for (const auto& [component, um2] : parts) sum += um2;
+    const std::string column = "area_mm2_" + underscored(block);
+    if (!cells.emplace(column, format_double(sum * 1e-6)).second)
+      throw ModelError("report.csv column '" + column + "' is not unique");
+  }
 }
 
 /// One row's dynamic columns: column name -> rendered value. Two source keys that map to the same
@@ -236,6 +255,24 @@ std::string table_line(const LayerReport& l) {
   return line;
 }
 
+/// {"total": mm2, "by_block": {block: {"total": mm2, component: mm2, ...}}}.
+json area_json(const RunReport& r) {
+  json by_block = json::object();
+  for (const auto& [block, parts] : r.area_um2) {
+    json b = json::object();
+    double sum = 0.0;
+    for (const auto& [component, um2] : parts) {
+      if (component == "total")
+        throw ModelError("area component name 'total' is reserved (block '" + block + "')");
+      b[component] = um2 * 1e-6;
+      sum += um2;
+    }
+    b["total"] = sum * 1e-6;
+    by_block[block] = std::move(b);
+  }
+  return {{"total", r.area_total_um2() * 1e-6}, {"by_block", std::move(by_block)}};
+}
+
 }  // namespace
 
 nlohmann::json report_to_json(const RunReport& r) {
@@ -255,6 +292,8 @@ nlohmann::json report_to_json(const RunReport& r) {
     meta["inputs"] = std::move(ins);
   }
   if (!r.meta.value_patterns.empty()) meta["value_patterns"] = r.meta.value_patterns;
+  meta["overrides"] = r.meta.overrides;
+  meta["arch"]["design"] = r.meta.design;
 
   json layers = json::array();
   for (const LayerReport& l : r.layers) layers.push_back(layer_json(l, true));
@@ -263,6 +302,7 @@ nlohmann::json report_to_json(const RunReport& r) {
   out["adasim"] = std::move(meta);
   out["layers"] = std::move(layers);
   out["total"] = layer_json(r.total(), false);
+  out["area_mm2"] = area_json(r);
   return out;
 }
 
@@ -278,6 +318,7 @@ std::string report_to_csv(const RunReport& r) {
   std::set<std::string> columns;
   for (const LayerReport* l : rows) {
     dynamic.push_back(dynamic_cells(*l));
+    add_area_cells(r, dynamic.back());
     for (const auto& [column, value] : dynamic.back()) columns.insert(column);
   }
 
@@ -291,9 +332,13 @@ std::string report_to_csv(const RunReport& r) {
   for (const std::string& c : columns) out += "," + csv_field(c);
   out += '\n';
 
+  const std::vector<std::string> run = run_cells(r);
   for (size_t i = 0; i < rows.size(); ++i) {
     first = true;
-    for (const std::string& cell : fixed_cells(*rows[i])) {
+    std::vector<std::string> fixed = fixed_cells(*rows[i]);
+    fixed.push_back(i + 1 == rows.size() ? "true" : "false");  // is_total: the last row
+    fixed.insert(fixed.end(), run.begin(), run.end());
+    for (const std::string& cell : fixed) {
       out += first ? "" : ",";
       out += cell;
       first = false;

@@ -29,7 +29,20 @@ std::string report_to_csv(const RunReport& r);
 /// Short fixed-width table (one line per layer + total) for stdout. Ends with a newline.
 std::string summary_table(const RunReport& r);
 
+/// The shortest text that reads back as exactly `v` (std::to_chars): "0.1", "200", "1.5e+20".
+std::string format_double(double v);
+
+/// A CSV field (RFC 4180): quoted, inner quotes doubled, when it holds ',', '"' or a line break.
+std::string csv_field(const std::string& s);
+
 /// 64-bit FNV-1a of the bytes as 16 lowercase hex digits ("" -> "cbf29ce484222325").
 std::string fnv1a64_hex(std::string_view bytes);
+
+/// Writes every (file name, contents) pair into out_dir (created if missing). Each file is first
+/// written to a temp name in out_dir, then all are renamed into place; on any error the temps are
+/// removed and std::runtime_error naming the path is thrown. File names must be plain names (no
+/// '/'). Returns the written paths (out_dir/name) in input order.
+std::vector<std::string> write_files_atomically(
+    const std::string& out_dir, const std::vector<std::pair<std::string, std::string>>& files);
 
 }  // namespace adasim::sim

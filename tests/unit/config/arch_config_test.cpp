@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "arch/area/area_table.hpp"
 #include "arch/energy/energy_table.hpp"
 #include "sim/config/schema.hpp"
 #include "sim/core/errors.hpp"
@@ -407,18 +408,22 @@ TEST(ConfigReadme, DocumentsEveryKeyAndTheValidateCommand) {
   std::vector<std::string> keys;
   collect_keys(arch_schema(), keys);
   for (const auto& doc : arch::EnergyTable::keys()) keys.push_back(doc.key);
+  for (const auto& doc : arch::AreaTable::keys()) keys.push_back(doc.key);
   for (const auto& k : keys)
     EXPECT_NE(text.find("`" + k + "`"), std::string::npos) << "README lacks `" << k << "`";
   EXPECT_NE(text.find("adasim validate --arch"), std::string::npos);
-  // The energy-key table row states the code's default value.
-  for (const auto& doc : arch::EnergyTable::keys()) {
-    const size_t row = text.find("| `" + doc.key + "` |");
-    ASSERT_NE(row, std::string::npos) << doc.key;
+  // The energy- and area-key table rows state the code's default value.
+  std::vector<std::pair<std::string, double>> defaults;
+  for (const auto& doc : arch::EnergyTable::keys()) defaults.emplace_back(doc.key, doc.default_value);
+  for (const auto& doc : arch::AreaTable::keys()) defaults.emplace_back(doc.key, doc.default_value);
+  for (const auto& [key, value] : defaults) {
+    const size_t row = text.find("| `" + key + "` |");
+    ASSERT_NE(row, std::string::npos) << key;
     const std::string line = text.substr(row, text.find('\n', row) - row);
     std::ostringstream v;
-    v << doc.default_value;
+    v << value;
     EXPECT_NE(line.find("| " + v.str() + " |"), std::string::npos)
-        << doc.key << " row does not show default " << v.str() << ": " << line;
+        << key << " row does not show default " << v.str() << ": " << line;
   }
 }
 

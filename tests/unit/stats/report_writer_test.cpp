@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// report.json / report.csv / summary table / FNV-1a, on a two-layer report whose
+// report.json / report.csv / summary table / FNV-1a / atomic writes, on a two-layer report whose
 // expected values are computed by hand in the comments.
 #include "sim/stats/report_writer.hpp"
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -13,6 +15,7 @@
 namespace adasim::sim {
 namespace {
 
+namespace fs = std::filesystem;
 using nlohmann::json;
 
 // Layer conv1: 16 PEs x 100 cycles, 1200 MACs -> pe util 0.75. Energy: dyn 300 + 768, leak 50.
@@ -33,6 +36,11 @@ RunReport make_report() {
   r.meta.pes = 16;
   r.meta.freq_mhz = 500.0;
   r.meta.voltage_v = 0.9;
+  r.meta.overrides = {"pe_array.rows=4", "pe_array.dataflows=[\"ws\",\"os\"]"};
+  r.meta.design = "systolic-4x4-ws-int8";
+  // Area: 0.25 + 0.5 mm^2 of PE array, 1.25 mm^2 of buffer: 2 mm^2 in all.
+  r.area_um2 = {{"pe_array", {{"mac", 250000.0}, {"registers", 500000.0}}},
+                {"gbuf", {{"cells", 1000000.0}, {"periphery", 250000.0}}}};
 
   LayerReport a;
   a.name = "conv1";
@@ -83,20 +91,36 @@ std::set<std::string> keys_of(const json& j) {
 
 TEST(ReportJson, MetadataKeysAndValues) {
   const json j = report_to_json(make_report());
-  EXPECT_EQ(keys_of(j), (std::set<std::string>{"adasim", "layers", "total"}));
+  EXPECT_EQ(keys_of(j), (std::set<std::string>{"adasim", "layers", "total", "area_mm2"}));
   const json& m = j["adasim"];
-  EXPECT_EQ(keys_of(m), (std::set<std::string>{"version", "config_hash", "workload_hash", "seed",
-                                               "fidelity", "arch", "workload", "pes", "clock"}));
+  EXPECT_EQ(keys_of(m),
+            (std::set<std::string>{"version", "config_hash", "workload_hash", "seed", "fidelity",
+                                   "arch", "workload", "pes", "clock", "overrides"}));
+  EXPECT_EQ(m["overrides"], (json{"pe_array.rows=4", "pe_array.dataflows=[\"ws\",\"os\"]"}));
   EXPECT_EQ(m["seed"], 7);
   EXPECT_TRUE(m["seed"].is_number_integer());
   EXPECT_EQ(m["pes"], 16);
-  EXPECT_EQ(m["arch"], (json{{"name", "tiny"}, {"file", "configs/arch/tiny.json"}}));
+  EXPECT_EQ(m["arch"], (json{{"name", "tiny"},
+                             {"file", "configs/arch/tiny.json"},
+                             {"design", "systolic-4x4-ws-int8"}}));
   EXPECT_EQ(m["workload"], (json{{"name", "toy"}, {"file", "toy.json"}}));
   EXPECT_TRUE(m["clock"]["freq_mhz"].is_number_float());
   EXPECT_DOUBLE_EQ(m["clock"]["freq_mhz"].get<double>(), 500.0);
   EXPECT_DOUBLE_EQ(m["clock"]["voltage_v"].get<double>(), 0.9);
   EXPECT_EQ(m["config_hash"], "00000000000000aa");
   EXPECT_EQ(m["fidelity"], "cycle");
+}
+
+TEST(ReportJson, AreaByBlockAndComponent) {
+  const json a = report_to_json(make_report())["area_mm2"];
+  EXPECT_DOUBLE_EQ(a["total"].get<double>(), 2.0);
+  EXPECT_DOUBLE_EQ(a["by_block"]["pe_array"]["total"].get<double>(), 0.75);
+  EXPECT_DOUBLE_EQ(a["by_block"]["pe_array"]["mac"].get<double>(), 0.25);
+  EXPECT_DOUBLE_EQ(a["by_block"]["gbuf"]["total"].get<double>(), 1.25);
+  EXPECT_DOUBLE_EQ(a["by_block"]["gbuf"]["periphery"].get<double>(), 0.25);
+  RunReport r = make_report();
+  r.area_um2["gbuf"]["total"] = 1.0;  // reserved component name
+  EXPECT_THROW(report_to_json(r), ModelError);
 }
 
 TEST(ReportJson, LayerLayout) {
@@ -176,18 +200,24 @@ TEST(ReportJson, UnrepresentableKeysAreModelErrors) {
 }
 
 TEST(ReportCsv, HeaderAndRows) {
+  // Run-level cells on every row: design, config hash, the overrides as a JSON array (quoted,
+  // inner quotes doubled), area 2 mm^2.
+  const std::string meta =
+      "systolic-4x4-ws-int8,00000000000000aa,"
+      "\"[\"\"pe_array.rows=4\"\",\"\"pe_array.dataflows=[\\\"\"ws\\\"\",\\\"\"os\\\"\"]\"\"]\",2";
   const std::string expected =
       "layer,op,dataflow,macs,macs_issued,macs_gated,macs_skipped,cycles_total,cycles_compute,"
       "cycles_stall,time_ns,energy_pj_total,"
-      "energy_pj_dynamic,energy_pj_leakage,utilization_pe,access_dram_read_bytes,"
-      "access_gbuf_read_bytes,access_noc_flits,energy_pj_gbuf,energy_pj_noc,energy_pj_pe_array,"
+      "energy_pj_dynamic,energy_pj_leakage,utilization_pe,is_total,design,config_hash,overrides,"
+      "area_mm2,access_dram_read_bytes,access_gbuf_read_bytes,access_noc_flits,area_mm2_gbuf,"
+      "area_mm2_pe_array,energy_pj_gbuf,energy_pj_noc,energy_pj_pe_array,"
       "sparsity_weight_density,stall_dram,stall_sram,utilization_noc,utilization_sram_gbuf\n"
-      "conv1,conv2d,ws,1200,1000,150,50,100,80,20,200,1118,1068,50,0.75,1024,4096,0,768,0,350,0.5,"
-      "15,5,0.25,0.5\n"
-      "\"fc,1 \"\"x\"\"\",fc,os,2400,2400,0,0,300,300,0,600,810,660,150,0.5,0,1000,30,0,60,750,0,0,"
-      "0,0.75,0\n"
-      "total,total,,3600,3400,150,50,400,380,20,800,1928,1728,200,0.5625,1024,5096,30,768,60,1100,0,"
-      "15,5,0.625,0.125\n";
+      "conv1,conv2d,ws,1200,1000,150,50,100,80,20,200,1118,1068,50,0.75,false," + meta +
+      ",1024,4096,0,1.25,0.75,768,0,350,0.5,15,5,0.25,0.5\n"
+      "\"fc,1 \"\"x\"\"\",fc,os,2400,2400,0,0,300,300,0,600,810,660,150,0.5,false," + meta +
+      ",0,1000,30,1.25,0.75,0,60,750,0,0,0,0.75,0\n"
+      "total,total,,3600,3400,150,50,400,380,20,800,1928,1728,200,0.5625,true," + meta +
+      ",1024,5096,30,1.25,0.75,768,60,1100,0,15,5,0.625,0.125\n";
   EXPECT_EQ(report_to_csv(make_report()), expected);
 }
 
@@ -222,6 +252,60 @@ TEST(Fnv1a64, PublishedTestVectors) {
   EXPECT_EQ(fnv1a64_hex(""), "cbf29ce484222325");
   EXPECT_EQ(fnv1a64_hex("a"), "af63dc4c8601ec8c");
   EXPECT_EQ(fnv1a64_hex("foobar"), "85944171f73967e8");
+}
+
+class AtomicWrite : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::path(::testing::TempDir()) / (std::string("adasim_atomic_") + info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  static std::set<std::string> listing(const fs::path& d) {
+    std::set<std::string> names;
+    for (const auto& e : fs::directory_iterator(d)) names.insert(e.path().filename().string());
+    return names;
+  }
+  static std::string slurp(const fs::path& p) {
+    std::ifstream f(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(f), {});
+  }
+  fs::path dir_;
+};
+
+TEST_F(AtomicWrite, WritesAllFilesAndCreatesDirectory) {
+  const fs::path out = dir_ / "run" / "a";
+  const auto paths = write_files_atomically(out.string(), {{"report.json", "{}\n"}, {"report.csv", "x\n"}});
+  ASSERT_EQ(paths.size(), 2u);
+  EXPECT_EQ(paths[0], (out / "report.json").string());
+  EXPECT_EQ(slurp(out / "report.json"), "{}\n");
+  EXPECT_EQ(slurp(out / "report.csv"), "x\n");
+  EXPECT_EQ(listing(out), (std::set<std::string>{"report.json", "report.csv"}));  // no temps
+  write_files_atomically(out.string(), {{"report.csv", "y\n"}});  // replaces
+  EXPECT_EQ(slurp(out / "report.csv"), "y\n");
+}
+
+TEST_F(AtomicWrite, OutDirIsAFileLeavesNothing) {
+  const fs::path file = dir_ / "blocker";
+  std::ofstream(file) << "keep";
+  try {
+    write_files_atomically(file.string(), {{"report.json", "{}"}});
+    FAIL() << "expected std::runtime_error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find(file.string()), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(slurp(file), "keep");
+  EXPECT_EQ(listing(dir_), (std::set<std::string>{"blocker"}));
+}
+
+TEST_F(AtomicWrite, FailureOnSecondFileLeavesNoFileAtAll) {
+  fs::create_directories(dir_ / "report.csv");  // a directory where the second file should go
+  EXPECT_THROW(write_files_atomically(dir_.string(), {{"report.json", "{}"}, {"report.csv", "x"}}),
+               std::runtime_error);
+  EXPECT_EQ(listing(dir_), (std::set<std::string>{"report.csv"}));  // no report.json, no temps
+  EXPECT_THROW(write_files_atomically(dir_.string(), {{"sub/x", "1"}}), std::runtime_error);
 }
 
 }  // namespace

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: Apache-2.0
+// adasim sweep end to end on tiny_cnn: rows equal separate `adasim run`s of the same points,
+// invalid and failing points, resume after kill -9 at random moments (the final CSV equals an
+// uninterrupted run's), Ctrl-C, shards merged equal a single run (also through the Slurm
+// script), and a missing shard named by merge.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "cli_support.hpp"
+
+namespace adasim {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string src(const std::string& rel) { return (fs::path(ADASIM_SOURCE_DIR) / rel).string(); }
+
+/// A 4 x 3 x 2 grid on tiny_cnn (24 points, about 30 ms each).
+std::string write_spec(const std::string& dir, const std::string& extra_axes = "") {
+  fs::create_directories(dir);
+  const std::string path = dir + "/study.json";
+  std::ofstream(path) << R"({
+  "sweep_version": 1, "name": "t",
+  "arch": ")" << src("configs/tiny_8x8.json")
+                      << R"(",
+  "workloads": [{"name": "tiny", "path": ")"
+                      << src("workloads/models/tiny_cnn.json") << R"(", "seed": 3}],
+  "axes": [
+    {"name": "array", "keys": ["pe_array.rows", "pe_array.cols"], "values": [4, 6, 8, 12]},
+    {"name": "gbuf_kib", "key": "memory.sram.0.size_kib", "pow2": {"from": 16, "to": 64}},
+    {"name": "dram", "key": "memory.dram.bandwidth_gb_per_s", "values": [2, 8]})"
+                      << extra_axes << R"(
+  ]
+})";
+  return path;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+
+/// Starts `adasim ARGS...` detached from the test's stdout; returns its pid.
+pid_t start(const std::vector<std::string>& args) {
+  std::vector<std::string> all = {ADASIM_BINARY};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : all) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int null = open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    dup2(null, 2);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+int wait_for(pid_t pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+TEST(SweepCli, RowsEqualSeparateRunsOfTheSamePoints) {
+  const std::string dir = test::temp_out("sweep_rows");
+  const std::string spec = write_spec(dir);
+  const auto r = test::run_adasim(
+      "sweep --spec '" + spec + "' --out '" + dir + "/out' -j 2 --layers --keep-reports",
+      "sweep_rows");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto rows = lines_of(test::slurp(dir + "/out/results.csv"));
+  ASSERT_EQ(rows.size(), 25u);  // header + 24 points
+  // Point 15 = array 8 (index 2), gbuf 32 (index 1), dram 8 (index 1): 2*6 + 1*2 + 1.
+  const auto run = test::run_adasim(
+      "run -q --arch configs/tiny_8x8.json --workload workloads/models/tiny_cnn.json --seed 3 "
+      "--set pe_array.rows=8 --set pe_array.cols=8 --set memory.sram.0.size_kib=32 "
+      "--set memory.dram.bandwidth_gb_per_s=8 --out '" +
+          dir + "/single'",
+      "sweep_rows_single");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json rep = test::read_json(dir + "/single/report.json");
+  const std::string want = "15,tiny,8,32,8," + rep["adasim"]["config_hash"].get<std::string>() +
+                           "," + rep["adasim"]["arch"]["design"].get<std::string>() + ",ok,true,";
+  EXPECT_EQ(rows[16].rfind(want, 0), 0u) << rows[16];
+  const std::string cycles = std::to_string(rep["total"]["cycles"]["total"].get<int64_t>());
+  EXPECT_NE(rows[16].find("," + cycles + ","), std::string::npos) << cycles;
+  // --keep-reports: the item's own report folder, the same run.
+  const json kept = test::read_json(dir + "/out/reports/15-tiny/report.json");
+  EXPECT_EQ(kept["adasim"]["config_hash"], rep["adasim"]["config_hash"]);
+  EXPECT_EQ(kept["total"]["cycles"], rep["total"]["cycles"]);
+  // layers.csv: one row per layer per point.
+  EXPECT_EQ(lines_of(test::slurp(dir + "/out/layers.csv")).size(), 1 + 24 * rep["layers"].size());
+}
+
+TEST(SweepCli, InvalidAndFailingPointsAreListedNotFatal) {
+  const std::string dir = test::temp_out("sweep_invalid");
+  // banks 3: 16/32/64 KiB are not multiples of 3 x 8 bytes (invalid before running); a 64-byte
+  // buffer is a valid config whose layers cannot be mapped (an error row after running).
+  const std::string spec = write_spec(dir, R"(,
+    {"name": "banks", "key": "memory.sram.0.banks", "values": [8, 3]},
+    {"name": "tiny_buf", "key": "memory.sram.0.size_kib", "values": [0.0625], "when": {"array": [4]}})");
+  const auto r =
+      test::run_adasim("sweep --spec '" + spec + "' --out '" + dir + "/out' -j 2", "sweep_invalid");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string points = test::slurp(dir + "/out/points.csv");
+  EXPECT_NE(points.find("multiple of banks * word_bits / 8 = 24 bytes"), std::string::npos);
+  const std::string results = test::slurp(dir + "/out/results.csv");
+  EXPECT_NE(results.find(",error,false,false,"), std::string::npos);
+  EXPECT_NE(results.find("too small for layer"), std::string::npos);
+  EXPECT_NE(r.out.find("48 points (20 valid, 24 invalid, 4 duplicate)"), std::string::npos)
+      << r.out;
+}
+
+TEST(SweepCli, ResumeAfterKill9AtRandomMomentsEqualsAnUninterruptedRun) {
+  const std::string dir = test::temp_out("sweep_kill");
+  const std::string spec = write_spec(dir);
+  ASSERT_EQ(test::run_adasim("sweep --spec '" + spec + "' --out '" + dir + "/clean' -j 2",
+                             "sweep_kill_clean")
+                .exit_code,
+            0);
+  const std::string clean = test::slurp(dir + "/clean/results.csv");
+  std::mt19937 rng(20240615);
+  int interrupted = 0;
+  for (int round = 0; round < 6; ++round) {
+    const pid_t pid = start({"sweep", "--spec", spec, "--out", dir + "/killed", "-j", "1"});
+    std::this_thread::sleep_for(std::chrono::milliseconds(10 + rng() % 110));
+    kill(pid, SIGKILL);
+    interrupted += wait_for(pid) == 128 + SIGKILL;
+  }
+  EXPECT_GE(interrupted, 3);  // most rounds were cut mid-run
+  const auto journal = lines_of(test::slurp(dir + "/killed/results.jsonl"));
+  EXPECT_LT(journal.size(), 24u) << "the kills should leave work to do";
+  const auto fin = test::run_adasim("sweep --spec '" + spec + "' --out '" + dir + "/killed' -j 2",
+                                    "sweep_kill_final");
+  ASSERT_EQ(fin.exit_code, 0) << fin.err;
+  EXPECT_EQ(test::slurp(dir + "/killed/results.csv"), clean);
+  // The journal: whole lines, one per item, no duplicates; no worker folder left behind.
+  std::set<std::string> keys;
+  for (const std::string& l : lines_of(test::slurp(dir + "/killed/results.jsonl")))
+    EXPECT_TRUE(keys.insert(json::parse(l).at("key").get<std::string>()).second);
+  EXPECT_EQ(keys.size(), 24u);
+  EXPECT_FALSE(fs::exists(dir + "/killed/.work"));
+}
+
+TEST(SweepCli, CtrlCStopsCleanlyAndTheRerunFinishes) {
+  const std::string dir = test::temp_out("sweep_int");
+  const std::string spec = write_spec(dir);
+  const pid_t pid = start({"sweep", "--spec", spec, "--out", dir + "/out", "-j", "1"});
+  // Interrupt once the first row is journaled (polled, so a loaded machine does not matter).
+  for (int i = 0; i < 2000 && test::slurp(dir + "/out/results.jsonl").empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  kill(pid, SIGINT);
+  EXPECT_EQ(wait_for(pid), 128 + SIGINT);
+  const size_t partial = lines_of(test::slurp(dir + "/out/results.jsonl")).size();
+  EXPECT_GT(partial, 0u);
+  EXPECT_LT(partial, 24u);
+  const auto r =
+      test::run_adasim("sweep --spec '" + spec + "' --out '" + dir + "/out' -j 2", "sweep_int2");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(std::to_string(partial) + " already done"), std::string::npos) << r.out;
+  EXPECT_EQ(lines_of(test::slurp(dir + "/out/results.jsonl")).size(), 24u);
+}
+
+TEST(SweepCli, ShardsMergedEqualASingleRunAndAMissingShardIsNamed) {
+  const std::string dir = test::temp_out("sweep_shards");
+  const std::string spec = write_spec(dir);
+  ASSERT_EQ(test::run_adasim("sweep --spec '" + spec + "' --out '" + dir + "/single' -j 2",
+                             "sweep_shards_single")
+                .exit_code,
+            0);
+  // The Slurm script run as the job array's tasks would run it.
+  for (int i = 0; i < 3; ++i) {
+    const std::string cmd =
+        "cd '" + std::string(ADASIM_SOURCE_DIR) + "' && SLURM_ARRAY_TASK_ID=" + std::to_string(i) +
+        " SLURM_ARRAY_TASK_COUNT=3 SLURM_CPUS_PER_TASK=1 " + "ADASIM='" + ADASIM_BINARY +
+        "' scripts/slurm_sweep.sh '" + spec + "' '" + dir + "/shards' > /dev/null 2>&1";
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << "shard " << i;
+  }
+  const std::string shards = dir + "/shards/shard_";
+  const auto missing = test::run_adasim(
+      "sweep merge --out '" + dir + "/partial' '" + shards + "0' '" + shards + "2'",
+      "sweep_shards_missing");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("shard 1/3 missing"), std::string::npos) << missing.err;
+  EXPECT_FALSE(fs::exists(dir + "/partial/results.csv"));
+  const auto merged = test::run_adasim("sweep merge --out '" + dir + "/merged' '" + shards +
+                                           "0' '" + shards + "1' '" + shards + "2'",
+                                       "sweep_shards_merge");
+  ASSERT_EQ(merged.exit_code, 0) << merged.err;
+  EXPECT_EQ(test::slurp(dir + "/merged/results.csv"), test::slurp(dir + "/single/results.csv"));
+  // A shard folder given twice is a duplicate, reported.
+  const auto dup = test::run_adasim("sweep merge --out '" + dir + "/dup' '" + shards + "0' '" +
+                                        shards + "1' '" + shards + "2' '" + shards + "1'",
+                                    "sweep_shards_dup");
+  EXPECT_EQ(dup.exit_code, 2);
+  EXPECT_NE(dup.err.find("shard 1/3 given twice"), std::string::npos) << dup.err;
+}
+
+TEST(SweepCli, DryRunCountsAndEstimatesWithoutWriting) {
+  const std::string dir = test::temp_out("sweep_dry");
+  std::string spec = test::slurp(write_spec(dir));
+  // A second workload doubles the items.
+  const std::string wl = "\"workloads\": [";
+  spec.insert(spec.find(wl) + wl.size(),
+              "{\"name\": \"mlp\", \"path\": \"" + src("workloads/models/tiny_mlp.json") + "\"}, ");
+  std::ofstream(dir + "/study.json") << spec;
+  const auto r = test::run_adasim(
+      "sweep --spec '" + dir + "/study.json' --out '" + dir + "/out' --dry-run -j 2", "sweep_dry");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("24 points (24 valid, 0 invalid, 0 duplicate) x 2 workload(s) = 48 items"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("estimated time: "), std::string::npos);
+  EXPECT_NE(r.out.find("mapper cycle estimates of 32 of the 48 pending items"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir + "/out"));
+}
+
+TEST(SweepCli, SpecErrorsNameTheFilePointerValueAndExpectation) {
+  const std::string dir = test::temp_out("sweep_bad");
+  const std::string spec = write_spec(dir, R"(,
+    {"key": "pe_array.rowz", "values": [1]},
+    {"key": "memory.dram.latency_ns", "range": {"from": 10, "to": 5, "step": 1}})");
+  const auto r =
+      test::run_adasim("sweep --spec '" + spec + "' --out '" + dir + "/out'", "sweep_bad");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(spec + ": /axes/4/range/to: expected a number >= \"from\" (10), got 5"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(spec + ": /axes/3/key: expected a known key of /pe_array (did you mean "
+                              "'rows'?)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(dir + "/out"));
+}
+
+}  // namespace
+}  // namespace adasim
+
+namespace adasim {
+namespace {
+
+// plots/pareto_front.py's own 2-D front (Python) equals the sweep's `pareto` column (C++) for
+// the default objectives latency and energy, and both plot scripts draw their PNGs.
+TEST(SweepPlots, PythonFrontEqualsTheCsvParetoColumnAndPngsAreDrawn) {
+  if (std::system("/usr/bin/python3 -c 'import matplotlib' > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "python3-matplotlib not installed";
+  const std::string dir = test::temp_out("sweep_plots");
+  const std::string spec = write_spec(dir);
+  ASSERT_EQ(
+      test::run_adasim("sweep --spec '" + spec + "' --out '" + dir + "/out' -j 2", "sweep_plots")
+          .exit_code,
+      0);
+  const auto rows = lines_of(test::slurp(dir + "/out/results.csv"));
+  std::set<std::string> csv_front;
+  for (size_t i = 1; i < rows.size(); ++i)
+    if (rows[i].find(",ok,true,true,") != std::string::npos)
+      csv_front.insert(rows[i].substr(0, rows[i].find(',')));
+  ASSERT_FALSE(csv_front.empty());
+  const std::string py = "cd '" + std::string(ADASIM_SOURCE_DIR) + "' && /usr/bin/python3 plots/";
+  const std::string listed = dir + "/front.txt";
+  ASSERT_EQ(std::system((py + "pareto_front.py '" + dir + "/out/results.csv' --print-front > '" +
+                         listed + "'")
+                            .c_str()),
+            0);
+  const auto py_front = lines_of(test::slurp(listed));
+  EXPECT_EQ(std::set<std::string>(py_front.begin(), py_front.end()), csv_front);
+  ASSERT_EQ(
+      std::system((py + "pareto_front.py '" + dir + "/out/results.csv' --x area --y latency -o '" +
+                   dir + "/p.png' > /dev/null")
+                      .c_str()),
+      0);
+  ASSERT_EQ(
+      std::system((py + "sweep_heatmap.py '" + dir +
+                   "/out/results.csv' --x array --y gbuf_kib -o '" + dir + "/h.png' > /dev/null")
+                      .c_str()),
+      0);
+  for (const char* f : {"/p.png", "/h.png"}) {
+    const std::string png = test::slurp(dir + f);
+    ASSERT_GT(png.size(), 1000u) << f;
+    EXPECT_EQ(png.substr(1, 3), "PNG") << f;
+  }
+}
+
+}  // namespace
+}  // namespace adasim
