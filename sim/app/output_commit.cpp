@@ -57,17 +57,18 @@ OutputTransaction::OutputTransaction(const std::vector<std::string>& dirs) {
       return a.native().size() < b.native().size();
     });
     const std::string pid = std::to_string(::getpid());
+    std::error_code ec;
+    for (const fs::path& t : targets)  // nested targets too, before anything is created
+      if (fs::exists(t, ec) && !fs::is_directory(t, ec))
+        fail("cannot write into", t, "it exists and is not a directory");
     for (const fs::path& t : targets) {
       const bool nested = std::any_of(roots_.begin(), roots_.end(),
                                       [&](const Root& r) { return inside(t, r.target); });
       if (nested) continue;
       Root r;
       r.target = t.string();
-      std::error_code ec;
       r.existed = fs::exists(t, ec);
       if (r.existed) {
-        if (!fs::is_directory(t, ec))
-          fail("cannot write into", t, "it exists and is not a directory");
         r.stage = create_unique_dir((t / (".adasim-stage-" + pid + "-")).string()).string();
       } else {
         std::vector<fs::path> missing;

@@ -16,8 +16,9 @@ std::vector<int64_t> pair_attr(Importer& im, const char* name, int64_t dflt, int
   if (v.size() != 2)
     im.fail(im.where() + " attribute " + name, render_shape(v), "2 values (2-D windows only)");
   for (int64_t x : v)
-    if (x < min || x > (int64_t(1) << 20))
-      im.fail(im.where() + " attribute " + name, render_shape(v), "values >= " + std::to_string(min));
+    if (x < min || x > kMaxWindowAttr)
+      im.fail(im.where() + " attribute " + name, render_shape(v),
+              "values in [" + std::to_string(min) + ", " + std::to_string(kMaxWindowAttr) + "]");
   return v;
 }
 
@@ -39,8 +40,9 @@ std::vector<int64_t> set_window(Importer& im, Layer& l, const Shape& x, int64_t 
   if (pads.size() != 4)
     im.fail(im.where() + " attribute pads", render_shape(pads), "4 values [top, left, bottom, right]");
   for (int64_t p : pads)
-    if (p < 0 || p > (int64_t(1) << 20))
-      im.fail(im.where() + " attribute pads", render_shape(pads), "values >= 0");
+    if (p < 0 || p > kMaxWindowAttr)
+      im.fail(im.where() + " attribute pads", render_shape(pads),
+              "values in [0, " + std::to_string(kMaxWindowAttr) + "]");
   const std::string auto_pad = im.attr_string("auto_pad", "NOTSET");
   const int64_t k[2] = {kh, kw}, in[2] = {x[2], x[3]};
   if (auto_pad == "VALID") {
