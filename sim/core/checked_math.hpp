@@ -28,12 +28,11 @@ inline std::optional<int64_t> checked_add(int64_t a, int64_t b) {
   return r;
 }
 
-/// Product of the non-negative `dims` (1 for none), or nullopt when it exceeds `limit`. A zero
-/// dimension gives 0 even when the other dimensions alone would overflow.
+/// Product of the non-negative `dims` (1 for none), or nullopt when it, or any partial product
+/// taken left to right, exceeds `limit`: code that multiplies the same dims in order (with a zero
+/// only at the end, [2^40, 2^40, 0]) cannot overflow either.
 inline std::optional<int64_t> checked_product(const std::vector<int64_t>& dims,
                                               int64_t limit = kMaxSizeProduct) {
-  for (int64_t d : dims)
-    if (d == 0) return 0;
   int64_t p = 1;
   for (int64_t d : dims) {
     if (d < 0) return std::nullopt;

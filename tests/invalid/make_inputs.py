@@ -115,6 +115,9 @@ def tensor_files():
     np.save(os.path.join(HERE, "tensor", "15_value_out_of_range.npy"),
             np.full((1, 64), 1000, np.int32))
     np.save(os.path.join(HERE, "tensor", "16_zero_dimension.npy"), np.zeros((1, 0), np.int8))
+    # fuzz_tensor_pb finding: a zero last dim let the checked product pass while the element
+    # count, multiplied in order, overflowed first (signed overflow, UBSan).
+    pb("18_pb_dims_overflow_before_zero", raw_tensor("x", TensorProto.INT8, [1 << 40, 1 << 40, 0], b""))
 
 
 if __name__ == "__main__":

@@ -109,7 +109,9 @@ TEST(CheckedMath, ProductsThatLeaveTheLimitAreRefused) {
   EXPECT_FALSE(checked_product({int64_t(1) << 31, int64_t(1) << 31, 2}));
   // 2^32 * 2^32 wraps int64 to 0 when unchecked.
   EXPECT_FALSE(checked_product({int64_t(1) << 32, int64_t(1) << 32}));
-  EXPECT_EQ(checked_product({int64_t(1) << 40, int64_t(1) << 40, 0}), 0);
+  // A zero at the end does not excuse the overflow before it (a product in order would wrap).
+  EXPECT_FALSE(checked_product({int64_t(1) << 40, int64_t(1) << 40, 0}));
+  EXPECT_EQ(checked_product({0, int64_t(1) << 40, int64_t(1) << 40}), 0);
   EXPECT_FALSE(checked_product({4, -1}));
   EXPECT_FALSE(checked_mul(INT64_MAX, 2));
   EXPECT_EQ(checked_mul(-3, 5), -15);
