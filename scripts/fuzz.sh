@@ -3,7 +3,9 @@
 # Runs the libFuzzer harnesses of tests/fuzz (README.md there), each for a given time, seeded from
 # the shipped files and the committed reproducers, and prints executions, exec/s and the outcome.
 #
-#   scripts/fuzz.sh [-t SECONDS] [-b BUILD_DIR] [harness ...]     (default: 60 s each, all)
+#   scripts/fuzz.sh [-t SECONDS] [-n RUNS] [-b BUILD_DIR] [harness ...]
+#                   (default: 60 s each, all harnesses; -n stops a harness after RUNS executions
+#                   if that comes first)
 #
 # Build the harnesses first: cmake --preset fuzz && cmake --build --preset fuzz
 # The corpus each harness grows is kept in BUILD_DIR/fuzz/corpus/<harness>; findings (crash-*,
@@ -13,12 +15,14 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=60
+runs=-1
 build=build-fuzz
-while getopts "t:b:" opt; do
+while getopts "t:n:b:" opt; do
   case $opt in
     t) seconds=$OPTARG ;;
+    n) runs=$OPTARG ;;
     b) build=$OPTARG ;;
-    *) echo "usage: $0 [-t SECONDS] [-b BUILD_DIR] [harness ...]" >&2; exit 1 ;;
+    *) echo "usage: $0 [-t SECONDS] [-n RUNS] [-b BUILD_DIR] [harness ...]" >&2; exit 1 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -120,9 +124,11 @@ for h in "${harnesses[@]}"; do
   esac
   log=$work/$h.log
   start=$(date +%s)
+  # Inputs go through files: keep them in memory (/dev/shm) when there is one.
+  [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && export TMPDIR=/dev/shm
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
   UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1} \
-    nice -n 19 "$bin" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 \
+    nice -n 19 "$bin" -max_total_time="$seconds" -runs="$runs" -timeout=20 -rss_limit_mb=2048 \
       -malloc_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$findings/" \
       "${extra[@]}" "${dirs[@]}" > "$log" 2>&1
   rc=$?
