@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -232,6 +233,12 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   } catch (const ModelError& e) {
     err << "adasim: internal model error (please report): " << e.what() << "\n";
     return kExitModel;
+  } catch (const std::filesystem::filesystem_error& e) {  // without libstdc++'s wording
+    err << "adasim: cannot access '" << e.path1().string() << "': " << e.code().message() << "\n";
+    return kExitUsage;
+  } catch (const std::bad_alloc&) {
+    err << "adasim: out of memory\n";
+    return kExitUsage;
   } catch (const std::exception& e) {
     err << "adasim: " << e.what() << "\n";
     return kExitUsage;
