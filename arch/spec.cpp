@@ -75,9 +75,17 @@ const char* to_string(Objective o) {
 }
 
 int AcceleratorSpec::level_index_of(Operand op) const {
-  for (size_t i = 0; i < sram.size(); ++i)
-    for (Operand h : sram[i].holds)
-      if (h == op) return int(i);
+  auto holds = [&](const SramLevelSpec& l) {
+    for (Operand h : l.holds)
+      if (h == op) return true;
+    return false;
+  };
+  for (size_t i = 0; i < sram.size(); ++i) {
+    if (!holds(sram[i])) continue;
+    bool feeds_another = false;  // a level holding op is filled from this one
+    for (const SramLevelSpec& l : sram) feeds_another = feeds_another || (holds(l) && l.parent == sram[i].name);
+    if (!feeds_another) return int(i);
+  }
   throw sim::ModelError(std::string("no SRAM level holds operand ") + to_string(op));
 }
 

@@ -67,16 +67,16 @@ struct PeArraySpec {
   SpatialDataflow spatial_dataflow = SpatialDataflow::kRs;  ///< spatial arrays (unless auto)
 };
 
-/// One on-chip SRAM level (a global buffer or a per-operand scratchpad).
-/// MAC lanes per PE for a layer with these operand widths on this dataflow: mac_bits / the wider
-/// operand's bits on a precision-scalable systolic array running WS or IS, else 1.
-inline int mac_lanes(const PeArraySpec& pe, Dataflow df, int in_bits, int w_bits) {
-  if (!pe.precision_scalable || pe.kind != ArrayKind::kSystolic || df == Dataflow::kOutputStationary)
-    return 1;
+/// MAC lanes per PE for a layer with these operand widths: mac_bits / the wider operand's bits
+/// on a precision-scalable systolic array whose dataflow runs the reduction down the rows (WS,
+/// IS), else 1.
+inline int mac_lanes(const PeArraySpec& pe, bool reduction_on_rows, int in_bits, int w_bits) {
+  if (!pe.precision_scalable || pe.kind != ArrayKind::kSystolic || !reduction_on_rows) return 1;
   const int w = in_bits > w_bits ? in_bits : w_bits;
   return w >= pe.mac_bits || w <= 0 ? 1 : pe.mac_bits / w;
 }
 
+/// One on-chip SRAM level (a global buffer or a per-operand scratchpad).
 struct SramLevelSpec {
   std::string name;                 ///< also the sc_object / stats / VCD name
   int64_t size_bytes = 0;           ///< total capacity
@@ -86,6 +86,9 @@ struct SramLevelSpec {
   int write_ports = 1;              ///< per bank, per cycle
   bool double_buffered = true;      ///< half the capacity fills while the other half is read
   std::vector<Operand> holds;       ///< operands staged in this level (each operand in exactly one)
+  /// The level this one is filled from ("" = DRAM): the memory hierarchy chains a level under
+  /// its parent (arch/memory/hierarchy.hpp), and operand routes follow the chain.
+  std::string parent;
   bool ideal = false;               ///< unlimited bandwidth (SCALE-Sim style stall-free buffer)
 
   int64_t word_bytes() const { return word_bits / 8; }
@@ -235,7 +238,8 @@ struct AcceleratorSpec {
   MapperSpec mapper;
   SparsitySpec sparsity;
 
-  /// The SRAM level holding `op` (validated to exist).
+  /// The SRAM level that holds `op` for the array (validated to exist): of the levels holding
+  /// it, the one no other of them is filled from.
   const SramLevelSpec& level_of(Operand op) const;
   int level_index_of(Operand op) const;
 };

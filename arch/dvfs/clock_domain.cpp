@@ -22,10 +22,9 @@ sc_core::sc_time ClockDomain::set_point(const OperatingPoint& p) {
   return change ? sc_core::sc_time(transition_ns_, sc_core::SC_NS) : sc_core::SC_ZERO_TIME;
 }
 
-uint64_t ClockDomain::cycles_until(const sc_core::sc_time& t) const {
+sim::Cycle ClockDomain::cycles_until(const sc_core::sc_time& t) const {
   const double ratio = t.to_seconds() / period_.to_seconds();
-  const uint64_t whole = uint64_t(std::ceil(ratio - 1e-9));
-  return whole;
+  return sim::Cycle(uint64_t(std::ceil(ratio - 1e-9)));
 }
 
 std::string ClockDomain::label(const OperatingPoint& p) {

@@ -12,6 +12,7 @@
 #include <systemc>
 
 #include "arch/spec.hpp"
+#include "sim/core/cycle.hpp"
 
 namespace adasim::arch {
 
@@ -26,7 +27,9 @@ class ClockDomain {
   /// Switch operating point (at the current cycle boundary). Returns the transition time.
   sc_core::sc_time set_point(const OperatingPoint& p);
   /// Whole cycles needed to cover `t` (rounded up), at the current period.
-  uint64_t cycles_until(const sc_core::sc_time& t) const;
+  sim::Cycle cycles_until(const sc_core::sc_time& t) const;
+  /// The time `n` cycles take at the current period.
+  sc_core::sc_time time_of(sim::Cycle n) const { return period_ * double(n.value()); }
   /// Label used in reports, e.g. "800MHz@0.9V".
   static std::string label(const OperatingPoint& p);
 

@@ -3,14 +3,14 @@
 
 namespace adasim::arch {
 
-std::vector<sim::EnergyEntry> layer_energy(const EnergyTable& t, const LayerActivity& a) {
-  std::vector<sim::EnergyEntry> rows;
+std::vector<EnergyRow> layer_energy(const EnergyTable& t, const LayerActivity& a) {
+  std::vector<EnergyRow> rows;
   const double dyn = t.dynamic_voltage_factor(a.voltage_v);
   const double leak = t.leakage_voltage_factor(a.voltage_v);
   auto add = [&](const std::string& module, const std::string& action, uint64_t count,
                  double pj_each) {
     if (count == 0) return;
-    rows.push_back(sim::EnergyEntry{module, action, count, pj_each, double(count) * pj_each});
+    rows.push_back(EnergyRow{module, action, count, pj_each, double(count) * pj_each});
   };
   // Each MAC reads its input and weight registers and updates its psum register.
   add("pe_array", "mac_int" + std::to_string(a.mac_bits), a.macs, t.mac_pj(a.mac_bits) * dyn);
@@ -33,7 +33,7 @@ std::vector<sim::EnergyEntry> layer_energy(const EnergyTable& t, const LayerActi
   // Leakage: mW x ns = pJ. Count = 1 (the layer), pj_each = the layer's leakage.
   auto leak_row = [&](const std::string& module, double mw) {
     const double pj = mw * leak * a.time_ns;
-    if (pj > 0) rows.push_back(sim::EnergyEntry{module, "leakage", 1, pj, pj});
+    if (pj > 0) rows.push_back(EnergyRow{module, "leakage", 1, pj, pj});
   };
   leak_row("pe_array", double(a.pes) * t.pe_leakage_mw());
   for (const LayerActivity::Level& l : a.levels) leak_row(l.name, t.sram_leakage_mw(l.size_bytes));

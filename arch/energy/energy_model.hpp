@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Turns one layer's activity counts into energy rows (module, action, count, pJ each) using the
 // EnergyTable: dynamic energy scaled by (V/V_ref)^2, leakage power by V/V_ref, times the layer's
-// wall time.
+// wall time. Rows are plain data; the report writers (sim/stats) file them.
 #pragma once
 
 #include <cstdint>
@@ -9,9 +9,18 @@
 #include <vector>
 
 #include "arch/energy/energy_table.hpp"
-#include "sim/stats/report.hpp"
 
 namespace adasim::arch {
+
+/// Energy of one (module, action) pair over a layer: count x pj_each = pj. Leakage rows use
+/// action "leakage" with count = 1 and pj_each = pj = the leakage energy over the layer.
+struct EnergyRow {
+  std::string module;  ///< e.g. "pe_array", "gbuf", "dram", "noc"
+  std::string action;  ///< e.g. "mac_int8", "read", "write", "leakage"
+  uint64_t count = 0;
+  double pj_each = 0.0;
+  double pj = 0.0;
+};
 
 struct LayerActivity {
   uint64_t macs = 0;
@@ -36,6 +45,6 @@ struct LayerActivity {
   double voltage_v = 0.9;
 };
 
-std::vector<sim::EnergyEntry> layer_energy(const EnergyTable& table, const LayerActivity& a);
+std::vector<EnergyRow> layer_energy(const EnergyTable& table, const LayerActivity& a);
 
 }  // namespace adasim::arch

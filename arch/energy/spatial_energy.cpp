@@ -3,59 +3,32 @@
 
 namespace adasim::arch {
 
-workloads::EnergyCosts::PerValue spatial_value_costs(const EnergyTable& t, const AcceleratorSpec& spec,
-                                                     const std::array<int, 3>& bits, double voltage_v) {
-  workloads::EnergyCosts::PerValue c;
-  const auto& pa = spec.energy.per_access;
-  if (!pa.empty()) {
-    c.mac = pa.at("mac");
-    c.rf.fill(pa.at("rf"));
-    c.noc.fill(pa.at("noc"));
-    c.gbuf.fill(pa.at("gbuf"));
-    c.dram.fill(pa.at("dram"));
-    return c;
-  }
-  const SramLevelSpec& gb = spec.sram.at(0);
-  const double dyn = t.dynamic_voltage_factor(voltage_v);
-  c.mac = t.mac_pj(spec.pe_array.mac_bits) * dyn;
-  for (size_t o = 0; o < 3; ++o) {
-    const double b = bits[o];
-    c.rf[o] = t.rf_pj(bits[o]) * dyn;
-    c.noc[o] = t.noc_pj_per_bit() * b * dyn;
-    // A buffer word costs its read energy; a value uses its share of the word.
-    c.gbuf[o] = t.sram_read_pj(gb.size_bytes, gb.word_bits) * b / double(gb.word_bits) * dyn;
-    c.dram[o] = t.dram_pj_per_bit() * b;
-  }
-  return c;
-}
-
-std::vector<sim::EnergyEntry> spatial_layer_energy(const EnergyTable& t, const AcceleratorSpec& spec,
-                                                   const spatial::SpatialCounts& n,
-                                                   const std::array<int, 3>& bits, double voltage_v,
-                                                   double time_ns) {
+std::vector<EnergyRow> spatial_layer_energy(const EnergyTable& t, const AcceleratorSpec& spec,
+                                            const spatial::SpatialCounts& n,
+                                            const std::array<int, 3>& bits, double voltage_v,
+                                            double time_ns) {
   const bool normalised = !spec.energy.per_access.empty();
-  const workloads::EnergyCosts::PerValue c = spatial_value_costs(t, spec, bits, voltage_v);
+  const EnergyCosts::PerValue c = spatial_value_costs(t, spec, bits, voltage_v);
   const std::string gb = spec.sram.at(0).name;
   static const char* kOp[3] = {"ifmap", "weight", "psum"};
-  std::vector<sim::EnergyEntry> rows;
+  std::vector<EnergyRow> rows;
   auto add = [&](const std::string& module, const std::string& action, int64_t count, double pj) {
     if (count <= 0) return;
-    rows.push_back(sim::EnergyEntry{module, action, uint64_t(count), pj, double(count) * pj});
+    rows.push_back(EnergyRow{module, action, uint64_t(count), pj, double(count) * pj});
   };
   add("pe_array", "mac", n.macs - n.macs_gated - n.macs_skipped, c.mac);  // issued MACs
   for (size_t o = 0; o < 3; ++o) {
     const std::string op = kOp[o];
     add("pe_array", "rf_" + op, n.rf_reads[o] + n.rf_writes[o], c.rf[o]);
     add("noc", op, o == 2 ? n.psum_hops : n.noc_deliveries[o], c.noc[o]);
-    add(gb, op, n.gbuf_reads[o] + n.gbuf_writes[o] + n.gbuf_fills[o] + n.gbuf_drains[o],
-        c.gbuf[o]);
+    add(gb, op, n.gbuf_reads[o] + n.gbuf_writes[o] + n.gbuf_fills[o] + n.gbuf_drains[o], c.gbuf[o]);
     add("dram", op, n.dram_reads[o] + n.dram_writes[o], c.dram[o]);
   }
   if (!normalised) {
     const double leak = t.leakage_voltage_factor(voltage_v);
     auto leak_row = [&](const std::string& module, double mw) {
       const double pj = mw * leak * time_ns;
-      if (pj > 0) rows.push_back(sim::EnergyEntry{module, "leakage", 1, pj, pj});
+      if (pj > 0) rows.push_back(EnergyRow{module, "leakage", 1, pj, pj});
     };
     leak_row("pe_array", double(spec.pe_array.rows) * spec.pe_array.cols * t.pe_leakage_mw());
     leak_row(gb, t.sram_leakage_mw(spec.sram.at(0).size_bytes));

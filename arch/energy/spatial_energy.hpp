@@ -8,25 +8,19 @@
 #include <array>
 #include <vector>
 
+#include "arch/energy/action_costs.hpp"
+#include "arch/energy/energy_model.hpp"
 #include "arch/energy/energy_table.hpp"
 #include "arch/spatial/spatial_engine.hpp"
 #include "arch/spec.hpp"
-#include "workloads/mapper/estimate.hpp"
-#include "sim/stats/report.hpp"
 
 namespace adasim::arch {
 
-/// Energy of one access of one value, by operand (0 ifmap, 1 weight, 2 psum), at core voltage
-/// `voltage_v` (DRAM energy does not follow the core voltage; the per-access table is taken as
-/// given). The same prices serve the report and the mapper's ranking.
-workloads::EnergyCosts::PerValue spatial_value_costs(const EnergyTable& t, const AcceleratorSpec& spec,
-                                                     const std::array<int, 3>& bits, double voltage_v);
-
 /// Energy rows of one layer (dynamic at voltage factor `dyn`, leakage over `time_ns` unless the
 /// per-access table is in use, which has no leakage).
-std::vector<sim::EnergyEntry> spatial_layer_energy(const EnergyTable& t, const AcceleratorSpec& spec,
-                                                   const spatial::SpatialCounts& c,
-                                                   const std::array<int, 3>& bits, double voltage_v,
-                                                   double time_ns);
+std::vector<EnergyRow> spatial_layer_energy(const EnergyTable& t, const AcceleratorSpec& spec,
+                                            const spatial::SpatialCounts& c,
+                                            const std::array<int, 3>& bits, double voltage_v,
+                                            double time_ns);
 
 }  // namespace adasim::arch

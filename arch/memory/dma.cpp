@@ -14,11 +14,20 @@ constexpr uint64_t kRegionSize = 0x4000'0000ull;
 }  // namespace
 
 Dma::Dma(sc_core::sc_module_name name, int sram_levels, int burst_bytes)
-    : sc_core::sc_module(name),
-      dram_socket("dram_socket"),
-      sram_sockets("sram_socket", size_t(sram_levels)),
+    : Component(name),
+      level_sockets("level_socket", size_t(sram_levels)),
       burst_bytes_(burst_bytes),
-      scratch_(size_t(burst_bytes), 0) {}
+      scratch_(size_t(burst_bytes), 0),
+      group_("dma") {
+  payload_.set_extension(&hop_);
+  for (int o = 0; o < kNumOperands; ++o)
+    group_.add(std::string("load_bytes_") + to_string(Operand(o)), stats_.load_bytes[o], "bytes",
+               "moved into SRAM levels");
+  group_.add("store_bytes", stats_.store_bytes, "bytes", "moved out of SRAM levels");
+  declare(group_, BlockRole::kDma);
+}
+
+Dma::~Dma() { payload_.clear_extension(&hop_); }
 
 void Dma::begin_layer() {
   for (const Job& j : jobs_)
@@ -34,12 +43,15 @@ int Dma::new_event() {
   return int(fired_.size()) - 1;
 }
 
-int Dma::add_job(Dir dir, Operand op, int sram_level, uint64_t bytes, int after_event) {
-  Job job{dir, op, sram_level, bytes, after_event, false, sc_core::SC_ZERO_TIME};
-  jobs_.push_back(job);
+int Dma::add_job(Dir dir, Operand op, int sram_level, uint64_t bytes, int after_event,
+                 std::vector<int> after_jobs) {
+  for (int j : after_jobs)
+    if (j < 0 || size_t(j) >= jobs_.size())
+      throw sim::ModelError("DMA: a job waits for an unknown job");
+  jobs_.push_back(Job{dir, op, sram_level, bytes, after_event, std::move(after_jobs), false,
+                      sc_core::SC_ZERO_TIME});
   const int id = int(jobs_.size()) - 1;
   (dir == Dir::kLoad ? loads_ : stores_).push_back(id);
-  ++stats_.jobs;
   pump();
   return id;
 }
@@ -70,6 +82,9 @@ void Dma::pump() {
     while (!q->empty()) {
       Job& j = jobs_[size_t(q->front())];
       if (j.after != kNoEvent && !fired_[size_t(j.after)]) break;
+      bool waiting = false;
+      for (int a : j.after_jobs) waiting = waiting || !jobs_[size_t(a)].issued;
+      if (waiting) break;
       issue(j);
       q->pop_front();
     }
@@ -78,19 +93,25 @@ void Dma::pump() {
 
 void Dma::issue(Job& job) {
   job.issued = true;
-  job.done = sc_core::sc_time_stamp();
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  sc_core::sc_time start = now;  // the data it copies has arrived
+  for (int a : job.after_jobs) start = std::max(start, jobs_[size_t(a)].done);
+  job.done = start;
   const int o = int(job.op);
   if (job.dir == Dir::kLoad)
     stats_.load_bytes[o] += job.bytes;
   else
     stats_.store_bytes += job.bytes;
+  hop_.kind =
+      job.dir == Dir::kLoad ? TransferExtension::Kind::kFill : TransferExtension::Kind::kDrain;
+  hop_.level = job.level;
   for (uint64_t off = 0; off < job.bytes; off += uint64_t(burst_bytes_)) {
     const unsigned len = unsigned(std::min<uint64_t>(uint64_t(burst_bytes_), job.bytes - off));
     const uint64_t addr = kRegionBase[o] + (next_addr_[o] % kRegionSize);
     next_addr_[o] += len;
-    // DRAM side of the burst.
-    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-    payload_.set_command(job.dir == Dir::kLoad ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
+    // The level moves the burst between itself and its downstream neighbour.
+    sc_core::sc_time delay = start - now;
+    payload_.set_command(job.dir == Dir::kLoad ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
     payload_.set_address(addr);
     payload_.set_data_ptr(scratch_.data());
     payload_.set_data_length(len);
@@ -98,13 +119,8 @@ void Dma::issue(Job& job) {
     payload_.set_byte_enable_ptr(nullptr);
     payload_.set_dmi_allowed(false);
     payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    dram_socket->b_transport(payload_, delay);
-    if (payload_.is_response_error()) throw sim::ModelError("DMA: DRAM burst failed");
-    // SRAM side: a fill is written when the data arrives; a drain was read before leaving.
-    payload_.set_command(job.dir == Dir::kLoad ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-    payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    sram_sockets[size_t(job.level)]->b_transport(payload_, delay);
-    if (payload_.is_response_error()) throw sim::ModelError("DMA: SRAM access failed");
+    level_sockets[size_t(job.level)]->b_transport(payload_, delay);
+    if (payload_.is_response_error()) throw sim::ModelError("DMA: a transfer burst failed");
     job.done = std::max(job.done, sc_core::sc_time_stamp() + delay);
   }
 }

@@ -1,29 +1,34 @@
 // SPDX-License-Identifier: Apache-2.0
-// DMA engine: executes a layer's transfer plan. Loads (DRAM -> SRAM) and stores (SRAM -> DRAM)
-// sit in two in-order queues; a job issues as soon as the SRAM slot it needs is free, which the
-// array controller signals with events (chunk consumed, outputs complete, ...). Each job is cut
-// into bursts sent over TLM-2.0 (LT, annotated delays) to the DRAM channel and the SRAM level, so
-// prefetching the next tile while the array computes, and stalls when it is late, both emerge.
+// DMA engine: executes a layer's transfer plan hop by hop. Loads (into a level) and stores (out
+// of one) sit in two in-order queues; a job issues as soon as the slot it needs is free, which
+// the engine signals with events (chunk consumed, outputs complete, ...), and the data it copies
+// has arrived. Each job is cut into bursts sent over TLM-2.0 (LT, annotated delays) to the SRAM
+// level it fills or drains, which moves the burst to or from its downstream neighbour (the level
+// it is filled from, or DRAM), so prefetching the next tile while the array computes, and stalls
+// when it is late, both emerge.
 #pragma once
+
+#include <tlm_utils/simple_initiator_socket.h>
 
 #include <cstdint>
 #include <deque>
-#include <vector>
-
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
+#include <vector>
 
+#include "arch/component.hpp"
+#include "arch/memory/transfer_extension.hpp"
 #include "arch/spec.hpp"
 
 namespace adasim::arch {
 
-class Dma : public sc_core::sc_module {
+class Dma : public Component {
  public:
-  tlm_utils::simple_initiator_socket<Dma> dram_socket;
-  sc_core::sc_vector<tlm_utils::simple_initiator_socket<Dma>> sram_sockets;  ///< one per level
+  /// One per SRAM level, bound to the level's upstream socket.
+  sc_core::sc_vector<tlm_utils::simple_initiator_socket<Dma>> level_sockets;
 
   Dma(sc_core::sc_module_name name, int sram_levels, int burst_bytes);
+  ~Dma() override;
 
   enum class Dir { kLoad, kStore };
   static constexpr int kNoEvent = -1;
@@ -31,9 +36,13 @@ class Dma : public sc_core::sc_module {
   /// Forget the previous layer's jobs and events (all of them must be complete).
   void begin_layer();
   int new_event();
-  /// Queue a transfer; it issues once `after_event` (or nothing) has fired and all earlier jobs
-  /// of the same queue have issued. Zero-byte jobs complete when they issue.
-  int add_job(Dir dir, Operand op, int sram_level, uint64_t bytes, int after_event);
+  /// Queue a transfer into (load) or out of (store) SRAM level `sram_level`; it issues once
+  /// `after_event` (or nothing) has fired, every job in `after_jobs` has issued and all earlier
+  /// jobs of the same queue have issued, and its data starts moving no earlier than the
+  /// completion of the `after_jobs` (a copy out of a level waits for the data to arrive there).
+  /// Zero-byte jobs complete when they issue.
+  int add_job(Dir dir, Operand op, int sram_level, uint64_t bytes, int after_event,
+              std::vector<int> after_jobs = {});
   /// Changes the byte count of a queued job that has not issued yet (an output encoder sizes a
   /// store only when its values are final). Throws sim::ModelError for an issued job.
   void set_job_bytes(int job, uint64_t bytes);
@@ -47,9 +56,8 @@ class Dma : public sc_core::sc_module {
   sc_core::sc_time all_done_time() const;
 
   struct Stats {
-    uint64_t load_bytes[kNumOperands] = {0, 0, 0};
+    uint64_t load_bytes[kNumOperands] = {0, 0, 0};  ///< per operand, every hop counted
     uint64_t store_bytes = 0;
-    uint64_t jobs = 0;
   };
   const Stats& stats() const { return stats_; }
   void reset_stats() { stats_ = Stats{}; }
@@ -61,6 +69,7 @@ class Dma : public sc_core::sc_module {
     int level;
     uint64_t bytes;
     int after;
+    std::vector<int> after_jobs;
     bool issued = false;
     sc_core::sc_time done;
   };
@@ -74,7 +83,9 @@ class Dma : public sc_core::sc_module {
   uint64_t next_addr_[kNumOperands] = {0, 0, 0};
   std::vector<unsigned char> scratch_;
   tlm::tlm_generic_payload payload_;
+  TransferExtension hop_;
   Stats stats_;
+  sim::StatGroup group_;
 };
 
 }  // namespace adasim::arch

@@ -7,9 +7,6 @@
 
 namespace adasim::arch {
 
-using workloads::ChunkPlan;
-using workloads::FoldPlan;
-
 namespace {
 constexpr int kPsumBytes = 4;
 
@@ -34,18 +31,29 @@ ArrayController::ArrayController(const AcceleratorSpec& spec, SystolicArray& arr
   top_.assign(size_t(ac_), 0);
 }
 
-void ArrayController::start(const workloads::LayerSchedule& sch, const workloads::Int16Buffer& a,
+void ArrayController::start(const LayerProgram& prog, const workloads::Int16Buffer& a,
                             const workloads::Int16Buffer& b, workloads::Int32Buffer& out,
                             LayerPorts ports) {
-  sch_ = &sch;
+  prog_ = &prog;
+  sch_ = &prog.systolic();
+  tfolds_ = &prog.transfers.folds;
+  const SystolicProgram& sch = *sch_;
+  if (sch.folds.size() != tfolds_->size())
+    throw sim::ModelError("array controller: layer " + prog.layer + " has " +
+                          std::to_string(sch.folds.size()) + " folds and " +
+                          std::to_string(tfolds_->size()) + " transfer folds");
+  layout_ = sch.layout();
+  os_ = layout_ == ArrayLayout::kOutputsHeld;
+  stat_op_ = sch.stationary_operand();
+  stream_op_ = sch.streamed_operand();
   out_ = &out;
-  access_.emplace(sch, a, b);
+  access_.emplace(prog, a, b);
   ports_ = ports;
   lanes_ = std::max(1, sch.sub_per_row());  // MAC lanes, or an N:M group's activations
   array_.set_lanes(lanes_, sch.nm_m > 0 ? SystolicArray::LaneUse::kMultiplexer
                                         : SystolicArray::LaneUse::kMacLanes);
-  in_bytes_ = (sch.in_bits + 7) / 8;
-  w_bytes_ = (sch.w_bits + 7) / 8;
+  in_bytes_ = (prog.in_bits + 7) / 8;
+  w_bytes_ = (prog.w_bits + 7) / 8;
   macs_ = 0;
   sparse_counts_ = {};
   fold_ = 0;
@@ -66,12 +74,12 @@ int64_t ArrayController::hist_at(int64_t cycle) const {
 }
 
 void ArrayController::begin_fold() {
-  const FoldPlan& f = sch_->folds[fold_];
+  const SystolicFold& f = sch_->folds[fold_];
   if (next_tiles_built_) {
     tiles_ = std::move(next_tiles_);
     next_tiles_built_ = false;
   } else {
-    tiles_ = build_fold_tiles(*sch_, f, *access_);
+    tiles_ = build_fold_tiles(*prog_, f, *access_);
   }
   t_ = 0;
   fed_ = 0;
@@ -82,7 +90,7 @@ void ArrayController::begin_fold() {
   col_part_.resize(size_t(f.cols));
   for (int64_t j = 0; j < f.cols; ++j) col_part_[size_t(j)] = access_->n_part(f.pack, f.col0 + j);
   macs_ += uint64_t(f.macs);
-  FoldSparsity sp = analyse_fold(*sch_, f, tiles_, sparse_);
+  FoldSparsity sp = analyse_fold(*sch_, f, (*tfolds_)[fold_], tiles_, sparse_);
   sparse_counts_.macs_zero += uint64_t(sp.macs_zero);
   sparse_counts_.macs_gated += uint64_t(sp.macs_gated);
   sparse_counts_.macs_skipped += uint64_t(sp.macs_skipped);
@@ -90,7 +98,7 @@ void ArrayController::begin_fold() {
   sparse_counts_.steps_skipped += uint64_t(sp.steps_skipped);
   sparse_counts_.ideal_steps += uint64_t(sp.ideal_steps);
   skip_ = std::move(sp.skip);
-  if (sch_->dataflow == Dataflow::kOutputStationary) {
+  if (os_) {
     phase_ = Phase::kStream;
     return;
   }
@@ -114,10 +122,14 @@ void ArrayController::begin_fold() {
 
 StepResult ArrayController::step() {
   switch (phase_) {
-    case Phase::kLoad: return step_load();
-    case Phase::kStream: return step_stream();
-    case Phase::kCapture: return step_capture();
-    case Phase::kDrain: return step_drain();
+    case Phase::kLoad:
+      return step_load();
+    case Phase::kStream:
+      return step_stream();
+    case Phase::kCapture:
+      return step_capture();
+    case Phase::kDrain:
+      return step_drain();
     case Phase::kFinish: {
       StepResult r;
       const sc_core::sc_time done = need(ports_.plan->all_done(), "a layer transfer");
@@ -130,7 +142,8 @@ StepResult ArrayController::step() {
       r.kind = StepResult::Kind::kDone;
       return r;
     }
-    case Phase::kDone: break;
+    case Phase::kDone:
+      break;
   }
   StepResult r;
   r.kind = StepResult::Kind::kDone;
@@ -139,7 +152,7 @@ StepResult ArrayController::step() {
 
 bool ArrayController::try_shadow_shift(size_t fold, uint64_t reads[kNumOperands]) {
   // Shift one row of `fold`'s stationary tile into the shadow chain if its data is in SRAM.
-  const FoldPlan& f = sch_->folds[fold];
+  const SystolicFold& f = sch_->folds[fold];
   const int len = scalesim_ ? ar_ : int(sch_->physical_rows(f.rows));
   if (!shadow_valid_ || shadow_fold_ != fold) {
     shadow_fold_ = fold;
@@ -162,20 +175,19 @@ bool ArrayController::try_shadow_shift(size_t fold, uint64_t reads[kNumOperands]
     ++loaded;
   }
   array_.shadow_shift(row.data());
-  const Operand op =
-      sch_->dataflow == Dataflow::kInputStationary ? Operand::kIfmap : Operand::kWeight;
+  const Operand op = stat_op_;
   // SCALE-Sim's convention shifts (and reads) full array rows, padding rows included. An N:M
   // row loads one slot (value; its position field is storage metadata) per PE.
   const int64_t per_row = sch_->nm_m > 0 ? 1 : lanes_;
   const int64_t charged = scalesim_ ? per_row : std::min(loaded, per_row);
-  reads[int(op)] += uint64_t(charged) * uint64_t(f.cols) *
-                    uint64_t(op == Operand::kIfmap ? in_bytes_ : w_bytes_);
+  reads[int(op)] +=
+      uint64_t(charged) * uint64_t(f.cols) * uint64_t(op == Operand::kIfmap ? in_bytes_ : w_bytes_);
   if (++shadow_done_ == len) ports_.plan->stationary_loaded(fold);
   return true;
 }
 
 StepResult ArrayController::step_load() {
-  const FoldPlan& f = sch_->folds[fold_];
+  const SystolicFold& f = sch_->folds[fold_];
   const sc_core::sc_time ready = need(ports_.plan->stationary_ready(fold_), "a stationary tile");
   if (ready > sc_core::sc_time_stamp()) {
     StepResult r;
@@ -199,15 +211,16 @@ StepResult ArrayController::step_load() {
 }
 
 std::optional<sc_core::sc_time> ArrayController::feed_ready() {
-  const FoldPlan& f = sch_->folds[fold_];
+  const FoldPlan& f = (*tfolds_)[fold_];
   while (chunk_ + 1 < f.chunks.size() && fed_ >= f.chunks[chunk_].t0 + f.chunks[chunk_].t_len)
     ++chunk_;
   return ports_.plan->chunk_ready(ports_.plan->chunk_index(fold_, chunk_));
 }
 
 StepResult ArrayController::step_stream() {
-  const FoldPlan& f = sch_->folds[fold_];
-  const bool os = sch_->dataflow == Dataflow::kOutputStationary;
+  const SystolicFold& f = sch_->folds[fold_];
+  const std::vector<ChunkPlan>& chunks = (*tfolds_)[fold_].chunks;
+  const bool os = os_;
   const int64_t r = f.rows, c = f.cols, T = f.t_len;
   const int64_t r_end = scalesim_ ? ar_ : r, c_end = scalesim_ ? ac_ : c;
   const sc_core::sc_time now = sc_core::sc_time_stamp();
@@ -245,7 +258,7 @@ StepResult ArrayController::step_stream() {
       // index is never skipped, so this stays inside the chunk that is ready.
       while (fed_ < T && skip_[size_t(fed_)]) ++fed_;
       fed_now = fed_;
-      const ChunkPlan& cp = f.chunks[chunk_];
+      const ChunkPlan& cp = chunks[chunk_];
       if (fed_ == cp.t0 + cp.t_len - 1) consumed_chunk = ports_.plan->chunk_index(fold_, chunk_);
       ++fed_;
       last_feed_cycle_ = t_;
@@ -253,16 +266,15 @@ StepResult ArrayController::step_stream() {
         reads[int(Operand::kIfmap)] += uint64_t(r * in_bytes_);
         reads[int(Operand::kWeight)] += uint64_t(c * w_bytes_);
       } else {
-        const Operand op = sch_->dataflow == Dataflow::kWeightStationary ? Operand::kIfmap
-                                                                          : Operand::kWeight;
-        reads[int(op)] += uint64_t(sch_->feed_values(f)) *
-                          uint64_t(op == Operand::kIfmap ? in_bytes_ : w_bytes_);
+        const Operand op = stream_op_;
+        reads[int(op)] +=
+            uint64_t(sch_->feed_values(f)) * uint64_t(op == Operand::kIfmap ? in_bytes_ : w_bytes_);
       }
     } else {
-      const bool in_flight = last_feed_cycle_ >= 0 &&
-                             t_ <= last_feed_cycle_ + lat_ + (os ? r_end : ar_) + c_end + 1;
-      const bool shadow_busy = !os && fold_ + 1 < sch_->folds.size() &&
-                               !scalesim_ && spec_.pe_array.weight_double_buffer;
+      const bool in_flight =
+          last_feed_cycle_ >= 0 && t_ <= last_feed_cycle_ + lat_ + (os ? r_end : ar_) + c_end + 1;
+      const bool shadow_busy = !os && fold_ + 1 < sch_->folds.size() && !scalesim_ &&
+                               spec_.pe_array.weight_double_buffer;
       if (!in_flight && !drain_active_ && !ready)
         throw sim::ModelError("array controller: deadlock, a stream chunk was never requested");
       if (!in_flight && !drain_active_ && !shadow_busy) {
@@ -291,12 +303,13 @@ StepResult ArrayController::step_stream() {
       const int row = ar_ - drain_left_;
       const int orig = ar_ - 1 - row;
       collect_drain_row(array_.drain_shift(), orig, drain_fold_);
-      if (orig < sch_->folds[drain_fold_].rows) out_write += uint64_t(sch_->folds[drain_fold_].cols) * kPsumBytes;
+      if (orig < sch_->folds[drain_fold_].rows)
+        out_write += uint64_t(sch_->folds[drain_fold_].cols) * kPsumBytes;
       if (--drain_left_ == 0) {
         drain_active_ = false;
-        const FoldPlan& df = sch_->folds[drain_fold_];
-        ports_.plan->outputs_done(ports_.plan->out_index(
-            ports_.plan->chunk_index(drain_fold_, df.chunks.size() - 1)));
+        const FoldPlan& df = (*tfolds_)[drain_fold_];
+        ports_.plan->outputs_done(
+            ports_.plan->out_index(ports_.plan->chunk_index(drain_fold_, df.chunks.size() - 1)));
       }
     }
   } else {
@@ -307,7 +320,8 @@ StepResult ArrayController::step_stream() {
       int16_t* dst = &feed_[size_t(i * L)];
       const int64_t s = i < phys ? hist_at(t_ - lat_ - i) : -1;
       const int64_t n = s >= 0 ? tiles_.row_len[size_t(i)] : 0;
-      const int16_t* src = n > 0 ? &tiles_.stream[size_t(s * W + tiles_.row_at[size_t(i)])] : nullptr;
+      const int16_t* src =
+          n > 0 ? &tiles_.stream[size_t(s * W + tiles_.row_at[size_t(i)])] : nullptr;
       for (int64_t l = 0; l < L; ++l) dst[l] = l < n ? src[l] : int16_t{0};  // no memcpy call
     }
     array_.step_stationary(feed_.data(), int(rs), int(c));
@@ -316,13 +330,13 @@ StepResult ArrayController::step_stream() {
       out_write = uint64_t(c) * kPsumBytes;
       if (!f.first_accum) out_read = uint64_t(c) * kPsumBytes;  // accumulate in the buffer
       const size_t ci = size_t(done_row / sch_->chunk_len);
-      const ChunkPlan& cp = f.chunks[ci];
+      const ChunkPlan& cp = chunks[ci];
       if (done_row == cp.t0 + cp.t_len - 1)
         ports_.plan->outputs_done(ports_.plan->out_index(ports_.plan->chunk_index(fold_, ci)));
     }
     if (fold_ + 1 < sch_->folds.size() && !scalesim_ && spec_.pe_array.weight_double_buffer) {
       if (!next_tiles_built_) {
-        next_tiles_ = build_fold_tiles(*sch_, sch_->folds[fold_ + 1], *access_);
+        next_tiles_ = build_fold_tiles(*prog_, sch_->folds[fold_ + 1], *access_);
         next_tiles_built_ = true;
       }
       try_shadow_shift(fold_ + 1, reads);
@@ -338,7 +352,10 @@ StepResult ArrayController::step_stream() {
   if (!finished) return res;
   if (!os) {
     ++fold_;
-    if (fold_ < sch_->folds.size()) begin_fold(); else phase_ = Phase::kFinish;
+    if (fold_ < sch_->folds.size())
+      begin_fold();
+    else
+      phase_ = Phase::kFinish;
     return res;
   }
   phase_ = Phase::kCapture;  // OS: accumulators leave at the fold boundary
@@ -348,7 +365,7 @@ StepResult ArrayController::step_stream() {
 StepResult ArrayController::step_capture() {
   // Capture is instantaneous at the fold boundary; it needs a free drain chain and output slot.
   if (drain_active_) return drain_cycle();  // previous fold still draining: exposed cycles
-  const FoldPlan& f = sch_->folds[fold_];
+  const FoldPlan& f = (*tfolds_)[fold_];
   const int64_t oc = ports_.plan->out_index(ports_.plan->chunk_index(fold_, f.chunks.size() - 1));
   const sc_core::sc_time ready = need(ports_.plan->out_slot_ready(oc), "an output slot");
   if (ready > sc_core::sc_time_stamp()) {
@@ -393,21 +410,21 @@ StepResult ArrayController::drain_cycle() {
   const int row = ar_ - drain_left_;
   const int orig = ar_ - 1 - row;
   collect_drain_row(array_.drain_shift(), orig, drain_fold_);
-  const FoldPlan& df = sch_->folds[drain_fold_];
+  const SystolicFold& df = sch_->folds[drain_fold_];
   const uint64_t out_write = orig < df.rows ? uint64_t(df.cols) * kPsumBytes : 0;
   if (--drain_left_ == 0) {
     drain_active_ = false;
-    ports_.plan->outputs_done(
-        ports_.plan->out_index(ports_.plan->chunk_index(drain_fold_, df.chunks.size() - 1)));
+    const size_t last = (*tfolds_)[drain_fold_].chunks.size() - 1;
+    ports_.plan->outputs_done(ports_.plan->out_index(ports_.plan->chunk_index(drain_fold_, last)));
   }
   uint64_t reads[kNumOperands] = {0, 0, 0};
   return finish_cycle(StepResult{}, reads, out_write, 0);
 }
 
 void ArrayController::collect_stationary_outputs() {
-  const FoldPlan& f = sch_->folds[fold_];
+  const SystolicFold& f = sch_->folds[fold_];
   const int32_t* bottom = array_.bottom_psums();
-  const bool ws = sch_->dataflow == Dataflow::kWeightStationary;
+  const bool ws = layout_ == ArrayLayout::kWeightsHeld;
   int32_t* out = out_->data.data();
   for (int64_t j = 0; j < f.cols; ++j) {
     const int64_t s = hist_at(t_ - lat_ - (ar_ - 1) - j);
@@ -419,7 +436,7 @@ void ArrayController::collect_stationary_outputs() {
 }
 
 void ArrayController::collect_drain_row(const int32_t* row, int drained_row, size_t fold) {
-  const FoldPlan& f = sch_->folds[fold];
+  const SystolicFold& f = sch_->folds[fold];
   if (drained_row >= f.rows) return;
   int32_t* out = out_->data.data();
   for (int64_t j = 0; j < f.cols; ++j)
@@ -431,41 +448,6 @@ StepResult ArrayController::finish_cycle(StepResult r, uint64_t reads[kNumOperan
   const StepResult extra = charge_ports(ports_, reads, out_write, out_read);
   r.bw_stall_sram = extra.bw_stall_sram;
   r.bw_stall_noc = extra.bw_stall_noc;
-  return r;
-}
-
-StepResult charge_ports(const LayerPorts& ports, const uint64_t reads[kNumOperands],
-                        uint64_t out_write, uint64_t out_read) {
-  // Per-level port demand of this cycle (a level may hold several operands).
-  SramLevel* lvl[kNumOperands];
-  uint64_t rd[kNumOperands] = {0, 0, 0}, wr[kNumOperands] = {0, 0, 0};
-  int nlvl = 0;
-  auto slot = [&](SramLevel* l) {
-    for (int i = 0; i < nlvl; ++i)
-      if (lvl[i] == l) return i;
-    lvl[nlvl] = l;
-    return nlvl++;
-  };
-  uint64_t to_array = 0;
-  for (int o = 0; o < kNumOperands; ++o) {
-    if (reads[o] == 0) continue;
-    const uint64_t stored = ports.read_scale ? (*ports.read_scale)[size_t(o)](reads[o]) : reads[o];
-    rd[slot(ports.level_of_operand[size_t(o)])] += stored;
-    to_array += reads[o];  // decoded values
-  }
-  if (out_write || out_read) {
-    const int i = slot(ports.level_of_operand[size_t(Operand::kOfmap)]);
-    rd[i] += out_read;
-    wr[i] += out_write;
-  }
-  uint64_t sram_cycles = 1;
-  for (int i = 0; i < nlvl; ++i) sram_cycles = std::max(sram_cycles, lvl[i]->access(rd[i], wr[i]));
-  const uint64_t bus_cycles = ports.bus->transfer(to_array, out_write);
-  StepResult r;
-  if (sram_cycles >= bus_cycles)
-    r.bw_stall_sram = sram_cycles - 1;
-  else
-    r.bw_stall_noc = bus_cycles - 1;
   return r;
 }
 

@@ -3,70 +3,40 @@
 // operand vector per cycle from SRAM into skew FIFOs (a bubble when the chunk is not in SRAM
 // yet); collectors de-skew the outputs and write whole output rows. WS/IS load the next
 // stationary tile into shadow registers during the current fold when the hardware has them;
-// OS drains its accumulators through an output chain. Memory waits come from the TransferPlan.
+// OS drains its accumulators through an output chain. Memory waits come from the
+// TransferController.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <systemc>
 #include <vector>
 
-#include <systemc>
-
-#include "arch/memory/sram_level.hpp"
-#include "arch/memory/transfer_plan.hpp"
-#include "arch/noc/edge_bus.hpp"
+#include "arch/engine/step.hpp"
 #include "arch/pe/operand_access.hpp"
 #include "arch/pe/sparse_fold.hpp"
 #include "arch/pe/systolic_array.hpp"
-#include "arch/sparse/byte_scale.hpp"
+#include "arch/program/program.hpp"
 #include "arch/spec.hpp"
 #include "workloads/ir/tensor_data.hpp"
-#include "workloads/mapper/schedule.hpp"
 
 namespace adasim::arch {
-
-/// What one call to a controller's step() did.
-struct StepResult {
-  enum class Kind { kAdvanced, kWait, kDone };
-  Kind kind = Kind::kAdvanced;
-  uint64_t cycles = 1;          ///< kAdvanced: compute cycles this step covers (bulk controllers)
-  uint64_t bw_stall_sram = 0;   ///< extra cycles this cycle needed for SRAM ports
-  uint64_t bw_stall_noc = 0;    ///< extra cycles this cycle needed for the edge bus
-  bool bubble = false;          ///< the cycle only waited for DRAM data (a stall cycle)
-  sc_core::sc_time wait_until;  ///< kWait: nothing can move before this time
-};
-
-/// Memory-system view a controller needs for one layer.
-struct LayerPorts {
-  std::vector<SramLevel*> level_of_operand;  ///< index = Operand
-  EdgeBus* bus = nullptr;
-  TransferPlan* plan = nullptr;
-  /// Compressed storage (arch/sparse/storage_plan.hpp): per Operand, the SRAM bytes behind the
-  /// dense bytes a controller reads toward the array. Null = everything dense.
-  std::array<ByteScale, kNumOperands>* read_scale = nullptr;
-};
-
-/// Charges one cycle's SRAM-port and edge-bus traffic: reads[op] bytes from the level holding each
-/// operand, out_write/out_read bytes at the output level. reads[] are dense bytes: with compressed
-/// storage the SRAM ports see read_scale[op] of them and the decoder at the SRAM read port hands
-/// the bus the decoded (dense) values. Returns the extra (stall) cycles the
-/// cycle needs beyond one, attributed to the tighter of SRAM ports and bus.
-StepResult charge_ports(const LayerPorts& ports, const uint64_t reads[kNumOperands],
-                        uint64_t out_write, uint64_t out_read);
 
 class ArrayController {
  public:
   ArrayController(const AcceleratorSpec& spec, SystolicArray& array);
 
   /// `a`/`b` are the layer's operand tensors, `out` the int32 accumulators (zeroed, out shape).
-  void start(const workloads::LayerSchedule& sch, const workloads::Int16Buffer& a,
+  void start(const LayerProgram& prog, const workloads::Int16Buffer& a,
              const workloads::Int16Buffer& b, workloads::Int32Buffer& out, LayerPorts ports);
   /// Advance one clock cycle (or report what it waits for).
   StepResult step();
 
   uint64_t macs() const { return macs_; }
   int64_t current_fold() const { return int64_t(fold_); }
+  /// The address generator of the layer started last (valid after start()).
+  const OperandAccess& access() const { return *access_; }
 
   /// Sparse datapath of the layer (set before start(); mode none = dense).
   void set_sparsity(const SparseConfig& c) { sparse_ = c; }
@@ -96,7 +66,12 @@ class ArrayController {
 
   const AcceleratorSpec& spec_;
   SystolicArray& array_;
-  const workloads::LayerSchedule* sch_ = nullptr;
+  const LayerProgram* prog_ = nullptr;
+  const SystolicProgram* sch_ = nullptr;
+  const std::vector<FoldPlan>* tfolds_ = nullptr;  // the transfer plan's folds (chunks)
+  ArrayLayout layout_ = ArrayLayout::kWeightsHeld;
+  bool os_ = false;  // outputs held: reduction in time
+  Operand stat_op_ = Operand::kWeight, stream_op_ = Operand::kIfmap;
   workloads::Int32Buffer* out_ = nullptr;
   std::optional<OperandAccess> access_;
   LayerPorts ports_;
@@ -109,9 +84,9 @@ class ArrayController {
   size_t fold_ = 0;
   FoldTiles tiles_, next_tiles_;
   bool next_tiles_built_ = false;
-  int load_cycles_ = 0, load_done_ = 0;       // current fold's (exposed) stationary load
-  size_t shadow_fold_ = 0;                    // fold whose tile is in the shadow chain
-  int shadow_done_ = 0;                       // rows shifted for shadow_fold_
+  int load_cycles_ = 0, load_done_ = 0;  // current fold's (exposed) stationary load
+  size_t shadow_fold_ = 0;               // fold whose tile is in the shadow chain
+  int shadow_done_ = 0;                  // rows shifted for shadow_fold_
   bool shadow_valid_ = false;
 
   // Stream state of the current fold.
@@ -133,7 +108,7 @@ class ArrayController {
   uint64_t macs_ = 0;
   SparseConfig sparse_;
   SparseCounts sparse_counts_;
-  std::vector<uint8_t> skip_;      // current fold: stream indices left out (skip mode)
+  std::vector<uint8_t> skip_;  // current fold: stream indices left out (skip mode)
 };
 
 }  // namespace adasim::arch

@@ -8,13 +8,17 @@
 
 namespace adasim::arch {
 
-using workloads::GemmDim;
 using workloads::OpType;
 
-OperandAccess::OperandAccess(const workloads::LayerSchedule& sch, const workloads::Int16Buffer& a,
+OperandAccess::OperandAccess(const LayerProgram& prog, const workloads::Int16Buffer& a,
                              const workloads::Int16Buffer& b)
-    : sch_(sch), s_(sch.shape), a_(a), b_(b), matmul_(sch.op == OpType::kMatMul),
-      gk_(sch.gemm_kred), gn_(sch.gemm_n), gp_(sch.group_pack) {
+    : s_(prog.shape),
+      a_(a),
+      b_(b),
+      matmul_(prog.op == OpType::kMatMul),
+      gk_(prog.systolic().gemm_kred),
+      gn_(prog.systolic().gemm_n),
+      gp_(prog.systolic().group_pack) {
   const int64_t m_total = s_.gemm_m();
   m_part_.resize(size_t(m_total));
   if (!matmul_) {
@@ -104,13 +108,13 @@ int64_t OperandAccess::out_index(int64_t pack, int64_t m, int64_t nn) const {
 
 int64_t OperandAccess::out_elements() const { return s_.n * s_.k * s_.p * s_.q; }
 
-std::vector<int64_t> OperandAccess::out_shape() const {
-  if (matmul_) {
-    if (s_.groups > 1) return {s_.groups, s_.p, gn_};
-    return {s_.n, s_.p, s_.k};
+std::vector<int64_t> accumulator_shape(OpType op, const workloads::ConvShape& s) {
+  if (op == OpType::kMatMul) {
+    if (s.groups > 1) return {s.groups, s.p, s.gemm_n()};
+    return {s.n, s.p, s.k};
   }
-  if (sch_.op == OpType::kFullyConnected) return {s_.n, s_.k};
-  return {s_.n, s_.k, s_.p, s_.q};
+  if (op == OpType::kFullyConnected) return {s.n, s.k};
+  return {s.n, s.k, s.p, s.q};
 }
 
 namespace {
@@ -119,10 +123,11 @@ namespace {
 // slot's N:M group (stationary: the slot's value on the lane of its position, 0 elsewhere, so
 // the lanes' multiply-add computes exactly the m:1 multiplexer's product; stream: the fold's
 // groups' activations once per step, row i feeding its group's, 0 past a short tail group).
-FoldTiles build_nm_tiles(const workloads::LayerSchedule& sch, const workloads::FoldPlan& f,
+FoldTiles build_nm_tiles(const LayerProgram& prog, const SystolicFold& f,
                          const OperandAccess& acc) {
+  const SystolicProgram& sch = prog.systolic();
   FoldTiles t;
-  const workloads::NmSlots nm = sch.nm();
+  const NmSlots nm = sch.nm();
   const int64_t rows = f.rows, cols = f.cols, T = f.t_len, p = f.pack, m = nm.m;
   const int64_t sub = rows * m;
   t.stationary.assign(size_t(sub * cols), 0);
@@ -134,10 +139,11 @@ FoldTiles build_nm_tiles(const workloads::LayerSchedule& sch, const workloads::F
         const int16_t v = acc.w(p, kk0 + q, f.col0 + j);
         if (v == 0) continue;
         if (seen == nm.n)
-          throw sim::ConfigError("", "/sparsity/structured", "layer \"" + sch.layer + "\"",
-                                 "weights with at most " + std::to_string(nm.n) + " nonzeros in every " +
-                                     "group of " + std::to_string(m) + " reduction indices: filter " +
-                                     std::to_string(f.col0 + j) + " of pack " + std::to_string(p) +
+          throw sim::ConfigError("", "/sparsity/structured", "layer \"" + prog.layer + "\"",
+                                 "weights with at most " + std::to_string(nm.n) +
+                                     " nonzeros in every " + "group of " + std::to_string(m) +
+                                     " reduction indices: filter " + std::to_string(f.col0 + j) +
+                                     " of pack " + std::to_string(p) +
                                      " has more in the group from index " + std::to_string(kk0));
         if (seen++ == rank) t.stationary[size_t((i * m + q) * cols + j)] = v;
       }
@@ -153,18 +159,21 @@ FoldTiles build_nm_tiles(const workloads::LayerSchedule& sch, const workloads::F
     t.row_len[size_t(i)] = nm.group_size(f.row0 + i);
   }
   t.stream.resize(size_t(T * span));
-  for (int64_t x = 0; x < T; ++x) acc.gather_a_row(p, f.t0 + x, lo, span, &t.stream[size_t(x * span)]);
+  for (int64_t x = 0; x < T; ++x)
+    acc.gather_a_row(p, f.t0 + x, lo, span, &t.stream[size_t(x * span)]);
   return t;
 }
 
 }  // namespace
 
-FoldTiles build_fold_tiles(const workloads::LayerSchedule& sch, const workloads::FoldPlan& f,
+FoldTiles build_fold_tiles(const LayerProgram& prog, const SystolicFold& f,
                            const OperandAccess& acc) {
-  if (sch.nm_m > 0 && sch.dataflow == Dataflow::kWeightStationary) return build_nm_tiles(sch, f, acc);
+  const SystolicProgram& sch = prog.systolic();
+  const ArrayLayout layout = sch.layout();
+  if (sch.nm_m > 0 && layout == ArrayLayout::kWeightsHeld) return build_nm_tiles(prog, f, acc);
   FoldTiles t;
   const int64_t rows = f.rows, cols = f.cols, T = f.t_len, p = f.pack, t0 = f.t0;
-  if (sch.dataflow != Dataflow::kOutputStationary) {
+  if (layout != ArrayLayout::kOutputsHeld) {
     // One value per sub-row; physical row r holds sub-rows r * L .. r * L + L - 1.
     const int64_t L = std::max(1, sch.sub_per_row()), phys = sch.physical_rows(rows);
     t.stream_width = rows;
@@ -175,8 +184,8 @@ FoldTiles build_fold_tiles(const workloads::LayerSchedule& sch, const workloads:
       t.row_len[size_t(r)] = std::min(L, rows - r * L);
     }
   }
-  switch (sch.dataflow) {
-    case Dataflow::kWeightStationary:
+  switch (layout) {
+    case ArrayLayout::kWeightsHeld:
       // rows: Kred, cols: N, time: M.
       t.stationary.resize(size_t(rows * cols));
       for (int64_t i = 0; i < rows; ++i)
@@ -186,7 +195,7 @@ FoldTiles build_fold_tiles(const workloads::LayerSchedule& sch, const workloads:
       for (int64_t m = 0; m < T; ++m)
         acc.gather_a_row(p, t0 + m, f.row0, rows, &t.stream[size_t(m * rows)]);
       break;
-    case Dataflow::kInputStationary:
+    case ArrayLayout::kInputsHeld:
       // rows: Kred, cols: M, time: N. Column j holds pixel col0 + j's reduction window.
       t.stationary.resize(size_t(rows * cols));
       {
@@ -198,9 +207,10 @@ FoldTiles build_fold_tiles(const workloads::LayerSchedule& sch, const workloads:
       }
       t.stream.resize(size_t(T * rows));
       for (int64_t n = 0; n < T; ++n)
-        for (int64_t i = 0; i < rows; ++i) t.stream[size_t(n * rows + i)] = acc.w(p, f.row0 + i, t0 + n);
+        for (int64_t i = 0; i < rows; ++i)
+          t.stream[size_t(n * rows + i)] = acc.w(p, f.row0 + i, t0 + n);
       break;
-    case Dataflow::kOutputStationary:
+    case ArrayLayout::kOutputsHeld:
       // rows: M, cols: N, time: Kred.
       t.stream.resize(size_t(T * rows));
       for (int64_t k = 0; k < T; ++k)
@@ -213,9 +223,12 @@ FoldTiles build_fold_tiles(const workloads::LayerSchedule& sch, const workloads:
   return t;
 }
 
-ChunkOutputs chunk_outputs(const workloads::LayerSchedule& sch, const workloads::FoldPlan& f,
-                           const workloads::ChunkPlan& c) {
-  struct Span { GemmDim dim; int64_t lo, len; };
+ChunkOutputs chunk_outputs(const LayerProgram& prog, const SystolicFold& f, const ChunkPlan& c) {
+  const SystolicProgram& sch = prog.systolic();
+  struct Span {
+    GemmDim dim;
+    int64_t lo, len;
+  };
   const Span spans[3] = {{sch.rows_dim, f.row0, f.rows},
                          {sch.cols_dim, f.col0, f.cols},
                          {sch.time_dim, f.t0 + c.t0, c.t_len}};
@@ -234,7 +247,7 @@ ChunkOutputs chunk_outputs(const workloads::LayerSchedule& sch, const workloads:
     }
   }
   if (!have_m || !have_n || out.m_len * out.n_len != c.out_elems)
-    throw sim::ModelError("chunk outputs: layer " + sch.layer + " has a chunk of " +
+    throw sim::ModelError("chunk outputs: layer " + prog.layer + " has a chunk of " +
                           std::to_string(c.out_elems) + " outputs that its fold's M x N range (" +
                           std::to_string(out.m_len) + " x " + std::to_string(out.n_len) +
                           ") does not cover");

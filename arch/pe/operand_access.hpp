@@ -7,16 +7,16 @@
 #include <cstdint>
 #include <vector>
 
+#include "arch/program/program.hpp"
 #include "workloads/ir/graph.hpp"
 #include "workloads/ir/tensor_data.hpp"
-#include "workloads/mapper/schedule.hpp"
 
 namespace adasim::arch {
 
 class OperandAccess {
  public:
   /// `b` is the weight tensor (conv/fc/matmul with weight) or the second activation (matmul).
-  OperandAccess(const workloads::LayerSchedule& sch, const workloads::Int16Buffer& a,
+  OperandAccess(const LayerProgram& prog, const workloads::Int16Buffer& a,
                 const workloads::Int16Buffer& b);
 
   /// Ifmap operand of GEMM row m and pack reduction index kk (0 for padding).
@@ -26,7 +26,6 @@ class OperandAccess {
   /// Flat index of output (m, nn) of a pack in the layer's output tensor.
   int64_t out_index(int64_t pack, int64_t m, int64_t nn) const;
   int64_t out_elements() const;
-  std::vector<int64_t> out_shape() const;
   /// out_index(pack, m, nn) == m_part(m) + n_part(pack, nn): the layouts are separable, which
   /// lets the collectors precompute both halves.
   int64_t m_part(int64_t m) const { return m_part_[size_t(m)]; }
@@ -35,12 +34,15 @@ class OperandAccess {
   void gather_a_row(int64_t pack, int64_t m, int64_t kk0, int64_t rows, int16_t* dst) const;
 
  private:
-  struct KOff { int64_t c, dr, ds; };  // channel, r*dil_h, s*dil_w of a reduction index
-  struct MOff { int64_t n, h0, w0; };  // image, top-left input row/col of an output pixel
-  std::vector<KOff> koff_;             // per pack Kred index (group-local part)
+  struct KOff {
+    int64_t c, dr, ds;
+  };  // channel, r*dil_h, s*dil_w of a reduction index
+  struct MOff {
+    int64_t n, h0, w0;
+  };                        // image, top-left input row/col of an output pixel
+  std::vector<KOff> koff_;  // per pack Kred index (group-local part)
   std::vector<MOff> moff_;
   std::vector<int64_t> m_part_;
-  const workloads::LayerSchedule& sch_;
   const workloads::ConvShape& s_;
   const workloads::Int16Buffer& a_;
   const workloads::Int16Buffer& b_;
@@ -57,12 +59,11 @@ class OperandAccess {
 struct ChunkOutputs {
   int64_t pack = 0, m0 = 0, m_len = 0, n0 = 0, n_len = 0;
 };
-ChunkOutputs chunk_outputs(const workloads::LayerSchedule& sch, const workloads::FoldPlan& f,
-                           const workloads::ChunkPlan& c);
+ChunkOutputs chunk_outputs(const LayerProgram& prog, const SystolicFold& f, const ChunkPlan& c);
 
 /// Operand tiles of one fold, laid out for the edge feeders: `top[t * cols + j]` (OS only) is
 /// what enters column j at stream time t; `stationary[i * cols + j]` (WS/IS) the tile loaded
-/// into PE (i, j), where rows i are sub-rows: sch.sub_rows(f.rows) of them (precision lanes
+/// into PE (i, j), where rows i are sub-rows: sub_rows(f.rows) of them (precision lanes
 /// count one each; with the N:M datapath physical row r has the m sub-rows r * m + q, one per
 /// position q of its group). The stream holds `stream_width` values per stream time t:
 /// - OS: stream[t * rows + i] enters row i;
@@ -77,7 +78,11 @@ struct FoldTiles {
   std::vector<int64_t> row_at, row_len;
 };
 
-FoldTiles build_fold_tiles(const workloads::LayerSchedule& sch, const workloads::FoldPlan& f,
+FoldTiles build_fold_tiles(const LayerProgram& prog, const SystolicFold& f,
                            const OperandAccess& acc);
+
+/// Shape of the int32 accumulators of an array layer: conv [N][K][P][Q], FC [N][K], matmul
+/// [N][P][K] (or [groups][P][K/groups] with a per-batch B).
+std::vector<int64_t> accumulator_shape(workloads::OpType op, const workloads::ConvShape& s);
 
 }  // namespace adasim::arch

@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "arch/pe/operand_decode.hpp"
 
+#include <algorithm>
+
 #include "sim/core/errors.hpp"
 
 namespace adasim::arch {
 
 using workloads::Int16Buffer;
 using workloads::Int8Buffer;
-using workloads::OpType;
 
-Int16Buffer decode_activation(const Int8Buffer& q, const workloads::TensorInfo& t) {
-  if (t.wide())
-    throw sim::ModelError("tensor '" + t.name + "' holds " + std::to_string(t.bits) +
+Int16Buffer decode_activation(const Int8Buffer& q, const OperandQuant& t) {
+  if (t.bits > 8)
+    throw sim::ModelError("tensor '" + t.tensor + "' holds " + std::to_string(t.bits) +
                           "-bit values; the PEs take operands of at most 8 bits");
   Int16Buffer out;
   out.shape = q.shape;
@@ -20,40 +21,29 @@ Int16Buffer decode_activation(const Int8Buffer& q, const workloads::TensorInfo& 
   if (t.is_signed) {
     for (size_t i = 0; i < q.data.size(); ++i) out.data[i] = int16_t(int32_t(q.data[i]) - zp);
   } else {
-    for (size_t i = 0; i < q.data.size(); ++i) out.data[i] = int16_t(int32_t(uint8_t(q.data[i])) - zp);
+    for (size_t i = 0; i < q.data.size(); ++i)
+      out.data[i] = int16_t(int32_t(uint8_t(q.data[i])) - zp);
   }
   return out;
 }
 
-Int16Buffer decode_weight(const Int8Buffer& q, const workloads::TensorInfo& t,
-                          const workloads::Layer& l, const workloads::ConvShape& s) {
+Int16Buffer decode_weight(const Int8Buffer& q, const OperandQuant& t, int64_t channels) {
   if (t.channel_zero_points.empty()) return decode_activation(q, t);
   Int16Buffer out;
   out.shape = q.shape;
   out.data.resize(q.data.size());
   // Conv KCRS and FC [K][C]: a channel is a contiguous run; matmul [Kd][N]: channel = column.
-  const bool by_column = l.op == OpType::kMatMul;
-  const int64_t channels = s.k;
+  const bool by_column = t.channel_by_column;
   const int64_t run = by_column ? 1 : int64_t(q.data.size()) / std::max<int64_t>(1, channels);
   if (int64_t(t.channel_zero_points.size()) != channels)
-    throw sim::ModelError("weight '" + t.name + "' has " + std::to_string(t.channel_zero_points.size()) +
-                          " zero points for " + std::to_string(channels) + " output channels");
+    throw sim::ModelError("weight '" + t.tensor + "' has " +
+                          std::to_string(t.channel_zero_points.size()) + " zero points for " +
+                          std::to_string(channels) + " output channels");
   for (size_t i = 0; i < q.data.size(); ++i) {
     const int64_t ch = by_column ? int64_t(i) % channels : int64_t(i) / run;
     out.data[i] = int16_t(stored_value(q.data[i], t.is_signed) - t.channel_zero_points[size_t(ch)]);
   }
   return out;
-}
-
-OutputChannels output_channels(const workloads::Layer& l, const workloads::ConvShape& s) {
-  OutputChannels c;
-  switch (l.op) {
-    case OpType::kConv2d: c.inner = s.p * s.q; c.channels = s.k; break;
-    case OpType::kFullyConnected: c.channels = s.k; break;
-    case OpType::kMatMul: c.channels = s.groups > 1 ? s.k / s.groups : s.k; break;
-    default: break;
-  }
-  return c;
 }
 
 }  // namespace adasim::arch

@@ -6,6 +6,7 @@
 // contributes 0: ONNX pads quantized convolutions with the zero point.
 #pragma once
 
+#include "arch/program/quant.hpp"
 #include "workloads/ir/graph.hpp"
 #include "workloads/ir/tensor_data.hpp"
 
@@ -16,21 +17,14 @@ inline int32_t stored_value(int8_t v, bool is_signed) {
   return is_signed ? int32_t(v) : int32_t(uint8_t(v));
 }
 
-/// q - zero_point of every element of an activation (one zero point per tensor).
-workloads::Int16Buffer decode_activation(const workloads::Int8Buffer& q, const workloads::TensorInfo& t);
+/// q - zero_point of every element of an activation (one zero point per tensor). Throws
+/// sim::ModelError for values wider than 8 bits (the PEs take operands of at most 8 bits).
+workloads::Int16Buffer decode_activation(const workloads::Int8Buffer& q, const OperandQuant& t);
 
-/// q - zero_point[channel] of every element of layer l's weight tensor t, where the channel is
-/// the output channel the element contributes to (conv KCRS: K; FC [K][C]: K; matmul [Kd][N]: N).
-workloads::Int16Buffer decode_weight(const workloads::Int8Buffer& q, const workloads::TensorInfo& t,
-                                     const workloads::Layer& l, const workloads::ConvShape& s);
-
-/// The output channel of element i of layer l's accumulators (conv [N][K][P][Q]: K; FC [N][K]:
-/// K; matmul [..][M][N]: N). Used for per-channel scales and biases.
-struct OutputChannels {
-  int64_t inner = 1;     ///< elements per channel step (P*Q for conv, 1 otherwise)
-  int64_t channels = 1;  ///< K (conv, FC) or N (matmul)
-  int64_t of(int64_t i) const { return (i / inner) % channels; }
-};
-OutputChannels output_channels(const workloads::Layer& l, const workloads::ConvShape& s);
+/// q - zero_point[channel] of every element of a weight tensor with `channels` output channels,
+/// where the channel is the output channel the element contributes to (conv KCRS: K; FC [K][C]:
+/// K; matmul [Kd][N]: N); one zero point per tensor when it has no per-channel ones.
+workloads::Int16Buffer decode_weight(const workloads::Int8Buffer& q, const OperandQuant& t,
+                                     int64_t channels);
 
 }  // namespace adasim::arch

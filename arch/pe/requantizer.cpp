@@ -6,48 +6,42 @@
 #include <vector>
 
 #include "arch/pe/operand_decode.hpp"
-#include "workloads/reference/reference_ops.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/rounding.hpp"
 
 namespace adasim::arch {
 
 double round_with(double x, workloads::Rounding mode) {
   return mode == workloads::Rounding::kHalfAwayFromZero ? std::round(x)
-                                                        : workloads::round_half_to_even(x);
+                                                        : sim::round_half_to_even(x);
 }
 
 namespace {
-void check_bias(const workloads::Layer& l, const OutputChannels& ch, const workloads::Int32Buffer* bias) {
-  if (bias != nullptr && bias->elements() != ch.channels)
-    throw sim::ModelError("layer " + l.name + ": bias '" + l.bias + "' has " +
-                          std::to_string(bias->elements()) + " values for " +
+void check_bias(const OutputChannels& ch, const Bias& bias) {
+  if (bias.values != nullptr && bias.values->elements() != ch.channels)
+    throw sim::ModelError("layer " + bias.layer + ": bias '" + bias.tensor + "' has " +
+                          std::to_string(bias.values->elements()) + " values for " +
                           std::to_string(ch.channels) + " output channels");
 }
 }  // namespace
 
-void add_bias(workloads::Int32Buffer& acc, const workloads::Layer& l, const workloads::ConvShape& s,
-              const workloads::Int32Buffer* bias) {
-  if (bias == nullptr) return;
-  const OutputChannels ch = output_channels(l, s);
-  check_bias(l, ch, bias);
+void add_bias(workloads::Int32Buffer& acc, const OutputChannels& ch, const Bias& bias) {
+  if (bias.values == nullptr) return;
+  check_bias(ch, bias);
   for (size_t i = 0; i < acc.data.size(); ++i)
-    acc.data[i] = int32_t(int64_t(acc.data[i]) + bias->data[size_t(ch.of(int64_t(i)))]);
+    acc.data[i] = int32_t(int64_t(acc.data[i]) + bias.values->data[size_t(ch.of(int64_t(i)))]);
 }
 
-Requantizer::Requantizer(const workloads::Graph& g, const workloads::Layer& l,
-                         const workloads::ConvShape& s, const workloads::Int32Buffer* bias)
-    : ch_(output_channels(l, s)), relu_(l.relu), rounding_(l.rounding), bias_(bias) {
-  const workloads::TensorInfo& in_t = g.tensor(l.inputs.at(0));
-  const workloads::TensorInfo& w_t = g.tensor(l.weight.empty() ? l.inputs.at(1) : l.weight);
-  const workloads::TensorInfo& out_t = g.tensor(l.output);
-  mult_.resize(size_t(ch_.channels));
-  for (int64_t k = 0; k < ch_.channels; ++k)
-    mult_[size_t(k)] = in_t.scale * w_t.scale_of(w_t.channel_scales.empty() ? 0 : k) / out_t.scale;
-  const int b = std::clamp(out_t.bits, 1, 8);
-  lo_ = out_t.is_signed ? -(int64_t{1} << (b - 1)) : 0;
-  hi_ = out_t.is_signed ? (int64_t{1} << (b - 1)) - 1 : (int64_t{1} << b) - 1;
-  zp_ = out_t.zero_point;
-  check_bias(l, ch_, bias);
+Requantizer::Requantizer(const OutputQuant& q, const Bias& bias)
+    : ch_(q.channels),
+      mult_(q.multiplier),
+      lo_(q.lo),
+      hi_(q.hi),
+      zp_(q.zero_point),
+      relu_(q.relu),
+      rounding_(q.rounding),
+      bias_(bias.values) {
+  check_bias(ch_, bias);
 }
 
 int8_t Requantizer::operator()(int32_t acc, int64_t flat) const {
@@ -61,13 +55,19 @@ int8_t Requantizer::operator()(int32_t acc, int64_t flat) const {
   return int8_t(uint8_t(std::clamp(q, lo_, hi_)));
 }
 
-workloads::Int8Buffer requantize_outputs(const workloads::Int32Buffer& acc, const workloads::Graph& g,
-                                         const workloads::Layer& l, const workloads::ConvShape& s,
-                                         const workloads::Int32Buffer* bias) {
-  const Requantizer rq(g, l, s, bias);
+workloads::Int8Buffer requantize_outputs(const workloads::Int32Buffer& acc, const OutputQuant& q,
+                                         const Bias& bias) {
+  const Requantizer rq(q, bias);
   workloads::Int8Buffer out(acc.shape);
   for (size_t i = 0; i < acc.data.size(); ++i) out.data[i] = rq(acc.data[i], int64_t(i));
   return out;
+}
+
+workloads::Int8Buffer requantize_outputs(const workloads::Int32Buffer& acc,
+                                         const workloads::Graph& g, const workloads::Layer& l,
+                                         const workloads::ConvShape& s,
+                                         const workloads::Int32Buffer* bias) {
+  return requantize_outputs(acc, quant_params(g, l, s).output, Bias{bias, l.name, l.bias});
 }
 
 }  // namespace adasim::arch

@@ -9,9 +9,11 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "arch/pe/operand_decode.hpp"
+#include "arch/program/quant.hpp"
 #include "workloads/ir/graph.hpp"
 #include "workloads/ir/tensor_data.hpp"
 
@@ -20,14 +22,19 @@ namespace adasim::arch {
 /// Round to the nearest integer; ties per `mode`.
 double round_with(double x, workloads::Rounding mode);
 
+/// A layer's bias: its values (null: none) and, for messages, the layer and tensor names.
+struct Bias {
+  const workloads::Int32Buffer* values = nullptr;
+  std::string layer, tensor;
+};
+
 /// The output stage of one layer, element by element: the same arithmetic as
 /// requantize_outputs, for one accumulator at a time (the output encoder requantizes the outputs
-/// of one stored chunk; requantize_outputs runs it over the whole tensor). Holds a pointer to
-/// `bias` (may be null), which must outlive it.
+/// of one stored chunk; requantize_outputs runs it over the whole tensor). Holds a pointer to the
+/// bias values, which must outlive it.
 class Requantizer {
  public:
-  Requantizer(const workloads::Graph& g, const workloads::Layer& l, const workloads::ConvShape& s,
-              const workloads::Int32Buffer* bias);
+  Requantizer(const OutputQuant& q, const Bias& bias);
   /// Stored byte of output element `flat` (flat index in the output tensor) whose accumulator is
   /// `acc` (bias not yet added).
   int8_t operator()(int32_t acc, int64_t flat) const;
@@ -41,13 +48,16 @@ class Requantizer {
   const workloads::Int32Buffer* bias_ = nullptr;
 };
 
-/// acc (+ bias) of layer l, requantized into out_t's storage (bits <= 8).
-workloads::Int8Buffer requantize_outputs(const workloads::Int32Buffer& acc, const workloads::Graph& g,
-                                         const workloads::Layer& l, const workloads::ConvShape& s,
+/// acc (+ bias) requantized into the output tensor's storage (bits <= 8) per `q`.
+workloads::Int8Buffer requantize_outputs(const workloads::Int32Buffer& acc, const OutputQuant& q,
+                                         const Bias& bias);
+/// The same with layer l's quantisation parameters from the graph.
+workloads::Int8Buffer requantize_outputs(const workloads::Int32Buffer& acc,
+                                         const workloads::Graph& g, const workloads::Layer& l,
+                                         const workloads::ConvShape& s,
                                          const workloads::Int32Buffer* bias);
 
-/// acc + bias per output channel (in place); bias may be null.
-void add_bias(workloads::Int32Buffer& acc, const workloads::Layer& l, const workloads::ConvShape& s,
-              const workloads::Int32Buffer* bias);
+/// acc + bias per output channel (in place); no bias values: unchanged.
+void add_bias(workloads::Int32Buffer& acc, const OutputChannels& ch, const Bias& bias);
 
 }  // namespace adasim::arch

@@ -19,11 +19,12 @@ int64_t ceil_div(int64_t a, int64_t b) { return b <= 0 ? 0 : (a + b - 1) / b; }
 // multiplies the activation at its slot's position q (the sub-row i * m + q holding its value);
 // a padding slot (no value) is a zero weight. Per step, the real MACs are the block-diagonal PEs
 // and the zero ones those whose weight or selected activation is zero.
-void nm_step_counts(const workloads::LayerSchedule& sch, const workloads::FoldPlan& f,
-                    const FoldTiles& t, const SparseConfig& cfg, std::vector<int64_t>& real,
+void nm_step_counts(const SystolicProgram& sch, const SystolicFold& f, const FoldTiles& t,
+                    const SparseConfig& cfg, std::vector<int64_t>& real,
                     std::vector<int64_t>& zero) {
   const int64_t rows = f.rows, cols = f.cols, T = f.t_len, m = sch.nm_m;
-  const Diagonal d{std::max<int64_t>(1, sch.nm().slots_per_group()), std::max<int64_t>(1, sch.gemm_n)};
+  const Diagonal d{std::max<int64_t>(1, sch.nm().slots_per_group()),
+                   std::max<int64_t>(1, sch.gemm_n)};
   // Per row: block-diagonal columns, those with a zero weight, and those selecting position q.
   std::vector<int64_t> diag(size_t(rows), 0), zw(size_t(rows), 0), sel(size_t(rows * m), 0);
   for (int64_t i = 0; i < rows; ++i)
@@ -53,7 +54,7 @@ void nm_step_counts(const workloads::LayerSchedule& sch, const workloads::FoldPl
 
 }  // namespace
 
-FoldSparsity analyse_fold(const workloads::LayerSchedule& sch, const workloads::FoldPlan& f,
+FoldSparsity analyse_fold(const SystolicProgram& sch, const SystolicFold& f, const FoldPlan& fp,
                           const FoldTiles& t, const SparseConfig& cfg) {
   FoldSparsity out;
   const int64_t rows = f.rows, cols = f.cols, T = f.t_len;
@@ -64,8 +65,8 @@ FoldSparsity analyse_fold(const workloads::LayerSchedule& sch, const workloads::
   }
   const Diagonal d{std::max<int64_t>(1, sch.gemm_kred), std::max<int64_t>(1, sch.gemm_n)};
   std::vector<int64_t> real(size_t(T), 0), zero(size_t(T), 0);
-  switch (sch.dataflow) {
-    case Dataflow::kWeightStationary: {
+  switch (sch.layout()) {
+    case ArrayLayout::kWeightsHeld: {
       if (sch.nm_m > 0) {
         nm_step_counts(sch, f, t, cfg, real, zero);
         break;
@@ -86,7 +87,7 @@ FoldSparsity analyse_fold(const workloads::LayerSchedule& sch, const workloads::
         }
       break;
     }
-    case Dataflow::kInputStationary: {
+    case ArrayLayout::kInputsHeld: {
       // Stationary a[i][j] (kk = row0 + i, pixel col0 + j); stream w[t][i] (nn = t0 + t).
       std::vector<int64_t> za(size_t(rows), 0);
       for (int64_t i = 0; i < rows; ++i)
@@ -105,7 +106,7 @@ FoldSparsity analyse_fold(const workloads::LayerSchedule& sch, const workloads::
       }
       break;
     }
-    case Dataflow::kOutputStationary: {
+    case ArrayLayout::kOutputsHeld: {
       // Stream a[k][i] (pixel row0 + i), top w[k][j] (nn = col0 + j); time k = kk.
       for (int64_t k = 0; k < T; ++k) {
         int64_t za = 0, dj = 0, zwd = 0;
@@ -124,7 +125,7 @@ FoldSparsity analyse_fold(const workloads::LayerSchedule& sch, const workloads::
   }
   // The last index of every chunk stays in the stream.
   std::vector<uint8_t> chunk_end(size_t(T), 0);
-  for (const workloads::ChunkPlan& c : f.chunks)
+  for (const ChunkPlan& c : fp.chunks)
     if (c.t_len > 0) chunk_end[size_t(c.t0 + c.t_len - 1)] = 1;
   int64_t real_total = 0;
   for (int64_t s = 0; s < T; ++s) {

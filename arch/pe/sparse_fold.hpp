@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "arch/pe/operand_access.hpp"
+#include "arch/program/program.hpp"
 #include "arch/spec.hpp"
-#include "workloads/mapper/schedule.hpp"
 
 namespace adasim::arch {
 
@@ -23,8 +23,8 @@ struct FoldSparsity {
   int64_t macs_gated = 0;    ///< of those, in issued steps (gated)
   int64_t macs_skipped = 0;  ///< MACs of skipped steps (all zero)
   int64_t steps_skipped = 0;
-  int64_t ideal_steps = 0;   ///< ceil(nonzero MACs / MACs per step): perfectly balanced lanes
-  std::vector<uint8_t> skip; ///< per stream index: 1 = left out of the stream (skip mode)
+  int64_t ideal_steps = 0;    ///< ceil(nonzero MACs / MACs per step): perfectly balanced lanes
+  std::vector<uint8_t> skip;  ///< per stream index: 1 = left out of the stream (skip mode)
 };
 
 /// Sparse datapath behaviour of one layer.
@@ -33,7 +33,8 @@ struct SparseConfig {
   bool ifmap = true, weight = true;
 };
 
-FoldSparsity analyse_fold(const workloads::LayerSchedule& sch, const workloads::FoldPlan& f,
+/// `f` is the fold's geometry, `fp` its transfers (chunk boundaries).
+FoldSparsity analyse_fold(const SystolicProgram& sch, const SystolicFold& f, const FoldPlan& fp,
                           const FoldTiles& t, const SparseConfig& cfg);
 
 }  // namespace adasim::arch

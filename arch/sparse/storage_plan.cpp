@@ -12,7 +12,6 @@
 #include "arch/energy/energy_table.hpp"
 #include "arch/value_store.hpp"
 #include "sim/core/errors.hpp"
-#include "sim/stats/report.hpp"
 
 namespace adasim::arch {
 
@@ -115,7 +114,8 @@ void encode_tile(SparseFormat f, const FormatParams& p, const std::vector<int8_t
     const int8_t* d = tile.data() + r * lay.len;
     const int8_t z = zero_of(r);
     encoded_size(SparseFormat::kDense, row, d, lay.len, z);  // range check only
-    for (int64_t j = 0; j < lay.len; ++j) pattern[size_t(r * lay.len + j)] = d[j] != z ? nonzero : 0;
+    for (int64_t j = 0; j < lay.len; ++j)
+      pattern[size_t(r * lay.len + j)] = d[j] != z ? nonzero : 0;
   }
   add(csr, n, encoded_size(f, csr, pattern.data(), n, 0));
 }
@@ -123,7 +123,8 @@ void encode_tile(SparseFormat f, const FormatParams& p, const std::vector<int8_t
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
 /// Compressed formats hold values of up to 8 bits.
-void require_narrow(SparseFormat f, const TensorInfo& t, const char* key, const std::string& layer) {
+void require_narrow(SparseFormat f, const TensorInfo& t, const char* key,
+                    const std::string& layer) {
   if (t.bits <= 8) return;
   throw sim::ConfigError("", std::string("/sparsity/storage/") + key,
                          quoted(to_string(f)) + " for the " + std::to_string(t.bits) +
@@ -155,9 +156,10 @@ void check_nm(const StorageFormats& o, const std::vector<int8_t>& tile, const Fi
               const TensorInfo& t, const Layer& l) {
   const NmBreak b = first_nm_break(o.nm_n, o.nm_m, tile, lay, zero_of);
   if (b.nnz == 0) return;
-  const std::string fibre = lay.columns ? "column " + std::to_string(b.row) +
-                                              (lay.tiles > 1 ? " of matrix " + std::to_string(tile_index) : "")
-                                        : "output channel " + std::to_string(b.row);
+  const std::string fibre =
+      lay.columns ? "column " + std::to_string(b.row) +
+                        (lay.tiles > 1 ? " of matrix " + std::to_string(tile_index) : "")
+                  : "output channel " + std::to_string(b.row);
   const std::string what = " for layer '" + l.name + "' whose weight tensor '" + t.name + "' has " +
                            std::to_string(b.nnz) + " nonzeros in " + fibre + ", group " +
                            std::to_string(b.g0 / o.nm_m) + " (reduction elements " +
@@ -166,11 +168,11 @@ void check_nm(const StorageFormats& o, const std::vector<int8_t>& tile, const Fi
                            " nonzeros in every group of " + std::to_string(o.nm_m) +
                            " along the reduction axis";
   if (o.nm_datapath)
-    throw sim::ConfigError("", "/sparsity/structured",
-                           "the " + std::to_string(o.nm_n) + ":" + std::to_string(o.nm_m) +
-                               " datapath" + what,
-                           rule + ", or the layer left out of /sparsity/structured/layers (or " +
-                               "/sparsity/structured/unfit \"dense\")");
+    throw sim::ConfigError(
+        "", "/sparsity/structured",
+        "the " + std::to_string(o.nm_n) + ":" + std::to_string(o.nm_m) + " datapath" + what,
+        rule + ", or the layer left out of /sparsity/structured/layers (or " +
+            "/sparsity/structured/unfit \"dense\")");
   throw sim::ConfigError("", "/sparsity/storage/weight", "\"nm\"" + what,
                          rule + ", or another format (\"dense\", \"bitmask\", \"rle\", \"csr\")");
 }
@@ -227,12 +229,12 @@ FibreLayout weight_layout(const TensorInfo& t, const Int8Buffer& v, const Layer&
     if (s.size() < 2)
       throw sim::ModelError("storage plan: matmul B '" + t.name + "' of layer '" + l.name +
                             "' is not a matrix");
-    lay.rows = s.back();            // N output columns
-    lay.len = s[s.size() - 2];      // Kd
+    lay.rows = s.back();        // N output columns
+    lay.len = s[s.size() - 2];  // Kd
     lay.columns = true;
   } else {
-    lay.rows = s.front();           // K output channels
-    lay.len = n / lay.rows;         // C/groups * R * S (conv) or C (FC)
+    lay.rows = s.front();    // K output channels
+    lay.len = n / lay.rows;  // C/groups * R * S (conv) or C (FC)
   }
   lay.tiles = n / (lay.rows * lay.len);
   return lay;
@@ -248,7 +250,8 @@ OperandStorage activation_storage(SparseFormat f, const StorageFormats& opts, co
   const int8_t z = zero_byte(t.zero_point);
   const FormatParams p = params_of(opts, t);
   for_each_tile(v, lay, [&](int64_t, const std::vector<int8_t>& tile) {
-    encode_tile(f, p, tile, lay, [z](int64_t) { return z; }, out);
+    encode_tile(
+        f, p, tile, lay, [z](int64_t) { return z; }, out);
   });
   return out;
 }
@@ -332,10 +335,12 @@ namespace {
 void check_ofmap_format(const StorageFormats& formats, ArrayKind kind) {
   const SparseFormat fo = format_named(formats.ofmap);
   if (fo == SparseFormat::kNm)
-    throw sim::ConfigError("", "/sparsity/storage/ofmap", "\"nm\"",
-                           "one of \"dense\", \"bitmask\", \"rle\", \"csr\" (N:M is a weight pattern)");
+    throw sim::ConfigError(
+        "", "/sparsity/storage/ofmap", "\"nm\"",
+        "one of \"dense\", \"bitmask\", \"rle\", \"csr\" (N:M is a weight pattern)");
   if (fo != SparseFormat::kDense && kind == ArrayKind::kSpatial)
-    throw sim::ConfigError("", "/sparsity/storage/ofmap", quoted(formats.ofmap) + " on a spatial array",
+    throw sim::ConfigError("", "/sparsity/storage/ofmap",
+                           quoted(formats.ofmap) + " on a spatial array",
                            "\"dense\" (no output encoder is modelled on spatial arrays)");
 }
 
@@ -378,45 +383,48 @@ void check_storage_formats(const StorageFormats& formats, const workloads::Graph
   for (const Layer& l : g.layers) check_layer_storage(formats, g, l, values);
 }
 
-void check_storage_formats(const SparsitySpec& sp, const workloads::Graph& g, const ValueStore& values,
-                           ArrayKind kind) {
+void check_storage_formats(const SparsitySpec& sp, const workloads::Graph& g,
+                           const ValueStore& values, ArrayKind kind) {
   check_ofmap_format(sp.storage, kind);
   for (const Layer& l : g.layers) check_layer_storage(layer_formats(sp, l), g, l, values);
 }
 
-void report_storage(const StoragePlan& plan, const EnergyTable& table, double voltage_v,
-                    sim::LayerReport& rep) {
+void storage_report(const StoragePlan& plan, const EnergyTable& table, double voltage_v,
+                    std::vector<StorageFigure>& figures, std::vector<EnergyRow>& energy) {
   static const char* kName[2] = {"ifmap", "weight"};
+  auto figure = [&](const char* op, const char* name, const char* unit, int64_t v) {
+    figures.push_back(StorageFigure{op, name, unit, uint64_t(v)});
+  };
   for (size_t o = 0; o < plan.operands.size(); ++o) {
     const OperandStorage& s = plan.operands[o];
     if (!s.compressed()) continue;
-    const std::string key = std::string("compression.") + kName[o] + ".";
-    rep.accesses[key + "dense_bits"] = uint64_t(s.dense_bits);
-    rep.accesses[key + "payload_bits"] = uint64_t(s.size.payload_bits);
-    rep.accesses[key + "metadata_bits"] = uint64_t(s.size.metadata_bits);
-    rep.accesses[key + "encoded_bytes"] = uint64_t(s.encoded_bytes());
+    figure(kName[o], "dense_bits", "bits", s.dense_bits);
+    figure(kName[o], "payload_bits", "bits", s.size.payload_bits);
+    figure(kName[o], "metadata_bits", "bits", s.size.metadata_bits);
+    figure(kName[o], "encoded_bytes", "bytes", s.encoded_bytes());
     const uint64_t decoded = plan.sram_reads[o].dense_total() / uint64_t((s.bits + 7) / 8);
     if (decoded == 0 || s.elements == 0 || s.read_by_pe) continue;
     using u128 = unsigned __int128;
-    const uint64_t cycles = uint64_t(
-        (u128(uint64_t(s.decode_cycles)) * decoded + uint64_t(s.elements) - 1) / uint64_t(s.elements));
-    rep.accesses[key + "decoded_values"] = decoded;
-    rep.accesses[key + "decode_cycles"] = cycles;
+    const uint64_t cycles =
+        uint64_t((u128(uint64_t(s.decode_cycles)) * decoded + uint64_t(s.elements) - 1) /
+                 uint64_t(s.elements));
+    figure(kName[o], "decoded_values", "values", int64_t(decoded));
+    figure(kName[o], "decode_cycles", "cycles", int64_t(cycles));
     const double pj = table.rf_pj(s.bits) * table.dynamic_voltage_factor(voltage_v);
-    rep.energy.push_back(sim::EnergyEntry{"decoder", std::string(kName[o]) + "_decode", decoded, pj,
-                                          double(decoded) * pj});
+    energy.push_back(
+        EnergyRow{"decoder", std::string(kName[o]) + "_decode", decoded, pj, double(decoded) * pj});
   }
   const OutputStorage& out = plan.ofmap;
   if (!out.compressed()) return;
-  rep.accesses["compression.ofmap.dense_bits"] = uint64_t(out.dense_bits);
-  rep.accesses["compression.ofmap.payload_bits"] = uint64_t(out.size.payload_bits);
-  rep.accesses["compression.ofmap.metadata_bits"] = uint64_t(out.size.metadata_bits);
-  rep.accesses["compression.ofmap.encoded_bytes"] = uint64_t(out.encoded_bytes);
-  rep.accesses["compression.ofmap.encoded_values"] = uint64_t(out.elements);
+  figure("ofmap", "dense_bits", "bits", out.dense_bits);
+  figure("ofmap", "payload_bits", "bits", out.size.payload_bits);
+  figure("ofmap", "metadata_bits", "bits", out.size.metadata_bits);
+  figure("ofmap", "encoded_bytes", "bytes", out.encoded_bytes);
+  figure("ofmap", "encoded_values", "values", out.elements);
   if (out.elements == 0) return;
   const double pj = table.rf_pj(out.bits) * table.dynamic_voltage_factor(voltage_v);
-  rep.energy.push_back(sim::EnergyEntry{"encoder", "ofmap_encode", uint64_t(out.elements), pj,
-                                        double(out.elements) * pj});
+  energy.push_back(
+      EnergyRow{"encoder", "ofmap_encode", uint64_t(out.elements), pj, double(out.elements) * pj});
 }
 
 }  // namespace adasim::arch

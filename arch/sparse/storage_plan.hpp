@@ -29,17 +29,15 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "arch/energy/energy_model.hpp"
 #include "arch/sparse/byte_scale.hpp"
 #include "arch/sparse/compression.hpp"
 #include "arch/sparse/output_encoder.hpp"
 #include "arch/spec.hpp"
 #include "workloads/ir/graph.hpp"
 #include "workloads/ir/tensor_data.hpp"
-
-namespace adasim::sim {
-struct LayerReport;
-}
 
 namespace adasim::arch {
 
@@ -49,13 +47,13 @@ class ValueStore;
 /// How one operand tensor is stored and what that costs.
 struct OperandStorage {
   SparseFormat format = SparseFormat::kDense;
-  std::string tensor;          ///< graph tensor name
-  int bits = 8;                ///< element width (of the tensor and of every value field)
+  std::string tensor;  ///< graph tensor name
+  int bits = 8;        ///< element width (of the tensor and of every value field)
   int64_t elements = 0;
-  int64_t fibres = 0;          ///< encoded runs (dense: not counted, 0)
-  int64_t dense_bits = 0;      ///< elements * bits
-  EncodedSize size;            ///< all fibres (dense: payload = dense_bits, no metadata)
-  int64_t decode_cycles = 0;   ///< decoder cycles to decode every fibre once (dense: 0)
+  int64_t fibres = 0;         ///< encoded runs (dense: not counted, 0)
+  int64_t dense_bits = 0;     ///< elements * bits
+  EncodedSize size;           ///< all fibres (dense: payload = dense_bits, no metadata)
+  int64_t decode_cycles = 0;  ///< decoder cycles to decode every fibre once (dense: 0)
   /// Values the schedule and the controllers count for one copy: the elements, or on the N:M
   /// datapath the weight slots (the planner tiles slots; their position fields are metadata).
   int64_t counted = -1;
@@ -88,13 +86,13 @@ struct StoragePlan {
   /// What the output encoder stored (filled at the end of the layer; dense: nothing encoded).
   OutputStorage ofmap;
 
-  /// Fresh DRAM->SRAM load scalers for TransferPlan, index = Operand (ofmap: identity).
+  /// Fresh DRAM->SRAM load scalers for the TransferController, index = Operand (ofmap: identity).
   std::array<ByteScale, kNumOperands> transfer_scales() const;
 };
 
 /// A tensor seen as `tiles` x `rows` fibres of `len` values (the layout above): fibre r of tile t
-/// is row r of a [rows][len] CSR tile. `columns`: the tensor holds each tile transposed ([len][rows],
-/// matmul B), so a fibre is a column gathered with stride `rows`.
+/// is row r of a [rows][len] CSR tile. `columns`: the tensor holds each tile transposed
+/// ([len][rows], matmul B), so a fibre is a column gathered with stride `rows`.
 struct FibreLayout {
   int64_t tiles = 0, rows = 1, len = 0;
   bool columns = false;
@@ -132,12 +130,12 @@ StorageFormats layer_formats(const SparsitySpec& sp, const workloads::Layer& l);
 /// Whether layer l's constant weights keep the N:M pattern of `st` (at most n nonzeros in every
 /// group of m reduction elements, the groups the datapath and the "nm" format use) and are at
 /// most 8 bits wide: the layers sparsity.structured.unfit = "dense" keeps on the N:M datapath.
-bool nm_pattern_fits(const StructuredSparsity& st, const workloads::Graph& g, const workloads::Layer& l,
-                     const ValueStore& values);
+bool nm_pattern_fits(const StructuredSparsity& st, const workloads::Graph& g,
+                     const workloads::Layer& l, const ValueStore& values);
 
 /// check_storage_formats with every layer's layer_formats.
-void check_storage_formats(const SparsitySpec& sp, const workloads::Graph& g, const ValueStore& values,
-                           ArrayKind kind = ArrayKind::kSystolic);
+void check_storage_formats(const SparsitySpec& sp, const workloads::Graph& g,
+                           const ValueStore& values, ArrayKind kind = ArrayKind::kSystolic);
 
 /// Checks `formats` against every array layer of g before the run, so that a config error reaches
 /// the caller as one (thrown inside the SystemC process it would arrive as an sc_report):
@@ -149,20 +147,26 @@ void check_storage_formats(const SparsitySpec& sp, const workloads::Graph& g, co
 void check_storage_formats(const StorageFormats& formats, const workloads::Graph& g,
                            const ValueStore& values, ArrayKind kind = ArrayKind::kSystolic);
 
-/// Adds the layer's compression figures to rep.accesses and the decoder's energy rows to
-/// rep.energy, for every compressed operand:
-///   compression.<op>.dense_bits / .payload_bits / .metadata_bits / .encoded_bytes (one copy);
-///   compression.<op>.decoded_values: values read from SRAM toward the array (each decoded);
-///   compression.<op>.decode_cycles: ceil(decode_cycles * decoded_values / elements), the
-///     decoder's cycles for those reads (pipelined: not on the timeline).
+/// One figure of a layer's compressed storage: operand ("ifmap", "weight", "ofmap"), name, value.
+struct StorageFigure {
+  std::string op, name, unit;
+  uint64_t value = 0;
+};
+
+/// The layer's compression figures and the decoder's / encoder's energy rows, for every
+/// compressed operand:
+///   <op>.dense_bits / .payload_bits / .metadata_bits / .encoded_bytes (one copy);
+///   <op>.decoded_values: values read from SRAM toward the array (each decoded);
+///   <op>.decode_cycles: ceil(decode_cycles * decoded_values / elements), the decoder's cycles for
+///     those reads (pipelined: not on the timeline).
 /// Energy: module "decoder", action "<op>_decode", one register-file access of `bits` per decoded
-/// value at the layer's voltage. The decode keys and rows are absent when no read went through the
-/// decoder (spatial arrays: not modelled yet).
-/// A compressed ofmap adds compression.ofmap.dense_bits / .payload_bits / .metadata_bits (all
-/// stores of final outputs), .encoded_bytes (the bytes those stores moved: per-store rounding)
-/// and .encoded_values, and an energy row module "encoder", action "ofmap_encode", one
-/// register-file access of `bits` per encoded value.
-void report_storage(const StoragePlan& plan, const EnergyTable& table, double voltage_v,
-                    sim::LayerReport& rep);
+/// value at the layer's voltage. The decode figures and rows are absent when no read went through
+/// the decoder (spatial arrays: not modelled yet).
+/// A compressed ofmap adds ofmap.dense_bits / .payload_bits / .metadata_bits (all stores of final
+/// outputs), .encoded_bytes (the bytes those stores moved: per-store rounding) and .encoded_values,
+/// and an energy row module "encoder", action "ofmap_encode", one register-file access of `bits`
+/// per encoded value. Reports file them as accesses "compression.<op>.<name>".
+void storage_report(const StoragePlan& plan, const EnergyTable& table, double voltage_v,
+                    std::vector<StorageFigure>& figures, std::vector<EnergyRow>& energy);
 
 }  // namespace adasim::arch

@@ -5,17 +5,15 @@
 
 namespace adasim::arch::spatial {
 
-namespace ws = workloads::spatial;
-
-void SpatialController::start(const workloads::LayerSchedule& sch, const workloads::Int16Buffer& a,
+void SpatialController::start(const LayerProgram& sch, const workloads::Int16Buffer& a,
                               const workloads::Int16Buffer& b, workloads::Int32Buffer& out,
                               LayerPorts ports) {
-  if (!sch.spatial) throw sim::ModelError("spatial controller: layer " + sch.layer + " has no loop nest");
-  sch_ = &sch;
+  prog_ = &sch;
   ports_ = ports;
-  const ws::Problem p = ws::Problem::from_shape(sch.shape, sch.op);
+  const Problem p = Problem::from_shape(sch.shape, sch.op);
   const int psum_bits = spec_.pe_array.accum_bits;
-  engine_ = std::make_unique<SpatialEngine>(p, *sch.spatial, spec_.noc, sch.in_bits, sch.w_bits, psum_bits);
+  engine_ = std::make_unique<SpatialEngine>(p, sch.spatial().nest, spec_.noc, sch.in_bits,
+                                            sch.w_bits, psum_bits);
   engine_->bind(a.data.data(), b.data.data(), out.data.data());
   engine_->set_sparsity(sparse_.mode, sparse_.ifmap, sparse_.weight);
   bytes_ = {(sch.in_bits + 7) / 8, (sch.w_bits + 7) / 8, (psum_bits + 7) / 8};
@@ -23,7 +21,7 @@ void SpatialController::start(const workloads::LayerSchedule& sch, const workloa
   pending_consumed_ = pending_out_ = -1;
   finished_ = false;
   int64_t chunks = 0;
-  for (const auto& f : sch.folds) chunks += int64_t(f.chunks.size());
+  for (const auto& f : sch.transfers.folds) chunks += int64_t(f.chunks.size());
   if (chunks != engine_->dram_iterations())
     throw sim::ModelError("spatial controller: the transfer plan of " + sch.layer + " has " +
                           std::to_string(chunks) + " chunks for " +
@@ -40,7 +38,8 @@ StepResult SpatialController::step() {
   release_pending();
   StepResult r;
   const sc_core::sc_time now = sc_core::sc_time_stamp();
-  if (finished_ || fold_ >= sch_->folds.size()) {
+  const std::vector<FoldPlan>& folds = prog_->transfers.folds;
+  if (finished_ || fold_ >= folds.size()) {
     finished_ = true;
     const auto done = ports_.plan->all_done();
     if (!done) {
@@ -55,7 +54,7 @@ StepResult SpatialController::step() {
     r.kind = StepResult::Kind::kDone;
     return r;
   }
-  const workloads::FoldPlan& f = sch_->folds[fold_];
+  const FoldPlan& f = folds[fold_];
   const int64_t k = ports_.plan->chunk_index(fold_, chunk_);
   const int64_t last = ports_.plan->chunk_index(fold_, f.chunks.size() - 1);
   const int64_t oc = ports_.plan->out_index(last);
@@ -74,14 +73,14 @@ StepResult SpatialController::step() {
     return r;
   }
   const IterationResult it = engine_->run_iteration();
-  const workloads::ChunkPlan& c = f.chunks[chunk_];
+  const ChunkPlan& c = f.chunks[chunk_];
   for (int o = 0; o < 3; ++o) {
-    const int64_t planned = c.load_bytes[size_t(o)] / bytes_[size_t(o)];
+    const int64_t planned = c.load_bytes[size_t(o)][0] / bytes_[size_t(o)];
     if (planned != it.dram_reads[size_t(o)])
-      throw sim::ModelError("spatial controller: " + sch_->layer + " DRAM iteration " +
-                            std::to_string(k) + " moved " + std::to_string(it.dram_reads[size_t(o)]) +
-                            " values of operand " + std::to_string(o) + ", the plan " +
-                            std::to_string(planned));
+      throw sim::ModelError("spatial controller: " + prog_->layer + " DRAM iteration " +
+                            std::to_string(k) + " moved " +
+                            std::to_string(it.dram_reads[size_t(o)]) + " values of operand " +
+                            std::to_string(o) + ", the plan " + std::to_string(planned));
   }
   r.cycles = uint64_t(std::max<int64_t>(1, it.compute_cycles));
   r.bw_stall_noc = uint64_t(it.noc_cycles);

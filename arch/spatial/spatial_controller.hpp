@@ -10,11 +10,12 @@
 #include <cstdint>
 #include <memory>
 
-#include "arch/pe/array_controller.hpp"
+#include "arch/engine/step.hpp"
+#include "arch/pe/sparse_fold.hpp"
+#include "arch/program/program.hpp"
 #include "arch/spatial/spatial_engine.hpp"
 #include "arch/spec.hpp"
 #include "workloads/ir/tensor_data.hpp"
-#include "workloads/mapper/schedule.hpp"
 
 namespace adasim::arch::spatial {
 
@@ -22,7 +23,7 @@ class SpatialController {
  public:
   explicit SpatialController(const AcceleratorSpec& spec) : spec_(spec) {}
 
-  void start(const workloads::LayerSchedule& sch, const workloads::Int16Buffer& a,
+  void start(const LayerProgram& prog, const workloads::Int16Buffer& a,
              const workloads::Int16Buffer& b, workloads::Int32Buffer& out, LayerPorts ports);
   StepResult step();
 
@@ -34,7 +35,7 @@ class SpatialController {
   void release_pending();
 
   const AcceleratorSpec& spec_;
-  const workloads::LayerSchedule* sch_ = nullptr;
+  const LayerProgram* prog_ = nullptr;
   LayerPorts ports_;
   std::unique_ptr<SpatialEngine> engine_;
   std::array<int, 3> bytes_{};  // bytes per value: ifmap, weight, psum

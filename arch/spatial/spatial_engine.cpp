@@ -7,16 +7,12 @@
 
 namespace adasim::arch::spatial {
 
-namespace ws = workloads::spatial;
-using ws::Level;
-
 namespace {
 
 constexpr int kIf = 0, kW = 1, kPs = 2;
 
 // Operand coordinates of a dim vector, without the padding offset (linear in x).
-Coord lin(int o, const ws::Problem& p, const std::array<int64_t, ws::kNumDims>& x) {
-  using namespace ws;
+Coord lin(int o, const Problem& p, const std::array<int64_t, kNumDims>& x) {
   if (o == kIf)
     return {x[kG], x[kN], x[kC], x[kP] * p.stride_h + x[kR] * p.dil_h,
             x[kQ] * p.stride_w + x[kS] * p.dil_w};
@@ -24,7 +20,7 @@ Coord lin(int o, const ws::Problem& p, const std::array<int64_t, ws::kNumDims>& 
   return {x[kG], x[kN], x[kM], x[kP], x[kQ]};
 }
 
-Coord pad_of(int o, const ws::Problem& p) {
+Coord pad_of(int o, const Problem& p) {
   return o == kIf ? Coord{0, 0, 0, p.pad_t, p.pad_l} : Coord{};
 }
 
@@ -46,8 +42,8 @@ int64_t dot(const Coord& a, const Coord& b) {
 
 }  // namespace
 
-SpatialEngine::SpatialEngine(const ws::Problem& p, const ws::Mapping& m, const NocSpec& noc,
-                             int in_bits, int w_bits, int psum_bits)
+SpatialEngine::SpatialEngine(const Problem& p, const Mapping& m, const NocSpec& noc, int in_bits,
+                             int w_bits, int psum_bits)
     : p_(p), m_(m), noc_(noc), bits_{in_bits, w_bits, psum_bits} {
   gb0_ = m.first_at(Level::kGbuf);
   y0_ = m.first_at(Level::kArrayY);
@@ -81,8 +77,8 @@ SpatialEngine::SpatialEngine(const ws::Problem& p, const ws::Mapping& m, const N
   // and inside the buffer tile (bypassed operands). Both layouts are fixed per layer.
   std::array<Coord, 3> rf_st{}, gb_st{};
   for (int o = 0; o < 3; ++o) {
-    rf_st[size_t(o)] = layout_strides(ws::unclipped_box(o, p_, Idx{}, rf_span_));
-    gb_st[size_t(o)] = layout_strides(ws::unclipped_box(o, p_, Idx{}, gb_span_));
+    rf_st[size_t(o)] = layout_strides(unclipped_box(o, p_, Idx{}, rf_span_));
+    gb_st[size_t(o)] = layout_strides(unclipped_box(o, p_, Idx{}, gb_span_));
   }
   std::vector<int64_t> ri(m.loops.size() - rf0_, 0);
   std::array<Coord, 3> prev{};
@@ -179,8 +175,9 @@ IterationResult SpatialEngine::run_iteration() {
     next[k] = 0;
   }
   const Box cur = gb_ps_.held;
-  const Box nxt = last ? Box{} : intersect(ws::unclipped_box(kPs, p_, dram_lo(next), gb_span_),
-                                           ws::tensor_box(kPs, p_));
+  const Box nxt =
+      last ? Box{}
+           : intersect(unclipped_box(kPs, p_, dram_lo(next), gb_span_), tensor_box(kPs, p_));
   if (last || !(nxt == cur)) {
     if (m_.rf_keep[kPs] && rf_valid_[kPs]) flush_rf_psums(r);
     flush_gbuf_psums(r, nxt);
@@ -195,8 +192,8 @@ void SpatialEngine::run_pass(IterationResult& r) {
   std::array<bool, 3> changed{};
   for (int o = 0; o < 3; ++o) {
     changed[size_t(o)] = first_pass_ || !rf_valid_[size_t(o)];
-    for (int d = 0; d < ws::kNumDims && !changed[size_t(o)]; ++d)
-      changed[size_t(o)] = ws::relevant(o, d) && base[size_t(d)] != last_base_[size_t(d)];
+    for (int d = 0; d < kNumDims && !changed[size_t(o)]; ++d)
+      changed[size_t(o)] = relevant(o, d) && base[size_t(d)] != last_base_[size_t(d)];
   }
   if (m_.rf_keep[kPs] && changed[kPs] && rf_valid_[kPs]) flush_rf_psums(r);
   int64_t refill = 0;  // operands refill over their own buses in parallel
@@ -212,33 +209,37 @@ void SpatialEngine::run_pass(IterationResult& r) {
 
 void SpatialEngine::begin_dram_iteration(IterationResult& r) {
   const Idx dlo = dram_lo(it_);
-  auto clip = [&](int o, const Box& b) { return intersect(b, ws::tensor_box(o, p_)); };
+  auto clip = [&](int o, const Box& b) { return intersect(b, tensor_box(o, p_)); };
   // Inputs and weights: keep the overlap, fetch the rest from DRAM.
   const int16_t* src[2] = {in_, w_};
   TileBuffer<int16_t>* gb[2] = {&gb_in_, &gb_w_};
   for (int o = 0; o < 2; ++o) {
-    const Box frame = ws::unclipped_box(o, p_, dlo, gb_span_);
+    const Box frame = unclipped_box(o, p_, dlo, gb_span_);
     const Box held = clip(o, frame);
     const int16_t* s = src[o];
     const int64_t n = gb[o]->refill(
-        frame, held, [&](const Coord& x) { return s[size_t(ws::tensor_offset(o, p_, x))]; }, scratch16_);
+        frame, held, [&](const Coord& x) { return s[size_t(tensor_offset(o, p_, x))]; },
+        scratch16_);
     r.dram_reads[size_t(o)] += n;
     counts_.dram_reads[size_t(o)] += n;
     counts_.gbuf_fills[size_t(o)] += n;
   }
   // Partial sums: elements written to DRAM earlier come back.
-  const Box frame = ws::unclipped_box(kPs, p_, dlo, gb_span_);
+  const Box frame = unclipped_box(kPs, p_, dlo, gb_span_);
   const Box held = clip(kPs, frame);
-  gb_ps_valid_.refill(frame, held, [&](const Coord& x) {
-    return dram_touched_[size_t(ws::tensor_offset(kPs, p_, x))];
-  }, scratch_valid_);
+  gb_ps_valid_.refill(
+      frame, held, [&](const Coord& x) { return dram_touched_[size_t(tensor_offset(kPs, p_, x))]; },
+      scratch_valid_);
   int64_t reloaded = 0;
-  gb_ps_.refill(frame, held, [&](const Coord& x) {
-    const size_t off = size_t(ws::tensor_offset(kPs, p_, x));
-    if (!dram_touched_[off]) return int32_t{0};
-    ++reloaded;
-    return out_[off];
-  }, scratch32_);
+  gb_ps_.refill(
+      frame, held,
+      [&](const Coord& x) {
+        const size_t off = size_t(tensor_offset(kPs, p_, x));
+        if (!dram_touched_[off]) return int32_t{0};
+        ++reloaded;
+        return out_[off];
+      },
+      scratch32_);
   r.dram_reads[kPs] += reloaded;
   counts_.dram_reads[kPs] += reloaded;
   counts_.gbuf_fills[kPs] += reloaded;
@@ -253,7 +254,7 @@ void SpatialEngine::flush_gbuf_psums(IterationResult& r, const Box& keep) {
     if (keep.contains(x)) return;
     const int64_t i = gb_ps_.index(x);
     if (!gb_ps_valid_.data[size_t(i)]) return;
-    const size_t off = size_t(ws::tensor_offset(kPs, p_, x));
+    const size_t off = size_t(tensor_offset(kPs, p_, x));
     out_[off] = gb_ps_.data[size_t(i)];
     dram_touched_[off] = 1;
     ++written;
@@ -291,31 +292,36 @@ int64_t SpatialEngine::refill_rf(int o) {
   const Idx base = temporal_base();
   ++event_;
   int64_t distinct = 0, delivered = 0;
-  const Box tbox = ws::tensor_box(o, p_);
+  const Box tbox = tensor_box(o, p_);
   for (size_t pe = 0; pe < pe_off_.size(); ++pe) {
     Idx lo = base;
-    for (int d = 0; d < ws::kNumDims; ++d) lo[size_t(d)] += pe_off_[pe][size_t(d)];
-    const Box frame = ws::unclipped_box(o, p_, lo, rf_span_);
+    for (int d = 0; d < kNumDims; ++d) lo[size_t(d)] += pe_off_[pe][size_t(d)];
+    const Box frame = unclipped_box(o, p_, lo, rf_span_);
     const Box held = intersect(frame, tbox);
     if (o == kPs) {
       // A new output tile starts from zero; earlier partial sums wait in the buffer.
       rf_ps_[pe].held = Box{};
-      rf_ps_[pe].refill(frame, held, [](const Coord&) { return int32_t{0}; }, scratch32_);
+      rf_ps_[pe].refill(
+          frame, held, [](const Coord&) { return int32_t{0}; }, scratch32_);
       rf_ps_touched_[pe].assign(rf_ps_[pe].data.size(), 0);
       continue;
     }
     TileBuffer<int16_t>& gb = o == kIf ? gb_in_ : gb_w_;
     TileBuffer<int16_t>& rf = o == kIf ? rf_in_[pe] : rf_w_[pe];
-    delivered += rf.refill(frame, held, [&](const Coord& x) {
-      if (!gb.held.contains(x))
-        throw sim::ModelError("spatial engine: a register-file tile reaches outside the buffer tile");
-      const int64_t i = gb.index(x);
-      if (stamp_[size_t(o)][size_t(i)] != event_) {
-        stamp_[size_t(o)][size_t(i)] = event_;
-        ++distinct;
-      }
-      return gb.data[size_t(i)];
-    }, scratch16_);
+    delivered += rf.refill(
+        frame, held,
+        [&](const Coord& x) {
+          if (!gb.held.contains(x))
+            throw sim::ModelError(
+                "spatial engine: a register-file tile reaches outside the buffer tile");
+          const int64_t i = gb.index(x);
+          if (stamp_[size_t(o)][size_t(i)] != event_) {
+            stamp_[size_t(o)][size_t(i)] = event_;
+            ++distinct;
+          }
+          return gb.data[size_t(i)];
+        },
+        scratch16_);
   }
   rf_valid_[size_t(o)] = true;
   counts_.gbuf_reads[size_t(o)] += distinct;
@@ -334,7 +340,7 @@ void SpatialEngine::compute(IterationResult& r) {
   const TileBuffer<int16_t>* gbo[2] = {&gb_in_, &gb_w_};
   for (size_t pe = 0; pe < npe; ++pe) {
     PeState& s = st[pe];
-    for (int d = 0; d < ws::kNumDims; ++d) {
+    for (int d = 0; d < kNumDims; ++d) {
       s.lo[size_t(d)] = base[size_t(d)] + pe_off_[pe][size_t(d)];
       if (s.lo[size_t(d)] + rf_span_[size_t(d)] > p_.bound[size_t(d)]) s.all_valid = false;
     }
@@ -351,7 +357,7 @@ void SpatialEngine::compute(IterationResult& r) {
     }
   }
   const bool keep_in = m_.rf_keep[kIf], keep_w = m_.rf_keep[kW], keep_ps = m_.rf_keep[kPs];
-  const Box tin = ws::tensor_box(kIf, p_), tw = ws::tensor_box(kW, p_);
+  const Box tin = tensor_box(kIf, p_), tw = tensor_box(kW, p_);
   const bool sparse = sparse_mode_ != SparsityMode::kNone;
   const bool skip = sparse_mode_ == SparsityMode::kSkip;
   pe_zero_.assign(npe, 0);
@@ -366,7 +372,7 @@ void SpatialEngine::compute(IterationResult& r) {
       const PeState& s = st[pe];
       if (!s.all_valid) {
         bool ok = true;
-        for (int d = 0; d < ws::kNumDims && ok; ++d)
+        for (int d = 0; d < kNumDims && ok; ++d)
           ok = s.lo[size_t(d)] + step.rf[size_t(d)] < p_.bound[size_t(d)];
         if (!ok) continue;
       }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The spatial PE array running one layer's loop nest (workloads/mapper/spatial/loop_nest.hpp).
+// The spatial PE array running one layer's loop nest (arch/program/loop_nest.hpp).
 // Every PE has a register file holding the tiles of the operands its dataflow keeps there; the
 // global buffer holds the tiles below the DRAM loops; the NoC carries operands from the buffer
 // to the PEs (one buffer read multicast to every PE that needs the datum in the same cycle) and
@@ -17,22 +17,22 @@
 #include <cstdint>
 #include <vector>
 
+#include "arch/program/loop_nest.hpp"
 #include "arch/spatial/tile_buffer.hpp"
 #include "arch/spec.hpp"
-#include "workloads/mapper/spatial/loop_nest.hpp"
 
 namespace adasim::arch::spatial {
 
 /// Data accesses of one layer, per operand (0 ifmap, 1 weight, 2 psum/ofmap). Units: values.
 struct SpatialCounts {
-  std::array<int64_t, 3> dram_reads{};     ///< DRAM -> buffer (ofmap: psum reloads)
-  std::array<int64_t, 3> dram_writes{};    ///< buffer -> DRAM (ofmap only: spills and outputs)
-  std::array<int64_t, 3> gbuf_reads{};     ///< buffer reads toward the array (multicast once)
-  std::array<int64_t, 3> gbuf_writes{};    ///< buffer writes from the array (psums only)
-  std::array<int64_t, 3> gbuf_fills{};     ///< buffer writes from DRAM
-  std::array<int64_t, 3> gbuf_drains{};    ///< buffer reads toward DRAM
-  std::array<int64_t, 3> noc_deliveries{}; ///< buffer -> PE deliveries, one per destination PE
-  int64_t psum_hops = 0;                   ///< PE -> PE partial-sum transfers
+  std::array<int64_t, 3> dram_reads{};      ///< DRAM -> buffer (ofmap: psum reloads)
+  std::array<int64_t, 3> dram_writes{};     ///< buffer -> DRAM (ofmap only: spills and outputs)
+  std::array<int64_t, 3> gbuf_reads{};      ///< buffer reads toward the array (multicast once)
+  std::array<int64_t, 3> gbuf_writes{};     ///< buffer writes from the array (psums only)
+  std::array<int64_t, 3> gbuf_fills{};      ///< buffer writes from DRAM
+  std::array<int64_t, 3> gbuf_drains{};     ///< buffer reads toward DRAM
+  std::array<int64_t, 3> noc_deliveries{};  ///< buffer -> PE deliveries, one per destination PE
+  int64_t psum_hops = 0;                    ///< PE -> PE partial-sum transfers
   std::array<int64_t, 3> rf_reads{}, rf_writes{};
   int64_t macs = 0;
   int64_t passes = 0;
@@ -40,9 +40,9 @@ struct SpatialCounts {
   // Sparse datapath (mode gate / skip): MACs with a checked zero operand perform no multiply and
   // no register-file reads; skipped ones also take no step of the PE's time.
   int64_t macs_gated = 0, macs_skipped = 0;
-  int64_t steps_skipped = 0;   ///< pass steps saved (the slowest PE of each pass sets its time)
-  int64_t ideal_cycles = 0;    ///< sum over passes of the mean PE's nonzero steps (balanced lanes)
-  int64_t noc_cycles = 0;      ///< cycles waiting for tile refills / flushes over the NoC
+  int64_t steps_skipped = 0;  ///< pass steps saved (the slowest PE of each pass sets its time)
+  int64_t ideal_cycles = 0;   ///< sum over passes of the mean PE's nonzero steps (balanced lanes)
+  int64_t noc_cycles = 0;     ///< cycles waiting for tile refills / flushes over the NoC
 };
 
 /// What one DRAM-level iteration did (the controller charges its cycles and checks its DRAM
@@ -57,8 +57,8 @@ struct IterationResult {
 class SpatialEngine {
  public:
   /// `in_bits`, `w_bits`, `psum_bits`: widths of one value on the NoC.
-  SpatialEngine(const workloads::spatial::Problem& p, const workloads::spatial::Mapping& m,
-                const NocSpec& noc, int in_bits, int w_bits, int psum_bits);
+  SpatialEngine(const Problem& p, const Mapping& m, const NocSpec& noc, int in_bits, int w_bits,
+                int psum_bits);
 
   /// Tensors: ifmap and weight values (laid out per the problem's strides) and the int32 output
   /// accumulators (the DRAM copy of the psums; zero-initialised by the caller).
@@ -80,13 +80,13 @@ class SpatialEngine {
   }
 
  private:
-  using Idx = std::array<int64_t, workloads::spatial::kNumDims>;
-  struct Step {             // one register-file loop iteration
-    Idx rf{};               // RF-level coordinate offsets
-    std::array<Coord, 3> coord{};       // operand coordinate offsets of the step's datums
-    std::array<int64_t, 3> rf_off{};    // offset inside each kept RF tile
-    std::array<int64_t, 3> gb_off{};    // offset inside the buffer tile (bypassed operands)
-    std::array<bool, 3> changes{};      // operand value differs from the previous step
+  using Idx = std::array<int64_t, kNumDims>;
+  struct Step {                       // one register-file loop iteration
+    Idx rf{};                         // RF-level coordinate offsets
+    std::array<Coord, 3> coord{};     // operand coordinate offsets of the step's datums
+    std::array<int64_t, 3> rf_off{};  // offset inside each kept RF tile
+    std::array<int64_t, 3> gb_off{};  // offset inside the buffer tile (bypassed operands)
+    std::array<bool, 3> changes{};    // operand value differs from the previous step
   };
 
   void begin_dram_iteration(IterationResult& r);
@@ -103,8 +103,8 @@ class SpatialEngine {
   bool advance(size_t from, size_t to);  // odometer over loops [from, to); false on wrap
   Idx dram_lo(const std::vector<int64_t>& it) const;
 
-  const workloads::spatial::Problem p_;
-  const workloads::spatial::Mapping m_;
+  const Problem p_;
+  const Mapping m_;
   NocSpec noc_;
   std::array<int, 3> bits_{};
   const int16_t* in_ = nullptr;
@@ -113,11 +113,11 @@ class SpatialEngine {
 
   size_t gb0_ = 0, y0_ = 0, x0_ = 0, rf0_ = 0;
   std::vector<int64_t> inner_;
-  std::vector<int64_t> it_;            // indices of the DRAM and buffer loops
+  std::vector<int64_t> it_;  // indices of the DRAM and buffer loops
   int64_t dram_iters_ = 1, iter_ = 0;
   Idx gb_span_{}, rf_span_{};
-  std::vector<Idx> pe_off_;            // spatial coordinate offsets per PE
-  std::vector<int> pe_row_;            // array row of each PE (psum chains run down columns)
+  std::vector<Idx> pe_off_;  // spatial coordinate offsets per PE
+  std::vector<int> pe_row_;  // array row of each PE (psum chains run down columns)
   std::vector<Step> steps_;
 
   // Storage.
@@ -130,14 +130,15 @@ class SpatialEngine {
   std::vector<int16_t> scratch16_;
   std::vector<int32_t> scratch32_;
   std::vector<uint8_t> scratch_valid_;
-  struct PeState {                     // per PE, rebuilt each pass (kept to reuse the memory)
-    bool all_valid = true;             // no ragged factor cuts its RF loops
-    Idx lo{};                          // dim coordinates of its step 0
-    std::array<Coord, 3> c0{};         // operand coordinates of its step-0 datum
-    std::array<int64_t, 3> gb0{};      // buffer offset of its step-0 datum
+  struct PeState {                 // per PE, rebuilt each pass (kept to reuse the memory)
+    bool all_valid = true;         // no ragged factor cuts its RF loops
+    Idx lo{};                      // dim coordinates of its step 0
+    std::array<Coord, 3> c0{};     // operand coordinates of its step-0 datum
+    std::array<int64_t, 3> gb0{};  // buffer offset of its step-0 datum
   };
   std::vector<PeState> pe_state_;
-  std::array<std::vector<uint64_t>, 3> stamp_;  // per buffer element: last multicast / reduction event
+  std::array<std::vector<uint64_t>, 3>
+      stamp_;  // per buffer element: last multicast / reduction event
   std::vector<std::vector<uint8_t>> rf_ps_touched_;  // per PE psum: accumulated since refill
   uint64_t event_ = 0;
   Idx last_base_{};
@@ -147,7 +148,7 @@ class SpatialEngine {
   SpatialCounts counts_;
   SparsityMode sparse_mode_ = SparsityMode::kNone;
   std::array<bool, 2> check_{true, true};
-  std::vector<int64_t> pe_zero_;       // per PE: zero MACs (skip: steps skipped) in the current pass
+  std::vector<int64_t> pe_zero_;  // per PE: zero MACs (skip: steps skipped) in the current pass
 };
 
 }  // namespace adasim::arch::spatial

@@ -9,21 +9,17 @@
 #include <cstdint>
 #include <vector>
 
-#include "workloads/mapper/spatial/loop_nest.hpp"
+#include "arch/program/loop_nest.hpp"
 
 namespace adasim::arch::spatial {
 
-using workloads::spatial::Box;
-using workloads::spatial::kAxes;
-using workloads::spatial::for_each_in;
-using workloads::spatial::intersect;
 using Coord = std::array<int64_t, kAxes>;
 
 template <class T>
 struct TileBuffer {
-  Box held;              ///< in-tensor elements currently present (empty: nothing)
-  Box frame;             ///< unclipped box the dense layout spans
-  Coord lstride{};       ///< layout strides over `frame`
+  Box held;         ///< in-tensor elements currently present (empty: nothing)
+  Box frame;        ///< unclipped box the dense layout spans
+  Coord lstride{};  ///< layout strides over `frame`
   std::vector<T> data;
 
   int64_t index(const Coord& x) const {
@@ -36,7 +32,8 @@ struct TileBuffer {
   /// new held box keep their values, the others are fetched with `fetch(coord)` (and counted).
   /// Returns the number of fetched elements.
   template <class Fetch>
-  int64_t refill(const Box& new_frame, const Box& new_held, Fetch&& fetch, std::vector<T>& scratch) {
+  int64_t refill(const Box& new_frame, const Box& new_held, Fetch&& fetch,
+                 std::vector<T>& scratch) {
     Coord st{};
     int64_t n = 1;
     for (size_t a = size_t(kAxes); a-- > 0;) {

@@ -6,13 +6,12 @@
 #pragma once
 
 #include <cstdint>
+#include <systemc>
 #include <vector>
 
-#include <systemc>
-
-#include "arch/pe/array_controller.hpp"
+#include "arch/engine/step.hpp"
+#include "arch/program/program.hpp"
 #include "workloads/ir/tensor_data.hpp"
-#include "workloads/mapper/schedule.hpp"
 
 namespace adasim::arch {
 
@@ -28,13 +27,14 @@ workloads::Int8Buffer vector_add(const workloads::Int8Buffer& a, const workloads
 class VectorController {
  public:
   /// Computes the layer's values now; step() then plays out its timing.
-  void start(const workloads::LayerSchedule& sch, const std::vector<const workloads::Int8Buffer*>& in,
+  void start(const LayerProgram& prog, const std::vector<const workloads::Int8Buffer*>& in,
              workloads::Int8Buffer& out, LayerPorts ports, bool is_signed = true);
   StepResult step();
   uint64_t ops() const { return ops_; }
 
  private:
-  const workloads::LayerSchedule* sch_ = nullptr;
+  const LayerProgram* prog_ = nullptr;
+  const VectorProgram* vec_ = nullptr;
   LayerPorts ports_;
   size_t chunk_ = 0;
   int64_t cycle_in_chunk_ = 0;

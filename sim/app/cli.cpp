@@ -184,7 +184,10 @@ int cmd_map(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   for (size_t i = 0; i < schedules.size(); ++i) {
     const auto& s = schedules[i];
     out << s.layer << " (" << workloads::to_string(s.op)
-        << "): " << (s.vector_path ? std::string("vector") : s.search.chosen) << "\n"
+        << "): "
+        << (std::holds_alternative<arch::VectorProgram>(s.engine) ? std::string("vector")
+                                                                     : s.search.chosen)
+        << "\n"
         << workloads::describe_schedule(s, cfg.spec);
     if (i < simulated.size()) {
       const LayerReport& r = simulated[i];

@@ -7,37 +7,18 @@
 #include <systemc>
 
 #include "arch/accelerator.hpp"
-#include "arch/energy/spatial_energy.hpp"
+#include "arch/energy/action_costs.hpp"
 #include "arch/sparse/storage_plan.hpp"
 #include "sim/app/interrupt.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/stats/layer_report.hpp"
 #include "workloads/mapper/mapper.hpp"
 #include "workloads/mapper/tiling_util.hpp"
 
 namespace adasim::sim {
 
 workloads::EnergyCosts mapper_costs(const arch::EnergyTable& t, const arch::AcceleratorSpec& spec) {
-  const double v = spec.clock.nominal.voltage_v;
-  const double dyn = t.dynamic_voltage_factor(v);
-  const auto& pe = spec.pe_array;
-  workloads::EnergyCosts c;
-  // A MAC reads its input and weight registers and updates its psum register (energy_model.cpp).
-  c.mac_pj = (t.mac_pj(pe.mac_bits) + 2 * t.rf_pj(pe.mac_bits) + t.rf_pj(pe.accum_bits)) * dyn;
-  for (const auto& l : spec.sram) {
-    c.sram_read_pj.push_back(t.sram_read_pj(l.size_bytes, l.word_bits) * dyn);
-    c.sram_write_pj.push_back(t.sram_write_pj(l.size_bytes, l.word_bits) * dyn);
-  }
-  c.noc_pj_per_byte = 8.0 * t.noc_pj_per_bit() * dyn;
-  c.dram_pj_per_byte = 8.0 * t.dram_pj_per_bit();
-  double leak = double(pe.rows) * pe.cols * t.pe_leakage_mw() + t.noc_leakage_mw();
-  for (const auto& l : spec.sram) leak += t.sram_leakage_mw(l.size_bytes);
-  c.leakage_mw = leak * t.leakage_voltage_factor(v);
-  if (pe.kind == arch::ArrayKind::kSpatial) {
-    // Priced at int8 operands (the mapper ranks; reports use each layer's real widths).
-    c.spatial = arch::spatial_value_costs(t, spec, {8, 8, pe.accum_bits}, v);
-    if (!spec.energy.per_access.empty()) c.leakage_mw = 0;  // the normalised table has none
-  }
-  return c;
+  return arch::action_costs(t, spec);
 }
 
 namespace {
@@ -54,14 +35,15 @@ void check_structured_names(const workloads::Graph& graph, const arch::Structure
                         "the name of a layer of workload '" + graph.name + "'");
     if (found->weight.empty())
       throw ConfigError("", where, "\"" + name + "\"",
-                        "a layer with a weight tensor (conv, FC or matmul by a constant): '" + name +
-                            "' is a " + workloads::to_string(found->op) +
+                        "a layer with a weight tensor (conv, FC or matmul by a constant): '" +
+                            name + "' is a " + workloads::to_string(found->op) +
                             (found->op == workloads::OpType::kMatMul ? " of two activations" : ""));
   }
 }
 }  // namespace
 
-arch::AcceleratorSpec resolve_structured(const arch::AcceleratorSpec& spec, const workloads::Graph& graph,
+arch::AcceleratorSpec resolve_structured(const arch::AcceleratorSpec& spec,
+                                         const workloads::Graph& graph,
                                          const arch::ValueStore& values) {
   const arch::StructuredSparsity& nm = spec.sparsity.structured;
   if (!nm.enabled || !nm.unfit_dense) return spec;
@@ -72,7 +54,8 @@ arch::AcceleratorSpec resolve_structured(const arch::AcceleratorSpec& spec, cons
     if (nm.covers(l.name, !l.weight.empty()) && arch::nm_pattern_fits(nm, graph, l, values))
       fitting.push_back(l.name);
   out.sparsity.structured.layers = fitting;
-  out.sparsity.structured.unfit_dense = false;  // resolved: the list holds exactly the fitting layers
+  out.sparsity.structured.unfit_dense =
+      false;  // resolved: the list holds exactly the fitting layers
   // No layer fits: the array runs dense (an empty list would mean every layer).
   if (fitting.empty()) out.sparsity.structured.enabled = false;
   return out;
@@ -96,19 +79,22 @@ std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
       continue;
     }
     const workloads::ConvShape s = graph.shape(l);
-    auto bits = [&](const std::string& t) { return std::to_string(workloads::tiling::bits_of(graph, t, 8)); };
+    auto bits = [&](const std::string& t) {
+      return std::to_string(workloads::tiling::bits_of(graph, t, 8));
+    };
     std::string key = std::to_string(int(l.op)) + (l.weight.empty() ? " act" : " const") +
                       (nm.covers(l.name, !l.weight.empty()) ? " nm" : "");
-    for (int64_t v : {s.n, s.c, s.h, s.w, s.k, s.r, s.s, s.p, s.q, int64_t(s.stride_h), int64_t(s.stride_w),
-                      int64_t(s.dil_h), int64_t(s.dil_w), int64_t(s.pad_t), int64_t(s.pad_l),
-                      int64_t(s.pad_b), int64_t(s.pad_r), s.groups})
+    for (int64_t v : {s.n, s.c, s.h, s.w, s.k, s.r, s.s, s.p, s.q, int64_t(s.stride_h),
+                      int64_t(s.stride_w), int64_t(s.dil_h), int64_t(s.dil_w), int64_t(s.pad_t),
+                      int64_t(s.pad_l), int64_t(s.pad_b), int64_t(s.pad_r), s.groups})
       key += " " + std::to_string(v);
-    key += " " + bits(l.inputs.at(0)) + " " + bits(l.weight.empty() ? l.inputs.back() : l.weight) + " " +
-           bits(l.output);
+    key += " " + bits(l.inputs.at(0)) + " " + bits(l.weight.empty() ? l.inputs.back() : l.weight) +
+           " " + bits(l.output);
     const auto hit = searched.find(key);
     if (hit != searched.end()) {
       workloads::LayerSchedule sch = out[hit->second];
       sch.layer = l.name;
+      sch.quant = arch::quant_params(graph, l, s);  // its own tensors, scales and zero points
       out.push_back(std::move(sch));
       continue;
     }
@@ -120,8 +106,7 @@ std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
 }
 
 SimulationResult simulate(const arch::AcceleratorSpec& spec_in, const workloads::Graph& graph,
-                          const arch::EnergyTable& energy, arch::ValueStore& values,
-                          VcdWriter* vcd,
+                          const arch::EnergyTable& energy, arch::ValueStore& values, VcdWriter* vcd,
                           std::map<std::string, workloads::Int32Buffer>* accumulators) {
   SimulationResult result;
   const arch::AcceleratorSpec spec = resolve_structured(spec_in, graph, values);
@@ -136,8 +121,13 @@ SimulationResult simulate(const arch::AcceleratorSpec& spec_in, const workloads:
   // The SystemC banner would pollute stdout (the summary table and machine-read output).
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
   {
-    arch::Accelerator top("top", spec, energy);
-    top.load_program(graph, result.schedules, values);
+    // The clock domain the accelerator runs in, with its DVFS controller.
+    arch::ClockDomain clock(spec.clock);
+    arch::DvfsController dvfs(spec.clock, clock);
+    arch::Accelerator top("top", spec, energy, clock, dvfs);
+    std::vector<const arch::LayerProgram*> programs;
+    for (const workloads::LayerSchedule& s : result.schedules) programs.push_back(&s);
+    top.load_program(graph, std::move(programs), values);
     top.attach_tracer(vcd);
     top.set_accumulator_sink(accumulators);
     // Slices of 4096 nominal cycles (kept within 1 ns .. 1 s): a signal stops the run within one.
@@ -146,8 +136,13 @@ SimulationResult simulate(const arch::AcceleratorSpec& spec_in, const workloads:
     if (top.error()) std::rethrow_exception(top.error());
     if (!top.finished())
       throw ModelError("simulation stopped before the last layer finished (layer " +
-                       std::to_string(top.reports().size()) + " never completed)");
-    result.layers = top.reports();
+                       std::to_string(top.results().size()) + " never completed)");
+    for (const arch::LayerResult& r : top.results()) result.layers.push_back(layer_report(r));
+  }
+  // The mapper's description of each layer's schedule (the models never see it).
+  for (size_t i = 0; i < result.layers.size(); ++i) {
+    result.layers[i].dataflow = result.schedules[i].dataflow;
+    result.layers[i].schedule = result.schedules[i].to_json();
   }
   return result;
 }

@@ -11,17 +11,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "arch/energy/energy_model.hpp"
+
 namespace adasim::sim {
 
 /// Dynamic energy of one (module, action) pair: count x pj_each = pj. Leakage rows use
-/// action "leakage" with count = 1 and pj_each = pj = the leakage energy over the layer.
-struct EnergyEntry {
-  std::string module;   ///< e.g. "pe_array", "gbuf", "dram", "noc"
-  std::string action;   ///< e.g. "mac_int8", "read", "write", "leakage"
-  uint64_t count = 0;
-  double pj_each = 0.0;
-  double pj = 0.0;
-};
+/// action "leakage" with count = 1 and pj_each = pj = the leakage energy over the layer. The
+/// models' energy rows, filed as they are.
+using EnergyEntry = arch::EnergyRow;
 
 struct LayerReport {
   std::string name;

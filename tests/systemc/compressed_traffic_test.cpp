@@ -69,11 +69,11 @@ void expect_exact_outputs(const FcRun& run) {
 /// The weights of the schedule's layer are loaded exactly once, the ifmap too.
 void expect_single_copies(const workloads::LayerSchedule& s, int64_t ifmap_bytes, int64_t weight_bytes) {
   int64_t w = 0, in = 0;
-  for (const auto& f : s.folds) {
-    w += f.stationary_load_bytes;
+  for (const auto& f : s.transfers.folds) {
+    w += f.stationary_load_bytes[0];
     for (const auto& c : f.chunks) {
-      w += c.load_bytes[size_t(arch::Operand::kWeight)];
-      in += c.load_bytes[size_t(arch::Operand::kIfmap)];
+      w += c.load_bytes[size_t(arch::Operand::kWeight)][0];
+      in += c.load_bytes[size_t(arch::Operand::kIfmap)][0];
     }
   }
   ASSERT_EQ(w, weight_bytes);
@@ -214,7 +214,7 @@ TEST(CompressedTraffic, ReloadedWeightsMoveWholeEncodedCopies) {
   f.weight = "csr";
   const FcRun run = run_fc(test::real_spec(16, 16, Dataflow::kWeightStationary, 1.0, 4 * 1024), f, 64,
                            100, 70, quarter_weights(70, 100));
-  const workloads::LayerSchedule& s = run.res.schedules.at(0);
+  const arch::SystolicProgram& s = run.res.schedules.at(0).systolic();
   ASSERT_TRUE(s.chunk_outer);
   const uint64_t chunks = uint64_t((64 + s.chunk_len - 1) / s.chunk_len);
   ASSERT_GT(chunks, 1u);

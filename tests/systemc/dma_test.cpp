@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The DMA engine on its own, wired to a real DRAM channel and SRAM level: a store queued behind
+// The DMA engine on its own, wired to a real SRAM level filled from a real DRAM channel: a store queued behind
 // an event can be resized until it issues (the output encoder sizes a store only when its values
 // are final), the resized count is what moves (bytes and bursts counted by hand), and resizing an
 // issued job or an unknown one is a ModelError that changes nothing. One SystemC simulation per
@@ -24,10 +24,10 @@ TEST(Dma, StoreBytesCanChangeUntilTheJobIssues) {
   const arch::AcceleratorSpec spec =
       test::real_spec(8, 8, arch::Dataflow::kWeightStationary, 16.0, 1 << 16);
   arch::Dram dram("dram", spec.dram);
-  arch::SramLevel sram("gbuf", spec.sram[0]);
+  arch::SramLevel sram("gbuf", spec.sram[0], 0);
   Dma dma("dma", 1, 64);  // 64-byte bursts
-  dma.dram_socket.bind(dram.socket);
-  dma.sram_sockets[0].bind(sram.socket);
+  sram.downstream.bind(dram.socket);  // the level is filled from DRAM
+  dma.level_sockets[0].bind(sram.upstream);
   sc_core::sc_start(sc_core::SC_ZERO_TIME);  // elaborate: the sockets are bound from here on
 
   dma.begin_layer();

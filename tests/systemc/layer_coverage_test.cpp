@@ -212,6 +212,7 @@ TEST_P(LayerCoverage, MacsFunctionalAndPacking) {
     const size_t i = index.at(name);
     const sim::LayerReport& rep = res.layers[i];
     const workloads::LayerSchedule& sch = res.schedules[i];
+    const arch::SystolicProgram& sys = sch.systolic();
     EXPECT_EQ(rep.dataflow, arch::to_string(df));
     EXPECT_EQ(rep.macs, uint64_t(macs)) << "closed-form MACs";
     EXPECT_EQ(sch.macs(), macs) << "sum of fold MACs";
@@ -220,12 +221,12 @@ TEST_P(LayerCoverage, MacsFunctionalAndPacking) {
     EXPECT_LE(rep.utilization.at("pe"), 1.0);
     EXPECT_GT(rep.utilization.at("pe"), 0.0);
     // Never dense: per-group GEMM; the searched pack factor is a legal block-diagonal packing.
-    EXPECT_EQ(sch.groups, groups);
-    EXPECT_EQ(sch.gemm_kred, kred) << "per-group Kred (C/G*R*S), not the dense C*R*S";
-    EXPECT_EQ(sch.gemm_n, n_per_group) << "per-group N (K/G)";
-    EXPECT_GE(sch.group_pack, 1);
-    EXPECT_LE(sch.group_pack, groups);
-    EXPECT_EQ(sch.packs, cdiv(groups, sch.group_pack));
+    EXPECT_EQ(sys.groups, groups);
+    EXPECT_EQ(sys.gemm_kred, kred) << "per-group Kred (C/G*R*S), not the dense C*R*S";
+    EXPECT_EQ(sys.gemm_n, n_per_group) << "per-group N (K/G)";
+    EXPECT_GE(sys.group_pack, 1);
+    EXPECT_LE(sys.group_pack, groups);
+    EXPECT_EQ(sys.packs, cdiv(groups, sys.group_pack));
     // With stall-free memory the mapper's analytical estimate is the simulated cycle count.
     if (!real_memory) {
       EXPECT_DOUBLE_EQ(sch.search.est_cycles, double(rep.cycles_total));
@@ -248,7 +249,9 @@ TEST_P(LayerCoverage, MacsFunctionalAndPacking) {
   // Depthwise layers are packed: one group per pass would leave all but one column idle and
   // take more folds than packing the groups block-diagonally (the search compares both).
   {
-    const auto gp_of = [&](const std::string& n) { return res.schedules[index.at(n)].group_pack; };
+    const auto gp_of = [&](const std::string& n) {
+      return res.schedules[index.at(n)].systolic().group_pack;
+    };
     EXPECT_GT(gp_of("dw2x2_s2"), 1);
     EXPECT_GT(gp_of("dw3x3_s2"), 1);
   }
@@ -286,7 +289,7 @@ TEST_P(LayerCoverage, MacsFunctionalAndPacking) {
     const size_t i = index.at(name);
     const sim::LayerReport& rep = res.layers[i];
     EXPECT_EQ(rep.dataflow, "vector");
-    EXPECT_TRUE(res.schedules[i].vector_path);
+    EXPECT_TRUE(std::holds_alternative<arch::VectorProgram>(res.schedules[i].engine));
     EXPECT_EQ(rep.macs, uint64_t(ops)) << "closed-form vector ops";
     EXPECT_EQ(rep.cycles_total, rep.cycles_compute + rep.cycles_stall);
     EXPECT_GE(rep.cycles_compute, uint64_t(cdiv(ops, lanes))) << "faster than every lane busy";
@@ -330,9 +333,11 @@ TEST_P(LayerCoverage, MacsFunctionalAndPacking) {
       const workloads::LayerSchedule& sch = res.schedules[i];
       stalls += res.layers[i].cycles_stall;
       bool chunked = false;
-      for (const workloads::FoldPlan& f : sch.folds)
-        chunked = chunked || f.chunks.size() > 1 || (!sch.vector_path && f.t_len < sch.dim_time);
-      (sch.vector_path ? chunked_vector : chunked_array) += chunked;
+      const arch::SystolicProgram* sys = std::get_if<arch::SystolicProgram>(&sch.engine);
+      for (size_t f = 0; f < sch.transfers.folds.size(); ++f)
+        chunked = chunked || sch.transfers.folds[f].chunks.size() > 1 ||
+                  (sys && sys->folds[f].t_len < sys->dim_time);
+      (sys ? chunked_array : chunked_vector) += chunked;
     }
     EXPECT_GT(stalls, 0u);
     EXPECT_GT(chunked_array, 0u);

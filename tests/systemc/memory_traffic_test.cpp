@@ -27,10 +27,11 @@ TEST(ReuseArithmetic, WeightStationaryFcWithResidentOperands) {
   test::add_fc(g, "fc", 64, 100, 70);
   arch::AcceleratorSpec spec = test::real_spec(16, 16, Dataflow::kWeightStationary, 1000.0, 1 << 20);
   const sim::SimulationResult r = run(spec, g);
-  const workloads::LayerSchedule& s = r.schedules.at(0);
+  const workloads::LayerSchedule& sched = r.schedules.at(0);
+  const arch::SystolicProgram& s = sched.systolic();
   ASSERT_EQ(s.row_folds, 7);
   ASSERT_EQ(s.col_folds, 5);
-  ASSERT_TRUE(s.operands[0].resident);  // 1 MiB holds everything
+  ASSERT_TRUE(sched.transfers.operands[0].resident);  // 1 MiB holds everything
   ASSERT_FALSE(s.psum_spill);
   const auto& a = r.layers[0].accesses;
   // DRAM: every weight once (7000 B), the ifmap once (64 x 100), the int8 outputs once (64 x 70).
@@ -55,8 +56,9 @@ TEST(ReuseArithmetic, SmallBufferPrefersReloadingWeightsPerChunkToSpillingPsums)
   // (1 byte per cycle) the layer is DRAM-bound, so the loop order with fewer bytes is faster.
   arch::AcceleratorSpec spec = test::real_spec(16, 16, Dataflow::kWeightStationary, 1.0, 4 * 1024);
   const sim::SimulationResult r = run(spec, g);
-  const workloads::LayerSchedule& s = r.schedules.at(0);
-  ASSERT_FALSE(s.operands[0].resident);
+  const workloads::LayerSchedule& sched = r.schedules.at(0);
+  const arch::SystolicProgram& s = sched.systolic();
+  ASSERT_FALSE(sched.transfers.operands[0].resident);
   ASSERT_LT(s.chunk_len, 64) << "the stream must be cut into chunks";
   const uint64_t chunks = uint64_t((64 + s.chunk_len - 1) / s.chunk_len);
   // Two loop orders are possible. Spilling psums between the 7 Kred folds would move
@@ -85,7 +87,8 @@ TEST(ReuseArithmetic, PsumSpillWhenItIsCheaperThanReloadingWeights) {
   // reloading the 32 KiB of weights per chunk (32 chunks) costs more than spilling psums.
   arch::AcceleratorSpec spec = test::real_spec(64, 64, Dataflow::kWeightStationary, 1000.0, 10 * 1024);
   const sim::SimulationResult r = run(spec, g);
-  const workloads::LayerSchedule& s = r.schedules.at(0);
+  const workloads::LayerSchedule& sched = r.schedules.at(0);
+  const arch::SystolicProgram& s = sched.systolic();
   ASSERT_EQ(s.row_folds, 8);
   ASSERT_EQ(s.col_folds, 1);
   EXPECT_TRUE(s.psum_spill);

@@ -91,8 +91,8 @@ TEST_P(NmCycles, FoldsHoldSlotsAndMacsAreTheSlots) {
   ASSERT_EQ(r.res.layers.size(), 1u);
   const sim::LayerReport& rep = r.res.layers[0];
   EXPECT_EQ(rep.cycles_total, want);
-  EXPECT_EQ(r.res.schedules[0].nm_n, n);
-  EXPECT_EQ(r.res.schedules[0].nm().slots_per_group(), slots);
+  EXPECT_EQ(r.res.schedules[0].systolic().nm_n, n);
+  EXPECT_EQ(r.res.schedules[0].systolic().nm().slots_per_group(), slots);
   // The estimate is exact on stall-free memory.
   const arch::EnergyTable energy(spec.energy);
   const workloads::Estimate e = workloads::estimate(r.res.schedules[0], spec, sim::mapper_costs(energy, spec));
@@ -137,7 +137,7 @@ TEST_P(NmFunctional, LayersBitExactAndEstimateExact) {
   for (size_t i = 0; i < r.res.layers.size(); ++i) {
     const workloads::Layer& l = g.layers[i];
     const bool covered = !l.weight.empty();
-    EXPECT_EQ(r.res.schedules[i].nm_m, covered ? m : 0) << l.name;
+    EXPECT_EQ(r.res.schedules[i].systolic().nm_m, covered ? m : 0) << l.name;
     on_nm += covered;
     if (real_memory) continue;
     const workloads::Estimate e =
@@ -162,7 +162,7 @@ TEST(NmTraffic, WeightLoadsAreSlotValuesPlusPositions) {
       with_nm(test::real_spec(8, 8, Dataflow::kWeightStationary, 2.0), 2, 4);
   const NmRun r = run(spec, g, nm_generator(g, 9, 2, 4));
   const sim::LayerReport& rep = r.res.layers[0];
-  const int64_t planned = r.res.schedules[0].operands[size_t(arch::Operand::kWeight)].dram_bytes;
+  const int64_t planned = r.res.schedules[0].transfers.operands[size_t(arch::Operand::kWeight)].dram_bytes;
   ASSERT_GT(planned, 0);
   ASSERT_EQ(planned % 128, 0);
   EXPECT_EQ(rep.accesses.at("dma.load_bytes_weight"), uint64_t(planned / 128 * 160));
@@ -202,8 +202,8 @@ TEST(NmLayers, OnlyListedLayersRunOnTheDatapath) {
   const workloads::Graph g = two_fc();
   const auto gen = nm_on_a(g);
   const NmRun r = run(with_nm(test::ideal_spec(8, 8, Dataflow::kWeightStationary), 2, 4, {"a"}), g, gen);
-  EXPECT_EQ(r.res.schedules[0].nm_m, 4);
-  EXPECT_EQ(r.res.schedules[1].nm_m, 0);
+  EXPECT_EQ(r.res.schedules[0].systolic().nm_m, 4);
+  EXPECT_EQ(r.res.schedules[1].systolic().nm_m, 0);
   EXPECT_EQ(r.res.layers[1].macs_skipped, 0u);
   for (const auto& [layer, bad] : test::reference_mismatches(g, r.acc, gen)) EXPECT_EQ(bad, 0u) << layer;
 }
@@ -242,8 +242,8 @@ TEST(NmLayers, UnfitDenseKeepsOnlyTheLayersWhoseWeightsFit) {
     EXPECT_THROW(sim::resolve_structured(unknown, g, values), sim::ConfigError);
   }
   const NmRun r = run(spec, g, gen);
-  EXPECT_EQ(r.res.schedules[0].nm_m, 4);
-  EXPECT_EQ(r.res.schedules[1].nm_m, 0);
+  EXPECT_EQ(r.res.schedules[0].systolic().nm_m, 4);
+  EXPECT_EQ(r.res.schedules[1].systolic().nm_m, 0);
   EXPECT_GT(r.res.layers[0].macs_skipped, 0u);  // the slots leave half of a's MACs out
   EXPECT_EQ(r.res.layers[1].macs_skipped, 0u);
   for (const auto& [layer, bad] : test::reference_mismatches(g, r.acc, gen)) EXPECT_EQ(bad, 0u) << layer;

@@ -100,7 +100,7 @@ class OfmapBitmask : public ::testing::TestWithParam<BitmaskCase> {};
 TEST_P(OfmapBitmask, StoresMoveTheHandCountedEncodedOutputs) {
   const BitmaskCase bc = GetParam();
   const FcRun run = run_fc(bc.df, "bitmask", bc.chunk_len);
-  const workloads::LayerSchedule& s = run.res.schedules.at(0);
+  const arch::SystolicProgram& s = run.res.schedules.at(0).systolic();
   ASSERT_EQ(s.folds.size(), 1u);  // one fold: no psum traffic, every store is final
   if (bc.df != Dataflow::kOutputStationary) {
     ASSERT_EQ(s.chunk_len, bc.chunk_len);
@@ -167,7 +167,7 @@ class OfmapFormats : public ::testing::TestWithParam<FormatCase> {};
 TEST_P(OfmapFormats, StoresAreHandCounted) {
   const FormatCase c = GetParam();
   const FcRun run = run_fc(Dataflow::kWeightStationary, c.format, 7);
-  ASSERT_EQ(run.res.schedules.at(0).chunk_len, 7);
+  ASSERT_EQ(run.res.schedules.at(0).systolic().chunk_len, 7);
   const auto& a = run.a();
   EXPECT_EQ(a.at("compression.ofmap.payload_bits"), c.payload);
   EXPECT_EQ(a.at("compression.ofmap.metadata_bits"), c.metadata);
@@ -201,7 +201,7 @@ TEST(OfmapEncoder, ReluConvStoresFinalValuesAfterEveryFold) {
   const Int8Buffer in = values.get("conv.in"), w = values.get("conv.w");
   std::map<std::string, workloads::Int32Buffer> acc;
   const sim::SimulationResult res = sim::simulate(spec, g, energy, values, nullptr, &acc);
-  const workloads::LayerSchedule& s = res.schedules.at(0);
+  const arch::SystolicProgram& s = res.schedules.at(0).systolic();
   ASSERT_EQ(s.folds.size(), 3u);
   ASSERT_FALSE(s.psum_spill);
   const workloads::Int32Buffer ref = workloads::reference_conv2d(in, w, g.shape(g.layers[0]));
@@ -243,8 +243,8 @@ TEST(OfmapEncoder, VectorPathStoresAreEncoded) {
   values.put("add.a", a);
   values.put("add.b", b);
   const sim::SimulationResult res = sim::simulate(spec, g, energy, values, nullptr, nullptr);
-  ASSERT_TRUE(res.schedules.at(0).vector_path);
-  ASSERT_EQ(res.schedules.at(0).folds.at(0).chunks.size(), 1u);
+  ASSERT_TRUE(std::holds_alternative<arch::VectorProgram>(res.schedules.at(0).engine));
+  ASSERT_EQ(res.schedules.at(0).transfers.folds.at(0).chunks.size(), 1u);
   const auto& acc = res.layers.at(0).accesses;
   EXPECT_EQ(acc.at("dram.write_bytes"), 9u);
   EXPECT_EQ(acc.at("compression.ofmap.metadata_bits"), 24u);
@@ -278,7 +278,7 @@ TEST(OfmapEncoder, PsumSpillsStayDenseAndFinalStoresAreEncoded) {
   values.put("fc.in", in);
   std::map<std::string, workloads::Int32Buffer> acc;
   const sim::SimulationResult res = sim::simulate(spec, g, energy, values, nullptr, &acc);
-  const workloads::LayerSchedule& s = res.schedules.at(0);
+  const arch::SystolicProgram& s = res.schedules.at(0).systolic();
   ASSERT_TRUE(s.psum_spill);
   ASSERT_EQ(s.row_folds, 8);
   const uint64_t psum = 64u * 64u * 4u * 7u;

@@ -52,7 +52,7 @@ TEST_P(PrecisionCycles, FcFoldsShrinkByTheLanes) {
   const sim::SimulationResult res = sim::simulate(spec, g, energy, values, nullptr, &acc);
   ASSERT_EQ(res.layers.size(), 1u);
   EXPECT_EQ(res.layers[0].cycles_total, want);
-  EXPECT_EQ(res.schedules[0].mac_lanes, 8 / bits);
+  EXPECT_EQ(res.schedules[0].systolic().mac_lanes, 8 / bits);
   // The estimate is exact on stall-free memory.
   const workloads::Estimate e =
       workloads::estimate(res.schedules[0], spec, sim::mapper_costs(energy, spec));
@@ -94,7 +94,7 @@ TEST_P(PrecisionFunctional, LayersBitExactAndEstimateExact) {
   for (const auto& [layer, bad] : test::reference_mismatches(g, acc, 77)) EXPECT_EQ(bad, 0u) << layer;
   const int lanes = df == Dataflow::kOutputStationary ? 1 : 8 / bits;
   for (size_t i = 0; i < res.layers.size(); ++i) {
-    EXPECT_EQ(res.schedules[i].mac_lanes, lanes) << res.layers[i].name;
+    EXPECT_EQ(res.schedules[i].systolic().mac_lanes, lanes) << res.layers[i].name;
     if (real_memory) continue;
     const workloads::Estimate e =
         workloads::estimate(res.schedules[i], spec, sim::mapper_costs(energy, spec));

@@ -12,15 +12,15 @@
 namespace adasim::workloads {
 
 struct Candidate {
-  arch::Dataflow dataflow = arch::Dataflow::kWeightStationary;
-  int64_t group_pack = 1;          ///< groups per block-diagonal pack
-  bool chunk_outer = false;        ///< WS/IS: temporal chunks outside the Kred folds
-  int64_t chunk_len = 1;           ///< temporal chunk length
-  bool ifmap_resident = false;     ///< a reused ifmap stays whole in SRAM
-  bool weight_resident = false;    ///< reused weights stay whole in SRAM
-  bool psums_on_chip = false;      ///< WS/IS stream-outer: psums of a column tile stay on chip
+  std::string dataflow = "ws";  ///< a registered systolic dataflow (dataflow/systolic_dataflow.hpp)
+  int64_t group_pack = 1;       ///< groups per block-diagonal pack
+  bool chunk_outer = false;     ///< WS/IS: temporal chunks outside the Kred folds
+  int64_t chunk_len = 1;        ///< temporal chunk length
+  bool ifmap_resident = false;  ///< a reused ifmap stays whole in SRAM
+  bool weight_resident = false;  ///< reused weights stay whole in SRAM
+  bool psums_on_chip = false;    ///< WS/IS stream-outer: psums of a column tile stay on chip
 
-  std::string describe() const;    ///< e.g. "ws pack=3 stream-outer chunk=128 res=ifmap"
+  std::string describe() const;  ///< e.g. "ws pack=3 stream-outer chunk=128 res=ifmap"
 };
 
 }  // namespace adasim::workloads

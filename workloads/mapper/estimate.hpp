@@ -5,37 +5,23 @@
 #pragma once
 
 #include <array>
-
 #include <cstdint>
 #include <vector>
 
+#include "arch/energy/action_costs.hpp"
 #include "arch/spec.hpp"
 #include "workloads/mapper/schedule.hpp"
 
 namespace adasim::workloads {
 
-/// Per-action energies the mapper prices candidates with (pJ, at the run's voltage), derived by
-/// the caller from the energy table so that the mapper does not depend on it. All zero = the
-/// energy terms vanish (latency objective only).
-struct EnergyCosts {
-  double mac_pj = 0;                  ///< MAC + its register-file accesses
-  std::vector<double> sram_read_pj;   ///< per word, per SRAM level (spec order)
-  std::vector<double> sram_write_pj;
-  double noc_pj_per_byte = 0;
-  double dram_pj_per_byte = 0;
-  double leakage_mw = 0;              ///< whole accelerator
-  /// Spatial arrays: energy per datum access, by operand (0 ifmap, 1 weight, 2 psum).
-  struct PerValue {
-    double mac = 0;
-    std::array<double, 3> rf{}, noc{}, gbuf{}, dram{};
-  } spatial;
-};
+/// The per-action prices candidates are ranked with (arch/energy/action_costs.hpp).
+using arch::EnergyCosts;
 
 struct Estimate {
-  double cycles = 0;          ///< estimated cycles, incl. the exposed first fill and last store
-  double steady_cycles = 0;   ///< max(array, DRAM, SRAM-port time): what candidates are ranked by
-  double compute_cycles = 0;  ///< closed-form array cycles (exact on stall-free memory)
-  double energy_pj = 0;       ///< estimated energy over `cycles`
+  double cycles = 0;            ///< estimated cycles, incl. the exposed first fill and last store
+  double steady_cycles = 0;     ///< max(array, DRAM, SRAM-port time): what candidates are ranked by
+  double compute_cycles = 0;    ///< closed-form array cycles (exact on stall-free memory)
+  double energy_pj = 0;         ///< estimated energy over `cycles`
   double steady_energy_pj = 0;  ///< the same with leakage over `steady_cycles` (ranking)
   int64_t dram_bytes = 0;
   /// Ranking value: the steady-state figures, for which a larger legal chunk is never worse
@@ -43,6 +29,7 @@ struct Estimate {
   double objective(arch::Objective o) const;
 };
 
-Estimate estimate(const LayerSchedule& s, const arch::AcceleratorSpec& spec, const EnergyCosts& costs);
+Estimate estimate(const LayerSchedule& s, const arch::AcceleratorSpec& spec,
+                  const EnergyCosts& costs);
 
 }  // namespace adasim::workloads

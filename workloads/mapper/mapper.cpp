@@ -5,9 +5,9 @@
 #include <map>
 
 #include "sim/core/errors.hpp"
-#include "workloads/mapper/tiling_util.hpp"
 #include "workloads/mapper/search.hpp"
 #include "workloads/mapper/spatial/spatial_mapper.hpp"
+#include "workloads/mapper/tiling_util.hpp"
 
 namespace adasim::workloads {
 namespace {
@@ -24,47 +24,49 @@ LayerSchedule plan_vector(const Graph& g, const Layer& l, const arch::Accelerato
   LayerSchedule sch;
   sch.layer = l.name;
   sch.op = l.op;
-  sch.vector_path = true;
+  sch.dataflow = "vector";
   sch.shape = g.shape(l);
   const ConvShape& s = sch.shape;
   sch.in_bits = bits_of(g, l.inputs.at(0), 8);
   sch.out_bits = bits_of(g, l.output, 8);
-  sch.vector_lanes = spec.pe_array.vector_lanes > 0 ? spec.pe_array.vector_lanes : spec.pe_array.cols;
+  sch.quant = arch::quant_params(g, l, s);
+  arch::VectorProgram& v = sch.engine.emplace<arch::VectorProgram>();
+  v.lanes = spec.pe_array.vector_lanes > 0 ? spec.pe_array.vector_lanes : spec.pe_array.cols;
   int64_t in_bytes = 0;
   for (const std::string& in : l.inputs) in_bytes += g.tensor(in).bytes();
   const int64_t out_elems = s.n * s.k * s.p * s.q;
   // One op per window element for pooling (compare or add), one per element for add.
-  sch.vector_ops = l.op == OpType::kAdd ? out_elems : out_elems * s.r * s.s;
-  sch.vector_in_bytes = in_bytes;
-  sch.vector_out_bytes = g.tensor(l.output).bytes();
+  v.outputs = out_elems;
+  v.ops = l.op == OpType::kAdd ? out_elems : out_elems * s.r * s.s;
+  v.in_bytes = in_bytes;
+  v.out_bytes = g.tensor(l.output).bytes();
   // Chunks: slices of output elements whose inputs and outputs fit the levels, double buffered.
   int64_t chunks = 1;
   auto fits = [&](int64_t n) {
     Footprint fp;
     fp.add(spec, Operand::kIfmap, slots_of(spec, Operand::kIfmap) * ceil_div(in_bytes, n));
-    fp.add(spec, Operand::kOfmap, slots_of(spec, Operand::kOfmap) * ceil_div(sch.vector_out_bytes, n));
+    fp.add(spec, Operand::kOfmap, slots_of(spec, Operand::kOfmap) * ceil_div(v.out_bytes, n));
     return fp.fits(spec);
   };
   while (!fits(chunks) && chunks < out_elems) chunks *= 2;
   chunks = std::min(chunks, out_elems);
+  arch::TransferPlan& tp = sch.transfers;
+  tiling::set_routes(tp, spec);
   FoldPlan f;
-  f.t_len = out_elems;
-  f.macs = sch.vector_ops;
   const int64_t per = ceil_div(out_elems, chunks);
-  sch.chunk_len = per;
   for (int64_t t0 = 0; t0 < out_elems; t0 += per) {
     ChunkPlan c;
     c.t0 = t0;
     c.t_len = std::min(per, out_elems - t0);
     // Proportional slices (pool windows overlap at chunk edges; the halo is neglected).
-    c.load_bytes[kIf] = ceil_div(in_bytes * c.t_len, out_elems);
-    c.store_bytes = ceil_div(sch.vector_out_bytes * c.t_len, out_elems);
+    c.load_bytes[kIf][0] = ceil_div(in_bytes * c.t_len, out_elems);
+    c.store_bytes[0] = ceil_div(v.out_bytes * c.t_len, out_elems);
     c.out_elems = c.t_len;
-    sch.operands[kIf].dram_bytes += c.load_bytes[kIf];
-    sch.operands[kOf].dram_bytes += c.store_bytes;
+    tp.operands[kIf].dram_bytes += c.load_bytes[kIf][0];
+    tp.operands[kOf].dram_bytes += c.store_bytes[0];
     f.chunks.push_back(c);
   }
-  sch.folds.push_back(std::move(f));
+  tp.folds.push_back(std::move(f));
   sch.loop_order = "chunk(output elements)";
   return sch;
 }

@@ -3,38 +3,44 @@
 
 namespace adasim::workloads {
 
-const char* to_string(GemmDim d) {
-  switch (d) {
-    case GemmDim::kM: return "M";
-    case GemmDim::kKred: return "Kred";
-    case GemmDim::kN: return "N";
-  }
-  return "?";
+namespace {
+
+nlohmann::json systolic_json(const SystolicProgram& p) {
+  nlohmann::json j;
+  if (p.mac_lanes > 1) j["mac_lanes"] = p.mac_lanes;  // precision-scalable PEs
+  if (p.nm_m > 0)                                     // N:M datapath: rows are weight slots
+    j["nm"] = {{"n", p.nm_n}, {"m", p.nm_m}, {"slots_per_group", p.nm().slots_per_group()}};
+  j["gemm"] = {{"m", p.gemm_m},      {"kred", p.gemm_kred},        {"n", p.gemm_n},
+               {"groups", p.groups}, {"group_pack", p.group_pack}, {"packs", p.packs}};
+  j["spatial"] = {{"rows", to_string(p.rows_dim)}, {"cols", to_string(p.cols_dim)},
+                  {"time", to_string(p.time_dim)}, {"row_folds", p.row_folds},
+                  {"col_folds", p.col_folds},      {"dim_rows", p.dim_rows},
+                  {"dim_cols", p.dim_cols},        {"dim_time", p.dim_time}};
+  j["psum_spill"] = p.psum_spill;
+  j["chunk_outer"] = p.chunk_outer;
+  return j;
 }
 
-int64_t LayerSchedule::macs() const {
-  int64_t sum = 0;
-  for (const FoldPlan& f : folds) sum += f.macs;
-  return sum;
+int64_t chunk_len_of(const LayerSchedule& s) {
+  if (const auto* p = std::get_if<SystolicProgram>(&s.engine)) return p->chunk_len;
+  if (std::holds_alternative<arch::SpatialProgram>(s.engine)) return 1;  // one DRAM iteration
+  const auto& folds = s.transfers.folds;
+  return folds.empty() || folds[0].chunks.empty() ? 0 : folds[0].chunks[0].t_len;
 }
 
-int64_t LayerSchedule::dram_load_bytes() const {
-  int64_t sum = 0;
-  for (const FoldPlan& f : folds) {
-    sum += f.stationary_load_bytes;
-    for (const ChunkPlan& c : f.chunks) {
-      for (int64_t b : c.load_bytes) sum += b;
-      sum += c.psum_load_bytes;
-    }
-  }
-  return sum;
-}
+}  // namespace
 
-int64_t LayerSchedule::dram_store_bytes() const {
-  int64_t sum = 0;
-  for (const FoldPlan& f : folds)
-    for (const ChunkPlan& c : f.chunks) sum += c.store_bytes;
-  return sum;
+nlohmann::json loop_nest_json(const arch::spatial::Mapping& m) {
+  using arch::spatial::Loop;
+  nlohmann::json loops_j = nlohmann::json::array();
+  for (const Loop& l : m.loops)
+    loops_j.push_back({{"level", to_string(l.level)},
+                       {"dim", arch::spatial::dim_name(l.dim)},
+                       {"bound", l.bound}});
+  return {{"dataflow", arch::to_string(m.dataflow)},
+          {"loops", loops_j},
+          {"rf_keeps", {{"ifmap", m.rf_keep[0]}, {"weight", m.rf_keep[1]}, {"psum", m.rf_keep[2]}}},
+          {"pes_used", {m.rows(), m.cols()}}};
 }
 
 nlohmann::json LayerSchedule::to_json() const {
@@ -45,40 +51,34 @@ nlohmann::json LayerSchedule::to_json() const {
   j["dram_load_bytes"] = dram_load_bytes();
   j["dram_store_bytes"] = dram_store_bytes();
   j["loop_order"] = loop_order;
-  j["chunk_len"] = chunk_len;
-  j["folds"] = folds.size();
-  if (vector_path) {
+  j["chunk_len"] = chunk_len_of(*this);
+  j["folds"] = transfers.folds.size();
+  if (const auto* v = std::get_if<arch::VectorProgram>(&engine)) {
     j["path"] = "vector";
-    j["vector"] = {{"ops", vector_ops}, {"lanes", vector_lanes},
-                   {"in_bytes", vector_in_bytes}, {"out_bytes", vector_out_bytes}};
+    j["vector"] = {{"ops", v->ops},
+                   {"lanes", v->lanes},
+                   {"in_bytes", v->in_bytes},
+                   {"out_bytes", v->out_bytes}};
     return j;
   }
   j["path"] = "array";
-  if (spatial) {
-    j["dataflow"] = arch::to_string(spatial->dataflow);
-    j["loop_nest"] = spatial->to_json();
+  j["dataflow"] = dataflow;
+  if (const auto* sp = std::get_if<arch::SpatialProgram>(&engine)) {
+    j["loop_nest"] = loop_nest_json(sp->nest);
     if (!search.objective.empty())
-      j["search"] = {{"objective", search.objective}, {"chosen", search.chosen},
-                     {"est_cycles", search.est_cycles}, {"est_energy_pj", search.est_energy_pj},
+      j["search"] = {{"objective", search.objective},
+                     {"chosen", search.chosen},
+                     {"est_cycles", search.est_cycles},
+                     {"est_energy_pj", search.est_energy_pj},
                      {"evaluated", search.evaluated}};
     return j;
   }
-  j["dataflow"] = arch::to_string(dataflow);
-  if (mac_lanes > 1) j["mac_lanes"] = mac_lanes;  // precision-scalable PEs
-  if (nm_m > 0)  // N:M datapath: rows are weight slots
-    j["nm"] = {{"n", nm_n}, {"m", nm_m}, {"slots_per_group", nm().slots_per_group()}};
-  j["gemm"] = {{"m", gemm_m}, {"kred", gemm_kred}, {"n", gemm_n}, {"groups", groups},
-               {"group_pack", group_pack}, {"packs", packs}};
-  j["spatial"] = {{"rows", to_string(rows_dim)}, {"cols", to_string(cols_dim)},
-                  {"time", to_string(time_dim)}, {"row_folds", row_folds},
-                  {"col_folds", col_folds}, {"dim_rows", dim_rows}, {"dim_cols", dim_cols},
-                  {"dim_time", dim_time}};
-  j["psum_spill"] = psum_spill;
-  j["chunk_outer"] = chunk_outer;
+  j.update(systolic_json(std::get<SystolicProgram>(engine)));
   nlohmann::json ops = nlohmann::json::object();
   for (int i = 0; i < arch::kNumOperands; ++i) {
-    const OperandPlan& p = operands[size_t(i)];
-    ops[arch::to_string(arch::Operand(i))] = {{"resident", p.resident}, {"slots", p.slots},
+    const OperandPlan& p = transfers.operands[size_t(i)];
+    ops[arch::to_string(arch::Operand(i))] = {{"resident", p.resident},
+                                              {"slots", p.slots},
                                               {"tile_bytes", p.tile_bytes},
                                               {"dram_bytes", p.dram_bytes}};
   }

@@ -14,8 +14,9 @@ std::string fmt(const char* f, double v) {
 }
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-void describe_systolic(std::ostringstream& os, const LayerSchedule& s,
+void describe_systolic(std::ostringstream& os, const LayerSchedule& sch,
                        const arch::AcceleratorSpec& spec) {
+  const SystolicProgram& s = sch.systolic();
   // Rows of a fold: physical rows x MAC lanes (precision-scalable PEs, WS / IS).
   const int64_t ar = int64_t(spec.pe_array.rows) * s.mac_lanes, ac = spec.pe_array.cols;
   os << "  GEMM per group: M=" << s.gemm_m << " Kred=" << s.gemm_kred << " N=" << s.gemm_n
@@ -25,10 +26,13 @@ void describe_systolic(std::ostringstream& os, const LayerSchedule& s,
   const std::string t = to_string(s.time_dim), r = to_string(s.rows_dim), c = to_string(s.cols_dim);
   const int64_t chunks = ceil_div(s.dim_time, s.chunk_len);
   os << "  DRAM -> SRAM : for pack < " << s.packs;
-  const std::string col_loop = "for col_fold < " + std::to_string(s.col_folds) + " {" + c + " by " + std::to_string(ac) + "}";
-  const std::string row_loop = "for row_fold < " + std::to_string(s.row_folds) + " {" + r + " by " + std::to_string(ar) + "}";
-  const std::string chunk_loop = "for chunk < " + std::to_string(chunks) + " {" + t + " by " + std::to_string(s.chunk_len) + "}";
-  if (s.dataflow == arch::Dataflow::kOutputStationary)
+  const std::string col_loop = "for col_fold < " + std::to_string(s.col_folds) + " {" + c + " by " +
+                               std::to_string(ac) + "}";
+  const std::string row_loop = "for row_fold < " + std::to_string(s.row_folds) + " {" + r + " by " +
+                               std::to_string(ar) + "}";
+  const std::string chunk_loop = "for chunk < " + std::to_string(chunks) + " {" + t + " by " +
+                                 std::to_string(s.chunk_len) + "}";
+  if (s.outputs_stationary())
     os << " / " << row_loop << " / " << col_loop << " / " << chunk_loop << "\n";
   else if (s.chunk_outer)
     os << " / " << col_loop << " / " << chunk_loop << " / " << row_loop << "\n";
@@ -37,18 +41,20 @@ void describe_systolic(std::ostringstream& os, const LayerSchedule& s,
   os << "  SRAM -> array: rows = " << r << " (" << std::min(s.dim_rows, ar) << " of " << ar;
   if (s.mac_lanes > 1) os << ", " << s.mac_lanes << " MAC lanes per PE";
   if (s.nm_m > 0)
-    os << " weight slots, N:M " << s.nm_n << ":" << s.nm_m << " datapath: " << s.nm().slots_per_group()
-       << " slots per " << s.gemm_kred << " Kred";
+    os << " weight slots, N:M " << s.nm_n << ":" << s.nm_m
+       << " datapath: " << s.nm().slots_per_group() << " slots per " << s.gemm_kred << " Kred";
   os << "), cols = " << c << " (" << std::min(s.dim_cols, ac) << " of " << ac << "), time = " << t
      << " (" << s.chunk_len << " per chunk)";
-  if (s.dataflow != arch::Dataflow::kOutputStationary)
-    os << ", " << (s.dataflow == arch::Dataflow::kWeightStationary ? "weights" : "inputs")
+  if (!s.outputs_stationary())
+    os << ", " << (s.stationary_operand() == arch::Operand::kWeight ? "weights" : "inputs")
        << " stationary";
   os << "\n";
-  os << "  DRAM traffic : " << s.dram_load_bytes() << " B in, " << s.dram_store_bytes() << " B out";
+  os << "  DRAM traffic : " << sch.dram_load_bytes() << " B in, " << sch.dram_store_bytes()
+     << " B out";
   std::string res;
   for (int o = 0; o < arch::kNumOperands; ++o)
-    if (s.operands[size_t(o)].resident) res += std::string(res.empty() ? "" : ", ") + arch::to_string(arch::Operand(o));
+    if (sch.transfers.operands[size_t(o)].resident)
+      res += std::string(res.empty() ? "" : ", ") + arch::to_string(arch::Operand(o));
   if (!res.empty()) os << "; resident: " << res;
   if (s.psum_spill) os << "; psums spill to DRAM";
   os << "\n";
@@ -58,20 +64,21 @@ void describe_systolic(std::ostringstream& os, const LayerSchedule& s,
 
 std::string describe_schedule(const LayerSchedule& s, const arch::AcceleratorSpec& spec) {
   std::ostringstream os;
-  if (s.vector_path) {
-    os << "  vector path: " << s.vector_ops << " ops on " << s.vector_lanes << " lanes, "
-       << s.folds.at(0).chunks.size() << " chunk(s) of " << s.chunk_len << " outputs staged in "
+  if (const auto* v = std::get_if<arch::VectorProgram>(&s.engine)) {
+    const auto& chunks = s.transfers.folds.at(0).chunks;
+    os << "  vector path: " << v->ops << " ops on " << v->lanes << " lanes, " << chunks.size()
+       << " chunk(s) of " << (chunks.empty() ? 0 : chunks[0].t_len) << " outputs staged in "
        << spec.level_of(arch::Operand::kIfmap).name << "\n";
     return os.str();
   }
-  if (s.spatial) {
+  if (const auto* sp = std::get_if<arch::SpatialProgram>(&s.engine)) {
     // Spatial array: the loop nest, one line per level, and what the RFs keep.
-    std::istringstream nest(s.spatial->describe());
+    std::istringstream nest(sp->nest.describe());
     for (std::string line; std::getline(nest, line);) os << "  " << line << "\n";
-    os << "  PEs used     : " << s.spatial->rows() << " x " << s.spatial->cols() << " of "
+    os << "  PEs used     : " << sp->nest.rows() << " x " << sp->nest.cols() << " of "
        << spec.pe_array.rows << " x " << spec.pe_array.cols << "\n";
     os << "  DRAM traffic : " << s.dram_load_bytes() << " B in, " << s.dram_store_bytes()
-       << " B out, " << s.folds.size() << " output tile(s)\n";
+       << " B out, " << s.transfers.folds.size() << " output tile(s)\n";
   } else {
     describe_systolic(os, s, spec);
   }
@@ -80,8 +87,12 @@ std::string describe_schedule(const LayerSchedule& s, const arch::AcceleratorSpe
        << fmt("%.3f", s.search.est_energy_pj / 1e6) << " uJ (objective " << s.search.objective
        << ", " << s.search.evaluated << " candidates scored)\n";
     if (s.search.has_runner_up) {
-      const double d = s.search.est_cycles > 0 ? 100.0 * (s.search.runner_cycles / s.search.est_cycles - 1.0) : 0.0;
-      const double de = s.search.est_energy_pj > 0 ? 100.0 * (s.search.runner_energy_pj / s.search.est_energy_pj - 1.0) : 0.0;
+      const double d = s.search.est_cycles > 0
+                           ? 100.0 * (s.search.runner_cycles / s.search.est_cycles - 1.0)
+                           : 0.0;
+      const double de = s.search.est_energy_pj > 0
+                            ? 100.0 * (s.search.runner_energy_pj / s.search.est_energy_pj - 1.0)
+                            : 0.0;
       os << "  runner-up    : " << s.search.runner_up << ": " << fmt("%.0f", s.search.runner_cycles)
          << " cycles (" << fmt("%+.1f", d) << "%), " << fmt("%.3f", s.search.runner_energy_pj / 1e6)
          << " uJ (" << fmt("%+.1f", de) << "%)\n";

@@ -9,8 +9,6 @@
 
 namespace adasim::workloads {
 
-using arch::Dataflow;
-
 namespace {
 
 /// Group packings to try: every factor for up to 64 groups; beyond, the first 64 and the
@@ -18,14 +16,16 @@ namespace {
 std::vector<int64_t> group_packs(int64_t groups) {
   std::vector<int64_t> out;
   for (int64_t gp = 1; gp <= std::min<int64_t>(groups, 64); ++gp) out.push_back(gp);
-  for (int64_t packs = 1; packs <= 64 && groups > 64; ++packs) out.push_back((groups + packs - 1) / packs);
+  for (int64_t packs = 1; packs <= 64 && groups > 64; ++packs)
+    out.push_back((groups + packs - 1) / packs);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
 /// Ranking: the objective, then fewer DRAM bytes, then fewer folds; earlier enumeration wins ties.
-bool better(const Estimate& a, size_t folds_a, const Estimate& b, size_t folds_b, arch::Objective o) {
+bool better(const Estimate& a, size_t folds_a, const Estimate& b, size_t folds_b,
+            arch::Objective o) {
   const double va = a.objective(o), vb = b.objective(o);
   if (va != vb) return va < vb;
   if (a.dram_bytes != b.dram_bytes) return a.dram_bytes < b.dram_bytes;
@@ -43,8 +43,12 @@ SearchResult search_mappings(const Graph& g, const Layer& l, const arch::Acceler
   const SystolicPlanner planner(g, l, spec);
   const auto& pe = spec.pe_array;
   const auto& ms = spec.mapper;
-  const std::vector<Dataflow> dataflows =
-      planner.allowed(pe.dataflow_auto ? pe.dataflows : std::vector<Dataflow>{pe.dataflow});
+  // The spec names the dataflows the array offers; the registry implements them.
+  std::vector<std::string> offered;
+  for (arch::Dataflow df :
+       pe.dataflow_auto ? pe.dataflows : std::vector<arch::Dataflow>{pe.dataflow})
+    offered.push_back(arch::to_string(df));
+  const std::vector<std::string> dataflows = planner.allowed(offered);
   const ConvShape shape = g.shape(l);
 
   SearchResult res;
@@ -60,9 +64,11 @@ SearchResult search_mappings(const Graph& g, const Layer& l, const arch::Acceler
     if (!s) return;
     ++res.evaluated;
     const Estimate e = estimate(*s, spec, costs);
-    if (!have_best || better(e, s->folds.size(), res.best_estimate, best_folds, ms.objective)) {
+    if (!have_best ||
+        better(e, s->transfers.folds.size(), res.best_estimate, best_folds, ms.objective)) {
       if (have_best && different_choice(res.best_candidate, c) &&
-          (!have_runner || better(res.best_estimate, best_folds, res.runner_estimate, runner_folds, ms.objective))) {
+          (!have_runner || better(res.best_estimate, best_folds, res.runner_estimate, runner_folds,
+                                  ms.objective))) {
         res.runner_up = res.best_candidate;
         res.runner_estimate = res.best_estimate;
         runner_folds = best_folds;
@@ -71,25 +77,28 @@ SearchResult search_mappings(const Graph& g, const Layer& l, const arch::Acceler
       res.best = std::move(*s);
       res.best_candidate = c;
       res.best_estimate = e;
-      best_folds = res.best.folds.size();
+      best_folds = res.best.transfers.folds.size();
       have_best = true;
     } else if (different_choice(res.best_candidate, c) &&
-               (!have_runner || better(e, s->folds.size(), res.runner_estimate, runner_folds, ms.objective))) {
+               (!have_runner || better(e, s->transfers.folds.size(), res.runner_estimate,
+                                       runner_folds, ms.objective))) {
       res.runner_up = c;
       res.runner_estimate = e;
-      runner_folds = s->folds.size();
+      runner_folds = s->transfers.folds.size();
       have_runner = true;
     }
   };
 
-  for (Dataflow df : dataflows) {
+  for (const std::string& df : dataflows) {
+    const SystolicLayout lay = planner.layout(df);
     for (int64_t gp : group_packs(shape.groups)) {
       // Branch and bound: no candidate of this packing takes fewer cycles than its folds'
       // closed-form compute time, nor less energy than its MACs plus leakage over that time.
       if (have_best) {
         const double lb_cycles = planner.compute_lower_bound(df, gp);
-        const double lb_energy = double(planner.array_macs(df)) * costs.mac_pj +
-                                 costs.leakage_mw * lb_cycles * 1000.0 / spec.clock.nominal.freq_mhz;
+        const double lb_energy =
+            double(planner.array_macs(df)) * costs.mac_pj +
+            costs.leakage_mw * lb_cycles * 1000.0 / spec.clock.nominal.freq_mhz;
         Estimate lb;
         lb.steady_cycles = lb_cycles;
         lb.steady_energy_pj = lb_energy;
@@ -97,19 +106,20 @@ SearchResult search_mappings(const Graph& g, const Layer& l, const arch::Acceler
       }
       const bool split = planner.kred_split(df, gp);
       const int64_t T = planner.time_extent(df, gp);
-      const bool os = df == Dataflow::kOutputStationary;
+      const bool os = lay.outputs_held();
       std::vector<bool> orders;
       if (ms.loop_order != arch::LoopOrderConstraint::kChunkOuter) orders.push_back(false);
       // Chunk-outer only differs when Kred is split; without a split it only adds refills.
-      if (!os && split && ms.loop_order != arch::LoopOrderConstraint::kStreamOuter) orders.push_back(true);
+      if (!os && split && ms.loop_order != arch::LoopOrderConstraint::kStreamOuter)
+        orders.push_back(true);
       if (orders.empty()) orders.push_back(os ? false : true);
       for (bool chunk_outer : orders) {
         // Residency flags that can change traffic for this dataflow and order.
-        const bool stream_if = df != Dataflow::kInputStationary;   // ifmap is streamed
-        const bool stream_w = df != Dataflow::kWeightStationary;   // weights are streamed
-        const bool stat_reuse = chunk_outer;                       // stationary reloaded per chunk
-        const bool can_if = stream_if || (stat_reuse && df == Dataflow::kInputStationary);
-        const bool can_w = stream_w || (stat_reuse && df == Dataflow::kWeightStationary);
+        const bool stream_if = lay.streams(arch::Operand::kIfmap);
+        const bool stream_w = lay.streams(arch::Operand::kWeight);
+        const bool stat_reuse = chunk_outer;  // the held tile is reloaded per chunk
+        const bool can_if = stream_if || (stat_reuse && lay.holds(arch::Operand::kIfmap));
+        const bool can_w = stream_w || (stat_reuse && lay.holds(arch::Operand::kWeight));
         const bool can_psum = !os && split && !chunk_outer;
         for (int mask = 0; mask < 8; ++mask) {
           Candidate c;
@@ -119,7 +129,8 @@ SearchResult search_mappings(const Graph& g, const Layer& l, const arch::Acceler
           c.ifmap_resident = mask & 1;
           c.weight_resident = mask & 2;
           c.psums_on_chip = mask & 4;
-          if ((c.ifmap_resident && !can_if) || (c.weight_resident && !can_w) || (c.psums_on_chip && !can_psum))
+          if ((c.ifmap_resident && !can_if) || (c.weight_resident && !can_w) ||
+              (c.psums_on_chip && !can_psum))
             continue;
           // Legal chunks: multiples of `step` below T, and T itself.
           const int64_t step = std::max<int64_t>(1, planner.chunk_step(df));
@@ -141,7 +152,10 @@ SearchResult search_mappings(const Graph& g, const Layer& l, const arch::Acceler
             while (lo < hi) {
               const int64_t mid = lo + (hi - lo + 1) / 2;
               c.chunk_len = legal(mid);
-              if (planner.fits(c)) lo = mid; else hi = mid - 1;
+              if (planner.fits(c))
+                lo = mid;
+              else
+                hi = mid - 1;
             }
             c.chunk_len = legal(lo);
             consider(c);
@@ -152,8 +166,9 @@ SearchResult search_mappings(const Graph& g, const Layer& l, const arch::Acceler
   }
   if (!have_best) {
     if (ms.chunk_len > 0)
-      throw sim::ConfigError("", "/mapper/chunk_len", std::to_string(ms.chunk_len),
-                             "a temporal chunk whose tiles fit the SRAM levels for layer '" + l.name + "'");
+      throw sim::ConfigError(
+          "", "/mapper/chunk_len", std::to_string(ms.chunk_len),
+          "a temporal chunk whose tiles fit the SRAM levels for layer '" + l.name + "'");
     throw sim::ConfigError("", "/memory/sram", "too small for layer '" + l.name + "'",
                            "SRAM levels large enough for one array fold with double buffering");
   }

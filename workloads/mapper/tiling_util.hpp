@@ -7,7 +7,9 @@
 #include <map>
 #include <string>
 
+#include "arch/program/transfers.hpp"
 #include "arch/spec.hpp"
+#include "sim/core/errors.hpp"
 #include "workloads/ir/graph.hpp"
 
 namespace adasim::workloads::tiling {
@@ -37,5 +39,21 @@ struct Footprint {
     return true;
   }
 };
+
+/// Sets every operand's route through the spec's hierarchy. The planners tile one SRAM level
+/// per operand: a level chained under another (SramLevelSpec::parent) needs tiles for both,
+/// which they do not plan yet, so such a spec is refused (sim::ConfigError).
+inline void set_routes(arch::TransferPlan& plan, const arch::AcceleratorSpec& spec) {
+  const auto routes = arch::operand_routes(spec);
+  for (int o = 0; o < arch::kNumOperands; ++o) {
+    const std::vector<arch::Hop>& r = routes[size_t(o)];
+    if (r.size() != 1)
+      throw sim::ConfigError(
+          "", "/memory/sram/" + std::to_string(r.back().to) + "/parent",
+          "\"" + spec.sram[size_t(r.back().to)].parent + "\"",
+          "a level filled from DRAM: the mapper tiles one SRAM level per operand");
+    plan.operands[size_t(o)].route = r;
+  }
+}
 
 }  // namespace adasim::workloads::tiling

@@ -64,13 +64,6 @@ IntRange int_range(int bits, bool is_signed) {
   return {0, int32_t((int64_t(1) << bits) - 1)};
 }
 
-int64_t round_half_away(double x) {
-  const double r = std::round(x);  // std::round rounds halfway cases away from zero
-  if (!(r > -9.2e18)) return std::numeric_limits<int64_t>::min();
-  if (!(r < 9.2e18)) return std::numeric_limits<int64_t>::max();
-  return int64_t(r);
-}
-
 Int32Buffer reference_conv2d(const Int8Buffer& input, const Int8Buffer& weight,
                              const ConvShape& s) {
   check_window_shape("reference_conv2d input", input, s);
@@ -187,14 +180,6 @@ Int8Buffer reference_add(const Int8Buffer& a, const Int8Buffer& b) {
   for (size_t i = 0; i < a.data.size(); ++i)
     out.data[i] = int8_t(std::clamp(int(a.data[i]) + int(b.data[i]), -128, 127));
   return out;
-}
-
-double round_half_to_even(double x) {
-  const double f = std::floor(x);
-  const double diff = x - f;
-  if (diff < 0.5) return f;
-  if (diff > 0.5) return f + 1.0;
-  return std::fmod(f, 2.0) == 0.0 ? f : f + 1.0;
 }
 
 Int8Buffer requantize(const Int32Buffer& acc, double multiplier, int32_t zero_point, int bits,

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/rounding.hpp"
 #include "workloads/ir/graph.hpp"
 #include "workloads/ir/tensor_data.hpp"
 
@@ -45,11 +46,9 @@ struct IntRange {
 };
 IntRange int_range(int bits, bool is_signed);
 
-/// Round half away from zero (2.5 -> 3, -2.5 -> -3), saturated to int64.
-int64_t round_half_away(double x);
-
-/// Round half to even (2.5 -> 2, 3.5 -> 4, -2.5 -> -2): ONNX's QuantizeLinear / QLinear* rounding.
-double round_half_to_even(double x);
+/// Rounding of real values (sim/core/rounding.hpp, shared with the datapath's output stage).
+using sim::round_half_away;
+using sim::round_half_to_even;
 
 /// q = clamp(round_half_away(acc * multiplier) + zero_point, lo, hi), then ReLU as
 /// q = max(q, zero_point) if relu. The product is computed in double precision. lo/hi from

@@ -37,11 +37,11 @@ class ItemModel {
       const LoadedConfig cfg = parse_arch_config(base_, s_.spec.arch, sets);
       const workloads::Graph& g = graph(it.workload);
       double cycles = 0;
-      for (const auto& l : map_graph(g, cfg.spec, arch::EnergyTable(cfg.spec.energy)))
-        cycles +=
-            l.vector_path
-                ? std::ceil(double(l.vector_ops) / double(std::max<int64_t>(1, l.vector_lanes)))
-                : l.search.est_cycles;
+      for (const auto& l : map_graph(g, cfg.spec, arch::EnergyTable(cfg.spec.energy))) {
+        const auto* v = std::get_if<arch::VectorProgram>(&l.engine);
+        cycles += v ? std::ceil(double(v->ops) / double(std::max<int64_t>(1, v->lanes)))
+                    : l.search.est_cycles;
+      }
       return modelled_seconds(cycles, p.pes);
     } catch (const ConfigError&) {
       return 0.0;

@@ -9,7 +9,7 @@
 #include "arch/energy/energy_table.hpp"
 #include "arch/sparse/storage_plan.hpp"
 #include "sim/core/errors.hpp"
-#include "sim/stats/report.hpp"
+#include "sim/stats/layer_report.hpp"
 #include "test_support.hpp"
 
 namespace adasim::arch {

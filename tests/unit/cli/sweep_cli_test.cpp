@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <set>
@@ -133,15 +134,24 @@ TEST(SweepCli, ResumeAfterKill9AtRandomMomentsEqualsAnUninterruptedRun) {
                 .exit_code,
             0);
   const std::string clean = test::slurp(dir + "/clean/results.csv");
+  // Each round kills the sweep at a random moment *in its progress* (after a random number of
+  // further journal rows, plus a random sub-item delay), not after a wall-clock delay: how fast
+  // the machine runs must not decide whether any work is left. Round 0 may kill before the first
+  // row. The targets stay below 24 so the last kill always leaves work for the final run.
   std::mt19937 rng(20240615);
+  const std::string journal_path = dir + "/killed/results.jsonl";
   int interrupted = 0;
+  size_t target = 0;
   for (int round = 0; round < 6; ++round) {
+    target = std::min<size_t>(target + rng() % 4, 18);
     const pid_t pid = start({"sweep", "--spec", spec, "--out", dir + "/killed", "-j", "1"});
-    std::this_thread::sleep_for(std::chrono::milliseconds(10 + rng() % 110));
+    for (int i = 0; i < 20000 && lines_of(test::slurp(journal_path)).size() < target; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    std::this_thread::sleep_for(std::chrono::microseconds(rng() % 3000));
     kill(pid, SIGKILL);
     interrupted += wait_for(pid) == 128 + SIGKILL;
   }
-  EXPECT_GE(interrupted, 3);  // most rounds were cut mid-run
+  EXPECT_GE(interrupted, 5);  // every round but perhaps one was cut mid-run
   const auto journal = lines_of(test::slurp(dir + "/killed/results.jsonl"));
   EXPECT_LT(journal.size(), 24u) << "the kills should leave work to do";
   const auto fin = test::run_adasim("sweep --spec '" + spec + "' --out '" + dir + "/killed' -j 2",

@@ -44,19 +44,19 @@ TEST(Mapper, DepthwiseIsPackedBlockDiagonallyNotDense) {
   const int64_t pack7 = ws_cycles(32, std::vector<int64_t>(18, 7), 196, 32) + (196 + 32 + 1 - 2);
   ASSERT_EQ(pack3, 5063);
   ASSERT_EQ(pack7, 4453);
-  EXPECT_EQ(ws.group_pack, 7);
-  EXPECT_EQ(ws.packs, 10);
-  EXPECT_EQ(ws.folds.size(), 19u);
+  EXPECT_EQ(ws.systolic().group_pack, 7);
+  EXPECT_EQ(ws.systolic().packs, 10);
+  EXPECT_EQ(ws.systolic().folds.size(), 19u);
   EXPECT_DOUBLE_EQ(ws.search.est_cycles, double(pack7));
   EXPECT_EQ(ws.macs(), real_macs);
   // Only the 64 x 9 real weights are loaded, never a dense 64 x 64 x 9 tensor.
   int64_t weight_bytes = 0;
-  for (const auto& f : ws.folds) weight_bytes += f.stationary_tile_bytes;
+  for (const auto& f : ws.systolic().folds) weight_bytes += f.stationary_tile_bytes;
   EXPECT_EQ(weight_bytes, 64 * 9);
   for (Dataflow df : {Dataflow::kOutputStationary, Dataflow::kInputStationary}) {
     auto s = map_one(dw, test::ideal_spec(32, 32, df));
     EXPECT_EQ(s.macs(), real_macs);
-    EXPECT_GT(s.group_pack, 1) << arch::to_string(df);
+    EXPECT_GT(s.systolic().group_pack, 1) << arch::to_string(df);
   }
 }
 
@@ -67,8 +67,8 @@ TEST(Mapper, WideGroupsArePackedAcrossRowFolds) {
   const int64_t unpacked = ws_cycles(32, {4, 4, 4, 4}, 36, 32);
   const int64_t packed = ws_cycles(32, {8, 8, 8}, 36, 32);
   ASSERT_LT(packed, unpacked);
-  EXPECT_EQ(s.group_pack, 2);
-  EXPECT_EQ(s.row_folds, 3);
+  EXPECT_EQ(s.systolic().group_pack, 2);
+  EXPECT_EQ(s.systolic().row_folds, 3);
   EXPECT_DOUBLE_EQ(s.search.est_cycles, double(packed));
   EXPECT_EQ(s.macs(), 8 * 36 * 36);  // K * P*Q * (C/G)*R*S = 8 * 36 * (4*9)
 }
@@ -125,10 +125,11 @@ TEST(MapperProperty, TilingsFitTheirLevelsAndConserveMacs) {
     std::map<int, int64_t> reserved;
     const int stat = df == Dataflow::kWeightStationary ? 1 : df == Dataflow::kInputStationary ? 0 : -1;
     for (int o = 0; o < arch::kNumOperands; ++o) {
-      const auto& p = s.operands[size_t(o)];
+      const auto& p = s.transfers.operands[size_t(o)];
       int64_t bytes = 0;
       if (o == 2) {
-        bytes = p.resident ? s.dim_time * std::min<int64_t>(s.dim_cols, ac) * 4 : p.slots * p.tile_bytes;
+        const arch::SystolicProgram& sys = s.systolic();
+        bytes = p.resident ? sys.dim_time * std::min<int64_t>(sys.dim_cols, ac) * 4 : p.slots * p.tile_bytes;
       } else if (p.resident) {
         bytes = gr.tensor(o == 0 ? gr.layers[0].inputs[0] : gr.layers[0].weight).bytes();
       } else {
@@ -140,14 +141,15 @@ TEST(MapperProperty, TilingsFitTheirLevelsAndConserveMacs) {
       EXPECT_LE(bytes, spec.sram[size_t(lvl)].size_bytes) << "level " << lvl;
     }
     // Every load fits the slot reserved for it.
-    for (const auto& f : s.folds) {
-      if (stat >= 0 && !s.operands[size_t(stat)].resident) {
-        EXPECT_LE(f.stationary_load_bytes, s.operands[size_t(stat)].tile_bytes);
+    const arch::TransferPlan& tp = s.transfers;
+    for (const auto& f : tp.folds) {
+      if (stat >= 0 && !tp.operands[size_t(stat)].resident) {
+        EXPECT_LE(f.stationary_load_bytes[0], tp.operands[size_t(stat)].tile_bytes);
       }
       for (const auto& c : f.chunks) {
         for (int o = 0; o < 2; ++o) {
-          if (o != stat && !s.operands[size_t(o)].resident) {
-            EXPECT_LE(c.load_bytes[size_t(o)], s.operands[size_t(o)].tile_bytes);
+          if (o != stat && !tp.operands[size_t(o)].resident) {
+            EXPECT_LE(c.load_bytes[size_t(o)][0], tp.operands[size_t(o)].tile_bytes);
           }
         }
       }

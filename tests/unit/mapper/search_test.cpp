@@ -78,20 +78,20 @@ TEST(MapperSearch, ConstraintsAreHonoured) {
   test::add_conv(g, {"c", 1, 40, 10, 10, 24, 3, 3, 1, 1});
   arch::AcceleratorSpec spec = test::real_spec(8, 8, Dataflow::kInputStationary, 4.0, 8 * 1024);
   auto s = workloads::map_layer(g, g.layers[0], spec);
-  EXPECT_EQ(s.dataflow, Dataflow::kInputStationary) << "a fixed dataflow is never changed";
+  EXPECT_EQ(s.dataflow, arch::to_string(Dataflow::kInputStationary)) << "a fixed dataflow is never changed";
   spec.mapper.loop_order = arch::LoopOrderConstraint::kChunkOuter;
   spec.mapper.chunk_len = 5;
   s = workloads::map_layer(g, g.layers[0], spec);
-  EXPECT_TRUE(s.chunk_outer);
-  EXPECT_EQ(s.chunk_len, 5);
+  EXPECT_TRUE(s.systolic().chunk_outer);
+  EXPECT_EQ(s.systolic().chunk_len, 5);
   spec.mapper.loop_order = arch::LoopOrderConstraint::kStreamOuter;
   s = workloads::map_layer(g, g.layers[0], spec);
-  EXPECT_FALSE(s.chunk_outer);
-  EXPECT_EQ(s.chunk_len, 5);
+  EXPECT_FALSE(s.systolic().chunk_outer);
+  EXPECT_EQ(s.systolic().chunk_len, 5);
   spec.mapper.chunk_len = 1000000;  // larger than the layer: clipped to its temporal extent
   spec.sram[0].size_bytes = 64 << 20;
   s = workloads::map_layer(g, g.layers[0], spec);
-  EXPECT_EQ(s.chunk_len, s.dim_time);
+  EXPECT_EQ(s.systolic().chunk_len, s.systolic().dim_time);
   // 1 KiB holds smaller chunks but not the whole 24-filter stream: a fixed chunk that cannot fit
   // is the user's error (the search does not silently pick another one).
   spec.sram[0].size_bytes = 1024;
@@ -127,10 +127,10 @@ TEST(MapperSearch, AdaptiveArrayPicksTheBestDataflowPerLayer) {
   const auto fc = workloads::map_layer(g, g.layers[1], spec);
   EXPECT_DOUBLE_EQ(dw.search.est_cycles, *std::min_element(per_df_dw.begin(), per_df_dw.end()));
   EXPECT_DOUBLE_EQ(fc.search.est_cycles, *std::min_element(per_df_fc.begin(), per_df_fc.end()));
-  EXPECT_EQ(dw.dataflow, Dataflow::kWeightStationary);
-  EXPECT_EQ(fc.dataflow, Dataflow::kOutputStationary);
+  EXPECT_EQ(dw.dataflow, arch::to_string(Dataflow::kWeightStationary));
+  EXPECT_EQ(fc.dataflow, arch::to_string(Dataflow::kOutputStationary));
   EXPECT_DOUBLE_EQ(dw.search.est_cycles, 15260);
-  EXPECT_EQ(dw.group_pack, 32);
+  EXPECT_EQ(dw.systolic().group_pack, 32);
   EXPECT_DOUBLE_EQ(fc.search.est_cycles, 16664);
   EXPECT_TRUE(dw.search.has_runner_up);
   EXPECT_GE(dw.search.runner_cycles, dw.search.est_cycles);

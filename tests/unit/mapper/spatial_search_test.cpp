@@ -209,8 +209,8 @@ TEST(SpatialSearch, ChosenMappingMeetsCapacitiesAndConstraints) {
       ++refused;
       continue;
     }
-    ASSERT_TRUE(sch.spatial.has_value());
-    const ws::Mapping& m = *sch.spatial;
+    ASSERT_TRUE(std::holds_alternative<arch::SpatialProgram>(sch.engine));
+    const ws::Mapping& m = sch.spatial().nest;
     const auto w = ws::widths_of(g, g.layers[0], spec);
     // Capacities: PEs, register files, the (double-buffered) global buffer.
     EXPECT_LE(m.rows(), spec.pe_array.rows);
@@ -269,7 +269,7 @@ TEST(SpatialSearch, ImpossibleConstraintIsAnErrorNamingIt) {
   // A possible one is met: 2 channels over the array rows per filter row.
   spec.mapper.factors = {{"array", "C", 1}, {"rf", "Q", 2}};
   const auto sch = workloads::map_layer(g, g.layers[0], spec, test_costs(false));
-  const auto prod = products(*sch.spatial);
+  const auto prod = products(sch.spatial().nest);
   EXPECT_EQ(prod[ws::kAtArray][ws::kC], 1);
   EXPECT_EQ(prod[ws::kAtRf][ws::kQ], 2);
 }

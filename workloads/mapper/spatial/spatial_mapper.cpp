@@ -36,7 +36,8 @@ LayerWidths widths_of(const Graph& g, const Layer& l, const arch::AcceleratorSpe
 }
 
 void plan_transfers(LayerSchedule& sch, const Problem& p, const LayerWidths& w) {
-  const Mapping& m = *sch.spatial;
+  arch::SpatialProgram& prog = sch.spatial();
+  const Mapping& m = prog.nest;
   const size_t gb0 = m.first_at(Level::kGbuf);
   const Idx span = m.spans_from(gb0);
   const std::vector<int64_t> inner = m.inner_strides();
@@ -51,7 +52,8 @@ void plan_transfers(LayerSchedule& sch, const Problem& p, const LayerWidths& w) 
     Idx lo{};
     for (size_t l = 0; l < gb0; ++l) lo[size_t(m.loops[l].dim)] += it[l] * inner[l];
     origin.push_back(lo);
-    boxes.push_back({operand_box(0, p, lo, span), operand_box(1, p, lo, span), operand_box(2, p, lo, span)});
+    boxes.push_back(
+        {operand_box(0, p, lo, span), operand_box(1, p, lo, span), operand_box(2, p, lo, span)});
     for (size_t l = gb0; l-- > 0;) {
       if (++it[l] < m.loops[l].bound) break;
       it[l] = 0;
@@ -62,8 +64,10 @@ void plan_transfers(LayerSchedule& sch, const Problem& p, const LayerWidths& w) 
   std::vector<uint8_t> later(size_t(p.ofmap_elems), 0), before(size_t(p.ofmap_elems), 0);
   std::vector<std::pair<int64_t, int64_t>> runs;  // [first, last] iteration
   for (int64_t k = 0; k < iters; ++k) {
-    if (k == 0 || !(boxes[size_t(k)][2] == boxes[size_t(k - 1)][2])) runs.push_back({k, k});
-    else runs.back().second = k;
+    if (k == 0 || !(boxes[size_t(k)][2] == boxes[size_t(k - 1)][2]))
+      runs.push_back({k, k});
+    else
+      runs.back().second = k;
   }
   auto for_outputs = [&](const Box& b, auto&& f) {
     for_each_in(b, [&](const std::array<int64_t, kAxes>& x) { f(size_t(tensor_offset(2, p, x))); });
@@ -75,13 +79,18 @@ void plan_transfers(LayerSchedule& sch, const Problem& p, const LayerWidths& w) 
     });
     for_outputs(boxes[size_t(runs[r].first)][2], [&](size_t o) { later[o] = 1; });
   }
-  sch.folds.clear();
-  for (int o = 0; o < 3; ++o) sch.operands[size_t(o)] = OperandPlan{};
+  arch::TransferPlan& tp = sch.transfers;
+  tp.folds.clear();
+  for (int o = 0; o < 3; ++o) {
+    OperandPlan fresh;
+    fresh.route = tp.operands[size_t(o)].route;
+    tp.operands[size_t(o)] = fresh;
+  }
+  prog.macs = 0;
   const int bytes[2] = {w.in_bytes, w.w_bytes};
   std::array<Box, 3> prev{};
   for (size_t r = 0; r < runs.size(); ++r) {
     FoldPlan f;
-    f.row_fold = int64_t(r);
     const Box& ob = boxes[size_t(runs[r].first)][2];
     int64_t reload = 0;
     for_outputs(ob, [&](size_t o) {
@@ -94,20 +103,21 @@ void plan_transfers(LayerSchedule& sch, const Problem& p, const LayerWidths& w) 
       for (int o = 0; o < 2; ++o) {
         const Box& b = boxes[size_t(k)][size_t(o)];
         const int64_t fetched = b.size() - (k == 0 ? 0 : b.overlap(prev[size_t(o)]));
-        c.load_bytes[size_t(o)] = fetched * bytes[o];
-        sch.operands[size_t(o)].dram_bytes += c.load_bytes[size_t(o)];
+        c.load_bytes[size_t(o)][0] = fetched * bytes[o];
+        tp.operands[size_t(o)].dram_bytes += c.load_bytes[size_t(o)][0];
       }
-      if (k == runs[r].first) c.load_bytes[2] = reload * w.psum_bytes;  // psums back from DRAM
+      if (k == runs[r].first) c.load_bytes[2][0] = reload * w.psum_bytes;  // psums back from DRAM
       // MACs of the iteration: the clipped extent of every dim.
       const Idx& lo = origin[size_t(k)];
       int64_t macs = 1;
       for (int d = 0; d < kNumDims; ++d)
-        macs *= std::max<int64_t>(0, std::min(lo[size_t(d)] + span[size_t(d)], p.bound[size_t(d)]) - lo[size_t(d)]);
-      f.macs += macs;
+        macs *= std::max<int64_t>(
+            0, std::min(lo[size_t(d)] + span[size_t(d)], p.bound[size_t(d)]) - lo[size_t(d)]);
+      prog.macs += macs;
       if (k == runs[r].second) {
         const int64_t n = ob.size();
         const int64_t fin = final_elems[r];
-        c.store_bytes = fin * w.out_bytes + (n - fin) * w.psum_bytes;
+        c.store_bytes[0] = fin * w.out_bytes + (n - fin) * w.psum_bytes;
         c.store_is_psum = fin < n;
         c.out_elems = n;
       }
@@ -115,12 +125,10 @@ void plan_transfers(LayerSchedule& sch, const Problem& p, const LayerWidths& w) 
       f.chunks.push_back(c);
     }
     for_outputs(ob, [&](size_t o) { before[o] = 1; });
-    for (const ChunkPlan& c : f.chunks) sch.operands[2].dram_bytes += c.store_bytes + c.load_bytes[2];
-    sch.folds.push_back(std::move(f));
+    for (const ChunkPlan& c : f.chunks)
+      tp.operands[2].dram_bytes += c.store_bytes[0] + c.load_bytes[2][0];
+    tp.folds.push_back(std::move(f));
   }
-  sch.chunk_len = 1;
-  sch.row_folds = int64_t(runs.size());
-  sch.col_folds = 1;
 }
 
 LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec,
@@ -133,35 +141,33 @@ LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::Accelerato
   sch.in_bits = w.in_bits;
   sch.w_bits = w.w_bits;
   sch.out_bits = tiling::bits_of(g, l.output, 8);
+  sch.quant = arch::quant_params(g, l, sch.shape);
+  tiling::set_routes(sch.transfers, spec);
   const Problem p = Problem::from_shape(sch.shape, l.op);
-  // The GEMM view (per group) names the output layout for the accelerator's result buffers.
-  sch.gemm_m = sch.shape.gemm_m();
-  sch.gemm_kred = sch.shape.gemm_kred();
-  sch.gemm_n = sch.shape.gemm_n();
-  sch.groups = sch.shape.groups;
-  sch.group_pack = 1;
-  sch.packs = sch.shape.groups;
   const auto& pe = spec.pe_array;
   std::vector<arch::SpatialDataflow> dfs =
-      pe.dataflow_auto ? pe.spatial_dataflows : std::vector<arch::SpatialDataflow>{pe.spatial_dataflow};
+      pe.dataflow_auto ? pe.spatial_dataflows
+                       : std::vector<arch::SpatialDataflow>{pe.spatial_dataflow};
   const Constraints cons = Constraints::resolve(spec.mapper, p);
   const SpatialSearchResult r = search_spatial(p, dfs, spec, w, costs, cons);
   if (!r.found) {
     std::string names;
     for (auto df : dfs) names += std::string(names.empty() ? "" : ", ") + arch::to_string(df);
     if (cons.any())
-      throw sim::ConfigError("", "/mapper", "layer '" + l.name + "' (" + names + ") with constraints " +
-                                                cons.describe(),
-                             "constraints that some mapping within the array, its register files (" +
-                                 std::to_string(pe.rf_bytes) + " B) and the global buffer (" +
-                                 std::to_string(spec.sram.at(0).size_bytes) + " B) can meet");
-    throw sim::ConfigError("", "/pe_array", "layer '" + l.name + "' (" + names + ")",
-                           "a spatial array whose rows, register files (rf_bytes = " +
-                               std::to_string(pe.rf_bytes) + ") and global buffer (" +
-                               std::to_string(spec.sram.at(0).size_bytes) +
-                               " B) can hold one tile of the layer");
+      throw sim::ConfigError(
+          "", "/mapper",
+          "layer '" + l.name + "' (" + names + ") with constraints " + cons.describe(),
+          "constraints that some mapping within the array, its register files (" +
+              std::to_string(pe.rf_bytes) + " B) and the global buffer (" +
+              std::to_string(spec.sram.at(0).size_bytes) + " B) can meet");
+    throw sim::ConfigError(
+        "", "/pe_array", "layer '" + l.name + "' (" + names + ")",
+        "a spatial array whose rows, register files (rf_bytes = " + std::to_string(pe.rf_bytes) +
+            ") and global buffer (" + std::to_string(spec.sram.at(0).size_bytes) +
+            " B) can hold one tile of the layer");
   }
-  sch.spatial = r.best;
+  sch.engine = arch::SpatialProgram{r.best, 0};
+  sch.dataflow = arch::to_string(r.best.dataflow);
   sch.loop_order = r.best.describe();
   sch.search.objective = arch::to_string(spec.mapper.objective);
   sch.search.chosen = one_line(r.best);

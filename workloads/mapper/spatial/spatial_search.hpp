@@ -29,25 +29,10 @@
 #include "arch/spec.hpp"
 #include "workloads/mapper/search.hpp"
 #include "workloads/mapper/spatial/loop_nest.hpp"
+#include "workloads/mapper/spatial/spatial_dataflow.hpp"
 #include "workloads/mapper/spatial/spatial_mapper.hpp"
 
 namespace adasim::workloads::spatial {
-
-/// Where a factor constraint applies (the array's Y and X loops count together).
-enum ConstraintLevel { kAtDram = 0, kAtGbuf, kAtArray, kAtRf };
-
-/// The user's mapper constraints resolved for one layer.
-struct Constraints {
-  /// Required product of a dim's loop bounds at a level (0 = free), clipped to the dim's extent.
-  std::array<std::array<int64_t, kNumDims>, 4> factor{};
-  /// Relative order of the DRAM loops, outermost first (empty = searched).
-  std::vector<int> dram_order;
-
-  static Constraints resolve(const arch::MapperSpec& m, const Problem& p);
-  bool any() const;
-  /// "array C=4, dram order N M C P Q R S" (for errors and reports).
-  std::string describe() const;
-};
 
 struct SpatialSearchResult {
   bool found = false;
@@ -82,8 +67,9 @@ struct Split {
 class CoreBound {
  public:
   using Idx = std::array<int64_t, kNumDims>;
-  CoreBound(const Problem& p, const Mapping& core, const Idx& rem, const arch::AcceleratorSpec& spec,
-            const LayerWidths& w, const EnergyCosts& costs, arch::Objective obj);
+  CoreBound(const Problem& p, const Mapping& core, const Idx& rem,
+            const arch::AcceleratorSpec& spec, const LayerWidths& w, const EnergyCosts& costs,
+            arch::Objective obj);
   double any_split() const { return bound(nullptr); }
   double of(const Split& s) const { return bound(&s); }
 

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "workloads/mapper/spatial/loop_nest.hpp"
+#include "arch/program/loop_nest.hpp"
 
 #include <algorithm>
 
 #include "sim/core/errors.hpp"
 
-namespace adasim::workloads::spatial {
+namespace adasim::arch::spatial {
+
+using workloads::ConvShape;
+using workloads::OpType;
 
 const char* dim_name(int d) {
   static const char* kNames[kNumDims] = {"G", "N", "M", "C", "P", "Q", "R", "S"};
@@ -14,11 +17,16 @@ const char* dim_name(int d) {
 
 const char* to_string(Level l) {
   switch (l) {
-    case Level::kDram: return "dram";
-    case Level::kGbuf: return "gbuf";
-    case Level::kArrayY: return "array_y";
-    case Level::kArrayX: return "array_x";
-    case Level::kRf: return "rf";
+    case Level::kDram:
+      return "dram";
+    case Level::kGbuf:
+      return "gbuf";
+    case Level::kArrayY:
+      return "array_y";
+    case Level::kArrayX:
+      return "array_x";
+    case Level::kRf:
+      return "rf";
   }
   return "?";
 }
@@ -106,7 +114,8 @@ Box unclipped_box(int operand, const Problem& p, const Idx& lo, const Idx& span)
   if (operand == 0) {
     b.lo = {lo[kG], lo[kN], lo[kC], lo[kP] * p.stride_h + lo[kR] * p.dil_h - p.pad_t,
             lo[kQ] * p.stride_w + lo[kS] * p.dil_w - p.pad_l};
-    b.hi = {hi(kG), hi(kN), hi(kC), (hi(kP) - 1) * p.stride_h + (hi(kR) - 1) * p.dil_h - p.pad_t + 1,
+    b.hi = {hi(kG), hi(kN), hi(kC),
+            (hi(kP) - 1) * p.stride_h + (hi(kR) - 1) * p.dil_h - p.pad_t + 1,
             (hi(kQ) - 1) * p.stride_w + (hi(kS) - 1) * p.dil_w - p.pad_l + 1};
     return b;
   }
@@ -141,9 +150,12 @@ int64_t tile_elems(int operand, const Problem& p, const Idx& span) {
 Box tensor_box(int operand, const Problem& p) {
   Box b;
   const auto& d = p.bound;
-  if (operand == 0) b.hi = {d[kG], d[kN], d[kC], p.h, p.w};
-  else if (operand == 1) b.hi = {d[kG], d[kM], d[kC], d[kR], d[kS]};
-  else b.hi = {d[kG], d[kN], d[kM], d[kP], d[kQ]};
+  if (operand == 0)
+    b.hi = {d[kG], d[kN], d[kC], p.h, p.w};
+  else if (operand == 1)
+    b.hi = {d[kG], d[kM], d[kC], d[kR], d[kS]};
+  else
+    b.hi = {d[kG], d[kN], d[kM], d[kP], d[kQ]};
   return b;
 }
 
@@ -156,9 +168,12 @@ int64_t tensor_offset(int operand, const Problem& p, const std::array<int64_t, k
 
 bool relevant(int operand, int dim) {
   switch (operand) {
-    case 0: return dim != kM;
-    case 1: return dim != kN && dim != kP && dim != kQ;
-    default: return dim != kC && dim != kR && dim != kS;
+    case 0:
+      return dim != kM;
+    case 1:
+      return dim != kN && dim != kP && dim != kQ;
+    default:
+      return dim != kC && dim != kR && dim != kS;
   }
 }
 
@@ -174,7 +189,9 @@ int64_t Mapping::product(size_t from, size_t to) const {
   return n;
 }
 
-int64_t Mapping::rows() const { return product(first_at(Level::kArrayY), first_at(Level::kArrayX)); }
+int64_t Mapping::rows() const {
+  return product(first_at(Level::kArrayY), first_at(Level::kArrayX));
+}
 int64_t Mapping::cols() const { return product(first_at(Level::kArrayX), first_at(Level::kRf)); }
 
 std::vector<int64_t> Mapping::inner_strides() const {
@@ -202,7 +219,7 @@ int64_t bytes_below(const Mapping& m, size_t from, const Problem& p, const int (
                     bool kept_only) {
   const Idx span = m.spans_from(from);
   int64_t total = 0;
-  for (int o = 0; o < arch::kNumOperands; ++o)
+  for (int o = 0; o < kNumOperands; ++o)
     if (!kept_only || m.rf_keep[size_t(o)]) total += tile_elems(o, p, span) * bytes[o];
   return total;
 }
@@ -229,7 +246,8 @@ std::string Mapping::describe() const {
       out += std::string(to_string(cur)) + ":";
       open = true;
     }
-    out += std::string(" ") + (l.level == Level::kArrayY || l.level == Level::kArrayX ? "par " : "for ") +
+    out += std::string(" ") +
+           (l.level == Level::kArrayY || l.level == Level::kArrayX ? "par " : "for ") +
            dim_name(l.dim) + "/" + std::to_string(l.bound);
   }
   out += "\nrf keeps:";
@@ -244,14 +262,4 @@ std::string Mapping::describe() const {
   return out;
 }
 
-nlohmann::json Mapping::to_json() const {
-  nlohmann::json loops_j = nlohmann::json::array();
-  for (const Loop& l : loops)
-    loops_j.push_back({{"level", to_string(l.level)}, {"dim", dim_name(l.dim)}, {"bound", l.bound}});
-  return {{"dataflow", arch::to_string(dataflow)},
-          {"loops", loops_j},
-          {"rf_keeps", {{"ifmap", rf_keep[0]}, {"weight", rf_keep[1]}, {"psum", rf_keep[2]}}},
-          {"pes_used", {rows(), cols()}}};
-}
-
-}  // namespace adasim::workloads::spatial
+}  // namespace adasim::arch::spatial

@@ -11,7 +11,7 @@
 #include <algorithm>
 #include <cstdint>
 
-namespace adasim::workloads {
+namespace adasim::arch {
 
 struct NmSlots {
   int64_t n = 0, m = 0;  ///< n == 0: dense (no slot space)
@@ -45,4 +45,4 @@ struct NmSlots {
   int64_t kk_hi(int64_t s1) const { return group_first(s1 - 1) + group_size(s1 - 1); }
 };
 
-}  // namespace adasim::workloads
+}  // namespace adasim::arch

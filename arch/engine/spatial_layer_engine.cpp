@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "arch/engine/spatial_layer_engine.hpp"
+
+#include "arch/energy/spatial_energy.hpp"
+#include "arch/engine/mac_figures.hpp"
+#include "sim/core/errors.hpp"
+
+namespace adasim::arch {
+
+SpatialLayerEngine::SpatialLayerEngine(sc_core::sc_module_name name, const EngineContext& ctx)
+    : ILayerEngine(name),
+      spec_(ctx.spec),
+      ctrl_(ctx.spec),
+      dram_("dram"),
+      gbuf_(ctx.spec.sram.empty() ? "gbuf" : ctx.spec.sram.front().name),
+      noc_("noc"),
+      rf_("rf"),
+      array_("array"),
+      figures_("pe_array") {
+  for (const sim::StatGroup* g : {&dram_, &gbuf_, &noc_, &rf_, &array_, &figures_})
+    declare(*g, BlockRole::kEngine);
+}
+
+void SpatialLayerEngine::start(const LayerProgram& prog, const LayerIo& io, const LayerPorts& ports,
+                               const SparseConfig& sparse) {
+  prog_ = &prog;
+  ctrl_.set_sparsity(sparse);
+  ctrl_.start(prog, *io.a, *io.b, *io.acc, ports);
+  declare_counts();
+  const int64_t pes = int64_t(spec_.pe_array.rows) * spec_.pe_array.cols;
+  declare_mac_figures(
+      figures_, io, sparse.mode, pes,
+      [this] {
+        const spatial::SpatialCounts& c = ctrl_.counts();
+        return SparseSteps{uint64_t(c.compute_cycles), uint64_t(c.steps_skipped),
+                           uint64_t(c.ideal_cycles)};
+      },
+      [this] { return uint64_t(prog_->macs()); });
+}
+
+void SpatialLayerEngine::declare_counts() {
+  // The engine is rebuilt per layer: its counters move, the declarations follow.
+  const spatial::SpatialCounts& c = ctrl_.counts();
+  for (sim::StatGroup* g : {&dram_, &gbuf_, &noc_, &rf_, &array_}) g->clear();
+  static const char* kOp[3] = {"ifmap", "weight", "psum"};
+  for (size_t o = 0; o < 3; ++o) {
+    const std::string op = kOp[o];
+    dram_.add(op + ".reads", c.dram_reads[o], "values", "DRAM -> buffer (psums: reloads)");
+    dram_.add(op + ".writes", c.dram_writes[o], "values", "buffer -> DRAM");
+    gbuf_.add(op + ".reads", c.gbuf_reads[o], "values", "read toward the array (multicast once)");
+    gbuf_.add(op + ".writes", c.gbuf_writes[o], "values", "written from the array");
+    gbuf_.add(op + ".fills", c.gbuf_fills[o], "values", "written from DRAM");
+    gbuf_.add(op + ".drains", c.gbuf_drains[o], "values", "read toward DRAM");
+    noc_.add(op + ".deliveries", c.noc_deliveries[o], "values", "buffer -> PE, per destination");
+    rf_.add(op + ".reads", c.rf_reads[o], "values", "register-file reads");
+    rf_.add(op + ".writes", c.rf_writes[o], "values", "register-file writes");
+  }
+  noc_.add("psum.hops", c.psum_hops, "values", "PE -> PE partial-sum transfers");
+  array_.add("passes", c.passes, "passes", "iterations of the DRAM and buffer loops");
+}
+
+MacTally SpatialLayerEngine::macs() const {
+  const spatial::SpatialCounts& c = ctrl_.counts();
+  MacTally t;
+  t.macs = uint64_t(prog_->macs());
+  if (uint64_t(c.macs) != t.macs)
+    throw sim::ModelError("accelerator: spatial engine ran " + std::to_string(c.macs) +
+                          " MACs of the " + std::to_string(t.macs) + " in layer " + prog_->layer);
+  t.gated = uint64_t(c.macs_gated);
+  t.skipped = uint64_t(c.macs_skipped);
+  t.issued = t.macs - t.gated - t.skipped;
+  return t;
+}
+
+bool SpatialLayerEngine::reports(BlockRole role) const {
+  return role == BlockRole::kDram || role == BlockRole::kNoc || role == BlockRole::kStorage;
+}
+
+std::vector<int64_t> SpatialLayerEngine::stored_outputs(size_t, size_t) const {
+  // Refused by check_storage_formats before the run.
+  throw sim::ModelError("accelerator: no output encoder on a spatial array (layer " + prog_->layer +
+                        ")");
+}
+
+void SpatialLayerEngine::energy(const EnergyInputs& in, std::vector<EnergyRow>& rows) const {
+  const std::array<int, 3> bits = {prog_->in_bits, prog_->w_bits, spec_.pe_array.accum_bits};
+  const std::vector<EnergyRow> r =
+      spatial_layer_energy(in.table, spec_, ctrl_.counts(), bits, in.voltage_v, in.time_ns);
+  rows.insert(rows.end(), r.begin(), r.end());
+}
+
+}  // namespace adasim::arch

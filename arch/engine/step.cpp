@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "arch/engine/step.hpp"
+
+#include <algorithm>
+
+namespace adasim::arch {
+
+StepResult charge_ports(const LayerPorts& ports, const uint64_t reads[kNumOperands],
+                        uint64_t out_write, uint64_t out_read) {
+  // Per-level port demand of this cycle (a level may hold several operands).
+  SramLevel* lvl[kNumOperands];
+  uint64_t rd[kNumOperands] = {0, 0, 0}, wr[kNumOperands] = {0, 0, 0};
+  int nlvl = 0;
+  auto slot = [&](SramLevel* l) {
+    for (int i = 0; i < nlvl; ++i)
+      if (lvl[i] == l) return i;
+    lvl[nlvl] = l;
+    return nlvl++;
+  };
+  uint64_t to_array = 0;
+  for (int o = 0; o < kNumOperands; ++o) {
+    if (reads[o] == 0) continue;
+    const uint64_t stored = ports.read_scale ? (*ports.read_scale)[size_t(o)](reads[o]) : reads[o];
+    rd[slot(ports.level_of_operand[size_t(o)])] += stored;
+    to_array += reads[o];  // decoded values
+  }
+  if (out_write || out_read) {
+    const int i = slot(ports.level_of_operand[size_t(Operand::kOfmap)]);
+    rd[i] += out_read;
+    wr[i] += out_write;
+  }
+  uint64_t sram_cycles = 1;
+  for (int i = 0; i < nlvl; ++i) sram_cycles = std::max(sram_cycles, lvl[i]->access(rd[i], wr[i]));
+  const uint64_t bus_cycles = ports.bus->transfer(to_array, out_write);
+  StepResult r;
+  if (sram_cycles >= bus_cycles)
+    r.bw_stall_sram = sram_cycles - 1;
+  else
+    r.bw_stall_noc = bus_cycles - 1;
+  return r;
+}
+
+}  // namespace adasim::arch

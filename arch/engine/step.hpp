@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+// What a layer engine exchanges with the rest of the accelerator each step: the memory-system
+// view of the layer (the levels feeding the array, the array-edge interconnect, the transfer
+// controller) and what one step did (advanced, waited, finished; stall cycles by cause).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <systemc>
+#include <vector>
+
+#include "arch/memory/sram_level.hpp"
+#include "arch/memory/transfer_controller.hpp"
+#include "arch/noc/edge_bus.hpp"
+#include "arch/sparse/byte_scale.hpp"
+#include "arch/spec.hpp"
+
+namespace adasim::arch {
+
+/// What one call to an engine's step() did.
+struct StepResult {
+  enum class Kind { kAdvanced, kWait, kDone };
+  Kind kind = Kind::kAdvanced;
+  uint64_t cycles = 1;          ///< kAdvanced: compute cycles this step covers (bulk controllers)
+  uint64_t bw_stall_sram = 0;   ///< extra cycles this cycle needed for SRAM ports
+  uint64_t bw_stall_noc = 0;    ///< extra cycles this cycle needed for the edge bus
+  bool bubble = false;          ///< the cycle only waited for DRAM data (a stall cycle)
+  sc_core::sc_time wait_until;  ///< kWait: nothing can move before this time
+};
+
+/// Memory-system view a controller needs for one layer.
+struct LayerPorts {
+  std::vector<SramLevel*> level_of_operand;  ///< index = Operand
+  EdgeBus* bus = nullptr;
+  TransferController* plan = nullptr;
+  /// Compressed storage (arch/sparse/storage_plan.hpp): per Operand, the SRAM bytes behind the
+  /// dense bytes a controller reads toward the array. Null = everything dense.
+  std::array<ByteScale, kNumOperands>* read_scale = nullptr;
+};
+
+/// Charges one cycle's SRAM-port and edge-bus traffic: reads[op] bytes from the level holding each
+/// operand, out_write/out_read bytes at the output level. reads[] are dense bytes: with compressed
+/// storage the SRAM ports see read_scale[op] of them and the decoder at the SRAM read port hands
+/// the bus the decoded (dense) values. Returns the extra (stall) cycles the
+/// cycle needs beyond one, attributed to the tighter of SRAM ports and bus.
+StepResult charge_ports(const LayerPorts& ports, const uint64_t reads[kNumOperands],
+                        uint64_t out_write, uint64_t out_read);
+
+}  // namespace adasim::arch

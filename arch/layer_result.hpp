@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+// What the accelerator hands back for one layer: plain data (the report writers in sim/stats
+// turn it into report keys; the models never see the report format).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "arch/energy/energy_model.hpp"
+#include "sim/core/stats.hpp"
+
+namespace adasim::arch {
+
+struct LayerResult {
+  std::string name;
+  std::string op;               ///< workloads::to_string(OpType)
+  uint64_t cycles_total = 0;    ///< compute + stall
+  uint64_t cycles_compute = 0;  ///< cycles the engine advanced
+  uint64_t cycles_stall = 0;    ///< cycles it waited (statistics of kind kStall by cause)
+  uint64_t macs = 0, macs_issued = 0, macs_gated = 0, macs_skipped = 0;
+  double time_ns = 0.0;               ///< simulated time of the layer
+  std::string operating_point;        ///< "<freq>MHz@<V>V" it ran at
+  std::vector<sim::StatValue> stats;  ///< the blocks' statistics (collected from the module tree)
+  std::vector<EnergyRow> energy;      ///< dynamic and leakage rows
+};
+
+}  // namespace adasim::arch

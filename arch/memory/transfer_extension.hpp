@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
+// TLM-2.0 payload extension of the DMA's transfers: which SRAM level a burst fills (data comes
+// from the level's downstream neighbour: the level it is filled from, or DRAM) or drains (data
+// goes to that neighbour). A level that receives a burst for another level serves it from its
+// own storage: that is how a hop from an L2 into an L1 chained under it reads the L2.
+#pragma once
+
+#include <tlm>
+
+namespace adasim::arch {
+
+struct TransferExtension : tlm::tlm_extension<TransferExtension> {
+  enum class Kind { kFill, kDrain };
+  Kind kind = Kind::kFill;
+  int level = -1;  ///< index of the level being filled or drained (AcceleratorSpec::sram)
+
+  tlm::tlm_extension_base* clone() const override { return new TransferExtension(*this); }
+  void copy_from(const tlm::tlm_extension_base& other) override {
+    *this = static_cast<const TransferExtension&>(other);
+  }
+};
+
+}  // namespace adasim::arch

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "arch/output/output_stage.hpp"
+
+#include "arch/pe/operand_access.hpp"
+#include "arch/pe/operand_decode.hpp"
+#include "sim/core/errors.hpp"
+
+namespace adasim::arch {
+
+OutputStage::OutputStage(sc_core::sc_module_name name, const AcceleratorSpec& spec)
+    : Component(name), spec_(spec) {
+  static const char* kOp[3] = {"ifmap", "weight", "ofmap"};
+  for (size_t o = 0; o < 3; ++o) {
+    figures_[o] = std::make_unique<sim::StatGroup>(std::string("compression.") + kOp[o]);
+    declare(*figures_[o], BlockRole::kStorage);
+  }
+}
+
+const LayerIo& OutputStage::begin_layer(const workloads::Graph& g, const workloads::Layer& l,
+                                        const LayerProgram& prog, ValueStore& values,
+                                        EngineOutput kind) {
+  graph_ = &g;
+  layer_ = &l;
+  prog_ = &prog;
+  values_ = &values;
+  kind_ = kind;
+  for (auto& f : figures_) f->clear();
+  // Compressed operands: the DMA and the SRAM read ports move encoded bytes (storage_plan.hpp).
+  storage_ = plan_layer_storage(layer_formats(spec_.sparsity, l), g, l, values);
+  io_ = LayerIo{};
+  if (kind == EngineOutput::kValues) {
+    for (const std::string& in : l.inputs) io_.inputs.push_back(&values.get(in));
+    io_.out = &vec_out_;
+    return io_;
+  }
+  // The feeders subtract the zero points: the array sees q - zp (operand_decode.hpp).
+  const QuantParams& q = prog.quant;
+  op_a_ = decode_activation(values.get(q.ifmap.tensor), q.ifmap);
+  op_b_ = decode_weight(values.get(q.weight.tensor), q.weight, prog.shape.k);
+  acc_ = workloads::Int32Buffer(accumulator_shape(prog.op, prog.shape), 0);
+  io_.a = &op_a_;
+  io_.b = &op_b_;
+  io_.acc = &acc_;
+  return io_;
+}
+
+void OutputStage::start_encoder(TransferController& transfers, const ILayerEngine& engine) {
+  encoder_.reset();
+  requant_.reset();
+  const std::optional<SparseFormat> f = sparse_format_from_string(spec_.sparsity.storage.ofmap);
+  if (!f)
+    throw sim::ModelError("accelerator: unknown ofmap format " + spec_.sparsity.storage.ofmap);
+  if (*f == SparseFormat::kDense) return;
+  encoder_.emplace(*f, spec_.sparsity.storage, graph_->tensor(layer_->output));
+  if (kind_ == EngineOutput::kAccumulators) {
+    // The values the store carries: the output stage applied to the final accumulators.
+    const workloads::Int32Buffer* bias =
+        layer_->bias.empty() ? nullptr : &values_->get_wide(layer_->bias);
+    requant_.emplace(prog_->quant.output, Bias{bias, layer_->name, layer_->bias});
+  }
+  transfers.set_store_sizer([this, &engine](size_t fold, size_t chunk) {
+    std::vector<std::pair<int64_t, int8_t>> elems;
+    for (int64_t idx : engine.stored_outputs(fold, chunk))
+      elems.emplace_back(idx, stored_value(idx));
+    return encoder_->store(std::move(elems));
+  });
+}
+
+int8_t OutputStage::stored_value(int64_t flat) const {
+  if (kind_ == EngineOutput::kValues) return vec_out_.data.at(size_t(flat));
+  return (*requant_)(acc_.data.at(size_t(flat)), flat);
+}
+
+void OutputStage::end_layer(const EnergyTable& table, double voltage_v,
+                            std::vector<EnergyRow>& energy) {
+  const workloads::Layer& l = *layer_;
+  storage_.ofmap = OutputStorage{};
+  if (encoder_) {
+    storage_.ofmap = encoder_->totals();
+    // Every output is stored once, from its final value.
+    const int64_t n = graph_->tensor(l.output).elements();
+    if (storage_.ofmap.elements != n)
+      throw sim::ModelError("accelerator: the output encoder stored " +
+                            std::to_string(storage_.ofmap.elements) + " of the " +
+                            std::to_string(n) + " outputs of layer " + l.name);
+    encoder_.reset();
+    requant_.reset();
+  }
+  std::vector<StorageFigure> figures;
+  storage_report(storage_, table, voltage_v, figures, energy);
+  declare_figures(figures);
+  if (kind_ == EngineOutput::kValues) {
+    values_->put(l.output, std::move(vec_out_));
+    return;
+  }
+  const workloads::TensorInfo& out_t = graph_->tensor(l.output);
+  if (sink_) (*sink_)[l.output] = acc_;
+  const Bias bias{l.bias.empty() ? nullptr : &values_->get_wide(l.bias), l.name, l.bias};
+  if (prog_->quant.output.wide) {
+    // A wide output keeps the int32 accumulators (ConvInteger / MatMulInteger, exact float).
+    add_bias(acc_, prog_->quant.output.channels, bias);
+    acc_.shape = out_t.shape;
+    values_->put_wide(l.output, std::move(acc_));
+  } else {
+    workloads::Int8Buffer q = requantize_outputs(acc_, prog_->quant.output, bias);
+    q.shape = out_t.shape;
+    values_->put(l.output, std::move(q));
+  }
+  op_a_ = {};
+  op_b_ = {};
+}
+
+void OutputStage::declare_figures(const std::vector<StorageFigure>& figures) {
+  static const char* kOp[3] = {"ifmap", "weight", "ofmap"};
+  for (const StorageFigure& f : figures)
+    for (size_t o = 0; o < 3; ++o)
+      if (f.op == kOp[o]) {
+        const uint64_t v = f.value;
+        figures_[o]->add_count(
+            f.name, [v] { return v; }, f.unit, "compressed storage of the layer");
+      }
+}
+
+}  // namespace adasim::arch

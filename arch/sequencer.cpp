@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "arch/sequencer.hpp"
+
+#include <algorithm>
+
+#include "sim/core/errors.hpp"
+
+namespace adasim::arch {
+
+Sequencer::Sequencer(sc_core::sc_module_name name, const AcceleratorSpec& spec,
+                     const EnergyTable& energy, ClockDomain& clock, DvfsController& dvfs,
+                     SequencedBlocks blocks)
+    : Component(name),
+      spec_(spec),
+      energy_(energy),
+      clock_(clock),
+      dvfs_(dvfs),
+      blocks_(std::move(blocks)),
+      stalls_("stall") {
+  stalls_.add("dram", stall_dram_, "cycles", "waiting for DRAM data", sim::StatKind::kStall);
+  stalls_.add("sram", stall_sram_, "cycles", "waiting for SRAM ports", sim::StatKind::kStall);
+  stalls_.add("noc", stall_noc_, "cycles", "waiting for the NoC", sim::StatKind::kStall);
+  declare(stalls_, BlockRole::kSequencer);
+  SC_METHOD(tick);
+}
+
+void Sequencer::load(const workloads::Graph& graph, std::vector<const LayerProgram*> programs,
+                     ValueStore& values) {
+  if (programs.size() != graph.layers.size())
+    throw sim::ModelError("accelerator: one program per layer expected");
+  for (const LayerProgram* p : programs) engine_of(*p);  // every engine exists
+  // Config errors before the run.
+  check_storage_formats(spec_.sparsity, graph, values, spec_.pe_array.kind);
+  graph_ = &graph;
+  programs_ = std::move(programs);
+  values_ = &values;
+  layer_ = 0;
+  finished_ = false;
+}
+
+ILayerEngine& Sequencer::engine_of(const LayerProgram& p) const {
+  const auto it = blocks_.engines.find(p.engine_name());
+  if (it == blocks_.engines.end())
+    throw sim::ModelError(std::string("accelerator: no ") + p.engine_name() + " engine for layer " +
+                          p.layer);
+  return *it->second;
+}
+
+void Sequencer::tick() {
+  // An exception must not unwind through the SystemC kernel (it would come back as an untyped
+  // sc_report): keep it, stop the process, and let the caller rethrow it after sc_start().
+  try {
+    tick_once();
+  } catch (...) {
+    error_ = std::current_exception();
+    finished_ = true;
+  }
+}
+
+void Sequencer::tick_once() {
+  if (finished_ || graph_ == nullptr) return;
+  if (!in_layer_) {
+    if (layer_ >= graph_->layers.size()) {
+      // No next trigger: the kernel runs out of events and sc_start() returns.
+      finished_ = true;
+      if (probe_) probe_->finish();
+      return;
+    }
+    begin_layer();
+  }
+  const StepResult r = engine_->step();
+  uint64_t k = 1;
+  switch (r.kind) {
+    case StepResult::Kind::kDone:
+      end_layer();
+      ++layer_;
+      in_layer_ = false;
+      next_trigger(sc_core::SC_ZERO_TIME);
+      return;
+    case StepResult::Kind::kWait:
+      k = std::max<uint64_t>(1, clock_.cycles_until(r.wait_until - sc_core::sc_time_stamp()));
+      stall_dram_ += k;
+      stall_code_ = 1;
+      break;
+    case StepResult::Kind::kAdvanced:
+      if (r.bubble) {
+        ++stall_dram_;
+        stall_code_ = 1;
+      } else {
+        compute_ += r.cycles;
+        stall_code_ = 0;
+      }
+      stall_sram_ += r.bw_stall_sram;
+      stall_noc_ += r.bw_stall_noc;
+      if (r.bw_stall_sram) stall_code_ = 2;
+      if (r.bw_stall_noc) stall_code_ = 3;
+      k = (r.bubble ? 1 : r.cycles) + r.bw_stall_sram + r.bw_stall_noc;
+      break;
+  }
+  if (probe_) {
+    const SystolicProgram* sys = std::get_if<SystolicProgram>(&programs_[layer_]->engine);
+    probe_->sample(cycle_, layer_, sys != nullptr && sys->outputs_stationary(), stall_code_);
+  }
+  cycle_ += sim::Cycle(k);
+  next_trigger(clock_.time_of(sim::Cycle(k)));
+}
+
+void Sequencer::begin_layer() {
+  const workloads::Layer& l = graph_->layers[layer_];
+  const LayerProgram& prog = *programs_[layer_];
+  engine_ = &engine_of(prog);
+  dvfs_.before_layer(layer_);
+  blocks_.memory.begin_layer();
+  blocks_.bus.reset_stats();
+  OutputStage& out = blocks_.output;
+  const LayerIo& io = out.begin_layer(*graph_, l, prog, *values_, engine_->output());
+  transfers_ = std::make_unique<TransferController>(prog.transfers, blocks_.memory.dma(),
+                                                    out.storage().transfer_scales());
+  LayerPorts ports;
+  for (int o = 0; o < kNumOperands; ++o)
+    ports.level_of_operand.push_back(&blocks_.memory.array_level(Operand(o)));
+  ports.bus = &blocks_.bus;
+  ports.plan = transfers_.get();
+  ports.read_scale = &out.storage().sram_reads;
+  const SparseConfig sparse{spec_.sparsity.mode_of(l.name), spec_.sparsity.ifmap,
+                            spec_.sparsity.weight};
+  engine_->start(prog, io, ports, sparse);
+  out.start_encoder(*transfers_, *engine_);
+  layer_start_ = cycle_;
+  layer_start_time_ = sc_core::sc_time_stamp();
+  compute_ = stall_dram_ = stall_sram_ = stall_noc_ = 0;
+  in_layer_ = true;
+}
+
+void Sequencer::end_layer() {
+  const workloads::Layer& l = graph_->layers[layer_];
+  LayerResult res;
+  res.name = l.name;
+  res.op = workloads::to_string(l.op);
+  res.cycles_total = cycle_ - layer_start_;
+  res.cycles_compute = compute_;
+  res.cycles_stall = stall_dram_ + stall_sram_ + stall_noc_;
+  if (res.cycles_total != res.cycles_compute + res.cycles_stall)
+    throw sim::ModelError("accelerator: cycle accounting does not add up in layer " + l.name);
+  const MacTally t = engine_->macs();
+  res.macs = t.macs;
+  res.macs_issued = t.issued;
+  res.macs_gated = t.gated;
+  res.macs_skipped = t.skipped;
+  res.time_ns = (sc_core::sc_time_stamp() - layer_start_time_).to_seconds() * 1e9;
+  res.operating_point = ClockDomain::label(clock_.point());
+  const double voltage = clock_.point().voltage_v;
+  std::vector<EnergyRow> storage_rows;
+  blocks_.output.end_layer(energy_, voltage, storage_rows);
+  res.stats = collect(sim::Interval{res.cycles_total, res.time_ns});
+  engine_->energy(EnergyInputs{energy_, spec_, blocks_.memory, blocks_.bus, voltage, res.time_ns},
+                  res.energy);
+  res.energy.insert(res.energy.end(), storage_rows.begin(), storage_rows.end());
+  results_.push_back(std::move(res));
+  values_->release_after(layer_);
+  transfers_.reset();
+}
+
+std::vector<sim::StatValue> Sequencer::collect(const sim::Interval& in) const {
+  // The layer reports its engine's statistics, the sequencer's, and those of the shared blocks
+  // its engine's datapath uses.
+  std::vector<sim::StatValue> out;
+  const sc_core::sc_object& root = *get_parent_object();
+  collect_stats(
+      root, in,
+      [this](const Component& c, BlockRole role) {
+        if (role == BlockRole::kSequencer) return true;
+        if (role == BlockRole::kEngine) return &c == engine_;
+        return engine_->reports(role);
+      },
+      out);
+  return out;
+}
+
+}  // namespace adasim::arch

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+// The program sequencer: runs the layers' programs in order, each on the engine its program
+// selects (arch::engine_name), under the clock domain's period. One process, the ticker, advances
+// the active engine step by step and skips stretches that only wait for DRAM in bulk; it counts
+// compute and stall cycles by cause. Between layers it sets up the transfers and the values
+// (output stage), and at the end of a layer it collects the statistics of the blocks the layer
+// used by walking the module tree, and the energy rows, into a LayerResult.
+#pragma once
+
+#include <cstdint>
+#include <exception>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <systemc>
+#include <vector>
+
+#include "arch/component.hpp"
+#include "arch/dvfs/clock_domain.hpp"
+#include "arch/energy/energy_table.hpp"
+#include "arch/engine/layer_engine.hpp"
+#include "arch/layer_result.hpp"
+#include "arch/memory/hierarchy.hpp"
+#include "arch/output/output_stage.hpp"
+#include "arch/trace_probe.hpp"
+#include "arch/value_store.hpp"
+#include "sim/core/cycle.hpp"
+#include "workloads/ir/graph.hpp"
+
+namespace adasim::arch {
+
+/// The blocks the sequencer drives (built by the structural top).
+struct SequencedBlocks {
+  MemoryHierarchy& memory;
+  EdgeBus& bus;
+  OutputStage& output;
+  std::map<std::string, ILayerEngine*> engines;  ///< by registered name
+};
+
+class Sequencer : public Component {
+ public:
+  SC_HAS_PROCESS(Sequencer);
+  /// `clock` and `dvfs` belong to the clock domain the accelerator runs in (they outlive it).
+  Sequencer(sc_core::sc_module_name name, const AcceleratorSpec& spec, const EnergyTable& energy,
+            ClockDomain& clock, DvfsController& dvfs, SequencedBlocks blocks);
+
+  /// The layers to run, in order, with their programs (one per graph layer; they must outlive
+  /// the run). Call before sc_start.
+  void load(const workloads::Graph& graph, std::vector<const LayerProgram*> programs,
+            ValueStore& values);
+  /// Samples `probe` every cycle it covers (call before sc_start).
+  void attach_probe(TraceProbe* probe) { probe_ = probe; }
+
+  /// One per finished layer; complete after sc_start returns.
+  const std::vector<LayerResult>& results() const { return results_; }
+  bool finished() const { return finished_ && !error_; }
+  /// The exception a layer raised during the run (the simulation stopped there), or null.
+  std::exception_ptr error() const { return error_; }
+
+ private:
+  void tick();
+  void tick_once();
+  void begin_layer();
+  void end_layer();
+  ILayerEngine& engine_of(const LayerProgram& p) const;
+  std::vector<sim::StatValue> collect(const sim::Interval& in) const;
+
+  const AcceleratorSpec& spec_;
+  const EnergyTable& energy_;
+  ClockDomain& clock_;
+  DvfsController& dvfs_;
+  SequencedBlocks blocks_;
+  TraceProbe* probe_ = nullptr;
+
+  const workloads::Graph* graph_ = nullptr;
+  std::vector<const LayerProgram*> programs_;
+  ValueStore* values_ = nullptr;
+  size_t layer_ = 0;
+  bool in_layer_ = false;
+  bool finished_ = false;
+  std::exception_ptr error_;
+  ILayerEngine* engine_ = nullptr;  // the current layer's
+  std::unique_ptr<TransferController> transfers_;
+  std::vector<LayerResult> results_;
+
+  // The current layer's counters (declared as statistics: stall cycles by cause).
+  sim::Cycle cycle_{0};  // global cycle
+  sim::Cycle layer_start_{0};
+  sc_core::sc_time layer_start_time_;
+  uint64_t compute_ = 0, stall_dram_ = 0, stall_sram_ = 0, stall_noc_ = 0;
+  uint64_t stall_code_ = 0;  // trace: 0 compute, 1 DRAM, 2 SRAM, 3 NoC
+  sim::StatGroup stalls_;
+};
+
+}  // namespace adasim::arch

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "arch/trace_probe.hpp"
+
+#include <systemc>
+
+namespace adasim::arch {
+
+TraceProbe::TraceProbe(sim::VcdWriter& vcd, const std::string& top, const std::string& clock,
+                       const SystolicArray& array, const MemoryHierarchy& memory,
+                       const ILayerEngine* fold_of)
+    : vcd_(vcd), array_(array), memory_(memory), fold_of_(fold_of) {
+  cycle_ = vcd_.add_signal(top + "." + clock + ".cycle", 64);
+  layer_ = vcd_.add_signal(top + ".pe_array.layer", 16);
+  fold_ = vcd_.add_signal(top + ".pe_array.fold", 32);
+  stall_ = vcd_.add_signal(top + ".pe_array.stall_cause", 2);
+  dram_rd_ = vcd_.add_signal(top + ".dram.read_bytes", 64);
+  sram_rd_ = vcd_.add_signal(top + "." + memory.level(0).spec().name + ".read_bytes", 64);
+  pe_.assign(size_t(array_.rows()) * size_t(array_.cols()), PeSignals{});
+  for (int r = 0; r < array_.rows(); ++r)
+    for (int c = 0; c < array_.cols(); ++c) {
+      const std::string pe =
+          top + ".pe_array.pe_" + std::to_string(r) + "_" + std::to_string(c) + ".";
+      PeSignals& s = pe_[size_t(r) * size_t(array_.cols()) + size_t(c)];
+      s.in = vcd_.add_signal(pe + "in", 8, true);
+      s.w = vcd_.add_signal(pe + "w", 8, true);
+      s.psum = vcd_.add_signal(pe + "psum", 32, true);
+    }
+}
+
+void TraceProbe::sample(uint64_t cycle, uint64_t layer, bool outputs_held, uint64_t stall) {
+  if (!vcd_.active(cycle)) return;
+  const uint64_t ps = uint64_t(sc_core::sc_time_stamp().to_seconds() * 1e12 + 0.5);
+  vcd_.set_time(cycle, ps);
+  vcd_.change(cycle_, int64_t(cycle));
+  vcd_.change(layer_, int64_t(layer));
+  vcd_.change(fold_, fold_of_ ? fold_of_->current_fold() : 0);
+  vcd_.change(stall_, int64_t(stall));
+  vcd_.change(dram_rd_, int64_t(memory_.dram().stats().read_bytes));
+  vcd_.change(sram_rd_, int64_t(memory_.level(0).stats().array_read_bytes));
+  for (int r = 0; r < array_.rows(); ++r)
+    for (int c = 0; c < array_.cols(); ++c) {
+      const PeSignals& s = pe_[size_t(r) * size_t(array_.cols()) + size_t(c)];
+      if (s.in >= 0) vcd_.change(s.in, array_.moving(r, c));
+      if (s.w >= 0)
+        vcd_.change(s.w, outputs_held ? array_.vertical(r, c) : array_.stationary(r, c));
+      if (s.psum >= 0) vcd_.change(s.psum, array_.psum(r, c));
+    }
+}
+
+}  // namespace adasim::arch

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+// VCD signals of the accelerator: the signal tree mirrors the module tree (top.<block>...), and
+// every PE exposes its moving operand, its weight (stationary or moving) and its psum.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "arch/engine/layer_engine.hpp"
+#include "arch/memory/hierarchy.hpp"
+#include "arch/pe/systolic_array.hpp"
+#include "sim/trace/vcd_writer.hpp"
+
+namespace adasim::arch {
+
+class TraceProbe {
+ public:
+  /// Registers the signals under `top` (call before the run). `fold_of`: the engine whose fold
+  /// the array shows (the systolic one), or null.
+  TraceProbe(sim::VcdWriter& vcd, const std::string& top, const std::string& clock,
+             const SystolicArray& array, const MemoryHierarchy& memory,
+             const ILayerEngine* fold_of);
+
+  /// Samples every signal at cycle `cycle` of layer `layer`; `outputs_held`: the PEs hold
+  /// accumulators (their weight signal shows the operand moving down); `stall`: 0 compute,
+  /// 1 DRAM, 2 SRAM ports, 3 NoC.
+  void sample(uint64_t cycle, uint64_t layer, bool outputs_held, uint64_t stall);
+  void finish() { vcd_.finish(); }
+
+ private:
+  struct PeSignals {
+    int in = -1, w = -1, psum = -1;
+  };
+  sim::VcdWriter& vcd_;
+  const SystolicArray& array_;
+  const MemoryHierarchy& memory_;
+  const ILayerEngine* fold_of_;
+  std::vector<PeSignals> pe_;
+  int cycle_ = -1, layer_ = -1, fold_ = -1, stall_ = -1, dram_rd_ = -1, sram_rd_ = -1;
+};
+
+}  // namespace adasim::arch

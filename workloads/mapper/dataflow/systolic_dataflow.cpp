@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "workloads/mapper/dataflow/systolic_dataflow.hpp"
+
+namespace adasim::workloads {
+
+// The implementations (one file each).
+void register_ws(SystolicDataflowRegistry& r);
+void register_os(SystolicDataflowRegistry& r);
+void register_is(SystolicDataflowRegistry& r);
+
+bool SystolicLayout::holds(arch::Operand op) const {
+  if (outputs_held() || op == arch::Operand::kOfmap) return false;
+  // The operand indexed by the rows (the reduction) and the columns: weights by N, inputs by M.
+  return (cols == arch::GemmDim::kN) == (op == arch::Operand::kWeight);
+}
+
+int64_t ISystolicDataflow::chunk_step(const Layer& l, const ConvShape& s) const {
+  switch (layout().time) {
+    case arch::GemmDim::kM:
+      return l.op == OpType::kMatMul ? 1 : s.q;
+    case arch::GemmDim::kKred:
+      return s.r * s.s;
+    case arch::GemmDim::kN:
+      return 1;
+  }
+  return 1;
+}
+
+SystolicDataflowFactory fixed_layout(SystolicLayout layout) {
+  return [layout] { return std::make_unique<FixedLayoutDataflow>(layout); };
+}
+
+void register_systolic_dataflows(SystolicDataflowRegistry& r) {
+  register_ws(r);
+  register_os(r);
+  register_is(r);
+}
+
+const SystolicDataflowRegistry& systolic_dataflows() {
+  static const SystolicDataflowRegistry registry = [] {
+    SystolicDataflowRegistry r("systolic_dataflow");
+    register_systolic_dataflows(r);
+    return r;
+  }();
+  return registry;
+}
+
+}  // namespace adasim::workloads
