@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -70,6 +71,33 @@ int wait_status(pid_t pid) {
   return status;
 }
 
+/// Size of the staged VCD under `out` (its staging folder holds trace/trace.vcd), 0 if none yet;
+/// `reports`: whether a staged report.json exists there.
+uintmax_t staged(const fs::path& out, bool* reports) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(out, ec)) {
+    if (e.path().filename().string().rfind(".adasim-stage-", 0) != 0) continue;
+    if (reports) *reports = fs::exists(e.path() / "report.json", ec);
+    const uintmax_t n = fs::file_size(e.path() / "trace" / "trace.vcd", ec);
+    return ec ? 0 : n;
+  }
+  return 0;
+}
+
+/// Polls until the run under `out` has staged `vcd_bytes` of VCD (or, with `reports`, its
+/// report files), or the process has ended.
+void wait_for_progress(pid_t pid, const fs::path& out, bool reports, uintmax_t vcd_bytes) {
+  for (;;) {
+    bool have_reports = false;
+    const uintmax_t n = staged(out, &have_reports);
+    if (reports ? have_reports : n >= std::max<uintmax_t>(vcd_bytes, 1)) return;
+    siginfo_t info{};
+    if (::waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid != 0)
+      return;  // ended (left for wait_status to reap): nothing to wait for
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+}
+
 class Interrupt : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -111,39 +139,41 @@ class Interrupt : public ::testing::Test {
 };
 
 TEST_F(Interrupt, SignalsAtSpreadMomentsLeaveNothingOrTheCompleteSet) {
-  // An uninterrupted run first: its duration spreads the kill moments, its outputs are the set
-  // a signal arriving after the commit must leave.
+  // An uninterrupted run first: its outputs are the set a signal arriving after the commit must
+  // leave, and its VCD size scales the progress points below.
   const fs::path full = prepare("full");
-  const auto t0 = std::chrono::steady_clock::now();
   const int full_status = wait_status(spawn(traced_run(full), dir_ / "logs").pid);
-  const double run_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   ASSERT_TRUE(WIFEXITED(full_status) && WEXITSTATUS(full_status) == 0)
       << test::slurp(dir_ / "logs" / "stderr");
   const auto complete = snapshot(full);
   ASSERT_EQ(complete.at("out/notes.txt"), "mine\n");
-  ASSERT_GT(complete.at("out/trace/trace.vcd").size(), 1000u);
+  const uintmax_t vcd_bytes = complete.at("out/trace/trace.vcd").size();
+  ASSERT_GT(vcd_bytes, 1000u);
   ASSERT_EQ(complete.count("dump/output_0.pb"), 1u);
 
-  std::mt19937 rng(17);  // fixed: the same moments on every run of the test
+  // The signal goes out at a point of the run's *progress*, polled (never after a wall-clock
+  // delay, so a loaded or fast machine does not change what is tested): trial 0 at once (start-up
+  // or loading), the others once the staged VCD has grown to a fraction of its final size
+  // (simulating), the last ones once the staged reports exist (writing, committing).
+  std::mt19937 rng(17);  // fixed: the same points on every run of the test
   int interrupted = 0;
   const int trials = 8;
   for (int sig : {SIGINT, SIGTERM}) {
     for (int t = 0; t < trials; ++t) {
       const fs::path work = prepare("t" + std::to_string(sig) + "_" + std::to_string(t));
       const auto before = snapshot(work);
-      // Moments spread over the whole run, jittered, a few past its end.
-      const double at =
-          run_ms * 1.2 * (t + std::uniform_real_distribution<double>(0, 1)(rng)) / trials;
+      const double fraction =
+          (t - 1 + std::uniform_real_distribution<double>(0, 1)(rng)) / (trials - 2);
       const Child c = spawn(traced_run(work), dir_ / "logs");
-      std::this_thread::sleep_for(std::chrono::microseconds(int64_t(at * 1000)));
+      if (t > 0)
+        wait_for_progress(c.pid, work / "out", t == trials - 1, uintmax_t(fraction * vcd_bytes));
       ::kill(c.pid, sig);
       const int status = wait_status(c.pid);
       const std::string err = test::slurp(c.err);
       if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
         // The signal came after the commit: the complete set, identical to the full run's.
         const auto after = snapshot(work);
-        EXPECT_EQ(after.size(), complete.size()) << "at " << at << " ms";
+        EXPECT_EQ(after.size(), complete.size()) << "trial " << t;
         for (const auto& [name, text] : complete) {
           if (name.find("trace.gtkw") != std::string::npos) continue;  // names its own folder
           EXPECT_EQ(after.count(name) ? after.at(name) : "<missing>", text) << name;
@@ -152,7 +182,7 @@ TEST_F(Interrupt, SignalsAtSpreadMomentsLeaveNothingOrTheCompleteSet) {
       }
       ++interrupted;
       // Stopped: nothing written, nothing removed, no staging folder anywhere in the work folder.
-      EXPECT_EQ(snapshot(work), before) << "signal " << sig << " at " << at << " ms\n" << err;
+      EXPECT_EQ(snapshot(work), before) << "signal " << sig << " trial " << t << "\n" << err;
       if (WIFEXITED(status)) {
         EXPECT_EQ(WEXITSTATUS(status), 128 + sig) << err;
         EXPECT_NE(err.find(sig == SIGINT ? "interrupted by SIGINT" : "interrupted by SIGTERM"),
@@ -165,6 +195,8 @@ TEST_F(Interrupt, SignalsAtSpreadMomentsLeaveNothingOrTheCompleteSet) {
       }
     }
   }
+  // Every point but the writing one is reached while the run still has work to do; only a
+  // process that finishes between the poll and the kill (a descheduled test) escapes.
   EXPECT_GE(interrupted, trials) << "too few runs were stopped mid-way to test anything";
 }
 
