@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "arch/sim_time.hpp"
+
 namespace adasim::arch {
 
 Dram::Dram(sc_core::sc_module_name name, const DramSpec& spec)
@@ -22,10 +24,12 @@ void Dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
   const sc_core::sc_time issue = sc_core::sc_time_stamp() + delay;
   const sc_core::sc_time start = std::max(issue, busy_until_);
   // bytes / (GB/s) = ns
-  const sc_core::sc_time xfer(double(bytes) / spec_.bandwidth_gb_per_s, sc_core::SC_NS);
-  busy_until_ = start + xfer;
-  stats_.busy += xfer;
-  const sc_core::sc_time done = busy_until_ + sc_core::sc_time(spec_.latency_ns, sc_core::SC_NS);
+  const sc_core::sc_time xfer =
+      time_from_ns(double(bytes) / spec_.bandwidth_gb_per_s, "DRAM transfer time");
+  busy_until_ = add_time(start, xfer, "DRAM busy time");
+  stats_.busy = add_time(stats_.busy, xfer, "DRAM busy time");
+  const sc_core::sc_time done =
+      add_time(busy_until_, time_from_ns(spec_.latency_ns, "DRAM latency"), "DRAM completion");
   delay = done - sc_core::sc_time_stamp();
 }
 

@@ -111,8 +111,12 @@ void parse_pe_array(ParamReader& root, arch::PeArraySpec& out) {
   if (out.dataflow_auto && !out.spatial_dataflows.empty())
     out.spatial_dataflow = out.spatial_dataflows.front();
 
-  assign(pe->get_or<int64_t>("mac_bits", 8, int_one_of({2, 4, 8, 16})), out.mac_bits);
-  assign(pe->get_or<int64_t>("accum_bits", 32, int_in(16, 64)), out.accum_bits);
+  Rule<int64_t> mac_rule = int_one_of({2, 4, 8, 16});
+  mac_rule.expected = "a MAC operand width in bits: " + mac_rule.expected;
+  assign(pe->get_or<int64_t>("mac_bits", 8, mac_rule), out.mac_bits);
+  assign(
+      pe->get_or<int64_t>("accum_bits", 32, int_quantity("an accumulator width", "bits", 16, 64)),
+      out.accum_bits);
   // Written back only when given, so configs without it resolve (and hash) as before.
   if (pe->has("precision_scalable")) {
     assign(pe->get_or<bool>("precision_scalable", false, any_bool()), out.precision_scalable);
@@ -127,9 +131,12 @@ void parse_pe_array(ParamReader& root, arch::PeArraySpec& out) {
     out.convention = *conv == "scalesim" ? arch::TimingConvention::kScaleSim
                                          : arch::TimingConvention::kFaithful;
   // Default: one vector lane per array column.
-  assign(pe->get_or<int64_t>("vector_lanes", cols.value_or(1), int_at_least(1)), out.vector_lanes);
+  assign(pe->get_or<int64_t>("vector_lanes", cols.value_or(1),
+                             int_quantity("vector-unit lanes", "", 1, 65536)),
+         out.vector_lanes);
   // Register file per PE: the spatial family's innermost storage (0 = none, only "nlr" runs).
-  const auto rf = pe->get_or<int64_t>("rf_bytes", spatial ? 512 : 0, int_in(0, 1 << 20));
+  const auto rf = pe->get_or<int64_t>("rf_bytes", spatial ? 512 : 0,
+                                      int_quantity("a register file per PE", "bytes", 0, 1 << 20));
   assign(rf, out.rf_bytes);
   if (rf && !spatial && *rf != 0)
     pe->issue(pe->ptr("rf_bytes"), render(pe->node()["rf_bytes"]),
@@ -166,7 +173,8 @@ void parse_spatial_constraints(ParamReader& m, arch::MapperSpec& out) {
                       "a loop dim: one of " + dims_text());
             continue;
           }
-          if (auto v = lv->required<int64_t>(item.key(), int_at_least(1)))
+          if (auto v = lv->required<int64_t>(
+                  item.key(), int_quantity("a tiling factor", "", 1, int64_t(1) << 24)))
             out.factors.push_back(arch::FactorConstraint{level, item.key(), *v});
         }
       }
@@ -208,7 +216,10 @@ void parse_mapper(ParamReader& root, arch::MapperSpec& out) {
     out.loop_order = *o == "stream_outer"  ? arch::LoopOrderConstraint::kStreamOuter
                      : *o == "chunk_outer" ? arch::LoopOrderConstraint::kChunkOuter
                                            : arch::LoopOrderConstraint::kAuto;
-  assign(m->get_or<int64_t>("chunk_len", 0, int_at_least(0)), out.chunk_len);
+  assign(m->get_or<int64_t>(
+             "chunk_len", 0,
+             int_quantity("a chunk length (0 = the mapper's choice)", "", 0, int64_t(1) << 24)),
+         out.chunk_len);
   parse_spatial_constraints(*m, out);
 }
 
@@ -224,11 +235,12 @@ void parse_noc(ParamReader& root, arch::NocSpec& out, arch::ArrayKind kind) {
   else
     assign(noc->enum_of("type", {"bus"}, "bus"), out.type);
   assign(noc->get_or<bool>("multicast", true, any_bool()), out.multicast);
-  const Rule<int64_t> width{"multiple of 8, >= 8", [](const int64_t& v) {
-                              return v >= 8 && v % 8 == 0 && v <= (int64_t(1) << 30);
-                            }};
+  const Rule<int64_t> width{"a link width in bits: a multiple of 8 in [8, 65536]",
+                            [](const int64_t& v) { return v >= 8 && v % 8 == 0 && v <= 65536; }};
   assign(noc->get_or<int64_t>("link_width_bits", 512, width), out.link_width_bits);
-  assign(noc->get_or<int64_t>("latency_cycles", 1, int_at_least(0)), out.latency_cycles);
+  assign(noc->get_or<int64_t>("latency_cycles", 1,
+                              int_quantity("a NoC hop latency", "cycles", 0, 100000)),
+         out.latency_cycles);
 }
 
 void parse_clock(ParamReader& root, arch::ClockSpec& out) {
@@ -237,16 +249,14 @@ void parse_clock(ParamReader& root, arch::ClockSpec& out) {
   const SchemaNode& schema = arch_schema().at("clock");
   clk->reject_unknown(schema.keys());
   // At least 1 kHz: the clock period (1e6 / freq_mhz ps) must be a representable SystemC time.
-  const Rule<double> freq_rule{"a frequency in MHz in [0.001, 10000]",
-                               [](const double& v) { return v >= 1e-3 && v <= 1e4; }};
-  const Rule<double> volt_rule = number_in_open_closed(0, 2);
+  const Rule<double> freq_rule = quantity("a clock frequency", "MHz", 1e-3, 1e4, 1000.0);
+  const Rule<double> volt_rule = quantity("a supply voltage", "V", 0.1, 2.0, 0.9);
   assign(clk->get_or<std::string>("name", "core", identifier()), out.name);
   const auto freq = clk->required<double>("freq_mhz", freq_rule);
   const auto volt = clk->required<double>("voltage_v", volt_rule);
   if (freq && volt) out.nominal = arch::OperatingPoint{*freq, *volt};
   assign(clk->enum_of("policy", {"static"}, "static"), out.policy);
-  const Rule<double> transition{"a time in ns in [0, 1000000000] (at most 1 s)",
-                                [](const double& v) { return v >= 0 && v <= 1e9; }};
+  const Rule<double> transition = quantity("a DVFS transition time", "ns", 0, 1e9, 1000.0);
   assign(clk->get_or<double>("transition_ns", 0.0, transition), out.transition_ns);
 
   out.operating_points.clear();
@@ -309,19 +319,22 @@ void parse_energy(ParamReader& root, arch::EnergySpec& out) {
   auto en = root.object("energy", /*required=*/false);
   if (!en) return;
   en->reject_unknown(arch_schema().at("energy").keys());
-  assign(en->get_or<double>("reference_voltage_v", 0.9, number_in_open_closed(0, 2)),
+  assign(en->get_or<double>("reference_voltage_v", 0.9,
+                            quantity("a reference voltage", "V", 0.1, 2.0, 0.9)),
          out.reference_voltage_v);
-  assign(en->get_or<double>("scale", 1.0, number_above(0)), out.scale);
+  assign(en->get_or<double>("scale", 1.0, quantity("an energy scale factor", "", 1e-3, 1e3, 1.0)),
+         out.scale);
   if (!en->has("per_access")) {
     // absent: the per-bit table prices every access
   } else if (auto pa = en->object("per_access", /*required=*/false)) {
     pa->reject_unknown(arch_schema().at("energy").at("per_access").keys());
     for (const char* k : {"mac", "rf", "noc", "gbuf", "dram"})
-      if (auto v = pa->required<double>(k, number_at_least(0))) out.per_access[k] = *v;
+      if (auto v = pa->required<double>(k, quantity("an energy per access", "pJ", 0, 1e6, 1.0)))
+        out.per_access[k] = *v;
   }
-  std::vector<std::string> known;
-  for (const auto& doc : arch::EnergyTable::keys()) known.push_back(doc.key);
-  parse_number_overrides(*en, std::move(known), out.overrides);
+  std::map<std::string, std::string> known;
+  for (const auto& doc : arch::EnergyTable::keys()) known[doc.key] = doc.unit;
+  parse_number_overrides(*en, known, out.overrides);
 }
 
 }  // namespace adasim::sim::detail

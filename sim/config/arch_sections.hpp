@@ -16,8 +16,10 @@ void parse_clock(ParamReader& root, arch::ClockSpec& out);
 void parse_energy(ParamReader& root, arch::EnergySpec& out);
 void parse_sparsity(ParamReader& root, arch::SparsitySpec& out);  ///< sparsity_section.cpp
 void parse_area(ParamReader& root, arch::AreaSpec& out);          ///< area_section.cpp
-/// `section`'s optional "overrides" object: key (one of `known`) -> number >= 0.
-void parse_number_overrides(ParamReader& section, std::vector<std::string> known,
+/// `section`'s optional "overrides" object: key (one of `known`, which maps each key to its unit:
+/// "pJ", "pJ/bit", "mW", "mW/KiB", "um2", "um2/bit", "1") -> a number in that unit's plausible
+/// range (plausible_override()).
+void parse_number_overrides(ParamReader& section, const std::map<std::string, std::string>& known,
                             std::map<std::string, double>& out);
 
 }  // namespace adasim::sim::detail

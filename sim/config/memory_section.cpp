@@ -104,9 +104,8 @@ void parse_sram_levels(ParamReader& mem, std::vector<arch::SramLevelSpec>& out) 
   const Rule<double> size_rule{
       "number of KiB in (0, 1073741824] with size_kib * 1024 a whole number of bytes",
       [](const double& v) { return v > 0 && v <= kMaxSizeKib && whole_bytes(v); }};
-  const Rule<int64_t> word_rule{"multiple of 8 in [8, 4096]", [](const int64_t& v) {
-                                  return v >= 8 && v <= 4096 && v % 8 == 0;
-                                }};
+  const Rule<int64_t> word_rule{"a bank word in bits: a multiple of 8 in [8, 4096]",
+                                [](const int64_t& v) { return v >= 8 && v <= 4096 && v % 8 == 0; }};
 
   bool holds_all_ok = true;
   std::vector<std::string> level_ptrs;
@@ -124,9 +123,11 @@ void parse_sram_levels(ParamReader& mem, std::vector<arch::SramLevelSpec>& out) 
     const auto name = lv.required<std::string>("name", name_rule);
     const auto size_kib = lv.required<double>("size_kib", size_rule);
     const auto word_bits = lv.get_or<int64_t>("word_bits", 64, word_rule);
-    const auto banks = lv.get_or<int64_t>("banks", 1, int_at_least(1));
-    const auto rports = lv.get_or<int64_t>("read_ports", 1, int_at_least(1));
-    const auto wports = lv.get_or<int64_t>("write_ports", 1, int_at_least(1));
+    const auto banks = lv.get_or<int64_t>("banks", 1, int_quantity("SRAM banks", "", 1, 65536));
+    const auto rports =
+        lv.get_or<int64_t>("read_ports", 1, int_quantity("ports per bank", "", 1, 64));
+    const auto wports =
+        lv.get_or<int64_t>("write_ports", 1, int_quantity("ports per bank", "", 1, 64));
     const auto dbuf = lv.get_or<bool>("double_buffered", true, any_bool());
     const auto ideal = lv.get_or<bool>("ideal", false, any_bool());
     holds_all_ok = parse_holds(lv, s.holds) && holds_all_ok;
@@ -161,16 +162,13 @@ void parse_sram_levels(ParamReader& mem, std::vector<arch::SramLevelSpec>& out) 
 
 void parse_dram(ParamReader& dram, arch::DramSpec& out) {
   dram.reject_unknown(arch_schema().at("memory").at("dram").keys());
-  const Rule<int64_t> burst_rule{"power of two in [8, 4096]", [](const int64_t& v) {
-                                   return v >= 8 && v <= 4096 && (v & (v - 1)) == 0;
-                                 }};
+  const Rule<int64_t> burst_rule{
+      "a DMA burst in bytes: a power of two in [8, 4096]",
+      [](const int64_t& v) { return v >= 8 && v <= 4096 && (v & (v - 1)) == 0; }};
   // Bounds keep every DRAM delay a representable SystemC time (a transfer takes bytes /
   // bandwidth ns); the upper bandwidth bound also catches bytes/s given for GB/s.
-  const Rule<double> bandwidth{
-      "a bandwidth in GB/s in [0.001, 100000] (12.8e9 would be bytes/s: 12.8 GB/s is 12.8)",
-      [](const double& v) { return v >= 1e-3 && v <= 1e5; }};
-  const Rule<double> latency{"a latency in ns in [0, 1000000] (at most 1 ms per access)",
-                             [](const double& v) { return v >= 0 && v <= 1e6; }};
+  const Rule<double> bandwidth = quantity("a DRAM bandwidth", "GB/s", 1e-3, 1e5, 16.0);
+  const Rule<double> latency = quantity("a DRAM access latency", "ns", 0, 1e6, 100.0);
   if (auto v = dram.get_or<double>("bandwidth_gb_per_s", 16.0, bandwidth))
     out.bandwidth_gb_per_s = *v;
   if (auto v = dram.get_or<double>("latency_ns", 100.0, latency)) out.latency_ns = *v;

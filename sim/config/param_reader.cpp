@@ -55,6 +55,42 @@ Rule<double> number_in_open_closed(double lo, double hi) {
           [lo, hi](const double& v) { return v > lo && v <= hi; }};
 }
 
+std::string unit_slip_hint(double v, const std::string& unit, double lo, double hi,
+                           double typical) {
+  if (!(v > 0) || !(typical > 0)) return "";
+  int best_k = 0;
+  double best_distance = std::numeric_limits<double>::infinity();
+  for (int k = -4; k <= 4; ++k) {
+    const double candidate = v * std::pow(1000.0, k);
+    if (k == 0 || candidate < lo || candidate > hi) continue;
+    const double distance = std::fabs(std::log(candidate / typical));
+    if (distance > std::log(100.0)) continue;  // not near a typical value: no guess
+    if (distance < best_distance) best_k = k, best_distance = distance;
+  }
+  if (best_k == 0) return "";
+  return "; did you mean " + num_text(v * std::pow(1000.0, best_k)) +
+         (unit.empty() ? "" : " " + unit) + "? (" + num_text(v) + " is 1e" +
+         std::to_string(3 * std::abs(best_k)) + " times too " + (best_k < 0 ? "large" : "small") +
+         ": a unit slip?)";
+}
+
+Rule<double> quantity(const std::string& what, const std::string& unit, double lo, double hi,
+                      double typical) {
+  return {what + (unit.empty() ? "" : " in " + unit) + " in [" + num_text(lo) + ", " +
+              num_text(hi) + "]",
+          [lo, hi](const double& v) { return v >= lo && v <= hi; },
+          [unit, lo, hi, typical](const double& v) {
+            return unit_slip_hint(v, unit, lo, hi, typical);
+          }};
+}
+
+Rule<int64_t> int_quantity(const std::string& what, const std::string& unit, int64_t lo,
+                           int64_t hi) {
+  return {what + (unit.empty() ? "" : " in " + unit) + ": an integer in [" + std::to_string(lo) +
+              ", " + std::to_string(hi) + "]",
+          [lo, hi](const int64_t& v) { return v >= lo && v <= hi; }};
+}
+
 Rule<bool> any_bool() { return {"true or false", {}}; }
 
 Rule<std::string> non_empty_string() {

@@ -21,6 +21,8 @@ template <class T>
 struct Rule {
   std::string expected;
   std::function<bool(const T&)> ok;  ///< empty: any value of the JSON type is fine
+  /// Optional: text added to `expected` for a value that breaks the rule (a unit-slip guess).
+  std::function<std::string(const T&)> hint = {};
 };
 
 Rule<int64_t> int_in(int64_t lo, int64_t hi);
@@ -29,6 +31,17 @@ Rule<int64_t> int_one_of(const std::vector<int64_t>& allowed);
 Rule<double> number_above(double lo);           ///< (lo, inf)
 Rule<double> number_at_least(double lo);        ///< [lo, inf)
 Rule<double> number_in_open_closed(double lo, double hi);  ///< (lo, hi]
+/// A physical quantity: a number of `unit` in [lo, hi], said with its name and unit ("a DRAM
+/// bandwidth in GB/s in [0.001, 100000]"; `unit` "" for a ratio). A value outside that a factor
+/// of 1000^k (k = -4..4) would bring into range and within 100x of `typical` (the nearest such)
+/// gets the guess: 12.8e9 GB/s suggests 12.8; 1e-15 GB/s, no plausible slip, gets none.
+Rule<double> quantity(const std::string& what, const std::string& unit, double lo, double hi,
+                      double typical);
+/// The same for integers (no unit-slip guess: integer keys are counts and widths).
+Rule<int64_t> int_quantity(const std::string& what, const std::string& unit, int64_t lo,
+                           int64_t hi);
+/// The unit-slip guess of quantity() for `v`, or "" (exposed for the override maps).
+std::string unit_slip_hint(double v, const std::string& unit, double lo, double hi, double typical);
 Rule<bool> any_bool();
 Rule<std::string> non_empty_string();
 Rule<std::string> identifier();  ///< [a-z][a-z0-9_]*
@@ -103,8 +116,12 @@ class ParamReader {
   std::optional<T> check(const std::string& key, const Rule<T>& rule) {
     const nlohmann::json& v = (*node_)[key];
     T out{};
-    if (!decode(v, out) || (rule.ok && !rule.ok(out))) {
+    if (!decode(v, out)) {
       issue(ptr(key), render(v), rule.expected);
+      return std::nullopt;
+    }
+    if (rule.ok && !rule.ok(out)) {
+      issue(ptr(key), render(v), rule.hint ? rule.expected + rule.hint(out) : rule.expected);
       return std::nullopt;
     }
     return out;

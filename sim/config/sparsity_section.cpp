@@ -75,7 +75,9 @@ void parse_storage(ParamReader& sp, arch::StorageFormats& out) {
   if (auto v = st->enum_of("ifmap", kFormats, "dense")) out.ifmap = *v;
   if (auto v = st->enum_of("weight", kFormats, "dense")) out.weight = *v;
   if (auto v = st->enum_of("ofmap", kFormats, "dense")) out.ofmap = *v;
-  if (auto v = st->get_or<int64_t>("rle_run_bits", 5, int_in(1, 16))) out.rle_run_bits = int(*v);
+  if (auto v = st->get_or<int64_t>("rle_run_bits", 5,
+                                   int_quantity("an RLE run-length field", "bits", 1, 16)))
+    out.rle_run_bits = int(*v);
   if (auto v = st->get_or<int64_t>("nm_n", 2, int_in(1, 16))) out.nm_n = int(*v);
   if (auto v = st->get_or<int64_t>("nm_m", 4, int_in(1, 16))) out.nm_m = int(*v);
   if (out.nm_n > out.nm_m)
