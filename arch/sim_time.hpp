@@ -4,7 +4,7 @@
 // at 1e-15 GB/s, a cycle count times the period) would wrap silently and report 2^63-ps figures.
 // Every model conversion goes through these: beyond kMaxSimTimePs they throw sim::ModelError
 // naming the quantity. The config's plausibility ranges keep single values far below the bound;
-// the run budgets (--max-cycles) stop long runs long before their sum reaches it.
+// a run whose sum of times would pass it stops with the error instead of wrapping.
 #pragma once
 
 #include <cmath>
@@ -35,9 +35,7 @@ inline sc_core::sc_time add_time(const sc_core::sc_time& a, const sc_core::sc_ti
                                  const char* what) {
   const double sum = double(a.value()) + double(b.value());
   if (sum > kMaxSimTimePs)
-    throw sim::ModelError(std::string(what) +
-                          ": simulated time passes 2^62 ps (53 days); the run budgets "
-                          "(--max-cycles) should have stopped it");
+    throw sim::ModelError(std::string(what) + ": simulated time passes 2^62 ps (53 days)");
   return a + b;
 }
 
