@@ -4,13 +4,19 @@
 #include <algorithm>
 
 #include "arch/engine/mac_figures.hpp"
+#include "arch/engine/scalesim_figures.hpp"
 #include "arch/memory/hierarchy.hpp"
 
 namespace adasim::arch {
 
 SystolicEngine::SystolicEngine(sc_core::sc_module_name name, const EngineContext& ctx)
-    : ILayerEngine(name), spec_(ctx.spec), ctrl_(ctx.spec, ctx.array), group_("pe_array") {
+    : ILayerEngine(name),
+      spec_(ctx.spec),
+      ctrl_(ctx.spec, ctx.array),
+      group_("pe_array"),
+      scalesim_("scalesim") {
   declare(group_, BlockRole::kEngine);
+  declare(scalesim_, BlockRole::kEngine);
 }
 
 void SystolicEngine::start(const LayerProgram& prog, const LayerIo& io, const LayerPorts& ports,
@@ -27,6 +33,11 @@ void SystolicEngine::start(const LayerProgram& prog, const LayerIo& io, const La
       },
       // MACs the PEs performed (N:M: slot MACs).
       [this] { return uint64_t(prog_->macs()); });
+  if (spec_.pe_array.convention == TimingConvention::kScaleSim)
+    declare_scalesim_figures(scalesim_, prog.systolic(), ctrl_.tally(), spec_.pe_array.rows,
+                             spec_.pe_array.cols);
+  else
+    scalesim_.clear();
 }
 
 MacTally SystolicEngine::macs() const {
@@ -83,7 +94,7 @@ void array_layer_energy(const EnergyInputs& in, const LayerProgram& prog, const 
   const Dram::Stats& ds = in.memory.dram().stats();
   act.dram_read_bytes = ds.read_bytes;
   act.dram_write_bytes = ds.write_bytes;
-  act.bus_bytes = in.bus.stats().to_array_bytes + in.bus.stats().from_array_bytes;
+  act.bus_bytes = (in.bus.stats().to_pes_bits + in.bus.stats().from_pes_bits) / 8;
   act.pes = int64_t(in.spec.pe_array.rows) * in.spec.pe_array.cols;
   act.time_ns = in.time_ns;
   act.voltage_v = in.voltage_v;

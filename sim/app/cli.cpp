@@ -18,6 +18,7 @@
 #include "sim/app/sweep/sweep_cli.hpp"
 #include "sim/app/workload_loader.hpp"
 #include "sim/config/arch_config.hpp"
+#include "sim/config/config_reference.hpp"
 #include "sim/core/errors.hpp"
 #include "workloads/mapper/schedule_text.hpp"
 #include "workloads/reference/reference_ops.hpp"
@@ -34,7 +35,8 @@ void usage(std::ostream& os) {
         "  validate  check an architecture config and print every error\n"
         "  map       print the schedule chosen for every layer\n"
         "  sweep     run a design-space sweep in parallel worker processes (resumable,\n"
-        "            shardable); 'sweep merge' joins shard folders\n\n"
+        "            shardable); 'sweep merge' joins shard folders\n"
+        "  list      list the swappable components and every config key\n\n"
         "Run 'adasim <command> --help' for the options of a command.\n";
 }
 
@@ -54,6 +56,26 @@ po::options_description common_options(RunOptions& o) {
       "workload format: json, onnx, scalesim or auto (by extension)")(
       "batch", po::value(&o.batch)->default_value(0), "override the graph's batch size (0 = keep)");
   return d;
+}
+
+/// How a float ONNX model runs (run and map).
+po::options_description float_model_options(RunOptions& o) {
+  po::options_description fq("float ONNX models");
+  fq.add_options()("quantize", po::value(&o.quantize)->default_value("none"),
+                   "none (run the model as it is) or int8 (post-training quantization: "
+                   "per-channel weights, calibrated per-tensor activations)")(
+      "calib", po::value(&o.calib)->composing(),
+      "calibration data: .pb / .npy tensors or a folder of them and .pgm / .ppm images "
+      "(repeatable; default: a seeded synthetic set)")(
+      "calib-method", po::value(&o.calib_method)->default_value("minmax"), "minmax or percentile")(
+      "calib-percentile", po::value(&o.calib_percentile)->default_value(99.99, "99.99"),
+      "percentile kept by --calib-method percentile")("calib-samples",
+                                                      po::value(&o.calib_samples)->default_value(8),
+                                                      "size of the synthetic calibration set")(
+      "save-quantized", po::value(&o.save_quantized), "write the quantized model (ONNX, QDQ form)")(
+      "no-values", po::bool_switch(&o.no_values),
+      "float model, timing only: no calibration, every weight and input generated from the seed");
+  return fq;
 }
 
 /// Parses `args`; with `workload_positional`, one positional argument is the --workload
@@ -105,11 +127,13 @@ int cmd_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
       "act-every-layer", po::bool_switch(&o.act_every_layer),
       "every layer reads generated activations (with --act-sparsity's pattern) instead of the "
       "previous layer's outputs: sparsity studies of models without trained weights");
+  d.add(float_model_options(o));
   d.add(r);
   po::variables_map vm;
   if (const int rc = parse(d, args, vm, out, true); rc >= 0) return rc;
   o.vcd_given = vm.count("vcd") > 0;
   o.dump_given = vm.count("dump-outputs") > 0;
+  o.save_quantized_given = vm.count("save-quantized") > 0;
   resolve_inputs(o, seed, err);
   run_command(o, out);
   return kExitOk;
@@ -140,6 +164,7 @@ int cmd_map(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   std::string seed = "1";
   bool as_json = false, no_simulate = false;
   po::options_description d = common_options(o);
+  d.add(float_model_options(o));
   d.add_options()("json", po::bool_switch(&as_json), "print the schedules as JSON")(
       "no-simulate", po::bool_switch(&no_simulate),
       "only map: skip the simulation that gives the simulated figures")(
@@ -149,7 +174,10 @@ int cmd_map(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   resolve_inputs(o, seed, err);
   check_run_options(o);
   const LoadedConfig cfg = load_arch_config(o.arch, o.overrides);
-  const LoadedWorkload wl = load_workload(o.workload, o.format, o.batch);
+  if (!o.save_quantized.empty())
+    throw ConfigError("command line", "--save-quantized", "with adasim map",
+                      "adasim run --save-quantized (map writes no files)");
+  const LoadedWorkload wl = load_workload(o.workload, o.format, o.batch, {}, quantize_options(o));
   const arch::EnergyTable energy(cfg.spec.energy);
   std::vector<workloads::LayerSchedule> schedules;
   std::vector<LayerReport> simulated;
@@ -183,10 +211,9 @@ int cmd_map(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   }
   for (size_t i = 0; i < schedules.size(); ++i) {
     const auto& s = schedules[i];
-    out << s.layer << " (" << workloads::to_string(s.op)
-        << "): "
+    out << s.layer << " (" << workloads::to_string(s.op) << "): "
         << (std::holds_alternative<arch::VectorProgram>(s.engine) ? std::string("vector")
-                                                                     : s.search.chosen)
+                                                                  : s.search.chosen)
         << "\n"
         << workloads::describe_schedule(s, cfg.spec);
     if (i < simulated.size()) {
@@ -196,6 +223,38 @@ int cmd_map(const std::vector<std::string>& args, std::ostream& out, std::ostrea
           << std::defaultfloat;
     }
   }
+  return kExitOk;
+}
+
+int cmd_list(const std::vector<std::string>& args, std::ostream& out) {
+  std::string kind;
+  bool markdown = false, schema = false;
+  po::options_description d(
+      "list [KIND]: every kind of component (engine, dataflow, noc, dvfs, dram, sparse_format) "
+      "with its implementations and "
+      "their parameters; KIND = one kind, or \"config\" for the keys of the config sections");
+  d.add_options()("kind", po::value(&kind), "a component kind, or config")(
+      "markdown", po::bool_switch(&markdown), "print the key reference of configs/README.md")(
+      "schema", po::bool_switch(&schema), "print configs/adasim.schema.json");
+  po::positional_options_description pos;
+  pos.add("kind", 1);
+  po::options_description all = d;
+  all.add_options()("help,h", "show this help");
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  if (vm.count("help")) {
+    out << all;
+    return kExitOk;
+  }
+  po::notify(vm);
+  if (markdown)
+    out << key_reference_markdown(config_keys());
+  else if (schema)
+    out << config_json_schema(config_keys()).dump(2) << "\n";
+  else if (kind == "config")
+    out << list_config_keys(config_keys());
+  else
+    out << list_components(component_kinds(arch::builtin_components()), kind);
   return kExitOk;
 }
 
@@ -220,6 +279,7 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
     if (cmd == "validate") return cmd_validate(args, out);
     if (cmd == "sweep") return sweep::cmd_sweep(args, out, err);
+    if (cmd == "list") return cmd_list(args, out);
     err << "adasim: unknown command '" << cmd << "'\n";
     usage(err);
     return kExitUsage;

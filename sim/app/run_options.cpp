@@ -56,6 +56,9 @@ void check_run_options(const RunOptions& opt) {
   if (opt.vcd_given) require_non_empty("--vcd", opt.vcd, "a VCD file path, e.g. out/trace.vcd");
   if (opt.dump_given)
     require_non_empty("--dump-outputs", opt.dump_dir, "a directory for the output tensors");
+  if (opt.save_quantized_given)
+    require_non_empty("--save-quantized", opt.save_quantized,
+                      "an ONNX file path for the quantized model, e.g. out/model_int8.onnx");
   if (opt.vcd.empty() && !opt.trace_globs.empty())
     throw ConfigError(kCommandLine, "--trace", "'" + opt.trace_globs.front() + "' without --vcd",
                       "--trace together with --vcd FILE (it selects the signals of that trace)");

@@ -7,9 +7,10 @@
 #include <fstream>
 
 #include "sim/config/arch_sections.hpp"
+#include "sim/config/config_keys.hpp"
 #include "sim/config/overrides.hpp"
 #include "sim/config/param_reader.hpp"
-#include "sim/config/schema.hpp"
+#include "sim/config/scalesim_cfg.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/json_input.hpp"
 
@@ -86,7 +87,9 @@ void check_array_kind(const arch::AcceleratorSpec& spec, const json& j, const st
 }  // namespace
 
 LoadedConfig load_arch_config(const std::string& path, const std::vector<std::string>& overrides) {
-  return parse_arch_config(read_json_file(path), path, overrides);
+  // A SCALE-Sim .cfg becomes the JSON config that mirrors it; --set overrides then apply alike.
+  return parse_arch_config(is_scalesim_cfg(path) ? read_scalesim_cfg(path) : read_json_file(path),
+                           path, overrides);
 }
 
 LoadedConfig parse_arch_config(json j, const std::string& file_label,
@@ -100,23 +103,20 @@ LoadedConfig parse_arch_config(json j, const std::string& file_label,
 
   LoadedConfig out;
   out.file = file_label;
-  ParamReader root(j, "", file_label, issues);
-  root.reject_unknown(arch_schema().keys());
-  const Rule<int64_t> version{"integer " + std::to_string(kArchSchemaVersion) +
-                                  " (the only schema_version this build reads)",
-                              [](const int64_t& v) { return v == kArchSchemaVersion; }};
-  root.required<int64_t>("schema_version", version);
+  const arch::Components& components = arch::builtin_components();
+  ParamReader root(j, "", file_label, issues, &config_keys());
+  root.reject_unknown();
+  root.get<int64_t>("schema_version");
   out.spec.schema_version = kArchSchemaVersion;
-  if (auto name = root.get_or<std::string>("name", "adasim", non_empty_string()))
-    out.spec.name = *name;
+  if (auto name = root.get<std::string>("name")) out.spec.name = *name;
   detail::parse_pe_array(root, out.spec.pe_array);
   detail::parse_memory(root, out.spec);
-  detail::parse_noc(root, out.spec.noc, out.spec.pe_array.kind);
-  detail::parse_clock(root, out.spec.clock);
+  detail::parse_noc(root, out.spec.noc, out.spec.pe_array.kind, components.noc);
+  detail::parse_clock(root, out.spec.clock, components.dvfs);
   detail::parse_energy(root, out.spec.energy);
   detail::parse_area(root, out.spec.area);
   detail::parse_mapper(root, out.spec.mapper);
-  detail::parse_sparsity(root, out.spec.sparsity);
+  detail::parse_sparsity(root, out.spec.sparsity, components);
   check_array_kind(out.spec, j, file_label, issues);
 
   if (!issues.empty()) throw ConfigError(std::move(issues));
@@ -126,10 +126,10 @@ LoadedConfig parse_arch_config(json j, const std::string& file_label,
 
 void write_resolved_config(const LoadedConfig& cfg, const std::string& path) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw ConfigError(path, "", "a path that cannot be opened for writing", "a writable file path");
+  if (!out)
+    throw ConfigError(path, "", "a path that cannot be opened for writing", "a writable file path");
   out << cfg.resolved.dump(2) << '\n';
-  if (!out.flush())
-    throw ConfigError(path, "", "a write error", "a writable file path");
+  if (!out.flush()) throw ConfigError(path, "", "a write error", "a writable file path");
 }
 
 std::string canonical_text(const json& resolved) { return resolved.dump(); }

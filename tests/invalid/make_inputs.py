@@ -60,7 +60,7 @@ def onnx_models():
     m.graph.input[0].name = "x0"
     save(m, "07_reshape_dimension_beyond_limit")
     m = conv_integer()
-    m.graph.node[0].op_type = "Softmax"
+    m.graph.node[0].op_type = "Hardmax"  # Softmax became a supported vector layer
     m.graph.node[0].ClearField("input")
     m.graph.node[0].input.extend(["x"])
     save(m, "08_unsupported_operator")
@@ -80,12 +80,12 @@ def onnx_models():
     save(conv_integer(w=raw_tensor("w", TensorProto.DOUBLE, [2, 1, 3, 3], b"\0" * 144)), "16_weight_type_double")
 
 
-def npy(name, header, data=b"", magic=b"\x93NUMPY", version=b"\x01\x00"):
+def npy(name, header, data=b"", magic=b"\x93NUMPY", version=b"\x01\x00", folder="tensor"):
     """A .npy file from a header dict text (padded to 64 bytes as numpy does) and raw data."""
     text = header.encode()
     pad = (64 - (len(magic) + len(version) + 2 + len(text) + 1) % 64) % 64
     text += b" " * pad + b"\n"
-    with open(os.path.join(HERE, "tensor", name + ".npy"), "wb") as f:
+    with open(os.path.join(HERE, folder, name + ".npy"), "wb") as f:
         f.write(magic + version + struct.pack("<H", len(text)) + text + data)
 
 
@@ -120,6 +120,20 @@ def tensor_files():
     pb("18_pb_dims_overflow_before_zero", raw_tensor("x", TensorProto.INT8, [1 << 40, 1 << 40, 0], b""))
 
 
+def calib_files():
+    # --calib data for workloads/exported/fmnist_cnn_float.onnx, whose input is [N, 1, 28, 28].
+    def pgm(name, header, pixels):
+        with open(os.path.join(HERE, "calib", name + ".pgm"), "wb") as f:
+            f.write(header + pixels)
+    pgm("01_pgm_maxval_15", b"P5\n28 28\n15\n", bytes(28 * 28))
+    pgm("02_pgm_truncated", b"P5\n28 28\n255\n", bytes(100))
+    pgm("03_ascii_pgm", b"P2\n2 2\n255\n0 1 2 3\n", b"")
+    pgm("04_wrong_size", b"P5\n10 10\n255\n", bytes(100))
+    npy("05_uint8_tensor", "{'descr': '|u1', 'fortran_order': False, 'shape': (1, 1, 28, 28), }",
+        bytes(784), folder="calib")
+
+
 if __name__ == "__main__":
     onnx_models()
     tensor_files()
+    calib_files()

@@ -187,7 +187,8 @@ TEST(InvalidInputCorpus, CoversEveryInputKindWithAtLeastAHundredCases) {
   std::map<std::string, size_t> per_kind;
   for (const Case& c : all_cases()) ++per_kind[c.id.substr(0, c.id.find('/'))];
   EXPECT_GE(all_cases().size(), 100u);
-  for (const char* kind : {"config", "set", "graph", "onnx", "csv", "tensor", "cli"})
+  for (const char* kind :
+       {"config", "set", "graph", "onnx", "csv", "tensor", "cli", "cfg", "sweep", "calib"})
     EXPECT_GE(per_kind[kind], 5u) << kind;
 }
 
