@@ -339,9 +339,9 @@ google::protobuf::RepeatedPtrField<onnx::ValueInfoProto> set_run_shapes(
 }
 
 /// The window attributes of every conv / pool node (strides, dilations, kernel_shape, pads; group
-/// >= 1) in range, checked before anything reads them: ONNX's shape inference in the clean-up divides by
-/// a stride of 0 (SIGFPE) before the importer would refuse it. The same rule and message as the
-/// importer's (onnx_geometry.cpp).
+/// >= 1) in range, checked before anything reads them: ONNX's shape inference in the clean-up
+/// divides by a stride of 0 (SIGFPE) before the importer would refuse it. The same rule and message
+/// as the importer's (onnx_geometry.cpp).
 void check_window_attributes(const onnx::GraphProto& g, const std::string& path) {
   for (int i = 0; i < g.node_size(); ++i) {
     const onnx::NodeProto& n = g.node(i);
@@ -362,13 +362,13 @@ void check_window_attributes(const onnx::GraphProto& g, const std::string& path)
       if (std::all_of(v.begin(), v.end(), [&](int64_t x) { return x >= lo && x <= hi; })) continue;
       std::string text = "[";
       for (size_t k = 0; k < v.size(); ++k) text += (k ? "," : "") + std::to_string(v[k]);
-      throw sim::ConfigError(path,
-                             "node " + std::to_string(i) + " '" + n.name() + "' (" + n.op_type() +
-                                 ") attribute " + name,
-                             name == "group" ? std::to_string(v[0]) : text + "]",
-                             name == "group" ? "a group count >= 1"
-                                             : "values in [" + std::to_string(lo) + ", " +
-                                                   std::to_string(hi) + "]");
+      throw sim::ConfigError(
+          path,
+          "node " + std::to_string(i) + " '" + n.name() + "' (" + n.op_type() + ") attribute " +
+              name,
+          name == "group" ? std::to_string(v[0]) : text + "]",
+          name == "group" ? "a group count >= 1"
+                          : "values in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
     }
   }
 }
