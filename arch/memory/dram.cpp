@@ -2,6 +2,7 @@
 #include "arch/memory/dram.hpp"
 
 #include "arch/components.hpp"
+#include "arch/sim_time.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::arch {
@@ -29,7 +30,7 @@ void Dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   const DramTiming t = model_->access(bytes, trans.is_read(), now + delay);
-  stats_.busy += t.transfer;
+  stats_.busy = add_time(stats_.busy, t.transfer, "DRAM busy time");
   delay = t.done - now;
 }
 

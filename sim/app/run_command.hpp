@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // `adasim run`: load config and workload, simulate, write report.json / report.csv /
 // resolved_config.json / energy_table.json / schedule.json (and the VCD) into the output folder.
-// Nothing is written unless the whole run succeeds.
+// All or nothing: every output is staged and committed at the end (output_commit.hpp); an error or
+// an interruption (SIGINT / SIGTERM, interrupt.hpp) leaves the output folders as they were.
 #pragma once
 
 #include <cstdint>
@@ -22,14 +23,16 @@ struct RunOptions {
   std::string format = "auto";  ///< "json", "scalesim" or "auto" (by extension)
   std::string out_dir = "out";
   uint64_t seed = 1;
-  int64_t batch = 0;  ///< 0 = the graph's own batch
-  std::string vcd;    ///< empty = no trace
+  int64_t batch = 0;            ///< 0 = the graph's own batch
+  std::string vcd;              ///< empty = no trace
+  bool vcd_given = false;       ///< --vcd was on the command line (an empty value is an error)
   std::vector<std::string> trace_globs;
   std::string trace_window;  ///< "start:end" in cycles, end may be empty
   bool quiet = false;
   std::vector<std::string>
       inputs;                    ///< --input files (.pb / .npy), bound to the graph inputs in order
   std::string dump_dir;          ///< --dump-outputs: write output_<i>.pb / .npy here
+  bool dump_given = false;       ///< --dump-outputs was on the command line
   std::string weight_sparsity;   ///< --weight-sparsity pattern of generated weights ("" = dense)
   std::string act_sparsity;      ///< --act-sparsity pattern of generated graph inputs
   bool act_every_layer = false;  ///< --act-every-layer: every layer's input is generated
@@ -43,6 +46,7 @@ struct RunOptions {
   double calib_percentile = 99.99;      ///< --calib-percentile
   int calib_samples = 8;                ///< --calib-samples (synthetic set without --calib)
   std::string save_quantized;           ///< --save-quantized: write the QDQ model here
+  bool save_quantized_given = false;    ///< --save-quantized was given (an empty path is an error)
 };
 
 /// The engines' mode for a --fidelity value; throws ConfigError naming `where` otherwise.
@@ -57,7 +61,8 @@ arch::RunMode fidelity_mode(const std::string& fidelity, const std::string& wher
 arch::RunMode run_mode(const RunOptions& opt, const arch::AcceleratorSpec& spec,
                        const std::string& config_file);
 
-/// Throws ConfigError for bad inputs, ModelError for simulator bugs.
+/// Throws ConfigError for bad inputs, ModelError for simulator bugs, Interrupted on a signal
+/// (with an InterruptGuard installed), std::runtime_error for file-system failures.
 void run_command(const RunOptions& opt, std::ostream& out);
 
 /// The float-model options (--quantize, --calib*, --no-values, --save-quantized), checked: a

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sim/app/simulation.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <systemc>
@@ -8,6 +9,7 @@
 #include "arch/accelerator.hpp"
 #include "arch/energy/action_costs.hpp"
 #include "arch/sparse/storage_plan.hpp"
+#include "sim/app/interrupt.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/stats/layer_report.hpp"
 #include "workloads/mapper/mapper.hpp"
@@ -96,6 +98,7 @@ std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
       continue;
     }
     searched.emplace(key, out.size());
+    throw_if_interrupted();
     out.push_back(workloads::map_layer(graph, l, spec, costs));
   }
   return out;
@@ -127,7 +130,9 @@ SimulationResult simulate(const arch::AcceleratorSpec& spec_in, const workloads:
     top.load_program(graph, std::move(programs), values);
     top.attach_tracer(vcd);
     top.set_accumulator_sink(accumulators);
-    sc_core::sc_start();
+    // Slices of 4096 nominal cycles (kept within 1 ns .. 1 s): a signal stops the run within one.
+    const double slice_ps = std::clamp(4096 * 1.0e6 / spec.clock.nominal.freq_mhz, 1.0e3, 1.0e12);
+    run_kernel_until_idle(uint64_t(slice_ps));
     if (top.error()) std::rethrow_exception(top.error());
     if (!top.finished())
       throw ModelError("simulation stopped before the last layer finished (layer " +

@@ -168,7 +168,7 @@ void parse_factors(ParamReader& m, arch::MapperSpec& out) {
         out.factors.push_back(
             arch::FactorConstraint{level.name, item.key(), item.value().get<int64_t>()});
       else
-        lv->issue(lv->ptr(item.key()), render(item.value()), value.expectation());
+        lv->issue(lv->ptr(item.key()), render(item.value()), value.expectation_for(item.value()));
     }
   }
 }

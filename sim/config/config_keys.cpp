@@ -62,9 +62,9 @@ ParamDoc sram_level_keys() {
            .with_default(64)
            .in_unit("bits")
            .described("bits per bank access"),
-       p::integer("banks").at_least(1).with_default(1).described("banks accessed in parallel"),
-       p::integer("read_ports").at_least(1).with_default(1).described("reads per bank per cycle"),
-       p::integer("write_ports").at_least(1).with_default(1).described("writes per bank per cycle"),
+       p::integer("banks").in(1, 65536).with_default(1).described("banks accessed in parallel"),
+       p::integer("read_ports").in(1, 64).with_default(1).described("reads per bank per cycle"),
+       p::integer("write_ports").in(1, 64).with_default(1).described("writes per bank per cycle"),
        p::boolean("double_buffered")
            .with_default(true)
            .described("half the capacity fills while the other half is read"),
@@ -139,7 +139,7 @@ ParamDoc pe_array_keys() {
            .with_default("faithful")
            .described("\"scalesim\" reproduces SCALE-Sim's fold timing (arch/spec.hpp)"),
        p::integer("vector_lanes")
-           .at_least(1)
+           .in(1, 65536)
            .derived("`cols`")
            .described("lanes of the vector path (pooling, element-wise)")});
 }
@@ -175,12 +175,12 @@ ParamDoc noc_keys(const arch::Components& c) {
                   .described("NoC implementation (`adasim list noc`)"),
               p::integer("link_width_bits")
                   .multiple_of(8)
-                  .at_least(8)
+                  .in(8, 65536)
                   .with_default(512)
                   .in_unit("bits")
                   .described("bits per cycle a link carries in each direction"),
               p::integer("latency_cycles")
-                  .at_least(0)
+                  .in(0, 100000)
                   .with_default(1)
                   .in_unit("cycles")
                   .described("pipeline stages from the SRAM read port to the PEs (systolic: "
@@ -192,9 +192,8 @@ ParamDoc noc_keys(const arch::Components& c) {
 }
 
 ParamDoc clock_keys(const arch::Components& c) {
-  ParamDoc point = p::object(
-      "", {p::number("freq_mhz").open_closed(0, 10000).in_unit("MHz").described("frequency"),
-           p::number("voltage_v").open_closed(0, 2).in_unit("V").described("supply voltage")});
+  ParamDoc point = p::object("", {p::frequency_mhz("freq_mhz").described("frequency"),
+                                  p::voltage_v("voltage_v").described("supply voltage")});
   ParamDoc points = p::array_of("operating_points", point)
                         .expecting("non-empty array of {\"freq_mhz\", \"voltage_v\"} objects")
                         .derived("the nominal point alone")
@@ -204,17 +203,13 @@ ParamDoc clock_keys(const arch::Components& c) {
                             "unique");
   points.min_items = 1;
   ParamDoc clock = p::object(
-      "clock",
-      {p::identifier("name").with_default("core").described("clock-domain name"),
-       p::number("freq_mhz")
-           .open_closed(0, 10000)
-           .in_unit("MHz")
-           .described("nominal frequency, the run starts here"),
-       p::number("voltage_v").open_closed(0, 2).in_unit("V").described("nominal supply voltage"),
-       p::choice("policy", c.dvfs.names())
-           .with_default("static")
-           .described("DVFS policy (`adasim list dvfs`)"),
-       points});
+      "clock", {p::identifier("name").with_default("core").described("clock-domain name"),
+                p::frequency_mhz("freq_mhz").described("nominal frequency, the run starts here"),
+                p::voltage_v("voltage_v").described("nominal supply voltage"),
+                p::choice("policy", c.dvfs.names())
+                    .with_default("static")
+                    .described("DVFS policy (`adasim list dvfs`)"),
+                points});
   clock.selectors = {"policy"};
   clock.variants = c.dvfs.docs();
   return clock.described("the core clock domain and its V/f table");

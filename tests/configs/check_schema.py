@@ -56,6 +56,13 @@ REJECTED = {
     "55_storage_format_unknown": "sparsity/storage/weight",
     "56_clock_transition_ns_not_accepted": "clock",
     "57_noc_multicast_not_accepted": "noc",
+    "61_spatial_without_memory": "",
+    "62_spatial_memory_empty": "memory",
+    "65_bandwidth_in_bytes_per_s": "memory/dram/bandwidth_gb_per_s",
+    "66_latency_overflows_sc_time": "memory/dram/latency_ns",
+    "67_bandwidth_overflows_sc_time": "memory/dram/bandwidth_gb_per_s",
+    "68_frequency_below_1khz": "clock/freq_mhz",
+    "69_not_an_object": "",
 }
 
 # Cases whose defect involves several keys: the schema cannot see it, `adasim validate` does.

@@ -260,7 +260,10 @@ int64_t SystolicPlanner::stream_tile_bytes(const Dims& d, int op, int64_t t) con
   const auto key = std::make_tuple(d.df, d.gp, op, t);
   if (auto it = tile_cache_.find(key); it != tile_cache_.end()) return it->second;
   // The operand's tile: a fold's range on the axes its dimensions lie on, a chunk in time.
-  const auto [first, second] = dims_of(op);
+  // Named copies, not a structured binding: the lambda below captures them (C++17 forbids
+  // capturing structured bindings; clang rejects it).
+  const std::pair<GemmDim, GemmDim> dims = dims_of(op);
+  const GemmDim first = dims.first, second = dims.second;
   const auto [ea, sa] = d.axis(first, t);
   const auto [eb, sb] = d.axis(second, t);
   const int64_t bytes = max_over(ea, sa, eb, sb, [&](Range a, Range b) {

@@ -40,6 +40,7 @@ struct Axis {
   /// Conditions, all required: (earlier axis name, accepted values).
   std::vector<std::pair<std::string, std::vector<nlohmann::json>>> when;
   std::string pointer;  ///< "/axes/3", for messages
+  bool listed = false;  ///< values given as "values" (each has its pointer "/axes/3/values/<i>")
   bool conditional() const { return !when.empty(); }
 };
 
