@@ -18,30 +18,33 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const AcceleratorSpec& sp
     : Component(name),
       spec_(spec),
       clock_(clock),
-      bus_(spec.noc),
+      noc_(make_noc(spec.noc)),
       bus_group_("noc"),
       array_(spec.pe_array.rows, spec.pe_array.cols, array_sub_rows(spec)) {
   memory_ = std::make_unique<MemoryHierarchy>("memory", spec_);
-  // The array-edge bus's counters (the bus model is arch/noc/edge_bus.hpp).
-  const EdgeBus::Stats& bs = bus_.stats();
-  bus_group_.add("to_array_bytes", bs.to_array_bytes, "bytes", "operands carried to the array");
-  bus_group_.add("from_array_bytes", bs.from_array_bytes, "bytes", "results carried back");
+  // The NoC's counters (the NoC model is the implementation noc.type names, arch/noc/impl/).
+  const INoc& noc = *noc_;
+  bus_group_.add_count(
+      "to_array_bytes", [&noc] { return noc.stats().to_pes_bits / 8; }, "bytes",
+      "operands carried to the array");
+  bus_group_.add_count(
+      "from_array_bytes", [&noc] { return noc.stats().from_pes_bits / 8; }, "bytes",
+      "results carried back");
   bus_group_.add_real(
       "noc",
       [this](const sim::Interval& in) {
-        const EdgeBus::Stats& s = bus_.stats();
+        const NocStats& s = noc_->stats();
         const double width =
             double(spec_.noc.link_width_bits / 8) * double(std::max<uint64_t>(1, in.cycles));
-        return std::max(double(s.to_array_bytes), double(s.from_array_bytes)) / width;
+        return std::max(double(s.to_pes_bits / 8), double(s.from_pes_bits / 8)) / width;
       },
       "fraction", "link bandwidth used (the busier direction)", sim::StatKind::kUtilization);
   declare(bus_group_, BlockRole::kNoc);
-  EngineRegistry registry("engine");
-  register_engines(registry);
+  const EngineRegistry registry = make_engine_registry();
   const EngineContext ctx{spec_, array_};
   for (const auto& e : registry.entries()) engines_[e.doc.name] = e.make(ctx);
   output_ = std::make_unique<OutputStage>("output", spec_);
-  SequencedBlocks blocks{*memory_, bus_, *output_, {}};
+  SequencedBlocks blocks{*memory_, *noc_, *output_, {}};
   for (auto& [n, e] : engines_) blocks.engines[n] = e.get();
   sequencer_ =
       std::make_unique<Sequencer>("sequencer", spec_, energy, clock, dvfs, std::move(blocks));

@@ -17,7 +17,7 @@
 #include "arch/energy/energy_table.hpp"
 #include "arch/engine/layer_engine.hpp"
 #include "arch/memory/hierarchy.hpp"
-#include "arch/noc/edge_bus.hpp"
+#include "arch/noc/i_noc.hpp"
 #include "arch/output/output_stage.hpp"
 #include "arch/pe/systolic_array.hpp"
 #include "arch/sequencer.hpp"
@@ -58,7 +58,7 @@ class Accelerator : public Component {
   AcceleratorSpec spec_;
   ClockDomain& clock_;
   std::unique_ptr<MemoryHierarchy> memory_;
-  EdgeBus bus_;
+  std::unique_ptr<INoc> noc_;  // built by name (spec.noc.type) from the NoC registry
   sim::StatGroup bus_group_;
   SystolicArray array_;
   std::map<std::string, std::unique_ptr<ILayerEngine>> engines_;

@@ -33,7 +33,7 @@ namespace adasim::arch {
 /// The blocks the sequencer drives (built by the structural top).
 struct SequencedBlocks {
   MemoryHierarchy& memory;
-  EdgeBus& bus;
+  INoc& bus;
   OutputStage& output;
   std::map<std::string, ILayerEngine*> engines;  ///< by registered name
 };

@@ -1,9 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "arch/spec.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include "sim/core/errors.hpp"
 
 namespace adasim::arch {
+
+bool same_point(const OperatingPoint& a, const OperatingPoint& b) {
+  auto eq = [](double x, double y) {
+    return std::fabs(x - y) <= 1e-9 * std::max(1.0, std::fabs(x));
+  };
+  return eq(a.freq_mhz, b.freq_mhz) && eq(a.voltage_v, b.voltage_v);
+}
 
 const char* to_string(ArrayKind k) { return k == ArrayKind::kSpatial ? "spatial" : "systolic"; }
 

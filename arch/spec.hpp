@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/core/param_values.hpp"
+
 namespace adasim::arch {
 
 /// The two PE-array families. A systolic array passes operands between neighbour PEs (the spine);
@@ -97,18 +99,22 @@ struct SramLevelSpec {
   int64_t write_bytes_per_cycle() const { return int64_t(banks) * write_ports * word_bytes(); }
 };
 
+/// The DRAM behind the DMA. `model` names its timing model (arch/memory/i_dram_model.hpp); the
+/// typed fields are the built-in model's parameters (the mapper's estimates read them too).
 struct DramSpec {
+  std::string model = "bandwidth_latency";
+  sim::ParamValues params;            ///< every parameter of the selected model, validated
   double bandwidth_gb_per_s = 16.0;   ///< sustained bandwidth (1 GB = 1e9 bytes)
   double latency_ns = 100.0;          ///< first-byte latency of a burst
   int burst_bytes = 64;               ///< DMA transfer granularity
   bool ideal = false;                 ///< infinite bandwidth, zero latency
 };
 
-/// The array-edge interconnect: a bus from the SRAM levels to the edge PEs (with multicast) and
-/// from the bottom/edge back to the output buffer.
+/// The interconnect from the SRAM levels to the PEs and back. `type` names the implementation
+/// (arch/noc/i_noc.hpp): "bus" (systolic edge bus) or "xy_multicast" (spatial arrays).
 struct NocSpec {
-  std::string type = "bus";           ///< only "bus" in the spine
-  bool multicast = true;
+  std::string type = "bus";
+  sim::ParamValues params;            ///< every parameter of the selected implementation
   int link_width_bits = 512;          ///< bits per cycle the bus carries in each direction
   int latency_cycles = 1;             ///< pipeline latency SRAM -> edge PE
 };
@@ -117,14 +123,19 @@ struct OperatingPoint {
   double freq_mhz = 1000.0;
   double voltage_v = 0.9;
 };
+/// Whether two points are the same (equal up to 1e-9 relative).
+bool same_point(const OperatingPoint& a, const OperatingPoint& b);
 
 /// One clock domain; the DVFS controller owns its period and may change it at a cycle boundary.
 struct ClockSpec {
   std::string name = "core";
   OperatingPoint nominal;                   ///< the point the run starts at
   std::vector<OperatingPoint> operating_points;  ///< table the controller may choose from
-  std::string policy = "static";            ///< only "static" in the spine
-  double transition_ns = 0.0;               ///< cost of switching points
+  std::string policy = "static";                 ///< DVFS policy (arch/dvfs/i_dvfs_policy.hpp)
+  sim::ParamValues policy_params;                ///< every parameter of the policy, validated
+  /// Cost of switching points. Not a config key: the static policy never switches; a policy
+  /// that does (issue 14) declares it among its parameters and sets it.
+  double transition_ns = 0.0;
 };
 
 /// Per-action energies in pJ at the table's reference voltage, plus leakage in mW.

@@ -6,7 +6,8 @@
 set -euo pipefail
 
 pkgs=(g++ make cmake pkg-config libsystemc-dev libboost-program-options-dev nlohmann-json3-dev
-      libgtest-dev libgmock-dev libprotobuf-dev libonnx-dev libonnx-testdata python3)
+      libgtest-dev libgmock-dev libprotobuf-dev libonnx-dev libonnx-testdata python3
+      python3-jsonschema)
 if [[ "${1:-}" == "--tools" ]]; then
   pkgs+=(gtkwave python3-matplotlib)
 fi

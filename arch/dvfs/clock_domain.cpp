@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "arch/components.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::arch {
@@ -33,9 +34,19 @@ std::string ClockDomain::label(const OperatingPoint& p) {
   return os.str();
 }
 
-sc_core::sc_time DvfsController::before_layer(size_t /*layer_index*/) {
-  if (spec_.policy != "static") throw sim::ModelError("DVFS: unknown policy " + spec_.policy);
-  return domain_.set_point(spec_.nominal);
+DvfsController::DvfsController(const ClockSpec& spec, ClockDomain& domain,
+                               const DvfsPolicyRegistry& policies)
+    : domain_(domain) {
+  const auto* entry = policies.find(spec.policy);
+  if (!entry) throw sim::ModelError("DVFS: no policy named '" + spec.policy + "'");
+  policy_ = entry->make(spec);
+}
+
+DvfsController::DvfsController(const ClockSpec& spec, ClockDomain& domain)
+    : DvfsController(spec, domain, builtin_components().dvfs) {}
+
+sc_core::sc_time DvfsController::before_layer(size_t layer_index) {
+  return domain_.set_point(policy_->point_for_layer(layer_index));
 }
 
 }  // namespace adasim::arch

@@ -2,15 +2,16 @@
 // A clock domain and its DVFS controller. The domain owns the current operating point (frequency,
 // voltage) and so the clock period; unlike sc_clock the period can change, at a cycle boundary.
 // Cycle counts (a strong integer) are converted to sc_time only here. The controller applies a
-// policy; the spine has the static one (stay at the configured nominal point).
+// DVFS policy (arch/dvfs/i_dvfs_policy.hpp) chosen by name (clock.policy).
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
-
 #include <systemc>
 
+#include "arch/dvfs/i_dvfs_policy.hpp"
 #include "arch/spec.hpp"
 #include "sim/core/cycle.hpp"
 
@@ -40,16 +41,19 @@ class ClockDomain {
   double transition_ns_ = 0.0;
 };
 
-/// Chooses operating points. Policy "static": the nominal point for the whole run.
+/// Applies the policy named by spec.policy to the domain at every layer boundary.
 class DvfsController {
  public:
-  DvfsController(const ClockSpec& spec, ClockDomain& domain) : spec_(spec), domain_(domain) {}
-  /// Called before each layer; returns the transition time paid (0 for static).
+  /// The policy comes from `policies` (an unknown name is a ModelError: the parser checks it).
+  DvfsController(const ClockSpec& spec, ClockDomain& domain, const DvfsPolicyRegistry& policies);
+  /// Same, with the built-in policies (arch/components.hpp).
+  DvfsController(const ClockSpec& spec, ClockDomain& domain);
+  /// Called before each layer; returns the transition time paid (0 when the point stays).
   sc_core::sc_time before_layer(size_t layer_index);
 
  private:
-  ClockSpec spec_;
   ClockDomain& domain_;
+  std::unique_ptr<IDvfsPolicy> policy_;
 };
 
 }  // namespace adasim::arch

@@ -18,4 +18,12 @@ void register_engines(EngineRegistry& r) {
         [](const EngineContext& c) { return std::make_unique<VectorEngine>("vector", c); });
 }
 
+EngineRegistry make_engine_registry() {
+  EngineRegistry r("engine", "what runs a layer's program under the sequencer's clock",
+                   "the layer's program: pe_array.kind for conv and matmul, vector for pool and "
+                   "add");
+  register_engines(r);
+  return r;
+}
+
 }  // namespace adasim::arch

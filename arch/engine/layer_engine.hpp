@@ -53,7 +53,7 @@ struct EnergyInputs {
   const EnergyTable& table;
   const AcceleratorSpec& spec;
   const MemoryHierarchy& memory;
-  const EdgeBus& bus;
+  const INoc& bus;
   double voltage_v = 0;
   double time_ns = 0;
 };
@@ -95,5 +95,8 @@ using EngineRegistry = sim::Registry<EngineFactory>;
 
 /// Registers the layer engines (kind "engine"): systolic, spatial, vector.
 void register_engines(EngineRegistry& r);
+
+/// A registry of kind "engine" holding the layer engines (register_engines).
+EngineRegistry make_engine_registry();
 
 }  // namespace adasim::arch

@@ -17,13 +17,14 @@ StepResult charge_ports(const LayerPorts& ports, const uint64_t reads[kNumOperan
     lvl[nlvl] = l;
     return nlvl++;
   };
-  uint64_t to_array = 0;
+  NocTraffic traffic;
   for (int o = 0; o < kNumOperands; ++o) {
     if (reads[o] == 0) continue;
     const uint64_t stored = ports.read_scale ? (*ports.read_scale)[size_t(o)](reads[o]) : reads[o];
     rd[slot(ports.level_of_operand[size_t(o)])] += stored;
-    to_array += reads[o];  // decoded values
+    traffic.to_pes_bits[size_t(o)] = 8 * reads[o];  // decoded values
   }
+  traffic.from_pes_bits = 8 * out_write;
   if (out_write || out_read) {
     const int i = slot(ports.level_of_operand[size_t(Operand::kOfmap)]);
     rd[i] += out_read;
@@ -31,7 +32,7 @@ StepResult charge_ports(const LayerPorts& ports, const uint64_t reads[kNumOperan
   }
   uint64_t sram_cycles = 1;
   for (int i = 0; i < nlvl; ++i) sram_cycles = std::max(sram_cycles, lvl[i]->access(rd[i], wr[i]));
-  const uint64_t bus_cycles = ports.bus->transfer(to_array, out_write);
+  const uint64_t bus_cycles = ports.bus->carry(traffic);
   StepResult r;
   if (sram_cycles >= bus_cycles)
     r.bw_stall_sram = sram_cycles - 1;

@@ -11,7 +11,7 @@
 
 #include "arch/memory/sram_level.hpp"
 #include "arch/memory/transfer_controller.hpp"
-#include "arch/noc/edge_bus.hpp"
+#include "arch/noc/i_noc.hpp"
 #include "arch/sparse/byte_scale.hpp"
 #include "arch/spec.hpp"
 
@@ -31,7 +31,7 @@ struct StepResult {
 /// Memory-system view a controller needs for one layer.
 struct LayerPorts {
   std::vector<SramLevel*> level_of_operand;  ///< index = Operand
-  EdgeBus* bus = nullptr;
+  INoc* bus = nullptr;                       ///< the NoC toward the array (noc.type)
   TransferController* plan = nullptr;
   /// Compressed storage (arch/sparse/storage_plan.hpp): per Operand, the SRAM bytes behind the
   /// dense bytes a controller reads toward the array. Null = everything dense.

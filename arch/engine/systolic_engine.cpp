@@ -83,7 +83,7 @@ void array_layer_energy(const EnergyInputs& in, const LayerProgram& prog, const 
   const Dram::Stats& ds = in.memory.dram().stats();
   act.dram_read_bytes = ds.read_bytes;
   act.dram_write_bytes = ds.write_bytes;
-  act.bus_bytes = in.bus.stats().to_array_bytes + in.bus.stats().from_array_bytes;
+  act.bus_bytes = (in.bus.stats().to_pes_bits + in.bus.stats().from_pes_bits) / 8;
   act.pes = int64_t(in.spec.pe_array.rows) * in.spec.pe_array.cols;
   act.time_ns = in.time_ns;
   act.voltage_v = in.voltage_v;

@@ -1,14 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "arch/memory/dram.hpp"
 
-#include <algorithm>
+#include "arch/components.hpp"
+#include "sim/core/errors.hpp"
 
 namespace adasim::arch {
 
-Dram::Dram(sc_core::sc_module_name name, const DramSpec& spec)
-    : sc_core::sc_module(name), socket("socket"), spec_(spec) {
+Dram::Dram(sc_core::sc_module_name name, const DramSpec& spec, const DramModelRegistry& models)
+    : sc_core::sc_module(name), socket("socket") {
+  const auto* entry = models.find(spec.model);
+  if (!entry) throw sim::ModelError("DRAM: no model named '" + spec.model + "'");
+  model_ = entry->make(spec);
   socket.register_b_transport(this, &Dram::b_transport);
 }
+
+Dram::Dram(sc_core::sc_module_name name, const DramSpec& spec)
+    : Dram(name, spec, builtin_components().dram) {}
+
+Dram::~Dram() = default;
 
 void Dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   const uint64_t bytes = trans.get_data_length();
@@ -18,15 +27,12 @@ void Dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
     stats_.write_bytes += bytes;
   ++stats_.bursts;
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
-  if (spec_.ideal) return;  // infinite bandwidth, zero latency
-  const sc_core::sc_time issue = sc_core::sc_time_stamp() + delay;
-  const sc_core::sc_time start = std::max(issue, busy_until_);
-  // bytes / (GB/s) = ns
-  const sc_core::sc_time xfer(double(bytes) / spec_.bandwidth_gb_per_s, sc_core::SC_NS);
-  busy_until_ = start + xfer;
-  stats_.busy += xfer;
-  const sc_core::sc_time done = busy_until_ + sc_core::sc_time(spec_.latency_ns, sc_core::SC_NS);
-  delay = done - sc_core::sc_time_stamp();
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const DramTiming t = model_->access(bytes, trans.is_read(), now + delay);
+  stats_.busy += t.transfer;
+  delay = t.done - now;
 }
+
+sc_core::sc_time Dram::busy_until() const { return model_->busy_until(); }
 
 }  // namespace adasim::arch

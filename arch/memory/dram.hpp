@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
-// DRAM channel as a TLM-2.0 LT target: one shared channel whose bandwidth serializes bursts and
-// whose first-byte latency is paid per burst (bursts pipeline). No row-buffer model yet.
+// DRAM as a TLM-2.0 LT target: counts bytes and bursts and asks its timing model (selected by
+// memory.dram.model, arch/memory/i_dram_model.hpp) when each burst completes.
 #pragma once
 
-#include <cstdint>
-
-#include <systemc>
-#include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
+#include <cstdint>
+#include <memory>
+#include <systemc>
+#include <tlm>
+
+#include "arch/memory/i_dram_model.hpp"
 #include "arch/spec.hpp"
 
 namespace adasim::arch {
@@ -17,7 +19,12 @@ class Dram : public sc_core::sc_module {
  public:
   tlm_utils::simple_target_socket<Dram> socket;
 
+  /// The timing model named by spec.model comes from `models` (an unknown name is a ModelError:
+  /// the config parser checks it).
+  Dram(sc_core::sc_module_name name, const DramSpec& spec, const DramModelRegistry& models);
+  /// Same, with the built-in models (arch/components.hpp).
   Dram(sc_core::sc_module_name name, const DramSpec& spec);
+  ~Dram() override;
 
   struct Stats {
     uint64_t read_bytes = 0;
@@ -28,13 +35,12 @@ class Dram : public sc_core::sc_module {
   const Stats& stats() const { return stats_; }
   void reset_stats() { stats_ = Stats{}; }
   /// Time at which the channel finishes everything accepted so far.
-  sc_core::sc_time busy_until() const { return busy_until_; }
+  sc_core::sc_time busy_until() const;
 
  private:
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
 
-  DramSpec spec_;
-  sc_core::sc_time busy_until_ = sc_core::SC_ZERO_TIME;
+  std::unique_ptr<IDramModel> model_;
   Stats stats_;
 };
 

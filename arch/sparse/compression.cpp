@@ -1,27 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
-// Encoders, decoders and closed-form sizes of the compressed storage formats (see compression.hpp).
-// encoded_size counts independently of the stream emitters, so tests comparing the two check both.
+// The codec core of the compressed storage formats (see compression.hpp): bit streams, input
+// checks and the dispatch to the format implementations (arch/sparse/impl/, i_sparse_format.hpp).
+// Each format's size() counts independently of its emit(), so tests comparing the two check both.
 #include "arch/sparse/compression.hpp"
 
 #include <algorithm>
-#include <iterator>
 #include <string>
 
+#include "arch/components.hpp"
+#include "arch/sparse/i_sparse_format.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::arch {
 namespace {
-
-[[noreturn]] void fail(SparseFormat f, const std::string& what) {
-  throw sim::ModelError(std::string("sparse format ") + to_string(f) + ": " + what);
-}
-
-/// Smallest k with 2^k >= x (x >= 1).
-int ceil_log2(int64_t x) {
-  int k = 0;
-  while ((int64_t(1) << k) < x) ++k;
-  return k;
-}
 
 bool fits(int8_t v, int bits, bool is_signed) {
   if (bits >= 8) return true;
@@ -29,159 +20,92 @@ bool fits(int8_t v, int bits, bool is_signed) {
   return (uint8_t(v) >> bits) == 0;
 }
 
-uint64_t value_field(int8_t v, int bits) { return uint64_t(uint8_t(v)) & ((1u << bits) - 1); }
-
-int8_t from_field(uint64_t field, int bits, bool is_signed) {
-  int32_t v = int32_t(field);
-  if (bits < 8 && is_signed && (v >> (bits - 1)) != 0) v -= (1 << bits);
-  return int8_t(uint8_t(v & 0xFF));
+/// Checks the params (generic, then the format's own).
+const ISparseFormat& checked(SparseFormat f, const FormatParams& p) {
+  if (p.bits < 1 || p.bits > 8) format_error(f, "bits " + std::to_string(p.bits) + " not in 1..8");
+  const ISparseFormat& impl = format_impl(f);
+  impl.check(p);
+  return impl;
 }
 
-void check_params(SparseFormat f, const FormatParams& p) {
-  if (p.bits < 1 || p.bits > 8) fail(f, "bits " + std::to_string(p.bits) + " not in 1..8");
-  if (f == SparseFormat::kRle && (p.run_bits < 1 || p.run_bits > 16))
-    fail(f, "run_bits " + std::to_string(p.run_bits) + " not in 1..16");
-  if (f == SparseFormat::kNm && !(p.n >= 1 && p.n <= p.m && p.m <= 256))
-    fail(f, "n:m " + std::to_string(p.n) + ":" + std::to_string(p.m) + " needs 1 <= n <= m <= 256");
-}
-
-struct Tile {
-  int64_t rows = 1, cols = 0;
-};
-
-Tile tile_shape(SparseFormat f, const FormatParams& p, int64_t n) {
-  if (p.rows < 1 || p.cols < 0)
-    fail(f, "tile " + std::to_string(p.rows) + "x" + std::to_string(p.cols) + " invalid");
-  const int64_t cols = p.cols == 0 ? n / p.rows : p.cols;
-  if (p.rows * cols != n)
-    fail(f, "tile " + std::to_string(p.rows) + "x" + std::to_string(p.cols) + " does not hold " +
-                std::to_string(n) + " elements");
-  return {p.rows, cols};
-}
-
-/// Checks the params, the tile shape (CSR / N:M) and the range of every value and of `zero`.
-Tile check_input(SparseFormat f, const FormatParams& p, const int8_t* data, int64_t n,
+/// Checks the params, the range of every value and of `zero`; returns the run's tile.
+Tile check_input(const ISparseFormat& impl, const FormatParams& p, const int8_t* data, int64_t n,
                  int8_t zero) {
-  check_params(f, p);
-  if (n < 0 || (n > 0 && data == nullptr)) fail(f, "no data for " + std::to_string(n) + " values");
+  const SparseFormat f = impl.id();
+  if (n < 0 || (n > 0 && data == nullptr))
+    format_error(f, "no data for " + std::to_string(n) + " values");
   const std::string range =
       std::to_string(p.bits) + "-bit " + (p.is_signed ? "signed" : "unsigned");
   if (!fits(zero, p.bits, p.is_signed))
-    fail(f, "zero byte " + std::to_string(zero) + " not representable as " + range);
+    format_error(f, "zero byte " + std::to_string(zero) + " not representable as " + range);
   for (int64_t i = 0; i < n; ++i)
     if (!fits(data[i], p.bits, p.is_signed))
-      fail(f, "value byte " + std::to_string(data[i]) + " at element " + std::to_string(i) +
-                  " not representable as " + range);
-  if (n > 0 && (f == SparseFormat::kCsr || f == SparseFormat::kNm)) return tile_shape(f, p, n);
+      format_error(f, "value byte " + std::to_string(data[i]) + " at element " + std::to_string(i) +
+                          " not representable as " + range);
+  if (n > 0 && impl.tiled()) return tile_shape(f, p, n);
   return {1, n};
-}
-
-[[noreturn]] void nm_violation(const FormatParams& p, int64_t group, int64_t first, int64_t count,
-                               int64_t nnz) {
-  fail(SparseFormat::kNm,
-       "group " + std::to_string(group) + " (elements " + std::to_string(first) + ".." +
-           std::to_string(first + count - 1) + ") holds " + std::to_string(nnz) +
-           " nonzeros, more than n = " + std::to_string(p.n) + " of m = " + std::to_string(p.m));
-}
-
-/// Visits the N:M groups of a tile in stream order: f(group_index, first_element, size).
-template <class F>
-void for_groups(const Tile& t, int m, F&& f) {
-  int64_t g = 0;
-  for (int64_t r = 0; r < t.rows; ++r)
-    for (int64_t c = 0; c < t.cols; c += m)
-      f(g++, r * t.cols + c, std::min<int64_t>(m, t.cols - c));
-}
-
-/// Writes fields and counts them as payload or metadata.
-struct Emitter {
-  const FormatParams& p;
-  BitWriter w;
-  EncodedSize size;
-  void meta(uint64_t v, int width) {
-    w.put(v, width);
-    size.metadata_bits += width;
-  }
-  void value(int8_t v) {
-    w.put(value_field(v, p.bits), p.bits);
-    size.payload_bits += p.bits;
-  }
-};
-
-void emit_rle(Emitter& e, const int8_t* d, int64_t n, int8_t zero) {
-  const int64_t max_run = (int64_t(1) << e.p.run_bits) - 1;
-  int64_t run = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    if (d[i] != zero) {
-      e.meta(uint64_t(run), e.p.run_bits);
-      e.value(d[i]);
-      run = 0;
-    } else if (run == max_run) {  // this zero would overflow the run field: explicit zero
-      e.meta(uint64_t(run), e.p.run_bits);
-      e.value(zero);
-      run = 0;
-    } else {
-      ++run;
-    }
-  }
-  if (run > 0) {  // trailing zeros: the last one becomes an explicit zero value
-    e.meta(uint64_t(run - 1), e.p.run_bits);
-    e.value(zero);
-  }
-}
-
-void emit_csr(Emitter& e, const Tile& t, const int8_t* d, int8_t zero) {
-  const int ptr_bits = ceil_log2(t.rows * t.cols + 1);
-  const int col_bits = std::max(1, ceil_log2(t.cols));
-  int64_t nnz = 0;
-  e.meta(0, ptr_bits);
-  for (int64_t r = 0; r < t.rows; ++r) {
-    for (int64_t c = 0; c < t.cols; ++c) nnz += d[r * t.cols + c] != zero;
-    e.meta(uint64_t(nnz), ptr_bits);
-  }
-  for (int64_t i = 0; i < t.rows * t.cols; ++i)
-    if (d[i] != zero) e.meta(uint64_t(i % t.cols), col_bits);
-  for (int64_t i = 0; i < t.rows * t.cols; ++i)
-    if (d[i] != zero) e.value(d[i]);
-}
-
-void emit_nm(Emitter& e, const Tile& t, const int8_t* d, int8_t zero) {
-  const int idx_bits = ceil_log2(e.p.m);
-  std::vector<int64_t> slots;
-  for_groups(t, e.p.m, [&](int64_t g, int64_t first, int64_t count) {
-    const int64_t k = std::min<int64_t>(e.p.n, count);
-    int64_t nnz = 0;
-    for (int64_t j = 0; j < count; ++j) nnz += d[first + j] != zero;
-    if (nnz > e.p.n) nm_violation(e.p, g, first, count, nnz);
-    // Keep every nonzero, then pad with the first zero positions; ascending, distinct.
-    int64_t pad = k - nnz;
-    slots.clear();
-    for (int64_t j = 0; j < count; ++j) {
-      if (d[first + j] != zero) {
-        slots.push_back(j);
-      } else if (pad > 0) {
-        slots.push_back(j);
-        --pad;
-      }
-    }
-    for (int64_t j : slots) e.meta(uint64_t(j), idx_bits);
-    for (int64_t j : slots) e.value(d[first + j]);
-  });
 }
 
 }  // namespace
 
+[[noreturn]] void format_error(SparseFormat f, const std::string& what) {
+  throw sim::ModelError(std::string("sparse format ") + to_string(f) + ": " + what);
+}
+
+int ceil_log2(int64_t x) {
+  int k = 0;
+  while ((int64_t(1) << k) < x) ++k;
+  return k;
+}
+
+int64_t count_nonzero(const int8_t* data, int64_t n, int8_t zero) {
+  int64_t nnz = 0;
+  for (int64_t i = 0; i < n; ++i) nnz += data[i] != zero;
+  return nnz;
+}
+
+Tile tile_shape(SparseFormat f, const FormatParams& p, int64_t n) {
+  if (p.rows < 1 || p.cols < 0)
+    format_error(f, "tile " + std::to_string(p.rows) + "x" + std::to_string(p.cols) + " invalid");
+  const int64_t cols = p.cols == 0 ? n / p.rows : p.cols;
+  if (p.rows * cols != n)
+    format_error(f, "tile " + std::to_string(p.rows) + "x" + std::to_string(p.cols) +
+                        " does not hold " + std::to_string(n) + " elements");
+  return {p.rows, cols};
+}
+
+void FieldWriter::meta(uint64_t v, int width) {
+  w_.put(v, width);
+  size_.metadata_bits += width;
+}
+
+void FieldWriter::value(int8_t v) {
+  w_.put(uint64_t(uint8_t(v)) & ((1u << p_.bits) - 1), p_.bits);
+  size_.payload_bits += p_.bits;
+}
+
+int8_t FieldReader::value() {
+  int32_t v = int32_t(in_.get(p_.bits));
+  if (p_.bits < 8 && p_.is_signed && (v >> (p_.bits - 1)) != 0) v -= (1 << p_.bits);
+  return int8_t(uint8_t(v & 0xFF));
+}
+
 const char* to_string(SparseFormat f) {
-  static constexpr const char* kNames[] = {"dense", "bitmask", "rle", "csr", "nm"};  // enum order
-  const auto i = size_t(f);
-  return i < std::size(kNames) ? kNames[i] : "?";
+  for (const auto& e : builtin_components().sparse_format.entries())
+    if (e.make->id() == f) return e.doc.name.c_str();
+  return "?";
 }
 
 std::optional<SparseFormat> sparse_format_from_string(std::string_view name) {
-  for (SparseFormat f : {SparseFormat::kDense, SparseFormat::kBitmask, SparseFormat::kRle,
-                         SparseFormat::kCsr, SparseFormat::kNm})
-    if (name == to_string(f)) return f;
+  if (const auto* e = builtin_components().sparse_format.find(std::string(name)))
+    return e->make->id();
   return std::nullopt;
+}
+
+const ISparseFormat& format_impl(SparseFormat f) {
+  for (const auto& e : builtin_components().sparse_format.entries())
+    if (e.make->id() == f) return *e.make;
+  throw sim::ModelError("no sparse format registered for id " + std::to_string(int(f)));
 }
 
 void BitWriter::put(uint64_t value, int width) {
@@ -222,196 +146,52 @@ uint64_t BitReader::get(int width) {
 }
 
 Encoded encode(SparseFormat f, const FormatParams& p, const int8_t* data, int64_t n, int8_t zero) {
-  const Tile t = check_input(f, p, data, n, zero);
-  Emitter e{p, {}, {}};
-  if (n > 0) {
-    switch (f) {
-      case SparseFormat::kDense:
-        for (int64_t i = 0; i < n; ++i) e.value(data[i]);
-        break;
-      case SparseFormat::kBitmask:
-        for (int64_t i = 0; i < n; ++i) e.meta(data[i] != zero ? 1 : 0, 1);
-        for (int64_t i = 0; i < n; ++i)
-          if (data[i] != zero) e.value(data[i]);
-        break;
-      case SparseFormat::kRle:
-        emit_rle(e, data, n, zero);
-        break;
-      case SparseFormat::kCsr:
-        emit_csr(e, t, data, zero);
-        break;
-      case SparseFormat::kNm:
-        emit_nm(e, t, data, zero);
-        break;
-    }
-  }
-  if (e.w.bit_count() != e.size.total_bits()) fail(f, "emitter lost count of its bits");
-  return Encoded{f, p, n, zero, e.w.take(), e.size};
+  const ISparseFormat& impl = checked(f, p);
+  const Tile t = check_input(impl, p, data, n, zero);
+  FieldWriter w(p);
+  if (n > 0) impl.emit(w, t, data, zero);
+  if (w.writer().bit_count() != w.size().total_bits())
+    format_error(f, "emitter lost count of its bits");
+  const EncodedSize size = w.size();
+  return Encoded{f, p, n, zero, w.writer().take(), size};
 }
 
 std::vector<int8_t> decode(const Encoded& e) {
   const FormatParams& p = e.params;
   const SparseFormat f = e.format;
-  check_params(f, p);
+  const ISparseFormat& impl = checked(f, p);
   const int64_t n = e.elements;
   if (n < 0 || e.size.payload_bits < 0 || e.size.metadata_bits < 0 ||
       int64_t(e.stream.size()) != e.size.bytes())
-    fail(f, "stream of " + std::to_string(e.stream.size()) + " bytes does not match its size of " +
-                std::to_string(e.size.total_bits()) + " bits");
+    format_error(f, "stream of " + std::to_string(e.stream.size()) +
+                        " bytes does not match its size of " + std::to_string(e.size.total_bits()) +
+                        " bits");
   std::vector<int8_t> out(size_t(n), e.zero);
   if (n == 0) {
-    if (e.size.total_bits() != 0) fail(f, "bits in the stream of an empty run");
+    if (e.size.total_bits() != 0) format_error(f, "bits in the stream of an empty run");
     return out;
   }
   BitReader in(e.stream, e.size.total_bits());
-  auto value = [&] { return from_field(in.get(p.bits), p.bits, p.is_signed); };
-  switch (f) {
-    case SparseFormat::kDense:
-      for (auto& v : out) v = value();
-      break;
-    case SparseFormat::kBitmask: {
-      std::vector<bool> present(static_cast<size_t>(n));
-      for (int64_t i = 0; i < n; ++i) present[size_t(i)] = in.get(1) != 0;
-      for (int64_t i = 0; i < n; ++i)
-        if (present[size_t(i)]) out[size_t(i)] = value();
-      break;
-    }
-    case SparseFormat::kRle:
-      for (int64_t pos = 0; pos < n;) {
-        pos += int64_t(in.get(p.run_bits));  // the zeros are already in `out`
-        if (pos >= n) fail(f, "a run passes the end of the " + std::to_string(n) + " elements");
-        out[size_t(pos++)] = value();
-      }
-      break;
-    case SparseFormat::kCsr: {
-      const Tile t = tile_shape(f, p, n);
-      const int ptr_bits = ceil_log2(t.rows * t.cols + 1);
-      const int col_bits = std::max(1, ceil_log2(t.cols));
-      std::vector<int64_t> ptr(size_t(t.rows + 1));
-      for (auto& q : ptr) q = int64_t(in.get(ptr_bits));
-      for (int64_t r = 0; r < t.rows; ++r)
-        if (ptr[0] != 0 || ptr[size_t(r + 1)] < ptr[size_t(r)] ||
-            ptr[size_t(r + 1)] - ptr[size_t(r)] > t.cols)
-          fail(f, "row pointers not monotone within the tile at row " + std::to_string(r));
-      std::vector<int64_t> index(size_t(ptr.back()));
-      for (int64_t r = 0; r < t.rows; ++r)
-        for (int64_t j = ptr[size_t(r)]; j < ptr[size_t(r + 1)]; ++j) {
-          const int64_t c = int64_t(in.get(col_bits));
-          if (c >= t.cols || (j > ptr[size_t(r)] && c <= index[size_t(j - 1)] % t.cols))
-            fail(f,
-                 "column index " + std::to_string(c) + " out of order in row " + std::to_string(r));
-          index[size_t(j)] = r * t.cols + c;
-        }
-      for (int64_t i : index) out[size_t(i)] = value();
-      break;
-    }
-    case SparseFormat::kNm: {
-      const Tile t = tile_shape(f, p, n);
-      const int idx_bits = ceil_log2(p.m);
-      std::vector<int64_t> slots;
-      for_groups(t, p.m, [&](int64_t g, int64_t first, int64_t count) {
-        slots.assign(size_t(std::min<int64_t>(p.n, count)), 0);
-        for (size_t s = 0; s < slots.size(); ++s) {
-          slots[s] = int64_t(in.get(idx_bits));
-          if (slots[s] >= count || (s > 0 && slots[s] <= slots[s - 1]))
-            fail(f, "index " + std::to_string(slots[s]) + " out of order in group " +
-                        std::to_string(g));
-        }
-        for (int64_t j : slots) out[size_t(first + j)] = value();
-      });
-      break;
-    }
-  }
+  FieldReader r(in, p);
+  impl.read(r, impl.tiled() ? tile_shape(f, p, n) : Tile{1, n}, out);
   if (in.position() != e.size.total_bits())
-    fail(f, std::to_string(e.size.total_bits() - in.position()) + " bits left unread");
+    format_error(f, std::to_string(e.size.total_bits() - in.position()) + " bits left unread");
   return out;
 }
 
 EncodedSize encoded_size(SparseFormat f, const FormatParams& p, const int8_t* data, int64_t n,
                          int8_t zero) {
-  const Tile t = check_input(f, p, data, n, zero);
-  EncodedSize s;
-  if (n == 0) return s;
-  int64_t nnz = 0;
-  for (int64_t i = 0; i < n; ++i) nnz += data[i] != zero;
-  switch (f) {
-    case SparseFormat::kDense:
-      s.payload_bits = n * p.bits;
-      break;
-    case SparseFormat::kBitmask:
-      s.metadata_bits = n;
-      s.payload_bits = nnz * p.bits;
-      break;
-    case SparseFormat::kRle: {
-      // Code words: one per nonzero, one per R + 1 zeros inside each zero run before a nonzero
-      // (floor(z / (R + 1))), and ceil(z / (R + 1)) for the trailing run.
-      const int64_t span = int64_t(1) << p.run_bits;  // R + 1 zeros per explicit-zero word
-      int64_t words = nnz, z = 0;
-      for (int64_t i = 0; i < n; ++i) {
-        if (data[i] != zero) {
-          words += z / span;
-          z = 0;
-        } else {
-          ++z;
-        }
-      }
-      words += (z + span - 1) / span;
-      s.metadata_bits = words * p.run_bits;
-      s.payload_bits = words * p.bits;
-      break;
-    }
-    case SparseFormat::kCsr:
-      s.metadata_bits =
-          (t.rows + 1) * ceil_log2(t.rows * t.cols + 1) + nnz * std::max(1, ceil_log2(t.cols));
-      s.payload_bits = nnz * p.bits;
-      break;
-    case SparseFormat::kNm: {
-      int64_t slots = 0;
-      for_groups(t, p.m, [&](int64_t g, int64_t first, int64_t count) {
-        int64_t group_nnz = 0;
-        for (int64_t j = 0; j < count; ++j) group_nnz += data[first + j] != zero;
-        if (group_nnz > p.n) nm_violation(p, g, first, count, group_nnz);
-        slots += std::min<int64_t>(p.n, count);
-      });
-      s.metadata_bits = slots * ceil_log2(p.m);
-      s.payload_bits = slots * p.bits;
-      break;
-    }
-  }
-  return s;
+  const ISparseFormat& impl = checked(f, p);
+  const Tile t = check_input(impl, p, data, n, zero);
+  if (n == 0) return EncodedSize{};
+  return impl.size(p, t, data, zero);
 }
 
 int64_t decode_cycles(SparseFormat f, const FormatParams& p, int64_t elements,
                       const EncodedSize& s) {
-  check_params(f, p);
+  const ISparseFormat& impl = checked(f, p);
   if (elements <= 0) return 0;
-  const int64_t values = s.payload_bits / p.bits;  // value fields in the stream
-  switch (f) {
-    case SparseFormat::kDense: return elements;
-    case SparseFormat::kBitmask:
-      return std::max(values, (elements + kBitmaskScanBits - 1) / kBitmaskScanBits);
-    case SparseFormat::kRle: return values;  // one value field per code word
-    case SparseFormat::kCsr: return tile_shape(f, p, elements).rows + values;
-    case SparseFormat::kNm: return values;  // one value field per slot
-  }
-  return 0;
-}
-
-bool satisfies_nm(const int8_t* data, size_t n_elems, int8_t zero, int n, int m, size_t row_len) {
-  if (!(n >= 1 && n <= m))
-    fail(SparseFormat::kNm,
-         "n:m " + std::to_string(n) + ":" + std::to_string(m) + " needs 1 <= n <= m");
-  const size_t cols = row_len == 0 ? n_elems : row_len;
-  if (cols != 0 && n_elems % cols != 0)
-    fail(SparseFormat::kNm, "row length " + std::to_string(row_len) + " does not divide " +
-                                std::to_string(n_elems) + " elements");
-  for (size_t row = 0; row < n_elems; row += cols)
-    for (size_t c = 0; c < cols; c += size_t(m)) {
-      int nnz = 0;
-      for (size_t j = c; j < std::min(cols, c + size_t(m)); ++j) nnz += data[row + j] != zero;
-      if (nnz > n) return false;
-    }
-  return true;
+  return impl.decode_cycles(p, elements, s.payload_bits / p.bits);  // value fields in the stream
 }
 
 }  // namespace adasim::arch

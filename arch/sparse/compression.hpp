@@ -10,7 +10,9 @@
 // (is_signed) or zero-extends them (unsigned). Every value, and `zero` itself, must be
 // representable in (bits, is_signed), otherwise encoding throws sim::ModelError.
 //
-// Per format: what the stream holds, what counts as payload / metadata bits, and the decode cost.
+// Per format (each an ISparseFormat in arch/sparse/impl/, registered by name in
+// i_sparse_format.hpp): what the stream holds, what counts as payload / metadata bits, and the
+// decode cost.
 // Decode-cost model (decode_cycles): a decoder reads at most one code word per cycle and hands at
 // most one stored value field per cycle, with its position, to a zero-skipping consumer. Zeros that
 // are implied by metadata cost no cycle; stored value fields (also explicit zeros / padding) cost

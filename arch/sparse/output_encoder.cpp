@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "arch/sparse/i_sparse_format.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::arch {
@@ -11,8 +12,9 @@ namespace adasim::arch {
 OutputEncoder::OutputEncoder(SparseFormat f, const StorageFormats& opts,
                              const workloads::TensorInfo& out_t)
     : tensor_elements_(out_t.elements()), tensor_(out_t.name) {
-  if (f == SparseFormat::kNm)
-    throw sim::ModelError("output encoder: nm is not an output format (tensor '" + out_t.name + "')");
+  if (format_impl(f).weights_only())
+    throw sim::ModelError(std::string("output encoder: ") + to_string(f) +
+                          " is not an output format (tensor '" + out_t.name + "')");
   if (out_t.wide())
     throw sim::ModelError("output encoder: tensor '" + out_t.name + "' is " +
                           std::to_string(out_t.bits) + " bits wide");

@@ -9,7 +9,9 @@
 #include <numeric>
 #include <vector>
 
+#include "arch/components.hpp"
 #include "arch/energy/energy_table.hpp"
+#include "arch/sparse/i_sparse_format.hpp"
 #include "arch/value_store.hpp"
 #include "sim/core/errors.hpp"
 
@@ -91,7 +93,7 @@ void encode_tile(SparseFormat f, const FormatParams& p, const std::vector<int8_t
     out.decode_cycles += decode_cycles(f, q, n, s);
   };
   out.fibres += lay.rows;
-  if (f != SparseFormat::kCsr) {
+  if (!format_impl(f).whole_tile()) {
     for (int64_t r = 0; r < lay.rows; ++r) {
       const int8_t* d = tile.data() + r * lay.len;
       add(row, lay.len, encoded_size(f, row, d, lay.len, zero_of(r)));
@@ -334,10 +336,9 @@ StoragePlan plan_layer_storage(const StorageFormats& formats, const workloads::G
 namespace {
 void check_ofmap_format(const StorageFormats& formats, ArrayKind kind) {
   const SparseFormat fo = format_named(formats.ofmap);
-  if (fo == SparseFormat::kNm)
-    throw sim::ConfigError(
-        "", "/sparsity/storage/ofmap", "\"nm\"",
-        "one of \"dense\", \"bitmask\", \"rle\", \"csr\" (N:M is a weight pattern)");
+  if (format_impl(fo).weights_only())
+    throw sim::ConfigError("", "/sparsity/storage/ofmap", quoted(formats.ofmap),
+                           activation_format_expectation(builtin_components().sparse_format));
   if (fo != SparseFormat::kDense && kind == ArrayKind::kSpatial)
     throw sim::ConfigError("", "/sparsity/storage/ofmap",
                            quoted(formats.ofmap) + " on a spatial array",

@@ -12,7 +12,8 @@ void SpatialController::start(const LayerProgram& sch, const workloads::Int16Buf
   ports_ = ports;
   const Problem p = Problem::from_shape(sch.shape, sch.op);
   const int psum_bits = spec_.pe_array.accum_bits;
-  engine_ = std::make_unique<SpatialEngine>(p, sch.spatial().nest, spec_.noc, sch.in_bits,
+  if (!ports.bus) throw sim::ModelError("spatial controller: no NoC for layer " + sch.layer);
+  engine_ = std::make_unique<SpatialEngine>(p, sch.spatial().nest, *ports.bus, sch.in_bits,
                                             sch.w_bits, psum_bits);
   engine_->bind(a.data.data(), b.data.data(), out.data.data());
   engine_->set_sparsity(sparse_.mode, sparse_.ifmap, sparse_.weight);

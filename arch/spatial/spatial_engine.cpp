@@ -42,7 +42,7 @@ int64_t dot(const Coord& a, const Coord& b) {
 
 }  // namespace
 
-SpatialEngine::SpatialEngine(const Problem& p, const Mapping& m, const NocSpec& noc, int in_bits,
+SpatialEngine::SpatialEngine(const Problem& p, const Mapping& m, const INoc& noc, int in_bits,
                              int w_bits, int psum_bits)
     : p_(p), m_(m), noc_(noc), bits_{in_bits, w_bits, psum_bits} {
   gb0_ = m.first_at(Level::kGbuf);
@@ -125,10 +125,13 @@ SpatialEngine::Idx SpatialEngine::temporal_base() const {
   return b;
 }
 
-int64_t SpatialEngine::noc_cycles_for(int64_t values, int bits) const {
-  if (values <= 0) return 0;
-  const int64_t w = std::max(1, noc_.link_width_bits);
-  return (values * bits + w - 1) / w;
+int64_t SpatialEngine::noc_cycles_for(const std::array<int64_t, 3>& to_pes,
+                                      int64_t psums_back) const {
+  NocTraffic t;
+  for (size_t o = 0; o < 2; ++o)
+    t.to_pes_bits[o] = uint64_t(std::max<int64_t>(0, to_pes[o]) * bits_[o]);
+  t.from_pes_bits = uint64_t(std::max<int64_t>(0, psums_back) * bits_[kPs]);
+  return int64_t(noc_.cycles(t));
 }
 
 void SpatialEngine::add_psum_to_gbuf(size_t i, int32_t v, uint64_t ev) {
@@ -196,9 +199,10 @@ void SpatialEngine::run_pass(IterationResult& r) {
       changed[size_t(o)] = relevant(o, d) && base[size_t(d)] != last_base_[size_t(d)];
   }
   if (m_.rf_keep[kPs] && changed[kPs] && rf_valid_[kPs]) flush_rf_psums(r);
-  int64_t refill = 0;  // operands refill over their own buses in parallel
+  std::array<int64_t, 3> refilled{};  // distinct values each operand's refill moves
   for (int o = 0; o < 3; ++o)
-    if (m_.rf_keep[size_t(o)] && changed[size_t(o)]) refill = std::max(refill, refill_rf(o));
+    if (m_.rf_keep[size_t(o)] && changed[size_t(o)]) refilled[size_t(o)] = refill_rf(o);
+  const int64_t refill = noc_cycles_for(refilled, 0);
   r.noc_cycles += refill;
   counts_.noc_cycles += refill;
   compute(r);
@@ -283,7 +287,7 @@ void SpatialEngine::flush_rf_psums(IterationResult& r) {
     });
   }
   rf_valid_[kPs] = false;
-  const int64_t c = noc_cycles_for(sent, bits_[kPs]);
+  const int64_t c = noc_cycles_for({0, 0, 0}, sent);
   r.noc_cycles += c;
   counts_.noc_cycles += c;
 }
@@ -327,7 +331,7 @@ int64_t SpatialEngine::refill_rf(int o) {
   counts_.gbuf_reads[size_t(o)] += distinct;
   counts_.noc_deliveries[size_t(o)] += delivered;
   counts_.rf_writes[size_t(o)] += delivered;
-  return noc_cycles_for(distinct, bits_[size_t(o)]);
+  return distinct;
 }
 
 void SpatialEngine::compute(IterationResult& r) {
@@ -438,12 +442,9 @@ void SpatialEngine::compute(IterationResult& r) {
       add_psum_to_gbuf(size_t(s.gb0[kPs] + step.gb_off[kPs]), v[0] * v[1], ev_ps);
     }
     // Each operand has its own bus; a step whose datums do not fit one bus cycle stalls.
-    int64_t need =
-        std::max<int64_t>(1, noc_cycles_for(counts_.gbuf_writes[kPs] - ps_writes0, bits_[kPs]));
-    for (int o = 0; o < 2; ++o) {
-      counts_.gbuf_reads[size_t(o)] += distinct[o];
-      need = std::max(need, noc_cycles_for(distinct[o], bits_[size_t(o)]));
-    }
+    for (int o = 0; o < 2; ++o) counts_.gbuf_reads[size_t(o)] += distinct[o];
+    const int64_t need = std::max<int64_t>(
+        1, noc_cycles_for({distinct[0], distinct[1], 0}, counts_.gbuf_writes[kPs] - ps_writes0));
     stall += need - 1;
   }
   // Lockstep PEs: a pass lasts as long as its slowest PE. With skipping, a PE spends no step on

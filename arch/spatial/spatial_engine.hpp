@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "arch/noc/i_noc.hpp"
 #include "arch/program/loop_nest.hpp"
 #include "arch/spatial/tile_buffer.hpp"
 #include "arch/spec.hpp"
@@ -56,8 +57,9 @@ struct IterationResult {
 
 class SpatialEngine {
  public:
-  /// `in_bits`, `w_bits`, `psum_bits`: widths of one value on the NoC.
-  SpatialEngine(const Problem& p, const Mapping& m, const NocSpec& noc, int in_bits, int w_bits,
+  /// `noc` prices the refills, flushes and steps (it must outlive the engine); `in_bits`,
+  /// `w_bits`, `psum_bits`: widths of one value on the NoC.
+  SpatialEngine(const Problem& p, const Mapping& m, const INoc& noc, int in_bits, int w_bits,
                 int psum_bits);
 
   /// Tensors: ifmap and weight values (laid out per the problem's strides) and the int32 output
@@ -91,21 +93,22 @@ class SpatialEngine {
 
   void begin_dram_iteration(IterationResult& r);
   void run_pass(IterationResult& r);
-  int64_t refill_rf(int o);  // returns the NoC cycles of the refill
+  int64_t refill_rf(int o);  // returns the distinct values the NoC moves for the refill
   void flush_rf_psums(IterationResult& r);
   void flush_gbuf_psums(IterationResult& r, const Box& keep);
   void compute(IterationResult& r);
   /// Adds a psum into buffer element i; the first arrival in event `ev` is the buffer write
   /// (a read-modify-write when the element already holds a partial sum), later ones are hops.
   void add_psum_to_gbuf(size_t i, int32_t v, uint64_t ev);
-  int64_t noc_cycles_for(int64_t values, int bits) const;
+  /// NoC cycles of one step that moves these distinct values (per operand, psums back).
+  int64_t noc_cycles_for(const std::array<int64_t, 3>& to_pes, int64_t psums_back) const;
   Idx temporal_base() const;
   bool advance(size_t from, size_t to);  // odometer over loops [from, to); false on wrap
   Idx dram_lo(const std::vector<int64_t>& it) const;
 
   const Problem p_;
   const Mapping m_;
-  NocSpec noc_;
+  const INoc& noc_;
   std::array<int, 3> bits_{};
   const int16_t* in_ = nullptr;
   const int16_t* w_ = nullptr;

@@ -15,6 +15,7 @@
 #include "sim/app/sweep/sweep_cli.hpp"
 #include "sim/app/workload_loader.hpp"
 #include "sim/config/arch_config.hpp"
+#include "sim/config/config_reference.hpp"
 #include "sim/core/errors.hpp"
 #include "workloads/mapper/schedule_text.hpp"
 #include "workloads/reference/reference_ops.hpp"
@@ -40,7 +41,8 @@ void usage(std::ostream& os) {
         "  validate  check an architecture config and print every error\n"
         "  map       print the schedule chosen for every layer\n"
         "  sweep     run a design-space sweep in parallel worker processes (resumable,\n"
-        "            shardable); 'sweep merge' joins shard folders\n\n"
+        "            shardable); 'sweep merge' joins shard folders\n"
+        "  list      list the swappable components and every config key\n\n"
         "Run 'adasim <command> --help' for the options of a command.\n";
 }
 
@@ -50,7 +52,8 @@ po::options_description common_options(RunOptions& o) {
                   "architecture config (JSON)")(
       "set", po::value(&o.overrides)->composing(),
       "override a config key: dotted.key=value (repeatable)")(
-      "workload", po::value(&o.workload)->default_value(shipped("workloads/models/ds_cnn_kws.json")),
+      "workload",
+      po::value(&o.workload)->default_value(shipped("workloads/models/ds_cnn_kws.json")),
       "workload: JSON graph, ONNX model or SCALE-Sim topology CSV")(
       "format", po::value(&o.format)->default_value("auto"),
       "workload format: json, onnx, scalesim or auto (by extension)")(
@@ -167,10 +170,9 @@ int cmd_map(const std::vector<std::string>& args, std::ostream& out) {
   }
   for (size_t i = 0; i < schedules.size(); ++i) {
     const auto& s = schedules[i];
-    out << s.layer << " (" << workloads::to_string(s.op)
-        << "): "
+    out << s.layer << " (" << workloads::to_string(s.op) << "): "
         << (std::holds_alternative<arch::VectorProgram>(s.engine) ? std::string("vector")
-                                                                     : s.search.chosen)
+                                                                  : s.search.chosen)
         << "\n"
         << workloads::describe_schedule(s, cfg.spec);
     if (i < simulated.size()) {
@@ -180,6 +182,38 @@ int cmd_map(const std::vector<std::string>& args, std::ostream& out) {
           << std::defaultfloat;
     }
   }
+  return kExitOk;
+}
+
+int cmd_list(const std::vector<std::string>& args, std::ostream& out) {
+  std::string kind;
+  bool markdown = false, schema = false;
+  po::options_description d(
+      "list [KIND]: every kind of component (engine, dataflow, noc, dvfs, dram, sparse_format) "
+      "with its implementations and "
+      "their parameters; KIND = one kind, or \"config\" for the keys of the config sections");
+  d.add_options()("kind", po::value(&kind), "a component kind, or config")(
+      "markdown", po::bool_switch(&markdown), "print the key reference of configs/README.md")(
+      "schema", po::bool_switch(&schema), "print configs/adasim.schema.json");
+  po::positional_options_description pos;
+  pos.add("kind", 1);
+  po::options_description all = d;
+  all.add_options()("help,h", "show this help");
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  if (vm.count("help")) {
+    out << all;
+    return kExitOk;
+  }
+  po::notify(vm);
+  if (markdown)
+    out << key_reference_markdown(config_keys());
+  else if (schema)
+    out << config_json_schema(config_keys()).dump(2) << "\n";
+  else if (kind == "config")
+    out << list_config_keys(config_keys());
+  else
+    out << list_components(component_kinds(arch::builtin_components()), kind);
   return kExitOk;
 }
 
@@ -202,6 +236,7 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     if (cmd == "validate") return cmd_validate(args, out);
     if (cmd == "map") return cmd_map(args, out);
     if (cmd == "sweep") return sweep::cmd_sweep(args, out, err);
+    if (cmd == "list") return cmd_list(args, out);
     err << "adasim: unknown command '" << cmd << "'\n";
     usage(err);
     return kExitUsage;

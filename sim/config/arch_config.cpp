@@ -10,9 +10,9 @@
 #include <sstream>
 
 #include "sim/config/arch_sections.hpp"
+#include "sim/config/config_keys.hpp"
 #include "sim/config/overrides.hpp"
 #include "sim/config/param_reader.hpp"
-#include "sim/config/schema.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::sim {
@@ -174,9 +174,10 @@ void check_array_kind(const arch::AcceleratorSpec& spec, const json& j, const st
                                   "no N:M datapath on a spatial array (it is modelled on systolic "
                                   "arrays running WS; remove the object)"});
     else if (!ws)
-      issues.push_back(InputIssue{file, "/pe_array/dataflow", render(j["pe_array"]["dataflow"]),
-                                  "\"ws\", or \"auto\" with \"ws\" in \"dataflows\": the N:M datapath "
-                                  "of /sparsity/structured holds the weights stationary"});
+      issues.push_back(
+          InputIssue{file, "/pe_array/dataflow", render(j["pe_array"]["dataflow"]),
+                     "\"ws\", or \"auto\" with \"ws\" in \"dataflows\": the N:M datapath "
+                     "of /sparsity/structured holds the weights stationary"});
     if (!spatial && pe.precision_scalable)
       issues.push_back(InputIssue{file, "/pe_array/precision_scalable", "true",
                                   "false with /sparsity/structured (N:M slots and precision lanes "
@@ -203,29 +204,27 @@ LoadedConfig parse_arch_config(json j, const std::string& file_label,
   std::vector<InputIssue> issues;
   apply_overrides(j, overrides, file_label, issues);
   if (!j.is_object()) {
-    issues.push_back(InputIssue{file_label, "", render(j), "a JSON object (the architecture config)"});
+    issues.push_back(
+        InputIssue{file_label, "", render(j), "a JSON object (the architecture config)"});
     throw ConfigError(std::move(issues));
   }
 
   LoadedConfig out;
   out.file = file_label;
-  ParamReader root(j, "", file_label, issues);
-  root.reject_unknown(arch_schema().keys());
-  const Rule<int64_t> version{"integer " + std::to_string(kArchSchemaVersion) +
-                                  " (the only schema_version this build reads)",
-                              [](const int64_t& v) { return v == kArchSchemaVersion; }};
-  root.required<int64_t>("schema_version", version);
+  const arch::Components& components = arch::builtin_components();
+  ParamReader root(j, "", file_label, issues, &config_keys());
+  root.reject_unknown();
+  root.get<int64_t>("schema_version");
   out.spec.schema_version = kArchSchemaVersion;
-  if (auto name = root.get_or<std::string>("name", "adasim", non_empty_string()))
-    out.spec.name = *name;
+  if (auto name = root.get<std::string>("name")) out.spec.name = *name;
   detail::parse_pe_array(root, out.spec.pe_array);
   detail::parse_memory(root, out.spec);
-  detail::parse_noc(root, out.spec.noc, out.spec.pe_array.kind);
-  detail::parse_clock(root, out.spec.clock);
+  detail::parse_noc(root, out.spec.noc, out.spec.pe_array.kind, components.noc);
+  detail::parse_clock(root, out.spec.clock, components.dvfs);
   detail::parse_energy(root, out.spec.energy);
   detail::parse_area(root, out.spec.area);
   detail::parse_mapper(root, out.spec.mapper);
-  detail::parse_sparsity(root, out.spec.sparsity);
+  detail::parse_sparsity(root, out.spec.sparsity, components);
   check_array_kind(out.spec, j, file_label, issues);
 
   if (!issues.empty()) throw ConfigError(std::move(issues));
@@ -235,10 +234,10 @@ LoadedConfig parse_arch_config(json j, const std::string& file_label,
 
 void write_resolved_config(const LoadedConfig& cfg, const std::string& path) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw ConfigError(path, "", "a path that cannot be opened for writing", "a writable file path");
+  if (!out)
+    throw ConfigError(path, "", "a path that cannot be opened for writing", "a writable file path");
   out << cfg.resolved.dump(2) << '\n';
-  if (!out.flush())
-    throw ConfigError(path, "", "a write error", "a writable file path");
+  if (!out.flush()) throw ConfigError(path, "", "a write error", "a writable file path");
 }
 
 std::string canonical_text(const json& resolved) { return resolved.dump(); }

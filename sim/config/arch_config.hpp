@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Architecture-config front end: JSON file (+ --set overrides) -> validated, frozen AcceleratorSpec
-// plus the resolved JSON (every default filled in). Key reference: configs/README.md.
+// plus the resolved JSON (every default filled in). Keys: config_keys.hpp, configs/README.md.
 #pragma once
 
 #include <string>
@@ -9,11 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "arch/spec.hpp"
+#include "sim/config/config_keys.hpp"
 
 namespace adasim::sim {
-
-/// The schema_version this build reads.
-constexpr int kArchSchemaVersion = 1;
 
 struct LoadedConfig {
   arch::AcceleratorSpec spec;

@@ -6,8 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "arch/energy/energy_table.hpp"
-#include "sim/config/schema.hpp"
+#include "sim/config/config_keys.hpp"
 
 namespace adasim::sim::detail {
 namespace {
@@ -17,12 +16,6 @@ using nlohmann::json;
 template <class T, class U>
 void assign(const std::optional<T>& v, U& field) {
   if (v) field = static_cast<U>(*v);
-}
-
-const std::vector<std::string>& dataflow_names(arch::ArrayKind kind) {
-  static const std::vector<std::string> kSystolic = {"ws", "os", "is"};
-  static const std::vector<std::string> kSpatial = {"rs", "ws", "os_a", "os_b", "os_c", "nlr"};
-  return kind == arch::ArrayKind::kSpatial ? kSpatial : kSystolic;
 }
 
 // The list of supported dataflows; false if it is malformed (issues recorded).
@@ -60,23 +53,42 @@ bool parse_dataflows(ParamReader& pe, arch::ArrayKind kind, std::vector<std::str
   return ok;
 }
 
-bool same_point(double f1, double v1, double f2, double v2) {
-  auto eq = [](double a, double b) { return std::fabs(a - b) <= 1e-9 * std::max(1.0, std::fabs(a)); };
-  return eq(f1, f2) && eq(v1, v2);
+// The dataflow of every layer: one of `listed` (empty when the list is malformed), or "auto".
+void parse_dataflow(ParamReader& pe, arch::PeArraySpec& out,
+                    const std::vector<std::string>& listed) {
+  const bool spatial = out.kind == arch::ArrayKind::kSpatial;
+  std::vector<std::string> choices = dataflow_names(out.kind);
+  choices.push_back("auto");  // the mapper picks one of `dataflows` per layer
+  const auto df = pe.enum_of("dataflow", choices, listed.empty() ? "ws" : listed.front());
+  out.dataflow_auto = df && *df == "auto";
+  if (df && !out.dataflow_auto && !listed.empty() &&
+      std::find(listed.begin(), listed.end(), *df) == listed.end())
+    pe.issue(
+        pe.ptr("dataflow"), render(json(*df)),
+        "one of the supported dataflows in " + pe.ptr("dataflows") + ": " + quoted_list(listed));
+  if (df && !out.dataflow_auto) {
+    if (spatial)
+      out.spatial_dataflow = *arch::spatial_dataflow_from_string(*df);
+    else
+      out.dataflow = *arch::dataflow_from_string(*df);
+  }
+  if (out.dataflow_auto && !out.dataflows.empty()) out.dataflow = out.dataflows.front();
+  if (out.dataflow_auto && !out.spatial_dataflows.empty())
+    out.spatial_dataflow = out.spatial_dataflows.front();
 }
 
 }  // namespace
 
 void parse_pe_array(ParamReader& root, arch::PeArraySpec& out) {
-  auto pe = root.object("pe_array", /*required=*/true);
+  auto pe = root.section("pe_array");
   if (!pe) return;
-  pe->reject_unknown(arch_schema().at("pe_array").keys());
-  const auto rows = pe->required<int64_t>("rows", int_in(1, 1024));
-  const auto cols = pe->required<int64_t>("cols", int_in(1, 1024));
+  pe->reject_unknown();
+  const auto rows = pe->get<int64_t>("rows");
+  const auto cols = pe->get<int64_t>("cols");
   assign(rows, out.rows);
   assign(cols, out.cols);
 
-  if (auto kind = pe->enum_of("kind", {"systolic", "spatial"}, "systolic"))
+  if (auto kind = pe->get<std::string>("kind"))
     out.kind = *kind == "spatial" ? arch::ArrayKind::kSpatial : arch::ArrayKind::kSystolic;
   const bool spatial = out.kind == arch::ArrayKind::kSpatial;
   std::vector<std::string> listed;
@@ -91,45 +103,28 @@ void parse_pe_array(ParamReader& root, arch::PeArraySpec& out) {
         out.dataflows.push_back(*arch::dataflow_from_string(s));
     }
   if (spatial) out.dataflows = {arch::Dataflow::kWeightStationary};  // unused by spatial arrays
+  parse_dataflow(*pe, out, listed_ok ? listed : std::vector<std::string>{});
 
-  std::vector<std::string> choices = dataflow_names(out.kind);
-  choices.push_back("auto");  // the mapper picks one of `dataflows` per layer
-  const auto df = pe->enum_of("dataflow", choices, listed_ok ? listed.front() : "ws");
-  out.dataflow_auto = df && *df == "auto";
-  if (df && !out.dataflow_auto && listed_ok &&
-      std::find(listed.begin(), listed.end(), *df) == listed.end())
-    pe->issue(pe->ptr("dataflow"), render(json(*df)),
-              "one of the supported dataflows in " + pe->ptr("dataflows") + ": " +
-                  quoted_list(listed));
-  if (df && !out.dataflow_auto) {
-    if (spatial)
-      out.spatial_dataflow = *arch::spatial_dataflow_from_string(*df);
-    else
-      out.dataflow = *arch::dataflow_from_string(*df);
-  }
-  if (out.dataflow_auto && !out.dataflows.empty()) out.dataflow = out.dataflows.front();
-  if (out.dataflow_auto && !out.spatial_dataflows.empty())
-    out.spatial_dataflow = out.spatial_dataflows.front();
-
-  assign(pe->get_or<int64_t>("mac_bits", 8, int_one_of({2, 4, 8, 16})), out.mac_bits);
-  assign(pe->get_or<int64_t>("accum_bits", 32, int_in(16, 64)), out.accum_bits);
+  assign(pe->get<int64_t>("mac_bits"), out.mac_bits);
+  assign(pe->get<int64_t>("accum_bits"), out.accum_bits);
   // Written back only when given, so configs without it resolve (and hash) as before.
-  if (pe->has("precision_scalable")) {
-    assign(pe->get_or<bool>("precision_scalable", false, any_bool()), out.precision_scalable);
-    if (spatial && out.precision_scalable)
-      pe->issue(pe->ptr("precision_scalable"), "true",
-                "false on a spatial array (precision-scalable PEs are modelled on systolic arrays)");
+  if (auto ps = pe->get<bool>("precision_scalable")) {
+    out.precision_scalable = *ps;
+    if (spatial && *ps)
+      pe->issue(
+          pe->ptr("precision_scalable"), "true",
+          "false on a spatial array (precision-scalable PEs are modelled on systolic arrays)");
   }
-  assign(pe->get_or<bool>("weight_double_buffer", true, any_bool()), out.weight_double_buffer);
-  assign(pe->get_or<bool>("output_double_buffer", true, any_bool()), out.output_double_buffer);
-  const auto conv = pe->enum_of("timing_convention", {"faithful", "scalesim"}, "faithful");
-  if (conv)
-    out.convention = *conv == "scalesim" ? arch::TimingConvention::kScaleSim
-                                         : arch::TimingConvention::kFaithful;
+  assign(pe->get<bool>("weight_double_buffer"), out.weight_double_buffer);
+  assign(pe->get<bool>("output_double_buffer"), out.output_double_buffer);
+  if (const auto conv = pe->get<std::string>("timing_convention"))
+    out.convention =
+        *conv == "scalesim" ? arch::TimingConvention::kScaleSim : arch::TimingConvention::kFaithful;
   // Default: one vector lane per array column.
-  assign(pe->get_or<int64_t>("vector_lanes", cols.value_or(1), int_at_least(1)), out.vector_lanes);
+  assign(pe->get<int64_t>("vector_lanes", std::optional<int64_t>(cols.value_or(1))),
+         out.vector_lanes);
   // Register file per PE: the spatial family's innermost storage (0 = none, only "nlr" runs).
-  const auto rf = pe->get_or<int64_t>("rf_bytes", spatial ? 512 : 0, int_in(0, 1 << 20));
+  const auto rf = pe->get<int64_t>("rf_bytes", std::optional<int64_t>(spatial ? 512 : 0));
   assign(rf, out.rf_bytes);
   if (rf && !spatial && *rf != 0)
     pe->issue(pe->ptr("rf_bytes"), render(pe->node()["rf_bytes"]),
@@ -137,128 +132,117 @@ void parse_pe_array(ParamReader& root, arch::PeArraySpec& out) {
 }
 
 namespace {
-const std::vector<std::string>& loop_dims() {
-  static const std::vector<std::string> kDims = {"N", "M", "C", "P", "Q", "R", "S"};
-  return kDims;
-}
-
-std::string dims_text() {
-  std::string s;
-  for (const auto& d : loop_dims()) s += (s.empty() ? "" : ", ") + d;
-  return s;
-}
 
 // Spatial-array constraints: {"factors": {"<level>": {"<dim>": n}}, "dram_order": [dims]}.
 // Neither is written into the resolved config when absent (nothing to resolve).
-void parse_spatial_constraints(ParamReader& m, arch::MapperSpec& out) {
+void parse_factors(ParamReader& m, arch::MapperSpec& out) {
   out.factors.clear();
-  out.dram_order.clear();
-  if (m.has("factors")) {
-    if (auto f = m.object("factors", /*required=*/false)) {
-      f->reject_unknown(arch_schema().at("mapper").at("factors").keys());
-      for (const char* level : {"dram", "gbuf", "array", "rf"}) {
-        if (!f->has(level)) continue;
-        auto lv = f->object(level, /*required=*/false);
-        if (!lv) continue;
-        for (const auto& item : lv->node().items()) {
-          if (std::find(loop_dims().begin(), loop_dims().end(), item.key()) == loop_dims().end()) {
-            lv->issue(lv->ptr(item.key()), "unknown dim \"" + item.key() + "\"",
-                      "a loop dim: one of " + dims_text());
-            continue;
-          }
-          if (auto v = lv->required<int64_t>(item.key(), int_at_least(1)))
-            out.factors.push_back(arch::FactorConstraint{level, item.key(), *v});
-        }
+  if (!m.has("factors")) return;
+  auto f = m.section("factors");
+  if (!f) return;
+  f->reject_unknown();
+  for (const ParamDoc& level : f->schema().fields) {
+    if (!f->has(level.name)) continue;
+    auto lv = f->section(level.name);
+    if (!lv) continue;
+    const std::vector<std::string>& dims = level.key_choices;
+    const ParamDoc& value = level.items.at(0);
+    for (const auto& item : lv->node().items()) {
+      if (std::find(dims.begin(), dims.end(), item.key()) == dims.end()) {
+        std::string text;
+        for (const auto& d : dims) text += (text.empty() ? "" : ", ") + d;
+        lv->issue(lv->ptr(item.key()), "unknown dim \"" + item.key() + "\"",
+                  "a loop dim: one of " + text);
+        continue;
       }
+      if (value.accepts(item.value()))
+        out.factors.push_back(
+            arch::FactorConstraint{level.name, item.key(), item.value().get<int64_t>()});
+      else
+        lv->issue(lv->ptr(item.key()), render(item.value()), value.expectation());
     }
   }
+}
+
+void parse_dram_order(ParamReader& m, arch::MapperSpec& out) {
+  out.dram_order.clear();
   if (!m.has("dram_order")) return;
+  const ParamDoc& doc = m.doc("dram_order");
+  const std::vector<std::string>& dims = doc.items.at(0).choices;
   const json& arr = m.node()["dram_order"];
   const std::string where = m.ptr("dram_order");
-  const std::string expected = "an array naming each of " + dims_text() +
-                               " once (the DRAM loop order, outermost first)";
-  if (!arr.is_array() || arr.size() != loop_dims().size()) {
-    m.issue(where, render(arr), expected);
+  if (!arr.is_array() || arr.size() != dims.size()) {
+    m.issue(where, render(arr), doc.expectation());
     return;
   }
   std::vector<std::string> seen;
   for (size_t i = 0; i < arr.size(); ++i) {
-    const bool known = arr[i].is_string() &&
-                       std::find(loop_dims().begin(), loop_dims().end(), arr[i].get<std::string>()) !=
-                           loop_dims().end();
+    const bool known = doc.items.at(0).accepts(arr[i]);
     if (!known || std::find(seen.begin(), seen.end(), arr[i].get<std::string>()) != seen.end()) {
-      m.issue(pointer_append(where, std::to_string(i)), render(arr[i]), expected);
+      m.issue(pointer_append(where, std::to_string(i)), render(arr[i]), doc.expectation());
       return;
     }
     seen.push_back(arr[i].get<std::string>());
   }
   out.dram_order = seen;
 }
+
 }  // namespace
 
 void parse_mapper(ParamReader& root, arch::MapperSpec& out) {
-  auto m = root.object("mapper", /*required=*/false);
+  auto m = root.section("mapper");
   if (!m) return;
-  m->reject_unknown(arch_schema().at("mapper").keys());
-  if (auto o = m->enum_of("objective", {"latency", "energy", "edp"}, "latency"))
+  m->reject_unknown();
+  if (auto o = m->get<std::string>("objective"))
     out.objective = *o == "energy" ? arch::Objective::kEnergy
                     : *o == "edp"  ? arch::Objective::kEdp
                                    : arch::Objective::kLatency;
-  if (auto o = m->enum_of("loop_order", {"auto", "stream_outer", "chunk_outer"}, "auto"))
+  if (auto o = m->get<std::string>("loop_order"))
     out.loop_order = *o == "stream_outer"  ? arch::LoopOrderConstraint::kStreamOuter
                      : *o == "chunk_outer" ? arch::LoopOrderConstraint::kChunkOuter
                                            : arch::LoopOrderConstraint::kAuto;
-  assign(m->get_or<int64_t>("chunk_len", 0, int_at_least(0)), out.chunk_len);
-  parse_spatial_constraints(*m, out);
+  assign(m->get<int64_t>("chunk_len"), out.chunk_len);
+  parse_factors(*m, out);
+  parse_dram_order(*m, out);
 }
 
-void parse_noc(ParamReader& root, arch::NocSpec& out, arch::ArrayKind kind) {
-  // A systolic array is fed by an edge bus; a spatial array by X/Y multicast buses.
-  const bool spatial = kind == arch::ArrayKind::kSpatial;
-  out.type = spatial ? "xy_multicast" : "bus";
-  auto noc = root.object("noc", /*required=*/false);
+void parse_noc(ParamReader& root, arch::NocSpec& out, arch::ArrayKind kind,
+               const arch::NocRegistry& nocs) {
+  // Only the NoCs that feed this array family; the first one is the default.
+  std::vector<std::string> fit;
+  for (const auto& e : nocs.entries())
+    if (e.make.feeds == kind) fit.push_back(e.doc.name);
+  if (fit.empty()) throw ModelError("no NoC registered for " + std::string(arch::to_string(kind)));
+  out.type = fit.front();
+  auto noc = root.section("noc");
   if (!noc) return;
-  noc->reject_unknown(arch_schema().at("noc").keys());
-  if (spatial)
-    assign(noc->enum_of("type", {"xy_multicast"}, "xy_multicast"), out.type);
-  else
-    assign(noc->enum_of("type", {"bus"}, "bus"), out.type);
-  assign(noc->get_or<bool>("multicast", true, any_bool()), out.multicast);
-  const Rule<int64_t> width{"multiple of 8, >= 8", [](const int64_t& v) {
-                              return v >= 8 && v % 8 == 0 && v <= (int64_t(1) << 30);
-                            }};
-  assign(noc->get_or<int64_t>("link_width_bits", 512, width), out.link_width_bits);
-  assign(noc->get_or<int64_t>("latency_cycles", 1, int_at_least(0)), out.latency_cycles);
+  assign(noc->enum_of("type", fit, fit.front()), out.type);
+  noc->reject_unknown();
+  assign(noc->get<int64_t>("link_width_bits"), out.link_width_bits);
+  assign(noc->get<int64_t>("latency_cycles"), out.latency_cycles);
+  out.params = noc->variant_values(out.type);
 }
 
-void parse_clock(ParamReader& root, arch::ClockSpec& out) {
-  auto clk = root.object("clock", /*required=*/true);
-  if (!clk) return;
-  const SchemaNode& schema = arch_schema().at("clock");
-  clk->reject_unknown(schema.keys());
-  const Rule<double> freq_rule = number_in_open_closed(0, 10000);
-  const Rule<double> volt_rule = number_in_open_closed(0, 2);
-  assign(clk->get_or<std::string>("name", "core", identifier()), out.name);
-  const auto freq = clk->required<double>("freq_mhz", freq_rule);
-  const auto volt = clk->required<double>("voltage_v", volt_rule);
-  if (freq && volt) out.nominal = arch::OperatingPoint{*freq, *volt};
-  assign(clk->enum_of("policy", {"static"}, "static"), out.policy);
-  assign(clk->get_or<double>("transition_ns", 0.0, number_at_least(0)), out.transition_ns);
+namespace {
 
+// clock.operating_points: the V/f table (default: the nominal point alone); every frequency
+// once, and the nominal point in it.
+void parse_operating_points(ParamReader& clk, arch::ClockSpec& out, bool nominal_ok) {
   out.operating_points.clear();
-  const std::string where = clk->ptr("operating_points");
-  if (!clk->has("operating_points")) {
+  const ParamDoc& doc = clk.doc("operating_points");
+  const std::string where = clk.ptr("operating_points");
+  if (!clk.has("operating_points")) {
     // Default table: just the nominal point (copied as written, so 800 stays 800).
-    if (freq && volt) {
-      clk->node()["operating_points"] = json::array(
-          {json{{"freq_mhz", clk->node()["freq_mhz"]}, {"voltage_v", clk->node()["voltage_v"]}}});
+    if (nominal_ok) {
+      clk.node()["operating_points"] = json::array(
+          {json{{"freq_mhz", clk.node()["freq_mhz"]}, {"voltage_v", clk.node()["voltage_v"]}}});
       out.operating_points.push_back(out.nominal);
     }
     return;
   }
-  json& arr = clk->node()["operating_points"];
-  if (!arr.is_array() || arr.empty()) {
-    clk->issue(where, render(arr), "non-empty array of {\"freq_mhz\", \"voltage_v\"} objects");
+  json& arr = clk.node()["operating_points"];
+  if (!doc.accepts(arr)) {
+    clk.issue(where, render(arr), doc.expectation());
     return;
   }
   bool table_ok = true;
@@ -266,14 +250,14 @@ void parse_clock(ParamReader& root, arch::ClockSpec& out) {
   for (size_t i = 0; i < arr.size(); ++i) {
     const std::string at = pointer_append(where, std::to_string(i));
     if (!arr[i].is_object()) {
-      clk->issue(at, render(arr[i]), "object {\"freq_mhz\": number, \"voltage_v\": number}");
+      clk.issue(at, render(arr[i]), "object {\"freq_mhz\": number, \"voltage_v\": number}");
       table_ok = false;
       continue;
     }
-    ParamReader op(arr[i], at, clk->file(), root.issues());
-    op.reject_unknown(schema.at("operating_points").element().keys());
-    const auto f = op.required<double>("freq_mhz", freq_rule);
-    const auto v = op.required<double>("voltage_v", volt_rule);
+    ParamReader op(arr[i], at, clk.file(), clk.issues(), &doc.items.at(0));
+    op.reject_unknown();
+    const auto f = op.get<double>("freq_mhz");
+    const auto v = op.get<double>("voltage_v");
     if (!f || !v) {
       table_ok = false;
       continue;
@@ -288,36 +272,64 @@ void parse_clock(ParamReader& root, arch::ClockSpec& out) {
     out.operating_points.push_back(arch::OperatingPoint{*f, *v});
     index_of_point.push_back(i);
   }
-  if (!table_ok || !freq || !volt) return;
+  if (!table_ok || !nominal_ok) return;
   const bool has_nominal =
       std::any_of(out.operating_points.begin(), out.operating_points.end(),
-                  [&](const arch::OperatingPoint& p) {
-                    return same_point(p.freq_mhz, p.voltage_v, *freq, *volt);
-                  });
+                  [&](const arch::OperatingPoint& p) { return arch::same_point(p, out.nominal); });
   if (!has_nominal)
-    clk->issue(where, render(arr),
-               "a table containing the nominal point {\"freq_mhz\": " +
-                   render(clk->node()["freq_mhz"]) +
-                   ", \"voltage_v\": " + render(clk->node()["voltage_v"]) + "}");
+    clk.issue(
+        where, render(arr),
+        "a table containing the nominal point {\"freq_mhz\": " + render(clk.node()["freq_mhz"]) +
+            ", \"voltage_v\": " + render(clk.node()["voltage_v"]) + "}");
+}
+
+// Builds the selected policy once, so a parameter that does not fit the rest of the clock
+// section (the policy's ConfigError names the key) is reported at /clock/<key>.
+void check_policy(ParamReader& clk, const arch::ClockSpec& spec,
+                  const arch::DvfsPolicyRegistry& policies) {
+  const auto* entry = policies.find(spec.policy);
+  if (entry == nullptr) return;  // the enum check reported it
+  try {
+    entry->make(spec);
+  } catch (const ConfigError& e) {
+    for (const InputIssue& i : e.issues()) clk.issue(clk.ptr(i.where), i.value, i.expected);
+  }
+}
+
+}  // namespace
+
+void parse_clock(ParamReader& root, arch::ClockSpec& out,
+                 const arch::DvfsPolicyRegistry& policies) {
+  auto clk = root.section("clock");
+  if (!clk) return;
+  const size_t issues_before = clk->issues().size();
+  clk->reject_unknown();
+  assign(clk->get<std::string>("name"), out.name);
+  const auto freq = clk->get<double>("freq_mhz");
+  const auto volt = clk->get<double>("voltage_v");
+  if (freq && volt) out.nominal = arch::OperatingPoint{*freq, *volt};
+  if (auto policy = clk->get<std::string>("policy")) {
+    out.policy = *policy;
+    out.policy_params = clk->variant_values(*policy);
+  }
+  parse_operating_points(*clk, out, freq && volt);
+  if (clk->issues().size() == issues_before) check_policy(*clk, out, policies);
 }
 
 void parse_energy(ParamReader& root, arch::EnergySpec& out) {
-  auto en = root.object("energy", /*required=*/false);
+  auto en = root.section("energy");
   if (!en) return;
-  en->reject_unknown(arch_schema().at("energy").keys());
-  assign(en->get_or<double>("reference_voltage_v", 0.9, number_in_open_closed(0, 2)),
-         out.reference_voltage_v);
-  assign(en->get_or<double>("scale", 1.0, number_above(0)), out.scale);
+  en->reject_unknown();
+  assign(en->get<double>("reference_voltage_v"), out.reference_voltage_v);
+  assign(en->get<double>("scale"), out.scale);
   if (!en->has("per_access")) {
     // absent: the per-bit table prices every access
-  } else if (auto pa = en->object("per_access", /*required=*/false)) {
-    pa->reject_unknown(arch_schema().at("energy").at("per_access").keys());
-    for (const char* k : {"mac", "rf", "noc", "gbuf", "dram"})
-      if (auto v = pa->required<double>(k, number_at_least(0))) out.per_access[k] = *v;
+  } else if (auto pa = en->section("per_access")) {
+    pa->reject_unknown();
+    for (const ParamDoc& k : pa->schema().fields)
+      if (auto v = pa->get<double>(k.name)) out.per_access[k.name] = *v;
   }
-  std::vector<std::string> known;
-  for (const auto& doc : arch::EnergyTable::keys()) known.push_back(doc.key);
-  parse_number_overrides(*en, std::move(known), out.overrides);
+  parse_number_overrides(*en, out.overrides);
 }
 
 }  // namespace adasim::sim::detail

@@ -5,31 +5,22 @@
 #include <cmath>
 
 #include "sim/config/arch_sections.hpp"
-#include "sim/config/schema.hpp"
+#include "sim/config/config_keys.hpp"
 
 namespace adasim::sim::detail {
 namespace {
 
 using nlohmann::json;
 
-constexpr const char* kLevelsExpected = "non-empty array of SRAM level objects";
-constexpr double kMaxSizeKib = 1073741824.0;  // 2^30 KiB = 1 TiB
-
 const std::vector<std::string>& operand_names() {
   static const std::vector<std::string> kNames = {"ifmap", "weight", "ofmap"};
   return kNames;
 }
 
-bool whole_bytes(double size_kib) {
-  const double bytes = size_kib * 1024.0;
-  return std::fabs(bytes - std::round(bytes)) < 1e-6;
-}
-
 // Reads /memory/sram/<i>/holds; false (issues recorded) if malformed.
 bool parse_holds(ParamReader& lv, std::vector<arch::Operand>& out) {
   const std::string where = lv.ptr("holds");
-  const std::string expected =
-      "non-empty array of unique operands from " + quoted_list(operand_names());
+  const std::string expected = lv.doc("holds").expectation();
   if (!lv.has("holds")) {
     lv.issue(where, kMissingValue, expected);
     return false;
@@ -86,27 +77,16 @@ void check_operand_coverage(ParamReader& mem, const std::vector<arch::SramLevelS
 
 void parse_sram_levels(ParamReader& mem, std::vector<arch::SramLevelSpec>& out) {
   const std::string where = mem.ptr("sram");
+  const ParamDoc& doc = mem.doc("sram");
   if (!mem.has("sram")) {
-    mem.issue(where, kMissingValue, kLevelsExpected);
+    mem.issue(where, kMissingValue, doc.expectation());
     return;
   }
   json& arr = mem.node()["sram"];
-  if (!arr.is_array() || arr.empty()) {
-    mem.issue(where, render(arr), kLevelsExpected);
+  if (!doc.accepts(arr)) {
+    mem.issue(where, render(arr), doc.expectation());
     return;
   }
-  const std::vector<std::string> keys = arch_schema().at("memory").at("sram").element().keys();
-  const Rule<std::string> name_rule{
-      "identifier [a-z][a-z0-9_]* other than \"dram\", \"noc\", \"pe_array\"",
-      [](const std::string& s) {
-        return is_identifier(s) && s != "dram" && s != "noc" && s != "pe_array";
-      }};
-  const Rule<double> size_rule{
-      "number of KiB in (0, 1073741824] with size_kib * 1024 a whole number of bytes",
-      [](const double& v) { return v > 0 && v <= kMaxSizeKib && whole_bytes(v); }};
-  const Rule<int64_t> word_rule{"multiple of 8 in [8, 4096]", [](const int64_t& v) {
-                                  return v >= 8 && v <= 4096 && v % 8 == 0;
-                                }};
 
   bool holds_all_ok = true;
   std::vector<std::string> level_ptrs;
@@ -118,17 +98,17 @@ void parse_sram_levels(ParamReader& mem, std::vector<arch::SramLevelSpec>& out) 
       holds_all_ok = false;
       continue;
     }
-    ParamReader lv(arr[i], at, mem.file(), mem.issues());
-    lv.reject_unknown(keys);
+    ParamReader lv(arr[i], at, mem.file(), mem.issues(), &doc.items.at(0));
+    lv.reject_unknown();
     arch::SramLevelSpec s;
-    const auto name = lv.required<std::string>("name", name_rule);
-    const auto size_kib = lv.required<double>("size_kib", size_rule);
-    const auto word_bits = lv.get_or<int64_t>("word_bits", 64, word_rule);
-    const auto banks = lv.get_or<int64_t>("banks", 1, int_at_least(1));
-    const auto rports = lv.get_or<int64_t>("read_ports", 1, int_at_least(1));
-    const auto wports = lv.get_or<int64_t>("write_ports", 1, int_at_least(1));
-    const auto dbuf = lv.get_or<bool>("double_buffered", true, any_bool());
-    const auto ideal = lv.get_or<bool>("ideal", false, any_bool());
+    const auto name = lv.get<std::string>("name");
+    const auto size_kib = lv.get<double>("size_kib");
+    const auto word_bits = lv.get<int64_t>("word_bits");
+    const auto banks = lv.get<int64_t>("banks");
+    const auto rports = lv.get<int64_t>("read_ports");
+    const auto wports = lv.get<int64_t>("write_ports");
+    const auto dbuf = lv.get<bool>("double_buffered");
+    const auto ideal = lv.get<bool>("ideal");
     holds_all_ok = parse_holds(lv, s.holds) && holds_all_ok;
 
     if (name) {
@@ -159,26 +139,28 @@ void parse_sram_levels(ParamReader& mem, std::vector<arch::SramLevelSpec>& out) 
   if (holds_all_ok) check_operand_coverage(mem, out, level_ptrs);
 }
 
+// memory.dram: the model (written back only when given, so configs without it resolve as
+// before), the DMA burst size, and the selected model's own parameters.
 void parse_dram(ParamReader& dram, arch::DramSpec& out) {
-  dram.reject_unknown(arch_schema().at("memory").at("dram").keys());
-  const Rule<int64_t> burst_rule{"power of two in [8, 4096]", [](const int64_t& v) {
-                                   return v >= 8 && v <= 4096 && (v & (v - 1)) == 0;
-                                 }};
-  if (auto v = dram.get_or<double>("bandwidth_gb_per_s", 16.0, number_above(0)))
-    out.bandwidth_gb_per_s = *v;
-  if (auto v = dram.get_or<double>("latency_ns", 100.0, number_at_least(0))) out.latency_ns = *v;
-  if (auto v = dram.get_or<int64_t>("burst_bytes", 64, burst_rule)) out.burst_bytes = int(*v);
-  if (auto v = dram.get_or<bool>("ideal", false, any_bool())) out.ideal = *v;
+  dram.reject_unknown();
+  if (auto v = dram.get<std::string>("model")) out.model = *v;
+  if (auto v = dram.get<int64_t>("burst_bytes")) out.burst_bytes = int(*v);
+  if (!dram.schema().variant(out.model)) return;  // reported above
+  out.params = dram.variant_values(out.model);
+  const sim::ParamValues& p = out.params;
+  if (p.has("bandwidth_gb_per_s")) out.bandwidth_gb_per_s = p.number("bandwidth_gb_per_s");
+  if (p.has("latency_ns")) out.latency_ns = p.number("latency_ns");
+  if (p.has("ideal")) out.ideal = p.boolean("ideal");
 }
 
 }  // namespace
 
 void parse_memory(ParamReader& root, arch::AcceleratorSpec& out) {
-  auto mem = root.object("memory", /*required=*/true);
+  auto mem = root.section("memory");
   if (!mem) return;
-  mem->reject_unknown(arch_schema().at("memory").keys());
+  mem->reject_unknown();
   parse_sram_levels(*mem, out.sram);
-  if (auto dram = mem->object("dram", /*required=*/false)) parse_dram(*dram, out.dram);
+  if (auto dram = mem->section("dram")) parse_dram(*dram, out.dram);
 }
 
 }  // namespace adasim::sim::detail

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// --set override walker: follows the schema key tree, so an override can set any key the schema
-// knows (present in the file or not) but never invent one.
+// --set override walker: follows the key tables (config_keys.hpp), so an override can set any key
+// they declare (present in the file or not) but never invent one.
 #include "sim/config/overrides.hpp"
 
 #include <algorithm>
 #include <cctype>
 
+#include "sim/config/config_keys.hpp"
 #include "sim/config/param_reader.hpp"
-#include "sim/config/schema.hpp"
 
 namespace adasim::sim {
 namespace {
@@ -36,64 +36,68 @@ struct Failure {
   std::string expected;
 };
 
-// Walks `segs` through `config` guided by `schema`, setting the last one to `value`. Missing
-// objects on the way are created (the schema knows them); nothing is done on failure.
+// The declaration of key `seg` inside object `sch` (a field, a variant's parameter, or the value
+// of an open map), or nullptr.
+const ParamDoc* child_of(const ParamDoc& sch, const std::string& seg) {
+  if (sch.open_keys)
+    return sch.key_choices.empty() || std::find(sch.key_choices.begin(), sch.key_choices.end(),
+                                                seg) != sch.key_choices.end()
+               ? &sch.items.at(0)
+               : nullptr;
+  if (const ParamDoc* f = sch.field(seg)) return f;
+  for (const ComponentDoc& v : sch.variants)
+    for (const ParamDoc& p : v.params)
+      if (p.name == seg) return &p;
+  return nullptr;
+}
+
+// Walks `segs` through `config` guided by the key tables, setting the last one to `value`.
+// Missing objects on the way are created (the tables know them); nothing is done on failure.
 std::optional<Failure> set_path(nlohmann::json& config, const std::vector<std::string>& segs,
                                 const nlohmann::json& value) {
   nlohmann::json* cur = &config;
-  const SchemaNode* sch = &arch_schema();
+  const ParamDoc* sch = &config_keys();
   std::string ptr;  // JSON pointer of *cur, for messages
   for (size_t i = 0; i < segs.size(); ++i) {
     const std::string& seg = segs[i];
     const bool last = i + 1 == segs.size();
     if (seg.empty())
       return Failure{"an empty path segment", "a path like pe_array.rows (no empty segments)"};
-    switch (sch->kind) {
-      case SchemaNode::Kind::kObject:
-      case SchemaNode::Kind::kMap: {
-        const SchemaNode* child = sch->find(seg);
-        const bool known = child != nullptr ||
-                           (sch->kind == SchemaNode::Kind::kMap &&
-                            std::find(sch->map_keys.begin(), sch->map_keys.end(), seg) !=
-                                sch->map_keys.end());
-        if (!known)
-          return Failure{"unknown key \"" + seg + "\"",
-                         unknown_key_expectation(seg, label(ptr), sch->keys())};
-        if (cur->is_null()) *cur = nlohmann::json::object();
-        if (!cur->is_object())
-          return Failure{render(*cur), "an object at " + label(ptr) + " to set \"" + seg + "\" in"};
-        if (last) {
-          (*cur)[seg] = value;
-          return std::nullopt;
-        }
-        if (!child)  // map entries hold plain values
-          return Failure{"a path below " + pointer_append(ptr, seg),
-                         "no deeper path (" + pointer_append(ptr, seg) + " holds a number)"};
-        cur = &(*cur)[seg];
-        sch = child;
-        ptr = pointer_append(ptr, seg);
-        break;
+    if (sch->type == ParamType::kObject) {
+      const ParamDoc* child = child_of(*sch, seg);
+      if (!child) {
+        std::vector<std::string> known = sch->open_keys ? sch->key_choices : sch->all_keys();
+        std::sort(known.begin(), known.end());
+        return Failure{"unknown key \"" + seg + "\"",
+                       unknown_key_expectation(seg, label(ptr), known)};
       }
-      case SchemaNode::Kind::kArray: {
-        const size_t size = cur->is_array() ? cur->size() : 0;
-        const std::string range =
-            size == 0 ? "no elements exist" : "0.." + std::to_string(size - 1);
-        if (!all_digits(seg) || std::stoul(seg) >= size)
-          return Failure{"index \"" + seg + "\"",
-                         "an existing element index of " + label(ptr) + " (" + range + ")"};
-        const size_t idx = std::stoul(seg);
-        if (last) {
-          (*cur)[idx] = value;
-          return std::nullopt;
-        }
-        cur = &(*cur)[idx];
-        sch = &sch->element();
-        ptr = pointer_append(ptr, seg);
-        break;
+      if (cur->is_null()) *cur = nlohmann::json::object();
+      if (!cur->is_object())
+        return Failure{render(*cur), "an object at " + label(ptr) + " to set \"" + seg + "\" in"};
+      if (last) {
+        (*cur)[seg] = value;
+        return std::nullopt;
       }
-      case SchemaNode::Kind::kLeaf:
-        return Failure{"a path below " + label(ptr),
-                       "no deeper path (" + label(ptr) + " holds a value)"};
+      cur = &(*cur)[seg];
+      sch = child;
+      ptr = pointer_append(ptr, seg);
+    } else if (sch->type == ParamType::kArray) {
+      const size_t size = cur->is_array() ? cur->size() : 0;
+      const std::string range = size == 0 ? "no elements exist" : "0.." + std::to_string(size - 1);
+      if (!all_digits(seg) || std::stoul(seg) >= size)
+        return Failure{"index \"" + seg + "\"",
+                       "an existing element index of " + label(ptr) + " (" + range + ")"};
+      const size_t idx = std::stoul(seg);
+      if (last) {
+        (*cur)[idx] = value;
+        return std::nullopt;
+      }
+      cur = &(*cur)[idx];
+      sch = &sch->items.at(0);
+      ptr = pointer_append(ptr, seg);
+    } else {
+      return Failure{"a path below " + label(ptr),
+                     "no deeper path (" + label(ptr) + " holds a value)"};
     }
   }
   return Failure{"an empty path", "a path like pe_array.rows"};

@@ -7,70 +7,19 @@
 #include <limits>
 #include <sstream>
 
-#include "sim/config/schema.hpp"
+#include "sim/config/config_keys.hpp"
 
 namespace adasim::sim {
-namespace {
-
-constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
-
-// Shortest text that reads back as the same double ("0.9", "1e-05").
-std::string num_text(double v) {
-  std::ostringstream os;
-  os.precision(15);
-  os << v;
-  return os.str();
-}
-
-}  // namespace
 
 Rule<int64_t> int_in(int64_t lo, int64_t hi) {
-  return {"integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]",
-          [lo, hi](const int64_t& v) { return v >= lo && v <= hi; }};
+  return rule_of<int64_t>(param::integer("").in(lo, hi));
 }
 
-Rule<int64_t> int_at_least(int64_t lo) {
-  return {"integer >= " + std::to_string(lo),
-          [lo](const int64_t& v) { return v >= lo && v <= kInt32Max; }};
-}
+Rule<int64_t> int_at_least(int64_t lo) { return rule_of<int64_t>(param::integer("").at_least(lo)); }
 
-Rule<int64_t> int_one_of(const std::vector<int64_t>& allowed) {
-  std::string text = "one of ";
-  for (size_t i = 0; i < allowed.size(); ++i) text += (i ? ", " : "") + std::to_string(allowed[i]);
-  return {text, [allowed](const int64_t& v) {
-            return std::find(allowed.begin(), allowed.end(), v) != allowed.end();
-          }};
-}
+Rule<bool> any_bool() { return rule_of<bool>(param::boolean("")); }
 
-Rule<double> number_above(double lo) {
-  return {"number > " + num_text(lo), [lo](const double& v) { return v > lo; }};
-}
-
-Rule<double> number_at_least(double lo) {
-  return {"number >= " + num_text(lo), [lo](const double& v) { return v >= lo; }};
-}
-
-Rule<double> number_in_open_closed(double lo, double hi) {
-  return {"number in (" + num_text(lo) + ", " + num_text(hi) + "]",
-          [lo, hi](const double& v) { return v > lo && v <= hi; }};
-}
-
-Rule<bool> any_bool() { return {"true or false", {}}; }
-
-Rule<std::string> non_empty_string() {
-  return {"non-empty string", [](const std::string& s) { return !s.empty(); }};
-}
-
-Rule<std::string> identifier() {
-  return {"identifier [a-z][a-z0-9_]*", [](const std::string& s) { return is_identifier(s); }};
-}
-
-bool is_identifier(const std::string& s) {
-  if (s.empty() || s[0] < 'a' || s[0] > 'z') return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-  });
-}
+Rule<std::string> non_empty_string() { return rule_of<std::string>(param::string("").not_empty()); }
 
 std::string render(const nlohmann::json& v) {
   std::string s = v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -131,8 +80,102 @@ bool decode(const nlohmann::json& j, std::string& out) {
 }
 
 ParamReader::ParamReader(nlohmann::json& node, std::string pointer, std::string file,
-                         std::vector<InputIssue>& issues)
-    : node_(&node), pointer_(std::move(pointer)), file_(std::move(file)), issues_(&issues) {}
+                         std::vector<InputIssue>& issues, const ParamDoc* schema)
+    : node_(&node),
+      pointer_(std::move(pointer)),
+      file_(std::move(file)),
+      issues_(&issues),
+      schema_(schema) {}
+
+const ParamDoc& ParamReader::schema() const {
+  if (!schema_) throw ModelError("config reader at '" + pointer_ + "' has no key table");
+  return *schema_;
+}
+
+const ParamDoc& ParamReader::doc(const std::string& key) const {
+  const ParamDoc& s = schema();
+  if (const ParamDoc* f = s.field(key)) return *f;
+  for (const ComponentDoc& v : s.variants)
+    for (const ParamDoc& p : v.params)
+      if (p.name == key) return p;
+  throw ModelError("config key table of '" + pointer_ + "' has no key '" + key + "'");
+}
+
+std::vector<std::string> ParamReader::selected_variants() const {
+  const ParamDoc& s = schema();
+  std::vector<std::string> out;
+  for (const std::string& sel : s.selectors) {
+    const nlohmann::json& v = has(sel) ? (*node_)[sel] : s.at(sel).dflt;
+    if (!v.is_string() || !s.variant(v.get<std::string>())) continue;
+    if (std::find(out.begin(), out.end(), v.get<std::string>()) == out.end())
+      out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+ParamValues ParamReader::variant_values(const std::string& variant) {
+  ParamValues out;
+  const ComponentDoc* v = schema().variant(variant);
+  if (!v) return out;
+  for (const ParamDoc& p : v->params) {
+    switch (p.type) {
+      case ParamType::kInt:
+        if (auto x = get<int64_t>(p.name)) out.set(p.name, *x);
+        break;
+      case ParamType::kNumber:
+        if (auto x = get<double>(p.name)) out.set(p.name, *x);
+        break;
+      case ParamType::kBool:
+        if (auto x = get<bool>(p.name)) out.set(p.name, *x);
+        break;
+      case ParamType::kString:
+      case ParamType::kEnum:
+        if (auto x = get<std::string>(p.name)) out.set(p.name, *x);
+        break;
+      default:
+        throw ModelError("parameter '" + p.name + "' of '" + variant + "' is not a scalar");
+    }
+  }
+  return out;
+}
+
+void ParamReader::reject_unknown() {
+  const ParamDoc& s = schema();
+  if (s.open_keys || !node_->is_object()) return;
+  std::vector<std::string> known;
+  for (const ParamDoc& f : s.fields) known.push_back(f.name);
+  // A selector naming no variant is reported by its own check; then every variant's parameters
+  // pass here (no cascade of unknown keys).
+  bool all_valid = true;
+  for (const std::string& sel : s.selectors)
+    if (has(sel) && (!(*node_)[sel].is_string() || !s.variant((*node_)[sel].get<std::string>())))
+      all_valid = false;
+  const std::vector<std::string> selected = selected_variants();
+  for (const ComponentDoc& v : s.variants) {
+    if (all_valid && std::find(selected.begin(), selected.end(), v.name) == selected.end())
+      continue;
+    for (const ParamDoc& p : v.params) known.push_back(p.name);
+  }
+  std::sort(known.begin(), known.end());
+  known.erase(std::unique(known.begin(), known.end()), known.end());
+  for (const auto& item : node_->items()) {
+    const std::string& key = item.key();
+    if (std::binary_search(known.begin(), known.end(), key)) continue;
+    std::string owner;  // a parameter of a variant nothing selects?
+    for (const ComponentDoc& v : s.variants)
+      for (const ParamDoc& p : v.params)
+        if (p.name == key && owner.empty()) owner = v.name;
+    if (owner.empty()) {
+      issue(ptr(key), "unknown key \"" + key + "\"", unknown_key_expectation(key, pointer_, known));
+      continue;
+    }
+    std::string sel;
+    for (size_t i = 0; i < s.selectors.size(); ++i)
+      sel += (i == 0 ? "" : (i + 1 == s.selectors.size() ? " or " : ", ")) + ptr(s.selectors[i]);
+    issue(ptr(key), "\"" + key + "\", a parameter of \"" + owner + "\"",
+          "a key of what " + sel + " selects (\"" + owner + "\" is not selected)");
+  }
+}
 
 void ParamReader::issue(std::string where, std::string value, std::string expected) {
   issues_->push_back(
@@ -158,6 +201,10 @@ void ParamReader::reject_unknown(const std::vector<std::string>& known) {
   }
 }
 
+std::optional<ParamReader> ParamReader::section(const std::string& key) {
+  return object(key, schema().at(key).required());
+}
+
 std::optional<ParamReader> ParamReader::object(const std::string& key, bool required) {
   if (!has(key)) {
     if (required) {
@@ -171,7 +218,8 @@ std::optional<ParamReader> ParamReader::object(const std::string& key, bool requ
     issue(ptr(key), render(child), "object");
     return std::nullopt;
   }
-  return ParamReader(child, ptr(key), file_, *issues_);
+  const ParamDoc* child_schema = schema_ ? schema_->field(key) : nullptr;
+  return ParamReader(child, ptr(key), file_, *issues_, child_schema);
 }
 
 }  // namespace adasim::sim

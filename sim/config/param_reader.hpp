@@ -1,45 +1,47 @@
 // SPDX-License-Identifier: Apache-2.0
-// ParamReader: typed, validated access to one JSON object of a user config. Problems become
-// InputIssues (pointer, value, expectation) collected in a shared list; missing optional keys get
-// their default written back into the object, which is how the resolved config is built.
+// ParamReader: typed, validated access to one JSON object of a user config. Each key's type,
+// range and default come from its ParamDoc declaration (sim/config/config_keys.hpp); problems
+// become InputIssues (pointer, value, expectation) collected in a shared list; missing optional
+// keys get their default written back into the object, which is how the resolved config is built.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "sim/core/errors.hpp"
+#include "sim/core/param_doc.hpp"
+#include "sim/core/param_values.hpp"
 
 namespace adasim::sim {
 
-/// What a value must satisfy, and how to say so in an error ("integer in [1, 1024]").
+/// What a value must satisfy, and how to say so in an error, for the few checks whose rule depends
+/// on other keys (e.g. the dataflows of the array family); every other key's rule is its ParamDoc.
 template <class T>
 struct Rule {
   std::string expected;
   std::function<bool(const T&)> ok;  ///< empty: any value of the JSON type is fine
 };
 
-Rule<int64_t> int_in(int64_t lo, int64_t hi);
-Rule<int64_t> int_at_least(int64_t lo);  ///< lo..INT32_MAX, said as "integer >= lo"
-Rule<int64_t> int_one_of(const std::vector<int64_t>& allowed);
-Rule<double> number_above(double lo);           ///< (lo, inf)
-Rule<double> number_at_least(double lo);        ///< [lo, inf)
-Rule<double> number_in_open_closed(double lo, double hi);  ///< (lo, hi]
-Rule<bool> any_bool();
-Rule<std::string> non_empty_string();
-Rule<std::string> identifier();  ///< [a-z][a-z0-9_]*
-
-bool is_identifier(const std::string& s);
 /// The value as compact JSON, shortened to about 120 characters.
 std::string render(const nlohmann::json& v);
 /// `base` + "/" + `token`, escaping '~' and '/' as JSON pointers require.
 std::string pointer_append(const std::string& base, const std::string& token);
 /// Quoted list: "\"ws\", \"os\", \"is\"".
 std::string quoted_list(const std::vector<std::string>& items);
+
+/// The rule a declaration implies (for readers of files without a key table, e.g. sweep specs).
+template <class T>
+Rule<T> rule_of(const ParamDoc& p) {
+  return {p.expectation(), [p](const T& v) { return p.accepts(nlohmann::json(v)); }};
+}
+Rule<int64_t> int_in(int64_t lo, int64_t hi);  ///< "integer in [lo, hi]"
+Rule<int64_t> int_at_least(int64_t lo);        ///< lo..INT32_MAX, said as "integer >= lo"
+Rule<bool> any_bool();                         ///< "true or false"
+Rule<std::string> non_empty_string();          ///< "non-empty string"
 
 /// Value text used when a required key is absent.
 inline constexpr const char* kMissingValue = "nothing (required key missing)";
@@ -52,9 +54,10 @@ bool decode(const nlohmann::json& j, std::string& out);
 
 class ParamReader {
  public:
-  /// `node` is read and completed with defaults; `pointer` is its JSON pointer ("" = root).
+  /// `node` is read and completed with defaults; `pointer` is its JSON pointer ("" = root);
+  /// `schema` declares its keys (kObject; may be null for readers that only use explicit rules).
   ParamReader(nlohmann::json& node, std::string pointer, std::string file,
-              std::vector<InputIssue>& issues);
+              std::vector<InputIssue>& issues, const ParamDoc* schema = nullptr);
 
   const std::string& pointer() const { return pointer_; }
   const std::string& file() const { return file_; }
@@ -65,6 +68,35 @@ class ParamReader {
 
   /// Records an issue at `where` (a JSON pointer).
   void issue(std::string where, std::string value, std::string expected);
+
+  /// The declaration of this object (a ModelError if the reader has none).
+  const ParamDoc& schema() const;
+  /// The declaration of `key`: a field of this object, or a parameter of one of its variants.
+  const ParamDoc& doc(const std::string& key) const;
+
+  /// The value of `key` checked against its declaration. Absent: required -> issue; a default
+  /// (or, for a derived default, `derived`) is written into the node and returned; an optional
+  /// key stays absent (nullopt). A bad value -> issue and nullopt.
+  template <class T>
+  std::optional<T> get(const std::string& key, const std::optional<T>& derived = std::nullopt) {
+    const ParamDoc& p = doc(key);
+    if (!has(key)) return absent<T>(p, derived);
+    const nlohmann::json& v = (*node_)[key];
+    T out{};
+    if (!decode(v, out) || !p.accepts(v)) {
+      issue(ptr(key), render(v), p.expectation());
+      return std::nullopt;
+    }
+    return out;
+  }
+
+  /// One issue per key the declaration does not know (fields, and the parameters of the
+  /// variants the selectors name), with a did-you-mean hint.
+  void reject_unknown();
+  /// Variants named by this object's selector keys (valid names only, in selector order).
+  std::vector<std::string> selected_variants() const;
+  /// Reads every parameter of `variant` (with its defaults) into typed values.
+  ParamValues variant_values(const std::string& variant);
 
   /// The value of `key`, or nullopt with an issue if it is missing or breaks `rule`.
   template <class T>
@@ -95,10 +127,31 @@ class ParamReader {
   void reject_unknown(const std::vector<std::string>& known);
 
   /// Reader for the sub-object `key`. Absent and optional: an empty object is created (so its
-  /// defaults get filled). Absent and required, or not an object: issue and nullopt.
+  /// defaults get filled). Absent and required, or not an object: issue and nullopt. The child
+  /// reader gets the field's declaration when this reader has one.
   std::optional<ParamReader> object(const std::string& key, bool required);
+  /// Same, with required-ness taken from the field's declaration.
+  std::optional<ParamReader> section(const std::string& key);
 
  private:
+  template <class T>
+  std::optional<T> absent(const ParamDoc& p, const std::optional<T>& derived) {
+    if (p.required()) {
+      issue(ptr(p.name), kMissingValue, p.expectation());
+      return std::nullopt;
+    }
+    T d{};
+    if (p.presence == Presence::kOptional) return std::nullopt;
+    if (p.presence == Presence::kDerived) {
+      if (!derived) return std::nullopt;
+      d = *derived;
+    } else if (!decode(p.dflt, d)) {
+      throw ModelError("the declared default of '" + p.name + "' does not have its type");
+    }
+    (*node_)[p.name] = d;
+    return d;
+  }
+
   template <class T>
   std::optional<T> check(const std::string& key, const Rule<T>& rule) {
     const nlohmann::json& v = (*node_)[key];
@@ -114,6 +167,7 @@ class ParamReader {
   std::string pointer_;
   std::string file_;
   std::vector<InputIssue>* issues_;
+  const ParamDoc* schema_ = nullptr;
 };
 
 }  // namespace adasim::sim

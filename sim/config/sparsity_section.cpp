@@ -6,38 +6,36 @@
 // it resolve exactly as before.
 #include <algorithm>
 
+#include "arch/components.hpp"
 #include "sim/config/arch_sections.hpp"
-#include "sim/config/schema.hpp"
+#include "sim/config/config_keys.hpp"
 
 namespace adasim::sim::detail {
 namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> kModes = {"none", "gate", "skip"};
-const std::vector<std::string> kFormats = {"dense", "bitmask", "rle", "csr", "nm"};
-
 arch::SparsityMode mode_named(const std::string& s) {
   return *arch::sparsity_mode_from_string(s);
 }
 
 void parse_operands(ParamReader& sp, arch::SparsitySpec& out) {
+  const ParamDoc& doc = sp.doc("operands");
   if (!sp.has("operands")) {
-    sp.node()["operands"] = json::array({"ifmap", "weight"});
+    sp.node()["operands"] = doc.dflt;
     return;
   }
   const json& arr = sp.node()["operands"];
   const std::string where = sp.ptr("operands");
-  const std::string expected = "non-empty array of unique strings from \"ifmap\", \"weight\"";
-  if (!arr.is_array() || arr.empty()) {
-    sp.issue(where, render(arr), expected);
+  if (!doc.accepts(arr)) {
+    sp.issue(where, render(arr), doc.expectation());
     return;
   }
   out.ifmap = out.weight = false;
   for (size_t i = 0; i < arr.size(); ++i) {
     const std::string at = pointer_append(where, std::to_string(i));
     std::string s;
-    if (!decode(arr[i], s) || (s != "ifmap" && s != "weight")) {
+    if (!decode(arr[i], s) || !doc.items.at(0).accepts(arr[i])) {
       sp.issue(at, render(arr[i]), "\"ifmap\" or \"weight\"");
       continue;
     }
@@ -58,34 +56,40 @@ void parse_layer_modes(ParamReader& sp, arch::SparsitySpec& out) {
     sp.issue(where, render(obj), "object mapping layer names to \"none\", \"gate\" or \"skip\"");
     return;
   }
+  const ParamDoc& mode = sp.doc("layers").items.at(0);
   for (auto it = obj.begin(); it != obj.end(); ++it) {
-    std::string s;
-    if (!decode(it.value(), s) || std::find(kModes.begin(), kModes.end(), s) == kModes.end()) {
-      sp.issue(pointer_append(where, it.key()), render(it.value()), "one of " + quoted_list(kModes));
+    if (!mode.accepts(it.value())) {
+      sp.issue(pointer_append(where, it.key()), render(it.value()), mode.expectation());
       continue;
     }
-    out.layer_modes[it.key()] = mode_named(s);
+    out.layer_modes[it.key()] = mode_named(it.value().get<std::string>());
   }
 }
 
-void parse_storage(ParamReader& sp, arch::StorageFormats& out) {
-  auto st = sp.object("storage", /*required=*/false);
+void parse_storage(ParamReader& sp, arch::StorageFormats& out,
+                   const arch::SparseFormatRegistry& formats) {
+  auto st = sp.section("storage");
   if (!st) return;
-  st->reject_unknown(arch_schema().at("sparsity").at("storage").keys());
-  if (auto v = st->enum_of("ifmap", kFormats, "dense")) out.ifmap = *v;
-  if (auto v = st->enum_of("weight", kFormats, "dense")) out.weight = *v;
-  if (auto v = st->enum_of("ofmap", kFormats, "dense")) out.ofmap = *v;
-  if (auto v = st->get_or<int64_t>("rle_run_bits", 5, int_in(1, 16))) out.rle_run_bits = int(*v);
-  if (auto v = st->get_or<int64_t>("nm_n", 2, int_in(1, 16))) out.nm_n = int(*v);
-  if (auto v = st->get_or<int64_t>("nm_m", 4, int_in(1, 16))) out.nm_m = int(*v);
+  st->reject_unknown();
+  if (auto v = st->get<std::string>("ifmap")) out.ifmap = *v;
+  if (auto v = st->get<std::string>("weight")) out.weight = *v;
+  if (auto v = st->get<std::string>("ofmap")) out.ofmap = *v;
+  // The parameters of the formats the operands use (written back only for those).
+  for (const std::string& name : st->selected_variants()) {
+    const sim::ParamValues p = st->variant_values(name);
+    if (p.has("rle_run_bits")) out.rle_run_bits = int(p.integer("rle_run_bits"));
+    if (p.has("nm_n")) out.nm_n = int(p.integer("nm_n"));
+    if (p.has("nm_m")) out.nm_m = int(p.integer("nm_m"));
+  }
   if (out.nm_n > out.nm_m)
     st->issue(st->ptr("nm_n"), std::to_string(out.nm_n),
               "at most nm_m (" + std::to_string(out.nm_m) + ")");
-  // N:M is a pattern of trained weights; activations (read or written) are not N:M sparse.
+  // Weights-only formats (N:M is a pattern of trained weights) are refused for activations.
   for (const char* key : {"ifmap", "ofmap"}) {
     std::string& v = std::string(key) == "ifmap" ? out.ifmap : out.ofmap;
-    if (v != "nm") continue;
-    st->issue(st->ptr(key), "\"nm\"", "one of \"dense\", \"bitmask\", \"rle\", \"csr\" (N:M is a weight pattern)");
+    const auto* f = formats.find(v);
+    if (!f || !f->make->weights_only()) continue;
+    st->issue(st->ptr(key), "\"" + v + "\"", arch::activation_format_expectation(formats));
     v = "dense";  // one error per key (the array-kind checks see a valid value)
   }
 }
@@ -94,16 +98,16 @@ void parse_storage(ParamReader& sp, arch::StorageFormats& out) {
 // workload when it is known, like "layers"; the array kind and dataflow in check_array_kind).
 void parse_structured(ParamReader& sp, arch::StructuredSparsity& out) {
   if (!sp.has("structured")) return;
-  auto st = sp.object("structured", /*required=*/false);
+  auto st = sp.section("structured");
   if (!st) return;
-  st->reject_unknown(arch_schema().at("sparsity").at("structured").keys());
+  st->reject_unknown();
   out.enabled = true;
-  if (auto v = st->get_or<int64_t>("n", 2, int_in(1, 15))) out.n = int(*v);
-  if (auto v = st->get_or<int64_t>("m", 4, int_in(2, 16))) out.m = int(*v);
+  if (auto v = st->get<int64_t>("n")) out.n = int(*v);
+  if (auto v = st->get<int64_t>("m")) out.m = int(*v);
   if (out.n >= out.m)
     st->issue(st->ptr("n"), std::to_string(out.n),
               "fewer than m (" + std::to_string(out.m) + "): n = m is the dense array");
-  if (auto u = st->enum_of("unfit", {"error", "dense"}, "error")) out.unfit_dense = *u == "dense";
+  if (auto u = st->get<std::string>("unfit")) out.unfit_dense = *u == "dense";
   if (!st->has("layers")) return;
   const json& arr = st->node()["layers"];
   const std::string where = st->ptr("layers");
@@ -127,15 +131,16 @@ void parse_structured(ParamReader& sp, arch::StructuredSparsity& out) {
 
 }  // namespace
 
-void parse_sparsity(ParamReader& root, arch::SparsitySpec& out) {
+void parse_sparsity(ParamReader& root, arch::SparsitySpec& out,
+                    const arch::Components& components) {
   if (!root.has("sparsity")) return;
-  auto sp = root.object("sparsity", /*required=*/false);
+  auto sp = root.section("sparsity");
   if (!sp) return;
-  sp->reject_unknown(arch_schema().at("sparsity").keys());
-  if (auto m = sp->enum_of("mode", kModes, "none")) out.mode = mode_named(*m);
+  sp->reject_unknown();
+  if (auto m = sp->get<std::string>("mode")) out.mode = mode_named(*m);
   parse_operands(*sp, out);
   parse_layer_modes(*sp, out);
-  parse_storage(*sp, out.storage);
+  parse_storage(*sp, out.storage, components.sparse_format);
   parse_structured(*sp, out.structured);
 }
 

@@ -7,48 +7,21 @@
 // order problem and no hidden global state: a Registry is an ordinary object its owner builds.
 #pragma once
 
-#include <cstdint>
-#include <functional>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "sim/core/errors.hpp"
+#include "sim/core/param_doc.hpp"
 
 namespace adasim::sim {
 
-/// The JSON type a parameter takes.
-enum class ParamType { kInt, kNumber, kBool, kString, kEnum, kArray, kObject };
-const char* to_string(ParamType t);
-
-/// One documented parameter of a component (or of a fixed config section).
-/// Contract: `name` is the key inside the component's config object; `dflt` is the value a
-/// missing key resolves to (null = required); `min`/`max` bound numeric values (inclusive);
-/// `choices` lists the accepted strings of an enum; `unit` is the suffix's unit in words
-/// ("MHz", "bytes", "" for none); `doc` is one line.
-struct ParamDoc {
-  std::string name;
-  ParamType type = ParamType::kNumber;
-  std::string unit;
-  nlohmann::json dflt;  ///< null: required
-  std::optional<double> min, max;
-  std::vector<std::string> choices;
-  std::string doc;
-
-  bool required() const { return dflt.is_null(); }
-  /// "integer in [1, 1024]", "one of \"ws\", \"os\"", ... (what error messages say).
-  std::string expectation() const;
-};
-
-/// What `adasim list` prints about one implementation.
-struct ComponentDoc {
-  std::string kind;         ///< the interface, e.g. "noc", "dvfs_policy", "engine"
-  std::string name;         ///< the name configs use, e.g. "bus"
-  std::string description;  ///< one line
-  std::vector<ParamDoc> params;
+/// One kind of swappable part as `adasim list` shows it.
+struct ComponentKind {
+  std::string kind;         ///< "noc", "dvfs", ...
+  std::string summary;      ///< one line
+  std::string selected_by;  ///< config key(s) naming the implementation
+  std::vector<ComponentDoc> implementations;
 };
 
 /// Implementations of one interface, by name. `Factory` is the callable that builds one (its
@@ -61,9 +34,16 @@ class Registry {
     Factory make;
   };
 
-  explicit Registry(std::string kind) : kind_(std::move(kind)) {}
+  /// `kind` names the interface ("noc"); `summary` says in one line what it is; `selected_by`
+  /// names the config key(s) that pick an implementation ("noc.type").
+  explicit Registry(std::string kind, std::string summary = "", std::string selected_by = "")
+      : kind_(std::move(kind)),
+        summary_(std::move(summary)),
+        selected_by_(std::move(selected_by)) {}
 
   const std::string& kind() const { return kind_; }
+  const std::string& summary() const { return summary_; }
+  const std::string& selected_by() const { return selected_by_; }
 
   /// Adds an implementation; a second one with the same name is a ModelError (our bug).
   void add(std::string name, std::string description, std::vector<ParamDoc> params, Factory make) {
@@ -108,9 +88,10 @@ class Registry {
     for (const Entry& e : entries_) out.push_back(e.doc);
     return out;
   }
+  ComponentKind describe() const { return ComponentKind{kind_, summary_, selected_by_, docs()}; }
 
  private:
-  std::string kind_;
+  std::string kind_, summary_, selected_by_;
   std::vector<Entry> entries_;
 };
 

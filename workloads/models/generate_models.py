@@ -24,11 +24,24 @@ def pow2_scale(x):
     return 2.0 ** -round(math.log2(x))
 
 
+def narrow_name(name, bits):
+    return name if bits == 8 else f"{name}_w{bits}a{bits}"
+
+
+def narrow_note(bits):
+    if bits == 8:
+        return ""
+    return (f"{bits}-bit weights and activations (every tensor declared with bits {bits}; "
+            f"scales as the 8-bit graph's per quantization level), for precision-scalable "
+            f"PEs. ")
+
+
 class GraphBuilder:
-    def __init__(self, name, description, batch=1):
+    def __init__(self, name, description, batch=1, bits=8):
         self.name = name
         self.description = description
         self.batch = batch
+        self.bits = bits  # operand width of every activation and weight (8, or 4 for w4a4)
         self.tensors = []
         self.layers = []
         self.inputs = []
@@ -37,14 +50,32 @@ class GraphBuilder:
 
     def input(self, name, shape):
         shape = [self.batch] + list(shape)
-        self.tensors.append({"name": name, "shape": shape, "scale": ACT_SCALE})
+        self.tensors.append({"name": name, "shape": shape, **self._act_quant()})
         self.inputs.append(name)
         self.shape[name] = shape
         return name
 
+    def _act_quant(self):
+        """Quantization of an activation: 8-bit keeps the defaults' scale; narrower widths keep
+        the same real range per level of 2^(8 - bits) (so outputs stay in range as in 8 bits)."""
+        if self.bits == 8:
+            return {"scale": ACT_SCALE}
+        return {"bits": self.bits, "scale": ACT_SCALE * 2.0 ** (8 - self.bits)}
+
+    def _weight_quant(self, fan_in):
+        """Power-of-two weight scale near 1 / (2^(bits-1) * sqrt(fan_in)), with its width."""
+        q = {"scale": pow2_scale(2 ** (self.bits - 1) * math.sqrt(fan_in))}
+        if self.bits != 8:
+            q["bits"] = self.bits
+        return q
+
     def _layer(self, layer, out_shape):
         self.layers.append(layer)
         self.shape[layer["output"]] = out_shape
+        if self.bits != 8 and not any(t["name"] == layer["output"] for t in self.tensors):
+            # Narrow graphs declare every layer output so that its width is the graph's.
+            self.tensors.append({"name": layer["output"], "shape": out_shape,
+                                 **self._act_quant()})
         return layer["output"]
 
     def conv(self, name, x, k, kernel, stride=1, pad=0, groups=1, relu=True):
@@ -64,7 +95,7 @@ class GraphBuilder:
             layer["groups"] = groups
         if relu:
             layer["relu"] = True
-        layer["weight_quant"] = {"scale": pow2_scale(128 * math.sqrt(c // groups * r * s))}
+        layer["weight_quant"] = self._weight_quant(c // groups * r * s)
         return self._layer(layer, [n, k, p, q])
 
     def fc(self, name, x, k, relu=False):
@@ -74,7 +105,7 @@ class GraphBuilder:
                  "out_features": k}
         if relu:
             layer["relu"] = True
-        layer["weight_quant"] = {"scale": pow2_scale(128 * math.sqrt(c))}
+        layer["weight_quant"] = self._weight_quant(c)
         return self._layer(layer, [n, k])
 
     def linear(self, name, x, k, relu=False):
@@ -84,7 +115,7 @@ class GraphBuilder:
                  "out_features": k}
         if relu:
             layer["relu"] = True
-        layer["weight_quant"] = {"scale": pow2_scale(128 * math.sqrt(kd))}
+        layer["weight_quant"] = self._weight_quant(kd)
         return self._layer(layer, self.shape[x][:-1] + [k])
 
     def matmul(self, name, a, b):
@@ -190,11 +221,11 @@ def resnet18():
     return g
 
 
-def resnet50():
-    g = GraphBuilder("resnet50", "ResNet-50 v1.5 (He et al. 2016; torchvision.models.resnet50): "
+def resnet50(bits=8):
+    g = GraphBuilder(narrow_name("resnet50", bits), narrow_note(bits) + "ResNet-50 v1.5 (He et al. 2016; torchvision.models.resnet50): "
                      "Bottlenecks [3,4,6,3] with expansion 4 and the stride on the 3x3 conv, "
                      "1x1 downsample convs on the first block of each stage, 224x224 input; "
-                     "AdaptiveAvgPool = 7x7/7 avgpool.")
+                     "AdaptiveAvgPool = 7x7/7 avgpool.", bits=bits)
     x = resnet_stem(g)
     stages = [(64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2)]
     for stage, (width, blocks, stride) in enumerate(stages, start=1):
@@ -212,13 +243,13 @@ def resnet50():
     return g
 
 
-def mobilenet_v2():
-    g = GraphBuilder("mobilenet_v2", "MobileNetV2 (Sandler et al. 2018) as in "
+def mobilenet_v2(bits=8):
+    g = GraphBuilder(narrow_name("mobilenet_v2", bits), narrow_note(bits) + "MobileNetV2 (Sandler et al. 2018) as in "
                      "torchvision.models.mobilenet_v2, width 1.0, 224x224 input: inverted "
                      "residuals (t,c,n,s) = (1,16,1,1) (6,24,2,2) (6,32,3,2) (6,64,4,2) "
                      "(6,96,3,1) (6,160,3,2) (6,320,1,1), residual add when stride 1 and "
                      "in == out channels, linear bottlenecks; ReLU6 as fused ReLU; "
-                     "AdaptiveAvgPool = 7x7/7 avgpool; dropout omitted.")
+                     "AdaptiveAvgPool = 7x7/7 avgpool; dropout omitted.", bits=bits)
     x = g.input("image", [3, 224, 224])
     x = g.conv("features.0", x, 32, 3, stride=2, pad=1)
     cin = 32
@@ -245,13 +276,13 @@ def mobilenet_v2():
     return g
 
 
-def ds_cnn_kws():
-    g = GraphBuilder("ds_cnn_kws", "DS-CNN (small) keyword spotting network of Zhang et al., "
+def ds_cnn_kws(bits=8):
+    g = GraphBuilder(narrow_name("ds_cnn_kws", bits), narrow_note(bits) + "DS-CNN (small) keyword spotting network of Zhang et al., "
                      "'Hello Edge: Keyword Spotting on Microcontrollers', 2017 (ARM "
                      "ML-KWS-for-MCU): 49x10 MFCC input, conv 10x4 stride 2 with 64 channels "
                      "(TF 'SAME' padding: top 4, left 1, bottom 5, right 1 -> 25x5), 4 "
                      "depthwise-separable blocks (3x3 depthwise + 1x1 pointwise, 64 channels), "
-                     "average pool over 25x5, FC to 12 classes.")
+                     "average pool over 25x5, FC to 12 classes.", bits=bits)
     x = g.input("mfcc", [1, 49, 10])
     x = g.conv("conv1", x, 64, [10, 4], stride=2, pad=[4, 1, 5, 1])
     for b in range(1, 5):
@@ -343,7 +374,8 @@ def dumps_compact(doc):
 
 
 MODELS = [alexnet, vgg16, resnet18, resnet50, mobilenet_v2, ds_cnn_kws, bert_base_encoder,
-          tiny_cnn, tiny_mlp, tiny_attention]
+          tiny_cnn, tiny_mlp, tiny_attention,
+          lambda: resnet50(bits=4), lambda: mobilenet_v2(bits=4), lambda: ds_cnn_kws(bits=4)]
 
 
 def main():

@@ -42,8 +42,10 @@ EngineRun run(const workloads::ConvShape& s, const ws::Mapping& m) {
   EngineRun r;
   r.out = workloads::Int32Buffer({s.n, s.k, s.p, s.q}, 0);
   arch::NocSpec noc;
+  noc.type = "xy_multicast";
   noc.link_width_bits = 64;
-  SpatialEngine e(p, m, noc, 8, 8, 32);
+  const auto bus = arch::make_noc(noc);
+  SpatialEngine e(p, m, *bus, 8, 8, 32);
   // The engine takes zero-point-corrected operands (zero points 0 here: the values themselves).
   const std::vector<int16_t> in16(in.data.begin(), in.data.end()), w16(w.data.begin(), w.data.end());
   e.bind(in16.data(), w16.data(), r.out.data.data());

@@ -12,8 +12,9 @@
 
 #include "arch/area/area_table.hpp"
 #include "arch/energy/energy_table.hpp"
-#include "sim/config/schema.hpp"
+#include "sim/config/config_keys.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/suggest.hpp"
 
 namespace adasim::sim {
 namespace {
@@ -36,7 +37,8 @@ json minimal() {
 std::vector<fs::path> shipped_configs() {
   std::vector<fs::path> out;
   for (const auto& e : fs::directory_iterator(kConfigs))
-    if (e.path().extension() == ".json") out.push_back(e.path());
+    if (e.path().extension() == ".json" && e.path().filename() != "adasim.schema.json")
+      out.push_back(e.path());
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -70,7 +72,6 @@ void expect_same_spec(const arch::AcceleratorSpec& a, const arch::AcceleratorSpe
   EXPECT_EQ(a.dram.burst_bytes, b.dram.burst_bytes);
   EXPECT_EQ(a.dram.ideal, b.dram.ideal);
   EXPECT_EQ(a.noc.type, b.noc.type);
-  EXPECT_EQ(a.noc.multicast, b.noc.multicast);
   EXPECT_EQ(a.noc.link_width_bits, b.noc.link_width_bits);
   EXPECT_EQ(a.noc.latency_cycles, b.noc.latency_cycles);
   EXPECT_EQ(a.clock.name, b.clock.name);
@@ -105,9 +106,9 @@ TEST(ArchConfig, FillsEveryDefaultIntoResolved) {
                 "ideal": false}],
       "dram": {"bandwidth_gb_per_s": 16, "latency_ns": 100, "burst_bytes": 64, "ideal": false}
     },
-    "noc": {"type": "bus", "multicast": true, "link_width_bits": 512, "latency_cycles": 1},
+    "noc": {"type": "bus", "link_width_bits": 512, "latency_cycles": 1},
     "clock": {"name": "core", "freq_mhz": 500, "voltage_v": 0.8, "policy": "static",
-              "transition_ns": 0, "operating_points": [{"freq_mhz": 500, "voltage_v": 0.8}]},
+              "operating_points": [{"freq_mhz": 500, "voltage_v": 0.8}]},
     "energy": {"reference_voltage_v": 0.9, "scale": 1, "overrides": {}},
     "mapper": {"objective": "latency", "loop_order": "auto", "chunk_len": 0}
   })");
@@ -394,9 +395,12 @@ TEST(ConfigSchema, EditDistanceAndHints) {
 
 // Every key in the schema and the energy table is documented in configs/README.md, so the
 // reference cannot silently fall behind the parser.
-void collect_keys(const SchemaNode& n, std::vector<std::string>& out) {
+void collect_keys(const ParamDoc& n, std::vector<std::string>& out) {
   if (!n.name.empty()) out.push_back(n.name);
-  for (const auto& c : n.children) collect_keys(c, out);
+  for (const auto& c : n.fields) collect_keys(c, out);
+  for (const auto& c : n.items) collect_keys(c, out);
+  for (const auto& v : n.variants)
+    for (const auto& c : v.params) collect_keys(c, out);
 }
 
 TEST(ConfigReadme, DocumentsEveryKeyAndTheValidateCommand) {
@@ -406,7 +410,7 @@ TEST(ConfigReadme, DocumentsEveryKeyAndTheValidateCommand) {
   buf << in.rdbuf();
   const std::string text = buf.str();
   std::vector<std::string> keys;
-  collect_keys(arch_schema(), keys);
+  collect_keys(config_keys(), keys);
   for (const auto& doc : arch::EnergyTable::keys()) keys.push_back(doc.key);
   for (const auto& doc : arch::AreaTable::keys()) keys.push_back(doc.key);
   for (const auto& k : keys)
@@ -414,7 +418,8 @@ TEST(ConfigReadme, DocumentsEveryKeyAndTheValidateCommand) {
   EXPECT_NE(text.find("adasim validate --arch"), std::string::npos);
   // The energy- and area-key table rows state the code's default value.
   std::vector<std::pair<std::string, double>> defaults;
-  for (const auto& doc : arch::EnergyTable::keys()) defaults.emplace_back(doc.key, doc.default_value);
+  for (const auto& doc : arch::EnergyTable::keys())
+    defaults.emplace_back(doc.key, doc.default_value);
   for (const auto& doc : arch::AreaTable::keys()) defaults.emplace_back(doc.key, doc.default_value);
   for (const auto& [key, value] : defaults) {
     const size_t row = text.find("| `" + key + "` |");

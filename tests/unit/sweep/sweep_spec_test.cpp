@@ -55,7 +55,7 @@ TEST(SweepAxes, GeneratorsGiveTheHandListedValues) {
       {{"key", "pe_array.rows"}, {"range", {{"from", 4}, {"to", 12}, {"step", 4}}}},
       {{"key", "memory.dram.latency_ns"}, {"range", {{"from", 0.1}, {"to", 0.3}, {"step", 0.1}}}},
       {{"key", "memory.sram.0.size_kib"}, {"pow2", {{"from", 12}, {"to", 64}}}},
-      {{"key", "clock.transition_ns"}, {"pow2", {{"from", 0.25}, {"to", 1}}}},
+      {{"key", "energy.scale"}, {"pow2", {{"from", 0.25}, {"to", 1}}}},
       {{"key", "memory.dram.bandwidth_gb_per_s"},
        {"log", {{"from", 3.2}, {"to", 25.6}, {"count", 4}}}},
       {{"key", "pe_array.vector_lanes"}, {"log", {{"from", 1}, {"to", 16}, {"count", 5}}}},
@@ -200,7 +200,7 @@ TEST(SweepSpecErrors, EveryProblemWithItsPointer) {
       {{"name", "cycles_total"}, {"key", "pe_array.cols"}, {"values", {1}}},
       {{"key", "memory.dram.latency_ns"}, {"values", {1}}, {"when", {{"nothing", 1}}}},
       {{"key", "noc.latency_cycles"}, {"values", {1, 2}}, {"group", "g"}},
-      {{"key", "clock.transition_ns"}, {"values", {1}}, {"group", "g"}},
+      {{"key", "energy.scale"}, {"values", {1}}, {"group", "g"}},
       {{"key", "pe_array.mac_bits"}, {"values", {8}}, {"pow2", {{"from", 1}, {"to", 2}}}},
   }));
   j["axis"] = "red";

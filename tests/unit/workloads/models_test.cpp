@@ -153,12 +153,34 @@ TEST(ShippedModels, TinyNets) {
 TEST(ShippedModels, RoundTripEveryModel) {
   for (const char* name : {"alexnet", "vgg16", "resnet18", "resnet50", "mobilenet_v2",
                            "ds_cnn_kws", "bert_base_encoder", "tiny_cnn", "tiny_mlp",
-                           "tiny_attention"}) {
+                           "tiny_attention", "resnet50_w4a4", "mobilenet_v2_w4a4",
+                           "ds_cnn_kws_w4a4"}) {
     const Graph g = load(name);
     const nlohmann::json full = graph_to_json(g);
     const Graph h = parse_graph_json(full, name);
     EXPECT_EQ(h.total_macs(), g.total_macs()) << name;
     EXPECT_EQ(graph_to_json(h), full) << name;
+  }
+}
+
+// The 4-bit twins (for precision-scalable PEs) are their 8-bit graphs layer for layer, with every
+// activation and weight 4 bits wide: same layers, shapes and MACs; only the widths differ.
+TEST(ShippedModels, FourBitTwinsEqualTheirEightBitGraphsButForWidths) {
+  for (const std::string name : {"resnet50", "mobilenet_v2", "ds_cnn_kws"}) {
+    const Graph g8 = load(name);
+    const Graph g4 = load(name + "_w4a4");
+    EXPECT_EQ(g4.total_macs(), g8.total_macs()) << name;
+    ASSERT_EQ(g4.layers.size(), g8.layers.size()) << name;
+    for (size_t i = 0; i < g8.layers.size(); ++i) {
+      EXPECT_EQ(g4.layers[i].name, g8.layers[i].name);
+      EXPECT_EQ(g4.tensor(g4.layers[i].output).shape, g8.tensor(g8.layers[i].output).shape);
+      EXPECT_EQ(g4.tensor(g4.layers[i].output).bits, 4) << g4.layers[i].name;
+    }
+    for (const auto& [tname, t] : g4.tensors) {
+      if (!t.wide()) {
+        EXPECT_EQ(t.bits, 4) << name << " " << tname;
+      }
+    }
   }
 }
 

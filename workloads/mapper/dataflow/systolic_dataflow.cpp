@@ -38,7 +38,10 @@ void register_systolic_dataflows(SystolicDataflowRegistry& r) {
 
 const SystolicDataflowRegistry& systolic_dataflows() {
   static const SystolicDataflowRegistry registry = [] {
-    SystolicDataflowRegistry r("systolic_dataflow");
+    SystolicDataflowRegistry r(
+        "systolic_dataflow",
+        "how the mapper lays a layer's GEMM on a systolic array's rows, columns and time",
+        "pe_array.dataflows / pe_array.dataflow, pe_array.kind \"systolic\"");
     register_systolic_dataflows(r);
     return r;
   }();

@@ -120,7 +120,10 @@ void register_spatial_dataflows(SpatialDataflowRegistry& r) {
 
 const SpatialDataflowRegistry& spatial_dataflows() {
   static const SpatialDataflowRegistry registry = [] {
-    SpatialDataflowRegistry r("spatial_dataflow");
+    SpatialDataflowRegistry r("spatial_dataflow",
+                              "which loops a spatial array unrolls over its PEs and which operand "
+                              "its register files keep",
+                              "pe_array.dataflows / pe_array.dataflow, pe_array.kind \"spatial\"");
     register_spatial_dataflows(r);
     return r;
   }();

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+// IDramModel: the timing of the DRAM behind the DMA, one burst at a time. The Dram TLM target
+// (dram.hpp) holds one and counts bytes and bursts; implementations live in arch/memory/impl/ and
+// are registered by name in register_dram_models() (config key memory.dram.model).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <systemc>
+
+#include "arch/spec.hpp"
+#include "sim/core/registry.hpp"
+
+namespace adasim::arch {
+
+/// When a burst's data is complete, and how long it occupied the channel.
+struct DramTiming {
+  sc_core::sc_time done;      ///< absolute time the last byte has arrived (>= the issue time)
+  sc_core::sc_time transfer;  ///< time the channel spent moving it (for utilisation stats)
+};
+
+/// Contract:
+///  - access(bytes, is_read, issue) is called once per burst, in issue order (issue times never
+///    decrease), and returns when the burst completes; it may keep state (open rows, a busy
+///    channel) across calls.
+///  - busy_until() is the time everything accepted so far has completed its transfer.
+///  - a model is built from the validated DramSpec (its own parameters in DramSpec::params).
+class IDramModel {
+ public:
+  virtual ~IDramModel() = default;
+  virtual DramTiming access(uint64_t bytes, bool is_read, const sc_core::sc_time& issue) = 0;
+  virtual sc_core::sc_time busy_until() const = 0;
+};
+
+using DramModelFactory = std::function<std::unique_ptr<IDramModel>(const DramSpec&)>;
+using DramModelRegistry = sim::Registry<DramModelFactory>;
+
+/// Registers every built-in DRAM model (called once, from make_components()).
+void register_dram_models(DramModelRegistry& r);
+
+// Built-in models (arch/memory/impl/).
+void register_bandwidth_latency_dram(DramModelRegistry& r);  ///< impl/bandwidth_latency.cpp
+
+}  // namespace adasim::arch

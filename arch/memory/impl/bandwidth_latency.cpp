@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+// "bandwidth_latency": one shared channel whose bandwidth serializes bursts and whose first-byte
+// latency is paid per burst (bursts pipeline behind each other). No banks, rows or refresh.
+#include <algorithm>
+
+#include "arch/memory/i_dram_model.hpp"
+
+namespace adasim::arch {
+namespace {
+
+class BandwidthLatencyDram : public IDramModel {
+ public:
+  explicit BandwidthLatencyDram(const DramSpec& spec) : spec_(spec) {}
+
+  DramTiming access(uint64_t bytes, bool /*is_read*/, const sc_core::sc_time& issue) override {
+    if (spec_.ideal) return {issue, sc_core::SC_ZERO_TIME};  // infinite bandwidth, zero latency
+    const sc_core::sc_time start = std::max(issue, busy_until_);
+    // bytes / (GB/s) = ns
+    const sc_core::sc_time xfer(double(bytes) / spec_.bandwidth_gb_per_s, sc_core::SC_NS);
+    busy_until_ = start + xfer;
+    return {busy_until_ + sc_core::sc_time(spec_.latency_ns, sc_core::SC_NS), xfer};
+  }
+
+  sc_core::sc_time busy_until() const override { return busy_until_; }
+
+ private:
+  DramSpec spec_;
+  sc_core::sc_time busy_until_ = sc_core::SC_ZERO_TIME;
+};
+
+}  // namespace
+
+void register_bandwidth_latency_dram(DramModelRegistry& r) {
+  namespace p = sim::param;
+  r.add("bandwidth_latency",
+        "one channel: bandwidth serializes bursts, a fixed first-byte latency per burst",
+        {p::number("bandwidth_gb_per_s")
+             .above(0)
+             .with_default(16.0)
+             .in_unit("GB/s")
+             .described("sustained bandwidth (1 GB = 1e9 bytes)"),
+         p::number("latency_ns")
+             .at_least(0)
+             .with_default(100.0)
+             .in_unit("ns")
+             .described("first-byte latency of a burst"),
+         p::boolean("ideal").with_default(false).described("infinite bandwidth, zero latency")},
+        [](const DramSpec& s) { return std::make_unique<BandwidthLatencyDram>(s); });
+}
+
+}  // namespace adasim::arch

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: Apache-2.0
+// Key tables of the top level and the pe_array, memory, noc and clock sections (energy, mapper and
+// sparsity are in config_keys_run.cpp).
+#include "sim/config/config_keys.hpp"
+
+#include <algorithm>
+
+#include "sim/core/suggest.hpp"
+#include "workloads/mapper/dataflow/systolic_dataflow.hpp"
+#include "workloads/mapper/spatial/spatial_dataflow.hpp"
+
+namespace adasim::sim {
+namespace detail {
+namespace {
+
+namespace p = param;
+using nlohmann::json;
+
+std::vector<std::string> with_auto(std::vector<std::string> names) {
+  names.push_back("auto");
+  return names;
+}
+
+// Every dataflow name of both families (the parser checks the family's own list).
+std::vector<std::string> all_dataflows() {
+  std::vector<std::string> out = dataflow_names(arch::ArrayKind::kSystolic);
+  for (const std::string& d : dataflow_names(arch::ArrayKind::kSpatial))
+    if (std::find(out.begin(), out.end(), d) == out.end()) out.push_back(d);
+  return out;
+}
+
+// "\"ws\", \"os\", \"is\"": the registered dataflows of one family.
+std::string names_text(arch::ArrayKind kind) {
+  std::string out;
+  for (const std::string& d : dataflow_names(kind)) out += (out.empty() ? "\"" : ", \"") + d + "\"";
+  return out;
+}
+
+ParamDoc operands_array(std::string name) {
+  ParamDoc a = p::array_of(std::move(name), p::choice("", {"ifmap", "weight", "ofmap"}));
+  a.min_items = 1;
+  a.unique_items = true;
+  return a;
+}
+
+ParamDoc sram_level_keys() {
+  return p::object(
+      "",
+      {p::identifier("name")
+           .except({"dram", "noc", "pe_array"})
+           .described("level name, unique; also its stats and VCD scope"),
+       p::number("size_kib")
+           .open_closed(0, 1073741824.0)
+           .multiple_of(1.0 / 1024)
+           .expecting("number of KiB in (0, 1073741824] with size_kib * 1024 a whole number of "
+                      "bytes")
+           .in_unit("KiB")
+           .described("capacity; size_kib * 1024 must be whole bytes"),
+       p::integer("word_bits")
+           .multiple_of(8)
+           .in(8, 4096)
+           .with_default(64)
+           .in_unit("bits")
+           .described("bits per bank access"),
+       p::integer("banks").at_least(1).with_default(1).described("banks accessed in parallel"),
+       p::integer("read_ports").at_least(1).with_default(1).described("reads per bank per cycle"),
+       p::integer("write_ports").at_least(1).with_default(1).described("writes per bank per cycle"),
+       p::boolean("double_buffered")
+           .with_default(true)
+           .described("half the capacity fills while the other half is read"),
+       operands_array("holds")
+           .expecting("non-empty array of unique operands from \"ifmap\", \"weight\", \"ofmap\"")
+           .described("operands staged in this level (each operand in exactly one level)"),
+       p::boolean("ideal").with_default(false).described(
+           "unlimited bandwidth (SCALE-Sim-style stall-free buffer)")});
+}
+
+}  // namespace
+
+const std::vector<std::string>& dataflow_names(arch::ArrayKind kind) {
+  static const std::vector<std::string> kSystolic = workloads::systolic_dataflows().names();
+  static const std::vector<std::string> kSpatial = workloads::spatial::spatial_dataflows().names();
+  return kind == arch::ArrayKind::kSpatial ? kSpatial : kSystolic;
+}
+
+ParamDoc pe_array_keys() {
+  ParamDoc dataflows = p::array_of("dataflows", p::choice("", all_dataflows()))
+                           .derived("all of the family")
+                           .described("dataflows the array supports: systolic " +
+                                      names_text(arch::ArrayKind::kSystolic) + "; spatial " +
+                                      names_text(arch::ArrayKind::kSpatial));
+  dataflows.min_items = 1;
+  dataflows.unique_items = true;
+  return p::object(
+      "pe_array",
+      {p::choice("kind", {"systolic", "spatial"})
+           .with_default("systolic")
+           .described("array family: systolic (operands pass between neighbour PEs) or spatial "
+                      "(Eyeriss-style: a register file per PE, multicast NoC)"),
+       p::integer("rows").in(1, 1024).described("physical PE rows"),
+       p::integer("cols").in(1, 1024).described("physical PE columns"), dataflows,
+       p::choice("dataflow", with_auto(all_dataflows()))
+           .derived("first of `dataflows`")
+           .described("dataflow of every layer, one of `dataflows`; \"auto\": the mapper picks "
+                      "one per layer (the adaptive array)"),
+       p::integer("rf_bytes")
+           .in(0, 1 << 20)
+           .derived("512 (spatial), 0 (systolic)")
+           .in_unit("bytes")
+           .described("spatial arrays: register-file bytes per PE; 0 on a systolic array"),
+       p::integer("mac_bits")
+           .one_of({2, 4, 8, 16})
+           .with_default(8)
+           .in_unit("bits")
+           .described("native operand precision of one MAC"),
+       p::boolean("precision_scalable")
+           .when_absent("absent (false)")
+           .described("systolic WS/IS: a PE splits its multiplier into mac_bits / w lanes for "
+                      "w-bit operands (see below)"),
+       p::integer("accum_bits")
+           .in(16, 64)
+           .with_default(32)
+           .in_unit("bits")
+           .described("accumulator / partial-sum width"),
+       p::boolean("weight_double_buffer")
+           .with_default(true)
+           .described("WS/IS: shadow registers preload the next weights"),
+       p::boolean("output_double_buffer")
+           .with_default(true)
+           .described("OS: results drain while the next fold computes"),
+       p::choice("timing_convention", {"faithful", "scalesim"})
+           .with_default("faithful")
+           .described("\"scalesim\" reproduces SCALE-Sim's fold timing (arch/spec.hpp)"),
+       p::integer("vector_lanes")
+           .at_least(1)
+           .derived("`cols`")
+           .described("lanes of the vector path (pooling, element-wise)")});
+}
+
+ParamDoc memory_keys(const arch::Components& c) {
+  ParamDoc sram = p::array_of("sram", sram_level_keys())
+                      .expecting("non-empty array of SRAM level objects")
+                      .described("on-chip SRAM levels (below)");
+  sram.min_items = 1;
+  ParamDoc dram = p::object(
+      "dram", {p::choice("model", c.dram.names())
+                   .with_default("bandwidth_latency")
+                   .when_absent("`\"bandwidth_latency\"` (not written into the resolved config)")
+                   .described("DRAM timing model (`adasim list dram`)"),
+               p::integer("burst_bytes")
+                   .pow2()
+                   .in(8, 4096)
+                   .with_default(64)
+                   .in_unit("bytes")
+                   .described("DMA transfer granularity")});
+  dram.selectors = {"model"};
+  dram.variants = c.dram.docs();
+  dram = dram.with_default(json::object()).described("the DRAM behind the DMA (below)");
+  return p::object("memory", {sram, dram})
+      .described("on-chip SRAM levels (`sram`) and DRAM (`dram`)");
+}
+
+ParamDoc noc_keys(const arch::Components& c) {
+  ParamDoc noc = p::object(
+      "noc", {p::choice("type", c.noc.names())
+                  .derived("the NoC of the array family: \"bus\" (systolic), \"xy_multicast\" "
+                           "(spatial)")
+                  .described("NoC implementation (`adasim list noc`)"),
+              p::integer("link_width_bits")
+                  .multiple_of(8)
+                  .at_least(8)
+                  .with_default(512)
+                  .in_unit("bits")
+                  .described("bits per cycle a link carries in each direction"),
+              p::integer("latency_cycles")
+                  .at_least(0)
+                  .with_default(1)
+                  .in_unit("cycles")
+                  .described("pipeline stages from the SRAM read port to the PEs (systolic: "
+                             "latency and area; spatial: area of each bus)")});
+  noc.selectors = {"type"};
+  noc.variants = c.noc.docs();
+  return noc.with_default(json::object())
+      .described("the interconnect from the SRAM levels to the PEs");
+}
+
+ParamDoc clock_keys(const arch::Components& c) {
+  ParamDoc point = p::object(
+      "", {p::number("freq_mhz").open_closed(0, 10000).in_unit("MHz").described("frequency"),
+           p::number("voltage_v").open_closed(0, 2).in_unit("V").described("supply voltage")});
+  ParamDoc points = p::array_of("operating_points", point)
+                        .expecting("non-empty array of {\"freq_mhz\", \"voltage_v\"} objects")
+                        .derived("the nominal point alone")
+                        .described(
+                            "V/f table the hardware supports, the points a DVFS policy "
+                            "chooses from; must contain the nominal point; frequencies "
+                            "unique");
+  points.min_items = 1;
+  ParamDoc clock = p::object(
+      "clock",
+      {p::identifier("name").with_default("core").described("clock-domain name"),
+       p::number("freq_mhz")
+           .open_closed(0, 10000)
+           .in_unit("MHz")
+           .described("nominal frequency, the run starts here"),
+       p::number("voltage_v").open_closed(0, 2).in_unit("V").described("nominal supply voltage"),
+       p::choice("policy", c.dvfs.names())
+           .with_default("static")
+           .described("DVFS policy (`adasim list dvfs`)"),
+       points});
+  clock.selectors = {"policy"};
+  clock.variants = c.dvfs.docs();
+  return clock.described("the core clock domain and its V/f table");
+}
+
+}  // namespace detail
+
+ParamDoc make_config_keys(const arch::Components& c) {
+  namespace p = param;
+  ParamDoc schema_version = p::integer("schema_version")
+                                .in(kArchSchemaVersion, kArchSchemaVersion)
+                                .expecting("integer " + std::to_string(kArchSchemaVersion) +
+                                           " (the only schema_version this build reads)")
+                                .described("must be 1");
+  return p::object("", {schema_version,
+                        p::string("name").not_empty().with_default("adasim").described(
+                            "design-point name, copied into reports"),
+                        detail::pe_array_keys().described("the PE array"), detail::memory_keys(c),
+                        detail::noc_keys(c), detail::clock_keys(c), detail::energy_keys(),
+                        detail::area_keys(), detail::mapper_keys(), detail::sparsity_keys(c)});
+}
+
+const ParamDoc& config_keys() {
+  static const ParamDoc kKeys = make_config_keys(arch::builtin_components());
+  return kKeys;
+}
+
+std::string unknown_key_expectation(const std::string& key, const std::string& owner,
+                                    const std::vector<std::string>& known) {
+  std::string out = "a known key of " + (owner.empty() ? std::string("/") : owner);
+  if (auto hint = did_you_mean(key, known)) out += " (did you mean '" + *hint + "'?)";
+  out += "; known keys: ";
+  for (size_t i = 0; i < known.size(); ++i) out += (i ? ", " : "") + known[i];
+  return out;
+}
+
+}  // namespace adasim::sim

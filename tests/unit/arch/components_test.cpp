@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: Apache-2.0
+// The built-in implementations of the swappable parts, each against a hand derivation: the NoCs'
+// cycle laws, the DVFS static policy, the DRAM bandwidth/latency model; and the registries that
+// build them by name.
+#include "arch/components.hpp"
+
+#include <gtest/gtest.h>
+
+#include "arch/sparse/i_sparse_format.hpp"
+#include "sim/core/errors.hpp"
+
+namespace adasim::arch {
+namespace {
+
+NocSpec noc_of(const std::string& type, int width_bits) {
+  NocSpec s;
+  s.type = type;
+  s.link_width_bits = width_bits;
+  return s;
+}
+
+TEST(Noc, EdgeBusSharesOneLinkPerDirection) {
+  auto bus = make_noc(noc_of("bus", 512));
+  NocTraffic t;
+  t.to_pes_bits = {800, 320, 0};  // 100 ifmap bytes + 40 weight bytes share the link
+  t.from_pes_bits = 512;
+  // ceil(1120 / 512) = 3 toward the array, ceil(512 / 512) = 1 back: the slower direction.
+  EXPECT_EQ(bus->cycles(t), 3u);
+  EXPECT_EQ(bus->carry(t), 3u);
+  EXPECT_EQ(bus->carry(NocTraffic{}), 0u);  // nothing moves: no cycle, not busy
+  EXPECT_EQ(bus->stats().to_pes_bits, 1120u);
+  EXPECT_EQ(bus->stats().from_pes_bits, 512u);
+  EXPECT_EQ(bus->stats().busy_cycles, 1u);
+  bus->reset_stats();
+  EXPECT_EQ(bus->stats().to_pes_bits, 0u);
+}
+
+TEST(Noc, XyMulticastGivesEachOperandItsOwnBus) {
+  auto xy = make_noc(noc_of("xy_multicast", 64));
+  NocTraffic t;
+  t.to_pes_bits = {200, 64, 0};  // ifmap: ceil(200 / 64) = 4; weight: 1
+  t.from_pes_bits = 96;          // psums: ceil(96 / 64) = 2
+  EXPECT_EQ(xy->cycles(t), 4u);  // the buses work in parallel: the busiest one
+  // The same traffic on a shared edge bus of the same width: ceil(264 / 64) = 5.
+  EXPECT_EQ(make_noc(noc_of("bus", 64))->cycles(t), 5u);
+  EXPECT_EQ(xy->cycles(NocTraffic{}), 0u);
+}
+
+TEST(Noc, RegistryKnowsWhichArrayEachNocFeeds) {
+  const NocRegistry& r = builtin_components().noc;
+  EXPECT_EQ(r.names(), (std::vector<std::string>{"bus", "xy_multicast"}));
+  EXPECT_EQ(r.find("bus")->make.feeds, ArrayKind::kSystolic);
+  EXPECT_EQ(r.find("xy_multicast")->make.feeds, ArrayKind::kSpatial);
+  EXPECT_THROW(make_noc(noc_of("mesh", 64)), sim::ModelError);
+}
+
+TEST(Dvfs, StaticPolicyRunsEveryLayerAtTheTablesNominalPoint) {
+  ClockSpec spec;
+  spec.nominal = {800.0, 0.9};
+  spec.operating_points = {{400.0, 0.7}, {800.0, 0.9}, {1000.0, 1.0}};
+  auto policy = builtin_components().dvfs.find("static")->make(spec);
+  for (size_t layer : {0, 1, 7}) {
+    EXPECT_DOUBLE_EQ(policy->point_for_layer(layer).freq_mhz, 800.0);
+    EXPECT_DOUBLE_EQ(policy->point_for_layer(layer).voltage_v, 0.9);
+  }
+  spec.operating_points = {{400.0, 0.7}};  // the nominal point is not a point of the hardware
+  EXPECT_THROW(builtin_components().dvfs.find("static")->make(spec), sim::ModelError);
+}
+
+TEST(Dvfs, FixedPolicyRunsEveryLayerAtTheTablePointOfItsFrequency) {
+  ClockSpec spec;
+  spec.nominal = {800.0, 0.9};
+  spec.operating_points = {{400.0, 0.7}, {800.0, 0.9}, {1000.0, 1.0}};
+  spec.policy = "fixed";
+  spec.policy_params.set("fixed_freq_mhz", 400.0);
+  auto policy = builtin_components().dvfs.find("fixed")->make(spec);
+  for (size_t layer : {0, 1, 7}) {
+    EXPECT_DOUBLE_EQ(policy->point_for_layer(layer).freq_mhz, 400.0);
+    EXPECT_DOUBLE_EQ(policy->point_for_layer(layer).voltage_v, 0.7);  // the table's voltage
+  }
+  spec.policy_params.set("fixed_freq_mhz", 300.0);  // not a point of the hardware
+  try {
+    builtin_components().dvfs.find("fixed")->make(spec);
+    FAIL() << "300 MHz accepted";
+  } catch (const sim::ConfigError& e) {
+    ASSERT_EQ(e.issues().size(), 1u);
+    EXPECT_EQ(e.issues()[0].where, "fixed_freq_mhz");  // the parser prefixes /clock/
+    EXPECT_EQ(e.issues()[0].value, "300");
+    EXPECT_NE(e.issues()[0].expected.find("(400, 800, 1000)"), std::string::npos);
+  }
+}
+
+TEST(Dram, BandwidthLatencyModelSerializesBurstsAndPipelinesLatency) {
+  DramSpec spec;
+  spec.bandwidth_gb_per_s = 16.0;  // 64 bytes take 4 ns
+  spec.latency_ns = 100.0;
+  auto m = builtin_components().dram.find("bandwidth_latency")->make(spec);
+  using sc_core::SC_NS;
+  using sc_core::sc_time;
+  DramTiming a = m->access(64, true, sc_time(0, SC_NS));
+  EXPECT_EQ(a.done, sc_time(104, SC_NS));  // 4 ns on the channel + 100 ns latency
+  EXPECT_EQ(a.transfer, sc_time(4, SC_NS));
+  DramTiming b = m->access(64, false, sc_time(1, SC_NS));  // waits for the channel until 4 ns
+  EXPECT_EQ(b.done, sc_time(108, SC_NS));
+  EXPECT_EQ(m->busy_until(), sc_time(8, SC_NS));
+  DramTiming c = m->access(32, true, sc_time(50, SC_NS));  // idle channel: starts at once
+  EXPECT_EQ(c.done, sc_time(152, SC_NS));
+  spec.ideal = true;
+  auto ideal = builtin_components().dram.find("bandwidth_latency")->make(spec);
+  EXPECT_EQ(ideal->access(4096, true, sc_time(7, SC_NS)).done, sc_time(7, SC_NS));
+}
+
+TEST(Components, EveryKindIsListedWithItsSelectingKey) {
+  std::vector<std::string> kinds, keys;
+  for (const sim::ComponentKind& k : builtin_components().kinds()) {
+    kinds.push_back(k.kind);
+    keys.push_back(k.selected_by);
+  }
+  EXPECT_EQ(kinds, (std::vector<std::string>{"noc", "dvfs", "dram", "sparse_format"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"noc.type", "clock.policy", "memory.dram.model",
+                                            "sparsity.storage.ifmap / .weight / .ofmap"}));
+}
+
+TEST(SparseFormats, EachNameMapsToItsCodecAndItsProperties) {
+  const SparseFormatRegistry& r = builtin_components().sparse_format;
+  EXPECT_EQ(r.names(), (std::vector<std::string>{"dense", "bitmask", "rle", "csr", "nm"}));
+  for (const auto& e : r.entries()) EXPECT_EQ(to_string(e.make->id()), e.doc.name);
+  EXPECT_TRUE(format_impl(SparseFormat::kCsr).whole_tile());  // a CSR tile is one run
+  EXPECT_FALSE(format_impl(SparseFormat::kNm).whole_tile());  // N:M groups run along fibres
+  EXPECT_TRUE(format_impl(SparseFormat::kNm).weights_only());
+  EXPECT_EQ(activation_format_expectation(r),
+            "one of \"dense\", \"bitmask\", \"rle\", \"csr\" (N:M is a weight pattern)");
+  // The parameters a format declares are the keys sparsity.storage accepts for it.
+  EXPECT_EQ(r.find("rle")->doc.params.at(0).name, "rle_run_bits");
+  EXPECT_EQ(r.find("nm")->doc.params.size(), 2u);
+  EXPECT_TRUE(r.find("csr")->doc.params.empty());
+}
+
+}  // namespace
+}  // namespace adasim::arch
