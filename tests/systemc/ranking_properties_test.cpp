@@ -113,10 +113,11 @@ TEST_P(RankingProperties, WinnerSimulatesNoWorseThanRunnerUp) {
   }
 }
 
-// With ideal DRAM the estimate is exact, so a larger level (which offers the candidates a
-// smaller one does) never simulates slower. With finite DRAM the estimate is an approximation
-// and can misrank close candidates: there the chosen mapping may simulate up to 2% slower
-// (measured: 1.0% on MobileNetV2's features.0 with the buffer x4).
+// With ideal DRAM the largest chunk that fits wins, which a larger level still offers, so it
+// never simulates slower. With finite DRAM a smaller chunk can win, and the search's chunk ladder
+// starts from the largest chunk that fits: a larger level does not try every chunk a smaller one
+// did. There the chosen mapping may simulate up to 2% slower (measured: 1.0% on MobileNetV2's
+// features.0 with the buffer x4).
 TEST_P(RankingProperties, LargerSramNeverSimulatesSlower) {
   for (bool ideal_dram : {true, false}) {
     arch::AcceleratorSpec small = shipped_spec(GetParam());
