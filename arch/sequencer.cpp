@@ -152,7 +152,7 @@ void Sequencer::end_layer() {
   const double voltage = clock_.point().voltage_v;
   std::vector<EnergyRow> storage_rows;
   blocks_.output.end_layer(energy_, voltage, storage_rows);
-  res.stats = collect(sim::Interval{res.cycles_total, res.time_ns});
+  res.stats = collect(sim::Interval{res.cycles_total, res.time_ns, res.cycles_stall});
   engine_->energy(EnergyInputs{energy_, spec_, blocks_.memory, blocks_.bus, voltage, res.time_ns},
                   res.energy);
   res.energy.insert(res.energy.end(), storage_rows.begin(), storage_rows.end());

@@ -50,7 +50,9 @@ void OutputStage::start_encoder(TransferController& transfers, const ILayerEngin
   const std::optional<SparseFormat> f = sparse_format_from_string(spec_.sparsity.storage.ofmap);
   if (!f)
     throw sim::ModelError("accelerator: unknown ofmap format " + spec_.sparsity.storage.ofmap);
-  if (*f == SparseFormat::kDense) return;
+  // A view (reshape) moves and stores nothing: no encoder.
+  const auto* vec = std::get_if<VectorProgram>(&prog_->engine);
+  if (*f == SparseFormat::kDense || (vec && vec->op.kind == VectorKind::kView)) return;
   encoder_.emplace(*f, spec_.sparsity.storage, graph_->tensor(layer_->output));
   if (kind_ == EngineOutput::kAccumulators) {
     // The values the store carries: the output stage applied to the final accumulators.

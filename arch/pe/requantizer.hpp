@@ -4,7 +4,9 @@
 //   q = clamp(round(acc * in_scale * w_scale[k] / out_scale) + out_zero_point),
 // with the layer's rounding (half away from zero, or half to even for ONNX models), per output
 // channel k when the weights are quantized per channel, and an optional fused ReLU
-// (q >= out_zero_point). The multiplier is formed in double precision from the tensors' scales.
+// (q >= out_zero_point), a fused Clip (its bounds narrow OutputQuant::lo / hi) and a fused
+// LeakyRelu (OutputQuant::negative_slope scales the multiplier of negative accumulators). The
+// multiplier is formed in double precision from the tensors' scales.
 // Wide (32-bit) outputs skip the scaling: the int32 accumulators (plus bias) are the output.
 #pragma once
 
@@ -44,6 +46,7 @@ class Requantizer {
   std::vector<double> mult_;
   int64_t lo_ = 0, hi_ = 0, zp_ = 0;
   bool relu_ = false;
+  double negative_slope_ = 1.0;
   workloads::Rounding rounding_{};
   const workloads::Int32Buffer* bias_ = nullptr;
 };

@@ -13,6 +13,7 @@
 #include "sim/config/config_keys.hpp"
 #include "sim/config/overrides.hpp"
 #include "sim/config/param_reader.hpp"
+#include "sim/config/scalesim_cfg.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::sim {
@@ -196,7 +197,9 @@ void check_array_kind(const arch::AcceleratorSpec& spec, const json& j, const st
 }  // namespace
 
 LoadedConfig load_arch_config(const std::string& path, const std::vector<std::string>& overrides) {
-  return parse_arch_config(read_json_file(path), path, overrides);
+  // A SCALE-Sim .cfg becomes the JSON config that mirrors it; --set overrides then apply alike.
+  return parse_arch_config(is_scalesim_cfg(path) ? read_scalesim_cfg(path) : read_json_file(path),
+                           path, overrides);
 }
 
 LoadedConfig parse_arch_config(json j, const std::string& file_label,

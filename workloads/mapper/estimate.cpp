@@ -66,12 +66,8 @@ struct ArrayTraffic {
   int64_t wr_out = 0, rd_out = 0;
 };
 
-ArrayTraffic array_traffic(const LayerSchedule& sch, const arch::AcceleratorSpec& spec) {
+ArrayTraffic array_traffic(const LayerSchedule& sch) {
   const SystolicProgram& s = sch.systolic();
-  // SCALE-Sim's convention shifts (and reads) full array rows into the stationary registers,
-  // padding rows included; an N:M row reads one slot per PE.
-  const bool scalesim = spec.pe_array.convention == arch::TimingConvention::kScaleSim;
-  const int64_t per_row = s.nm_m > 0 ? 1 : s.mac_lanes;
   const int64_t in_b = (sch.in_bits + 7) / 8, w_b = (sch.w_bits + 7) / 8;
   // Weights held: inputs streamed; inputs held: weights streamed; outputs held: both streamed.
   const Operand stream_op = s.streamed_operand(), stat_op = s.stationary_operand();
@@ -82,13 +78,14 @@ ArrayTraffic array_traffic(const LayerSchedule& sch, const arch::AcceleratorSpec
     if (s.outputs_stationary()) {
       t.rd[int(Operand::kIfmap)] += f.t_len * f.rows * in_b;
       t.rd[int(Operand::kWeight)] += f.t_len * f.cols * w_b;
-      // The output chain's rows are written as they drain; SCALE-Sim's convention moves them
-      // out of the array at the capture with neither drain cycles nor counted writes.
-      if (!scalesim) t.wr_out += f.rows * f.cols * kPsum;
+      // The output chain's rows are written as they drain (SCALE-Sim's convention: on the
+      // fold's last stream cycles).
+      t.wr_out += f.rows * f.cols * kPsum;
       continue;
     }
     t.rd[int(stream_op)] += f.t_len * s.feed_values(f) * stream_b;
-    t.rd[int(stat_op)] += (scalesim ? spec.pe_array.rows * per_row : f.rows) * f.cols * stat_b;
+    // Only the tile's rows are read (SCALE-Sim's load shifts AR rows, the rest empty).
+    t.rd[int(stat_op)] += f.rows * f.cols * stat_b;
     t.wr_out += f.t_len * f.cols * kPsum;
     if (!f.first_accum) t.rd_out += f.t_len * f.cols * kPsum;  // accumulate in the buffer
   }
@@ -103,7 +100,7 @@ const char* operand_key(int o) {
 /// The accesses of a schedule under the report's names (estimate.hpp), and their dynamic energy.
 double count_accesses(const LayerSchedule& sch, const arch::AcceleratorSpec& spec,
                       const EnergyCosts& costs, std::map<std::string, int64_t>& acc) {
-  const ArrayTraffic t = array_traffic(sch, spec);
+  const ArrayTraffic t = array_traffic(sch);
   const size_t n = spec.sram.size();
   std::vector<int64_t> rd(n, 0), wr(n, 0), fill(n, 0), drain(n, 0);
   for (int o = 0; o < arch::kNumOperands; ++o)

@@ -148,8 +148,9 @@ std::string exact_integer_type(const HostTensor& x, const std::string& what) {
     if (!(v == std::floor(v)) || v < -128 || v > 255)
       throw sim::ConfigError(x.label(), what + " element " + std::to_string(i), render(v),
                              "an integer in [-128, 255]: float tensors are taken exactly (float "
-                             "exact mode), not quantized; quantize the model (QDQ or QOperator "
-                             "form) for other values");
+                             "exact mode), not quantized; quantize the model for other values: "
+                             "--quantize int8 (post-training quantization), --quantize none "
+                             "--no-values (timing only), or a QDQ / QOperator model");
     negative |= v < 0;
     above_127 |= v > 127;
   }
@@ -183,7 +184,7 @@ Int32Buffer exact_int32_buffer(const HostTensor& x, const std::string& what) {
     if (!(v == std::floor(v)) || v < -2147483648.0 || v > 2147483647.0)
       throw sim::ConfigError(x.label(), what + " element " + std::to_string(i), render(v),
                              "an integer that fits int32 (float exact mode); quantize the model "
-                             "(QDQ or QOperator form) for other values");
+                             "for other values (--quantize int8, or a QDQ / QOperator model)");
     out.data[i] = int32_t(v);
   }
   return out;

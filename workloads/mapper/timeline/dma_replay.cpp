@@ -20,6 +20,9 @@ Clock::Clock(const arch::AcceleratorSpec& spec)
 DmaReplay::DmaReplay(const arch::TransferPlan& plan, const arch::AcceleratorSpec& spec)
     : plan_(plan), users_(arch::kNumOperands) {
   dram_ideal_ = spec.dram.ideal;
+  in_order_ =
+      !spec.dram.ideal || std::any_of(spec.sram.begin(), spec.sram.end(),
+                                      [](const arch::SramLevelSpec& l) { return !l.ideal; });
   burst_ = std::max(1, spec.dram.burst_bytes);
   gb_per_s_ = spec.dram.bandwidth_gb_per_s;  // = bytes per ns
   latency_ps_ = to_ps(spec.dram.latency_ns);
@@ -36,6 +39,7 @@ DmaReplay::DmaReplay(const arch::TransferPlan& plan, const arch::AcceleratorSpec
     }
   }
   fired_at_.reserve(size_t(int64_t(nf) + nchunks + nout));
+  if (!in_order_) waiters_.reserve(size_t(int64_t(nf) + nchunks + nout));
   loaded_event_.reserve(nf);
   consumed_event_.reserve(size_t(nchunks));
   outdone_event_.reserve(size_t(nout));
@@ -76,13 +80,20 @@ DmaReplay::DmaReplay(const arch::TransferPlan& plan, const arch::AcceleratorSpec
 
 int DmaReplay::new_event() {
   fired_at_.push_back(-1);
+  if (!in_order_) waiters_.emplace_back();
   return int(fired_at_.size()) - 1;
 }
 
 int DmaReplay::add_job(bool store, int64_t bytes, int after) {
   jobs_.push_back(Job{store, bytes, after, false, 0});
   const int id = int(jobs_.size()) - 1;
-  (store ? stores_ : loads_).push_back(id);
+  if (in_order_) {
+    (store ? stores_ : loads_).push_back(id);
+  } else if (after >= 0) {
+    waiters_[size_t(after)].push_back(id);  // events fire only after construction
+  } else {
+    issue(jobs_.back(), 0);
+  }
   return id;
 }
 
@@ -116,8 +127,14 @@ void DmaReplay::plan_outputs(int64_t chunk, const arch::ChunkPlan& cp) {
 }
 
 void DmaReplay::fire(int event, int64_t t_ps) {
-  if (fired_at_[size_t(event)] < 0) fired_at_[size_t(event)] = t_ps;
-  pump(t_ps);
+  if (fired_at_[size_t(event)] >= 0) return;  // its jobs were released the first time
+  fired_at_[size_t(event)] = t_ps;
+  if (in_order_) {
+    pump(t_ps);
+    return;
+  }
+  for (int id : waiters_[size_t(event)]) issue(jobs_[size_t(id)], t_ps);
+  waiters_[size_t(event)].clear();
 }
 
 void DmaReplay::pump(int64_t t_ps) {
@@ -177,7 +194,10 @@ std::optional<int64_t> DmaReplay::out_slot_ready(int64_t out_chunk) const {
 std::optional<int64_t> DmaReplay::all_done() const {
   if (load_head_ < loads_.size() || store_head_ < stores_.size()) return std::nullopt;
   int64_t t = 0;
-  for (const Job& j : jobs_) t = std::max(t, j.done_ps);
+  for (const Job& j : jobs_) {
+    if (!j.issued) return std::nullopt;
+    t = std::max(t, j.done_ps);
+  }
   return t;
 }
 

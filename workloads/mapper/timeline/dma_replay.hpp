@@ -2,12 +2,14 @@
 // The mapper's own model of how a layer's transfer plan moves through the DMA and DRAM, written
 // from the documented behaviour of arch/memory (transfer_controller, dma, dram), not from its
 // code: every load and store of the plan becomes a job in one of two in-order queues (loads,
-// stores); a job waits for the event that frees its slot (a chunk consumed, a fold's stationary
-// tile loaded, a chunk's outputs complete); DRAM serialises the bytes of every burst at its
-// bandwidth and adds its latency once per burst, bursts pipelining; an ideal DRAM completes a job
-// when it issues. The engine timelines (systolic / vector / spatial) fire the events and read
-// when data and output slots are ready. Times are integer picoseconds from the layer's start, the
-// resolution of the simulation kernel, and readiness is rounded up to the next clock edge.
+// stores; out of order when every transfer is free: ideal DRAM and ideal levels, so a job
+// issues as soon as its own event has fired); a job waits for the event that frees its slot (a
+// chunk consumed, a fold's stationary tile loaded, a chunk's outputs complete); DRAM serialises the
+// bytes of every burst at its bandwidth and adds its latency once per burst, bursts pipelining; an
+// ideal DRAM completes a job when it issues. The engine timelines (systolic / vector / spatial)
+// fire the events and read when data and output slots are ready. Times are integer picoseconds from
+// the layer's start, the resolution of the simulation kernel, and readiness is rounded up to the
+// next clock edge.
 #pragma once
 
 #include <array>
@@ -84,6 +86,7 @@ class DmaReplay {
 
   const arch::TransferPlan& plan_;
   bool dram_ideal_ = true;
+  bool in_order_ = true;
   int64_t burst_ = 64;
   double gb_per_s_ = 1;
   int64_t latency_ps_ = 0;
@@ -92,7 +95,8 @@ class DmaReplay {
   std::vector<Job> jobs_;
   std::vector<int> loads_, stores_;  // queues (job ids in order) and their heads
   size_t load_head_ = 0, store_head_ = 0;
-  std::vector<int64_t> fired_at_;  // per event: fire time, -1 = not yet
+  std::vector<int64_t> fired_at_;          // per event: fire time, -1 = not yet
+  std::vector<std::vector<int>> waiters_;  // out of order: per event, the jobs it releases
   std::vector<int64_t> chunk_base_, out_of_chunk_;
   std::vector<int> loaded_event_, consumed_event_, outdone_event_;
   std::vector<int> stationary_job_;

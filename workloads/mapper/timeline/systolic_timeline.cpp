@@ -92,7 +92,8 @@ class SystolicTimeline {
   void shadow_events(Stream& st, int64_t q, int64_t& start, bool& done, int64_t len);
   void outputs_held_fold(size_t f);
   void drain_cycles(int64_t n);
-  CycleDemand shadow_demand(size_t fold, bool partial_row) const;
+  void scalesim_writes(Stream& st, const arch::SystolicFold& F) const;
+  CycleDemand shadow_demand(size_t fold, int64_t shifted) const;
 
   const arch::LayerProgram& prog_;
   const arch::SystolicProgram& s_;
@@ -158,16 +159,16 @@ void SystolicTimeline::advance(Stream& st, int64_t to) const {
   st.p = to;
 }
 
-CycleDemand SystolicTimeline::shadow_demand(size_t fold, bool partial_row) const {
-  // One shifted physical row: its sub-rows' values (an N:M row loads one slot per PE).
+CycleDemand SystolicTimeline::shadow_demand(size_t fold, int64_t shifted) const {
+  // The `shifted`-th row shifted in (the bottom one first): its sub-rows' values (an N:M row
+  // loads one slot per PE); SCALE-Sim's load shifts all AR rows, those below the tile empty.
   const arch::SystolicFold& f = s_.folds[fold];
   const int64_t lanes = std::max(1, s_.sub_per_row());
   const int64_t per_row = s_.nm_m > 0 ? 1 : lanes;
-  int64_t loaded = per_row;
-  if (!scalesim_ && partial_row) {
-    const int64_t len = s_.physical_rows(f.rows);
-    loaded = std::min(per_row, s_.sub_rows(f.rows) - (len - 1) * lanes);
-  }
+  const int64_t len = scalesim_ ? ar_ : s_.physical_rows(f.rows);
+  const int64_t row = len - 1 - shifted;
+  const int64_t loaded =
+      std::min(per_row, std::clamp<int64_t>(s_.sub_rows(f.rows) - row * lanes, 0, lanes));
   CycleDemand d;
   d.read[size_t(stat_op_)] = loaded * f.cols * bytes_[size_t(stat_op_)];
   return d;
@@ -195,7 +196,7 @@ void SystolicTimeline::load_phase(size_t f) {
   cyc_ = std::max(cyc_, ready(dma_.stationary_ready(f), "a stationary tile"));
   for (int64_t row = done; row < len; ++row) {
     if (row + 1 == len) dma_.stationary_loaded(f, clk_.ps(cyc_));
-    cyc_ += 1 + (stalls_ ? ports_.extra(shadow_demand(f, row == 0)) : 0);
+    cyc_ += 1 + (stalls_ ? ports_.extra(shadow_demand(f, row)) : 0);
   }
 }
 
@@ -243,8 +244,8 @@ void SystolicTimeline::shadow_events(Stream& st, int64_t q, int64_t& start, bool
     const auto r = dma_.stationary_ready(next);
     if (!r || clk_.cycle_at_or_after(*r) > real(st, q)) return;
     start = q;
-    if (stalls_) st.flows.add(q, q + 1, shadow_demand(next, true));
-    if (stalls_) st.flows.add(q + 1, q + len, shadow_demand(next, false));
+    if (stalls_) st.flows.add(q, q + 1, shadow_demand(next, 0));
+    if (stalls_) st.flows.add(q + 1, q + len, shadow_demand(next, 1));
   }
   if (!done && q == start + len - 1) {
     done = true;
@@ -339,6 +340,23 @@ void SystolicTimeline::drain_cycles(int64_t n) {
   }
 }
 
+void SystolicTimeline::scalesim_writes(Stream& st, const arch::SystolicFold& F) const {
+  // SCALE-Sim's OS outputs leave on the fold's last lines (docs/scalesim_conventions.md
+  // section 3): the used r x c outputs fill diagonals d = 0 .. r + c - 2, the first one AR - r
+  // stream cycles after the last feed, min(d, r - 1, c - 1, r + c - 2 - d) + 1 outputs on
+  // each; runs of equal counts make one piece.
+  const int64_t r = F.rows, c = F.cols, p0 = st.last_feed + (ar_ - r);
+  auto count = [&](int64_t d) { return std::min({d, r - 1, c - 1, r + c - 2 - d}) + 1; };
+  for (int64_t d = 0; d <= r + c - 2;) {
+    int64_t e = d + 1;
+    while (e <= r + c - 2 && count(e) == count(d)) ++e;
+    CycleDemand w;
+    w.out_write = count(d) * kPsum;
+    st.flows.add(p0 + d, p0 + e, w);
+    d = e;
+  }
+}
+
 void SystolicTimeline::outputs_held_fold(size_t f) {
   const arch::SystolicFold& F = s_.folds[f];
   const arch::FoldPlan& fp = tp_.folds[f];
@@ -375,6 +393,7 @@ void SystolicTimeline::outputs_held_fold(size_t f) {
       const arch::ChunkPlan& cp = fp.chunks[chunk];
       n = feed_run(st, q, drain_left_ > 0 ? pd : kInf);
       if (stalls_) st.flows.add(q, q + n, feed);
+      if (stalls_ && scalesim_ && st.fed == F.t_len) scalesim_writes(st, F);
       if (st.fed == cp.t0 + cp.t_len) chunk_done(st, q + n - 1);
     }
     advance(st, q + n);
