@@ -10,6 +10,7 @@
 
 #include "arch/energy/energy_table.hpp"
 #include "sim/app/simulation.hpp"
+#include "sim/core/errors.hpp"
 #include "test_support.hpp"
 
 namespace adasim::test {
@@ -77,6 +78,18 @@ std::vector<LayerFigures> simulate_forked(const arch::AcceleratorSpec& spec,
     out.push_back(std::move(f));
   }
   return out;
+}
+
+bool map_and_simulate(const arch::AcceleratorSpec& spec, const workloads::Graph& graph,
+                      std::vector<workloads::LayerSchedule>& schedules,
+                      std::vector<LayerFigures>& figures) {
+  try {
+    schedules = sim::map_graph(graph, spec, arch::EnergyTable(spec.energy));
+  } catch (const sim::ConfigError&) {
+    return false;
+  }
+  figures = simulate_forked(spec, graph, schedules);
+  return true;
 }
 
 }  // namespace adasim::test

@@ -28,4 +28,10 @@ std::vector<LayerFigures> simulate_forked(const arch::AcceleratorSpec& spec,
                                           const std::vector<workloads::LayerSchedule>& schedules,
                                           uint64_t seed = 7);
 
+/// Maps `graph` on `spec` (sim::map_graph) and simulates the schedules it chose; false, with
+/// nothing simulated, when a layer does not fit the spec (the mapper's sim::ConfigError).
+bool map_and_simulate(const arch::AcceleratorSpec& spec, const workloads::Graph& graph,
+                      std::vector<workloads::LayerSchedule>& schedules,
+                      std::vector<LayerFigures>& figures);
+
 }  // namespace adasim::test

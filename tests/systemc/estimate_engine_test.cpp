@@ -22,41 +22,6 @@ namespace {
 using arch::Dataflow;
 using arch::TimingConvention;
 
-/// A graph of `n` random array layers (convs with padding, stride, dilation, groups and batch,
-/// FCs and matmuls), small enough to simulate in well under a second.
-workloads::Graph random_layers(std::mt19937_64& rng, int n) {
-  auto pick = [&](int lo, int hi) { return int(std::uniform_int_distribution<int>(lo, hi)(rng)); };
-  workloads::Graph g;
-  g.name = "random";
-  for (int i = 0; i < n; ++i) {
-    const std::string name = "l" + std::to_string(i);
-    const int kind = pick(0, 5);
-    if (kind == 4) {
-      test::add_fc(g, name, pick(1, 4), pick(1, 70), pick(1, 50));
-      continue;
-    }
-    if (kind == 5) {
-      test::add_matmul(g, name, pick(1, 2), pick(1, 12), pick(1, 30), pick(1, 20), pick(0, 1));
-      continue;
-    }
-    test::ConvDesc d;
-    d.name = name;
-    d.groups = kind == 3 ? pick(2, 6) : 1;
-    d.n = pick(1, 2);
-    d.c = d.groups * pick(1, kind == 3 ? 3 : 12);
-    d.k = d.groups * pick(1, kind == 3 ? 3 : 24);
-    d.r = pick(1, 3);
-    d.s = pick(1, 3);
-    d.stride = pick(1, 2);
-    d.pad = pick(0, 1);
-    d.dil = kind == 2 ? 2 : 1;
-    d.h = pick(int(d.dil * (d.r - 1) + 1), 9);
-    d.w = pick(int(d.dil * (d.s - 1) + 1), 9);
-    test::add_conv(g, d);
-  }
-  return g;
-}
-
 /// How a random spec's memory behaves: all ideal; SRAM ports and bus finite (they may stall,
 /// which the replay models cycle by cycle) with ideal DRAM.
 enum class Memory { kIdeal, kFinitePorts };
@@ -93,14 +58,11 @@ TEST_P(SystolicEstimateEqualsEngine, CyclesAndAccesses) {
   const auto [df, conv, mem, seed] = GetParam();
   std::mt19937_64 rng(uint64_t(seed) * 7919 + uint64_t(df) * 31 + uint64_t(mem));
   const arch::AcceleratorSpec spec = random_spec(rng, df, conv, mem);
-  const workloads::Graph g = random_layers(rng, 8);
+  const workloads::Graph g = test::random_array_layers(rng, 8);
   std::vector<workloads::LayerSchedule> sch;
-  try {
-    sch = sim::map_graph(g, spec, arch::EnergyTable(spec.energy));
-  } catch (const sim::ConfigError&) {
+  std::vector<test::LayerFigures> ran;
+  if (!test::map_and_simulate(spec, g, sch, ran))
     GTEST_SKIP() << "a layer does not fit this random buffer";
-  }
-  const std::vector<test::LayerFigures> ran = test::simulate_forked(spec, g, sch);
   ASSERT_EQ(ran.size(), sch.size());
   for (size_t i = 0; i < sch.size(); ++i) {
     SCOPED_TRACE(g.layers[i].name + " " + sch[i].search.chosen);

@@ -11,7 +11,7 @@ namespace adasim::workloads {
 
 using arch::Operand;
 
-double Estimate::objective(arch::Objective o) const {
+double objective_value(arch::Objective o, double cycles, double energy_pj) {
   switch (o) {
     case arch::Objective::kLatency:
       return cycles;
@@ -21,6 +21,10 @@ double Estimate::objective(arch::Objective o) const {
       return cycles * energy_pj;
   }
   return cycles;
+}
+
+double Estimate::objective(arch::Objective o) const {
+  return objective_value(o, cycles, energy_pj);
 }
 
 double fold_cycles(const SystolicProgram& s, const arch::AcceleratorSpec& spec) {

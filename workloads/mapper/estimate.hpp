@@ -20,6 +20,9 @@ namespace adasim::workloads {
 /// The per-action prices candidates are ranked with (arch/energy/action_costs.hpp).
 using arch::EnergyCosts;
 
+/// What candidates are ranked by: the cycles, the energy or their product.
+double objective_value(arch::Objective o, double cycles, double energy_pj);
+
 struct Estimate {
   double cycles = 0;          ///< the layer's cycles (exact on stall-free memory)
   double compute_cycles = 0;  ///< closed-form array cycles with stall-free memory
