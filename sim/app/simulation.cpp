@@ -104,20 +104,17 @@ std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
   return out;
 }
 
-SimulationResult simulate(const arch::AcceleratorSpec& spec_in, const workloads::Graph& graph,
-                          const arch::EnergyTable& energy, arch::ValueStore& values, VcdWriter* vcd,
-                          std::map<std::string, workloads::Int32Buffer>* accumulators,
-                          arch::RunMode mode) {
+namespace {
+
+SimulationResult run_schedules(const arch::AcceleratorSpec& spec, const workloads::Graph& graph,
+                               const arch::EnergyTable& energy, arch::ValueStore& values,
+                               std::vector<workloads::LayerSchedule> schedules, VcdWriter* vcd,
+                               std::map<std::string, workloads::Int32Buffer>* accumulators,
+                               arch::RunMode mode) {
   SimulationResult result;
-  const arch::AcceleratorSpec spec = resolve_structured(spec_in, graph, values);
-  for (const auto& [name, mode] : spec.sparsity.layer_modes) {
-    bool found = false;
-    for (const workloads::Layer& l : graph.layers) found = found || l.name == name;
-    if (!found)
-      throw ConfigError("", "/sparsity/layers/" + name, "\"" + name + "\"",
-                        "the name of a layer of workload '" + graph.name + "'");
-  }
-  result.schedules = map_graph(graph, spec, energy);
+  result.schedules = std::move(schedules);
+  if (result.schedules.size() != graph.layers.size())
+    throw ModelError("simulate: one schedule per layer expected");
   // The SystemC banner would pollute stdout (the summary table and machine-read output).
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
   {
@@ -145,6 +142,38 @@ SimulationResult simulate(const arch::AcceleratorSpec& spec_in, const workloads:
     result.layers[i].schedule = result.schedules[i].to_json();
   }
   return result;
+}
+
+void check_layer_modes(const arch::AcceleratorSpec& spec, const workloads::Graph& graph) {
+  for (const auto& [name, mode] : spec.sparsity.layer_modes) {
+    bool found = false;
+    for (const workloads::Layer& l : graph.layers) found = found || l.name == name;
+    if (!found)
+      throw ConfigError("", "/sparsity/layers/" + name, "\"" + name + "\"",
+                        "the name of a layer of workload '" + graph.name + "'");
+  }
+}
+
+}  // namespace
+
+SimulationResult simulate(const arch::AcceleratorSpec& spec_in, const workloads::Graph& graph,
+                          const arch::EnergyTable& energy, arch::ValueStore& values, VcdWriter* vcd,
+                          std::map<std::string, workloads::Int32Buffer>* accumulators,
+                          arch::RunMode mode) {
+  const arch::AcceleratorSpec spec = resolve_structured(spec_in, graph, values);
+  check_layer_modes(spec, graph);
+  return run_schedules(spec, graph, energy, values, map_graph(graph, spec, energy), vcd,
+                       accumulators, mode);
+}
+
+SimulationResult simulate_schedules(const arch::AcceleratorSpec& spec_in,
+                                    const workloads::Graph& graph, const arch::EnergyTable& energy,
+                                    arch::ValueStore& values,
+                                    std::vector<workloads::LayerSchedule> schedules) {
+  const arch::AcceleratorSpec spec = resolve_structured(spec_in, graph, values);
+  check_layer_modes(spec, graph);
+  return run_schedules(spec, graph, energy, values, std::move(schedules), nullptr, nullptr,
+                       arch::RunMode{});
 }
 
 }  // namespace adasim::sim

@@ -52,4 +52,11 @@ SimulationResult simulate(const arch::AcceleratorSpec& spec, const workloads::Gr
                           std::map<std::string, workloads::Int32Buffer>* accumulators = nullptr,
                           arch::RunMode mode = {});
 
+/// Runs the whole graph on the given schedules (one per layer, in order) instead of the mapper's:
+/// e.g. a runner-up mapping, to compare what the search ranked with what the engine does.
+SimulationResult simulate_schedules(const arch::AcceleratorSpec& spec,
+                                    const workloads::Graph& graph, const arch::EnergyTable& energy,
+                                    arch::ValueStore& values,
+                                    std::vector<workloads::LayerSchedule> schedules);
+
 }  // namespace adasim::sim
