@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "arch/dvfs/delay_model.hpp"
 #include "sim/config/config_keys.hpp"
 
 namespace adasim::sim::detail {
@@ -296,6 +297,55 @@ void check_policy(ParamReader& clk, const arch::ClockSpec& spec,
   }
 }
 
+// clock.delay_model. Absent, its declared defaults are read from a scratch object, so the
+// resolved config (and its hash in every report) stays as written.
+bool parse_delay_model(ParamReader& clk, arch::DelayModelSpec& out) {
+  json scratch = json::object();
+  const bool given = clk.has("delay_model");
+  json& node = given ? clk.node()["delay_model"] : scratch;
+  const std::string where = clk.ptr("delay_model");
+  if (!node.is_object()) {
+    clk.issue(where, render(node), clk.doc("delay_model").expectation());
+    return false;
+  }
+  const size_t before = clk.issues().size();
+  ParamReader dm(node, where, clk.file(), clk.issues(), &clk.doc("delay_model"));
+  dm.reject_unknown();
+  assign(dm.get<double>("v_th_v"), out.v_th_v);
+  assign(dm.get<double>("alpha"), out.alpha);
+  assign(dm.get<double>("ref_freq_mhz"), out.ref_freq_mhz);
+  assign(dm.get<double>("ref_voltage_v"), out.ref_voltage_v);
+  if (clk.issues().size() != before) return false;
+  if (out.ref_voltage_v > out.v_th_v) return true;
+  dm.issue(dm.ptr("ref_voltage_v"), number_text(out.ref_voltage_v),
+           "a voltage above v_th_v (" + number_text(out.v_th_v) + " V)");
+  return false;
+}
+
+// Every point must be reachable at its voltage: freq_mhz <= f_max(voltage_v). `table_given`:
+// the points are clock.operating_points as written; otherwise the table is the nominal point.
+void check_reachable(ParamReader& clk, const arch::ClockSpec& spec, bool table_given) {
+  const arch::DelayModelSpec& m = spec.delay;
+  auto check = [&](const arch::OperatingPoint& p, const std::string& where) {
+    const double fmax = arch::max_freq_mhz(m, p.voltage_v);
+    if (p.freq_mhz <= fmax * (1.0 + 1e-9)) return;
+    clk.issue(where, number_text(p.freq_mhz),
+              "a frequency of at most " + number_text(std::floor(fmax * 10.0) / 10.0) + " MHz at " +
+                  number_text(p.voltage_v) + " V (delay model at /clock/delay_model: f_max = " +
+                  number_text(m.ref_freq_mhz) + " MHz x ((V - " + number_text(m.v_th_v) + ") / (" +
+                  number_text(m.ref_voltage_v) + " - " + number_text(m.v_th_v) + "))^" +
+                  number_text(m.alpha) + " x " + number_text(m.ref_voltage_v) + " / V)");
+  };
+  if (!table_given) {
+    check(spec.nominal, clk.ptr("freq_mhz"));
+    return;
+  }
+  const std::string table = clk.ptr("operating_points");
+  for (size_t i = 0; i < spec.operating_points.size(); ++i)
+    check(spec.operating_points[i],
+          pointer_append(pointer_append(table, std::to_string(i)), "freq_mhz"));
+}
+
 }  // namespace
 
 void parse_clock(ParamReader& root, arch::ClockSpec& out,
@@ -312,7 +362,12 @@ void parse_clock(ParamReader& root, arch::ClockSpec& out,
     out.policy = *policy;
     out.policy_params = clk->variant_values(*policy);
   }
+  assign(clk->get<int64_t>("dram_sync_cycles"), out.dram_sync_cycles);
+  const bool table_given = clk->has("operating_points");
+  const bool delay_ok = parse_delay_model(*clk, out.delay);
   parse_operating_points(*clk, out, freq && volt);
+  if (clk->issues().size() != issues_before) return;
+  if (delay_ok) check_reachable(*clk, out, table_given);
   if (clk->issues().size() == issues_before) check_policy(*clk, out, policies);
 }
 

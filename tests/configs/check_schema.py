@@ -70,6 +70,9 @@ CROSS_FIELD = [
     "47_factors_on_systolic",
     "48_chunk_len_on_spatial",
     "58_fixed_policy_freq_not_in_table",
+    "59_point_above_fmax",
+    "60_nominal_above_fmax",
+    "61_delay_ref_not_above_vth",
 ]
 
 
