@@ -30,7 +30,7 @@ void Sequencer::load(const workloads::Graph& graph, std::vector<const LayerProgr
     throw sim::ModelError("accelerator: one program per layer expected");
   for (const LayerProgram* p : programs) engine_of(*p);  // every engine exists
   // Config errors before the run.
-  check_storage_formats(spec_.sparsity, graph, values, spec_.pe_array.kind);
+  check_storage_formats(spec_.sparsity, graph, values);
   graph_ = &graph;
   programs_ = std::move(programs);
   values_ = &values;
@@ -152,8 +152,9 @@ void Sequencer::end_layer() {
   const double voltage = clock_.point().voltage_v;
   std::vector<EnergyRow> storage_rows;
   blocks_.output.end_layer(energy_, voltage, storage_rows);
-  res.stats = collect(sim::Interval{res.cycles_total, res.time_ns});
-  engine_->energy(EnergyInputs{energy_, spec_, blocks_.memory, blocks_.bus, voltage, res.time_ns},
+  res.stats = collect(sim::Interval{res.cycles_total, res.time_ns, res.cycles_stall});
+  engine_->energy(EnergyInputs{energy_, spec_, blocks_.memory, blocks_.bus, voltage, res.time_ns,
+                               &blocks_.output.storage()},
                   res.energy);
   res.energy.insert(res.energy.end(), storage_rows.begin(), storage_rows.end());
   results_.push_back(std::move(res));

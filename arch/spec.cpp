@@ -103,6 +103,21 @@ const SramLevelSpec& AcceleratorSpec::level_of(Operand op) const {
   return sram[size_t(level_index_of(op))];
 }
 
+const char* to_string(PsumOverflow o) {
+  switch (o) {
+    case PsumOverflow::kExact: return "exact";
+    case PsumOverflow::kWrap: return "wrap";
+    case PsumOverflow::kSaturate: return "saturate";
+  }
+  return "?";
+}
+
+std::optional<PsumOverflow> psum_overflow_from_string(std::string_view s) {
+  for (PsumOverflow o : {PsumOverflow::kExact, PsumOverflow::kWrap, PsumOverflow::kSaturate})
+    if (s == to_string(o)) return o;
+  return std::nullopt;
+}
+
 const char* to_string(SparsityMode m) {
   switch (m) {
     case SparsityMode::kNone: return "none";

@@ -47,6 +47,21 @@ std::optional<Operand> operand_from_string(std::string_view s);
 enum class TimingConvention { kFaithful, kScaleSim };
 const char* to_string(TimingConvention c);
 
+/// What the accumulators do when a sum leaves the range of accum_bits (config
+/// pe_array.psum_overflow). kExact: psums are held without loss; the model holds them in 32 bits,
+/// and a layer whose operands could drive a sum out of that range (reduction length x largest
+/// |operand| products) is refused when its operands are wider than 8 bits or the rule is
+/// kSaturate. kWrap ("truncation" of the high bits): psum registers, psum buffers and
+/// accumulators are accum_bits two's-complement registers, every add keeps the sum modulo
+/// 2^accum_bits (the result does not depend on the order of the adds). kSaturate: the
+/// accumulators carry guard bits (the exact sum) and the sum is clamped to
+/// [-2^(accum_bits-1), 2^(accum_bits-1) - 1] once, when it leaves for the output stage (a
+/// saturation on every add would depend on the adds' order, which differs between dataflows).
+/// Names: "exact", "wrap", "saturate".
+enum class PsumOverflow { kExact, kWrap, kSaturate };
+const char* to_string(PsumOverflow o);
+std::optional<PsumOverflow> psum_overflow_from_string(std::string_view s);
+
 struct PeArraySpec {
   ArrayKind kind = ArrayKind::kSystolic;
   int rows = 16;                          ///< AR: physical PE rows
@@ -60,6 +75,7 @@ struct PeArraySpec {
   /// cycle), each lane on its own reduction index; the lanes' products enter one adder.
   bool precision_scalable = false;
   int accum_bits = 32;                    ///< partial-sum / accumulator width
+  PsumOverflow psum_overflow = PsumOverflow::kExact;  ///< see PsumOverflow
   bool weight_double_buffer = true;       ///< WS/IS: shadow registers preload the next tile
   bool output_double_buffer = true;       ///< OS: results drain while the next fold computes
   TimingConvention convention = TimingConvention::kFaithful;

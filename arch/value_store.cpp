@@ -7,8 +7,9 @@
 
 namespace adasim::arch {
 
-ValueStore::ValueStore(const workloads::Graph& graph, Generator generate)
-    : graph_(graph), generate_(std::move(generate)) {
+ValueStore::ValueStore(const workloads::Graph& graph, Generator generate,
+                       WideGenerator generate_wide)
+    : graph_(graph), generate_(std::move(generate)), generate_wide_(std::move(generate_wide)) {
   for (size_t i = 0; i < graph.layers.size(); ++i) {
     const workloads::Layer& l = graph.layers[i];
     for (const std::string& in : l.inputs) last_use_[in] = i;
@@ -30,7 +31,7 @@ const workloads::Int8Buffer& ValueStore::get(const std::string& name) {
   const workloads::TensorInfo& t = graph_.tensor(name);
   if (t.wide())
     throw sim::ModelError("tensor '" + name + "' is a " + std::to_string(t.bits) +
-                          "-bit tensor without values; only tensors of up to 8 bits are generated");
+                          "-bit tensor: its values are held as int32 (get_wide)");
   return values_.emplace(name, generate_(t)).first->second;
 }
 
@@ -42,7 +43,7 @@ void ValueStore::inspect(const std::string& name,
   const workloads::TensorInfo& t = graph_.tensor(name);
   if (t.wide())
     throw sim::ModelError("tensor '" + name + "' is a " + std::to_string(t.bits) +
-                          "-bit tensor without values; only tensors of up to 8 bits are generated");
+                          "-bit tensor: its values are held as int32 (get_wide)");
   fn(generate_(t));
 }
 
@@ -51,11 +52,21 @@ void ValueStore::put(const std::string& name, workloads::Int8Buffer values) {
 }
 
 const workloads::Int32Buffer& ValueStore::get_wide(const std::string& name) {
+  const workloads::TensorInfo& t = graph_.tensor(name);
+  const bool operand = t.bits <= kGeneratedBits;
+  if (impose_wide_ && operand && !t.is_constant) {
+    auto im = imposed_wide_.find(name);
+    if (im != imposed_wide_.end()) return im->second;
+    return imposed_wide_.emplace(name, impose_wide_(t)).first->second;
+  }
   auto it = wide_.find(name);
   if (it != wide_.end()) return it->second;
   const auto c = graph_.constant_values_wide.find(name);
   if (c != graph_.constant_values_wide.end()) return wide_.emplace(name, c->second).first->second;
-  throw sim::ModelError("wide tensor '" + name + "' has no values (wide tensors are not generated)");
+  if (operand && generate_wide_) return wide_.emplace(name, generate_wide_(t)).first->second;
+  throw sim::ModelError("wide tensor '" + name + "' (" + std::to_string(t.bits) +
+                        " bits) has no values (tensors wider than " +
+                        std::to_string(kGeneratedBits) + " bits are not generated)");
 }
 
 void ValueStore::put_wide(const std::string& name, workloads::Int32Buffer values) {
@@ -77,6 +88,7 @@ void ValueStore::release_after(size_t layer_index) {
   drop(values_);
   drop(wide_);
   drop(imposed_);
+  drop(imposed_wide_);
 }
 
 }  // namespace adasim::arch

@@ -14,8 +14,10 @@ void register_engines(EngineRegistry& r) {
         {}, [](const EngineContext& c) { return std::make_unique<SystolicEngine>("systolic", c); });
   r.add("spatial", "runs a spatial program's loop nest on the NoC-fed PE array, pass by pass", {},
         [](const EngineContext& c) { return std::make_unique<SpatialLayerEngine>("spatial", c); });
-  r.add("vector", "runs pooling and elementwise add on the vector unit's lanes", {},
-        [](const EngineContext& c) { return std::make_unique<VectorEngine>("vector", c); });
+  r.add("vector",
+        "runs the vector layers (pooling, eltwise, concat, lookup tables, softmax, layernorm, "
+        "transpose, views) on the vector unit's lanes",
+        {}, [](const EngineContext& c) { return std::make_unique<VectorEngine>("vector", c); });
 }
 
 EngineRegistry make_engine_registry() {

@@ -24,6 +24,7 @@
 namespace adasim::arch {
 
 class MemoryHierarchy;
+struct StoragePlan;
 
 /// What an engine produces for the output stage.
 enum class EngineOutput {
@@ -56,6 +57,8 @@ struct EnergyInputs {
   const INoc& bus;
   double voltage_v = 0;
   double time_ns = 0;
+  /// The layer's storage plan (compressed operands: encoded bytes; null = everything dense).
+  const StoragePlan* storage = nullptr;
 };
 
 /// A layer engine.

@@ -3,6 +3,7 @@
 
 #include "arch/energy/spatial_energy.hpp"
 #include "arch/engine/mac_figures.hpp"
+#include "arch/sparse/storage_plan.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::arch {
@@ -26,6 +27,11 @@ void SpatialLayerEngine::start(const LayerProgram& prog, const LayerIo& io, cons
   prog_ = &prog;
   ctrl_.set_sparsity(sparse);
   ctrl_.start(prog, *io.a, *io.b, *io.acc, ports);
+  folds_.clear();
+  // A compressed ofmap: the output encoder sizes each fold's store from its final outputs.
+  if (spec_.sparsity.storage.ofmap != "dense")
+    folds_ = spatial::spatial_folds(spatial::Problem::from_shape(prog.shape, prog.op),
+                                    prog.spatial().nest);
   declare_counts();
   const int64_t pes = int64_t(spec_.pe_array.rows) * spec_.pe_array.cols;
   declare_mac_figures(
@@ -76,16 +82,34 @@ bool SpatialLayerEngine::reports(BlockRole role) const {
   return role == BlockRole::kDram || role == BlockRole::kNoc || role == BlockRole::kStorage;
 }
 
-std::vector<int64_t> SpatialLayerEngine::stored_outputs(size_t, size_t) const {
-  // Refused by check_storage_formats before the run.
-  throw sim::ModelError("accelerator: no output encoder on a spatial array (layer " + prog_->layer +
-                        ")");
+std::vector<int64_t> SpatialLayerEngine::stored_outputs(size_t fold, size_t chunk) const {
+  if (fold >= folds_.size() || chunk != prog_->transfers.folds.at(fold).chunks.size() - 1)
+    throw sim::ModelError("accelerator: no output store at fold " + std::to_string(fold) +
+                          ", chunk " + std::to_string(chunk) + " of layer " + prog_->layer);
+  return folds_[fold].final_outputs;
 }
 
 void SpatialLayerEngine::energy(const EnergyInputs& in, std::vector<EnergyRow>& rows) const {
   const std::array<int, 3> bits = {prog_->in_bits, prog_->w_bits, spec_.pe_array.accum_bits};
+  std::array<EncodedTraffic, 3> enc{};
+  if (in.storage != nullptr && in.storage->ofmap.compressed()) {
+    const OutputStorage& out = in.storage->ofmap;
+    enc[2] = EncodedTraffic{true, uint64_t(out.encoded_bytes), 0, uint64_t(out.elements), out.bits};
+  }
+  if (in.storage != nullptr)
+    for (size_t o = 0; o < 2; ++o) {
+      const OperandStorage& st = in.storage->operands[o];
+      if (!st.compressed()) continue;
+      // The DMA moved the dense bytes of the transfer plan through this scale; the decoder at
+      // the buffer's read port counted the encoded bytes of every read toward the array.
+      ByteScale dram = st.transfer_scale();
+      const uint64_t per_value = uint64_t((bits[o] + 7) / 8);
+      enc[o].compressed = true;
+      enc[o].dram_bytes = dram(uint64_t(ctrl_.counts().dram_reads[o]) * per_value);
+      enc[o].gbuf_bytes = enc[o].dram_bytes + in.storage->sram_reads[o].scaled_total();
+    }
   const std::vector<EnergyRow> r =
-      spatial_layer_energy(in.table, spec_, ctrl_.counts(), bits, in.voltage_v, in.time_ns);
+      spatial_layer_energy(in.table, spec_, ctrl_.counts(), bits, in.voltage_v, in.time_ns, enc);
   rows.insert(rows.end(), r.begin(), r.end());
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "arch/engine/layer_engine.hpp"
+#include "arch/program/spatial_folds.hpp"
 #include "arch/spatial/spatial_controller.hpp"
 
 namespace adasim::arch {
@@ -32,6 +33,7 @@ class SpatialLayerEngine final : public ILayerEngine {
   const AcceleratorSpec& spec_;
   spatial::SpatialController ctrl_;
   const LayerProgram* prog_ = nullptr;
+  std::vector<spatial::SpatialFold> folds_;  // compressed ofmap: the final outputs of each fold
   // Per level: DRAM, the global buffer, the NoC, the PE register files, the array.
   sim::StatGroup dram_, gbuf_, noc_, rf_, array_, figures_;
 };

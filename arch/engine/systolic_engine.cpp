@@ -4,13 +4,19 @@
 #include <algorithm>
 
 #include "arch/engine/mac_figures.hpp"
+#include "arch/engine/scalesim_figures.hpp"
 #include "arch/memory/hierarchy.hpp"
 
 namespace adasim::arch {
 
 SystolicEngine::SystolicEngine(sc_core::sc_module_name name, const EngineContext& ctx)
-    : ILayerEngine(name), spec_(ctx.spec), ctrl_(ctx.spec, ctx.array), group_("pe_array") {
+    : ILayerEngine(name),
+      spec_(ctx.spec),
+      ctrl_(ctx.spec, ctx.array),
+      group_("pe_array"),
+      scalesim_("scalesim") {
   declare(group_, BlockRole::kEngine);
+  declare(scalesim_, BlockRole::kEngine);
 }
 
 void SystolicEngine::start(const LayerProgram& prog, const LayerIo& io, const LayerPorts& ports,
@@ -27,6 +33,11 @@ void SystolicEngine::start(const LayerProgram& prog, const LayerIo& io, const La
       },
       // MACs the PEs performed (N:M: slot MACs).
       [this] { return uint64_t(prog_->macs()); });
+  if (spec_.pe_array.convention == TimingConvention::kScaleSim)
+    declare_scalesim_figures(scalesim_, prog.systolic(), ctrl_.tally(), spec_.pe_array.rows,
+                             spec_.pe_array.cols);
+  else
+    scalesim_.clear();
 }
 
 MacTally SystolicEngine::macs() const {

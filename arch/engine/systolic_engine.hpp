@@ -28,6 +28,7 @@ class SystolicEngine final : public ILayerEngine {
   ArrayController ctrl_;
   const LayerProgram* prog_ = nullptr;
   sim::StatGroup group_;
+  sim::StatGroup scalesim_;  ///< SCALE-Sim's figures, under its timing convention only
 };
 
 /// Energy rows of a layer on the array or the vector unit: MACs (or vector ops) and their

@@ -26,7 +26,7 @@ VectorEngine::VectorEngine(sc_core::sc_module_name name, const EngineContext&)
 void VectorEngine::start(const LayerProgram& prog, const LayerIo& io, const LayerPorts& ports,
                          const SparseConfig&) {
   prog_ = &prog;
-  ctrl_.start(prog, io.inputs, *io.out, ports, prog.quant.output.is_signed);
+  ctrl_.start(prog, io.inputs, *io.out, ports);
 }
 
 MacTally VectorEngine::macs() const {

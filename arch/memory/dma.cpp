@@ -13,10 +13,11 @@ constexpr uint64_t kRegionBase[kNumOperands] = {0x0000'0000ull, 0x4000'0000ull, 
 constexpr uint64_t kRegionSize = 0x4000'0000ull;
 }  // namespace
 
-Dma::Dma(sc_core::sc_module_name name, int sram_levels, int burst_bytes)
+Dma::Dma(sc_core::sc_module_name name, int sram_levels, int burst_bytes, bool in_order)
     : Component(name),
       level_sockets("level_socket", size_t(sram_levels)),
       burst_bytes_(burst_bytes),
+      in_order_(in_order),
       scratch_(size_t(burst_bytes), 0),
       group_("dma") {
   payload_.set_extension(&hop_);
@@ -36,10 +37,15 @@ void Dma::begin_layer() {
   loads_.clear();
   stores_.clear();
   fired_.clear();
+  event_waiters_.clear();
+  dependents_.clear();
+  unmet_.clear();
+  pending_ = 0;
 }
 
 int Dma::new_event() {
   fired_.push_back(0);
+  event_waiters_.emplace_back();
   return int(fired_.size()) - 1;
 }
 
@@ -51,8 +57,27 @@ int Dma::add_job(Dir dir, Operand op, int sram_level, uint64_t bytes, int after_
   jobs_.push_back(Job{dir, op, sram_level, bytes, after_event, std::move(after_jobs), false,
                       sc_core::SC_ZERO_TIME});
   const int id = int(jobs_.size()) - 1;
-  (dir == Dir::kLoad ? loads_ : stores_).push_back(id);
-  pump();
+  dependents_.emplace_back();
+  if (in_order_) {
+    (dir == Dir::kLoad ? loads_ : stores_).push_back(id);
+    pump();
+    return id;
+  }
+  // Out of order: count what the job waits for; the last of them to happen issues it.
+  const Job& j = jobs_.back();
+  int unmet = 0;
+  if (j.after != kNoEvent && !fired_[size_t(j.after)]) {
+    event_waiters_[size_t(j.after)].push_back(id);
+    ++unmet;
+  }
+  for (int a : j.after_jobs)
+    if (!jobs_[size_t(a)].issued) {
+      dependents_[size_t(a)].push_back(id);
+      ++unmet;
+    }
+  unmet_.push_back(unmet);
+  ++pending_;
+  if (unmet == 0) release({id});
   return id;
 }
 
@@ -65,11 +90,19 @@ void Dma::set_job_bytes(int job, uint64_t bytes) {
 
 void Dma::fire(int event) {
   if (event < 0 || size_t(event) >= fired_.size()) throw sim::ModelError("DMA: unknown event");
+  const bool again = fired_[size_t(event)];
   fired_[size_t(event)] = 1;
-  pump();
+  if (in_order_) {
+    pump();
+    return;
+  }
+  if (again) return;  // its waiters were released the first time
+  std::vector<int> waiters;
+  waiters.swap(event_waiters_[size_t(event)]);
+  release(waiters);
 }
 
-bool Dma::all_issued() const { return loads_.empty() && stores_.empty(); }
+bool Dma::all_issued() const { return loads_.empty() && stores_.empty() && pending_ == 0; }
 
 sc_core::sc_time Dma::all_done_time() const {
   sc_core::sc_time t = sc_core::SC_ZERO_TIME;
@@ -77,17 +110,36 @@ sc_core::sc_time Dma::all_done_time() const {
   return t;
 }
 
+bool Dma::ready(const Job& j) const {
+  if (j.after != kNoEvent && !fired_[size_t(j.after)]) return false;
+  for (int a : j.after_jobs)
+    if (!jobs_[size_t(a)].issued) return false;
+  return true;
+}
+
 void Dma::pump() {
   for (std::deque<int>* q : {&loads_, &stores_}) {
-    while (!q->empty()) {
-      Job& j = jobs_[size_t(q->front())];
-      if (j.after != kNoEvent && !fired_[size_t(j.after)]) break;
-      bool waiting = false;
-      for (int a : j.after_jobs) waiting = waiting || !jobs_[size_t(a)].issued;
-      if (waiting) break;
-      issue(j);
+    while (!q->empty() && ready(jobs_[size_t(q->front())])) {
+      issue(jobs_[size_t(q->front())]);
       q->pop_front();
     }
+  }
+}
+
+void Dma::release(const std::vector<int>& met) {
+  // Each job in `met` had one of its conditions happen; issue those left with none, then the
+  // jobs waiting for them (first come, first issued: deterministic).
+  std::deque<int> ready_now;
+  for (int id : met)
+    if (--unmet_[size_t(id)] <= 0 && !jobs_[size_t(id)].issued) ready_now.push_back(id);
+  while (!ready_now.empty()) {
+    const int id = ready_now.front();
+    ready_now.pop_front();
+    issue(jobs_[size_t(id)]);
+    --pending_;
+    for (int d : dependents_[size_t(id)])
+      if (--unmet_[size_t(d)] == 0) ready_now.push_back(d);
+    dependents_[size_t(id)].clear();
   }
 }
 

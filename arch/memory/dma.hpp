@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // DMA engine: executes a layer's transfer plan hop by hop. Loads (into a level) and stores (out
-// of one) sit in two in-order queues; a job issues as soon as the slot it needs is free, which
-// the engine signals with events (chunk consumed, outputs complete, ...), and the data it copies
-// has arrived. Each job is cut into bursts sent over TLM-2.0 (LT, annotated delays) to the SRAM
-// level it fills or drains, which moves the burst to or from its downstream neighbour (the level
-// it is filled from, or DRAM), so prefetching the next tile while the array computes, and stalls
-// when it is late, both emerge.
+// of one) sit in two in-order queues (out of order when every transfer is free: an ideal DRAM
+// and ideal levels, so no job is held behind another); a job issues as soon as the slot it needs is
+// free, which the engine signals with events (chunk consumed, outputs complete, ...), and the data
+// it copies has arrived. Each job is cut into bursts sent over TLM-2.0 (LT, annotated delays) to
+// the SRAM level it fills or drains, which moves the burst to or from its downstream neighbour (the
+// level it is filled from, or DRAM), so prefetching the next tile while the array computes, and
+// stalls when it is late, both emerge.
 #pragma once
 
 #include <tlm_utils/simple_initiator_socket.h>
@@ -27,7 +28,9 @@ class Dma : public Component {
   /// One per SRAM level, bound to the level's upstream socket.
   sc_core::sc_vector<tlm_utils::simple_initiator_socket<Dma>> level_sockets;
 
-  Dma(sc_core::sc_module_name name, int sram_levels, int burst_bytes);
+  /// `in_order`: a job also waits for the earlier jobs of its queue (a real engine's channel);
+  /// false for ideal memory, whose transfers take no time, so only data and slots order them.
+  Dma(sc_core::sc_module_name name, int sram_levels, int burst_bytes, bool in_order = true);
   ~Dma() override;
 
   enum class Dir { kLoad, kStore };
@@ -37,8 +40,8 @@ class Dma : public Component {
   void begin_layer();
   int new_event();
   /// Queue a transfer into (load) or out of (store) SRAM level `sram_level`; it issues once
-  /// `after_event` (or nothing) has fired, every job in `after_jobs` has issued and all earlier
-  /// jobs of the same queue have issued, and its data starts moving no earlier than the
+  /// `after_event` (or nothing) has fired, every job in `after_jobs` has issued and (in order)
+  /// all earlier jobs of the same queue have issued, and its data starts moving no earlier than the
   /// completion of the `after_jobs` (a copy out of a level waits for the data to arrive there).
   /// Zero-byte jobs complete when they issue.
   int add_job(Dir dir, Operand op, int sram_level, uint64_t bytes, int after_event,
@@ -76,10 +79,20 @@ class Dma : public Component {
   void pump();
   void issue(Job& job);
 
+  bool ready(const Job& j) const;
+  /// Out of order: one condition of each job in `met` happened (a job with none counts 1).
+  void release(const std::vector<int>& met);
+
   int burst_bytes_;
+  bool in_order_;
   std::vector<Job> jobs_;
   std::deque<int> loads_, stores_;
   std::vector<char> fired_;
+  // Out of order: per event and per job, the jobs waiting for it; per job, the conditions it
+  // still waits for; jobs not issued yet.
+  std::vector<std::vector<int>> event_waiters_, dependents_;
+  std::vector<int> unmet_;
+  int64_t pending_ = 0;
   uint64_t next_addr_[kNumOperands] = {0, 0, 0};
   std::vector<unsigned char> scratch_;
   tlm::tlm_generic_payload payload_;

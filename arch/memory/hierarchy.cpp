@@ -8,6 +8,14 @@
 
 namespace adasim::arch {
 
+namespace {
+/// Every transfer is free (ideal DRAM and levels): the DMA need not keep its queues in order.
+bool all_ideal(const AcceleratorSpec& m) {
+  return m.dram.ideal &&
+         std::all_of(m.sram.begin(), m.sram.end(), [](const SramLevelSpec& l) { return l.ideal; });
+}
+}  // namespace
+
 SharedPort::SharedPort(sc_core::sc_module_name name)
     : sc_core::sc_module(name), upstream("upstream"), downstream("downstream") {
   upstream.register_b_transport(this, &SharedPort::b_transport);
@@ -18,7 +26,7 @@ MemoryHierarchy::MemoryHierarchy(sc_core::sc_module_name name, const Accelerator
       spec_(spec),
       dram_("dram", spec.dram),
       dram_port_("dram_port"),
-      dma_("dma", int(spec.sram.size()), spec.dram.burst_bytes),
+      dma_("dma", int(spec.sram.size()), spec.dram.burst_bytes, !all_ideal(spec)),
       dram_group_("dram") {
   for (size_t i = 0; i < spec.sram.size(); ++i)
     levels_.push_back(std::make_unique<SramLevel>(spec.sram[i].name.c_str(), spec.sram[i], int(i)));

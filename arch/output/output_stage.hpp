@@ -3,7 +3,8 @@
 // the engine reads (zero points subtracted for the PEs, or the stored values for the vector unit)
 // and the layer's compressed storage plan; while it runs, the output encoder of a compressed
 // ofmap, which sizes each store of final outputs from their values; after it, the outputs
-// (bias, requantization per the program's quantisation parameters, or wide int32 outputs) into
+// (through the accumulators' psum rule, then bias, requantization per the program's quantisation
+// parameters, or wide int32 outputs) into
 // the value store, and the compression figures (statistics, role kStorage) and energy rows.
 #pragma once
 
@@ -16,6 +17,7 @@
 #include "arch/energy/energy_model.hpp"
 #include "arch/engine/layer_engine.hpp"
 #include "arch/memory/transfer_controller.hpp"
+#include "arch/pe/psum_rule.hpp"
 #include "arch/pe/requantizer.hpp"
 #include "arch/sparse/output_encoder.hpp"
 #include "arch/sparse/storage_plan.hpp"
@@ -46,9 +48,11 @@ class OutputStage : public Component {
 
  private:
   int8_t stored_value(int64_t flat) const;
+  void decode_operands(const workloads::Layer& l, const LayerProgram& prog, ValueStore& values);
   void declare_figures(const std::vector<StorageFigure>& figures);
 
   const AcceleratorSpec& spec_;
+  PsumRule psum_rule_;
   std::map<std::string, workloads::Int32Buffer>* sink_ = nullptr;
   // The current layer.
   const workloads::Graph* graph_ = nullptr;

@@ -3,12 +3,14 @@
 
 #include <algorithm>
 
+#include "arch/pe/wrapping_add.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::arch {
 
 namespace {
 constexpr int kPsumBytes = 4;
+constexpr int kOf = int(Operand::kOfmap);
 
 sc_core::sc_time need(const std::optional<sc_core::sc_time>& t, const char* what) {
   if (!t) throw sim::ModelError(std::string("array controller: ") + what + " was never requested");
@@ -56,6 +58,8 @@ void ArrayController::start(const LayerProgram& prog, const workloads::Int16Buff
   w_bytes_ = (prog.w_bits + 7) / 8;
   macs_ = 0;
   sparse_counts_ = {};
+  tally_ = {};
+  tally_.folds.reserve(sch.folds.size());
   fold_ = 0;
   shadow_valid_ = false;
   next_tiles_built_ = false;
@@ -90,6 +94,7 @@ void ArrayController::begin_fold() {
   col_part_.resize(size_t(f.cols));
   for (int64_t j = 0; j < f.cols; ++j) col_part_[size_t(j)] = access_->n_part(f.pack, f.col0 + j);
   macs_ += uint64_t(f.macs);
+  tally_.folds.push_back(ArrayTally::Fold{sch_->physical_rows(f.rows), f.cols, f.t_len, 0});
   FoldSparsity sp = analyse_fold(*sch_, f, (*tfolds_)[fold_], tiles_, sparse_);
   sparse_counts_.macs_zero += uint64_t(sp.macs_zero);
   sparse_counts_.macs_gated += uint64_t(sp.macs_gated);
@@ -176,12 +181,14 @@ bool ArrayController::try_shadow_shift(size_t fold, uint64_t reads[kNumOperands]
   }
   array_.shadow_shift(row.data());
   const Operand op = stat_op_;
-  // SCALE-Sim's convention shifts (and reads) full array rows, padding rows included. An N:M
-  // row loads one slot (value; its position field is storage metadata) per PE.
+  // Only the rows the fold uses are read (SCALE-Sim too: its WS filter / IS ifmap reads are the
+  // tile's values, though its load always takes AR cycles). An N:M row loads one slot (value;
+  // its position field is storage metadata) per PE.
   const int64_t per_row = sch_->nm_m > 0 ? 1 : lanes_;
-  const int64_t charged = scalesim_ ? per_row : std::min(loaded, per_row);
+  const int64_t charged = std::min(loaded, per_row);
   reads[int(op)] +=
       uint64_t(charged) * uint64_t(f.cols) * uint64_t(op == Operand::kIfmap ? in_bytes_ : w_bytes_);
+  tally_.sram_values[size_t(op)] += uint64_t(charged) * uint64_t(f.cols);
   if (++shadow_done_ == len) ports_.plan->stationary_loaded(fold);
   return true;
 }
@@ -207,6 +214,7 @@ StepResult ArrayController::step_load() {
     shadow_valid_ = false;
     phase_ = Phase::kStream;
   }
+  if (!res.bubble) ++tally_.folds.back().cycles;
   return finish_cycle(res, reads, 0, 0);
 }
 
@@ -265,10 +273,13 @@ StepResult ArrayController::step_stream() {
       if (os) {
         reads[int(Operand::kIfmap)] += uint64_t(r * in_bytes_);
         reads[int(Operand::kWeight)] += uint64_t(c * w_bytes_);
+        tally_.sram_values[size_t(Operand::kIfmap)] += uint64_t(r);
+        tally_.sram_values[size_t(Operand::kWeight)] += uint64_t(c);
       } else {
         const Operand op = stream_op_;
         reads[int(op)] +=
             uint64_t(sch_->feed_values(f)) * uint64_t(op == Operand::kIfmap ? in_bytes_ : w_bytes_);
+        tally_.sram_values[size_t(op)] += uint64_t(sch_->feed_values(f));
       }
     } else {
       const bool in_flight =
@@ -299,12 +310,15 @@ StepResult ArrayController::step_stream() {
       top_[size_t(j)] = s >= 0 ? tiles_.top[size_t(s * c + j)] : int16_t{0};
     }
     array_.step_output_stationary(feed_.data(), top_.data(), int(r), int(c));
+    if (scalesim_) out_write += scalesim_os_writes() * kPsumBytes;
     if (drain_active_) {
       const int row = ar_ - drain_left_;
       const int orig = ar_ - 1 - row;
       collect_drain_row(array_.drain_shift(), orig, drain_fold_);
-      if (orig < sch_->folds[drain_fold_].rows)
+      if (orig < sch_->folds[drain_fold_].rows) {
         out_write += uint64_t(sch_->folds[drain_fold_].cols) * kPsumBytes;
+        tally_.sram_values[kOf] += uint64_t(sch_->folds[drain_fold_].cols);
+      }
       if (--drain_left_ == 0) {
         drain_active_ = false;
         const FoldPlan& df = (*tfolds_)[drain_fold_];
@@ -328,6 +342,7 @@ StepResult ArrayController::step_stream() {
     collect_stationary_outputs();
     if (done_row >= 0) {
       out_write = uint64_t(c) * kPsumBytes;
+      tally_.sram_values[kOf] += uint64_t(c);
       if (!f.first_accum) out_read = uint64_t(c) * kPsumBytes;  // accumulate in the buffer
       const size_t ci = size_t(done_row / sch_->chunk_len);
       const ChunkPlan& cp = chunks[ci];
@@ -344,6 +359,7 @@ StepResult ArrayController::step_stream() {
   }
   if (consumed_chunk >= 0) ports_.plan->chunk_consumed(consumed_chunk);
   res = finish_cycle(res, reads, out_write, out_read);
+  if (!res.bubble) ++tally_.folds.back().cycles;
 
   // --- End of the fold's stream?
   const int64_t tail = os ? lat_ + (r_end - 1) + (c_end - 1) : lat_ + (ar_ - 1) + (c_end - 1);
@@ -412,6 +428,7 @@ StepResult ArrayController::drain_cycle() {
   collect_drain_row(array_.drain_shift(), orig, drain_fold_);
   const SystolicFold& df = sch_->folds[drain_fold_];
   const uint64_t out_write = orig < df.rows ? uint64_t(df.cols) * kPsumBytes : 0;
+  tally_.sram_values[kOf] += out_write / kPsumBytes;
   if (--drain_left_ == 0) {
     drain_active_ = false;
     const size_t last = (*tfolds_)[drain_fold_].chunks.size() - 1;
@@ -419,6 +436,22 @@ StepResult ArrayController::drain_cycle() {
   }
   uint64_t reads[kNumOperands] = {0, 0, 0};
   return finish_cycle(StepResult{}, reads, out_write, 0);
+}
+
+uint64_t ArrayController::scalesim_os_writes() {
+  // SCALE-Sim writes an OS fold's outputs on its last lines (its ofmap demand matrix,
+  // docs/scalesim_conventions.md section 3): after the last stream index, the array's rows leave
+  // one per line, the unused ones first, skewed by one line per column, so the used r x c
+  // outputs fill diagonals d = 0 .. r + c - 2 starting AR - r lines after the last feed, with
+  // min(d, r - 1, c - 1, r + c - 2 - d) + 1 outputs each.
+  const SystolicFold& f = sch_->folds[fold_];
+  if (fed_ < f.t_len || f.rows == 0 || f.cols == 0) return 0;
+  const int64_t r = f.rows, c = f.cols;
+  const int64_t d = t_ - last_feed_cycle_ - (ar_ - r);
+  if (d < 0 || d > r + c - 2) return 0;
+  const int64_t n = std::min({d, r - 1, c - 1, r + c - 2 - d}) + 1;
+  tally_.sram_values[kOf] += uint64_t(n);
+  return uint64_t(n);
 }
 
 void ArrayController::collect_stationary_outputs() {
@@ -431,7 +464,7 @@ void ArrayController::collect_stationary_outputs() {
     if (s < 0) continue;
     const int64_t idx = ws ? access_->m_part(f.t0 + s) + col_part_[size_t(j)]
                            : access_->m_part(f.col0 + j) + access_->n_part(f.pack, f.t0 + s);
-    out[idx] += bottom[j];
+    out[idx] = wrap_add(out[idx], bottom[j]);
   }
 }
 
@@ -439,8 +472,10 @@ void ArrayController::collect_drain_row(const int32_t* row, int drained_row, siz
   const SystolicFold& f = sch_->folds[fold];
   if (drained_row >= f.rows) return;
   int32_t* out = out_->data.data();
-  for (int64_t j = 0; j < f.cols; ++j)
-    out[access_->out_index(f.pack, f.row0 + drained_row, f.col0 + j)] += row[j];
+  for (int64_t j = 0; j < f.cols; ++j) {
+    int32_t& o = out[access_->out_index(f.pack, f.row0 + drained_row, f.col0 + j)];
+    o = wrap_add(o, row[j]);
+  }
 }
 
 StepResult ArrayController::finish_cycle(StepResult r, uint64_t reads[kNumOperands],

@@ -23,6 +23,20 @@
 
 namespace adasim::arch {
 
+/// What a layer's run on the array did, as plain counts (SCALE-Sim's figures are derived from
+/// them: arch/engine/scalesim_figures.hpp): every fold's used rows and columns, streamed length
+/// and compute cycles (its load and stream cycles that were not bubbles), and per operand the
+/// values the array read from SRAM (ifmap, weight: stream and stationary loads) or wrote to it
+/// (ofmap: outputs and partial sums).
+struct ArrayTally {
+  struct Fold {
+    int64_t rows = 0, cols = 0, t_len = 0;
+    uint64_t cycles = 0;
+  };
+  std::vector<Fold> folds;
+  std::array<uint64_t, kNumOperands> sram_values{0, 0, 0};
+};
+
 class ArrayController {
  public:
   ArrayController(const AcceleratorSpec& spec, SystolicArray& array);
@@ -46,6 +60,8 @@ class ArrayController {
     uint64_t steps = 0, steps_skipped = 0, ideal_steps = 0;
   };
   const SparseCounts& sparse_counts() const { return sparse_counts_; }
+  /// The layer started last, so far (complete after kDone).
+  const ArrayTally& tally() const { return tally_; }
 
  private:
   enum class Phase { kLoad, kStream, kCapture, kDrain, kFinish, kDone };
@@ -58,6 +74,7 @@ class ArrayController {
   StepResult drain_cycle();
   StepResult finish_cycle(StepResult r, uint64_t reads[kNumOperands], uint64_t out_write,
                           uint64_t out_read);
+  uint64_t scalesim_os_writes();
   bool try_shadow_shift(size_t fold, uint64_t reads[kNumOperands]);
   void collect_stationary_outputs();
   void collect_drain_row(const int32_t* row, int drained_row, size_t fold);
@@ -108,6 +125,7 @@ class ArrayController {
   uint64_t macs_ = 0;
   SparseConfig sparse_;
   SparseCounts sparse_counts_;
+  ArrayTally tally_;
   std::vector<uint8_t> skip_;  // current fold: stream indices left out (skip mode)
 };
 

@@ -6,6 +6,8 @@
 
 #include <immintrin.h>
 
+#include "arch/pe/wrapping_add.hpp"
+
 namespace adasim::arch {
 
 SystolicArray::SystolicArray(int rows, int cols, int max_lanes)
@@ -87,7 +89,7 @@ __attribute__((target_clones("avx2", "default"))) void mac_row(
     int32_t* __restrict out, const int32_t* __restrict in, const int16_t* __restrict w,
     const int16_t* __restrict h, int n) {
   if (in) {
-    for (int c = 0; c < n; ++c) out[c] = in[c] + int32_t(w[c]) * int32_t(h[c]);
+    for (int c = 0; c < n; ++c) out[c] = wrap_add(in[c], int32_t(w[c]) * int32_t(h[c]));
   } else {
     for (int c = 0; c < n; ++c) out[c] = int32_t(w[c]) * int32_t(h[c]);
   }
@@ -95,14 +97,15 @@ __attribute__((target_clones("avx2", "default"))) void mac_row(
 
 // Adjacent-pair multiply-add over k int16 values (k even): p[i] = w[2i] h[2i] + w[2i+1] h[2i+1],
 // the x86 pmaddwd instruction (SSE2 is part of x86-64; the AVX2 version is picked at load time
-// when the CPU has it). Exact: two 16-bit products fit int32 except for both pairs at -2^15.
+// when the CPU has it). Two 16-bit products fit int32 except for both pairs at -2^15, where the
+// sum wraps modulo 2^32 in both versions.
 __attribute__((target("default"))) void pair_madd(int32_t* p, const int16_t* w, const int16_t* h, int k) {
   int i = 0;
   for (; i + 8 <= k; i += 8)
     _mm_storeu_si128(reinterpret_cast<__m128i*>(p + i / 2),
                      _mm_madd_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + i)),
                                     _mm_loadu_si128(reinterpret_cast<const __m128i*>(h + i))));
-  for (; i < k; i += 2) p[i / 2] = int32_t(w[i]) * h[i] + int32_t(w[i + 1]) * h[i + 1];
+  for (; i < k; i += 2) p[i / 2] = wrap_add(int32_t(w[i]) * h[i], int32_t(w[i + 1]) * h[i + 1]);
 }
 
 __attribute__((target("avx2"))) void pair_madd(int32_t* p, const int16_t* w, const int16_t* h, int k) {
@@ -111,7 +114,7 @@ __attribute__((target("avx2"))) void pair_madd(int32_t* p, const int16_t* w, con
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(p + i / 2),
                         _mm256_madd_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + i)),
                                           _mm256_loadu_si256(reinterpret_cast<const __m256i*>(h + i))));
-  for (; i < k; i += 2) p[i / 2] = int32_t(w[i]) * h[i] + int32_t(w[i + 1]) * h[i + 1];
+  for (; i < k; i += 2) p[i / 2] = wrap_add(int32_t(w[i]) * h[i], int32_t(w[i + 1]) * h[i + 1]);
 }
 
 // Adds each PE's P pair sums (its lanes' products) to the psum from above.
@@ -119,7 +122,7 @@ template <int P>
 void add_pairs(int32_t* __restrict out, const int32_t* __restrict in, const int32_t* __restrict p, int n) {
   for (int c = 0; c < n; ++c) {
     int32_t s = in ? in[c] : 0;
-    for (int q = 0; q < P; ++q) s += p[c * P + q];
+    for (int q = 0; q < P; ++q) s = wrap_add(s, p[c * P + q]);
     out[c] = s;
   }
 }
@@ -185,7 +188,7 @@ void lanes_row(int32_t* out, const int32_t* in, const int16_t* w, const int16_t*
   }
   for (int c = 0; c < n; ++c) {
     int32_t s = in ? in[c] : 0;
-    for (int l = 0; l < L; ++l) s += int32_t(w[c * L + l]) * int32_t(h[c * L + l]);
+    for (int l = 0; l < L; ++l) s = wrap_add(s, int32_t(w[c * L + l]) * int32_t(h[c * L + l]));
     out[c] = s;
   }
 }
@@ -194,7 +197,7 @@ __attribute__((target_clones("avx2", "default"))) void acc_row(int32_t* __restri
                                                                  const int16_t* __restrict h,
                                                                  const int16_t* __restrict v,
                                                                  int n) {
-  for (int c = 0; c < n; ++c) acc[c] += int32_t(h[c]) * int32_t(v[c]);
+  for (int c = 0; c < n; ++c) acc[c] = wrap_add(acc[c], int32_t(h[c]) * int32_t(v[c]));
 }
 }  // namespace
 

@@ -14,6 +14,7 @@
 #include "arch/program/quant.hpp"
 #include "arch/program/systolic.hpp"
 #include "arch/program/transfers.hpp"
+#include "arch/program/vector_op.hpp"
 #include "workloads/ir/graph.hpp"
 
 namespace adasim::arch {
@@ -25,14 +26,15 @@ struct SpatialProgram {
   int64_t macs = 0;  ///< useful MACs of the layer
 };
 
-/// Pooling / elementwise add on the vector unit's lanes; the transfer plan's single fold holds
-/// chunks of flat output elements.
+/// A vector layer (pooling, eltwise, concat, lookup, softmax, layernorm, transpose, view) on the
+/// vector unit's lanes; the transfer plan's single fold holds chunks of flat output elements.
 struct VectorProgram {
   int64_t outputs = 0;   ///< output elements
-  int64_t ops = 0;       ///< operations: window elements per output (pool), one per output (add)
+  int64_t ops = 0;       ///< lane operations: outputs x op.ops_per_output()
   int64_t lanes = 0;     ///< operations per cycle
-  int64_t in_bytes = 0;  ///< bytes of all inputs
+  int64_t in_bytes = 0;  ///< bytes of all inputs (constants it reads included)
   int64_t out_bytes = 0;
+  VectorOp op;  ///< what the lanes compute
 };
 
 using EngineProgram = std::variant<SystolicProgram, SpatialProgram, VectorProgram>;

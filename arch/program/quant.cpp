@@ -49,12 +49,15 @@ QuantParams quant_params(const workloads::Graph& g, const workloads::Layer& l,
   q.ifmap = operand_quant(in_t);
   OutputQuant& o = q.output;
   o.is_signed = out_t.is_signed;
-  o.wide = out_t.wide();
+  o.wide = out_t.bits > 16;  // int32 accumulators kept as a tensor
   o.zero_point = out_t.zero_point;
-  const int b = std::clamp(out_t.bits, 1, 8);
+  const int b = std::clamp(out_t.bits, 1, 16);
   o.lo = out_t.is_signed ? -(int64_t{1} << (b - 1)) : 0;
   o.hi = out_t.is_signed ? (int64_t{1} << (b - 1)) - 1 : (int64_t{1} << b) - 1;
+  o.lo = std::max<int64_t>(o.lo, l.act_min);  // a fused Clip
+  o.hi = std::min<int64_t>(o.hi, l.act_max);
   o.relu = l.relu;
+  o.negative_slope = l.negative_slope;
   o.rounding = l.rounding;
   if (!is_mac(l.op)) return q;
   const workloads::TensorInfo& w_t = g.tensor(l.weight.empty() ? l.inputs.at(1) : l.weight);

@@ -39,10 +39,12 @@ struct OutputQuant {
   OutputChannels channels;
   std::vector<double> multiplier;  ///< in_scale * w_scale[k] / out_scale, per output channel
   int32_t zero_point = 0;
-  int64_t lo = -128, hi = 127;  ///< the output tensor's integer range
+  int64_t lo = -128, hi = 127;  ///< the output tensor's integer range (up to 16 bits), narrowed
+                                ///< by a fused Clip (Layer::act_min / act_max)
   bool is_signed = true;
   bool relu = false;
-  bool wide = false;  ///< int32 outputs (ConvInteger / MatMulInteger, exact float)
+  double negative_slope = 1.0;  ///< fused LeakyRelu: multiplier scale of negative accumulators
+  bool wide = false;            ///< int32 outputs (ConvInteger / MatMulInteger, exact float)
   workloads::Rounding rounding = workloads::Rounding::kHalfAwayFromZero;
 };
 

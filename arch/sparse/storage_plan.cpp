@@ -334,15 +334,11 @@ StoragePlan plan_layer_storage(const StorageFormats& formats, const workloads::G
 }
 
 namespace {
-void check_ofmap_format(const StorageFormats& formats, ArrayKind kind) {
+void check_ofmap_format(const StorageFormats& formats) {
   const SparseFormat fo = format_named(formats.ofmap);
   if (format_impl(fo).weights_only())
     throw sim::ConfigError("", "/sparsity/storage/ofmap", quoted(formats.ofmap),
                            activation_format_expectation(builtin_components().sparse_format));
-  if (fo != SparseFormat::kDense && kind == ArrayKind::kSpatial)
-    throw sim::ConfigError("", "/sparsity/storage/ofmap",
-                           quoted(formats.ofmap) + " on a spatial array",
-                           "\"dense\" (no output encoder is modelled on spatial arrays)");
 }
 
 void check_layer_storage(const StorageFormats& formats, const workloads::Graph& g, const Layer& l,
@@ -379,14 +375,14 @@ StorageFormats layer_formats(const SparsitySpec& sp, const Layer& l) {
 }
 
 void check_storage_formats(const StorageFormats& formats, const workloads::Graph& g,
-                           const ValueStore& values, ArrayKind kind) {
-  check_ofmap_format(formats, kind);
+                           const ValueStore& values) {
+  check_ofmap_format(formats);
   for (const Layer& l : g.layers) check_layer_storage(formats, g, l, values);
 }
 
 void check_storage_formats(const SparsitySpec& sp, const workloads::Graph& g,
-                           const ValueStore& values, ArrayKind kind) {
-  check_ofmap_format(sp.storage, kind);
+                           const ValueStore& values) {
+  check_ofmap_format(sp.storage);
   for (const Layer& l : g.layers) check_layer_storage(layer_formats(sp, l), g, l, values);
 }
 

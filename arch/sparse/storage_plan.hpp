@@ -21,8 +21,9 @@
 // encodes each store of final outputs from the real requantized values when the store issues,
 // with the run cutting documented there (one run per line of the output tensor's innermost axis
 // within a store, one stream per store rounded up to whole bytes); StoragePlan::ofmap holds the
-// layer's totals. Psum spills and reloads stay dense int32. Systolic array and vector-path layers
-// are encoded; spatial arrays and wide (int32) outputs refuse a compressed ofmap (config errors).
+// layer's totals. Psum spills and reloads stay dense int32. Systolic array, spatial array (one
+// store per fold, of its final outputs) and vector-path layers are encoded; wide (int32) outputs
+// refuse a compressed ofmap (config error).
 // The next layer reads the tensor in its ifmap format, sized from the whole tensor as above.
 #pragma once
 
@@ -135,17 +136,16 @@ bool nm_pattern_fits(const StructuredSparsity& st, const workloads::Graph& g,
 
 /// check_storage_formats with every layer's layer_formats.
 void check_storage_formats(const SparsitySpec& sp, const workloads::Graph& g,
-                           const ValueStore& values, ArrayKind kind = ArrayKind::kSystolic);
+                           const ValueStore& values);
 
 /// Checks `formats` against every array layer of g before the run, so that a config error reaches
 /// the caller as one (thrown inside the SystemC process it would arrive as an sc_report):
 /// compressed formats on tensors wider than 8 bits (a compressed ofmap on a layer with wide
 /// outputs included), nm on constant weights that break the N:M pattern, an ofmap format that
-/// is not dense / bitmask / rle / csr, and a compressed ofmap on a spatial array (no output
-/// encoder modelled there). Activations (a matmul's activation B) are checked when their layer
-/// starts. All errors are sim::ConfigError at /sparsity/storage/<operand>.
+/// is not dense / bitmask / rle / csr. Activations (a matmul's activation B) are checked when
+/// their layer starts. All errors are sim::ConfigError at /sparsity/storage/<operand>.
 void check_storage_formats(const StorageFormats& formats, const workloads::Graph& g,
-                           const ValueStore& values, ArrayKind kind = ArrayKind::kSystolic);
+                           const ValueStore& values);
 
 /// One figure of a layer's compressed storage: operand ("ifmap", "weight", "ofmap"), name, value.
 struct StorageFigure {

@@ -19,6 +19,7 @@ void SpatialController::start(const LayerProgram& sch, const workloads::Int16Buf
   engine_->set_sparsity(sparse_.mode, sparse_.ifmap, sparse_.weight);
   bytes_ = {(sch.in_bits + 7) / 8, (sch.w_bits + 7) / 8, (psum_bits + 7) / 8};
   fold_ = chunk_ = 0;
+  decoded_ = {};
   pending_consumed_ = pending_out_ = -1;
   finished_ = false;
   int64_t chunks = 0;
@@ -83,6 +84,12 @@ StepResult SpatialController::step() {
                             std::to_string(it.dram_reads[size_t(o)]) + " values of operand " +
                             std::to_string(o) + ", the plan " + std::to_string(planned));
   }
+  if (ports_.read_scale != nullptr)
+    for (size_t o = 0; o < 2; ++o) {
+      const int64_t reads = engine_->counts().gbuf_reads[o];
+      (*ports_.read_scale)[o](uint64_t(reads - decoded_[o]) * uint64_t(bytes_[o]));
+      decoded_[o] = reads;
+    }
   r.cycles = uint64_t(std::max<int64_t>(1, it.compute_cycles));
   r.bw_stall_noc = uint64_t(it.noc_cycles);
   pending_consumed_ = k;

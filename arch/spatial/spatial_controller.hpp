@@ -4,7 +4,8 @@
 // the iteration's tiles in the global buffer (and the output slot is free), runs the iteration's
 // passes and advances the clock by their cycles; the buffer slot and the outputs are released
 // when those cycles have elapsed, so DMA transfers overlap compute exactly as far as double
-// buffering allows.
+// buffering allows. A compressed ifmap / weight sits encoded in the buffer: every buffer read
+// toward the array goes through the decoder (LayerPorts::read_scale counts the encoded bytes).
 #pragma once
 
 #include <cstdint>
@@ -39,6 +40,7 @@ class SpatialController {
   LayerPorts ports_;
   std::unique_ptr<SpatialEngine> engine_;
   std::array<int, 3> bytes_{};  // bytes per value: ifmap, weight, psum
+  std::array<int64_t, 2> decoded_{};  // ifmap / weight buffer reads already through the decoder
   size_t fold_ = 0, chunk_ = 0;
   int64_t pending_consumed_ = -1, pending_out_ = -1;
   bool finished_ = false;

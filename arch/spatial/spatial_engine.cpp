@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "arch/pe/wrapping_add.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::arch::spatial {
@@ -135,7 +136,7 @@ int64_t SpatialEngine::noc_cycles_for(const std::array<int64_t, 3>& to_pes,
 }
 
 void SpatialEngine::add_psum_to_gbuf(size_t i, int32_t v, uint64_t ev) {
-  gb_ps_.data[i] += v;
+  gb_ps_.data[i] = wrap_add(gb_ps_.data[i], v);
   if (stamp_[kPs][i] == ev) {
     ++counts_.psum_hops;  // reduced with another PE's psum on the way
     return;
@@ -423,7 +424,7 @@ void SpatialEngine::compute(IterationResult& r) {
         rf_rd[kW] += int32_t(kept[kW]) & nz;
         const size_t i = size_t(step.rf_off[kPs]);
         uint8_t& touched = rf_ps_touched_[pe][i];
-        rf_ps_[pe].data[i] += v[0] * v[1];
+        rf_ps_[pe].data[i] = wrap_add(rf_ps_[pe].data[i], v[0] * v[1]);
         rf_rd[kPs] += int32_t(touched) & nz;  // read-modify-write after the first MAC
         rf_wr_ps += nz;
         touched = 1;

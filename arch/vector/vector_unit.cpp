@@ -5,74 +5,15 @@
 #include <cmath>
 #include <limits>
 
-#include "arch/pe/operand_decode.hpp"
+#include "arch/vector/vector_kernels.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::arch {
 
-using workloads::ConvShape;
 using workloads::Int8Buffer;
 
-namespace {
-// Values are read per the tensor's signedness (unsigned tensors are stored bit-for-bit in int8)
-// and written back the same way, saturated to the storage range.
-int8_t store(int64_t v, bool is_signed) {
-  return is_signed ? int8_t(std::clamp<int64_t>(v, -128, 127))
-                   : int8_t(uint8_t(std::clamp<int64_t>(v, 0, 255)));
-}
-
-template <class F>
-Int8Buffer pool(const Int8Buffer& in, const ConvShape& s, bool is_signed, F reduce) {
-  Int8Buffer out({s.n, s.c, s.p, s.q});
-  for (int64_t n = 0; n < s.n; ++n)
-    for (int64_t c = 0; c < s.c; ++c)
-      for (int64_t p = 0; p < s.p; ++p)
-        for (int64_t q = 0; q < s.q; ++q) {
-          std::vector<int32_t> window;
-          for (int64_t r = 0; r < s.r; ++r)
-            for (int64_t x = 0; x < s.s; ++x) {
-              const int64_t h = p * s.stride_h - s.pad_t + r * s.dil_h;
-              const int64_t w = q * s.stride_w - s.pad_l + x * s.dil_w;
-              if (h >= 0 && h < s.h && w >= 0 && w < s.w)
-                window.push_back(
-                    stored_value(in.data[size_t(((n * s.c + c) * s.h + h) * s.w + w)], is_signed));
-            }
-          out.data[size_t(((n * s.c + c) * s.p + p) * s.q + q)] = store(reduce(window), is_signed);
-        }
-  return out;
-}
-}  // namespace
-
-Int8Buffer vector_maxpool(const Int8Buffer& in, const ConvShape& s, bool is_signed) {
-  return pool(in, s, is_signed, [](const std::vector<int32_t>& w) {
-    return w.empty() ? int64_t{0} : int64_t(*std::max_element(w.begin(), w.end()));
-  });
-}
-
-Int8Buffer vector_avgpool(const Int8Buffer& in, const ConvShape& s, bool is_signed) {
-  return pool(in, s, is_signed, [](const std::vector<int32_t>& w) {
-    if (w.empty()) return int64_t{0};
-    int64_t sum = 0;
-    for (int32_t v : w) sum += v;
-    // Mean rounded half away from zero.
-    const int64_t n = int64_t(w.size());
-    const int64_t q = (std::llabs(sum) * 2 + n) / (2 * n);
-    return sum < 0 ? -q : q;
-  });
-}
-
-Int8Buffer vector_add(const Int8Buffer& a, const Int8Buffer& b, bool is_signed) {
-  if (a.data.size() != b.data.size()) throw sim::ModelError("vector add: operand sizes differ");
-  Int8Buffer out(a.shape);
-  for (size_t i = 0; i < a.data.size(); ++i)
-    out.data[i] =
-        store(int64_t(stored_value(a.data[i], is_signed)) + stored_value(b.data[i], is_signed),
-              is_signed);
-  return out;
-}
-
 void VectorController::start(const LayerProgram& sch, const std::vector<const Int8Buffer*>& in,
-                             Int8Buffer& out, LayerPorts ports, bool is_signed) {
+                             Int8Buffer& out, LayerPorts ports) {
   prog_ = &sch;
   vec_ = &sch.vector();
   ports_ = ports;
@@ -81,19 +22,7 @@ void VectorController::start(const LayerProgram& sch, const std::vector<const In
   chunk_cycles_ = 0;
   finishing_ = false;
   ops_ = 0;
-  switch (sch.op) {
-    case workloads::OpType::kMaxPool:
-      out = vector_maxpool(*in.at(0), sch.shape, is_signed);
-      break;
-    case workloads::OpType::kAvgPool:
-      out = vector_avgpool(*in.at(0), sch.shape, is_signed);
-      break;
-    case workloads::OpType::kAdd:
-      out = vector_add(*in.at(0), *in.at(1), is_signed);
-      break;
-    default:
-      throw sim::ModelError("vector unit: unsupported op for layer " + sch.layer);
-  }
+  out = run_vector_op(vec_->op, in);
 }
 
 StepResult VectorController::step() {

@@ -61,6 +61,26 @@ po::options_description common_options(RunOptions& o) {
   return d;
 }
 
+/// How a float ONNX model runs (run and map).
+po::options_description float_model_options(RunOptions& o) {
+  po::options_description fq("float ONNX models");
+  fq.add_options()("quantize", po::value(&o.quantize)->default_value("none"),
+                   "none (run the model as it is) or int8 (post-training quantization: "
+                   "per-channel weights, calibrated per-tensor activations)")(
+      "calib", po::value(&o.calib)->composing(),
+      "calibration data: .pb / .npy tensors or a folder of them and .pgm / .ppm images "
+      "(repeatable; default: a seeded synthetic set)")(
+      "calib-method", po::value(&o.calib_method)->default_value("minmax"), "minmax or percentile")(
+      "calib-percentile", po::value(&o.calib_percentile)->default_value(99.99, "99.99"),
+      "percentile kept by --calib-method percentile")("calib-samples",
+                                                      po::value(&o.calib_samples)->default_value(8),
+                                                      "size of the synthetic calibration set")(
+      "save-quantized", po::value(&o.save_quantized), "write the quantized model (ONNX, QDQ form)")(
+      "no-values", po::bool_switch(&o.no_values),
+      "float model, timing only: no calibration, every weight and input generated from the seed");
+  return fq;
+}
+
 int parse(po::options_description& d, const std::vector<std::string>& args, po::variables_map& vm,
           std::ostream& out) {
   po::options_description all = d;
@@ -98,6 +118,7 @@ int cmd_run(const std::vector<std::string>& args, std::ostream& out) {
       "act-every-layer", po::bool_switch(&o.act_every_layer),
       "every layer reads generated activations (with --act-sparsity's pattern) instead of the "
       "previous layer's outputs: sparsity studies of models without trained weights");
+  d.add(float_model_options(o));
   d.add(r);
   po::variables_map vm;
   if (const int rc = parse(d, args, vm, out); rc >= 0) return rc;
@@ -129,6 +150,7 @@ int cmd_map(const std::vector<std::string>& args, std::ostream& out) {
   RunOptions o;
   bool as_json = false, no_simulate = false;
   po::options_description d = common_options(o);
+  d.add(float_model_options(o));
   d.add_options()("json", po::bool_switch(&as_json), "print the schedules as JSON")(
       "no-simulate", po::bool_switch(&no_simulate),
       "only map: skip the simulation that gives the simulated figures")(
@@ -136,7 +158,10 @@ int cmd_map(const std::vector<std::string>& args, std::ostream& out) {
   po::variables_map vm;
   if (const int rc = parse(d, args, vm, out); rc >= 0) return rc;
   const LoadedConfig cfg = load_arch_config(o.arch, o.overrides);
-  const LoadedWorkload wl = load_workload(o.workload, o.format, o.batch);
+  if (!o.save_quantized.empty())
+    throw ConfigError("command line", "--save-quantized", "with adasim map",
+                      "adasim run --save-quantized (map writes no files)");
+  const LoadedWorkload wl = load_workload(o.workload, o.format, o.batch, {}, quantize_options(o));
   const arch::EnergyTable energy(cfg.spec.energy);
   std::vector<workloads::LayerSchedule> schedules;
   std::vector<LayerReport> simulated;
@@ -145,9 +170,12 @@ int cmd_map(const std::vector<std::string>& args, std::ostream& out) {
       schedules = map_graph(wl.graph, cfg.spec, energy);
     } else {
       const uint64_t seed = o.seed;
-      arch::ValueStore values(wl.graph, [seed](const workloads::TensorInfo& t) {
-        return workloads::generate_values(t, seed);
-      });
+      arch::ValueStore values(
+          wl.graph,
+          [seed](const workloads::TensorInfo& t) { return workloads::generate_values(t, seed); },
+          [seed](const workloads::TensorInfo& t) {
+            return workloads::generate_wide_values(t, seed);
+          });
       SimulationResult res = simulate(cfg.spec, wl.graph, energy, values);
       schedules = std::move(res.schedules);
       simulated = std::move(res.layers);

@@ -46,9 +46,56 @@ nlohmann::json schedules_json(const std::vector<workloads::LayerSchedule>& s) {
 
 }  // namespace
 
+/// The float-model options of the command line, checked: a value given for an option that
+/// nothing reads (calibration settings without --quantize int8, ...) is an error.
+workloads::QuantizeOptions quantize_options(const RunOptions& opt) {
+  using Q = workloads::QuantizeOptions;
+  Q q;
+  q.seed = opt.seed;
+  if (opt.quantize != "none" && opt.quantize != "int8")
+    throw ConfigError("command line", "--quantize", opt.quantize, "none or int8");
+  q.mode = opt.quantize == "int8" ? Q::Mode::kInt8 : Q::Mode::kNone;
+  if (opt.calib_method != "minmax" && opt.calib_method != "percentile")
+    throw ConfigError("command line", "--calib-method", opt.calib_method, "minmax or percentile");
+  q.method = opt.calib_method == "percentile" ? Q::Method::kPercentile : Q::Method::kMinMax;
+  if (!(opt.calib_percentile > 50.0 && opt.calib_percentile <= 100.0))
+    throw ConfigError("command line", "--calib-percentile", std::to_string(opt.calib_percentile),
+                      "a percentile in (50, 100]");
+  if (opt.calib_samples < 1 || opt.calib_samples > 100000)
+    throw ConfigError("command line", "--calib-samples", std::to_string(opt.calib_samples),
+                      "1 to 100000");
+  const Q dflt;
+  const bool calib_given = !opt.calib.empty() || q.method != dflt.method ||
+                           opt.calib_percentile != dflt.percentile ||
+                           opt.calib_samples != dflt.samples;
+  if (q.mode != Q::Mode::kInt8 && (calib_given || !opt.save_quantized.empty())) {
+    const std::string flag = calib_given ? "--calib*" : "--save-quantized";
+    throw ConfigError(
+        "command line", flag, flag + " without --quantize int8",
+        "--quantize int8 with it (it sets up or saves the post-training quantization)");
+  }
+  if (q.method != Q::Method::kPercentile && opt.calib_percentile != dflt.percentile)
+    throw ConfigError("command line", "--calib-percentile", "with --calib-method minmax",
+                      "--calib-method percentile");
+  if (!opt.calib.empty() && opt.calib_samples != dflt.samples)
+    throw ConfigError("command line", "--calib-samples", "with --calib files",
+                      "--calib files or a synthetic set, not both");
+  if (opt.no_values && (q.mode != Q::Mode::kNone || !opt.inputs.empty() || !opt.dump_dir.empty()))
+    throw ConfigError(
+        "command line", "--no-values",
+        q.mode != Q::Mode::kNone ? "with --quantize int8" : "with --input / --dump-outputs",
+        "--no-values alone: a timing-only run whose values are all generated");
+  q.no_values = opt.no_values;
+  q.calib = opt.calib;
+  q.percentile = opt.calib_percentile;
+  q.samples = opt.calib_samples;
+  return q;
+}
+
 void run_command(const RunOptions& opt, std::ostream& out) {
   const LoadedConfig cfg = load_arch_config(opt.arch, opt.overrides);
-  LoadedWorkload wl = load_workload(opt.workload, opt.format, opt.batch, opt.inputs);
+  LoadedWorkload wl = load_workload(opt.workload, opt.format, opt.batch, opt.inputs,
+                                    quantize_options(opt), !opt.save_quantized.empty());
   ValueOptions vopt;
   vopt.seed = opt.seed;
   if (!opt.weight_sparsity.empty())
@@ -70,13 +117,14 @@ void run_command(const RunOptions& opt, std::ostream& out) {
 
   const uint64_t seed = opt.seed;
   vopt.column_weights = matmul_weights(wl.graph);
-  arch::ValueStore values(wl.graph, make_generator(vopt));
+  arch::ValueStore values(wl.graph, make_generator(vopt), make_wide_generator(vopt));
   for (auto& [name, buf] : wl.input_values) values.put(name, std::move(buf));
+  for (auto& [name, buf] : wl.input_wide_values) values.put_wide(name, std::move(buf));
   if (opt.act_every_layer) {
     if (!opt.inputs.empty())
       throw ConfigError("command line", "--act-every-layer", "with --input",
                         "either --input files or generated activations at every layer");
-    values.impose_activations(make_generator(vopt));
+    values.impose_activations(make_generator(vopt), make_wide_generator(vopt));
   }
   SimulationResult res;
   try {
@@ -111,6 +159,10 @@ void run_command(const RunOptions& opt, std::ostream& out) {
   if (vopt.weight) report.meta.value_patterns["weight"] = describe(*vopt.weight);
   if (vopt.act) report.meta.value_patterns["act"] = describe(*vopt.act);
   if (opt.act_every_layer) report.meta.value_patterns["act_scope"] = "every layer";
+  if (!wl.quantize_summary.empty())
+    report.meta.value_patterns["quantize"] =
+        (opt.no_values ? "timing only, generated values: " : "int8 " + opt.calib_method + ": ") +
+        wl.quantize_summary;
   report.meta.overrides = opt.overrides;
   report.meta.design = design_name(cfg.spec);
   report.area_um2 = area_by_block_um2(cfg.spec);
@@ -142,6 +194,10 @@ void run_command(const RunOptions& opt, std::ostream& out) {
     outputs = workloads::output_tensors(wl.graph, values.all(), values.all_wide());
   write_files_atomically(opt.out_dir, files);
   if (!opt.dump_dir.empty()) workloads::write_output_files(opt.dump_dir, outputs);
+  if (!opt.save_quantized.empty()) {
+    const std::filesystem::path p(opt.save_quantized);
+    write_files_atomically(p.parent_path().string(), {{p.filename().string(), wl.quantized_model}});
+  }
   if (vcd) {
     vcd.reset();
     std::filesystem::rename(vcd_tmp, opt.vcd);

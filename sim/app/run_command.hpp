@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "workloads/onnx/quantize/quantize_options.hpp"
+
 namespace adasim::sim {
 
 struct RunOptions {
@@ -28,10 +30,21 @@ struct RunOptions {
   std::string weight_sparsity;      ///< --weight-sparsity pattern of generated weights ("" = dense)
   std::string act_sparsity;         ///< --act-sparsity pattern of generated graph inputs
   bool act_every_layer = false;     ///< --act-every-layer: every layer's input is generated
+  // Float ONNX models (workloads/onnx/quantize/quantize_options.hpp).
+  std::string quantize = "none";        ///< --quantize: none | int8
+  std::vector<std::string> calib;       ///< --calib files / folders
+  std::string calib_method = "minmax";  ///< --calib-method: minmax | percentile
+  double calib_percentile = 99.99;      ///< --calib-percentile
+  int calib_samples = 8;                ///< --calib-samples (synthetic set without --calib)
+  std::string save_quantized;           ///< --save-quantized: write the QDQ model here
+  bool no_values = false;               ///< --no-values: timing only, every value generated
 };
 
 /// Throws ConfigError for bad inputs, ModelError for simulator bugs.
 void run_command(const RunOptions& opt, std::ostream& out);
 
+/// The float-model options (--quantize, --calib*, --no-values, --save-quantized), checked: a
+/// value given for an option nothing reads is a ConfigError naming it.
+workloads::QuantizeOptions quantize_options(const RunOptions& opt);
 
 }  // namespace adasim::sim

@@ -71,8 +71,7 @@ std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
   const arch::StructuredSparsity& nm = spec.sparsity.structured;
   check_structured_names(graph, nm);
   for (const workloads::Layer& l : graph.layers) {
-    if (l.op == workloads::OpType::kMaxPool || l.op == workloads::OpType::kAvgPool ||
-        l.op == workloads::OpType::kAdd) {
+    if (!workloads::is_mac_op(l.op)) {
       out.push_back(workloads::map_layer(graph, l, spec, costs));
       continue;
     }

@@ -60,13 +60,25 @@ std::string describe(const workloads::SparsitySpec& s) {
   return o.str();
 }
 
+namespace {
+template <class B>
+B thinned(B v, const workloads::TensorInfo& t, const ValueOptions& o) {
+  std::optional<workloads::SparsitySpec> spec = t.is_constant ? o.weight : o.act;
+  if (spec && t.is_constant) spec->columns = o.column_weights.count(t.name) != 0;
+  if (spec) workloads::apply_sparsity(v, t, *spec, o.seed);
+  return v;
+}
+}  // namespace
+
 arch::ValueStore::Generator make_generator(const ValueOptions& o) {
   return [o](const workloads::TensorInfo& t) {
-    workloads::Int8Buffer v = workloads::generate_values(t, o.seed);
-    std::optional<workloads::SparsitySpec> spec = t.is_constant ? o.weight : o.act;
-    if (spec && t.is_constant) spec->columns = o.column_weights.count(t.name) != 0;
-    if (spec) workloads::apply_sparsity(v, t, *spec, o.seed);
-    return v;
+    return thinned(workloads::generate_values(t, o.seed), t, o);
+  };
+}
+
+arch::ValueStore::WideGenerator make_wide_generator(const ValueOptions& o) {
+  return [o](const workloads::TensorInfo& t) {
+    return thinned(workloads::generate_wide_values(t, o.seed), t, o);
   };
 }
 

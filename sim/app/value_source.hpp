@@ -27,6 +27,8 @@ workloads::SparsitySpec parse_sparsity_option(const std::string& flag, const std
 
 /// The generator of tensors without values: uniform values from the seed, then the pattern.
 arch::ValueStore::Generator make_generator(const ValueOptions& o);
+/// The same for tensors of 9..16 bits (held as int32 values).
+arch::ValueStore::WideGenerator make_wide_generator(const ValueOptions& o);
 /// The constant tensors graph g uses as a matmul's B (ValueOptions::column_weights).
 std::set<std::string> matmul_weights(const workloads::Graph& g);
 

@@ -13,7 +13,8 @@
 namespace adasim::sim {
 
 LoadedWorkload load_workload(const std::string& path, const std::string& format, int64_t batch,
-                             const std::vector<std::string>& inputs) {
+                             const std::vector<std::string>& inputs,
+                             const workloads::QuantizeOptions& quantize, bool keep_quantized) {
   std::string fmt = format;
   auto ends_with = [&](const std::string& ext) {
     return path.size() >= ext.size() && path.compare(path.size() - ext.size(), ext.size(), ext) == 0;
@@ -32,13 +33,29 @@ LoadedWorkload load_workload(const std::string& path, const std::string& format,
   w.bytes = ss.str();
   std::vector<workloads::HostTensor> bound;
   for (const std::string& f : inputs) bound.push_back(workloads::read_tensor_file(f));
+  const bool float_options =
+      quantize.mode != workloads::QuantizeOptions::Mode::kNone || quantize.no_values;
+  if (fmt != "onnx" && float_options)
+    throw ConfigError(
+        path, quantize.no_values ? "--no-values" : "--quantize", "a " + fmt + " workload",
+        "an ONNX float model (JSON graphs and SCALE-Sim topologies are integer already)");
   if (fmt == "onnx") {
-    workloads::OnnxModel m = workloads::load_onnx_model(path, bound, batch);
+    workloads::OnnxImportOptions o;
+    o.batch = batch;
+    o.quantize = quantize;
+    o.keep_quantized = keep_quantized;
+    workloads::OnnxModel m = workloads::load_onnx_model(path, bound, o);
     w.graph = std::move(m.graph);
     w.input_values = std::move(m.input_values);
+    w.quantized_model = std::move(m.quantized_model);
+    w.quantize_summary = std::move(m.quantize_summary);
   } else if (fmt == "json") {
     w.graph = workloads::load_graph_json(path, batch);
-    if (!bound.empty()) w.input_values = workloads::integer_input_values(w.graph, bound);
+    if (!bound.empty()) {
+      workloads::IntegerInputs in = workloads::integer_input_values(w.graph, bound);
+      w.input_values = std::move(in.values);
+      w.input_wide_values = std::move(in.wide);
+    }
   } else {
     if (!bound.empty())
       throw ConfigError("command line", "--input", inputs.front(),

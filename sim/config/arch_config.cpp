@@ -13,6 +13,7 @@
 #include "sim/config/config_keys.hpp"
 #include "sim/config/overrides.hpp"
 #include "sim/config/param_reader.hpp"
+#include "sim/config/scalesim_cfg.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::sim {
@@ -183,11 +184,6 @@ void check_array_kind(const arch::AcceleratorSpec& spec, const json& j, const st
                                   "false with /sparsity/structured (N:M slots and precision lanes "
                                   "are not modelled together)"});
   }
-  if (spatial && spec.sparsity.storage.ofmap != "dense")
-    issues.push_back(InputIssue{file, "/sparsity/storage/ofmap",
-                                render(j["sparsity"]["storage"]["ofmap"]),
-                                "\"dense\" on a spatial array (no output encoder is modelled on "
-                                "spatial arrays; compressed outputs need a systolic array)"});
   if (spatial && spec.sram.size() != 1)
     issues.push_back(InputIssue{file, "/memory/sram", render(j["memory"]["sram"]),
                                 "exactly one level (the global buffer) for a spatial array"});
@@ -196,7 +192,9 @@ void check_array_kind(const arch::AcceleratorSpec& spec, const json& j, const st
 }  // namespace
 
 LoadedConfig load_arch_config(const std::string& path, const std::vector<std::string>& overrides) {
-  return parse_arch_config(read_json_file(path), path, overrides);
+  // A SCALE-Sim .cfg becomes the JSON config that mirrors it; --set overrides then apply alike.
+  return parse_arch_config(is_scalesim_cfg(path) ? read_scalesim_cfg(path) : read_json_file(path),
+                           path, overrides);
 }
 
 LoadedConfig parse_arch_config(json j, const std::string& file_label,

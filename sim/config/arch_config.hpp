@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Architecture-config front end: JSON file (+ --set overrides) -> validated, frozen AcceleratorSpec
-// plus the resolved JSON (every default filled in). Keys: config_keys.hpp, configs/README.md.
+// plus the resolved JSON (every default filled in). Keys: config_keys.hpp, configs/README.md. A
+// SCALE-Sim v2 .cfg file is accepted too (sim/config/scalesim_cfg.hpp).
 #pragma once
 
 #include <string>

@@ -108,6 +108,15 @@ void parse_pe_array(ParamReader& root, arch::PeArraySpec& out) {
 
   assign(pe->get<int64_t>("mac_bits"), out.mac_bits);
   assign(pe->get<int64_t>("accum_bits"), out.accum_bits);
+  // The psum rule (arch/spec.hpp PsumOverflow): absent = "exact", and not written back, so
+  // configs without it resolve (and hash) as before.
+  if (const auto o = pe->get<std::string>("psum_overflow")) {
+    out.psum_overflow = *arch::psum_overflow_from_string(*o);
+    if (*o != "exact" && out.accum_bits > 32)
+      pe->issue(pe->ptr("accum_bits"), std::to_string(out.accum_bits),
+                "at most 32 with \"psum_overflow\": \"" + *o +
+                    "\" (the model holds partial sums in 32 bits)");
+  }
   // Written back only when given, so configs without it resolve (and hash) as before.
   if (auto ps = pe->get<bool>("precision_scalable")) {
     out.precision_scalable = *ps;

@@ -121,7 +121,14 @@ ParamDoc pe_array_keys() {
            .in(16, 64)
            .with_default(32)
            .in_unit("bits")
-           .described("accumulator / partial-sum width"),
+           .described("accumulator / partial-sum width (at most 32 with psum_overflow wrap or "
+                      "saturate)"),
+       p::choice("psum_overflow", {"exact", "wrap", "saturate"})
+           .when_absent("absent (\"exact\")")
+           .described("what the accumulators do when a sum leaves accum_bits: \"exact\" (held "
+                      "in 32 bits, layers that could leave them refused), \"wrap\" (two's "
+                      "complement, modulo 2^accum_bits), \"saturate\" (the exact sum clamped "
+                      "once when it leaves for the output stage); see below"),
        p::boolean("weight_double_buffer")
            .with_default(true)
            .described("WS/IS: shadow registers preload the next weights"),

@@ -25,6 +25,14 @@ void StatGroup::add_count(std::string name, std::function<uint64_t()> value, std
                           std::string desc, StatKind kind) {
   Stat s;
   s.doc = Doc{std::move(name), std::move(unit), std::move(desc), kind};
+  s.count = [value = std::move(value)](const Interval&) { return value(); };
+  stats_.push_back(std::move(s));
+}
+
+void StatGroup::add_count_at(std::string name, std::function<uint64_t(const Interval&)> value,
+                             std::string unit, std::string desc, StatKind kind) {
+  Stat s;
+  s.doc = Doc{std::move(name), std::move(unit), std::move(desc), kind};
   s.count = std::move(value);
   stats_.push_back(std::move(s));
 }
@@ -48,7 +56,9 @@ void StatGroup::collect(const Interval& in, std::vector<StatValue>& out) const {
       v.integral = false;
       v.real = s.real(in);
     } else {
-      v.count = s.counter ? *s.counter : s.signed_counter ? uint64_t(*s.signed_counter) : s.count();
+      v.count = s.counter          ? *s.counter
+                : s.signed_counter ? uint64_t(*s.signed_counter)
+                                   : s.count(in);
     }
     out.push_back(std::move(v));
   }

@@ -19,12 +19,16 @@ enum class StatKind {
   kUtilization,  ///< a fraction of a resource's capacity (report: utilization.<name>)
   kStall,        ///< cycles spent waiting, by cause (report: cycles.stall_by_cause.<name>)
   kRatio,        ///< a measured property of the data (report: sparsity.<name>)
+  /// A figure as another simulator defines it, for side-by-side comparison with that tool
+  /// (report: mirror.<group>.<name>, e.g. mirror.scalesim.total_cycles; layers only).
+  kMirror,
 };
 
 /// The interval a layer's derived statistics are evaluated over.
 struct Interval {
-  uint64_t cycles = 0;  ///< cycles of the clock domain that ran it
-  double time_ns = 0;   ///< simulated time
+  uint64_t cycles = 0;        ///< cycles of the clock domain that ran it
+  double time_ns = 0;         ///< simulated time
+  uint64_t stall_cycles = 0;  ///< of `cycles`, those the engine waited
 };
 
 /// One collected statistic.
@@ -56,6 +60,9 @@ class StatGroup {
   /// An integral value derived from the block's counters when the stats are collected.
   void add_count(std::string name, std::function<uint64_t()> value, std::string unit,
                  std::string desc, StatKind kind = StatKind::kCount);
+  /// An integral value derived over the interval (cycle figures).
+  void add_count_at(std::string name, std::function<uint64_t(const Interval&)> value,
+                    std::string unit, std::string desc, StatKind kind);
   /// A real value derived over the interval (utilizations, ratios).
   void add_real(std::string name, std::function<double(const Interval&)> value, std::string unit,
                 std::string desc, StatKind kind);
@@ -76,7 +83,7 @@ class StatGroup {
     Doc doc;
     const uint64_t* counter = nullptr;
     const int64_t* signed_counter = nullptr;
-    std::function<uint64_t()> count;
+    std::function<uint64_t(const Interval&)> count;
     std::function<double(const Interval&)> real;
   };
   std::string name_;

@@ -42,6 +42,12 @@ LayerReport layer_report(const arch::LayerResult& r) {
       case StatKind::kRatio:
         put_once(rep.sparsity, v.name, real, "sparsity");
         break;
+      case StatKind::kMirror:
+        if (v.integral)
+          put_once(rep.mirror_counts, v.group + "." + v.name, v.count, "mirror");
+        else
+          put_once(rep.mirror_reals, v.group + "." + v.name, v.real, "mirror");
+        break;
     }
   }
   rep.energy = r.energy;

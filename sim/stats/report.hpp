@@ -42,6 +42,10 @@ struct LayerReport {
   std::map<std::string, double> time_ns_at_point;  ///< "<freq>MHz@<V>V" -> ns spent there
   std::map<std::string, double> utilization;       ///< "pe", "noc", "dram", "sram.<level>" in [0,1]
   std::map<std::string, uint64_t> accesses;        ///< "<module>.<counter>" e.g. "gbuf.read_bytes"
+  /// Figures as another simulator defines them, "<tool>.<figure>" (e.g. "scalesim.total_cycles"):
+  /// integral ones and the others. Per layer only (RunReport::total() has none).
+  std::map<std::string, uint64_t> mirror_counts;
+  std::map<std::string, double> mirror_reals;
   std::vector<EnergyEntry> energy;                 ///< dynamic and leakage rows
   nlohmann::json schedule;                         ///< the schedule used (mapper output)
 

@@ -129,6 +129,13 @@ json layer_json(const LayerReport& l, bool with_schedule) {
   }
   j["accesses"] = std::move(acc);
 
+  if (!l.mirror_counts.empty() || !l.mirror_reals.empty()) {
+    json mirror = json::object();
+    for (const auto& [key, n] : l.mirror_counts) set_nested(mirror, key, n, "mirror");
+    for (const auto& [key, v] : l.mirror_reals) set_nested(mirror, key, v, "mirror");
+    j["mirror"] = std::move(mirror);
+  }
+
   json at_point = json::object();
   for (const auto& [point, ns] : l.time_ns_at_point) at_point[point] = ns;
   j["time_ns_at_point"] = std::move(at_point);
@@ -203,6 +210,10 @@ std::map<std::string, std::string> dynamic_cells(const LayerReport& l) {
     put("access_" + underscored(module) + "_" + underscored(counter), "accesses." + key,
         std::to_string(n));
   }
+  for (const auto& [key, n] : l.mirror_counts)
+    put("mirror_" + underscored(key), "mirror." + key, std::to_string(n));
+  for (const auto& [key, v] : l.mirror_reals)
+    put("mirror_" + underscored(key), "mirror." + key, format_double(v));
   for (const std::string& fixed : fixed_columns())
     if (cells.count(fixed))
       throw ModelError("report.csv column '" + fixed + "' clashes with a fixed column");

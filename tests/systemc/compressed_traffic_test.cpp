@@ -67,7 +67,8 @@ void expect_exact_outputs(const FcRun& run) {
 }
 
 /// The weights of the schedule's layer are loaded exactly once, the ifmap too.
-void expect_single_copies(const workloads::LayerSchedule& s, int64_t ifmap_bytes, int64_t weight_bytes) {
+void expect_single_copies(const workloads::LayerSchedule& s, int64_t ifmap_bytes,
+                          int64_t weight_bytes) {
   int64_t w = 0, in = 0;
   for (const auto& f : s.transfers.folds) {
     w += f.stationary_load_bytes[0];
@@ -89,8 +90,8 @@ constexpr uint64_t kIfmapStream = 512, kPsumRmw = 8 * 16 * 4 * 3;
 
 struct FormatCase {
   const char* format;
-  uint64_t encoded_bytes;   // by hand, below
-  uint64_t decode_cycles;   // of the whole tensor, decoded once
+  uint64_t encoded_bytes;  // by hand, below
+  uint64_t decode_cycles;  // of the whole tensor, decoded once
 };
 
 // Per output channel: 64 elements, 16 nonzeros (c = 0, 4, .., 60), then 3 trailing zeros.
@@ -119,8 +120,9 @@ TEST_P(WeightsOnce, DramReadsAreDenseIfmapPlusEncodedWeights) {
   // The weights cross the SRAM read port once, encoded.
   EXPECT_EQ(a.at("gbuf.read_bytes"), kIfmapStream + fc.encoded_bytes + kPsumRmw);
   EXPECT_EQ(a.at("compression.weight.dense_bits"), uint64_t(kK * kC * 8));
-  EXPECT_EQ((a.at("compression.weight.payload_bits") + a.at("compression.weight.metadata_bits") + 7) / 8,
-            fc.encoded_bytes);
+  EXPECT_EQ(
+      (a.at("compression.weight.payload_bits") + a.at("compression.weight.metadata_bits") + 7) / 8,
+      fc.encoded_bytes);
   EXPECT_EQ(a.at("compression.weight.decoded_values"), uint64_t(kK * kC));
   EXPECT_EQ(a.at("compression.weight.decode_cycles"), fc.decode_cycles);
   EXPECT_EQ(a.count("compression.ifmap.dense_bits"), 0u);
@@ -136,14 +138,18 @@ TEST_P(WeightsOnce, DramReadsAreDenseIfmapPlusEncodedWeights) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, WeightsOnce,
-                         ::testing::Values(FormatCase{"bitmask", 384, 256}, FormatCase{"rle", 442, 272},
-                                           FormatCase{"csr", 472, 272}, FormatCase{"nm", 640, 512}),
-                         [](const ::testing::TestParamInfo<FormatCase>& i) { return std::string(i.param.format); });
+                         ::testing::Values(FormatCase{"bitmask", 384, 256},
+                                           FormatCase{"rle", 442, 272}, FormatCase{"csr", 472, 272},
+                                           FormatCase{"nm", 640, 512}),
+                         [](const ::testing::TestParamInfo<FormatCase>& i) {
+                           return std::string(i.param.format);
+                         });
 
 TEST(CompressedTraffic, AllNonzeroBitmaskCostsDensePlusOneBitPerValue) {
   arch::StorageFormats f;
   f.weight = "bitmask";
-  const Int8Buffer w = matrix(kK, kC, [](int64_t r, int64_t j) { return int(1 + (r * kC + j) % 120); });
+  const Int8Buffer w =
+      matrix(kK, kC, [](int64_t r, int64_t j) { return int(1 + (r * kC + j) % 120); });
   const FcRun run = run_fc(test::real_spec(16, 16, Dataflow::kWeightStationary, 1000.0, 1 << 20), f,
                            kN, kC, kK, w);
   // 1024 values x 8 bits + 1024 mask bits = 1152 B.
@@ -159,7 +165,8 @@ TEST(CompressedTraffic, CompressedIfmapAndWeights) {
   f.weight = "csr";
   // Inputs: odd columns nonzero. Per row of 64: 32 words (1, v), no trailing run; 8 rows x 32
   // words x (5 + 8) bits = 3328 bits = 416 B.
-  const Int8Buffer in = matrix(kN, kC, [](int64_t r, int64_t j) { return j % 2 ? int(1 + (r + j) % 90) : 0; });
+  const Int8Buffer in =
+      matrix(kN, kC, [](int64_t r, int64_t j) { return j % 2 ? int(1 + (r + j) % 90) : 0; });
   const FcRun run = run_fc(test::real_spec(16, 16, Dataflow::kWeightStationary, 1000.0, 1 << 20), f,
                            kN, kC, kK, quarter_weights(kK, kC), in);
   const auto& a = run.a();
@@ -212,8 +219,8 @@ TEST(CompressedTraffic, ReloadedWeightsMoveWholeEncodedCopies) {
   // bits = 3397 B (3396.6 rounded up).
   arch::StorageFormats f;
   f.weight = "csr";
-  const FcRun run = run_fc(test::real_spec(16, 16, Dataflow::kWeightStationary, 1.0, 4 * 1024), f, 64,
-                           100, 70, quarter_weights(70, 100));
+  const FcRun run = run_fc(test::real_spec(16, 16, Dataflow::kWeightStationary, 1.0, 4 * 1024), f,
+                           64, 100, 70, quarter_weights(70, 100));
   const arch::SystolicProgram& s = run.res.schedules.at(0).systolic();
   ASSERT_TRUE(s.chunk_outer);
   const uint64_t chunks = uint64_t((64 + s.chunk_len - 1) / s.chunk_len);
@@ -223,34 +230,8 @@ TEST(CompressedTraffic, ReloadedWeightsMoveWholeEncodedCopies) {
   expect_exact_outputs(run);
 }
 
-TEST(CompressedTraffic, SpatialArrayLoadsScaleCumulatively) {
-  // Conv 8 -> 8 channels, 3x3, 8x8 on a 4x4 RS array with a 1.5 KiB buffer (refetches). Weights
-  // [8][72], every third element nonzero: CSR of one [8][72] tile = 9 ptrs x ceil(log2(577)) = 10
-  // bits + 192 x 7-bit columns + 192 x 8 = 2970 bits = 372 B for 576 dense bytes. The engine
-  // still moves dense values (its per-iteration check holds); the DMA moves
-  // ceil(weight values x 372 / 576) bytes in total.
-  workloads::Graph g;
-  test::add_conv(g, {"conv", 1, 8, 8, 8, 8, 3, 3, 1, 1});
-  Int8Buffer w({8, 8, 3, 3});
-  for (size_t i = 0; i < w.data.size(); ++i) w.data[i] = int8_t(i % 3 == 0 ? 1 + int(i % 50) : 0);
-  g.constant_values["conv.w"] = w;
-  arch::AcceleratorSpec spec = test::spatial_spec(4, 4, arch::SpatialDataflow::kRs, 128, 1536);
-  spec.sparsity.storage.weight = "csr";
-  const arch::EnergyTable energy(spec.energy);
-  arch::ValueStore values(g, test::test_generator(5));
-  const Int8Buffer in = values.get("conv.in");
-  std::map<std::string, workloads::Int32Buffer> acc;
-  const sim::SimulationResult res = sim::simulate(spec, g, energy, values, nullptr, &acc);
-  const auto& a = res.layers.at(0).accesses;
-  const uint64_t wv = a.at("dram.weight.reads");
-  ASSERT_GE(wv, 576u);
-  EXPECT_EQ(a.at("compression.weight.payload_bits") + a.at("compression.weight.metadata_bits"), 2970u);
-  EXPECT_EQ(a.at("dram.read_bytes"),
-            a.at("dram.ifmap.reads") + (wv * 372 + 575) / 576 + a.at("dram.psum.reads") * 4);
-  EXPECT_EQ(a.count("compression.weight.decode_cycles"), 0u);  // no decoder on spatial arrays yet
-  const workloads::Int32Buffer ref = workloads::reference_conv2d(in, w, g.shape(g.layers[0]));
-  EXPECT_EQ(acc.at("conv.out").data, ref.data);
-}
+// Spatial arrays (loads scaled cumulatively, encoded DRAM and buffer energy, the decoder, the
+// output encoder): tests/systemc/spatial_compression_test.cpp.
 
 }  // namespace
 }  // namespace adasim

@@ -3,7 +3,7 @@
 // the real requantized outputs, counted by hand with the documented run cutting (one run per
 // innermost line of the output tensor within a store, one stream per store rounded up to whole
 // bytes); a dense ofmap moves the schedule's bytes exactly; outputs stay bit-exact; wide outputs
-// and spatial arrays refuse a compressed ofmap.
+// refuse a compressed ofmap. Spatial arrays: tests/systemc/spatial_compression_test.cpp.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -313,16 +313,6 @@ TEST(OfmapEncoder, WideOutputsAreAConfigError) {
   expect_config_error(spec, g, 3,
                       {"/sparsity/storage/ofmap", "\"rle\" for the 32-bit tensor 'fc.out' of layer 'fc'",
                        "up to 8 bits"});
-}
-
-TEST(OfmapEncoder, SpatialArrayIsAConfigError) {
-  workloads::Graph g;
-  test::add_conv(g, {"conv", 1, 8, 8, 8, 8, 3, 3, 1, 1});
-  arch::AcceleratorSpec spec = test::spatial_spec(4, 4, arch::SpatialDataflow::kRs, 128, 1536);
-  spec.sparsity.storage.ofmap = "bitmask";
-  expect_config_error(spec, g, 5,
-                      {"/sparsity/storage/ofmap", "\"bitmask\" on a spatial array",
-                       "no output encoder is modelled on spatial arrays"});
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "sim/core/errors.hpp"
+#include "workloads/ir/axis_split.hpp"
 
 namespace adasim::workloads {
 
@@ -15,8 +16,26 @@ const char* to_string(OpType op) {
     case OpType::kMaxPool: return "maxpool";
     case OpType::kAvgPool: return "avgpool";
     case OpType::kAdd: return "add";
+    case OpType::kMul:
+      return "mul";
+    case OpType::kConcat:
+      return "concat";
+    case OpType::kLut:
+      return "lut";
+    case OpType::kSoftmax:
+      return "softmax";
+    case OpType::kLayerNorm:
+      return "layernorm";
+    case OpType::kTranspose:
+      return "transpose";
+    case OpType::kReshape:
+      return "reshape";
   }
   return "?";
+}
+
+bool is_mac_op(OpType op) {
+  return op == OpType::kConv2d || op == OpType::kFullyConnected || op == OpType::kMatMul;
 }
 
 const char* to_string(Rounding r) {
@@ -46,8 +65,10 @@ const TensorInfo& Graph::tensor(const std::string& name) const {
 }
 
 namespace {
-int64_t out_extent(int64_t in, int pad0, int pad1, int dil, int64_t k, int stride) {
-  return (in + pad0 + pad1 - int64_t(dil) * (k - 1) - 1) / stride + 1;
+int64_t out_extent(int64_t in, int pad0, int pad1, int dil, int64_t k, int stride,
+                   bool ceil_mode = false) {
+  const int64_t span = in + pad0 + pad1 - int64_t(dil) * (k - 1) - 1;
+  return (ceil_mode ? span + stride - 1 : span) / stride + 1;
 }
 }  // namespace
 
@@ -98,18 +119,20 @@ ConvShape Graph::shape(const Layer& l) const {
     case OpType::kAvgPool: {
       s.n = in.shape.at(0); s.c = in.shape.at(1); s.h = in.shape.at(2); s.w = in.shape.at(3);
       s.k = s.c; s.groups = s.c; s.r = l.kernel_h; s.s = l.kernel_w;
-      s.p = out_extent(s.h, s.pad_t, s.pad_b, s.dil_h, s.r, s.stride_h);
-      s.q = out_extent(s.w, s.pad_l, s.pad_r, s.dil_w, s.s, s.stride_w);
+      s.p = out_extent(s.h, s.pad_t, s.pad_b, s.dil_h, s.r, s.stride_h, l.ceil_mode);
+      s.q = out_extent(s.w, s.pad_l, s.pad_r, s.dil_w, s.s, s.stride_w, l.ceil_mode);
       break;
     }
-    case OpType::kAdd: {
-      s.n = in.shape.at(0);
-      s.c = in.elements() / s.n;
+    default: {  // elementwise and data-layout layers: the output's elements
+      const TensorInfo& out = tensor(l.output);
+      s.n = out.shape.empty() ? 1 : out.shape.at(0);
+      s.c = s.n > 0 ? out.elements() / s.n : 0;
       s.k = s.c; s.groups = s.c;
       s.h = s.w = s.p = s.q = 1;
-      if (in.shape.size() == 4) {
-        s.c = s.k = s.groups = in.shape[1];
-        s.h = s.p = in.shape[2]; s.w = s.q = in.shape[3];
+      if (out.shape.size() == 4) {
+        s.c = s.k = s.groups = out.shape[1];
+        s.h = s.p = out.shape[2];
+        s.w = s.q = out.shape[3];
       }
       s.stride_h = s.stride_w = 1; s.pad_t = s.pad_l = s.pad_b = s.pad_r = 0;
       break;
@@ -121,9 +144,21 @@ ConvShape Graph::shape(const Layer& l) const {
 int64_t Graph::total_macs() const {
   int64_t total = 0;
   for (const Layer& l : layers)
-    if (l.op == OpType::kConv2d || l.op == OpType::kFullyConnected || l.op == OpType::kMatMul)
-      total += shape(l).macs();
+    if (is_mac_op(l.op)) total += shape(l).macs();
   return total;
+}
+
+AxisSplit split_at_axis(const std::vector<int64_t>& shape, int axis, bool to_end) {
+  AxisSplit r;
+  for (size_t k = 0; k < shape.size(); ++k) {
+    if (int(k) < axis)
+      r.outer *= shape[k];
+    else if (int(k) == axis || to_end)
+      r.len *= shape[k];
+    else
+      r.inner *= shape[k];
+  }
+  return r;
 }
 
 }  // namespace adasim::workloads

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// Quantized graph IR: tensors (shape, bit width, quantization) and layers (conv2d, fc, matmul,
-// pooling, elementwise add). Loaders (JSON graph, SCALE-Sim CSV, later ONNX) all produce this.
+// Quantized graph IR: tensors (shape, bit width, quantization) and layers: MAC layers (conv2d, fc,
+// matmul) for the array, and vector layers (pooling, elementwise add / mul, concat, table lookup,
+// softmax, layer normalization, transpose, reshape view) for the vector unit. Loaders (JSON
+// graph, SCALE-Sim CSV, ONNX) all produce this. Integer semantics of the vector layers:
+// workloads/reference/vector_reference.hpp.
 // Layout conventions: activations are NCHW, conv weights KCRS (K output channels, C/groups input
 // channels per group, R x S kernel), FC weights [K][C], matmul A[batch][M][Kd] x B[Kd][N].
 #pragma once
@@ -14,8 +17,24 @@
 
 namespace adasim::workloads {
 
-enum class OpType { kConv2d, kFullyConnected, kMatMul, kMaxPool, kAvgPool, kAdd };
+enum class OpType {
+  kConv2d,
+  kFullyConnected,
+  kMatMul,  // MAC layers (the array)
+  kMaxPool,
+  kAvgPool,  // pooling windows
+  kAdd,
+  kMul,     // elementwise with broadcasting, requantized
+  kConcat,  // along `axis`, each input requantized
+  kLut,     // table lookup: out = table[in] (unary functions)
+  kSoftmax,
+  kLayerNorm,  // normalisations along `axis`
+  kTranspose,  // permutation `perm` (moves data)
+  kReshape,    // view: same values, new shape (no data moves)
+};
 const char* to_string(OpType op);
+/// True for the layers the MAC array runs (conv2d, fc, matmul); the others are vector layers.
+bool is_mac_op(OpType op);
 
 /// How requantization rounds acc * multiplier to an integer. adasim's JSON graphs round half
 /// away from zero; ONNX models round half to even (the QuantizeLinear / QLinear* definition).
@@ -81,6 +100,19 @@ struct Layer {
   int pad_t = 0, pad_l = 0, pad_b = 0, pad_r = 0;
   int64_t groups = 1;
   bool relu = false;                ///< fused ReLU on the output (applied after requantization)
+  /// Fused clamp of the output stage (an ONNX Clip after the layer), in output integers, applied
+  /// after requantization together with the storage range. Defaults: no clamp.
+  int32_t act_min = INT32_MIN, act_max = INT32_MAX;
+  /// Fused LeakyRelu: a negative pre-activation (accumulator + bias < 0) is scaled by this slope
+  /// in the output stage's multiplier. 1 = none.
+  double negative_slope = 1.0;
+  // Vector layers.
+  bool ceil_mode = false;          ///< pools: output extent rounds up (ONNX ceil_mode)
+  bool count_include_pad = false;  ///< avgpool: padded elements count in the divisor
+  int axis = 0;                    ///< concat / softmax / layernorm: first (softmax: only)
+                                   ///< normalised axis, 0 <= axis < rank
+  std::vector<int64_t> perm;       ///< transpose: output dim i is input dim perm[i]
+  double epsilon = 0.0;            ///< layernorm: added to the variance (real units)
   /// Optional int32 bias tensor [K] (conv / FC / matmul columns), in units of
   /// input scale x weight scale: the accumulators start from it (ONNX QLinearConv's B).
   std::string bias;
@@ -116,7 +148,8 @@ struct Graph {
   std::vector<BoundaryTensor> input_boundary, output_boundary;
 
   const TensorInfo& tensor(const std::string& name) const;  ///< throws ModelError if missing
-  /// Loop bounds of a conv2d / fc / matmul / pool layer derived from its tensors.
+  /// Loop bounds of a conv2d / fc / matmul / pool layer derived from its tensors; for the other
+  /// vector layers n = dim 0 of the output and c = k = its other elements (p = q = 1).
   ConvShape shape(const Layer& layer) const;
   int64_t total_macs() const;
 };

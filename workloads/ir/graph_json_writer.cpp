@@ -3,6 +3,7 @@
 // inverse of parse_graph_json.
 #include <set>
 
+#include "sim/core/errors.hpp"
 #include "workloads/ir/json_loader.hpp"
 
 namespace adasim::workloads {
@@ -44,6 +45,10 @@ json layer_json(const Layer& l) {
     case OpType::kAdd:
       j["relu"] = l.relu;
       break;
+    default:
+      // Vector layers that only ONNX models produce have no JSON form (yet).
+      throw sim::ModelError(std::string("graph_to_json: layer '") + l.name + "' (" +
+                            to_string(l.op) + ") has no form in adasim-graph JSON");
   }
   return j;
 }

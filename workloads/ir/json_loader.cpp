@@ -356,6 +356,8 @@ std::optional<Shape> GraphParser::infer(OpType op, const json& l, const std::str
       }
       return x;
     }
+    default:  // op_from_string only yields the ops above
+      break;
   }
   return std::nullopt;
 }
@@ -401,6 +403,8 @@ void GraphParser::parse_layer(const json& l, size_t i) {
       break;
     case OpType::kAdd:
       is_.check_keys(l, ptr, {"name", "op", "inputs", "output", "relu"});
+      break;
+    default:  // op_from_string only yields the ops above
       break;
   }
   layer.op = *op;

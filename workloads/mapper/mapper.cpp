@@ -8,6 +8,7 @@
 #include "workloads/mapper/search.hpp"
 #include "workloads/mapper/spatial/spatial_mapper.hpp"
 #include "workloads/mapper/tiling_util.hpp"
+#include "workloads/mapper/vector_compile.hpp"
 
 namespace adasim::workloads {
 namespace {
@@ -26,18 +27,27 @@ LayerSchedule plan_vector(const Graph& g, const Layer& l, const arch::Accelerato
   sch.op = l.op;
   sch.dataflow = "vector";
   sch.shape = g.shape(l);
-  const ConvShape& s = sch.shape;
   sch.in_bits = bits_of(g, l.inputs.at(0), 8);
   sch.out_bits = bits_of(g, l.output, 8);
-  sch.quant = arch::quant_params(g, l, s);
+  sch.quant = arch::quant_params(g, l, sch.shape);
   arch::VectorProgram& v = sch.engine.emplace<arch::VectorProgram>();
   v.lanes = spec.pe_array.vector_lanes > 0 ? spec.pe_array.vector_lanes : spec.pe_array.cols;
+  v.op = compile_vector_layer(g, l);
+  const int64_t out_elems = g.tensor(l.output).elements();
+  v.outputs = out_elems;
+  arch::TransferPlan& tp = sch.transfers;
+  tiling::set_routes(tp, spec);
+  if (l.op == OpType::kReshape) {  // a view: no lane operation, no transfer
+    tp.folds.emplace_back();
+    sch.loop_order = "view";
+    return sch;
+  }
+  // Operands: activations and constants (lookup table, layernorm's gamma / beta).
   int64_t in_bytes = 0;
   for (const std::string& in : l.inputs) in_bytes += g.tensor(in).bytes();
-  const int64_t out_elems = s.n * s.k * s.p * s.q;
-  // One op per window element for pooling (compare or add), one per element for add.
-  v.outputs = out_elems;
-  v.ops = l.op == OpType::kAdd ? out_elems : out_elems * s.r * s.s;
+  for (const std::string* c : {&l.weight, &l.bias})
+    if (!c->empty()) in_bytes += g.tensor(*c).bytes();
+  v.ops = out_elems * v.op.ops_per_output();
   v.in_bytes = in_bytes;
   v.out_bytes = g.tensor(l.output).bytes();
   // Chunks: slices of output elements whose inputs and outputs fit the levels, double buffered.
@@ -50,8 +60,6 @@ LayerSchedule plan_vector(const Graph& g, const Layer& l, const arch::Accelerato
   };
   while (!fits(chunks) && chunks < out_elems) chunks *= 2;
   chunks = std::min(chunks, out_elems);
-  arch::TransferPlan& tp = sch.transfers;
-  tiling::set_routes(tp, spec);
   FoldPlan f;
   const int64_t per = ceil_div(out_elems, chunks);
   for (int64_t t0 = 0; t0 < out_elems; t0 += per) {
@@ -75,16 +83,10 @@ LayerSchedule plan_vector(const Graph& g, const Layer& l, const arch::Accelerato
 
 LayerSchedule map_layer(const Graph& graph, const Layer& layer, const arch::AcceleratorSpec& spec,
                         const EnergyCosts& costs) {
-  switch (layer.op) {
-    case OpType::kMaxPool:
-    case OpType::kAvgPool:
-    case OpType::kAdd:
-      return plan_vector(graph, layer, spec);
-    default:
-      if (spec.pe_array.kind == arch::ArrayKind::kSpatial)
-        return spatial::map_spatial(graph, layer, spec, costs);
-      return search_mappings(graph, layer, spec, costs).best;
-  }
+  if (!is_mac_op(layer.op)) return plan_vector(graph, layer, spec);
+  if (spec.pe_array.kind == arch::ArrayKind::kSpatial)
+    return spatial::map_spatial(graph, layer, spec, costs);
+  return search_mappings(graph, layer, spec, costs).best;
 }
 
 LayerSchedule map_layer(const Graph& graph, const Layer& layer, const arch::AcceleratorSpec& spec) {

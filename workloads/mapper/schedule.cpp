@@ -55,7 +55,8 @@ nlohmann::json LayerSchedule::to_json() const {
   j["folds"] = transfers.folds.size();
   if (const auto* v = std::get_if<arch::VectorProgram>(&engine)) {
     j["path"] = "vector";
-    j["vector"] = {{"ops", v->ops},
+    j["vector"] = {{"op", arch::to_string(v->op.kind)},
+                   {"ops", v->ops},
                    {"lanes", v->lanes},
                    {"in_bytes", v->in_bytes},
                    {"out_bytes", v->out_bytes}};
@@ -89,6 +90,7 @@ nlohmann::json LayerSchedule::to_json() const {
                          {"estimated_cycles", search.est_cycles},
                          {"estimated_energy_pj", search.est_energy_pj},
                          {"candidates_evaluated", search.evaluated}};
+    if (search.overcommitted) sj["sram_overcommitted"] = true;
     if (search.has_runner_up)
       sj["runner_up"] = {{"mapping", search.runner_up},
                          {"estimated_cycles", search.runner_cycles},

@@ -30,6 +30,9 @@ struct SearchInfo {
   std::string runner_up;  ///< best candidate with another dataflow / packing / loop order
   double runner_cycles = 0, runner_energy_pj = 0;
   int64_t evaluated = 0;  ///< candidates scored
+  /// No tiling fit the SRAM levels; under SCALE-Sim's timing convention (whose SRAM sizes never
+  /// refuse a layer) the least demanding tiling was taken over their capacity.
+  bool overcommitted = false;
 };
 
 struct LayerSchedule : arch::LayerProgram {

@@ -36,10 +36,9 @@ bool different_choice(const Candidate& a, const Candidate& b) {
   return a.dataflow != b.dataflow || a.group_pack != b.group_pack || a.chunk_outer != b.chunk_outer;
 }
 
-}  // namespace
-
-SearchResult search_mappings(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec,
-                             const EnergyCosts& costs, SearchMode mode) {
+/// One search over the candidates; `overcommit`: build them over the SRAM capacity (below).
+SearchResult search_pass(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec,
+                         const EnergyCosts& costs, SearchMode mode, bool overcommit) {
   const SystolicPlanner planner(g, l, spec);
   const auto& pe = spec.pe_array;
   const auto& ms = spec.mapper;
@@ -55,12 +54,18 @@ SearchResult search_mappings(const Graph& g, const Layer& l, const arch::Acceler
   bool have_best = false, have_runner = false;
   size_t best_folds = 0, runner_folds = 0;
 
+  // SCALE-Sim's convention: each fold streams its whole temporal extent (no chunk-outer order
+  // unless the config asks for it), and SRAM sizes never refuse a layer (see below).
+  const bool scalesim = pe.convention == arch::TimingConvention::kScaleSim;
+
   auto consider = [&](const Candidate& c) {
     // With a single chunk, chunk-outer is the stream-outer mapping again: not a new candidate.
     if (c.chunk_outer && c.chunk_len >= planner.time_extent(c.dataflow, c.group_pack) &&
         ms.loop_order != arch::LoopOrderConstraint::kChunkOuter)
       return;
-    std::optional<LayerSchedule> s = planner.build(c);
+    std::optional<LayerSchedule> s =
+        overcommit ? std::optional<LayerSchedule>(planner.build_overcommitted(c))
+                   : planner.build(c);
     if (!s) return;
     ++res.evaluated;
     const Estimate e = estimate(*s, spec, costs);
@@ -110,7 +115,8 @@ SearchResult search_mappings(const Graph& g, const Layer& l, const arch::Acceler
       std::vector<bool> orders;
       if (ms.loop_order != arch::LoopOrderConstraint::kChunkOuter) orders.push_back(false);
       // Chunk-outer only differs when Kred is split; without a split it only adds refills.
-      if (!os && split && ms.loop_order != arch::LoopOrderConstraint::kStreamOuter)
+      if (!os && split && ms.loop_order != arch::LoopOrderConstraint::kStreamOuter &&
+          !(scalesim && ms.loop_order == arch::LoopOrderConstraint::kAuto))
         orders.push_back(true);
       if (orders.empty()) orders.push_back(os ? false : true);
       for (bool chunk_outer : orders) {
@@ -130,14 +136,14 @@ SearchResult search_mappings(const Graph& g, const Layer& l, const arch::Acceler
           c.weight_resident = mask & 2;
           c.psums_on_chip = mask & 4;
           if ((c.ifmap_resident && !can_if) || (c.weight_resident && !can_w) ||
-              (c.psums_on_chip && !can_psum))
+              (c.psums_on_chip && !can_psum) || (overcommit && mask != 0))
             continue;
           // Legal chunks: multiples of `step` below T, and T itself.
           const int64_t step = std::max<int64_t>(1, planner.chunk_step(df));
           const int64_t legal_n = (T - 1) / step + 1;  // k -> k * step (k < legal_n), then T
           auto legal = [&](int64_t k) { return k + 1 >= legal_n ? T : (k + 1) * step; };
-          if (ms.chunk_len > 0) {
-            c.chunk_len = std::min(ms.chunk_len, T);
+          if (ms.chunk_len > 0 || overcommit) {
+            c.chunk_len = ms.chunk_len > 0 ? std::min(ms.chunk_len, T) : legal(0);
             consider(c);
           } else if (mode == SearchMode::kExhaustive) {
             for (int64_t k = 0; k < legal_n; ++k) {
@@ -165,6 +171,9 @@ SearchResult search_mappings(const Graph& g, const Layer& l, const arch::Acceler
     }
   }
   if (!have_best) {
+    // SCALE-Sim's SRAM sizes change its traffic but never refuse a layer: when no tiling fits,
+    // take the least demanding ones (smallest chunk, nothing resident) over the capacity.
+    if (scalesim && !overcommit) return search_pass(g, l, spec, costs, mode, true);
     if (ms.chunk_len > 0)
       throw sim::ConfigError(
           "", "/mapper/chunk_len", std::to_string(ms.chunk_len),
@@ -178,6 +187,7 @@ SearchResult search_mappings(const Graph& g, const Layer& l, const arch::Acceler
   info.est_cycles = res.best_estimate.cycles;
   info.est_energy_pj = res.best_estimate.energy_pj;
   info.evaluated = res.evaluated;
+  info.overcommitted = overcommit;
   info.has_runner_up = have_runner;
   if (have_runner) {
     info.runner_up = res.runner_up->describe();
@@ -185,6 +195,13 @@ SearchResult search_mappings(const Graph& g, const Layer& l, const arch::Acceler
     info.runner_energy_pj = res.runner_estimate.energy_pj;
   }
   return res;
+}
+
+}  // namespace
+
+SearchResult search_mappings(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec,
+                             const EnergyCosts& costs, SearchMode mode) {
+  return search_pass(g, l, spec, costs, mode, false);
 }
 
 }  // namespace adasim::workloads

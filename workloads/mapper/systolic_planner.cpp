@@ -25,6 +25,12 @@ using tiling::ceil_div;
 using tiling::Footprint;
 using tiling::slots_of;
 
+/// SCALE-Sim's fold order (columns outside, rows inside, on every dataflow: the `for fc: for fr`
+/// of its compute classes) under its timing convention; adasim's own puts OS rows outside.
+bool scalesim_order(const arch::AcceleratorSpec& spec) {
+  return spec.pe_array.convention == arch::TimingConvention::kScaleSim;
+}
+
 }  // namespace
 
 std::string Candidate::describe() const {
@@ -357,6 +363,10 @@ struct SystolicPlanner::BuildState {
 
 std::optional<LayerSchedule> SystolicPlanner::build(const Candidate& cand) const {
   if (!fits(cand)) return std::nullopt;
+  return build_overcommitted(cand);
+}
+
+LayerSchedule SystolicPlanner::build_overcommitted(const Candidate& cand) const {
   const Dims d = dims(cand.dataflow, cand.group_pack);
   LayerSchedule out;
   SystolicProgram& sch = describe(out, d, cand);
@@ -365,10 +375,10 @@ std::optional<LayerSchedule> SystolicPlanner::build(const Candidate& cand) const
     const int64_t dr = d.extent(d.rows_dim, pack), dc = d.extent(d.cols_dim, pack);
     const int64_t dt = d.extent(d.time_dim, pack);
     const int64_t rf_n = ceil_div(dr, d.cap_rows), cf_n = ceil_div(dc, d.ac);
-    if (d.lay.outputs_held()) {
+    if (d.lay.outputs_held() && !scalesim_order(spec_)) {
       for (int64_t rf = 0; rf < rf_n; ++rf)
         for (int64_t cf = 0; cf < cf_n; ++cf) add_fold(st, pack, rf, cf, rf_n, Range{0, dt});
-    } else if (!sch.chunk_outer) {
+    } else if (!sch.chunk_outer) {  // SCALE-Sim's order on every dataflow: columns outside
       for (int64_t cf = 0; cf < cf_n; ++cf)
         for (int64_t rf = 0; rf < rf_n; ++rf) add_fold(st, pack, rf, cf, rf_n, Range{0, dt});
     } else {
@@ -420,7 +430,8 @@ SystolicProgram& SystolicPlanner::describe(LayerSchedule& out, const Dims& d,
   const std::string inner = std::string("row_fold(") + to_string(d.rows_dim) + ")";
   const std::string outer = std::string("col_fold(") + to_string(d.cols_dim) + ")";
   const std::string chunk = std::string("chunk(") + to_string(d.time_dim) + ")";
-  out.loop_order = outputs_held      ? "pack > " + inner + " > " + outer + " > " + chunk
+  out.loop_order = outputs_held && !scalesim_order(spec_)
+                       ? "pack > " + inner + " > " + outer + " > " + chunk
                    : sch.chunk_outer ? "pack > " + outer + " > " + chunk + " > " + inner
                                      : "pack > " + outer + " > " + inner + " > " + chunk;
   const bool resident[2] = {cand.ifmap_resident, cand.weight_resident};

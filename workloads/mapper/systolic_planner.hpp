@@ -50,6 +50,9 @@ class SystolicPlanner {
   bool fits(const Candidate& c) const;
   /// The schedule of a candidate, or nullopt if it does not fit.
   std::optional<LayerSchedule> build(const Candidate& c) const;
+  /// The schedule of a candidate whether its tiles fit the SRAM levels or not (SCALE-Sim's
+  /// convention: its SRAM sizes never refuse a layer).
+  LayerSchedule build_overcommitted(const Candidate& c) const;
 
  private:
   struct Dims;

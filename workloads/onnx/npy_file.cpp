@@ -23,12 +23,15 @@ struct Dtype {
 // One-byte types carry no byte order: numpy writes '|', but '<' and '=' mean the same.
 const Dtype kDtypes[] = {{"<f4", kTypeFloat32, 4}, {"|u1", kTypeUint8, 1}, {"<u1", kTypeUint8, 1},
                          {"=u1", kTypeUint8, 1},   {"|i1", kTypeInt8, 1},  {"<i1", kTypeInt8, 1},
-                         {"=i1", kTypeInt8, 1},    {"<i4", kTypeInt32, 4}, {"<i8", kTypeInt64, 8}};
+                         {"=i1", kTypeInt8, 1},    {"<u2", kTypeUint16, 2}, {"<i2", kTypeInt16, 2},
+                         {"<i4", kTypeInt32, 4},   {"<i8", kTypeInt64, 8}};
 
 const char* descr_of(const std::string& type) {
   if (type == kTypeFloat32) return "<f4";
   if (type == kTypeUint8) return "|u1";
   if (type == kTypeInt8) return "|i1";
+  if (type == kTypeUint16) return "<u2";
+  if (type == kTypeInt16) return "<i2";
   if (type == kTypeInt32) return "<i4";
   if (type == kTypeInt64) return "<i8";
   throw sim::ModelError("format_npy: element type '" + type + "'");
@@ -156,8 +159,8 @@ HostTensor parse_npy(const std::string& bytes, const std::string& file) {
     if (descr == d.descr) dt = &d;
   if (!dt)
     throw sim::ConfigError(file, "header descr", "'" + descr + "'",
-                           "one of '<f4', '|u1', '|i1', '<i4', '<i8' (little-endian float32, "
-                           "uint8, int8, int32, int64)");
+                           "one of '<f4', '|u1', '|i1', '<u2', '<i2', '<i4', '<i8' (little-endian "
+                           "float32, uint8, int8, uint16, int16, int32, int64)");
   t.type = dt->type;
   t.source = file;
   const size_t n = size_t(t.elements());
@@ -180,6 +183,8 @@ HostTensor parse_npy(const std::string& bytes, const std::string& file) {
       const uint64_t v = load_le(p + dt->size * i, dt->size);
       if (t.type == kTypeUint8) t.ints[i] = int64_t(v);
       else if (t.type == kTypeInt8) t.ints[i] = int8_t(uint8_t(v));
+      else if (t.type == kTypeUint16) t.ints[i] = int64_t(v);
+      else if (t.type == kTypeInt16) t.ints[i] = int16_t(uint16_t(v));
       else if (t.type == kTypeInt32) t.ints[i] = int32_t(uint32_t(v));
       else t.ints[i] = int64_t(v);
     }
@@ -205,7 +210,10 @@ std::string format_npy(const HostTensor& t) {
   out += char((header.size() >> 8) & 0xFF);
   out += header;
   const size_t n = size_t(t.elements());
-  const size_t item = t.is_float() ? 4 : (t.type == kTypeInt64 ? 8 : (t.type == kTypeInt32 ? 4 : 1));
+  const size_t item = t.is_float() || t.type == kTypeInt32 ? 4
+                      : t.type == kTypeInt64                 ? 8
+                      : t.type == kTypeUint16 || t.type == kTypeInt16 ? 2
+                                                                       : 1;
   out.reserve(out.size() + n * item);
   for (size_t i = 0; i < n; ++i) {
     uint64_t v;

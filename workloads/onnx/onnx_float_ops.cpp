@@ -12,19 +12,7 @@ namespace {
 /// QDQ: the layer waits for its QuantizeLinear. Exact: the int32 accumulators are the output
 /// (scale 1, float32 at the boundary).
 void finish_mac(Importer& im, Form form, Layer l, const Shape& out) {
-  if (form == Form::kQdq) {
-    PendingOp p;
-    p.node = im.node_index();
-    p.layer = std::move(l);
-    p.out_shape = out;
-    im.pending().push_back(std::move(p));
-    Value v;
-    v.kind = Kind::kPending;
-    v.pending = im.pending().size() - 1;
-    v.shape = out;
-    im.define(0, v);
-    return;
-  }
+  if (form == Form::kQdq) return define_pending(im, std::move(l), out);
   emit_layer(im, std::move(l), wide_tensor(im.node().output(0), out, 1.0), true);
 }
 
@@ -45,20 +33,21 @@ void add_bias(Importer& im, Form form, size_t slot, Layer& l, int64_t k) {
   emit_bias(im, slot, l, b);
 }
 
-Value reshaped(Importer& im, Value v, const Shape& shape) {
-  if (v.kind == Kind::kPending)
-    im.fail(im.slot_where(0), "a float layer result that is not quantized",
-            "a Reshape / Flatten after the layer's QuantizeLinear");
-  v.shape = shape;
-  return v;
-}
-
 void require_known(Importer& im, const Value& v) {
   for (int64_t d : v.shape)
     if (d < 0) im.fail(im.slot_where(0), "symbolic shape " + render_shape(v.shape), "fixed dimensions");
 }
 
 }  // namespace
+
+Value reshaped_value(Importer& im, Value v, const Shape& shape) {
+  if (v.kind == Kind::kPending)
+    im.fail(im.slot_where(0), "a float layer result that is not quantized",
+            "a Reshape / Flatten after the layer's QuantizeLinear");
+  v.shape = shape;
+  v.view = im.node().output(0);
+  return v;
+}
 
 void import_conv(Importer& im) {
   const Form form = float_form(im, 0);
@@ -130,7 +119,7 @@ void import_flatten(Importer& im) {
             "an axis in [-rank, rank] for rank " + std::to_string(rank));
   Shape s = {1, 1};
   for (int64_t d = 0; d < rank; ++d) s[d < axis ? 0 : 1] *= v.shape[size_t(d)];
-  im.define(0, reshaped(im, v, s));
+  im.define(0, reshaped_value(im, v, s));
 }
 
 void import_reshape(Importer& im) {
@@ -166,7 +155,7 @@ void import_reshape(Importer& im) {
   if (product(s) != total || (infer >= 0 && s[size_t(infer)] < 0))
     im.fail(im.slot_where(1), render_shape(spec->ints),
             "a shape with " + std::to_string(total) + " elements, like the input " + render_shape(v.shape));
-  im.define(0, reshaped(im, v, s));
+  im.define(0, reshaped_value(im, v, s));
 }
 
 void import_constant(Importer& im) {

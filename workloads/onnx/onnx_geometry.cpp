@@ -2,6 +2,7 @@
 // IR layers of ONNX nodes: conv / pool windows (kernel_shape, strides, dilations, pads, auto_pad,
 // ceil_mode), FC and matmul operand shapes, output tensors, and emitting a layer into the graph.
 #include <cmath>
+#include <optional>
 
 #include "sim/core/errors.hpp"
 #include "workloads/onnx/onnx_layers.hpp"
@@ -64,11 +65,14 @@ std::vector<int64_t> set_window(Importer& im, Layer& l, const Shape& x, int64_t 
     if (pool && (p0 >= span || p1 >= span))
       im.fail(im.where() + " attribute pads", render_shape(pads), "pads smaller than the window (" + std::to_string(span) + ")");
     if (pool && im.attr_int("ceil_mode", 0) != 0) {
-      const int64_t ceil_out = (in[d] + p0 + p1 - span + st[d] - 1) / st[d] + 1;
-      if (ceil_out != out[size_t(d)])
-        im.fail(im.where() + " attribute ceil_mode", "1 (output " + std::to_string(ceil_out) + " instead of " +
-                                                         std::to_string(out[size_t(d)]) + ")",
-                "ceil_mode 0, or shapes where ceil_mode makes no difference");
+      // ONNX: output = ceil((in + pads - span) / stride) + 1; the extra window must still start
+      // inside the input (a window of padding only has no value).
+      out[size_t(d)] = (in[d] + p0 + p1 - span + st[d] - 1) / st[d] + 1;
+      if ((out[size_t(d)] - 1) * st[d] - p0 >= in[d])
+        im.fail(im.where() + " attribute ceil_mode",
+                "1 (its last window along dim " + std::to_string(d + 2) + " holds only padding)",
+                "ceil_mode 0, or shapes where every window holds an input element");
+      l.ceil_mode = true;
     }
   }
   l.kernel_h = int(kh); l.kernel_w = int(kw);
@@ -78,21 +82,40 @@ std::vector<int64_t> set_window(Importer& im, Layer& l, const Shape& x, int64_t 
   return out;
 }
 
-/// The activation operand must have its tensor's shape (no Reshape / Flatten in front).
-void require_unreshaped(Importer& im, size_t slot, const Act& a, const char* op) {
-  const Shape& t = im.graph().tensor(a.tensor).shape;
-  if (a.shape != t)
-    im.fail(im.slot_where(slot), "a Reshape / Flatten of '" + a.tensor + "' " + render_shape(t) +
-                                     " to " + render_shape(a.shape),
-            std::string("the tensor in its own shape: ") + op +
-                " reads no reshaped tensors (only Gemm / MatMul read a [N, -1] flatten, and a "
-                "graph output may be reshaped)");
-}
-
 }  // namespace
 
-Layer conv_layer(Importer& im, const Act& x, const std::string& weight, Shape& out) {
-  require_unreshaped(im, 0, x, "Conv");
+Act materialize(Importer& im, const Act& a) {
+  const TensorInfo& t = im.graph().tensor(a.tensor);
+  if (a.shape == t.shape) return a;
+  if (product(a.shape) != t.elements())
+    throw sim::ModelError("onnx import: a view of another size");
+  Act v = a;
+  v.tensor = a.view.empty() ? a.tensor + "#" + render_shape(a.shape) : a.view;
+  v.view.clear();
+  if (im.graph().tensors.count(v.tensor)) {
+    if (im.graph().tensor(v.tensor).shape != a.shape)
+      throw sim::ModelError("onnx import: view '" + v.tensor + "' with two shapes");
+    return v;  // made by an earlier reader
+  }
+  TensorInfo out = t;
+  out.name = v.tensor;
+  out.shape = a.shape;
+  out.is_constant = false;
+  Layer l;
+  l.name = v.tensor;
+  l.op = OpType::kReshape;
+  l.inputs = {a.tensor};
+  l.output = v.tensor;
+  l.rounding = Rounding::kHalfToEven;
+  im.add_tensor(out);
+  im.graph().layers.push_back(std::move(l));
+  return v;
+}
+
+namespace {}  // namespace
+
+Layer conv_layer(Importer& im, const Act& x_in, const std::string& weight, Shape& out) {
+  const Act x = materialize(im, x_in);
   const Shape& xs = x.shape;
   const Shape& ws = im.graph().tensor(weight).shape;
   if (xs.size() != 4 || ws.size() != 4)
@@ -118,21 +141,27 @@ Layer conv_layer(Importer& im, const Act& x, const std::string& weight, Shape& o
   return l;
 }
 
-Layer maxpool_layer(Importer& im, const Act& x, Shape& out) {
-  require_unreshaped(im, 0, x, "MaxPool");
+Layer pool_layer(Importer& im, const Act& x_in, OpType op, bool global, Shape& out) {
+  const Act x = materialize(im, x_in);
   const Shape& xs = x.shape;
   if (xs.size() != 4) im.fail(im.slot_where(0), "shape " + render_shape(xs), "an NCHW tensor (2-D pooling only)");
-  const std::vector<int64_t> ks = im.attr_ints("kernel_shape");
+  std::vector<int64_t> ks =
+      global ? std::vector<int64_t>{xs[2], xs[3]} : im.attr_ints("kernel_shape");
   if (ks.size() != 2 || ks[0] < 1 || ks[1] < 1)
     im.fail(im.where() + " attribute kernel_shape", render_shape(ks), "2 values >= 1 (2-D pooling only)");
   Layer l;
   l.name = im.layer_name();
-  l.op = OpType::kMaxPool;
+  l.op = op;
   l.inputs = {x.tensor};
   const std::vector<int64_t> pq = set_window(im, l, xs, ks[0], ks[1], true);
   l.groups = xs[1];
+  l.count_include_pad = op == OpType::kAvgPool && im.attr_int("count_include_pad", 0) != 0;
   out = {xs[0], xs[1], pq[0], pq[1]};
   return l;
+}
+
+Layer maxpool_layer(Importer& im, const Act& x, Shape& out) {
+  return pool_layer(im, x, OpType::kMaxPool, false, out);
 }
 
 bool matmul_as_fc(Importer& im, const Act& a) {
@@ -158,8 +187,11 @@ Layer fc_layer(Importer& im, const Act& x, const std::string& weight, Shape& out
   return l;
 }
 
-Layer matmul_layer(Importer& im, const Act& a, const std::string& weight, const Act* b_act, Shape& out) {
-  require_unreshaped(im, 0, a, "MatMul with this A");
+Layer matmul_layer(Importer& im, const Act& a_in, const std::string& weight, const Act* b_in,
+                   Shape& out) {
+  const Act a = materialize(im, a_in);
+  std::optional<Act> b_act;
+  if (b_in) b_act = materialize(im, *b_in);
   const Shape& as = a.shape;
   if (as.size() < 2) im.fail(im.slot_where(0), "shape " + render_shape(as), "rank >= 2");
   Layer l;
@@ -175,7 +207,6 @@ Layer matmul_layer(Importer& im, const Act& a, const std::string& weight, const 
     out.back() = ws[1];
     return l;
   }
-  require_unreshaped(im, 1, *b_act, "MatMul with this B");
   const Shape& bs = b_act->shape;
   bool ok = bs.size() == as.size() && as.size() >= 3 && bs[bs.size() - 2] == as.back();
   for (size_t i = 0; ok && i + 2 < as.size(); ++i) ok = as[i] == bs[i];
@@ -210,7 +241,8 @@ TensorInfo wide_tensor(const std::string& name, const Shape& shape, double scale
   return t;
 }
 
-void emit_layer(Importer& im, Layer l, const TensorInfo& out, bool exact) {
+void emit_layer(Importer& im, Layer l, const TensorInfo& out, bool exact,
+                const Shape* value_shape) {
   Graph& g = im.graph();
   const std::string base = l.name;
   for (int n = 2;; ++n) {
@@ -228,6 +260,10 @@ void emit_layer(Importer& im, Layer l, const TensorInfo& out, bool exact) {
   v.tensor = out.name;
   v.shape = out.shape;
   v.exact = exact;
+  if (value_shape && *value_shape != out.shape) {
+    v.shape = *value_shape;
+    v.view = out.name + "#view";
+  }
   im.define(0, v);
 }
 

@@ -43,8 +43,9 @@ std::string QuantParams::render() const {
 }
 
 Importer::Importer(const onnx::ModelProto& model, std::string file,
-                   const std::vector<HostTensor>& bound, int64_t batch)
-    : model_(model), file_(std::move(file)), batch_(batch) {
+                   const std::vector<HostTensor>& bound, int64_t batch,
+                   const std::map<std::string, int>* origins)
+    : model_(model), file_(std::move(file)), batch_(batch), origins_(origins) {
   g_.source_file = file_;
   g_.name = model_.graph().name().empty() ? std::filesystem::path(file_).stem().string()
                                           : model_.graph().name();
@@ -55,14 +56,35 @@ Importer::Importer(const onnx::ModelProto& model, std::string file,
   read_inputs(bound);
 }
 
-std::string Importer::where() const {
-  const std::string name = node_->name().empty() ? "" : " '" + node_->name() + "'";
-  return "node " + std::to_string(node_index_) + name + " (" + node_->op_type() + ")";
+namespace {
+/// Index in the file of the node at position `pos` (origins: by name or first output).
+size_t file_index(const onnx::NodeProto& n, size_t pos, const std::map<std::string, int>* origins) {
+  if (!origins) return pos;
+  auto it = origins->find(n.name().empty() ? (n.output_size() ? n.output(0) : "") : n.name());
+  return it == origins->end() ? pos : size_t(it->second);
+}
+}  // namespace
+
+std::string Importer::node_label(size_t pos) const {
+  const onnx::NodeProto& n = model_.graph().node(int(pos));
+  const std::string name = n.name().empty() ? "" : " '" + n.name() + "'";
+  return "node " + std::to_string(file_index(n, pos, origins_)) + name + " (" + n.op_type() + ")";
+}
+
+std::string Importer::where() const { return node_label(node_pos_); }
+
+int64_t Importer::opset() const {
+  for (const auto& o : model_.opset_import())
+    if (o.domain().empty() || o.domain() == "ai.onnx") return o.version();
+  return 1;
 }
 
 std::string Importer::slot_where(size_t slot) const {
   const OpInfo* op = find_op(node_->op_type());
-  std::string slot_name = op && slot < op->inputs.size() ? op->inputs[slot] : "?";
+  std::string slot_name = !op || op->inputs.empty()  ? "?"
+                          : slot < op->inputs.size() ? op->inputs[slot]
+                          : op->variadic             ? op->inputs.back()
+                                                     : "?";
   const std::string value = slot < size_t(node_->input_size()) ? node_->input(int(slot)) : "";
   return where() + " input " + std::to_string(slot) + " (" + slot_name +
          (value.empty() ? "" : " '" + value + "'") + ")";
@@ -335,21 +357,24 @@ std::string Importer::add_constant(TensorInfo info, const Int8Buffer* values, co
 void Importer::check_nodes() const {
   std::vector<sim::InputIssue> issues;
   const auto& nodes = model_.graph().node();
+  // Unsupported operators: one issue per operator type (count and first nodes), not per node.
+  std::map<std::string, std::vector<std::string>> unsupported;
+  std::vector<std::string> unsupported_order;
   for (int i = 0; i < nodes.size(); ++i) {
     const onnx::NodeProto& n = nodes[i];
-    const std::string at = "node " + std::to_string(i) + (n.name().empty() ? "" : " '" + n.name() + "'");
-    if (!n.domain().empty() && n.domain() != "ai.onnx") {
-      issues.push_back({file_, at, "op " + n.op_type() + " of domain '" + n.domain() + "'",
-                        "an operator of the default ONNX domain (\"\" / ai.onnx)"});
-      continue;
-    }
-    const OpInfo* op = find_op(n.op_type());
+    const std::string at = "node " + std::to_string(file_index(n, size_t(i), origins_)) +
+                           (n.name().empty() ? "" : " '" + n.name() + "'");
+    const bool default_domain = n.domain().empty() || n.domain() == "ai.onnx";
+    const OpInfo* op = default_domain ? find_op(n.op_type()) : nullptr;
     if (!op) {
-      issues.push_back({file_, at, "op_type " + n.op_type(), "one of the supported operators: " + supported_op_list()});
+      const std::string key = default_domain ? n.op_type() : n.domain() + "::" + n.op_type();
+      auto& list = unsupported[key];
+      if (list.empty()) unsupported_order.push_back(key);
+      list.push_back(at);
       continue;
     }
     const size_t given = size_t(n.input_size());
-    if (given > op->inputs.size() || given < op->min_inputs)
+    if ((given > op->inputs.size() && !op->variadic) || given < op->min_inputs)
       issues.push_back({file_, at + " (" + n.op_type() + ")", std::to_string(given) + " inputs",
                         std::to_string(op->min_inputs) + " to " + std::to_string(op->inputs.size()) + " inputs"});
     for (const auto& a : n.attribute()) {
@@ -370,6 +395,20 @@ void Importer::check_nodes() const {
     if (n.output_size() < 1 || n.output(0).empty())
       issues.push_back({file_, at + " (" + n.op_type() + ")", "no output", "one output"});
   }
+  std::vector<sim::InputIssue> summary;
+  for (const std::string& key : unsupported_order) {
+    const std::vector<std::string>& at = unsupported.at(key);
+    std::string first;
+    for (size_t k = 0; k < at.size() && k < 3; ++k) first += (k ? ", " : "") + at[k];
+    const bool other_domain = key.find("::") != std::string::npos;
+    summary.push_back({file_,
+                       std::to_string(at.size()) + (at.size() == 1 ? " node" : " nodes") +
+                           " (first: " + first + (at.size() > 3 ? ", ..." : "") + ")",
+                       "op_type " + key,
+                       other_domain ? "an operator of the default ONNX domain (\"\" / ai.onnx)"
+                                    : "one of the supported operators: " + supported_op_list()});
+  }
+  issues.insert(issues.begin(), summary.begin(), summary.end());
   if (!issues.empty()) throw sim::ConfigError(std::move(issues));
 }
 
@@ -384,20 +423,18 @@ OnnxModel Importer::run() {
   const auto& nodes = model_.graph().node();
   for (int i = 0; i < nodes.size(); ++i) {
     node_ = &nodes[i];
-    node_index_ = size_t(i);
+    node_pos_ = size_t(i);
+    node_index_ = file_index(nodes[i], size_t(i), origins_);
     import_node();
   }
   node_ = nullptr;
   finish_inputs();
   finish_outputs();
   for (const PendingOp& p : pending_)
-    if (!p.used) {
-      const onnx::NodeProto& n = nodes[int(p.node)];
-      fail("node " + std::to_string(p.node) + (n.name().empty() ? "" : " '" + n.name() + "'") + " (" +
-               n.op_type() + ")",
-           "a float result that no QuantizeLinear quantizes",
-           "QDQ form: DequantizeLinear operands -> " + n.op_type() + " [-> Relu] -> QuantizeLinear");
-    }
+    if (!p.used)
+      fail(node_label(p.node), "a float result that no QuantizeLinear quantizes",
+           "QDQ form: DequantizeLinear operands -> " + nodes[int(p.node)].op_type() +
+               " [-> Relu] -> QuantizeLinear");
   if (g_.layers.empty()) fail("graph", "no layers", "at least one Conv / Gemm / MatMul / MaxPool");
   OnnxModel m;
   m.graph = std::move(g_);

@@ -42,7 +42,9 @@ enum class Kind {
   kWide,      ///< int32 graph tensor
   kDeq,       ///< DequantizeLinear of a kInt tensor (a float value)
   kDeqConst,  ///< DequantizeLinear of a constant or of a not yet used integer graph input
-  kPending,   ///< float result of a MAC / MaxPool over dequantized operands, awaiting its Q
+  kPending,   ///< float result of a layer over dequantized operands, awaiting its Q
+  kFunc,      ///< a float function of one 8-bit tensor (elementwise nodes after its
+              ///< DequantizeLinear): `table` holds its value for each stored byte of `tensor`
 };
 
 struct Value {
@@ -50,7 +52,12 @@ struct Value {
   Shape shape;                 ///< the ONNX shape of this value (may differ from its tensor's
                                ///< after a Reshape / Flatten)
   std::string type;            ///< kConst / kInput / kDeqConst: element type of the integers
-  std::string tensor;          ///< kInt / kWide / kDeq: graph tensor
+  std::string tensor;          ///< kInt / kWide / kDeq / kFunc: graph tensor
+  /// kInt / kDeq / kFunc whose shape differs from its tensor's (after Reshape, Flatten,
+  /// Squeeze, Unsqueeze): the ONNX value of that view, the name of the tensor a reshape layer
+  /// creates when a layer needs the values in this shape.
+  std::string view;
+  std::shared_ptr<const std::vector<double>> table;  ///< kFunc: value per stored byte
   bool exact = false;          ///< kInt / kWide of float exact mode (the ONNX value is float)
   int input = -1;              ///< kInput / kDeqConst of an input: index into Importer inputs
   std::string const_name;      ///< kConst / kDeqConst: name of the constant's ONNX value
@@ -58,9 +65,15 @@ struct Value {
   QuantParams quant;           ///< kDeqConst: its DequantizeLinear parameters
   size_t pending = 0;          ///< kPending: index into Importer::pending
   bool relu = false;           ///< kPending: a Relu follows the MAC
+  bool clip = false;           ///< kPending: a Clip follows the MAC, with these bounds (float32)
+  float clip_lo = 0, clip_hi = 0;
+  bool leaky = false;  ///< kPending: a LeakyRelu follows the MAC, with this slope
+  float leaky_alpha = 0;
+  bool activated() const { return relu || clip || leaky; }
 };
 
-/// A MAC or MaxPool layer built from dequantized operands, emitted when its QuantizeLinear comes.
+/// A layer built from dequantized operands (MAC, pool, eltwise, concat, softmax, layernorm),
+/// emitted when its QuantizeLinear gives the output tensor.
 struct PendingOp {
   size_t node = 0;
   Layer layer;         ///< everything but the output
@@ -84,17 +97,23 @@ struct InputDecl {
 
 class Importer {
  public:
+  /// `origins` maps a node (by name, or by its first output if unnamed) to its index in the
+  /// file, for messages about a model the clean-up passes changed (may be null).
   Importer(const onnx::ModelProto& model, std::string file, const std::vector<HostTensor>& bound,
-           int64_t batch);
+           int64_t batch, const std::map<std::string, int>* origins = nullptr);
   OnnxModel run();
 
   const std::string& file() const { return file_; }
   int64_t batch() const { return batch_; }
+  /// Opset version of the default domain the model imports.
+  int64_t opset() const;
 
   // ---- the node being imported ----
   const onnx::NodeProto& node() const { return *node_; }
-  size_t node_index() const { return node_index_; }
-  std::string where() const;                  ///< node 3 'conv1' (Conv)
+  size_t node_index() const { return node_pos_; }  ///< position in the (cleaned) graph
+  std::string where() const;                       ///< node 3 'conv1' (Conv); 3 = index in the file
+  /// "node 3 'conv1' (Conv)" of the node at position `pos`.
+  std::string node_label(size_t pos) const;
   std::string slot_where(size_t slot) const;  ///< ... input 1 (x_scale 'xs')
   [[noreturn]] void fail(const std::string& where, const std::string& value,
                          const std::string& expected) const;
@@ -149,6 +168,8 @@ class Importer {
   void check_nodes() const;
   void import_node();
   void finish_outputs();
+  /// How graph output `name` (value v) crosses the host boundary; `at` locates errors.
+  BoundaryTensor output_boundary(const Value& v, const std::string& name, const std::string& at);
   void finish_inputs();
 
   const onnx::ModelProto& model_;
@@ -160,7 +181,9 @@ class Importer {
   std::vector<InputDecl> inputs_;
   std::vector<PendingOp> pending_;
   const onnx::NodeProto* node_ = nullptr;
-  size_t node_index_ = 0;
+  size_t node_pos_ = 0;    ///< position in model_.graph()
+  size_t node_index_ = 0;  ///< index in the file (origins_), for messages and default names
+  const std::map<std::string, int>* origins_ = nullptr;
 };
 
 // ---- node handlers (one per ONNX op type) ----
@@ -173,11 +196,20 @@ void import_dequantize_linear(Importer& im);
 void import_conv(Importer& im);
 void import_gemm(Importer& im);
 void import_matmul(Importer& im);
-void import_relu(Importer& im);
+void import_activation(Importer& im);  ///< Relu, Clip, LeakyRelu
 void import_maxpool(Importer& im);
 void import_flatten(Importer& im);
 void import_reshape(Importer& im);
 void import_constant(Importer& im);
+// onnx_vector_ops.cpp: vector layers and layout on dequantized values.
+void import_eltwise(Importer& im);  ///< Add, Sub, Mul, Div, Pow, Max, Min, Sum
+void import_unary(Importer& im);    ///< Sigmoid, Tanh, HardSwish, Gelu, ... (lookup tables)
+void import_avgpool(Importer& im);  ///< AveragePool, GlobalAveragePool
+void import_concat(Importer& im);
+void import_softmax(Importer& im);
+void import_layernorm(Importer& im);
+void import_transpose(Importer& im);
+void import_squeeze(Importer& im);  ///< Squeeze, Unsqueeze (views)
 
 /// The supported operators: input slot names (those from min_inputs on are optional) and the
 /// accepted attributes.
@@ -187,6 +219,7 @@ struct OpInfo {
   size_t min_inputs;
   std::vector<const char*> attributes;
   void (*import)(Importer&);
+  bool variadic = false;  ///< any number of inputs from min_inputs on (named after the last)
 };
 const std::vector<OpInfo>& supported_ops();
 const OpInfo* find_op(const std::string& op_type);

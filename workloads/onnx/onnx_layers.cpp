@@ -20,6 +20,8 @@ std::string describe(const Value& v) {
     case Kind::kDeq: return "DequantizeLinear output of tensor '" + v.tensor + "'";
     case Kind::kDeqConst: return "DequantizeLinear of constant '" + v.const_name + "'";
     case Kind::kPending: return "a float layer result that is not quantized";
+    case Kind::kFunc:
+      return "a float function of tensor '" + v.tensor + "' that is not quantized";
   }
   return "?";
 }
@@ -127,11 +129,12 @@ Act act_qoperator(Importer& im, size_t slot, const QuantParams& q, bool check_sc
     if (q.type != v.type)
       im.fail(im.slot_where(slot), "element type " + v.type, q.type + ", the type of its zero point");
     const Value a = im.activate_input(v.input, v.const_name, v.type, q, Importer::Entry::kRaw);
-    return {a.tensor, v.shape, false};
+    return {a.tensor, v.shape, false, v.view};
   }
   if (v.kind != Kind::kInt || v.exact)
     im.fail(im.slot_where(slot), describe(v), "a uint8 / int8 tensor (graph input or output of a quantized node)");
   const TensorInfo& t = im.graph().tensor(v.tensor);
+  const Act act{v.tensor, v.shape, false, v.view};
   const bool same = (!check_scale || float(t.scale) == q.scales.at(0)) &&
                     t.zero_point == q.zero_points.at(0) && t.is_signed == (q.type == kTypeInt8) &&
                     q.per_tensor();
@@ -139,15 +142,15 @@ Act act_qoperator(Importer& im, size_t slot, const QuantParams& q, bool check_sc
     im.fail(im.slot_where(slot), "tensor '" + v.tensor + "' used with " + q.render(),
             "the quantization the tensor was produced with (scale " + std::to_string(t.scale) +
                 ", zero point " + std::to_string(t.zero_point) + ")");
-  return {v.tensor, v.shape, false};
+  return act;
 }
 
 Act act_dequantized(Importer& im, size_t slot) {
   const Value v = im.value(slot);
-  if (v.kind == Kind::kDeq) return {v.tensor, v.shape, false};
+  if (v.kind == Kind::kDeq) return {v.tensor, v.shape, false, v.view};
   if (v.kind == Kind::kDeqConst && v.input >= 0 && is_8bit(v.type)) {
     const Value a = im.activate_input(v.input, v.const_name, v.type, v.quant, Importer::Entry::kRaw);
-    return {a.tensor, v.shape, false};
+    return {a.tensor, v.shape, false, v.view};
   }
   im.fail(im.slot_where(slot), describe(v),
           "a DequantizeLinear output of an 8-bit activation (QDQ form)");
@@ -164,9 +167,9 @@ Act act_exact(Importer& im, size_t slot) {
     q.zero_points = {0};
     q.type = type;
     const Value a = im.activate_input(v.input, d.name, type, q, Importer::Entry::kExact);
-    return {a.tensor, v.shape, true};
+    return {a.tensor, v.shape, true, ""};
   }
-  if (v.kind == Kind::kInt && v.exact) return {v.tensor, v.shape, true};
+  if (v.kind == Kind::kInt && v.exact) return {v.tensor, v.shape, true, v.view};
   if (v.kind == Kind::kWide && v.exact)
     im.fail(im.slot_where(slot), describe(v),
             "an 8-bit operand: in float exact mode a Conv / Gemm / MatMul result (int32) can only "

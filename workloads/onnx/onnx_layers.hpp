@@ -18,7 +18,11 @@ struct Act {
   std::string tensor;
   Shape shape;
   bool exact = false;
+  std::string view;  ///< Value::view of a reshaped operand
 };
+/// The operand in its own shape: a reshaped operand (a view) becomes the output of a reshape
+/// layer (created once per view, named after it).
+Act materialize(Importer& im, const Act& a);
 
 /// The integer element type of operand `slot` ("uint8" / "int8" / "int32"), "" if not integer.
 std::string int_type_of(Importer& im, size_t slot);
@@ -67,6 +71,9 @@ void emit_bias(Importer& im, size_t slot, Layer& l, const Int32Buffer& values);
 
 /// Layers with attributes and inputs set (no output yet); `out` receives the output shape.
 Layer conv_layer(Importer& im, const Act& x, const std::string& weight, Shape& out);
+/// MaxPool / AveragePool (op) with the node's window attributes; GlobalAveragePool with the
+/// whole plane as window when `global`.
+Layer pool_layer(Importer& im, const Act& x, OpType op, bool global, Shape& out);
 Layer maxpool_layer(Importer& im, const Act& x, Shape& out);
 Layer fc_layer(Importer& im, const Act& x, const std::string& weight, Shape& out);
 /// b_act: activation B ([..][Kd][N], same leading dims as A), or nullptr with weight [Kd][N].
@@ -78,8 +85,36 @@ bool matmul_as_fc(Importer& im, const Act& a);
 /// Output tensors: 8-bit with per-tensor quantization q, or int32 (wide) with `scale`.
 TensorInfo quantized_tensor(const std::string& name, const Shape& shape, const QuantParams& q);
 TensorInfo wide_tensor(const std::string& name, const Shape& shape, double scale);
+/// The fused activation of pending value v (Relu, Clip, LeakyRelu) set on l, whose output
+/// tensor is `out` (a Clip's bounds are quantized with its scale and zero point).
+void apply_activation(const Value& v, Layer& l, const TensorInfo& out);
+/// v with a new shape (Reshape, Flatten, Squeeze, Unsqueeze): the same values, viewed as the
+/// node's output 0 (a pending layer result must be quantized first).
+Value reshaped_value(Importer& im, Value v, const Shape& shape);
 /// Adds tensor `out` and layer l (output = out.name, rounding half to even) and defines the
-/// node's output 0 as that tensor.
-void emit_layer(Importer& im, Layer l, const TensorInfo& out, bool exact);
+/// node's output 0 as that tensor (viewed in `value_shape` if given and different).
+void emit_layer(Importer& im, Layer l, const TensorInfo& out, bool exact,
+                const Shape* value_shape = nullptr);
+
+// ---- onnx_vector_ops.cpp ----
+/// A constant operand's real values: a float constant, or the DequantizeLinear of an integer
+/// constant (float32 (q - zp) * scale, per tensor or per channel along the DQ axis); nullopt
+/// for other operands.
+struct RealConst {
+  Shape shape;
+  std::vector<double> values;
+};
+std::optional<RealConst> real_constant(Importer& im, size_t slot);
+/// A vector layer named after the node, reading `inputs`.
+Layer vector_layer(Importer& im, OpType op, std::vector<std::string> inputs);
+/// Defines the node's output as the pending layer l with output shape `out` (the value in
+/// `value_shape` if given: a view of the layer's output).
+void define_pending(Importer& im, Layer l, const Shape& out, const Shape* value_shape = nullptr);
+/// Bounds of a Clip node: inputs min / max (opset >= 11, constants) or attributes (opset 6).
+void clip_bounds(Importer& im, float& lo, float& hi);
+/// The kFunc value of a DequantizeLinear output (kDeq): its dequantized value per stored byte.
+Value function_of(Importer& im, const Value& deq);
+/// QuantizeLinear (parameters q) of a kFunc value: a lookup-table layer on its tensor.
+void emit_lut(Importer& im, const Value& f, const QuantParams& q);
 
 }  // namespace adasim::workloads::onnx_import

@@ -23,6 +23,7 @@
 
 #include "workloads/ir/graph.hpp"
 #include "workloads/ir/tensor_data.hpp"
+#include "workloads/onnx/quantize/quantize_options.hpp"
 #include "workloads/onnx/tensor_file.hpp"
 
 namespace adasim::workloads {
@@ -35,6 +36,16 @@ struct OnnxModel {
   /// QuantizeLinear (float inputs feeding a QuantizeLinear), or taken exactly (float exact mode).
   /// Inputs without a file are absent: the run generates them from its seed.
   std::map<std::string, Int8Buffer> input_values;
+  /// A float model quantized on import (QuantizeOptions): the QDQ model as serialized ONNX
+  /// (when OnnxImportOptions::keep_quantized), and what was quantized, for the report.
+  std::string quantized_model;
+  std::string quantize_summary;
+};
+
+struct OnnxImportOptions {
+  int64_t batch = 0;            ///< > 0: dim 0 of the activation inputs (no bound files)
+  QuantizeOptions quantize;     ///< what to do with a float model
+  bool keep_quantized = false;  ///< fill OnnxModel::quantized_model
 };
 
 /// Loads `path`. `bound_inputs` bind positionally to the ONNX graph inputs (graph.input minus the
@@ -48,6 +59,12 @@ struct OnnxModel {
 /// dim 0 without batch or file is 1. Throws sim::ConfigError on anything unsupported.
 OnnxModel load_onnx_model(const std::string& path, const std::vector<HostTensor>& bound_inputs,
                           int64_t batch = 0);
+/// As above, with the clean-up passes (cleanup/cleanup.hpp) and, for a float model with
+/// quantize.mode == kInt8 or quantize.no_values, post-training quantization into QDQ form
+/// (quantize/quantizer.hpp) before the import. ConfigError for --quantize int8 / --no-values on
+/// a model that is not float.
+OnnxModel load_onnx_model(const std::string& path, const std::vector<HostTensor>& bound_inputs,
+                          const OnnxImportOptions& options);
 
 /// load_onnx_model(...).graph.
 Graph load_graph_onnx(const std::string& path, const std::vector<HostTensor>& bound_inputs = {},
@@ -65,9 +82,13 @@ std::vector<HostTensor> output_tensors(const Graph& g,
                                        const std::map<std::string, Int32Buffer>& wide_values);
 
 /// For graphs without input_boundary (JSON graphs): bound_inputs bind positionally to
-/// graph_inputs and must hold integers of the tensors' ranges (uint8 / int8 / int32 files).
+/// graph_inputs and must hold integers of the tensors' ranges (any integer element type; tensors
+/// of up to 8 bits go to int8 storage, tensors of 9..16 bits to int32 values).
 /// ConfigError on a count, element count or range mismatch.
-std::map<std::string, Int8Buffer> integer_input_values(const Graph& g,
-                                                       const std::vector<HostTensor>& bound_inputs);
+struct IntegerInputs {
+  std::map<std::string, Int8Buffer> values;  ///< tensors of up to 8 bits
+  std::map<std::string, Int32Buffer> wide;   ///< tensors of 9..16 bits
+};
+IntegerInputs integer_input_values(const Graph& g, const std::vector<HostTensor>& bound_inputs);
 
 }  // namespace adasim::workloads

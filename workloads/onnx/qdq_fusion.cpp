@@ -7,6 +7,9 @@
 //   DequantizeLinear -> MaxPool -> QuantizeLinear (same scale and zero point)
 // an integer maxpool. A QuantizeLinear of a float graph input makes it a converted input; a
 // QuantizeLinear of a float constant is folded at load time.
+#include <cmath>
+#include <limits>
+
 #include "sim/core/errors.hpp"
 #include "workloads/onnx/onnx_layers.hpp"
 
@@ -116,18 +119,24 @@ void import_quantize_linear(Importer& im) {
                   "the quantization of the MaxPool input '" + in.name + "', " + tensor_quant(in) +
                       " (an integer maxpool keeps scale and zero point)");
       }
-      l.relu = v.relu;
-      emit_layer(im, std::move(l), quantized_tensor(im.node().output(0), p.out_shape, q), false);
+      const TensorInfo out = quantized_tensor(im.node().output(0), p.out_shape, q);
+      apply_activation(v, l, out);
+      emit_layer(im, std::move(l), out, false, &v.shape);
       return;
     }
     case Kind::kDeq: {
       const TensorInfo& t = im.graph().tensor(v.tensor);
-      if (!same_quant(t, q))
-        im.fail(im.where(), "QuantizeLinear with " + q.render() + " of tensor '" + v.tensor + "'",
-                "its own quantization, " + tensor_quant(t) + " (requantizing without a layer is not supported)");
+      if (!same_quant(t, q)) {  // requantization: a lookup table of the identity
+        emit_lut(im, function_of(im, v), q);
+        return;
+      }
       out.tensor = v.tensor;
+      out.view = v.view;
       break;
     }
+    case Kind::kFunc:
+      emit_lut(im, v, q);
+      return;
     case Kind::kInput: {
       if (v.type != kTypeFloat32) break;
       const InputDecl& d = im.input_decl(v.input);
@@ -151,13 +160,74 @@ void import_quantize_linear(Importer& im) {
   im.define(0, out);
 }
 
-void import_relu(Importer& im) {
+void clip_bounds(Importer& im, float& lo, float& hi) {
+  lo = im.attr_float("min", -std::numeric_limits<float>::infinity());
+  hi = im.attr_float("max", std::numeric_limits<float>::infinity());
+  for (size_t slot : {size_t(1), size_t(2)}) {
+    if (!im.has(slot)) continue;
+    const auto c = im.known_constant(slot);
+    if (c->elements() != 1)
+      im.fail(im.slot_where(slot), c->type + " of shape " + render_shape(c->shape), "a scalar");
+    (slot == 1 ? lo : hi) = float(c->value(0));
+  }
+}
+
+namespace {
+
+/// Quantized bound of a fused Clip: saturate(round_half_to_even(bound / scale) + zero point),
+/// the QuantizeLinear of the bound (quantization is monotone, so clamping the real value and
+/// clamping its quantized value agree).
+int32_t quantized_bound(float bound, const TensorInfo& out) {
+  const double lo = out.is_signed ? -128 : 0, hi = out.is_signed ? 127 : 255;
+  if (std::isinf(bound)) return bound < 0 ? INT32_MIN : INT32_MAX;
+  const double q = round_half_to_even(double(bound / float(out.scale))) + out.zero_point;
+  return int32_t(std::min(hi, std::max(lo, q)));
+}
+
+}  // namespace
+
+void apply_activation(const Value& v, Layer& l, const TensorInfo& out) {
+  l.relu = v.relu;
+  if (v.clip) {
+    l.act_min = quantized_bound(v.clip_lo, out);
+    l.act_max = quantized_bound(v.clip_hi, out);
+  }
+  if (v.leaky) l.negative_slope = double(v.leaky_alpha);
+}
+
+void import_activation(Importer& im) {
   Value v = im.value(0);
-  if (v.kind != Kind::kPending || v.relu || im.pending().at(v.pending).layer.op == OpType::kMaxPool)
-    im.fail(im.slot_where(0), v.kind == Kind::kPending ? "a MaxPool result or a second Relu" : "a value that is not a float layer result",
-            "Relu right after a Conv / Gemm / MatMul on DequantizeLinear operands, followed by "
-            "QuantizeLinear (fused into the layer)");
-  v.relu = true;
+  const std::string& op = im.node().op_type();
+  // On a DequantizeLinear output (or a function of one): a lookup table.
+  if (v.kind == Kind::kDeq || v.kind == Kind::kFunc ||
+      (v.kind == Kind::kDeqConst && v.input >= 0) || (v.kind == Kind::kInt && !v.exact) ||
+      (v.kind == Kind::kInput && v.type != kTypeFloat32))
+    return import_unary(im);
+  // After a layer, before its QuantizeLinear: the layer's output stage. MAC layers take Relu,
+  // Clip and LeakyRelu (their requantizer scales negative accumulators); the requantizing
+  // vector layers take Relu and Clip (a clamp).
+  const OpType layer_op =
+      v.kind == Kind::kPending ? im.pending().at(v.pending).layer.op : OpType::kMaxPool;
+  const bool stage = layer_op != OpType::kMaxPool && layer_op != OpType::kSoftmax &&
+                     (is_mac_op(layer_op) || op != "LeakyRelu");
+  if (!stage || v.activated())
+    im.fail(im.slot_where(0),
+            v.kind == Kind::kPending ? "the result of a " + std::string(to_string(layer_op)) +
+                                           " layer" + (v.activated() ? " with an activation" : "")
+                                     : "a value that is not a float layer result",
+            op +
+                " right after a Conv / Gemm / MatMul (or Relu / Clip after Add / Mul / Concat / "
+                "AveragePool) on DequantizeLinear operands, followed by QuantizeLinear (fused into "
+                "the layer's output stage), or on a DequantizeLinear output (a lookup table)");
+  if (op == "Relu") {
+    v.relu = true;
+  } else if (op == "Clip") {
+    v.clip = true;
+    clip_bounds(im, v.clip_lo, v.clip_hi);
+  } else {
+    v.leaky = true;
+    v.leaky_alpha = im.attr_float("alpha", 0.01f);
+  }
   im.define(0, v);
 }
 
@@ -185,11 +255,12 @@ void import_maxpool(Importer& im) {
     q.scales = {1.0f};
     q.zero_points = {0};
     q.type = v.type;
-    x = {im.activate_input(v.input, v.const_name, v.type, q, Importer::Entry::kRaw).tensor, v.shape, false};
+    x = {im.activate_input(v.input, v.const_name, v.type, q, Importer::Entry::kRaw).tensor, v.shape,
+         false, ""};
   } else if (v.kind == Kind::kInput && v.type == kTypeFloat32) {
     x = act_exact(im, 0);
   } else if (v.kind == Kind::kInt) {
-    x = {v.tensor, v.shape, v.exact};
+    x = {v.tensor, v.shape, v.exact, v.view};
   } else {
     im.fail(im.slot_where(0), "a value that is neither an 8-bit tensor nor a DequantizeLinear output",
             "an 8-bit tensor, a float graph input (exact mode) or a DequantizeLinear output");

@@ -27,7 +27,8 @@ void check_count(const HostTensor& t, int64_t want, const char* what) {
 
 void check_per_tensor(const TensorInfo& info, const char* fn) {
   if (!info.channel_scales.empty() || !info.channel_zero_points.empty())
-    throw sim::ModelError(std::string(fn) + ": tensor '" + info.name + "' is quantized per channel");
+    throw sim::ModelError(std::string(fn) + ": tensor '" + info.name +
+                          "' is quantized per channel");
   if (info.wide()) throw sim::ModelError(std::string(fn) + ": tensor '" + info.name + "' is wide");
 }
 
@@ -43,13 +44,18 @@ int32_t max_value(const TensorInfo& info) {
   return info.is_signed ? (int32_t(1) << (info.bits - 1)) - 1 : (int32_t(1) << info.bits) - 1;
 }
 
-Int8Buffer to_int8_storage(const HostTensor& t, const TensorInfo& info) {
-  if (info.wide()) throw sim::ModelError("to_int8_storage: tensor '" + info.name + "' is wide");
-  const std::string expected_type = info.is_signed ? kTypeInt8 : kTypeUint8;
+namespace {
+// The integer values of host tensor t for tensor `info` (range and count checked), each passed
+// through `store` into a buffer of info's shape.
+template <class B, class Store>
+B integer_values(const HostTensor& t, const TensorInfo& info, Store store) {
+  const std::string expected_type =
+      std::string(info.is_signed ? "int" : "uint") + std::to_string(info.bits > 8 ? 16 : 8);
   if (t.is_float())
-    throw sim::ConfigError(t.label(), "element type", t.type, "integer values of type " + expected_type);
+    throw sim::ConfigError(t.label(), "element type", t.type,
+                           "integer values of type " + expected_type);
   check_count(t, info.elements(), ("tensor '" + info.name + "'").c_str());
-  Int8Buffer out(info.shape);
+  B out(info.shape);
   const int64_t lo = min_value(info), hi = max_value(info);
   for (size_t i = 0; i < t.ints.size(); ++i) {
     const int64_t v = t.ints[i];
@@ -62,6 +68,19 @@ Int8Buffer to_int8_storage(const HostTensor& t, const TensorInfo& info) {
     out.data[i] = store(v);
   }
   return out;
+}
+}  // namespace
+
+Int8Buffer to_int8_storage(const HostTensor& t, const TensorInfo& info) {
+  if (info.wide()) throw sim::ModelError("to_int8_storage: tensor '" + info.name + "' is wide");
+  return integer_values<Int8Buffer>(t, info, store);
+}
+
+Int32Buffer to_wide_values(const HostTensor& t, const TensorInfo& info) {
+  if (info.bits <= 8 || info.bits > 16)
+    throw sim::ModelError("to_wide_values: tensor '" + info.name + "' has " +
+                          std::to_string(info.bits) + " bits, not 9..16");
+  return integer_values<Int32Buffer>(t, info, [](int64_t v) { return int32_t(v); });
 }
 
 Int32Buffer to_int32_buffer(const HostTensor& t) {
@@ -148,8 +167,9 @@ std::string exact_integer_type(const HostTensor& x, const std::string& what) {
     if (!(v == std::floor(v)) || v < -128 || v > 255)
       throw sim::ConfigError(x.label(), what + " element " + std::to_string(i), render(v),
                              "an integer in [-128, 255]: float tensors are taken exactly (float "
-                             "exact mode), not quantized; quantize the model (QDQ or QOperator "
-                             "form) for other values");
+                             "exact mode), not quantized; quantize the model for other values: "
+                             "--quantize int8 (post-training quantization), --quantize none "
+                             "--no-values (timing only), or a QDQ / QOperator model");
     negative |= v < 0;
     above_127 |= v > 127;
   }
@@ -159,7 +179,8 @@ std::string exact_integer_type(const HostTensor& x, const std::string& what) {
   return negative ? kTypeInt8 : kTypeUint8;
 }
 
-Int8Buffer exact_int8_storage(const HostTensor& x, const TensorInfo& info, const std::string& what) {
+Int8Buffer exact_int8_storage(const HostTensor& x, const TensorInfo& info,
+                              const std::string& what) {
   check_per_tensor(info, "exact_int8_storage");
   check_count(x, info.elements(), ("tensor '" + info.name + "'").c_str());
   Int8Buffer out(info.shape);
@@ -183,7 +204,7 @@ Int32Buffer exact_int32_buffer(const HostTensor& x, const std::string& what) {
     if (!(v == std::floor(v)) || v < -2147483648.0 || v > 2147483647.0)
       throw sim::ConfigError(x.label(), what + " element " + std::to_string(i), render(v),
                              "an integer that fits int32 (float exact mode); quantize the model "
-                             "(QDQ or QOperator form) for other values");
+                             "for other values (--quantize int8, or a QDQ / QOperator model)");
     out.data[i] = int32_t(v);
   }
   return out;

@@ -26,6 +26,8 @@ int64_t shape_elements(const std::vector<int64_t>& shape) {
 bool fits(const std::string& type, int64_t v) {
   if (type == kTypeUint8) return v >= 0 && v <= 255;
   if (type == kTypeInt8) return v >= -128 && v <= 127;
+  if (type == kTypeUint16) return v >= 0 && v <= 65535;
+  if (type == kTypeInt16) return v >= -32768 && v <= 32767;
   if (type == kTypeInt32)
     return v >= std::numeric_limits<int32_t>::min() && v <= std::numeric_limits<int32_t>::max();
   return type == kTypeInt64;
@@ -33,6 +35,7 @@ bool fits(const std::string& type, int64_t v) {
 
 size_t item_size(const std::string& type) {
   if (type == kTypeUint8 || type == kTypeInt8) return 1;
+  if (type == kTypeUint16 || type == kTypeInt16) return 2;
   if (type == kTypeInt64) return 8;
   return 4;
 }
@@ -86,7 +89,8 @@ HostTensor HostTensor::make_int(std::string name, std::string type, std::vector<
   t.type = std::move(type);
   t.shape = std::move(shape);
   t.ints = std::move(values);
-  if (t.type != kTypeUint8 && t.type != kTypeInt8 && t.type != kTypeInt32 && t.type != kTypeInt64)
+  if (t.type != kTypeUint8 && t.type != kTypeInt8 && t.type != kTypeUint16 &&
+      t.type != kTypeInt16 && t.type != kTypeInt32 && t.type != kTypeInt64)
     throw sim::ModelError("HostTensor::make_int: type '" + t.type + "'");
   if (int64_t(t.ints.size()) != t.elements())
     throw sim::ModelError("HostTensor::make_int: value count does not match the shape");
@@ -104,8 +108,8 @@ std::string onnx_type_name(int32_t data_type) {
     case TP::INT8: return kTypeInt8;
     case TP::INT32: return kTypeInt32;
     case TP::INT64: return kTypeInt64;
-    case TP::UINT16: return "uint16";
-    case TP::INT16: return "int16";
+    case TP::UINT16: return kTypeUint16;
+    case TP::INT16: return kTypeInt16;
     case TP::STRING: return "string";
     case TP::BOOL: return "bool";
     case TP::FLOAT16: return "float16";
@@ -120,7 +124,8 @@ std::string onnx_type_name(int32_t data_type) {
 bool supported_onnx_type(int32_t data_type) {
   using TP = onnx::TensorProto;
   return data_type == TP::FLOAT || data_type == TP::UINT8 || data_type == TP::INT8 ||
-         data_type == TP::INT32 || data_type == TP::INT64;
+         data_type == TP::UINT16 || data_type == TP::INT16 || data_type == TP::INT32 ||
+         data_type == TP::INT64;
 }
 
 int32_t onnx_type_of(const std::string& type) {
@@ -128,6 +133,8 @@ int32_t onnx_type_of(const std::string& type) {
   if (type == kTypeFloat32) return TP::FLOAT;
   if (type == kTypeUint8) return TP::UINT8;
   if (type == kTypeInt8) return TP::INT8;
+  if (type == kTypeUint16) return TP::UINT16;
+  if (type == kTypeInt16) return TP::INT16;
   if (type == kTypeInt32) return TP::INT32;
   if (type == kTypeInt64) return TP::INT64;
   throw sim::ModelError("onnx_type_of: unknown element type '" + type + "'");
@@ -143,7 +150,7 @@ HostTensor host_tensor_from_proto(const onnx::TensorProto& t, const std::string&
     throw sim::ConfigError(file, at, "a segmented tensor", "an unsegmented tensor");
   if (!supported_onnx_type(t.data_type()))
     throw sim::ConfigError(file, at, onnx_type_name(t.data_type()),
-                           "element type float32, uint8, int8, int32 or int64");
+                           "element type float32, uint8, int8, uint16, int16, int32 or int64");
   HostTensor h;
   h.name = t.name();
   h.type = onnx_type_name(t.data_type());
@@ -173,7 +180,7 @@ HostTensor host_tensor_from_proto(const onnx::TensorProto& t, const std::string&
       }
     } else {
       h.ints.resize(n);
-      const bool is_unsigned = h.type == kTypeUint8;
+      const bool is_unsigned = h.type == kTypeUint8 || h.type == kTypeUint16;
       for (size_t i = 0; i < n; ++i) {
         const uint64_t v = load_le(p + item * i, item);
         h.ints[i] = is_unsigned ? int64_t(v) : sign_extend(v, item);

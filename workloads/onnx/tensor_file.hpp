@@ -21,6 +21,8 @@ namespace adasim::workloads {
 constexpr const char* kTypeFloat32 = "float32";
 constexpr const char* kTypeUint8 = "uint8";
 constexpr const char* kTypeInt8 = "int8";
+constexpr const char* kTypeUint16 = "uint16";
+constexpr const char* kTypeInt16 = "int16";
 constexpr const char* kTypeInt32 = "int32";
 constexpr const char* kTypeInt64 = "int64";
 
@@ -68,7 +70,7 @@ void write_output_files(const std::string& dir, const std::vector<HostTensor>& o
 
 // ONNX rounding (half to even): workloads::round_half_to_even in reference_ops.hpp.
 
-/// Inclusive integer range of a <= 8-bit tensor (signed: [-2^(b-1), 2^(b-1)-1], else [0, 2^b-1]).
+/// Inclusive integer range of a <= 16-bit tensor (signed: [-2^(b-1), 2^(b-1)-1], else [0, 2^b-1]).
 int32_t min_value(const TensorInfo& info);
 int32_t max_value(const TensorInfo& info);
 
@@ -77,6 +79,9 @@ int32_t max_value(const TensorInfo& info);
 /// element count must equal info's (the shapes may differ by a reshape). ConfigError otherwise,
 /// naming t.label().
 Int8Buffer to_int8_storage(const HostTensor& t, const TensorInfo& info);
+/// The same for a tensor of 9..16 bits: its integer values held as int32 (the integers
+/// themselves; any integer element type whose values lie in info's range).
+Int32Buffer to_wide_values(const HostTensor& t, const TensorInfo& info);
 /// int32 buffer of an integer host tensor whose values fit int32.
 Int32Buffer to_int32_buffer(const HostTensor& t);
 /// Host tensor of type "uint8" / "int8" (by info.is_signed) holding the values of int8 storage.

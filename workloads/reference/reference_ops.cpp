@@ -25,8 +25,8 @@ void expect_shape(const char* what, const std::vector<int64_t>& got,
                           shape_text(want));
 }
 
-void check_window_shape(const char* what, const Int8Buffer& input, const ConvShape& s) {
-  expect_shape(what, input.shape, {s.n, s.c, s.h, s.w});
+void check_window_shape(const char* what, const std::vector<int64_t>& shape, const ConvShape& s) {
+  expect_shape(what, shape, {s.n, s.c, s.h, s.w});
   if (s.groups < 1 || s.c % s.groups != 0 || s.k % s.groups != 0)
     throw sim::ModelError(std::string(what) + ": groups must divide c and k");
   if (s.stride_h < 1 || s.stride_w < 1 || s.dil_h < 1 || s.dil_w < 1)
@@ -64,9 +64,48 @@ IntRange int_range(int bits, bool is_signed) {
   return {0, int32_t((int64_t(1) << bits) - 1)};
 }
 
-Int32Buffer reference_conv2d(const Int8Buffer& input, const Int8Buffer& weight,
-                             const ConvShape& s) {
-  check_window_shape("reference_conv2d input", input, s);
+namespace {
+
+// The two's-complement number of `bits` bits congruent to v modulo 2^bits.
+int64_t wrap_to(int64_t v, int bits) {
+  const int64_t m = int64_t(1) << bits;
+  const int64_t r = ((v % m) + m) % m;
+  return r >= m / 2 ? r - m : r;
+}
+
+// One output's running sum under an AccumulatorRule (see reference_ops.hpp).
+class Accumulator {
+ public:
+  explicit Accumulator(const AccumulatorRule& r) : r_(r) {
+    if (r.bits < 2 || r.bits > 32)
+      throw sim::ModelError("reference kernels: accumulator of " + std::to_string(r.bits) +
+                            " bits, expected 2..32");
+  }
+  void add(int64_t a, int64_t b) {
+    sum_ += a * b;
+    if (r_.overflow == AccumulatorRule::Overflow::kWrap) sum_ = wrap_to(sum_, r_.bits);
+  }
+  int32_t result() const {
+    int64_t v = sum_;
+    if (r_.overflow == AccumulatorRule::Overflow::kSaturate) {
+      const int64_t hi = (int64_t(1) << (r_.bits - 1)) - 1;
+      v = std::clamp(v, -hi - 1, hi);
+    }
+    if (sum_ < std::numeric_limits<int32_t>::min() || sum_ > std::numeric_limits<int32_t>::max())
+      throw sim::ModelError("reference kernels: exact sum " + std::to_string(sum_) +
+                            " does not fit int32");
+    return int32_t(v);
+  }
+
+ private:
+  AccumulatorRule r_;
+  int64_t sum_ = 0;
+};
+
+template <class B>
+Int32Buffer conv2d(const B& input, const B& weight, const ConvShape& s,
+                   const AccumulatorRule& rule) {
+  check_window_shape("reference_conv2d input", input.shape, s);
   const int64_t cg = s.c / s.groups, kg = s.k / s.groups;
   expect_shape("reference_conv2d weight", weight.shape, {s.k, cg, s.r, s.s});
   Int32Buffer out({s.n, s.k, s.p, s.q});
@@ -75,7 +114,7 @@ Int32Buffer reference_conv2d(const Int8Buffer& input, const Int8Buffer& weight,
       const int64_t g = k / kg;
       for (int64_t p = 0; p < s.p; ++p)
         for (int64_t q = 0; q < s.q; ++q) {
-          int64_t acc = 0;
+          Accumulator acc(rule);
           for (int64_t ci = 0; ci < cg; ++ci) {
             const int64_t c = g * cg + ci;
             for (int64_t r = 0; r < s.r; ++r) {
@@ -84,18 +123,19 @@ Int32Buffer reference_conv2d(const Int8Buffer& input, const Int8Buffer& weight,
               for (int64_t t = 0; t < s.s; ++t) {
                 const int64_t x = q * s.stride_w - s.pad_l + t * s.dil_w;
                 if (x < 0 || x >= s.w) continue;
-                acc += int64_t(input.data[size_t(((n * s.c + c) * s.h + y) * s.w + x)]) *
-                       int64_t(weight.data[size_t(((k * cg + ci) * s.r + r) * s.s + t)]);
+                acc.add(input.data[size_t(((n * s.c + c) * s.h + y) * s.w + x)],
+                        weight.data[size_t(((k * cg + ci) * s.r + r) * s.s + t)]);
               }
             }
           }
-          out.data[size_t(((n * s.k + k) * s.p + p) * s.q + q)] = int32_t(acc);
+          out.data[size_t(((n * s.k + k) * s.p + p) * s.q + q)] = acc.result();
         }
     }
   return out;
 }
 
-Int32Buffer reference_fc(const Int8Buffer& input, const Int8Buffer& weight) {
+template <class B>
+Int32Buffer fc(const B& input, const B& weight, const AccumulatorRule& rule) {
   if (input.shape.size() < 2 || weight.shape.size() != 2)
     throw sim::ModelError("reference_fc: input must be [N][..], weight [K][C]");
   const int64_t n = input.shape[0], c = input.elements() / n, k = weight.shape[0];
@@ -103,15 +143,16 @@ Int32Buffer reference_fc(const Int8Buffer& input, const Int8Buffer& weight) {
   Int32Buffer out({n, k});
   for (int64_t i = 0; i < n; ++i)
     for (int64_t j = 0; j < k; ++j) {
-      int64_t acc = 0;
+      Accumulator acc(rule);
       for (int64_t x = 0; x < c; ++x)
-        acc += int64_t(input.data[size_t(i * c + x)]) * int64_t(weight.data[size_t(j * c + x)]);
-      out.data[size_t(i * k + j)] = int32_t(acc);
+        acc.add(input.data[size_t(i * c + x)], weight.data[size_t(j * c + x)]);
+      out.data[size_t(i * k + j)] = acc.result();
     }
   return out;
 }
 
-Int32Buffer reference_matmul(const Int8Buffer& a, const Int8Buffer& b) {
+template <class B>
+Int32Buffer matmul(const B& a, const B& b, const AccumulatorRule& rule) {
   if (a.shape.size() < 2 || b.shape.size() < 2)
     throw sim::ModelError("reference_matmul: operands must have rank >= 2");
   const int64_t m = a.shape[a.shape.size() - 2], kd = a.shape.back();
@@ -130,18 +171,47 @@ Int32Buffer reference_matmul(const Int8Buffer& a, const Int8Buffer& b) {
     const int64_t b_off = shared ? 0 : bt * kd * n;
     for (int64_t i = 0; i < m; ++i)
       for (int64_t j = 0; j < n; ++j) {
-        int64_t acc = 0;
+        Accumulator acc(rule);
         for (int64_t x = 0; x < kd; ++x)
-          acc += int64_t(a.data[size_t((bt * m + i) * kd + x)]) *
-                 int64_t(b.data[size_t(b_off + x * n + j)]);
-        out.data[size_t((bt * m + i) * n + j)] = int32_t(acc);
+          acc.add(a.data[size_t((bt * m + i) * kd + x)], b.data[size_t(b_off + x * n + j)]);
+        out.data[size_t((bt * m + i) * n + j)] = acc.result();
       }
   }
   return out;
 }
 
+}  // namespace
+
+Int32Buffer reference_conv2d(const Int8Buffer& input, const Int8Buffer& weight,
+                             const ConvShape& s) {
+  return conv2d(input, weight, s, AccumulatorRule{});
+}
+
+Int32Buffer reference_fc(const Int8Buffer& input, const Int8Buffer& weight) {
+  return fc(input, weight, AccumulatorRule{});
+}
+
+Int32Buffer reference_matmul(const Int8Buffer& a, const Int8Buffer& b) {
+  return matmul(a, b, AccumulatorRule{});
+}
+
+Int32Buffer reference_conv2d(const Int32Buffer& input, const Int32Buffer& weight,
+                             const ConvShape& s, const AccumulatorRule& rule) {
+  return conv2d(input, weight, s, rule);
+}
+
+Int32Buffer reference_fc(const Int32Buffer& input, const Int32Buffer& weight,
+                         const AccumulatorRule& rule) {
+  return fc(input, weight, rule);
+}
+
+Int32Buffer reference_matmul(const Int32Buffer& a, const Int32Buffer& b,
+                             const AccumulatorRule& rule) {
+  return matmul(a, b, rule);
+}
+
 Int8Buffer reference_maxpool(const Int8Buffer& input, const ConvShape& s) {
-  check_window_shape("reference_maxpool input", input, s);
+  check_window_shape("reference_maxpool input", input.shape, s);
   Int8Buffer out({s.n, s.c, s.p, s.q});
   for (int64_t n = 0; n < s.n; ++n)
     for (int64_t c = 0; c < s.c; ++c)
@@ -157,14 +227,17 @@ Int8Buffer reference_maxpool(const Int8Buffer& input, const ConvShape& s) {
 }
 
 Int8Buffer reference_avgpool(const Int8Buffer& input, const ConvShape& s) {
-  check_window_shape("reference_avgpool input", input, s);
+  check_window_shape("reference_avgpool input", input.shape, s);
   Int8Buffer out({s.n, s.c, s.p, s.q});
   for (int64_t n = 0; n < s.n; ++n)
     for (int64_t c = 0; c < s.c; ++c)
       for (int64_t p = 0; p < s.p; ++p)
         for (int64_t q = 0; q < s.q; ++q) {
           int64_t sum = 0, count = 0;
-          for_window(input, s, n, c, p, q, [&](int8_t v) { sum += v; ++count; });
+          for_window(input, s, n, c, p, q, [&](int8_t v) {
+            sum += v;
+            ++count;
+          });
           if (count == 0) throw sim::ModelError("reference_avgpool: a window holds only padding");
           // Half-away rounding in integers: round(|sum| / count) = floor((2|sum| + count) /
           // (2 count)), then the sign is put back.
@@ -182,18 +255,34 @@ Int8Buffer reference_add(const Int8Buffer& a, const Int8Buffer& b) {
   return out;
 }
 
-Int8Buffer requantize(const Int32Buffer& acc, double multiplier, int32_t zero_point, int bits,
-                      bool is_signed, bool relu) {
-  const IntRange r = checked_int8_range(bits, is_signed);
-  Int8Buffer out(acc.shape);
+namespace {
+template <class Out>
+Out requantize_into(const Int32Buffer& acc, double multiplier, int32_t zero_point,
+                    const IntRange& r, bool relu) {
+  Out out(acc.shape);
   for (size_t i = 0; i < acc.data.size(); ++i) {
     const int64_t scaled = round_half_away(double(acc.data[i]) * multiplier);
     // |scaled| < 9.2e18 (round_half_away saturates there), so adding zero_point cannot overflow.
     int64_t q = std::clamp<int64_t>(scaled + zero_point, r.lo, r.hi);
     if (relu) q = std::max<int64_t>(q, zero_point);
-    out.data[i] = int8_t(q);
+    out.data[i] = typename decltype(out.data)::value_type(q);
   }
   return out;
+}
+}  // namespace
+
+Int8Buffer requantize(const Int32Buffer& acc, double multiplier, int32_t zero_point, int bits,
+                      bool is_signed, bool relu) {
+  return requantize_into<Int8Buffer>(acc, multiplier, zero_point,
+                                     checked_int8_range(bits, is_signed), relu);
+}
+
+Int32Buffer requantize_wide(const Int32Buffer& acc, double multiplier, int32_t zero_point, int bits,
+                            bool is_signed, bool relu) {
+  if (bits < 1 || bits > 16)
+    throw sim::ModelError("requantize_wide: " + std::to_string(bits) + " bits, expected 1..16");
+  return requantize_into<Int32Buffer>(acc, multiplier, zero_point, int_range(bits, is_signed),
+                                      relu);
 }
 
 uint64_t splitmix64_next(uint64_t& state) {
@@ -213,23 +302,48 @@ uint64_t value_stream_key(uint64_t seed, const std::string& tensor_name) {
   return splitmix64_next(st);
 }
 
-Int8Buffer generate_values(const TensorInfo& t, uint64_t seed,
-                           std::vector<int64_t> shape_override) {
-  if (t.bits < 1 || t.bits > 8)
-    throw sim::ModelError("tensor '" + t.name + "': only tensors of 1..8 bits are generated, not " +
-                          std::to_string(t.bits));
-  const IntRange r = int_range(t.bits, t.is_signed);
-  Int8Buffer out(shape_override.empty() ? t.shape : std::move(shape_override));
-  const uint64_t key = value_stream_key(seed, t.name);
-  for (size_t i = 0; i < out.data.size(); ++i) {
+namespace {
+// Element i of the value stream of (seed, t.name), uniform over int_range(t.bits, t.is_signed).
+class ValueStream {
+ public:
+  ValueStream(const TensorInfo& t, uint64_t seed, int max_bits) : bits_(t.bits) {
+    if (t.bits < 1 || t.bits > max_bits)
+      throw sim::ModelError("tensor '" + t.name + "': only tensors of 1.." +
+                            std::to_string(max_bits) + " bits are generated here, not " +
+                            std::to_string(t.bits));
+    lo_ = int_range(t.bits, t.is_signed).lo;
+    key_ = value_stream_key(seed, t.name);
+  }
+  int64_t at(size_t i) const {
     // Counter-based: the state for element i is key + i * gamma, so element i does not depend
     // on how many elements precede it in this call.
-    uint64_t st = key + uint64_t(i) * 0x9E3779B97F4A7C15ULL;
+    uint64_t st = key_ + uint64_t(i) * 0x9E3779B97F4A7C15ULL;
     const uint64_t x = splitmix64_next(st);
     // The range holds exactly 2^bits values: the top bits of x are uniform over it.
-    // Unsigned values are stored bit-for-bit (uint8 200 as int8 -56).
-    out.data[i] = int8_t(uint8_t(r.lo + int64_t(x >> (64 - t.bits))));
+    return lo_ + int64_t(x >> (64 - bits_));
   }
+
+ private:
+  int bits_;
+  int64_t lo_ = 0;
+  uint64_t key_ = 0;
+};
+}  // namespace
+
+Int8Buffer generate_values(const TensorInfo& t, uint64_t seed,
+                           std::vector<int64_t> shape_override) {
+  const ValueStream vs(t, seed, 8);
+  Int8Buffer out(shape_override.empty() ? t.shape : std::move(shape_override));
+  // Unsigned values are stored bit-for-bit (uint8 200 as int8 -56).
+  for (size_t i = 0; i < out.data.size(); ++i) out.data[i] = int8_t(uint8_t(vs.at(i)));
+  return out;
+}
+
+Int32Buffer generate_wide_values(const TensorInfo& t, uint64_t seed,
+                                 std::vector<int64_t> shape_override) {
+  const ValueStream vs(t, seed, 16);
+  Int32Buffer out(shape_override.empty() ? t.shape : std::move(shape_override));
+  for (size_t i = 0; i < out.data.size(); ++i) out.data[i] = int32_t(vs.at(i));
   return out;
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// Reference kernels: plain, obviously-correct loops over int8 operands and int32 accumulators. They
-// are the independent oracle the SystemC datapath is checked against (bit-exact), plus the seeded
-// operand generator the simulator uses for weights and inputs. No timing, no tiling.
+// Reference kernels: plain, obviously-correct loops over int8 operands (or operands of up to 16
+// bits held as int32 values) and int32 accumulators. They are the independent oracle the SystemC
+// datapath is checked against (bit-exact), plus the seeded operand generator the simulator uses
+// for weights and inputs. No timing, no tiling.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +29,26 @@ Int32Buffer reference_fc(const Int8Buffer& input, const Int8Buffer& weight);
 /// a: [B..][M][Kd]; b: [Kd][N] (shared by all batch entries) or [B..][Kd][N] (same leading dims
 /// as a). Output [B..][M][N].
 Int32Buffer reference_matmul(const Int8Buffer& a, const Int8Buffer& b);
+
+/// How an accumulator of width `bits` holds a sum of products: the reference's own statement of
+/// a PE's partial-sum rule. kWrap keeps the sum modulo 2^bits as a two's-complement number (the
+/// kernels apply it after every addition), kSaturate clamps the exact sum to
+/// [-2^(bits-1), 2^(bits-1) - 1] once at the end, and kExact keeps it. With kExact and
+/// kSaturate the exact sum must fit int32, otherwise sim::ModelError.
+struct AccumulatorRule {
+  enum class Overflow { kExact, kWrap, kSaturate };
+  Overflow overflow = Overflow::kExact;
+  int bits = 32;  ///< 2..32
+};
+
+/// The same kernels on operands held as int32 values (the integers the MACs multiply: q - zp
+/// of tensors of up to 16 bits), accumulated per `rule`.
+Int32Buffer reference_conv2d(const Int32Buffer& input, const Int32Buffer& weight,
+                             const ConvShape& s, const AccumulatorRule& rule);
+Int32Buffer reference_fc(const Int32Buffer& input, const Int32Buffer& weight,
+                         const AccumulatorRule& rule);
+Int32Buffer reference_matmul(const Int32Buffer& a, const Int32Buffer& b,
+                             const AccumulatorRule& rule);
 
 /// Max over the valid (non-padded) elements of each window; shape from s (r, s = kernel).
 Int8Buffer reference_maxpool(const Int8Buffer& input, const ConvShape& s);
@@ -56,6 +77,9 @@ using sim::round_half_to_even;
 /// bits <= 7), otherwise ModelError.
 Int8Buffer requantize(const Int32Buffer& acc, double multiplier, int32_t zero_point, int bits,
                       bool is_signed, bool relu);
+/// The same into a tensor of up to 16 bits held as int32 values (bits 1..16).
+Int32Buffer requantize_wide(const Int32Buffer& acc, double multiplier, int32_t zero_point, int bits,
+                            bool is_signed, bool relu);
 
 /// One step of the splitmix64 generator (Steele, Lea, Flood 2014; Vigna's reference code):
 /// state += 0x9E3779B97F4A7C15, then the output mix of the new state.
@@ -70,5 +94,9 @@ uint64_t value_stream_key(uint64_t seed, const std::string& tensor_name);
 /// bit-for-bit in the int8 container (uint8 200 as int8 -56).
 Int8Buffer generate_values(const TensorInfo& t, uint64_t seed,
                            std::vector<int64_t> shape_override = {});
+/// The same for a tensor of 1..16 bits held as int32 values (the integers themselves: uint16
+/// 60000 is 60000). For t.bits <= 8 the values equal generate_values' integers.
+Int32Buffer generate_wide_values(const TensorInfo& t, uint64_t seed,
+                                 std::vector<int64_t> shape_override = {});
 
 }  // namespace adasim::workloads

@@ -52,7 +52,8 @@ void pick_smallest(const Stream& s, int64_t first, int64_t count, int64_t keep,
                    std::vector<std::pair<uint64_t, int64_t>>& scratch, std::vector<char>& kept,
                    int64_t stride = 1) {
   scratch.clear();
-  for (int64_t j = 0; j < count; ++j) scratch.emplace_back(s.at(first + j * stride), first + j * stride);
+  for (int64_t j = 0; j < count; ++j)
+    scratch.emplace_back(s.at(first + j * stride), first + j * stride);
   keep = std::min(keep, count);
   std::nth_element(scratch.begin(), scratch.begin() + keep, scratch.end());
   for (int64_t j = 0; j < keep; ++j) kept[size_t(scratch[size_t(j)].second)] = 1;
@@ -90,28 +91,12 @@ int sparsity_channel_axis(const TensorInfo& t, size_t rank) {
   return (!t.is_constant && rank >= 2) ? 1 : 0;
 }
 
-void apply_sparsity(Int8Buffer& values, const TensorInfo& t, const SparsitySpec& s, uint64_t seed) {
-  validate_sparsity_spec(s);
-  const std::string who = "apply_sparsity(" + t.name + "): ";
-  if (t.bits < 1 || t.bits > 8)
-    throw sim::ModelError(who + std::to_string(t.bits) + "-bit tensor is not int8 storage");
-  const IntRange r = int_range(t.bits, t.is_signed);
-  if (t.zero_point < r.lo || t.zero_point > r.hi)
-    throw sim::ModelError(who + "zero point " + std::to_string(t.zero_point) + " outside [" +
-                          std::to_string(r.lo) + ", " + std::to_string(r.hi) + "]");
-  for (int32_t zp : t.channel_zero_points)
-    if (zp != t.zero_point)
-      throw sim::ModelError(who + "per-channel zero points are not supported yet");
-  std::vector<int64_t> shape = values.shape.empty() ? std::vector<int64_t>{1} : values.shape;
-  const int64_t total =
-      std::accumulate(shape.begin(), shape.end(), int64_t{1}, std::multiplies<int64_t>());
-  if (total != values.elements())
-    throw sim::ModelError(who + "buffer holds " + std::to_string(values.elements()) +
-                          " values, its shape " + std::to_string(total));
+namespace {
 
-  const int8_t zero = int8_t(uint8_t(t.zero_point));
-  const int8_t nearest =
-      int8_t(uint8_t(t.zero_point + 1 <= r.hi ? t.zero_point + 1 : t.zero_point - 1));
+/// Which elements of a buffer of tensor t with `shape` (row-major, `total` elements) the pattern
+/// keeps; the draws depend on (seed, t.name) and the indices only (sparsity_gen.hpp).
+std::vector<char> kept_elements(const std::vector<int64_t>& shape, int64_t total,
+                                const TensorInfo& t, const SparsitySpec& s, uint64_t seed) {
   std::vector<char> kept(size_t(total), 0);
   switch (s.pattern) {
     case SparsityPattern::kUniform: {
@@ -131,12 +116,12 @@ void apply_sparsity(Int8Buffer& values, const TensorInfo& t, const SparsitySpec&
         for (int64_t base = 0; kd * n > 0 && base < total; base += kd * n)
           for (int64_t c = 0; c < n; ++c)
             for (int64_t k = 0; k < kd; k += s.m)
-              pick_smallest(st, base + k * n + c, std::min<int64_t>(s.m, kd - k), s.n, scratch, kept, n);
+              pick_smallest(st, base + k * n + c, std::min<int64_t>(s.m, kd - k), s.n, scratch,
+                            kept, n);
         break;
       }
-      const int64_t cols = (t.is_constant && shape.size() >= 2 && shape[0] > 0)
-                               ? total / shape[0]
-                               : shape.back();
+      const int64_t cols =
+          (t.is_constant && shape.size() >= 2 && shape[0] > 0) ? total / shape[0] : shape.back();
       for (int64_t row = 0; row < total; row += cols)
         for (int64_t c = 0; c < cols; c += s.m)
           pick_smallest(st, row + c, std::min<int64_t>(s.m, cols - c), s.n, scratch, kept);
@@ -158,8 +143,37 @@ void apply_sparsity(Int8Buffer& values, const TensorInfo& t, const SparsitySpec&
       break;
     }
   }
+  return kept;
+}
+
+/// apply_sparsity on a buffer whose elements hold values as `store` maps them (int8 storage:
+/// the byte; int32: the integer). max_bits: the widest tensor that storage holds.
+template <class B, class Store>
+void apply_pattern(B& values, const TensorInfo& t, const SparsitySpec& s, uint64_t seed,
+                   int max_bits, Store store) {
+  validate_sparsity_spec(s);
+  const std::string who = "apply_sparsity(" + t.name + "): ";
+  if (t.bits < 1 || t.bits > max_bits)
+    throw sim::ModelError(who + std::to_string(t.bits) + "-bit tensor in a buffer of values of " +
+                          "up to " + std::to_string(max_bits) + " bits");
+  const IntRange r = int_range(t.bits, t.is_signed);
+  if (t.zero_point < r.lo || t.zero_point > r.hi)
+    throw sim::ModelError(who + "zero point " + std::to_string(t.zero_point) + " outside [" +
+                          std::to_string(r.lo) + ", " + std::to_string(r.hi) + "]");
+  for (int32_t zp : t.channel_zero_points)
+    if (zp != t.zero_point)
+      throw sim::ModelError(who + "per-channel zero points are not supported yet");
+  std::vector<int64_t> shape = values.shape.empty() ? std::vector<int64_t>{1} : values.shape;
+  const int64_t total =
+      std::accumulate(shape.begin(), shape.end(), int64_t{1}, std::multiplies<int64_t>());
+  if (total != values.elements())
+    throw sim::ModelError(who + "buffer holds " + std::to_string(values.elements()) +
+                          " values, its shape " + std::to_string(total));
+  const auto zero = store(t.zero_point);
+  const auto nearest = store(t.zero_point + 1 <= r.hi ? t.zero_point + 1 : t.zero_point - 1);
+  const std::vector<char> kept = kept_elements(shape, total, t, s, seed);
   for (int64_t i = 0; i < total; ++i) {
-    int8_t& v = values.data[size_t(i)];
+    auto& v = values.data[size_t(i)];
     if (!kept[size_t(i)])
       v = zero;
     else if (v == zero)
@@ -167,11 +181,31 @@ void apply_sparsity(Int8Buffer& values, const TensorInfo& t, const SparsitySpec&
   }
 }
 
-double measured_density(const Int8Buffer& values, int8_t zero) {
+}  // namespace
+
+void apply_sparsity(Int8Buffer& values, const TensorInfo& t, const SparsitySpec& s, uint64_t seed) {
+  apply_pattern(values, t, s, seed, 8, [](int32_t v) { return int8_t(uint8_t(v)); });
+}
+
+void apply_sparsity(Int32Buffer& values, const TensorInfo& t, const SparsitySpec& s,
+                    uint64_t seed) {
+  apply_pattern(values, t, s, seed, 16, [](int32_t v) { return v; });
+}
+
+namespace {
+template <class B, class V>
+double density_of(const B& values, V zero) {
   if (values.data.empty()) return 0.0;
   const auto nonzero =
-      std::count_if(values.data.begin(), values.data.end(), [zero](int8_t v) { return v != zero; });
+      std::count_if(values.data.begin(), values.data.end(), [zero](V v) { return v != zero; });
   return double(nonzero) / double(values.data.size());
+}
+}  // namespace
+
+double measured_density(const Int8Buffer& values, int8_t zero) { return density_of(values, zero); }
+
+double measured_density(const Int32Buffer& values, int32_t zero) {
+  return density_of(values, zero);
 }
 
 }  // namespace adasim::workloads

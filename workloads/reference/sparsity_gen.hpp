@@ -61,8 +61,14 @@ int sparsity_channel_axis(const TensorInfo& t, size_t rank);
 /// outside the tensor's range, or t has per-channel zero points that differ from t.zero_point
 /// (not supported yet).
 void apply_sparsity(Int8Buffer& values, const TensorInfo& t, const SparsitySpec& s, uint64_t seed);
+/// The same pattern (the same kept elements for the same seed, name and shape) on a tensor of up
+/// to 16 bits held as int32 values: zeroed elements become t.zero_point itself.
+void apply_sparsity(Int32Buffer& values, const TensorInfo& t, const SparsitySpec& s,
+                    uint64_t seed);
 
 /// Fraction of elements whose byte differs from `zero`; 0 for an empty buffer.
 double measured_density(const Int8Buffer& values, int8_t zero);
+/// Fraction of elements whose value differs from `zero` (int32-held tensors).
+double measured_density(const Int32Buffer& values, int32_t zero);
 
 }  // namespace adasim::workloads

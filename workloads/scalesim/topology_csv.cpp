@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 // SCALE-Sim topology CSV -> Graph. Mirrors the behaviour (not the code) of
-// scalesim/topology_utils.py in scalesim-project/scale-sim-v2 (read at commit 013c54e):
+// scalesim/topology_utils.py in scalesim-project/scale-sim-v2 (read at commit 22f88b1; the
+// conventions are written down in docs/scalesim_conventions.md, section 1):
 //  - conv rows: name, ifmap H, ifmap W, filter R, filter S, channels C, filters K, stride
-//    [, stride W]; no padding; ofmap P = ceil((H - R + stride) / stride) = (H - R) / stride + 1;
-//    rows whose name contains "DP" are depthwise: SCALE-Sim splits them into C one-channel layers
-//    with K filters each; we keep one grouped conv (groups = C, K*C filters) whose per-group GEMM
-//    view is the same as each of those layers.
+//    [, stride W]. SCALE-Sim's output size is ceil((H - R + stride) / stride) with Python's true
+//    division, i.e. ceil((H - R) / stride) + 1, which is one more than floor((H - R) / stride) + 1
+//    whenever the stride does not divide H - R (AlexNet conv1: 55, not 54). The windows of that
+//    extra output row / column reach past the ifmap; SCALE-Sim leaves those elements without an
+//    address but still streams them (they cost cycles and SRAM reads and count as MACs). We read
+//    them as zero padding on the bottom / right edge only, so the layer has SCALE-Sim's GEMM view.
+//  - rows whose name contains "DP" are depthwise: SCALE-Sim runs them as C separate one-channel
+//    layers with K filters each, named "<name>Channel_<i>"; so do we (one layer each, in order).
 //  - GEMM rows "name, M, N, K": SCALE-Sim's conv form is ifmap M x K, filter 1 x K, 1 channel,
 //    N filters, stride 1, so ofmap = M x 1, window = K: GEMM view (M, Kred = K, N).
 //  - SCALE-Sim asserts filter <= ifmap; it crashes on empty cells. We report those as errors,
-//    but tolerate blank lines (also lines of only commas) and trailing empty cells.
+//    but tolerate blank lines (also lines of only commas) and trailing empty cells. The form is
+//    detected from the header (SCALE-Sim takes it from its -i flag).
 #include "workloads/scalesim/topology_csv.hpp"
 
 #include <algorithm>
@@ -74,8 +80,12 @@ const std::vector<std::string> kGemmColumns = {"Layer", "M", "N", "K"};
 struct Row {
   std::string name;
   int64_t h, w, r, s, c, k, stride_h, stride_w;
-  int64_t groups = 1;
 };
+
+/// SCALE-Sim's output extent: ceil((in - window) / stride) + 1 (see the file comment).
+int64_t scalesim_out(int64_t in, int64_t window, int64_t stride) {
+  return (in - window + stride - 1) / stride + 1;
+}
 
 class TopologyReader {
  public:
@@ -88,13 +98,14 @@ class TopologyReader {
   }
   bool parse_header(size_t line, const std::vector<std::string>& cells);
   std::optional<Row> parse_row(size_t line, const std::vector<std::string>& cells);
+  void add_row(Graph& g, size_t line, const Row& row);
   void add_layer(Graph& g, const Row& row);
 
   std::string file_;
   std::vector<sim::InputIssue> issues_;
   Form form_ = Form::kConv;
   size_t columns_ = 8;  ///< data columns of the detected form (8 or 9 conv, 4 GEMM)
-  std::map<std::string, size_t> names_;
+  std::map<std::string, size_t> names_;  ///< layer names (rows and depthwise channels) -> line
 };
 
 bool TopologyReader::parse_header(size_t line, const std::vector<std::string>& cells) {
@@ -200,12 +211,28 @@ std::optional<Row> TopologyReader::parse_row(size_t line, const std::vector<std:
     issue(line, quote(cells[4]), "Filter Width <= IFMAP Width (" + cells[2] + ")");
     ok = false;
   }
-  if (row.name.find("DP") != std::string::npos) {  // SCALE-Sim's depthwise naming convention
-    row.groups = row.c;
-    row.k *= row.c;
-  }
   if (!ok) return std::nullopt;
   return row;
+}
+
+void TopologyReader::add_row(Graph& g, size_t line, const Row& row) {
+  if (row.name.find("DP") == std::string::npos) {
+    add_layer(g, row);
+    return;
+  }
+  // SCALE-Sim's depthwise naming: one single-channel layer per channel, with the row's filters.
+  for (int64_t ch = 0; ch < row.c; ++ch) {
+    Row one = row;
+    one.name = row.name + "Channel_" + std::to_string(ch);
+    one.c = 1;
+    if (auto [it, fresh] = names_.emplace(one.name, line); !fresh) {
+      issue(line, quote(one.name),
+            "a layer name not used before (line " + std::to_string(it->second) +
+                "; a \"DP\" row's channels are named <name>Channel_<i>)");
+      return;
+    }
+    add_layer(g, one);
+  }
 }
 
 void TopologyReader::add_layer(Graph& g, const Row& row) {
@@ -213,10 +240,12 @@ void TopologyReader::add_layer(Graph& g, const Row& row) {
   in.name = row.name + ".ifmap";
   in.shape = {1, row.c, row.h, row.w};
   w.name = row.name + ".weight";
-  w.shape = {row.k, row.c / row.groups, row.r, row.s};
+  w.shape = {row.k, row.c, row.r, row.s};
   w.is_constant = true;
+  const int64_t p = scalesim_out(row.h, row.r, row.stride_h);
+  const int64_t q = scalesim_out(row.w, row.s, row.stride_w);
   out.name = row.name + ".ofmap";
-  out.shape = {1, row.k, (row.h - row.r) / row.stride_h + 1, (row.w - row.s) / row.stride_w + 1};
+  out.shape = {1, row.k, p, q};
   Layer l;
   l.name = row.name;
   l.op = OpType::kConv2d;
@@ -227,7 +256,10 @@ void TopologyReader::add_layer(Graph& g, const Row& row) {
   l.kernel_w = int(row.s);
   l.stride_h = int(row.stride_h);
   l.stride_w = int(row.stride_w);
-  l.groups = row.groups;
+  // The last output row / column's windows reach past the ifmap (stride not dividing H - R):
+  // those elements read as zeros below and right of it (< stride of them).
+  l.pad_b = int((p - 1) * row.stride_h + row.r - row.h);
+  l.pad_r = int((q - 1) * row.stride_w + row.s - row.w);
   g.graph_inputs.push_back(in.name);
   g.graph_outputs.push_back(out.name);
   for (TensorInfo* t : {&in, &w, &out}) g.tensors[t->name] = *t;
@@ -258,7 +290,7 @@ Graph TopologyReader::read(std::istream& in) {
       if (!header_ok) break;  // rows cannot be read without knowing the form
       continue;
     }
-    if (auto row = parse_row(line_no, cells)) add_layer(g, *row);
+    if (auto row = parse_row(line_no, cells)) add_row(g, line_no, *row);
   }
   if (!header_seen)
     issue(std::max<size_t>(line_no, 1), "an empty file", "a SCALE-Sim header and layer rows");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // SCALE-Sim topology CSV importer (conv form and GEMM "Layer, M, N, K" form). Each row becomes an
-// independent, unpadded 8-bit conv2d layer whose GEMM view equals the one SCALE-Sim simulates.
+// independent 8-bit conv2d layer (a "DP" row one per channel) whose GEMM view equals the one
+// SCALE-Sim simulates, with SCALE-Sim's ceil output size (the overhang reads zeros).
 #pragma once
 
 #include <istream>

@@ -3,9 +3,12 @@
 // elaboration) and prices their estimated cycles.
 #include "sim/app/sweep/sweep_estimate.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <numeric>
+#include <random>
 
 #include "arch/energy/energy_table.hpp"
 #include "sim/app/simulation.hpp"
@@ -15,12 +18,19 @@
 namespace adasim::sim::sweep {
 namespace {
 
-/// Evenly spaced picks of at most `most` of `n` positions.
-std::vector<size_t> spread(size_t n, size_t most) {
-  std::vector<size_t> out;
-  const size_t k = std::min(n, most);
-  for (size_t i = 0; i < k; ++i) out.push_back(i * n / k);
-  return out;
+/// At most `most` of `n` positions, drawn without replacement by a fixed-seed generator (same
+/// picks for the same n). Evenly spaced picks alias with a grid: items come in product order,
+/// so a stride that is a multiple of an axis's period (or of the workload count) sees only one
+/// of its values (a 384-point x 6-workload study sampled only its smallest workload).
+std::vector<size_t> sample_positions(size_t n, size_t most) {
+  std::vector<size_t> all(n);
+  std::iota(all.begin(), all.end(), size_t{0});
+  if (n <= most) return all;
+  std::mt19937_64 rng(0x5eedu);
+  for (size_t i = 0; i < most; ++i) std::swap(all[i], all[i + size_t(rng() % (n - i))]);
+  all.resize(most);
+  std::sort(all.begin(), all.end());
+  return all;
 }
 
 class ItemModel {
@@ -80,7 +90,7 @@ Estimate estimate_time(const Study& s, const std::vector<size_t>& pending,
   for (size_t i = 0; i < s.items.size(); ++i) by_key[s.items[i].key] = i;
   double measured = 0, modelled = 0;
   size_t calibrated = 0;
-  for (size_t k : spread(done.size(), 16)) {
+  for (size_t k : sample_positions(done.size(), 16)) {
     const auto it = by_key.find(done[k].value("key", ""));
     if (it == by_key.end() || !done[k].contains("host_s")) continue;
     measured += done[k]["host_s"].get<double>();
@@ -88,17 +98,27 @@ Estimate estimate_time(const Study& s, const std::vector<size_t>& pending,
     ++calibrated;
   }
   const double ratio = calibrated > 0 && modelled > 0 ? measured / modelled : 1.0;
-  const std::vector<size_t> picks = spread(pending.size(), 32);
-  double sum = 0;
-  for (size_t k : picks) sum += model.seconds(pending[k]);
-  const double per_item = sum / double(picks.size()) * ratio;
+  // Sampled per workload (workloads differ by orders of magnitude), about 32 picks in all.
+  std::map<size_t, std::vector<size_t>> by_workload;
+  for (size_t i : pending) by_workload[s.items[i].workload].push_back(i);
+  const size_t per_workload =
+      std::max<size_t>(1, (32 + by_workload.size() - 1) / by_workload.size());
+  double total = 0;
+  size_t sampled = 0;
+  for (const auto& [w, items] : by_workload) {
+    const std::vector<size_t> picks = sample_positions(items.size(), per_workload);
+    double sum = 0;
+    for (size_t k : picks) sum += model.seconds(items[k]);
+    total += sum / double(picks.size()) * double(items.size());
+    sampled += picks.size();
+  }
   const double workers = double(std::min<size_t>(size_t(std::max(1, jobs)), pending.size()));
-  e.seconds = per_item * double(pending.size()) / workers;
+  e.seconds = total * ratio / workers;
   char how[400];
   std::snprintf(how, sizeof(how),
-                "mapper cycle estimates of %zu of the %zu pending items x about 1 us per "
-                "simulated cycle at 32x32 (bench/README.md)%s, on %d workers",
-                picks.size(), pending.size(),
+                "mapper cycle estimates of %zu of the %zu pending items (sampled per workload) x "
+                "about 1 us per simulated cycle at 32x32 (bench/README.md)%s, on %d workers",
+                sampled, pending.size(),
                 calibrated ? (", rescaled by " + std::to_string(ratio).substr(0, 4) +
                               " = measured / modelled time of " + std::to_string(calibrated) +
                               " finished items")

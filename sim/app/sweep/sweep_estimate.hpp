@@ -21,10 +21,11 @@ struct Estimate {
   std::string how;     ///< one sentence saying how it was obtained
 };
 
-/// Wall time of the `pending` items (indices into s.items) on `jobs` workers: the mapper's cycle
-/// estimate of up to 32 evenly spaced pending items through modelled_seconds, extrapolated to
-/// all of them; when `done` (journal rows with "host_s") holds rows, the model is rescaled by
-/// measured / modelled seconds of up to 16 of them.
+/// Wall time of the `pending` items (indices into s.items) on `jobs` workers: per workload, the
+/// mapper's cycle estimate of a fixed-seed random sample of its pending items (about 32 picks in
+/// all) through modelled_seconds, extrapolated to that workload's items; when `done` (journal
+/// rows with "host_s") holds rows, the model is rescaled by measured / modelled seconds of up to
+/// 16 of them.
 Estimate estimate_time(const Study& s, const std::vector<size_t>& pending,
                        const std::vector<nlohmann::json>& done, int jobs);
 

@@ -26,7 +26,7 @@ TEST(EngineRegistry, EveryProgramTypeHasItsEngine) {
 TEST(LayerProgram, TheVariantSelectsTheEngine) {
   LayerProgram p;
   p.layer = "pool";
-  p.engine = VectorProgram{16, 16 * 4, 8, 64, 16};
+  p.engine = VectorProgram{16, 16 * 4, 8, 64, 16, VectorOp{}};
   EXPECT_STREQ(p.engine_name(), "vector");
   EXPECT_EQ(p.macs(), 64);  // the vector unit's operations
   EXPECT_THROW(p.systolic(), sim::ModelError);

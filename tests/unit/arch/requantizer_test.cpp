@@ -79,5 +79,33 @@ TEST(Requantizer, SaturatesUnsignedAtTheTop) {
   EXPECT_EQ(int(uint8_t(q.data[1])), 0);
 }
 
+TEST(Requantizer, FusedClipAndLeakyRelu) {
+  // Channel 0 (multiplier 1/2), channel 1 (multiplier 1/4), bias {1, 2}, zero point 10.
+  workloads::Int32Buffer b({2});
+  b.data = {1, 2};
+  workloads::Graph g = fc_graph(Rounding::kHalfToEven);
+  workloads::Layer& l = g.layers[0];
+  // Clip bounds [12, 20] in output integers: 2 * 0.5 + 10 = 11 -> 12; 99 / 2 + 10 = 59.5 -> 20.
+  l.act_min = 12;
+  l.act_max = 20;
+  workloads::Int32Buffer acc({1, 2});
+  acc.data = {1, 38};  // (1 + 1) / 2 = 1 -> 11 -> 12; (38 + 2) / 4 = 10 -> 20
+  workloads::Int8Buffer q = requantize_outputs(acc, g, l, g.shape(l), &b);
+  EXPECT_EQ(int(uint8_t(q.data[0])), 12);
+  EXPECT_EQ(int(uint8_t(q.data[1])), 20);
+  // LeakyRelu slope 0.25: negative pre-activations are scaled before rounding.
+  l.act_min = INT32_MIN;
+  l.act_max = INT32_MAX;
+  l.negative_slope = 0.25;
+  acc.data = {-17, -42};  // (-16) / 2 * 0.25 = -2 -> 8; (-40) / 4 * 0.25 = -2.5 -> -2 (even) -> 8
+  q = requantize_outputs(acc, g, l, g.shape(l), &b);
+  EXPECT_EQ(int(uint8_t(q.data[0])), 8);
+  EXPECT_EQ(int(uint8_t(q.data[1])), 8);
+  acc.data = {5, 6};  // positive: the plain multiplier, (6) / 2 = 3 -> 13; 8 / 4 = 2 -> 12
+  q = requantize_outputs(acc, g, l, g.shape(l), &b);
+  EXPECT_EQ(int(uint8_t(q.data[0])), 13);
+  EXPECT_EQ(int(uint8_t(q.data[1])), 12);
+}
+
 }  // namespace
 }  // namespace adasim::arch

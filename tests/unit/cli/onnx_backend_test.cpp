@@ -8,9 +8,15 @@
 //
 // Cases (/usr/share/libonnx-testdata/data/node/<case>): the QOperator and integer operators
 // (QLinearConv, QLinearMatMul 2-D / 3-D, ConvInteger, MatMulInteger) and the float Conv cases
-// whose data are integer-valued (run in the loader's float exact mode).
+// whose data are integer-valued (run in the loader's float exact mode), on every array below;
+// and the vector-unit operators on integer data (kVectorCases: MaxPool on uint8 and on
+// integer-valued floats, with ceil_mode, dilations, precomputed pads / strides / SAME_UPPER;
+// Clip on int8), on one systolic and one spatial array. The float cases of the vector-unit
+// operators run with post-training quantization in onnx_backend_float_test.cpp (with the list of
+// cases skipped there and why).
 //
-// Not included, because the loader rejects them (exit code 2, checked by hand with this build):
+// Not included, because the loader rejects them without --quantize (exit code 2, checked by
+// hand with this build):
 //  - test_gemm_default_{no_bias,zero_bias,scalar_bias,vector_bias,matrix_bias,
 //    single_elem_vector_bias}, test_gemm_transposeB, test_matmul_2d / _3d / _4d: random float
 //    data (e.g. a[0] = 0.5488), which the float exact mode refuses ("quantize the model").
@@ -57,6 +63,21 @@ const std::vector<std::string> kCases = {
     "test_conv_with_strides_no_padding",
     "test_conv_with_strides_and_asymmetric_padding",
     "test_conv_with_autopad_same",
+};
+
+// Vector-unit operators on integer data (bit for bit): MaxPool on uint8 and on integer-valued
+// floats (float exact mode), with dilations, precomputed pads / strides / SAME_UPPER and
+// ceil_mode, and Clip on int8 tensors (a lookup table on the integers themselves).
+const std::vector<std::string> kVectorCases = {
+    "test_maxpool_2d_uint8",
+    "test_maxpool_2d_ceil",
+    "test_maxpool_2d_dilations",
+    "test_maxpool_2d_precomputed_pads",
+    "test_maxpool_2d_precomputed_strides",
+    "test_maxpool_2d_precomputed_same_upper",
+    "test_clip_default_int8_inbounds",
+    "test_clip_default_int8_max",
+    "test_clip_default_int8_min",
 };
 
 struct Arch {
@@ -153,6 +174,12 @@ std::string param_name(const ::testing::TestParamInfo<Param>& info) {
 INSTANTIATE_TEST_SUITE_P(NodeCases, OnnxBackend,
                          ::testing::Combine(::testing::ValuesIn(kCases),
                                             ::testing::ValuesIn(kArchs)),
+                         param_name);
+
+// The vector unit is the same beside every array: one systolic and one spatial design point.
+INSTANTIATE_TEST_SUITE_P(VectorCases, OnnxBackend,
+                         ::testing::Combine(::testing::ValuesIn(kVectorCases),
+                                            ::testing::Values(kArchs[0], kArchs[4])),
                          param_name);
 
 }  // namespace

@@ -235,8 +235,56 @@ TEST(SweepCli, DryRunCountsAndEstimatesWithoutWriting) {
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("estimated time: "), std::string::npos);
-  EXPECT_NE(r.out.find("mapper cycle estimates of 32 of the 48 pending items"), std::string::npos);
+  EXPECT_NE(r.out.find("mapper cycle estimates of 32 of the 48 pending items (sampled per "
+                       "workload)"),
+            std::string::npos)
+      << r.out;
   EXPECT_FALSE(fs::exists(dir + "/out"));
+}
+
+/// The --dry-run estimate, in seconds, of `spec_text` with the workload list `workloads`.
+double dry_run_seconds(const std::string& dir, std::string spec_text,
+                       const std::string& workloads) {
+  const size_t at = spec_text.find("\"workloads\": [");
+  spec_text.replace(at, spec_text.find(']', at) + 1 - at, "\"workloads\": [" + workloads + "]");
+  std::ofstream(dir + "/study.json") << spec_text;
+  const auto r = test::run_adasim(
+      "sweep --spec '" + dir + "/study.json' --out '" + dir + "/out' --dry-run -j 1", "sweep_est");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const size_t p = r.out.find("estimated time: ");
+  if (p == std::string::npos) return -1;
+  // "1h2m3s", "4m5s" or "6s" (Progress::duration_text).
+  double secs = 0, num = 0;
+  for (size_t i = p + 16; i < r.out.size() && r.out[i] != ' '; ++i) {
+    const char ch = r.out[i];
+    if (ch >= '0' && ch <= '9') {
+      num = num * 10 + (ch - '0');
+    } else {
+      secs += num * (ch == 'h' ? 3600 : ch == 'm' ? 60 : 1);
+      num = 0;
+    }
+  }
+  return secs;
+}
+
+// Items come in product order with the workloads innermost: evenly spaced samples with an even
+// stride saw only the first workload (a 384-point x 6-workload study was estimated from its
+// smallest network alone). Sampled per workload, the estimate cannot depend on the order of the
+// workload list, and a study with a large network costs more than the small one alone.
+TEST(SweepCli, DryRunEstimateSamplesEveryWorkload) {
+  const std::string dir = test::temp_out("sweep_est");
+  // 4 x 3 x 2 x 4 = 96 points x 2 workloads = 192 items: an even stride of 6 items.
+  const std::string spec = test::slurp(write_spec(
+      dir, R"(, {"name": "lat", "key": "memory.dram.latency_ns", "values": [50, 100, 150, 200]})"));
+  const std::string small =
+      "{\"name\": \"mlp\", \"path\": \"" + src("workloads/models/tiny_mlp.json") + "\"}";
+  const std::string large =
+      "{\"name\": \"ds\", \"path\": \"" + src("workloads/models/ds_cnn_kws.json") + "\"}";
+  const double small_only = dry_run_seconds(dir, spec, small);
+  const double small_first = dry_run_seconds(dir, spec, small + ", " + large);
+  const double large_first = dry_run_seconds(dir, spec, large + ", " + small);
+  EXPECT_EQ(small_first, large_first);
+  EXPECT_GT(small_first, small_only);
 }
 
 TEST(SweepCli, SpecErrorsNameTheFilePointerValueAndExpectation) {

@@ -51,6 +51,7 @@ void expect_same_spec(const arch::AcceleratorSpec& a, const arch::AcceleratorSpe
   EXPECT_EQ(a.pe_array.dataflow, b.pe_array.dataflow);
   EXPECT_EQ(a.pe_array.mac_bits, b.pe_array.mac_bits);
   EXPECT_EQ(a.pe_array.accum_bits, b.pe_array.accum_bits);
+  EXPECT_EQ(a.pe_array.psum_overflow, b.pe_array.psum_overflow);
   EXPECT_EQ(a.pe_array.weight_double_buffer, b.pe_array.weight_double_buffer);
   EXPECT_EQ(a.pe_array.output_double_buffer, b.pe_array.output_double_buffer);
   EXPECT_EQ(a.pe_array.convention, b.pe_array.convention);
@@ -209,6 +210,39 @@ TEST(ArchConfig, SpatialMapperConstraintsReachTheSpecAndTheResolvedConfig) {
   EXPECT_FALSE(plain.resolved["mapper"].contains("factors"));
   EXPECT_FALSE(plain.resolved["mapper"].contains("dram_order"));
   EXPECT_TRUE(plain.spec.mapper.factors.empty());
+}
+
+TEST(ArchConfig, PsumOverflowRuleReachesTheSpecAndIsCheckedAgainstAccumBits) {
+  // Absent: "exact", and the resolved config does not gain the key (existing configs hash as
+  // before).
+  const LoadedConfig plain = parse_arch_config(minimal(), "m.json");
+  EXPECT_EQ(plain.spec.pe_array.psum_overflow, arch::PsumOverflow::kExact);
+  EXPECT_FALSE(plain.resolved.at("pe_array").contains("psum_overflow"));
+  const LoadedConfig sat = parse_arch_config(
+      minimal(), "m.json", {"pe_array.psum_overflow=saturate", "pe_array.accum_bits=16"});
+  EXPECT_EQ(sat.spec.pe_array.psum_overflow, arch::PsumOverflow::kSaturate);
+  EXPECT_EQ(sat.spec.pe_array.accum_bits, 16);
+  EXPECT_EQ(sat.resolved.at("pe_array").at("psum_overflow"), "saturate");
+  EXPECT_EQ(parse_arch_config(minimal(), "m.json", {"pe_array.psum_overflow=wrap"})
+                .spec.pe_array.psum_overflow,
+            arch::PsumOverflow::kWrap);
+  try {
+    parse_arch_config(minimal(), "m.json", {"pe_array.psum_overflow=clip"});
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    ASSERT_EQ(e.issues().size(), 1u) << e.what();
+    EXPECT_EQ(e.issues()[0].where, "/pe_array/psum_overflow");
+    EXPECT_NE(e.issues()[0].expected.find("saturate"), std::string::npos) << e.what();
+  }
+  try {
+    parse_arch_config(minimal(), "m.json",
+                      {"pe_array.psum_overflow=wrap", "pe_array.accum_bits=40"});
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    ASSERT_EQ(e.issues().size(), 1u) << e.what();
+    EXPECT_EQ(e.issues()[0].where, "/pe_array/accum_bits");
+    EXPECT_EQ(e.issues()[0].value, "40");
+  }
 }
 
 TEST(ArchConfig, BadOverridesAreAllReportedWithTheirPath) {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "sim/core/errors.hpp"
@@ -270,6 +271,45 @@ TEST(ValueGenerator, UniformOverTheBitRange) {
   }
   t.bits = 9;
   EXPECT_THROW(generate_values(t, 1), sim::ModelError);
+}
+
+TEST(ValueGenerator, WideTensorsUpToSixteenBits) {
+  TensorInfo t;
+  t.name = "x16";
+  t.shape = {1 << 16};
+  for (auto [bits, is_signed] : {std::pair{16, true}, {16, false}, {12, true}, {9, false}}) {
+    t.bits = bits;
+    t.is_signed = is_signed;
+    const IntRange r = int_range(bits, is_signed);
+    const Int32Buffer v = generate_wide_values(t, 3);
+    int32_t lo = r.hi, hi = r.lo;
+    double sum = 0;
+    for (int32_t x : v.data) {
+      lo = std::min(lo, x);
+      hi = std::max(hi, x);
+      sum += x;
+    }
+    EXPECT_GE(lo, r.lo);
+    EXPECT_LE(hi, r.hi);
+    // 65536 uniform draws over 2^bits values reach within 1% of the range's ends.
+    const double span = double(r.hi) - double(r.lo);
+    EXPECT_LT(double(lo) - r.lo, 0.01 * span) << bits;
+    EXPECT_LT(r.hi - double(hi), 0.01 * span) << bits;
+    // Sample mean of a uniform: std = span / sqrt(12 * 65536) ~ span / 887; allow 5 sigma.
+    EXPECT_NEAR(sum / double(v.data.size()), (r.lo + r.hi) / 2.0, 5.0 * span / 887.0) << bits;
+  }
+  // Up to 8 bits the stream's integers are generate_values' (unsigned read back as unsigned).
+  t.shape = {999};
+  for (auto [bits, is_signed] : {std::pair{8, false}, {5, true}}) {
+    t.bits = bits;
+    t.is_signed = is_signed;
+    const Int8Buffer narrow = generate_values(t, 11);
+    const Int32Buffer wide = generate_wide_values(t, 11);
+    for (size_t i = 0; i < narrow.data.size(); ++i)
+      ASSERT_EQ(wide.data[i], is_signed ? int32_t(narrow.data[i]) : int32_t(uint8_t(narrow.data[i])));
+  }
+  t.bits = 17;
+  EXPECT_THROW(generate_wide_values(t, 1), sim::ModelError);
 }
 
 TEST(IntRange, SignedAndUnsigned) {

@@ -55,18 +55,25 @@ TEST(ScaleSimImport, AlexNetConvForm) {
   const Graph g = load_scalesim_topology(kData + "alexnet.csv");
   EXPECT_EQ(g.name, "alexnet");
   ASSERT_EQ(g.layers.size(), 5u);
-  // Conv1: 224, 11x11 /4 -> (224-11)/4+1 = 54 -> 54*54 = 2916 px; 11*11*3 = 363; 96 filters.
-  EXPECT_EQ(gemm_of(g, "Conv1"), (Gemm{2916, 363, 96}));
+  // Conv1: 224, 11x11 /4 -> SCALE-Sim's ceil((224-11)/4)+1 = ceil(53.25)+1 = 55 -> 55*55 = 3025
+  // px (floor would give 54); 11*11*3 = 363; 96 filters.
+  EXPECT_EQ(gemm_of(g, "Conv1"), (Gemm{3025, 363, 96}));
   // Conv2: 27-5+1 = 23 -> 529; 5*5*96 = 2400; 256. Conv3: 11*11 = 121; 3*3*256 = 2304; 384.
   EXPECT_EQ(gemm_of(g, "Conv2"), (Gemm{529, 2400, 256}));
   EXPECT_EQ(gemm_of(g, "Conv3"), (Gemm{121, 2304, 384}));
   EXPECT_EQ(gemm_of(g, "Conv5"), (Gemm{121, 3456, 256}));
-  EXPECT_EQ(g.total_macs(), 2916LL * 363 * 96 + 529LL * 2400 * 256 + 121LL * 2304 * 384 +
+  EXPECT_EQ(g.total_macs(), 3025LL * 363 * 96 + 529LL * 2400 * 256 + 121LL * 2304 * 384 +
                                 121LL * 3456 * 384 + 121LL * 3456 * 256);
   const TensorInfo& in = g.tensor("Conv1.ifmap");
   EXPECT_EQ(in.shape, (std::vector<int64_t>{1, 3, 224, 224}));
   EXPECT_EQ(in.bits, 8);
-  EXPECT_EQ(g.tensor("Conv1.ofmap").shape, (std::vector<int64_t>{1, 96, 54, 54}));
+  EXPECT_EQ(g.tensor("Conv1.ofmap").shape, (std::vector<int64_t>{1, 96, 55, 55}));
+  // The 55th output row / column reads 4*54+11-224 = 3 elements past the edge: zeros, bottom
+  // and right only. Strides that divide H - R need none (Conv2).
+  EXPECT_EQ(g.layers[0].pad_b, 3);
+  EXPECT_EQ(g.layers[0].pad_r, 3);
+  EXPECT_EQ(g.layers[0].pad_t + g.layers[0].pad_l, 0);
+  EXPECT_EQ(g.layers[1].pad_b + g.layers[1].pad_r, 0);
   EXPECT_EQ(g.graph_inputs.size(), 5u);
 }
 
@@ -85,13 +92,18 @@ TEST(ScaleSimImport, Gpt2GemmFormWithCrlf) {
 
 TEST(ScaleSimImport, ToleratesSpacesBlankRowsTrailingCommasAndDepthwiseNaming) {
   const Graph g = load_scalesim_topology(kData + "tolerated_quirks.csv");
-  ASSERT_EQ(g.layers.size(), 2u);
-  // ConvA: 10x12, 3x5, stride 2: P = (10-3)/2+1 = 4, Q = (12-5)/2+1 = 4; Kred = 3*5*4 = 60.
-  EXPECT_EQ(gemm_of(g, "ConvA"), (Gemm{16, 60, 6}));
-  // "DP" in the name: SCALE-Sim runs 8 one-channel layers with 1 filter each: (25, 9, 1) each.
-  EXPECT_EQ(gemm_of(g, "dw3x3_DP"), (Gemm{25, 9, 1}));
-  EXPECT_EQ(g.layers[1].groups, 8);
-  EXPECT_EQ(g.shape(g.layers[1]).macs(), 8 * 25 * 9);
+  // "DP" in the name: SCALE-Sim runs 8 one-channel layers with 1 filter each, named
+  // "<name>Channel_<i>" (topology_utils.py, load_arrays_conv): 1 + 8 layers.
+  ASSERT_EQ(g.layers.size(), 9u);
+  // ConvA: 10x12, 3x5, stride 2: P = ceil((10-3)/2)+1 = 5, Q = ceil((12-5)/2)+1 = 5;
+  // Kred = 3*5*4 = 60.
+  EXPECT_EQ(gemm_of(g, "ConvA"), (Gemm{25, 60, 6}));
+  for (int ch = 0; ch < 8; ++ch) {
+    const std::string name = "dw3x3_DPChannel_" + std::to_string(ch);
+    EXPECT_EQ(g.layers[size_t(1 + ch)].name, name);
+    EXPECT_EQ(gemm_of(g, name), (Gemm{25, 9, 1}));  // 5x5 px, 3*3*1, 1 filter
+    EXPECT_EQ(g.layers[size_t(1 + ch)].groups, 1);
+  }
 }
 
 TEST(ScaleSimImport, MalformedRowsAreCollectedWithLineNumbers) {
@@ -116,6 +128,15 @@ TEST(ScaleSimImport, MalformedRowsAreCollectedWithLineNumbers) {
   }
 }
 
+TEST(ScaleSimImport, DepthwiseChannelNamesMustNotClash) {
+  // Line 2 makes aDPChannel_0 and aDPChannel_1; line 3 reuses one of them; line 5's split
+  // would make the name line 4 took.
+  EXPECT_EQ(error_lines(std::string(kConvHeader) + "aDP,5,5,3,3,2,1,1,\n" +
+                        "aDPChannel_1,5,5,3,3,1,1,1,\n" + "bDPChannel_0,5,5,3,3,1,1,1,\n" +
+                        "bDP,5,5,3,3,1,1,1,\n"),
+            (std::vector<std::string>{"line 3", "line 5"}));
+}
+
 TEST(ScaleSimImport, GemmErrorsAndBadHeaders) {
   EXPECT_EQ(error_lines("Layer,M,N,K,\r\nA,4,0,2,\r\nB,4,4\r\n"),
             (std::vector<std::string>{"line 2", "line 3"}));
@@ -132,11 +153,12 @@ TEST(ScaleSimImportShared, Resnet50CleanAndMixedSubset) {
   if (!have_shared()) GTEST_SKIP() << "no " << kShared;
   const Graph r = load_scalesim_topology(kShared + "Resnet50_clean.csv");
   EXPECT_EQ(r.layers.size(), 54u);  // 55 lines minus the header
-  EXPECT_EQ(gemm_of(r, "Conv1"), (Gemm{109 * 109, 7 * 7 * 3, 64}));  // (224-7)/2+1 = 109
+  // ceil((224-7)/2)+1 = 110 (the "Eh" annotation of the shipped Resnet50.csv says 110 too)
+  EXPECT_EQ(gemm_of(r, "Conv1"), (Gemm{110 * 110, 7 * 7 * 3, 64}));
   EXPECT_EQ(gemm_of(r, "FC6"), (Gemm{1, 2048, 1000}));
   const Graph m = load_scalesim_topology(kShared + "mixed_subset.csv");
-  // CB4a_1: 28, 1x1 /2 -> 14x14 = 196 px; 512; 256.
-  EXPECT_EQ(gemm_of(m, "resnet50_CB4a_1"), (Gemm{196, 512, 256}));
+  // CB4a_1: 28, 1x1 /2 -> ceil(27/2)+1 = 15 -> 15x15 = 225 px; 512; 256.
+  EXPECT_EQ(gemm_of(m, "resnet50_CB4a_1"), (Gemm{225, 512, 256}));
   EXPECT_EQ(gemm_of(m, "mobilenet_Conv14_dwAsShipped"), (Gemm{144, 4608, 1}));
   // The conv-form row of a transformer GEMM equals the GEMM-form row of the same layer.
   const Graph t = load_scalesim_topology(kShared + "transformer_partial.csv");

@@ -62,6 +62,25 @@ SparsitySpec spec(SparsityPattern p, double density, int n = 2, int m = 4) {
   return s;
 }
 
+TEST(SparsityGen, WideTensorsGetTheSamePattern) {
+  // A 16-bit tensor and an 8-bit one of the same name and shape keep the same elements: the
+  // pattern depends on (seed, name, indices) only.
+  TensorInfo t8 = tensor("act", {2, 4, 6, 6}, false, 8, true, 0);
+  TensorInfo t16 = t8;
+  t16.bits = 16;
+  t16.is_signed = false;
+  t16.zero_point = 32768;
+  const SparsitySpec s = spec(SparsityPattern::kUniform, 0.3);
+  Int8Buffer v8 = generate_values(t8, 9);
+  Int32Buffer v16 = generate_wide_values(t16, 9);
+  apply_sparsity(v8, t8, s, 9);
+  apply_sparsity(v16, t16, s, 9);
+  ASSERT_EQ(v8.data.size(), v16.data.size());
+  for (size_t i = 0; i < v8.data.size(); ++i) ASSERT_EQ(v8.data[i] == 0, v16.data[i] == 32768) << i;
+  EXPECT_NEAR(measured_density(v16, 32768), measured_density(v8, 0), 1e-12);
+  EXPECT_NEAR(measured_density(v16, 32768), 0.3, 0.11);  // 288 elements: 4 sigma = 0.108
+}
+
 TEST(SparsityGen, PatternNamesRoundTrip) {
   for (auto p : {SparsityPattern::kUniform, SparsityPattern::kNm, SparsityPattern::kChannel})
     EXPECT_EQ(sparsity_pattern_from_string(to_string(p)), p);

@@ -52,6 +52,8 @@ std::vector<HostTensor> every_type() {
       HostTensor::make_float("f", {2, 3}, {0.5f, -1.25f, 3.0e-8f, 1e30f, -0.0f, 7.0f}),
       HostTensor::make_int("u", kTypeUint8, {4}, {0, 1, 200, 255}),
       HostTensor::make_int("i", kTypeInt8, {2, 2}, {-128, -1, 0, 127}),
+      HostTensor::make_int("u16", kTypeUint16, {3}, {0, 40000, 65535}),
+      HostTensor::make_int("i16", kTypeInt16, {3}, {-32768, -2, 32767}),
       HostTensor::make_int("w", kTypeInt32, {3}, {-2147483648LL, 0, 2147483647LL}),
       HostTensor::make_int("l", kTypeInt64, {2}, {-(int64_t(1) << 62), (int64_t(1) << 40) + 3}),
       HostTensor::make_float("scalar", {}, {2.5f}),
@@ -145,6 +147,20 @@ TEST(TensorFile, HandWrittenNpy) {
   EXPECT_TRUE(t.shape.empty());
   ASSERT_EQ(t.floats.size(), 1u);
   EXPECT_EQ(t.floats[0], 1.5f);
+
+  // int16 [3] = -2, 300, -32768 and uint16 [2] = 40000, 1, little-endian two bytes each.
+  const std::string p5 = temp_path("hand_i2.npy");
+  write_bytes(p5, npy_bytes("{'descr': '<i2', 'fortran_order': False, 'shape': (3,), }",
+                            std::string("\xfe\xff\x2c\x01\x00\x80", 6)));
+  t = read_tensor_file(p5);
+  EXPECT_EQ(t.type, "int16");
+  EXPECT_EQ(t.ints, (std::vector<int64_t>{-2, 300, -32768}));
+  const std::string p6 = temp_path("hand_u2.npy");
+  write_bytes(p6, npy_bytes("{'descr': '<u2', 'fortran_order': False, 'shape': (2,), }",
+                            std::string("\x40\x9c\x01\x00", 4)));
+  t = read_tensor_file(p6);
+  EXPECT_EQ(t.type, "uint16");
+  EXPECT_EQ(t.ints, (std::vector<int64_t>{40000, 1}));
 
   const std::string p4 = temp_path("hand_i1_i8.npy");
   write_bytes(p4, npy_bytes("{'descr': '|i1', 'fortran_order': False, 'shape': (2,), }", "\xfe\x05"));
@@ -285,6 +301,28 @@ TEST(TensorFileConvert, IntegerStorageBitForBit) {
                sim::ConfigError);  // 200 is not an int8 value
   EXPECT_EQ(to_int32_buffer(HostTensor::make_int("b", kTypeInt32, {2}, {-5, 70000})).data,
             (std::vector<int32_t>{-5, 70000}));
+}
+
+TEST(TensorFileConvert, SixteenBitTensorsKeepTheirIntegers) {
+  TensorInfo u = info8("u16", {3}, false);
+  u.bits = 16;
+  EXPECT_EQ(to_wide_values(HostTensor::make_int("x", kTypeUint16, {3}, {0, 40000, 65535}), u).data,
+            (std::vector<int32_t>{0, 40000, 65535}));
+  TensorInfo s = info8("s12", {2}, true);
+  s.bits = 12;  // [-2048, 2047]; any integer element type whose values lie in it
+  EXPECT_EQ(to_wide_values(HostTensor::make_int("x", kTypeInt32, {2}, {-2048, 2047}), s).data,
+            (std::vector<int32_t>{-2048, 2047}));
+  try {
+    to_wide_values(HostTensor::make_int("x", kTypeInt16, {2}, {5, 2048}), s);
+    FAIL() << "expected a ConfigError";
+  } catch (const sim::ConfigError& e) {
+    EXPECT_EQ(e.issues().at(0).where, "element 1");
+    EXPECT_EQ(e.issues().at(0).value, "2048");
+    EXPECT_NE(e.issues().at(0).expected.find("[-2048, 2047]"), std::string::npos);
+  }
+  EXPECT_THROW(to_wide_values(HostTensor::make_int("x", kTypeInt8, {3}, {1, 2, 3}),
+                              info8("n", {3}, true)),
+               sim::ModelError);  // an 8-bit tensor goes to int8 storage
 }
 
 /// The ONNX backend test's own expected values for QuantizeLinear / DequantizeLinear.

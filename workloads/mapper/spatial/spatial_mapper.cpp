@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "arch/program/spatial_folds.hpp"
 #include "sim/core/errors.hpp"
 #include "workloads/mapper/spatial/spatial_search.hpp"
 #include "workloads/mapper/tiling_util.hpp"
@@ -38,47 +39,15 @@ LayerWidths widths_of(const Graph& g, const Layer& l, const arch::AcceleratorSpe
 void plan_transfers(LayerSchedule& sch, const Problem& p, const LayerWidths& w) {
   arch::SpatialProgram& prog = sch.spatial();
   const Mapping& m = prog.nest;
-  const size_t gb0 = m.first_at(Level::kGbuf);
-  const Idx span = m.spans_from(gb0);
-  const std::vector<int64_t> inner = m.inner_strides();
-  std::vector<int64_t> it(gb0, 0);
-  const int64_t iters = m.product(0, gb0);
-  // First pass: the output box of every DRAM iteration and the boxes of the inputs.
-  std::vector<std::array<Box, 3>> boxes;
-  std::vector<Idx> origin;
-  boxes.reserve(size_t(iters));
-  origin.reserve(size_t(iters));
-  for (int64_t k = 0; k < iters; ++k) {
-    Idx lo{};
-    for (size_t l = 0; l < gb0; ++l) lo[size_t(m.loops[l].dim)] += it[l] * inner[l];
-    origin.push_back(lo);
-    boxes.push_back(
-        {operand_box(0, p, lo, span), operand_box(1, p, lo, span), operand_box(2, p, lo, span)});
-    for (size_t l = gb0; l-- > 0;) {
-      if (++it[l] < m.loops[l].bound) break;
-      it[l] = 0;
-    }
-  }
-  // Runs of iterations over one output box are folds; an output leaves as final when no later
-  // run touches it (scan backwards with a "touched later" mark per output).
-  std::vector<uint8_t> later(size_t(p.ofmap_elems), 0), before(size_t(p.ofmap_elems), 0);
-  std::vector<std::pair<int64_t, int64_t>> runs;  // [first, last] iteration
-  for (int64_t k = 0; k < iters; ++k) {
-    if (k == 0 || !(boxes[size_t(k)][2] == boxes[size_t(k - 1)][2]))
-      runs.push_back({k, k});
-    else
-      runs.back().second = k;
-  }
+  const Idx span = m.spans_from(m.first_at(Level::kGbuf));
+  const std::vector<Idx> origin = arch::spatial::dram_origins(m);
+  // Runs of iterations over one output box are folds; an output leaves as final in the last
+  // fold that touches it (arch/program/spatial_folds.hpp).
+  const std::vector<arch::spatial::SpatialFold> folds = arch::spatial::spatial_folds(p, m);
+  std::vector<uint8_t> before(size_t(p.ofmap_elems), 0);
   auto for_outputs = [&](const Box& b, auto&& f) {
     for_each_in(b, [&](const std::array<int64_t, kAxes>& x) { f(size_t(tensor_offset(2, p, x))); });
   };
-  std::vector<int64_t> final_elems(runs.size(), 0);
-  for (size_t r = runs.size(); r-- > 0;) {
-    for_outputs(boxes[size_t(runs[r].first)][2], [&](size_t o) {
-      if (!later[o]) ++final_elems[r];
-    });
-    for_outputs(boxes[size_t(runs[r].first)][2], [&](size_t o) { later[o] = 1; });
-  }
   arch::TransferPlan& tp = sch.transfers;
   tp.folds.clear();
   for (int o = 0; o < 3; ++o) {
@@ -88,43 +57,44 @@ void plan_transfers(LayerSchedule& sch, const Problem& p, const LayerWidths& w) 
   }
   prog.macs = 0;
   const int bytes[2] = {w.in_bytes, w.w_bytes};
-  std::array<Box, 3> prev{};
-  for (size_t r = 0; r < runs.size(); ++r) {
+  std::array<Box, 2> prev{};
+  for (const arch::spatial::SpatialFold& sf : folds) {
     FoldPlan f;
-    const Box& ob = boxes[size_t(runs[r].first)][2];
     int64_t reload = 0;
-    for_outputs(ob, [&](size_t o) {
+    for_outputs(sf.out, [&](size_t o) {
       if (before[o]) ++reload;
     });
-    for (int64_t k = runs[r].first; k <= runs[r].second; ++k) {
+    for (int64_t k = sf.first; k <= sf.last; ++k) {
       ChunkPlan c;
       c.t0 = k;
       c.t_len = 1;
+      const Idx& lo = origin[size_t(k)];
       for (int o = 0; o < 2; ++o) {
-        const Box& b = boxes[size_t(k)][size_t(o)];
+        const Box b = operand_box(o, p, lo, span);
         const int64_t fetched = b.size() - (k == 0 ? 0 : b.overlap(prev[size_t(o)]));
         c.load_bytes[size_t(o)][0] = fetched * bytes[o];
         tp.operands[size_t(o)].dram_bytes += c.load_bytes[size_t(o)][0];
+        prev[size_t(o)] = b;
       }
-      if (k == runs[r].first) c.load_bytes[2][0] = reload * w.psum_bytes;  // psums back from DRAM
+      if (k == sf.first) c.load_bytes[2][0] = reload * w.psum_bytes;  // psums back from DRAM
       // MACs of the iteration: the clipped extent of every dim.
-      const Idx& lo = origin[size_t(k)];
       int64_t macs = 1;
       for (int d = 0; d < kNumDims; ++d)
         macs *= std::max<int64_t>(
             0, std::min(lo[size_t(d)] + span[size_t(d)], p.bound[size_t(d)]) - lo[size_t(d)]);
       prog.macs += macs;
-      if (k == runs[r].second) {
-        const int64_t n = ob.size();
-        const int64_t fin = final_elems[r];
+      if (k == sf.last) {
+        const int64_t n = sf.out.size();
+        const int64_t fin = int64_t(sf.final_outputs.size());
         c.store_bytes[0] = fin * w.out_bytes + (n - fin) * w.psum_bytes;
-        c.store_is_psum = fin < n;
+        // A store with final outputs goes through the output encoder (its spilled psums too,
+        // at their dense size); one without is a plain psum spill.
+        c.store_is_psum = fin == 0;
         c.out_elems = n;
       }
-      prev = boxes[size_t(k)];
       f.chunks.push_back(c);
     }
-    for_outputs(ob, [&](size_t o) { before[o] = 1; });
+    for_outputs(sf.out, [&](size_t o) { before[o] = 1; });
     for (const ChunkPlan& c : f.chunks)
       tp.operands[2].dram_bytes += c.store_bytes[0] + c.load_bytes[2][0];
     tp.folds.push_back(std::move(f));
