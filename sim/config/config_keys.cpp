@@ -241,9 +241,10 @@ ParamDoc clock_keys(const arch::Components& c) {
            .when_absent("0 (no synchroniser; not written into the resolved config)")
            .described("core cycles each DRAM burst spends crossing from the DRAM interface's "
                       "fixed clock domain into this one (a 2-flop synchroniser: 2)"),
-       delay.with_default(json::object())
-           .described("f_max(V) = k (V - v_th_v)^alpha / V with f_max(ref_voltage_v) = "
-                      "ref_freq_mhz: a point above f_max at its voltage is an error")});
+       delay.when_absent("the defaults below (not written into the resolved config)")
+           .described("the delay model that bounds every operating point: the alpha-power law "
+                      "f_max(V) = k (V - v_th_v)^alpha / V with f_max(ref_voltage_v) = "
+                      "ref_freq_mhz; a point above f_max at its voltage is an error")});
   clock.selectors = {"policy"};
   clock.variants = c.dvfs.docs();
   return clock.described("the core clock domain and its V/f table");

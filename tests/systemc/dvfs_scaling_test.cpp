@@ -9,8 +9,10 @@
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "arch/energy/energy_table.hpp"
+#include "child_process.hpp"
 #include "sim/app/simulation.hpp"
 #include "test_support.hpp"
 
@@ -24,18 +26,12 @@ workloads::Graph one_conv() {
   return g;
 }
 
-sim::LayerReport run_at(arch::AcceleratorSpec spec, const arch::OperatingPoint& p) {
-  spec.clock.nominal = p;
-  spec.clock.operating_points = {p};
-  spec.clock.policy = "static";
-  spec.energy.reference_voltage_v = 0.9;
-  const workloads::Graph g = one_conv();
-  const arch::EnergyTable energy(spec.energy);
-  arch::ValueStore values(g, test::test_generator(3));
-  const sim::SimulationResult res = sim::simulate(spec, g, energy, values);
-  EXPECT_EQ(res.layers.size(), 1u);
-  return res.layers.at(0);
-}
+// The figures of one run the tests compare (each run in its own process: tests/support/
+// child_process.hpp).
+struct Figures {
+  uint64_t layers = 0, cycles_total = 0, stall_dram = 0, dram_bytes = 0;
+  double time_ns = 0, core_pj = 0, dram_pj = 0, core_leak_pj = 0;
+};
 
 double sum_pj(const sim::LayerReport& l, bool dram, bool leakage) {
   double pj = 0;
@@ -51,10 +47,37 @@ uint64_t dram_bytes(const sim::LayerReport& l) {
   return b;
 }
 
+Figures run_at(arch::AcceleratorSpec spec, const arch::OperatingPoint& p) {
+  spec.clock.nominal = p;
+  spec.clock.operating_points = {p};
+  spec.clock.policy = "static";
+  spec.energy.reference_voltage_v = 0.9;
+  const std::vector<double> v = test::in_child([&spec] {
+    const workloads::Graph g = one_conv();
+    const arch::EnergyTable energy(spec.energy);
+    arch::ValueStore values(g, test::test_generator(3));
+    const sim::SimulationResult res = sim::simulate(spec, g, energy, values);
+    const sim::LayerReport& l = res.layers.at(0);
+    const auto stall = l.stall_by_cause.find("dram");
+    return std::vector<double>{double(res.layers.size()),
+                               double(l.cycles_total),
+                               stall == l.stall_by_cause.end() ? 0.0 : double(stall->second),
+                               double(dram_bytes(l)),
+                               l.time_ns,
+                               sum_pj(l, false, false),
+                               sum_pj(l, true, false),
+                               sum_pj(l, false, true)};
+  });
+  Figures r{uint64_t(v.at(0)), uint64_t(v.at(1)), uint64_t(v.at(2)), uint64_t(v.at(3)),
+            v.at(4),           v.at(5),           v.at(6),           v.at(7)};
+  EXPECT_EQ(r.layers, 1u);
+  return r;
+}
+
 TEST(DvfsScaling, ComputeBoundTimeScalesAsOneOverF) {
   const auto spec = test::ideal_spec(8, 8, arch::Dataflow::kWeightStationary);
-  const sim::LayerReport slow = run_at(spec, {400.0, 0.7});
-  const sim::LayerReport fast = run_at(spec, {1000.0, 0.9});
+  const Figures slow = run_at(spec, {400.0, 0.7});
+  const Figures fast = run_at(spec, {1000.0, 0.9});
   // Stall-free memory: 928 cycles at any clock (tests/systemc/dvfs_policy_test.cpp derives it).
   EXPECT_EQ(slow.cycles_total, 928u);
   EXPECT_EQ(fast.cycles_total, 928u);
@@ -66,40 +89,39 @@ TEST(DvfsScaling, DramBoundTimeBarelyMovesWithTheCoreClock) {
   // 0.05 GB/s (= 0.05 bytes/ns) DRAM: the layer's weights and activations take tens of us to
   // stream, against ~1 us of compute at 1 GHz.
   const auto spec = test::real_spec(8, 8, arch::Dataflow::kWeightStationary, 0.05, 64 << 10);
-  const sim::LayerReport slow = run_at(spec, {400.0, 0.7});
-  const sim::LayerReport fast = run_at(spec, {1000.0, 0.9});
-  ASSERT_EQ(dram_bytes(slow), dram_bytes(fast));
-  const double stream_ns = double(dram_bytes(fast)) / 0.05;
+  const Figures slow = run_at(spec, {400.0, 0.7});
+  const Figures fast = run_at(spec, {1000.0, 0.9});
+  ASSERT_EQ(slow.dram_bytes, fast.dram_bytes);
+  const double stream_ns = double(fast.dram_bytes) / 0.05;
   // Each run takes at least the DRAM streaming time; a 2.5x faster core saves at most the
   // compute that does not overlap the stream (here under 10% of the layer).
   EXPECT_GE(fast.time_ns, stream_ns);
   EXPECT_GE(slow.time_ns, stream_ns);
-  EXPECT_GT(slow.stall_by_cause.at("dram"), 0u);
+  EXPECT_GT(slow.stall_dram, 0u);
   EXPECT_LT((slow.time_ns - fast.time_ns) / fast.time_ns, 0.10);
   EXPECT_GT(fast.cycles_total, 2 * slow.cycles_total);  // cycles, unlike time, move ~2.5x
 }
 
 TEST(DvfsScaling, DynamicEnergyScalesExactlyAsVoltageSquared) {
   const auto spec = test::real_spec(8, 8, arch::Dataflow::kWeightStationary, 16.0, 64 << 10);
-  const sim::LayerReport lo = run_at(spec, {400.0, 0.7});
-  const sim::LayerReport hi = run_at(spec, {400.0, 0.9});
+  const Figures lo = run_at(spec, {400.0, 0.7});
+  const Figures hi = run_at(spec, {400.0, 0.9});
   ASSERT_EQ(lo.cycles_total, hi.cycles_total);  // same clock: same activity
-  const double core_hi = sum_pj(hi, false, false);
+  const double core_hi = hi.core_pj;
   ASSERT_GT(core_hi, 0.0);
-  EXPECT_NEAR(sum_pj(lo, false, false) / core_hi, (0.7 / 0.9) * (0.7 / 0.9), 1e-12);
+  EXPECT_NEAR(lo.core_pj / core_hi, (0.7 / 0.9) * (0.7 / 0.9), 1e-12);
   // The DRAM interface is not in the core's voltage domain.
-  EXPECT_DOUBLE_EQ(sum_pj(lo, true, false), sum_pj(hi, true, false));
+  EXPECT_DOUBLE_EQ(lo.dram_pj, hi.dram_pj);
 }
 
 TEST(DvfsScaling, LeakageIsPowerAtVoltageTimesTime) {
   auto spec = test::real_spec(8, 8, arch::Dataflow::kWeightStationary, 16.0, 64 << 10);
   const arch::EnergyTable t(spec.energy);
   for (const arch::OperatingPoint p : {arch::OperatingPoint{400.0, 0.7}, {1000.0, 1.0}}) {
-    const sim::LayerReport l = run_at(spec, p);
+    const Figures l = run_at(spec, p);
     // 64 PEs, one 64 KiB level and the bus, each at its table power at 0.9 V, times V / 0.9.
     const double mw_ref = 64 * t.pe_leakage_mw() + t.sram_leakage_mw(64 << 10) + t.noc_leakage_mw();
-    EXPECT_NEAR(sum_pj(l, false, true), mw_ref * (p.voltage_v / 0.9) * l.time_ns,
-                1e-9 * sum_pj(l, false, true))
+    EXPECT_NEAR(l.core_leak_pj, mw_ref * (p.voltage_v / 0.9) * l.time_ns, 1e-9 * l.core_leak_pj)
         << p.freq_mhz;
   }
 }
@@ -109,12 +131,12 @@ TEST(DvfsScaling, DramSynchroniserCyclesSlowADramBoundLayer) {
   // first load waits for it (the layer cannot start before its data), and at most every burst
   // does one after another (each burst carries at least one byte).
   auto spec = test::real_spec(8, 8, arch::Dataflow::kWeightStationary, 0.05, 64 << 10);
-  const sim::LayerReport plain = run_at(spec, {1000.0, 0.9});
+  const Figures plain = run_at(spec, {1000.0, 0.9});
   spec.clock.dram_sync_cycles = 4;
-  const sim::LayerReport synced = run_at(spec, {1000.0, 0.9});
+  const Figures synced = run_at(spec, {1000.0, 0.9});
   EXPECT_GE(synced.cycles_total, plain.cycles_total + 4);
-  EXPECT_LE(synced.cycles_total, plain.cycles_total + 4 * dram_bytes(plain));
-  EXPECT_EQ(dram_bytes(synced), dram_bytes(plain));
+  EXPECT_LE(synced.cycles_total, plain.cycles_total + 4 * plain.dram_bytes);
+  EXPECT_EQ(synced.dram_bytes, plain.dram_bytes);
 }
 
 }  // namespace
