@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "arch/program/feed_latency.hpp"
+
 namespace adasim::arch {
 
 StepResult charge_ports(const LayerPorts& ports, const uint64_t reads[kNumOperands],
@@ -30,9 +32,13 @@ StepResult charge_ports(const LayerPorts& ports, const uint64_t reads[kNumOperan
     rd[i] += out_read;
     wr[i] += out_write;
   }
+  const double ratio = ports.core_per_memory_cycle;
   uint64_t sram_cycles = 1;
-  for (int i = 0; i < nlvl; ++i) sram_cycles = std::max(sram_cycles, lvl[i]->access(rd[i], wr[i]));
-  const uint64_t bus_cycles = ports.bus->carry(traffic);
+  for (int i = 0; i < nlvl; ++i) {
+    const uint64_t n = lvl[i]->access(rd[i], wr[i]);
+    sram_cycles = std::max(sram_cycles, lvl[i]->spec().ideal ? n : memory_to_core_cycles(n, ratio));
+  }
+  const uint64_t bus_cycles = memory_to_core_cycles(ports.bus->carry(traffic), ratio);
   StepResult r;
   if (sram_cycles >= bus_cycles)
     r.bw_stall_sram = sram_cycles - 1;

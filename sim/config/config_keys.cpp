@@ -224,6 +224,35 @@ ParamDoc clock_keys(const arch::Components& c) {
            .in_unit("V")
            .described("voltage of the characterised point (above v_th_v); default 0.9 V, the "
                       "voltage of the 45 nm energy table (Horowitz, ISSCC 2014)")});
+  // gem5's VoltageDomain + SrcClockDomain: a domain is a supply and a clock with its own table.
+  ParamDoc memory =
+      p::object("memory",
+                {p::number("freq_mhz")
+                     .open_closed(0, 10000)
+                     .in_unit("MHz")
+                     .described("the domain's frequency"),
+                 p::number("voltage_v")
+                     .open_closed(0, 2)
+                     .in_unit("V")
+                     .described("the domain's supply voltage"),
+                 points,
+                 p::integer("sync_cycles")
+                     .in(0, 64)
+                     .with_default(2)
+                     .in_unit("cycles")
+                     .described("core cycles a value from the SRAM levels waits in the "
+                                "synchroniser into the core domain (2-flop synchroniser: 2)")})
+          .when_absent("the SRAM levels and the NoC share the core domain")
+          .described(
+              "the SRAM levels and the NoC in their own voltage/clock domain "
+              "(systolic arrays): their port and link cycles and the NoC's stages run at "
+              "its clock, their energy at its voltage");
+  ParamDoc domains =
+      p::object("domains", {memory})
+          .when_absent("one domain: the whole accelerator runs at the clock section's point")
+          .described(
+              "voltage/clock domains beside the core one (PE array and vector unit, "
+              "the clock section's own point); the DRAM interface keeps its fixed clock");
   ParamDoc clock = p::object(
       "clock",
       {p::identifier("name").with_default("core").described("clock-domain name"),
@@ -239,8 +268,10 @@ ParamDoc clock_keys(const arch::Components& c) {
        p::integer("dram_sync_cycles")
            .in(0, 64)
            .when_absent("0 (no synchroniser; not written into the resolved config)")
-           .described("core cycles each DRAM burst spends crossing from the DRAM interface's "
-                      "fixed clock domain into this one (a 2-flop synchroniser: 2)"),
+           .described("cycles each DRAM burst spends crossing from the DRAM interface's fixed "
+                      "clock domain into the domain the DMA writes (domains.memory when declared, "
+                      "else the core's), at that domain's clock (a 2-flop synchroniser: 2)"),
+       domains,
        delay.when_absent("the defaults below (not written into the resolved config)")
            .described("the delay model that bounds every operating point: the alpha-power law "
                       "f_max(V) = k (V - v_th_v)^alpha / V with f_max(ref_voltage_v) = "

@@ -56,6 +56,9 @@ REJECTED = {
     "55_storage_format_unknown": "sparsity/storage/weight",
     "56_clock_transition_ns_not_accepted": "clock",
     "57_noc_multicast_not_accepted": "noc",
+    "64_memory_sync_cycles_out_of_range": "clock/domains/memory/sync_cycles",
+    "65_memory_domain_missing_voltage": "clock/domains/memory",
+    "66_domains_unknown_domain": "clock/domains",
 }
 
 # Cases whose defect involves several keys: the schema cannot see it, `adasim validate` does.
@@ -73,6 +76,9 @@ CROSS_FIELD = [
     "59_point_above_fmax",
     "60_nominal_above_fmax",
     "61_delay_ref_not_above_vth",
+    "62_memory_domain_point_above_fmax",
+    "63_memory_domain_nominal_not_in_table",
+    "67_memory_domain_on_spatial",
 ]
 
 

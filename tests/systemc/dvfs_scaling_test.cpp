@@ -12,24 +12,15 @@
 #include <vector>
 
 #include "arch/energy/energy_table.hpp"
-#include "child_process.hpp"
-#include "sim/app/simulation.hpp"
-#include "test_support.hpp"
+#include "one_conv_run.hpp"
 
 namespace adasim {
 namespace {
 
-workloads::Graph one_conv() {
-  workloads::Graph g;
-  g.name = "one_conv";
-  test::add_conv(g, {"c3x3", 1, 3, 10, 10, 20, 3, 3});
-  return g;
-}
-
 // The figures of one run the tests compare (each run in its own process: tests/support/
 // child_process.hpp).
 struct Figures {
-  uint64_t layers = 0, cycles_total = 0, stall_dram = 0, dram_bytes = 0;
+  uint64_t layers = 0, cycles_total = 0, stall_dram = 0, dram_bytes = 0;  // layers: always 1
   double time_ns = 0, core_pj = 0, dram_pj = 0, core_leak_pj = 0;
 };
 
@@ -47,19 +38,10 @@ uint64_t dram_bytes(const sim::LayerReport& l) {
   return b;
 }
 
-Figures run_at(arch::AcceleratorSpec spec, const arch::OperatingPoint& p) {
-  spec.clock.nominal = p;
-  spec.clock.operating_points = {p};
-  spec.clock.policy = "static";
-  spec.energy.reference_voltage_v = 0.9;
-  const std::vector<double> v = test::in_child([&spec] {
-    const workloads::Graph g = one_conv();
-    const arch::EnergyTable energy(spec.energy);
-    arch::ValueStore values(g, test::test_generator(3));
-    const sim::SimulationResult res = sim::simulate(spec, g, energy, values);
-    const sim::LayerReport& l = res.layers.at(0);
+Figures run_at(const arch::AcceleratorSpec& spec, const arch::OperatingPoint& p) {
+  const std::vector<double> v = test::run_one_conv(spec, p, [](const sim::LayerReport& l) {
     const auto stall = l.stall_by_cause.find("dram");
-    return std::vector<double>{double(res.layers.size()),
+    return std::vector<double>{1.0,
                                double(l.cycles_total),
                                stall == l.stall_by_cause.end() ? 0.0 : double(stall->second),
                                double(dram_bytes(l)),
@@ -68,10 +50,8 @@ Figures run_at(arch::AcceleratorSpec spec, const arch::OperatingPoint& p) {
                                sum_pj(l, true, false),
                                sum_pj(l, false, true)};
   });
-  Figures r{uint64_t(v.at(0)), uint64_t(v.at(1)), uint64_t(v.at(2)), uint64_t(v.at(3)),
-            v.at(4),           v.at(5),           v.at(6),           v.at(7)};
-  EXPECT_EQ(r.layers, 1u);
-  return r;
+  return Figures{uint64_t(v.at(0)), uint64_t(v.at(1)), uint64_t(v.at(2)), uint64_t(v.at(3)),
+                 v.at(4),           v.at(5),           v.at(6),           v.at(7)};
 }
 
 TEST(DvfsScaling, ComputeBoundTimeScalesAsOneOverF) {

@@ -528,3 +528,66 @@ TEST(ArchConfigDelayModel, AbsentModelUsesTheDeclaredDefaultsAndLeavesResolvedAl
 
 }  // namespace
 }  // namespace adasim::sim
+
+namespace adasim::sim {
+namespace {
+
+// clock.domains.memory: each key lands in the spec (its model's effect is tested in
+// tests/systemc/clock_domains_test.cpp and tests/unit/arch/domains_test.cpp), its points are
+// bounded by the same delay model, and absent it leaves the single-domain config untouched.
+json with_memory_domain() {
+  json cfg = minimal();
+  cfg["clock"]["domains"] = {
+      {"memory",
+       {{"freq_mhz", 300},
+        {"voltage_v", 0.7},
+        {"operating_points", json::array({{{"freq_mhz", 200}, {"voltage_v", 0.6}},
+                                          {{"freq_mhz", 300}, {"voltage_v", 0.7}}})},
+        {"sync_cycles", 3}}}};
+  return cfg;
+}
+
+TEST(ArchConfigDomains, MemoryDomainKeysReachTheSpec) {
+  const LoadedConfig cfg = parse_arch_config(with_memory_domain(), "d.json");
+  ASSERT_TRUE(cfg.spec.clock.memory.has_value());
+  const arch::DomainSpec& m = *cfg.spec.clock.memory;
+  EXPECT_EQ(m.nominal.freq_mhz, 300.0);
+  EXPECT_EQ(m.nominal.voltage_v, 0.7);
+  ASSERT_EQ(m.operating_points.size(), 2u);
+  EXPECT_EQ(m.operating_points[0].freq_mhz, 200.0);
+  EXPECT_EQ(m.operating_points[0].voltage_v, 0.6);
+  EXPECT_EQ(m.sync_cycles, 3);
+  // Defaults: the table is the nominal point, a 2-flop synchroniser.
+  json plain = minimal();
+  plain["clock"]["domains"] = {{"memory", {{"freq_mhz", 300}, {"voltage_v", 0.7}}}};
+  const LoadedConfig d = parse_arch_config(plain, "d.json");
+  ASSERT_TRUE(d.spec.clock.memory.has_value());
+  EXPECT_EQ(d.spec.clock.memory->sync_cycles, 2);
+  ASSERT_EQ(d.spec.clock.memory->operating_points.size(), 1u);
+  EXPECT_EQ(d.spec.clock.memory->operating_points[0].freq_mhz, 300.0);
+  // Absent: one domain, nothing written into the resolved config.
+  const LoadedConfig one = parse_arch_config(minimal(), "m.json");
+  EXPECT_FALSE(one.spec.clock.memory.has_value());
+  EXPECT_FALSE(one.resolved["clock"].contains("domains"));
+}
+
+TEST(ArchConfigDomains, MemoryPointAboveTheLimitNamesItsPointer) {
+  // Default model: f_max(0.6 V) = 1000 x (0.13 / 0.43)^1.3 x 0.9 / 0.6 = 316.74 MHz (by hand).
+  json cfg = with_memory_domain();
+  cfg["clock"]["domains"]["memory"]["operating_points"][0]["freq_mhz"] = 320;
+  try {
+    parse_arch_config(cfg, "d.json");
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    ASSERT_EQ(e.issues().size(), 1u) << e.what();
+    EXPECT_EQ(e.issues()[0].where, "/clock/domains/memory/operating_points/0/freq_mhz");
+    EXPECT_EQ(e.issues()[0].value, "320");
+    EXPECT_NE(e.issues()[0].expected.find("at most 316.7 MHz at 0.6 V"), std::string::npos)
+        << e.issues()[0].expected;
+  }
+  cfg["clock"]["domains"]["memory"]["operating_points"][0]["freq_mhz"] = 316;
+  EXPECT_NO_THROW(parse_arch_config(cfg, "d.json"));
+}
+
+}  // namespace
+}  // namespace adasim::sim
