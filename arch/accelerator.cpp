@@ -23,6 +23,14 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const AcceleratorSpec& sp
       bus_group_("noc"),
       array_(spec.pe_array.rows, spec.pe_array.cols, array_sub_rows(spec)) {
   memory_ = std::make_unique<MemoryHierarchy>("memory", spec_);
+  if (spec_.clock.memory) {
+    ClockSpec mem;
+    mem.name = "memory";
+    mem.nominal = spec_.clock.memory->nominal;
+    memory_clock_ = std::make_unique<ClockDomain>(mem);
+  }
+  // The DMA writes the SRAM levels: DRAM data crosses into the domain that holds them.
+  memory_->dram().cross_into(memory_clock_ ? *memory_clock_ : clock_, spec_.clock.dram_sync_cycles);
   // The NoC's counters (the NoC model is the implementation noc.type names, arch/noc/impl/).
   const INoc& noc = *noc_;
   bus_group_.add_count(

@@ -57,6 +57,8 @@ class Accelerator : public Component {
  private:
   AcceleratorSpec spec_;
   ClockDomain& clock_;
+  /// The SRAM + NoC domain when the config declares one (clock.domains.memory), at its point.
+  std::unique_ptr<ClockDomain> memory_clock_;
   std::unique_ptr<MemoryHierarchy> memory_;
   std::unique_ptr<INoc> noc_;  // built by name (spec.noc.type) from the NoC registry
   sim::StatGroup bus_group_;

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "arch/dvfs/domains.hpp"
+#include "arch/program/feed_latency.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::arch {
@@ -123,6 +125,7 @@ void Sequencer::begin_layer() {
   ports.plan = transfers_.get();
   ports.read_scale = &out.storage().sram_reads;
   ports.period = clock_.time_of(sim::Cycle(1));
+  ports.core_per_memory_cycle = core_per_memory_cycle(spec_, clock_.point());
   const SparseConfig sparse{spec_.sparsity.mode_of(l.name), spec_.sparsity.ifmap,
                             spec_.sparsity.weight};
   engine_->start(prog, io, ports, sparse);
@@ -158,6 +161,7 @@ void Sequencer::end_layer() {
                                &blocks_.output.storage()},
                   res.energy);
   res.energy.insert(res.energy.end(), storage_rows.begin(), storage_rows.end());
+  price_at_domain_voltages(energy_, spec_, voltage, res.energy);  // memory-domain blocks
   results_.push_back(std::move(res));
   values_->release_after(layer_);
   transfers_.reset();

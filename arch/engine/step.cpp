@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "arch/program/feed_latency.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::arch {
@@ -56,6 +57,15 @@ LevelDemand demand(const LayerPorts& ports, const uint64_t reads[kNumOperands], 
   return d;
 }
 
+// n port or link cycles at the memory domain's clock in core cycles (an ideal level never
+// limits; 1:1 without a memory domain, arch/program/feed_latency.hpp).
+uint64_t level_core_cycles(const LayerPorts& ports, const SramLevel* l, uint64_t n) {
+  return l->spec().ideal ? n : memory_to_core_cycles(n, ports.core_per_memory_cycle);
+}
+uint64_t noc_core_cycles(const LayerPorts& ports, uint64_t n) {
+  return memory_to_core_cycles(n, ports.core_per_memory_cycle);
+}
+
 StepResult stalls(uint64_t sram_cycles, uint64_t noc_cycles) {
   StepResult r;
   if (sram_cycles >= noc_cycles)
@@ -73,9 +83,9 @@ uint64_t steady_ports(const LayerPorts& ports, const uint64_t reads[kNumOperands
   for (int i = 0; i < d.n; ++i) {
     const uint64_t c = d.lvl[i]->port_cycles(d.hi[i], d.wr[i]);
     if (d.lvl[i]->port_cycles(d.lo[i], d.wr[i]) != c) return 0;
-    sram_cycles = std::max(sram_cycles, c);
+    sram_cycles = std::max(sram_cycles, level_core_cycles(ports, d.lvl[i], c));
   }
-  return std::max(sram_cycles, ports.bus->cycles(d.traffic));
+  return std::max(sram_cycles, noc_core_cycles(ports, ports.bus->cycles(d.traffic)));
 }
 
 std::optional<StepResult> charge_spread(const LayerPorts& ports,
@@ -95,10 +105,11 @@ std::optional<StepResult> charge_spread(const LayerPorts& ports,
   for (int i = 0; i < a.n; ++i) {
     const uint64_t c = b.lvl[i]->port_cycles(b.hi[i], b.wr[i]);
     if (a.lvl[i]->port_cycles(a.lo[i], a.wr[i]) != c) return std::nullopt;
-    sram_cycles = std::max(sram_cycles, c);
+    sram_cycles = std::max(sram_cycles, level_core_cycles(ports, b.lvl[i], c));
   }
-  const uint64_t noc_cycles = ports.bus->cycles(b.traffic);
-  if (ports.bus->cycles(a.traffic) != noc_cycles) return std::nullopt;
+  const uint64_t link_cycles = ports.bus->cycles(b.traffic);
+  if (ports.bus->cycles(a.traffic) != link_cycles) return std::nullopt;
+  const uint64_t noc_cycles = noc_core_cycles(ports, link_cycles);
   // The first n cycles move the floor of total * n / cycles of each kind.
   uint64_t part[kNumOperands];
   for (int o = 0; o < kNumOperands; ++o) part[o] = reads[o] * n / cycles;
@@ -123,9 +134,11 @@ StepResult charge_ports(const LayerPorts& ports, const uint64_t reads[kNumOperan
         d.lvl[i]->port_cycles(d.lo[i], d.wr[i]) != d.lvl[i]->port_cycles(per, d.wr[i]))
       throw sim::ModelError("charge_ports: a repeated cycle's SRAM port cycles vary");
     sram_cycles = std::max(
-        sram_cycles, d.lvl[i]->access_repeated(per, d.wr[i], d.total[i], d.wr[i] * repeat));
+        sram_cycles,
+        level_core_cycles(ports, d.lvl[i],
+                          d.lvl[i]->access_repeated(per, d.wr[i], d.total[i], d.wr[i] * repeat)));
   }
-  return stalls(sram_cycles, ports.bus->carry(d.traffic, repeat));
+  return stalls(sram_cycles, noc_core_cycles(ports, ports.bus->carry(d.traffic, repeat)));
 }
 
 }  // namespace adasim::arch

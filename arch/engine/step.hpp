@@ -55,12 +55,16 @@ struct LayerPorts {
   std::array<ByteScale, kNumOperands>* read_scale = nullptr;
   /// Clock period of the layer (fast mode: how far a stretch of cycles reaches in time).
   sc_core::sc_time period;
+  /// f_core / f_mem: the SRAM ports and the NoC count their cycles at the memory domain's clock
+  /// (arch/dvfs/domains.hpp); 1 when they share the core's.
+  double core_per_memory_cycle = 1.0;
 };
 
 /// Charges one cycle's SRAM-port and edge-bus traffic: reads[op] bytes from the level holding each
 /// operand, out_write/out_read bytes at the output level. reads[] are dense bytes: with compressed
 /// storage the SRAM ports see read_scale[op] of them and the decoder at the SRAM read port hands
-/// the bus the decoded (dense) values. Returns the extra (stall) cycles the
+/// the bus the decoded (dense) values. The ports' and the bus's cycles are memory-domain cycles,
+/// converted to core cycles (an ideal level never limits). Returns the extra (stall) cycles the
 /// cycle needs beyond one, attributed to the tighter of SRAM ports and bus.
 /// `repeat` > 1 charges that many identical cycles at once; callers first check
 /// steady_ports() (throws sim::ModelError if the cycles would differ).

@@ -5,6 +5,7 @@
 
 #include "arch/pe/fold_values.hpp"
 #include "arch/pe/wrapping_add.hpp"
+#include "arch/program/feed_latency.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::arch {
@@ -24,12 +25,7 @@ ArrayController::ArrayController(const AcceleratorSpec& spec, SystolicArray& arr
   ar_ = array.rows();
   ac_ = array.cols();
   scalesim_ = spec.pe_array.convention == TimingConvention::kScaleSim;
-  lat_ = scalesim_ ? 0 : spec.noc.latency_cycles;
-  // Power-of-two ring so that a lookup is a mask, not a division (it runs per row per cycle).
-  size_t ring = 1;
-  while (ring < size_t(lat_ + ar_ + ac_ + 4)) ring <<= 1;
-  hist_.assign(ring, -1);
-  hist_mask_ = int64_t(ring) - 1;
+  size_ring(scalesim_ ? 0 : spec.noc.latency_cycles);
   feed_.assign(size_t(ar_) * size_t(array.max_lanes()), 0);  // one entry per sub-row
   top_.assign(size_t(ac_), 0);
 }
@@ -52,6 +48,8 @@ void ArrayController::start(const LayerProgram& prog, const workloads::Int16Buff
   out_ = &out;
   access_.emplace(prog, a, b);
   ports_ = ports;
+  // The feed latency in core cycles follows the memory domain's clock (arch/dvfs/domains.hpp).
+  size_ring(scalesim_ ? 0 : feed_latency_cycles(spec_, ports.core_per_memory_cycle));
   lanes_ = std::max(1, sch.sub_per_row());  // MAC lanes, or an N:M group's activations
   array_.set_lanes(lanes_, sch.nm_m > 0 ? SystolicArray::LaneUse::kMultiplexer
                                         : SystolicArray::LaneUse::kMacLanes);
@@ -72,6 +70,16 @@ void ArrayController::start(const LayerProgram& prog, const workloads::Int16Buff
     return;
   }
   begin_fold();
+}
+
+void ArrayController::size_ring(int latency) {
+  lat_ = latency;
+  // Power-of-two ring so that a lookup is a mask, not a division (it runs per row per cycle).
+  size_t ring = 1;
+  while (ring < size_t(lat_ + ar_ + ac_ + 4)) ring <<= 1;
+  if (ring == hist_.size()) return;
+  hist_.assign(ring, -1);
+  hist_mask_ = int64_t(ring) - 1;
 }
 
 int64_t ArrayController::hist_at(int64_t cycle) const {

@@ -80,6 +80,7 @@ class ArrayController {
   void collect_stationary_outputs();
   void collect_drain_row(const int32_t* row, int drained_row, size_t fold);
   std::optional<sc_core::sc_time> feed_ready();
+  void size_ring(int latency);  // sets lat_ and sizes the feed history ring for it
   int64_t hist_at(int64_t cycle) const;
   void note_feed(int64_t index);
   uint64_t shadow_row_values(size_t fold, int done) const;

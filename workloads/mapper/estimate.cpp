@@ -7,6 +7,8 @@
 
 #include "workloads/mapper/timeline/timeline.hpp"
 
+#include "arch/program/feed_latency.hpp"
+
 namespace adasim::workloads {
 
 using arch::Operand;
@@ -30,7 +32,8 @@ double Estimate::objective(arch::Objective o) const {
 double fold_cycles(const SystolicProgram& s, const arch::AcceleratorSpec& spec) {
   const auto& pe = spec.pe_array;
   const bool scalesim = pe.convention == arch::TimingConvention::kScaleSim;
-  const int64_t ar = pe.rows, ac = pe.cols, lat = scalesim ? 0 : spec.noc.latency_cycles;
+  const int64_t ar = pe.rows, ac = pe.cols;
+  const int64_t lat = scalesim ? 0 : arch::nominal_feed_latency(spec);
   if (s.folds.empty()) return 0;
   if (!s.outputs_stationary()) {
     const bool hidden = !scalesim && pe.weight_double_buffer;

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "arch/program/feed_latency.hpp"
 #include "sim/core/errors.hpp"
 #include "workloads/mapper/tiling_util.hpp"
 
@@ -212,7 +213,8 @@ double SystolicPlanner::compute_lower_bound(const std::string& df, int64_t gp) c
   const bool outputs_held = d.lay.outputs_held();
   const auto& pe = spec_.pe_array;
   const bool scalesim = pe.convention == arch::TimingConvention::kScaleSim;
-  const int64_t ar = pe.rows, ac = pe.cols, lat = scalesim ? 0 : spec_.noc.latency_cycles;
+  const int64_t ar = pe.rows, ac = pe.cols;
+  const int64_t lat = scalesim ? 0 : arch::nominal_feed_latency(spec_);
   const int64_t packs = d.view->packs();
   double total = 0;
   // Packs 0 .. packs-2 share one shape; the last may be narrower.
