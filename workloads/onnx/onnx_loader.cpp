@@ -18,6 +18,7 @@
 #include "workloads/onnx/onnx_layers.hpp"
 #include "workloads/onnx/quantize/quantizer.hpp"
 #include "workloads/onnx/tensor_proto.hpp"
+#include "workloads/onnx/window_ranks.hpp"
 
 namespace adasim::workloads {
 namespace onnx_import {
@@ -409,9 +410,12 @@ OnnxModel load_onnx_model(const std::string& path, const std::vector<HostTensor>
   if (options.quantize.mode == QuantizeOptions::Mode::kInt8) {
     calibration_model = model;
     set_run_shapes(*calibration_model, {}, 0);
+    onnx_import::check_window_ranks(calibration_model->graph(), path);
     cleanup::clean_up(*calibration_model);
   }
   const auto declared = set_run_shapes(model, bound, batch);
+  // After the bound inputs set their shapes: ONNX's shape inference reads the ranks next.
+  onnx_import::check_window_ranks(model.graph(), path);
   cleanup::clean_up(model);
   QuantizeOptions q = options.quantize;
   q.calib = calibration_files(path, q.calib, folded);
