@@ -65,7 +65,7 @@ def onnx_models():
     m.graph.node[0].input.extend(["x"])
     save(m, "08_unsupported_operator")
     save(conv_integer(w=raw_tensor("w", TensorProto.UINT8, [2, 1, 3, 3], b"\x01" * 10)), "09_raw_data_size")
-    save(conv_integer(w=raw_tensor("w", TensorProto.UINT8, [1 << 40, 1 << 40], b"")), "10_initializer_dims_overflow")
+    save(conv_integer(w=raw_tensor("w", TensorProto.UINT8, [1 << 40, 1 << 40, 1, 1], b"")), "10_initializer_dims_overflow")
     save(conv_integer(attrs={"strides": [0, 1]}), "11_strides_zero")
     save(conv_integer(attrs={"pads": [-1, 0, 0, 0]}), "12_pads_negative")
     save(conv_integer(x_dims=(1, 1, 1 << 21, 1), w_as_input=True, w_dims=(1, 1, 1 << 21, 1)),
