@@ -14,7 +14,8 @@ int array_sub_rows(const AcceleratorSpec& spec) {
 }  // namespace
 
 Accelerator::Accelerator(sc_core::sc_module_name name, const AcceleratorSpec& spec,
-                         const EnergyTable& energy, ClockDomain& clock, DvfsController& dvfs)
+                         const EnergyTable& energy, ClockDomain& clock, DvfsController& dvfs,
+                         RunMode mode)
     : Component(name),
       spec_(spec),
       clock_(clock),
@@ -22,6 +23,14 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const AcceleratorSpec& sp
       bus_group_("noc"),
       array_(spec.pe_array.rows, spec.pe_array.cols, array_sub_rows(spec)) {
   memory_ = std::make_unique<MemoryHierarchy>("memory", spec_);
+  if (spec_.clock.memory) {
+    ClockSpec mem;
+    mem.name = "memory";
+    mem.nominal = spec_.clock.memory->nominal;
+    memory_clock_ = std::make_unique<ClockDomain>(mem);
+  }
+  // The DMA writes the SRAM levels: DRAM data crosses into the domain that holds them.
+  memory_->dram().cross_into(memory_clock_ ? *memory_clock_ : clock_, spec_.clock.dram_sync_cycles);
   // The NoC's counters (the NoC model is the implementation noc.type names, arch/noc/impl/).
   const INoc& noc = *noc_;
   bus_group_.add_count(
@@ -41,9 +50,9 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const AcceleratorSpec& sp
       "fraction", "link bandwidth used (the busier direction)", sim::StatKind::kUtilization);
   declare(bus_group_, BlockRole::kNoc);
   const EngineRegistry registry = make_engine_registry();
-  const EngineContext ctx{spec_, array_};
+  const EngineContext ctx{spec_, array_, mode};
   for (const auto& e : registry.entries()) engines_[e.doc.name] = e.make(ctx);
-  output_ = std::make_unique<OutputStage>("output", spec_);
+  output_ = std::make_unique<OutputStage>("output", spec_, mode.values);
   SequencedBlocks blocks{*memory_, *noc_, *output_, {}};
   for (auto& [n, e] : engines_) blocks.engines[n] = e.get();
   sequencer_ =

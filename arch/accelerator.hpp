@@ -31,7 +31,7 @@ class Accelerator : public Component {
  public:
   /// `spec`, `energy`, `clock` and `dvfs` must outlive the accelerator.
   Accelerator(sc_core::sc_module_name name, const AcceleratorSpec& spec, const EnergyTable& energy,
-              ClockDomain& clock, DvfsController& dvfs);
+              ClockDomain& clock, DvfsController& dvfs, RunMode mode = {});
   ~Accelerator() override;
 
   /// The layers to run, in order, with their programs (one per graph layer; they must outlive
@@ -57,6 +57,8 @@ class Accelerator : public Component {
  private:
   AcceleratorSpec spec_;
   ClockDomain& clock_;
+  /// The SRAM + NoC domain when the config declares one (clock.domains.memory), at its point.
+  std::unique_ptr<ClockDomain> memory_clock_;
   std::unique_ptr<MemoryHierarchy> memory_;
   std::unique_ptr<INoc> noc_;  // built by name (spec.noc.type) from the NoC registry
   sim::StatGroup bus_group_;

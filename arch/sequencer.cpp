@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "arch/dvfs/domains.hpp"
+#include "arch/program/feed_latency.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::arch {
@@ -84,17 +86,17 @@ void Sequencer::tick_once() {
       break;
     case StepResult::Kind::kAdvanced:
       if (r.bubble) {
-        ++stall_dram_;
+        stall_dram_ += r.repeat;
         stall_code_ = 1;
       } else {
-        compute_ += r.cycles;
+        compute_ += r.cycles * r.repeat;
         stall_code_ = 0;
       }
-      stall_sram_ += r.bw_stall_sram;
-      stall_noc_ += r.bw_stall_noc;
+      stall_sram_ += r.bw_stall_sram * r.repeat;
+      stall_noc_ += r.bw_stall_noc * r.repeat;
       if (r.bw_stall_sram) stall_code_ = 2;
       if (r.bw_stall_noc) stall_code_ = 3;
-      k = (r.bubble ? 1 : r.cycles) + r.bw_stall_sram + r.bw_stall_noc;
+      k = ((r.bubble ? 1 : r.cycles) + r.bw_stall_sram + r.bw_stall_noc) * r.repeat;
       break;
   }
   if (probe_) {
@@ -122,6 +124,8 @@ void Sequencer::begin_layer() {
   ports.bus = &blocks_.bus;
   ports.plan = transfers_.get();
   ports.read_scale = &out.storage().sram_reads;
+  ports.period = clock_.time_of(sim::Cycle(1));
+  ports.core_per_memory_cycle = core_per_memory_cycle(spec_, clock_.point());
   const SparseConfig sparse{spec_.sparsity.mode_of(l.name), spec_.sparsity.ifmap,
                             spec_.sparsity.weight};
   engine_->start(prog, io, ports, sparse);
@@ -157,6 +161,7 @@ void Sequencer::end_layer() {
                                &blocks_.output.storage()},
                   res.energy);
   res.energy.insert(res.energy.end(), storage_rows.begin(), storage_rows.end());
+  price_at_domain_voltages(energy_, spec_, voltage, res.energy);  // memory-domain blocks
   results_.push_back(std::move(res));
   values_->release_after(layer_);
   transfers_.reset();

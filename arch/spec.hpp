@@ -142,11 +142,41 @@ struct OperatingPoint {
 /// Whether two points are the same (equal up to 1e-9 relative).
 bool same_point(const OperatingPoint& a, const OperatingPoint& b);
 
-/// One clock domain; the DVFS controller owns its period and may change it at a cycle boundary.
+/// The delay model that bounds the frequency a supply voltage can reach: the alpha-power law
+/// (Sakurai & Newton, IEEE JSSC 25(2), 1990), f_max(V) = k (V - V_th)^alpha / V, with k fixed by
+/// one characterised point f_max(ref_voltage_v) = ref_freq_mhz (arch/dvfs/delay_model.hpp).
+/// Defaults and their sources are the key table's (sim/config/config_keys.cpp, clock.delay_model).
+struct DelayModelSpec {
+  double v_th_v = 0.47;          ///< threshold voltage
+  double alpha = 1.3;            ///< alpha-power index (1 = velocity saturated, 2 = long channel)
+  double ref_freq_mhz = 1000.0;  ///< the design's highest clock at ref_voltage_v
+  double ref_voltage_v = 0.9;
+};
+
+/// A second voltage/clock domain beside the core's (gem5's VoltageDomain + SrcClockDomain: one
+/// supply and one clock with its own V/f table and current point). The memory domain holds the
+/// SRAM levels and the NoC; the core domain (ClockSpec's own point) the PE array and the vector
+/// unit; the DRAM interface keeps its fixed clock and supply (arch/dvfs/domains.hpp).
+struct DomainSpec {
+  OperatingPoint nominal;                        ///< the point the domain runs at
+  std::vector<OperatingPoint> operating_points;  ///< its V/f table (contains `nominal`)
+  /// Core cycles a value crossing from this domain into the core domain waits in the
+  /// synchroniser (a 2-flop synchroniser: 2).
+  int sync_cycles = 2;
+};
+
+/// The core clock domain; the DVFS controller owns its period and may change it at a cycle
+/// boundary. `memory`, when present, is the SRAM + NoC domain (absent: they share this one).
 struct ClockSpec {
   std::string name = "core";
   OperatingPoint nominal;                   ///< the point the run starts at
   std::vector<OperatingPoint> operating_points;  ///< table the controller may choose from
+  DelayModelSpec delay;                          ///< bounds every point's frequency
+  /// Cycles a DRAM burst's data spends in the synchroniser from the DRAM interface's fixed clock
+  /// domain into the domain the DMA writes (the memory domain's cycles when it is declared, else
+  /// the core's; 0: no synchroniser, the boundary is treated as synchronous).
+  int dram_sync_cycles = 0;
+  std::optional<DomainSpec> memory;              ///< clock.domains.memory
   std::string policy = "static";                 ///< DVFS policy (arch/dvfs/i_dvfs_policy.hpp)
   sim::ParamValues policy_params;                ///< every parameter of the policy, validated
   /// Cost of switching points. Not a config key: the static policy never switches; a policy

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Sweep throughput (issue 15): runs configs/sweeps/mobilenet_v2_arrays.json (21 runnable MobileNetV2
-# points, per-cycle simulation) on -j workers into a fresh folder and prints points per minute.
+# points, fast mode unless FIDELITY=cycle) on -j workers into a fresh folder and prints points per minute.
 # Usage: bench/sweep_throughput.sh [build-dir] [jobs]. Figures: bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +11,8 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 "$adasim" sweep --spec configs/sweeps/mobilenet_v2_arrays.json --out "$out" -j "$jobs" --dry-run | tail -1
 start=$(date +%s.%N)
-"$adasim" sweep --spec configs/sweeps/mobilenet_v2_arrays.json --out "$out" -j "$jobs" 2> /dev/null | tail -1
+"$adasim" sweep --spec configs/sweeps/mobilenet_v2_arrays.json --out "$out" -j "$jobs" \
+  --fidelity "${FIDELITY:-fast}" 2> /dev/null | tail -1
 end=$(date +%s.%N)
 rows=$(($(wc -l < "$out/results.csv") - 1))
 awk -v r="$rows" -v s="$start" -v e="$end" -v j="$jobs" \

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "arch/components.hpp"
+#include "arch/sim_time.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::arch {
@@ -19,8 +20,12 @@ sc_core::sc_time ClockDomain::set_point(const OperatingPoint& p) {
   const bool change = p.freq_mhz != point_.freq_mhz || p.voltage_v != point_.voltage_v;
   point_ = p;
   // Period in ps, rounded to the kernel's resolution (1 ps default).
-  period_ = sc_core::sc_time(std::round(1.0e6 / p.freq_mhz), sc_core::SC_PS);
-  return change ? sc_core::sc_time(transition_ns_, sc_core::SC_NS) : sc_core::SC_ZERO_TIME;
+  period_ = time_from_ps(1.0e6 / p.freq_mhz, "clock period");
+  return change ? time_from_ns(transition_ns_, "DVFS transition") : sc_core::SC_ZERO_TIME;
+}
+
+sc_core::sc_time ClockDomain::time_of(sim::Cycle n) const {
+  return time_from_ps(period_.to_seconds() * 1e12 * double(n.value()), "cycles to time");
 }
 
 sim::Cycle ClockDomain::cycles_until(const sc_core::sc_time& t) const {

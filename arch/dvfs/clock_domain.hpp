@@ -30,7 +30,7 @@ class ClockDomain {
   /// Whole cycles needed to cover `t` (rounded up), at the current period.
   sim::Cycle cycles_until(const sc_core::sc_time& t) const;
   /// The time `n` cycles take at the current period.
-  sc_core::sc_time time_of(sim::Cycle n) const { return period_ * double(n.value()); }
+  sc_core::sc_time time_of(sim::Cycle n) const;
   /// Label used in reports, e.g. "800MHz@0.9V".
   static std::string label(const OperatingPoint& p);
 

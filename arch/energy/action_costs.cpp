@@ -36,15 +36,22 @@ EnergyCosts action_costs(const EnergyTable& t, const AcceleratorSpec& spec) {
   EnergyCosts c;
   // A MAC reads its input and weight registers and updates its psum register (energy_model.cpp).
   c.mac_pj = (t.mac_pj(pe.mac_bits) + 2 * t.rf_pj(pe.mac_bits) + t.rf_pj(pe.accum_bits)) * dyn;
+  // The SRAM levels and the NoC at the memory domain's voltage (arch/dvfs/domains.hpp).
+  const double vm = spec.clock.memory ? spec.clock.memory->nominal.voltage_v : v;
+  const double dyn_mem = t.dynamic_voltage_factor(vm);
   for (const auto& l : spec.sram) {
-    c.sram_read_pj.push_back(t.sram_read_pj(l.size_bytes, l.word_bits) * dyn);
-    c.sram_write_pj.push_back(t.sram_write_pj(l.size_bytes, l.word_bits) * dyn);
+    c.sram_read_pj.push_back(t.sram_read_pj(l.size_bytes, l.word_bits) * dyn_mem);
+    c.sram_write_pj.push_back(t.sram_write_pj(l.size_bytes, l.word_bits) * dyn_mem);
   }
-  c.noc_pj_per_byte = 8.0 * t.noc_pj_per_bit() * dyn;
+  c.noc_pj_per_byte = 8.0 * t.noc_pj_per_bit() * dyn_mem;
   c.dram_pj_per_byte = 8.0 * t.dram_pj_per_bit();
-  double leak = double(pe.rows) * pe.cols * t.pe_leakage_mw() + t.noc_leakage_mw();
+  const double pe_leak = double(pe.rows) * pe.cols * t.pe_leakage_mw();
+  double leak = pe_leak + t.noc_leakage_mw();
   for (const auto& l : spec.sram) leak += t.sram_leakage_mw(l.size_bytes);
   c.leakage_mw = leak * t.leakage_voltage_factor(v);
+  if (spec.clock.memory)
+    c.leakage_mw =
+        pe_leak * t.leakage_voltage_factor(v) + (leak - pe_leak) * t.leakage_voltage_factor(vm);
   if (pe.kind == ArrayKind::kSpatial) {
     // Priced at int8 operands (the mapper ranks; reports use each layer's real widths).
     c.spatial = spatial_value_costs(t, spec, {8, 8, pe.accum_bits}, v);

@@ -41,6 +41,8 @@ struct LayerIo {
   // Engines with EngineOutput::kValues:
   std::vector<const workloads::Int8Buffer*> inputs;  ///< stored input values
   workloads::Int8Buffer* out = nullptr;              ///< stored output values
+  /// False: timing only (RunMode::values); the buffers are empty, or zeros for a spatial array.
+  bool values = true;
 };
 
 /// The layer's MACs (operations on the vector unit) as the engine ran them:
@@ -91,6 +93,7 @@ class ILayerEngine : public Component {
 struct EngineContext {
   const AcceleratorSpec& spec;
   SystolicArray& array;  ///< the PE array state (systolic arrays)
+  RunMode mode;          ///< fidelity and whether values are computed
 };
 
 using EngineFactory = std::function<std::unique_ptr<ILayerEngine>(const EngineContext&)>;

@@ -17,14 +17,16 @@ double density(const workloads::Int16Buffer& b) {
 void declare_mac_figures(sim::StatGroup& g, const LayerIo& io, SparsityMode mode, int64_t pes,
                          std::function<SparseSteps()> steps, std::function<uint64_t()> pe_macs) {
   g.clear();
-  // Densities of the operand tensors as the feeders see them (q != zp).
-  const double in_d = density(*io.a), w_d = density(*io.b);
-  g.add_real(
-      "ifmap_density", [in_d](const sim::Interval&) { return in_d; }, "fraction",
-      "ifmap values that are not zero", sim::StatKind::kRatio);
-  g.add_real(
-      "weight_density", [w_d](const sim::Interval&) { return w_d; }, "fraction",
-      "weight values that are not zero", sim::StatKind::kRatio);
+  if (io.values) {
+    // Densities of the operand tensors as the feeders see them (q != zp).
+    const double in_d = density(*io.a), w_d = density(*io.b);
+    g.add_real(
+        "ifmap_density", [in_d](const sim::Interval&) { return in_d; }, "fraction",
+        "ifmap values that are not zero", sim::StatKind::kRatio);
+    g.add_real(
+        "weight_density", [w_d](const sim::Interval&) { return w_d; }, "fraction",
+        "weight values that are not zero", sim::StatKind::kRatio);
+  }
   if (mode != SparsityMode::kNone) {
     g.add_real(
         "steps_skipped", [steps](const sim::Interval&) { return double(steps().skipped); }, "steps",

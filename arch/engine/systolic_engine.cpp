@@ -12,7 +12,7 @@ namespace adasim::arch {
 SystolicEngine::SystolicEngine(sc_core::sc_module_name name, const EngineContext& ctx)
     : ILayerEngine(name),
       spec_(ctx.spec),
-      ctrl_(ctx.spec, ctx.array),
+      ctrl_(ctx.spec, ctx.array, ctx.mode),
       group_("pe_array"),
       scalesim_("scalesim") {
   declare(group_, BlockRole::kEngine);

@@ -7,8 +7,9 @@
 
 namespace adasim::arch {
 
-VectorEngine::VectorEngine(sc_core::sc_module_name name, const EngineContext&)
+VectorEngine::VectorEngine(sc_core::sc_module_name name, const EngineContext& ctx)
     : ILayerEngine(name), group_("vector_unit") {
+  ctrl_.set_mode(ctx.mode);
   group_.add_real(
       "pe", [](const sim::Interval&) { return 0.0; }, "fraction",
       "MACs per PE-cycle (the array idles while the vector unit runs)",

@@ -2,6 +2,7 @@
 #include "arch/memory/dram.hpp"
 
 #include "arch/components.hpp"
+#include "arch/sim_time.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::arch {
@@ -29,8 +30,15 @@ void Dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   const DramTiming t = model_->access(bytes, trans.is_read(), now + delay);
-  stats_.busy += t.transfer;
+  stats_.busy = add_time(stats_.busy, t.transfer, "DRAM busy time");
   delay = t.done - now;
+  if (core_ != nullptr && sync_cycles_ > 0) delay += core_->time_of(sim::Cycle(sync_cycles_));
+}
+
+void Dram::cross_into(const ClockDomain& core, int cycles) {
+  if (cycles < 0) throw sim::ModelError("DRAM: negative synchroniser cycles");
+  core_ = &core;
+  sync_cycles_ = cycles;
 }
 
 sc_core::sc_time Dram::busy_until() const { return model_->busy_until(); }

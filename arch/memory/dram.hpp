@@ -10,6 +10,7 @@
 #include <systemc>
 #include <tlm>
 
+#include "arch/dvfs/clock_domain.hpp"
 #include "arch/memory/i_dram_model.hpp"
 #include "arch/spec.hpp"
 
@@ -36,12 +37,17 @@ class Dram : public sc_core::sc_module {
   void reset_stats() { stats_ = Stats{}; }
   /// Time at which the channel finishes everything accepted so far.
   sc_core::sc_time busy_until() const;
+  /// The DMA runs in `core`'s clock domain, the DRAM interface in its own fixed one: each burst's
+  /// data then waits `cycles` core cycles (at the core's current period) in the synchroniser.
+  void cross_into(const ClockDomain& core, int cycles);
 
  private:
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
 
   std::unique_ptr<IDramModel> model_;
   Stats stats_;
+  const ClockDomain* core_ = nullptr;
+  int sync_cycles_ = 0;
 };
 
 }  // namespace adasim::arch

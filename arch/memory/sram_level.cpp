@@ -43,8 +43,17 @@ SramLevel::SramLevel(sc_core::sc_module_name name, const SramLevelSpec& spec, in
 }
 
 uint64_t SramLevel::access(uint64_t read_bytes, uint64_t write_bytes) {
-  stats_.array_read_bytes += read_bytes;
-  stats_.array_write_bytes += write_bytes;
+  return access_repeated(read_bytes, write_bytes, read_bytes, write_bytes);
+}
+
+uint64_t SramLevel::access_repeated(uint64_t read_bytes, uint64_t write_bytes, uint64_t read_total,
+                                    uint64_t write_total) {
+  stats_.array_read_bytes += read_total;
+  stats_.array_write_bytes += write_total;
+  return port_cycles(read_bytes, write_bytes);
+}
+
+uint64_t SramLevel::port_cycles(uint64_t read_bytes, uint64_t write_bytes) const {
   if (read_bytes == 0 && write_bytes == 0) return 1;
   if (spec_.ideal) return 1;
   const uint64_t rd = ceil_div(read_bytes, uint64_t(spec_.read_bytes_per_cycle()));

@@ -43,6 +43,13 @@ class SramLevel : public Component {
   /// Array-side accesses of one cycle. Returns the cycles they need (>= 1 when any access, the
   /// excess over one is a bandwidth stall); 1 for an ideal level.
   uint64_t access(uint64_t read_bytes, uint64_t write_bytes);
+  /// `cycles` cycles of array-side accesses at once (fast mode: a steady stretch): counts
+  /// `read_total` / `write_total` bytes; each cycle moved `read_bytes` / `write_bytes` and needs
+  /// the returned cycles.
+  uint64_t access_repeated(uint64_t read_bytes, uint64_t write_bytes, uint64_t read_total,
+                           uint64_t write_total);
+  /// The cycles one cycle's array-side accesses need (no counting).
+  uint64_t port_cycles(uint64_t read_bytes, uint64_t write_bytes) const;
 
   uint64_t read_words() const;   ///< word accesses (array + transfer reads), for energy
   uint64_t write_words() const;  ///< word accesses (array + transfer writes), for energy

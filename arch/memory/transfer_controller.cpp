@@ -149,6 +149,7 @@ void TransferController::plan_outputs(size_t f, int64_t k, const ChunkPlan& cp, 
 }
 
 void TransferController::outputs_done(int64_t out_chunk) {
+  ++raised_;
   const FinalStore& fs = final_store_[size_t(out_chunk)];
   if (store_sizer_ && !fs.jobs.empty()) {
     const uint64_t bytes = store_sizer_(fs.fold, fs.chunk);

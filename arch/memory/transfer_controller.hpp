@@ -48,11 +48,19 @@ class TransferController {
   std::optional<sc_core::sc_time> all_done() const;
 
   // Events the engine raises.
-  void stationary_loaded(size_t fold) { dma_.fire(loaded_event_[fold]); }
-  void chunk_consumed(int64_t chunk) { dma_.fire(consumed_event_[size_t(chunk)]); }
+  void stationary_loaded(size_t fold) {
+    ++raised_;
+    dma_.fire(loaded_event_[fold]);
+  }
+  void chunk_consumed(int64_t chunk) {
+    ++raised_;
+    dma_.fire(consumed_event_[size_t(chunk)]);
+  }
   /// The outputs of an out chunk are complete in SRAM: sizes its store of final outputs (if a
   /// sizer is installed) and lets the store issue.
   void outputs_done(int64_t out_chunk);
+  /// Events the engine raised so far (fast mode's cross-check: none inside a steady stretch).
+  uint64_t raised() const { return raised_; }
 
   /// Bytes the store of final outputs of chunk `chunk` of fold `fold` moves, computed from the
   /// outputs' values when they are complete.
@@ -91,6 +99,7 @@ class TransferController {
   };
   std::vector<FinalStore> final_store_;  // per out chunk
   StoreSizer store_sizer_;
+  uint64_t raised_ = 0;
 };
 
 }  // namespace adasim::arch

@@ -42,12 +42,19 @@ class INoc {
   virtual ~INoc() = default;
   virtual uint64_t cycles(const NocTraffic& t) const = 0;
 
-  uint64_t carry(const NocTraffic& t) {
+  ///  - carry(t, n) counts n identical steps at once (fast mode) and returns cycles(t) of each;
+  ///    count() adds the totals of uneven steps whose cycles() the caller checked.
+  uint64_t carry(const NocTraffic& t, uint64_t repeat = 1) {
     const uint64_t c = cycles(t);
-    for (uint64_t b : t.to_pes_bits) stats_.to_pes_bits += b;
-    stats_.from_pes_bits += t.from_pes_bits;
-    if (c > 0) ++stats_.busy_cycles;
+    for (uint64_t b : t.to_pes_bits) stats_.to_pes_bits += b * repeat;
+    stats_.from_pes_bits += t.from_pes_bits * repeat;
+    if (c > 0) stats_.busy_cycles += repeat;
     return c;
+  }
+  void count(const NocTraffic& total, uint64_t busy) {
+    for (uint64_t b : total.to_pes_bits) stats_.to_pes_bits += b;
+    stats_.from_pes_bits += total.from_pes_bits;
+    stats_.busy_cycles += busy;
   }
   const NocStats& stats() const { return stats_; }
   void reset_stats() { stats_ = NocStats{}; }

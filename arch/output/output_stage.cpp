@@ -9,8 +9,8 @@
 
 namespace adasim::arch {
 
-OutputStage::OutputStage(sc_core::sc_module_name name, const AcceleratorSpec& spec)
-    : Component(name), spec_(spec), psum_rule_(spec.pe_array) {
+OutputStage::OutputStage(sc_core::sc_module_name name, const AcceleratorSpec& spec, bool values)
+    : Component(name), spec_(spec), values_on_(values), psum_rule_(spec.pe_array) {
   static const char* kOp[3] = {"ifmap", "weight", "ofmap"};
   for (size_t o = 0; o < 3; ++o) {
     figures_[o] = std::make_unique<sim::StatGroup>(std::string("compression.") + kOp[o]);
@@ -27,9 +27,28 @@ const LayerIo& OutputStage::begin_layer(const workloads::Graph& g, const workloa
   values_ = &values;
   kind_ = kind;
   for (auto& f : figures_) f->clear();
+  io_ = LayerIo{};
+  if (!values_on_) {
+    // Timing only: everything dense (the run refuses sparsity without values).
+    storage_ = StoragePlan{};
+    io_.values = false;
+    io_.out = &vec_out_;
+    if (kind == EngineOutput::kValues) return io_;
+    const bool spatial = std::holds_alternative<SpatialProgram>(prog.engine);
+    auto shape = [&](const std::string& t) {
+      return spatial ? g.tensor(t).shape : std::vector<int64_t>{0};
+    };
+    op_a_ = workloads::Int16Buffer(shape(prog.quant.ifmap.tensor), 0);
+    op_b_ = workloads::Int16Buffer(shape(prog.quant.weight.tensor), 0);
+    acc_ = workloads::Int32Buffer(
+        spatial ? accumulator_shape(prog.op, prog.shape) : std::vector<int64_t>{0}, 0);
+    io_.a = &op_a_;
+    io_.b = &op_b_;
+    io_.acc = &acc_;
+    return io_;
+  }
   // Compressed operands: the DMA and the SRAM read ports move encoded bytes (storage_plan.hpp).
   storage_ = plan_layer_storage(layer_formats(spec_.sparsity, l), g, l, values);
-  io_ = LayerIo{};
   if (kind == EngineOutput::kValues) {
     for (const std::string& in : l.inputs) {
       const workloads::TensorInfo& t = g.tensor(in);
@@ -123,6 +142,7 @@ void OutputStage::end_layer(const EnergyTable& table, double voltage_v,
   std::vector<StorageFigure> figures;
   storage_report(storage_, table, voltage_v, figures, energy);
   declare_figures(figures);
+  if (!values_on_) return;
   if (kind_ == EngineOutput::kValues) {
     values_->put(l.output, std::move(vec_out_));
     return;

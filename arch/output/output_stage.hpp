@@ -28,7 +28,9 @@ namespace adasim::arch {
 
 class OutputStage : public Component {
  public:
-  OutputStage(sc_core::sc_module_name name, const AcceleratorSpec& spec);
+  /// `values` false: timing only (RunMode::values): no operand is read and no output stored;
+  /// a spatial array gets zero operands (its counts do not depend on them without sparsity).
+  OutputStage(sc_core::sc_module_name name, const AcceleratorSpec& spec, bool values = true);
 
   /// Optional: receives every accumulator layer's raw int32 results, keyed by output tensor name.
   void set_accumulator_sink(std::map<std::string, workloads::Int32Buffer>* sink) { sink_ = sink; }
@@ -52,6 +54,7 @@ class OutputStage : public Component {
   void declare_figures(const std::vector<StorageFigure>& figures);
 
   const AcceleratorSpec& spec_;
+  bool values_on_ = true;
   PsumRule psum_rule_;
   std::map<std::string, workloads::Int32Buffer>* sink_ = nullptr;
   // The current layer.

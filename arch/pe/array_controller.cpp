@@ -3,7 +3,9 @@
 
 #include <algorithm>
 
+#include "arch/pe/fold_values.hpp"
 #include "arch/pe/wrapping_add.hpp"
+#include "arch/program/feed_latency.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::arch {
@@ -18,17 +20,12 @@ sc_core::sc_time need(const std::optional<sc_core::sc_time>& t, const char* what
 }
 }  // namespace
 
-ArrayController::ArrayController(const AcceleratorSpec& spec, SystolicArray& array)
-    : spec_(spec), array_(array) {
+ArrayController::ArrayController(const AcceleratorSpec& spec, SystolicArray& array, RunMode mode)
+    : spec_(spec), array_(array), mode_(mode), live_(!mode.fast && mode.values) {
   ar_ = array.rows();
   ac_ = array.cols();
   scalesim_ = spec.pe_array.convention == TimingConvention::kScaleSim;
-  lat_ = scalesim_ ? 0 : spec.noc.latency_cycles;
-  // Power-of-two ring so that a lookup is a mask, not a division (it runs per row per cycle).
-  size_t ring = 1;
-  while (ring < size_t(lat_ + ar_ + ac_ + 4)) ring <<= 1;
-  hist_.assign(ring, -1);
-  hist_mask_ = int64_t(ring) - 1;
+  size_ring(scalesim_ ? 0 : spec.noc.latency_cycles);
   feed_.assign(size_t(ar_) * size_t(array.max_lanes()), 0);  // one entry per sub-row
   top_.assign(size_t(ac_), 0);
 }
@@ -51,12 +48,15 @@ void ArrayController::start(const LayerProgram& prog, const workloads::Int16Buff
   out_ = &out;
   access_.emplace(prog, a, b);
   ports_ = ports;
+  // The feed latency in core cycles follows the memory domain's clock (arch/dvfs/domains.hpp).
+  size_ring(scalesim_ ? 0 : feed_latency_cycles(spec_, ports.core_per_memory_cycle));
   lanes_ = std::max(1, sch.sub_per_row());  // MAC lanes, or an N:M group's activations
   array_.set_lanes(lanes_, sch.nm_m > 0 ? SystolicArray::LaneUse::kMultiplexer
                                         : SystolicArray::LaneUse::kMacLanes);
   in_bytes_ = (prog.in_bits + 7) / 8;
   w_bytes_ = (prog.w_bits + 7) / 8;
   macs_ = 0;
+  expect_left_ = 0;
   sparse_counts_ = {};
   tally_ = {};
   tally_.folds.reserve(sch.folds.size());
@@ -72,6 +72,16 @@ void ArrayController::start(const LayerProgram& prog, const workloads::Int16Buff
   begin_fold();
 }
 
+void ArrayController::size_ring(int latency) {
+  lat_ = latency;
+  // Power-of-two ring so that a lookup is a mask, not a division (it runs per row per cycle).
+  size_t ring = 1;
+  while (ring < size_t(lat_ + ar_ + ac_ + 4)) ring <<= 1;
+  if (ring == hist_.size()) return;
+  hist_.assign(ring, -1);
+  hist_mask_ = int64_t(ring) - 1;
+}
+
 int64_t ArrayController::hist_at(int64_t cycle) const {
   if (cycle < 0) return -1;
   return hist_[size_t(cycle & hist_mask_)];
@@ -83,13 +93,16 @@ void ArrayController::begin_fold() {
     tiles_ = std::move(next_tiles_);
     next_tiles_built_ = false;
   } else {
-    tiles_ = build_fold_tiles(*prog_, f, *access_);
+    tiles_ = mode_.values ? build_fold_tiles(*prog_, f, *access_) : FoldTiles{};
   }
   t_ = 0;
   fed_ = 0;
   last_feed_cycle_ = -1;
   chunk_ = 0;
   out_chunk_checked_ = -1;
+  run_t_ = -1;
+  last_fed_idx_ = -1;
+  first_feed_t_ = -1;
   std::fill(hist_.begin(), hist_.end(), -1);
   col_part_.resize(size_t(f.cols));
   for (int64_t j = 0; j < f.cols; ++j) col_part_[size_t(j)] = access_->n_part(f.pack, f.col0 + j);
@@ -103,6 +116,7 @@ void ArrayController::begin_fold() {
   sparse_counts_.steps_skipped += uint64_t(sp.steps_skipped);
   sparse_counts_.ideal_steps += uint64_t(sp.ideal_steps);
   skip_ = std::move(sp.skip);
+  if (mode_.fast && mode_.values) add_fold_outputs(*sch_, f, tiles_, *access_, *out_);
   if (os_) {
     phase_ = Phase::kStream;
     return;
@@ -117,7 +131,7 @@ void ArrayController::begin_fold() {
   }
   shadow_done_ = load_done_;
   if (load_done_ >= load_cycles_) {
-    array_.swap_stationary(int(sch_->sub_rows(f.rows)), int(f.cols));
+    if (live_) array_.swap_stationary(int(sch_->sub_rows(f.rows)), int(f.cols));
     shadow_valid_ = false;
     phase_ = Phase::kStream;
   } else {
@@ -130,7 +144,7 @@ StepResult ArrayController::step() {
     case Phase::kLoad:
       return step_load();
     case Phase::kStream:
-      return step_stream();
+      return mode_.check ? checked_stream() : step_stream();
     case Phase::kCapture:
       return step_capture();
     case Phase::kDrain:
@@ -167,30 +181,49 @@ bool ArrayController::try_shadow_shift(size_t fold, uint64_t reads[kNumOperands]
   if (shadow_done_ >= len) return false;
   const auto ready = ports_.plan->stationary_ready(fold);
   if (!ready || *ready > sc_core::sc_time_stamp()) return false;
-  const FoldTiles& src = fold == fold_ ? tiles_ : next_tiles_;
-  const int i = len - 1 - shadow_done_;  // bottom row enters first
-  // One physical row: its lanes' sub-rows, sub-row major.
-  std::vector<int16_t> row(size_t(ac_) * size_t(lanes_), 0);
-  const int64_t sub_rows = sch_->sub_rows(f.rows);
-  int64_t loaded = 0;
-  for (int l = 0; l < lanes_; ++l) {
-    const int64_t sub = int64_t(i) * lanes_ + l;
-    if (sub >= sub_rows) break;
-    std::copy_n(&src.stationary[size_t(sub * f.cols)], size_t(f.cols), row.begin() + l * ac_);
-    ++loaded;
+  if (live_) {
+    const FoldTiles& src = fold == fold_ ? tiles_ : next_tiles_;
+    const int i = len - 1 - shadow_done_;  // bottom row enters first
+    // One physical row: its lanes' sub-rows, sub-row major.
+    std::vector<int16_t> row(size_t(ac_) * size_t(lanes_), 0);
+    const int64_t sub_rows = sch_->sub_rows(f.rows);
+    for (int l = 0; l < lanes_; ++l) {
+      const int64_t sub = int64_t(i) * lanes_ + l;
+      if (sub >= sub_rows) break;
+      std::copy_n(&src.stationary[size_t(sub * f.cols)], size_t(f.cols), row.begin() + l * ac_);
+    }
+    array_.shadow_shift(row.data());
   }
-  array_.shadow_shift(row.data());
-  const Operand op = stat_op_;
-  // Only the rows the fold uses are read (SCALE-Sim too: its WS filter / IS ifmap reads are the
-  // tile's values, though its load always takes AR cycles). An N:M row loads one slot (value;
-  // its position field is storage metadata) per PE.
-  const int64_t per_row = sch_->nm_m > 0 ? 1 : lanes_;
-  const int64_t charged = std::min(loaded, per_row);
-  reads[int(op)] +=
-      uint64_t(charged) * uint64_t(f.cols) * uint64_t(op == Operand::kIfmap ? in_bytes_ : w_bytes_);
-  tally_.sram_values[size_t(op)] += uint64_t(charged) * uint64_t(f.cols);
+  const uint64_t values = shadow_row_values(fold, shadow_done_);
+  reads[int(stat_op_)] += values * uint64_t(stat_op_ == Operand::kIfmap ? in_bytes_ : w_bytes_);
+  tally_.sram_values[size_t(stat_op_)] += values;
   if (++shadow_done_ == len) ports_.plan->stationary_loaded(fold);
   return true;
+}
+
+uint64_t ArrayController::shadow_row_values(size_t fold, int done) const {
+  // The row shifted after `done` rows of `fold`'s tile: the values of its loaded sub-rows. Only
+  // the rows the fold uses are read (SCALE-Sim too: its WS filter / IS ifmap reads are the tile's
+  // values, though its load always takes AR cycles). An N:M row loads one slot (value; its
+  // position field is storage metadata) per PE.
+  const SystolicFold& f = sch_->folds[fold];
+  const int len = scalesim_ ? ar_ : int(sch_->physical_rows(f.rows));
+  const int64_t loaded =
+      std::clamp<int64_t>(sch_->sub_rows(f.rows) - int64_t(len - 1 - done) * lanes_, 0, lanes_);
+  const int64_t per_row = sch_->nm_m > 0 ? 1 : lanes_;
+  const int64_t charged = std::min(loaded, per_row);
+  return uint64_t(charged) * uint64_t(f.cols);
+}
+
+void ArrayController::note_feed(int64_t index) {
+  // Consecutive-run bookkeeping (fast mode reads it; cheap enough to keep in both modes).
+  if (run_t_ < 0 || last_feed_cycle_ != t_ - 1 || index != last_fed_idx_ + 1) {
+    run_t_ = t_;
+    run_idx_ = index;
+  }
+  if (first_feed_t_ < 0) first_feed_t_ = t_;
+  last_fed_idx_ = index;
+  last_feed_cycle_ = t_;
 }
 
 StepResult ArrayController::step_load() {
@@ -210,7 +243,7 @@ StepResult ArrayController::step_load() {
   StepResult res;
   res.bubble = fold_ > 0 && !scalesim_ && spec_.pe_array.weight_double_buffer;
   if (load_done_ >= load_cycles_) {
-    array_.swap_stationary(int(sch_->sub_rows(f.rows)), int(f.cols));
+    if (live_) array_.swap_stationary(int(sch_->sub_rows(f.rows)), int(f.cols));
     shadow_valid_ = false;
     phase_ = Phase::kStream;
   }
@@ -233,6 +266,10 @@ StepResult ArrayController::step_stream() {
   const int64_t r_end = scalesim_ ? ar_ : r, c_end = scalesim_ ? ac_ : c;
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   StepResult res;
+  if (mode_.fast) {
+    const Stretch st = steady_stretch();
+    if (st.n > 0) return advance(st);
+  }
 
   // --- Output side: a WS/IS output row that completes now needs its SRAM slot.
   int64_t done_row = -1;
@@ -269,7 +306,7 @@ StepResult ArrayController::step_stream() {
       const ChunkPlan& cp = chunks[chunk_];
       if (fed_ == cp.t0 + cp.t_len - 1) consumed_chunk = ports_.plan->chunk_index(fold_, chunk_);
       ++fed_;
-      last_feed_cycle_ = t_;
+      note_feed(fed_now);
       if (os) {
         reads[int(Operand::kIfmap)] += uint64_t(r * in_bytes_);
         reads[int(Operand::kWeight)] += uint64_t(c * w_bytes_);
@@ -301,20 +338,24 @@ StepResult ArrayController::step_stream() {
   // --- The array cycle.
   uint64_t out_write = 0, out_read = 0;
   if (os) {
-    for (int64_t i = 0; i < r; ++i) {
+    for (int64_t i = 0; i < r && live_; ++i) {
       const int64_t s = hist_at(t_ - lat_ - i);
       feed_[size_t(i)] = s >= 0 ? tiles_.stream[size_t(s * r + i)] : int16_t{0};
     }
-    for (int64_t j = 0; j < c; ++j) {
+    for (int64_t j = 0; j < c && live_; ++j) {
       const int64_t s = hist_at(t_ - lat_ - j);
       top_[size_t(j)] = s >= 0 ? tiles_.top[size_t(s * c + j)] : int16_t{0};
     }
-    array_.step_output_stationary(feed_.data(), top_.data(), int(r), int(c));
-    if (scalesim_) out_write += scalesim_os_writes() * kPsumBytes;
+    if (live_) array_.step_output_stationary(feed_.data(), top_.data(), int(r), int(c));
+    if (scalesim_) {
+      const uint64_t n = scalesim_os_writes(t_);
+      out_write += n * kPsumBytes;
+      tally_.sram_values[kOf] += n;
+    }
     if (drain_active_) {
       const int row = ar_ - drain_left_;
       const int orig = ar_ - 1 - row;
-      collect_drain_row(array_.drain_shift(), orig, drain_fold_);
+      if (live_) collect_drain_row(array_.drain_shift(), orig, drain_fold_);
       if (orig < sch_->folds[drain_fold_].rows) {
         out_write += uint64_t(sch_->folds[drain_fold_].cols) * kPsumBytes;
         tally_.sram_values[kOf] += uint64_t(sch_->folds[drain_fold_].cols);
@@ -330,7 +371,7 @@ StepResult ArrayController::step_stream() {
     // Physical row i takes its values (its sub-rows, or its N:M group) with the row's skew.
     const int64_t rs = sch_->sub_rows(r), L = lanes_, W = tiles_.stream_width;
     const int64_t phys = int64_t(tiles_.row_at.size());
-    for (int64_t i = 0; i < ar_; ++i) {
+    for (int64_t i = 0; i < ar_ && live_; ++i) {
       int16_t* dst = &feed_[size_t(i * L)];
       const int64_t s = i < phys ? hist_at(t_ - lat_ - i) : -1;
       const int64_t n = s >= 0 ? tiles_.row_len[size_t(i)] : 0;
@@ -338,8 +379,10 @@ StepResult ArrayController::step_stream() {
           n > 0 ? &tiles_.stream[size_t(s * W + tiles_.row_at[size_t(i)])] : nullptr;
       for (int64_t l = 0; l < L; ++l) dst[l] = l < n ? src[l] : int16_t{0};  // no memcpy call
     }
-    array_.step_stationary(feed_.data(), int(rs), int(c));
-    collect_stationary_outputs();
+    if (live_) {
+      array_.step_stationary(feed_.data(), int(rs), int(c));
+      collect_stationary_outputs();
+    }
     if (done_row >= 0) {
       out_write = uint64_t(c) * kPsumBytes;
       tally_.sram_values[kOf] += uint64_t(c);
@@ -350,7 +393,7 @@ StepResult ArrayController::step_stream() {
         ports_.plan->outputs_done(ports_.plan->out_index(ports_.plan->chunk_index(fold_, ci)));
     }
     if (fold_ + 1 < sch_->folds.size() && !scalesim_ && spec_.pe_array.weight_double_buffer) {
-      if (!next_tiles_built_) {
+      if (!next_tiles_built_ && live_) {
         next_tiles_ = build_fold_tiles(*prog_, sch_->folds[fold_ + 1], *access_);
         next_tiles_built_ = true;
       }
@@ -390,11 +433,12 @@ StepResult ArrayController::step_capture() {
     r.wait_until = ready;
     return r;
   }
-  array_.capture_outputs();
+  if (live_) array_.capture_outputs();
   drain_fold_ = fold_;
   if (scalesim_) {
     // SCALE-Sim's convention: outputs leave the array without drain cycles.
-    for (int i = 0; i < ar_; ++i) collect_drain_row(array_.drain_shift(), ar_ - 1 - i, drain_fold_);
+    for (int i = 0; i < ar_ && live_; ++i)
+      collect_drain_row(array_.drain_shift(), ar_ - 1 - i, drain_fold_);
     ports_.plan->outputs_done(oc);
   } else {
     drain_active_ = true;
@@ -425,7 +469,7 @@ StepResult ArrayController::drain_cycle() {
   // One exposed OS drain cycle: outputs of drain_fold_ shift out; nothing else moves.
   const int row = ar_ - drain_left_;
   const int orig = ar_ - 1 - row;
-  collect_drain_row(array_.drain_shift(), orig, drain_fold_);
+  if (live_) collect_drain_row(array_.drain_shift(), orig, drain_fold_);
   const SystolicFold& df = sch_->folds[drain_fold_];
   const uint64_t out_write = orig < df.rows ? uint64_t(df.cols) * kPsumBytes : 0;
   tally_.sram_values[kOf] += out_write / kPsumBytes;
@@ -438,7 +482,7 @@ StepResult ArrayController::drain_cycle() {
   return finish_cycle(StepResult{}, reads, out_write, 0);
 }
 
-uint64_t ArrayController::scalesim_os_writes() {
+uint64_t ArrayController::scalesim_os_writes(int64_t t) const {
   // SCALE-Sim writes an OS fold's outputs on its last lines (its ofmap demand matrix,
   // docs/scalesim_conventions.md section 3): after the last stream index, the array's rows leave
   // one per line, the unused ones first, skewed by one line per column, so the used r x c
@@ -447,11 +491,9 @@ uint64_t ArrayController::scalesim_os_writes() {
   const SystolicFold& f = sch_->folds[fold_];
   if (fed_ < f.t_len || f.rows == 0 || f.cols == 0) return 0;
   const int64_t r = f.rows, c = f.cols;
-  const int64_t d = t_ - last_feed_cycle_ - (ar_ - r);
+  const int64_t d = t - last_feed_cycle_ - (ar_ - r);
   if (d < 0 || d > r + c - 2) return 0;
-  const int64_t n = std::min({d, r - 1, c - 1, r + c - 2 - d}) + 1;
-  tally_.sram_values[kOf] += uint64_t(n);
-  return uint64_t(n);
+  return uint64_t(std::min({d, r - 1, c - 1, r + c - 2 - d}) + 1);
 }
 
 void ArrayController::collect_stationary_outputs() {
@@ -480,6 +522,9 @@ void ArrayController::collect_drain_row(const int32_t* row, int drained_row, siz
 
 StepResult ArrayController::finish_cycle(StepResult r, uint64_t reads[kNumOperands],
                                          uint64_t out_write, uint64_t out_read) {
+  std::copy_n(reads, kNumOperands, last_reads_);
+  last_out_write_ = out_write;
+  last_out_read_ = out_read;
   const StepResult extra = charge_ports(ports_, reads, out_write, out_read);
   r.bw_stall_sram = extra.bw_stall_sram;
   r.bw_stall_noc = extra.bw_stall_noc;

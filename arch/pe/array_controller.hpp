@@ -4,7 +4,8 @@
 // yet); collectors de-skew the outputs and write whole output rows. WS/IS load the next
 // stationary tile into shadow registers during the current fold when the hardware has them;
 // OS drains its accumulators through an output chain. Memory waits come from the
-// TransferController.
+// TransferController. Fast mode (RunMode::fast) advances steady stretches in one step
+// (steady_stretch.cpp) and computes each fold's outputs at once (fold_values.hpp).
 #pragma once
 
 #include <array>
@@ -39,7 +40,7 @@ struct ArrayTally {
 
 class ArrayController {
  public:
-  ArrayController(const AcceleratorSpec& spec, SystolicArray& array);
+  ArrayController(const AcceleratorSpec& spec, SystolicArray& array, RunMode mode = {});
 
   /// `a`/`b` are the layer's operand tensors, `out` the int32 accumulators (zeroed, out shape).
   void start(const LayerProgram& prog, const workloads::Int16Buffer& a,
@@ -74,15 +75,41 @@ class ArrayController {
   StepResult drain_cycle();
   StepResult finish_cycle(StepResult r, uint64_t reads[kNumOperands], uint64_t out_write,
                           uint64_t out_read);
-  uint64_t scalesim_os_writes();
+  uint64_t scalesim_os_writes(int64_t t) const;
   bool try_shadow_shift(size_t fold, uint64_t reads[kNumOperands]);
   void collect_stationary_outputs();
   void collect_drain_row(const int32_t* row, int drained_row, size_t fold);
   std::optional<sc_core::sc_time> feed_ready();
+  void size_ring(int latency);  // sets lat_ and sizes the feed history ring for it
   int64_t hist_at(int64_t cycle) const;
+  void note_feed(int64_t index);
+  uint64_t shadow_row_values(size_t fold, int done) const;
+
+  // Fast mode: a run of identical cycles with no event (chunk end, output row that completes a
+  // chunk, stationary tile loaded, data arriving) inside it.
+  struct Stretch {
+    int64_t n = 0;  // cycles (0: none)
+    uint64_t reads[kNumOperands] = {0, 0, 0};
+    uint64_t out_write = 0, out_read = 0;
+    uint64_t values[kNumOperands] = {0, 0, 0};  // SRAM values (ArrayTally::sram_values)
+    bool feeding = false, extends_run = false, shifting = false, bubble = false;
+    uint64_t k = 1;  // clock cycles each (1 + stall)
+  };
+  // RunMode::check: the stretch being verified and its cycles left.
+  Stretch expect_;
+  int64_t expect_left_ = 0;
+  uint64_t last_reads_[kNumOperands] = {0, 0, 0}, last_out_write_ = 0, last_out_read_ = 0;
+  Stretch steady_stretch();
+  bool stretch_outputs(Stretch& s, const SystolicFold& f);
+  bool stretch_scalesim_writes(Stretch& s, const SystolicFold& f);
+  bool stretch_shadow(Stretch& s, std::optional<sc_core::sc_time>& horizon);
+  StepResult advance(const Stretch& s);
+  StepResult checked_stream();
 
   const AcceleratorSpec& spec_;
   SystolicArray& array_;
+  RunMode mode_;
+  bool live_;  // the PE array's registers move (per-cycle mode with values)
   const LayerProgram* prog_ = nullptr;
   const SystolicProgram* sch_ = nullptr;
   const std::vector<FoldPlan>* tfolds_ = nullptr;  // the transfer plan's folds (chunks)
@@ -114,6 +141,10 @@ class ArrayController {
   std::vector<int64_t> hist_;     // ring: stream index fed at cycle (or -1)
   int64_t hist_mask_ = 0;
   int64_t out_chunk_checked_ = -1;
+  // The latest run of cycles that fed consecutive indices: it began at cycle run_t_ with index
+  // run_idx_ (-1: none yet) and lasts until last_feed_cycle_.
+  int64_t run_t_ = -1, run_idx_ = 0, last_fed_idx_ = -1;
+  int64_t first_feed_t_ = -1;  // the fold's first feed cycle (-1: none yet)
 
   // OS drain chain state (outputs of drain_fold_).
   int drain_left_ = 0;

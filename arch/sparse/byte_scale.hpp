@@ -25,13 +25,20 @@ class ByteScale {
     dense_ += dense;
     if (identity()) return dense;
     using u128 = unsigned __int128;
-    const uint64_t total =
-        uint64_t((u128(dense_) * u128(num_) + u128(den_) - 1) / u128(den_));
+    const uint64_t total = uint64_t((u128(dense_) * u128(num_) + u128(den_) - 1) / u128(den_));
     const uint64_t step = total - scaled_;
     scaled_ = total;
     return step;
   }
-  uint64_t dense_total() const { return dense_; }    ///< dense bytes seen so far
+  /// Bounds of what one call with `dense` bytes returns (the cumulative rounding hands out
+  /// floor or ceil of dense * num / den).
+  uint64_t step_min(uint64_t dense) const {
+    return identity() ? dense : uint64_t((unsigned __int128)(dense)*num_ / den_);
+  }
+  uint64_t step_max(uint64_t dense) const {
+    return identity() ? dense : uint64_t(((unsigned __int128)(dense)*num_ + den_ - 1) / den_);
+  }
+  uint64_t dense_total() const { return dense_; }  ///< dense bytes seen so far
   uint64_t scaled_total() const { return identity() ? dense_ : scaled_; }  ///< bytes handed out
 
  private:

@@ -23,6 +23,9 @@ class VectorController {
              workloads::Int8Buffer& out, LayerPorts ports);
   StepResult step();
   uint64_t ops() const { return ops_; }
+  /// Fast mode jumps all but the last cycle of a chunk when they cost the same; without values
+  /// start() computes no outputs.
+  void set_mode(RunMode mode) { mode_ = mode; }
 
  private:
   const LayerProgram* prog_ = nullptr;
@@ -33,6 +36,7 @@ class VectorController {
   int64_t chunk_cycles_ = 0;
   bool finishing_ = false;
   uint64_t ops_ = 0;
+  RunMode mode_;
 };
 
 }  // namespace adasim::arch

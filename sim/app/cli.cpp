@@ -5,12 +5,15 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <new>
 #include <string>
 #include <vector>
 
 #include "arch/energy/energy_table.hpp"
 #include "arch/value_store.hpp"
+#include "sim/app/interrupt.hpp"
 #include "sim/app/run_command.hpp"
+#include "sim/app/run_options.hpp"
 #include "sim/app/simulation.hpp"
 #include "sim/app/sweep/sweep_cli.hpp"
 #include "sim/app/workload_loader.hpp"
@@ -25,15 +28,6 @@ namespace po = boost::program_options;
 namespace adasim::sim {
 namespace {
 
-/// A shipped file: as a repository-relative path when run from the repository root (so reports
-/// name the same path in every checkout), else the absolute path of the source tree.
-std::string shipped(const std::string& rel) {
-  if (std::filesystem::exists(rel) &&
-      std::filesystem::equivalent(rel, std::filesystem::path(ADASIM_SOURCE_DIR) / rel))
-    return rel;
-  return (std::filesystem::path(ADASIM_SOURCE_DIR) / rel).string();
-}
-
 void usage(std::ostream& os) {
   os << "usage: adasim <command> [options]\n\n"
         "commands:\n"
@@ -46,15 +40,18 @@ void usage(std::ostream& os) {
         "Run 'adasim <command> --help' for the options of a command.\n";
 }
 
+constexpr const char* kDefaultArch = "configs/default.json";
+constexpr const char* kDefaultWorkload = "workloads/models/ds_cnn_kws.json";
+
 po::options_description common_options(RunOptions& o) {
   po::options_description d("architecture and workload");
-  d.add_options()("arch", po::value(&o.arch)->default_value(shipped("configs/default.json")),
-                  "architecture config (JSON)")(
-      "set", po::value(&o.overrides)->composing(),
-      "override a config key: dotted.key=value (repeatable)")(
-      "workload",
-      po::value(&o.workload)->default_value(shipped("workloads/models/ds_cnn_kws.json")),
-      "workload: JSON graph, ONNX model or SCALE-Sim topology CSV")(
+  d.add_options()("arch", po::value(&o.arch),
+                  "architecture config (JSON); default: ./configs/default.json, else the copy in "
+                  "adasim's source tree")("set", po::value(&o.overrides)->composing(),
+                                          "override a config key: dotted.key=value (repeatable)")(
+      "workload", po::value(&o.workload),
+      "workload: JSON graph, ONNX model or SCALE-Sim topology CSV, also accepted as the one "
+      "positional argument; default: ./workloads/models/ds_cnn_kws.json, else adasim's copy")(
       "format", po::value(&o.format)->default_value("auto"),
       "workload format: json, onnx, scalesim or auto (by extension)")(
       "batch", po::value(&o.batch)->default_value(0), "override the graph's batch size (0 = keep)");
@@ -75,17 +72,33 @@ po::options_description float_model_options(RunOptions& o) {
       "percentile kept by --calib-method percentile")("calib-samples",
                                                       po::value(&o.calib_samples)->default_value(8),
                                                       "size of the synthetic calibration set")(
-      "save-quantized", po::value(&o.save_quantized), "write the quantized model (ONNX, QDQ form)")(
-      "no-values", po::bool_switch(&o.no_values),
-      "float model, timing only: no calibration, every weight and input generated from the seed");
+      "save-quantized", po::value(&o.save_quantized), "write the quantized model (ONNX, QDQ form)");
   return fq;
 }
 
+/// How the simulation runs (run and map; sim/app/run_command.hpp run_mode()).
+po::options_description fidelity_options(RunOptions& o) {
+  po::options_description f("fidelity");
+  f.add_options()("fidelity", po::value(&o.fidelity)->default_value("cycle"),
+                  "cycle: every cycle simulated (traces need it); fast: steady stretches advance "
+                  "in closed form, with the same cycles, stalls and access counts; check: per "
+                  "cycle, verifying every stretch fast mode would advance at once")(
+      "no-values", po::bool_switch(&o.no_values),
+      "timing only: no tensor values generated or computed (a float ONNX model runs without "
+      "calibration); same cycles as with values, so refused with what depends on or supplies "
+      "values: sparsity and compressed storage, --input, --dump-outputs, --vcd, value patterns");
+  return f;
+}
+
+/// Parses `args`; with `workload_positional`, one positional argument is the --workload
+/// (`adasim run model.onnx`): giving both, or two positional arguments, is a usage error.
 int parse(po::options_description& d, const std::vector<std::string>& args, po::variables_map& vm,
-          std::ostream& out) {
+          std::ostream& out, bool workload_positional = false) {
   po::options_description all = d;
   all.add_options()("help,h", "show this help");
-  po::store(po::command_line_parser(args).options(all).run(), vm);
+  po::positional_options_description pos;
+  if (workload_positional) pos.add("workload", 1);
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
   if (vm.count("help")) {
     out << all;
     return 0;
@@ -94,12 +107,20 @@ int parse(po::options_description& d, const std::vector<std::string>& args, po::
   return -1;
 }
 
-int cmd_run(const std::vector<std::string>& args, std::ostream& out) {
+/// --arch / --workload defaults (run_options.hpp: default_input) and --seed.
+void resolve_inputs(RunOptions& o, const std::string& seed_text, std::ostream& note) {
+  if (o.arch.empty()) o.arch = default_input(kDefaultArch, note);
+  if (o.workload.empty()) o.workload = default_input(kDefaultWorkload, note);
+  o.seed = parse_seed(seed_text);
+}
+
+int cmd_run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   RunOptions o;
+  std::string seed = "1";
   po::options_description d = common_options(o);
   po::options_description r("run");
   r.add_options()("out", po::value(&o.out_dir)->default_value("out"),
-                  "output folder for the reports")("seed", po::value(&o.seed)->default_value(1),
+                  "output folder for the reports")("seed", po::value(&seed)->default_value("1"),
                                                    "seed of the generated weights and inputs")(
       "vcd", po::value(&o.vcd), "write a VCD trace to this file (off by default)")(
       "trace", po::value(&o.trace_globs)->composing(),
@@ -119,9 +140,14 @@ int cmd_run(const std::vector<std::string>& args, std::ostream& out) {
       "every layer reads generated activations (with --act-sparsity's pattern) instead of the "
       "previous layer's outputs: sparsity studies of models without trained weights");
   d.add(float_model_options(o));
+  d.add(fidelity_options(o));
   d.add(r);
   po::variables_map vm;
-  if (const int rc = parse(d, args, vm, out); rc >= 0) return rc;
+  if (const int rc = parse(d, args, vm, out, true); rc >= 0) return rc;
+  o.vcd_given = vm.count("vcd") > 0;
+  o.dump_given = vm.count("dump-outputs") > 0;
+  o.save_quantized_given = vm.count("save-quantized") > 0;
+  resolve_inputs(o, seed, err);
   run_command(o, out);
   return kExitOk;
 }
@@ -146,18 +172,23 @@ int cmd_validate(const std::vector<std::string>& args, std::ostream& out) {
   return kExitOk;
 }
 
-int cmd_map(const std::vector<std::string>& args, std::ostream& out) {
+int cmd_map(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   RunOptions o;
+  std::string seed = "1";
   bool as_json = false, no_simulate = false;
   po::options_description d = common_options(o);
   d.add(float_model_options(o));
+  d.add(fidelity_options(o));
   d.add_options()("json", po::bool_switch(&as_json), "print the schedules as JSON")(
       "no-simulate", po::bool_switch(&no_simulate),
       "only map: skip the simulation that gives the simulated figures")(
-      "seed", po::value(&o.seed)->default_value(1), "seed of the generated weights and inputs");
+      "seed", po::value(&seed)->default_value("1"), "seed of the generated weights and inputs");
   po::variables_map vm;
-  if (const int rc = parse(d, args, vm, out); rc >= 0) return rc;
+  if (const int rc = parse(d, args, vm, out, true); rc >= 0) return rc;
+  resolve_inputs(o, seed, err);
+  check_run_options(o);
   const LoadedConfig cfg = load_arch_config(o.arch, o.overrides);
+  const arch::RunMode mode = run_mode(o, cfg.spec, cfg.file);
   if (!o.save_quantized.empty())
     throw ConfigError("command line", "--save-quantized", "with adasim map",
                       "adasim run --save-quantized (map writes no files)");
@@ -176,7 +207,7 @@ int cmd_map(const std::vector<std::string>& args, std::ostream& out) {
           [seed](const workloads::TensorInfo& t) {
             return workloads::generate_wide_values(t, seed);
           });
-      SimulationResult res = simulate(cfg.spec, wl.graph, energy, values);
+      SimulationResult res = simulate(cfg.spec, wl.graph, energy, values, nullptr, nullptr, mode);
       schedules = std::move(res.schedules);
       simulated = std::move(res.layers);
     }
@@ -260,9 +291,11 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   const std::string cmd = args[0];
   args.erase(args.begin());
   try {
-    if (cmd == "run") return cmd_run(args, out);
+    if (cmd == "run" || cmd == "map") {
+      const InterruptGuard interrupts;  // SIGINT / SIGTERM end them cleanly (interrupt.hpp)
+      return cmd == "run" ? cmd_run(args, out, err) : cmd_map(args, out, err);
+    }
     if (cmd == "validate") return cmd_validate(args, out);
-    if (cmd == "map") return cmd_map(args, out);
     if (cmd == "sweep") return sweep::cmd_sweep(args, out, err);
     if (cmd == "list") return cmd_list(args, out);
     err << "adasim: unknown command '" << cmd << "'\n";
@@ -274,9 +307,19 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   } catch (const ConfigError& e) {
     for (const InputIssue& i : e.issues()) err << "error: " << i.render() << "\n";
     return kExitConfig;
+  } catch (const Interrupted& e) {
+    err << "adasim: " << e.what()
+        << ": stopped, no output written (output folders left as they were)\n";
+    return e.exit_code();
   } catch (const ModelError& e) {
     err << "adasim: internal model error (please report): " << e.what() << "\n";
     return kExitModel;
+  } catch (const std::filesystem::filesystem_error& e) {  // without libstdc++'s wording
+    err << "adasim: cannot access '" << e.path1().string() << "': " << e.code().message() << "\n";
+    return kExitUsage;
+  } catch (const std::bad_alloc&) {
+    err << "adasim: out of memory\n";
+    return kExitUsage;
   } catch (const std::exception& e) {
     err << "adasim: " << e.what() << "\n";
     return kExitUsage;

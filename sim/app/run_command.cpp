@@ -10,14 +10,17 @@
 
 #include "arch/energy/energy_table.hpp"
 #include "arch/value_store.hpp"
+#include "sim/app/interrupt.hpp"
+#include "sim/app/output_commit.hpp"
 #include "sim/app/run_metadata.hpp"
+#include "sim/app/run_options.hpp"
 #include "sim/app/simulation.hpp"
+#include "sim/app/value_source.hpp"
 #include "sim/app/workload_loader.hpp"
 #include "sim/config/arch_config.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/stats/report_writer.hpp"
 #include "sim/trace/vcd_writer.hpp"
-#include "sim/app/value_source.hpp"
 #include "workloads/onnx/onnx_loader.hpp"
 #include "workloads/reference/reference_ops.hpp"
 
@@ -25,26 +28,76 @@ namespace adasim::sim {
 
 namespace {
 
-std::pair<uint64_t, uint64_t> parse_window(const std::string& w) {
-  if (w.empty()) return {0, 0};
-  const auto colon = w.find(':');
-  auto num = [&](const std::string& s) -> uint64_t {
-    if (s.empty()) return 0;
-    if (s.find_first_not_of("0123456789") != std::string::npos)
-      throw ConfigError("command line", "--trace-window", w, "START:END in cycles, e.g. 0:2000");
-    return std::stoull(s);
-  };
-  if (colon == std::string::npos) throw ConfigError("command line", "--trace-window", w, "START:END in cycles, e.g. 0:2000");
-  return {num(w.substr(0, colon)), num(w.substr(colon + 1))};
-}
-
 nlohmann::json schedules_json(const std::vector<workloads::LayerSchedule>& s) {
   nlohmann::json j = nlohmann::json::array();
   for (const auto& l : s) j.push_back(l.to_json());
   return j;
 }
 
+/// The folder a file option writes into ("." for a bare file name).
+std::string folder_of(const std::string& file) {
+  const std::string dir = std::filesystem::path(file).parent_path().string();
+  return dir.empty() ? "." : dir;
+}
+
+/// Every folder the run writes into: --out, the VCD's folder, --dump-outputs, --save-quantized's.
+std::vector<std::string> output_dirs(const RunOptions& opt) {
+  std::vector<std::string> dirs = {opt.out_dir};
+  if (!opt.vcd.empty()) dirs.push_back(folder_of(opt.vcd));
+  if (!opt.dump_dir.empty()) dirs.push_back(opt.dump_dir);
+  if (!opt.save_quantized.empty()) dirs.push_back(folder_of(opt.save_quantized));
+  return dirs;
+}
+
 }  // namespace
+
+arch::RunMode fidelity_mode(const std::string& fidelity, const std::string& where) {
+  arch::RunMode m;
+  if (fidelity == "fast")
+    m.fast = true;
+  else if (fidelity == "check")
+    m.check = true;
+  else if (fidelity != "cycle")
+    throw ConfigError("command line", where, fidelity,
+                      "cycle (every cycle simulated), fast (steady stretches in closed form) or "
+                      "check (per-cycle, checking every stretch fast mode would skip)");
+  return m;
+}
+
+arch::RunMode run_mode(const RunOptions& opt, const arch::AcceleratorSpec& spec,
+                       const std::string& config_file) {
+  arch::RunMode mode = fidelity_mode(opt.fidelity, "--fidelity");
+  if (mode.fast && !opt.vcd.empty())
+    throw ConfigError("command line", "--vcd", opt.vcd,
+                      "no trace with --fidelity fast: traces need every cycle (--fidelity cycle)");
+  if (!opt.no_values) return mode;
+  // --no-values: nothing may need or supply the values (inputs, outputs, traces of registers,
+  // value patterns, and the sparse datapaths and compressed storage whose timing depends on
+  // them). --quantize int8 is refused by quantize_options (map reads it too).
+  auto refuse = [](const std::string& what, const std::string& value, const std::string& why) {
+    throw ConfigError("command line", "--no-values", what + " " + value,
+                      "no " + what + " with --no-values: " + why);
+  };
+  const char* kNeeds = "it needs the values the run then does not compute";
+  if (!opt.inputs.empty())
+    refuse("--input", opt.inputs.front(), "no values are computed, so nothing would read it");
+  if (!opt.dump_dir.empty()) refuse("--dump-outputs", opt.dump_dir, kNeeds);
+  if (!opt.vcd.empty()) refuse("--vcd", opt.vcd, kNeeds);
+  if (!opt.weight_sparsity.empty()) refuse("--weight-sparsity", opt.weight_sparsity, kNeeds);
+  if (!opt.act_sparsity.empty()) refuse("--act-sparsity", opt.act_sparsity, kNeeds);
+  if (opt.act_every_layer) refuse("--act-every-layer", "", kNeeds);
+  const arch::SparsitySpec& sp = spec.sparsity;
+  bool sparse = sp.mode != arch::SparsityMode::kNone || sp.structured.enabled ||
+                sp.storage.ifmap != "dense" || sp.storage.weight != "dense" ||
+                sp.storage.ofmap != "dense";
+  for (const auto& [layer, m] : sp.layer_modes) sparse = sparse || m != arch::SparsityMode::kNone;
+  if (sparse)
+    throw ConfigError(config_file, "/sparsity", "a sparse datapath or compressed storage",
+                      "no sparsity with --no-values: its timing depends on the values (drop "
+                      "--no-values, or the sparsity section)");
+  mode.values = false;
+  return mode;
+}
 
 /// The float-model options of the command line, checked: a value given for an option that
 /// nothing reads (calibration settings without --quantize int8, ...) is an error.
@@ -80,11 +133,10 @@ workloads::QuantizeOptions quantize_options(const RunOptions& opt) {
   if (!opt.calib.empty() && opt.calib_samples != dflt.samples)
     throw ConfigError("command line", "--calib-samples", "with --calib files",
                       "--calib files or a synthetic set, not both");
-  if (opt.no_values && (q.mode != Q::Mode::kNone || !opt.inputs.empty() || !opt.dump_dir.empty()))
-    throw ConfigError(
-        "command line", "--no-values",
-        q.mode != Q::Mode::kNone ? "with --quantize int8" : "with --input / --dump-outputs",
-        "--no-values alone: a timing-only run whose values are all generated");
+  if (opt.no_values && q.mode != Q::Mode::kNone)
+    throw ConfigError("command line", "--no-values", "with --quantize int8",
+                      "one of them: --no-values runs a float model for timing only (no "
+                      "calibration, no values), --quantize int8 quantizes it with values");
   q.no_values = opt.no_values;
   q.calib = opt.calib;
   q.percentile = opt.calib_percentile;
@@ -93,26 +145,32 @@ workloads::QuantizeOptions quantize_options(const RunOptions& opt) {
 }
 
 void run_command(const RunOptions& opt, std::ostream& out) {
+  check_run_options(opt);
   const LoadedConfig cfg = load_arch_config(opt.arch, opt.overrides);
+  const arch::RunMode mode = run_mode(opt, cfg.spec, cfg.file);
   LoadedWorkload wl = load_workload(opt.workload, opt.format, opt.batch, opt.inputs,
                                     quantize_options(opt), !opt.save_quantized.empty());
   ValueOptions vopt;
   vopt.seed = opt.seed;
   if (!opt.weight_sparsity.empty())
     vopt.weight = parse_sparsity_option("--weight-sparsity", opt.weight_sparsity);
-  if (!opt.act_sparsity.empty()) vopt.act = parse_sparsity_option("--act-sparsity", opt.act_sparsity);
+  if (!opt.act_sparsity.empty())
+    vopt.act = parse_sparsity_option("--act-sparsity", opt.act_sparsity);
   const arch::EnergyTable energy(cfg.spec.energy);
+  throw_if_interrupted();
 
+  // From here on every file goes to the staging folders; leaving this scope without commit()
+  // (error, interruption) removes them. The VCD writer is declared after it: closed first.
+  OutputTransaction tx(output_dirs(opt));
   std::unique_ptr<VcdWriter> vcd;
-  std::string vcd_tmp;
   if (!opt.vcd.empty()) {
-    const auto [start, end] = parse_window(opt.trace_window);
-    std::vector<std::string> globs = opt.trace_globs;
-    if (globs.empty()) globs = {"top.pe_array.*", "top.core.cycle"};
-    vcd_tmp = opt.vcd + ".partial";
-    const std::filesystem::path dir = std::filesystem::path(opt.vcd).parent_path();
-    if (!dir.empty()) std::filesystem::create_directories(dir);
-    vcd = std::make_unique<VcdWriter>(vcd_tmp, TraceFilter(globs), start, end);
+    const auto [start, end] = parse_trace_window(opt.trace_window);
+    // User globs must each select a signal; the default view is a starting point only.
+    const bool user_globs = !opt.trace_globs.empty();
+    const std::vector<std::string> globs =
+        user_globs ? opt.trace_globs : std::vector<std::string>{"top.pe_array.*", "top.core.cycle"};
+    vcd = std::make_unique<VcdWriter>(tx.staged_file(opt.vcd), TraceFilter(globs, user_globs),
+                                      start, end);
   }
 
   const uint64_t seed = opt.seed;
@@ -128,16 +186,10 @@ void run_command(const RunOptions& opt, std::ostream& out) {
   }
   SimulationResult res;
   try {
-    res = simulate(cfg.spec, wl.graph, energy, values, vcd.get());
+    res = simulate(cfg.spec, wl.graph, energy, values, vcd.get(), nullptr, mode);
     if (vcd) vcd->finish();
   } catch (const ConfigError& e) {
-    vcd.reset();
-    if (!vcd_tmp.empty()) std::remove(vcd_tmp.c_str());
     throw attribute_to(e, cfg.file);  // mapping errors concern the design point
-  } catch (...) {
-    vcd.reset();
-    if (!vcd_tmp.empty()) std::remove(vcd_tmp.c_str());
-    throw;
   }
 
   RunReport report;
@@ -149,7 +201,7 @@ void run_command(const RunOptions& opt, std::ostream& out) {
   report.meta.arch_file = opt.arch;
   report.meta.workload_name = wl.graph.name;
   report.meta.workload_file = opt.workload;
-  report.meta.fidelity = "cycle";
+  report.meta.fidelity = opt.fidelity + (opt.no_values ? "-no-values" : "");
   for (const std::string& f : opt.inputs) {
     std::ifstream in(f, std::ios::binary);
     std::ostringstream bytes;
@@ -161,7 +213,7 @@ void run_command(const RunOptions& opt, std::ostream& out) {
   if (opt.act_every_layer) report.meta.value_patterns["act_scope"] = "every layer";
   if (!wl.quantize_summary.empty())
     report.meta.value_patterns["quantize"] =
-        (opt.no_values ? "timing only, generated values: " : "int8 " + opt.calib_method + ": ") +
+        (opt.no_values ? "timing only, no values: " : "int8 " + opt.calib_method + ": ") +
         wl.quantize_summary;
   report.meta.overrides = opt.overrides;
   report.meta.design = design_name(cfg.spec);
@@ -185,23 +237,22 @@ void run_command(const RunOptions& opt, std::ostream& out) {
   if (vcd) {
     std::vector<GtkwSignal> sigs = vcd->gtkw_signals();
     if (sigs.size() > 64) sigs.resize(64);  // a readable first view; the rest are in the tree
-    const std::string vcd_name = std::filesystem::path(opt.vcd).filename().string();
+    // The dump by absolute path: GTKWave resolves a relative one against its working directory,
+    // so `gtkwave out/trace.gtkw` from elsewhere would not find it.
+    const std::string vcd_path = std::filesystem::absolute(opt.vcd).lexically_normal().string();
     files.push_back({std::filesystem::path(opt.vcd).stem().string() + ".gtkw",
-                     gtkw_save_file(vcd_name, sigs, 1.0e6 / cfg.spec.clock.nominal.freq_mhz)});
+                     gtkw_save_file(vcd_path, sigs, 1.0e6 / cfg.spec.clock.nominal.freq_mhz)});
   }
-  std::vector<workloads::HostTensor> outputs;
+  for (const auto& [name, text] : files)
+    write_text_file(tx.staged_file((std::filesystem::path(opt.out_dir) / name).string()), text);
   if (!opt.dump_dir.empty())
-    outputs = workloads::output_tensors(wl.graph, values.all(), values.all_wide());
-  write_files_atomically(opt.out_dir, files);
-  if (!opt.dump_dir.empty()) workloads::write_output_files(opt.dump_dir, outputs);
-  if (!opt.save_quantized.empty()) {
-    const std::filesystem::path p(opt.save_quantized);
-    write_files_atomically(p.parent_path().string(), {{p.filename().string(), wl.quantized_model}});
-  }
-  if (vcd) {
-    vcd.reset();
-    std::filesystem::rename(vcd_tmp, opt.vcd);
-  }
+    workloads::write_output_files(
+        tx.staged_dir(opt.dump_dir),
+        workloads::output_tensors(wl.graph, values.all(), values.all_wide()));
+  if (!opt.save_quantized.empty()) write_text_file(tx.staged_file(opt.save_quantized), wl.quantized_model);
+  vcd.reset();
+  throw_if_interrupted();  // the last moment to stop: the commit below is not interrupted
+  tx.commit();
   if (!opt.quiet) out << summary_table(report);
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // `adasim run`: load config and workload, simulate, write report.json / report.csv /
 // resolved_config.json / energy_table.json / schedule.json (and the VCD) into the output folder.
-// Nothing is written unless the whole run succeeds.
+// All or nothing: every output is staged and committed at the end (output_commit.hpp); an error or
+// an interruption (SIGINT / SIGTERM, interrupt.hpp) leaves the output folders as they were.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "arch/engine/step.hpp"
+#include "arch/spec.hpp"
 #include "workloads/onnx/quantize/quantize_options.hpp"
 
 namespace adasim::sim {
@@ -22,14 +25,20 @@ struct RunOptions {
   uint64_t seed = 1;
   int64_t batch = 0;            ///< 0 = the graph's own batch
   std::string vcd;              ///< empty = no trace
+  bool vcd_given = false;       ///< --vcd was on the command line (an empty value is an error)
   std::vector<std::string> trace_globs;
-  std::string trace_window;     ///< "start:end" in cycles, end may be empty
+  std::string trace_window;  ///< "start:end" in cycles, end may be empty
   bool quiet = false;
-  std::vector<std::string> inputs;  ///< --input files (.pb / .npy), bound to the graph inputs in order
-  std::string dump_dir;             ///< --dump-outputs: write output_<i>.pb / .npy here
-  std::string weight_sparsity;      ///< --weight-sparsity pattern of generated weights ("" = dense)
-  std::string act_sparsity;         ///< --act-sparsity pattern of generated graph inputs
-  bool act_every_layer = false;     ///< --act-every-layer: every layer's input is generated
+  std::vector<std::string>
+      inputs;                    ///< --input files (.pb / .npy), bound to the graph inputs in order
+  std::string dump_dir;          ///< --dump-outputs: write output_<i>.pb / .npy here
+  bool dump_given = false;       ///< --dump-outputs was on the command line
+  std::string weight_sparsity;   ///< --weight-sparsity pattern of generated weights ("" = dense)
+  std::string act_sparsity;      ///< --act-sparsity pattern of generated graph inputs
+  bool act_every_layer = false;  ///< --act-every-layer: every layer's input is generated
+  std::string fidelity = "cycle";  ///< --fidelity: "cycle", "fast" (same figures) or "check"
+  /// --no-values: timing only; no tensor values are generated or computed (run_mode()).
+  bool no_values = false;
   // Float ONNX models (workloads/onnx/quantize/quantize_options.hpp).
   std::string quantize = "none";        ///< --quantize: none | int8
   std::vector<std::string> calib;       ///< --calib files / folders
@@ -37,10 +46,23 @@ struct RunOptions {
   double calib_percentile = 99.99;      ///< --calib-percentile
   int calib_samples = 8;                ///< --calib-samples (synthetic set without --calib)
   std::string save_quantized;           ///< --save-quantized: write the QDQ model here
-  bool no_values = false;               ///< --no-values: timing only, every value generated
+  bool save_quantized_given = false;    ///< --save-quantized was given (an empty path is an error)
 };
 
-/// Throws ConfigError for bad inputs, ModelError for simulator bugs.
+/// The engines' mode for a --fidelity value; throws ConfigError naming `where` otherwise.
+arch::RunMode fidelity_mode(const std::string& fidelity, const std::string& where);
+
+/// The engines' mode of a run: --fidelity, and --no-values (timing only: no tensor values are
+/// generated or computed; the cycles, stalls and access counts equal a run with values because
+/// nothing that depends on values may be on). ConfigError for a trace in fast mode, and with
+/// --no-values for anything that needs or supplies values: --input, --dump-outputs, --vcd,
+/// value patterns, --act-every-layer, and sparsity or compressed storage in `spec` (zero
+/// skipping and compression depend on the values; named at /sparsity of `config_file`).
+arch::RunMode run_mode(const RunOptions& opt, const arch::AcceleratorSpec& spec,
+                       const std::string& config_file);
+
+/// Throws ConfigError for bad inputs, ModelError for simulator bugs, Interrupted on a signal
+/// (with an InterruptGuard installed), std::runtime_error for file-system failures.
 void run_command(const RunOptions& opt, std::ostream& out);
 
 /// The float-model options (--quantize, --calib*, --no-values, --save-quantized), checked: a

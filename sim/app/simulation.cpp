@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sim/app/simulation.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <systemc>
@@ -8,6 +9,7 @@
 #include "arch/accelerator.hpp"
 #include "arch/energy/action_costs.hpp"
 #include "arch/sparse/storage_plan.hpp"
+#include "sim/app/interrupt.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/stats/layer_report.hpp"
 #include "workloads/mapper/mapper.hpp"
@@ -96,37 +98,38 @@ std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
       continue;
     }
     searched.emplace(key, out.size());
+    throw_if_interrupted();
     out.push_back(workloads::map_layer(graph, l, spec, costs));
   }
   return out;
 }
 
-SimulationResult simulate(const arch::AcceleratorSpec& spec_in, const workloads::Graph& graph,
-                          const arch::EnergyTable& energy, arch::ValueStore& values, VcdWriter* vcd,
-                          std::map<std::string, workloads::Int32Buffer>* accumulators) {
+namespace {
+
+SimulationResult run_schedules(const arch::AcceleratorSpec& spec, const workloads::Graph& graph,
+                               const arch::EnergyTable& energy, arch::ValueStore& values,
+                               std::vector<workloads::LayerSchedule> schedules, VcdWriter* vcd,
+                               std::map<std::string, workloads::Int32Buffer>* accumulators,
+                               arch::RunMode mode) {
   SimulationResult result;
-  const arch::AcceleratorSpec spec = resolve_structured(spec_in, graph, values);
-  for (const auto& [name, mode] : spec.sparsity.layer_modes) {
-    bool found = false;
-    for (const workloads::Layer& l : graph.layers) found = found || l.name == name;
-    if (!found)
-      throw ConfigError("", "/sparsity/layers/" + name, "\"" + name + "\"",
-                        "the name of a layer of workload '" + graph.name + "'");
-  }
-  result.schedules = map_graph(graph, spec, energy);
+  result.schedules = std::move(schedules);
+  if (result.schedules.size() != graph.layers.size())
+    throw ModelError("simulate: one schedule per layer expected");
   // The SystemC banner would pollute stdout (the summary table and machine-read output).
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
   {
     // The clock domain the accelerator runs in, with its DVFS controller.
     arch::ClockDomain clock(spec.clock);
     arch::DvfsController dvfs(spec.clock, clock);
-    arch::Accelerator top("top", spec, energy, clock, dvfs);
+    arch::Accelerator top("top", spec, energy, clock, dvfs, mode);
     std::vector<const arch::LayerProgram*> programs;
     for (const workloads::LayerSchedule& s : result.schedules) programs.push_back(&s);
     top.load_program(graph, std::move(programs), values);
     top.attach_tracer(vcd);
     top.set_accumulator_sink(accumulators);
-    sc_core::sc_start();
+    // Slices of 4096 nominal cycles (kept within 1 ns .. 1 s): a signal stops the run within one.
+    const double slice_ps = std::clamp(4096 * 1.0e6 / spec.clock.nominal.freq_mhz, 1.0e3, 1.0e12);
+    run_kernel_until_idle(uint64_t(slice_ps));
     if (top.error()) std::rethrow_exception(top.error());
     if (!top.finished())
       throw ModelError("simulation stopped before the last layer finished (layer " +
@@ -139,6 +142,38 @@ SimulationResult simulate(const arch::AcceleratorSpec& spec_in, const workloads:
     result.layers[i].schedule = result.schedules[i].to_json();
   }
   return result;
+}
+
+void check_layer_modes(const arch::AcceleratorSpec& spec, const workloads::Graph& graph) {
+  for (const auto& [name, mode] : spec.sparsity.layer_modes) {
+    bool found = false;
+    for (const workloads::Layer& l : graph.layers) found = found || l.name == name;
+    if (!found)
+      throw ConfigError("", "/sparsity/layers/" + name, "\"" + name + "\"",
+                        "the name of a layer of workload '" + graph.name + "'");
+  }
+}
+
+}  // namespace
+
+SimulationResult simulate(const arch::AcceleratorSpec& spec_in, const workloads::Graph& graph,
+                          const arch::EnergyTable& energy, arch::ValueStore& values, VcdWriter* vcd,
+                          std::map<std::string, workloads::Int32Buffer>* accumulators,
+                          arch::RunMode mode) {
+  const arch::AcceleratorSpec spec = resolve_structured(spec_in, graph, values);
+  check_layer_modes(spec, graph);
+  return run_schedules(spec, graph, energy, values, map_graph(graph, spec, energy), vcd,
+                       accumulators, mode);
+}
+
+SimulationResult simulate_schedules(const arch::AcceleratorSpec& spec_in,
+                                    const workloads::Graph& graph, const arch::EnergyTable& energy,
+                                    arch::ValueStore& values,
+                                    std::vector<workloads::LayerSchedule> schedules) {
+  const arch::AcceleratorSpec spec = resolve_structured(spec_in, graph, values);
+  check_layer_modes(spec, graph);
+  return run_schedules(spec, graph, energy, values, std::move(schedules), nullptr, nullptr,
+                       arch::RunMode{});
 }
 
 }  // namespace adasim::sim

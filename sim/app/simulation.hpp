@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "arch/energy/energy_table.hpp"
+#include "arch/engine/step.hpp"
 #include "arch/spec.hpp"
 #include "arch/value_store.hpp"
 #include "sim/stats/report.hpp"
@@ -26,13 +27,15 @@ struct SimulationResult {
 
 /// The per-action prices the mapper ranks candidates with, from the energy table at the
 /// nominal operating point.
-workloads::EnergyCosts mapper_costs(const arch::EnergyTable& energy, const arch::AcceleratorSpec& spec);
+workloads::EnergyCosts mapper_costs(const arch::EnergyTable& energy,
+                                    const arch::AcceleratorSpec& spec);
 
 /// sparsity.structured with "unfit": "dense": the spec with `layers` set to the covered layers
 /// whose weights keep the N:M pattern (arch::nm_pattern_fits; the datapath is off when none
 /// does). Any other spec is returned unchanged. simulate() runs on the resolved spec, so the
 /// schedules show which layers ran on the N:M datapath ("nm").
-arch::AcceleratorSpec resolve_structured(const arch::AcceleratorSpec& spec, const workloads::Graph& graph,
+arch::AcceleratorSpec resolve_structured(const arch::AcceleratorSpec& spec,
+                                         const workloads::Graph& graph,
                                          const arch::ValueStore& values);
 
 /// Maps every layer of `graph` (searching mappings for the spec's objective and constraints;
@@ -46,6 +49,14 @@ std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
 SimulationResult simulate(const arch::AcceleratorSpec& spec, const workloads::Graph& graph,
                           const arch::EnergyTable& energy, arch::ValueStore& values,
                           VcdWriter* vcd = nullptr,
-                          std::map<std::string, workloads::Int32Buffer>* accumulators = nullptr);
+                          std::map<std::string, workloads::Int32Buffer>* accumulators = nullptr,
+                          arch::RunMode mode = {});
+
+/// Runs the whole graph on the given schedules (one per layer, in order) instead of the mapper's:
+/// e.g. a runner-up mapping, to compare what the search ranked with what the engine does.
+SimulationResult simulate_schedules(const arch::AcceleratorSpec& spec,
+                                    const workloads::Graph& graph, const arch::EnergyTable& energy,
+                                    arch::ValueStore& values,
+                                    std::vector<workloads::LayerSchedule> schedules);
 
 }  // namespace adasim::sim

@@ -33,11 +33,10 @@ LoadedWorkload load_workload(const std::string& path, const std::string& format,
   w.bytes = ss.str();
   std::vector<workloads::HostTensor> bound;
   for (const std::string& f : inputs) bound.push_back(workloads::read_tensor_file(f));
-  const bool float_options =
-      quantize.mode != workloads::QuantizeOptions::Mode::kNone || quantize.no_values;
-  if (fmt != "onnx" && float_options)
+  // --no-values (timing only) applies to every workload; only a float ONNX model is quantized.
+  if (fmt != "onnx" && quantize.mode != workloads::QuantizeOptions::Mode::kNone)
     throw ConfigError(
-        path, quantize.no_values ? "--no-values" : "--quantize", "a " + fmt + " workload",
+        path, "--quantize", "a " + fmt + " workload",
         "an ONNX float model (JSON graphs and SCALE-Sim topologies are integer already)");
   if (fmt == "onnx") {
     workloads::OnnxImportOptions o;

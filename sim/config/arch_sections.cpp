@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "arch/dvfs/delay_model.hpp"
 #include "sim/config/config_keys.hpp"
 
 namespace adasim::sim::detail {
@@ -168,7 +169,7 @@ void parse_factors(ParamReader& m, arch::MapperSpec& out) {
         out.factors.push_back(
             arch::FactorConstraint{level.name, item.key(), item.value().get<int64_t>()});
       else
-        lv->issue(lv->ptr(item.key()), render(item.value()), value.expectation());
+        lv->issue(lv->ptr(item.key()), render(item.value()), value.expectation_for(item.value()));
     }
   }
 }
@@ -234,10 +235,12 @@ void parse_noc(ParamReader& root, arch::NocSpec& out, arch::ArrayKind kind,
 
 namespace {
 
-// clock.operating_points: the V/f table (default: the nominal point alone); every frequency
-// once, and the nominal point in it.
-void parse_operating_points(ParamReader& clk, arch::ClockSpec& out, bool nominal_ok) {
-  out.operating_points.clear();
+// <domain>.operating_points: the V/f table (default: the nominal point alone); every frequency
+// once, and the nominal point in it. `clk` reads the domain's object (clock, or a domain of
+// clock.domains), whose freq_mhz / voltage_v make `nominal`.
+void parse_operating_points(ParamReader& clk, const arch::OperatingPoint& nominal,
+                            std::vector<arch::OperatingPoint>& points, bool nominal_ok) {
+  points.clear();
   const ParamDoc& doc = clk.doc("operating_points");
   const std::string where = clk.ptr("operating_points");
   if (!clk.has("operating_points")) {
@@ -245,7 +248,7 @@ void parse_operating_points(ParamReader& clk, arch::ClockSpec& out, bool nominal
     if (nominal_ok) {
       clk.node()["operating_points"] = json::array(
           {json{{"freq_mhz", clk.node()["freq_mhz"]}, {"voltage_v", clk.node()["voltage_v"]}}});
-      out.operating_points.push_back(out.nominal);
+      points.push_back(nominal);
     }
     return;
   }
@@ -271,20 +274,20 @@ void parse_operating_points(ParamReader& clk, arch::ClockSpec& out, bool nominal
       table_ok = false;
       continue;
     }
-    for (size_t j = 0; j < out.operating_points.size(); ++j) {
-      if (out.operating_points[j].freq_mhz != *f) continue;
+    for (size_t j = 0; j < points.size(); ++j) {
+      if (points[j].freq_mhz != *f) continue;
       op.issue(op.ptr("freq_mhz"), render(arr[i]["freq_mhz"]),
                "a frequency not already in the table (it is also at " +
                    pointer_append(where, std::to_string(index_of_point[j])) + ")");
       table_ok = false;
     }
-    out.operating_points.push_back(arch::OperatingPoint{*f, *v});
+    points.push_back(arch::OperatingPoint{*f, *v});
     index_of_point.push_back(i);
   }
   if (!table_ok || !nominal_ok) return;
   const bool has_nominal =
-      std::any_of(out.operating_points.begin(), out.operating_points.end(),
-                  [&](const arch::OperatingPoint& p) { return arch::same_point(p, out.nominal); });
+      std::any_of(points.begin(), points.end(),
+                  [&](const arch::OperatingPoint& p) { return arch::same_point(p, nominal); });
   if (!has_nominal)
     clk.issue(
         where, render(arr),
@@ -305,6 +308,80 @@ void check_policy(ParamReader& clk, const arch::ClockSpec& spec,
   }
 }
 
+// clock.delay_model. Absent, its declared defaults are read from a scratch object, so the
+// resolved config (and its hash in every report) stays as written.
+bool parse_delay_model(ParamReader& clk, arch::DelayModelSpec& out) {
+  json scratch = json::object();
+  const bool given = clk.has("delay_model");
+  json& node = given ? clk.node()["delay_model"] : scratch;
+  const std::string where = clk.ptr("delay_model");
+  if (!node.is_object()) {
+    clk.issue(where, render(node), clk.doc("delay_model").expectation());
+    return false;
+  }
+  const size_t before = clk.issues().size();
+  ParamReader dm(node, where, clk.file(), clk.issues(), &clk.doc("delay_model"));
+  dm.reject_unknown();
+  assign(dm.get<double>("v_th_v"), out.v_th_v);
+  assign(dm.get<double>("alpha"), out.alpha);
+  assign(dm.get<double>("ref_freq_mhz"), out.ref_freq_mhz);
+  assign(dm.get<double>("ref_voltage_v"), out.ref_voltage_v);
+  if (clk.issues().size() != before) return false;
+  if (out.ref_voltage_v > out.v_th_v) return true;
+  dm.issue(dm.ptr("ref_voltage_v"), number_text(out.ref_voltage_v),
+           "a voltage above v_th_v (" + number_text(out.v_th_v) + " V)");
+  return false;
+}
+
+// Every point of a domain must be reachable at its voltage: freq_mhz <= f_max(voltage_v).
+// `table_given`: the points are <domain>.operating_points as written; otherwise the table is the
+// nominal point.
+void check_reachable(ParamReader& clk, const arch::DelayModelSpec& m,
+                     const arch::OperatingPoint& nominal,
+                     const std::vector<arch::OperatingPoint>& points, bool table_given) {
+  auto check = [&](const arch::OperatingPoint& p, const std::string& where) {
+    const double fmax = arch::max_freq_mhz(m, p.voltage_v);
+    if (p.freq_mhz <= fmax * (1.0 + 1e-9)) return;
+    clk.issue(where, number_text(p.freq_mhz),
+              "a frequency of at most " + number_text(std::floor(fmax * 10.0) / 10.0) + " MHz at " +
+                  number_text(p.voltage_v) + " V (delay model at /clock/delay_model: f_max = " +
+                  number_text(m.ref_freq_mhz) + " MHz x ((V - " + number_text(m.v_th_v) + ") / (" +
+                  number_text(m.ref_voltage_v) + " - " + number_text(m.v_th_v) + "))^" +
+                  number_text(m.alpha) + " x " + number_text(m.ref_voltage_v) + " / V)");
+  };
+  if (!table_given) {
+    check(nominal, clk.ptr("freq_mhz"));
+    return;
+  }
+  const std::string table = clk.ptr("operating_points");
+  for (size_t i = 0; i < points.size(); ++i)
+    check(points[i], pointer_append(pointer_append(table, std::to_string(i)), "freq_mhz"));
+}
+
+// clock.domains.memory: the SRAM levels and the NoC at their own point, checked against the
+// same delay model (`delay_ok`: it parsed). Absent: they share the core domain.
+void parse_domains(ParamReader& clk, arch::ClockSpec& out, bool delay_ok) {
+  if (!clk.has("domains")) return;
+  auto domains = clk.section("domains");
+  if (!domains) return;
+  domains->reject_unknown();
+  if (!domains->has("memory")) return;
+  auto mem = domains->section("memory");
+  if (!mem) return;
+  const size_t before = clk.issues().size();
+  mem->reject_unknown();
+  arch::DomainSpec d;
+  const auto freq = mem->get<double>("freq_mhz");
+  const auto volt = mem->get<double>("voltage_v");
+  if (freq && volt) d.nominal = arch::OperatingPoint{*freq, *volt};
+  assign(mem->get<int64_t>("sync_cycles"), d.sync_cycles);
+  const bool table_given = mem->has("operating_points");
+  parse_operating_points(*mem, d.nominal, d.operating_points, freq && volt);
+  if (clk.issues().size() != before) return;
+  if (delay_ok) check_reachable(*mem, out.delay, d.nominal, d.operating_points, table_given);
+  if (clk.issues().size() == before) out.memory = d;
+}
+
 }  // namespace
 
 void parse_clock(ParamReader& root, arch::ClockSpec& out,
@@ -321,7 +398,13 @@ void parse_clock(ParamReader& root, arch::ClockSpec& out,
     out.policy = *policy;
     out.policy_params = clk->variant_values(*policy);
   }
-  parse_operating_points(*clk, out, freq && volt);
+  assign(clk->get<int64_t>("dram_sync_cycles"), out.dram_sync_cycles);
+  const bool table_given = clk->has("operating_points");
+  const bool delay_ok = parse_delay_model(*clk, out.delay);
+  parse_operating_points(*clk, out.nominal, out.operating_points, freq && volt);
+  parse_domains(*clk, out, delay_ok);
+  if (clk->issues().size() != issues_before) return;
+  if (delay_ok) check_reachable(*clk, out.delay, out.nominal, out.operating_points, table_given);
   if (clk->issues().size() == issues_before) check_policy(*clk, out, policies);
 }
 

@@ -62,9 +62,9 @@ ParamDoc sram_level_keys() {
            .with_default(64)
            .in_unit("bits")
            .described("bits per bank access"),
-       p::integer("banks").at_least(1).with_default(1).described("banks accessed in parallel"),
-       p::integer("read_ports").at_least(1).with_default(1).described("reads per bank per cycle"),
-       p::integer("write_ports").at_least(1).with_default(1).described("writes per bank per cycle"),
+       p::integer("banks").in(1, 65536).with_default(1).described("banks accessed in parallel"),
+       p::integer("read_ports").in(1, 64).with_default(1).described("reads per bank per cycle"),
+       p::integer("write_ports").in(1, 64).with_default(1).described("writes per bank per cycle"),
        p::boolean("double_buffered")
            .with_default(true)
            .described("half the capacity fills while the other half is read"),
@@ -139,7 +139,7 @@ ParamDoc pe_array_keys() {
            .with_default("faithful")
            .described("\"scalesim\" reproduces SCALE-Sim's fold timing (arch/spec.hpp)"),
        p::integer("vector_lanes")
-           .at_least(1)
+           .in(1, 65536)
            .derived("`cols`")
            .described("lanes of the vector path (pooling, element-wise)")});
 }
@@ -175,12 +175,12 @@ ParamDoc noc_keys(const arch::Components& c) {
                   .described("NoC implementation (`adasim list noc`)"),
               p::integer("link_width_bits")
                   .multiple_of(8)
-                  .at_least(8)
+                  .in(8, 65536)
                   .with_default(512)
                   .in_unit("bits")
                   .described("bits per cycle a link carries in each direction"),
               p::integer("latency_cycles")
-                  .at_least(0)
+                  .in(0, 100000)
                   .with_default(1)
                   .in_unit("cycles")
                   .described("pipeline stages from the SRAM read port to the PEs (systolic: "
@@ -192,9 +192,8 @@ ParamDoc noc_keys(const arch::Components& c) {
 }
 
 ParamDoc clock_keys(const arch::Components& c) {
-  ParamDoc point = p::object(
-      "", {p::number("freq_mhz").open_closed(0, 10000).in_unit("MHz").described("frequency"),
-           p::number("voltage_v").open_closed(0, 2).in_unit("V").described("supply voltage")});
+  ParamDoc point = p::object("", {p::frequency_mhz("freq_mhz").described("frequency"),
+                                  p::voltage_v("voltage_v").described("supply voltage")});
   ParamDoc points = p::array_of("operating_points", point)
                         .expecting("non-empty array of {\"freq_mhz\", \"voltage_v\"} objects")
                         .derived("the nominal point alone")
@@ -203,18 +202,70 @@ ParamDoc clock_keys(const arch::Components& c) {
                             "chooses from; must contain the nominal point; frequencies "
                             "unique");
   points.min_items = 1;
+  // The alpha-power law (Sakurai & Newton, IEEE JSSC 1990) bounds every point's frequency.
+  ParamDoc delay = p::object(
+      "delay_model",
+      {p::number("v_th_v").open_closed(0, 2).with_default(0.47).in_unit("V").described(
+           "threshold voltage; default: vth0 of the 45 nm high-performance NMOS card "
+           "of the Predictive Technology Model (Zhao & Cao, IEEE TED 2006)"),
+       p::number("alpha").open_closed(0, 2).with_default(1.3).described(
+           "alpha-power-law index (2 = long channel, 1 = fully velocity saturated); "
+           "default 1.3, the short-channel fit of Sakurai & Newton (IEEE JSSC 1990)"),
+       p::number("ref_freq_mhz")
+           .open_closed(0, 10000)
+           .with_default(1000.0)
+           .in_unit("MHz")
+           .described("the design's highest clock at ref_voltage_v (its critical path); default: "
+                      "1 GHz at 0.9 V, the fastest nominal point of the shipped 45 nm designs"),
+       p::number("ref_voltage_v")
+           .open_closed(0, 2)
+           .with_default(0.9)
+           .in_unit("V")
+           .described("voltage of the characterised point (above v_th_v); default 0.9 V, the "
+                      "voltage of the 45 nm energy table (Horowitz, ISSCC 2014)")});
+  // gem5's VoltageDomain + SrcClockDomain: a domain is a supply and a clock with its own table.
+  ParamDoc memory =
+      p::object("memory",
+                {p::frequency_mhz("freq_mhz").described("the domain's frequency"),
+                 p::voltage_v("voltage_v").described("the domain's supply voltage"),
+                 points,
+                 p::integer("sync_cycles")
+                     .in(0, 64)
+                     .with_default(2)
+                     .in_unit("cycles")
+                     .described("core cycles a value from the SRAM levels waits in the "
+                                "synchroniser into the core domain (2-flop synchroniser: 2)")})
+          .when_absent("the SRAM levels and the NoC share the core domain")
+          .described(
+              "the SRAM levels and the NoC in their own voltage/clock domain "
+              "(systolic arrays): their port and link cycles and the NoC's stages run at "
+              "its clock, their energy at its voltage");
+  ParamDoc domains =
+      p::object("domains", {memory})
+          .when_absent("one domain: the whole accelerator runs at the clock section's point")
+          .described(
+              "voltage/clock domains beside the core one (PE array and vector unit, "
+              "the clock section's own point); the DRAM interface keeps its fixed clock");
   ParamDoc clock = p::object(
       "clock",
       {p::identifier("name").with_default("core").described("clock-domain name"),
-       p::number("freq_mhz")
-           .open_closed(0, 10000)
-           .in_unit("MHz")
-           .described("nominal frequency, the run starts here"),
-       p::number("voltage_v").open_closed(0, 2).in_unit("V").described("nominal supply voltage"),
+       p::frequency_mhz("freq_mhz").described("nominal frequency, the run starts here"),
+       p::voltage_v("voltage_v").described("nominal supply voltage"),
        p::choice("policy", c.dvfs.names())
            .with_default("static")
            .described("DVFS policy (`adasim list dvfs`)"),
-       points});
+       points,
+       p::integer("dram_sync_cycles")
+           .in(0, 64)
+           .when_absent("0 (no synchroniser; not written into the resolved config)")
+           .described("cycles each DRAM burst spends crossing from the DRAM interface's fixed "
+                      "clock domain into the domain the DMA writes (domains.memory when declared, "
+                      "else the core's), at that domain's clock (a 2-flop synchroniser: 2)"),
+       domains,
+       delay.when_absent("the defaults below (not written into the resolved config)")
+           .described("the delay model that bounds every operating point: the alpha-power law "
+                      "f_max(V) = k (V - v_th_v)^alpha / V with f_max(ref_voltage_v) = "
+                      "ref_freq_mhz; a point above f_max at its voltage is an error")});
   clock.selectors = {"policy"};
   clock.variants = c.dvfs.docs();
   return clock.described("the core clock domain and its V/f table");

@@ -5,6 +5,7 @@
 #include "arch/area/area_table.hpp"
 #include "arch/energy/energy_table.hpp"
 #include "sim/config/config_keys.hpp"
+#include "sim/core/errors.hpp"
 
 namespace adasim::sim::detail {
 namespace {
@@ -16,7 +17,7 @@ const std::vector<std::string> kModes = {"none", "gate", "skip"};
 const std::vector<std::string> kDims = {"N", "M", "C", "P", "Q", "R", "S"};
 
 ParamDoc factor_level(const std::string& level, const std::string& what) {
-  return p::map_of(level, p::integer("").at_least(1), kDims)
+  return p::map_of(level, p::integer("").in(1, 1 << 24), kDims)
       .when_absent("absent")
       .described(what + ": loop dim -> product of its loop bounds there");
 }
@@ -60,15 +61,36 @@ ParamDoc structured_keys() {
       .described("the N:M structured-sparse weight datapath (below)");
 }
 
-// "overrides": one optional number >= 0 per table key (energy or area key docs).
+// "scale" of the energy and area tables: a factor in [0.001, 1000] (another technology node).
+ParamDoc scale_factor(std::string name) {
+  return p::number(std::move(name)).in(1e-3, 1e3).typically(1.0).with_default(1.0);
+}
+
+// The plausible values of a table entry by its unit: [0, upper] around a typical magnitude (for
+// the unit-slip guess): energies of 45 nm-class parts (a MAC ~1 pJ, DRAM ~10 pJ/bit), areas (a
+// MAC ~1000 um2, an SRAM bit ~1 um2).
+p::NumberDoc table_entry(const std::string& key, const std::string& unit) {
+  struct Range {
+    const char* unit;
+    double upper, typical;
+  };
+  static constexpr Range kRanges[] = {
+      {"pJ", 1e6, 1.0},      {"pJ/bit", 1e4, 1.0},  {"mW", 1e5, 1.0},  {"mW/KiB", 1e3, 0.01},
+      {"um2", 1e10, 1000.0}, {"um2/bit", 1e5, 1.0}, {"1", 100.0, 1.0},
+  };
+  for (const Range& r : kRanges)
+    if (unit == r.unit) return p::number(key).in(0, r.upper).typically(r.typical);
+  throw ModelError("config keys: no plausible range for the table unit '" + unit + "'");
+}
+
+// "overrides": one optional number per table key (energy or area key docs), in its unit's range.
 template <class KeyDoc>
 ParamDoc overrides_of(const std::vector<KeyDoc>& keys, const std::string& doc) {
   std::vector<ParamDoc> fields;
   for (const KeyDoc& k : keys) {
     std::ostringstream table_value;  // the table's value, as `std::cout << value` prints it
     table_value << k.default_value;
-    fields.push_back(p::number(k.key)
-                         .at_least(0)
+    fields.push_back(table_entry(k.key, k.unit)
                          .when_absent(table_value.str())
                          .in_unit(k.unit)
                          .described(k.description + "; source: " + k.source));
@@ -80,8 +102,7 @@ ParamDoc overrides_of(const std::vector<KeyDoc>& keys, const std::string& doc) {
 
 ParamDoc area_keys() {
   return p::object("area",
-                   {p::number("scale").above(0).with_default(1.0).described(
-                        "multiplies every area (another node)"),
+                   {scale_factor("scale").described("multiplies every area (another node)"),
                     overrides_of(arch::AreaTable::keys(),
                                  "replaces single area-table entries (area table keys below)")})
       .when_absent("absent (all defaults; nothing written into the resolved config)")
@@ -91,17 +112,16 @@ ParamDoc area_keys() {
 ParamDoc energy_keys() {
   std::vector<ParamDoc> per_access;
   for (const char* k : {"mac", "rf", "noc", "gbuf", "dram"})
-    per_access.push_back(p::number(k).at_least(0).described(std::string("energy of one ") + k +
-                                                            " access of one value"));
+    per_access.push_back(p::number(k).in(0, 1e6).typically(1.0).in_unit("pJ").described(
+        std::string("energy of one ") + k + " access of one value"));
   return p::object(
              "energy",
-             {p::number("reference_voltage_v")
-                  .open_closed(0, 2)
+             {p::voltage_v("reference_voltage_v")
                   .with_default(0.9)
                   .in_unit("V")
                   .described("voltage the table's figures hold at; dynamic energy scales with "
                              "(V/V_ref)^2, leakage with V/V_ref"),
-              p::number("scale").above(0).with_default(1.0).described(
+              scale_factor("scale").described(
                   "multiplies every dynamic energy (another node); leakage is not scaled"),
               overrides_of(arch::EnergyTable::keys(),
                            "replaces single table entries (energy table keys below)"),
@@ -132,7 +152,7 @@ ParamDoc mapper_keys() {
                   .described("WS/IS: stream the whole temporal extent per Kred fold, or put "
                              "temporal chunks outside the Kred folds"),
               p::integer("chunk_len")
-                  .at_least(0)
+                  .in(0, 1 << 24)
                   .with_default(0)
                   .described("systolic arrays: fix the temporal chunk (0 = searched)"),
               p::object("factors",

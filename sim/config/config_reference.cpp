@@ -40,7 +40,9 @@ std::string type_text(const ParamDoc& p) {
     plain.expect_text.clear();
     return plain.expectation();
   }
-  return p.expectation();
+  ParamDoc no_unit = p;  // the unit has its own column
+  no_unit.unit.clear();
+  return no_unit.expectation();
 }
 
 std::string md_cell(std::string s) {

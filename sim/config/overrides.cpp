@@ -8,6 +8,7 @@
 
 #include "sim/config/config_keys.hpp"
 #include "sim/config/param_reader.hpp"
+#include "sim/core/json_input.hpp"
 
 namespace adasim::sim {
 namespace {
@@ -53,8 +54,9 @@ const ParamDoc* child_of(const ParamDoc& sch, const std::string& seg) {
 
 // Walks `segs` through `config` guided by the key tables, setting the last one to `value`.
 // Missing objects on the way are created (the tables know them); nothing is done on failure.
+// `*landed` (when given) is set to the declaration of the key that was set.
 std::optional<Failure> set_path(nlohmann::json& config, const std::vector<std::string>& segs,
-                                const nlohmann::json& value) {
+                                const nlohmann::json& value, const ParamDoc** landed = nullptr) {
   nlohmann::json* cur = &config;
   const ParamDoc* sch = &config_keys();
   std::string ptr;  // JSON pointer of *cur, for messages
@@ -76,6 +78,7 @@ std::optional<Failure> set_path(nlohmann::json& config, const std::vector<std::s
         return Failure{render(*cur), "an object at " + label(ptr) + " to set \"" + seg + "\" in"};
       if (last) {
         (*cur)[seg] = value;
+        if (landed) *landed = child;
         return std::nullopt;
       }
       cur = &(*cur)[seg];
@@ -90,6 +93,7 @@ std::optional<Failure> set_path(nlohmann::json& config, const std::vector<std::s
       const size_t idx = std::stoul(seg);
       if (last) {
         (*cur)[idx] = value;
+        if (landed) *landed = &sch->items.at(0);
         return std::nullopt;
       }
       cur = &(*cur)[idx];
@@ -106,9 +110,16 @@ std::optional<Failure> set_path(nlohmann::json& config, const std::vector<std::s
 }  // namespace
 
 nlohmann::json parse_override_value(const std::string& text) {
-  nlohmann::json v = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (v.is_discarded()) return nlohmann::json(text);
-  return v;
+  JsonValueParse v = parse_json_value(text);
+  if (v.issue) throw ConfigError({*v.issue});
+  return v.value ? std::move(*v.value) : nlohmann::json(text);
+}
+
+const ParamDoc* declared_key(const nlohmann::json& config, const std::string& dotted_path) {
+  nlohmann::json trial = config;
+  const ParamDoc* landed = nullptr;
+  if (set_path(trial, split_path(dotted_path), nlohmann::json(), &landed)) return nullptr;
+  return landed;
 }
 
 void apply_overrides(nlohmann::json& config, const std::vector<std::string>& overrides,
@@ -121,8 +132,16 @@ void apply_overrides(nlohmann::json& config, const std::vector<std::string>& ove
       continue;
     }
     const std::string path = text.substr(0, eq);
+    nlohmann::json value;
+    try {
+      value = parse_override_value(text.substr(eq + 1));
+    } catch (const ConfigError& e) {  // a number beyond double range, or too deep a nesting
+      issues.push_back(
+          InputIssue{file, "--set " + path, e.issues()[0].value, e.issues()[0].expected});
+      continue;
+    }
     nlohmann::json trial = config;
-    if (auto fail = set_path(trial, split_path(path), parse_override_value(text.substr(eq + 1)))) {
+    if (auto fail = set_path(trial, split_path(path), value)) {
       issues.push_back(InputIssue{file, "--set " + path, fail->value, fail->expected});
       continue;
     }

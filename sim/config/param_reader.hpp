@@ -84,7 +84,7 @@ class ParamReader {
     const nlohmann::json& v = (*node_)[key];
     T out{};
     if (!decode(v, out) || !p.accepts(v)) {
-      issue(ptr(key), render(v), p.expectation());
+      issue(ptr(key), render(v), p.expectation_for(v));
       return std::nullopt;
     }
     return out;

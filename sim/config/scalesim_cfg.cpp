@@ -14,6 +14,7 @@
 #include <sstream>
 #include <vector>
 
+#include "sim/config/config_keys.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::sim {
@@ -144,6 +145,7 @@ class CfgReader {
   void parse(std::istream& in);
   void apply(const Key& k, const Entry& e, json& j);
   std::optional<int64_t> integer(const Entry& e, int64_t min);
+  std::optional<int64_t> integer(const Entry& e, const ParamDoc& target, const std::string& key);
 
   std::string file_;
   std::vector<InputIssue> issues_;
@@ -192,6 +194,25 @@ std::optional<int64_t> CfgReader::integer(const Entry& e, int64_t min) {
   return std::stoll(v);
 }
 
+// An integer for the adasim key `key` (declared by `target`): refused at the .cfg line, with the
+// key's range, rather than later at a JSON pointer of a config the user never wrote.
+std::optional<int64_t> CfgReader::integer(const Entry& e, const ParamDoc& target,
+                                          const std::string& key) {
+  const std::string& v = e.value;
+  const bool digits =
+      !v.empty() && v.size() <= 12 &&
+      std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c); });
+  if (!digits || !target.accepts(json(std::stoll(v)))) {
+    issue(where(e), "\"" + v + "\"", target.expectation() + " (it sets " + key + ")");
+    return std::nullopt;
+  }
+  return std::stoll(v);
+}
+
+const ParamDoc& sram_key(const std::string& name) {
+  return config_keys().at("memory").at("sram").items.at(0).at(name);
+}
+
 void CfgReader::apply(const Key& k, const Entry& e, json& j) {
   switch (k.use) {
     case Use::kName:
@@ -210,11 +231,14 @@ void CfgReader::apply(const Key& k, const Entry& e, json& j) {
       break;
     case Use::kRows:
     case Use::kCols:
-      if (auto v = integer(e, 1)) j["pe_array"][k.use == Use::kRows ? "rows" : "cols"] = *v;
+      if (const std::string key = k.use == Use::kRows ? "rows" : "cols";
+          auto v = integer(e, config_keys().at("pe_array").at(key), "pe_array." + key))
+        j["pe_array"][key] = *v;
       break;
     case Use::kSram:
       // SCALE-Sim's SRAMs hold 1024 * <n>kB one-byte words: n KiB.
-      if (auto v = integer(e, 1)) j["memory"]["sram"][size_t(k.sram)]["size_kib"] = *v;
+      if (auto v = integer(e, sram_key("size_kib"), "memory.sram.*.size_kib"))
+        j["memory"]["sram"][size_t(k.sram)]["size_kib"] = *v;
       break;
     case Use::kOffset:
       // Base addresses of SCALE-Sim's traces; they change no figure it reports (adasim writes no
@@ -242,7 +266,7 @@ void CfgReader::apply(const Key& k, const Entry& e, json& j) {
       break;
     }
     case Use::kBanks:
-      if (auto v = integer(e, 1))
+      if (auto v = integer(e, sram_key("banks"), "memory.sram.*.banks"))
         for (json& level : j["memory"]["sram"]) level["banks"] = *v;
       break;
   }

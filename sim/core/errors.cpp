@@ -16,8 +16,8 @@ std::string join(const std::vector<InputIssue>& issues) {
 std::string InputIssue::render() const {
   std::string out = file.empty() ? std::string("<input>") : file;
   out += ": ";
-  out += where.empty() ? std::string("/") : where;
-  out += ": expected " + expected + ", got " + value;
+  if (!where.empty()) out += where + ": ";  // empty: the problem concerns the file as a whole
+  out += "expected " + expected + ", got " + value;
   return out;
 }
 

@@ -13,7 +13,9 @@ namespace adasim::sim {
 /// value as text, and what was expected.
 struct InputIssue {
   std::string file;
-  std::string where;     ///< JSON pointer like "/pe_array/rows", or "line 7" for CSV inputs
+  std::string where;     ///< JSON pointer like "/pe_array/rows", "line 7" for CSV inputs, "node 3
+                         ///< 'conv1' (Conv)" for ONNX; empty when the file as a whole is at fault
+                         ///< (missing, unreadable, not a protobuf message)
   std::string value;     ///< the offending value, rendered (JSON dump or raw text)
   std::string expected;  ///< what would have been accepted
   std::string render() const;

@@ -118,13 +118,34 @@ const char* to_string(ParamType t) {
   return i < std::size(kNames) ? kNames[i] : "?";
 }
 
+std::string unit_slip_hint(double v, const std::string& unit, double lo, double hi,
+                           double typical) {
+  if (!(v > 0) || !(typical > 0)) return "";
+  int best_k = 0;
+  double best_distance = std::numeric_limits<double>::infinity();
+  for (int k = -4; k <= 4; ++k) {
+    const double candidate = v * std::pow(1000.0, k);
+    if (k == 0 || candidate < lo || candidate > hi) continue;
+    const double distance = std::fabs(std::log(candidate / typical));
+    if (distance > std::log(100.0)) continue;  // not near a typical value: no guess
+    if (distance < best_distance) best_k = k, best_distance = distance;
+  }
+  if (best_k == 0) return "";
+  const std::string u = unit.empty() || unit == "1" ? "" : " " + unit;
+  return "; did you mean " + number_text(v * std::pow(1000.0, best_k)) + u + "? (" +
+         number_text(v) + " is 1e" + std::to_string(3 * std::abs(best_k)) + " times too " +
+         (best_k < 0 ? "large" : "small") + ": a unit slip?)";
+}
+
 std::string ParamDoc::expectation() const {
   if (!expect_text.empty()) return expect_text;
+  // Numbers name their unit after the range: "number in [0.001, 100000] GB/s".
+  const std::string u = unit.empty() || unit == "1" ? "" : " " + unit;
   switch (type) {
     case ParamType::kInt:
-      return int_expectation(*this);
+      return int_expectation(*this) + u;
     case ParamType::kNumber:
-      return "number" + range_text(*this, false);
+      return "number" + range_text(*this, false) + u;
     case ParamType::kBool:
       return "true or false";
     case ParamType::kString:
@@ -137,6 +158,13 @@ std::string ParamDoc::expectation() const {
       return "object";
   }
   return "?";
+}
+
+std::string ParamDoc::expectation_for(const nlohmann::json& v) const {
+  std::string out = expectation();
+  if (type == ParamType::kNumber && typical && min && max && v.is_number())
+    out += unit_slip_hint(v.get<double>(), unit, *min, *max, *typical);
+  return out;
 }
 
 bool ParamDoc::accepts(const nlohmann::json& v) const {
@@ -288,6 +316,10 @@ NumberDoc NumberDoc::multiple_of(double step) const {
   return modified(*this, [&](NumberDoc& p) { p.num_step = step; });
 }
 
+NumberDoc NumberDoc::typically(double v) const {
+  return modified(*this, [&](NumberDoc& p) { p.typical = v; });
+}
+
 StringDoc StringDoc::not_empty() const {
   return modified(*this, [&](StringDoc& p) { p.non_empty = true; });
 }
@@ -310,6 +342,14 @@ NumberDoc number(std::string name) { return typed<NumberDoc>(std::move(name), Pa
 ParamDoc boolean(std::string name) { return typed<ParamDoc>(std::move(name), ParamType::kBool); }
 
 StringDoc string(std::string name) { return typed<StringDoc>(std::move(name), ParamType::kString); }
+
+ParamDoc frequency_mhz(std::string name) {
+  return number(std::move(name)).in(1e-3, 1e4).typically(1000.0).in_unit("MHz");
+}
+
+ParamDoc voltage_v(std::string name) {
+  return number(std::move(name)).in(0.1, 2.0).typically(0.9).in_unit("V");
+}
 
 StringDoc identifier(std::string name) {
   return string(std::move(name)).matching("[a-z][a-z0-9_]*", "identifier [a-z][a-z0-9_]*");

@@ -32,9 +32,10 @@ struct ComponentDoc;
 /// Contract: `name` is the key inside its object; `dflt` is the value a missing key resolves to
 /// (null = required, unless `presence` says otherwise); `min`/`max` bound numeric values
 /// (inclusive unless `*_exclusive`; an integer without `max` is capped at INT32_MAX); `choices`
-/// lists the accepted strings of an enum; `unit` is the unit in words ("MHz", "bytes", "" for
-/// none); `doc` is one line. The remaining fields refine the check (and so the JSON Schema):
-/// whatever a field does not say is not checked by the table but by the section's code.
+/// lists the accepted strings of an enum; `unit` is the unit in words ("MHz", "bytes", "" or "1"
+/// for none; error messages name it after the range); `doc` is one line. The remaining fields
+/// refine the check (and so the JSON Schema): whatever a field does not say is not checked by the
+/// table but by the section's code.
 struct ParamDoc {
   ParamDoc() = default;
   /// The eight core attributes, in declaration order (tables use the builders in `param`).
@@ -61,9 +62,13 @@ struct ParamDoc {
   Presence presence = Presence::kAuto;
   std::string default_text;  ///< kDerived / kOptional: what a missing key means, in words
   bool min_exclusive = false, max_exclusive = false;
-  std::vector<int64_t> int_choices;   ///< kInt: the accepted values (empty = any in range)
-  int64_t step = 0;                   ///< kInt: values are multiples of this (0 = any)
-  double num_step = 0;                ///< kNumber: values are multiples of this (0 = any)
+  std::vector<int64_t> int_choices;  ///< kInt: the accepted values (empty = any in range)
+  int64_t step = 0;                  ///< kInt: values are multiples of this (0 = any)
+  double num_step = 0;               ///< kNumber: values are multiples of this (0 = any)
+  /// kNumber: a typical value in `unit`. A value outside the range that a factor 1000^k
+  /// (k = -4..4, k != 0) brings into it within 100x of `typical` gets a unit-slip guess in the
+  /// message (12.8e9 GB/s: "did you mean 12.8 GB/s?"); unset: no guess.
+  std::optional<double> typical;
   bool power_of_two = false;          ///< kInt
   bool non_empty = false;             ///< kString
   std::string pattern;                ///< kString: ECMAScript regex the whole value must match
@@ -88,6 +93,8 @@ struct ParamDoc {
   bool required() const { return presence == Presence::kAuto && dflt.is_null(); }
   /// "integer in [1, 1024]", "one of \"ws\", \"os\"", ... (what error messages say).
   std::string expectation() const;
+  /// expectation() for a rejected value `v`, with the unit-slip guess when `typical` allows one.
+  std::string expectation_for(const nlohmann::json& v) const;
   /// Whether `v` has the declared type and meets every declared constraint (scalar types; for
   /// arrays and objects only the JSON type is checked here).
   bool accepts(const nlohmann::json& v) const;
@@ -136,6 +143,7 @@ struct NumberDoc : ParamDoc {
   NumberDoc in(double lo, double hi) const;           ///< [lo, hi]
   NumberDoc open_closed(double lo, double hi) const;  ///< (lo, hi]
   NumberDoc multiple_of(double step) const;           ///< v / step whole (within 1e-6)
+  NumberDoc typically(double v) const;                ///< `typical` (unit-slip guesses)
 };
 struct StringDoc : ParamDoc {
   StringDoc not_empty() const;
@@ -148,6 +156,11 @@ IntDoc integer(std::string name);
 NumberDoc number(std::string name);
 ParamDoc boolean(std::string name);
 StringDoc string(std::string name);
+/// A clock frequency in MHz: [0.001, 10000] (1 kHz keeps the period a representable SystemC time),
+/// typically 1000 (unit-slip guesses: 8e8, Hz for MHz, suggests 800).
+ParamDoc frequency_mhz(std::string name);
+/// A supply voltage in V: [0.1, 2], typically 0.9 (900, mV for V, suggests 0.9).
+ParamDoc voltage_v(std::string name);
 /// An identifier [a-z][a-z0-9_]* (level names, clock-domain names).
 StringDoc identifier(std::string name);
 ParamDoc choice(std::string name, std::vector<std::string> choices);
@@ -161,5 +174,10 @@ ParamDoc map_of(std::string name, ParamDoc value, std::vector<std::string> keys 
 
 /// Shortest text that reads back as the same double ("0.9", "1e-05", "10000").
 std::string number_text(double v);
+
+/// The unit-slip guess for `v` rejected by the range [lo, hi] of a quantity in `unit` whose
+/// typical value is `typical` ("; did you mean 12.8 GB/s? (...)"), or "" when no factor 1000^k
+/// (k = -4..4) brings `v` into range within 100x of `typical`.
+std::string unit_slip_hint(double v, const std::string& unit, double lo, double hi, double typical);
 
 }  // namespace adasim::sim

@@ -71,7 +71,8 @@ bool glob_match(std::string_view pattern, std::string_view text) {
   return p == pattern.size();
 }
 
-TraceFilter::TraceFilter(std::vector<std::string> globs) : globs_(std::move(globs)) {}
+TraceFilter::TraceFilter(std::vector<std::string> globs, bool each_must_match)
+    : globs_(std::move(globs)), each_must_match_(each_must_match) {}
 
 bool TraceFilter::matches(const std::string& full_name) const {
   return std::any_of(globs_.begin(), globs_.end(),
@@ -83,7 +84,7 @@ VcdWriter::VcdWriter(std::string path, TraceFilter filter, uint64_t start_cycle,
     : path_(std::move(path)), filter_(std::move(filter)), start_cycle_(start_cycle),
       end_cycle_(end_cycle) {
   if (end_cycle_ != 0 && end_cycle_ <= start_cycle_)
-    throw ConfigError("", "--trace-window",
+    throw ConfigError("command line", "--trace-window",
                       std::to_string(start_cycle_) + ":" + std::to_string(end_cycle_),
                       "start:end with end > start (or end 0 for no end)");
   out_.open(path_, std::ios::binary | std::ios::trunc);
@@ -166,8 +167,7 @@ void VcdWriter::record(int id, int64_t value) {
 void VcdWriter::set_time(uint64_t cycle, uint64_t time_ps) {
   if (finished_) throw ModelError("VCD set_time() after finish()");
   if (!started_) {
-    write_header();
-    started_ = true;
+    start();
   } else {
     if (time_ps < step_time_ || cycle < step_cycle_)
       throw ModelError("VCD time goes backwards: cycle " + std::to_string(cycle) + " at " +
@@ -247,6 +247,20 @@ void VcdWriter::flush_buffer(bool force) {
   buf_.clear();
 }
 
+void VcdWriter::start() {
+  started_ = true;
+  if (filter_.each_must_match())
+    for (const std::string& g : filter_.globs()) {
+      const bool used = std::any_of(sigs_.begin(), sigs_.end(),
+                                    [&](const Signal& s) { return glob_match(g, s.name); });
+      if (!used)
+        throw ConfigError("command line", "--trace", "'" + g + "' (matches no signal)",
+                          "a glob over the traced signals, e.g. 'top.pe_array.pe_0_*', "
+                          "'top.pe_array.*' or 'top.*.cycle'");
+    }
+  write_header();
+}
+
 void VcdWriter::write_header() {
   buf_ += "$date\n  (fixed for reproducible output)\n$end\n";
   buf_ += "$version\n  adasim " ADASIM_VERSION "\n$end\n";
@@ -287,8 +301,7 @@ void VcdWriter::write_header() {
 void VcdWriter::finish() {
   if (finished_) return;
   if (!started_) {
-    write_header();
-    started_ = true;
+    start();
   }
   flush_step();
   if (dumped_ && !window_closed_ && step_time_ > last_stamp_) {

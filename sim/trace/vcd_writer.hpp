@@ -17,15 +17,19 @@ namespace adasim::sim {
 bool glob_match(std::string_view pattern, std::string_view text);
 
 /// Selects signals by glob over their dotted full names ("top.pe_array.*", "top.*.stall").
-/// A name is selected when any glob matches; an empty list selects nothing.
+/// A name is selected when any glob matches; an empty list selects nothing. With
+/// `each_must_match` (globs the user typed), a glob that selects no registered signal is a
+/// ConfigError when tracing starts (VcdWriter).
 class TraceFilter {
  public:
-  explicit TraceFilter(std::vector<std::string> globs = {"*"});
+  explicit TraceFilter(std::vector<std::string> globs = {"*"}, bool each_must_match = false);
   bool matches(const std::string& full_name) const;
   const std::vector<std::string>& globs() const { return globs_; }
+  bool each_must_match() const { return each_must_match_; }
 
  private:
   std::vector<std::string> globs_;
+  bool each_must_match_ = false;
 };
 
 /// One signal in a GTKWave save file. Vectors (width > 1) are shown in decimal, signed ones as
@@ -95,6 +99,7 @@ class VcdWriter {
   };
 
   void record(int id, int64_t value);
+  void start();  ///< closes registration (checking the filter's globs) and writes the header
   void write_header();
   void flush_step();
   void append_value(size_t i);

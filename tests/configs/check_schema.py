@@ -56,6 +56,16 @@ REJECTED = {
     "55_storage_format_unknown": "sparsity/storage/weight",
     "56_clock_transition_ns_not_accepted": "clock",
     "57_noc_multicast_not_accepted": "noc",
+    "61_spatial_without_memory": "",
+    "62_spatial_memory_empty": "memory",
+    "65_bandwidth_in_bytes_per_s": "memory/dram/bandwidth_gb_per_s",
+    "66_latency_overflows_sc_time": "memory/dram/latency_ns",
+    "67_bandwidth_overflows_sc_time": "memory/dram/bandwidth_gb_per_s",
+    "68_frequency_below_1khz": "clock/freq_mhz",
+    "69_not_an_object": "",
+    "73_memory_sync_cycles_out_of_range": "clock/domains/memory/sync_cycles",
+    "74_memory_domain_missing_voltage": "clock/domains/memory",
+    "75_domains_unknown_domain": "clock/domains",
 }
 
 # Cases whose defect involves several keys: the schema cannot see it, `adasim validate` does.
@@ -70,6 +80,12 @@ CROSS_FIELD = [
     "47_factors_on_systolic",
     "48_chunk_len_on_spatial",
     "58_fixed_policy_freq_not_in_table",
+    "59_point_above_fmax",
+    "60_nominal_above_fmax",
+    "70_delay_ref_not_above_vth",
+    "71_memory_domain_point_above_fmax",
+    "72_memory_domain_nominal_not_in_table",
+    "76_memory_domain_on_spatial",
 ]
 
 

@@ -55,7 +55,8 @@ AcceleratorSpec real_spec(int rows, int cols, arch::Dataflow df, double dram_gb_
 
 AcceleratorSpec spatial_spec(int rows, int cols, arch::SpatialDataflow df, int64_t rf_bytes,
                              int64_t gbuf_bytes, double dram_gb_per_s) {
-  AcceleratorSpec s = real_spec(rows, cols, arch::Dataflow::kWeightStationary, dram_gb_per_s, gbuf_bytes);
+  AcceleratorSpec s =
+      real_spec(rows, cols, arch::Dataflow::kWeightStationary, dram_gb_per_s, gbuf_bytes);
   s.pe_array.kind = arch::ArrayKind::kSpatial;
   s.pe_array.spatial_dataflows = {df};
   s.pe_array.spatial_dataflow = df;
@@ -67,7 +68,8 @@ AcceleratorSpec spatial_spec(int rows, int cols, arch::SpatialDataflow df, int64
   return s;
 }
 
-workloads::TensorInfo make_tensor(const std::string& name, std::vector<int64_t> shape, bool constant) {
+workloads::TensorInfo make_tensor(const std::string& name, std::vector<int64_t> shape,
+                                  bool constant) {
   workloads::TensorInfo t;
   t.name = name;
   t.shape = std::move(shape);
@@ -200,7 +202,8 @@ std::map<std::string, size_t> reference_mismatches(
     else if (l.op == workloads::OpType::kFullyConnected)
       want = workloads::reference_fc(a, gen(g.tensor(l.weight)));
     else if (l.op == workloads::OpType::kMatMul)
-      want = workloads::reference_matmul(a, gen(g.tensor(l.weight.empty() ? l.inputs[1] : l.weight)));
+      want =
+          workloads::reference_matmul(a, gen(g.tensor(l.weight.empty() ? l.inputs[1] : l.weight)));
     else
       continue;
     auto it = acc.find(l.output);
@@ -213,6 +216,39 @@ std::map<std::string, size_t> reference_mismatches(
     out[l.name] = bad;
   }
   return out;
+}
+
+workloads::Graph random_array_layers(std::mt19937_64& rng, int n, const RandomLayerLimits& lim) {
+  auto pick = [&](int lo, int hi) { return int(std::uniform_int_distribution<int>(lo, hi)(rng)); };
+  workloads::Graph g;
+  g.name = "random";
+  for (int i = 0; i < n; ++i) {
+    const std::string name = "l" + std::to_string(i);
+    const int kind = pick(0, lim.matmul ? 5 : 4);
+    if (kind == 4) {
+      add_fc(g, name, pick(1, lim.fc_n), pick(1, lim.fc_c), pick(1, lim.fc_k));
+      continue;
+    }
+    if (kind == 5) {
+      add_matmul(g, name, pick(1, 2), pick(1, 12), pick(1, 30), pick(1, 20), pick(0, 1));
+      continue;
+    }
+    ConvDesc d;
+    d.name = name;
+    d.groups = kind == 3 ? pick(2, lim.groups) : 1;
+    d.n = pick(1, 2);
+    d.c = d.groups * pick(1, kind == 3 ? 3 : lim.c);
+    d.k = d.groups * pick(1, kind == 3 ? 3 : lim.k);
+    d.r = pick(1, 3);
+    d.s = pick(1, 3);
+    d.stride = pick(1, 2);
+    d.pad = pick(0, 1);
+    d.dil = kind == 2 && lim.dilation ? 2 : 1;
+    d.h = pick(int(d.dil * (d.r - 1) + 1), 9);
+    d.w = pick(int(d.dil * (d.s - 1) + 1), 9);
+    add_conv(g, d);
+  }
+  return g;
 }
 
 }  // namespace adasim::test

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -45,7 +46,8 @@ void add_matmul(workloads::Graph& g, const std::string& name, int64_t b, int64_t
                 int64_t n, bool activation_b);
 
 /// An 8-bit tensor description (no values: those come from the generator).
-workloads::TensorInfo make_tensor(const std::string& name, std::vector<int64_t> shape, bool constant);
+workloads::TensorInfo make_tensor(const std::string& name, std::vector<int64_t> shape,
+                                  bool constant);
 
 /// The functional-check layer set: padding, stride 2, dilation 2, 2 groups, depthwise (stride 1
 /// and 2), batch 2 1x1, a rectangular kernel, FC with batch 3, matmuls with shared and per-batch B.
@@ -61,6 +63,19 @@ std::map<std::string, size_t> reference_mismatches(
 std::map<std::string, size_t> reference_mismatches(
     const workloads::Graph& g, const std::map<std::string, workloads::Int32Buffer>& acc,
     const arch::ValueStore::Generator& gen);
+
+/// Limits of random_array_layers (the defaults: the systolic estimate tests' layers).
+struct RandomLayerLimits {
+  bool matmul = true;    ///< matmuls among the kinds (spatial arrays map convs and FCs only)
+  bool dilation = true;  ///< dilated convs among the kinds
+  int fc_n = 4, fc_c = 70, fc_k = 50;
+  int groups = 6, c = 12, k = 24;  ///< most groups; most channels (per group when ungrouped)
+};
+
+/// A graph of `n` random array layers (convs with padding, stride, dilation, groups and batch,
+/// FCs, matmuls), small enough to simulate in well under a second.
+workloads::Graph random_array_layers(std::mt19937_64& rng, int n,
+                                     const RandomLayerLimits& lim = {});
 
 /// Values uniform in [-128, 127] from a splitmix64 stream keyed by tensor name and seed.
 arch::ValueStore::Generator test_generator(uint64_t seed);

@@ -2,10 +2,12 @@
 // Graph loader helpers: quantization fields and per-op layer attributes (see json_layer_attrs.hpp).
 #include "workloads/ir/json_layer_attrs.hpp"
 
+#include "workloads/ir/graph_checks.hpp"
+
 namespace adasim::workloads {
 namespace {
 using nlohmann::json;
-constexpr int64_t kMaxAttr = 1 << 20;  // bound for kernel/stride/padding/dilation values
+constexpr int64_t kMaxAttr = kMaxWindowAttr;  // bound for kernel/stride/padding/dilation values
 }  // namespace
 
 void parse_quant(JsonIssues& issues, const json& obj, const std::string& ptr, TensorInfo& t) {
@@ -48,7 +50,8 @@ LayerAttrs parse_layer_attrs(JsonIssues& issues, OpType op, const json& l, const
     if (auto d = issues.get_int_array(l, ptr, "dilation", false, {2}, 1, kMaxAttr)) {
       layer.dil_h = int((*d)[0]); layer.dil_w = int((*d)[1]);
     } else track(l.contains("dilation"));
-    if (auto g = issues.get_int(l, ptr, "groups", false, 1, INT64_MAX)) layer.groups = *g;
+    if (auto g = issues.get_int(l, ptr, "groups", false, 1, kMaxTensorDim))
+      layer.groups = *g;
     else track(l.contains("groups"));
   }
   if (has_weight) {
@@ -56,7 +59,7 @@ LayerAttrs parse_layer_attrs(JsonIssues& issues, OpType op, const json& l, const
     a.weight = issues.get_string(l, ptr, "weight", false);
     track(l.contains("weight") && !a.weight);
     if (a.weight) layer.weight = *a.weight;
-    a.out_count = issues.get_int(l, ptr, count_key, false, 1, INT64_MAX);
+    a.out_count = issues.get_int(l, ptr, count_key, false, 1, kMaxTensorDim);
     track(l.contains(count_key) && !a.out_count);
     if (l.contains("weight_quant")) {
       const std::string qptr = child_ptr(ptr, "weight_quant");

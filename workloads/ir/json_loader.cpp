@@ -3,12 +3,14 @@
 // layer, and builds the Graph IR. All issues are collected and thrown once as sim::ConfigError.
 #include "workloads/ir/json_loader.hpp"
 
-#include <fstream>
 #include <map>
 #include <optional>
 #include <set>
 
+#include "sim/core/checked_math.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/json_input.hpp"
+#include "workloads/ir/graph_checks.hpp"
 #include "workloads/ir/json_fields.hpp"
 #include "workloads/ir/json_layer_attrs.hpp"
 
@@ -52,6 +54,7 @@ class GraphParser {
   Graph parse();
 
  private:
+  GraphLocator locator() const;
   void parse_tensors(const json& arr);
   void parse_inputs(int64_t file_batch);
   void parse_layer(const json& l, size_t i);
@@ -63,6 +66,12 @@ class GraphParser {
   bool create_weight(const std::string& ptr, Layer& layer, const Shape& shape,
                      const TensorInfo& quant);
   std::optional<Shape> conv_extent(const std::string& where, const Shape& in, const Layer& l);
+  /// False (with an issue at `where`) when `shape` has more than sim::kMaxSizeProduct elements.
+  bool size_fits(const Shape& shape, const std::string& where, const std::string& name) {
+    if (sim::checked_product(shape)) return true;
+    is_.add(where, tensor_text(name, shape), size_limit_text("an element count"));
+    return false;
+  }
   void missing(const std::string& ptr, const char* key, const std::string& expected) {
     is_.add(child_ptr(ptr, key), "nothing (key missing)", expected);
   }
@@ -87,7 +96,7 @@ void GraphParser::parse_tensors(const json& arr) {
     DeclaredTensor d;
     d.ptr = ptr;
     auto name = is_.get_string(t, ptr, "name", true);
-    auto shape = is_.get_int_array(t, ptr, "shape", true, {}, 1, int64_t(1) << 31);
+    auto shape = is_.get_int_array(t, ptr, "shape", true, {}, 1, kMaxTensorDim);
     parse_quant(is_, t, ptr, d.info);
     if (auto c = is_.get_bool(t, ptr, "constant", false)) d.info.is_constant = *c;
     if (name && !shape) bad_declared_.insert(*name);
@@ -101,6 +110,10 @@ void GraphParser::parse_tensors(const json& arr) {
       continue;
     }
     if (batch_override_ > 0 && !d.info.is_constant) d.info.shape[0] = batch_override_;
+    if (!size_fits(d.info.shape, child_ptr(ptr, "shape"), *name)) {
+      bad_declared_.insert(*name);
+      continue;
+    }
     declared_.emplace(*name, std::move(d));
   }
 }
@@ -183,6 +196,7 @@ std::optional<Shape> GraphParser::weight_shape(const std::string& name, const st
 bool GraphParser::create_weight(const std::string& ptr, Layer& layer, const Shape& shape,
                                 const TensorInfo& quant) {
   const std::string name = layer.name + ".weight";
+  if (!size_fits(shape, ptr, name)) return false;
   TensorInfo t = quant;
   t.name = name;
   t.shape = shape;
@@ -231,7 +245,7 @@ std::optional<Shape> GraphParser::infer(OpType op, const json& l, const std::str
         auto ws = weight_shape(*a.weight, wptr);
         if (!ws) return std::nullopt;
         w = *ws;
-        if (w.size() != 4 || w[1] * g != c || w[0] % g != 0) {
+        if (w.size() != 4 || c % g != 0 || w[1] != c / g || w[0] % g != 0) {
           is_.add(wptr, tensor_text(*a.weight, w),
                   "a weight of shape [K, C/groups = " + std::to_string(c / g) +
                       ", R, S] with K divisible by groups = " + std::to_string(g));
@@ -425,6 +439,7 @@ void GraphParser::parse_layer(const json& l, size_t i) {
   }
   std::optional<Shape> shape;
   if (known) shape = infer(*op, l, ptr, layer, attrs, in_shapes);
+  if (shape && out && !size_fits(*shape, child_ptr(ptr, "output"), *out)) shape.reset();
   if (!out) return;
   const std::string optr = child_ptr(ptr, "output");
   auto d = declared_.find(*out);
@@ -469,7 +484,7 @@ Graph GraphParser::parse() {
   if (auto n = is_.get_string(j_, "", "name", true)) g_.name = *n;
   if (j_.contains("description") && !j_["description"].is_string())
     is_.add("/description", j_["description"].dump(), "a string");
-  const int64_t file_batch = is_.get_int(j_, "", "batch", true, 1, INT64_MAX).value_or(1);
+  const int64_t file_batch = is_.get_int(j_, "", "batch", true, 1, kMaxTensorDim).value_or(1);
   g_.batch = batch_override_ > 0 ? batch_override_ : file_batch;
 
   const json empty = json::array();
@@ -509,7 +524,24 @@ Graph GraphParser::parse() {
       is_.add(child_ptr(d.ptr, "name"), json(name).dump() + " (never used)",
               "a tensor used as a graph input, a layer output or a layer weight");
   is_.throw_if_any();
+  check_graph_sizes(g_, is_.file(), locator());
   return g_;
+}
+
+GraphLocator GraphParser::locator() const {
+  GraphLocator where;
+  // With no issue left, g_.layers[i] is /layers/i of the file.
+  where.layer = [](size_t i) { return child_ptr("/layers", i); };
+  where.tensor = [this](const std::string& name) {
+    auto d = declared_.find(name);
+    if (d != declared_.end()) return child_ptr(d->second.ptr, "shape");
+    for (size_t i = 0; i < g_.layers.size(); ++i) {
+      if (g_.layers[i].output == name) return child_ptr(child_ptr("/layers", i), "output");
+      if (g_.layers[i].weight == name) return child_ptr("/layers", i);
+    }
+    return std::string("/inputs");
+  };
+  return where;
 }
 
 }  // namespace
@@ -519,15 +551,7 @@ Graph parse_graph_json(const json& j, const std::string& file_label, int64_t bat
 }
 
 Graph load_graph_json(const std::string& path, int64_t batch_override) {
-  std::ifstream in(path);
-  if (!in) throw sim::ConfigError(path, "", "a file that cannot be opened", "a readable JSON file");
-  json j;
-  try {
-    j = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw sim::ConfigError(path, "byte " + std::to_string(e.byte), e.what(), "valid JSON");
-  }
-  return parse_graph_json(j, path, batch_override);
+  return parse_graph_json(sim::read_json_input(path), path, batch_override);
 }
 
 }  // namespace adasim::workloads

@@ -2,30 +2,38 @@
 #include "workloads/mapper/estimate.hpp"
 
 #include <algorithm>
+#include <array>
+#include <vector>
+
+#include "workloads/mapper/timeline/timeline.hpp"
+
+#include "arch/program/feed_latency.hpp"
 
 namespace adasim::workloads {
 
 using arch::Operand;
 
-double Estimate::objective(arch::Objective o) const {
+double objective_value(arch::Objective o, double cycles, double energy_pj) {
   switch (o) {
     case arch::Objective::kLatency:
-      return steady_cycles;
+      return cycles;
     case arch::Objective::kEnergy:
-      return steady_energy_pj;
+      return energy_pj;
     case arch::Objective::kEdp:
-      return steady_cycles * steady_energy_pj;
+      return cycles * energy_pj;
   }
-  return steady_cycles;
+  return cycles;
 }
 
-namespace {
+double Estimate::objective(arch::Objective o) const {
+  return objective_value(o, cycles, energy_pj);
+}
 
-/// Closed-form cycles of the folds with stall-free memory (README "Timing model").
 double fold_cycles(const SystolicProgram& s, const arch::AcceleratorSpec& spec) {
   const auto& pe = spec.pe_array;
   const bool scalesim = pe.convention == arch::TimingConvention::kScaleSim;
-  const int64_t ar = pe.rows, ac = pe.cols, lat = scalesim ? 0 : spec.noc.latency_cycles;
+  const int64_t ar = pe.rows, ac = pe.cols;
+  const int64_t lat = scalesim ? 0 : arch::nominal_feed_latency(spec);
   if (s.folds.empty()) return 0;
   if (!s.outputs_stationary()) {
     const bool hidden = !scalesim && pe.weight_double_buffer;
@@ -54,96 +62,152 @@ double fold_cycles(const SystolicProgram& s, const arch::AcceleratorSpec& spec) 
   return scalesim ? t : std::max(t, drain_end);
 }
 
+namespace {
+
+constexpr int kPsum = 4;
+
+/// Bytes the array side moves per operand: reads toward the array, output writes and the
+/// accumulate reads of partial sums already in the buffer.
+struct ArrayTraffic {
+  int64_t rd[3] = {0, 0, 0};
+  int64_t wr_out = 0, rd_out = 0;
+};
+
+ArrayTraffic array_traffic(const LayerSchedule& sch) {
+  const SystolicProgram& s = sch.systolic();
+  const int64_t in_b = (sch.in_bits + 7) / 8, w_b = (sch.w_bits + 7) / 8;
+  // Weights held: inputs streamed; inputs held: weights streamed; outputs held: both streamed.
+  const Operand stream_op = s.streamed_operand(), stat_op = s.stationary_operand();
+  const int64_t stream_b = stream_op == Operand::kIfmap ? in_b : w_b;
+  const int64_t stat_b = stat_op == Operand::kIfmap ? in_b : w_b;
+  ArrayTraffic t;
+  for (const SystolicFold& f : s.folds) {
+    if (s.outputs_stationary()) {
+      t.rd[int(Operand::kIfmap)] += f.t_len * f.rows * in_b;
+      t.rd[int(Operand::kWeight)] += f.t_len * f.cols * w_b;
+      // The output chain's rows are written as they drain (SCALE-Sim's convention: on the
+      // fold's last stream cycles).
+      t.wr_out += f.rows * f.cols * kPsum;
+      continue;
+    }
+    t.rd[int(stream_op)] += f.t_len * s.feed_values(f) * stream_b;
+    // Only the tile's rows are read (SCALE-Sim's load shifts AR rows, the rest empty).
+    t.rd[int(stat_op)] += f.rows * f.cols * stat_b;
+    t.wr_out += f.t_len * f.cols * kPsum;
+    if (!f.first_accum) t.rd_out += f.t_len * f.cols * kPsum;  // accumulate in the buffer
+  }
+  return t;
+}
+
+const char* operand_key(int o) {
+  static const char* const kNames[] = {"ifmap", "weight", "ofmap"};
+  return kNames[o];
+}
+
+/// The accesses of a schedule under the report's names (estimate.hpp), and their dynamic energy.
+double count_accesses(const LayerSchedule& sch, const arch::AcceleratorSpec& spec,
+                      const EnergyCosts& costs, std::map<std::string, int64_t>& acc) {
+  const ArrayTraffic t = array_traffic(sch);
+  const size_t n = spec.sram.size();
+  std::vector<int64_t> rd(n, 0), wr(n, 0), fill(n, 0), drain(n, 0);
+  for (int o = 0; o < arch::kNumOperands; ++o)
+    rd[size_t(spec.level_index_of(Operand(o)))] += t.rd[o];
+  const size_t out = size_t(spec.level_index_of(Operand::kOfmap));
+  rd[out] += t.rd_out;
+  wr[out] += t.wr_out;
+  // DMA traffic: loads fill the operand's level, stores drain the output level (one hop each).
+  const arch::TransferPlan& tp = sch.transfers;
+  std::array<int64_t, 3> load{};
+  int64_t store = 0;
+  for (const FoldPlan& f : tp.folds) {
+    load[size_t(tp.stationary)] += f.stationary_load_bytes[0];
+    for (const ChunkPlan& c : f.chunks) {
+      for (size_t o = 0; o < 3; ++o) load[o] += c.load_bytes[o][0];
+      load[2] += c.psum_load_bytes[0];
+      store += c.store_bytes[0];
+    }
+  }
+  for (int o = 0; o < arch::kNumOperands; ++o) {
+    fill[size_t(spec.level_index_of(Operand(o)))] += load[size_t(o)];
+    acc[std::string("dma.load_bytes_") + operand_key(o)] = load[size_t(o)];
+  }
+  drain[out] += store;
+  acc["dma.store_bytes"] = store;
+  acc["dram.read_bytes"] = load[0] + load[1] + load[2];
+  acc["dram.write_bytes"] = store;
+  acc["noc.to_array_bytes"] = t.rd[0] + t.rd[1] + t.rd[2];
+  acc["noc.from_array_bytes"] = t.wr_out;
+  double energy = double(t.rd[0] + t.rd[1] + t.rd[2] + t.wr_out) * costs.noc_pj_per_byte +
+                  double(store + load[0] + load[1] + load[2]) * costs.dram_pj_per_byte;
+  for (size_t i = 0; i < n; ++i) {
+    const std::string& name = spec.sram[i].name;
+    acc[name + ".read_bytes"] = rd[i];
+    acc[name + ".write_bytes"] = wr[i];
+    acc[name + ".fill_bytes"] = fill[i];
+    acc[name + ".drain_bytes"] = drain[i];
+    // Word accesses as the level counts them for energy (array and transfer bytes together).
+    const int64_t wb = spec.sram[i].word_bytes();
+    if (i < costs.sram_read_pj.size())
+      energy += double((rd[i] + drain[i] + wb - 1) / wb) * costs.sram_read_pj[i];
+    if (i < costs.sram_write_pj.size())
+      energy += double((wr[i] + fill[i] + wb - 1) / wb) * costs.sram_write_pj[i];
+  }
+  return energy;
+}
+
 }  // namespace
+
+namespace {
+
+/// Cycles no run of the schedule can beat: every DRAM byte crosses the DRAM at its bandwidth,
+/// every array-side byte crosses its level's ports and the edge bus at their widths.
+double traffic_bound(const std::map<std::string, int64_t>& acc, const arch::AcceleratorSpec& spec) {
+  double bound = 0;
+  // Slightly under the exact quotients: the engine rounds each burst to picoseconds.
+  constexpr double kUnder = 1.0 - 1e-9;
+  if (!spec.dram.ideal) {
+    const double bytes_per_cycle =
+        spec.dram.bandwidth_gb_per_s * 1000.0 / spec.clock.nominal.freq_mhz;
+    bound = double(acc.at("dram.read_bytes") + acc.at("dram.write_bytes")) / bytes_per_cycle;
+  }
+  for (const arch::SramLevelSpec& l : spec.sram) {
+    if (l.ideal) continue;
+    bound = std::max({bound, double(acc.at(l.name + ".read_bytes")) / l.read_bytes_per_cycle(),
+                      double(acc.at(l.name + ".write_bytes")) / l.write_bytes_per_cycle()});
+  }
+  const double bus = double(std::max(1, spec.noc.link_width_bits / 8));
+  bound = std::max({bound, double(acc.at("noc.to_array_bytes")) / bus,
+                    double(acc.at("noc.from_array_bytes")) / bus});
+  return bound * kUnder;
+}
+
+double leakage_pj(const EnergyCosts& costs, const arch::AcceleratorSpec& spec, double cycles) {
+  return costs.leakage_mw * cycles * 1000.0 / spec.clock.nominal.freq_mhz;  // mW x ns = pJ
+}
+
+}  // namespace
+
+Estimate estimate_bound(const LayerSchedule& sch, const arch::AcceleratorSpec& spec,
+                        const EnergyCosts& costs) {
+  Estimate e;
+  e.compute_cycles = fold_cycles(sch.systolic(), spec);
+  e.dram_bytes = sch.dram_load_bytes() + sch.dram_store_bytes();
+  e.dynamic_pj = count_accesses(sch, spec, costs, e.accesses) + double(sch.macs()) * costs.mac_pj;
+  e.cycles = std::max(e.compute_cycles, traffic_bound(e.accesses, spec));
+  e.energy_pj = e.dynamic_pj + leakage_pj(costs, spec, e.cycles);
+  return e;
+}
+
+Estimate refine(Estimate e, const LayerSchedule& sch, const arch::AcceleratorSpec& spec,
+                const EnergyCosts& costs) {
+  e.cycles = double(timeline::systolic_cycles(sch, spec));
+  e.energy_pj = e.dynamic_pj + leakage_pj(costs, spec, e.cycles);
+  return e;
+}
 
 Estimate estimate(const LayerSchedule& sch, const arch::AcceleratorSpec& spec,
                   const EnergyCosts& costs) {
-  const SystolicProgram& s = sch.systolic();
-  const arch::TransferPlan& tp = sch.transfers;
-  Estimate e;
-  e.compute_cycles = fold_cycles(s, spec);
-  e.dram_bytes = sch.dram_load_bytes() + sch.dram_store_bytes();
-  const int in_b = (sch.in_bits + 7) / 8, w_b = (sch.w_bits + 7) / 8;
-  constexpr int kPsum = 4;
-  // Array-side SRAM traffic, by operand, exactly as the feeders and collectors move it.
-  double rd[3] = {0, 0, 0}, wr_out = 0, rd_out = 0;
-  const bool os = s.outputs_stationary();
-  // Weights held: inputs streamed; inputs held: weights streamed; outputs held: both streamed.
-  const Operand stream_op = s.streamed_operand();
-  const Operand stat_op = s.stationary_operand();
-  const int stream_b = stream_op == Operand::kIfmap ? in_b : w_b;
-  const int stat_b = stat_op == Operand::kIfmap ? in_b : w_b;
-  for (const SystolicFold& f : s.folds) {
-    if (os) {
-      rd[int(Operand::kIfmap)] += double(f.t_len * f.rows * in_b);
-      rd[int(Operand::kWeight)] += double(f.t_len * f.cols * w_b);
-      wr_out += double(f.rows * f.cols * kPsum);
-      continue;
-    }
-    rd[int(stream_op)] += double(f.t_len * s.feed_values(f) * stream_b);
-    rd[int(stat_op)] += double(f.rows * f.cols * stat_b);
-    wr_out += double(f.t_len * f.cols * kPsum);
-    if (!f.first_accum) rd_out += double(f.t_len * f.cols * kPsum);  // accumulate in the buffer
-  }
-  // Per-level port time and energy (DMA fills are writes, drains reads of the level).
-  std::vector<double> lvl_rd(spec.sram.size(), 0), lvl_wr(spec.sram.size(), 0);
-  for (int o = 0; o < arch::kNumOperands; ++o)
-    lvl_rd[size_t(spec.level_index_of(Operand(o)))] += rd[o];
-  const size_t out_lvl = size_t(spec.level_index_of(Operand::kOfmap));
-  lvl_rd[out_lvl] += rd_out;
-  lvl_wr[out_lvl] += wr_out;
-  double port_cycles = 0, energy = 0;
-  for (size_t i = 0; i < spec.sram.size(); ++i) {
-    const auto& l = spec.sram[i];
-    if (!l.ideal)
-      port_cycles = std::max({port_cycles, lvl_rd[i] / double(l.read_bytes_per_cycle()),
-                              lvl_wr[i] / double(l.write_bytes_per_cycle())});
-    const double wb = double(l.word_bytes());
-    if (i < costs.sram_read_pj.size()) energy += (lvl_rd[i] / wb) * costs.sram_read_pj[i];
-    if (i < costs.sram_write_pj.size()) energy += (lvl_wr[i] / wb) * costs.sram_write_pj[i];
-  }
-  // DMA traffic through the levels (the hop from DRAM: the mapper tiles one level per operand).
-  for (const FoldPlan& f : tp.folds) {
-    auto charge = [&](Operand op, double bytes, bool write) {
-      const size_t i = size_t(spec.level_index_of(op));
-      const double words = bytes / double(spec.sram[i].word_bytes());
-      const auto& table = write ? costs.sram_write_pj : costs.sram_read_pj;
-      if (i < table.size()) energy += words * table[i];
-    };
-    charge(tp.stationary, double(f.stationary_load_bytes[0]), true);
-    for (const ChunkPlan& c : f.chunks) {
-      for (int o = 0; o < arch::kNumOperands; ++o)
-        charge(Operand(o), double(c.load_bytes[size_t(o)][0]), true);
-      charge(Operand::kOfmap, double(c.psum_load_bytes[0]), true);
-      charge(Operand::kOfmap, double(c.store_bytes[0]), false);
-    }
-  }
-  double dram_cycles = 0, exposed = 0;
-  if (!spec.dram.ideal && !tp.folds.empty()) {
-    const double bytes_per_cycle =
-        spec.dram.bandwidth_gb_per_s * 1000.0 / spec.clock.nominal.freq_mhz;
-    const double latency = spec.dram.latency_ns * spec.clock.nominal.freq_mhz / 1000.0;
-    dram_cycles = double(e.dram_bytes) / bytes_per_cycle;
-    // Not hidden by prefetching: the first fold's tiles before anything computes, and the last
-    // outputs' store after everything computed.
-    const FoldPlan& first = tp.folds.front();
-    double first_bytes = double(first.stationary_load_bytes[0]);
-    if (!first.chunks.empty())
-      for (const arch::HopBytes& b : first.chunks.front().load_bytes) first_bytes += double(b[0]);
-    const FoldPlan& last = tp.folds.back();
-    const double last_bytes = last.chunks.empty() ? 0.0 : double(last.chunks.back().store_bytes[0]);
-    exposed = first_bytes / bytes_per_cycle + latency +
-              (last_bytes > 0 ? last_bytes / bytes_per_cycle + latency : 0.0);
-  }
-  e.steady_cycles = std::max({e.compute_cycles, dram_cycles, port_cycles});
-  e.cycles = e.steady_cycles + exposed;
-  energy += double(sch.macs()) * costs.mac_pj;
-  energy += (rd[0] + rd[1] + rd[2] + wr_out) * costs.noc_pj_per_byte;
-  energy += double(e.dram_bytes) * costs.dram_pj_per_byte;
-  const double ns_per_cycle = 1000.0 / spec.clock.nominal.freq_mhz;
-  e.steady_energy_pj = energy + costs.leakage_mw * e.steady_cycles * ns_per_cycle;  // mW x ns = pJ
-  e.energy_pj = energy + costs.leakage_mw * e.cycles * ns_per_cycle;
-  return e;
+  return refine(estimate_bound(sch, spec, costs), sch, spec, costs);
 }
 
 }  // namespace adasim::workloads

@@ -2,6 +2,7 @@
 #include "workloads/mapper/search.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <tuple>
 
 #include "sim/core/errors.hpp"
@@ -10,6 +11,10 @@
 namespace adasim::workloads {
 
 namespace {
+
+/// Smaller chunks tried below the largest one that fits before the ladder goes on only while
+/// each step improves (mapping time grows with them).
+constexpr int kLadder = 1;
 
 /// Group packings to try: every factor for up to 64 groups; beyond, the first 64 and the
 /// balanced factor for each pack count up to 64 (ceil(G / packs)).
@@ -58,7 +63,19 @@ SearchResult search_pass(const Graph& g, const Layer& l, const arch::Accelerator
   // unless the config asks for it), and SRAM sizes never refuse a layer (see below).
   const bool scalesim = pe.convention == arch::TimingConvention::kScaleSim;
 
-  auto consider = [&](const Candidate& c) {
+  // Whether a candidate whose objective is at least `bound` can still rank first or (with
+  // another choice than the best) second.
+  auto can_rank = [&](const Candidate& c, double bound) {
+    if (!have_best || bound <= res.best_estimate.objective(ms.objective)) return true;
+    return different_choice(res.best_candidate, c) &&
+           (!have_runner || bound <= res.runner_estimate.objective(ms.objective));
+  };
+  // Scores a candidate; `bound` receives its lower bound (infinity if it was not built),
+  // `value` its objective (infinity if the bound alone ruled it out).
+  constexpr double kNone = std::numeric_limits<double>::infinity();
+  double value = kNone;
+  auto consider = [&](const Candidate& c, double& bound) {
+    bound = value = kNone;
     // With a single chunk, chunk-outer is the stream-outer mapping again: not a new candidate.
     if (c.chunk_outer && c.chunk_len >= planner.time_extent(c.dataflow, c.group_pack) &&
         ms.loop_order != arch::LoopOrderConstraint::kChunkOuter)
@@ -68,7 +85,13 @@ SearchResult search_pass(const Graph& g, const Layer& l, const arch::Accelerator
                    : planner.build(c);
     if (!s) return;
     ++res.evaluated;
-    const Estimate e = estimate(*s, spec, costs);
+    // The timeline replay only for a candidate whose lower bound could still make it the best
+    // or (with another choice) the runner-up.
+    Estimate e = estimate_bound(*s, spec, costs);
+    bound = e.objective(ms.objective);
+    if (!can_rank(c, bound)) return;
+    e = refine(std::move(e), *s, spec, costs);
+    value = e.objective(ms.objective);
     if (!have_best ||
         better(e, s->transfers.folds.size(), res.best_estimate, best_folds, ms.objective)) {
       if (have_best && different_choice(res.best_candidate, c) &&
@@ -93,6 +116,7 @@ SearchResult search_pass(const Graph& g, const Layer& l, const arch::Accelerator
       have_runner = true;
     }
   };
+  double bound = kNone;
 
   for (const std::string& df : dataflows) {
     const SystolicLayout lay = planner.layout(df);
@@ -105,8 +129,8 @@ SearchResult search_pass(const Graph& g, const Layer& l, const arch::Accelerator
             double(planner.array_macs(df)) * costs.mac_pj +
             costs.leakage_mw * lb_cycles * 1000.0 / spec.clock.nominal.freq_mhz;
         Estimate lb;
-        lb.steady_cycles = lb_cycles;
-        lb.steady_energy_pj = lb_energy;
+        lb.cycles = lb_cycles;
+        lb.energy_pj = lb_energy;
         if (lb.objective(ms.objective) > res.best_estimate.objective(ms.objective)) continue;
       }
       const bool split = planner.kred_split(df, gp);
@@ -144,14 +168,20 @@ SearchResult search_pass(const Graph& g, const Layer& l, const arch::Accelerator
           auto legal = [&](int64_t k) { return k + 1 >= legal_n ? T : (k + 1) * step; };
           if (ms.chunk_len > 0 || overcommit) {
             c.chunk_len = ms.chunk_len > 0 ? std::min(ms.chunk_len, T) : legal(0);
-            consider(c);
+            consider(c, bound);
           } else if (mode == SearchMode::kExhaustive) {
             for (int64_t k = 0; k < legal_n; ++k) {
               c.chunk_len = legal(k);
-              consider(c);
+              consider(c, bound);
             }
           } else {
-            // The largest legal chunk that fits (the footprint grows with the chunk).
+            // The largest legal chunk that fits (the footprint grows with the chunk), then
+            // (when that one ranks first or second) power-of-two multiples of the chunk step
+            // below it, larger first, kLadder of them and then on while they improve: a smaller
+            // chunk exposes less of the first fill and the last store, which can outweigh its
+            // per-chunk overhead. The ladder stops early when
+            // the bound of the last chunk tried cannot rank: a smaller chunk moves at least as
+            // many bytes (more halo, more reloads), so its bound is no lower.
             c.chunk_len = legal(0);
             if (!planner.fits(c)) continue;
             int64_t lo = 0, hi = legal_n - 1;
@@ -164,7 +194,17 @@ SearchResult search_pass(const Graph& g, const Layer& l, const arch::Accelerator
                 hi = mid - 1;
             }
             c.chunk_len = legal(lo);
-            consider(c);
+            consider(c, bound);
+            if (!(value < kNone) || !can_rank(c, value)) continue;
+            int64_t k = 1;
+            while (2 * k - 1 < lo) k *= 2;
+            double prev = value;
+            for (int steps = 0; k >= 1 && k - 1 < lo && can_rank(c, bound); k /= 2, ++steps) {
+              c.chunk_len = legal(k - 1);
+              consider(c, bound);
+              if (steps + 1 >= kLadder && !(value < prev)) break;
+              prev = std::min(prev, value);
+            }
           }
         }
       }

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "arch/program/feed_latency.hpp"
 #include "sim/core/errors.hpp"
 #include "workloads/mapper/tiling_util.hpp"
 
@@ -212,7 +213,8 @@ double SystolicPlanner::compute_lower_bound(const std::string& df, int64_t gp) c
   const bool outputs_held = d.lay.outputs_held();
   const auto& pe = spec_.pe_array;
   const bool scalesim = pe.convention == arch::TimingConvention::kScaleSim;
-  const int64_t ar = pe.rows, ac = pe.cols, lat = scalesim ? 0 : spec_.noc.latency_cycles;
+  const int64_t ar = pe.rows, ac = pe.cols;
+  const int64_t lat = scalesim ? 0 : arch::nominal_feed_latency(spec_);
   const int64_t packs = d.view->packs();
   double total = 0;
   // Packs 0 .. packs-2 share one shape; the last may be narrower.
@@ -260,7 +262,10 @@ int64_t SystolicPlanner::stream_tile_bytes(const Dims& d, int op, int64_t t) con
   const auto key = std::make_tuple(d.df, d.gp, op, t);
   if (auto it = tile_cache_.find(key); it != tile_cache_.end()) return it->second;
   // The operand's tile: a fold's range on the axes its dimensions lie on, a chunk in time.
-  const auto [first, second] = dims_of(op);
+  // Named copies, not a structured binding: the lambda below captures them (C++17 forbids
+  // capturing structured bindings; clang rejects it).
+  const std::pair<GemmDim, GemmDim> dims = dims_of(op);
+  const GemmDim first = dims.first, second = dims.second;
   const auto [ea, sa] = d.axis(first, t);
   const auto [eb, sb] = d.axis(second, t);
   const int64_t bytes = max_over(ea, sa, eb, sb, [&](Range a, Range b) {

@@ -9,7 +9,9 @@
 #include <map>
 #include <optional>
 
+#include "sim/core/checked_math.hpp"
 #include "sim/core/errors.hpp"
+#include "workloads/ir/json_fields.hpp"
 
 namespace adasim::workloads {
 namespace {
@@ -163,6 +165,9 @@ HostTensor parse_npy(const std::string& bytes, const std::string& file) {
                            "float32, uint8, int8, uint16, int16, int32, int64)");
   t.type = dt->type;
   t.source = file;
+  if (!sim::checked_product(t.shape, sim::kMaxSizeProduct / 8))
+    throw sim::ConfigError(file, "header shape", render_shape(t.shape),
+                           "a shape of at most 2^59 elements");
   const size_t n = size_t(t.elements());
   const size_t want = n * dt->size;
   const size_t have = bytes.size() - data_start;

@@ -2,7 +2,9 @@
 // Float-typed ONNX nodes: Conv, Gemm and MatMul (in QDQ form on DequantizeLinear operands, or in
 // float exact mode on integer-valued float tensors), and the value-level nodes Flatten, Reshape
 // and Constant (Reshape / Flatten keep the values and change only the shape of the ONNX value).
+#include "sim/core/checked_math.hpp"
 #include "sim/core/errors.hpp"
+#include "workloads/ir/graph_checks.hpp"
 #include "workloads/onnx/onnx_layers.hpp"
 #include "workloads/onnx/tensor_proto.hpp"
 
@@ -137,19 +139,20 @@ void import_reshape(Importer& im) {
       s[d] = v.shape[d];
     } else if (s[d] == -1 && infer < 0) {
       infer = int(d);
-    } else if (s[d] < 0) {
-      im.fail(im.slot_where(1), render_shape(spec->ints), "dimensions >= 0 and at most one -1");
+    } else if (s[d] < 0 || s[d] > kMaxTensorDim) {
+      im.fail(im.slot_where(1), render_shape(spec->ints),
+              "dimensions in [0, " + std::to_string(kMaxTensorDim) + "] and at most one -1");
     }
   }
   const int64_t total = product(v.shape);
   // --batch changed dim 0 of the inputs; a shape that spells the model's own batch follows it.
-  if (infer < 0 && product(s) != total && im.batch() > 0 && !s.empty() && !v.shape.empty() && s[0] != 0 &&
-      product(s) / s[0] * v.shape[0] == total)
+  if (infer < 0 && product(s) != total && im.batch() > 0 && !s.empty() && !v.shape.empty() &&
+      s[0] != 0 && sim::checked_mul(product(s) / s[0], v.shape[0]) == total)
     s[0] = v.shape[0];
   if (infer >= 0) {
     int64_t known = 1;
     for (size_t d = 0; d < s.size(); ++d)
-      if (int(d) != infer) known *= s[d];
+      if (int(d) != infer) known = sim::checked_mul(known, s[d]).value_or(0);  // 0: no inference
     if (known > 0 && total % known == 0) s[size_t(infer)] = total / known;
   }
   if (product(s) != total || (infer >= 0 && s[size_t(infer)] < 0))

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "sim/core/errors.hpp"
+#include "workloads/ir/graph_checks.hpp"
 #include "workloads/onnx/onnx_layers.hpp"
 
 namespace adasim::workloads::onnx_import {
@@ -16,8 +17,9 @@ std::vector<int64_t> pair_attr(Importer& im, const char* name, int64_t dflt, int
   if (v.size() != 2)
     im.fail(im.where() + " attribute " + name, render_shape(v), "2 values (2-D windows only)");
   for (int64_t x : v)
-    if (x < min || x > (int64_t(1) << 20))
-      im.fail(im.where() + " attribute " + name, render_shape(v), "values >= " + std::to_string(min));
+    if (x < min || x > kMaxWindowAttr)
+      im.fail(im.where() + " attribute " + name, render_shape(v),
+              "values in [" + std::to_string(min) + ", " + std::to_string(kMaxWindowAttr) + "]");
   return v;
 }
 
@@ -29,6 +31,9 @@ int64_t extent(int64_t in, int64_t pad0, int64_t pad1, int64_t dil, int64_t k, i
 /// returns the output extent {P, Q}.
 std::vector<int64_t> set_window(Importer& im, Layer& l, const Shape& x, int64_t kh, int64_t kw,
                                 bool pool) {
+  if (kh > kMaxWindowAttr || kw > kMaxWindowAttr)  // window values are ints in the IR
+    im.fail(im.where(), "a " + std::to_string(kh) + "x" + std::to_string(kw) + " kernel",
+            "kernel dimensions of at most " + std::to_string(kMaxWindowAttr));
   const std::vector<int64_t> st = pair_attr(im, "strides", 1, 1);
   const std::vector<int64_t> dil = pair_attr(im, "dilations", 1, 1);
   std::vector<int64_t> pads = im.attr_ints("pads");
@@ -36,8 +41,9 @@ std::vector<int64_t> set_window(Importer& im, Layer& l, const Shape& x, int64_t 
   if (pads.size() != 4)
     im.fail(im.where() + " attribute pads", render_shape(pads), "4 values [top, left, bottom, right]");
   for (int64_t p : pads)
-    if (p < 0 || p > (int64_t(1) << 20))
-      im.fail(im.where() + " attribute pads", render_shape(pads), "values >= 0");
+    if (p < 0 || p > kMaxWindowAttr)
+      im.fail(im.where() + " attribute pads", render_shape(pads),
+              "values in [0, " + std::to_string(kMaxWindowAttr) + "]");
   const std::string auto_pad = im.attr_string("auto_pad", "NOTSET");
   const int64_t k[2] = {kh, kw}, in[2] = {x[2], x[3]};
   if (auto_pad == "VALID") {
@@ -122,7 +128,7 @@ Layer conv_layer(Importer& im, const Act& x_in, const std::string& weight, Shape
     im.fail(im.where(), "input " + render_shape(xs) + " and weight " + render_shape(ws),
             "2-D convolution: NCHW input and [K, C/group, kH, kW] weight (4-D tensors)");
   const int64_t groups = im.attr_int("group", 1);
-  if (groups < 1 || xs[1] % groups != 0 || ws[0] % groups != 0 || ws[1] * groups != xs[1])
+  if (groups < 1 || xs[1] % groups != 0 || ws[0] % groups != 0 || ws[1] != xs[1] / groups)
     im.fail(im.where(), "group " + std::to_string(groups) + " with input channels " +
                             std::to_string(xs[1]) + " and weight " + render_shape(ws),
             "a group count dividing C and K, with weight dim 1 = C / group");

@@ -7,7 +7,9 @@
 #include <cmath>
 #include <filesystem>
 
+#include "sim/core/checked_math.hpp"
 #include "sim/core/errors.hpp"
+#include "workloads/ir/graph_checks.hpp"
 #include "workloads/onnx/tensor_proto.hpp"
 
 namespace adasim::workloads::onnx_import {
@@ -19,9 +21,9 @@ std::string render_shape(const Shape& s) {
 }
 
 int64_t product(const Shape& s) {
-  int64_t p = 1;
-  for (int64_t d : s) p *= d;
-  return p;
+  // Past the limit (or with a symbolic -1) no tensor has this many elements: a value above every
+  // real count makes comparisons fail instead of wrapping.
+  return sim::checked_product(s).value_or(sim::kMaxSizeProduct + 1);
 }
 
 bool QuantParams::same_as(const QuantParams& o) const {
@@ -211,8 +213,12 @@ void Importer::read_inputs(const std::vector<HostTensor>& bound) {
     InputDecl d;
     d.name = vi.name();
     d.type = onnx_type_name(tt.elem_type());
-    for (const auto& dim : tt.shape().dim())
+    for (const auto& dim : tt.shape().dim()) {
+      if (dim.has_dim_value() && (dim.dim_value() < 1 || dim.dim_value() > kMaxTensorDim))
+        fail(at, "declared dimension " + std::to_string(dim.dim_value()),
+             "dimensions in [1, " + std::to_string(kMaxTensorDim) + "] or symbolic");
       d.declared.push_back(dim.has_dim_value() ? dim.dim_value() : -1);
+    }
     d.shape = d.declared;
     if (!d.shape.empty() && batch_ > 0) d.shape[0] = batch_;
     if (!d.shape.empty() && d.shape[0] < 0) d.shape[0] = 1;
@@ -321,6 +327,9 @@ std::shared_ptr<const HostTensor> Importer::known_constant(size_t slot) {
 }
 
 void Importer::add_tensor(TensorInfo info) {
+  if (!sim::checked_product(info.shape))
+    fail(where(), "tensor '" + info.name + "' of shape " + render_shape(info.shape),
+         size_limit_text("an element count"));
   if (g_.tensors.count(info.name))
     fail(where(), "tensor name '" + info.name + "' defined twice", "unique value names");
   g_.tensors.emplace(info.name, std::move(info));

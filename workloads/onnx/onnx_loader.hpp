@@ -61,8 +61,8 @@ OnnxModel load_onnx_model(const std::string& path, const std::vector<HostTensor>
                           int64_t batch = 0);
 /// As above, with the clean-up passes (cleanup/cleanup.hpp) and, for a float model with
 /// quantize.mode == kInt8 or quantize.no_values, post-training quantization into QDQ form
-/// (quantize/quantizer.hpp) before the import. ConfigError for --quantize int8 / --no-values on
-/// a model that is not float.
+/// (quantize/quantizer.hpp) before the import. ConfigError for --quantize int8 on a model that
+/// is not float (with no_values such a model is imported as it is, for a timing-only run).
 OnnxModel load_onnx_model(const std::string& path, const std::vector<HostTensor>& bound_inputs,
                           const OnnxImportOptions& options);
 

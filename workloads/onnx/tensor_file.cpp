@@ -10,7 +10,9 @@
 #include <limits>
 #include <sstream>
 
+#include "sim/core/checked_math.hpp"
 #include "sim/core/errors.hpp"
+#include "workloads/ir/json_fields.hpp"
 #include "workloads/onnx/npy_file.hpp"
 #include "workloads/onnx/tensor_proto.hpp"
 
@@ -159,6 +161,9 @@ HostTensor host_tensor_from_proto(const onnx::TensorProto& t, const std::string&
     if (d < 0) throw sim::ConfigError(file, at + " dims", std::to_string(d), "dimensions >= 0");
     h.shape.push_back(d);
   }
+  if (!sim::checked_product(h.shape, sim::kMaxSizeProduct / 8))
+    throw sim::ConfigError(file, at + " dims", render_shape(h.shape),
+                           "a shape of at most 2^59 elements");
   const size_t n = size_t(h.elements());
   const size_t item = item_size(h.type);
   auto count_error = [&](size_t got, const char* field) {

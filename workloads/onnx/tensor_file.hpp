@@ -36,7 +36,8 @@ struct HostTensor {
   std::vector<int64_t> ints;   ///< values of integer types
   std::string source;          ///< file it was read from ("" if built in memory), for errors
 
-  int64_t elements() const;    ///< product of shape (1 for a scalar)
+  int64_t elements() const;  ///< product of shape (1 for a scalar); the readers refuse shapes
+                             ///< of more than 2^59 elements, so it cannot overflow
   bool is_float() const { return type == kTypeFloat32; }
   double value(size_t i) const { return is_float() ? double(floats[i]) : double(ints[i]); }
   /// Where errors about this tensor point: the source file, else "<name>".

@@ -25,9 +25,14 @@
 #include <optional>
 
 #include "sim/core/errors.hpp"
+#include "workloads/ir/graph_checks.hpp"
 
 namespace adasim::workloads {
 namespace {
+
+/// Layers one topology file may expand to, far above any published network's even with its
+/// depthwise rows split per channel.
+constexpr int64_t kMaxLayers = int64_t(1) << 18;
 
 std::string trim(const std::string& s) {
   size_t b = 0, e = s.size();
@@ -106,6 +111,7 @@ class TopologyReader {
   Form form_ = Form::kConv;
   size_t columns_ = 8;  ///< data columns of the detected form (8 or 9 conv, 4 GEMM)
   std::map<std::string, size_t> names_;  ///< layer names (rows and depthwise channels) -> line
+  std::vector<size_t> layer_lines_;  ///< line of each layer added to the graph
 };
 
 bool TopologyReader::parse_header(size_t line, const std::vector<std::string>& cells) {
@@ -179,12 +185,17 @@ std::optional<Row> TopologyReader::parse_row(size_t line, const std::vector<std:
   for (size_t i = 1; i < columns_ && i < cells.size(); ++i) {
     const std::string& cell = cells[i];
     if (i == 8 && cell.empty()) { v[8] = v[7]; continue; }  // stride width defaults to height
+    // Window values (filter, strides; a GEMM's K is its filter width) have the bounds of kernels
+    // and strides in JSON graphs and ONNX models; the other columns those of tensor dimensions.
+    const bool window = form_ == Form::kGemm ? i == 3 : (i == 3 || i == 4 || i >= 7);
+    const int64_t hi = window ? kMaxWindowAttr : kMaxTensorDim;
     const bool digits = !cell.empty() && cell.size() <= 12 &&
                         std::all_of(cell.begin(), cell.end(),
                                     [](char ch) { return ch >= '0' && ch <= '9'; });
-    if (!digits || std::stoll(cell) < 1) {
-      issue(line, quote(cell), "an integer >= 1 in column " + std::to_string(i + 1) + " " +
-                                   quote(names[i]));
+    if (!digits || std::stoll(cell) < 1 || std::stoll(cell) > hi) {
+      issue(line, quote(cell),
+            "an integer in [1, " + std::to_string(hi) + "] in column " + std::to_string(i + 1) +
+                " " + quote(names[i]));
       ok = false;
       continue;
     }
@@ -221,6 +232,13 @@ void TopologyReader::add_row(Graph& g, size_t line, const Row& row) {
     return;
   }
   // SCALE-Sim's depthwise naming: one single-channel layer per channel, with the row's filters.
+  // Bounded: a channel count near kMaxTensorDim would otherwise build billions of layers.
+  if (row.c > kMaxLayers || int64_t(g.layers.size()) + row.c > kMaxLayers) {
+    issue(line, quote(std::to_string(row.c)) + " channels in a \"DP\" row",
+          "at most " + std::to_string(kMaxLayers) +
+              " layers in the file (a \"DP\" row adds one layer per channel)");
+    return;
+  }
   for (int64_t ch = 0; ch < row.c; ++ch) {
     Row one = row;
     one.name = row.name + "Channel_" + std::to_string(ch);
@@ -290,13 +308,27 @@ Graph TopologyReader::read(std::istream& in) {
       if (!header_ok) break;  // rows cannot be read without knowing the form
       continue;
     }
-    if (auto row = parse_row(line_no, cells)) add_row(g, line_no, *row);
+    if (auto row = parse_row(line_no, cells)) {
+      add_row(g, line_no, *row);
+      layer_lines_.resize(g.layers.size(), line_no);  // a "DP" row adds one layer per channel
+    }
   }
   if (!header_seen)
     issue(std::max<size_t>(line_no, 1), "an empty file", "a SCALE-Sim header and layer rows");
   else if (header_ok && g.layers.empty() && issues_.empty())
     issue(line_no, "no layer rows", "at least one layer row after the header");
   if (!issues_.empty()) throw sim::ConfigError(issues_);
+  GraphLocator where;
+  where.layer = [this](size_t i) { return "line " + std::to_string(layer_lines_.at(i)); };
+  where.tensor = [this, &g](const std::string& tensor) {  // each row owns its three tensors
+    for (size_t i = 0; i < g.layers.size(); ++i) {
+      const Layer& l = g.layers[i];
+      if (l.inputs.at(0) == tensor || l.weight == tensor || l.output == tensor)
+        return "line " + std::to_string(layer_lines_.at(i));
+    }
+    return std::string("line 1");
+  };
+  check_graph_sizes(g, file_, where);
   return g;
 }
 

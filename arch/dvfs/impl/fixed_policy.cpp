@@ -41,8 +41,7 @@ void register_fixed_policy(DvfsPolicyRegistry& r) {
   r.add("fixed",
         "every layer at the point of clock.operating_points with frequency fixed_freq_mhz (the "
         "table's voltage)",
-        {p::number(kFreqKey).open_closed(0, 10000).in_unit("MHz").described(
-            "frequency of the table point every layer runs at")},
+        {p::frequency_mhz(kFreqKey).described("frequency of the table point every layer runs at")},
         [](const ClockSpec& s) { return std::make_unique<FixedPolicy>(s); });
 }
 

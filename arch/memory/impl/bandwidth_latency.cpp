@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "arch/memory/i_dram_model.hpp"
+#include "arch/sim_time.hpp"
 
 namespace adasim::arch {
 namespace {
@@ -15,10 +16,13 @@ class BandwidthLatencyDram : public IDramModel {
   DramTiming access(uint64_t bytes, bool /*is_read*/, const sc_core::sc_time& issue) override {
     if (spec_.ideal) return {issue, sc_core::SC_ZERO_TIME};  // infinite bandwidth, zero latency
     const sc_core::sc_time start = std::max(issue, busy_until_);
-    // bytes / (GB/s) = ns
-    const sc_core::sc_time xfer(double(bytes) / spec_.bandwidth_gb_per_s, sc_core::SC_NS);
-    busy_until_ = start + xfer;
-    return {busy_until_ + sc_core::sc_time(spec_.latency_ns, sc_core::SC_NS), xfer};
+    // bytes / (GB/s) = ns; guarded conversions (sim_time.hpp) instead of sc_time's wrapping cast
+    const sc_core::sc_time xfer =
+        time_from_ns(double(bytes) / spec_.bandwidth_gb_per_s, "DRAM transfer time");
+    busy_until_ = add_time(start, xfer, "DRAM busy time");
+    return {
+        add_time(busy_until_, time_from_ns(spec_.latency_ns, "DRAM latency"), "DRAM completion"),
+        xfer};
   }
 
   sc_core::sc_time busy_until() const override { return busy_until_; }
@@ -35,12 +39,14 @@ void register_bandwidth_latency_dram(DramModelRegistry& r) {
   r.add("bandwidth_latency",
         "one channel: bandwidth serializes bursts, a fixed first-byte latency per burst",
         {p::number("bandwidth_gb_per_s")
-             .above(0)
+             .in(1e-3, 1e5)  // also keeps a burst's transfer time a representable SystemC time
+             .typically(16.0)
              .with_default(16.0)
              .in_unit("GB/s")
              .described("sustained bandwidth (1 GB = 1e9 bytes)"),
          p::number("latency_ns")
-             .at_least(0)
+             .in(0, 1e6)  // at most 1 ms per burst
+             .typically(100.0)
              .with_default(100.0)
              .in_unit("ns")
              .described("first-byte latency of a burst"),

@@ -135,6 +135,7 @@ void parse_axes(ParamReader& root, SweepSpec& out) {
       a.issue(a.ptr("name"), render(axis.name),
               "a column name results.csv does not use already (give the axis a \"name\")");
     axis.values = expand_axis_values(a);
+    axis.listed = a.has("values");
     check_unique_values(a, axis.values);
     if (auto g =
             a.has("group") ? a.required<std::string>("group", non_empty_string()) : std::nullopt)
@@ -176,6 +177,18 @@ void check_axis_keys(const SweepSpec& spec, std::vector<InputIssue>& issues) {
       const std::string where =
           axis.pointer + (axis.keys.size() == 1 ? "/key" : "/keys/" + std::to_string(k));
       for (const InputIssue& f : found) issues.push_back({spec.file, where, f.value, f.expected});
+      if (!found.empty()) continue;
+      // Every value must be one the key accepts (its declared type and range): a value out of
+      // range is a spec error, not a column of invalid points found one run at a time.
+      const ParamDoc* doc = declared_key(base, axis.keys[k]);
+      if (!doc || doc->type == ParamType::kArray || doc->type == ParamType::kObject) continue;
+      for (size_t v = 0; v < axis.values.size(); ++v)
+        if (!doc->accepts(axis.values[v]))
+          issues.push_back(
+              {spec.file,
+               axis.listed ? axis.pointer + "/values/" + std::to_string(v) : axis.pointer,
+               render(axis.values[v]) + " for " + axis.keys[k],
+               doc->expectation_for(axis.values[v])});
     }
 }
 

@@ -9,6 +9,7 @@
 
 #include "sim/app/sweep/sweep_files.hpp"
 #include "sim/app/sweep/sweep_runner.hpp"
+#include "sim/core/errors.hpp"
 
 namespace po = boost::program_options;
 
@@ -60,9 +61,13 @@ int cmd_sweep(const std::vector<std::string>& args, std::ostream& out, std::ostr
       "dry-run", po::bool_switch(&o.dry_run), "print the point count and an estimated time")(
       "layers", po::bool_switch(&o.layers), "also write layers.csv (one row per layer)")(
       "keep-reports", po::bool_switch(&o.keep_reports),
-      "keep every item's report folder under DIR/reports/");
+      "keep every item's report folder under DIR/reports/")(
+      "fidelity", po::value(&o.fidelity),
+      "the runs' fidelity: fast (the default, same figures) or cycle; overrides the spec's");
   po::variables_map vm;
   if (parse(d, args, vm, out)) return 0;
+  if (!o.fidelity.empty() && o.fidelity != "fast" && o.fidelity != "cycle")
+    throw ConfigError("command line", "--fidelity", o.fidelity, "fast or cycle");
   o.self = std::filesystem::read_symlink("/proc/self/exe").string();
   const bool tty = &err == &std::cerr && ::isatty(STDERR_FILENO);
   return run_sweep(o, out, err, tty);

@@ -36,7 +36,8 @@ std::string worker_message(const fs::path& log) {
   return out.empty() ? "no message (see the worker log)" : out;
 }
 
-Job worker_job(const Study& s, const WorkItem& it, const std::string& self, const fs::path& dir) {
+Job worker_job(const Study& s, const WorkItem& it, const std::string& self,
+               const std::string& fidelity, const fs::path& dir) {
   const WorkloadSpec& w = s.spec.workloads[it.workload];
   Job j;
   j.argv = {self,
@@ -53,7 +54,9 @@ Job worker_job(const Study& s, const WorkItem& it, const std::string& self, cons
             "--seed",
             std::to_string(w.seed),
             "--out",
-            dir.string()};
+            dir.string(),
+            "--fidelity",
+            fidelity.empty() ? s.spec.fidelity : fidelity};
   if (!w.weight_sparsity.empty())
     j.argv.insert(j.argv.end(), {"--weight-sparsity", w.weight_sparsity});
   if (!w.act_sparsity.empty()) j.argv.insert(j.argv.end(), {"--act-sparsity", w.act_sparsity});
@@ -114,8 +117,8 @@ class SweepRun {
     fs::create_directories(dir_ / ".work");
     std::vector<Job> jobs;
     for (size_t k = 0; k < pending.size(); ++k)
-      jobs.push_back(
-          worker_job(s_, s_.items[pending[k]], o_.self, dir_ / ".work" / std::to_string(k)));
+      jobs.push_back(worker_job(s_, s_.items[pending[k]], o_.self, o_.fidelity,
+                                dir_ / ".work" / std::to_string(k)));
     Progress progress(err_, tty_, slice.size(), slice.size() - pending.size());
     size_t crashed = 0;
     auto last_csv = std::chrono::steady_clock::now();

@@ -19,6 +19,7 @@ struct SweepOptions {
   bool layers = false;        ///< also layers.csv (per-layer rows)
   bool keep_reports = false;  ///< keep every item's report folder under <out>/reports/
   std::string self;           ///< the adasim executable the workers run
+  std::string fidelity;       ///< --fidelity of the workers; "" = the spec's (default fast)
 };
 
 /// Exit code 0 when every item of the slice has a row (error rows included), 1 when some worker

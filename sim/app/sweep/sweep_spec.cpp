@@ -219,8 +219,8 @@ void check_axis_keys(const SweepSpec& spec, std::vector<InputIssue>& issues);
 const std::vector<std::string>& spec_keys(const std::string& object) {
   static const std::map<std::string, std::vector<std::string>> kKeys = {
       {"",
-       {"arch", "axes", "combine", "constraints", "name", "objectives", "sampling", "set",
-        "sweep_version", "workloads"}},
+       {"arch", "axes", "combine", "constraints", "fidelity", "name", "objectives", "sampling",
+        "set", "sweep_version", "workloads"}},
       {"workload",
        {"act_every_layer", "act_sparsity", "batch", "format", "name", "path", "seed",
         "weight_sparsity"}},
@@ -266,6 +266,7 @@ SweepSpec parse_sweep_spec(const json& j_in, const std::string& file, const std:
   out.set = string_list(root, "set", false);
   parse_workloads(root, out, base_dir);
   root.enum_of("combine", {"product", "zip"}, "product");
+  if (auto f = root.enum_of("fidelity", {"fast", "cycle"}, "fast")) out.fidelity = *f;
   parse_axes(root, out);
   parse_constraints(root, out);
   parse_sampling(root, out);

@@ -40,6 +40,7 @@ struct Axis {
   /// Conditions, all required: (earlier axis name, accepted values).
   std::vector<std::pair<std::string, std::vector<nlohmann::json>>> when;
   std::string pointer;  ///< "/axes/3", for messages
+  bool listed = false;  ///< values given as "values" (each has its pointer "/axes/3/values/<i>")
   bool conditional() const { return !when.empty(); }
 };
 
@@ -72,7 +73,8 @@ struct SweepSpec {
   int64_t sample_count = 0;
   uint64_t sample_seed = 1;
   std::vector<Metric> objectives = {Metric::kLatencyNs, Metric::kEnergyPj};
-  nlohmann::json normalized;  ///< the spec with defaults filled and generators expanded
+  std::string fidelity = "fast";  ///< the workers' --fidelity (same figures either way)
+  nlohmann::json normalized;      ///< the spec with defaults filled and generators expanded
 };
 
 /// The keys each object of a spec may hold, by object: "" (top level), "workload", "axis",

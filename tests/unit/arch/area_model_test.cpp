@@ -177,7 +177,7 @@ TEST(AreaModel, BadAreaKeysAreConfigErrorsWithTheirPointer) {
     ASSERT_EQ(e.issues().size(), 2u);
     EXPECT_EQ(e.issues()[0].where, "/area/scale");
     EXPECT_EQ(e.issues()[1].where, "/area/overrides/mac_int8_um2");
-    EXPECT_EQ(e.issues()[1].expected, "number >= 0");
+    EXPECT_EQ(e.issues()[1].expected, "number in [0, 10000000000] um2");
   }
   try {
     load("default.json", {"area.overrides.mac_int9_um2=1"});

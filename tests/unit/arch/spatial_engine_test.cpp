@@ -8,12 +8,13 @@
 // so every value has the same reuse (no window edges), as the closed form assumes. The outputs
 // are also checked against the reference kernel, and the mapper's analytical estimate against
 // the engine.
+#include "arch/spatial/spatial_engine.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdio>
 
-#include "arch/spatial/spatial_engine.hpp"
 #include "workloads/mapper/spatial/spatial_mapper.hpp"
 #include "workloads/mapper/spatial/spatial_search.hpp"
 #include "workloads/reference/reference_ops.hpp"
@@ -47,7 +48,8 @@ EngineRun run(const workloads::ConvShape& s, const ws::Mapping& m) {
   const auto bus = arch::make_noc(noc);
   SpatialEngine e(p, m, *bus, 8, 8, 32);
   // The engine takes zero-point-corrected operands (zero points 0 here: the values themselves).
-  const std::vector<int16_t> in16(in.data.begin(), in.data.end()), w16(w.data.begin(), w.data.end());
+  const std::vector<int16_t> in16(in.data.begin(), in.data.end()),
+      w16(w.data.begin(), w.data.end());
   e.bind(in16.data(), w16.data(), r.out.data.data());
   while (!e.done()) e.run_iteration();
   r.counts = e.counts();
@@ -76,7 +78,8 @@ double input_cost(double a, double b, double c, double d) {
   return a * 200 + a * b * 6 + a * b * c * 2 + a * b * c * d * 1;
 }
 double psum_cost(double a, double b, double c, double d) {
-  return (2 * a - 1) * 200 + 2 * a * (b - 1) * 6 + a * b * (c - 1) * 2 + 2 * a * b * c * (d - 1) * 1;
+  return (2 * a - 1) * 200 + 2 * a * (b - 1) * 6 + a * b * (c - 1) * 2 +
+         2 * a * b * c * (d - 1) * 1;
 }
 
 // Energy of the engine's counts in the closed form's terms: inputs charge DRAM reads, buffer
@@ -99,10 +102,13 @@ void expect_outputs_exact(const EngineRun& r) {
 // C = 8 split DRAM 2 x buffer 2 x Y 2 with the output columns split DRAM 2 x RF 2 inside the
 // DRAM C loop (psums leave for DRAM and come back); M = 2 in the RF; P = 4 across X.
 ws::Mapping spilling_nest() {
-  return rs_like({{ws::kC, 2, Level::kDram}, {ws::kQ, 2, Level::kDram},
+  return rs_like({{ws::kC, 2, Level::kDram},
+                  {ws::kQ, 2, Level::kDram},
                   {ws::kC, 2, Level::kGbuf},
-                  {ws::kC, 2, Level::kArrayY}, {ws::kP, 4, Level::kArrayX},
-                  {ws::kM, 2, Level::kRf}, {ws::kQ, 2, Level::kRf}});
+                  {ws::kC, 2, Level::kArrayY},
+                  {ws::kP, 4, Level::kArrayX},
+                  {ws::kM, 2, Level::kRf},
+                  {ws::kQ, 2, Level::kRf}});
 }
 
 TEST(SpatialEngineClosedForm, PsumsSpilledToDramAndReloaded) {
@@ -155,9 +161,12 @@ TEST(SpatialEngineClosedForm, PsumsAccumulatedInTheBuffer) {
   // b=4 (2 DRAM C x 2 buffer C visits), c=2, d=1.
   const workloads::ConvShape s = conv1x1(8, 4, 2);
   const EngineRun r = run(s, rs_like({{ws::kC, 2, Level::kDram},
-                                      {ws::kC, 2, Level::kGbuf}, {ws::kQ, 2, Level::kGbuf},
-                                      {ws::kC, 2, Level::kArrayY}, {ws::kP, 4, Level::kArrayX},
-                                      {ws::kM, 2, Level::kRf}, {ws::kQ, 2, Level::kRf}}));
+                                      {ws::kC, 2, Level::kGbuf},
+                                      {ws::kQ, 2, Level::kGbuf},
+                                      {ws::kC, 2, Level::kArrayY},
+                                      {ws::kP, 4, Level::kArrayX},
+                                      {ws::kM, 2, Level::kRf},
+                                      {ws::kQ, 2, Level::kRf}}));
   expect_outputs_exact(r);
   const SpatialCounts& n = r.counts;
   const double a = 1, b = 4, c = 2, d = 1, no = 32;
@@ -173,9 +182,12 @@ TEST(SpatialEngineClosedForm, PsumsStationaryInTheRegisterFiles) {
   // M = 4 split DRAM 2 x RF 2 with C = 4 split buffer 2 x Y 2: the RF psums stay across the
   // buffer's C loop (d=2) and leave only when M changes at DRAM level.
   const workloads::ConvShape s = conv1x1(4, 4, 4);
-  const ws::Mapping m = rs_like({{ws::kM, 2, Level::kDram}, {ws::kC, 2, Level::kGbuf},
-                                 {ws::kC, 2, Level::kArrayY}, {ws::kP, 4, Level::kArrayX},
-                                 {ws::kM, 2, Level::kRf}, {ws::kQ, 4, Level::kRf}});
+  const ws::Mapping m = rs_like({{ws::kM, 2, Level::kDram},
+                                 {ws::kC, 2, Level::kGbuf},
+                                 {ws::kC, 2, Level::kArrayY},
+                                 {ws::kP, 4, Level::kArrayX},
+                                 {ws::kM, 2, Level::kRf},
+                                 {ws::kQ, 4, Level::kRf}});
   const EngineRun r = run(s, m);
   expect_outputs_exact(r);
   const SpatialCounts& n = r.counts;
@@ -200,10 +212,19 @@ TEST(SpatialEngineClosedForm, EstimateEqualsTheEngineWithoutHalo) {
   const EngineRun r = run(s, m);
   arch::AcceleratorSpec spec;
   spec.dram.ideal = true;
+  spec.noc.link_width_bits = 64;  // as run() builds the engine's NoC
   const ws::SpatialEstimate e =
       ws::estimate_mapping(ws::Problem::from_shape(s, workloads::OpType::kConv2d), m, spec,
                            ws::LayerWidths{}, workloads::EnergyCosts{});
   const SpatialCounts& n = r.counts;
+  // Cycles, by hand: 8 passes (DRAM C2 x Q2, buffer C2) of 4 RF steps (M2 x Q2) = 32 compute
+  // cycles; every pass refills the ifmap (C2 x P4 x Q2 = 16 values x 8 b = 2 link cycles) and
+  // the weights (C2 x M2 = 4 values, 1 cycle) on their own buses in parallel: 8 x 2 = 16; the
+  // RF psums leave at the end of each of the 4 DRAM iterations (the DRAM Q loop changes the
+  // output tile every time; C outside it spills them): 8 PEs x 4 psums x 32 b = 16 cycles per
+  // flush (all of them cross the psum bus, reduced on the way), 64. 112 in all, the engine's.
+  EXPECT_DOUBLE_EQ(e.cycles, 32 + 16 + 64);
+  EXPECT_EQ(n.compute_cycles + n.noc_cycles, 32 + 16 + 64);
   for (int o = 0; o < 2; ++o) {
     EXPECT_DOUBLE_EQ(e.dram[size_t(o)], double(n.dram_reads[size_t(o)])) << o;
     EXPECT_DOUBLE_EQ(e.gbuf[size_t(o)], double(n.gbuf_reads[size_t(o)])) << o;
@@ -215,7 +236,6 @@ TEST(SpatialEngineClosedForm, EstimateEqualsTheEngineWithoutHalo) {
   EXPECT_DOUBLE_EQ(e.hops, double(n.psum_hops));
   EXPECT_DOUBLE_EQ(e.rf[kPs], double(n.rf_reads[kPs] + n.rf_writes[kPs]));
 }
-
 
 // With sliding windows the estimate counts a slide as the fraction of the tile one step moves
 // and every tile as large as the one at the origin; the engine moves exactly the new values. On
@@ -238,8 +258,9 @@ TEST(SpatialEngineClosedForm, EstimateTracksTheEngineOnHaloLayers) {
   spec.sram.push_back(arch::SramLevelSpec{});
   spec.sram[0].size_bytes = 3072;
   double worst = 0;
-  for (auto df : {arch::SpatialDataflow::kRs, arch::SpatialDataflow::kWs, arch::SpatialDataflow::kOsA,
-                  arch::SpatialDataflow::kOsB, arch::SpatialDataflow::kOsC, arch::SpatialDataflow::kNlr})
+  for (auto df :
+       {arch::SpatialDataflow::kRs, arch::SpatialDataflow::kWs, arch::SpatialDataflow::kOsA,
+        arch::SpatialDataflow::kOsB, arch::SpatialDataflow::kOsC, arch::SpatialDataflow::kNlr})
     for (int stride : {1, 2}) {
       workloads::ConvShape s = conv1x1(6, 9, 8);
       s.r = s.s = 3;
@@ -247,7 +268,8 @@ TEST(SpatialEngineClosedForm, EstimateTracksTheEngineOnHaloLayers) {
       s.stride_h = s.stride_w = stride;
       s.p = s.q = (9 + 2 - 3) / stride + 1;
       const ws::Problem p = ws::Problem::from_shape(s, workloads::OpType::kConv2d);
-      const auto found = ws::search_spatial(p, {df}, spec, ws::LayerWidths{}, costs, ws::Constraints{});
+      const auto found =
+          ws::search_spatial(p, {df}, spec, ws::LayerWidths{}, costs, ws::Constraints{});
       ASSERT_TRUE(found.found);
       SCOPED_TRACE(std::string(arch::to_string(df)) + " stride " + std::to_string(stride) + "\n" +
                    found.best.describe());
@@ -266,7 +288,8 @@ TEST(SpatialEngineClosedForm, EstimateTracksTheEngineOnHaloLayers) {
       };
       for (int o = 0; o < 2; ++o) {
         near(e.dram[size_t(o)], double(n.dram_reads[size_t(o)]), o ? "weight DRAM" : "ifmap DRAM");
-        near(e.gbuf[size_t(o)], double(n.gbuf_reads[size_t(o)]), o ? "weight buffer" : "ifmap buffer");
+        near(e.gbuf[size_t(o)], double(n.gbuf_reads[size_t(o)]),
+             o ? "weight buffer" : "ifmap buffer");
         near(e.noc[size_t(o)], double(n.noc_deliveries[size_t(o)]), o ? "weight NoC" : "ifmap NoC");
       }
       near(e.dram[kPs], double(n.dram_reads[kPs] + n.dram_writes[kPs]), "psum DRAM");

@@ -130,8 +130,19 @@ TEST(QuantizeCli, NoValuesRunsForTimingOnly) {
   const nlohmann::json rep = test::read_json(out + "/report.json");
   EXPECT_EQ(
       rep["adasim"]["value_patterns"]["quantize"].get<std::string>(),
-      "timing only, generated values: 4 activation tensors, 2 weights, 0 calibration samples");
+      "timing only, no values: 4 activation tensors, 2 weights, 0 calibration samples");
   EXPECT_EQ(rep["layers"].size(), 3u);  // conv (+ ReLU), avgpool, fc
+  // Timing only: no values computed, the cycles of the model quantized with values (its timing
+  // does not depend on the values or scales: no sparsity).
+  const std::string q8 = temp_out("qcli_novalues_q8");
+  const auto rq = run_adasim(
+      "run -q --workload '" + f.model + "' --quantize int8 --out '" + q8 + "'", "qcli_nv_q8");
+  ASSERT_EQ(rq.exit_code, 0) << rq.err;
+  const nlohmann::json want = test::read_json(q8 + "/report.json");
+  EXPECT_EQ(rep["adasim"]["fidelity"], "cycle-no-values");
+  ASSERT_EQ(want["layers"].size(), rep["layers"].size());
+  for (size_t i = 0; i < rep["layers"].size(); ++i)
+    EXPECT_EQ(rep["layers"][i]["cycles"], want["layers"][i]["cycles"]) << i;
   // adasim map takes the same choice.
   const auto m =
       run_adasim("map --no-simulate --workload '" + f.model + "' --no-values", "qcli_map");

@@ -102,6 +102,9 @@ TEST(SweepCli, RowsEqualSeparateRunsOfTheSamePoints) {
   // --keep-reports: the item's own report folder, the same run.
   const json kept = test::read_json(dir + "/out/reports/15-tiny/report.json");
   EXPECT_EQ(kept["adasim"]["config_hash"], rep["adasim"]["config_hash"]);
+  // Sweeps run fast mode by default; the single run above is per-cycle: same figures.
+  EXPECT_EQ(kept["adasim"]["fidelity"], "fast");
+  EXPECT_EQ(rep["adasim"]["fidelity"], "cycle");
   EXPECT_EQ(kept["total"]["cycles"], rep["total"]["cycles"]);
   // layers.csv: one row per layer per point.
   EXPECT_EQ(lines_of(test::slurp(dir + "/out/layers.csv")).size(), 1 + 24 * rep["layers"].size());

@@ -468,3 +468,126 @@ TEST(ConfigReadme, DocumentsEveryKeyAndTheValidateCommand) {
 
 }  // namespace
 }  // namespace adasim::sim
+
+namespace adasim::sim {
+namespace {
+
+// clock.delay_model: with V_th = 0.4 V, alpha = 2 and 1000 MHz at 0.9 V, f_max(0.65 V) =
+// 1000 x (0.25 / 0.5)^2 x 0.9 / 0.65 = 346.15 MHz and f_max(0.8 V) = 1000 x 0.8^2 x 0.9 / 0.8 =
+// 720 MHz (by hand). A 347 MHz point at 0.65 V is refused; changing any one key of the model so
+// that its limit rises above 347 MHz (worked below) lets it through, so every key is read.
+json with_delay_model(double point_mhz, const std::string& key = "", double value = 0) {
+  json cfg = minimal();
+  cfg["clock"]["operating_points"] = json::array(
+      {{{"freq_mhz", point_mhz}, {"voltage_v", 0.65}}, {{"freq_mhz", 500}, {"voltage_v", 0.8}}});
+  cfg["clock"]["delay_model"] = {
+      {"v_th_v", 0.4}, {"alpha", 2}, {"ref_freq_mhz", 1000}, {"ref_voltage_v", 0.9}};
+  if (!key.empty()) cfg["clock"]["delay_model"][key] = value;
+  return cfg;
+}
+
+TEST(ArchConfigDelayModel, PointAboveTheLimitNamesPointerValueAndLimit) {
+  EXPECT_NO_THROW(parse_arch_config(with_delay_model(346), "dm.json"));
+  try {
+    parse_arch_config(with_delay_model(347), "dm.json");
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    ASSERT_EQ(e.issues().size(), 1u) << e.what();
+    EXPECT_EQ(e.issues()[0].file, "dm.json");
+    EXPECT_EQ(e.issues()[0].where, "/clock/operating_points/0/freq_mhz");
+    EXPECT_EQ(e.issues()[0].value, "347");
+    EXPECT_NE(e.issues()[0].expected.find("at most 346.1 MHz at 0.65 V"), std::string::npos)
+        << e.issues()[0].expected;
+  }
+}
+
+TEST(ArchConfigDelayModel, EveryKeyMovesTheLimit) {
+  // alpha = 1: 1000 x 0.5 x 0.9 / 0.65 = 692.3 MHz.
+  EXPECT_NO_THROW(parse_arch_config(with_delay_model(347, "alpha", 1.0), "dm.json"));
+  // V_th = 0.15 V: 1000 x (0.5 / 0.75)^2 x 0.9 / 0.65 = 615.4 MHz.
+  EXPECT_NO_THROW(parse_arch_config(with_delay_model(347, "v_th_v", 0.15), "dm.json"));
+  // 2000 MHz at 0.9 V: twice 346.15 = 692.3 MHz.
+  EXPECT_NO_THROW(parse_arch_config(with_delay_model(347, "ref_freq_mhz", 2000), "dm.json"));
+  // 1000 MHz at 0.8 V: 1000 x (0.25 / 0.4)^2 x 0.8 / 0.65 = 480.8 MHz.
+  EXPECT_NO_THROW(parse_arch_config(with_delay_model(347, "ref_voltage_v", 0.8), "dm.json"));
+}
+
+TEST(ArchConfigDelayModel, AbsentModelUsesTheDeclaredDefaultsAndLeavesResolvedAlone) {
+  const LoadedConfig cfg = parse_arch_config(minimal(), "m.json");
+  EXPECT_FALSE(cfg.resolved["clock"].contains("delay_model"));  // report hashes unchanged
+  EXPECT_EQ(cfg.spec.clock.delay.v_th_v, 0.47);
+  EXPECT_EQ(cfg.spec.clock.delay.alpha, 1.3);
+  EXPECT_EQ(cfg.spec.clock.delay.ref_freq_mhz, 1000.0);
+  EXPECT_EQ(cfg.spec.clock.delay.ref_voltage_v, 0.9);
+  EXPECT_EQ(cfg.spec.clock.dram_sync_cycles, 0);
+  EXPECT_FALSE(cfg.resolved["clock"].contains("dram_sync_cycles"));
+  json synced = minimal();
+  synced["clock"]["dram_sync_cycles"] = 2;
+  EXPECT_EQ(parse_arch_config(synced, "s.json").spec.clock.dram_sync_cycles, 2);
+}
+
+}  // namespace
+}  // namespace adasim::sim
+
+namespace adasim::sim {
+namespace {
+
+// clock.domains.memory: each key lands in the spec (its model's effect is tested in
+// tests/systemc/clock_domains_test.cpp and tests/unit/arch/domains_test.cpp), its points are
+// bounded by the same delay model, and absent it leaves the single-domain config untouched.
+json with_memory_domain() {
+  json cfg = minimal();
+  cfg["clock"]["domains"] = {
+      {"memory",
+       {{"freq_mhz", 300},
+        {"voltage_v", 0.7},
+        {"operating_points", json::array({{{"freq_mhz", 200}, {"voltage_v", 0.6}},
+                                          {{"freq_mhz", 300}, {"voltage_v", 0.7}}})},
+        {"sync_cycles", 3}}}};
+  return cfg;
+}
+
+TEST(ArchConfigDomains, MemoryDomainKeysReachTheSpec) {
+  const LoadedConfig cfg = parse_arch_config(with_memory_domain(), "d.json");
+  ASSERT_TRUE(cfg.spec.clock.memory.has_value());
+  const arch::DomainSpec& m = *cfg.spec.clock.memory;
+  EXPECT_EQ(m.nominal.freq_mhz, 300.0);
+  EXPECT_EQ(m.nominal.voltage_v, 0.7);
+  ASSERT_EQ(m.operating_points.size(), 2u);
+  EXPECT_EQ(m.operating_points[0].freq_mhz, 200.0);
+  EXPECT_EQ(m.operating_points[0].voltage_v, 0.6);
+  EXPECT_EQ(m.sync_cycles, 3);
+  // Defaults: the table is the nominal point, a 2-flop synchroniser.
+  json plain = minimal();
+  plain["clock"]["domains"] = {{"memory", {{"freq_mhz", 300}, {"voltage_v", 0.7}}}};
+  const LoadedConfig d = parse_arch_config(plain, "d.json");
+  ASSERT_TRUE(d.spec.clock.memory.has_value());
+  EXPECT_EQ(d.spec.clock.memory->sync_cycles, 2);
+  ASSERT_EQ(d.spec.clock.memory->operating_points.size(), 1u);
+  EXPECT_EQ(d.spec.clock.memory->operating_points[0].freq_mhz, 300.0);
+  // Absent: one domain, nothing written into the resolved config.
+  const LoadedConfig one = parse_arch_config(minimal(), "m.json");
+  EXPECT_FALSE(one.spec.clock.memory.has_value());
+  EXPECT_FALSE(one.resolved["clock"].contains("domains"));
+}
+
+TEST(ArchConfigDomains, MemoryPointAboveTheLimitNamesItsPointer) {
+  // Default model: f_max(0.6 V) = 1000 x (0.13 / 0.43)^1.3 x 0.9 / 0.6 = 316.74 MHz (by hand).
+  json cfg = with_memory_domain();
+  cfg["clock"]["domains"]["memory"]["operating_points"][0]["freq_mhz"] = 320;
+  try {
+    parse_arch_config(cfg, "d.json");
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    ASSERT_EQ(e.issues().size(), 1u) << e.what();
+    EXPECT_EQ(e.issues()[0].where, "/clock/domains/memory/operating_points/0/freq_mhz");
+    EXPECT_EQ(e.issues()[0].value, "320");
+    EXPECT_NE(e.issues()[0].expected.find("at most 316.7 MHz at 0.6 V"), std::string::npos)
+        << e.issues()[0].expected;
+  }
+  cfg["clock"]["domains"]["memory"]["operating_points"][0]["freq_mhz"] = 316;
+  EXPECT_NO_THROW(parse_arch_config(cfg, "d.json"));
+}
+
+}  // namespace
+}  // namespace adasim::sim

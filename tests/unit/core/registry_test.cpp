@@ -62,9 +62,25 @@ TEST(Registry, ParamExpectationsSayTypeAndRange) {
   EXPECT_EQ(rows.expectation(), "integer in [1, 1024]");
   ParamDoc bw{"bandwidth_gb_per_s", ParamType::kNumber, "GB/s", 12.8, 0.001, std::nullopt, {}, ""};
   EXPECT_FALSE(bw.required());
-  EXPECT_EQ(bw.expectation(), "number >= 0.001");
+  EXPECT_EQ(bw.expectation(), "number >= 0.001 GB/s");  // the unit follows the range
   ParamDoc df{"dataflow", ParamType::kEnum, "", "ws", std::nullopt, std::nullopt, {"ws", "os"}, ""};
   EXPECT_EQ(df.expectation(), "one of \"ws\", \"os\"");
+}
+
+TEST(Registry, UnitSlipGuessNamesTheScaledValue) {
+  // [0.001, 100000] GB/s, typically 16: 12.8e9 * 1000^-3 = 12.8 is in range and within 100x of
+  // 16; 1e-15 * 1000^4 = 0.001 is in range but 16000x below 16, so no guess.
+  const ParamDoc bw = param::number("bw").in(0.001, 1e5).typically(16.0).in_unit("GB/s");
+  EXPECT_EQ(bw.expectation_for(12.8e9),
+            "number in [0.001, 100000] GB/s; did you mean 12.8 GB/s? (12800000000 is 1e9 times "
+            "too large: a unit slip?)");
+  EXPECT_EQ(bw.expectation_for(1e-15), "number in [0.001, 100000] GB/s");
+  // 0.0008 GHz given as MHz (a slip the other way): 0.0008 * 1000 = 0.8 is not near 1000, but
+  // 0.0008 * 1000^2 = 800 is.
+  const ParamDoc f = param::frequency_mhz("freq_mhz");
+  EXPECT_EQ(f.expectation_for(0.0008),
+            "number in [0.001, 10000] MHz; did you mean 800 MHz? (0.0008 is 1e6 times too small: a "
+            "unit slip?)");
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 // permutation of the loops at both temporal levels); the bound it cuts with never exceeds the
 // estimate of a mapping it stands for; and the chosen mapping never breaks a capacity or a
 // user constraint (property tests over random layers, arrays and constraints).
+#include "workloads/mapper/spatial/spatial_search.hpp"
+
 #include <gtest/gtest.h>
 
 #include <random>
@@ -11,7 +13,6 @@
 #include "sim/core/errors.hpp"
 #include "test_support.hpp"
 #include "workloads/mapper/mapper.hpp"
-#include "workloads/mapper/spatial/spatial_search.hpp"
 
 namespace adasim {
 namespace {
@@ -66,18 +67,46 @@ Case random_case(std::mt19937_64& rng, SpatialDataflow df) {
     d.k = d.groups * pick(1, 3);
     test::add_conv(c.g, d);
   }
-  c.spec = test::spatial_spec(int(pick(2, 4)), int(pick(2, 3)), df, pick(0, 3) == 0 ? 4 : pick(1, 8) * 16,
-                              pick(1, 16) * 64, pick(0, 1) ? 1.0 : 64.0);
+  c.spec = test::spatial_spec(int(pick(2, 4)), int(pick(2, 3)), df,
+                              pick(0, 3) == 0 ? 4 : pick(1, 8) * 16, pick(1, 16) * 64,
+                              pick(0, 1) ? 1.0 : 64.0);
   c.spec.sram[0].double_buffered = pick(0, 1) == 1;
   c.spec.mapper.objective = arch::Objective(pick(0, 2));
   c.p = ws::Problem::from_shape(c.g.shape(c.g.layers[0]), c.g.layers[0].op);
   c.w = ws::widths_of(c.g, c.g.layers[0], c.spec);
   c.text = std::string(arch::to_string(df)) + " " + std::to_string(c.spec.pe_array.rows) + "x" +
-           std::to_string(c.spec.pe_array.cols) + " rf " + std::to_string(c.spec.pe_array.rf_bytes) +
-           " gbuf " + std::to_string(c.spec.sram[0].size_bytes) + " objective " +
+           std::to_string(c.spec.pe_array.cols) + " rf " +
+           std::to_string(c.spec.pe_array.rf_bytes) + " gbuf " +
+           std::to_string(c.spec.sram[0].size_bytes) + " objective " +
            arch::to_string(c.spec.mapper.objective) + " bounds";
   for (int64_t b : c.p.bound) c.text += " " + std::to_string(b);
   return c;
+}
+
+TEST(SpatialEstimate, StepDistinctCountsTheIfmapRowsThePesRead) {
+  // One 9x9 ifmap channel; spatial spans of P (outputs) and R (filter rows), Q = S = 1.
+  auto rows = [](int64_t np, int64_t nr, int stride, int dil) {
+    workloads::ConvShape s;
+    s.c = s.k = 1;
+    s.h = s.w = 9;
+    s.r = 3;
+    s.s = 1;
+    s.stride_h = s.stride_w = stride;
+    s.dil_h = s.dil_w = dil;
+    s.p = (9 - dil * 2 - 1) / stride + 1;
+    s.q = 9;
+    const ws::Problem p = ws::Problem::from_shape(s, workloads::OpType::kConv2d);
+    std::array<int64_t, ws::kNumDims> span;
+    span.fill(1);
+    span[ws::kP] = np;
+    span[ws::kR] = nr;
+    return ws::step_distinct(0, p, span);
+  };
+  EXPECT_EQ(rows(3, 1, 2, 1), 3);  // stride 2, one filter row: rows 0, 2, 4
+  EXPECT_EQ(rows(3, 3, 1, 1), 5);  // overlapping windows: rows 0..4
+  EXPECT_EQ(rows(3, 3, 2, 1), 7);  // windows that touch: rows 0..6
+  EXPECT_EQ(rows(2, 2, 3, 1), 4);  // a gap: rows 0, 1, 3, 4
+  EXPECT_EQ(rows(2, 3, 2, 2), 4);  // dilation 2: rows {0, 2, 4} and {2, 4, 6}
 }
 
 TEST(SpatialSearch, PrunedSearchFindsTheExhaustiveOptimum) {
@@ -90,13 +119,18 @@ TEST(SpatialSearch, PrunedSearchFindsTheExhaustiveOptimum) {
     Case c = random_case(rng, df);
     SCOPED_TRACE("iteration " + std::to_string(iter) + ": " + c.text);
     const auto costs = test_costs(iter % 2 == 0);
-    const auto pruned = ws::search_spatial(c.p, {df}, c.spec, c.w, costs, none, SearchMode::kPruned);
-    const auto full = ws::search_spatial(c.p, {df}, c.spec, c.w, costs, none, SearchMode::kExhaustive);
+    const auto pruned =
+        ws::search_spatial(c.p, {df}, c.spec, c.w, costs, none, SearchMode::kPruned);
+    const auto full =
+        ws::search_spatial(c.p, {df}, c.spec, c.w, costs, none, SearchMode::kExhaustive);
     ASSERT_EQ(pruned.found, full.found);
     if (!full.found) continue;
     const arch::Objective obj = c.spec.mapper.objective;
-    EXPECT_NEAR(pruned.best_e.objective(obj), full.best_e.objective(obj), 1e-9 * full.best_e.objective(obj))
-        << "pruned:\n" << pruned.best.describe() << "\nexhaustive:\n" << full.best.describe();
+    EXPECT_NEAR(pruned.best_e.objective(obj), full.best_e.objective(obj),
+                1e-9 * full.best_e.objective(obj))
+        << "pruned:\n"
+        << pruned.best.describe() << "\nexhaustive:\n"
+        << full.best.describe();
     EXPECT_LE(pruned.evaluated, full.evaluated);
     pruned_scored += pruned.evaluated;
     full_scored += full.evaluated;
@@ -118,29 +152,33 @@ TEST(SpatialSearch, BoundNeverExceedsTheEstimate) {
     SCOPED_TRACE("iteration " + std::to_string(iter) + ": " + c.text);
     const auto costs = test_costs(iter % 3 == 0);
     const arch::Objective obj = c.spec.mapper.objective;
-    ws::for_each_mapping(c.p, df, c.spec, c.w, none, SearchMode::kExhaustive, [&](const ws::Mapping& m) {
-      // Split the mapping back into its core and its split.
-      ws::Mapping core;
-      core.dataflow = m.dataflow;
-      core.rf_keep = m.rf_keep;
-      ws::Split s;
-      s.gbuf.fill(1);
-      s.dram.fill(1);
-      for (const ws::Loop& l : m.loops) {
-        if (l.level == ws::Level::kDram) s.dram[size_t(l.dim)] *= l.bound;
-        else if (l.level == ws::Level::kGbuf) s.gbuf[size_t(l.dim)] *= l.bound;
-        else core.loops.push_back(l);
-      }
-      std::array<int64_t, ws::kNumDims> rem;
-      const auto span = core.spans_from(0);
-      for (int d = 0; d < ws::kNumDims; ++d)
-        rem[size_t(d)] = (c.p.bound[size_t(d)] + span[size_t(d)] - 1) / span[size_t(d)];
-      const ws::CoreBound bound(c.p, core, rem, c.spec, c.w, costs, obj);
-      const double e = ws::estimate_mapping(c.p, m, c.spec, c.w, costs).objective(obj);
-      ASSERT_LE(bound.of(s), e * (1 + 1e-12)) << m.describe();
-      ASSERT_LE(bound.any_split(), bound.of(s) * (1 + 1e-12)) << m.describe();
-      ++checked;
-    });
+    ws::for_each_mapping(
+        c.p, df, c.spec, c.w, none, SearchMode::kExhaustive, [&](const ws::Mapping& m) {
+          // Split the mapping back into its core and its split.
+          ws::Mapping core;
+          core.dataflow = m.dataflow;
+          core.rf_keep = m.rf_keep;
+          ws::Split s;
+          s.gbuf.fill(1);
+          s.dram.fill(1);
+          for (const ws::Loop& l : m.loops) {
+            if (l.level == ws::Level::kDram)
+              s.dram[size_t(l.dim)] *= l.bound;
+            else if (l.level == ws::Level::kGbuf)
+              s.gbuf[size_t(l.dim)] *= l.bound;
+            else
+              core.loops.push_back(l);
+          }
+          std::array<int64_t, ws::kNumDims> rem;
+          const auto span = core.spans_from(0);
+          for (int d = 0; d < ws::kNumDims; ++d)
+            rem[size_t(d)] = (c.p.bound[size_t(d)] + span[size_t(d)] - 1) / span[size_t(d)];
+          const ws::CoreBound bound(c.p, core, rem, c.spec, c.w, costs, obj);
+          const double e = ws::estimate_mapping(c.p, m, c.spec, c.w, costs).objective(obj);
+          ASSERT_LE(bound.of(s), e * (1 + 1e-12)) << m.describe();
+          ASSERT_LE(bound.any_split(), bound.of(s) * (1 + 1e-12)) << m.describe();
+          ++checked;
+        });
   }
   EXPECT_GT(checked, 50000);
 }
@@ -150,7 +188,7 @@ std::array<std::array<int64_t, ws::kNumDims>, 4> products(const ws::Mapping& m) 
   std::array<std::array<int64_t, ws::kNumDims>, 4> out;
   for (auto& lv : out) lv.fill(1);
   for (const ws::Loop& l : m.loops) {
-    const int L = l.level == ws::Level::kDram ? ws::kAtDram
+    const int L = l.level == ws::Level::kDram   ? ws::kAtDram
                   : l.level == ws::Level::kGbuf ? ws::kAtGbuf
                   : l.level == ws::Level::kRf   ? ws::kAtRf
                                                 : ws::kAtArray;
@@ -183,15 +221,17 @@ TEST(SpatialSearch, ChosenMappingMeetsCapacitiesAndConstraints) {
     arch::AcceleratorSpec spec = test::spatial_spec(int(pick(2, 16)), int(pick(2, 16)), df,
                                                     pick(0, 4) * 128 + 4, pick(1, 64) * 1024, 4.0);
     spec.pe_array.dataflow_auto = pick(0, 3) == 0;
-    spec.pe_array.spatial_dataflows = spec.pe_array.dataflow_auto ? kAll : std::vector<SpatialDataflow>{df};
+    spec.pe_array.spatial_dataflows =
+        spec.pe_array.dataflow_auto ? kAll : std::vector<SpatialDataflow>{df};
     spec.mapper.objective = arch::Objective(pick(0, 2));
     const int nc = int(pick(0, 2));
     for (int i = 0; i < nc; ++i) {
       const char* level = kLevels[pick(0, 3)];
       const char* dim = kDims[pick(0, 6)];
       // One value per level and dim (a JSON object has unique keys).
-      if (std::none_of(spec.mapper.factors.begin(), spec.mapper.factors.end(),
-                       [&](const arch::FactorConstraint& f) { return f.level == level && f.dim == dim; }))
+      if (std::none_of(
+              spec.mapper.factors.begin(), spec.mapper.factors.end(),
+              [&](const arch::FactorConstraint& f) { return f.level == level && f.dim == dim; }))
         spec.mapper.factors.push_back({level, dim, pick(1, 8)});
     }
     if (pick(0, 2) == 0) {
@@ -216,13 +256,14 @@ TEST(SpatialSearch, ChosenMappingMeetsCapacitiesAndConstraints) {
     EXPECT_LE(m.rows(), spec.pe_array.rows);
     EXPECT_LE(m.cols(), spec.pe_array.cols);
     EXPECT_LE(m.rf_footprint_bytes(p, w.in_bytes, w.w_bytes, w.psum_bytes), spec.pe_array.rf_bytes);
-    EXPECT_LE(2 * m.gbuf_tile_bytes(p, w.in_bytes, w.w_bytes, w.psum_bytes), spec.sram[0].size_bytes);
+    EXPECT_LE(2 * m.gbuf_tile_bytes(p, w.in_bytes, w.w_bytes, w.psum_bytes),
+              spec.sram[0].size_bytes);
     // The nest covers every dim.
     const auto all = m.spans_from(0);
     for (int dd = 0; dd < ws::kNumDims; ++dd) EXPECT_GE(all[size_t(dd)], p.bound[size_t(dd)]) << dd;
     // The dataflow is one the array allows.
-    EXPECT_NE(std::find(spec.pe_array.spatial_dataflows.begin(), spec.pe_array.spatial_dataflows.end(),
-                        m.dataflow),
+    EXPECT_NE(std::find(spec.pe_array.spatial_dataflows.begin(),
+                        spec.pe_array.spatial_dataflows.end(), m.dataflow),
               spec.pe_array.spatial_dataflows.end());
     // Constraints, checked here from the loops themselves.
     const auto prod = products(m);
@@ -231,14 +272,15 @@ TEST(SpatialSearch, ChosenMappingMeetsCapacitiesAndConstraints) {
       while (std::string(kLevels[L]) != f.level) ++L;
       while (std::string(ws::dim_name(dim)) != f.dim) ++dim;
       EXPECT_EQ(prod[size_t(L)][size_t(dim)], std::min(f.value, p.bound[size_t(dim)]))
-          << f.level << " " << f.dim << "\n" << m.describe();
+          << f.level << " " << f.dim << "\n"
+          << m.describe();
     }
     if (!spec.mapper.dram_order.empty()) {
       size_t rank = 0;
       for (const ws::Loop& l : m.loops) {
         if (l.level != ws::Level::kDram || l.dim == ws::kG) continue;
-        const size_t r = size_t(std::find(spec.mapper.dram_order.begin(), spec.mapper.dram_order.end(),
-                                          ws::dim_name(l.dim)) -
+        const size_t r = size_t(std::find(spec.mapper.dram_order.begin(),
+                                          spec.mapper.dram_order.end(), ws::dim_name(l.dim)) -
                                 spec.mapper.dram_order.begin());
         EXPECT_GE(r, rank) << m.describe();
         rank = r;

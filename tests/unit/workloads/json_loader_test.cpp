@@ -284,7 +284,9 @@ TEST(JsonLoaderErrors, FilesAndSyntax) {
   } catch (const sim::ConfigError& e) {
     ASSERT_EQ(e.issues().size(), 1u);
     EXPECT_EQ(e.issues()[0].file, path);
-    EXPECT_EQ(e.issues()[0].expected, "valid JSON");
+    // The '}' at line 2, column 13 ends the object where a value was due.
+    EXPECT_EQ(e.issues()[0].where, "line 2, column 13");
+    EXPECT_EQ(e.issues()[0].expected.rfind("valid JSON (", 0), 0u) << e.issues()[0].expected;
   }
   std::ofstream(path) << tiny().dump(2);
   EXPECT_EQ(load_graph_json(path).layers.size(), 4u);

@@ -51,8 +51,8 @@ struct LeastChanges {
 }  // namespace
 
 CoreBound::CoreBound(const Problem& p, const Mapping& core, const Idx& rem,
-                     const arch::AcceleratorSpec& spec, const LayerWidths& w, const EnergyCosts& costs,
-                     arch::Objective obj)
+                     const arch::AcceleratorSpec& spec, const LayerWidths& w,
+                     const EnergyCosts& costs, arch::Objective obj)
     : p_(p), spec_(spec), w_(w), costs_(costs), obj_(obj), keep_(core.rf_keep), rem_(rem) {
   const size_t rf0 = core.first_at(Level::kRf);
   arr_span_ = core.spans_from(0);
@@ -70,7 +70,7 @@ CoreBound::CoreBound(const Problem& p, const Mapping& core, const Idx& rem,
   for (int o = 0; o < 3; ++o) {
     t_rf_[size_t(o)] = double(tile_elems(o, p, rf_span));
     t_arr_[size_t(o)] = double(tile_elems(o, p, arr_span_));
-    t_sp_[size_t(o)] = double(tile_elems(o, p, sp_span));
+    t_sp_[size_t(o)] = double(step_distinct(o, p, sp_span));
     // Steps of a pass whose datum changes (operands the RF does not keep).
     changing_[size_t(o)] = 1;
     for (size_t l = core.loops.size(); l-- > rf0;)
@@ -91,7 +91,8 @@ double CoreBound::bound(const Split* split) const {
   const int bits[3] = {w_.in_bits, w_.w_bits, w_.psum_bits};
   Idx outer = rem_;
   if (split)
-    for (int d = 0; d < kNumDims; ++d) outer[size_t(d)] = split->gbuf[size_t(d)] * split->dram[size_t(d)];
+    for (int d = 0; d < kNumDims; ++d)
+      outer[size_t(d)] = split->gbuf[size_t(d)] * split->dram[size_t(d)];
   const LeastChanges at_array(outer);
   const double passes = at_array.all;
 
@@ -128,7 +129,8 @@ double CoreBound::bound(const Split* split) const {
     for (int d = 0; d < kNumDims; ++d) gb_span[size_t(d)] *= split->gbuf[size_t(d)];
     for (int o = 0; o < 3; ++o) t_gb[size_t(o)] = double(tile_elems(o, p, gb_span));
     for (int d : kSliding)
-      if (split->dram[size_t(d)] > 1) gb_slide = std::min(gb_slide, slide_frac(p, gb_span, gb_span, d));
+      if (split->dram[size_t(d)] > 1)
+        gb_slide = std::min(gb_slide, slide_frac(p, gb_span, gb_span, d));
   }
 
   const LeastChanges at_dram(split ? split->dram : Idx{});
@@ -143,13 +145,15 @@ double CoreBound::bound(const Split* split) const {
         const double noc = pes_ * t_rf_[size_t(o)] * ev[size_t(o)] * (o == 0 ? ratio_rf : 1);
         const double gbuf = t_arr_[size_t(o)] * ev[size_t(o)] * (o == 0 ? ratio_arr : 1);
         energy += noc * (c.noc[size_t(o)] + c.rf[size_t(o)]) + gbuf * c.gbuf[size_t(o)];
-        refill += std::ceil(gbuf * bits[o] / link_);
+        // Each operand has its own bus: the refills take at least the busiest one's cycles.
+        refill = std::max(refill, std::ceil(gbuf * bits[o] / link_));
       }
       if (keep_[2]) {
         const double gb_writes = ev[2] * t_arr_[2];
         const double hops = ev[2] * std::max(0.0, pes_ * t_rf_[2] - t_arr_[2]);
         energy += (2 * gb_writes - outs_) * c.gbuf[2] + hops * c.noc[2];
-        refill += std::ceil(gb_writes * bits[2] / link_);
+        // Every flush sends all the PEs' RF psums over the psum bus.
+        refill += ev[2] * std::ceil(pes_ * t_rf_[2] * bits[2] / link_);
       }
       // DRAM boundary.
       std::array<double, 3> dram{0, double(p.weight_elems), outs_};
@@ -162,7 +166,8 @@ double CoreBound::bound(const Split* split) const {
       dram[2] = 2 * spills - outs_;
       const double dram_bytes = dram[0] * w_.in_bytes + dram[1] * w_.w_bytes +
                                 (spills - outs_) * 2 * w_.psum_bytes + outs_ * w_.out_bytes;
-      const double cycles = std::max(passes * steps_ + refill + stall, dram_bytes / bytes_per_cycle_);
+      const double cycles =
+          std::max(passes * steps_ + refill + stall, dram_bytes / bytes_per_cycle_);
       double value = cycles;
       if (obj_ != arch::Objective::kLatency) {
         energy += costs_.leakage_mw * cycles * 1e3 / spec_.clock.nominal.freq_mhz;

@@ -7,6 +7,7 @@
 // factors that divide, they equal the engine's counts (tests/unit/mapper/spatial_mapper_test.cpp).
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "workloads/mapper/spatial/spatial_mapper.hpp"
 
@@ -15,6 +16,47 @@ namespace {
 
 using Idx = std::array<int64_t, kNumDims>;
 
+/// Distinct ifmap rows (or columns) that `np` output and `nr` filter positions read in one
+/// step: {i * stride + j * dil}, capped at the padded extent `limit`. Without a window overlap
+/// a stride skips rows, which a bypassed operand never moves.
+int64_t distinct_positions(int64_t np, int64_t nr, int stride, int dil, int64_t limit) {
+  if (np <= 0 || nr <= 0) return 0;
+  if (np == 1 || nr == 1) {  // one arithmetic progression
+    const int64_t step = np == 1 ? dil : stride;
+    return std::min(np * nr, (limit + step - 1) / step);
+  }
+  if (dil == 1) {  // output position i reads rows [i * stride, i * stride + nr): their union
+    int64_t n = 0, covered = 0;
+    for (int64_t i = 0; i < np; ++i) {
+      const int64_t lo = std::max(i * stride, covered), hi = std::min(i * stride + nr, limit);
+      n += std::max<int64_t>(0, hi - lo);
+      covered = std::max(covered, i * stride + nr);
+    }
+    return n;
+  }
+  std::vector<char> seen(size_t((np - 1) * stride + (nr - 1) * dil + 1), 0);
+  int64_t n = 0;
+  for (int64_t i = 0; i < np; ++i)
+    for (int64_t j = 0; j < nr; ++j) {
+      const int64_t v = i * stride + j * dil;
+      if (v < limit && !seen[size_t(v)]) {
+        seen[size_t(v)] = 1;
+        ++n;
+      }
+    }
+  return n;
+}
+
+}  // namespace
+
+int64_t step_distinct(int o, const Problem& p, const Idx& span) {
+  if (o != 0) return tile_elems(o, p, span);
+  auto m = [&](int d) { return std::min(span[size_t(d)], p.bound[size_t(d)]); };
+  return m(kG) * m(kN) * m(kC) * distinct_positions(m(kP), m(kR), p.stride_h, p.dil_h, p.h) *
+         distinct_positions(m(kQ), m(kS), p.stride_w, p.dil_w, p.w);
+}
+
+namespace {
 
 // Tile changes at boundary b, and the fraction of the tile that moves when the innermost
 // relevant loop advances (1 without a sliding window).
@@ -49,19 +91,53 @@ double moved(const Changes& c, double tile) {
   return tile * (c.full + (c.events - c.full) * c.slide_frac);
 }
 
+/// NoC cycles of the register-file refills of the kept inputs over all passes. After the passes
+/// where loop l (a DRAM or buffer loop) is the innermost one to advance, an operand is refilled
+/// when l or a loop inside it indexes it: by a window slide when l is the innermost such loop
+/// (the fraction changes_at gives), else with its whole array tile. The spatial array's NoC
+/// (xy_multicast) gives every operand its own bus, so a refill costs its busiest bus.
+double kept_refill_cycles(const Problem& p, const Mapping& m, size_t y0, const Idx& arr_span,
+                          const int bits[3], double link) {
+  std::array<double, 2> tile{};
+  for (int o = 0; o < 2; ++o)
+    if (m.rf_keep[size_t(o)]) tile[size_t(o)] = double(tile_elems(o, p, arr_span));
+  auto busiest = [&](const std::array<double, 2>& moved_values) {
+    double c = 0;
+    for (int o = 0; o < 2; ++o)
+      c = std::max(c, std::ceil(moved_values[size_t(o)] * bits[o] / link));
+    return c;
+  };
+  double total = busiest(tile);  // the first pass fills every kept tile
+  std::array<Changes, 2> ch;
+  for (int o = 0; o < 2; ++o) ch[size_t(o)] = changes_at(o, p, m, y0, arr_span);
+  for (size_t l = 0; l < y0; ++l) {
+    if (m.loops[l].bound <= 1) continue;
+    std::array<double, 2> moved_values{};
+    for (int o = 0; o < 2; ++o) {
+      if (!m.rf_keep[size_t(o)]) continue;
+      size_t star = y0;  // the innermost loop in [l, y0) that indexes the operand
+      for (size_t k = y0; k-- > l;)
+        if (m.loops[k].bound > 1 && relevant(o, m.loops[k].dim)) {
+          star = k;
+          break;
+        }
+      if (star == y0) continue;
+      moved_values[size_t(o)] = tile[size_t(o)] * (star == l ? ch[size_t(o)].slide_frac : 1.0);
+    }
+    total += double(m.product(0, l)) * double(m.loops[l].bound - 1) * busiest(moved_values);
+  }
+  return total;
+}
+
 }  // namespace
 
 double SpatialEstimate::objective(arch::Objective o) const {
-  switch (o) {
-    case arch::Objective::kLatency: return cycles;
-    case arch::Objective::kEnergy: return energy_pj;
-    case arch::Objective::kEdp: return cycles * energy_pj;
-  }
-  return cycles;
+  return objective_value(o, cycles, energy_pj);
 }
 
-SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m, const arch::AcceleratorSpec& spec,
-                                 const LayerWidths& w, const EnergyCosts& costs) {
+SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m,
+                                 const arch::AcceleratorSpec& spec, const LayerWidths& w,
+                                 const EnergyCosts& costs) {
   SpatialEstimate e;
   const size_t gb0 = m.first_at(Level::kGbuf), y0 = m.first_at(Level::kArrayY),
                rf0 = m.first_at(Level::kRf);
@@ -86,7 +162,6 @@ SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m, const arch:
       e.noc[size_t(o)] = pes * moved(ch, double(tile_elems(o, p, rf_span)));
       e.gbuf[size_t(o)] = moved(cha, double(tile_elems(o, p, arr_span)));
       e.rf[size_t(o)] = e.macs + e.noc[size_t(o)];
-      refill_cycles += std::ceil(e.gbuf[size_t(o)] * bits[o] / link);
     } else {
       // Steps whose datum changes, per pass (the first step of a pass always loads).
       double changing = 1;
@@ -95,12 +170,14 @@ SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m, const arch:
           changing = double(m.product(rf0, l + 1));
           break;
         }
-      const double distinct = double(tile_elems(o, p, sp_span));
+      const double distinct = double(step_distinct(o, p, sp_span));
       e.noc[size_t(o)] = passes * changing * pes;
       e.gbuf[size_t(o)] = passes * changing * distinct;
-      stall_cycles = std::max(stall_cycles, passes * changing * (std::ceil(distinct * bits[o] / link) - 1));
+      stall_cycles =
+          std::max(stall_cycles, passes * changing * (std::ceil(distinct * bits[o] / link) - 1));
     }
   }
+  refill_cycles += kept_refill_cycles(p, m, y0, arr_span, bits, link);
   // Partial sums.
   const double outs = double(p.ofmap_elems);
   double gb_writes = 0;
@@ -110,10 +187,17 @@ SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m, const arch:
     gb_writes = ch.events * double(tile_elems(2, p, arr_span));
     e.hops = sent - gb_writes;
     e.rf[2] = 2 * e.macs;
-    refill_cycles += std::ceil(gb_writes * bits[2] / link);
+    // Every PE sends all its psums at a flush (they are reduced on the way, but each one
+    // crosses the psum bus): one transfer per flush.
+    refill_cycles +=
+        ch.events * std::ceil(pes * double(tile_elems(2, p, rf_span)) * bits[2] / link);
   } else {
-    gb_writes = passes * steps * double(tile_elems(2, p, sp_span));
+    // Bypassed: each step writes its reduced psums over the psum bus back to the buffer.
+    const double per_step = double(tile_elems(2, p, sp_span));
+    gb_writes = passes * steps * per_step;
     e.hops = e.macs - gb_writes;
+    stall_cycles =
+        std::max(stall_cycles, passes * steps * (std::ceil(per_step * bits[2] / link) - 1));
   }
   e.gbuf[2] = 2 * gb_writes - outs;  // every write after an element's first is read-modify-write
   const Changes dram_ps = changes_at(2, p, m, gb0, gb_span);
@@ -131,7 +215,8 @@ SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m, const arch:
   const auto& c = costs.spatial;
   e.energy_pj = e.macs * c.mac + costs.leakage_mw * e.cycles * 1e3 / spec.clock.nominal.freq_mhz;
   for (size_t o = 0; o < 3; ++o)
-    e.energy_pj += e.dram[o] * c.dram[o] + e.gbuf[o] * c.gbuf[o] + e.noc[o] * c.noc[o] + e.rf[o] * c.rf[o];
+    e.energy_pj +=
+        e.dram[o] * c.dram[o] + e.gbuf[o] * c.gbuf[o] + e.noc[o] * c.noc[o] + e.rf[o] * c.rf[o];
   return e;
 }
 

@@ -32,8 +32,14 @@ struct LayerWidths {
   int in_bits = 8, w_bits = 8, psum_bits = 32;
 };
 
-SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m, const arch::AcceleratorSpec& spec,
-                                 const LayerWidths& w, const EnergyCosts& costs);
+SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m,
+                                 const arch::AcceleratorSpec& spec, const LayerWidths& w,
+                                 const EnergyCosts& costs);
+
+/// Distinct values of operand o (0 ifmap, 1 weight, 2 psum) the PEs touch in one step when
+/// `span` is the spatial loops' span: the tile, except that a stride wider than the filter
+/// window skips ifmap rows and columns (a bypassed operand moves only what the PEs read).
+int64_t step_distinct(int o, const Problem& p, const std::array<int64_t, kNumDims>& span);
 
 /// Fills the schedule's transfer plan (folds = runs over one output tile, chunks = DRAM
 /// iterations) by walking the DRAM loops; sizes in bytes.

@@ -3,9 +3,11 @@
 #include "workloads/onnx/quantize/calibration.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <sstream>
 
 #include "sim/core/errors.hpp"
@@ -24,22 +26,32 @@ std::string render(const Shape& s) {
   return out + "]";
 }
 
-/// Binary netpbm (P5 grey / P6 RGB, maxval <= 255) as a [1, C, H, W] float tensor, pixel / 255.
+/// Binary 8-bit netpbm (P5 grey / P6 RGB, maxval 255) as a [1, C, H, W] float tensor, pixel / 255.
+/// Another maxval is refused, not rescaled silently.
 FloatTensor read_netpbm(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw sim::ConfigError(path, "", "a file that cannot be opened", "a readable image");
   std::string magic;
-  in >> magic;
-  int64_t dims[3] = {0, 0, 0};  // width, height, maxval
-  for (int64_t& d : dims) {
-    while (in >> std::ws && in.peek() == '#') in.ignore(1 << 20, '\n');  // comments
-    if (!(in >> d) || d <= 0 || d > 65535)
-      throw sim::ConfigError(path, "header", "a bad width / height / maxval",
-                             "a binary PGM (P5) or PPM (P6)");
-  }
-  if ((magic != "P5" && magic != "P6") || dims[2] > 255)
-    throw sim::ConfigError(path, "header", "'" + magic + "' with maxval " + std::to_string(dims[2]),
+  in >> std::setw(8) >> magic;
+  if (magic != "P5" && magic != "P6")
+    throw sim::ConfigError(path, "header", "magic '" + magic + "'",
                            "a binary 8-bit PGM (P5) or PPM (P6) image");
+  static constexpr const char* kNames[3] = {"width", "height", "maxval"};
+  int64_t dims[3] = {0, 0, 0};  // width, height, maxval
+  for (int i = 0; i < 3; ++i) {
+    while (in >> std::ws && in.peek() == '#') in.ignore(1 << 20, '\n');  // comments
+    std::string token;
+    in >> std::setw(12) >> token;
+    const bool digits =
+        !token.empty() && token.size() <= 6 &&
+        std::all_of(token.begin(), token.end(), [](unsigned char ch) { return std::isdigit(ch); });
+    dims[i] = digits ? std::stoll(token) : 0;
+    const bool ok = i == 2 ? dims[i] == 255 : dims[i] >= 1 && dims[i] <= 65535;
+    if (!ok)
+      throw sim::ConfigError(
+          path, std::string("header ") + kNames[i], token.empty() ? "nothing" : "'" + token + "'",
+          i == 2 ? "255 (8-bit images, read as pixel / 255)" : "an integer in [1, 65535]");
+  }
   in.get();  // the single whitespace before the pixels
   const int64_t c = magic == "P6" ? 3 : 1, h = dims[1], w = dims[0];
   if (h * w > (int64_t(1) << 26))

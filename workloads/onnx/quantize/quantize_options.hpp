@@ -17,8 +17,9 @@ struct QuantizeOptions {
   };
   enum class Method { kMinMax, kPercentile };
   Mode mode = Mode::kNone;
-  /// --no-values (with kNone): a float model runs for timing only: fixed activation ranges
-  /// instead of a calibration, every weight and input generated from the seed.
+  /// --no-values (with kNone): a timing-only run (no values computed); a float model gets fixed
+  /// activation ranges instead of a calibration and int8 weights drawn from the seed, which give
+  /// the QDQ graph its shapes and types (nothing computes with them).
   bool no_values = false;
   std::vector<std::string> calib;  ///< .pb / .npy files or folders (with .pgm / .ppm images)
   Method method = Method::kMinMax;

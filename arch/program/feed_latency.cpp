@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "arch/program/feed_latency.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace adasim::arch {
+
+double core_per_memory_cycle(const AcceleratorSpec& spec, const OperatingPoint& core) {
+  if (!spec.clock.memory) return 1.0;
+  return core.freq_mhz / spec.clock.memory->nominal.freq_mhz;
+}
+
+uint64_t memory_to_core_cycles(uint64_t n, double ratio) {
+  if (n == 0) return 0;
+  if (ratio == 1.0) return n;
+  // 1e-9: a whole product computed a hair above itself (5.0000000001) must not round up.
+  return std::max<uint64_t>(1, uint64_t(std::ceil(double(n) * ratio - 1e-9)));
+}
+
+int feed_latency_cycles(const AcceleratorSpec& spec, double ratio) {
+  if (!spec.clock.memory) return spec.noc.latency_cycles;
+  const uint64_t stages = memory_to_core_cycles(uint64_t(spec.noc.latency_cycles), ratio);
+  return int(stages) + spec.clock.memory->sync_cycles;
+}
+
+int nominal_feed_latency(const AcceleratorSpec& spec) {
+  return feed_latency_cycles(spec, core_per_memory_cycle(spec, spec.clock.nominal));
+}
+
+}  // namespace adasim::arch

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+// Cycles at the boundary between the memory domain (SRAM levels + NoC, clock.domains.memory) and
+// the core domain (PE array + vector unit), which drives the cycle-level ticker: n cycles of
+// SRAM-port or NoC work at the memory clock take ceil(n x f_core / f_mem) core cycles (at least
+// one), and the operands reach the edge PEs after the NoC's stages at the memory clock plus the
+// synchroniser's cycles. The mapper's estimates and the array model share these (like
+// spatial_folds). Without a memory domain every function is the single-domain model's identity.
+#pragma once
+
+#include <cstdint>
+
+#include "arch/spec.hpp"
+
+namespace adasim::arch {
+
+/// Core cycles per memory-domain cycle at core point `core`: f_core / f_mem (1 without one).
+double core_per_memory_cycle(const AcceleratorSpec& spec, const OperatingPoint& core);
+
+/// Core cycles that `n` memory-domain cycles take: 0 for 0, else max(1, ceil(n x ratio)).
+uint64_t memory_to_core_cycles(uint64_t n, double ratio);
+
+/// Core cycles from the SRAM read port to the edge PEs, at `ratio` = core_per_memory_cycle():
+/// the NoC's latency_cycles stages at the memory clock plus the memory domain's synchroniser
+/// (noc.latency_cycles without a memory domain).
+int feed_latency_cycles(const AcceleratorSpec& spec, double ratio);
+/// The same at the nominal core point (the mapper's estimates).
+int nominal_feed_latency(const AcceleratorSpec& spec);
+
+}  // namespace adasim::arch

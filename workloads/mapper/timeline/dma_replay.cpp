@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "workloads/mapper/timeline/dma_replay.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/core/errors.hpp"
+
+namespace adasim::workloads::timeline {
+
+namespace {
+constexpr int kOf = int(arch::Operand::kOfmap);
+// A time in ns as the kernel stores it: picoseconds, rounded half up.
+int64_t to_ps(double ns) { return int64_t(ns * 1000.0 + 0.5); }
+}  // namespace
+
+Clock::Clock(const arch::AcceleratorSpec& spec)
+    : period_ps(std::max<int64_t>(1, std::llround(1.0e6 / spec.clock.nominal.freq_mhz))) {}
+
+DmaReplay::DmaReplay(const arch::TransferPlan& plan, const arch::AcceleratorSpec& spec)
+    : plan_(plan), users_(arch::kNumOperands) {
+  dram_ideal_ = spec.dram.ideal;
+  in_order_ =
+      !spec.dram.ideal || std::any_of(spec.sram.begin(), spec.sram.end(),
+                                      [](const arch::SramLevelSpec& l) { return !l.ideal; });
+  burst_ = std::max(1, spec.dram.burst_bytes);
+  gb_per_s_ = spec.dram.bandwidth_gb_per_s;  // = bytes per ns
+  latency_ps_ = to_ps(spec.dram.latency_ns);
+  for (int o = 0; o < arch::kNumOperands; ++o)
+    if (plan.operands[size_t(o)].route.size() != 1)
+      throw sim::ModelError("timeline: the mapper's transfer plans have one hop per operand");
+  const size_t nf = plan.folds.size();
+  int64_t nchunks = 0, nout = 0;
+  for (const arch::FoldPlan& f : plan.folds) {
+    chunk_base_.push_back(nchunks);
+    for (const arch::ChunkPlan& c : f.chunks) {
+      out_of_chunk_.push_back(c.out_elems > 0 ? nout++ : -1);
+      ++nchunks;
+    }
+  }
+  fired_at_.reserve(size_t(int64_t(nf) + nchunks + nout));
+  if (!in_order_) waiters_.reserve(size_t(int64_t(nf) + nchunks + nout));
+  loaded_event_.reserve(nf);
+  consumed_event_.reserve(size_t(nchunks));
+  outdone_event_.reserve(size_t(nout));
+  for (size_t f = 0; f < nf; ++f) loaded_event_.push_back(new_event());
+  for (int64_t k = 0; k < nchunks; ++k) consumed_event_.push_back(new_event());
+  for (int64_t k = 0; k < nout; ++k) outdone_event_.push_back(new_event());
+  stationary_job_.assign(nf, -1);
+  jobs_.reserve(size_t(nf + 3 * nchunks + 2 * nout));
+  loads_.reserve(size_t(nf + 3 * nchunks + nout));
+  stores_.reserve(size_t(nout));
+  for (std::vector<int64_t>& u : users_) u.reserve(size_t(nchunks));
+  chunk_jobs_.resize(size_t(nchunks));
+  out_slot_jobs_.resize(size_t(nout));
+  store_job_.assign(size_t(nout), -1);
+
+  const arch::OperandPlan& stat = plan.operands[size_t(plan.stationary)];
+  const size_t s_stat = size_t(std::max(1, stat.slots));
+  for (size_t f = 0; f < nf; ++f) {
+    const arch::FoldPlan& fp = plan.folds[f];
+    // A fold's stationary tile reuses the shadow slot of the fold `slots` before it.
+    if (fp.stationary_load_bytes[0] > 0)
+      stationary_job_[f] =
+          add_job(false, fp.stationary_load_bytes[0], f >= s_stat ? loaded_event_[f - s_stat] : -1);
+    for (size_t c = 0; c < fp.chunks.size(); ++c) {
+      const arch::ChunkPlan& cp = fp.chunks[c];
+      const int64_t k = chunk_base_[f] + int64_t(c);
+      for (int o = 0; o < arch::kNumOperands; ++o) {
+        const int64_t bytes = cp.load_bytes[size_t(o)][0];
+        if (bytes <= 0) continue;
+        const int after = array_slot_event(o, k);
+        chunk_jobs_[size_t(k)].push_back(add_job(false, bytes, after));
+      }
+      plan_outputs(k, cp);
+    }
+  }
+  pump(0);
+}
+
+int DmaReplay::new_event() {
+  fired_at_.push_back(-1);
+  if (!in_order_) waiters_.emplace_back();
+  return int(fired_at_.size()) - 1;
+}
+
+int DmaReplay::add_job(bool store, int64_t bytes, int after) {
+  jobs_.push_back(Job{store, bytes, after, false, 0});
+  const int id = int(jobs_.size()) - 1;
+  if (in_order_) {
+    (store ? stores_ : loads_).push_back(id);
+  } else if (after >= 0) {
+    waiters_[size_t(after)].push_back(id);  // events fire only after construction
+  } else {
+    issue(jobs_.back(), 0);
+  }
+  return id;
+}
+
+int DmaReplay::array_slot_event(int op, int64_t chunk) {
+  // The slot a load overwrites is free once the last chunk that read the tile loaded `slots`
+  // loads before it has been consumed.
+  const arch::OperandPlan& p = plan_.operands[size_t(op)];
+  std::vector<int64_t>& users = users_[size_t(op)];
+  const size_t s = size_t(std::max(1, p.slots));
+  int after = -1;
+  if (!p.resident && users.size() >= s)
+    after = consumed_event_[size_t(users[users.size() - s + 1] - 1)];
+  users.push_back(chunk);
+  return after;
+}
+
+void DmaReplay::plan_outputs(int64_t chunk, const arch::ChunkPlan& cp) {
+  const int64_t oc = out_of_chunk_[size_t(chunk)];
+  if (oc < 0) return;
+  const arch::OperandPlan& out = plan_.operands[size_t(kOf)];
+  const int64_t s_out = std::max(1, out.slots);
+  // The outputs of chunk oc reuse the slot of oc - slots: its store must have drained it, and a
+  // psum reload into it waits for those outputs.
+  if (!out.resident && oc >= s_out && store_job_[size_t(oc - s_out)] >= 0)
+    out_slot_jobs_[size_t(oc)].push_back(store_job_[size_t(oc - s_out)]);
+  if (cp.psum_load_bytes[0] > 0)
+    out_slot_jobs_[size_t(oc)].push_back(add_job(
+        false, cp.psum_load_bytes[0], oc >= s_out ? outdone_event_[size_t(oc - s_out)] : -1));
+  if (cp.store_bytes[0] > 0)
+    store_job_[size_t(oc)] = add_job(true, cp.store_bytes[0], outdone_event_[size_t(oc)]);
+}
+
+void DmaReplay::fire(int event, int64_t t_ps) {
+  if (fired_at_[size_t(event)] >= 0) return;  // its jobs were released the first time
+  fired_at_[size_t(event)] = t_ps;
+  if (in_order_) {
+    pump(t_ps);
+    return;
+  }
+  for (int id : waiters_[size_t(event)]) issue(jobs_[size_t(id)], t_ps);
+  waiters_[size_t(event)].clear();
+}
+
+void DmaReplay::pump(int64_t t_ps) {
+  // Loads first, then stores (the order the DMA serves its queues in).
+  for (bool store : {false, true}) {
+    std::vector<int>& q = store ? stores_ : loads_;
+    size_t& head = store ? store_head_ : load_head_;
+    while (head < q.size()) {
+      Job& j = jobs_[size_t(q[head])];
+      if (j.after >= 0 && fired_at_[size_t(j.after)] < 0) break;
+      issue(j, t_ps);
+      ++head;
+    }
+  }
+}
+
+void DmaReplay::issue(Job& j, int64_t t_ps) {
+  j.issued = true;
+  j.done_ps = t_ps;
+  if (dram_ideal_ || j.bytes <= 0) return;
+  // Bursts are sent together; DRAM serialises their bytes (each burst's transfer time rounded to
+  // the kernel's picoseconds) and each completes one latency after its transfer.
+  int64_t busy = std::max(t_ps, busy_until_ps_);
+  const int64_t full = j.bytes / burst_, rest = j.bytes % burst_;
+  busy += full * to_ps(double(burst_) / gb_per_s_);
+  if (rest > 0) busy += to_ps(double(rest) / gb_per_s_);
+  busy_until_ps_ = busy;
+  j.done_ps = busy + latency_ps_;
+}
+
+template <size_t N>
+std::optional<int64_t> DmaReplay::ready_all(const JobSet<N>& jobs) const {
+  int64_t t = 0;
+  for (size_t i = 0; i < jobs.n; ++i) {
+    const Job& j = jobs_[size_t(jobs.id[i])];
+    if (!j.issued) return std::nullopt;
+    t = std::max(t, j.done_ps);
+  }
+  return t;
+}
+
+std::optional<int64_t> DmaReplay::stationary_ready(size_t fold) const {
+  if (stationary_job_[fold] < 0) return 0;
+  JobSet<1> one;
+  one.push_back(stationary_job_[fold]);
+  return ready_all(one);
+}
+
+std::optional<int64_t> DmaReplay::chunk_ready(int64_t chunk) const {
+  return ready_all(chunk_jobs_[size_t(chunk)]);
+}
+
+std::optional<int64_t> DmaReplay::out_slot_ready(int64_t out_chunk) const {
+  return ready_all(out_slot_jobs_[size_t(out_chunk)]);
+}
+
+std::optional<int64_t> DmaReplay::all_done() const {
+  if (load_head_ < loads_.size() || store_head_ < stores_.size()) return std::nullopt;
+  int64_t t = 0;
+  for (const Job& j : jobs_) {
+    if (!j.issued) return std::nullopt;
+    t = std::max(t, j.done_ps);
+  }
+  return t;
+}
+
+}  // namespace adasim::workloads::timeline

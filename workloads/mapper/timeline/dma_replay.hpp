@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: Apache-2.0
+// The mapper's own model of how a layer's transfer plan moves through the DMA and DRAM, written
+// from the documented behaviour of arch/memory (transfer_controller, dma, dram), not from its
+// code: every load and store of the plan becomes a job in one of two in-order queues (loads,
+// stores; out of order when every transfer is free: ideal DRAM and ideal levels, so a job
+// issues as soon as its own event has fired); a job waits for the event that frees its slot (a
+// chunk consumed, a fold's stationary tile loaded, a chunk's outputs complete); DRAM serialises the
+// bytes of every burst at its bandwidth and adds its latency once per burst, bursts pipelining; an
+// ideal DRAM completes a job when it issues. The engine timelines (systolic / vector / spatial)
+// fire the events and read when data and output slots are ready. Times are integer picoseconds from
+// the layer's start, the resolution of the simulation kernel, and readiness is rounded up to the
+// next clock edge.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "arch/program/transfers.hpp"
+#include "arch/spec.hpp"
+
+namespace adasim::workloads::timeline {
+
+/// Clock period (ps, rounded as the clock domain does) and the first cycle whose start is at or
+/// after a time.
+struct Clock {
+  int64_t period_ps = 1000;
+  explicit Clock(const arch::AcceleratorSpec& spec);
+  int64_t ps(int64_t cycle) const { return cycle * period_ps; }
+  int64_t cycle_at_or_after(int64_t t_ps) const {
+    return t_ps <= 0 ? 0 : (t_ps + period_ps - 1) / period_ps;
+  }
+};
+
+class DmaReplay {
+ public:
+  /// Builds every job of `plan` in program order and issues those that need no event (the
+  /// first loads). Throws sim::ModelError on a route of more than one hop (the mapper tiles one
+  /// level per operand).
+  DmaReplay(const arch::TransferPlan& plan, const arch::AcceleratorSpec& spec);
+
+  int64_t chunk_index(size_t fold, size_t chunk) const {
+    return chunk_base_[fold] + int64_t(chunk);
+  }
+  int64_t out_index(int64_t chunk) const { return out_of_chunk_[size_t(chunk)]; }
+  int64_t chunks() const { return int64_t(out_of_chunk_.size()); }
+
+  // Events the engine raises, at time t_ps (non-decreasing over calls).
+  void stationary_loaded(size_t fold, int64_t t_ps) { fire(loaded_event_[fold], t_ps); }
+  void chunk_consumed(int64_t chunk, int64_t t_ps) { fire(consumed_event_[size_t(chunk)], t_ps); }
+  void outputs_done(int64_t out_chunk, int64_t t_ps) {
+    fire(outdone_event_[size_t(out_chunk)], t_ps);
+  }
+
+  /// Completion time (ps) of what the engine waits for, or nullopt while a job has not issued.
+  std::optional<int64_t> stationary_ready(size_t fold) const;
+  std::optional<int64_t> chunk_ready(int64_t chunk) const;
+  std::optional<int64_t> out_slot_ready(int64_t out_chunk) const;
+  std::optional<int64_t> all_done() const;
+
+ private:
+  struct Job {
+    bool store = false;
+    int64_t bytes = 0;
+    int after = -1;  // event
+    bool issued = false;
+    int64_t done_ps = 0;
+  };
+  int add_job(bool store, int64_t bytes, int after);
+  int new_event();
+  int array_slot_event(int op, int64_t chunk);
+  void plan_outputs(int64_t chunk, const arch::ChunkPlan& cp);
+  void fire(int event, int64_t t_ps);
+  void pump(int64_t t_ps);
+  void issue(Job& j, int64_t t_ps);
+  /// Up to N job ids (fixed storage: one allocation per chunk would dominate the replay).
+  template <size_t N>
+  struct JobSet {
+    std::array<int, N> id{};
+    uint8_t n = 0;
+    void push_back(int j) { id[n++] = j; }
+  };
+  template <size_t N>
+  std::optional<int64_t> ready_all(const JobSet<N>& jobs) const;
+
+  const arch::TransferPlan& plan_;
+  bool dram_ideal_ = true;
+  bool in_order_ = true;
+  int64_t burst_ = 64;
+  double gb_per_s_ = 1;
+  int64_t latency_ps_ = 0;
+  int64_t busy_until_ps_ = 0;
+
+  std::vector<Job> jobs_;
+  std::vector<int> loads_, stores_;  // queues (job ids in order) and their heads
+  size_t load_head_ = 0, store_head_ = 0;
+  std::vector<int64_t> fired_at_;          // per event: fire time, -1 = not yet
+  std::vector<std::vector<int>> waiters_;  // out of order: per event, the jobs it releases
+  std::vector<int64_t> chunk_base_, out_of_chunk_;
+  std::vector<int> loaded_event_, consumed_event_, outdone_event_;
+  std::vector<int> stationary_job_;
+  std::vector<JobSet<arch::kNumOperands>> chunk_jobs_;  // a chunk's loads, one per operand
+  std::vector<JobSet<2>> out_slot_jobs_;  // the previous store from the slot, the psum reload
+  std::vector<int> store_job_;
+  std::vector<std::vector<int64_t>> users_;  // per operand: chunk of each array-side load
+};
+
+}  // namespace adasim::workloads::timeline

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+// Per-cycle SRAM-port and edge-bus demand of an engine cycle, and the stall cycles it costs: the
+// bytes each level serves toward the array in one cycle must fit its banks x ports x word
+// width, the bytes crossing the edge bus its link width in each direction; the cycle lasts as
+// long as the slowest of them (README "Memory"). Ideal levels never stall.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "arch/spec.hpp"
+
+namespace adasim::workloads::timeline {
+
+/// Bytes one engine cycle moves: reads per operand from the level holding it, output writes
+/// and accumulate reads at the output level.
+struct CycleDemand {
+  std::array<int64_t, 3> read{};
+  int64_t out_write = 0, out_read = 0;
+  CycleDemand& operator+=(const CycleDemand& o);
+};
+
+class PortModel {
+ public:
+  static constexpr size_t kMaxLevels = 8;
+  explicit PortModel(const arch::AcceleratorSpec& spec);
+  /// Extra cycles (beyond one) a cycle with this demand takes.
+  int64_t extra(const CycleDemand& d) const;
+
+ private:
+  const arch::AcceleratorSpec& spec_;
+  std::array<int, 3> level_{};
+  int64_t bus_bytes_ = 1;
+};
+
+}  // namespace adasim::workloads::timeline

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: Apache-2.0
+// How many cycles a layer's program takes on the systolic array, replayed the way the engine
+// runs it (README "Array"), against the mapper's model of the DMA and DRAM (dma_replay.hpp) and
+// of the SRAM ports and edge bus (port_demand.hpp). The replay works in runs of stream cycles,
+// not cycle by cycle: a fold loads its stationary tile (or finds it already shifted into the
+// shadow registers during the previous fold), streams one temporal index per cycle while its
+// chunk is in SRAM (a bubble otherwise), and each output row leaves lat + (AR - 1) + (c - 1)
+// cycles after it was fed, freezing the array when its output slot is still being drained; OS
+// drains its accumulators through the output chain while the next fold streams.
+// With ideal DRAM (ideal SRAM levels and bus, or finite ones: the port model charges their stall
+// cycles where the engine has them) the replay is the engine's cycle count
+// (tests/systemc/estimate_engine_test.cpp); with finite DRAM bandwidth it is an approximation
+// (README "Mapping search" gives its measured error).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "arch/program/program.hpp"
+#include "arch/spec.hpp"
+
+namespace adasim::workloads::timeline {
+
+/// Cycles of a layer run on the systolic array.
+int64_t systolic_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpec& spec);
+
+}  // namespace adasim::workloads::timeline
