@@ -3,9 +3,11 @@
 # Runs the libFuzzer harnesses of tests/fuzz (README.md there), each for a given time, seeded from
 # the shipped files and the committed reproducers, and prints executions, exec/s and the outcome.
 #
-#   scripts/fuzz.sh [-t SECONDS] [-n RUNS] [-b BUILD_DIR] [harness ...]
+#   scripts/fuzz.sh [-t SECONDS] [-n RUNS] [-s SEED] [-b BUILD_DIR] [harness ...]
 #                   (default: 60 s each, all harnesses; -n stops a harness after RUNS executions
-#                   if that comes first)
+#                   if that comes first; -s fixes libFuzzer's random seed, so a run of a given
+#                   RUNS count from a fresh corpus tries the same inputs every time: CI uses it,
+#                   so a red CI is reproducible and never decided by the clock; campaigns omit it)
 #
 # Build the harnesses first: cmake --preset fuzz && cmake --build --preset fuzz
 # The corpus each harness grows is kept in BUILD_DIR/fuzz/corpus/<harness>; findings (crash-*,
@@ -16,13 +18,15 @@ cd "$(dirname "$0")/.."
 
 seconds=60
 runs=-1
+seed_opt=()
 build=build-fuzz
-while getopts "t:n:b:" opt; do
+while getopts "t:n:s:b:" opt; do
   case $opt in
     t) seconds=$OPTARG ;;
     n) runs=$OPTARG ;;
+    s) seed_opt=(-seed="$OPTARG") ;;
     b) build=$OPTARG ;;
-    *) echo "usage: $0 [-t SECONDS] [-n RUNS] [-b BUILD_DIR] [harness ...]" >&2; exit 1 ;;
+    *) echo "usage: $0 [-t SECONDS] [-n RUNS] [-s SEED] [-b BUILD_DIR] [harness ...]" >&2; exit 1 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -130,7 +134,7 @@ for h in "${harnesses[@]}"; do
   UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1} \
     nice -n 19 "$bin" -max_total_time="$seconds" -runs="$runs" -timeout=20 -rss_limit_mb=2048 \
       -malloc_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$findings/" \
-      "${extra[@]}" "${dirs[@]}" > "$log" 2>&1
+      "${seed_opt[@]}" "${extra[@]}" "${dirs[@]}" > "$log" 2>&1
   rc=$?
   took=$(( $(date +%s) - start ))
   execs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1)
