@@ -309,7 +309,9 @@ void check_policy(ParamReader& clk, const arch::ClockSpec& spec,
                 "\"regulator_efficiency\"} (policy \"" +
                     spec.policy + "\" switches points)");
   } catch (const ConfigError& e) {
-    for (const InputIssue& i : e.issues()) clk.issue(clk.ptr(i.where), i.value, i.expected);
+    // `where` is a JSON pointer relative to the clock section ("schedule/0/freq_mhz").
+    for (const InputIssue& i : e.issues())
+      clk.issue(clk.pointer() + "/" + i.where, i.value, i.expected);
   }
 }
 
