@@ -2,8 +2,9 @@
 // Builds the schedule of one conv / FC / matmul layer for one mapping candidate: block-diagonal
 // group packs, folds (array-sized spatial tiles), temporal chunks, and the DMA transfer plan that
 // follows from the loop order and residency. Everything follows from the candidate dataflow's
-// layout (dataflow/systolic_dataflow.hpp): which GEMM dimension lies on the rows, the columns and
-// time. Rejects candidates whose tiles do not fit the SRAM levels with their double buffering.
+// layout (arch/program/dataflow/systolic_dataflow.hpp): which GEMM dimension lies on the rows,
+// the columns and time. Rejects candidates whose tiles do not fit the SRAM levels with their double
+// buffering.
 #pragma once
 
 #include <array>
