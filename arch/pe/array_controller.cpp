@@ -286,7 +286,8 @@ StepResult ArrayController::step_stream() {
   return res;
 }
 
-bool ArrayController::output_slot_wait(const SystolicFold& f, int64_t& done_row, StepResult& res) {
+inline bool ArrayController::output_slot_wait(const SystolicFold& f, int64_t& done_row,
+                                              StepResult& res) {
   // A WS/IS output row that completes now needs its SRAM slot.
   done_row = hist_at(t_ - lat_ - (ar_ - 1) - (f.cols - 1));
   if (done_row < 0) return false;
@@ -303,8 +304,9 @@ bool ArrayController::output_slot_wait(const SystolicFold& f, int64_t& done_row,
   return false;
 }
 
-bool ArrayController::feed_stream(const SystolicFold& f, uint64_t reads[kNumOperands],
-                                  int64_t& fed_now, int64_t& consumed_chunk, StepResult& res) {
+inline bool ArrayController::feed_stream(const SystolicFold& f, uint64_t reads[kNumOperands],
+                                         int64_t& fed_now, int64_t& consumed_chunk,
+                                         StepResult& res) {
   // The next stream index, or a bubble if its chunk is not in SRAM yet. Not issued yet is
   // legal: the in-order DMA queue may hold the load behind a psum reload that waits for outputs
   // still in flight. The feeder then inserts bubbles.
@@ -348,7 +350,7 @@ bool ArrayController::feed_stream(const SystolicFold& f, uint64_t reads[kNumOper
   return false;
 }
 
-void ArrayController::output_stationary_cycle(const SystolicFold& f, uint64_t& out_write) {
+inline void ArrayController::output_stationary_cycle(const SystolicFold& f, uint64_t& out_write) {
   const int64_t r = f.rows, c = f.cols;
   for (int64_t i = 0; i < r && live_; ++i) {
     const int64_t s = hist_at(t_ - lat_ - i);
@@ -380,9 +382,9 @@ void ArrayController::output_stationary_cycle(const SystolicFold& f, uint64_t& o
   }
 }
 
-void ArrayController::stationary_cycle(const SystolicFold& f, int64_t done_row,
-                                       uint64_t reads[kNumOperands], uint64_t& out_write,
-                                       uint64_t& out_read) {
+inline void ArrayController::stationary_cycle(const SystolicFold& f, int64_t done_row,
+                                              uint64_t reads[kNumOperands], uint64_t& out_write,
+                                              uint64_t& out_read) {
   const int64_t c = f.cols;
   // Physical row i takes its values (its sub-rows, or its N:M group) with the row's skew.
   const int64_t rs = sch_->sub_rows(f.rows), L = lanes_, W = tiles_.stream_width;
@@ -416,7 +418,7 @@ void ArrayController::stationary_cycle(const SystolicFold& f, int64_t done_row,
   }
 }
 
-void ArrayController::end_of_stream(const SystolicFold& f) {
+inline void ArrayController::end_of_stream(const SystolicFold& f) {
   const int64_t r_end = scalesim_ ? ar_ : f.rows, c_end = scalesim_ ? ac_ : f.cols;
   const int64_t tail = os_ ? lat_ + (r_end - 1) + (c_end - 1) : lat_ + (ar_ - 1) + (c_end - 1);
   const bool finished = fed_ == f.t_len && t_ >= last_feed_cycle_ + tail;

@@ -401,13 +401,17 @@ struct SystolicPlanner::BuildState {
 };
 
 std::optional<LayerSchedule> SystolicPlanner::build(const Candidate& cand) const {
-  if (!fits(cand)) return std::nullopt;
-  return build_overcommitted(cand);
+  const Staging stg = staging(cand);
+  if (!stg.fits) return std::nullopt;
+  return build_staged(cand, stg);
 }
 
 LayerSchedule SystolicPlanner::build_overcommitted(const Candidate& cand) const {
+  return build_staged(cand, staging(cand));
+}
+
+LayerSchedule SystolicPlanner::build_staged(const Candidate& cand, const Staging& stg) const {
   const Dims d = dims(cand.dataflow, cand.group_pack);
-  const Staging stg = staging(cand);
   LayerSchedule out;
   SystolicProgram& sch = describe(out, d, cand, stg);
   BuildState st{d, out, sch, TileLoader(out.transfers, stg.outer_resident), {}};

@@ -69,6 +69,7 @@ class SystolicPlanner {
     bool outer_resident[2] = {false, false};  // ifmap, weight
   };
   Staging staging(const Candidate& c) const;
+  LayerSchedule build_staged(const Candidate& c, const Staging& stg) const;
   const arch::ISystolicDataflow& dataflow(const std::string& name) const;
   Dims dims(const std::string& df, int64_t gp) const;
   int64_t pack_limit(const Dims& d) const;
