@@ -30,7 +30,7 @@ workloads::Graph five_layers() {
 
 // A fast on-chip regulator: 200 mV at 1000 mV/us = 0.2 us, relock 0.1 us: a 300 ns halt.
 arch::AcceleratorSpec per_layer_spec(double deadline_us) {
-  arch::AcceleratorSpec spec = test::ideal_spec(8, 8, arch::Dataflow::kWeightStationary);
+  arch::AcceleratorSpec spec = test::ideal_spec(8, 8, "ws");
   spec.clock.nominal = {1000.0, 1.0};
   spec.clock.operating_points = {{500.0, 0.8}, {1000.0, 1.0}};
   spec.clock.transition = arch::DvfsTransitionSpec{1000.0, 0.1, 1.0, 0.9};

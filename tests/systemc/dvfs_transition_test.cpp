@@ -36,7 +36,7 @@ workloads::Graph five_layers() {
 
 // 1000 MHz @ 1.0 V nominal, 500 MHz @ 0.8 V; slew 10 mV/us, relock 5 us, C = 100 nF, eta 0.9.
 arch::AcceleratorSpec two_point_spec() {
-  arch::AcceleratorSpec spec = test::ideal_spec(8, 8, arch::Dataflow::kWeightStationary);
+  arch::AcceleratorSpec spec = test::ideal_spec(8, 8, "ws");
   spec.clock.nominal = {1000.0, 1.0};
   spec.clock.operating_points = {{500.0, 0.8}, {1000.0, 1.0}};
   spec.clock.transition = arch::DvfsTransitionSpec{10.0, 5.0, 100.0, 0.9};
