@@ -143,15 +143,16 @@ Estimate estimate_time(const Study& s, const std::vector<size_t>& pending,
     ++calibrated;
   }
   const double ratio = calibrated > 0 && modelled > 0 ? measured / modelled : 1.0;
-  // Sampled per workload (workloads differ by orders of magnitude), about 32 picks in all.
-  std::map<size_t, std::vector<size_t>> by_workload;
-  for (size_t i : pending) by_workload[s.items[i].workload].push_back(i);
-  const size_t per_workload =
-      std::max<size_t>(1, (32 + by_workload.size() - 1) / by_workload.size());
+  // Sampled per workload and array size (each moves an item's cost by orders of magnitude),
+  // about 32 picks in all: a sample per workload alone missed most of the costly small arrays.
+  std::map<std::pair<size_t, int64_t>, std::vector<size_t>> groups;
+  for (size_t i : pending)
+    groups[{s.items[i].workload, s.points[s.items[i].point].pes}].push_back(i);
+  const size_t per_group = std::max<size_t>(1, (32 + groups.size() - 1) / groups.size());
   double total = 0;
   size_t sampled = 0;
-  for (const auto& [w, items] : by_workload) {
-    const std::vector<size_t> picks = sample_positions(items.size(), per_workload);
+  for (const auto& [g, items] : groups) {
+    const std::vector<size_t> picks = sample_positions(items.size(), per_group);
     double sum = 0;
     for (size_t k : picks) {
       const ItemWork work = model.work(items[k]);
@@ -164,7 +165,8 @@ Estimate estimate_time(const Study& s, const std::vector<size_t>& pending,
   e.seconds = total * ratio / workers;
   char how[400];
   std::snprintf(how, sizeof(how),
-                "mapper schedules of %zu of the %zu pending items (sampled per workload) priced "
+                "mapper schedules of %zu of the %zu pending items (sampled per workload and array "
+                "size) priced "
                 "%s (docs/sweep.md)%s, on %d workers",
                 sampled, pending.size(), kind_text(kind).c_str(),
                 calibrated ? (", rescaled by " + std::to_string(ratio).substr(0, 4) +

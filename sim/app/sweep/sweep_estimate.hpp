@@ -56,8 +56,8 @@ struct Estimate {
 ItemWork study_item_work(const Study& s, size_t i);
 
 /// Wall time of the `pending` items (indices into s.items) on `jobs` workers run as `kind`:
-/// per workload, the work of a fixed-seed random sample of its pending items (about 32 picks in
-/// all) through modelled_seconds, extrapolated to that workload's items; when `done` (journal
+/// per workload and PE count, the work of a fixed-seed random sample of its pending items (about
+/// 32 picks in all) through modelled_seconds, extrapolated to that group's items; when `done` (journal
 /// rows with "host_s") holds rows, the model is rescaled by measured / modelled seconds of up to
 /// 16 of them.
 Estimate estimate_time(const Study& s, const std::vector<size_t>& pending,
