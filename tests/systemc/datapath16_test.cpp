@@ -94,8 +94,8 @@ std::map<std::string, size_t> mismatches(const workloads::Graph& g,
 struct ArrayCase {
   const char* name;
   bool spatial;
-  arch::Dataflow df;
-  arch::SpatialDataflow sdf;
+  std::string df;
+  std::string sdf;
 };
 
 arch::AcceleratorSpec spec_for(const ArrayCase& a, const RuleCase& r) {
@@ -108,15 +108,9 @@ arch::AcceleratorSpec spec_for(const ArrayCase& a, const RuleCase& r) {
 }
 
 const ArrayCase kArrays[] = {
-    {"ws", false, arch::Dataflow::kWeightStationary, {}},
-    {"is", false, arch::Dataflow::kInputStationary, {}},
-    {"os", false, arch::Dataflow::kOutputStationary, {}},
-    {"rs", true, {}, arch::SpatialDataflow::kRs},
-    {"sp_ws", true, {}, arch::SpatialDataflow::kWs},
-    {"os_a", true, {}, arch::SpatialDataflow::kOsA},
-    {"os_b", true, {}, arch::SpatialDataflow::kOsB},
-    {"os_c", true, {}, arch::SpatialDataflow::kOsC},
-    {"nlr", true, {}, arch::SpatialDataflow::kNlr},
+    {"ws", false, "ws", {}},    {"is", false, "is", {}},    {"os", false, "os", {}},
+    {"rs", true, {}, "rs"},     {"sp_ws", true, {}, "ws"},  {"os_a", true, {}, "os_a"},
+    {"os_b", true, {}, "os_b"}, {"os_c", true, {}, "os_c"}, {"nlr", true, {}, "nlr"},
 };
 
 using Param = std::tuple<int, int>;  // array case, rule case
