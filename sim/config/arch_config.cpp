@@ -79,9 +79,16 @@ void check_array_kind(const arch::AcceleratorSpec& spec, const json& j, const st
                                   "false with /sparsity/structured (N:M slots and precision lanes "
                                   "are not modelled together)"});
   }
-  if (spatial && spec.sram.size() != 1)
-    issues.push_back(InputIssue{file, "/memory/sram", render_at(j, "/memory/sram"),
-                                "exactly one level (the global buffer) for a spatial array"});
+  // A spatial array's global buffer: one level, or split by operand into levels that are all
+  // filled from DRAM (Eyeriss: an ifmap/psum part and a filter part).
+  if (spatial)
+    for (size_t i = 0; i < spec.sram.size(); ++i)
+      if (!spec.sram[i].parent.empty()) {
+        const std::string at = "/memory/sram/" + std::to_string(i) + "/parent";
+        issues.push_back(InputIssue{file, at, render_at(j, at.c_str()),
+                                    "no parent on a spatial array (its global buffer, one level "
+                                    "or split by operand, is filled from DRAM)"});
+      }
 }
 
 }  // namespace

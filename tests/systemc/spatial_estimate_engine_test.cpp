@@ -36,16 +36,37 @@ bool tiles_inside(const ws::Problem& p, const ws::Mapping& m) {
   return prod == p.bound;
 }
 
-using Param = std::tuple<SpatialDataflow, int>;
+// The Eyeriss chip's parts (configs/eyeriss_chip.json) on the same small array: per-operand
+// spads of 8-bit words (a 32-bit psum takes four), per-operand buses of 16 / 64 / 32 bits,
+// 16-bit psum links, and the buffer split into an ifmap/psum level and a quarter-size filter one.
+void eyeriss_parts(arch::AcceleratorSpec& spec) {
+  std::array<arch::SpadSpec, 3> sp;
+  sp[0].entries = 24;
+  sp[1].entries = 48;
+  sp[2].entries = 64;
+  for (arch::SpadSpec& x : sp) x.word_bits = 8;
+  spec.pe_array.spads = sp;
+  spec.noc.bus_bits = {16, 64, 32};
+  spec.noc.psum_link_bits = 16;
+  arch::SramLevelSpec w = spec.sram[0];
+  w.name = "gbuf_filter";
+  w.size_bytes = spec.sram[0].size_bytes / 4;
+  w.holds = {arch::Operand::kWeight};
+  spec.sram[0].holds = {arch::Operand::kIfmap, arch::Operand::kOfmap};
+  spec.sram.push_back(w);
+}
+
+using Param = std::tuple<SpatialDataflow, int, bool>;
 class SpatialEstimateVsEngine : public ::testing::TestWithParam<Param> {};
 
 TEST_P(SpatialEstimateVsEngine, Cycles) {
-  const auto [df, seed] = GetParam();
+  const auto [df, seed, chip] = GetParam();
   std::mt19937_64 rng(uint64_t(seed) * 7919 + uint64_t(df) * 31);
   const int64_t gbufs[] = {1536, 8192, 256 * 1024};
   arch::AcceleratorSpec spec = test::spatial_spec(4, 4, df, 128, gbufs[seed % 3]);
   spec.dram.ideal = true;
   spec.sram[0].ideal = true;
+  if (chip) eyeriss_parts(spec);
   test::RandomLayerLimits lim;
   lim.matmul = lim.dilation = false;
   lim.fc_n = 3;
@@ -77,8 +98,8 @@ TEST_P(SpatialEstimateVsEngine, Cycles) {
 }
 
 std::string name_of(const ::testing::TestParamInfo<Param>& info) {
-  const auto [df, seed] = info.param;
-  return std::string(arch::to_string(df)) + "_" + std::to_string(seed);
+  const auto [df, seed, chip] = info.param;
+  return std::string(arch::to_string(df)) + "_" + std::to_string(seed) + (chip ? "_chip" : "");
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -86,7 +107,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Combine(::testing::Values(SpatialDataflow::kRs, SpatialDataflow::kWs,
                                          SpatialDataflow::kOsA, SpatialDataflow::kOsB,
                                          SpatialDataflow::kOsC, SpatialDataflow::kNlr),
-                       ::testing::Range(0, 3)),
+                       ::testing::Range(0, 3), ::testing::Bool()),
     name_of);
 
 }  // namespace
