@@ -8,7 +8,12 @@
 // measured on these cases, 79 of 108 layers exact (the 40 whose tiles stay inside the tensor
 // among them), the others from 2.6% under to 12.5% over. Before the estimate sent every RF
 // psum over the psum bus at a flush (it counted the reduced ones only), RS layers came out at
-// about 0.6 of the simulated cycles.
+// about 0.6 of the simulated cycles. With the Eyeriss chip's parts (eyeriss_parts below) the
+// estimate stays exact where tiles stay inside the tensor; elsewhere the psum links widen the
+// gap, since the estimate chains every column group's whole tile while a ragged edge leaves some
+// PEs of a column without psums, and the 16-bit ifmap bus turns small count differences into
+// whole cycles: measured on these cases from 8.3% under to 35% over (small layers of 100 to 500
+// cycles).
 #include <gtest/gtest.h>
 
 #include <random>
@@ -90,9 +95,12 @@ TEST_P(SpatialEstimateVsEngine, Cycles) {
     const double sim = double(ran[i].cycles);
     if (tiles_inside(p, m)) {
       EXPECT_EQ(e.cycles, sim);
-    } else {
+    } else if (!chip) {
       EXPECT_GE(e.cycles, 0.97 * sim);
       EXPECT_LE(e.cycles, 1.13 * sim);
+    } else {
+      EXPECT_GE(e.cycles, 0.9 * sim);
+      EXPECT_LE(e.cycles, 1.4 * sim);
     }
   }
 }
