@@ -44,7 +44,7 @@ class EnergyTable {
   double sram_read_pj(int64_t size_bytes, int word_bits) const;   ///< one word read
   double sram_write_pj(int64_t size_bytes, int word_bits) const;  ///< one word write
   double noc_pj_per_bit() const;                       ///< bus transfer, per bit delivered
-  double link_pj_per_bit() const;  ///< psum hop over a PE-to-PE link, per bit
+  double link_pj_per_bit() const;                      ///< psum hop over a PE-to-PE link, per bit
   double dram_pj_per_bit() const;                      ///< DRAM read or write, per bit
 
   // Leakage power at the reference voltage.

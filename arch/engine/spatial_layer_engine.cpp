@@ -18,7 +18,8 @@ SpatialLayerEngine::SpatialLayerEngine(sc_core::sc_module_name name, const Engin
       array_("array"),
       figures_("pe_array") {
   // One group per SRAM level (a split global buffer reports each part under its own name).
-  for (const SramLevelSpec& l : ctx.spec.sram) gbufs_.push_back(std::make_unique<sim::StatGroup>(l.name));
+  for (const SramLevelSpec& l : ctx.spec.sram)
+    gbufs_.push_back(std::make_unique<sim::StatGroup>(l.name));
   if (gbufs_.empty()) gbufs_.push_back(std::make_unique<sim::StatGroup>("gbuf"));
   declare(dram_, BlockRole::kEngine);
   for (const auto& g : gbufs_) declare(*g, BlockRole::kEngine);

@@ -104,7 +104,8 @@ LoadedConfig parse_arch_config(json j, const std::string& file_label,
   std::vector<InputIssue> issues;
   apply_overrides(j, overrides, file_label, issues);
   if (!j.is_object()) {
-    issues.push_back(InputIssue{file_label, "/", render(j), "a JSON object (the architecture config)"});
+    issues.push_back(
+        InputIssue{file_label, "/", render(j), "a JSON object (the architecture config)"});
     throw ConfigError(std::move(issues));
   }
 

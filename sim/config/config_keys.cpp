@@ -80,29 +80,33 @@ ParamDoc spads_keys() {
   std::vector<ParamDoc> spads;
   for (const char* op : {"ifmap", "weight", "psum"})
     spads.push_back(
-        p::object(op,
-                  {p::integer("entries").in(1, 1 << 20).in_unit("words").described(
-                       "words of the spad; a mapping whose per-PE tile of this operand needs "
-                       "more is refused"),
-                   p::integer("word_bits")
-                       .in(1, 64)
-                       .with_default(16)
-                       .in_unit("bits")
-                       .described("bits per word; a value takes ceil(bits / word_bits) words"),
-                   p::number("access_pj")
-                       .in(0, 1e6)
-                       .typically(0.2)
-                       .when_absent("the energy table's rf_pj_per_bit x the value's bits "
-                                    "(energy.per_access.rf with the per-access table)")
-                       .in_unit("pJ")
-                       .described("energy of one word read or write, at the energy table's "
-                                  "reference voltage")})
+        p::object(
+            op,
+            {p::integer("entries")
+                 .in(1, 1 << 20)
+                 .in_unit("words")
+                 .described("words of the spad; a mapping whose per-PE tile of this operand needs "
+                            "more is refused"),
+             p::integer("word_bits")
+                 .in(1, 64)
+                 .with_default(16)
+                 .in_unit("bits")
+                 .described("bits per word; a value takes ceil(bits / word_bits) words"),
+             p::number("access_pj")
+                 .in(0, 1e6)
+                 .typically(0.2)
+                 .when_absent("the energy table's rf_pj_per_bit x the value's bits "
+                              "(energy.per_access.rf with the per-access table)")
+                 .in_unit("pJ")
+                 .described("energy of one word read or write, at the energy table's "
+                            "reference voltage")})
             .described(std::string("the ") + op + " spad"));
   return p::object("spads", spads)
       .when_absent("one register-file pool of `rf_bytes` per PE")
-      .described("spatial arrays: separate ifmap / weight / psum scratchpads per PE (Eyeriss: "
-                 "12, 224 and 24 words of 16 bits); then rf_bytes is their total and is not "
-                 "given");
+      .described(
+          "spatial arrays: separate ifmap / weight / psum scratchpads per PE (Eyeriss: "
+          "12, 224 and 24 words of 16 bits); then rf_bytes is their total and is not "
+          "given");
 }
 
 }  // namespace

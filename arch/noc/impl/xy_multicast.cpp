@@ -44,12 +44,13 @@ std::vector<sim::ParamDoc> xy_multicast_params() {
   namespace p = sim::param;
   std::vector<sim::ParamDoc> out;
   for (const char* op : {"ifmap", "weight", "psum"})
-    out.push_back(p::integer(std::string(op) + "_bus_bits")
-                      .in(1, 65536)
-                      .when_absent("`link_width_bits`")
-                      .in_unit("bits")
-                      .described(std::string("width of the ") + op +
-                                 (op[0] == 'p' ? " bus back to the buffer" : " bus toward the PEs")));
+    out.push_back(
+        p::integer(std::string(op) + "_bus_bits")
+            .in(1, 65536)
+            .when_absent("`link_width_bits`")
+            .in_unit("bits")
+            .described(std::string("width of the ") + op +
+                       (op[0] == 'p' ? " bus back to the buffer" : " bus toward the PEs")));
   out.push_back(p::integer("psum_link_bits")
                     .in(1, 65536)
                     .when_absent("no links: every PE's psums go over the psum bus")
@@ -67,8 +68,8 @@ void register_xy_multicast_noc(NocRegistry& r) {
         "spatial arrays: per-operand Y bus and X buses with ID-tag multicast to every PE that "
         "needs a value",
         xy_multicast_params(), NocFactory{ArrayKind::kSpatial, [](const NocSpec& s) {
-                         return std::make_unique<XyMulticastNoc>(s);
-                       }});
+                                            return std::make_unique<XyMulticastNoc>(s);
+                                          }});
 }
 
 }  // namespace adasim::arch

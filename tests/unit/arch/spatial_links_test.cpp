@@ -51,8 +51,8 @@ NestRun run_nest(const workloads::ConvShape& s, const ws::Mapping& m, const arch
       w16(w.data.begin(), w.data.end());
   e.bind(in16.data(), w16.data(), out.data.data());
   while (!e.done()) e.run_iteration();
-  const workloads::Int32Buffer want = workloads::reference_conv2d(
-      in, w, s, {workloads::AccumulatorRule::Overflow::kExact, 32});
+  const workloads::Int32Buffer want =
+      workloads::reference_conv2d(in, w, s, {workloads::AccumulatorRule::Overflow::kExact, 32});
   NestRun r{e.counts(), 0};
   for (size_t i = 0; i < want.data.size(); ++i) r.bad_outputs += out.data[i] != want.data[i];
   return r;
@@ -75,8 +75,8 @@ ws::Mapping rs_nest() {
   ws::Mapping m;
   m.dataflow = arch::SpatialDataflow::kRs;
   m.rf_keep = {true, true, true};
-  m.loops = {{ws::kM, 2, Level::kGbuf}, {ws::kC, 2, Level::kArrayY}, {ws::kR, 3, Level::kArrayY},
-             {ws::kP, 4, Level::kArrayX}, {ws::kQ, 4, Level::kRf},    {ws::kM, 2, Level::kRf},
+  m.loops = {{ws::kM, 2, Level::kGbuf},   {ws::kC, 2, Level::kArrayY}, {ws::kR, 3, Level::kArrayY},
+             {ws::kP, 4, Level::kArrayX}, {ws::kQ, 4, Level::kRf},     {ws::kM, 2, Level::kRf},
              {ws::kS, 3, Level::kRf}};
   return m;
 }
@@ -125,8 +125,8 @@ TEST(SpatialPsumLinks, EstimateEqualsTheEngine) {
   w.in_bytes = w.w_bytes = w.psum_bytes = w.out_bytes = 2;
   const workloads::ConvShape s = conv3x3();
   const ws::SpatialEstimate e =
-      ws::estimate_mapping(ws::Problem::from_shape(s, workloads::OpType::kConv2d), rs_nest(),
-                           spec, w, workloads::EnergyCosts{});
+      ws::estimate_mapping(ws::Problem::from_shape(s, workloads::OpType::kConv2d), rs_nest(), spec,
+                           w, workloads::EnergyCosts{});
   const NestRun r = run_nest(s, rs_nest(), spec.noc);
   EXPECT_EQ(ws::psum_link_group(rs_nest(), spec.noc), 6);
   EXPECT_DOUBLE_EQ(e.link_hops, double(r.counts.psum_link_hops));
@@ -162,8 +162,8 @@ TEST(SpatialOperandBuses, StepCyclesFollowEachOperandsWidth) {
   struct Case {
     int wi, ww, wp;
     int64_t per_pass;
-  } cases[] = {{64, 64, 64, 4}, {16, 64, 64, 4}, {8, 64, 64, 8}, {64, 256, 64, 1},
-               {64, 256, 16, 4}, {32, 128, 32, 2}};
+  } cases[] = {{64, 64, 64, 4},  {16, 64, 64, 4},  {8, 64, 64, 8},
+               {64, 256, 64, 1}, {64, 256, 16, 4}, {32, 128, 32, 2}};
   for (const Case& c : cases) {
     SCOPED_TRACE(std::to_string(c.wi) + "/" + std::to_string(c.ww) + "/" + std::to_string(c.wp));
     const NestRun r = run_nest(conv1x1(), nlr_nest(), noc_of(c.wi, c.ww, c.wp, 0));
@@ -241,7 +241,7 @@ TEST(SpatialSpads, CapacityLimitsRefuseATile) {
   EXPECT_TRUE(ws::rf_fits(p, pe, w, span(2, 12, 1), all));
   EXPECT_FALSE(ws::rf_fits(p, pe, w, span(2, 13, 1), all));
   // Filter spad of 224: mr x cr x 3 <= 224 (ifmap cr x 3 <= 12: cr <= 4).
-  EXPECT_TRUE(ws::rf_fits(p, pe, w, span(1, 18, 4), all));  // 216 weights, 18 psums
+  EXPECT_TRUE(ws::rf_fits(p, pe, w, span(1, 18, 4), all));   // 216 weights, 18 psums
   EXPECT_FALSE(ws::rf_fits(p, pe, w, span(1, 19, 4), all));  // 228 weights
   // A spad that is not kept does not count.
   EXPECT_TRUE(ws::rf_fits(p, pe, w, span(11, 1, 1), {false, true, true}));
@@ -271,8 +271,8 @@ TEST(SpatialSpads, TheSearchKeepsEveryTileInItsSpad) {
   spec.sram[0].holds = {arch::Operand::kIfmap, arch::Operand::kWeight, arch::Operand::kOfmap};
   spec.noc = noc_of(16, 64, 64, 64);
   int64_t n = 0;
-  for (auto df : {arch::SpatialDataflow::kRs, arch::SpatialDataflow::kWs,
-                  arch::SpatialDataflow::kOsA}) {
+  for (auto df :
+       {arch::SpatialDataflow::kRs, arch::SpatialDataflow::kWs, arch::SpatialDataflow::kOsA}) {
     ws::for_each_mapping(p, df, spec, widths16(), ws::Constraints{}, workloads::SearchMode::kPruned,
                          [&](const ws::Mapping& m) {
                            const auto rf = m.spans_from(m.first_at(Level::kRf));

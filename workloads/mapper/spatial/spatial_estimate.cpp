@@ -139,11 +139,9 @@ int64_t psum_link_group(const Mapping& m, const arch::NocSpec& noc) {
   return k;
 }
 
-double psum_flush_cycles(double pes, double per_pe, int64_t k, int bits,
-                         const arch::NocSpec& noc) {
+double psum_flush_cycles(double pes, double per_pe, int64_t k, int bits, const arch::NocSpec& noc) {
   double chain = 0;
-  if (k > 1 && per_pe > 0)
-    chain = std::ceil(per_pe * bits / noc.psum_link_bits) + double(k - 2);
+  if (k > 1 && per_pe > 0) chain = std::ceil(per_pe * bits / noc.psum_link_bits) + double(k - 2);
   return chain + std::ceil(pes / double(k) * per_pe * bits / noc.bus_width(2));
 }
 
@@ -191,8 +189,8 @@ SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m,
       const double distinct = double(step_distinct(o, p, sp_span));
       e.noc[size_t(o)] = passes * changing * pes;
       e.gbuf[size_t(o)] = passes * changing * distinct;
-      stall_cycles =
-          std::max(stall_cycles, passes * changing * (std::ceil(distinct * bits[o] / width[o]) - 1));
+      stall_cycles = std::max(stall_cycles,
+                              passes * changing * (std::ceil(distinct * bits[o] / width[o]) - 1));
     }
   }
   refill_cycles += kept_refill_cycles(p, m, y0, arr_span, bits, width);
@@ -218,14 +216,16 @@ SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m,
     e.hops = e.macs - gb_writes;
     e.link_hops = e.macs * double(k - 1) / double(k);
     const double link = k > 1 ? std::ceil(double(bits[2]) / spec.noc.psum_link_bits) : 1;
-    stall_cycles = std::max(
-        stall_cycles, passes * steps * (std::max(link, std::ceil(per_step * bits[2] / width[2])) - 1));
+    stall_cycles =
+        std::max(stall_cycles,
+                 passes * steps * (std::max(link, std::ceil(per_step * bits[2] / width[2])) - 1));
   }
   e.gbuf[2] = 2 * gb_writes - outs;  // every write after an element's first is read-modify-write
   const Changes dram_ps = changes_at(2, p, m, gb0, gb_span);
   const double spills = dram_ps.events * double(tile_elems(2, p, gb_span));
   e.dram[2] = 2 * spills - outs;
-  e.noc[2] = e.hops - e.link_hops;  // PE -> PE over the bus; the last hop into the buffer is its write
+  e.noc[2] =
+      e.hops - e.link_hops;  // PE -> PE over the bus; the last hop into the buffer is its write
 
   const double compute = passes * steps;
   const double dram_bytes = e.dram[0] * w.in_bytes + e.dram[1] * w.w_bytes +

@@ -133,8 +133,7 @@ LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::Accelerato
           "", "/mapper",
           "layer '" + l.name + "' (" + names + ") with constraints " + cons.describe(),
           "constraints that some mapping within the array, its register files (" +
-              std::to_string(pe.rf_bytes) + " B) and the global buffer (" + levels +
-              ") can meet");
+              std::to_string(pe.rf_bytes) + " B) and the global buffer (" + levels + ") can meet");
     throw sim::ConfigError(
         "", "/pe_array", "layer '" + l.name + "' (" + names + ")",
         "a spatial array whose rows, register files (rf_bytes = " + std::to_string(pe.rf_bytes) +

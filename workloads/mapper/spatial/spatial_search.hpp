@@ -59,8 +59,8 @@ void for_each_mapping(const Problem& p, arch::SpatialDataflow df, const arch::Ac
 /// Whether the buffer tiles of `gb_span` fit the SRAM levels: each level holds the tiles of the
 /// operands it stages (two copies when double buffered), e.g. an ifmap/psum level and a filter
 /// level of a split global buffer.
-bool gbuf_fits(const Problem& p, const std::array<int64_t, kNumDims>& gb_span,
-               const LayerWidths& w, const arch::AcceleratorSpec& spec);
+bool gbuf_fits(const Problem& p, const std::array<int64_t, kNumDims>& gb_span, const LayerWidths& w,
+               const arch::AcceleratorSpec& spec);
 
 /// Buffer and DRAM bound of every dim (their product covers what the core leaves).
 struct Split {

@@ -21,8 +21,7 @@ void cores_rs(const CoreContext& c) {
     for (int64_t px : c.ch.at(kAtArray, kP, b[kP], c.cols(), 6))
       for (int64_t mx : c.ch.at(kAtArray, kM, b[kM], c.cols() / px, 5))
         for (int64_t qr : c.ch.at(kAtRf, kQ, b[kQ], ps, 5))
-          for (int64_t mr :
-               c.ch.at(kAtRf, kM, ceil_div(b[kM], mx), std::min(ps / qr, rows_w), 5))
+          for (int64_t mr : c.ch.at(kAtRf, kM, ceil_div(b[kM], mx), std::min(ps / qr, rows_w), 5))
             for (int64_t cr : c.ch.at(kAtRf, kC, ceil_div(b[kC], cy), rows_w / mr, 5))
               c.out.add({{kC, cy, Y}, {kR, b[kR], Y}, {kM, mx, X}, {kP, px, X}},
                         {{kQ, qr, RF}, {kM, mr, RF}, {kC, cr, RF}, {kS, b[kS], RF}},
