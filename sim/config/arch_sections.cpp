@@ -163,9 +163,6 @@ void parse_pe_array(ParamReader& root, arch::PeArraySpec& out) {
   // one pool, or per-operand spads whose total it then is.
   std::optional<int64_t> rf_default(spatial ? 512 : 0);
   if (pe->has("spads")) {
-    if (pe->has("rf_bytes"))
-      pe->issue(pe->ptr("rf_bytes"), render(pe->node()["rf_bytes"]),
-                "no rf_bytes beside " + pe->ptr("spads") + " (the spads are the register files)");
     if (!spatial)
       pe->issue(pe->ptr("spads"), render(pe->node()["spads"]),
                 "no spads on a systolic array (they belong to \"kind\": \"spatial\")");
@@ -174,6 +171,12 @@ void parse_pe_array(ParamReader& root, arch::PeArraySpec& out) {
       int64_t bytes = 0;
       for (const arch::SpadSpec& sp : *spads) bytes += (sp.entries * sp.word_bits + 7) / 8;
       rf_default = bytes;
+      // A resolved config carries the total back; any other pool size contradicts the spads.
+      const json& given = pe->node().contains("rf_bytes") ? pe->node()["rf_bytes"] : json();
+      if (!given.is_null() && !(given.is_number_integer() && given.get<int64_t>() == bytes))
+        pe->issue(pe->ptr("rf_bytes"), render(given),
+                  "the spads' total of " + std::to_string(bytes) + " bytes beside " +
+                      pe->ptr("spads") + " (the spads are the register files), or no rf_bytes");
     } else {
       rf_default.reset();
     }

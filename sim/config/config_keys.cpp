@@ -105,8 +105,8 @@ ParamDoc spads_keys() {
       .when_absent("one register-file pool of `rf_bytes` per PE")
       .described(
           "spatial arrays: separate ifmap / weight / psum scratchpads per PE (Eyeriss: "
-          "12, 224 and 24 words of 16 bits); then rf_bytes is their total and is not "
-          "given");
+          "12, 224 and 24 words of 16 bits); then rf_bytes is their total (if given, it "
+          "must equal it)");
 }
 
 }  // namespace

@@ -58,14 +58,15 @@ NestRun run_nest(const workloads::ConvShape& s, const ws::Mapping& m, const arch
   return r;
 }
 
-// 2 input channels of 6x6, four 3x3 filters: 4x4 outputs.
-workloads::ConvShape conv3x3() {
+// c input channels of hw x hw, k 3x3 filters, no padding (default: 2 x 6x6, 4 filters: 4x4
+// outputs).
+workloads::ConvShape conv3x3(int64_t c = 2, int64_t k = 4, int64_t hw = 6) {
   workloads::ConvShape s;
-  s.c = 2;
-  s.h = s.w = 6;
+  s.c = c;
+  s.h = s.w = hw;
   s.r = s.s = 3;
-  s.k = 4;
-  s.p = s.q = 4;
+  s.k = k;
+  s.p = s.q = hw - 2;
   return s;
 }
 
@@ -216,11 +217,7 @@ arch::PeArraySpec eyeriss_spads(int word_bits) {
 TEST(SpatialSpads, CapacityLimitsRefuseATile) {
   // Row stationary with S = 3, stride 1: an RF running Q qr x M mr x C cr x S 3 keeps an ifmap
   // row segment of cr x (qr + 2) values, mr x cr x 3 weights and qr x mr psums.
-  workloads::ConvShape s = conv3x3();
-  s.c = 16;
-  s.k = 64;
-  s.h = s.w = 30;
-  s.p = s.q = 28;
+  const workloads::ConvShape s = conv3x3(16, 64, 30);
   const ws::Problem p = ws::Problem::from_shape(s, workloads::OpType::kConv2d);
   auto span = [](int64_t qr, int64_t mr, int64_t cr) {
     std::array<int64_t, ws::kNumDims> x;
@@ -258,11 +255,7 @@ TEST(SpatialSpads, CapacityLimitsRefuseATile) {
 }
 
 TEST(SpatialSpads, TheSearchKeepsEveryTileInItsSpad) {
-  workloads::ConvShape s = conv3x3();
-  s.c = 8;
-  s.k = 32;
-  s.h = s.w = 14;
-  s.p = s.q = 12;
+  const workloads::ConvShape s = conv3x3(8, 32, 14);
   const ws::Problem p = ws::Problem::from_shape(s, workloads::OpType::kConv2d);
   arch::AcceleratorSpec spec;
   spec.pe_array = eyeriss_spads(16);

@@ -87,9 +87,19 @@ TEST(SpatialChipKeys, Errors) {
                                             "psum": {"entries": 0}})");
   j["pe_array"]["rf_bytes"] = 512;
   const std::string e = error_of(j);
-  EXPECT_NE(e.find("/pe_array/rf_bytes"), std::string::npos) << e;
-  EXPECT_NE(e.find("no rf_bytes beside /pe_array/spads"), std::string::npos) << e;
   EXPECT_NE(e.find("/pe_array/spads/psum/entries"), std::string::npos) << e;
+  // rf_bytes beside the spads: their total (a resolved config carries it) or nothing.
+  json r = spatial();
+  r["pe_array"]["spads"] = json::parse(R"({"ifmap": {"entries": 12}, "weight": {"entries": 224},
+                                            "psum": {"entries": 24}})");
+  r["pe_array"]["rf_bytes"] = 520;
+  EXPECT_EQ(error_of(r), "");
+  r["pe_array"]["rf_bytes"] = 512;
+  const std::string e2 = error_of(r);
+  EXPECT_NE(e2.find("/pe_array/rf_bytes: expected the spads' total of 520 bytes beside "
+                    "/pe_array/spads"),
+            std::string::npos)
+      << e2;
 
   json m = spatial();
   m["pe_array"]["spads"] = json::parse(R"({"ifmap": {"entries": 12}, "weight": {"entries": 2}})");

@@ -129,6 +129,44 @@ double kept_refill_cycles(const Problem& p, const Mapping& m, size_t y0, const I
   return total;
 }
 
+// Array-side psum movement: the RF flushes of kept psums, or the reductions of bypassed ones
+// every step. Sets e.hops, e.link_hops and (kept) e.rf[2].
+struct PsumTerms {
+  double gb_writes = 0;  // buffer writes from the array
+  double refill = 0;     // NoC cycles of the flushes
+  double stall = 0;      // NoC stall of the steps
+};
+struct Spans {
+  Idx rf, arr, sp;  // below the RF loops, below the array loops, the spatial loops only
+};
+
+PsumTerms psum_terms(const Problem& p, const Mapping& m, const arch::NocSpec& noc, int bits,
+                     double pes, double pass_steps, const Spans& sp, SpatialEstimate& e) {
+  PsumTerms t;
+  const int64_t k = psum_link_group(m, noc);
+  if (m.rf_keep[2]) {
+    const Changes ch = changes_at(2, p, m, m.first_at(Level::kArrayY), sp.rf);
+    const double sent = ch.events * pes * double(tile_elems(2, p, sp.rf));
+    t.gb_writes = ch.events * double(tile_elems(2, p, sp.arr));
+    e.hops = sent - t.gb_writes;
+    e.rf[2] = 2 * e.macs;
+    e.link_hops = sent * double(k - 1) / double(k);
+    // Every PE sends all its psums at a flush (they are reduced on the way; without links each
+    // one crosses the psum bus, with links the column groups' sums do).
+    t.refill = ch.events * psum_flush_cycles(pes, double(tile_elems(2, p, sp.rf)), k, bits, noc);
+    return t;
+  }
+  // Bypassed: each step writes its reduced psums over the psum bus back to the buffer; with
+  // links a group's PEs pass one psum each down the column (pipelined over the steps).
+  const double per_step = double(tile_elems(2, p, sp.sp));
+  t.gb_writes = pass_steps * per_step;
+  e.hops = e.macs - t.gb_writes;
+  e.link_hops = e.macs * double(k - 1) / double(k);
+  const double link = k > 1 ? std::ceil(double(bits) / noc.psum_link_bits) : 1;
+  t.stall = pass_steps * (std::max(link, std::ceil(per_step * bits / noc.bus_width(2))) - 1);
+  return t;
+}
+
 }  // namespace
 
 int64_t psum_link_group(const Mapping& m, const arch::NocSpec& noc) {
@@ -166,7 +204,6 @@ SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m,
   const int bits[3] = {w.in_bits, w.w_bits, w.psum_bits};
   const double width[3] = {double(spec.noc.bus_width(0)), double(spec.noc.bus_width(1)),
                            double(spec.noc.bus_width(2))};
-  const int64_t k = psum_link_group(m, spec.noc);
   double refill_cycles = 0, stall_cycles = 0;
 
   for (int o = 0; o < 2; ++o) {
@@ -196,30 +233,11 @@ SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m,
   refill_cycles += kept_refill_cycles(p, m, y0, arr_span, bits, width);
   // Partial sums.
   const double outs = double(p.ofmap_elems);
-  double gb_writes = 0;
-  if (m.rf_keep[2]) {
-    const Changes ch = changes_at(2, p, m, y0, rf_span);
-    const double sent = ch.events * pes * double(tile_elems(2, p, rf_span));
-    gb_writes = ch.events * double(tile_elems(2, p, arr_span));
-    e.hops = sent - gb_writes;
-    e.rf[2] = 2 * e.macs;
-    e.link_hops = sent * double(k - 1) / double(k);
-    // Every PE sends all its psums at a flush (they are reduced on the way; without links each
-    // one crosses the psum bus, with links the column groups' sums do).
-    refill_cycles +=
-        ch.events * psum_flush_cycles(pes, double(tile_elems(2, p, rf_span)), k, bits[2], spec.noc);
-  } else {
-    // Bypassed: each step writes its reduced psums over the psum bus back to the buffer; with
-    // links a group's PEs pass one psum each down the column (pipelined over the steps).
-    const double per_step = double(tile_elems(2, p, sp_span));
-    gb_writes = passes * steps * per_step;
-    e.hops = e.macs - gb_writes;
-    e.link_hops = e.macs * double(k - 1) / double(k);
-    const double link = k > 1 ? std::ceil(double(bits[2]) / spec.noc.psum_link_bits) : 1;
-    stall_cycles =
-        std::max(stall_cycles,
-                 passes * steps * (std::max(link, std::ceil(per_step * bits[2] / width[2])) - 1));
-  }
+  const PsumTerms ps =
+      psum_terms(p, m, spec.noc, bits[2], pes, passes * steps, {rf_span, arr_span, sp_span}, e);
+  const double gb_writes = ps.gb_writes;
+  refill_cycles += ps.refill;
+  stall_cycles = std::max(stall_cycles, ps.stall);
   e.gbuf[2] = 2 * gb_writes - outs;  // every write after an element's first is read-modify-write
   const Changes dram_ps = changes_at(2, p, m, gb0, gb_span);
   const double spills = dram_ps.events * double(tile_elems(2, p, gb_span));
