@@ -54,7 +54,7 @@ def onnx_models():
     save(conv_integer(x_dims=(1, 1, 1 << 40, 4)), "04_input_dimension_beyond_limit")
     save(conv_integer(x_dims=(1, 1 << 31, 1 << 31, 1 << 31)), "05_input_element_count_overflow")
     save(conv_integer(attrs={"group": 1 << 62}), "06_group_huge")
-    shape = numpy_helper.from_array(np.array([1 << 40], np.int64), "shape")
+    shape = numpy_helper.from_array(np.array([1, 1, 1 << 40, 1], np.int64), "shape")
     reshape = helper.make_node("Reshape", ["x0", "shape"], ["x"], name="reshape")
     m = conv_integer(extra_nodes=[reshape], extra_inits=[shape])
     m.graph.input[0].name = "x0"
@@ -78,6 +78,13 @@ def onnx_models():
     m.graph.node.append(second)
     save(m, "15_value_defined_twice")
     save(conv_integer(w=raw_tensor("w", TensorProto.DOUBLE, [2, 1, 3, 3], b"\0" * 144)), "16_weight_type_double")
+    # The rank-3 value reaching the conv is an intermediate one (a Reshape's output): nothing
+    # declares its rank, ONNX's shape inference works it out just before reading the conv.
+    shape = numpy_helper.from_array(np.array([1, 1, 16], np.int64), "shape")
+    reshape = helper.make_node("Reshape", ["x0", "shape"], ["x"], name="reshape")
+    m = conv_integer(extra_nodes=[reshape], extra_inits=[shape])
+    m.graph.input[0].name = "x0"
+    save(m, "18_intermediate_rank_below_weight_rank")
 
 
 def npy(name, header, data=b"", magic=b"\x93NUMPY", version=b"\x01\x00", folder="tensor"):

@@ -18,7 +18,7 @@
 #include "workloads/onnx/onnx_layers.hpp"
 #include "workloads/onnx/quantize/quantizer.hpp"
 #include "workloads/onnx/tensor_proto.hpp"
-#include "workloads/onnx/window_ranks.hpp"
+#include "workloads/onnx/window_checks.hpp"
 
 namespace adasim::workloads {
 namespace onnx_import {
@@ -342,38 +342,12 @@ google::protobuf::RepeatedPtrField<onnx::ValueInfoProto> set_run_shapes(
   return declared;
 }
 
-/// The window attributes of every conv / pool node (strides, dilations, kernel_shape, pads; group
-/// >= 1) in range, checked before anything reads them: ONNX's shape inference in the clean-up
-/// divides by a stride of 0 (SIGFPE) before the importer would refuse it. The same rule and message
-/// as the importer's (onnx_geometry.cpp).
-void check_window_attributes(const onnx::GraphProto& g, const std::string& path) {
-  for (int i = 0; i < g.node_size(); ++i) {
-    const onnx::NodeProto& n = g.node(i);
-    for (const onnx::AttributeProto& a : n.attribute()) {
-      if (a.has_g()) check_window_attributes(a.g(), path);
-      for (const onnx::GraphProto& sub : a.graphs()) check_window_attributes(sub, path);
-      const bool window = n.op_type().find("Conv") != std::string::npos ||
-                          n.op_type().find("Pool") != std::string::npos;
-      const std::string& name = a.name();
-      if (!window || (name != "strides" && name != "dilations" && name != "kernel_shape" &&
-                      name != "pads" && name != "group"))
-        continue;
-      // group: only >= 1 here (the importer relates a larger one to the channels).
-      const int64_t lo = name == "pads" ? 0 : 1;
-      const int64_t hi = name == "group" ? INT64_MAX : kMaxWindowAttr;
-      std::vector<int64_t> v(a.ints().begin(), a.ints().end());
-      if (name == "group") v = {a.i()};
-      if (std::all_of(v.begin(), v.end(), [&](int64_t x) { return x >= lo && x <= hi; })) continue;
-      std::string text = "[";
-      for (size_t k = 0; k < v.size(); ++k) text += (k ? "," : "") + std::to_string(v[k]);
-      throw sim::ConfigError(
-          path,
-          "node " + std::to_string(i) + " '" + n.name() + "' (" + n.op_type() + ") attribute " +
-              name,
-          name == "group" ? std::to_string(v[0]) : text + "]",
-          name == "group" ? "a group count >= 1"
-                          : "values in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-    }
+/// The clean-up passes; an error in a node (found by the checked shape inference) names the file.
+void clean_up(onnx::ModelProto& m, const std::string& path) {
+  try {
+    cleanup::clean_up(m);
+  } catch (const sim::ConfigError& e) {
+    throw sim::attribute_to(e, path);
   }
 }
 
@@ -400,7 +374,7 @@ OnnxModel load_onnx_model(const std::string& path, const std::vector<HostTensor>
                            "an ONNX model (serialized onnx.ModelProto)");
   if (!model.has_graph() || model.graph().node_size() == 0)
     throw sim::ConfigError(path, "graph", "no nodes", "an ONNX model with a graph of nodes");
-  check_window_attributes(model.graph(), path);
+  onnx_import::check_window_attributes(model.graph(), path);
   const std::map<std::string, int> origins = node_origins(model.graph());
   std::vector<bool> folded;  // per graph input: bound as a parameter (now an initializer)
   const std::vector<HostTensor> bound = bind_parameters(model, bound_inputs, folded);
@@ -411,12 +385,12 @@ OnnxModel load_onnx_model(const std::string& path, const std::vector<HostTensor>
     calibration_model = model;
     set_run_shapes(*calibration_model, {}, 0);
     onnx_import::check_window_ranks(calibration_model->graph(), path);
-    cleanup::clean_up(*calibration_model);
+    clean_up(*calibration_model, path);
   }
   const auto declared = set_run_shapes(model, bound, batch);
   // After the bound inputs set their shapes: ONNX's shape inference reads the ranks next.
   onnx_import::check_window_ranks(model.graph(), path);
-  cleanup::clean_up(model);
+  clean_up(model, path);
   QuantizeOptions q = options.quantize;
   q.calib = calibration_files(path, q.calib, folded);
   std::string summary;

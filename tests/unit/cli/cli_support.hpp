@@ -3,18 +3,16 @@
 // its outputs.
 #pragma once
 
-#include <unistd.h>
-
+#include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 namespace adasim::test {
 
@@ -36,8 +34,8 @@ inline CliResult run_adasim(const std::string& args, const std::string& tag) {
   const std::filesystem::path tmp = std::filesystem::path(::testing::TempDir()) /
                                     ("cli_" + tag + "_" + std::to_string(::getpid()));
   std::filesystem::create_directories(tmp);
-  const std::string cmd = std::string("cd '") + ADASIM_SOURCE_DIR + "' && '" + ADASIM_BINARY + "' " +
-                          args + " > '" + (tmp / "stdout").string() + "' 2> '" +
+  const std::string cmd = std::string("cd '") + ADASIM_SOURCE_DIR + "' && '" + ADASIM_BINARY +
+                          "' " + args + " > '" + (tmp / "stdout").string() + "' 2> '" +
                           (tmp / "stderr").string() + "'";
   const int status = std::system(cmd.c_str());
   CliResult r;
@@ -54,6 +52,8 @@ inline std::string temp_out(const std::string& tag) {
   return p.string();
 }
 
-inline nlohmann::json read_json(const std::string& path) { return nlohmann::json::parse(slurp(path)); }
+inline nlohmann::json read_json(const std::string& path) {
+  return nlohmann::json::parse(slurp(path));
+}
 
 }  // namespace adasim::test

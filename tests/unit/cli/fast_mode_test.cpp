@@ -107,6 +107,24 @@ TEST(FastMode, PortStallsAndSingleBuffers) {
     expect_same_reports(c);
 }
 
+// The SRAM levels and the NoC in their own clock domain (clock.domains.memory): port and link
+// cycles at 300 MHz under an 800 MHz core, crossings through a 3-cycle synchroniser and DRAM
+// bursts through a 2-cycle one. Fast mode converts the same stretches between the two clocks.
+TEST(FastMode, MemoryClockDomain) {
+  const std::string mem =
+      " --set clock.domains.memory.freq_mhz=300 --set clock.domains.memory.voltage_v=0.7"
+      " --set clock.domains.memory.sync_cycles=3 --set clock.dram_sync_cycles=2";
+  for (const Case& c : {Case{"ws_mem", kWs + kDs + mem}, Case{"os_mem", kOs + kTiny + mem},
+                        Case{"is_mem_slow", kIs + kTiny + mem + kSlowDram}}) {
+    const json r = expect_same_reports(c);
+    if (!r.empty()) {
+      // The ports at 300 MHz serve the 800 MHz array: SRAM stalls only the domain causes (the
+      // same runs without it have none: PortStallsAndSingleBuffers needs a 1-bank SRAM for them).
+      EXPECT_GT(stall(r, "sram"), 0u) << c.tag;
+    }
+  }
+}
+
 TEST(FastMode, ScaleSimConventionAndBatch) {
   expect_same_reports({"scalesim", " --arch configs/scalesim.json" + kTiny});
   expect_same_reports({"ws_batch", kWs + kTiny + " --batch 3"});

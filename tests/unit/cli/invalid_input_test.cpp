@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cli_support.hpp"
+#include "text_lines.hpp"
 
 namespace adasim {
 namespace {
@@ -31,17 +32,6 @@ struct Case {
 
 // gtest prints a failing parameter: its id, not its bytes.
 void PrintTo(const Case& c, std::ostream* os) { *os << c.id; }
-
-std::vector<std::string> lines_of(const fs::path& p) {
-  std::vector<std::string> out;
-  std::ifstream in(p);
-  std::string line;
-  while (std::getline(in, line)) {
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-    if (!line.empty() && line[0] != '#') out.push_back(line);
-  }
-  return out;
-}
 
 /// Splits on blanks; '...' groups a word with blanks (no escapes inside).
 std::vector<std::string> words(const std::string& s) {
@@ -75,7 +65,7 @@ Case parse_case(const fs::path& file, const std::string& kind) {
   Case c;
   c.id = kind + "/" + file.stem().string();
   const std::string dir = "tests/invalid/" + kind;
-  for (const std::string& line : lines_of(file)) {
+  for (const std::string& line : test::content_lines(file)) {
     const size_t colon = line.find(':');
     const std::string key = line.substr(0, colon);
     std::string value = colon == std::string::npos ? "" : line.substr(colon + 1);
@@ -104,9 +94,9 @@ std::vector<Case> config_cases() {
     c.id = "config/" + stem;
     c.args = {"run", "--arch", "tests/configs/invalid/" + stem + ".json"};
     if (fs::exists(dir / (stem + ".set")))
-      for (const std::string& s : lines_of(dir / (stem + ".set")))
+      for (const std::string& s : test::content_lines(dir / (stem + ".set")))
         c.args.insert(c.args.end(), {"--set", s});
-    c.errors = lines_of(dir / (stem + ".expect"));
+    c.errors = test::content_lines(dir / (stem + ".expect"));
     out.push_back(c);
   }
   return out;

@@ -53,6 +53,7 @@
 #include <fstream>
 
 #include "cli_support.hpp"
+#include "reference_data.hpp"
 #include "workloads/onnx/tensor_file.hpp"
 
 namespace adasim {
@@ -63,8 +64,6 @@ using test::run_adasim;
 using test::temp_out;
 using workloads::HostTensor;
 using workloads::read_tensor_file;
-
-const char* const kNodeData = "/usr/share/libonnx-testdata/data/node/";
 
 std::vector<std::string> float_cases() {
   std::vector<std::string> c = {"test_add",
@@ -219,7 +218,7 @@ class OnnxBackendFloat : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(OnnxBackendFloat, QuantizedOutputsWithinTheQuantizationError) {
   const std::string name = GetParam();
-  const std::string dir = kNodeData + name;
+  const std::string dir = test::kOnnxNodeData + name;
   ASSERT_TRUE(fs::exists(dir + "/model.onnx")) << "install libonnx-testdata";
   const std::vector<std::string> inputs = numbered(dir + "/test_data_set_0", "input_");
   const std::vector<std::string> expected = numbered(dir + "/test_data_set_0", "output_");

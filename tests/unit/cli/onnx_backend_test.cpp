@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "cli_support.hpp"
+#include "reference_data.hpp"
 #include "workloads/onnx/tensor_file.hpp"
 
 namespace adasim {
@@ -46,8 +47,6 @@ using test::run_adasim;
 using test::temp_out;
 using workloads::HostTensor;
 using workloads::read_tensor_file;
-
-const char* const kNodeData = "/usr/share/libonnx-testdata/data/node/";
 
 const std::vector<std::string> kCases = {
     "test_qlinearconv",
@@ -123,7 +122,7 @@ class OnnxBackend : public ::testing::TestWithParam<Param> {};
 TEST_P(OnnxBackend, DumpedOutputsEqualExpectedBitForBit) {
   const std::string name = std::get<0>(GetParam());
   const Arch arch = std::get<1>(GetParam());
-  const std::string dir = kNodeData + name;
+  const std::string dir = test::kOnnxNodeData + name;
   // The test data are a declared dependency: missing data is a failure, not a skip.
   ASSERT_TRUE(fs::exists(dir + "/model.onnx"))
       << dir << "/model.onnx not found: install the Debian package libonnx-testdata "

@@ -14,6 +14,7 @@
 
 #include "sim/config/arch_config.hpp"
 #include "sim/core/errors.hpp"
+#include "text_lines.hpp"
 
 namespace adasim::sim {
 namespace {
@@ -31,18 +32,6 @@ std::vector<std::string> case_names() {
   return out;
 }
 
-// Non-blank lines that do not start with '#'.
-std::vector<std::string> read_lines(const fs::path& p) {
-  std::vector<std::string> out;
-  std::ifstream in(p);
-  std::string line;
-  while (std::getline(in, line)) {
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-    if (!line.empty() && line[0] != '#') out.push_back(line);
-  }
-  return out;
-}
-
 class InvalidConfig : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(InvalidConfig, ReportsEveryExpectedIssueAndNothingElse) {
@@ -50,10 +39,10 @@ TEST_P(InvalidConfig, ReportsEveryExpectedIssueAndNothingElse) {
   const fs::path expect = corpus_dir() / (GetParam() + ".expect");
   const fs::path set = corpus_dir() / (GetParam() + ".set");
   ASSERT_TRUE(fs::exists(expect)) << "missing " << expect;
-  const std::vector<std::string> expected = read_lines(expect);
+  const std::vector<std::string> expected = test::content_lines(expect);
   ASSERT_FALSE(expected.empty()) << expect << " has no expected lines";
   const std::vector<std::string> overrides =
-      fs::exists(set) ? read_lines(set) : std::vector<std::string>{};
+      fs::exists(set) ? test::content_lines(set) : std::vector<std::string>{};
 
   try {
     load_arch_config(json.string(), overrides);

@@ -21,6 +21,7 @@
 #include <fstream>
 #include <set>
 
+#include "reference_data.hpp"
 #include "workloads/onnx/cleanup/cleanup.hpp"
 #include "workloads/onnx/cleanup/const_tensor.hpp"
 
@@ -29,8 +30,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using cleanup::ConstTensor;
-
-const char* const kNodeData = "/usr/share/libonnx-testdata/data/node/";
 
 /// The operators the clean-up header lists as folded (shape subgraphs and their arithmetic).
 const std::set<std::string> kFoldedOps = {"Identity",
@@ -126,9 +125,10 @@ Outcome check_case(const std::string& dir, onnx::ModelProto m) {
 }
 
 TEST(OnnxFoldBackend, EveryFoldedOperatorCaseGivesTheReferenceOutput) {
-  ASSERT_TRUE(fs::exists(kNodeData)) << "install libonnx-testdata (scripts/install_deps.sh)";
+  ASSERT_TRUE(fs::exists(test::kOnnxNodeData))
+      << "install libonnx-testdata (scripts/install_deps.sh)";
   std::vector<fs::path> dirs;
-  for (const auto& e : fs::directory_iterator(kNodeData)) dirs.push_back(e.path());
+  for (const auto& e : fs::directory_iterator(test::kOnnxNodeData)) dirs.push_back(e.path());
   std::sort(dirs.begin(), dirs.end());
   int folded = 0;
   std::vector<std::string> not_applicable;

@@ -1,21 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 // Helpers of the ONNX import tests (see onnx_test_util.hpp). The evaluator is written from the
 // semantics stated in graph.hpp, independently of the datapath and of the reference kernels.
-#include <unistd.h>
 #include "tests/unit/workloads/onnx_test_util.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
+#include "reference_data.hpp"
+
 namespace adasim::workloads::onnx_test {
 namespace {
 
 namespace fs = std::filesystem;
-const std::string kNodeData = "/usr/share/libonnx-testdata/data/node/";
 
 int32_t at(const TensorInfo& t, const Int8Buffer& b, int64_t i) {
   return t.is_signed ? int32_t(b.data.at(size_t(i))) : int32_t(uint8_t(b.data.at(size_t(i))));
@@ -23,12 +24,14 @@ int32_t at(const TensorInfo& t, const Int8Buffer& b, int64_t i) {
 
 class Evaluator {
  public:
-  Evaluator(const Graph& g, std::map<std::string, Int8Buffer> inputs) : g_(g), v8_(std::move(inputs)) {}
+  Evaluator(const Graph& g, std::map<std::string, Int8Buffer> inputs)
+      : g_(g), v8_(std::move(inputs)) {}
 
   void run(const Layer& l) {
     const TensorInfo& out = g_.tensor(l.output);
     if (l.op == OpType::kMaxPool) return maxpool(l);
-    Int32Buffer acc = l.op == OpType::kConv2d ? conv(l) : (l.op == OpType::kFullyConnected ? fc(l) : matmul(l));
+    Int32Buffer acc =
+        l.op == OpType::kConv2d ? conv(l) : (l.op == OpType::kFullyConnected ? fc(l) : matmul(l));
     if (out.wide()) {
       v32_[l.output] = std::move(acc);
       return;
@@ -109,7 +112,8 @@ class Evaluator {
       for (int64_t k = 0; k < s.k; ++k) {
         int64_t sum = bias(l, k);
         for (int64_t c = 0; c < s.c; ++c)
-          sum += int64_t(at(xi, x, n * s.c + c) - xi.zero_point) * (at(wi, w, k * s.c + c) - wi.zero_point_of(k));
+          sum += int64_t(at(xi, x, n * s.c + c) - xi.zero_point) *
+                 (at(wi, w, k * s.c + c) - wi.zero_point_of(k));
         acc.data[size_t(n * s.k + k)] = int32_t(sum);
       }
     return acc;
@@ -130,7 +134,8 @@ class Evaluator {
           int64_t sum = bias(l, j);
           for (int64_t c = 0; c < kd; ++c) {
             const int64_t bidx = (shared ? 0 : bt * kd * nn) + c * nn + j;
-            sum += int64_t(at(ai, a, (bt * m + i) * kd + c) - ai.zero_point) * (at(bi, b, bidx) - bi.zero_point_of(j));
+            sum += int64_t(at(ai, a, (bt * m + i) * kd + c) - ai.zero_point) *
+                   (at(bi, b, bidx) - bi.zero_point_of(j));
           }
           acc.data[size_t((bt * m + i) * nn + j)] = int32_t(sum);
         }
@@ -164,7 +169,8 @@ class Evaluator {
   std::map<std::string, Int32Buffer> v32_;
 };
 
-onnx::ValueInfoProto make_value_info(const std::string& name, int elem_type, const std::vector<int64_t>& shape) {
+onnx::ValueInfoProto make_value_info(const std::string& name, int elem_type,
+                                     const std::vector<int64_t>& shape) {
   onnx::ValueInfoProto vi;
   vi.set_name(name);
   auto* tt = vi.mutable_type()->mutable_tensor_type();
@@ -172,8 +178,10 @@ onnx::ValueInfoProto make_value_info(const std::string& name, int elem_type, con
   auto* sh = tt->mutable_shape();
   for (int64_t d : shape) {
     auto* dim = sh->add_dim();
-    if (d < 0) dim->set_dim_param("N");
-    else dim->set_dim_value(d);
+    if (d < 0)
+      dim->set_dim_param("N");
+    else
+      dim->set_dim_value(d);
   }
   return vi;
 }
@@ -181,7 +189,7 @@ onnx::ValueInfoProto make_value_info(const std::string& name, int elem_type, con
 }  // namespace
 
 std::string case_dir(const std::string& name) {
-  const std::string dir = kNodeData + name;
+  const std::string dir = test::kOnnxNodeData + name;
   if (fs::exists(dir + "/model.onnx")) return dir;
   ADD_FAILURE() << "ONNX backend test case " << dir << " not found: install the Debian package "
                 << "libonnx-testdata (a declared dependency, see scripts/install_deps.sh)";
@@ -213,12 +221,14 @@ ModelBuilder::ModelBuilder() {
   m_.mutable_graph()->set_name("tiny");
 }
 
-ModelBuilder& ModelBuilder::input(const std::string& name, int elem_type, const std::vector<int64_t>& shape) {
+ModelBuilder& ModelBuilder::input(const std::string& name, int elem_type,
+                                  const std::vector<int64_t>& shape) {
   *m_.mutable_graph()->add_input() = make_value_info(name, elem_type, shape);
   return *this;
 }
 
-ModelBuilder& ModelBuilder::output(const std::string& name, int elem_type, const std::vector<int64_t>& shape) {
+ModelBuilder& ModelBuilder::output(const std::string& name, int elem_type,
+                                   const std::vector<int64_t>& shape) {
   *m_.mutable_graph()->add_output() = make_value_info(name, elem_type, shape);
   return *this;
 }
@@ -233,21 +243,25 @@ ModelBuilder& ModelBuilder::init_float(const std::string& name, const std::vecto
   return *this;
 }
 
-ModelBuilder& ModelBuilder::init_int(const std::string& name, int elem_type, const std::vector<int64_t>& shape,
+ModelBuilder& ModelBuilder::init_int(const std::string& name, int elem_type,
+                                     const std::vector<int64_t>& shape,
                                      const std::vector<int64_t>& values) {
   onnx::TensorProto* t = m_.mutable_graph()->add_initializer();
   t->set_name(name);
   t->set_data_type(elem_type);
   for (int64_t d : shape) t->add_dims(d);
   for (int64_t v : values) {
-    if (elem_type == onnx::TensorProto::INT64) t->add_int64_data(v);
-    else t->add_int32_data(int32_t(v));
+    if (elem_type == onnx::TensorProto::INT64)
+      t->add_int64_data(v);
+    else
+      t->add_int32_data(int32_t(v));
   }
   return *this;
 }
 
 onnx::NodeProto& ModelBuilder::node(const std::string& op, const std::vector<std::string>& inputs,
-                                    const std::vector<std::string>& outputs, const std::string& name) {
+                                    const std::vector<std::string>& outputs,
+                                    const std::string& name) {
   onnx::NodeProto* n = m_.mutable_graph()->add_node();
   n->set_op_type(op);
   n->set_name(name);
@@ -256,7 +270,8 @@ onnx::NodeProto& ModelBuilder::node(const std::string& op, const std::vector<std
   return *n;
 }
 
-void ModelBuilder::set_ints(onnx::NodeProto& n, const std::string& name, const std::vector<int64_t>& v) {
+void ModelBuilder::set_ints(onnx::NodeProto& n, const std::string& name,
+                            const std::vector<int64_t>& v) {
   auto* a = n.add_attribute();
   a->set_name(name);
   a->set_type(onnx::AttributeProto::INTS);
@@ -278,7 +293,8 @@ void ModelBuilder::set_float(onnx::NodeProto& n, const std::string& name, float 
 }
 
 std::string ModelBuilder::save(const std::string& file_name) const {
-  const fs::path dir = fs::path(testing::TempDir()) / ("adasim_onnx_test_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::path(testing::TempDir()) / ("adasim_onnx_test_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const std::string path = (dir / file_name).string();
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

@@ -2,26 +2,27 @@
 // Host tensor files: .pb and .npy round trips for every element type, hand-written .npy bytes,
 // malformed files (each a ConfigError naming the file), TensorProto typed fields, and the host
 // conversions QuantizeLinear / DequantizeLinear checked against the ONNX backend test data.
-#include <unistd.h>
 #include "workloads/onnx/tensor_file.hpp"
 
 #include <gtest/gtest.h>
 #include <onnx/onnx_pb.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 
+#include "reference_data.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::workloads {
 namespace {
 
 namespace fs = std::filesystem;
-const std::string kNodeData = "/usr/share/libonnx-testdata/data/node/";
 
 std::string temp_path(const std::string& name) {
-  const fs::path dir = fs::path(testing::TempDir()) / ("adasim_tensor_file_test_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::path(testing::TempDir()) / ("adasim_tensor_file_test_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   return (dir / name).string();
 }
@@ -163,7 +164,8 @@ TEST(TensorFile, HandWrittenNpy) {
   EXPECT_EQ(t.ints, (std::vector<int64_t>{40000, 1}));
 
   const std::string p4 = temp_path("hand_i1_i8.npy");
-  write_bytes(p4, npy_bytes("{'descr': '|i1', 'fortran_order': False, 'shape': (2,), }", "\xfe\x05"));
+  write_bytes(p4,
+              npy_bytes("{'descr': '|i1', 'fortran_order': False, 'shape': (2,), }", "\xfe\x05"));
   EXPECT_EQ(read_tensor_file(p4).ints, (std::vector<int64_t>{-2, 5}));
 }
 
@@ -176,15 +178,21 @@ TEST(TensorFile, MalformedNpyNamesTheFile) {
       {"truncated.npy", npy_bytes(ok_dict, std::string(7, '\0')), "data"},
       {"too_long.npy", npy_bytes(ok_dict, std::string(9, '\0')), "data"},
       {"magic.npy", "\x93NUMPX" + npy_bytes(ok_dict, std::string(8, '\0')).substr(6), "byte 0"},
-      {"fortran.npy", npy_bytes("{'descr': '<i4', 'fortran_order': True, 'shape': (2,), }", std::string(8, '\0')),
+      {"fortran.npy",
+       npy_bytes("{'descr': '<i4', 'fortran_order': True, 'shape': (2,), }", std::string(8, '\0')),
        "header fortran_order"},
-      {"f8.npy", npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", std::string(16, '\0')),
+      {"f8.npy",
+       npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }",
+                 std::string(16, '\0')),
        "header descr"},
-      {"big_endian.npy", npy_bytes("{'descr': '>i4', 'fortran_order': False, 'shape': (2,), }", std::string(8, '\0')),
+      {"big_endian.npy",
+       npy_bytes("{'descr': '>i4', 'fortran_order': False, 'shape': (2,), }", std::string(8, '\0')),
        "header descr"},
       {"version3.npy", npy_bytes(ok_dict, std::string(8, '\0'), 3), "format version"},
-      {"no_shape.npy", npy_bytes("{'descr': '<i4', 'fortran_order': False, }", std::string(8, '\0')), "header"},
-      {"extra_key.npy", npy_bytes("{'descr': '<i4', 'fortran_order': False, 'shape': (2,), 'x': 1}", ""), "header"},
+      {"no_shape.npy",
+       npy_bytes("{'descr': '<i4', 'fortran_order': False, }", std::string(8, '\0')), "header"},
+      {"extra_key.npy",
+       npy_bytes("{'descr': '<i4', 'fortran_order': False, 'shape': (2,), 'x': 1}", ""), "header"},
       {"header_cut.npy", npy_bytes(ok_dict, "").substr(0, 40), "header"},
       {"tiny.npy", "\x93NUM", "byte 0"},
   };
@@ -293,7 +301,8 @@ TEST(TensorFileConvert, RoundHalfToEven) {
 
 TEST(TensorFileConvert, IntegerStorageBitForBit) {
   const TensorInfo u = info8("u", {3}, false);
-  const Int8Buffer q = to_int8_storage(HostTensor::make_int("u", kTypeUint8, {3}, {200, 0, 255}), u);
+  const Int8Buffer q =
+      to_int8_storage(HostTensor::make_int("u", kTypeUint8, {3}, {200, 0, 255}), u);
   EXPECT_EQ(q.data, (std::vector<int8_t>{-56, 0, -1}));
   EXPECT_EQ(from_int8_storage(q, u, "u").ints, (std::vector<int64_t>{200, 0, 255}));
   const TensorInfo s = info8("s", {3}, true);
@@ -320,24 +329,26 @@ TEST(TensorFileConvert, SixteenBitTensorsKeepTheirIntegers) {
     EXPECT_EQ(e.issues().at(0).value, "2048");
     EXPECT_NE(e.issues().at(0).expected.find("[-2048, 2047]"), std::string::npos);
   }
-  EXPECT_THROW(to_wide_values(HostTensor::make_int("x", kTypeInt8, {3}, {1, 2, 3}),
-                              info8("n", {3}, true)),
-               sim::ModelError);  // an 8-bit tensor goes to int8 storage
+  EXPECT_THROW(
+      to_wide_values(HostTensor::make_int("x", kTypeInt8, {3}, {1, 2, 3}), info8("n", {3}, true)),
+      sim::ModelError);  // an 8-bit tensor goes to int8 storage
 }
 
 /// The ONNX backend test's own expected values for QuantizeLinear / DequantizeLinear.
 TEST(TensorFileConvert, QuantizeDequantizeMatchOnnxTestData) {
-  const std::string q_dir = kNodeData + "test_quantizelinear/test_data_set_0/";
-  const std::string d_dir = kNodeData + "test_dequantizelinear/test_data_set_0/";
+  const std::string q_dir = test::kOnnxNodeData + "test_quantizelinear/test_data_set_0/";
+  const std::string d_dir = test::kOnnxNodeData + "test_dequantizelinear/test_data_set_0/";
   ASSERT_TRUE(fs::exists(q_dir) && fs::exists(d_dir))
-      << "ONNX backend test data not found under " << kNodeData
-      << ": install the Debian package libonnx-testdata (a declared dependency, see scripts/install_deps.sh)";
+      << "ONNX backend test data not found under " << test::kOnnxNodeData
+      << ": install the Debian package libonnx-testdata (a declared dependency, see "
+         "scripts/install_deps.sh)";
   const HostTensor x = read_tensor_file(q_dir + "input_0.pb");
   const HostTensor scale = read_tensor_file(q_dir + "input_1.pb");
   const HostTensor zp = read_tensor_file(q_dir + "input_2.pb");
   const HostTensor want = read_tensor_file(q_dir + "output_0.pb");
   const TensorInfo info = info8("y", x.shape, false, scale.floats.at(0), int32_t(zp.ints.at(0)));
-  EXPECT_EQ(from_int8_storage(quantize_linear(x, info), info, "y").ints, want.ints);  // includes saturation
+  EXPECT_EQ(from_int8_storage(quantize_linear(x, info), info, "y").ints,
+            want.ints);  // includes saturation
 
   const HostTensor q = read_tensor_file(d_dir + "input_0.pb");
   const HostTensor dscale = read_tensor_file(d_dir + "input_1.pb");
@@ -350,7 +361,8 @@ TEST(TensorFileConvert, QuantizeDequantizeMatchOnnxTestData) {
 TEST(TensorFileConvert, QuantizeRoundsHalfToEvenInFloat32) {
   const TensorInfo info = info8("q", {5}, true, 0.5, 3);
   // x / 0.5 = 1.25 -> 1, 1.5 -> 2 (even), 2.5 -> 2 (even), -2.5 -> -2, 1000 -> saturates at 127.
-  const Int8Buffer q = quantize_linear(HostTensor::make_float("x", {5}, {0.625f, 0.75f, 1.25f, -1.25f, 500.0f}), info);
+  const Int8Buffer q = quantize_linear(
+      HostTensor::make_float("x", {5}, {0.625f, 0.75f, 1.25f, -1.25f, 500.0f}), info);
   EXPECT_EQ(q.data, (std::vector<int8_t>{4, 5, 5, 1, 127}));
   Int32Buffer acc({2});
   acc.data = {-3, 16777217};
@@ -370,14 +382,16 @@ TEST(TensorFileConvert, ExactIntegerConversion) {
     EXPECT_EQ(e.issues()[0].value, "0.5");
     EXPECT_NE(e.issues()[0].expected.find("quantize the model"), std::string::npos);
   }
-  EXPECT_THROW(exact_integer_type(HostTensor::make_float("c", {2}, {-1, 200}), "c"), sim::ConfigError);
+  EXPECT_THROW(exact_integer_type(HostTensor::make_float("c", {2}, {-1, 200}), "c"),
+               sim::ConfigError);
   EXPECT_THROW(exact_integer_type(HostTensor::make_float("d", {1}, {256}), "d"), sim::ConfigError);
   const TensorInfo u = info8("u", {2}, false);
   EXPECT_EQ(exact_int8_storage(HostTensor::make_float("u", {2}, {255, 3}), u, "u").data,
             (std::vector<int8_t>{-1, 3}));
   EXPECT_EQ(exact_int32_buffer(HostTensor::make_float("b", {2}, {-70000, 4}), "b").data,
             (std::vector<int32_t>{-70000, 4}));
-  EXPECT_THROW(exact_int32_buffer(HostTensor::make_float("b", {1}, {0.25f}), "b"), sim::ConfigError);
+  EXPECT_THROW(exact_int32_buffer(HostTensor::make_float("b", {1}, {0.25f}), "b"),
+               sim::ConfigError);
 }
 
 }  // namespace

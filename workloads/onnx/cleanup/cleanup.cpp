@@ -3,8 +3,6 @@
 // Identity / no-op Cast removal, dead-node removal, and the pass driver (see cleanup.hpp).
 #include "workloads/onnx/cleanup/cleanup.hpp"
 
-#include <onnx/shape_inference/implementation.h>
-
 #include <map>
 #include <set>
 
@@ -100,15 +98,6 @@ bool bypass(GraphEdit& e, int i) {
 }
 
 }  // namespace
-
-void infer_shapes(onnx::ModelProto& m) {
-  m.mutable_graph()->clear_value_info();  // stale after the inputs got their run's shapes
-  try {
-    onnx::shape_inference::InferShapes(m);
-  } catch (const std::exception&) {
-    // Values left without shapes stay unfolded; the importer reports what it cannot map.
-  }
-}
 
 bool static_shape(const onnx::ModelProto& m, const std::string& value,
                   std::vector<int64_t>& shape) {

@@ -50,10 +50,14 @@ struct CleanupReport {
 };
 
 /// All passes in the order above (folding and dead-node removal repeat until nothing changes).
+/// Throws sim::ConfigError (no file named) for a conv / pool node whose ranks disagree.
 CleanupReport clean_up(onnx::ModelProto& m);
 
-/// Runs onnx::shape_inference on m (in place: value_info), without throwing on what it cannot
-/// infer. Static shapes of values: value_info, graph inputs and outputs, initializers.
+/// Runs onnx::shape_inference on m in place (value_info; stale entries dropped first), one
+/// stretch of nodes at a time with the window ranks checked between (shape_inference.cpp): what it
+/// cannot infer stays without a shape; a conv / pool node whose ranks disagree is a
+/// sim::ConfigError naming the node (no file: the caller attributes it). Static shapes of values:
+/// value_info, graph inputs and outputs, initializers.
 void infer_shapes(onnx::ModelProto& m);
 /// The static shape / element type of `value` from m's value_info, inputs, outputs or
 /// initializers; false if unknown or not fully static.

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "workloads/onnx/window_ranks.hpp"
+#include "workloads/onnx/window_checks.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <map>
+#include <vector>
 
 #include "sim/core/errors.hpp"
+#include "workloads/ir/graph_checks.hpp"
 
 namespace adasim::workloads::onnx_import {
 namespace {
@@ -21,16 +25,19 @@ std::map<std::string, int> declared_ranks(const onnx::GraphProto& g) {
   return r;
 }
 
-// Index of the weight input of a conv-like node, or -1 for pools.
-int weight_input(const std::string& op) {
+}  // namespace
+
+int window_weight_input(const std::string& op) {
   if (op == "QLinearConv") return 3;
   if (op == "Conv" || op == "ConvInteger" || op == "ConvTranspose") return 1;
   return -1;
 }
 
 bool is_window_op(const std::string& op) {
-  return weight_input(op) >= 0 || op.find("Pool") != std::string::npos;
+  return window_weight_input(op) >= 0 || op.find("Pool") != std::string::npos;
 }
+
+namespace {
 
 int rank_of(const std::map<std::string, int>& ranks, const onnx::NodeProto& n, int input) {
   if (input < 0 || input >= n.input_size()) return -1;
@@ -38,20 +45,22 @@ int rank_of(const std::map<std::string, int>& ranks, const onnx::NodeProto& n, i
   return it == ranks.end() ? -1 : it->second;
 }
 
-void check_node(const onnx::NodeProto& n, int index, const std::map<std::string, int>& ranks,
-                const std::string& path) {
+}  // namespace
+
+void check_window_node(const onnx::NodeProto& n, int index, const std::map<std::string, int>& ranks,
+                       const std::string& path) {
   const std::string where =
       "node " + std::to_string(index) + " '" + n.name() + "' (" + n.op_type() + ")";
   const int x = rank_of(ranks, n, 0);
-  const int w = rank_of(ranks, n, weight_input(n.op_type()));
+  const int w = rank_of(ranks, n, window_weight_input(n.op_type()));
   if (x >= 0 && x < 3)
     throw sim::ConfigError(path, where + " input " + n.input(0), "rank " + std::to_string(x),
                            "rank >= 3 (batch, channels and at least one spatial axis)");
   if (x >= 0 && w >= 0 && x != w)
-    throw sim::ConfigError(path, where + " weight " + n.input(weight_input(n.op_type())),
-                           "rank " + std::to_string(w),
-                           "the data input's rank " + std::to_string(x) +
-                               " (one kernel axis per spatial axis)");
+    throw sim::ConfigError(
+        path, where + " weight " + n.input(window_weight_input(n.op_type())),
+        "rank " + std::to_string(w),
+        "the data input's rank " + std::to_string(x) + " (one kernel axis per spatial axis)");
   const int rank = x >= 0 ? x : w;
   if (rank < 0) return;  // nothing declared: ONNX's inference works the ranks out in order
   const int spatial = rank - 2;
@@ -68,7 +77,36 @@ void check_node(const onnx::NodeProto& n, int index, const std::map<std::string,
   }
 }
 
-}  // namespace
+void check_window_attributes(const onnx::GraphProto& g, const std::string& path) {
+  for (int i = 0; i < g.node_size(); ++i) {
+    const onnx::NodeProto& n = g.node(i);
+    for (const onnx::AttributeProto& a : n.attribute()) {
+      if (a.has_g()) check_window_attributes(a.g(), path);
+      for (const onnx::GraphProto& sub : a.graphs()) check_window_attributes(sub, path);
+      const bool window = n.op_type().find("Conv") != std::string::npos ||
+                          n.op_type().find("Pool") != std::string::npos;
+      const std::string& name = a.name();
+      if (!window || (name != "strides" && name != "dilations" && name != "kernel_shape" &&
+                      name != "pads" && name != "group"))
+        continue;
+      // group: only >= 1 here (the importer relates a larger one to the channels).
+      const int64_t lo = name == "pads" ? 0 : 1;
+      const int64_t hi = name == "group" ? INT64_MAX : kMaxWindowAttr;
+      std::vector<int64_t> v(a.ints().begin(), a.ints().end());
+      if (name == "group") v = {a.i()};
+      if (std::all_of(v.begin(), v.end(), [&](int64_t x) { return x >= lo && x <= hi; })) continue;
+      std::string text = "[";
+      for (size_t k = 0; k < v.size(); ++k) text += (k ? "," : "") + std::to_string(v[k]);
+      throw sim::ConfigError(
+          path,
+          "node " + std::to_string(i) + " '" + n.name() + "' (" + n.op_type() + ") attribute " +
+              name,
+          name == "group" ? std::to_string(v[0]) : text + "]",
+          name == "group" ? "a group count >= 1"
+                          : "values in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+    }
+  }
+}
 
 void check_window_ranks(const onnx::GraphProto& g, const std::string& path) {
   const std::map<std::string, int> ranks = declared_ranks(g);
@@ -78,7 +116,7 @@ void check_window_ranks(const onnx::GraphProto& g, const std::string& path) {
       if (a.has_g()) check_window_ranks(a.g(), path);
       for (const onnx::GraphProto& sub : a.graphs()) check_window_ranks(sub, path);
     }
-    if (is_window_op(n.op_type())) check_node(n, i, ranks, path);
+    if (is_window_op(n.op_type())) check_window_node(n, i, ranks, path);
   }
 }
 
