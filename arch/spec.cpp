@@ -17,44 +17,6 @@ bool same_point(const OperatingPoint& a, const OperatingPoint& b) {
 
 const char* to_string(ArrayKind k) { return k == ArrayKind::kSpatial ? "spatial" : "systolic"; }
 
-const char* to_string(Dataflow d) {
-  switch (d) {
-    case Dataflow::kWeightStationary: return "ws";
-    case Dataflow::kOutputStationary: return "os";
-    case Dataflow::kInputStationary: return "is";
-  }
-  return "?";
-}
-
-std::optional<Dataflow> dataflow_from_string(std::string_view s) {
-  if (s == "ws") return Dataflow::kWeightStationary;
-  if (s == "os") return Dataflow::kOutputStationary;
-  if (s == "is") return Dataflow::kInputStationary;
-  return std::nullopt;
-}
-
-const char* to_string(SpatialDataflow d) {
-  switch (d) {
-    case SpatialDataflow::kRs: return "rs";
-    case SpatialDataflow::kWs: return "ws";
-    case SpatialDataflow::kOsA: return "os_a";
-    case SpatialDataflow::kOsB: return "os_b";
-    case SpatialDataflow::kOsC: return "os_c";
-    case SpatialDataflow::kNlr: return "nlr";
-  }
-  return "?";
-}
-
-std::optional<SpatialDataflow> spatial_dataflow_from_string(std::string_view s) {
-  if (s == "rs") return SpatialDataflow::kRs;
-  if (s == "ws") return SpatialDataflow::kWs;
-  if (s == "os_a") return SpatialDataflow::kOsA;
-  if (s == "os_b") return SpatialDataflow::kOsB;
-  if (s == "os_c") return SpatialDataflow::kOsC;
-  if (s == "nlr") return SpatialDataflow::kNlr;
-  return std::nullopt;
-}
-
 const char* to_string(Operand o) {
   switch (o) {
     case Operand::kIfmap: return "ifmap";

@@ -22,18 +22,11 @@ namespace adasim::arch {
 enum class ArrayKind { kSystolic, kSpatial };
 const char* to_string(ArrayKind k);
 
-/// Systolic dataflows of the spine. Names in configs: "ws", "os", "is".
-enum class Dataflow { kWeightStationary, kOutputStationary, kInputStationary };
-const char* to_string(Dataflow d);
-std::optional<Dataflow> dataflow_from_string(std::string_view s);
-
-/// Dataflows of a spatial array (Chen et al., ISCA 2016 taxonomy). Names in configs: "rs" (row
-/// stationary), "ws" (weights in the RFs, ifmaps multicast, psums reduced across PEs), "os_a"
-/// (one output channel, many pixels), "os_b" (many channels, many pixels), "os_c" (many
-/// channels, one pixel), "nlr" (no local reuse: no RF, every operand from the global buffer).
-enum class SpatialDataflow { kRs, kWs, kOsA, kOsB, kOsC, kNlr };
-const char* to_string(SpatialDataflow d);
-std::optional<SpatialDataflow> spatial_dataflow_from_string(std::string_view s);
+/// Dataflows are named implementations, not an enum: a systolic array's names are those of the
+/// systolic dataflow registry (arch/program/dataflow/systolic_dataflow.hpp: "ws", "os", "is"), a
+/// spatial array's those of the mapper's spatial dataflow registry
+/// (workloads/mapper/spatial/spatial_dataflow.hpp: "rs", "ws", "os_a", "os_b", "os_c", "nlr",
+/// after Chen et al., ISCA 2016). The config parser checks a name against its registry.
 
 /// The three operands of a conv / matmul layer. Names in configs: "ifmap", "weight", "ofmap".
 enum class Operand { kIfmap = 0, kWeight = 1, kOfmap = 2 };
@@ -78,8 +71,8 @@ struct PeArraySpec {
   ArrayKind kind = ArrayKind::kSystolic;
   int rows = 16;                          ///< AR: physical PE rows
   int cols = 16;                          ///< AC: physical PE columns
-  std::vector<Dataflow> dataflows;        ///< dataflows the array supports
-  Dataflow dataflow = Dataflow::kWeightStationary;  ///< dataflow of every layer (unless auto)
+  std::vector<std::string> dataflows;     ///< systolic dataflows the array supports (names)
+  std::string dataflow = "ws";            ///< dataflow of every layer (unless auto)
   bool dataflow_auto = false;             ///< "auto": the mapper picks one of `dataflows` per layer
   int mac_bits = 8;                       ///< native operand precision of one MAC
   /// Precision-scalable PEs (systolic WS / IS): a PE splits its mac_bits-wide multiplier into
@@ -96,8 +89,8 @@ struct PeArraySpec {
   /// Spatial arrays: per-operand spads (ifmap, weight, psum) instead of one rf_bytes pool
   /// (then rf_bytes is their total).
   std::optional<std::array<SpadSpec, 3>> spads;
-  std::vector<SpatialDataflow> spatial_dataflows;       ///< spatial arrays: supported dataflows
-  SpatialDataflow spatial_dataflow = SpatialDataflow::kRs;  ///< spatial arrays (unless auto)
+  std::vector<std::string> spatial_dataflows;  ///< spatial arrays: supported dataflows (names)
+  std::string spatial_dataflow = "rs";         ///< spatial arrays (unless auto)
 };
 
 /// MAC lanes per PE for a layer with these operand widths: mac_bits / the wider operand's bits

@@ -51,8 +51,8 @@ int main(int argc, char** argv) {
     const auto w = sp::widths_of(wl.graph, *layer, cfg.spec);
     const auto cons = sp::Constraints::resolve(cfg.spec.mapper, p);
     const auto& pe = cfg.spec.pe_array;
-    const std::vector<arch::SpatialDataflow> dfs =
-        pe.dataflow_auto ? pe.spatial_dataflows : std::vector<arch::SpatialDataflow>{pe.spatial_dataflow};
+    const std::vector<std::string> dfs =
+        pe.dataflow_auto ? pe.spatial_dataflows : std::vector<std::string>{pe.spatial_dataflow};
 
     // Estimate throughput: score the mappings of the pruned space without the bound (the first
     // 5 million, when there are more).

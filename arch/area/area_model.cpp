@@ -5,15 +5,25 @@
 #include <algorithm>
 #include <set>
 
+#include "arch/program/dataflow/systolic_dataflow.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::arch {
 namespace {
 
-bool supports(const PeArraySpec& pe, Dataflow d) {
-  if (pe.dataflow_auto || !pe.dataflows.empty())
-    return std::find(pe.dataflows.begin(), pe.dataflows.end(), d) != pe.dataflows.end();
-  return pe.dataflow == d;
+/// Whether a dataflow the array supports lays the outputs (`outputs`) or an operand (`!outputs`)
+/// in the PEs: the registers the PEs need follow from the registered layouts.
+bool supports_held(const PeArraySpec& pe, bool outputs) {
+  const std::vector<std::string> one{pe.dataflow};
+  const bool listed = pe.dataflow_auto || !pe.dataflows.empty();
+  for (const std::string& name : listed ? pe.dataflows : one) {
+    const auto* e = systolic_dataflows().find(name);
+    if (e == nullptr)
+      throw sim::ModelError("area model: no systolic dataflow named '" + name + "'");
+    const SystolicLayout lay = e->make()->layout();
+    if (lay.outputs_held() == outputs) return true;
+  }
+  return false;
 }
 
 int ceil_log2(int64_t v) {
@@ -106,9 +116,8 @@ int pe_register_bits(const PeArraySpec& pe) {
   // Systolic: a moving-operand register (both operands move in OS: two), a stationary operand
   // register for WS / IS (plus its shadow when weights double-buffer), the psum / accumulator
   // register (plus the output chain's shadow when OS results double-buffer).
-  const bool os = supports(pe, Dataflow::kOutputStationary);
-  const bool stationary =
-      supports(pe, Dataflow::kWeightStationary) || supports(pe, Dataflow::kInputStationary);
+  const bool os = supports_held(pe, true);
+  const bool stationary = supports_held(pe, false);
   int bits = pe.mac_bits * (os ? 2 : 1);
   if (stationary) bits += pe.mac_bits * (pe.weight_double_buffer ? 2 : 1);
   bits += pe.accum_bits * (os && pe.output_double_buffer ? 2 : 1);

@@ -260,165 +260,179 @@ std::optional<sc_core::sc_time> ArrayController::feed_ready() {
 
 StepResult ArrayController::step_stream() {
   const SystolicFold& f = sch_->folds[fold_];
-  const std::vector<ChunkPlan>& chunks = (*tfolds_)[fold_].chunks;
-  const bool os = os_;
-  const int64_t r = f.rows, c = f.cols, T = f.t_len;
-  const int64_t r_end = scalesim_ ? ar_ : r, c_end = scalesim_ ? ac_ : c;
-  const sc_core::sc_time now = sc_core::sc_time_stamp();
   StepResult res;
   if (mode_.fast) {
     const Stretch st = steady_stretch();
     if (st.n > 0) return advance(st);
   }
-
-  // --- Output side: a WS/IS output row that completes now needs its SRAM slot.
   int64_t done_row = -1;
-  if (!os) {
-    done_row = hist_at(t_ - lat_ - (ar_ - 1) - (c - 1));
-    if (done_row >= 0) {
-      const size_t ci = size_t(done_row / sch_->chunk_len);
-      const int64_t oc = ports_.plan->out_index(ports_.plan->chunk_index(fold_, ci));
-      if (oc != out_chunk_checked_) {
-        const sc_core::sc_time ready = need(ports_.plan->out_slot_ready(oc), "an output slot");
-        if (ready > now) {
-          res.kind = StepResult::Kind::kWait;
-          res.wait_until = ready;
-          return res;
-        }
-        out_chunk_checked_ = oc;
-      }
-    }
-  }
-
-  // --- Feeder: next stream index, or a bubble if its chunk is not in SRAM yet.
+  if (!os_ && output_slot_wait(f, done_row, res)) return res;
   uint64_t reads[kNumOperands] = {0, 0, 0};
   int64_t fed_now = -1;
   int64_t consumed_chunk = -1;
-  if (fed_ < T) {
-    // Not issued yet is legal: the in-order DMA queue may hold the load behind a psum reload
-    // that waits for outputs still in flight. The feeder then inserts bubbles.
-    const std::optional<sc_core::sc_time> ready = feed_ready();
-    if (ready && *ready <= now) {
-      // Skip mode: all-zero stream vectors are not in the compressed stream. A chunk's last
-      // index is never skipped, so this stays inside the chunk that is ready.
-      while (fed_ < T && skip_[size_t(fed_)]) ++fed_;
-      fed_now = fed_;
-      const ChunkPlan& cp = chunks[chunk_];
-      if (fed_ == cp.t0 + cp.t_len - 1) consumed_chunk = ports_.plan->chunk_index(fold_, chunk_);
-      ++fed_;
-      note_feed(fed_now);
-      if (os) {
-        reads[int(Operand::kIfmap)] += uint64_t(r * in_bytes_);
-        reads[int(Operand::kWeight)] += uint64_t(c * w_bytes_);
-        tally_.sram_values[size_t(Operand::kIfmap)] += uint64_t(r);
-        tally_.sram_values[size_t(Operand::kWeight)] += uint64_t(c);
-      } else {
-        const Operand op = stream_op_;
-        reads[int(op)] +=
-            uint64_t(sch_->feed_values(f)) * uint64_t(op == Operand::kIfmap ? in_bytes_ : w_bytes_);
-        tally_.sram_values[size_t(op)] += uint64_t(sch_->feed_values(f));
-      }
-    } else {
-      const bool in_flight =
-          last_feed_cycle_ >= 0 && t_ <= last_feed_cycle_ + lat_ + (os ? r_end : ar_) + c_end + 1;
-      const bool shadow_busy = !os && fold_ + 1 < sch_->folds.size() && !scalesim_ &&
-                               spec_.pe_array.weight_double_buffer;
-      if (!in_flight && !drain_active_ && !ready)
-        throw sim::ModelError("array controller: deadlock, a stream chunk was never requested");
-      if (!in_flight && !drain_active_ && !shadow_busy) {
-        res.kind = StepResult::Kind::kWait;  // nothing moves before the data arrives
-        res.wait_until = *ready;
-        return res;
-      }
-      res.bubble = true;
-    }
-  }
+  if (fed_ < f.t_len && feed_stream(f, reads, fed_now, consumed_chunk, res)) return res;
   hist_[size_t(t_ & hist_mask_)] = fed_now;
 
   // --- The array cycle.
   uint64_t out_write = 0, out_read = 0;
-  if (os) {
-    for (int64_t i = 0; i < r && live_; ++i) {
-      const int64_t s = hist_at(t_ - lat_ - i);
-      feed_[size_t(i)] = s >= 0 ? tiles_.stream[size_t(s * r + i)] : int16_t{0};
-    }
-    for (int64_t j = 0; j < c && live_; ++j) {
-      const int64_t s = hist_at(t_ - lat_ - j);
-      top_[size_t(j)] = s >= 0 ? tiles_.top[size_t(s * c + j)] : int16_t{0};
-    }
-    if (live_) array_.step_output_stationary(feed_.data(), top_.data(), int(r), int(c));
-    if (scalesim_) {
-      const uint64_t n = scalesim_os_writes(t_);
-      out_write += n * kPsumBytes;
-      tally_.sram_values[kOf] += n;
-    }
-    if (drain_active_) {
-      const int row = ar_ - drain_left_;
-      const int orig = ar_ - 1 - row;
-      if (live_) collect_drain_row(array_.drain_shift(), orig, drain_fold_);
-      if (orig < sch_->folds[drain_fold_].rows) {
-        out_write += uint64_t(sch_->folds[drain_fold_].cols) * kPsumBytes;
-        tally_.sram_values[kOf] += uint64_t(sch_->folds[drain_fold_].cols);
-      }
-      if (--drain_left_ == 0) {
-        drain_active_ = false;
-        const FoldPlan& df = (*tfolds_)[drain_fold_];
-        ports_.plan->outputs_done(
-            ports_.plan->out_index(ports_.plan->chunk_index(drain_fold_, df.chunks.size() - 1)));
-      }
-    }
-  } else {
-    // Physical row i takes its values (its sub-rows, or its N:M group) with the row's skew.
-    const int64_t rs = sch_->sub_rows(r), L = lanes_, W = tiles_.stream_width;
-    const int64_t phys = int64_t(tiles_.row_at.size());
-    for (int64_t i = 0; i < ar_ && live_; ++i) {
-      int16_t* dst = &feed_[size_t(i * L)];
-      const int64_t s = i < phys ? hist_at(t_ - lat_ - i) : -1;
-      const int64_t n = s >= 0 ? tiles_.row_len[size_t(i)] : 0;
-      const int16_t* src =
-          n > 0 ? &tiles_.stream[size_t(s * W + tiles_.row_at[size_t(i)])] : nullptr;
-      for (int64_t l = 0; l < L; ++l) dst[l] = l < n ? src[l] : int16_t{0};  // no memcpy call
-    }
-    if (live_) {
-      array_.step_stationary(feed_.data(), int(rs), int(c));
-      collect_stationary_outputs();
-    }
-    if (done_row >= 0) {
-      out_write = uint64_t(c) * kPsumBytes;
-      tally_.sram_values[kOf] += uint64_t(c);
-      if (!f.first_accum) out_read = uint64_t(c) * kPsumBytes;  // accumulate in the buffer
-      const size_t ci = size_t(done_row / sch_->chunk_len);
-      const ChunkPlan& cp = chunks[ci];
-      if (done_row == cp.t0 + cp.t_len - 1)
-        ports_.plan->outputs_done(ports_.plan->out_index(ports_.plan->chunk_index(fold_, ci)));
-    }
-    if (fold_ + 1 < sch_->folds.size() && !scalesim_ && spec_.pe_array.weight_double_buffer) {
-      if (!next_tiles_built_ && live_) {
-        next_tiles_ = build_fold_tiles(*prog_, sch_->folds[fold_ + 1], *access_);
-        next_tiles_built_ = true;
-      }
-      try_shadow_shift(fold_ + 1, reads);
-    }
-  }
+  if (os_)
+    output_stationary_cycle(f, out_write);
+  else
+    stationary_cycle(f, done_row, reads, out_write, out_read);
   if (consumed_chunk >= 0) ports_.plan->chunk_consumed(consumed_chunk);
   res = finish_cycle(res, reads, out_write, out_read);
   if (!res.bubble) ++tally_.folds.back().cycles;
-
-  // --- End of the fold's stream?
-  const int64_t tail = os ? lat_ + (r_end - 1) + (c_end - 1) : lat_ + (ar_ - 1) + (c_end - 1);
-  const bool finished = fed_ == T && t_ >= last_feed_cycle_ + tail;
-  ++t_;
-  if (!finished) return res;
-  if (!os) {
-    ++fold_;
-    if (fold_ < sch_->folds.size())
-      begin_fold();
-    else
-      phase_ = Phase::kFinish;
-    return res;
-  }
-  phase_ = Phase::kCapture;  // OS: accumulators leave at the fold boundary
+  end_of_stream(f);
   return res;
+}
+
+inline bool ArrayController::output_slot_wait(const SystolicFold& f, int64_t& done_row,
+                                              StepResult& res) {
+  // A WS/IS output row that completes now needs its SRAM slot.
+  done_row = hist_at(t_ - lat_ - (ar_ - 1) - (f.cols - 1));
+  if (done_row < 0) return false;
+  const size_t ci = size_t(done_row / sch_->chunk_len);
+  const int64_t oc = ports_.plan->out_index(ports_.plan->chunk_index(fold_, ci));
+  if (oc == out_chunk_checked_) return false;
+  const sc_core::sc_time ready = need(ports_.plan->out_slot_ready(oc), "an output slot");
+  if (ready > sc_core::sc_time_stamp()) {
+    res.kind = StepResult::Kind::kWait;
+    res.wait_until = ready;
+    return true;
+  }
+  out_chunk_checked_ = oc;
+  return false;
+}
+
+inline bool ArrayController::feed_stream(const SystolicFold& f, uint64_t reads[kNumOperands],
+                                         int64_t& fed_now, int64_t& consumed_chunk,
+                                         StepResult& res) {
+  // The next stream index, or a bubble if its chunk is not in SRAM yet. Not issued yet is
+  // legal: the in-order DMA queue may hold the load behind a psum reload that waits for outputs
+  // still in flight. The feeder then inserts bubbles.
+  const int64_t r = f.rows, c = f.cols, T = f.t_len;
+  const std::optional<sc_core::sc_time> ready = feed_ready();
+  if (ready && *ready <= sc_core::sc_time_stamp()) {
+    // Skip mode: all-zero stream vectors are not in the compressed stream. A chunk's last
+    // index is never skipped, so this stays inside the chunk that is ready.
+    while (fed_ < T && skip_[size_t(fed_)]) ++fed_;
+    fed_now = fed_;
+    const ChunkPlan& cp = (*tfolds_)[fold_].chunks[chunk_];
+    if (fed_ == cp.t0 + cp.t_len - 1) consumed_chunk = ports_.plan->chunk_index(fold_, chunk_);
+    ++fed_;
+    note_feed(fed_now);
+    if (os_) {
+      reads[int(Operand::kIfmap)] += uint64_t(r * in_bytes_);
+      reads[int(Operand::kWeight)] += uint64_t(c * w_bytes_);
+      tally_.sram_values[size_t(Operand::kIfmap)] += uint64_t(r);
+      tally_.sram_values[size_t(Operand::kWeight)] += uint64_t(c);
+    } else {
+      const Operand op = stream_op_;
+      reads[int(op)] +=
+          uint64_t(sch_->feed_values(f)) * uint64_t(op == Operand::kIfmap ? in_bytes_ : w_bytes_);
+      tally_.sram_values[size_t(op)] += uint64_t(sch_->feed_values(f));
+    }
+    return false;
+  }
+  const int64_t r_end = scalesim_ ? ar_ : r, c_end = scalesim_ ? ac_ : c;
+  const bool in_flight =
+      last_feed_cycle_ >= 0 && t_ <= last_feed_cycle_ + lat_ + (os_ ? r_end : ar_) + c_end + 1;
+  const bool shadow_busy =
+      !os_ && fold_ + 1 < sch_->folds.size() && !scalesim_ && spec_.pe_array.weight_double_buffer;
+  if (!in_flight && !drain_active_ && !ready)
+    throw sim::ModelError("array controller: deadlock, a stream chunk was never requested");
+  if (!in_flight && !drain_active_ && !shadow_busy) {
+    res.kind = StepResult::Kind::kWait;  // nothing moves before the data arrives
+    res.wait_until = *ready;
+    return true;
+  }
+  res.bubble = true;
+  return false;
+}
+
+inline void ArrayController::output_stationary_cycle(const SystolicFold& f, uint64_t& out_write) {
+  const int64_t r = f.rows, c = f.cols;
+  for (int64_t i = 0; i < r && live_; ++i) {
+    const int64_t s = hist_at(t_ - lat_ - i);
+    feed_[size_t(i)] = s >= 0 ? tiles_.stream[size_t(s * r + i)] : int16_t{0};
+  }
+  for (int64_t j = 0; j < c && live_; ++j) {
+    const int64_t s = hist_at(t_ - lat_ - j);
+    top_[size_t(j)] = s >= 0 ? tiles_.top[size_t(s * c + j)] : int16_t{0};
+  }
+  if (live_) array_.step_output_stationary(feed_.data(), top_.data(), int(r), int(c));
+  if (scalesim_) {
+    const uint64_t n = scalesim_os_writes(t_);
+    out_write += n * kPsumBytes;
+    tally_.sram_values[kOf] += n;
+  }
+  if (!drain_active_) return;
+  const int row = ar_ - drain_left_;
+  const int orig = ar_ - 1 - row;
+  if (live_) collect_drain_row(array_.drain_shift(), orig, drain_fold_);
+  if (orig < sch_->folds[drain_fold_].rows) {
+    out_write += uint64_t(sch_->folds[drain_fold_].cols) * kPsumBytes;
+    tally_.sram_values[kOf] += uint64_t(sch_->folds[drain_fold_].cols);
+  }
+  if (--drain_left_ == 0) {
+    drain_active_ = false;
+    const FoldPlan& df = (*tfolds_)[drain_fold_];
+    ports_.plan->outputs_done(
+        ports_.plan->out_index(ports_.plan->chunk_index(drain_fold_, df.chunks.size() - 1)));
+  }
+}
+
+inline void ArrayController::stationary_cycle(const SystolicFold& f, int64_t done_row,
+                                              uint64_t reads[kNumOperands], uint64_t& out_write,
+                                              uint64_t& out_read) {
+  const int64_t c = f.cols;
+  // Physical row i takes its values (its sub-rows, or its N:M group) with the row's skew.
+  const int64_t rs = sch_->sub_rows(f.rows), L = lanes_, W = tiles_.stream_width;
+  const int64_t phys = int64_t(tiles_.row_at.size());
+  for (int64_t i = 0; i < ar_ && live_; ++i) {
+    int16_t* dst = &feed_[size_t(i * L)];
+    const int64_t s = i < phys ? hist_at(t_ - lat_ - i) : -1;
+    const int64_t n = s >= 0 ? tiles_.row_len[size_t(i)] : 0;
+    const int16_t* src = n > 0 ? &tiles_.stream[size_t(s * W + tiles_.row_at[size_t(i)])] : nullptr;
+    for (int64_t l = 0; l < L; ++l) dst[l] = l < n ? src[l] : int16_t{0};  // no memcpy call
+  }
+  if (live_) {
+    array_.step_stationary(feed_.data(), int(rs), int(c));
+    collect_stationary_outputs();
+  }
+  if (done_row >= 0) {
+    out_write = uint64_t(c) * kPsumBytes;
+    tally_.sram_values[kOf] += uint64_t(c);
+    if (!f.first_accum) out_read = uint64_t(c) * kPsumBytes;  // accumulate in the buffer
+    const size_t ci = size_t(done_row / sch_->chunk_len);
+    const ChunkPlan& cp = (*tfolds_)[fold_].chunks[ci];
+    if (done_row == cp.t0 + cp.t_len - 1)
+      ports_.plan->outputs_done(ports_.plan->out_index(ports_.plan->chunk_index(fold_, ci)));
+  }
+  if (fold_ + 1 < sch_->folds.size() && !scalesim_ && spec_.pe_array.weight_double_buffer) {
+    if (!next_tiles_built_ && live_) {
+      next_tiles_ = build_fold_tiles(*prog_, sch_->folds[fold_ + 1], *access_);
+      next_tiles_built_ = true;
+    }
+    try_shadow_shift(fold_ + 1, reads);
+  }
+}
+
+inline void ArrayController::end_of_stream(const SystolicFold& f) {
+  const int64_t r_end = scalesim_ ? ar_ : f.rows, c_end = scalesim_ ? ac_ : f.cols;
+  const int64_t tail = os_ ? lat_ + (r_end - 1) + (c_end - 1) : lat_ + (ar_ - 1) + (c_end - 1);
+  const bool finished = fed_ == f.t_len && t_ >= last_feed_cycle_ + tail;
+  ++t_;
+  if (!finished) return;
+  if (os_) {
+    phase_ = Phase::kCapture;  // OS: accumulators leave at the fold boundary
+    return;
+  }
+  ++fold_;
+  if (fold_ < sch_->folds.size())
+    begin_fold();
+  else
+    phase_ = Phase::kFinish;
 }
 
 StepResult ArrayController::step_capture() {

@@ -70,6 +70,16 @@ class ArrayController {
   void begin_fold();
   StepResult step_load();
   StepResult step_stream();
+  // step_stream's steps, in cycle order. Each returns true when the cycle ends there with `res`
+  // (a wait); the array cycle itself cannot end early.
+  bool output_slot_wait(const SystolicFold& f, int64_t& done_row, StepResult& res);
+  bool feed_stream(const SystolicFold& f, uint64_t reads[kNumOperands], int64_t& fed_now,
+                   int64_t& consumed_chunk, StepResult& res);
+  void output_stationary_cycle(const SystolicFold& f, uint64_t& out_write);
+  void stationary_cycle(const SystolicFold& f, int64_t done_row, uint64_t reads[kNumOperands],
+                        uint64_t& out_write, uint64_t& out_read);
+  /// After the cycle: the next fold, or (OS) the capture, when the fold's stream has left.
+  void end_of_stream(const SystolicFold& f);
   StepResult step_capture();
   StepResult step_drain();
   StepResult drain_cycle();

@@ -52,77 +52,100 @@ void nm_step_counts(const SystolicProgram& sch, const SystolicFold& f, const Fol
     }
 }
 
+// Per-step MAC counts of the other layouts: `real` block-diagonal MACs, `zero` those with a zero
+// operand the config checks.
+using StepCounts = void (*)(const SystolicProgram&, const SystolicFold&, const FoldTiles&,
+                            const SparseConfig&, std::vector<int64_t>&, std::vector<int64_t>&);
+
+// WS: stationary w[i][j] (kk = row0 + i, nn = col0 + j); stream a[t][i].
+void weights_held_counts(const SystolicProgram& sch, const SystolicFold& f, const FoldTiles& t,
+                         const SparseConfig& cfg, std::vector<int64_t>& real,
+                         std::vector<int64_t>& zero) {
+  const int64_t rows = f.rows, cols = f.cols, T = f.t_len;
+  const Diagonal d{std::max<int64_t>(1, sch.gemm_kred), std::max<int64_t>(1, sch.gemm_n)};
+  std::vector<int64_t> diag(size_t(rows), 0), zw(size_t(rows), 0);
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j) {
+      if (!d.on(f.row0 + i, f.col0 + j)) continue;
+      ++diag[size_t(i)];
+      if (cfg.weight && t.stationary[size_t(i * cols + j)] == 0) ++zw[size_t(i)];
+    }
+  for (int64_t s = 0; s < T; ++s)
+    for (int64_t i = 0; i < rows; ++i) {
+      real[size_t(s)] += diag[size_t(i)];
+      const bool za = cfg.ifmap && t.stream[size_t(s * rows + i)] == 0;
+      zero[size_t(s)] += za ? diag[size_t(i)] : zw[size_t(i)];
+    }
+}
+
+// IS: stationary a[i][j] (kk = row0 + i, pixel col0 + j); stream w[t][i] (nn = t0 + t).
+void inputs_held_counts(const SystolicProgram& sch, const SystolicFold& f, const FoldTiles& t,
+                        const SparseConfig& cfg, std::vector<int64_t>& real,
+                        std::vector<int64_t>& zero) {
+  const int64_t rows = f.rows, cols = f.cols, T = f.t_len;
+  const Diagonal d{std::max<int64_t>(1, sch.gemm_kred), std::max<int64_t>(1, sch.gemm_n)};
+  std::vector<int64_t> za(size_t(rows), 0);
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j)
+      if (cfg.ifmap && t.stationary[size_t(i * cols + j)] == 0) ++za[size_t(i)];
+  std::vector<int64_t> row_group(static_cast<size_t>(rows));  // block-diagonal group of a row
+  for (int64_t i = 0; i < rows; ++i) row_group[size_t(i)] = (f.row0 + i) / d.gk;
+  for (int64_t s = 0; s < T; ++s) {
+    const int64_t filter_group = (f.t0 + s) / d.gn;
+    for (int64_t i = 0; i < rows; ++i) {
+      if (row_group[size_t(i)] != filter_group) continue;
+      real[size_t(s)] += cols;
+      const bool zw = cfg.weight && t.stream[size_t(s * rows + i)] == 0;
+      zero[size_t(s)] += zw ? cols : za[size_t(i)];
+    }
+  }
+}
+
+// OS: stream a[k][i] (pixel row0 + i), top w[k][j] (nn = col0 + j); time k = kk.
+void outputs_held_counts(const SystolicProgram& sch, const SystolicFold& f, const FoldTiles& t,
+                         const SparseConfig& cfg, std::vector<int64_t>& real,
+                         std::vector<int64_t>& zero) {
+  const int64_t rows = f.rows, cols = f.cols, T = f.t_len;
+  const Diagonal d{std::max<int64_t>(1, sch.gemm_kred), std::max<int64_t>(1, sch.gemm_n)};
+  for (int64_t k = 0; k < T; ++k) {
+    int64_t za = 0, dj = 0, zwd = 0;
+    for (int64_t i = 0; i < rows; ++i)
+      if (cfg.ifmap && t.stream[size_t(k * rows + i)] == 0) ++za;
+    for (int64_t j = 0; j < cols; ++j) {
+      if (!d.on(k, f.col0 + j)) continue;
+      ++dj;
+      if (cfg.weight && t.top[size_t(k * cols + j)] == 0) ++zwd;
+    }
+    real[size_t(k)] = rows * dj;
+    zero[size_t(k)] = za * dj + (rows - za) * zwd;
+  }
+}
+
+StepCounts step_counts(const SystolicProgram& sch) {
+  switch (sch.layout()) {
+    case ArrayLayout::kWeightsHeld:
+      return sch.nm_m > 0 ? nm_step_counts : weights_held_counts;
+    case ArrayLayout::kInputsHeld:
+      return inputs_held_counts;
+    case ArrayLayout::kOutputsHeld:
+      return outputs_held_counts;
+  }
+  return weights_held_counts;
+}
+
 }  // namespace
 
 FoldSparsity analyse_fold(const SystolicProgram& sch, const SystolicFold& f, const FoldPlan& fp,
                           const FoldTiles& t, const SparseConfig& cfg) {
   FoldSparsity out;
-  const int64_t rows = f.rows, cols = f.cols, T = f.t_len;
+  const int64_t T = f.t_len;
   out.skip.assign(size_t(T), 0);
   if (cfg.mode == SparsityMode::kNone || T == 0) {
     out.ideal_steps = T;
     return out;
   }
-  const Diagonal d{std::max<int64_t>(1, sch.gemm_kred), std::max<int64_t>(1, sch.gemm_n)};
   std::vector<int64_t> real(size_t(T), 0), zero(size_t(T), 0);
-  switch (sch.layout()) {
-    case ArrayLayout::kWeightsHeld: {
-      if (sch.nm_m > 0) {
-        nm_step_counts(sch, f, t, cfg, real, zero);
-        break;
-      }
-      // Stationary w[i][j] (kk = row0 + i, nn = col0 + j); stream a[t][i].
-      std::vector<int64_t> diag(size_t(rows), 0), zw(size_t(rows), 0);
-      for (int64_t i = 0; i < rows; ++i)
-        for (int64_t j = 0; j < cols; ++j) {
-          if (!d.on(f.row0 + i, f.col0 + j)) continue;
-          ++diag[size_t(i)];
-          if (cfg.weight && t.stationary[size_t(i * cols + j)] == 0) ++zw[size_t(i)];
-        }
-      for (int64_t s = 0; s < T; ++s)
-        for (int64_t i = 0; i < rows; ++i) {
-          real[size_t(s)] += diag[size_t(i)];
-          const bool za = cfg.ifmap && t.stream[size_t(s * rows + i)] == 0;
-          zero[size_t(s)] += za ? diag[size_t(i)] : zw[size_t(i)];
-        }
-      break;
-    }
-    case ArrayLayout::kInputsHeld: {
-      // Stationary a[i][j] (kk = row0 + i, pixel col0 + j); stream w[t][i] (nn = t0 + t).
-      std::vector<int64_t> za(size_t(rows), 0);
-      for (int64_t i = 0; i < rows; ++i)
-        for (int64_t j = 0; j < cols; ++j)
-          if (cfg.ifmap && t.stationary[size_t(i * cols + j)] == 0) ++za[size_t(i)];
-      std::vector<int64_t> row_group(static_cast<size_t>(rows));  // block-diagonal group of a row
-      for (int64_t i = 0; i < rows; ++i) row_group[size_t(i)] = (f.row0 + i) / d.gk;
-      for (int64_t s = 0; s < T; ++s) {
-        const int64_t filter_group = (f.t0 + s) / d.gn;
-        for (int64_t i = 0; i < rows; ++i) {
-          if (row_group[size_t(i)] != filter_group) continue;
-          real[size_t(s)] += cols;
-          const bool zw = cfg.weight && t.stream[size_t(s * rows + i)] == 0;
-          zero[size_t(s)] += zw ? cols : za[size_t(i)];
-        }
-      }
-      break;
-    }
-    case ArrayLayout::kOutputsHeld: {
-      // Stream a[k][i] (pixel row0 + i), top w[k][j] (nn = col0 + j); time k = kk.
-      for (int64_t k = 0; k < T; ++k) {
-        int64_t za = 0, dj = 0, zwd = 0;
-        for (int64_t i = 0; i < rows; ++i)
-          if (cfg.ifmap && t.stream[size_t(k * rows + i)] == 0) ++za;
-        for (int64_t j = 0; j < cols; ++j) {
-          if (!d.on(k, f.col0 + j)) continue;
-          ++dj;
-          if (cfg.weight && t.top[size_t(k * cols + j)] == 0) ++zwd;
-        }
-        real[size_t(k)] = rows * dj;
-        zero[size_t(k)] = za * dj + (rows - za) * zwd;
-      }
-      break;
-    }
-  }
+  step_counts(sch)(sch, f, t, cfg, real, zero);
   // The last index of every chunk stays in the stream.
   std::vector<uint8_t> chunk_end(size_t(T), 0);
   for (const ChunkPlan& c : fp.chunks)

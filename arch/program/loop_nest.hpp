@@ -107,7 +107,7 @@ int64_t tensor_offset(int operand, const Problem& p, const std::array<int64_t, k
 bool relevant(int operand, int dim);
 
 struct Mapping {
-  SpatialDataflow dataflow = SpatialDataflow::kRs;
+  std::string dataflow = "rs";               ///< a registered spatial dataflow's name
   std::vector<Loop> loops;                   ///< outermost first; levels in non-decreasing order
   std::array<bool, kNumOperands> rf_keep{};  ///< operand held in the PE register files
 

@@ -160,11 +160,10 @@ int cmd_validate(const std::vector<std::string>& args, std::ostream& out) {
   po::variables_map vm;
   if (const int rc = parse(d, args, vm, out); rc >= 0) return rc;
   const LoadedConfig cfg = load_arch_config(o.arch, o.overrides);
-  std::string df = arch::to_string(cfg.spec.pe_array.dataflow);
+  std::string df = cfg.spec.pe_array.dataflow;
   if (cfg.spec.pe_array.dataflow_auto) {
     df = "auto:";
-    for (arch::Dataflow d : cfg.spec.pe_array.dataflows)
-      df += std::string(" ") + arch::to_string(d);
+    for (const std::string& d : cfg.spec.pe_array.dataflows) df += " " + d;
   }
   out << o.arch << ": ok (" << cfg.spec.pe_array.rows << "x" << cfg.spec.pe_array.cols << " " << df
       << ", objective " << arch::to_string(cfg.spec.mapper.objective) << ", "

@@ -9,8 +9,7 @@ namespace {
 
 std::string dataflow_part(const arch::PeArraySpec& pe) {
   if (pe.dataflow_auto) return "auto";
-  return pe.kind == arch::ArrayKind::kSpatial ? arch::to_string(pe.spatial_dataflow)
-                                              : arch::to_string(pe.dataflow);
+  return pe.kind == arch::ArrayKind::kSpatial ? pe.spatial_dataflow : pe.dataflow;
 }
 
 std::string features(const arch::AcceleratorSpec& spec) {

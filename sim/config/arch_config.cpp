@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <fstream>
 
+#include "arch/program/dataflow/systolic_dataflow.hpp"
 #include "sim/config/arch_sections.hpp"
 #include "sim/config/config_keys.hpp"
 #include "sim/config/overrides.hpp"
@@ -60,10 +61,12 @@ void check_array_kind(const arch::AcceleratorSpec& spec, const json& j, const st
   const arch::StructuredSparsity& nm = spec.sparsity.structured;
   if (nm.enabled) {
     const auto& pe = spec.pe_array;
-    const bool ws = pe.dataflow_auto
-                        ? std::find(pe.dataflows.begin(), pe.dataflows.end(),
-                                    arch::Dataflow::kWeightStationary) != pe.dataflows.end()
-                        : pe.dataflow == arch::Dataflow::kWeightStationary;
+    // The N:M datapath needs a dataflow that holds the weights in the PEs ("ws" built in).
+    bool ws = false;
+    for (const std::string& name :
+         pe.dataflow_auto ? pe.dataflows : std::vector<std::string>{pe.dataflow})
+      if (const auto* e = arch::systolic_dataflows().find(name))
+        ws = ws || e->make()->layout().holds(arch::Operand::kWeight);
     if (spatial)
       issues.push_back(InputIssue{file, "/sparsity/structured",
                                   render_at(j, "/sparsity/structured"),

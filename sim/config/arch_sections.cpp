@@ -68,10 +68,7 @@ void parse_dataflow(ParamReader& pe, arch::PeArraySpec& out,
         pe.ptr("dataflow"), render(json(*df)),
         "one of the supported dataflows in " + pe.ptr("dataflows") + ": " + quoted_list(listed));
   if (df && !out.dataflow_auto) {
-    if (spatial)
-      out.spatial_dataflow = *arch::spatial_dataflow_from_string(*df);
-    else
-      out.dataflow = *arch::dataflow_from_string(*df);
+    (spatial ? out.spatial_dataflow : out.dataflow) = *df;
   }
   if (out.dataflow_auto && !out.dataflows.empty()) out.dataflow = out.dataflows.front();
   if (out.dataflow_auto && !out.spatial_dataflows.empty())
@@ -122,14 +119,8 @@ void parse_pe_array(ParamReader& root, arch::PeArraySpec& out) {
   const bool listed_ok = parse_dataflows(*pe, out.kind, listed);
   out.dataflows.clear();
   out.spatial_dataflows.clear();
-  if (listed_ok)
-    for (const auto& s : listed) {
-      if (spatial)
-        out.spatial_dataflows.push_back(*arch::spatial_dataflow_from_string(s));
-      else
-        out.dataflows.push_back(*arch::dataflow_from_string(s));
-    }
-  if (spatial) out.dataflows = {arch::Dataflow::kWeightStationary};  // unused by spatial arrays
+  if (listed_ok) (spatial ? out.spatial_dataflows : out.dataflows) = listed;
+  if (spatial) out.dataflows = {"ws"};  // unused by spatial arrays
   parse_dataflow(*pe, out, listed_ok ? listed : std::vector<std::string>{});
 
   assign(pe->get<int64_t>("mac_bits"), out.mac_bits);

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 
+#include "arch/program/dataflow/systolic_dataflow.hpp"
 #include "sim/core/suggest.hpp"
-#include "workloads/mapper/dataflow/systolic_dataflow.hpp"
 #include "workloads/mapper/spatial/spatial_dataflow.hpp"
 
 namespace adasim::sim {
@@ -70,7 +70,13 @@ ParamDoc sram_level_keys() {
            .described("half the capacity fills while the other half is read"),
        operands_array("holds")
            .expecting("non-empty array of unique operands from \"ifmap\", \"weight\", \"ofmap\"")
-           .described("operands staged in this level (each operand in exactly one level)"),
+           .described("operands staged in this level (each operand in exactly one level, or in "
+                      "the levels of one chain of `parent`s)"),
+       p::identifier("parent")
+           .when_absent("filled from DRAM")
+           .described("the level this one is filled from (an L1 under a global buffer), which "
+                      "holds every operand this one holds; systolic arrays, at most 3 levels "
+                      "per chain"),
        p::boolean("ideal").with_default(false).described(
            "unlimited bandwidth (SCALE-Sim-style stall-free buffer)")});
 }
@@ -112,7 +118,7 @@ ParamDoc spads_keys() {
 }  // namespace
 
 const std::vector<std::string>& dataflow_names(arch::ArrayKind kind) {
-  static const std::vector<std::string> kSystolic = workloads::systolic_dataflows().names();
+  static const std::vector<std::string> kSystolic = arch::systolic_dataflows().names();
   static const std::vector<std::string> kSpatial = workloads::spatial::spatial_dataflows().names();
   return kind == arch::ArrayKind::kSpatial ? kSpatial : kSystolic;
 }

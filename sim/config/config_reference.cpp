@@ -6,8 +6,8 @@
 #include <sstream>
 
 #include "arch/engine/layer_engine.hpp"
+#include "arch/program/dataflow/systolic_dataflow.hpp"
 #include "sim/core/errors.hpp"
-#include "workloads/mapper/dataflow/systolic_dataflow.hpp"
 #include "workloads/mapper/spatial/spatial_dataflow.hpp"
 
 namespace adasim::sim {
@@ -138,7 +138,7 @@ std::vector<ComponentKind> component_kinds(const arch::Components& components) {
   // (the mapper is not visible from arch).
   std::vector<ComponentKind> out = components.kinds();
   out.push_back(arch::make_engine_registry().describe());
-  out.push_back(workloads::systolic_dataflows().describe());
+  out.push_back(arch::systolic_dataflows().describe());
   out.push_back(workloads::spatial::spatial_dataflows().describe());
   return out;
 }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "arch/program/transfers.hpp"
 #include "sim/config/arch_sections.hpp"
 #include "sim/config/config_keys.hpp"
 
@@ -50,16 +51,29 @@ bool parse_holds(ParamReader& lv, std::vector<arch::Operand>& out) {
   return ok;
 }
 
-// Every operand must be staged in exactly one level.
+bool holds(const arch::SramLevelSpec& l, arch::Operand op) {
+  return std::find(l.holds.begin(), l.holds.end(), op) != l.holds.end();
+}
+
+// Every operand must be staged in exactly one level, or in the levels of one chain of parents
+// (exactly one of them feeds the array: the one no other holder is filled from).
 void check_operand_coverage(ParamReader& mem, const std::vector<arch::SramLevelSpec>& levels,
                             const std::vector<std::string>& level_ptrs) {
+  const bool chained = std::any_of(levels.begin(), levels.end(),
+                                   [](const arch::SramLevelSpec& l) { return !l.parent.empty(); });
   const std::string expected = "each operand (" + quoted_list(operand_names()) +
-                               ") held by exactly one level";
+                               ") held by exactly one level" +
+                               (chained ? " (or by the levels of one chain of parents)" : "");
   for (int o = 0; o < arch::kNumOperands; ++o) {
     const auto op = static_cast<arch::Operand>(o);
+    auto feeds_holder = [&](const arch::SramLevelSpec& l) {
+      return std::any_of(levels.begin(), levels.end(), [&](const arch::SramLevelSpec& c) {
+        return holds(c, op) && !c.parent.empty() && c.parent == l.name;
+      });
+    };
     std::vector<std::string> holders;
     for (size_t i = 0; i < levels.size(); ++i)
-      if (std::find(levels[i].holds.begin(), levels[i].holds.end(), op) != levels[i].holds.end())
+      if (holds(levels[i], op) && !feeds_holder(levels[i]))
         holders.push_back(levels[i].name.empty()
                               ? level_ptrs[i]
                               : "\"" + levels[i].name + "\" (" + level_ptrs[i] + ")");
@@ -73,6 +87,52 @@ void check_operand_coverage(ParamReader& mem, const std::vector<arch::SramLevelS
       mem.issue(mem.ptr("sram"), opname + " held by levels " + list, expected);
     }
   }
+}
+
+// Every `parent` names another level, the chains end in a level filled from DRAM within
+// arch::kMaxHops levels, and a parent holds every operand of the levels filled from it.
+bool check_parents(ParamReader& mem, const std::vector<arch::SramLevelSpec>& levels,
+                   const std::vector<std::string>& level_ptrs) {
+  auto index_of = [&](const std::string& name) {
+    for (size_t j = 0; j < levels.size(); ++j)
+      if (levels[j].name == name) return int(j);
+    return -1;
+  };
+  bool ok = true;
+  for (size_t i = 0; i < levels.size(); ++i) {
+    const arch::SramLevelSpec& l = levels[i];
+    if (l.parent.empty()) continue;
+    const std::string at = pointer_append(level_ptrs[i], "parent");
+    const int p = index_of(l.parent);
+    if (p < 0 || size_t(p) == i) {
+      std::vector<std::string> others;
+      for (const arch::SramLevelSpec& o : levels)
+        if (o.name != l.name) others.push_back(o.name);
+      mem.issue(at, render(json(l.parent)),
+                others.empty() ? "no parent (the only level is filled from DRAM)"
+                               : "the name of another level: " + quoted_list(others));
+      ok = false;
+      continue;
+    }
+    int hops = 1;
+    for (int k = p; k >= 0 && hops <= arch::kMaxHops; k = index_of(levels[size_t(k)].parent))
+      ++hops;
+    if (hops > arch::kMaxHops) {
+      mem.issue(at, render(json(l.parent)),
+                "a chain of parents that reaches a level filled from DRAM within " +
+                    std::to_string(arch::kMaxHops) + " levels (no cycle)");
+      ok = false;
+      continue;
+    }
+    for (arch::Operand op : l.holds)
+      if (!holds(levels[size_t(p)], op)) {
+        mem.issue(at, render(json(l.parent)),
+                  "a level that holds " + std::string("\"") + arch::to_string(op) + "\" too (" +
+                      level_ptrs[i] + " is filled from it)");
+        ok = false;
+      }
+  }
+  return ok;
 }
 
 void parse_sram_levels(ParamReader& mem, std::vector<arch::SramLevelSpec>& out) {
@@ -109,7 +169,9 @@ void parse_sram_levels(ParamReader& mem, std::vector<arch::SramLevelSpec>& out) 
     const auto wports = lv.get<int64_t>("write_ports");
     const auto dbuf = lv.get<bool>("double_buffered");
     const auto ideal = lv.get<bool>("ideal");
+    const auto parent = lv.get<std::string>("parent");
     holds_all_ok = parse_holds(lv, s.holds) && holds_all_ok;
+    if (parent) s.parent = *parent;
 
     if (name) {
       for (size_t j = 0; j < out.size(); ++j)
@@ -136,7 +198,8 @@ void parse_sram_levels(ParamReader& mem, std::vector<arch::SramLevelSpec>& out) 
     out.push_back(std::move(s));
     level_ptrs.push_back(at);
   }
-  if (holds_all_ok) check_operand_coverage(mem, out, level_ptrs);
+  if (holds_all_ok && check_parents(mem, out, level_ptrs))
+    check_operand_coverage(mem, out, level_ptrs);
 }
 
 // memory.dram: the model (written back only when given, so configs without it resolve as

@@ -28,8 +28,8 @@ int check(bool ok, const std::string& what) {
 arch::AcceleratorSpec ws_8x8() {
   arch::AcceleratorSpec s;
   s.pe_array.rows = s.pe_array.cols = 8;
-  s.pe_array.dataflows = {arch::Dataflow::kWeightStationary};
-  s.pe_array.dataflow = arch::Dataflow::kWeightStationary;
+  s.pe_array.dataflows = {"ws"};
+  s.pe_array.dataflow = "ws";
   arch::SramLevelSpec l;
   l.name = "gbuf";
   l.size_bytes = int64_t(1) << 20;

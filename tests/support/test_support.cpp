@@ -10,7 +10,7 @@ namespace adasim::test {
 using arch::AcceleratorSpec;
 using arch::Operand;
 
-AcceleratorSpec ideal_spec(int rows, int cols, arch::Dataflow df, arch::TimingConvention conv,
+AcceleratorSpec ideal_spec(int rows, int cols, std::string df, arch::TimingConvention conv,
                            int noc_latency) {
   AcceleratorSpec s;
   s.pe_array.rows = rows;
@@ -39,7 +39,7 @@ AcceleratorSpec ideal_spec(int rows, int cols, arch::Dataflow df, arch::TimingCo
   return s;
 }
 
-AcceleratorSpec real_spec(int rows, int cols, arch::Dataflow df, double dram_gb_per_s,
+AcceleratorSpec real_spec(int rows, int cols, std::string df, double dram_gb_per_s,
                           int64_t gbuf_bytes) {
   AcceleratorSpec s = ideal_spec(rows, cols, df);
   s.sram[0].ideal = false;
@@ -53,10 +53,9 @@ AcceleratorSpec real_spec(int rows, int cols, arch::Dataflow df, double dram_gb_
   return s;
 }
 
-AcceleratorSpec spatial_spec(int rows, int cols, arch::SpatialDataflow df, int64_t rf_bytes,
+AcceleratorSpec spatial_spec(int rows, int cols, std::string df, int64_t rf_bytes,
                              int64_t gbuf_bytes, double dram_gb_per_s) {
-  AcceleratorSpec s =
-      real_spec(rows, cols, arch::Dataflow::kWeightStationary, dram_gb_per_s, gbuf_bytes);
+  AcceleratorSpec s = real_spec(rows, cols, "ws", dram_gb_per_s, gbuf_bytes);
   s.pe_array.kind = arch::ArrayKind::kSpatial;
   s.pe_array.spatial_dataflows = {df};
   s.pe_array.spatial_dataflow = df;
@@ -65,6 +64,22 @@ AcceleratorSpec spatial_spec(int rows, int cols, arch::SpatialDataflow df, int64
   s.sram[0].banks = 8;
   s.noc.type = "xy_multicast";
   s.noc.link_width_bits = 64;
+  return s;
+}
+
+AcceleratorSpec ifmap_l1_spec(bool chained) {
+  AcceleratorSpec s = real_spec(4, 4, "ws", 16.0, 4096);
+  s.mapper.chunk_len = 8;
+  arch::SramLevelSpec l1 = s.sram[0];
+  l1.name = "l1";
+  l1.size_bytes = 64;
+  l1.banks = 1;
+  l1.holds = {Operand::kIfmap};
+  if (chained)
+    l1.parent = "gbuf";
+  else
+    s.sram[0].holds = {Operand::kWeight, Operand::kOfmap};
+  s.sram.push_back(l1);
   return s;
 }
 

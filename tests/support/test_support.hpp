@@ -17,18 +17,23 @@
 namespace adasim::test {
 
 /// A spec with stall-free memory (ideal SRAM and DRAM, a bus wide enough for any demand).
-arch::AcceleratorSpec ideal_spec(int rows, int cols, arch::Dataflow df,
+arch::AcceleratorSpec ideal_spec(int rows, int cols, std::string df,
                                  arch::TimingConvention conv = arch::TimingConvention::kFaithful,
                                  int noc_latency = 0);
 
 /// A spec with one real (finite) global buffer and a finite DRAM.
-arch::AcceleratorSpec real_spec(int rows, int cols, arch::Dataflow df, double dram_gb_per_s,
+arch::AcceleratorSpec real_spec(int rows, int cols, std::string df, double dram_gb_per_s,
                                 int64_t gbuf_bytes = 256 * 1024);
 
 /// A spatial (NoC-fed) array running one spatial dataflow, with one global buffer of
 /// `gbuf_bytes` and finite DRAM; `rf_bytes` per PE.
-arch::AcceleratorSpec spatial_spec(int rows, int cols, arch::SpatialDataflow df, int64_t rf_bytes,
+arch::AcceleratorSpec spatial_spec(int rows, int cols, std::string df, int64_t rf_bytes,
                                    int64_t gbuf_bytes, double dram_gb_per_s = 8.0);
+
+/// A 4x4 WS array with a 4 KiB global buffer ("gbuf", finite DRAM at 16 GB/s), chunks of 8, and a
+/// 64-byte L1 ("l1") holding the ifmap: filled from the buffer (`chained`, which then holds the
+/// ifmap too) or from DRAM (the buffer holds the weights and outputs only).
+arch::AcceleratorSpec ifmap_l1_spec(bool chained);
 
 struct ConvDesc {
   std::string name;

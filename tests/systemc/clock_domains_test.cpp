@@ -74,7 +74,7 @@ uint64_t ws_cycles(int lat) {
 TEST(ClockDomains, ComputeBoundTimeScalesAsOneOverTheCoreClock) {
   // Memory domain at 1000 MHz: at either core clock a memory cycle fits in one core cycle, so
   // the stall-free layer keeps ws_cycles(0) = 928 cycles.
-  arch::AcceleratorSpec spec = test::ideal_spec(8, 8, arch::Dataflow::kWeightStationary);
+  arch::AcceleratorSpec spec = test::ideal_spec(8, 8, "ws");
   spec.clock.memory = domain({1000.0, 0.9}, 0);
   const Figures slow = run(spec, {400.0, 0.7});
   const Figures fast = run(spec, {1000.0, 0.9});
@@ -87,7 +87,7 @@ TEST(ClockDomains, ComputeBoundTimeScalesAsOneOverTheCoreClock) {
 
 TEST(ClockDomains, EachFoldPaysTheSynchroniserOnce) {
   // 4 row folds x 3 column folds = 12 crossings of s = 3 cycles each: 928 + 36 = 964.
-  arch::AcceleratorSpec spec = test::ideal_spec(8, 8, arch::Dataflow::kWeightStationary);
+  arch::AcceleratorSpec spec = test::ideal_spec(8, 8, "ws");
   spec.clock.memory = domain({1000.0, 0.9}, 3);
   EXPECT_EQ(ws_cycles(3), 964u);
   EXPECT_EQ(run(spec, {1000.0, 0.9}).cycles_total, 964u);
@@ -97,8 +97,7 @@ TEST(ClockDomains, EachFoldPaysTheSynchroniserOnce) {
 
 TEST(ClockDomains, MemoryVoltageScalesSramAndNocEnergyOnly) {
   // Same clocks (400 MHz both), memory supply 0.9 V vs 0.7 V: same activity and time.
-  arch::AcceleratorSpec spec =
-      test::real_spec(8, 8, arch::Dataflow::kWeightStationary, 16.0, 64 << 10);
+  arch::AcceleratorSpec spec = test::real_spec(8, 8, "ws", 16.0, 64 << 10);
   spec.clock.memory = domain({400.0, 0.9}, 2);
   const Figures hi = run(spec, {400.0, 0.9});
   spec.clock.memory = domain({400.0, 0.7}, 2);
@@ -120,8 +119,7 @@ TEST(ClockDomains, SlowMemoryClockStretchesTheCyclesThatUseThePorts) {
   // Memory at half the core clock: a cycle's SRAM-port and NoC work of n memory cycles takes 2n
   // core cycles, so a cycle that touches the buffer costs at least one more core cycle (a port
   // stall): more port stalls and more cycles than in one domain, for the same MACs.
-  arch::AcceleratorSpec spec =
-      test::real_spec(8, 8, arch::Dataflow::kWeightStationary, 16.0, 64 << 10);
+  arch::AcceleratorSpec spec = test::real_spec(8, 8, "ws", 16.0, 64 << 10);
   const Figures one = run(spec, {400.0, 0.9});
   spec.clock.memory = domain({200.0, 0.9}, 0);
   const Figures half = run(spec, {400.0, 0.9});

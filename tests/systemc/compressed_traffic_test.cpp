@@ -20,7 +20,7 @@
 namespace adasim {
 namespace {
 
-using arch::Dataflow;
+using Dataflow = std::string;  // a registered dataflow's name
 using workloads::Int8Buffer;
 
 /// [rows][cols] values from f(row, col) (stored as bytes).
@@ -108,8 +108,8 @@ TEST_P(WeightsOnce, DramReadsAreDenseIfmapPlusEncodedWeights) {
   const FormatCase fc = GetParam();
   arch::StorageFormats f;
   f.weight = fc.format;
-  const FcRun run = run_fc(test::real_spec(16, 16, Dataflow::kWeightStationary, 1000.0, 1 << 20), f,
-                           kN, kC, kK, quarter_weights(kK, kC));
+  const FcRun run = run_fc(test::real_spec(16, 16, "ws", 1000.0, 1 << 20), f, kN, kC, kK,
+                           quarter_weights(kK, kC));
   expect_single_copies(run.res.schedules.at(0), kN * kC, kK * kC);
   const auto& a = run.a();
   EXPECT_EQ(a.at("dma.load_bytes_weight"), fc.encoded_bytes);
@@ -150,8 +150,7 @@ TEST(CompressedTraffic, AllNonzeroBitmaskCostsDensePlusOneBitPerValue) {
   f.weight = "bitmask";
   const Int8Buffer w =
       matrix(kK, kC, [](int64_t r, int64_t j) { return int(1 + (r * kC + j) % 120); });
-  const FcRun run = run_fc(test::real_spec(16, 16, Dataflow::kWeightStationary, 1000.0, 1 << 20), f,
-                           kN, kC, kK, w);
+  const FcRun run = run_fc(test::real_spec(16, 16, "ws", 1000.0, 1 << 20), f, kN, kC, kK, w);
   // 1024 values x 8 bits + 1024 mask bits = 1152 B.
   EXPECT_EQ(run.a().at("dram.read_bytes"), uint64_t(kN * kC) + 1024u + 128u);
   EXPECT_EQ(run.a().at("compression.weight.metadata_bits"), 1024u);
@@ -167,8 +166,8 @@ TEST(CompressedTraffic, CompressedIfmapAndWeights) {
   // words x (5 + 8) bits = 3328 bits = 416 B.
   const Int8Buffer in =
       matrix(kN, kC, [](int64_t r, int64_t j) { return j % 2 ? int(1 + (r + j) % 90) : 0; });
-  const FcRun run = run_fc(test::real_spec(16, 16, Dataflow::kWeightStationary, 1000.0, 1 << 20), f,
-                           kN, kC, kK, quarter_weights(kK, kC), in);
+  const FcRun run = run_fc(test::real_spec(16, 16, "ws", 1000.0, 1 << 20), f, kN, kC, kK,
+                           quarter_weights(kK, kC), in);
   const auto& a = run.a();
   EXPECT_EQ(a.at("dma.load_bytes_ifmap"), 416u);
   EXPECT_EQ(a.at("dram.read_bytes"), 416u + 472u);
@@ -186,7 +185,7 @@ TEST(CompressedTraffic, NmOnWeightsThatBreakThePatternIsAConfigError) {
   w.data[5 * kC + 9] = 1;
   w.data[5 * kC + 10] = 1;
   try {
-    run_fc(test::real_spec(16, 16, Dataflow::kWeightStationary, 1000.0, 1 << 20), f, kN, kC, kK, w);
+    run_fc(test::real_spec(16, 16, "ws", 1000.0, 1 << 20), f, kN, kC, kK, w);
     FAIL() << "expected a ConfigError";
   } catch (const sim::ConfigError& e) {
     const std::string msg = e.what();
@@ -201,8 +200,8 @@ TEST(CompressedTraffic, DenseFormatsLeaveTheSpineUnchanged) {
   arch::StorageFormats f;  // explicit dense everywhere, other knobs changed
   f.rle_run_bits = 3;
   f.nm_n = 1;
-  const FcRun run = run_fc(test::real_spec(16, 16, Dataflow::kWeightStationary, 1000.0, 1 << 20), f,
-                           64, 100, 70, quarter_weights(70, 100));
+  const FcRun run = run_fc(test::real_spec(16, 16, "ws", 1000.0, 1 << 20), f, 64, 100, 70,
+                           quarter_weights(70, 100));
   const auto& a = run.a();
   EXPECT_EQ(a.at("dram.read_bytes"), 7000u + 6400u);
   EXPECT_EQ(a.at("dram.write_bytes"), 64u * 70u);
@@ -219,8 +218,8 @@ TEST(CompressedTraffic, ReloadedWeightsMoveWholeEncodedCopies) {
   // bits = 3397 B (3396.6 rounded up).
   arch::StorageFormats f;
   f.weight = "csr";
-  const FcRun run = run_fc(test::real_spec(16, 16, Dataflow::kWeightStationary, 1.0, 4 * 1024), f,
-                           64, 100, 70, quarter_weights(70, 100));
+  const FcRun run = run_fc(test::real_spec(16, 16, "ws", 1.0, 4 * 1024), f, 64, 100, 70,
+                           quarter_weights(70, 100));
   const arch::SystolicProgram& s = run.res.schedules.at(0).systolic();
   ASSERT_TRUE(s.chunk_outer);
   const uint64_t chunks = uint64_t((64 + s.chunk_len - 1) / s.chunk_len);

@@ -97,8 +97,8 @@ std::map<std::string, size_t> mismatches(const workloads::Graph& g,
 struct ArrayCase {
   const char* name;
   bool spatial;
-  arch::Dataflow df;
-  arch::SpatialDataflow sdf;
+  std::string df;
+  std::string sdf;
   bool chip = false;
 };
 
@@ -121,21 +121,21 @@ arch::AcceleratorSpec spec_for(const ArrayCase& a, const RuleCase& r) {
 }
 
 const ArrayCase kArrays[] = {
-    {"ws", false, arch::Dataflow::kWeightStationary, {}},
-    {"is", false, arch::Dataflow::kInputStationary, {}},
-    {"os", false, arch::Dataflow::kOutputStationary, {}},
-    {"rs", true, {}, arch::SpatialDataflow::kRs},
-    {"sp_ws", true, {}, arch::SpatialDataflow::kWs},
-    {"os_a", true, {}, arch::SpatialDataflow::kOsA},
-    {"os_b", true, {}, arch::SpatialDataflow::kOsB},
-    {"os_c", true, {}, arch::SpatialDataflow::kOsC},
-    {"nlr", true, {}, arch::SpatialDataflow::kNlr},
-    {"chip_rs", true, {}, arch::SpatialDataflow::kRs, true},
-    {"chip_ws", true, {}, arch::SpatialDataflow::kWs, true},
-    {"chip_os_a", true, {}, arch::SpatialDataflow::kOsA, true},
-    {"chip_os_b", true, {}, arch::SpatialDataflow::kOsB, true},
-    {"chip_os_c", true, {}, arch::SpatialDataflow::kOsC, true},
-    {"chip_nlr", true, {}, arch::SpatialDataflow::kNlr, true},
+    {"ws", false, "ws", {}},
+    {"is", false, "is", {}},
+    {"os", false, "os", {}},
+    {"rs", true, {}, "rs"},
+    {"sp_ws", true, {}, "ws"},
+    {"os_a", true, {}, "os_a"},
+    {"os_b", true, {}, "os_b"},
+    {"os_c", true, {}, "os_c"},
+    {"nlr", true, {}, "nlr"},
+    {"chip_rs", true, {}, "rs", true},
+    {"chip_ws", true, {}, "ws", true},
+    {"chip_os_a", true, {}, "os_a", true},
+    {"chip_os_b", true, {}, "os_b", true},
+    {"chip_os_c", true, {}, "os_c", true},
+    {"chip_nlr", true, {}, "nlr", true},
 };
 
 using Param = std::tuple<int, int>;  // array case, rule case

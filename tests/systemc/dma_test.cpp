@@ -21,8 +21,7 @@ using arch::Dma;
 using arch::Operand;
 
 TEST(Dma, StoreBytesCanChangeUntilTheJobIssues) {
-  const arch::AcceleratorSpec spec =
-      test::real_spec(8, 8, arch::Dataflow::kWeightStationary, 16.0, 1 << 16);
+  const arch::AcceleratorSpec spec = test::real_spec(8, 8, "ws", 16.0, 1 << 16);
   arch::Dram dram("dram", spec.dram);
   arch::SramLevel sram("gbuf", spec.sram[0], 0);
   Dma dma("dma", 1, 64);  // 64-byte bursts

@@ -18,7 +18,7 @@ TEST(DvfsPolicy, FixedPointSetsPeriodAndVoltageOfEveryLayer) {
   g.name = "one_conv";
   // GEMM: M = 8 x 8 output pixels = 64, Kred = 3 x 3 x 3 = 27, N = 20 filters.
   test::add_conv(g, {"c3x3", 1, 3, 10, 10, 20, 3, 3});
-  arch::AcceleratorSpec spec = test::ideal_spec(8, 8, arch::Dataflow::kWeightStationary);
+  arch::AcceleratorSpec spec = test::ideal_spec(8, 8, "ws");
   spec.clock.nominal = {1000.0, 1.0};
   spec.clock.operating_points = {{400.0, 0.7}, {1000.0, 1.0}};
   spec.clock.policy = "fixed";

@@ -55,7 +55,7 @@ Figures run_at(const arch::AcceleratorSpec& spec, const arch::OperatingPoint& p)
 }
 
 TEST(DvfsScaling, ComputeBoundTimeScalesAsOneOverF) {
-  const auto spec = test::ideal_spec(8, 8, arch::Dataflow::kWeightStationary);
+  const auto spec = test::ideal_spec(8, 8, "ws");
   const Figures slow = run_at(spec, {400.0, 0.7});
   const Figures fast = run_at(spec, {1000.0, 0.9});
   // Stall-free memory: 928 cycles at any clock (tests/systemc/dvfs_policy_test.cpp derives it).
@@ -68,7 +68,7 @@ TEST(DvfsScaling, ComputeBoundTimeScalesAsOneOverF) {
 TEST(DvfsScaling, DramBoundTimeBarelyMovesWithTheCoreClock) {
   // 0.05 GB/s (= 0.05 bytes/ns) DRAM: the layer's weights and activations take tens of us to
   // stream, against ~1 us of compute at 1 GHz.
-  const auto spec = test::real_spec(8, 8, arch::Dataflow::kWeightStationary, 0.05, 64 << 10);
+  const auto spec = test::real_spec(8, 8, "ws", 0.05, 64 << 10);
   const Figures slow = run_at(spec, {400.0, 0.7});
   const Figures fast = run_at(spec, {1000.0, 0.9});
   ASSERT_EQ(slow.dram_bytes, fast.dram_bytes);
@@ -83,7 +83,7 @@ TEST(DvfsScaling, DramBoundTimeBarelyMovesWithTheCoreClock) {
 }
 
 TEST(DvfsScaling, DynamicEnergyScalesExactlyAsVoltageSquared) {
-  const auto spec = test::real_spec(8, 8, arch::Dataflow::kWeightStationary, 16.0, 64 << 10);
+  const auto spec = test::real_spec(8, 8, "ws", 16.0, 64 << 10);
   const Figures lo = run_at(spec, {400.0, 0.7});
   const Figures hi = run_at(spec, {400.0, 0.9});
   ASSERT_EQ(lo.cycles_total, hi.cycles_total);  // same clock: same activity
@@ -95,7 +95,7 @@ TEST(DvfsScaling, DynamicEnergyScalesExactlyAsVoltageSquared) {
 }
 
 TEST(DvfsScaling, LeakageIsPowerAtVoltageTimesTime) {
-  auto spec = test::real_spec(8, 8, arch::Dataflow::kWeightStationary, 16.0, 64 << 10);
+  auto spec = test::real_spec(8, 8, "ws", 16.0, 64 << 10);
   const arch::EnergyTable t(spec.energy);
   for (const arch::OperatingPoint p : {arch::OperatingPoint{400.0, 0.7}, {1000.0, 1.0}}) {
     const Figures l = run_at(spec, p);
@@ -110,7 +110,7 @@ TEST(DvfsScaling, DramSynchroniserCyclesSlowADramBoundLayer) {
   // clock.dram_sync_cycles = 4 adds 4 core cycles to every burst's completion: at least the
   // first load waits for it (the layer cannot start before its data), and at most every burst
   // does one after another (each burst carries at least one byte).
-  auto spec = test::real_spec(8, 8, arch::Dataflow::kWeightStationary, 0.05, 64 << 10);
+  auto spec = test::real_spec(8, 8, "ws", 0.05, 64 << 10);
   const Figures plain = run_at(spec, {1000.0, 0.9});
   spec.clock.dram_sync_cycles = 4;
   const Figures synced = run_at(spec, {1000.0, 0.9});

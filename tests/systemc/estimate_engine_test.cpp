@@ -19,7 +19,7 @@
 namespace adasim {
 namespace {
 
-using arch::Dataflow;
+using Dataflow = std::string;  // a registered dataflow's name
 using arch::TimingConvention;
 
 /// How a random spec's memory behaves: all ideal; SRAM ports and bus finite (they may stall,
@@ -52,11 +52,14 @@ arch::AcceleratorSpec random_spec(std::mt19937_64& rng, Dataflow df, TimingConve
 }
 
 using Param = std::tuple<Dataflow, TimingConvention, Memory, int>;
+
+// The dataflow's position in ws, os, is (the seeds' mixing term, as when dataflows were an enum).
+uint64_t seed_index(const Dataflow& df) { return df == "ws" ? 0 : df == "os" ? 1 : 2; }
 class SystolicEstimateEqualsEngine : public ::testing::TestWithParam<Param> {};
 
 TEST_P(SystolicEstimateEqualsEngine, CyclesAndAccesses) {
   const auto [df, conv, mem, seed] = GetParam();
-  std::mt19937_64 rng(uint64_t(seed) * 7919 + uint64_t(df) * 31 + uint64_t(mem));
+  std::mt19937_64 rng(uint64_t(seed) * 7919 + seed_index(df) * 31 + uint64_t(mem));
   const arch::AcceleratorSpec spec = random_spec(rng, df, conv, mem);
   const workloads::Graph g = test::random_array_layers(rng, 8);
   std::vector<workloads::LayerSchedule> sch;
@@ -81,18 +84,17 @@ TEST_P(SystolicEstimateEqualsEngine, CyclesAndAccesses) {
 
 std::string name_of(const ::testing::TestParamInfo<Param>& info) {
   const auto [df, conv, mem, seed] = info.param;
-  return std::string(arch::to_string(df)) + "_" + arch::to_string(conv) +
-         (mem == Memory::kIdeal ? "_ideal_" : "_ports_") + std::to_string(seed);
+  return df + "_" + arch::to_string(conv) + (mem == Memory::kIdeal ? "_ideal_" : "_ports_") +
+         std::to_string(seed);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Random, SystolicEstimateEqualsEngine,
-    ::testing::Combine(::testing::Values(Dataflow::kWeightStationary, Dataflow::kOutputStationary,
-                                         Dataflow::kInputStationary),
-                       ::testing::Values(TimingConvention::kFaithful, TimingConvention::kScaleSim),
-                       ::testing::Values(Memory::kIdeal, Memory::kFinitePorts),
-                       ::testing::Range(0, 4)),
-    name_of);
+INSTANTIATE_TEST_SUITE_P(Random, SystolicEstimateEqualsEngine,
+                         ::testing::Combine(::testing::Values("ws", "os", "is"),
+                                            ::testing::Values(TimingConvention::kFaithful,
+                                                              TimingConvention::kScaleSim),
+                                            ::testing::Values(Memory::kIdeal, Memory::kFinitePorts),
+                                            ::testing::Range(0, 4)),
+                         name_of);
 
 }  // namespace
 }  // namespace adasim

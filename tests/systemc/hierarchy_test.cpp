@@ -22,8 +22,7 @@ using sc_core::SC_NS;
 using sc_core::sc_time;
 
 TEST(MemoryHierarchy, AnL1ChainedUnderAnL2MovesEveryHop) {
-  arch::AcceleratorSpec spec =
-      test::real_spec(8, 8, arch::Dataflow::kWeightStationary, 16.0, 1 << 16);
+  arch::AcceleratorSpec spec = test::real_spec(8, 8, "ws", 16.0, 1 << 16);
   spec.dram.burst_bytes = 64;
   spec.dram.latency_ns = 100;
   arch::SramLevelSpec l2 = spec.sram[0];

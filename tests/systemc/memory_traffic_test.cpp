@@ -13,7 +13,7 @@
 namespace adasim {
 namespace {
 
-using arch::Dataflow;
+using Dataflow = std::string;  // a registered dataflow's name
 
 sim::SimulationResult run(const arch::AcceleratorSpec& spec, const workloads::Graph& g) {
   const arch::EnergyTable energy(spec.energy);
@@ -25,7 +25,7 @@ sim::SimulationResult run(const arch::AcceleratorSpec& spec, const workloads::Gr
 TEST(ReuseArithmetic, WeightStationaryFcWithResidentOperands) {
   workloads::Graph g;
   test::add_fc(g, "fc", 64, 100, 70);
-  arch::AcceleratorSpec spec = test::real_spec(16, 16, Dataflow::kWeightStationary, 1000.0, 1 << 20);
+  arch::AcceleratorSpec spec = test::real_spec(16, 16, "ws", 1000.0, 1 << 20);
   const sim::SimulationResult r = run(spec, g);
   const workloads::LayerSchedule& sched = r.schedules.at(0);
   const arch::SystolicProgram& s = sched.systolic();
@@ -54,7 +54,7 @@ TEST(ReuseArithmetic, SmallBufferPrefersReloadingWeightsPerChunkToSpillingPsums)
   // 4 KiB: too small for the whole ifmap (6400 B), for all weights (7000 B) or, beside the tiles,
   // for the psums of a column tile (64x16x4 B = 4 KiB): the M stream must be chunked. At 1 GB/s
   // (1 byte per cycle) the layer is DRAM-bound, so the loop order with fewer bytes is faster.
-  arch::AcceleratorSpec spec = test::real_spec(16, 16, Dataflow::kWeightStationary, 1.0, 4 * 1024);
+  arch::AcceleratorSpec spec = test::real_spec(16, 16, "ws", 1.0, 4 * 1024);
   const sim::SimulationResult r = run(spec, g);
   const workloads::LayerSchedule& sched = r.schedules.at(0);
   const arch::SystolicProgram& s = sched.systolic();
@@ -85,7 +85,7 @@ TEST(ReuseArithmetic, PsumSpillWhenItIsCheaperThanReloadingWeights) {
   test::add_fc(g, "fc", 64, 512, 64);
   // 64x64 array, 10 KiB: two 4 KiB stationary tiles leave room for chunks of only 2 pixels, so
   // reloading the 32 KiB of weights per chunk (32 chunks) costs more than spilling psums.
-  arch::AcceleratorSpec spec = test::real_spec(64, 64, Dataflow::kWeightStationary, 1000.0, 10 * 1024);
+  arch::AcceleratorSpec spec = test::real_spec(64, 64, "ws", 1000.0, 10 * 1024);
   const sim::SimulationResult r = run(spec, g);
   const workloads::LayerSchedule& sched = r.schedules.at(0);
   const arch::SystolicProgram& s = sched.systolic();
@@ -105,7 +105,7 @@ TEST(ReuseArithmetic, PsumSpillWhenItIsCheaperThanReloadingWeights) {
 uint64_t stall_at(double gb_per_s, double latency_ns, uint64_t* total = nullptr) {
   workloads::Graph g;
   test::add_conv(g, {"conv", 1, 32, 16, 16, 64, 3, 3, 1, 1});
-  arch::AcceleratorSpec spec = test::real_spec(16, 16, Dataflow::kWeightStationary, gb_per_s, 64 * 1024);
+  arch::AcceleratorSpec spec = test::real_spec(16, 16, "ws", gb_per_s, 64 * 1024);
   spec.dram.latency_ns = latency_ns;
   const sim::SimulationResult r = run(spec, g);
   if (total) *total = r.layers[0].cycles_total;

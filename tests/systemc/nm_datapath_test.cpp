@@ -21,7 +21,7 @@
 namespace adasim {
 namespace {
 
-using arch::Dataflow;
+using Dataflow = std::string;  // a registered dataflow's name
 
 /// test_generator's values with every constant (weight) pruned to exactly min(n, g) nonzeros per
 /// group along its reduction (columns of a matmul's B); activations stay dense.
@@ -85,7 +85,7 @@ TEST_P(NmCycles, FoldsHoldSlotsAndMacsAreTheSlots) {
   workloads::Graph g;
   g.name = "fc";
   test::add_fc(g, "fc", 20, c, 8);
-  const arch::AcceleratorSpec spec = with_nm(test::ideal_spec(8, 8, Dataflow::kWeightStationary), n, m);
+  const arch::AcceleratorSpec spec = with_nm(test::ideal_spec(8, 8, "ws"), n, m);
   const auto gen = nm_generator(g, 5, n, m);
   const NmRun r = run(spec, g, gen);
   ASSERT_EQ(r.res.layers.size(), 1u);
@@ -125,9 +125,8 @@ TEST_P(NmFunctional, LayersBitExactAndEstimateExact) {
   workloads::Graph g;
   g.name = "functional";
   test::add_functional_layers(g);
-  const arch::AcceleratorSpec base = real_memory
-      ? test::real_spec(8, 8, Dataflow::kWeightStationary, 2.0, 48 * 1024)
-      : test::ideal_spec(8, 8, Dataflow::kWeightStationary);
+  const arch::AcceleratorSpec base =
+      real_memory ? test::real_spec(8, 8, "ws", 2.0, 48 * 1024) : test::ideal_spec(8, 8, "ws");
   const arch::AcceleratorSpec spec = with_nm(base, n, m);
   const auto gen = nm_generator(g, 77, n, m);
   const NmRun r = run(spec, g, gen);
@@ -158,8 +157,7 @@ TEST(NmTraffic, WeightLoadsAreSlotValuesPlusPositions) {
   workloads::Graph g;
   g.name = "fc";
   test::add_fc(g, "fc", 20, 32, 8);
-  const arch::AcceleratorSpec spec =
-      with_nm(test::real_spec(8, 8, Dataflow::kWeightStationary, 2.0), 2, 4);
+  const arch::AcceleratorSpec spec = with_nm(test::real_spec(8, 8, "ws", 2.0), 2, 4);
   const NmRun r = run(spec, g, nm_generator(g, 9, 2, 4));
   const sim::LayerReport& rep = r.res.layers[0];
   const int64_t planned = r.res.schedules[0].transfers.operands[size_t(arch::Operand::kWeight)].dram_bytes;
@@ -201,7 +199,7 @@ arch::ValueStore::Generator nm_on_a(const workloads::Graph& g) {
 TEST(NmLayers, OnlyListedLayersRunOnTheDatapath) {
   const workloads::Graph g = two_fc();
   const auto gen = nm_on_a(g);
-  const NmRun r = run(with_nm(test::ideal_spec(8, 8, Dataflow::kWeightStationary), 2, 4, {"a"}), g, gen);
+  const NmRun r = run(with_nm(test::ideal_spec(8, 8, "ws"), 2, 4, {"a"}), g, gen);
   EXPECT_EQ(r.res.schedules[0].systolic().nm_m, 4);
   EXPECT_EQ(r.res.schedules[1].systolic().nm_m, 0);
   EXPECT_EQ(r.res.layers[1].macs_skipped, 0u);
@@ -212,7 +210,7 @@ TEST(NmLayers, OnlyListedLayersRunOnTheDatapath) {
 TEST(NmLayers, WeightsThatBreakThePatternAreAConfigError) {
   const workloads::Graph g = two_fc();
   try {
-    run(with_nm(test::ideal_spec(8, 8, Dataflow::kWeightStationary), 2, 4), g, nm_on_a(g));
+    run(with_nm(test::ideal_spec(8, 8, "ws"), 2, 4), g, nm_on_a(g));
     FAIL() << "dense weights on the 2:4 datapath were accepted";
   } catch (const sim::ConfigError& e) {
     const std::string msg = e.what();
@@ -227,7 +225,7 @@ TEST(NmLayers, WeightsThatBreakThePatternAreAConfigError) {
 TEST(NmLayers, UnfitDenseKeepsOnlyTheLayersWhoseWeightsFit) {
   const workloads::Graph g = two_fc();
   const auto gen = nm_on_a(g);
-  arch::AcceleratorSpec spec = with_nm(test::ideal_spec(8, 8, Dataflow::kWeightStationary), 2, 4);
+  arch::AcceleratorSpec spec = with_nm(test::ideal_spec(8, 8, "ws"), 2, 4);
   spec.sparsity.structured.unfit_dense = true;
   {
     arch::ValueStore values(g, gen);
@@ -252,7 +250,7 @@ TEST(NmLayers, UnfitDenseKeepsOnlyTheLayersWhoseWeightsFit) {
 TEST(NmLayers, AListedNameThatIsNotALayerIsAConfigError) {
   const workloads::Graph g = two_fc();
   try {
-    run(with_nm(test::ideal_spec(8, 8, Dataflow::kWeightStationary), 2, 4, {"a", "nope"}), g, nm_on_a(g));
+    run(with_nm(test::ideal_spec(8, 8, "ws"), 2, 4, {"a", "nope"}), g, nm_on_a(g));
     FAIL() << "an unknown layer name was accepted";
   } catch (const sim::ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("/sparsity/structured/layers/1"), std::string::npos) << e.what();

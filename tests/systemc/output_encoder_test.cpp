@@ -21,7 +21,7 @@
 namespace adasim {
 namespace {
 
-using arch::Dataflow;
+using Dataflow = std::string;  // a registered dataflow's name
 using workloads::Int8Buffer;
 
 // FC 7 x 16 -> 12. Inputs 1 + (n + c) % 5 (all > 0); weights 1 at even c of channels k % 3 == 0,
@@ -102,7 +102,7 @@ TEST_P(OfmapBitmask, StoresMoveTheHandCountedEncodedOutputs) {
   const FcRun run = run_fc(bc.df, "bitmask", bc.chunk_len);
   const arch::SystolicProgram& s = run.res.schedules.at(0).systolic();
   ASSERT_EQ(s.folds.size(), 1u);  // one fold: no psum traffic, every store is final
-  if (bc.df != Dataflow::kOutputStationary) {
+  if (bc.df != "os") {
     ASSERT_EQ(s.chunk_len, bc.chunk_len);
   }
   const auto& a = run.a();
@@ -120,12 +120,13 @@ TEST_P(OfmapBitmask, StoresMoveTheHandCountedEncodedOutputs) {
   expect_exact_fc(run);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Dataflows, OfmapBitmask,
-    ::testing::Values(BitmaskCase{"ws", Dataflow::kWeightStationary, 3, 40},
-                      BitmaskCase{"os", Dataflow::kOutputStationary, 0, 39},
-                      BitmaskCase{"is", Dataflow::kInputStationary, 5, 40}),
-    [](const ::testing::TestParamInfo<BitmaskCase>& i) { return std::string(i.param.name); });
+std::string case_name(const ::testing::TestParamInfo<BitmaskCase>& i) { return i.param.name; }
+
+INSTANTIATE_TEST_SUITE_P(Dataflows, OfmapBitmask,
+                         ::testing::Values(BitmaskCase{"ws", "ws", 3, 40},
+                                           BitmaskCase{"os", "os", 0, 39},
+                                           BitmaskCase{"is", "is", 5, 40}),
+                         case_name);
 
 // A dense ofmap: every store moves the schedule's bytes, one per output (84), and nothing is
 // encoded (each SystemC test runs one simulation: one case per dataflow).
@@ -144,12 +145,11 @@ TEST_P(OfmapDense, StoresMoveTheScheduleBytes) {
   expect_exact_fc(run);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Dataflows, OfmapDense,
-    ::testing::Values(BitmaskCase{"ws", Dataflow::kWeightStationary, 3, 0},
-                      BitmaskCase{"os", Dataflow::kOutputStationary, 0, 0},
-                      BitmaskCase{"is", Dataflow::kInputStationary, 5, 0}),
-    [](const ::testing::TestParamInfo<BitmaskCase>& i) { return std::string(i.param.name); });
+INSTANTIATE_TEST_SUITE_P(Dataflows, OfmapDense,
+                         ::testing::Values(BitmaskCase{"ws", "ws", 3, 0},
+                                           BitmaskCase{"os", "os", 0, 0},
+                                           BitmaskCase{"is", "is", 5, 0}),
+                         case_name);
 
 // WS, chunk_len 7: one store of 7 whole rows, each row [12] = v 0 0 v 0 0 v 0 0 v 0 0.
 //  rle (5-bit runs): (0,v) (2,v) (2,v) (2,v) and the trailing two zeros as (1, 0): 5 words x 13
@@ -166,7 +166,7 @@ class OfmapFormats : public ::testing::TestWithParam<FormatCase> {};
 
 TEST_P(OfmapFormats, StoresAreHandCounted) {
   const FormatCase c = GetParam();
-  const FcRun run = run_fc(Dataflow::kWeightStationary, c.format, 7);
+  const FcRun run = run_fc("ws", c.format, 7);
   ASSERT_EQ(run.res.schedules.at(0).systolic().chunk_len, 7);
   const auto& a = run.a();
   EXPECT_EQ(a.at("compression.ofmap.payload_bits"), c.payload);
@@ -193,7 +193,7 @@ TEST(OfmapEncoder, ReluConvStoresFinalValuesAfterEveryFold) {
   workloads::Graph g;
   test::add_conv(g, {"conv", 1, 4, 6, 6, 8, 3, 3, 1, 1});
   g.layers[0].relu = true;
-  arch::AcceleratorSpec spec = test::real_spec(16, 16, Dataflow::kWeightStationary, 1000.0, 1 << 20);
+  arch::AcceleratorSpec spec = test::real_spec(16, 16, "ws", 1000.0, 1 << 20);
   spec.sparsity.storage.ofmap = "bitmask";
   spec.mapper.chunk_len = 36;
   const arch::EnergyTable energy(spec.energy);
@@ -236,7 +236,7 @@ TEST(OfmapEncoder, VectorPathStoresAreEncoded) {
     a.data[i] = int8_t(1 + i % 7);
     b.data[i] = int8_t(i % 4 == 1 ? 5 : -a.data[i]);
   }
-  arch::AcceleratorSpec spec = test::real_spec(16, 16, Dataflow::kWeightStationary, 1000.0, 1 << 20);
+  arch::AcceleratorSpec spec = test::real_spec(16, 16, "ws", 1000.0, 1 << 20);
   spec.sparsity.storage.ofmap = "bitmask";
   const arch::EnergyTable energy(spec.energy);
   arch::ValueStore values(g, test::test_generator(3));
@@ -269,7 +269,7 @@ TEST(OfmapEncoder, PsumSpillsStayDenseAndFinalStoresAreEncoded) {
     if (k % 2) w.data[size_t(k * 512 + 511)] = -1;
   }
   g.constant_values["fc.w"] = w;
-  arch::AcceleratorSpec spec = test::real_spec(64, 64, Dataflow::kWeightStationary, 1000.0, 10 * 1024);
+  arch::AcceleratorSpec spec = test::real_spec(64, 64, "ws", 1000.0, 10 * 1024);
   spec.sparsity.storage.ofmap = "bitmask";
   const arch::EnergyTable energy(spec.energy);
   arch::ValueStore values(g, test::test_generator(3));
@@ -308,7 +308,7 @@ TEST(OfmapEncoder, WideOutputsAreAConfigError) {
   workloads::Graph g;
   test::add_fc(g, "fc", kN, kC, kK);
   g.tensors.at("fc.out").bits = 32;  // int32 outputs (MatMulInteger-like)
-  arch::AcceleratorSpec spec = test::real_spec(16, 16, Dataflow::kWeightStationary, 1000.0, 1 << 20);
+  arch::AcceleratorSpec spec = test::real_spec(16, 16, "ws", 1000.0, 1 << 20);
   spec.sparsity.storage.ofmap = "rle";
   expect_config_error(spec, g, 3,
                       {"/sparsity/storage/ofmap", "\"rle\" for the 32-bit tensor 'fc.out' of layer 'fc'",

@@ -24,7 +24,7 @@ TEST(SharedSchedules, EveryLayerKeepsItsOwnOperandsAndQuantisation) {
   g.tensors.at("a.out").zero_point = 3;
   g.tensors.at("b.out").scale = 16.0;
   g.tensors.at("b.out").zero_point = -7;
-  const arch::AcceleratorSpec spec = test::ideal_spec(8, 8, arch::Dataflow::kWeightStationary);
+  const arch::AcceleratorSpec spec = test::ideal_spec(8, 8, "ws");
   const arch::EnergyTable energy(spec.energy);
   arch::ValueStore values(g, test::test_generator(5));
   std::map<std::string, workloads::Int32Buffer> acc;

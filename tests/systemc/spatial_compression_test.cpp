@@ -38,7 +38,7 @@ TEST(SpatialCompression, EncodedWeightsSetDramAndBufferEnergy) {
   Int8Buffer w({8, 8, 3, 3});
   for (size_t i = 0; i < w.data.size(); ++i) w.data[i] = int8_t(i % 3 == 0 ? 1 + int(i % 50) : 0);
   g.constant_values["conv.w"] = w;
-  arch::AcceleratorSpec spec = test::spatial_spec(4, 4, arch::SpatialDataflow::kRs, 128, 1536);
+  arch::AcceleratorSpec spec = test::spatial_spec(4, 4, "rs", 128, 1536);
   spec.sparsity.storage.weight = "csr";
   // Pinned DRAM loops, output rows outside output channels: each quarter of the rows reloads all
   // the weights, 4 x 576 values (left free, the mapper keeps them resident: no refetch).
@@ -119,8 +119,7 @@ FcRun run_fc(int64_t gbuf_bytes, std::vector<arch::FactorConstraint> dram_factor
     for (int64_t c = 0; c < kC; ++c)
       run.w.data[size_t(k * kC + c)] = int8_t(k % 3 == 0 && c % 2 == 0);
   g.constant_values["fc.w"] = run.w;
-  arch::AcceleratorSpec spec =
-      test::spatial_spec(4, 4, arch::SpatialDataflow::kRs, 128, gbuf_bytes);
+  arch::AcceleratorSpec spec = test::spatial_spec(4, 4, "rs", 128, gbuf_bytes);
   spec.sparsity.storage.ofmap = "bitmask";
   spec.mapper.factors = std::move(dram_factors);
   spec.mapper.dram_order = std::move(dram_order);

@@ -28,7 +28,7 @@
 namespace adasim {
 namespace {
 
-using arch::SpatialDataflow;
+using SpatialDataflow = std::string;  // a registered spatial dataflow's name
 namespace ws = workloads::spatial;
 
 /// No padding, and every dim's loop factors multiply to the dim: no tile reaches outside the
@@ -62,11 +62,20 @@ void eyeriss_parts(arch::AcceleratorSpec& spec) {
 }
 
 using Param = std::tuple<SpatialDataflow, int, bool>;
+
+// The dataflow's position in rs, ws, os_a, os_b, os_c, nlr (the seeds' mixing term, as when
+// dataflows were an enum).
+uint64_t seed_index(const SpatialDataflow& df) {
+  const char* const kOrder[] = {"rs", "ws", "os_a", "os_b", "os_c", "nlr"};
+  uint64_t i = 0;
+  while (i < 5 && df != kOrder[i]) ++i;
+  return i;
+}
 class SpatialEstimateVsEngine : public ::testing::TestWithParam<Param> {};
 
 TEST_P(SpatialEstimateVsEngine, Cycles) {
   const auto [df, seed, chip] = GetParam();
-  std::mt19937_64 rng(uint64_t(seed) * 7919 + uint64_t(df) * 31);
+  std::mt19937_64 rng(uint64_t(seed) * 7919 + seed_index(df) * 31);
   const int64_t gbufs[] = {1536, 8192, 256 * 1024};
   arch::AcceleratorSpec spec = test::spatial_spec(4, 4, df, 128, gbufs[seed % 3]);
   spec.dram.ideal = true;
@@ -107,16 +116,14 @@ TEST_P(SpatialEstimateVsEngine, Cycles) {
 
 std::string name_of(const ::testing::TestParamInfo<Param>& info) {
   const auto [df, seed, chip] = info.param;
-  return std::string(arch::to_string(df)) + "_" + std::to_string(seed) + (chip ? "_chip" : "");
+  return std::string(df) + "_" + std::to_string(seed) + (chip ? "_chip" : "");
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Random, SpatialEstimateVsEngine,
-    ::testing::Combine(::testing::Values(SpatialDataflow::kRs, SpatialDataflow::kWs,
-                                         SpatialDataflow::kOsA, SpatialDataflow::kOsB,
-                                         SpatialDataflow::kOsC, SpatialDataflow::kNlr),
-                       ::testing::Range(0, 3), ::testing::Bool()),
-    name_of);
+INSTANTIATE_TEST_SUITE_P(Random, SpatialEstimateVsEngine,
+                         ::testing::Combine(::testing::Values("rs", "ws", "os_a", "os_b", "os_c",
+                                                              "nlr"),
+                                            ::testing::Range(0, 3), ::testing::Bool()),
+                         name_of);
 
 }  // namespace
 }  // namespace adasim

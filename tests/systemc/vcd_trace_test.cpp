@@ -20,7 +20,7 @@ namespace {
 TEST(VcdTrace, TracedPeShowsChangingSignedInt8Values) {
   workloads::Graph g;
   test::add_conv(g, {"conv", 1, 4, 6, 6, 8, 3, 3, 1, 1});
-  const arch::AcceleratorSpec spec = test::ideal_spec(8, 8, arch::Dataflow::kWeightStationary);
+  const arch::AcceleratorSpec spec = test::ideal_spec(8, 8, "ws");
   const arch::EnergyTable energy(spec.energy);
   arch::ValueStore values(g, test::test_generator(11));
   const std::string path = ::testing::TempDir() + "adasim_trace_test.vcd";

@@ -12,7 +12,7 @@
 namespace adasim::workloads {
 
 struct Candidate {
-  std::string dataflow = "ws";  ///< a registered systolic dataflow (dataflow/systolic_dataflow.hpp)
+  std::string dataflow = "ws";  ///< a registered systolic dataflow (arch/program/dataflow/)
   int64_t group_pack = 1;       ///< groups per block-diagonal pack
   bool chunk_outer = false;     ///< WS/IS: temporal chunks outside the Kred folds
   int64_t chunk_len = 1;        ///< temporal chunk length

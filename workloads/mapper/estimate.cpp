@@ -115,30 +115,41 @@ double count_accesses(const LayerSchedule& sch, const arch::AcceleratorSpec& spe
   const size_t out = size_t(spec.level_index_of(Operand::kOfmap));
   rd[out] += t.rd_out;
   wr[out] += t.wr_out;
-  // DMA traffic: loads fill the operand's level, stores drain the output level (one hop each).
+  // DMA traffic, hop by hop: a load fills its hop's level and, copied out of a level (an L1
+  // filled from an L2), reads that level; a store drains its hop's level and, into a level,
+  // writes it. Only the hops from DRAM cross DRAM.
   const arch::TransferPlan& tp = sch.transfers;
   std::array<int64_t, 3> load{};
-  int64_t store = 0;
+  int64_t store = 0, dram_rd = 0, dram_wr = 0;
+  auto move = [&](int o, const arch::HopBytes& b, bool is_store) {
+    const std::vector<arch::Hop>& route = tp.operands[size_t(o)].route;
+    for (size_t h = 0; h < route.size(); ++h) {
+      if (b[h] == 0) continue;
+      (is_store ? drain : fill)[size_t(route[h].to)] += b[h];
+      if (route[h].from == arch::kDram)
+        (is_store ? dram_wr : dram_rd) += b[h];
+      else
+        (is_store ? fill : drain)[size_t(route[h].from)] += b[h];
+      (is_store ? store : load[size_t(o)]) += b[h];
+    }
+  };
   for (const FoldPlan& f : tp.folds) {
-    load[size_t(tp.stationary)] += f.stationary_load_bytes[0];
+    move(int(tp.stationary), f.stationary_load_bytes, false);
     for (const ChunkPlan& c : f.chunks) {
-      for (size_t o = 0; o < 3; ++o) load[o] += c.load_bytes[o][0];
-      load[2] += c.psum_load_bytes[0];
-      store += c.store_bytes[0];
+      for (int o = 0; o < 3; ++o) move(o, c.load_bytes[size_t(o)], false);
+      move(2, c.psum_load_bytes, false);
+      move(2, c.store_bytes, true);
     }
   }
-  for (int o = 0; o < arch::kNumOperands; ++o) {
-    fill[size_t(spec.level_index_of(Operand(o)))] += load[size_t(o)];
+  for (int o = 0; o < arch::kNumOperands; ++o)
     acc[std::string("dma.load_bytes_") + operand_key(o)] = load[size_t(o)];
-  }
-  drain[out] += store;
   acc["dma.store_bytes"] = store;
-  acc["dram.read_bytes"] = load[0] + load[1] + load[2];
-  acc["dram.write_bytes"] = store;
+  acc["dram.read_bytes"] = dram_rd;
+  acc["dram.write_bytes"] = dram_wr;
   acc["noc.to_array_bytes"] = t.rd[0] + t.rd[1] + t.rd[2];
   acc["noc.from_array_bytes"] = t.wr_out;
   double energy = double(t.rd[0] + t.rd[1] + t.rd[2] + t.wr_out) * costs.noc_pj_per_byte +
-                  double(store + load[0] + load[1] + load[2]) * costs.dram_pj_per_byte;
+                  double(dram_rd + dram_wr) * costs.dram_pj_per_byte;
   for (size_t i = 0; i < n; ++i) {
     const std::string& name = spec.sram[i].name;
     acc[name + ".read_bytes"] = rd[i];
@@ -200,6 +211,10 @@ Estimate estimate_bound(const LayerSchedule& sch, const arch::AcceleratorSpec& s
 
 Estimate refine(Estimate e, const LayerSchedule& sch, const arch::AcceleratorSpec& spec,
                 const EnergyCosts& costs) {
+  // The timeline's DMA model replays one hop per operand (timeline/dma_replay.hpp): a plan
+  // through chained levels keeps the bound's cycles.
+  for (const arch::OperandPlan& p : sch.transfers.operands)
+    if (p.route.size() > 1) return e;
   e.cycles = double(timeline::systolic_cycles(sch, spec));
   e.energy_pj = e.dynamic_pj + leakage_pj(costs, spec, e.cycles);
   return e;

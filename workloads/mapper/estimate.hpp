@@ -45,7 +45,9 @@ Estimate estimate(const LayerSchedule& s, const arch::AcceleratorSpec& spec,
 /// cannot beat what it has.
 Estimate estimate_bound(const LayerSchedule& s, const arch::AcceleratorSpec& spec,
                         const EnergyCosts& costs);
-/// `bound` (from estimate_bound) completed with the timeline replay: equals estimate().
+/// `bound` (from estimate_bound) completed with the timeline replay: equals estimate(). A plan
+/// through chained levels (a route of more than one hop) keeps the bound's cycles: the replay
+/// models one hop per operand.
 Estimate refine(Estimate bound, const LayerSchedule& s, const arch::AcceleratorSpec& spec,
                 const EnergyCosts& costs);
 

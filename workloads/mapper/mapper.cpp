@@ -50,12 +50,18 @@ LayerSchedule plan_vector(const Graph& g, const Layer& l, const arch::Accelerato
   v.ops = out_elems * v.op.ops_per_output();
   v.in_bytes = in_bytes;
   v.out_bytes = g.tensor(l.output).bytes();
-  // Chunks: slices of output elements whose inputs and outputs fit the levels, double buffered.
+  // Chunks: slices of output elements whose inputs and outputs fit the levels, double buffered;
+  // a level above the array-side one (a chained L1's parent) passes the same slices through.
   int64_t chunks = 1;
+  const auto routes = arch::operand_routes(spec);
   auto fits = [&](int64_t n) {
     Footprint fp;
-    fp.add(spec, Operand::kIfmap, slots_of(spec, Operand::kIfmap) * ceil_div(in_bytes, n));
-    fp.add(spec, Operand::kOfmap, slots_of(spec, Operand::kOfmap) * ceil_div(v.out_bytes, n));
+    const int64_t in = slots_of(spec, Operand::kIfmap) * ceil_div(in_bytes, n);
+    const int64_t out = slots_of(spec, Operand::kOfmap) * ceil_div(v.out_bytes, n);
+    fp.add(spec, Operand::kIfmap, in);
+    fp.add(spec, Operand::kOfmap, out);
+    fp.add_outer(routes, Operand::kIfmap, in);
+    fp.add_outer(routes, Operand::kOfmap, out);
     return fp.fits(spec);
   };
   while (!fits(chunks) && chunks < out_elems) chunks *= 2;
@@ -67,8 +73,10 @@ LayerSchedule plan_vector(const Graph& g, const Layer& l, const arch::Accelerato
     c.t0 = t0;
     c.t_len = std::min(per, out_elems - t0);
     // Proportional slices (pool windows overlap at chunk edges; the halo is neglected).
-    c.load_bytes[kIf][0] = ceil_div(in_bytes * c.t_len, out_elems);
-    c.store_bytes[0] = ceil_div(v.out_bytes * c.t_len, out_elems);
+    c.load_bytes[kIf] =
+        tiling::every_hop(routes[kIf].size(), ceil_div(in_bytes * c.t_len, out_elems));
+    c.store_bytes =
+        tiling::every_hop(routes[kOf].size(), ceil_div(v.out_bytes * c.t_len, out_elems));
     c.out_elems = c.t_len;
     tp.operands[kIf].dram_bytes += c.load_bytes[kIf][0];
     tp.operands[kOf].dram_bytes += c.store_bytes[0];

@@ -37,7 +37,7 @@ nlohmann::json loop_nest_json(const arch::spatial::Mapping& m) {
     loops_j.push_back({{"level", to_string(l.level)},
                        {"dim", arch::spatial::dim_name(l.dim)},
                        {"bound", l.bound}});
-  return {{"dataflow", arch::to_string(m.dataflow)},
+  return {{"dataflow", m.dataflow},
           {"loops", loops_j},
           {"rf_keeps", {{"ifmap", m.rf_keep[0]}, {"weight", m.rf_keep[1]}, {"psum", m.rf_keep[2]}}},
           {"pes_used", {m.rows(), m.cols()}}};

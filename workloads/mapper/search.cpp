@@ -48,10 +48,8 @@ SearchResult search_pass(const Graph& g, const Layer& l, const arch::Accelerator
   const auto& pe = spec.pe_array;
   const auto& ms = spec.mapper;
   // The spec names the dataflows the array offers; the registry implements them.
-  std::vector<std::string> offered;
-  for (arch::Dataflow df :
-       pe.dataflow_auto ? pe.dataflows : std::vector<arch::Dataflow>{pe.dataflow})
-    offered.push_back(arch::to_string(df));
+  const std::vector<std::string> offered =
+      pe.dataflow_auto ? pe.dataflows : std::vector<std::string>{pe.dataflow};
   const std::vector<std::string> dataflows = planner.allowed(offered);
   const ConvShape shape = g.shape(l);
 
@@ -119,7 +117,7 @@ SearchResult search_pass(const Graph& g, const Layer& l, const arch::Accelerator
   double bound = kNone;
 
   for (const std::string& df : dataflows) {
-    const SystolicLayout lay = planner.layout(df);
+    const arch::SystolicLayout lay = planner.layout(df);
     for (int64_t gp : group_packs(shape.groups)) {
       // Branch and bound: no candidate of this packing takes fewer cycles than its folds'
       // closed-form compute time, nor less energy than its MACs plus leakage over that time.

@@ -58,7 +58,7 @@ size_t at(GemmDim d) { return size_t(d); }
 
 struct SystolicPlanner::Dims {
   std::string df;
-  SystolicLayout lay;
+  arch::SystolicLayout lay;
   int64_t gp;
   std::shared_ptr<GemmView> view;
   GemmDim rows_dim, cols_dim, time_dim;
@@ -98,8 +98,8 @@ struct SystolicPlanner::Dims {
 };
 
 SystolicPlanner::SystolicPlanner(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec,
-                                 const SystolicDataflowRegistry& dataflows)
-    : graph_(g), layer_(l), spec_(spec), shape_(g.shape(l)) {
+                                 const arch::SystolicDataflowRegistry& dataflows)
+    : graph_(g), layer_(l), spec_(spec), routes_(arch::operand_routes(spec)), shape_(g.shape(l)) {
   for (const auto& e : dataflows.entries()) dataflows_[e.doc.name] = e.make();
   in_bits_ = bits_of(g, l.inputs.at(0), 8);
   const std::string& b = l.weight.empty() ? l.inputs.at(1) : l.weight;
@@ -112,7 +112,7 @@ SystolicPlanner::SystolicPlanner(const Graph& g, const Layer& l, const arch::Acc
     nm_ = NmSlots{spec.sparsity.structured.n, spec.sparsity.structured.m, shape_.gemm_kred()};
 }
 
-const ISystolicDataflow& SystolicPlanner::dataflow(const std::string& name) const {
+const arch::ISystolicDataflow& SystolicPlanner::dataflow(const std::string& name) const {
   const auto it = dataflows_.find(name);
   if (it == dataflows_.end())
     throw sim::ModelError("mapper: no systolic dataflow named '" + name + "'");
@@ -300,24 +300,43 @@ int64_t SystolicPlanner::output_tile_bytes(const Dims& d, int64_t t) const {
   return t * c * kPsumBytes;  // a chunk of the time dimension x the fold's columns
 }
 
-bool SystolicPlanner::fits(const Candidate& c) const {
+SystolicPlanner::Staging SystolicPlanner::staging(const Candidate& c) const {
   const Dims d = dims(c.dataflow, c.group_pack);
   const int64_t t = std::clamp<int64_t>(c.chunk_len, 1, d.dim_time);
   Footprint fp;
   const bool resident[2] = {c.ifmap_resident, c.weight_resident};
+  const int64_t whole[2] = {ifmap_tensor_bytes_, weight_tensor_bytes_};
+  int64_t at_array[3] = {0, 0, 0};  // per operand: bytes in the level feeding the array
   for (int op : {kIf, kW}) {
     const Operand o = Operand(op);
-    const int64_t whole = op == kIf ? ifmap_tensor_bytes_ : weight_tensor_bytes_;
-    if (d.stationary[op]) fp.add(spec_, o, resident[op] ? whole : 2 * stationary_tile_bytes(d));
+    if (d.stationary[op]) at_array[op] = resident[op] ? whole[op] : 2 * stationary_tile_bytes(d);
     if (d.stream[op])
-      fp.add(spec_, o, resident[op] ? whole : slots_of(spec_, o) * stream_tile_bytes(d, op, t));
+      at_array[op] = resident[op] ? whole[op] : slots_of(spec_, o) * stream_tile_bytes(d, op, t);
+    if (d.stationary[op] || d.stream[op]) fp.add(spec_, o, at_array[op]);
   }
-  if (c.psums_on_chip)
-    fp.add(spec_, Operand::kOfmap,
-           d.dim_time * std::min<int64_t>(d.dim_cols, spec_.pe_array.cols) * kPsumBytes);
-  else
-    fp.add(spec_, Operand::kOfmap, slots_of(spec_, Operand::kOfmap) * output_tile_bytes(d, t));
-  return fp.fits(spec_);
+  at_array[kOf] = c.psums_on_chip
+                      ? d.dim_time * std::min<int64_t>(d.dim_cols, spec_.pe_array.cols) * kPsumBytes
+                      : slots_of(spec_, Operand::kOfmap) * output_tile_bytes(d, t);
+  fp.add(spec_, Operand::kOfmap, at_array[kOf]);
+  Staging st;
+  if (tiling::chained(routes_)) {
+    // An outer level keeps an input operand resident when its whole tensor fits there beside
+    // the other operands' whole tensors (outputs pass through with their slots); else it
+    // passes the operand's tiles through with the slots the array-side level gives them.
+    Footprint all_resident = fp;
+    for (int op : {kIf, kW, kOf})
+      all_resident.add_outer(routes_, Operand(op), op == kOf ? at_array[kOf] : whole[op]);
+    for (int op : {kIf, kW}) {
+      bool ok = true;
+      for (int lvl : tiling::outer_levels(routes_, Operand(op)))
+        ok = ok && all_resident.by_level[lvl] <= spec_.sram[size_t(lvl)].size_bytes;
+      st.outer_resident[op] = ok;
+      fp.add_outer(routes_, Operand(op), ok ? whole[op] : at_array[op]);
+    }
+    fp.add_outer(routes_, Operand::kOfmap, at_array[kOf]);
+  }
+  st.fits = fp.fits(spec_);
+  return st;
 }
 
 using TileKey = std::tuple<int, int64_t, int64_t, int64_t>;
@@ -326,10 +345,26 @@ namespace planner_detail {
 
 /// Tracks which tiles are in SRAM: resident operands load each tile once; streamed ones reload
 /// whenever the tile differs from the one in their slot.
+/// On a chained route, the levels above the array-side one move every load again (pass-through)
+/// or, keeping the tensor resident, each tile once, when it is first loaded.
 class TileLoader {
  public:
-  explicit TileLoader(arch::TransferPlan& plan) : plan_(plan) {}
-  int64_t load(int op, TileKey key, int64_t bytes) {
+  TileLoader(arch::TransferPlan& plan, const bool (&outer_resident)[2])
+      : plan_(plan), outer_resident_{outer_resident[0], outer_resident[1]} {}
+  arch::HopBytes load(int op, TileKey key, int64_t bytes) {
+    const size_t hops = plan_.operands[size_t(op)].route.size();
+    arch::HopBytes b = tiling::every_hop(hops, array_side(op, key, bytes));
+    if (hops > 1 && outer_resident_[op]) {
+      const int64_t first = outer_loaded_.insert(key).second ? bytes : 0;
+      for (size_t h = 0; h + 1 < hops; ++h) b[h] = first;
+    }
+    plan_.operands[size_t(op)].dram_bytes += b[0];
+    return b;
+  }
+
+ private:
+  // Bytes loaded into the level feeding the array.
+  int64_t array_side(int op, const TileKey& key, int64_t bytes) {
     if (plan_.operands[size_t(op)].resident) {
       if (!loaded_.insert(key).second) return 0;
     } else if (have_last_[op] && last_key_[op] == key) {
@@ -337,13 +372,12 @@ class TileLoader {
     }
     last_key_[op] = key;
     have_last_[op] = true;
-    plan_.operands[size_t(op)].dram_bytes += bytes;
     return bytes;
   }
 
- private:
   arch::TransferPlan& plan_;
-  std::set<TileKey> loaded_;
+  bool outer_resident_[2];
+  std::set<TileKey> loaded_, outer_loaded_;
   TileKey last_key_[3];
   bool have_last_[3] = {false, false, false};
 };
@@ -367,15 +401,20 @@ struct SystolicPlanner::BuildState {
 };
 
 std::optional<LayerSchedule> SystolicPlanner::build(const Candidate& cand) const {
-  if (!fits(cand)) return std::nullopt;
-  return build_overcommitted(cand);
+  const Staging stg = staging(cand);
+  if (!stg.fits) return std::nullopt;
+  return build_staged(cand, stg);
 }
 
 LayerSchedule SystolicPlanner::build_overcommitted(const Candidate& cand) const {
+  return build_staged(cand, staging(cand));
+}
+
+LayerSchedule SystolicPlanner::build_staged(const Candidate& cand, const Staging& stg) const {
   const Dims d = dims(cand.dataflow, cand.group_pack);
   LayerSchedule out;
-  SystolicProgram& sch = describe(out, d, cand);
-  BuildState st{d, out, sch, TileLoader(out.transfers), {}};
+  SystolicProgram& sch = describe(out, d, cand, stg);
+  BuildState st{d, out, sch, TileLoader(out.transfers, stg.outer_resident), {}};
   for (int64_t pack = 0; pack < sch.packs; ++pack) {
     const int64_t dr = d.extent(d.rows_dim, pack), dc = d.extent(d.cols_dim, pack);
     const int64_t dt = d.extent(d.time_dim, pack);
@@ -396,8 +435,8 @@ LayerSchedule SystolicPlanner::build_overcommitted(const Candidate& cand) const 
   return out;
 }
 
-SystolicProgram& SystolicPlanner::describe(LayerSchedule& out, const Dims& d,
-                                           const Candidate& cand) const {
+SystolicProgram& SystolicPlanner::describe(LayerSchedule& out, const Dims& d, const Candidate& cand,
+                                           const Staging& stg) const {
   const bool outputs_held = d.lay.outputs_held();
   out.layer = layer_.name;
   out.op = layer_.op;
@@ -447,6 +486,12 @@ SystolicProgram& SystolicPlanner::describe(LayerSchedule& out, const Dims& d,
     p.tile_bytes = d.stationary[op] ? stationary_tile_bytes(d)
                    : op == kOf      ? output_tile_bytes(d, sch.chunk_len)
                                     : stream_tile_bytes(d, op, sch.chunk_len);
+    // The levels above the array-side one (a chained L1's parent): resident or pass-through.
+    const bool keep = op != kOf && stg.outer_resident[op];
+    const int64_t whole = op == kIf ? ifmap_tensor_bytes_ : weight_tensor_bytes_;
+    for (size_t h = 0; h + 1 < p.route.size(); ++h)
+      p.outer.push_back(keep ? arch::Staging{true, 1, whole}
+                             : arch::Staging{p.resident, p.slots, p.tile_bytes});
   }
   return sch;
 }
@@ -499,7 +544,7 @@ void SystolicPlanner::add_fold(BuildState& st, int64_t pack, int64_t row_fold, i
   f.macs = geo.macs;
   f.stationary_tile_bytes = geo.stationary_bytes;
   if (d.held() >= 0)
-    fp.stationary_load_bytes[0] = st.loader.load(
+    fp.stationary_load_bytes = st.loader.load(
         d.held(), TileKey{d.held(), pack, f.row_fold, f.col_fold}, geo.stationary_bytes);
   // A tile is named by its fold or chunk index along each of its operand's dimensions.
   auto index_on = [&](GemmDim g, int64_t ci) {
@@ -516,19 +561,22 @@ void SystolicPlanner::add_fold(BuildState& st, int64_t pack, int64_t row_fold, i
       if (!d.stream[op]) continue;
       const auto [first, second] = dims_of(op);
       const TileKey key{op, pack, index_on(first, ci), index_on(second, ci)};
-      c.load_bytes[size_t(op)][0] = st.loader.load(op, key, geo.chunk_bytes[k][size_t(op)]);
+      c.load_bytes[size_t(op)] = st.loader.load(op, key, geo.chunk_bytes[k][size_t(op)]);
     }
     // Outputs held: they leave with the fold's last chunk; else each chunk completes its own.
     c.out_elems = d.lay.outputs_held() ? (c.t0 + c.t_len == span.len ? f.rows * f.cols : 0)
                                        : c.t_len * f.cols;
     if (c.out_elems > 0) {
+      // Outputs pass through every level of their route (stores and psum spills alike).
+      const size_t hops = st.out.transfers.operands[size_t(kOf)].route.size();
       if (f.last_accum) {
-        c.store_bytes[0] = (c.out_elems * st.out.out_bits + 7) / 8;
+        c.store_bytes = tiling::every_hop(hops, (c.out_elems * st.out.out_bits + 7) / 8);
       } else if (sch.psum_spill) {
-        c.store_bytes[0] = c.out_elems * kPsumBytes;
+        c.store_bytes = tiling::every_hop(hops, c.out_elems * kPsumBytes);
         c.store_is_psum = true;
       }
-      if (!f.first_accum && sch.psum_spill) c.psum_load_bytes[0] = c.out_elems * kPsumBytes;
+      if (!f.first_accum && sch.psum_spill)
+        c.psum_load_bytes = tiling::every_hop(hops, c.out_elems * kPsumBytes);
       st.out.transfers.operands[size_t(kOf)].dram_bytes += c.store_bytes[0] + c.psum_load_bytes[0];
     }
     fp.chunks.push_back(c);

@@ -2,10 +2,12 @@
 // Builds the schedule of one conv / FC / matmul layer for one mapping candidate: block-diagonal
 // group packs, folds (array-sized spatial tiles), temporal chunks, and the DMA transfer plan that
 // follows from the loop order and residency. Everything follows from the candidate dataflow's
-// layout (dataflow/systolic_dataflow.hpp): which GEMM dimension lies on the rows, the columns and
-// time. Rejects candidates whose tiles do not fit the SRAM levels with their double buffering.
+// layout (arch/program/dataflow/systolic_dataflow.hpp): which GEMM dimension lies on the rows,
+// the columns and time. Rejects candidates whose tiles do not fit the SRAM levels with their double
+// buffering.
 #pragma once
 
+#include <array>
 #include <map>
 #include <memory>
 #include <optional>
@@ -13,10 +15,10 @@
 #include <tuple>
 #include <vector>
 
+#include "arch/program/dataflow/systolic_dataflow.hpp"
 #include "arch/spec.hpp"
 #include "workloads/ir/graph.hpp"
 #include "workloads/mapper/candidate.hpp"
-#include "workloads/mapper/dataflow/systolic_dataflow.hpp"
 #include "workloads/mapper/gemm_view.hpp"
 #include "workloads/mapper/schedule.hpp"
 
@@ -26,7 +28,7 @@ class SystolicPlanner {
  public:
   /// Plans with the dataflows of `dataflows` (default: every registered one).
   SystolicPlanner(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec,
-                  const SystolicDataflowRegistry& dataflows = systolic_dataflows());
+                  const arch::SystolicDataflowRegistry& dataflows = arch::systolic_dataflows());
 
   /// Largest useful group pack for the dataflow (1 for dense layers).
   int64_t max_group_pack(const std::string& df) const;
@@ -45,9 +47,9 @@ class SystolicPlanner {
   /// The dataflows the layer may run on out of `offered` (the N:M datapath holds the weights).
   std::vector<std::string> allowed(const std::vector<std::string>& offered) const;
   /// The layout of a registered dataflow.
-  SystolicLayout layout(const std::string& df) const { return dataflow(df).layout(); }
+  arch::SystolicLayout layout(const std::string& df) const { return dataflow(df).layout(); }
   /// Whether the candidate's tiles fit every SRAM level.
-  bool fits(const Candidate& c) const;
+  bool fits(const Candidate& c) const { return staging(c).fits; }
   /// The schedule of a candidate, or nullopt if it does not fit.
   std::optional<LayerSchedule> build(const Candidate& c) const;
   /// The schedule of a candidate whether its tiles fit the SRAM levels or not (SCALE-Sim's
@@ -58,7 +60,17 @@ class SystolicPlanner {
   struct Dims;
   struct FoldGeom;
   struct BuildState;
-  const ISystolicDataflow& dataflow(const std::string& name) const;
+  /// How a candidate uses the levels: whether every level holds what it puts there, and whether
+  /// the levels above the array-side one on an input operand's route (a chained L1's parent)
+  /// keep its whole tensor resident or pass its tiles through (the fixed rule of
+  /// docs/extending.md, "An L1 chained under the global buffer").
+  struct Staging {
+    bool fits = true;
+    bool outer_resident[2] = {false, false};  // ifmap, weight
+  };
+  Staging staging(const Candidate& c) const;
+  LayerSchedule build_staged(const Candidate& c, const Staging& stg) const;
+  const arch::ISystolicDataflow& dataflow(const std::string& name) const;
   Dims dims(const std::string& df, int64_t gp) const;
   int64_t pack_limit(const Dims& d) const;
   int64_t stream_tile_bytes(const Dims& d, int op, int64_t t) const;
@@ -71,7 +83,8 @@ class SystolicPlanner {
   // slots' values; the position fields are the "nm" storage format's metadata).
   int64_t weight_tile_bytes(const Dims& d, Range rows, Range cols) const;
   // build(): the schedule's description and program fields, then its folds one by one.
-  SystolicProgram& describe(LayerSchedule& out, const Dims& d, const Candidate& cand) const;
+  SystolicProgram& describe(LayerSchedule& out, const Dims& d, const Candidate& cand,
+                            const Staging& stg) const;
   const FoldGeom& geometry(BuildState& st, const SystolicFold& f, Range span) const;
   void add_fold(BuildState& st, int64_t pack, int64_t row_fold, int64_t col_fold, int64_t rf_n,
                 Range span) const;
@@ -85,7 +98,8 @@ class SystolicPlanner {
   const Graph& graph_;
   const Layer& layer_;
   const arch::AcceleratorSpec& spec_;
-  std::map<std::string, std::unique_ptr<ISystolicDataflow>> dataflows_;
+  std::array<std::vector<arch::Hop>, arch::kNumOperands> routes_;  // arch::operand_routes(spec_)
+  std::map<std::string, std::unique_ptr<arch::ISystolicDataflow>> dataflows_;
   ConvShape shape_;
   int in_bits_ = 8, w_bits_ = 8, out_bits_ = 8;
   int64_t ifmap_tensor_bytes_ = 0, weight_tensor_bytes_ = 0;

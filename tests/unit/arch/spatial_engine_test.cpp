@@ -67,7 +67,7 @@ workloads::ConvShape conv1x1(int64_t c, int64_t hw, int64_t k) {
 
 ws::Mapping rs_like(std::vector<ws::Loop> loops) {
   ws::Mapping m;
-  m.dataflow = arch::SpatialDataflow::kRs;
+  m.dataflow = "rs";
   m.loops = std::move(loops);
   m.rf_keep = {true, true, true};
   return m;
@@ -259,9 +259,7 @@ TEST(SpatialEngineClosedForm, EstimateTracksTheEngineOnHaloLayers) {
   spec.sram[0].size_bytes = 3072;
   spec.sram[0].holds = {arch::Operand::kIfmap, arch::Operand::kWeight, arch::Operand::kOfmap};
   double worst = 0;
-  for (auto df :
-       {arch::SpatialDataflow::kRs, arch::SpatialDataflow::kWs, arch::SpatialDataflow::kOsA,
-        arch::SpatialDataflow::kOsB, arch::SpatialDataflow::kOsC, arch::SpatialDataflow::kNlr})
+  for (auto df : {"rs", "ws", "os_a", "os_b", "os_c", "nlr"})
     for (int stride : {1, 2}) {
       workloads::ConvShape s = conv1x1(6, 9, 8);
       s.r = s.s = 3;
@@ -272,7 +270,7 @@ TEST(SpatialEngineClosedForm, EstimateTracksTheEngineOnHaloLayers) {
       const auto found =
           ws::search_spatial(p, {df}, spec, ws::LayerWidths{}, costs, ws::Constraints{});
       ASSERT_TRUE(found.found);
-      SCOPED_TRACE(std::string(arch::to_string(df)) + " stride " + std::to_string(stride) + "\n" +
+      SCOPED_TRACE(std::string(df) + " stride " + std::to_string(stride) + "\n" +
                    found.best.describe());
       const EngineRun r = run(s, found.best);
       expect_outputs_exact(r);

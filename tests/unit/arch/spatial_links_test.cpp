@@ -74,7 +74,7 @@ workloads::ConvShape conv3x3(int64_t c = 2, int64_t k = 4, int64_t hw = 6) {
 // across the 4 columns; each RF runs Q 4 x M 2 x S 3; the buffer's M 2 makes two passes.
 ws::Mapping rs_nest() {
   ws::Mapping m;
-  m.dataflow = arch::SpatialDataflow::kRs;
+  m.dataflow = "rs";
   m.rf_keep = {true, true, true};
   m.loops = {{ws::kM, 2, Level::kGbuf},   {ws::kC, 2, Level::kArrayY}, {ws::kR, 3, Level::kArrayY},
              {ws::kP, 4, Level::kArrayX}, {ws::kQ, 4, Level::kRf},     {ws::kM, 2, Level::kRf},
@@ -139,7 +139,7 @@ TEST(SpatialPsumLinks, EstimateEqualsTheEngine) {
 // pass, the buffer walks the 3x3 output pixels (9 passes).
 ws::Mapping nlr_nest() {
   ws::Mapping m;
-  m.dataflow = arch::SpatialDataflow::kNlr;
+  m.dataflow = "nlr";
   m.rf_keep = {false, false, false};
   m.loops = {{ws::kP, 3, Level::kGbuf},
              {ws::kQ, 3, Level::kGbuf},
@@ -264,8 +264,7 @@ TEST(SpatialSpads, TheSearchKeepsEveryTileInItsSpad) {
   spec.sram[0].holds = {arch::Operand::kIfmap, arch::Operand::kWeight, arch::Operand::kOfmap};
   spec.noc = noc_of(16, 64, 64, 64);
   int64_t n = 0;
-  for (auto df :
-       {arch::SpatialDataflow::kRs, arch::SpatialDataflow::kWs, arch::SpatialDataflow::kOsA}) {
+  for (auto df : {"rs", "ws", "os_a"}) {
     ws::for_each_mapping(p, df, spec, widths16(), ws::Constraints{}, workloads::SearchMode::kPruned,
                          [&](const ws::Mapping& m) {
                            const auto rf = m.spans_from(m.first_at(Level::kRf));

@@ -123,11 +123,8 @@ TEST(ArchConfig, DerivesTheSpecFromDefaults) {
   EXPECT_EQ(s.name, "adasim");
   EXPECT_EQ(s.pe_array.rows, 4);
   EXPECT_EQ(s.pe_array.cols, 6);
-  EXPECT_EQ(s.pe_array.dataflows,
-            (std::vector<arch::Dataflow>{arch::Dataflow::kWeightStationary,
-                                         arch::Dataflow::kOutputStationary,
-                                         arch::Dataflow::kInputStationary}));
-  EXPECT_EQ(s.pe_array.dataflow, arch::Dataflow::kWeightStationary);
+  EXPECT_EQ(s.pe_array.dataflows, (std::vector<std::string>{"ws", "os", "is"}));
+  EXPECT_EQ(s.pe_array.dataflow, "ws");
   EXPECT_EQ(s.pe_array.convention, arch::TimingConvention::kFaithful);
   EXPECT_EQ(s.pe_array.vector_lanes, 6);
   ASSERT_EQ(s.sram.size(), 1u);
@@ -154,7 +151,7 @@ TEST(ArchConfig, SetRowsColsDataflowOnDefault) {
       {"pe_array.rows=16", "pe_array.cols=8", "pe_array.dataflow=os"});
   EXPECT_EQ(cfg.spec.pe_array.rows, 16);
   EXPECT_EQ(cfg.spec.pe_array.cols, 8);
-  EXPECT_EQ(cfg.spec.pe_array.dataflow, arch::Dataflow::kOutputStationary);
+  EXPECT_EQ(cfg.spec.pe_array.dataflow, "os");
   EXPECT_TRUE(cfg.resolved["pe_array"]["rows"].is_number_integer());
   EXPECT_EQ(cfg.resolved["pe_array"]["rows"], 16);
   EXPECT_EQ(cfg.resolved["pe_array"]["dataflow"], "os");
@@ -171,8 +168,7 @@ TEST(ArchConfig, OverrideValuesAreTypedAsJsonElseString) {
   EXPECT_EQ(cfg.spec.sram[0].size_bytes, 128 * 1024);
   EXPECT_DOUBLE_EQ(cfg.spec.dram.bandwidth_gb_per_s, 25.6);
   EXPECT_DOUBLE_EQ(cfg.spec.energy.overrides.at("mac_int8_pj"), 0.25);
-  EXPECT_EQ(cfg.spec.pe_array.dataflows,
-            std::vector<arch::Dataflow>{arch::Dataflow::kOutputStationary});
+  EXPECT_EQ(cfg.spec.pe_array.dataflows, std::vector<std::string>{"os"});
   EXPECT_TRUE(cfg.resolved["pe_array"]["weight_double_buffer"].is_boolean());
 }
 
@@ -311,7 +307,7 @@ TEST(ArchConfig, DefaultConfigMeansWhatItSays) {
   const auto s = load_arch_config((kConfigs / "default.json").string()).spec;
   EXPECT_EQ(s.pe_array.rows, 32);
   EXPECT_EQ(s.pe_array.cols, 32);
-  EXPECT_EQ(s.pe_array.dataflow, arch::Dataflow::kWeightStationary);
+  EXPECT_EQ(s.pe_array.dataflow, "ws");
   ASSERT_EQ(s.sram.size(), 1u);
   EXPECT_EQ(s.sram[0].size_bytes, 512 * 1024);
   EXPECT_EQ(s.sram[0].read_bytes_per_cycle(), 32 * 8);  // 32 banks x 64-bit words
@@ -326,7 +322,7 @@ TEST(ArchConfig, ScaleSimConfigMirrorsScaleSimDefaults) {
   const auto s = load_arch_config((kConfigs / "scalesim.json").string()).spec;
   EXPECT_EQ(s.pe_array.rows, 32);
   EXPECT_EQ(s.pe_array.cols, 32);
-  EXPECT_EQ(s.pe_array.dataflow, arch::Dataflow::kOutputStationary);
+  EXPECT_EQ(s.pe_array.dataflow, "os");
   EXPECT_EQ(s.pe_array.convention, arch::TimingConvention::kScaleSim);
   EXPECT_FALSE(s.pe_array.weight_double_buffer);
   EXPECT_FALSE(s.pe_array.output_double_buffer);
@@ -348,7 +344,7 @@ TEST(ArchConfig, TpuAndTinyConfigs) {
   const auto tpu = load_arch_config((kConfigs / "tpu_like_128x128.json").string()).spec;
   EXPECT_EQ(tpu.pe_array.rows, 128);
   EXPECT_EQ(tpu.pe_array.cols, 128);
-  EXPECT_EQ(tpu.pe_array.dataflow, arch::Dataflow::kWeightStationary);
+  EXPECT_EQ(tpu.pe_array.dataflow, "ws");
   EXPECT_EQ(tpu.level_of(arch::Operand::kIfmap).size_bytes, 24 * 1024 * 1024);
   EXPECT_DOUBLE_EQ(tpu.dram.bandwidth_gb_per_s, 30.0);
   const auto tiny = load_arch_config((kConfigs / "tiny_8x8.json").string()).spec;

@@ -81,6 +81,17 @@ TEST(SpatialChipKeys, SplitGlobalBuffer) {
   EXPECT_EQ(c.spec.level_of(arch::Operand::kWeight).size_bytes, 8 * 1024);
 }
 
+TEST(SpatialChipKeys, SplitBufferLevelsAreFilledFromDram) {
+  json j = spatial();
+  j["memory"]["sram"] = json::parse(R"([
+    {"name": "glb", "size_kib": 100, "holds": ["ifmap", "weight", "ofmap"]},
+    {"name": "l1", "size_kib": 8, "holds": ["ifmap"], "parent": "glb"}])");
+  const std::string e = error_of(j);
+  EXPECT_NE(e.find("/memory/sram/1/parent: expected no parent on a spatial array"),
+            std::string::npos)
+      << e;
+}
+
 TEST(SpatialChipKeys, Errors) {
   json j = spatial();
   j["pe_array"]["spads"] = json::parse(R"({"ifmap": {"entries": 12}, "weight": {"entries": 2},

@@ -8,9 +8,9 @@
 #include <memory>
 #include <set>
 
+#include "arch/program/dataflow/systolic_dataflow.hpp"
 #include "test_support.hpp"
 #include "workloads/mapper/candidate.hpp"
-#include "workloads/mapper/dataflow/systolic_dataflow.hpp"
 #include "workloads/mapper/spatial/spatial_dataflow.hpp"
 #include "workloads/mapper/systolic_planner.hpp"
 
@@ -19,10 +19,10 @@ namespace {
 
 using arch::GemmDim;
 using arch::Operand;
-using workloads::SystolicLayout;
+using arch::SystolicLayout;
 
 TEST(SystolicDataflows, BuiltInsLayTheGemmAsDefined) {
-  const auto& r = workloads::systolic_dataflows();
+  const auto& r = arch::systolic_dataflows();
   EXPECT_EQ(r.kind(), "systolic_dataflow");
   EXPECT_EQ(r.names(), (std::vector<std::string>{"ws", "os", "is"}));
   struct Want {
@@ -57,7 +57,7 @@ TEST(SystolicDataflows, BuiltInsLayTheGemmAsDefined) {
 
 // A new dataflow: the weight-stationary layout with chunks of single pixels (the built-in WS
 // streams whole output rows). Registered beside the built-ins, it is planned like them.
-class SinglePixelChunks final : public workloads::ISystolicDataflow {
+class SinglePixelChunks final : public arch::ISystolicDataflow {
  public:
   SystolicLayout layout() const override { return {GemmDim::kKred, GemmDim::kN, GemmDim::kM}; }
   int64_t chunk_step(const workloads::Layer&, const workloads::ConvShape&) const override {
@@ -66,14 +66,14 @@ class SinglePixelChunks final : public workloads::ISystolicDataflow {
 };
 
 TEST(SystolicDataflows, ANewRegisteredDataflowIsPlannedWithoutPlannerChanges) {
-  workloads::SystolicDataflowRegistry r("systolic_dataflow");
-  workloads::register_systolic_dataflows(r);
+  arch::SystolicDataflowRegistry r("systolic_dataflow");
+  arch::register_systolic_dataflows(r);
   r.add("ws_px", "weight stationary with single-pixel chunks", {},
         [] { return std::make_unique<SinglePixelChunks>(); });
   workloads::Graph g;
   // 3x3 conv, 8 -> 16 channels, 8x8 output (pad 1): M = 64, Kred = 72, N = 16.
   test::add_conv(g, {"c", 1, 8, 8, 8, 16, 3, 3, 1, 1});
-  const arch::AcceleratorSpec spec = test::ideal_spec(8, 8, arch::Dataflow::kWeightStationary);
+  const arch::AcceleratorSpec spec = test::ideal_spec(8, 8, "ws");
   const workloads::SystolicPlanner planner(g, g.layers[0], spec, r);
   EXPECT_EQ(planner.chunk_step("ws"), 8);     // Q = 8 pixels: one output row
   EXPECT_EQ(planner.chunk_step("ws_px"), 1);  // its own policy
@@ -100,7 +100,7 @@ TEST(SpatialDataflows, BuiltInsAreRegisteredWithTheirLoopOrders) {
   for (const auto& e : r.entries()) {
     SCOPED_TRACE(e.doc.name);
     const auto df = e.make();
-    EXPECT_EQ(arch::to_string(df->id()), e.doc.name);
+    EXPECT_EQ(df->id(), e.doc.name);
     EXPECT_FALSE(e.doc.description.empty());
     // The buffer-level order names each of the eight loop dims once.
     std::vector<int> order = df->gbuf_order();
@@ -114,8 +114,7 @@ TEST(SpatialDataflows, CoresFollowTheDataflowsDefinition) {
   // 3x3 conv, 4 -> 8 channels, 6x6 output, on a 12x14 array with 512-byte register files.
   workloads::Graph g;
   test::add_conv(g, {"c", 1, 4, 8, 8, 8, 3, 3, 1, 0});
-  const arch::AcceleratorSpec spec =
-      test::spatial_spec(12, 14, arch::SpatialDataflow::kRs, 512, 1 << 20);
+  const arch::AcceleratorSpec spec = test::spatial_spec(12, 14, "rs", 512, 1 << 20);
   const ws::Problem p = ws::Problem::from_shape(g.shape(g.layers[0]), g.layers[0].op);
   const ws::LayerWidths w = ws::widths_of(g, g.layers[0], spec);
   const ws::Constraints none;

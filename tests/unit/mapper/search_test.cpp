@@ -15,7 +15,7 @@
 namespace adasim {
 namespace {
 
-using arch::Dataflow;
+using Dataflow = std::string;  // a registered dataflow's name
 using workloads::SearchMode;
 
 // Positive, distinct prices so that the energy objective differs from the latency one.
@@ -53,13 +53,11 @@ TEST(MapperSearch, PrunedSearchFindsTheExhaustiveOptimum) {
     d.c = d.groups * pick(1, 6);
     d.k = d.groups * pick(1, 6);
     const int ar = int(pick(3, 12)), ac = int(pick(3, 12));
-    arch::AcceleratorSpec spec =
-        test::real_spec(ar, ac, Dataflow::kWeightStationary, 4.0, pick(1, 6) * 512);
+    arch::AcceleratorSpec spec = test::real_spec(ar, ac, "ws", 4.0, pick(1, 6) * 512);
     const bool ideal_dram = iter % 2 == 0;
     spec.dram.ideal = ideal_dram;
     spec.pe_array.dataflow_auto = true;
-    spec.pe_array.dataflows = {Dataflow::kWeightStationary, Dataflow::kOutputStationary,
-                               Dataflow::kInputStationary};
+    spec.pe_array.dataflows = {"ws", "os", "is"};
     spec.mapper.objective = arch::Objective(pick(0, 2));
     workloads::Graph g;
     test::add_conv(g, d);
@@ -91,10 +89,9 @@ TEST(MapperSearch, PrunedSearchFindsTheExhaustiveOptimum) {
 TEST(MapperSearch, ConstraintsAreHonoured) {
   workloads::Graph g;
   test::add_conv(g, {"c", 1, 40, 10, 10, 24, 3, 3, 1, 1});
-  arch::AcceleratorSpec spec = test::real_spec(8, 8, Dataflow::kInputStationary, 4.0, 8 * 1024);
+  arch::AcceleratorSpec spec = test::real_spec(8, 8, "is", 4.0, 8 * 1024);
   auto s = workloads::map_layer(g, g.layers[0], spec);
-  EXPECT_EQ(s.dataflow, arch::to_string(Dataflow::kInputStationary))
-      << "a fixed dataflow is never changed";
+  EXPECT_EQ(s.dataflow, "is") << "a fixed dataflow is never changed";
   spec.mapper.loop_order = arch::LoopOrderConstraint::kChunkOuter;
   spec.mapper.chunk_len = 5;
   s = workloads::map_layer(g, g.layers[0], spec);
@@ -127,9 +124,8 @@ TEST(MapperSearch, AdaptiveArrayPicksTheBestDataflowPerLayer) {
   workloads::Graph g;
   test::add_conv(g, {"dw", 1, 64, 28, 28, 64, 3, 3, 1, 1, 1, 64});
   test::add_fc(g, "fc", 1, 2048, 256);
-  arch::AcceleratorSpec spec = test::ideal_spec(32, 32, Dataflow::kWeightStationary);
-  spec.pe_array.dataflows = {Dataflow::kWeightStationary, Dataflow::kOutputStationary,
-                             Dataflow::kInputStationary};
+  arch::AcceleratorSpec spec = test::ideal_spec(32, 32, "ws");
+  spec.pe_array.dataflows = {"ws", "os", "is"};
   spec.pe_array.dataflow_auto = true;
   std::vector<double> per_df_dw, per_df_fc;
   for (Dataflow df : spec.pe_array.dataflows) {
@@ -143,8 +139,8 @@ TEST(MapperSearch, AdaptiveArrayPicksTheBestDataflowPerLayer) {
   const auto fc = workloads::map_layer(g, g.layers[1], spec);
   EXPECT_DOUBLE_EQ(dw.search.est_cycles, *std::min_element(per_df_dw.begin(), per_df_dw.end()));
   EXPECT_DOUBLE_EQ(fc.search.est_cycles, *std::min_element(per_df_fc.begin(), per_df_fc.end()));
-  EXPECT_EQ(dw.dataflow, arch::to_string(Dataflow::kWeightStationary));
-  EXPECT_EQ(fc.dataflow, arch::to_string(Dataflow::kOutputStationary));
+  EXPECT_EQ(dw.dataflow, "ws");
+  EXPECT_EQ(fc.dataflow, "os");
   EXPECT_DOUBLE_EQ(dw.search.est_cycles, 15260);
   EXPECT_EQ(dw.systolic().group_pack, 32);
   EXPECT_DOUBLE_EQ(fc.search.est_cycles, 16664);

@@ -18,12 +18,10 @@ namespace adasim {
 namespace {
 
 namespace ws = workloads::spatial;
-using arch::SpatialDataflow;
+using SpatialDataflow = std::string;  // a registered spatial dataflow's name
 using workloads::SearchMode;
 
-const std::vector<SpatialDataflow> kAll = {SpatialDataflow::kRs,  SpatialDataflow::kWs,
-                                           SpatialDataflow::kOsA, SpatialDataflow::kOsB,
-                                           SpatialDataflow::kOsC, SpatialDataflow::kNlr};
+const std::vector<SpatialDataflow> kAll = {"rs", "ws", "os_a", "os_b", "os_c", "nlr"};
 
 // Distinct positive prices per level and operand (so that no two terms tie by accident).
 workloads::EnergyCosts test_costs(bool leakage) {
@@ -74,7 +72,7 @@ Case random_case(std::mt19937_64& rng, SpatialDataflow df) {
   c.spec.mapper.objective = arch::Objective(pick(0, 2));
   c.p = ws::Problem::from_shape(c.g.shape(c.g.layers[0]), c.g.layers[0].op);
   c.w = ws::widths_of(c.g, c.g.layers[0], c.spec);
-  c.text = std::string(arch::to_string(df)) + " " + std::to_string(c.spec.pe_array.rows) + "x" +
+  c.text = std::string(df) + " " + std::to_string(c.spec.pe_array.rows) + "x" +
            std::to_string(c.spec.pe_array.cols) + " rf " +
            std::to_string(c.spec.pe_array.rf_bytes) + " gbuf " +
            std::to_string(c.spec.sram[0].size_bytes) + " objective " +
@@ -297,7 +295,7 @@ TEST(SpatialSearch, ChosenMappingMeetsCapacitiesAndConstraints) {
 TEST(SpatialSearch, ImpossibleConstraintIsAnErrorNamingIt) {
   workloads::Graph g;
   test::add_conv(g, {"c", 1, 8, 6, 6, 8, 3, 3, 1, 1});
-  arch::AcceleratorSpec spec = test::spatial_spec(4, 4, SpatialDataflow::kRs, 256, 64 * 1024, 4.0);
+  arch::AcceleratorSpec spec = test::spatial_spec(4, 4, "rs", 256, 64 * 1024, 4.0);
   // RS keeps the whole filter row S in the register file: S cannot be split at DRAM level.
   spec.mapper.factors = {{"dram", "S", 3}};
   try {

@@ -119,7 +119,7 @@ const std::vector<int>& ISpatialDataflow::gbuf_order() const {
   return kOrder;
 }
 
-SpatialDataflowFactory generated(arch::SpatialDataflow id, GeneratedDataflow::Generator gen,
+SpatialDataflowFactory generated(const std::string& id, GeneratedDataflow::Generator gen,
                                  std::vector<int> gbuf_order) {
   return [id, gen, gbuf_order] { return std::make_unique<GeneratedDataflow>(id, gen, gbuf_order); };
 }
@@ -145,10 +145,9 @@ const SpatialDataflowRegistry& spatial_dataflows() {
   return registry;
 }
 
-std::unique_ptr<ISpatialDataflow> make_spatial_dataflow(arch::SpatialDataflow df) {
-  const SpatialDataflowRegistry::Entry* e = spatial_dataflows().find(arch::to_string(df));
-  if (!e)
-    throw sim::ModelError(std::string("mapper: no spatial dataflow named ") + arch::to_string(df));
+std::unique_ptr<ISpatialDataflow> make_spatial_dataflow(const std::string& df) {
+  const SpatialDataflowRegistry::Entry* e = spatial_dataflows().find(df);
+  if (!e) throw sim::ModelError("mapper: no spatial dataflow named " + df);
   return e->make();
 }
 

@@ -110,7 +110,7 @@ class ISpatialDataflow {
  public:
   virtual ~ISpatialDataflow() = default;
   /// The dataflow's name in the program contract (Mapping::dataflow).
-  virtual arch::SpatialDataflow id() const = 0;
+  virtual const std::string& id() const = 0;
   /// Every core the dataflow allows for layer p on this array.
   virtual void cores(const Problem& p, const arch::AcceleratorSpec& spec, const LayerWidths& w,
                      const LoopChoices& ch, CoreSet& out) const = 0;
@@ -136,9 +136,9 @@ struct CoreContext {
 class GeneratedDataflow final : public ISpatialDataflow {
  public:
   using Generator = void (*)(const CoreContext&);
-  GeneratedDataflow(arch::SpatialDataflow id, Generator gen, std::vector<int> gbuf_order)
-      : id_(id), gen_(gen), order_(std::move(gbuf_order)) {}
-  arch::SpatialDataflow id() const override { return id_; }
+  GeneratedDataflow(std::string id, Generator gen, std::vector<int> gbuf_order)
+      : id_(std::move(id)), gen_(gen), order_(std::move(gbuf_order)) {}
+  const std::string& id() const override { return id_; }
   void cores(const Problem& p, const arch::AcceleratorSpec& spec, const LayerWidths& w,
              const LoopChoices& ch, CoreSet& out) const override {
     gen_(CoreContext{p, spec, w, ch, out});
@@ -148,7 +148,7 @@ class GeneratedDataflow final : public ISpatialDataflow {
   }
 
  private:
-  arch::SpatialDataflow id_;
+  std::string id_;
   Generator gen_;
   std::vector<int> order_;
 };
@@ -163,10 +163,10 @@ void register_spatial_dataflows(SpatialDataflowRegistry& r);
 const SpatialDataflowRegistry& spatial_dataflows();
 
 /// A factory of GeneratedDataflow(id, gen, order) for registrations (empty order: the default).
-SpatialDataflowFactory generated(arch::SpatialDataflow id, GeneratedDataflow::Generator gen,
+SpatialDataflowFactory generated(const std::string& id, GeneratedDataflow::Generator gen,
                                  std::vector<int> gbuf_order = {});
 
 /// An instance of the registered dataflow `df`.
-std::unique_ptr<ISpatialDataflow> make_spatial_dataflow(arch::SpatialDataflow df);
+std::unique_ptr<ISpatialDataflow> make_spatial_dataflow(const std::string& df);
 
 }  // namespace adasim::workloads::spatial

@@ -11,12 +11,11 @@
 namespace adasim::workloads::spatial {
 namespace {
 
-using arch::SpatialDataflow;
 using Idx = std::array<int64_t, kNumDims>;
 using tiling::ceil_div;
 
 std::string one_line(const Mapping& m) {
-  std::string s = std::string(arch::to_string(m.dataflow)) + " " + m.describe();
+  std::string s = m.dataflow + " " + m.describe();
   for (char& c : s)
     if (c == '\n') c = ';';
   return s;
@@ -113,11 +112,12 @@ LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::Accelerato
   sch.out_bits = tiling::bits_of(g, l.output, 8);
   sch.quant = arch::quant_params(g, l, sch.shape);
   tiling::set_routes(sch.transfers, spec);
+  tiling::require_one_hop(sch.transfers, spec,
+                          "a level filled from DRAM: spatial arrays run one global buffer");
   const Problem p = Problem::from_shape(sch.shape, l.op);
   const auto& pe = spec.pe_array;
-  std::vector<arch::SpatialDataflow> dfs =
-      pe.dataflow_auto ? pe.spatial_dataflows
-                       : std::vector<arch::SpatialDataflow>{pe.spatial_dataflow};
+  std::vector<std::string> dfs =
+      pe.dataflow_auto ? pe.spatial_dataflows : std::vector<std::string>{pe.spatial_dataflow};
   const Constraints cons = Constraints::resolve(spec.mapper, p);
   const SpatialSearchResult r = search_spatial(p, dfs, spec, w, costs, cons);
   if (!r.found) {
@@ -127,7 +127,7 @@ LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::Accelerato
                 (spec.sram.size() > 1 ? lv.name + " " : std::string()) +
                 std::to_string(lv.size_bytes) + " B";
     std::string names;
-    for (auto df : dfs) names += std::string(names.empty() ? "" : ", ") + arch::to_string(df);
+    for (auto df : dfs) names += std::string(names.empty() ? "" : ", ") + df;
     if (cons.any())
       throw sim::ConfigError(
           "", "/mapper",
@@ -140,7 +140,7 @@ LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::Accelerato
             ") and global buffer (" + levels + ") can hold one tile of the layer");
   }
   sch.engine = arch::SpatialProgram{r.best, 0};
-  sch.dataflow = arch::to_string(r.best.dataflow);
+  sch.dataflow = r.best.dataflow;
   sch.loop_order = r.best.describe();
   sch.search.objective = arch::to_string(spec.mapper.objective);
   sch.search.chosen = one_line(r.best);

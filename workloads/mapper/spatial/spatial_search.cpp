@@ -9,7 +9,6 @@
 namespace adasim::workloads::spatial {
 namespace {
 
-using arch::SpatialDataflow;
 using Idx = std::array<int64_t, kNumDims>;
 using tiling::ceil_div;
 
@@ -215,7 +214,7 @@ std::string Constraints::describe() const {
   return s.empty() ? "none" : s;
 }
 
-void for_each_mapping(const Problem& p, SpatialDataflow df, const arch::AcceleratorSpec& spec,
+void for_each_mapping(const Problem& p, const std::string& df, const arch::AcceleratorSpec& spec,
                       const LayerWidths& w, const Constraints& c, SearchMode mode,
                       const std::function<void(const Mapping&)>& f) {
   const LoopChoices ch(mode, c);
@@ -228,7 +227,7 @@ void for_each_mapping(const Problem& p, SpatialDataflow df, const arch::Accelera
     });
 }
 
-SpatialSearchResult search_spatial(const Problem& p, const std::vector<SpatialDataflow>& dfs,
+SpatialSearchResult search_spatial(const Problem& p, const std::vector<std::string>& dfs,
                                    const arch::AcceleratorSpec& spec, const LayerWidths& w,
                                    const EnergyCosts& costs, const Constraints& c,
                                    SearchMode mode) {
@@ -237,7 +236,7 @@ SpatialSearchResult search_spatial(const Problem& p, const std::vector<SpatialDa
   const bool bounded = mode == SearchMode::kPruned;
   std::vector<std::unique_ptr<ISpatialDataflow>> impls;  // the cores point at their orders
   std::vector<Core> all;
-  for (SpatialDataflow df : dfs) {
+  for (const std::string& df : dfs) {
     impls.push_back(make_spatial_dataflow(df));
     CoreSet cores(p, *impls.back(), spec, w, ch);
     impls.back()->cores(p, spec, w, ch, cores);

@@ -45,14 +45,14 @@ struct SpatialSearchResult {
   int64_t cut = 0;        ///< cores and splits cut by their bound (each stands for many mappings)
 };
 
-SpatialSearchResult search_spatial(const Problem& p, const std::vector<arch::SpatialDataflow>& dfs,
+SpatialSearchResult search_spatial(const Problem& p, const std::vector<std::string>& dfs,
                                    const arch::AcceleratorSpec& spec, const LayerWidths& w,
                                    const EnergyCosts& costs, const Constraints& c,
                                    SearchMode mode = SearchMode::kPruned);
 
 /// Calls f(mapping) for every legal mapping (capacities and constraints met) of one dataflow
 /// in `mode`, without bounding; the exhaustive space for the tests.
-void for_each_mapping(const Problem& p, arch::SpatialDataflow df, const arch::AcceleratorSpec& spec,
+void for_each_mapping(const Problem& p, const std::string& df, const arch::AcceleratorSpec& spec,
                       const LayerWidths& w, const Constraints& c, SearchMode mode,
                       const std::function<void(const Mapping&)>& f);
 

@@ -16,7 +16,7 @@ void cores_nlr(const CoreContext& c) {
 
 void register_nlr(SpatialDataflowRegistry& r) {
   r.add("nlr", "no local reuse: no register files, input channels down the columns, filters across",
-        {}, generated(arch::SpatialDataflow::kNlr, cores_nlr));
+        {}, generated("nlr", cores_nlr));
 }
 
 }  // namespace adasim::workloads::spatial

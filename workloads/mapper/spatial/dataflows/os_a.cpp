@@ -18,7 +18,7 @@ void cores_os_a(const CoreContext& c) {
 void register_os_a(SpatialDataflowRegistry& r) {
   r.add("os_a",
         "output stationary A: one output channel, a 2-D patch of output pixels; one psum per PE",
-        {}, generated(arch::SpatialDataflow::kOsA, cores_os_a));
+        {}, generated("os_a", cores_os_a));
 }
 
 }  // namespace adasim::workloads::spatial

@@ -21,7 +21,7 @@ void cores_os_b(const CoreContext& c) {
 void register_os_b(SpatialDataflowRegistry& r) {
   r.add("os_b",
         "output stationary B: output pixels down the rows, output channels across; one psum per PE",
-        {}, generated(arch::SpatialDataflow::kOsB, cores_os_b));
+        {}, generated("os_b", cores_os_b));
 }
 
 }  // namespace adasim::workloads::spatial

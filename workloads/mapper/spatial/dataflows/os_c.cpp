@@ -29,7 +29,7 @@ void register_os_c(SpatialDataflowRegistry& r) {
   r.add("os_c",
         "output stationary C: many output channels of one output pixel over the whole array; one "
         "psum per PE",
-        {}, generated(arch::SpatialDataflow::kOsC, cores_os_c));
+        {}, generated("os_c", cores_os_c));
 }
 
 }  // namespace adasim::workloads::spatial

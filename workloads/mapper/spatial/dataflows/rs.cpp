@@ -34,7 +34,7 @@ void register_rs(SpatialDataflowRegistry& r) {
   r.add("rs",
         "row stationary (Eyeriss): filter rows down the columns, output rows across; RFs keep a "
         "filter row, an ifmap row and a psum row",
-        {}, generated(arch::SpatialDataflow::kRs, cores_rs, {kG, kN, kC, kM, kR, kS, kP, kQ}));
+        {}, generated("rs", cores_rs, {kG, kN, kC, kM, kR, kS, kP, kQ}));
 }
 
 }  // namespace adasim::workloads::spatial

@@ -24,7 +24,7 @@ void register_ws(SpatialDataflowRegistry& r) {
   r.add("ws",
         "weight stationary: one weight per PE, ifmaps multicast along the rows, psums reduced down "
         "the columns",
-        {}, generated(arch::SpatialDataflow::kWs, cores_ws, {kG, kM, kC, kR, kS, kN, kP, kQ}));
+        {}, generated("ws", cores_ws, {kG, kM, kC, kR, kS, kN, kP, kQ}));
 }
 
 }  // namespace adasim::workloads::spatial

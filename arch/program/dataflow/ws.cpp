@@ -2,13 +2,13 @@
 // Weight stationary (config name "ws"): each PE holds one weight of the fold's Kred x N tile;
 // input vectors stream in from the left, one pixel per cycle, and partial sums flow down the
 // columns. Supports precision-scalable lanes and the N:M weight datapath.
-#include "workloads/mapper/dataflow/systolic_dataflow.hpp"
+#include "arch/program/dataflow/systolic_dataflow.hpp"
 
-namespace adasim::workloads {
+namespace adasim::arch {
 
 void register_ws(SystolicDataflowRegistry& r) {
   r.add("ws", "weight stationary: Kred down the rows, filters N across, pixels M in time", {},
-        fixed_layout({arch::GemmDim::kKred, arch::GemmDim::kN, arch::GemmDim::kM}));
+        fixed_layout({GemmDim::kKred, GemmDim::kN, GemmDim::kM}));
 }
 
-}  // namespace adasim::workloads
+}  // namespace adasim::arch

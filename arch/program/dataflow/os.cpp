@@ -2,13 +2,13 @@
 // Output stationary (config name "os"): each PE accumulates one output of the fold's M x N tile
 // while input rows enter from the left and weight columns from the top, one reduction index per
 // cycle; the finished outputs drain down the columns.
-#include "workloads/mapper/dataflow/systolic_dataflow.hpp"
+#include "arch/program/dataflow/systolic_dataflow.hpp"
 
-namespace adasim::workloads {
+namespace adasim::arch {
 
 void register_os(SystolicDataflowRegistry& r) {
   r.add("os", "output stationary: pixels M down the rows, filters N across, Kred in time", {},
-        fixed_layout({arch::GemmDim::kM, arch::GemmDim::kN, arch::GemmDim::kKred}));
+        fixed_layout({GemmDim::kM, GemmDim::kN, GemmDim::kKred}));
 }
 
-}  // namespace adasim::workloads
+}  // namespace adasim::arch

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// The dataflows of the systolic array, as the mapper sees them: how a dataflow lays a layer's
-// pack GEMM (M pixels x Kred reduction x N filters, per block-diagonal pack of groups) onto the
-// array's rows, its columns and time. The planner (systolic_planner.hpp) derives every fold,
-// tile, transfer and count from that layout, so a dataflow is one implementation of this
-// interface, registered by name (register_systolic_dataflows).
+// The dataflows of the systolic array: how a dataflow lays a layer's pack GEMM (M pixels x Kred
+// reduction x N filters, per block-diagonal pack of groups) onto the array's rows, its columns
+// and time. The mapper's planner (workloads/mapper/systolic_planner.hpp) derives every fold,
+// tile, transfer and count from that layout, and the models read which operand a dataflow holds
+// in the PEs (the area model's registers), so a dataflow is one implementation of this interface,
+// registered by name (register_systolic_dataflows), and the spec names it by that name. It lives
+// in the program contract so that both sides see it without depending on each other.
 #pragma once
 
 #include <cstdint>
@@ -14,22 +16,22 @@
 #include "sim/core/registry.hpp"
 #include "workloads/ir/graph.hpp"
 
-namespace adasim::workloads {
+namespace adasim::arch {
 
 /// Where the pack GEMM's dimensions lie: along the array's rows, its columns and time.
 struct SystolicLayout {
-  arch::GemmDim rows = arch::GemmDim::kKred;
-  arch::GemmDim cols = arch::GemmDim::kN;
-  arch::GemmDim time = arch::GemmDim::kM;
+  GemmDim rows = GemmDim::kKred;
+  GemmDim cols = GemmDim::kN;
+  GemmDim time = GemmDim::kM;
 
   /// The reduction runs in time: the outputs stay in the PEs, both operands stream.
-  bool outputs_held() const { return time == arch::GemmDim::kKred; }
+  bool outputs_held() const { return time == GemmDim::kKred; }
   /// Whether the PEs hold `op` (ifmap or weight) while the other operand streams past: the
   /// operand indexed by the rows and columns (the weights when the columns are filters).
-  bool holds(arch::Operand op) const;
-  bool streams(arch::Operand op) const { return op != arch::Operand::kOfmap && !holds(op); }
+  bool holds(Operand op) const;
+  bool streams(Operand op) const { return op != Operand::kOfmap && !holds(op); }
   /// The layout in the program contract's terms.
-  void apply(arch::SystolicProgram& p) const {
+  void apply(SystolicProgram& p) const {
     p.rows_dim = rows;
     p.cols_dim = cols;
     p.time_dim = time;
@@ -37,7 +39,7 @@ struct SystolicLayout {
 };
 
 /// A dataflow of the systolic array.
-/// Contract: layout() is one the array runs (arch::SystolicProgram::layout(): the reduction down
+/// Contract: layout() is one the array runs (SystolicProgram::layout(): the reduction down
 /// the rows with the weights or the inputs held, or in time with the outputs held), the same on
 /// every call; chunk_step() >= 1.
 class ISystolicDataflow {
@@ -48,7 +50,7 @@ class ISystolicDataflow {
   /// follows what the DMA moves anyway: whole output rows (Q pixels; 1 for a matmul) when time
   /// runs over pixels, whole input channels (R*S reduction steps) when it runs over the
   /// reduction, single filters when it runs over filters.
-  virtual int64_t chunk_step(const Layer& l, const ConvShape& s) const;
+  virtual int64_t chunk_step(const workloads::Layer& l, const workloads::ConvShape& s) const;
 };
 
 using SystolicDataflowFactory = std::function<std::unique_ptr<ISystolicDataflow>()>;
@@ -73,4 +75,4 @@ void register_systolic_dataflows(SystolicDataflowRegistry& r);
 /// The registered systolic dataflows (built once; immutable).
 const SystolicDataflowRegistry& systolic_dataflows();
 
-}  // namespace adasim::workloads
+}  // namespace adasim::arch

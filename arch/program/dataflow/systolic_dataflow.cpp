@@ -1,26 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "workloads/mapper/dataflow/systolic_dataflow.hpp"
+#include "arch/program/dataflow/systolic_dataflow.hpp"
 
-namespace adasim::workloads {
+namespace adasim::arch {
 
 // The implementations (one file each).
 void register_ws(SystolicDataflowRegistry& r);
 void register_os(SystolicDataflowRegistry& r);
 void register_is(SystolicDataflowRegistry& r);
 
-bool SystolicLayout::holds(arch::Operand op) const {
-  if (outputs_held() || op == arch::Operand::kOfmap) return false;
+bool SystolicLayout::holds(Operand op) const {
+  if (outputs_held() || op == Operand::kOfmap) return false;
   // The operand indexed by the rows (the reduction) and the columns: weights by N, inputs by M.
-  return (cols == arch::GemmDim::kN) == (op == arch::Operand::kWeight);
+  return (cols == GemmDim::kN) == (op == Operand::kWeight);
 }
 
-int64_t ISystolicDataflow::chunk_step(const Layer& l, const ConvShape& s) const {
+int64_t ISystolicDataflow::chunk_step(const workloads::Layer& l,
+                                      const workloads::ConvShape& s) const {
   switch (layout().time) {
-    case arch::GemmDim::kM:
-      return l.op == OpType::kMatMul ? 1 : s.q;
-    case arch::GemmDim::kKred:
+    case GemmDim::kM:
+      return l.op == workloads::OpType::kMatMul ? 1 : s.q;
+    case GemmDim::kKred:
       return s.r * s.s;
-    case arch::GemmDim::kN:
+    case GemmDim::kN:
       return 1;
   }
   return 1;
@@ -48,4 +49,4 @@ const SystolicDataflowRegistry& systolic_dataflows() {
   return registry;
 }
 
-}  // namespace adasim::workloads
+}  // namespace adasim::arch
