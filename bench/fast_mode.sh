@@ -5,12 +5,15 @@
 # --fidelity fast (with values), --fidelity fast --no-values (timing only). Prints the CPU time
 # (user + sys, one core) of each run and the median ratios to per-cycle, and checks that the
 # three reports agree (cycles, stalls, accesses, energy; densities need values).
-# Usage: bench/fast_mode.sh [build-dir] [reps] [workload]. Figures: bench/README.md.
+# Usage: bench/fast_mode.sh [build-dir] [reps] [workload] [run options...], e.g. ... build 3
+# workloads/models/resnet50.json --set pe_array.rows=8 --set pe_array.cols=8. Figures:
+# bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 adasim="${1:-build}/adasim"
 reps="${2:-3}"
 wl="${3:-workloads/models/resnet50.json}"
+extra=("${@:4}")
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 declare -A args=([cycle]="--fidelity cycle" [fast]="--fidelity fast"
@@ -19,7 +22,7 @@ for r in $(seq "$reps"); do
   for m in cycle fast fast_novalues; do
     # shellcheck disable=SC2086
     /usr/bin/time -f "%U %S" -o "$out/t_${m}_$r" "$adasim" run -q --workload "$wl" ${args[$m]} \
-      --out "$out/$m"
+      "${extra[@]}" --out "$out/$m"
     echo "$m round $r: $(awk '{ printf "%.2f s CPU", $1 + $2 }' "$out/t_${m}_$r")"
   done
 done

@@ -7,7 +7,7 @@
 import argparse
 import sys
 
-from sweep_table import column_of, number, load_workload_rows, save, start_figure
+from sweep_table import column_of, number, load_workload_rows, save, scaled, start_figure
 
 
 def sort_key(v):
@@ -49,6 +49,8 @@ def main(argv):
             return 2
     col, label = column_of(args.metric)
     xs, ys, cells = grid(rows, args.x, args.y, col, args.agg)
+    factor, label = scaled(col, label, [v for line in cells for v in line if v is not None])
+    cells = [[None if v is None else v / factor for v in line] for line in cells]
     values = [v for line in cells for v in line if v is not None]
     figure = start_figure("sweep_heatmap.py",
                           "" if values else f"no finished rows with '{col}' for '{workload}'",

@@ -26,6 +26,26 @@ def column_of(metric):
     return METRICS.get(metric, (metric, metric))
 
 
+# Readable units for the large metrics: column -> (unit, [(factor, unit), ...] largest first).
+UNITS = {
+    "time_ns": ("ns", [(1e9, "s"), (1e6, "ms"), (1e3, "us")]),
+    "energy_pj_total": ("pJ", [(1e12, "J"), (1e9, "mJ"), (1e6, "uJ"), (1e3, "nJ")]),
+}
+
+
+def scaled(col, label, values):
+    """(factor, label) showing `values` of `col` in a unit where the largest is >= 1, e.g. ms
+    instead of ns: divide by factor; the label's unit is replaced."""
+    if col not in UNITS or not values:
+        return 1.0, label
+    base, steps = UNITS[col]
+    top = max(abs(v) for v in values)
+    for factor, unit in steps:
+        if top >= factor:
+            return factor, label.replace(f"[{base}]", f"[{unit}]")
+    return 1.0, label
+
+
 def read_results(path):
     """(axis column names, rows as dicts) of a sweep's results.csv; ValueError if it is not one."""
     with open(path, newline="") as f:
@@ -79,11 +99,13 @@ def pyplot(tool):
     return plt
 
 
-def save(fig, out, results_csv, default_name):
-    """Writes the figure to `out` (default: `default_name` beside the CSV) and prints the path."""
+def save(fig, out, results_csv, default_name, rect=None):
+    """Writes the figure to `out` (default: `default_name` beside the CSV) and prints the path;
+    `rect` (left, bottom, right, top in figure fractions) is where the axes go, leaving the rest
+    to text placed beside them."""
     out = out or os.path.join(os.path.dirname(os.path.abspath(results_csv)), default_name)
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
-    fig.tight_layout()
+    fig.tight_layout(rect=rect)
     fig.savefig(out, dpi=120)
     print(out)
     return 0

@@ -31,7 +31,7 @@ while getopts "t:n:s:b:" opt; do
 done
 shift $((OPTIND - 1))
 all=(fuzz_arch_config fuzz_graph_json fuzz_onnx fuzz_scalesim_csv fuzz_npy fuzz_tensor_pb
-     fuzz_graph_mapper)
+     fuzz_graph_mapper fuzz_scalesim_cfg fuzz_sweep_spec)
 harnesses=("$@")
 [ ${#harnesses[@]} -eq 0 ] && harnesses=("${all[@]}")
 
@@ -73,6 +73,14 @@ seed() {
           cp "$onnx_testdata/$d/model.onnx" "$dir/$d.onnx"
         done
       fi ;;
+    fuzz_scalesim_cfg)  # SCALE-Sim's own shipped .cfg files (../shared/reference) when present
+      cp tests/invalid/cfg/*.cfg "$dir"/
+      for f in ../shared/reference/scalesim/configs/*.cfg; do [ -f "$f" ] && cp "$f" "$dir"/; done ;;
+    fuzz_sweep_spec)  # the harness resolves paths from configs/sweeps; the corpus's are 3 deep
+      cp configs/sweeps/*.json "$dir"/
+      for f in tests/invalid/sweep/*.json; do
+        sed 's#"\.\./\.\./\.\./#"../../#g' "$f" > "$dir/invalid_$(basename "$f")"
+      done ;;
     fuzz_scalesim_csv)
       cp tests/data/scalesim/*.csv "$dir"/
       [ -d tests/invalid/csv ] && cp tests/invalid/csv/*.csv "$dir"/ ;;
@@ -121,7 +129,7 @@ for h in "${harnesses[@]}"; do
   [ -d "$regressions" ] && dirs+=("$regressions")
   extra=()
   case $h in
-    fuzz_arch_config | fuzz_graph_json | fuzz_graph_mapper)
+    fuzz_arch_config | fuzz_graph_json | fuzz_graph_mapper | fuzz_sweep_spec)
       dictionary "$work/seeds/$h" "$work/$h.dict"
       printf '"--set "\n' >> "$work/$h.dict"
       extra=(-dict="$work/$h.dict") ;;

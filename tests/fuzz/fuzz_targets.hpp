@@ -13,6 +13,9 @@
 
 #include "arch/energy/energy_table.hpp"
 #include "sim/app/simulation.hpp"
+#include "sim/app/sweep/point_space.hpp"
+#include "sim/app/sweep/study.hpp"
+#include "sim/app/sweep/sweep_spec.hpp"
 #include "sim/config/arch_config.hpp"
 #include "sim/core/json_input.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
@@ -50,22 +53,53 @@ inline ConfigInput split_config_input(const std::string& text) {
   return s;
 }
 
-/// A config (+ --set lines) loaded as `adasim validate --arch FILE --set ...`; an accepted
-/// config's resolved config (resolved_config.json) loads again to itself.
+/// Loads `path` as `adasim validate --arch FILE --set ...`; an accepted config's resolved config
+/// (resolved_config.json) loads again to itself.
+inline void load_config_and_resolved(const std::string& path,
+                                     const std::vector<std::string>& overrides) {
+  const sim::LoadedConfig cfg = sim::load_arch_config(path, overrides);
+  sim::LoadedConfig again;
+  try {
+    again = sim::parse_arch_config(cfg.resolved, "resolved");
+  } catch (const sim::ConfigError& e) {
+    die(std::string("the resolved config of an accepted config is rejected: ") + e.what());
+  }
+  if (again.resolved != cfg.resolved) die("the resolved config does not resolve to itself");
+}
+
+/// A config (+ --set lines) loaded as `adasim validate --arch FILE --set ...`.
 inline void arch_config_target(const uint8_t* data, size_t size) {
   static InputFile file(".json");
   const ConfigInput in = split_config_input(std::string(reinterpret_cast<const char*>(data), size));
   const std::string& path =
       file.write(reinterpret_cast<const uint8_t*>(in.config.data()), in.config.size());
+  expect_clean(data, size, [&] { load_config_and_resolved(path, in.overrides); });
+}
+
+/// A SCALE-Sim v2 .cfg file loaded as `adasim validate --arch FILE.cfg` (the JSON config that
+/// mirrors it); the same resolved-config round trip.
+inline void scalesim_cfg_target(const uint8_t* data, size_t size) {
+  static InputFile file(".cfg");
+  const std::string& path = file.write(data, size);
+  expect_clean(data, size, [&] { load_config_and_resolved(path, {}); });
+}
+
+/// A sweep spec read as `adasim sweep --spec FILE` from configs/sweeps (its base config and
+/// workload paths resolve there), its points enumerated or sampled; a spec of at most 16 points
+/// is also resolved point by point (build_study: overrides applied to the base config, invalid
+/// points listed, constraints checked), as `adasim sweep --dry-run` does.
+inline void sweep_spec_target(const uint8_t* data, size_t size) {
+  static InputFile file(".json");
+  const std::string& path = file.write(data, size);
   expect_clean(data, size, [&] {
-    const sim::LoadedConfig cfg = sim::load_arch_config(path, in.overrides);
-    sim::LoadedConfig again;
-    try {
-      again = sim::parse_arch_config(cfg.resolved, "resolved");
-    } catch (const sim::ConfigError& e) {
-      die(std::string("the resolved config of an accepted config is rejected: ") + e.what());
-    }
-    if (again.resolved != cfg.resolved) die("the resolved config does not resolve to itself");
+    namespace sw = sim::sweep;
+    sw::SweepSpec spec = sw::parse_sweep_spec(sim::read_json_file(path), path,
+                                              std::string(ADASIM_SOURCE_DIR) + "/configs/sweeps");
+    const std::vector<sw::Point> points = spec.sampling == sw::Sampling::kLatinHypercube
+                                              ? sw::latin_hypercube(spec)
+                                              : sw::enumerate_grid(spec);
+    for (size_t i = 0; i < points.size() && i < 16; ++i) sw::point_overrides(spec, points[i]);
+    if (points.size() <= 16) sw::build_study(std::move(spec));
   });
 }
 
@@ -189,6 +223,8 @@ inline const std::vector<Target>& targets() {
       {"fuzz_npy", npy_target},
       {"fuzz_tensor_pb", tensor_pb_target},
       {"fuzz_graph_mapper", graph_mapper_target},
+      {"fuzz_scalesim_cfg", scalesim_cfg_target},
+      {"fuzz_sweep_spec", sweep_spec_target},
   };
   return all;
 }

@@ -63,7 +63,10 @@ int cmd_sweep(const std::vector<std::string>& args, std::ostream& out, std::ostr
       "keep-reports", po::bool_switch(&o.keep_reports),
       "keep every item's report folder under DIR/reports/")(
       "fidelity", po::value(&o.fidelity),
-      "the runs' fidelity: fast (the default, same figures) or cycle; overrides the spec's");
+      "the runs' fidelity: fast (the default, same figures) or cycle; overrides the spec's")(
+      "no-values", po::bool_switch(&o.no_values),
+      "timing only: the runs compute no tensor values (same figures, far less time; as the "
+      "spec's \"values\": false)");
   po::variables_map vm;
   if (parse(d, args, vm, out)) return 0;
   if (!o.fidelity.empty() && o.fidelity != "fast" && o.fidelity != "cycle")

@@ -3,6 +3,8 @@
 // elaboration) and prices their estimated cycles.
 #include "sim/app/sweep/sweep_estimate.hpp"
 
+#include <time.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -17,6 +19,18 @@
 
 namespace adasim::sim::sweep {
 namespace {
+
+// Prices of modelled_seconds (sweep_estimate.hpp), host CPU seconds per unit of work. Fitted
+// (least squares on relative error) to 15 timing-only fast runs of the DS-CNN, MobileNetV2 and
+// ResNet-50 on 8x8 .. 64x64 arrays, fixed and auto dataflows, 8-bit and precision-scalable
+// (CPU time less the same mapping's, 2026-12-03, the 2-core machine of bench/README.md under
+// load): the model is within 0.77x .. 1.19x of each; the per-MAC price from 5 fast runs with
+// values (0.3 .. 1.1 ns per MAC, their median taken). Per cycle: bench/README.md's 1 us.
+constexpr double kStartSeconds = 0.01;    // process start, config, graph
+constexpr double kCycleSeconds = 1.0e-6;  // per simulated cycle at 1024 PEs (per cycle)
+constexpr double kFoldSeconds = 6.6e-6;   // per fold (fast)
+constexpr double kBurstSeconds = 7.0e-8;  // per DRAM burst (fast)
+constexpr double kMacSeconds = 0.6e-9;    // per MAC with values (fast)
 
 /// At most `most` of `n` positions, drawn without replacement by a fixed-seed generator (same
 /// picks for the same n). Evenly spaced picks alias with a grid: items come in product order,
@@ -33,12 +47,18 @@ std::vector<size_t> sample_positions(size_t n, size_t most) {
   return all;
 }
 
+double cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+}
+
 class ItemModel {
  public:
   explicit ItemModel(const Study& s) : s_(s), base_(read_json_file(s.spec.arch)) {}
 
-  /// Modelled host seconds of item `i`; 0 when it cannot be mapped (it will fail fast).
-  double seconds(size_t i) {
+  /// The work of item `i`; pes = 0 when it cannot be mapped (it will fail fast).
+  ItemWork work(size_t i) {
     const WorkItem& it = s_.items[i];
     const ResolvedPoint& p = s_.points[it.point];
     std::vector<std::string> sets = s_.spec.set;
@@ -46,15 +66,13 @@ class ItemModel {
     try {
       const LoadedConfig cfg = parse_arch_config(base_, s_.spec.arch, sets);
       const workloads::Graph& g = graph(it.workload);
-      double cycles = 0;
-      for (const auto& l : map_graph(g, cfg.spec, arch::EnergyTable(cfg.spec.energy))) {
-        const auto* v = std::get_if<arch::VectorProgram>(&l.engine);
-        cycles += v ? std::ceil(double(v->ops) / double(std::max<int64_t>(1, v->lanes)))
-                    : l.search.est_cycles;
-      }
-      return modelled_seconds(cycles, p.pes);
+      const double t0 = cpu_seconds();
+      const auto schedules = map_graph(g, cfg.spec, arch::EnergyTable(cfg.spec.energy));
+      ItemWork w = item_work(schedules, p.pes, cfg.spec.dram.burst_bytes);
+      w.map_seconds = cpu_seconds() - t0;
+      return w;
     } catch (const ConfigError&) {
-      return 0.0;
+      return ItemWork{};
     }
   }
 
@@ -72,14 +90,41 @@ class ItemModel {
   std::map<size_t, workloads::Graph> graphs_;
 };
 
-}  // namespace
-
-double modelled_seconds(double cycles, int64_t pes) {
-  return 0.05 + cycles * 1.0e-6 * std::pow(double(std::max<int64_t>(1, pes)) / 1024.0, 0.25);
+std::string kind_text(RunKind k) {
+  return !k.fast ? "per cycle" : k.values ? "fast" : "fast, timing only";
 }
 
+}  // namespace
+
+ItemWork item_work(const std::vector<workloads::LayerSchedule>& schedules, int64_t pes,
+                   int burst_bytes) {
+  ItemWork w;
+  w.pes = pes;
+  for (const workloads::LayerSchedule& l : schedules) {
+    const auto* v = std::get_if<arch::VectorProgram>(&l.engine);
+    w.cycles += v ? std::ceil(double(v->ops) / double(std::max<int64_t>(1, v->lanes)))
+                  : l.search.est_cycles;
+    w.macs += double(l.macs());
+    w.folds += double(l.transfers.folds.size());
+    w.bursts +=
+        double(l.dram_load_bytes() + l.dram_store_bytes()) / double(std::max(1, burst_bytes));
+  }
+  return w;
+}
+
+double modelled_seconds(const ItemWork& w, RunKind kind) {
+  const double start = kStartSeconds + w.map_seconds;
+  if (!kind.fast)
+    return start +
+           w.cycles * kCycleSeconds * std::pow(double(std::max<int64_t>(1, w.pes)) / 1024.0, 0.25);
+  return start + w.folds * kFoldSeconds + w.bursts * kBurstSeconds +
+         (kind.values ? w.macs * kMacSeconds : 0.0);
+}
+
+ItemWork study_item_work(const Study& s, size_t i) { return ItemModel(s).work(i); }
+
 Estimate estimate_time(const Study& s, const std::vector<size_t>& pending,
-                       const std::vector<nlohmann::json>& done, int jobs) {
+                       const std::vector<nlohmann::json>& done, int jobs, RunKind kind) {
   Estimate e;
   if (pending.empty()) {
     e.how = "nothing left to run";
@@ -94,21 +139,25 @@ Estimate estimate_time(const Study& s, const std::vector<size_t>& pending,
     const auto it = by_key.find(done[k].value("key", ""));
     if (it == by_key.end() || !done[k].contains("host_s")) continue;
     measured += done[k]["host_s"].get<double>();
-    modelled += model.seconds(it->second);
+    modelled += modelled_seconds(model.work(it->second), kind);
     ++calibrated;
   }
   const double ratio = calibrated > 0 && modelled > 0 ? measured / modelled : 1.0;
-  // Sampled per workload (workloads differ by orders of magnitude), about 32 picks in all.
-  std::map<size_t, std::vector<size_t>> by_workload;
-  for (size_t i : pending) by_workload[s.items[i].workload].push_back(i);
-  const size_t per_workload =
-      std::max<size_t>(1, (32 + by_workload.size() - 1) / by_workload.size());
+  // Sampled per workload and array size (each moves an item's cost by orders of magnitude),
+  // about 32 picks in all: a sample per workload alone missed most of the costly small arrays.
+  std::map<std::pair<size_t, int64_t>, std::vector<size_t>> groups;
+  for (size_t i : pending)
+    groups[{s.items[i].workload, s.points[s.items[i].point].pes}].push_back(i);
+  const size_t per_group = std::max<size_t>(1, (32 + groups.size() - 1) / groups.size());
   double total = 0;
   size_t sampled = 0;
-  for (const auto& [w, items] : by_workload) {
-    const std::vector<size_t> picks = sample_positions(items.size(), per_workload);
+  for (const auto& [g, items] : groups) {
+    const std::vector<size_t> picks = sample_positions(items.size(), per_group);
     double sum = 0;
-    for (size_t k : picks) sum += model.seconds(items[k]);
+    for (size_t k : picks) {
+      const ItemWork work = model.work(items[k]);
+      if (work.pes > 0) sum += modelled_seconds(work, kind);
+    }
     total += sum / double(picks.size()) * double(items.size());
     sampled += picks.size();
   }
@@ -116,9 +165,10 @@ Estimate estimate_time(const Study& s, const std::vector<size_t>& pending,
   e.seconds = total * ratio / workers;
   char how[400];
   std::snprintf(how, sizeof(how),
-                "mapper cycle estimates of %zu of the %zu pending items (sampled per workload) x "
-                "about 1 us per simulated cycle at 32x32 (bench/README.md)%s, on %d workers",
-                sampled, pending.size(),
+                "mapper schedules of %zu of the %zu pending items (sampled per workload and array "
+                "size) priced "
+                "%s (docs/sweep.md)%s, on %d workers",
+                sampled, pending.size(), kind_text(kind).c_str(),
                 calibrated ? (", rescaled by " + std::to_string(ratio).substr(0, 4) +
                               " = measured / modelled time of " + std::to_string(calibrated) +
                               " finished items")

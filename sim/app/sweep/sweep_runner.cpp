@@ -57,6 +57,7 @@ Job worker_job(const Study& s, const WorkItem& it, const std::string& self,
             dir.string(),
             "--fidelity",
             fidelity.empty() ? s.spec.fidelity : fidelity};
+  if (!s.spec.values) j.argv.push_back("--no-values");
   if (!w.weight_sparsity.empty())
     j.argv.insert(j.argv.end(), {"--weight-sparsity", w.weight_sparsity});
   if (!w.act_sparsity.empty()) j.argv.insert(j.argv.end(), {"--act-sparsity", w.act_sparsity});
@@ -249,7 +250,9 @@ int dry_run(const SweepOptions& o, const Study& study, const Shard& sh, std::ost
       out << "  point " << p.index << " " << to_string(p.status) << ": " << p.reason << "\n";
   if (listed > 20) out << "  ... and " << listed - 20 << " more (all in points.csv of a run)\n";
   const int jobs = o.jobs > 0 ? o.jobs : default_parallelism();
-  const Estimate e = estimate_time(study, pending, rows, jobs);
+  const RunKind kind{(o.fidelity.empty() ? study.spec.fidelity : o.fidelity) == "fast",
+                     study.spec.values};
+  const Estimate e = estimate_time(study, pending, rows, jobs, kind);
   out << "estimated time: " << Progress::duration_text(e.seconds) << " (" << e.how << ")\n";
   return kExitOk;
 }
@@ -257,7 +260,13 @@ int dry_run(const SweepOptions& o, const Study& study, const Shard& sh, std::ost
 }  // namespace
 
 int run_sweep(const SweepOptions& o, std::ostream& out, std::ostream& err, bool err_is_tty) {
-  Study study = build_study(load_sweep_spec(o.spec));
+  SweepSpec spec = load_sweep_spec(o.spec);
+  if (o.no_values && spec.values) {
+    spec.values = false;
+    std::vector<InputIssue> issues = timing_only_issues(spec, "--no-values");
+    if (!issues.empty()) throw ConfigError(std::move(issues));
+  }
+  Study study = build_study(std::move(spec));
   const Shard sh = o.shard.empty() ? Shard{} : parse_shard(o.shard);
   if (o.dry_run) return dry_run(o, study, sh, out);
   return SweepRun(o, std::move(study), out, err, err_is_tty).run(sh);

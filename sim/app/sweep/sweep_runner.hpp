@@ -20,6 +20,7 @@ struct SweepOptions {
   bool keep_reports = false;  ///< keep every item's report folder under <out>/reports/
   std::string self;           ///< the adasim executable the workers run
   std::string fidelity;       ///< --fidelity of the workers; "" = the spec's (default fast)
+  bool no_values = false;     ///< --no-values: the workers run timing only (spec "values": false)
 };
 
 /// Exit code 0 when every item of the slice has a row (error rows included), 1 when some worker

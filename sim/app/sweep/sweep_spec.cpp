@@ -220,7 +220,7 @@ const std::vector<std::string>& spec_keys(const std::string& object) {
   static const std::map<std::string, std::vector<std::string>> kKeys = {
       {"",
        {"arch", "axes", "combine", "constraints", "fidelity", "name", "objectives", "sampling",
-        "set", "sweep_version", "workloads"}},
+        "set", "sweep_version", "values", "workloads"}},
       {"workload",
        {"act_every_layer", "act_sparsity", "batch", "format", "name", "path", "seed",
         "weight_sparsity"}},
@@ -267,6 +267,10 @@ SweepSpec parse_sweep_spec(const json& j_in, const std::string& file, const std:
   parse_workloads(root, out, base_dir);
   root.enum_of("combine", {"product", "zip"}, "product");
   if (auto f = root.enum_of("fidelity", {"fast", "cycle"}, "fast")) out.fidelity = *f;
+  if (root.has("values"))
+    if (auto v = root.required<bool>("values", any_bool())) out.values = *v;
+  if (!out.values)
+    for (InputIssue& i : timing_only_issues(out, "\"values\": false")) issues.push_back(i);
   parse_axes(root, out);
   parse_constraints(root, out);
   parse_sampling(root, out);
@@ -274,6 +278,23 @@ SweepSpec parse_sweep_spec(const json& j_in, const std::string& file, const std:
   if (!out.arch.empty() && fs::is_regular_file(out.arch)) check_axis_keys(out, issues);
   if (!issues.empty()) throw ConfigError(std::move(issues));
   out.normalized = std::move(j);
+  return out;
+}
+
+std::vector<InputIssue> timing_only_issues(const SweepSpec& spec, const std::string& why) {
+  std::vector<InputIssue> out;
+  const std::string expected = "no generated zero pattern with " + why +
+                               " (timing only: its timing depends on values the runs do not "
+                               "compute)";
+  for (size_t i = 0; i < spec.workloads.size(); ++i) {
+    const WorkloadSpec& w = spec.workloads[i];
+    const std::string ptr = "/workloads/" + std::to_string(i) + "/";
+    if (!w.weight_sparsity.empty())
+      out.push_back({spec.file, ptr + "weight_sparsity", render(w.weight_sparsity), expected});
+    if (!w.act_sparsity.empty())
+      out.push_back({spec.file, ptr + "act_sparsity", render(w.act_sparsity), expected});
+    if (w.act_every_layer) out.push_back({spec.file, ptr + "act_every_layer", "true", expected});
+  }
   return out;
 }
 

@@ -74,7 +74,11 @@ struct SweepSpec {
   uint64_t sample_seed = 1;
   std::vector<Metric> objectives = {Metric::kLatencyNs, Metric::kEnergyPj};
   std::string fidelity = "fast";  ///< the workers' --fidelity (same figures either way)
-  nlohmann::json normalized;      ///< the spec with defaults filled and generators expanded
+  /// false: the workers run `--no-values` (timing only, same figures; no sparse workloads or
+  /// sparsity section, whose timing needs values). Not default-filled into `normalized`, so
+  /// the digests of specs without the key stay as they were.
+  bool values = true;
+  nlohmann::json normalized;  ///< the spec with defaults filled and generators expanded
 };
 
 /// The keys each object of a spec may hold, by object: "" (top level), "workload", "axis",
@@ -87,6 +91,10 @@ const std::vector<std::string>& spec_keys(const std::string& object);
 /// are checked per point later (a bad value makes that point invalid, not the spec).
 /// Throws ConfigError listing every issue.
 SweepSpec load_sweep_spec(const std::string& path);
+
+/// With `values` false (timing only), every workload option that needs values (a generated zero
+/// pattern, act_every_layer) as an issue; `why` names the switch in the expectation.
+std::vector<InputIssue> timing_only_issues(const SweepSpec& spec, const std::string& why);
 
 /// Same for a spec already in memory; `file` names it in errors, `base_dir` resolves its paths.
 SweepSpec parse_sweep_spec(const nlohmann::json& j, const std::string& file,

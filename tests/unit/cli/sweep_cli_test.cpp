@@ -238,8 +238,8 @@ TEST(SweepCli, DryRunCountsAndEstimatesWithoutWriting) {
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("estimated time: "), std::string::npos);
-  EXPECT_NE(r.out.find("mapper cycle estimates of 32 of the 48 pending items (sampled per "
-                       "workload)"),
+  EXPECT_NE(r.out.find("mapper schedules of 32 of the 48 pending items (sampled per workload and "
+                       "array size)"),
             std::string::npos)
       << r.out;
   EXPECT_FALSE(fs::exists(dir + "/out"));
