@@ -4,6 +4,7 @@
 // All quantities are in the units named by the field suffix.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -55,6 +56,17 @@ enum class PsumOverflow { kExact, kWrap, kSaturate };
 const char* to_string(PsumOverflow o);
 std::optional<PsumOverflow> psum_overflow_from_string(std::string_view s);
 
+/// One per-operand scratchpad of a spatial PE (Eyeriss keeps ifmap, filter and psum values in
+/// separate spads). A value of b bits takes ceil(b / word_bits) words.
+struct SpadSpec {
+  int64_t entries = 0;              ///< words
+  int word_bits = 16;               ///< bits per word
+  std::optional<double> access_pj;  ///< energy of one word access; absent: the energy table's
+  int64_t words_per_value(int bits) const { return (bits + word_bits - 1) / word_bits; }
+  /// Values of `bits` the spad holds.
+  int64_t capacity_values(int bits) const { return entries / words_per_value(bits); }
+};
+
 struct PeArraySpec {
   ArrayKind kind = ArrayKind::kSystolic;
   int rows = 16;                          ///< AR: physical PE rows
@@ -74,6 +86,9 @@ struct PeArraySpec {
   TimingConvention convention = TimingConvention::kFaithful;
   int vector_lanes = 0;                   ///< vector path (pool/eltwise) lanes; 0 = cols
   int64_t rf_bytes = 0;                   ///< spatial arrays: register file bytes per PE
+  /// Spatial arrays: per-operand spads (ifmap, weight, psum) instead of one rf_bytes pool
+  /// (then rf_bytes is their total).
+  std::optional<std::array<SpadSpec, 3>> spads;
   std::vector<std::string> spatial_dataflows;  ///< spatial arrays: supported dataflows (names)
   std::string spatial_dataflow = "rs";         ///< spatial arrays (unless auto)
 };
@@ -126,6 +141,15 @@ struct NocSpec {
   sim::ParamValues params;            ///< every parameter of the selected implementation
   int link_width_bits = 512;          ///< bits per cycle the bus carries in each direction
   int latency_cycles = 1;             ///< pipeline latency SRAM -> edge PE
+  /// xy_multicast: per-operand bus widths (ifmap, weight, psum); 0 = link_width_bits.
+  std::array<int, 3> bus_bits{};
+  /// xy_multicast: width of the PE-to-PE links that accumulate psums down a column (0 = none:
+  /// every PE's psums go over the psum bus).
+  int psum_link_bits = 0;
+  int bus_width(int operand) const {
+    const int b = bus_bits[size_t(operand)];
+    return b > 0 ? b : link_width_bits;
+  }
 };
 
 struct OperatingPoint {
@@ -197,7 +221,8 @@ struct EnergySpec {
   double scale = 1.0;                               ///< multiplies all dynamic energies (other nodes)
   std::map<std::string, double> overrides;          ///< key -> pJ (or mW for leakage keys)
   /// Spatial arrays only: energy per datum access at each level, whatever its width (the
-  /// normalised costs of Chen et al., ISCA 2016). Keys "mac", "rf", "noc", "gbuf", "dram";
+  /// normalised costs of Chen et al., ISCA 2016). Keys "mac", "rf", "noc", "gbuf", "dram" and
+  /// optionally "link" (a psum hop over a PE-to-PE link; absent: the "noc" figure);
   /// empty = use the per-bit table.
   std::map<std::string, double> per_access;
 };

@@ -7,25 +7,33 @@ EnergyCosts::PerValue spatial_value_costs(const EnergyTable& t, const Accelerato
                                           const std::array<int, 3>& bits, double voltage_v) {
   EnergyCosts::PerValue c;
   const auto& pa = spec.energy.per_access;
+  const auto& spads = spec.pe_array.spads;
+  // A per-operand spad with its own access energy: per word, ceil(bits / word_bits) words a value.
+  auto spad_price = [&](size_t o, double dflt) {
+    if (!spads || !(*spads)[o].access_pj) return dflt;
+    return *(*spads)[o].access_pj * double((*spads)[o].words_per_value(bits[o]));
+  };
   if (!pa.empty()) {
     c.mac = pa.at("mac");
-    c.rf.fill(pa.at("rf"));
+    for (size_t o = 0; o < 3; ++o) c.rf[o] = spad_price(o, pa.at("rf"));
     c.noc.fill(pa.at("noc"));
     c.gbuf.fill(pa.at("gbuf"));
     c.dram.fill(pa.at("dram"));
+    c.link = pa.count("link") ? pa.at("link") : pa.at("noc");
     return c;
   }
-  const SramLevelSpec& gb = spec.sram.at(0);
   const double dyn = t.dynamic_voltage_factor(voltage_v);
   c.mac = t.mac_pj(spec.pe_array.mac_bits) * dyn;
   for (size_t o = 0; o < 3; ++o) {
     const double b = bits[o];
-    c.rf[o] = t.rf_pj(bits[o]) * dyn;
+    const SramLevelSpec& gb = spec.level_of(Operand(o));
+    c.rf[o] = spad_price(o, t.rf_pj(bits[o])) * dyn;
     c.noc[o] = t.noc_pj_per_bit() * b * dyn;
     // A buffer word costs its read energy; a value uses its share of the word.
     c.gbuf[o] = t.sram_read_pj(gb.size_bytes, gb.word_bits) * b / double(gb.word_bits) * dyn;
     c.dram[o] = t.dram_pj_per_bit() * b;
   }
+  c.link = t.link_pj_per_bit() * double(bits[2]) * dyn;
   return c;
 }
 

@@ -25,6 +25,7 @@ struct EnergyCosts {
   struct PerValue {
     double mac = 0;
     std::array<double, 3> rf{}, noc{}, gbuf{}, dram{};
+    double link = 0;  ///< a psum hop over a PE-to-PE neighbour link
   } spatial;
 };
 

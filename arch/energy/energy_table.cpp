@@ -81,6 +81,10 @@ std::vector<EnergyKeyDoc> build_docs() {
        "Chen et al. ISCA 2016 (Eyeriss): NoC transfer = 2x a 16-bit MAC; with mac_int16_pj "
        "0.9 pJ: 1.8 pJ per 16-bit word",
        "bus/NoC transfer from a buffer to PEs, per bit delivered"},
+      {"psum_link_pj_per_bit", "pJ/bit", 2.0 * mac_default(16) / 16.0,
+       "Chen et al. ISCA 2016 (Eyeriss): an inter-PE transfer = 2x a 16-bit MAC, the same "
+       "figure as a NoC transfer",
+       "spatial arrays: psum hop over a PE-to-PE neighbour link (noc.psum_link_bits), per bit"},
       {"dram_pj_per_bit", "pJ/bit", kDram64bPj / 64.0,
        "Horowitz ISSCC 2014: DRAM 1.3-2.6 nJ per 64-bit access (low end taken); Accelergy 45 nm "
        "ERT LPDDR4: 512 pJ per 64 bits = 8 pJ/bit",
@@ -136,6 +140,7 @@ EnergyTable::EnergyTable(const EnergySpec& spec)
   sram_exponent_ = value("sram_size_exponent");
   sram_write_factor_ = value("sram_write_factor");
   noc_pj_per_bit_ = value("noc_pj_per_bit");
+  link_pj_per_bit_ = value("psum_link_pj_per_bit");
   dram_pj_per_bit_ = value("dram_pj_per_bit");
   pe_leakage_mw_ = value("pe_leakage_mw");
   sram_leakage_mw_per_kib_ = value("sram_leakage_mw_per_kib");
@@ -176,6 +181,7 @@ double EnergyTable::sram_write_pj(int64_t size_bytes, int word_bits) const {
 }
 
 double EnergyTable::noc_pj_per_bit() const { return noc_pj_per_bit_ * scale_; }
+double EnergyTable::link_pj_per_bit() const { return link_pj_per_bit_ * scale_; }
 double EnergyTable::dram_pj_per_bit() const { return dram_pj_per_bit_ * scale_; }
 
 double EnergyTable::pe_leakage_mw() const { return pe_leakage_mw_; }

@@ -44,6 +44,7 @@ class EnergyTable {
   double sram_read_pj(int64_t size_bytes, int word_bits) const;   ///< one word read
   double sram_write_pj(int64_t size_bytes, int word_bits) const;  ///< one word write
   double noc_pj_per_bit() const;                       ///< bus transfer, per bit delivered
+  double link_pj_per_bit() const;                      ///< psum hop over a PE-to-PE link, per bit
   double dram_pj_per_bit() const;                      ///< DRAM read or write, per bit
 
   // Leakage power at the reference voltage.
@@ -66,7 +67,7 @@ class EnergyTable {
   double mac_pj_[4] = {};  // 2, 4, 8, 16 bits
   double accumulate_pj_ = 0, vector_op_pj_ = 0, rf_pj_per_bit_ = 0;
   double sram_pj_per_bit_8k_ = 0, sram_exponent_ = 0, sram_write_factor_ = 0;
-  double noc_pj_per_bit_ = 0, dram_pj_per_bit_ = 0;
+  double noc_pj_per_bit_ = 0, link_pj_per_bit_ = 0, dram_pj_per_bit_ = 0;
   double pe_leakage_mw_ = 0, sram_leakage_mw_per_kib_ = 0, noc_leakage_mw_ = 0;
 };
 

@@ -10,7 +10,6 @@ std::vector<EnergyRow> spatial_layer_energy(const EnergyTable& t, const Accelera
                                             const std::array<EncodedTraffic, 3>& encoded) {
   const bool normalised = !spec.energy.per_access.empty();
   const EnergyCosts::PerValue c = spatial_value_costs(t, spec, bits, voltage_v);
-  const std::string gb = spec.sram.at(0).name;
   static const char* kOp[3] = {"ifmap", "weight", "psum"};
   std::vector<EnergyRow> rows;
   auto add = [&](const std::string& module, const std::string& action, int64_t count, double pj) {
@@ -20,8 +19,10 @@ std::vector<EnergyRow> spatial_layer_energy(const EnergyTable& t, const Accelera
   add("pe_array", "mac", n.macs - n.macs_gated - n.macs_skipped, c.mac);  // issued MACs
   for (size_t o = 0; o < 3; ++o) {
     const std::string op = kOp[o];
+    const std::string& gb = spec.level_of(Operand(o)).name;  // a split buffer: its own level
     add("pe_array", "rf_" + op, n.rf_reads[o] + n.rf_writes[o], c.rf[o]);
-    add("noc", op, o == 2 ? n.psum_hops : n.noc_deliveries[o], c.noc[o]);
+    add("noc", op, o == 2 ? n.psum_hops - n.psum_link_hops : n.noc_deliveries[o], c.noc[o]);
+    if (o == 2) add("noc", "psum_link", n.psum_link_hops, c.link);
     if (o < 2 && encoded[o].compressed) {
       const double bytes_per_value = double((bits[o] + 7) / 8);
       add(gb, op, n.gbuf_writes[o] + n.gbuf_drains[o], c.gbuf[o]);
@@ -49,7 +50,7 @@ std::vector<EnergyRow> spatial_layer_energy(const EnergyTable& t, const Accelera
       if (pj > 0) rows.push_back(EnergyRow{module, "leakage", 1, pj, pj});
     };
     leak_row("pe_array", double(spec.pe_array.rows) * spec.pe_array.cols * t.pe_leakage_mw());
-    leak_row(gb, t.sram_leakage_mw(spec.sram.at(0).size_bytes));
+    for (const SramLevelSpec& l : spec.sram) leak_row(l.name, t.sram_leakage_mw(l.size_bytes));
     leak_row("noc", t.noc_leakage_mw());
   }
   return rows;

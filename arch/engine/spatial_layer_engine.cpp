@@ -13,13 +13,17 @@ SpatialLayerEngine::SpatialLayerEngine(sc_core::sc_module_name name, const Engin
       spec_(ctx.spec),
       ctrl_(ctx.spec),
       dram_("dram"),
-      gbuf_(ctx.spec.sram.empty() ? "gbuf" : ctx.spec.sram.front().name),
       noc_("noc"),
       rf_("rf"),
       array_("array"),
       figures_("pe_array") {
-  for (const sim::StatGroup* g : {&dram_, &gbuf_, &noc_, &rf_, &array_, &figures_})
-    declare(*g, BlockRole::kEngine);
+  // One group per SRAM level (a split global buffer reports each part under its own name).
+  for (const SramLevelSpec& l : ctx.spec.sram)
+    gbufs_.push_back(std::make_unique<sim::StatGroup>(l.name));
+  if (gbufs_.empty()) gbufs_.push_back(std::make_unique<sim::StatGroup>("gbuf"));
+  declare(dram_, BlockRole::kEngine);
+  for (const auto& g : gbufs_) declare(*g, BlockRole::kEngine);
+  for (const sim::StatGroup* g : {&noc_, &rf_, &array_, &figures_}) declare(*g, BlockRole::kEngine);
 }
 
 void SpatialLayerEngine::start(const LayerProgram& prog, const LayerIo& io, const LayerPorts& ports,
@@ -47,21 +51,27 @@ void SpatialLayerEngine::start(const LayerProgram& prog, const LayerIo& io, cons
 void SpatialLayerEngine::declare_counts() {
   // The engine is rebuilt per layer: its counters move, the declarations follow.
   const spatial::SpatialCounts& c = ctrl_.counts();
-  for (sim::StatGroup* g : {&dram_, &gbuf_, &noc_, &rf_, &array_}) g->clear();
+  for (sim::StatGroup* g : {&dram_, &noc_, &rf_, &array_}) g->clear();
+  for (const auto& g : gbufs_) g->clear();
   static const char* kOp[3] = {"ifmap", "weight", "psum"};
   for (size_t o = 0; o < 3; ++o) {
     const std::string op = kOp[o];
+    sim::StatGroup& gbuf =
+        *gbufs_[spec_.sram.empty() ? 0 : size_t(spec_.level_index_of(Operand(o)))];
     dram_.add(op + ".reads", c.dram_reads[o], "values", "DRAM -> buffer (psums: reloads)");
     dram_.add(op + ".writes", c.dram_writes[o], "values", "buffer -> DRAM");
-    gbuf_.add(op + ".reads", c.gbuf_reads[o], "values", "read toward the array (multicast once)");
-    gbuf_.add(op + ".writes", c.gbuf_writes[o], "values", "written from the array");
-    gbuf_.add(op + ".fills", c.gbuf_fills[o], "values", "written from DRAM");
-    gbuf_.add(op + ".drains", c.gbuf_drains[o], "values", "read toward DRAM");
+    gbuf.add(op + ".reads", c.gbuf_reads[o], "values", "read toward the array (multicast once)");
+    gbuf.add(op + ".writes", c.gbuf_writes[o], "values", "written from the array");
+    gbuf.add(op + ".fills", c.gbuf_fills[o], "values", "written from DRAM");
+    gbuf.add(op + ".drains", c.gbuf_drains[o], "values", "read toward DRAM");
     noc_.add(op + ".deliveries", c.noc_deliveries[o], "values", "buffer -> PE, per destination");
     rf_.add(op + ".reads", c.rf_reads[o], "values", "register-file reads");
     rf_.add(op + ".writes", c.rf_writes[o], "values", "register-file writes");
   }
   noc_.add("psum.hops", c.psum_hops, "values", "PE -> PE partial-sum transfers");
+  if (spec_.noc.psum_link_bits > 0)
+    noc_.add("psum.link_hops", c.psum_link_hops, "values",
+             "of psum.hops, over the PE-to-PE neighbour links");
   array_.add("passes", c.passes, "passes", "iterations of the DRAM and buffer loops");
 }
 

@@ -5,7 +5,9 @@
 // array-side ports and the DMA's byte counts.
 #pragma once
 
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "arch/engine/layer_engine.hpp"
 #include "arch/program/spatial_folds.hpp"
@@ -34,8 +36,11 @@ class SpatialLayerEngine final : public ILayerEngine {
   spatial::SpatialController ctrl_;
   const LayerProgram* prog_ = nullptr;
   std::vector<spatial::SpatialFold> folds_;  // compressed ofmap: the final outputs of each fold
-  // Per level: DRAM, the global buffer, the NoC, the PE register files, the array.
-  sim::StatGroup dram_, gbuf_, noc_, rf_, array_, figures_;
+  // Per level: DRAM, the global buffer (one group per SRAM level), the NoC, the PE register
+  // files, the array.
+  sim::StatGroup dram_;
+  std::vector<std::unique_ptr<sim::StatGroup>> gbufs_;
+  sim::StatGroup noc_, rf_, array_, figures_;
 };
 
 }  // namespace adasim::arch

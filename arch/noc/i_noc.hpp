@@ -37,10 +37,15 @@ struct NocStats {
 ///    engines that report their NoC traffic with their own counters ask cycles() only.
 ///  - an implementation declares the array family it feeds (NocFactory::feeds); the config parser
 ///    only accepts noc.type values whose implementation feeds pe_array.kind.
+///  - psum_links() says whether PEs of one column pass partial sums to their neighbour over
+///    local links; psum_chain_cycles(bits, links) is the cycles a chain of `links` links needs to
+///    accumulate `bits` per PE into its last PE (0 without links or for a chain of 0 links).
 class INoc {
  public:
   virtual ~INoc() = default;
   virtual uint64_t cycles(const NocTraffic& t) const = 0;
+  virtual bool psum_links() const { return false; }
+  virtual uint64_t psum_chain_cycles(uint64_t /*bits*/, uint64_t /*links*/) const { return 0; }
 
   ///  - carry(t, n) counts n identical steps at once (fast mode) and returns cycles(t) of each;
   ///    count() adds the totals of uneven steps whose cycles() the caller checked.

@@ -2,6 +2,7 @@
 #include "arch/spatial/spatial_engine.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "arch/pe/wrapping_add.hpp"
 #include "sim/core/errors.hpp"
@@ -106,6 +107,7 @@ SpatialEngine::SpatialEngine(const Problem& p, const Mapping& m, const INoc& noc
     }
   }
 
+  if (noc_.psum_links()) build_link_groups();
   const size_t npe = pe_off_.size();
   rf_in_.resize(npe);
   rf_w_.resize(npe);
@@ -269,26 +271,89 @@ void SpatialEngine::flush_gbuf_psums(IterationResult& r, const Box& keep) {
   counts_.gbuf_drains[kPs] += written;
 }
 
+void SpatialEngine::build_link_groups() {
+  // A group: the PEs of one column whose psum coordinates agree (they differ only in dims the
+  // psums ignore: C, R, S), so their psums can meet over the links down the column.
+  std::map<std::array<int64_t, kNumDims + 1>, int> ids;
+  const int64_t cols = m_.cols();
+  group_of_.assign(pe_off_.size(), 0);
+  for (size_t pe = 0; pe < pe_off_.size(); ++pe) {
+    std::array<int64_t, kNumDims + 1> key{};
+    key[0] = int64_t(pe) % cols;
+    for (int d = 0; d < kNumDims; ++d)
+      key[size_t(d) + 1] = relevant(kPs, d) ? pe_off_[pe][size_t(d)] : 0;
+    const auto [it, fresh] = ids.emplace(key, int(groups_.size()));
+    if (fresh) groups_.emplace_back();
+    group_of_[pe] = it->second;
+    groups_[size_t(it->second)].push_back(pe);
+  }
+  group_count_.assign(groups_.size(), 0);
+}
+
+int64_t SpatialEngine::send_rf_psums(size_t pe) {
+  TileBuffer<int32_t>& t = rf_ps_[pe];
+  const std::vector<uint8_t>& touched = rf_ps_touched_[pe];
+  int64_t sent = 0;
+  for_each_in(t.held, [&](const Coord& x) {
+    const int64_t i = t.index(x);
+    if (!touched[size_t(i)]) return;  // no MAC reached it (ragged factors)
+    if (!gb_ps_.held.contains(x))
+      throw sim::ModelError("spatial engine: partial sum outside the buffer's output tile");
+    add_psum_to_gbuf(size_t(gb_ps_.index(x)), t.data[size_t(i)], event_);
+    ++counts_.rf_reads[kPs];
+    ++sent;
+  });
+  return sent;
+}
+
+int64_t SpatialEngine::flush_over_links() {
+  // Within a group the psums of one output meet in the last PE (contributions - outputs link
+  // hops); the group's sums cross the psum bus, after the slowest chain has delivered them.
+  int64_t bus = 0;
+  uint64_t chain = 0;
+  for (const std::vector<size_t>& g : groups_) {
+    seen_.assign(rf_ps_touched_[g.front()].size(), 0);
+    int64_t sums = 0, contributions = 0, most = 0, senders = 0;
+    for (size_t pe : g) {
+      const std::vector<uint8_t>& touched = rf_ps_touched_[pe];
+      if (touched.size() != seen_.size())
+        throw sim::ModelError("spatial engine: a link group's PEs hold different psum tiles");
+      int64_t n = 0;
+      for (size_t i = 0; i < touched.size(); ++i) {
+        if (!touched[i]) continue;
+        ++n;
+        sums += 1 - seen_[i];
+        seen_[i] = 1;
+      }
+      if (n == 0) continue;
+      send_rf_psums(pe);
+      contributions += n;
+      most = std::max(most, n);
+      ++senders;
+    }
+    counts_.psum_link_hops += contributions - sums;
+    bus += sums;
+    if (senders > 1)
+      chain = std::max(chain, noc_.psum_chain_cycles(uint64_t(most) * uint64_t(bits_[kPs]),
+                                                     uint64_t(senders - 1)));
+  }
+  return int64_t(chain) + noc_cycles_for({0, 0, 0}, bus);
+}
+
 void SpatialEngine::flush_rf_psums(IterationResult& r) {
   // Every PE sends its psums toward the buffer; PEs holding the same outputs (spatial reduction)
-  // add theirs on the way, so the buffer sees one write per output.
+  // add theirs on the way (over the links, or on the psum bus), so the buffer sees one write per
+  // output.
   ++event_;
-  int64_t sent = 0;
-  for (size_t pe = 0; pe < rf_ps_.size(); ++pe) {
-    TileBuffer<int32_t>& t = rf_ps_[pe];
-    const std::vector<uint8_t>& touched = rf_ps_touched_[pe];
-    for_each_in(t.held, [&](const Coord& x) {
-      const int64_t i = t.index(x);
-      if (!touched[size_t(i)]) return;  // no MAC reached it (ragged factors)
-      if (!gb_ps_.held.contains(x))
-        throw sim::ModelError("spatial engine: partial sum outside the buffer's output tile");
-      add_psum_to_gbuf(size_t(gb_ps_.index(x)), t.data[size_t(i)], event_);
-      ++counts_.rf_reads[kPs];
-      ++sent;
-    });
+  int64_t c = 0;
+  if (groups_.empty()) {
+    int64_t sent = 0;
+    for (size_t pe = 0; pe < rf_ps_.size(); ++pe) sent += send_rf_psums(pe);
+    c = noc_cycles_for({0, 0, 0}, sent);
+  } else {
+    c = flush_over_links();
   }
   rf_valid_[kPs] = false;
-  const int64_t c = noc_cycles_for({0, 0, 0}, sent);
   r.noc_cycles += c;
   counts_.noc_cycles += c;
 }
@@ -335,6 +400,20 @@ int64_t SpatialEngine::refill_rf(int o) {
   return distinct;
 }
 
+int64_t SpatialEngine::step_link_cycles() {
+  // Bypassed psums: in a step, each PE of a group passes one psum to its neighbour (the chain is
+  // pipelined over the steps, so a step needs one link transfer of a psum).
+  bool any = false;
+  for (int64_t& n : group_count_) {
+    if (n > 1) {
+      counts_.psum_link_hops += n - 1;
+      any = true;
+    }
+    n = 0;
+  }
+  return any ? int64_t(noc_.psum_chain_cycles(uint64_t(bits_[kPs]), 1)) : 0;
+}
+
 void SpatialEngine::compute(IterationResult& r) {
   const Idx base = temporal_base();
   const size_t npe = pe_off_.size();
@@ -365,6 +444,7 @@ void SpatialEngine::compute(IterationResult& r) {
   const Box tin = tensor_box(kIf, p_), tw = tensor_box(kW, p_);
   const bool sparse = sparse_mode_ != SparsityMode::kNone;
   const bool skip = sparse_mode_ == SparsityMode::kSkip;
+  const bool links = !keep_ps && !groups_.empty();
   pe_zero_.assign(npe, 0);
   int64_t stall = 0, n_zero = 0, n_macs = 0, rf_wr_ps = 0;
   int64_t rf_rd[3] = {0, 0, 0};
@@ -441,11 +521,13 @@ void SpatialEngine::compute(IterationResult& r) {
       // other PEs' on the way; valid steps only reach outputs of the buffer tile.
       for (int o = 0; o < 2; ++o) rf_rd[o] += int32_t(kept[o]) & nz;
       add_psum_to_gbuf(size_t(s.gb0[kPs] + step.gb_off[kPs]), v[0] * v[1], ev_ps);
+      if (links) ++group_count_[size_t(group_of_[pe])];
     }
     // Each operand has its own bus; a step whose datums do not fit one bus cycle stalls.
     for (int o = 0; o < 2; ++o) counts_.gbuf_reads[size_t(o)] += distinct[o];
     const int64_t need = std::max<int64_t>(
-        1, noc_cycles_for({distinct[0], distinct[1], 0}, counts_.gbuf_writes[kPs] - ps_writes0));
+        std::max<int64_t>(1, links ? step_link_cycles() : 0),
+        noc_cycles_for({distinct[0], distinct[1], 0}, counts_.gbuf_writes[kPs] - ps_writes0));
     stall += need - 1;
   }
   // Lockstep PEs: a pass lasts as long as its slowest PE. With skipping, a PE spends no step on

@@ -34,6 +34,7 @@ struct SpatialCounts {
   std::array<int64_t, 3> gbuf_drains{};     ///< buffer reads toward DRAM
   std::array<int64_t, 3> noc_deliveries{};  ///< buffer -> PE deliveries, one per destination PE
   int64_t psum_hops = 0;                    ///< PE -> PE partial-sum transfers
+  int64_t psum_link_hops = 0;  ///< of psum_hops, over PE-to-PE neighbour links (INoc::psum_links)
   std::array<int64_t, 3> rf_reads{}, rf_writes{};
   int64_t macs = 0;
   int64_t passes = 0;
@@ -95,6 +96,16 @@ class SpatialEngine {
   void run_pass(IterationResult& r);
   int64_t refill_rf(int o);  // returns the distinct values the NoC moves for the refill
   void flush_rf_psums(IterationResult& r);
+  /// Sends PE pe's accumulated psums toward the buffer; returns how many it sent.
+  int64_t send_rf_psums(size_t pe);
+  /// Flush over the neighbour links: each column group's psums meet in its last PE, whose sums
+  /// cross the psum bus. Returns the NoC cycles (slowest chain, then the bus).
+  int64_t flush_over_links();
+  /// Groups PEs of one column that hold the same outputs (their psums can meet over the links).
+  void build_link_groups();
+  /// Bypassed psums: counts the step's link hops (group_count_, then cleared) and returns the
+  /// link cycles the step needs (0 when no link moved anything).
+  int64_t step_link_cycles();
   void flush_gbuf_psums(IterationResult& r, const Box& keep);
   void compute(IterationResult& r);
   /// Adds a psum into buffer element i; the first arrival in event `ev` is the buffer write
@@ -121,6 +132,12 @@ class SpatialEngine {
   Idx gb_span_{}, rf_span_{};
   std::vector<Idx> pe_off_;  // spatial coordinate offsets per PE
   std::vector<int> pe_row_;  // array row of each PE (psum chains run down columns)
+  // Psum links: per PE its column group (PEs of a column with the same outputs), the members of
+  // each group, and per group the contributions of the current step (bypassed psums).
+  std::vector<int> group_of_;
+  std::vector<std::vector<size_t>> groups_;
+  std::vector<int64_t> group_count_;
+  std::vector<uint8_t> seen_;
   std::vector<Step> steps_;
 
   // Storage.

@@ -82,9 +82,16 @@ void check_array_kind(const arch::AcceleratorSpec& spec, const json& j, const st
                                   "false with /sparsity/structured (N:M slots and precision lanes "
                                   "are not modelled together)"});
   }
-  if (spatial && spec.sram.size() != 1)
-    issues.push_back(InputIssue{file, "/memory/sram", render_at(j, "/memory/sram"),
-                                "exactly one level (the global buffer) for a spatial array"});
+  // A spatial array's global buffer: one level, or split by operand into levels that are all
+  // filled from DRAM (Eyeriss: an ifmap/psum part and a filter part).
+  if (spatial)
+    for (size_t i = 0; i < spec.sram.size(); ++i)
+      if (!spec.sram[i].parent.empty()) {
+        const std::string at = "/memory/sram/" + std::to_string(i) + "/parent";
+        issues.push_back(InputIssue{file, at, render_at(j, at.c_str()),
+                                    "no parent on a spatial array (its global buffer, one level "
+                                    "or split by operand, is filled from DRAM)"});
+      }
 }
 
 }  // namespace
@@ -100,7 +107,8 @@ LoadedConfig parse_arch_config(json j, const std::string& file_label,
   std::vector<InputIssue> issues;
   apply_overrides(j, overrides, file_label, issues);
   if (!j.is_object()) {
-    issues.push_back(InputIssue{file_label, "/", render(j), "a JSON object (the architecture config)"});
+    issues.push_back(
+        InputIssue{file_label, "/", render(j), "a JSON object (the architecture config)"});
     throw ConfigError(std::move(issues));
   }
 

@@ -75,6 +75,32 @@ void parse_dataflow(ParamReader& pe, arch::PeArraySpec& out,
     out.spatial_dataflow = out.spatial_dataflows.front();
 }
 
+// pe_array.spads (present): the three spads, or nullopt with the issues recorded.
+std::optional<std::array<arch::SpadSpec, 3>> parse_spads(ParamReader& pe) {
+  auto sec = pe.section("spads");
+  if (!sec) return std::nullopt;
+  sec->reject_unknown();
+  std::array<arch::SpadSpec, 3> out;
+  bool ok = true;
+  static const char* kOps[3] = {"ifmap", "weight", "psum"};
+  for (size_t o = 0; o < 3; ++o) {
+    auto sp = sec->section(kOps[o]);
+    if (!sp) {
+      ok = false;
+      continue;
+    }
+    sp->reject_unknown();
+    const auto entries = sp->get<int64_t>("entries");
+    const auto bits = sp->get<int64_t>("word_bits");
+    ok = ok && entries && bits;
+    assign(entries, out[o].entries);
+    assign(bits, out[o].word_bits);
+    out[o].access_pj = sp->get<double>("access_pj");
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
 }  // namespace
 
 void parse_pe_array(ParamReader& root, arch::PeArraySpec& out) {
@@ -124,8 +150,29 @@ void parse_pe_array(ParamReader& root, arch::PeArraySpec& out) {
   // Default: one vector lane per array column.
   assign(pe->get<int64_t>("vector_lanes", std::optional<int64_t>(cols.value_or(1))),
          out.vector_lanes);
-  // Register file per PE: the spatial family's innermost storage (0 = none, only "nlr" runs).
-  const auto rf = pe->get<int64_t>("rf_bytes", std::optional<int64_t>(spatial ? 512 : 0));
+  // Register file per PE: the spatial family's innermost storage (0 = none, only "nlr" runs),
+  // one pool, or per-operand spads whose total it then is.
+  std::optional<int64_t> rf_default(spatial ? 512 : 0);
+  if (pe->has("spads")) {
+    if (!spatial)
+      pe->issue(pe->ptr("spads"), render(pe->node()["spads"]),
+                "no spads on a systolic array (they belong to \"kind\": \"spatial\")");
+    if (auto spads = parse_spads(*pe)) {
+      out.spads = spads;
+      int64_t bytes = 0;
+      for (const arch::SpadSpec& sp : *spads) bytes += (sp.entries * sp.word_bits + 7) / 8;
+      rf_default = bytes;
+      // A resolved config carries the total back; any other pool size contradicts the spads.
+      const json& given = pe->node().contains("rf_bytes") ? pe->node()["rf_bytes"] : json();
+      if (!given.is_null() && !(given.is_number_integer() && given.get<int64_t>() == bytes))
+        pe->issue(pe->ptr("rf_bytes"), render(given),
+                  "the spads' total of " + std::to_string(bytes) + " bytes beside " +
+                      pe->ptr("spads") + " (the spads are the register files), or no rf_bytes");
+    } else {
+      rf_default.reset();
+    }
+  }
+  const auto rf = pe->get<int64_t>("rf_bytes", rf_default);
   assign(rf, out.rf_bytes);
   if (rf && !spatial && *rf != 0)
     pe->issue(pe->ptr("rf_bytes"), render(pe->node()["rf_bytes"]),
@@ -222,6 +269,12 @@ void parse_noc(ParamReader& root, arch::NocSpec& out, arch::ArrayKind kind,
   assign(noc->get<int64_t>("link_width_bits"), out.link_width_bits);
   assign(noc->get<int64_t>("latency_cycles"), out.latency_cycles);
   out.params = noc->variant_values(out.type);
+  // xy_multicast's per-operand buses and psum links (absent: link_width_bits, no links).
+  static const char* kBus[3] = {"ifmap_bus_bits", "weight_bus_bits", "psum_bus_bits"};
+  for (size_t o = 0; o < 3; ++o)
+    if (out.params.has(kBus[o])) out.bus_bits[o] = int(out.params.integer(kBus[o]));
+  if (out.params.has("psum_link_bits"))
+    out.psum_link_bits = int(out.params.integer("psum_link_bits"));
 }
 
 namespace {

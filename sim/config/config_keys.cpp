@@ -81,6 +81,40 @@ ParamDoc sram_level_keys() {
            "unlimited bandwidth (SCALE-Sim-style stall-free buffer)")});
 }
 
+// pe_array.spads: Eyeriss's per-operand scratchpads, one object per operand.
+ParamDoc spads_keys() {
+  std::vector<ParamDoc> spads;
+  for (const char* op : {"ifmap", "weight", "psum"})
+    spads.push_back(
+        p::object(
+            op,
+            {p::integer("entries")
+                 .in(1, 1 << 20)
+                 .in_unit("words")
+                 .described("words of the spad; a mapping whose per-PE tile of this operand needs "
+                            "more is refused"),
+             p::integer("word_bits")
+                 .in(1, 64)
+                 .with_default(16)
+                 .in_unit("bits")
+                 .described("bits per word; a value takes ceil(bits / word_bits) words"),
+             p::number("access_pj")
+                 .in(0, 1e6)
+                 .typically(0.2)
+                 .when_absent("the energy table's rf_pj_per_bit x the value's bits "
+                              "(energy.per_access.rf with the per-access table)")
+                 .in_unit("pJ")
+                 .described("energy of one word read or write, at the energy table's "
+                            "reference voltage")})
+            .described(std::string("the ") + op + " spad"));
+  return p::object("spads", spads)
+      .when_absent("one register-file pool of `rf_bytes` per PE")
+      .described(
+          "spatial arrays: separate ifmap / weight / psum scratchpads per PE (Eyeriss: "
+          "12, 224 and 24 words of 16 bits); then rf_bytes is their total (if given, it "
+          "must equal it)");
+}
+
 }  // namespace
 
 const std::vector<std::string>& dataflow_names(arch::ArrayKind kind) {
@@ -111,9 +145,10 @@ ParamDoc pe_array_keys() {
                       "one per layer (the adaptive array)"),
        p::integer("rf_bytes")
            .in(0, 1 << 20)
-           .derived("512 (spatial), 0 (systolic)")
+           .derived("512 (spatial), 0 (systolic), the spads' total with `spads`")
            .in_unit("bytes")
            .described("spatial arrays: register-file bytes per PE; 0 on a systolic array"),
+       spads_keys(),
        p::integer("mac_bits")
            .one_of({2, 4, 8, 16})
            .with_default(8)

@@ -114,6 +114,13 @@ ParamDoc energy_keys() {
   for (const char* k : {"mac", "rf", "noc", "gbuf", "dram"})
     per_access.push_back(p::number(k).in(0, 1e6).typically(1.0).in_unit("pJ").described(
         std::string("energy of one ") + k + " access of one value"));
+  per_access.push_back(p::number("link")
+                           .in(0, 1e6)
+                           .typically(1.0)
+                           .when_absent("the `noc` figure")
+                           .in_unit("pJ")
+                           .described("energy of one psum hop over a PE-to-PE neighbour link "
+                                      "(noc.psum_link_bits)"));
   return p::object(
              "energy",
              {p::voltage_v("reference_voltage_v")

@@ -13,6 +13,7 @@
 
 #include "arch/energy/energy_table.hpp"
 #include "sim/app/simulation.hpp"
+#include "sim/config/arch_config.hpp"
 #include "sim/core/errors.hpp"
 #include "test_support.hpp"
 #include "workloads/reference/reference_ops.hpp"
@@ -90,15 +91,27 @@ std::map<std::string, size_t> mismatches(const workloads::Graph& g,
   return out;
 }
 
-// An array: systolic (dataflow) or spatial (spatial dataflow), with a small buffer.
+// An array: systolic (dataflow) or spatial (spatial dataflow), with a small buffer, or the
+// shipped Eyeriss chip (configs/eyeriss_chip.json: per-operand spads, buses and psum links, a
+// split global buffer) running one spatial dataflow.
 struct ArrayCase {
   const char* name;
   bool spatial;
   std::string df;
   std::string sdf;
+  bool chip = false;
 };
 
 arch::AcceleratorSpec spec_for(const ArrayCase& a, const RuleCase& r) {
+  if (a.chip) {
+    arch::AcceleratorSpec s =
+        sim::load_arch_config(std::string(ADASIM_SOURCE_DIR) + "/configs/eyeriss_chip.json", {})
+            .spec;
+    s.pe_array.spatial_dataflow = a.sdf;
+    s.pe_array.accum_bits = r.accum_bits;
+    s.pe_array.psum_overflow = r.overflow;
+    return s;
+  }
   arch::AcceleratorSpec s = a.spatial ? test::spatial_spec(4, 4, a.sdf, 128, 1536)
                                       : test::real_spec(4, 8, a.df, 2.0, 3 * 1024);
   s.pe_array.mac_bits = 16;
@@ -108,9 +121,21 @@ arch::AcceleratorSpec spec_for(const ArrayCase& a, const RuleCase& r) {
 }
 
 const ArrayCase kArrays[] = {
-    {"ws", false, "ws", {}},    {"is", false, "is", {}},    {"os", false, "os", {}},
-    {"rs", true, {}, "rs"},     {"sp_ws", true, {}, "ws"},  {"os_a", true, {}, "os_a"},
-    {"os_b", true, {}, "os_b"}, {"os_c", true, {}, "os_c"}, {"nlr", true, {}, "nlr"},
+    {"ws", false, "ws", {}},
+    {"is", false, "is", {}},
+    {"os", false, "os", {}},
+    {"rs", true, {}, "rs"},
+    {"sp_ws", true, {}, "ws"},
+    {"os_a", true, {}, "os_a"},
+    {"os_b", true, {}, "os_b"},
+    {"os_c", true, {}, "os_c"},
+    {"nlr", true, {}, "nlr"},
+    {"chip_rs", true, {}, "rs", true},
+    {"chip_ws", true, {}, "ws", true},
+    {"chip_os_a", true, {}, "os_a", true},
+    {"chip_os_b", true, {}, "os_b", true},
+    {"chip_os_c", true, {}, "os_c", true},
+    {"chip_nlr", true, {}, "nlr", true},
 };
 
 using Param = std::tuple<int, int>;  // array case, rule case
@@ -161,6 +186,12 @@ std::string name_of(const ::testing::TestParamInfo<Param>& info) {
 
 INSTANTIATE_TEST_SUITE_P(EveryDataflowAndRule, Datapath16,
                          ::testing::Combine(::testing::Range(0, 9), ::testing::Range(0, 5)),
+                         name_of);
+
+// The Eyeriss chip's own rule (16-bit psums that wrap), and 32-bit exact sums, on every spatial
+// dataflow.
+INSTANTIATE_TEST_SUITE_P(EyerissChip, Datapath16,
+                         ::testing::Combine(::testing::Range(9, 15), ::testing::Values(1, 0)),
                          name_of);
 
 // A hand-derived layer end to end: FC of the row [30000, 30000, -1, 2] (16-bit) with the weights

@@ -8,7 +8,12 @@
 // measured on these cases, 79 of 108 layers exact (the 40 whose tiles stay inside the tensor
 // among them), the others from 2.6% under to 12.5% over. Before the estimate sent every RF
 // psum over the psum bus at a flush (it counted the reduced ones only), RS layers came out at
-// about 0.6 of the simulated cycles.
+// about 0.6 of the simulated cycles. With the Eyeriss chip's parts (eyeriss_parts below) the
+// estimate stays exact where tiles stay inside the tensor; elsewhere the psum links widen the
+// gap, since the estimate chains every column group's whole tile while a ragged edge leaves some
+// PEs of a column without psums, and the 16-bit ifmap bus turns small count differences into
+// whole cycles: measured on these cases from 8.3% under to 35% over (small layers of 100 to 500
+// cycles).
 #include <gtest/gtest.h>
 
 #include <random>
@@ -36,7 +41,27 @@ bool tiles_inside(const ws::Problem& p, const ws::Mapping& m) {
   return prod == p.bound;
 }
 
-using Param = std::tuple<SpatialDataflow, int>;
+// The Eyeriss chip's parts (configs/eyeriss_chip.json) on the same small array: per-operand
+// spads of 8-bit words (a 32-bit psum takes four), per-operand buses of 16 / 64 / 32 bits,
+// 16-bit psum links, and the buffer split into an ifmap/psum level and a quarter-size filter one.
+void eyeriss_parts(arch::AcceleratorSpec& spec) {
+  std::array<arch::SpadSpec, 3> sp;
+  sp[0].entries = 24;
+  sp[1].entries = 48;
+  sp[2].entries = 64;
+  for (arch::SpadSpec& x : sp) x.word_bits = 8;
+  spec.pe_array.spads = sp;
+  spec.noc.bus_bits = {16, 64, 32};
+  spec.noc.psum_link_bits = 16;
+  arch::SramLevelSpec w = spec.sram[0];
+  w.name = "gbuf_filter";
+  w.size_bytes = spec.sram[0].size_bytes / 4;
+  w.holds = {arch::Operand::kWeight};
+  spec.sram[0].holds = {arch::Operand::kIfmap, arch::Operand::kOfmap};
+  spec.sram.push_back(w);
+}
+
+using Param = std::tuple<SpatialDataflow, int, bool>;
 
 // The dataflow's position in rs, ws, os_a, os_b, os_c, nlr (the seeds' mixing term, as when
 // dataflows were an enum).
@@ -49,12 +74,13 @@ uint64_t seed_index(const SpatialDataflow& df) {
 class SpatialEstimateVsEngine : public ::testing::TestWithParam<Param> {};
 
 TEST_P(SpatialEstimateVsEngine, Cycles) {
-  const auto [df, seed] = GetParam();
+  const auto [df, seed, chip] = GetParam();
   std::mt19937_64 rng(uint64_t(seed) * 7919 + seed_index(df) * 31);
   const int64_t gbufs[] = {1536, 8192, 256 * 1024};
   arch::AcceleratorSpec spec = test::spatial_spec(4, 4, df, 128, gbufs[seed % 3]);
   spec.dram.ideal = true;
   spec.sram[0].ideal = true;
+  if (chip) eyeriss_parts(spec);
   test::RandomLayerLimits lim;
   lim.matmul = lim.dilation = false;
   lim.fc_n = 3;
@@ -78,22 +104,25 @@ TEST_P(SpatialEstimateVsEngine, Cycles) {
     const double sim = double(ran[i].cycles);
     if (tiles_inside(p, m)) {
       EXPECT_EQ(e.cycles, sim);
-    } else {
+    } else if (!chip) {
       EXPECT_GE(e.cycles, 0.97 * sim);
       EXPECT_LE(e.cycles, 1.13 * sim);
+    } else {
+      EXPECT_GE(e.cycles, 0.9 * sim);
+      EXPECT_LE(e.cycles, 1.4 * sim);
     }
   }
 }
 
 std::string name_of(const ::testing::TestParamInfo<Param>& info) {
-  const auto [df, seed] = info.param;
-  return std::string(df) + "_" + std::to_string(seed);
+  const auto [df, seed, chip] = info.param;
+  return std::string(df) + "_" + std::to_string(seed) + (chip ? "_chip" : "");
 }
 
 INSTANTIATE_TEST_SUITE_P(Random, SpatialEstimateVsEngine,
                          ::testing::Combine(::testing::Values("rs", "ws", "os_a", "os_b", "os_c",
                                                               "nlr"),
-                                            ::testing::Range(0, 3)),
+                                            ::testing::Range(0, 3), ::testing::Bool()),
                          name_of);
 
 }  // namespace

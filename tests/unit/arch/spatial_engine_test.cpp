@@ -257,6 +257,7 @@ TEST(SpatialEngineClosedForm, EstimateTracksTheEngineOnHaloLayers) {
   spec.mapper.objective = arch::Objective::kEnergy;
   spec.sram.push_back(arch::SramLevelSpec{});
   spec.sram[0].size_bytes = 3072;
+  spec.sram[0].holds = {arch::Operand::kIfmap, arch::Operand::kWeight, arch::Operand::kOfmap};
   double worst = 0;
   for (auto df : {"rs", "ws", "os_a", "os_b", "os_c", "nlr"})
     for (int stride : {1, 2}) {

@@ -64,7 +64,8 @@ CoreBound::CoreBound(const Problem& p, const Mapping& core, const Idx& rem,
   steps_ = double(core.product(rf0, core.loops.size()));
   macs_ = double(p.macs());
   outs_ = double(p.ofmap_elems);
-  link_ = std::max(1, spec.noc.link_width_bits);
+  for (int o = 0; o < 3; ++o) width_[size_t(o)] = spec.noc.bus_width(o);
+  link_group_ = psum_link_group(core, spec.noc);
   bytes_per_cycle_ =
       spec.dram.ideal ? 1e300 : spec.dram.bandwidth_gb_per_s * 1e3 / spec.clock.nominal.freq_mhz;
   for (int o = 0; o < 3; ++o) {
@@ -105,7 +106,7 @@ double CoreBound::bound(const Split* split) const {
     }
     const double n = passes * changing_[size_t(o)];
     fixed_energy += n * (pes_ * c.noc[size_t(o)] + t_sp_[size_t(o)] * c.gbuf[size_t(o)]);
-    stall = std::max(stall, n * (std::ceil(t_sp_[size_t(o)] * bits[o] / link_) - 1));
+    stall = std::max(stall, n * (std::ceil(t_sp_[size_t(o)] * bits[o] / width_[size_t(o)]) - 1));
   }
   if (keep_[2]) {
     fixed_energy += 2 * macs_ * c.rf[2];
@@ -114,7 +115,9 @@ double CoreBound::bound(const Split* split) const {
     // without one, a bound only when a buffer write costs more than the hop it replaces.
     if (!split && 2 * c.gbuf[2] < c.noc[2] && obj_ != arch::Objective::kLatency) return 0;
     const double gb_writes = passes * steps_ * t_sp_[2];
-    fixed_energy += (2 * gb_writes - outs_) * c.gbuf[2] + (macs_ - gb_writes) * c.noc[2];
+    const double links = macs_ * double(link_group_ - 1) / double(link_group_);
+    fixed_energy += (2 * gb_writes - outs_) * c.gbuf[2] + (macs_ - gb_writes - links) * c.noc[2] +
+                    links * c.link;
   }
   double ratio_rf = 1, ratio_arr = 1;
   for (int i = 0; i < 4; ++i)
@@ -146,14 +149,16 @@ double CoreBound::bound(const Split* split) const {
         const double gbuf = t_arr_[size_t(o)] * ev[size_t(o)] * (o == 0 ? ratio_arr : 1);
         energy += noc * (c.noc[size_t(o)] + c.rf[size_t(o)]) + gbuf * c.gbuf[size_t(o)];
         // Each operand has its own bus: the refills take at least the busiest one's cycles.
-        refill = std::max(refill, std::ceil(gbuf * bits[o] / link_));
+        refill = std::max(refill, std::ceil(gbuf * bits[o] / width_[size_t(o)]));
       }
       if (keep_[2]) {
         const double gb_writes = ev[2] * t_arr_[2];
-        const double hops = ev[2] * std::max(0.0, pes_ * t_rf_[2] - t_arr_[2]);
-        energy += (2 * gb_writes - outs_) * c.gbuf[2] + hops * c.noc[2];
-        // Every flush sends all the PEs' RF psums over the psum bus.
-        refill += ev[2] * std::ceil(pes_ * t_rf_[2] * bits[2] / link_);
+        const double k = double(link_group_);
+        const double links = ev[2] * pes_ * t_rf_[2] * (k - 1) / k;
+        const double hops = ev[2] * std::max(0.0, pes_ * t_rf_[2] / k - t_arr_[2]);
+        energy += (2 * gb_writes - outs_) * c.gbuf[2] + hops * c.noc[2] + links * c.link;
+        // Every flush sends all the PEs' RF psums (with links: the groups' sums) over the bus.
+        refill += ev[2] * psum_flush_cycles(pes_, t_rf_[2], link_group_, bits[2], spec_.noc);
       }
       // DRAM boundary.
       std::array<double, 3> dram{0, double(p.weight_elems), outs_};

@@ -75,9 +75,24 @@ int64_t tiles_bytes(const Problem& p, const Idx& span, const LayerWidths& w, boo
   return total;
 }
 
+int64_t rf_capacity(const arch::PeArraySpec& pe, const LayerWidths& w, int o) {
+  const int bits[3] = {w.in_bits, w.w_bits, w.psum_bits};
+  if (pe.spads) return (*pe.spads)[size_t(o)].capacity_values(bits[o]);
+  const int bytes[3] = {w.in_bytes, w.w_bytes, w.psum_bytes};
+  return pe.rf_bytes / bytes[o];
+}
+
+bool rf_fits(const Problem& p, const arch::PeArraySpec& pe, const LayerWidths& w,
+             const Idx& rf_span, const std::array<bool, 3>& keep) {
+  if (!pe.spads) return tiles_bytes(p, rf_span, w, true, keep) <= pe.rf_bytes;
+  for (int o = 0; o < 3; ++o)
+    if (keep[size_t(o)] && tile_elems(o, p, rf_span) > rf_capacity(pe, w, o)) return false;
+  return true;
+}
+
 CoreSet::CoreSet(const Problem& p, const ISpatialDataflow& df, const arch::AcceleratorSpec& spec,
                  const LayerWidths& w, const LoopChoices& ch)
-    : p_(p), df_(df), w_(w), ch_(ch), rf_bytes_(spec.pe_array.rf_bytes) {}
+    : p_(p), df_(df), w_(w), ch_(ch), pe_(spec.pe_array) {}
 
 void CoreSet::add(const std::vector<Loop>& spatial, const std::vector<Loop>& rf,
                   std::array<bool, 3> keep) {
@@ -91,7 +106,7 @@ void CoreSet::add(const std::vector<Loop>& spatial, const std::vector<Loop>& rf,
     if (l.bound > 1) c.m.loops.push_back(l);
   if (!ch_.core_admitted(c.m)) return;
   const Idx span = c.m.spans_from(0);
-  if (tiles_bytes(p_, c.m.spans_from(c.m.first_at(Level::kRf)), w_, true, keep) > rf_bytes_) return;
+  if (!rf_fits(p_, pe_, w_, c.m.spans_from(c.m.first_at(Level::kRf)), keep)) return;
   for (int d = 0; d < kNumDims; ++d)
     c.rem[size_t(d)] = ceil_div(p_.bound[size_t(d)], span[size_t(d)]);
   c.span = span;

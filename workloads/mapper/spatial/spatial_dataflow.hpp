@@ -71,6 +71,15 @@ struct Core {
 int64_t tiles_bytes(const Problem& p, const std::array<int64_t, kNumDims>& span,
                     const LayerWidths& w, bool kept_only, const std::array<bool, 3>& keep);
 
+/// Values of operand o (0 ifmap, 1 weight, 2 psum) one PE's register files can keep: its spad's
+/// capacity (pe_array.spads), or the rf_bytes pool over the value's bytes.
+int64_t rf_capacity(const arch::PeArraySpec& pe, const LayerWidths& w, int o);
+
+/// Whether one PE can keep the tiles of `rf_span` that `keep` marks: each in its spad, or all
+/// together in the rf_bytes pool.
+bool rf_fits(const Problem& p, const arch::PeArraySpec& pe, const LayerWidths& w,
+             const std::array<int64_t, kNumDims>& rf_span, const std::array<bool, 3>& keep);
+
 class ISpatialDataflow;
 
 /// Collects the cores of one dataflow: drops loops of bound 1 and keeps a core only when it
@@ -89,7 +98,7 @@ class CoreSet {
   const ISpatialDataflow& df_;
   const LayerWidths& w_;
   const LoopChoices& ch_;
-  int64_t rf_bytes_;
+  const arch::PeArraySpec& pe_;
   std::vector<Core> cores_;
 };
 
@@ -119,7 +128,8 @@ struct CoreContext {
   const std::array<int64_t, kNumDims>& bound() const { return p.bound; }
   int64_t rows() const { return spec.pe_array.rows; }
   int64_t cols() const { return spec.pe_array.cols; }
-  int64_t rf_bytes() const { return spec.pe_array.rf_bytes; }
+  /// Values of operand o one PE can keep (rf_capacity).
+  int64_t rf_values(int o) const { return rf_capacity(spec.pe_array, w, o); }
 };
 
 /// A dataflow given by a function that adds its cores and by its buffer-level order.

@@ -97,14 +97,14 @@ double moved(const Changes& c, double tile) {
 /// (the fraction changes_at gives), else with its whole array tile. The spatial array's NoC
 /// (xy_multicast) gives every operand its own bus, so a refill costs its busiest bus.
 double kept_refill_cycles(const Problem& p, const Mapping& m, size_t y0, const Idx& arr_span,
-                          const int bits[3], double link) {
+                          const int bits[3], const double width[3]) {
   std::array<double, 2> tile{};
   for (int o = 0; o < 2; ++o)
     if (m.rf_keep[size_t(o)]) tile[size_t(o)] = double(tile_elems(o, p, arr_span));
   auto busiest = [&](const std::array<double, 2>& moved_values) {
     double c = 0;
     for (int o = 0; o < 2; ++o)
-      c = std::max(c, std::ceil(moved_values[size_t(o)] * bits[o] / link));
+      c = std::max(c, std::ceil(moved_values[size_t(o)] * bits[o] / width[o]));
     return c;
   };
   double total = busiest(tile);  // the first pass fills every kept tile
@@ -129,7 +129,59 @@ double kept_refill_cycles(const Problem& p, const Mapping& m, size_t y0, const I
   return total;
 }
 
+// Array-side psum movement: the RF flushes of kept psums, or the reductions of bypassed ones
+// every step. Sets e.hops, e.link_hops and (kept) e.rf[2].
+struct PsumTerms {
+  double gb_writes = 0;  // buffer writes from the array
+  double refill = 0;     // NoC cycles of the flushes
+  double stall = 0;      // NoC stall of the steps
+};
+struct Spans {
+  Idx rf, arr, sp;  // below the RF loops, below the array loops, the spatial loops only
+};
+
+PsumTerms psum_terms(const Problem& p, const Mapping& m, const arch::NocSpec& noc, int bits,
+                     double pes, double pass_steps, const Spans& sp, SpatialEstimate& e) {
+  PsumTerms t;
+  const int64_t k = psum_link_group(m, noc);
+  if (m.rf_keep[2]) {
+    const Changes ch = changes_at(2, p, m, m.first_at(Level::kArrayY), sp.rf);
+    const double sent = ch.events * pes * double(tile_elems(2, p, sp.rf));
+    t.gb_writes = ch.events * double(tile_elems(2, p, sp.arr));
+    e.hops = sent - t.gb_writes;
+    e.rf[2] = 2 * e.macs;
+    e.link_hops = sent * double(k - 1) / double(k);
+    // Every PE sends all its psums at a flush (they are reduced on the way; without links each
+    // one crosses the psum bus, with links the column groups' sums do).
+    t.refill = ch.events * psum_flush_cycles(pes, double(tile_elems(2, p, sp.rf)), k, bits, noc);
+    return t;
+  }
+  // Bypassed: each step writes its reduced psums over the psum bus back to the buffer; with
+  // links a group's PEs pass one psum each down the column (pipelined over the steps).
+  const double per_step = double(tile_elems(2, p, sp.sp));
+  t.gb_writes = pass_steps * per_step;
+  e.hops = e.macs - t.gb_writes;
+  e.link_hops = e.macs * double(k - 1) / double(k);
+  const double link = k > 1 ? std::ceil(double(bits) / noc.psum_link_bits) : 1;
+  t.stall = pass_steps * (std::max(link, std::ceil(per_step * bits / noc.bus_width(2))) - 1);
+  return t;
+}
+
 }  // namespace
+
+int64_t psum_link_group(const Mapping& m, const arch::NocSpec& noc) {
+  if (noc.psum_link_bits <= 0) return 1;
+  int64_t k = 1;
+  for (size_t l = m.first_at(Level::kArrayY); l < m.first_at(Level::kArrayX); ++l)
+    if (!relevant(2, m.loops[l].dim)) k *= m.loops[l].bound;
+  return k;
+}
+
+double psum_flush_cycles(double pes, double per_pe, int64_t k, int bits, const arch::NocSpec& noc) {
+  double chain = 0;
+  if (k > 1 && per_pe > 0) chain = std::ceil(per_pe * bits / noc.psum_link_bits) + double(k - 2);
+  return chain + std::ceil(pes / double(k) * per_pe * bits / noc.bus_width(2));
+}
 
 double SpatialEstimate::objective(arch::Objective o) const {
   return objective_value(o, cycles, energy_pj);
@@ -150,7 +202,8 @@ SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m,
   const double steps = double(m.product(rf0, m.loops.size()));
   e.macs = double(p.macs());
   const int bits[3] = {w.in_bits, w.w_bits, w.psum_bits};
-  const double link = std::max(1, spec.noc.link_width_bits);
+  const double width[3] = {double(spec.noc.bus_width(0)), double(spec.noc.bus_width(1)),
+                           double(spec.noc.bus_width(2))};
   double refill_cycles = 0, stall_cycles = 0;
 
   for (int o = 0; o < 2; ++o) {
@@ -173,37 +226,24 @@ SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m,
       const double distinct = double(step_distinct(o, p, sp_span));
       e.noc[size_t(o)] = passes * changing * pes;
       e.gbuf[size_t(o)] = passes * changing * distinct;
-      stall_cycles =
-          std::max(stall_cycles, passes * changing * (std::ceil(distinct * bits[o] / link) - 1));
+      stall_cycles = std::max(stall_cycles,
+                              passes * changing * (std::ceil(distinct * bits[o] / width[o]) - 1));
     }
   }
-  refill_cycles += kept_refill_cycles(p, m, y0, arr_span, bits, link);
+  refill_cycles += kept_refill_cycles(p, m, y0, arr_span, bits, width);
   // Partial sums.
   const double outs = double(p.ofmap_elems);
-  double gb_writes = 0;
-  if (m.rf_keep[2]) {
-    const Changes ch = changes_at(2, p, m, y0, rf_span);
-    const double sent = ch.events * pes * double(tile_elems(2, p, rf_span));
-    gb_writes = ch.events * double(tile_elems(2, p, arr_span));
-    e.hops = sent - gb_writes;
-    e.rf[2] = 2 * e.macs;
-    // Every PE sends all its psums at a flush (they are reduced on the way, but each one
-    // crosses the psum bus): one transfer per flush.
-    refill_cycles +=
-        ch.events * std::ceil(pes * double(tile_elems(2, p, rf_span)) * bits[2] / link);
-  } else {
-    // Bypassed: each step writes its reduced psums over the psum bus back to the buffer.
-    const double per_step = double(tile_elems(2, p, sp_span));
-    gb_writes = passes * steps * per_step;
-    e.hops = e.macs - gb_writes;
-    stall_cycles =
-        std::max(stall_cycles, passes * steps * (std::ceil(per_step * bits[2] / link) - 1));
-  }
+  const PsumTerms ps =
+      psum_terms(p, m, spec.noc, bits[2], pes, passes * steps, {rf_span, arr_span, sp_span}, e);
+  const double gb_writes = ps.gb_writes;
+  refill_cycles += ps.refill;
+  stall_cycles = std::max(stall_cycles, ps.stall);
   e.gbuf[2] = 2 * gb_writes - outs;  // every write after an element's first is read-modify-write
   const Changes dram_ps = changes_at(2, p, m, gb0, gb_span);
   const double spills = dram_ps.events * double(tile_elems(2, p, gb_span));
   e.dram[2] = 2 * spills - outs;
-  e.noc[2] = e.hops;  // PE -> PE transfers; the last hop into the buffer is its write
+  e.noc[2] =
+      e.hops - e.link_hops;  // PE -> PE over the bus; the last hop into the buffer is its write
 
   const double compute = passes * steps;
   const double dram_bytes = e.dram[0] * w.in_bytes + e.dram[1] * w.w_bytes +
@@ -213,7 +253,8 @@ SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m,
   e.cycles = std::max(compute + refill_cycles + stall_cycles, dram_bytes / bytes_per_cycle);
 
   const auto& c = costs.spatial;
-  e.energy_pj = e.macs * c.mac + costs.leakage_mw * e.cycles * 1e3 / spec.clock.nominal.freq_mhz;
+  e.energy_pj = e.macs * c.mac + e.link_hops * c.link +
+                costs.leakage_mw * e.cycles * 1e3 / spec.clock.nominal.freq_mhz;
   for (size_t o = 0; o < 3; ++o)
     e.energy_pj +=
         e.dram[o] * c.dram[o] + e.gbuf[o] * c.gbuf[o] + e.noc[o] * c.noc[o] + e.rf[o] * c.rf[o];

@@ -121,6 +121,11 @@ LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::Accelerato
   const Constraints cons = Constraints::resolve(spec.mapper, p);
   const SpatialSearchResult r = search_spatial(p, dfs, spec, w, costs, cons);
   if (!r.found) {
+    std::string levels;  // "128 B" for one level; "gl_in 100 B, gl_w 8 B" for a split buffer
+    for (const arch::SramLevelSpec& lv : spec.sram)
+      levels += (levels.empty() ? "" : ", ") +
+                (spec.sram.size() > 1 ? lv.name + " " : std::string()) +
+                std::to_string(lv.size_bytes) + " B";
     std::string names;
     for (auto df : dfs) names += std::string(names.empty() ? "" : ", ") + df;
     if (cons.any())
@@ -128,13 +133,11 @@ LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::Accelerato
           "", "/mapper",
           "layer '" + l.name + "' (" + names + ") with constraints " + cons.describe(),
           "constraints that some mapping within the array, its register files (" +
-              std::to_string(pe.rf_bytes) + " B) and the global buffer (" +
-              std::to_string(spec.sram.at(0).size_bytes) + " B) can meet");
+              std::to_string(pe.rf_bytes) + " B) and the global buffer (" + levels + ") can meet");
     throw sim::ConfigError(
         "", "/pe_array", "layer '" + l.name + "' (" + names + ")",
         "a spatial array whose rows, register files (rf_bytes = " + std::to_string(pe.rf_bytes) +
-            ") and global buffer (" + std::to_string(spec.sram.at(0).size_bytes) +
-            " B) can hold one tile of the layer");
+            ") and global buffer (" + levels + ") can hold one tile of the layer");
   }
   sch.engine = arch::SpatialProgram{r.best, 0};
   sch.dataflow = r.best.dataflow;

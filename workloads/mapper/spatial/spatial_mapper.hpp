@@ -21,6 +21,7 @@ namespace adasim::workloads::spatial {
 struct SpatialEstimate {
   std::array<double, 3> dram{}, gbuf{}, noc{}, rf{};
   double hops = 0;
+  double link_hops = 0;  ///< of hops, over the PE-to-PE neighbour links
   double macs = 0;
   double cycles = 0;
   double energy_pj = 0;
@@ -40,6 +41,15 @@ SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m,
 /// `span` is the spatial loops' span: the tile, except that a stride wider than the filter
 /// window skips ifmap rows and columns (a bypassed operand moves only what the PEs read).
 int64_t step_distinct(int o, const Problem& p, const std::array<int64_t, kNumDims>& span);
+
+/// PEs of one array column whose psums meet over the neighbour links (noc.psum_link_bits): the
+/// product of the Y loops over dims the psums ignore (C, R, S); 1 without links.
+int64_t psum_link_group(const Mapping& m, const arch::NocSpec& noc);
+
+/// NoC cycles of one flush of the RF psums of `pes` PEs holding `per_pe` psums of `bits` each,
+/// in column groups of k (psum_link_group): the chain down each group, ceil(per_pe * bits /
+/// psum_link_bits) + k - 2 cycles (k > 1), then the groups' sums over the psum bus.
+double psum_flush_cycles(double pes, double per_pe, int64_t k, int bits, const arch::NocSpec& noc);
 
 /// Fills the schedule's transfer plan (folds = runs over one output tile, chunks = DRAM
 /// iterations) by walking the DRAM loops; sizes in bytes.

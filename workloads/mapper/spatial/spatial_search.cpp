@@ -150,14 +150,26 @@ void for_each_order(const Core& core, const Split& s, const LoopChoices& ch, F&&
     }
 }
 
-// Buffer bytes of a split's tiles (one copy each).
-int64_t split_bytes(const Problem& p, const Core& core, const Split& s, const LayerWidths& w) {
+// Whether a split's buffer tiles fit their levels (double-buffered levels hold two copies).
+bool split_fits(const Problem& p, const Core& core, const Split& s, const LayerWidths& w,
+                const arch::AcceleratorSpec& spec) {
   Idx span = core.span;
   for (int d = 0; d < kNumDims; ++d) span[size_t(d)] *= s.gbuf[size_t(d)];
-  return tiles_bytes(p, span, w, false, {});
+  return gbuf_fits(p, span, w, spec);
 }
 
 }  // namespace
+
+bool gbuf_fits(const Problem& p, const Idx& gb_span, const LayerWidths& w,
+               const arch::AcceleratorSpec& spec) {
+  for (const arch::SramLevelSpec& l : spec.sram) {
+    std::array<bool, 3> held{};
+    for (arch::Operand o : l.holds) held[size_t(o)] = true;
+    const int slots = l.double_buffered ? 2 : 1;
+    if (slots * tiles_bytes(p, gb_span, w, true, held) > l.size_bytes) return false;
+  }
+  return true;
+}
 
 Constraints Constraints::resolve(const arch::MapperSpec& m, const Problem& p) {
   Constraints c;
@@ -206,14 +218,12 @@ void for_each_mapping(const Problem& p, const std::string& df, const arch::Accel
                       const LayerWidths& w, const Constraints& c, SearchMode mode,
                       const std::function<void(const Mapping&)>& f) {
   const LoopChoices ch(mode, c);
-  const int slots = spec.sram.at(0).double_buffered ? 2 : 1;
   const std::unique_ptr<ISpatialDataflow> impl = make_spatial_dataflow(df);
   CoreSet cores(p, *impl, spec, w, ch);
   impl->cores(p, spec, w, ch, cores);
   for (const Core& core : cores.cores())
     for_each_split(core, ch, [&](const Split& s) {
-      if (slots * split_bytes(p, core, s, w) <= spec.sram.at(0).size_bytes)
-        for_each_order(core, s, ch, f);
+      if (split_fits(p, core, s, w, spec)) for_each_order(core, s, ch, f);
     });
 }
 
@@ -224,7 +234,6 @@ SpatialSearchResult search_spatial(const Problem& p, const std::vector<std::stri
   const LoopChoices ch(mode, c);
   const arch::Objective obj = spec.mapper.objective;
   const bool bounded = mode == SearchMode::kPruned;
-  const int slots = spec.sram.at(0).double_buffered ? 2 : 1;
   std::vector<std::unique_ptr<ISpatialDataflow>> impls;  // the cores point at their orders
   std::vector<Core> all;
   for (const std::string& df : dfs) {
@@ -274,7 +283,7 @@ SpatialSearchResult search_spatial(const Problem& p, const std::vector<std::stri
     }
     const CoreBound lb(p, core.m, core.rem, spec, w, costs, obj);
     for_each_split(core, ch, [&](const Split& s) {
-      if (slots * split_bytes(p, core, s, w) > spec.sram.at(0).size_bytes) return;
+      if (!split_fits(p, core, s, w, spec)) return;
       if (bounded && beaten(lb.of(s))) {
         ++r.cut;
         return;

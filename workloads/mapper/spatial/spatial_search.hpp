@@ -56,6 +56,12 @@ void for_each_mapping(const Problem& p, const std::string& df, const arch::Accel
                       const LayerWidths& w, const Constraints& c, SearchMode mode,
                       const std::function<void(const Mapping&)>& f);
 
+/// Whether the buffer tiles of `gb_span` fit the SRAM levels: each level holds the tiles of the
+/// operands it stages (two copies when double buffered), e.g. an ifmap/psum level and a filter
+/// level of a split global buffer.
+bool gbuf_fits(const Problem& p, const std::array<int64_t, kNumDims>& gb_span, const LayerWidths& w,
+               const arch::AcceleratorSpec& spec);
+
 /// Buffer and DRAM bound of every dim (their product covers what the core leaves).
 struct Split {
   std::array<int64_t, kNumDims> gbuf{}, dram{};
@@ -82,7 +88,9 @@ class CoreBound {
   arch::Objective obj_;
   std::array<bool, 3> keep_{};
   Idx rem_{}, arr_span_{};
-  double pes_ = 0, steps_ = 0, macs_ = 0, outs_ = 0, link_ = 1, bytes_per_cycle_ = 0;
+  double pes_ = 0, steps_ = 0, macs_ = 0, outs_ = 0, bytes_per_cycle_ = 0;
+  std::array<double, 3> width_{};  // per-operand bus widths
+  int64_t link_group_ = 1;         // psum_link_group of the core
   std::array<double, 3> t_rf_{}, t_arr_{}, t_sp_{}, changing_{};
   // Fraction of the ifmap's RF / array tile one step of a loop over P, Q, R, S moves.
   std::array<double, 4> slide_rf_{}, slide_arr_{};

@@ -7,7 +7,7 @@ namespace adasim::workloads::spatial {
 namespace {
 
 void cores_os_a(const CoreContext& c) {
-  if (c.rf_bytes() < c.w.psum_bytes) return;
+  if (c.rf_values(2) < 1) return;
   for (int64_t py : c.ch.at(kAtArray, kP, c.bound()[kP], c.rows(), 6))
     for (int64_t qx : c.ch.at(kAtArray, kQ, c.bound()[kQ], c.cols(), 6))
       c.out.add({{kP, py, Level::kArrayY}, {kQ, qx, Level::kArrayX}}, {}, {false, false, true});

@@ -7,7 +7,7 @@ namespace adasim::workloads::spatial {
 namespace {
 
 void cores_os_b(const CoreContext& c) {
-  if (c.rf_bytes() < c.w.psum_bytes) return;
+  if (c.rf_values(2) < 1) return;
   const auto& b = c.bound();
   for (int64_t qy : c.ch.at(kAtArray, kQ, b[kQ], c.rows(), 5))
     for (int64_t py : c.ch.at(kAtArray, kP, b[kP], c.rows() / qy, 5))

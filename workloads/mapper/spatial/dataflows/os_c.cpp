@@ -9,7 +9,7 @@ namespace adasim::workloads::spatial {
 namespace {
 
 void cores_os_c(const CoreContext& c) {
-  if (c.rf_bytes() < c.w.psum_bytes) return;
+  if (c.rf_values(2) < 1) return;
   const int64_t m = c.bound()[kM], v = c.ch.constraints().factor[kAtArray][kM];
   auto add = [&](int64_t my, int64_t mx) {
     c.out.add({{kM, my, Level::kArrayY}, {kM, mx, Level::kArrayX}}, {}, {false, false, true});

@@ -12,17 +12,17 @@ namespace {
 
 void cores_rs(const CoreContext& c) {
   const auto& b = c.bound();
-  const int64_t rf = c.rf_bytes(), ws = c.w.w_bytes * b[kS];
+  // Values the RFs can keep: psums (a pool: its bytes over a psum's) and filter rows of S.
+  const int64_t ps = c.rf_values(2), rows_w = c.rf_values(1) / b[kS];
   const auto Y = Level::kArrayY, X = Level::kArrayX, RF = Level::kRf;
   if (b[kR] > c.rows()) return;
   using tiling::ceil_div;
   for (int64_t cy : c.ch.at(kAtArray, kC, b[kC], c.rows() / b[kR], 6))
     for (int64_t px : c.ch.at(kAtArray, kP, b[kP], c.cols(), 6))
       for (int64_t mx : c.ch.at(kAtArray, kM, b[kM], c.cols() / px, 5))
-        for (int64_t qr : c.ch.at(kAtRf, kQ, b[kQ], rf / c.w.psum_bytes, 5))
-          for (int64_t mr : c.ch.at(kAtRf, kM, ceil_div(b[kM], mx),
-                                    std::min(rf / (c.w.psum_bytes * qr), rf / ws), 5))
-            for (int64_t cr : c.ch.at(kAtRf, kC, ceil_div(b[kC], cy), rf / (ws * mr), 5))
+        for (int64_t qr : c.ch.at(kAtRf, kQ, b[kQ], ps, 5))
+          for (int64_t mr : c.ch.at(kAtRf, kM, ceil_div(b[kM], mx), std::min(ps / qr, rows_w), 5))
+            for (int64_t cr : c.ch.at(kAtRf, kC, ceil_div(b[kC], cy), rows_w / mr, 5))
               c.out.add({{kC, cy, Y}, {kR, b[kR], Y}, {kM, mx, X}, {kP, px, X}},
                         {{kQ, qr, RF}, {kM, mr, RF}, {kC, cr, RF}, {kS, b[kS], RF}},
                         {true, true, true});

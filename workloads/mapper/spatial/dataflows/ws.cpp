@@ -10,7 +10,7 @@ namespace {
 void cores_ws(const CoreContext& c) {
   const auto& b = c.bound();
   const auto Y = Level::kArrayY, X = Level::kArrayX;
-  if (c.rf_bytes() < c.w.w_bytes) return;
+  if (c.rf_values(1) < 1) return;
   for (int64_t ry : c.ch.at(kAtArray, kR, b[kR], c.rows(), 3))
     for (int64_t sy : c.ch.at(kAtArray, kS, b[kS], c.rows() / ry, 3))
       for (int64_t cy : c.ch.at(kAtArray, kC, b[kC], c.rows() / (ry * sy), 6))
