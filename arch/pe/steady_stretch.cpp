@@ -38,9 +38,19 @@ bool ArrayController::stretch_outputs(Stretch& s, const SystolicFold& f) {
   }
   // Otherwise the window cycles fed consecutive indices of the latest run of feeds, until its
   // last feed (or on, with the stretch's own feeds continuing the run).
-  if (run_t_ < 0 || run_t_ > a) return false;
-  if (!(s.feeding && s.extends_run)) s.n = std::min(s.n, last - a + 1);
-  const int64_t d0 = run_idx_ + (a - run_t_);
+  int64_t d0 = -1;
+  if (run_t_ >= 0 && run_t_ <= a) {
+    if (!(s.feeding && s.extends_run)) s.n = std::min(s.n, last - a + 1);
+    d0 = run_idx_ + (a - run_t_);
+  } else {
+    // The window starts before the latest run (the feed paused or jumped since): the feed
+    // history of the window's cycles before t_ says what leaves, up to the next change.
+    d0 = hist_at(a);
+    int64_t j = a + 1;
+    while (j < t_ && hist_at(j) == (d0 < 0 ? -1 : d0 + (j - a))) ++j;
+    s.n = std::min(s.n, j - a);
+    if (d0 < 0) return s.n > 0;  // a pause: no output row completes until the next feed's
+  }
   const size_t ci = size_t(d0 / sch_->chunk_len);
   const std::vector<ChunkPlan>& chunks = (*tfolds_)[fold_].chunks;
   if (ports_.plan->out_index(ports_.plan->chunk_index(fold_, ci)) != out_chunk_checked_)
