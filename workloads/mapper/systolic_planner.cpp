@@ -426,8 +426,8 @@ LayerSchedule SystolicPlanner::build_staged(const Candidate& cand, const Staging
   SystolicProgram& sch = describe(out, d, cand, stg);
   BuildState st{d, out, sch, TileLoader(out.transfers, stg.outer_resident), {}};
   // Every fold of every pack (the last pack may have fewer): one allocation instead of ~log2(n).
-  const int64_t per_pack = sch.row_folds * sch.col_folds *
-                           (sch.chunk_outer ? ceil_div(sch.dim_time, sch.chunk_len) : 1);
+  const int64_t per_pack =
+      sch.row_folds * sch.col_folds * (sch.chunk_outer ? ceil_div(sch.dim_time, sch.chunk_len) : 1);
   sch.folds.reserve(size_t(sch.packs * per_pack));
   out.transfers.folds.reserve(size_t(sch.packs * per_pack));
   for (int64_t pack = 0; pack < sch.packs; ++pack) {
