@@ -19,6 +19,7 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const AcceleratorSpec& sp
     : Component(name),
       spec_(spec),
       clock_(clock),
+      dvfs_(dvfs),
       noc_(make_noc(spec.noc)),
       bus_group_("noc"),
       array_(spec.pe_array.rows, spec.pe_array.cols, array_sub_rows(spec)) {
@@ -63,11 +64,15 @@ Accelerator::~Accelerator() = default;
 
 void Accelerator::attach_tracer(sim::VcdWriter* vcd) {
   probe_.reset();
+  dvfs_.set_observer(nullptr);
   if (vcd != nullptr) {
     const auto sys = engines_.find("systolic");
     probe_ =
         std::make_unique<TraceProbe>(*vcd, std::string(name()), clock_.name(), array_, *memory_,
                                      sys == engines_.end() ? nullptr : sys->second.get());
+    // The domain's frequency and voltage, at the instants the controller changes them.
+    probe_->domain(0, DomainState{clock_.point().freq_mhz, clock_.point().voltage_v, false});
+    dvfs_.set_observer([this](const DomainState& s) { probe_->domain(sequencer_->cycle(), s); });
   }
   sequencer_->attach_probe(probe_.get());
 }

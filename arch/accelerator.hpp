@@ -14,6 +14,7 @@
 
 #include "arch/component.hpp"
 #include "arch/dvfs/clock_domain.hpp"
+#include "arch/dvfs/dvfs_controller.hpp"
 #include "arch/energy/energy_table.hpp"
 #include "arch/engine/layer_engine.hpp"
 #include "arch/memory/hierarchy.hpp"
@@ -57,6 +58,7 @@ class Accelerator : public Component {
  private:
   AcceleratorSpec spec_;
   ClockDomain& clock_;
+  DvfsController& dvfs_;
   /// The SRAM + NoC domain when the config declares one (clock.domains.memory), at its point.
   std::unique_ptr<ClockDomain> memory_clock_;
   std::unique_ptr<MemoryHierarchy> memory_;

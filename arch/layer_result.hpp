@@ -21,6 +21,11 @@ struct LayerResult {
   uint64_t macs = 0, macs_issued = 0, macs_gated = 0, macs_skipped = 0;
   double time_ns = 0.0;               ///< simulated time of the layer
   std::string operating_point;        ///< "<freq>MHz@<V>V" it ran at
+  /// DVFS transitions before the layer (0 or 1: the layer runs at one point), the time the domain
+  /// was halted for them (regulator ramp + PLL relock, ns); reported when the policy may switch.
+  uint64_t dvfs_transitions = 0;
+  double dvfs_transition_ns = 0.0;
+  bool dvfs_reported = false;
   std::vector<sim::StatValue> stats;  ///< the blocks' statistics (collected from the module tree)
   std::vector<EnergyRow> energy;      ///< dynamic and leakage rows
 };

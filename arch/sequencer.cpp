@@ -2,8 +2,10 @@
 #include "arch/sequencer.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "arch/dvfs/domains.hpp"
+#include "arch/program/dvfs_transition.hpp"
 #include "arch/program/feed_latency.hpp"
 #include "sim/core/errors.hpp"
 
@@ -22,6 +24,10 @@ Sequencer::Sequencer(sc_core::sc_module_name name, const AcceleratorSpec& spec,
   stalls_.add("dram", stall_dram_, "cycles", "waiting for DRAM data", sim::StatKind::kStall);
   stalls_.add("sram", stall_sram_, "cycles", "waiting for SRAM ports", sim::StatKind::kStall);
   stalls_.add("noc", stall_noc_, "cycles", "waiting for the NoC", sim::StatKind::kStall);
+  if (dvfs_.may_switch())
+    stalls_.add("dvfs", stall_dvfs_, "cycles",
+                "halted while the DVFS controller changes the operating point",
+                sim::StatKind::kStall);
   declare(stalls_, BlockRole::kSequencer);
   SC_METHOD(tick);
 }
@@ -68,7 +74,7 @@ void Sequencer::tick_once() {
       if (probe_) probe_->finish();
       return;
     }
-    begin_layer();
+    if (!enter_layer()) return;
   }
   const StepResult r = engine_->step();
   uint64_t k = 1;
@@ -107,11 +113,65 @@ void Sequencer::tick_once() {
   next_trigger(clock_.time_of(sim::Cycle(k)));
 }
 
+// The layer boundary: the DVFS controller may change the point first (the domain halts; the
+// halt belongs to the layer it precedes). Returns false while the sequencer waits for it.
+bool Sequencer::enter_layer() {
+  switch (boundary_) {
+    case Boundary::kIdle: {
+      open_layer();
+      const std::optional<OperatingPoint>& planned = programs_[layer_]->point;
+      const DvfsLayer next{layer_, graph_->layers[layer_].name,
+                           sc_core::sc_time_stamp().to_seconds() * 1e6,
+                           planned ? &*planned : nullptr};
+      if (dvfs_.request(next)) break;
+      boundary_ = Boundary::kTransition;
+      next_trigger(dvfs_.done_event());
+      return false;
+    }
+    case Boundary::kTransition: {
+      account_transition();
+      const sc_core::sc_time resume = layer_start_time_ + clock_.time_of(sim::Cycle(stall_dvfs_));
+      if (resume > sc_core::sc_time_stamp()) {
+        boundary_ = Boundary::kAlign;
+        next_trigger(resume - sc_core::sc_time_stamp());
+        return false;
+      }
+      break;
+    }
+    case Boundary::kAlign:
+      break;
+  }
+  boundary_ = Boundary::kIdle;
+  begin_layer();
+  return true;
+}
+
+void Sequencer::open_layer() {
+  layer_start_ = cycle_;
+  layer_start_time_ = sc_core::sc_time_stamp();
+  compute_ = stall_dram_ = stall_sram_ = stall_noc_ = stall_dvfs_ = 0;
+  transitions_ = 0;
+  transition_ns_ = transition_pj_ = 0.0;
+}
+
+// The transition just ended: the halt lasts whole cycles of the new clock (the domain restarts on
+// an edge of its PLL), counted as stall cycles of cause "dvfs".
+void Sequencer::account_transition() {
+  const DvfsTransition& t = dvfs_.last();
+  const sc_core::sc_time elapsed = sc_core::sc_time_stamp() - layer_start_time_;
+  const uint64_t k =
+      cycles_covering(std::round(elapsed.to_seconds() * 1e12), period_ps(clock_.point()));
+  stall_dvfs_ = k;
+  cycle_ += sim::Cycle(k);
+  transitions_ = 1;
+  transition_ns_ = t.total().to_seconds() * 1e9;
+  transition_pj_ = t.energy_pj;
+}
+
 void Sequencer::begin_layer() {
   const workloads::Layer& l = graph_->layers[layer_];
   const LayerProgram& prog = *programs_[layer_];
   engine_ = &engine_of(prog);
-  dvfs_.before_layer(layer_);
   blocks_.memory.begin_layer();
   blocks_.bus.reset_stats();
   OutputStage& out = blocks_.output;
@@ -130,9 +190,6 @@ void Sequencer::begin_layer() {
                             spec_.sparsity.weight};
   engine_->start(prog, io, ports, sparse);
   out.start_encoder(*transfers_, *engine_);
-  layer_start_ = cycle_;
-  layer_start_time_ = sc_core::sc_time_stamp();
-  compute_ = stall_dram_ = stall_sram_ = stall_noc_ = 0;
   in_layer_ = true;
 }
 
@@ -143,7 +200,7 @@ void Sequencer::end_layer() {
   res.op = workloads::to_string(l.op);
   res.cycles_total = cycle_ - layer_start_;
   res.cycles_compute = compute_;
-  res.cycles_stall = stall_dram_ + stall_sram_ + stall_noc_;
+  res.cycles_stall = stall_dram_ + stall_sram_ + stall_noc_ + stall_dvfs_;
   if (res.cycles_total != res.cycles_compute + res.cycles_stall)
     throw sim::ModelError("accelerator: cycle accounting does not add up in layer " + l.name);
   const MacTally t = engine_->macs();
@@ -153,6 +210,9 @@ void Sequencer::end_layer() {
   res.macs_skipped = t.skipped;
   res.time_ns = (sc_core::sc_time_stamp() - layer_start_time_).to_seconds() * 1e9;
   res.operating_point = ClockDomain::label(clock_.point());
+  res.dvfs_transitions = transitions_;
+  res.dvfs_transition_ns = transition_ns_;
+  res.dvfs_reported = dvfs_.may_switch();
   const double voltage = clock_.point().voltage_v;
   std::vector<EnergyRow> storage_rows;
   blocks_.output.end_layer(energy_, voltage, storage_rows);
@@ -162,6 +222,9 @@ void Sequencer::end_layer() {
                   res.energy);
   res.energy.insert(res.energy.end(), storage_rows.begin(), storage_rows.end());
   price_at_domain_voltages(energy_, spec_, voltage, res.energy);  // memory-domain blocks
+  if (transitions_ > 0)
+    res.energy.push_back(EnergyRow{"dvfs", "transition", transitions_,
+                                   transition_pj_ / double(transitions_), transition_pj_});
   results_.push_back(std::move(res));
   values_->release_after(layer_);
   transfers_.reset();

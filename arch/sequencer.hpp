@@ -18,6 +18,7 @@
 
 #include "arch/component.hpp"
 #include "arch/dvfs/clock_domain.hpp"
+#include "arch/dvfs/dvfs_controller.hpp"
 #include "arch/energy/energy_table.hpp"
 #include "arch/engine/layer_engine.hpp"
 #include "arch/layer_result.hpp"
@@ -57,10 +58,19 @@ class Sequencer : public Component {
   bool finished() const { return finished_ && !error_; }
   /// The exception a layer raised during the run (the simulation stopped there), or null.
   std::exception_ptr error() const { return error_; }
+  /// Cycles of the clock domain so far (trace timestamps).
+  uint64_t cycle() const { return cycle_.value(); }
 
  private:
+  /// Where the sequencer is between two layers: the DVFS controller carries out a transition,
+  /// then the sequencer waits for the next edge of the new clock.
+  enum class Boundary { kIdle, kTransition, kAlign };
+
   void tick();
   void tick_once();
+  bool enter_layer();
+  void open_layer();
+  void account_transition();
   void begin_layer();
   void end_layer();
   ILayerEngine& engine_of(const LayerProgram& p) const;
@@ -88,7 +98,10 @@ class Sequencer : public Component {
   sim::Cycle cycle_{0};  // global cycle
   sim::Cycle layer_start_{0};
   sc_core::sc_time layer_start_time_;
-  uint64_t compute_ = 0, stall_dram_ = 0, stall_sram_ = 0, stall_noc_ = 0;
+  uint64_t compute_ = 0, stall_dram_ = 0, stall_sram_ = 0, stall_noc_ = 0, stall_dvfs_ = 0;
+  Boundary boundary_ = Boundary::kIdle;
+  uint64_t transitions_ = 0;  // the current layer's DVFS transition (0 or 1), its time and energy
+  double transition_ns_ = 0.0, transition_pj_ = 0.0;
   uint64_t stall_code_ = 0;  // trace: 0 compute, 1 DRAM, 2 SRAM, 3 NoC
   sim::StatGroup stalls_;
 };

@@ -158,6 +158,20 @@ struct DomainSpec {
   int sync_cycles = 2;
 };
 
+/// What switching the domain between operating points costs (clock.transition). The controller
+/// (arch/dvfs/dvfs_controller.hpp) raises the voltage before the frequency goes up and lowers it
+/// after the frequency went down: a switch takes |V1 - V0| / slew for the regulator's ramp plus the
+/// PLL's relock time, during which the domain's clock is stopped (the domain halts). Energy per
+/// switch: (1 - eta) C |V1^2 - V0^2|, the charge moved on the supply rail's capacitance C through a
+/// regulator of efficiency eta (Burd & Brodersen, "Design issues for dynamic voltage scaling",
+/// ISLPED 2000, eq. for E_TRAN).
+struct DvfsTransitionSpec {
+  double slew_mv_per_us = 10.0;       ///< regulator output slew rate
+  double relock_us = 10.0;            ///< PLL relock time after a frequency change
+  double supply_cap_nf = 100.0;       ///< C: capacitance on the domain's supply rail
+  double regulator_efficiency = 0.9;  ///< eta in [0, 1)
+};
+
 /// The core clock domain; the DVFS controller owns its period and may change it at a cycle
 /// boundary. `memory`, when present, is the SRAM + NoC domain (absent: they share this one).
 struct ClockSpec {
@@ -172,9 +186,8 @@ struct ClockSpec {
   std::optional<DomainSpec> memory;              ///< clock.domains.memory
   std::string policy = "static";                 ///< DVFS policy (arch/dvfs/i_dvfs_policy.hpp)
   sim::ParamValues policy_params;                ///< every parameter of the policy, validated
-  /// Cost of switching points. Not a config key: the static policy never switches; a policy
-  /// that does (issue 14) declares it among its parameters and sets it.
-  double transition_ns = 0.0;
+  /// Cost of switching points (clock.transition); required by a policy that switches.
+  std::optional<DvfsTransitionSpec> transition;
 };
 
 /// Per-action energies in pJ at the table's reference voltage, plus leakage in mW.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "arch/trace_probe.hpp"
 
+#include <cmath>
 #include <systemc>
 
 namespace adasim::arch {
@@ -10,6 +11,9 @@ TraceProbe::TraceProbe(sim::VcdWriter& vcd, const std::string& top, const std::s
                        const ILayerEngine* fold_of)
     : vcd_(vcd), array_(array), memory_(memory), fold_of_(fold_of) {
   cycle_ = vcd_.add_signal(top + "." + clock + ".cycle", 64);
+  freq_ = vcd_.add_signal(top + "." + clock + ".freq_khz", 32);
+  volt_ = vcd_.add_signal(top + "." + clock + ".voltage_mv", 16);
+  halt_ = vcd_.add_signal(top + "." + clock + ".dvfs_halt", 1);
   layer_ = vcd_.add_signal(top + ".pe_array.layer", 16);
   fold_ = vcd_.add_signal(top + ".pe_array.fold", 32);
   stall_ = vcd_.add_signal(top + ".pe_array.stall_cause", 2);
@@ -25,6 +29,14 @@ TraceProbe::TraceProbe(sim::VcdWriter& vcd, const std::string& top, const std::s
       s.w = vcd_.add_signal(pe + "w", 8, true);
       s.psum = vcd_.add_signal(pe + "psum", 32, true);
     }
+}
+
+void TraceProbe::domain(uint64_t cycle, const DomainState& s) {
+  if (!vcd_.active(cycle)) return;
+  vcd_.set_time(cycle, uint64_t(sc_core::sc_time_stamp().to_seconds() * 1e12 + 0.5));
+  vcd_.change(freq_, int64_t(std::llround(s.freq_mhz * 1e3)));
+  vcd_.change(volt_, int64_t(std::llround(s.voltage_v * 1e3)));
+  vcd_.change(halt_, s.halted ? 1 : 0);
 }
 
 void TraceProbe::sample(uint64_t cycle, uint64_t layer, bool outputs_held, uint64_t stall) {

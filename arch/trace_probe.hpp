@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "arch/dvfs/dvfs_controller.hpp"
 #include "arch/engine/layer_engine.hpp"
 #include "arch/memory/hierarchy.hpp"
 #include "arch/pe/systolic_array.hpp"
@@ -26,6 +27,9 @@ class TraceProbe {
   /// accumulators (their weight signal shows the operand moving down); `stall`: 0 compute,
   /// 1 DRAM, 2 SRAM ports, 3 NoC.
   void sample(uint64_t cycle, uint64_t layer, bool outputs_held, uint64_t stall);
+  /// Records the clock domain's state at the current simulated time (cycle `cycle`):
+  /// <clock>.freq_khz, <clock>.voltage_mv and <clock>.dvfs_halt.
+  void domain(uint64_t cycle, const DomainState& s);
   void finish() { vcd_.finish(); }
 
  private:
@@ -37,6 +41,7 @@ class TraceProbe {
   const MemoryHierarchy& memory_;
   const ILayerEngine* fold_of_;
   std::vector<PeSignals> pe_;
+  int freq_ = -1, volt_ = -1, halt_ = -1;
   int cycle_ = -1, layer_ = -1, fold_ = -1, stall_ = -1, dram_rd_ = -1, sram_rd_ = -1;
 };
 

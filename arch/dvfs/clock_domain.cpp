@@ -4,24 +4,18 @@
 #include <cmath>
 #include <sstream>
 
-#include "arch/components.hpp"
 #include "arch/sim_time.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::arch {
 
-ClockDomain::ClockDomain(const ClockSpec& spec)
-    : name_(spec.name), transition_ns_(spec.transition_ns) {
-  set_point(spec.nominal);
-}
+ClockDomain::ClockDomain(const ClockSpec& spec) : name_(spec.name) { set_point(spec.nominal); }
 
-sc_core::sc_time ClockDomain::set_point(const OperatingPoint& p) {
+void ClockDomain::set_point(const OperatingPoint& p) {
   if (!(p.freq_mhz > 0.0)) throw sim::ModelError("clock domain: non-positive frequency");
-  const bool change = p.freq_mhz != point_.freq_mhz || p.voltage_v != point_.voltage_v;
   point_ = p;
   // Period in ps, rounded to the kernel's resolution (1 ps default).
   period_ = time_from_ps(1.0e6 / p.freq_mhz, "clock period");
-  return change ? time_from_ns(transition_ns_, "DVFS transition") : sc_core::SC_ZERO_TIME;
 }
 
 sc_core::sc_time ClockDomain::time_of(sim::Cycle n) const {
@@ -37,21 +31,6 @@ std::string ClockDomain::label(const OperatingPoint& p) {
   std::ostringstream os;
   os << p.freq_mhz << "MHz@" << p.voltage_v << "V";
   return os.str();
-}
-
-DvfsController::DvfsController(const ClockSpec& spec, ClockDomain& domain,
-                               const DvfsPolicyRegistry& policies)
-    : domain_(domain) {
-  const auto* entry = policies.find(spec.policy);
-  if (!entry) throw sim::ModelError("DVFS: no policy named '" + spec.policy + "'");
-  policy_ = entry->make(spec);
-}
-
-DvfsController::DvfsController(const ClockSpec& spec, ClockDomain& domain)
-    : DvfsController(spec, domain, builtin_components().dvfs) {}
-
-sc_core::sc_time DvfsController::before_layer(size_t layer_index) {
-  return domain_.set_point(policy_->point_for_layer(layer_index));
 }
 
 }  // namespace adasim::arch

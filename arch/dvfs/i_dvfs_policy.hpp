@@ -1,33 +1,53 @@
 // SPDX-License-Identifier: Apache-2.0
 // IDvfsPolicy: chooses the operating point (frequency, voltage) of the clock domain for each
 // layer. Implementations live in arch/dvfs/impl/ and are registered by name in
-// register_dvfs_policies() (config key clock.policy). Abstracts away the regulator and PLL.
+// register_dvfs_policies() (config key clock.policy). The controller that applies the points,
+// with the regulator's ramp and the PLL's relock, is arch/dvfs/clock_domain.hpp.
 #pragma once
 
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "arch/spec.hpp"
 #include "sim/core/registry.hpp"
 
 namespace adasim::arch {
 
+/// What a policy knows about the layer about to run.
+struct DvfsLayer {
+  size_t index = 0;   ///< program order, from 0
+  std::string name;   ///< the workload's layer name
+  double now_us = 0;  ///< simulated time at the layer boundary
+  /// The point the layer's program carries (the mapper's choice under "per_layer"), or null.
+  const OperatingPoint* planned = nullptr;
+};
+
 /// Contract:
-///  - point_for_layer(i) is called once before layer i runs, for i = 0, 1, ... in program order,
-///    and returns the point the domain runs that layer at.
+///  - point_for_layer(l) is called once before layer l runs, for l.index = 0, 1, ... in program
+///    order, and returns the point the domain runs that layer at.
 ///  - the returned point is one of ClockSpec::operating_points (the table the hardware supports);
-///    the controller applies it at the layer boundary (ClockDomain::set_point).
+///    the controller applies it at the layer boundary.
 ///  - a policy is built from the validated ClockSpec (its own parameters in policy_params); when
 ///    its parameters do not fit the rest of the ClockSpec (e.g. a frequency that is not in the
 ///    table) the factory throws sim::ConfigError whose `where` is the parameter's key in the
 ///    clock section. The config parser builds the selected policy once to report such errors
 ///    at /clock/<key>; the simulator builds it again in DvfsController.
-///  - point_for_layer() is deterministic: same spec, same sequence of points.
+///  - check_layers(names) is called once before the run with the workload's layer names; a
+///    parameter naming a layer the workload does not have is a sim::ConfigError whose `where` is
+///    the parameter's JSON pointer inside the clock section (e.g. "schedule/2/layer").
+///  - may_switch() is true when the policy can return a point other than the first: such a
+///    policy needs clock.transition (the parser checks it). A policy that cannot holds one point
+///    for the whole run, and the domain starts at it (no transition).
+///  - point_for_layer() is deterministic: same spec and layers, same sequence of points.
 class IDvfsPolicy {
  public:
   virtual ~IDvfsPolicy() = default;
-  virtual OperatingPoint point_for_layer(size_t layer_index) = 0;
+  virtual OperatingPoint point_for_layer(const DvfsLayer& layer) = 0;
+  virtual void check_layers(const std::vector<std::string>& /*names*/) const {}
+  virtual bool may_switch() const { return false; }
 };
 
 using DvfsPolicyFactory = std::function<std::unique_ptr<IDvfsPolicy>(const ClockSpec&)>;
@@ -37,7 +57,12 @@ using DvfsPolicyRegistry = sim::Registry<DvfsPolicyFactory>;
 void register_dvfs_policies(DvfsPolicyRegistry& r);
 
 // Built-in policies (arch/dvfs/impl/).
-void register_static_policy(DvfsPolicyRegistry& r);  ///< impl/static_policy.cpp
-void register_fixed_policy(DvfsPolicyRegistry& r);   ///< impl/fixed_policy.cpp
+void register_static_policy(DvfsPolicyRegistry& r);     ///< impl/static_policy.cpp
+void register_fixed_policy(DvfsPolicyRegistry& r);      ///< impl/fixed_policy.cpp
+void register_schedule_policy(DvfsPolicyRegistry& r);   ///< impl/schedule_policy.cpp
+void register_per_layer_policy(DvfsPolicyRegistry& r);  ///< impl/per_layer_policy.cpp
+
+/// The point of `points` whose frequency is `freq_mhz`, or nullptr.
+const OperatingPoint* point_with_freq(const std::vector<OperatingPoint>& points, double freq_mhz);
 
 }  // namespace adasim::arch

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -15,6 +16,7 @@
 #include "arch/program/systolic.hpp"
 #include "arch/program/transfers.hpp"
 #include "arch/program/vector_op.hpp"
+#include "arch/spec.hpp"
 #include "workloads/ir/graph.hpp"
 
 namespace adasim::arch {
@@ -50,6 +52,9 @@ struct LayerProgram {
   EngineProgram engine;
   TransferPlan transfers;
   QuantParams quant;
+  /// The core domain's operating point the mapper chose for the layer (clock.policy
+  /// "per_layer"; the DVFS controller applies it at the layer boundary), else unset.
+  std::optional<OperatingPoint> point;
 
   const char* engine_name() const { return arch::engine_name(engine); }
   /// Operations the engine performs: fold MACs (systolic; on the N:M datapath the slots'),

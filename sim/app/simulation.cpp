@@ -12,6 +12,7 @@
 #include "sim/app/interrupt.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/stats/layer_report.hpp"
+#include "workloads/mapper/dvfs_mapping.hpp"
 #include "workloads/mapper/mapper.hpp"
 #include "workloads/mapper/tiling_util.hpp"
 
@@ -61,10 +62,11 @@ arch::AcceleratorSpec resolve_structured(const arch::AcceleratorSpec& spec,
   return out;
 }
 
-std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
-                                                const arch::AcceleratorSpec& spec,
-                                                const arch::EnergyTable& energy) {
-  const workloads::EnergyCosts costs = mapper_costs(energy, spec);
+namespace {
+
+std::vector<workloads::LayerSchedule> map_graph_at(const workloads::Graph& graph,
+                                                   const arch::AcceleratorSpec& spec,
+                                                   const workloads::EnergyCosts& costs) {
   std::vector<workloads::LayerSchedule> out;
   out.reserve(graph.layers.size());
   // Layers with the same operator, shape and bit widths have the same mapping space, so they
@@ -104,6 +106,20 @@ std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
   return out;
 }
 
+}  // namespace
+
+std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
+                                                const arch::AcceleratorSpec& spec,
+                                                const arch::EnergyTable& energy) {
+  if (spec.clock.policy != "per_layer")
+    return map_graph_at(graph, spec, mapper_costs(energy, spec));
+  // The mapper chooses each layer's point with its schedule (workloads/mapper/dvfs_mapping.hpp).
+  return workloads::map_per_layer_points(spec, [&](const arch::AcceleratorSpec& at) {
+    workloads::EnergyCosts costs = mapper_costs(energy, at);
+    return workloads::MappedGraph{map_graph_at(graph, at, costs), costs};
+  });
+}
+
 namespace {
 
 SimulationResult run_schedules(const arch::AcceleratorSpec& spec, const workloads::Graph& graph,
@@ -120,7 +136,10 @@ SimulationResult run_schedules(const arch::AcceleratorSpec& spec, const workload
   {
     // The clock domain the accelerator runs in, with its DVFS controller.
     arch::ClockDomain clock(spec.clock);
-    arch::DvfsController dvfs(spec.clock, clock);
+    arch::DvfsController dvfs("dvfs", spec.clock, clock);
+    std::vector<std::string> names;
+    for (const workloads::Layer& l : graph.layers) names.push_back(l.name);
+    dvfs.check_layers(names);
     arch::Accelerator top("top", spec, energy, clock, dvfs, mode);
     std::vector<const arch::LayerProgram*> programs;
     for (const workloads::LayerSchedule& s : result.schedules) programs.push_back(&s);

@@ -293,10 +293,31 @@ void check_policy(ParamReader& clk, const arch::ClockSpec& spec,
   const auto* entry = policies.find(spec.policy);
   if (entry == nullptr) return;  // the enum check reported it
   try {
-    entry->make(spec);
+    const auto policy = entry->make(spec);
+    if (policy->may_switch() && !spec.transition)
+      clk.issue(clk.ptr("transition"), kMissingValue,
+                "an object {\"slew_mv_per_us\", \"relock_us\", \"supply_cap_nf\", "
+                "\"regulator_efficiency\"} (policy \"" +
+                    spec.policy + "\" switches points)");
   } catch (const ConfigError& e) {
-    for (const InputIssue& i : e.issues()) clk.issue(clk.ptr(i.where), i.value, i.expected);
+    // `where` is a JSON pointer relative to the clock section ("schedule/0/freq_mhz").
+    for (const InputIssue& i : e.issues())
+      clk.issue(clk.pointer() + "/" + i.where, i.value, i.expected);
   }
+}
+
+// clock.transition: the regulator's and the PLL's costs of a switch.
+void parse_transition(ParamReader& clk, arch::ClockSpec& out) {
+  if (!clk.has("transition")) return;
+  auto tr = clk.section("transition");
+  if (!tr) return;
+  tr->reject_unknown();
+  const auto slew = tr->get<double>("slew_mv_per_us");
+  const auto relock = tr->get<double>("relock_us");
+  const auto cap = tr->get<double>("supply_cap_nf");
+  const auto eta = tr->get<double>("regulator_efficiency");
+  if (!slew || !relock || !cap || !eta) return;
+  out.transition = arch::DvfsTransitionSpec{*slew, *relock, *cap, *eta};
 }
 
 // clock.delay_model. Absent, its declared defaults are read from a scratch object, so the
@@ -394,6 +415,7 @@ void parse_clock(ParamReader& root, arch::ClockSpec& out,
   const bool delay_ok = parse_delay_model(*clk, out.delay);
   parse_operating_points(*clk, out.nominal, out.operating_points, freq && volt);
   parse_domains(*clk, out, delay_ok);
+  parse_transition(*clk, out);
   if (clk->issues().size() != issues_before) return;
   if (delay_ok) check_reachable(*clk, out.delay, out.nominal, out.operating_points, table_given);
   if (clk->issues().size() == issues_before) check_policy(*clk, out, policies);

@@ -234,7 +234,10 @@ ParamDoc clock_keys(const arch::Components& c) {
       p::object("memory",
                 {p::frequency_mhz("freq_mhz").described("the domain's frequency"),
                  p::voltage_v("voltage_v").described("the domain's supply voltage"),
-                 points,
+                 points.described(
+                     "V/f table of the domain, checked against the delay model; must contain "
+                     "the nominal point, which the domain keeps for the whole run (the DVFS "
+                     "policies switch the core domain only)"),
                  p::integer("sync_cycles")
                      .in(0, 64)
                      .with_default(2)
@@ -252,6 +255,32 @@ ParamDoc clock_keys(const arch::Components& c) {
           .described(
               "voltage/clock domains beside the core one (PE array and vector unit, "
               "the clock section's own point); the DRAM interface keeps its fixed clock");
+  // Burd & Brodersen, "Design issues for dynamic voltage scaling" (ISLPED 2000): the transition
+  // time is set by the regulator's slew, the energy E = (1 - eta) C_DD |V2^2 - V1^2|.
+  ParamDoc transition =
+      p::object(
+          "transition",
+          {p::number("slew_mv_per_us")
+               .above(0)
+               .in_unit("mV/us")
+               .described("regulator output slew rate: a voltage change takes |V1 - V0| / slew"),
+           p::number("relock_us")
+               .at_least(0)
+               .in_unit("us")
+               .described("PLL relock time after a frequency change (the clock is stopped)"),
+           p::number("supply_cap_nf")
+               .at_least(0)
+               .in_unit("nF")
+               .described("C: capacitance on the domain's supply rail"),
+           p::number("regulator_efficiency")
+               .in(0, 1)
+               .described("eta: the regulator's efficiency; a transition costs "
+                          "(1 - eta) C |V1^2 - V0^2| (Burd & Brodersen, ISLPED 2000)")})
+          .when_absent("no transitions (a policy that switches points needs it)")
+          .described(
+              "what switching the core domain's point costs: the voltage rises before the "
+              "frequency goes up and falls after it goes down; the domain halts for ramp + "
+              "relock (stall cause dvfs)");
   ParamDoc clock = p::object(
       "clock",
       {p::identifier("name").with_default("core").described("clock-domain name"),
@@ -267,7 +296,7 @@ ParamDoc clock_keys(const arch::Components& c) {
            .described("cycles each DRAM burst spends crossing from the DRAM interface's fixed "
                       "clock domain into the domain the DMA writes (domains.memory when declared, "
                       "else the core's), at that domain's clock (a 2-flop synchroniser: 2)"),
-       domains,
+       domains, transition,
        delay.when_absent("the defaults below (not written into the resolved config)")
            .described("the delay model that bounds every operating point: the alpha-power law "
                       "f_max(V) = k (V - v_th_v)^alpha / V with f_max(ref_voltage_v) = "

@@ -79,9 +79,13 @@ void md_section(std::ostringstream& os, const ParamDoc& p, const std::string& pa
     os << " Its parameters (keys of `" << path << "`):\n\n";
     md_table(os, v.params);
   }
-  for (const ParamDoc& f : obj.fields) {
-    const std::string child = path.empty() ? f.name : path + "." + f.name;
-    md_section(os, f, f.type == ParamType::kArray ? child + "[]" : child);
+  std::vector<const ParamDoc*> below;  // fields, then the variants' object parameters
+  for (const ParamDoc& f : obj.fields) below.push_back(&f);
+  for (const ComponentDoc& v : obj.variants)
+    for (const ParamDoc& f : v.params) below.push_back(&f);
+  for (const ParamDoc* f : below) {
+    const std::string child = path.empty() ? f->name : path + "." + f->name;
+    md_section(os, *f, f->type == ParamType::kArray ? child + "[]" : child);
   }
 }
 
@@ -110,7 +114,15 @@ void list_kind(std::ostringstream& os, const ComponentKind& k) {
   for (const ComponentDoc& c : k.implementations) {
     os << "  " << c.name << ": " << c.description << "\n";
     if (c.params.empty()) os << "    (no parameters)\n";
-    for (const ParamDoc& p : c.params) os << param_line(p, "    ");
+    for (const ParamDoc& p : c.params) {
+      os << param_line(p, "    ");
+      // The fields of an array-of-objects parameter (a DVFS schedule's entries).
+      if (p.type == ParamType::kArray && p.items.at(0).type == ParamType::kObject)
+        for (ParamDoc f : p.items.at(0).fields) {
+          f.name = p.name + "[]." + f.name;
+          os << param_line(f, "    ");
+        }
+    }
   }
 }
 

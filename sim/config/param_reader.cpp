@@ -113,12 +113,70 @@ std::vector<std::string> ParamReader::selected_variants() const {
   return out;
 }
 
+namespace {
+
+// The scalar fields of object `r` declared by `doc` (kObject), into `out`.
+void read_scalars(ParamReader& r, const std::vector<ParamDoc>& fields, ParamValues& out) {
+  for (const ParamDoc& p : fields) {
+    switch (p.type) {
+      case ParamType::kInt:
+        if (auto x = r.get<int64_t>(p.name)) out.set(p.name, *x);
+        break;
+      case ParamType::kNumber:
+        if (auto x = r.get<double>(p.name)) out.set(p.name, *x);
+        break;
+      case ParamType::kBool:
+        if (auto x = r.get<bool>(p.name)) out.set(p.name, *x);
+        break;
+      case ParamType::kString:
+      case ParamType::kEnum:
+        if (auto x = r.get<std::string>(p.name)) out.set(p.name, *x);
+        break;
+      default:
+        throw ModelError("field '" + p.name + "' of '" + r.pointer() + "' is not a scalar");
+    }
+  }
+}
+
+}  // namespace
+
+ParamRecords ParamReader::records(const std::string& key) {
+  const ParamDoc& p = doc(key);
+  ParamRecords out;
+  if (!has(key)) return out;
+  nlohmann::json& arr = (*node_)[key];
+  if (!p.accepts(arr) || !arr.is_array()) {
+    issue(ptr(key), render(arr), p.expectation());
+    return out;
+  }
+  const ParamDoc& item = p.items.at(0);
+  for (size_t i = 0; i < arr.size(); ++i) {
+    const std::string at = pointer_append(ptr(key), std::to_string(i));
+    if (!arr[i].is_object()) {
+      issue(at, render(arr[i]), item.expectation());
+      continue;
+    }
+    ParamReader el(arr[i], at, file_, *issues_, &item);
+    el.reject_unknown();
+    ParamValues rec;
+    read_scalars(el, item.fields, rec);
+    out.push_back(std::move(rec));
+  }
+  return out;
+}
+
 ParamValues ParamReader::variant_values(const std::string& variant) {
   ParamValues out;
   const ComponentDoc* v = schema().variant(variant);
   if (!v) return out;
   for (const ParamDoc& p : v->params) {
     switch (p.type) {
+      case ParamType::kArray:
+        if (!p.items.empty() && p.items[0].type == ParamType::kObject) {
+          out.set(p.name, records(p.name));
+          break;
+        }
+        throw ModelError("parameter '" + p.name + "' of '" + variant + "' is not a scalar");
       case ParamType::kInt:
         if (auto x = get<int64_t>(p.name)) out.set(p.name, *x);
         break;

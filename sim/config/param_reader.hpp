@@ -97,6 +97,9 @@ class ParamReader {
   std::vector<std::string> selected_variants() const;
   /// Reads every parameter of `variant` (with its defaults) into typed values.
   ParamValues variant_values(const std::string& variant);
+  /// Reads array-of-objects key `key` (its items' scalar fields, each element checked against
+  /// the item declaration and for unknown keys). Absent: empty.
+  ParamRecords records(const std::string& key);
 
   /// The value of `key`, or nullopt with an issue if it is missing or breaks `rule`.
   template <class T>

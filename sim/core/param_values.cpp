@@ -40,4 +40,9 @@ const std::string& ParamValues::string(const std::string& name) const {
   wrong_type(name, "a string");
 }
 
+const ParamRecords& ParamValues::records(const std::string& name) const {
+  if (const auto* v = std::get_if<ParamRecords>(&at(name))) return *v;
+  wrong_type(name, "an array of objects");
+}
+
 }  // namespace adasim::sim

@@ -9,10 +9,15 @@
 #include <map>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace adasim::sim {
 
-using ParamValue = std::variant<int64_t, double, bool, std::string>;
+class ParamValues;
+/// An array-of-objects parameter (e.g. a DVFS schedule): one ParamValues per element, each with
+/// the element's declared scalar fields that were given.
+using ParamRecords = std::vector<ParamValues>;
+using ParamValue = std::variant<int64_t, double, bool, std::string, ParamRecords>;
 
 class ParamValues {
  public:
@@ -27,6 +32,7 @@ class ParamValues {
   double number(const std::string& name) const;  ///< also accepts an integer value
   bool boolean(const std::string& name) const;
   const std::string& string(const std::string& name) const;
+  const ParamRecords& records(const std::string& name) const;
 
   bool operator==(const ParamValues& o) const { return values_ == o.values_; }
   bool operator!=(const ParamValues& o) const { return !(*this == o); }

@@ -44,6 +44,12 @@ LayerReport RunReport::total() const {
     t.macs_skipped += l.macs_skipped;
     t.time_ns += l.time_ns;
     for (const auto& [k, v] : l.time_ns_at_point) t.time_ns_at_point[k] += v;
+    if (l.dvfs) {
+      if (!t.dvfs) t.dvfs = LayerReport::Dvfs{};
+      t.dvfs->transitions += l.dvfs->transitions;
+      t.dvfs->time_ns += l.dvfs->time_ns;
+      t.dvfs->energy_pj += l.dvfs->energy_pj;
+    }
     for (const auto& [k, v] : l.accesses) t.accesses[k] += v;
     for (const EnergyEntry& e : l.energy) {
       EnergyEntry& m = merged[{e.module, e.action}];

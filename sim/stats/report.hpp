@@ -6,10 +6,10 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "arch/energy/energy_model.hpp"
 
@@ -40,6 +40,15 @@ struct LayerReport {
   std::map<std::string, double> sparsity;
   double time_ns = 0.0;         ///< wall time of the layer at the operating point(s) used
   std::map<std::string, double> time_ns_at_point;  ///< "<freq>MHz@<V>V" -> ns spent there
+  /// DVFS transitions (present when the policy may switch points): count, the time the domain
+  /// was halted for them (ns; not at any point) and their energy (pJ, also the energy row
+  /// dvfs.transition).
+  struct Dvfs {
+    uint64_t transitions = 0;
+    double time_ns = 0.0;
+    double energy_pj = 0.0;
+  };
+  std::optional<Dvfs> dvfs;
   std::map<std::string, double> utilization;       ///< "pe", "noc", "dram", "sram.<level>" in [0,1]
   std::map<std::string, uint64_t> accesses;        ///< "<module>.<counter>" e.g. "gbuf.read_bytes"
   /// Figures as another simulator defines them, "<tool>.<figure>" (e.g. "scalesim.total_cycles"):

@@ -139,6 +139,10 @@ json layer_json(const LayerReport& l, bool with_schedule) {
   json at_point = json::object();
   for (const auto& [point, ns] : l.time_ns_at_point) at_point[point] = ns;
   j["time_ns_at_point"] = std::move(at_point);
+  if (l.dvfs)
+    j["dvfs"] = {{"transitions", l.dvfs->transitions},
+                 {"transition_ns", l.dvfs->time_ns},
+                 {"transition_pj", l.dvfs->energy_pj}};
 
   if (with_schedule) {
     j["dataflow"] = l.dataflow;
@@ -196,6 +200,10 @@ std::map<std::string, std::string> dynamic_cells(const LayerReport& l) {
   };
   for (const auto& [cause, n] : l.stall_by_cause)
     put("stall_" + underscored(cause), "stall_by_cause." + cause, std::to_string(n));
+  if (l.dvfs) {
+    put("dvfs_transitions", "dvfs.transitions", std::to_string(l.dvfs->transitions));
+    put("dvfs_transition_ns", "dvfs.transition_ns", format_double(l.dvfs->time_ns));
+  }
   for (const auto& [key, v] : l.utilization)
     if (key != "pe") put("utilization_" + underscored(key), "utilization." + key, format_double(v));
   for (const auto& [module, actions] : energy_by_module(l)) {

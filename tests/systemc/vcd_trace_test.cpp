@@ -4,15 +4,14 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <string>
 
 #include "arch/energy/energy_table.hpp"
 #include "sim/app/simulation.hpp"
 #include "test_support.hpp"
+#include "vcd_reader.hpp"
 
 namespace adasim {
 namespace {
@@ -28,45 +27,18 @@ TEST(VcdTrace, TracedPeShowsChangingSignedInt8Values) {
     sim::VcdWriter vcd(path, sim::TraceFilter({"top.pe_array.pe_1_2.*", "top.core.cycle"}), 5, 60);
     sim::simulate(spec, g, energy, values, &vcd);
   }
-  std::ifstream in(path);
-  ASSERT_TRUE(in.good());
-  std::string line;
-  std::vector<std::string> scopes;
-  std::map<std::string, std::string> code_of;  // full name -> id code
-  std::string scope_path;
+  const test::VcdDump dump = test::read_vcd(path);
+  const std::map<std::string, std::string>& name_of_code = dump.name_of_code;
+  const std::vector<uint64_t>& times = dump.times;
   std::map<std::string, std::set<int64_t>> values_seen;
-  std::map<std::string, std::string> name_of_code;
-  std::vector<uint64_t> times;
-  while (std::getline(in, line)) {
-    std::istringstream ls(line);
-    std::string tok;
-    ls >> tok;
-    if (tok == "$scope") {
-      std::string kind, name;
-      ls >> kind >> name;
-      scopes.push_back(name);
-    } else if (tok == "$upscope") {
-      scopes.pop_back();
-    } else if (tok == "$var") {
-      std::string type, width, code, name;
-      ls >> type >> width >> code >> name;
-      std::string full;
-      for (const auto& s : scopes) full += s + ".";
-      name_of_code[code] = full + name;
-    } else if (!tok.empty() && tok[0] == '#') {
-      times.push_back(std::stoull(tok.substr(1)));
-    } else if (!tok.empty() && tok[0] == 'b') {
-      std::string code;
-      ls >> code;
-      const std::string bits = tok.substr(1);
+  for (const auto& [name, changes] : dump.changes) {
+    if (name.size() < 3 || name.substr(name.size() - 3) != ".in") continue;
+    for (const auto& [t, bits] : changes) {
       if (bits.find_first_not_of("01") != std::string::npos) continue;
-      const std::string& name = name_of_code[code];
-      if (name.size() >= 3 && name.substr(name.size() - 3) == ".in") {
-        // Sign-extend the 8-bit two's complement value (leading zeros may be dropped).
-        int64_t v = std::stoll(bits, nullptr, 2);
-        if (bits.size() == 8 && bits[0] == '1') v -= 256;
-        values_seen[name].insert(v);
-      }
+      // Sign-extend the 8-bit two's complement value (leading zeros may be dropped).
+      int64_t v = std::stoll(bits, nullptr, 2);
+      if (bits.size() == 8 && bits[0] == '1') v -= 256;
+      values_seen[name].insert(v);
     }
   }
   const std::string in_sig = "top.pe_array.pe_1_2.in";

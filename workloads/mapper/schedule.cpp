@@ -53,6 +53,7 @@ nlohmann::json LayerSchedule::to_json() const {
   j["loop_order"] = loop_order;
   j["chunk_len"] = chunk_len_of(*this);
   j["folds"] = transfers.folds.size();
+  if (!dvfs.is_null()) j["dvfs"] = dvfs;
   if (const auto* v = std::get_if<arch::VectorProgram>(&engine)) {
     j["path"] = "vector";
     j["vector"] = {{"op", arch::to_string(v->op.kind)},

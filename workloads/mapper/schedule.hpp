@@ -40,6 +40,10 @@ struct LayerSchedule : arch::LayerProgram {
   std::string dataflow;
   std::string loop_order;  ///< the loop nest in words
   SearchInfo search;
+  /// clock.policy "per_layer": the point chosen for the layer and why (workloads/mapper/
+  /// dvfs_mapping.hpp): {"point", "objective", "deadline_us", "options": [{"point", "time_ns",
+  /// "energy_pj"}]}; null otherwise.
+  nlohmann::json dvfs;
 
   int64_t dram_load_bytes() const { return transfers.dram_load_bytes(); }
   int64_t dram_store_bytes() const { return transfers.dram_store_bytes(); }

@@ -60,6 +60,22 @@ void describe_systolic(std::ostringstream& os, const LayerSchedule& sch,
   os << "\n";
 }
 
+// clock.policy "per_layer": the layer's point and, for each point of the table, the layer's
+// estimated time and energy there (the plan weighs them against the deadline and transitions).
+void describe_dvfs(std::ostringstream& os, const nlohmann::json& d) {
+  os << "  dvfs point   : " << d.at("point").get<std::string>() << " (objective "
+     << d.at("objective").get<std::string>();
+  if (d.contains("deadline_us"))
+    os << " under a " << fmt("%g", d.at("deadline_us").get<double>()) << " us deadline";
+  os << ", transitions counted; network plan " << fmt("%.3f", d.at("plan_time_us").get<double>())
+     << " us, " << fmt("%.3f", d.at("plan_energy_pj").get<double>() / 1e6) << " uJ)\n";
+  for (const nlohmann::json& o : d.at("options"))
+    os << "    at " << o.at("point").get<std::string>() << ": "
+       << fmt("%.3f", o.at("time_ns").get<double>() / 1e3) << " us, "
+       << fmt("%.3f", o.at("energy_pj").get<double>() / 1e6) << " uJ"
+       << (o.at("point") == d.at("point") ? "  <- chosen" : "") << "\n";
+}
+
 }  // namespace
 
 std::string describe_schedule(const LayerSchedule& s, const arch::AcceleratorSpec& spec) {
@@ -69,6 +85,7 @@ std::string describe_schedule(const LayerSchedule& s, const arch::AcceleratorSpe
     os << "  vector path: " << v->ops << " ops on " << v->lanes << " lanes, " << chunks.size()
        << " chunk(s) of " << (chunks.empty() ? 0 : chunks[0].t_len) << " outputs staged in "
        << spec.level_of(arch::Operand::kIfmap).name << "\n";
+    if (!s.dvfs.is_null()) describe_dvfs(os, s.dvfs);
     return os.str();
   }
   if (const auto* sp = std::get_if<arch::SpatialProgram>(&s.engine)) {
@@ -98,6 +115,7 @@ std::string describe_schedule(const LayerSchedule& s, const arch::AcceleratorSpe
          << " uJ (" << fmt("%+.1f", de) << "%)\n";
     }
   }
+  if (!s.dvfs.is_null()) describe_dvfs(os, s.dvfs);
   return os.str();
 }
 

@@ -28,7 +28,7 @@ class FixedPolicy : public IDvfsPolicy {
                            "the frequency of a point of clock.operating_points (" + table + ")");
   }
 
-  OperatingPoint point_for_layer(size_t /*layer_index*/) override { return point_; }
+  OperatingPoint point_for_layer(const DvfsLayer& /*layer*/) override { return point_; }
 
  private:
   OperatingPoint point_;

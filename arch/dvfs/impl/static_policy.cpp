@@ -19,7 +19,7 @@ class StaticPolicy : public IDvfsPolicy {
         "table (the config parser checks this)");
   }
 
-  OperatingPoint point_for_layer(size_t /*layer_index*/) override { return point_; }
+  OperatingPoint point_for_layer(const DvfsLayer& /*layer*/) override { return point_; }
 
  private:
   OperatingPoint point_;

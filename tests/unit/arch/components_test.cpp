@@ -60,11 +60,41 @@ TEST(Dvfs, StaticPolicyRunsEveryLayerAtTheTablesNominalPoint) {
   spec.operating_points = {{400.0, 0.7}, {800.0, 0.9}, {1000.0, 1.0}};
   auto policy = builtin_components().dvfs.find("static")->make(spec);
   for (size_t layer : {0, 1, 7}) {
-    EXPECT_DOUBLE_EQ(policy->point_for_layer(layer).freq_mhz, 800.0);
-    EXPECT_DOUBLE_EQ(policy->point_for_layer(layer).voltage_v, 0.9);
+    EXPECT_DOUBLE_EQ(policy->point_for_layer(DvfsLayer{layer, "l", 0.0, nullptr}).freq_mhz, 800.0);
+    EXPECT_DOUBLE_EQ(policy->point_for_layer(DvfsLayer{layer, "l", 0.0, nullptr}).voltage_v, 0.9);
   }
   spec.operating_points = {{400.0, 0.7}};  // the nominal point is not a point of the hardware
   EXPECT_THROW(builtin_components().dvfs.find("static")->make(spec), sim::ModelError);
+}
+
+TEST(Dvfs, ScheduleAppliesItsEntriesInListOrderAsTheirTriggersAreReached) {
+  ClockSpec spec;
+  spec.nominal = {800.0, 0.9};
+  spec.operating_points = {{400.0, 0.7}, {800.0, 0.9}, {1000.0, 1.0}};
+  spec.policy = "schedule";
+  auto entry = [](const char* key, sim::ParamValue v, double f) {
+    sim::ParamValues e;
+    e.set(key, std::move(v));
+    e.set("freq_mhz", f);
+    return e;
+  };
+  // 1000 MHz from "b" on, then 400 MHz from 5 us on, then 800 MHz from layer 2 on: the time
+  // entry waits for its time, and the layer-2 entry behind it waits with it (list order).
+  spec.policy_params.set("schedule",
+                         sim::ParamRecords{entry("layer", std::string("b"), 1000.0),
+                                           entry("at_us", 5.0, 400.0),
+                                           entry("layer_index", int64_t(2), 800.0)});
+  auto policy = builtin_components().dvfs.find("schedule")->make(spec);
+  EXPECT_TRUE(policy->may_switch());
+  EXPECT_THROW(policy->check_layers({"a", "c", "d"}), sim::ConfigError);  // no layer "b"
+  EXPECT_NO_THROW(policy->check_layers({"a", "b", "c", "d"}));
+  const std::vector<std::pair<DvfsLayer, double>> steps = {
+      {{0, "a", 0.0, nullptr}, 800.0},    // nothing reached: the nominal point
+      {{1, "b", 1.0, nullptr}, 1000.0},   // "b"
+      {{2, "c", 2.0, nullptr}, 1000.0},   // 5 us not reached: layer 2's entry waits behind it
+      {{3, "d", 6.0, nullptr}, 800.0}};  // 5 us reached (400), then layer 2's (800)
+  for (const auto& [layer, f] : steps)
+    EXPECT_DOUBLE_EQ(policy->point_for_layer(layer).freq_mhz, f) << layer.index;
 }
 
 TEST(Dvfs, FixedPolicyRunsEveryLayerAtTheTablePointOfItsFrequency) {
@@ -75,8 +105,8 @@ TEST(Dvfs, FixedPolicyRunsEveryLayerAtTheTablePointOfItsFrequency) {
   spec.policy_params.set("fixed_freq_mhz", 400.0);
   auto policy = builtin_components().dvfs.find("fixed")->make(spec);
   for (size_t layer : {0, 1, 7}) {
-    EXPECT_DOUBLE_EQ(policy->point_for_layer(layer).freq_mhz, 400.0);
-    EXPECT_DOUBLE_EQ(policy->point_for_layer(layer).voltage_v, 0.7);  // the table's voltage
+    EXPECT_DOUBLE_EQ(policy->point_for_layer(DvfsLayer{layer, "l", 0.0, nullptr}).freq_mhz, 400.0);
+    EXPECT_DOUBLE_EQ(policy->point_for_layer(DvfsLayer{layer, "l", 0.0, nullptr}).voltage_v, 0.7);  // the table's voltage
   }
   spec.policy_params.set("fixed_freq_mhz", 300.0);  // not a point of the hardware
   try {

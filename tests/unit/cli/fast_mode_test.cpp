@@ -181,6 +181,24 @@ TEST(FastMode, VectorLayersOfOnnxModels) {
   expect_same_reports({"onnx_mbv2", kOs + dir + "mobilenet_v2_w025_64_qdq.onnx" + kSlowDram});
 }
 
+TEST(FastMode, DvfsScheduleWithTransitions) {
+  // The default config's table (400 MHz @ 0.7 V, 800 @ 0.9, 1000 @ 1.0) under a schedule that
+  // moves the core domain at layer boundaries (by index and by time), with finite DRAM: each
+  // layer runs at its own period, the halts are whole cycles of the new clock.
+  const std::string dvfs =
+      " --set clock.policy=schedule"
+      " --set 'clock.transition={\"slew_mv_per_us\": 50, \"relock_us\": 2, "
+      "\"supply_cap_nf\": 50, \"regulator_efficiency\": 0.85}'"
+      " --set 'clock.schedule=[{\"layer_index\": 1, \"freq_mhz\": 400}, "
+      "{\"layer_index\": 2, \"freq_mhz\": 1000}, {\"at_us\": 10, \"freq_mhz\": 400}]'";
+  const json r = expect_same_reports({"dvfs_schedule", kWs + kTiny + kSlowDram + dvfs});
+  if (!r.empty()) {
+    EXPECT_EQ(r["total"]["dvfs"]["transitions"].get<uint64_t>(), 3u);  // 400, 1000, 400 again
+    EXPECT_GT(stall(r, "dvfs"), 0u);
+    EXPECT_GT(stall(r, "dram"), 0u);
+  }
+}
+
 TEST(FastMode, PrecisionScalableLanes) {
   // One 4-bit conv layer: two MAC lanes per PE (mac_lanes 2 in the schedule).
   const std::string wl = temp_out("fast_int4") + ".json";

@@ -84,7 +84,13 @@ void expect_same_spec(const arch::AcceleratorSpec& a, const arch::AcceleratorSpe
     EXPECT_EQ(a.clock.operating_points[i].voltage_v, b.clock.operating_points[i].voltage_v);
   }
   EXPECT_EQ(a.clock.policy, b.clock.policy);
-  EXPECT_EQ(a.clock.transition_ns, b.clock.transition_ns);
+  ASSERT_EQ(a.clock.transition.has_value(), b.clock.transition.has_value());
+  if (a.clock.transition) {
+    EXPECT_EQ(a.clock.transition->slew_mv_per_us, b.clock.transition->slew_mv_per_us);
+    EXPECT_EQ(a.clock.transition->relock_us, b.clock.transition->relock_us);
+    EXPECT_EQ(a.clock.transition->supply_cap_nf, b.clock.transition->supply_cap_nf);
+    EXPECT_EQ(a.clock.transition->regulator_efficiency, b.clock.transition->regulator_efficiency);
+  }
   EXPECT_EQ(a.energy.reference_voltage_v, b.energy.reference_voltage_v);
   EXPECT_EQ(a.energy.scale, b.energy.scale);
   EXPECT_EQ(a.energy.overrides, b.energy.overrides);

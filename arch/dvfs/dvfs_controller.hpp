@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+// The DVFS controller: a SystemC block with its own process (an SC_THREAD) that owns the clock
+// domain's operating point and changes it at layer boundaries on the request of the sequencer,
+// with the point a DVFS policy (arch/dvfs/i_dvfs_policy.hpp, clock.policy) chooses. A change
+// follows the safe order of real DVFS hardware: going up, the regulator first ramps the voltage
+// (|V1 - V0| / slew), then the PLL relocks at the higher frequency; going down, the PLL relocks
+// first, then the voltage ramps down. The domain's clock is stopped for the whole transition
+// (the sequencer halts: stall cause "dvfs"). Each transition costs (1 - eta) C |V1^2 - V0^2|
+// (arch/spec.hpp DvfsTransitionSpec). Abstracts away the regulator's control loop (a linear
+// ramp), PLL lock dynamics (a fixed time) and droop.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <systemc>
+#include <vector>
+
+#include "arch/dvfs/clock_domain.hpp"
+#include "arch/dvfs/i_dvfs_policy.hpp"
+#include "arch/spec.hpp"
+
+namespace adasim::arch {
+
+/// One switch between two points, as the controller carried it out.
+struct DvfsTransition {
+  OperatingPoint from, to;
+  sc_core::sc_time ramp;    ///< the regulator's ramp |V1 - V0| / slew
+  sc_core::sc_time relock;  ///< the PLL's relock
+  double energy_pj = 0.0;   ///< (1 - eta) C |V1^2 - V0^2|
+  sc_core::sc_time total() const { return ramp + relock; }
+};
+
+/// What the domain's supply and clock show at an instant (VCD signals).
+struct DomainState {
+  double freq_mhz = 0.0;   ///< the clock the domain runs at (the old one until relocked)
+  double voltage_v = 0.0;  ///< the supply, reached at the end of a ramp
+  bool halted = false;     ///< a transition is in progress (the clock is stopped)
+};
+
+class DvfsController : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(DvfsController);
+  /// The policy comes from `policies` (an unknown name is a ModelError: the parser checks it).
+  /// `domain` must outlive the controller.
+  DvfsController(sc_core::sc_module_name name, const ClockSpec& spec, ClockDomain& domain,
+                 const DvfsPolicyRegistry& policies);
+  /// Same, with the built-in policies (arch/components.hpp).
+  DvfsController(sc_core::sc_module_name name, const ClockSpec& spec, ClockDomain& domain);
+
+  /// Before the run: the policy checks the layer names its parameters use (ConfigError at
+  /// /clock/<parameter>).
+  void check_layers(const std::vector<std::string>& names) const;
+  /// Whether the policy can switch points (then the sequencer reports stall cause "dvfs").
+  bool may_switch() const { return policy_->may_switch(); }
+
+  /// The sequencer asks for layer `layer`'s point at its boundary. Returns true when the domain
+  /// is already there; otherwise a transition starts now and done_event() fires when the domain's
+  /// clock runs again at the new point (last() describes it). One request at a time.
+  bool request(const DvfsLayer& layer);
+  const sc_core::sc_event& done_event() const { return done_; }
+  const DvfsTransition& last() const { return last_; }
+
+  /// Optional: called at every change of the domain's supply or clock (VCD signals).
+  void set_observer(std::function<void(const DomainState&)> f) { observer_ = std::move(f); }
+
+ private:
+  void run();  // the controller's process
+  void show(double freq_mhz, double voltage_v, bool halted);
+
+  ClockDomain& domain_;
+  std::unique_ptr<IDvfsPolicy> policy_;
+  std::optional<DvfsTransitionSpec> costs_;
+  DvfsTransition last_;
+  bool busy_ = false;
+  sc_core::sc_event start_, done_;
+  std::function<void(const DomainState&)> observer_;
+};
+
+/// The transition from `from` to `to` under `costs` (no change: zero times and energy).
+DvfsTransition plan_transition(const DvfsTransitionSpec& costs, const OperatingPoint& from,
+                               const OperatingPoint& to);
+
+}  // namespace adasim::arch

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: Apache-2.0
+// clock.policy "per_layer" end to end: the mapper's plan (workloads/mapper/dvfs_plan.hpp) reaches
+// the hardware through the programs, and on stall-free memory its figures are the simulated ones:
+//  - a compute-bound layer takes its closed-form 928 cycles at every point, so 928 ns at 1 GHz and
+//    exactly twice that at 500 MHz (time ~ 1/f);
+//  - the simulated run takes exactly the plan's time (layers + halts of whole new-clock cycles)
+//    and meets the deadline; each layer runs at the point its program carries;
+//  - a MAC costs exactly (0.8 / 1.0)^2 as much at 500 MHz @ 0.8 V as at 1 GHz @ 1.0 V;
+//  - a deadline below 5 x 928 ns (every layer at 1 GHz, the start point: no transition) is a
+//    config error naming 4.64 us.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "arch/energy/energy_table.hpp"
+#include "sim/app/simulation.hpp"
+#include "sim/core/errors.hpp"
+#include "test_support.hpp"
+
+namespace adasim {
+namespace {
+
+workloads::Graph five_layers() {
+  workloads::Graph g;
+  g.name = "five";
+  for (int i = 0; i < 5; ++i) test::add_conv(g, {"c" + std::to_string(i), 1, 3, 10, 10, 20, 3, 3});
+  return g;
+}
+
+// A fast on-chip regulator: 200 mV at 1000 mV/us = 0.2 us, relock 0.1 us: a 300 ns halt.
+arch::AcceleratorSpec per_layer_spec(double deadline_us) {
+  arch::AcceleratorSpec spec = test::ideal_spec(8, 8, "ws");
+  spec.clock.nominal = {1000.0, 1.0};
+  spec.clock.operating_points = {{500.0, 0.8}, {1000.0, 1.0}};
+  spec.clock.transition = arch::DvfsTransitionSpec{1000.0, 0.1, 1.0, 0.9};
+  spec.clock.policy = "per_layer";
+  spec.clock.policy_params.set("deadline_us", deadline_us);
+  spec.mapper.objective = arch::Objective::kEnergy;
+  return spec;
+}
+
+sim::SimulationResult run(const arch::AcceleratorSpec& spec, const workloads::Graph& g) {
+  const arch::EnergyTable energy(spec.energy);
+  arch::ValueStore values(g, test::test_generator(5));
+  return sim::simulate(spec, g, energy, values);
+}
+
+double mac_pj_each(const sim::LayerReport& l) {
+  for (const sim::EnergyEntry& e : l.energy)
+    if (e.module == "pe_array" && e.action == "mac_int8") return e.pj_each;
+  return -1;
+}
+
+TEST(DvfsPerLayer, PlanReachesTheHardwareAndMatchesTheSimulation) {
+  // Deadline 7 us: all five at 500 MHz would take 5 x 1856 ns + one 300 ns halt = 9.58 us, so
+  // some layers stay at 1 GHz.
+  const workloads::Graph g = five_layers();
+  const sim::SimulationResult res = run(per_layer_spec(7.0), g);
+  ASSERT_EQ(res.layers.size(), 5u);
+  double total_ns = 0.0;
+  std::set<std::string> points;
+  for (size_t i = 0; i < 5; ++i) {
+    const sim::LayerReport& l = res.layers[i];
+    const nlohmann::json& why = res.schedules[i].dvfs;
+    ASSERT_FALSE(why.is_null()) << i;
+    // Closed form at each point: 928 cycles.
+    ASSERT_EQ(why["options"].size(), 2u);
+    EXPECT_DOUBLE_EQ(why["options"][0]["time_ns"].get<double>(), 928 * 2.0);
+    EXPECT_DOUBLE_EQ(why["options"][1]["time_ns"].get<double>(), 928 * 1.0);
+    // The simulated layer ran at the point its program carries.
+    const std::string point = why["point"].get<std::string>();
+    ASSERT_EQ(l.time_ns_at_point.count(point), 1u) << i;
+    EXPECT_EQ(l.cycles_compute, 928u);
+    points.insert(point);
+    total_ns += l.time_ns;
+  }
+  // Both points are used (slow layers save energy, the deadline keeps some fast).
+  EXPECT_EQ(points.size(), 2u);
+  const double plan_us = res.schedules[0].dvfs["plan_time_us"].get<double>();
+  EXPECT_NEAR(total_ns, plan_us * 1e3, 1e-6);
+  EXPECT_LE(total_ns, 7000.0);
+  // V^2: a MAC at 0.8 V against one at 1.0 V.
+  double slow = -1, fast = -1;
+  for (size_t i = 0; i < 5; ++i)
+    (res.schedules[i].point->freq_mhz == 500.0 ? slow : fast) = mac_pj_each(res.layers[i]);
+  ASSERT_GT(fast, 0.0);
+  EXPECT_NEAR(slow / fast, 0.8 * 0.8, 1e-12);
+}
+
+TEST(DvfsPerLayer, UnmeetableDeadlineNamesTheShortestTime) {
+  try {
+    run(per_layer_spec(4.0), five_layers());
+    FAIL() << "expected a ConfigError";
+  } catch (const sim::ConfigError& e) {
+    ASSERT_EQ(e.issues().size(), 1u);
+    EXPECT_EQ(e.issues()[0].where, "/clock/deadline_us");
+    EXPECT_NE(e.issues()[0].expected.find("shortest achievable time is 4.64 us"), std::string::npos)
+        << e.issues()[0].expected;
+  }
+  // At exactly 4.64 us every layer stays at 1 GHz.
+  const sim::SimulationResult res = run(per_layer_spec(4.64), five_layers());
+  for (const sim::LayerReport& l : res.layers) EXPECT_EQ(l.dvfs->transitions, 0u);
+}
+
+}  // namespace
+}  // namespace adasim

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+// The DVFS policies through the CLI (each run its own process, so two runs can be compared):
+//  - "schedule" that never leaves the nominal point equals "static": same cycles, time and
+//    energy per layer, no transition;
+//  - "per_layer" shows each layer's point and the options it weighed in `adasim map`, and a
+//    deadline below the shortest achievable time is a config error (exit 2) naming that time;
+//  - `adasim list dvfs` lists the schedule entries' fields.
+#include <gtest/gtest.h>
+
+#include "cli_support.hpp"
+
+namespace adasim::test {
+namespace {
+
+using nlohmann::json;
+
+const std::string kBase =
+    " --arch configs/default.json --workload workloads/models/tiny_cnn.json"
+    " --set 'clock.transition={\"slew_mv_per_us\": 50, \"relock_us\": 2, "
+    "\"supply_cap_nf\": 50, \"regulator_efficiency\": 0.85}'";
+
+TEST(DvfsCli, ScheduleAtTheNominalPointEqualsStatic) {
+  const std::string a = temp_out("dvfs_static"), b = temp_out("dvfs_sched_nominal");
+  ASSERT_EQ(run_adasim("run -q" + kBase + " --out " + a, "dvfs_static").exit_code, 0);
+  // default.json's nominal point is 800 MHz @ 0.9 V.
+  const CliResult r = run_adasim("run -q" + kBase +
+                                     " --set clock.policy=schedule --set 'clock.schedule=[{\"layer_"
+                                     "index\": 2, \"freq_mhz\": 800}]' --out " +
+                                     b,
+                                 "dvfs_sched_nominal");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json ra = read_json(a + "/report.json"), rb = read_json(b + "/report.json");
+  ASSERT_EQ(ra["layers"].size(), rb["layers"].size());
+  for (size_t i = 0; i < ra["layers"].size(); ++i) {
+    const json &x = ra["layers"][i], &y = rb["layers"][i];
+    EXPECT_EQ(x["cycles"]["total"], y["cycles"]["total"]) << i;
+    EXPECT_EQ(x["time_ns"], y["time_ns"]) << i;
+    EXPECT_EQ(x["energy_pj"], y["energy_pj"]) << i;
+    EXPECT_FALSE(x.contains("dvfs"));
+    EXPECT_EQ(y["dvfs"]["transitions"], 0) << i;
+    EXPECT_EQ(y["cycles"]["stall_by_cause"]["dvfs"], 0) << i;
+  }
+}
+
+TEST(DvfsCli, PerLayerMapShowsEachLayersPointAndWhy) {
+  const CliResult r = run_adasim(
+      "map --no-simulate" + kBase + " --set clock.policy=per_layer --set clock.deadline_us=100",
+      "dvfs_map");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // tiny_cnn has 6 layers; each shows its point and the three points of the table.
+  size_t points = 0, chosen = 0, pos = 0;
+  while ((pos = r.out.find("dvfs point   : ", pos)) != std::string::npos) ++points, ++pos;
+  pos = 0;
+  while ((pos = r.out.find("<- chosen", pos)) != std::string::npos) ++chosen, ++pos;
+  EXPECT_EQ(points, 6u) << r.out;
+  EXPECT_EQ(chosen, 6u) << r.out;
+  EXPECT_NE(r.out.find("under a 100 us deadline"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("at 400MHz@0.7V: "), std::string::npos) << r.out;
+}
+
+TEST(DvfsCli, UnmeetableDeadlineIsAConfigErrorNamingTheShortestTime) {
+  const CliResult r = run_adasim(
+      "run -q" + kBase + " --set clock.policy=per_layer --set clock.deadline_us=0.001 --out " +
+          temp_out("dvfs_deadline"),
+      "dvfs_deadline");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("configs/default.json"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/clock/deadline_us"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the shortest achievable time is "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("got 0.001"), std::string::npos) << r.err;
+}
+
+TEST(DvfsCli, ListShowsTheScheduleEntryFields) {
+  const CliResult r = run_adasim("list dvfs", "dvfs_list");
+  ASSERT_EQ(r.exit_code, 0);
+  for (const char* f : {"schedule[].layer:", "schedule[].layer_index:", "schedule[].at_us:",
+                        "schedule[].freq_mhz:", "per_layer:", "deadline_us:"})
+    EXPECT_NE(r.out.find(f), std::string::npos) << f << "\n" << r.out;
+}
+
+}  // namespace
+}  // namespace adasim::test

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: Apache-2.0
+// The per-layer DVFS plan (workloads/mapper/dvfs_plan.hpp) against an exhaustive enumeration of
+// every point combination written here, on seeded random problems of 1-6 layers and 2-4 points:
+// the same optimum for every objective, a feasible deadline always met, never more energy than
+// the slowest single point that meets the same deadline, and an unmeetable deadline named with
+// the shortest achievable time. The transition costs of the enumeration are derived here from the
+// model's definition (README "Clocking and DVFS"): halt = ramp |dV| / slew + relock, rounded up
+// to whole periods of the new clock; energy (1 - eta) C |V1^2 - V0^2| + leakage x halt.
+#include "workloads/mapper/dvfs_plan.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "sim/core/errors.hpp"
+
+namespace adasim::workloads {
+namespace {
+
+struct Totals {
+  double time_ps = 0.0, energy_pj = 0.0;
+};
+
+// The halt before a layer at `to` after `from`, by hand.
+Totals hand_halt(const DvfsPlanProblem& p, const arch::OperatingPoint& from, size_t to,
+                 double leak_mw) {
+  const arch::OperatingPoint& t = p.points[to];
+  if (from.freq_mhz == t.freq_mhz && from.voltage_v == t.voltage_v) return {};
+  const double ramp_ps =
+      std::round(std::fabs(t.voltage_v - from.voltage_v) * 1e3 / p.transition.slew_mv_per_us * 1e6);
+  // Times in whole ps (the kernel's resolution).
+  const double relock_ps =
+      from.freq_mhz != t.freq_mhz ? std::round(p.transition.relock_us * 1e6) : 0.0;
+  const double period = std::round(1e6 / t.freq_mhz);
+  const double halt = std::ceil((ramp_ps + relock_ps) / period) * period;
+  const double e = (1 - p.transition.regulator_efficiency) * p.transition.supply_cap_nf *
+                   std::fabs(t.voltage_v * t.voltage_v - from.voltage_v * from.voltage_v) * 1e3;
+  return {halt, e + leak_mw * halt * 1e-3};
+}
+
+Totals hand_totals(const DvfsPlanProblem& p, const std::vector<size_t>& choice) {
+  Totals s;
+  arch::OperatingPoint at = p.start;
+  for (size_t i = 0; i < choice.size(); ++i) {
+    const PointOption& o = p.layers[i][choice[i]];
+    const Totals h = hand_halt(p, at, choice[i], o.leakage_mw);
+    s.time_ps += h.time_ps + o.time_ps;
+    s.energy_pj += h.energy_pj + o.energy_pj;
+    at = p.points[choice[i]];
+  }
+  return s;
+}
+
+double value(arch::Objective o, const Totals& t) {
+  switch (o) {
+    case arch::Objective::kLatency:
+      return t.time_ps;
+    case arch::Objective::kEnergy:
+      return t.energy_pj;
+    case arch::Objective::kEdp:
+      return t.time_ps * t.energy_pj;
+  }
+  return 0;
+}
+
+// Every combination of points, odometer style.
+template <class F>
+void for_each_choice(size_t layers, size_t points, F f) {
+  std::vector<size_t> c(layers, 0);
+  for (;;) {
+    f(c);
+    size_t i = 0;
+    while (i < layers && ++c[i] == points) c[i++] = 0;
+    if (i == layers) return;
+  }
+}
+
+// A random problem: points with rising f and V; a layer's time falls with f (a compute share
+// ~1/f plus a fixed memory share) and its dynamic energy rises with V^2.
+DvfsPlanProblem random_problem(std::mt19937& rng) {
+  std::uniform_int_distribution<int> nl(1, 6), np(2, 4);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  DvfsPlanProblem p;
+  const int points = np(rng);
+  for (int k = 0; k < points; ++k)
+    p.points.push_back({200.0 * (k + 1), 0.6 + 0.1 * k + 0.05 * u(rng)});
+  p.start = p.points[size_t(points - 1)];
+  p.transition = {5.0 + 20 * u(rng), 2.0 * u(rng), 100.0 * u(rng), 0.8 + 0.15 * u(rng)};
+  const int layers = nl(rng);
+  for (int i = 0; i < layers; ++i) {
+    const double cycles = 1e4 + 1e5 * u(rng), mem_ps = 1e7 * u(rng), dyn = 1e5 + 1e6 * u(rng);
+    const double leak = 10 * u(rng);
+    std::vector<PointOption> opts;
+    for (const arch::OperatingPoint& pt : p.points) {
+      const double t = cycles * std::round(1e6 / pt.freq_mhz) + mem_ps;
+      opts.push_back({t, dyn * pt.voltage_v * pt.voltage_v + leak * pt.voltage_v * t * 1e-3,
+                      leak * pt.voltage_v});
+    }
+    p.layers.push_back(opts);
+  }
+  return p;
+}
+
+TEST(DvfsPlan, EqualsExhaustiveEnumeration) {
+  std::mt19937 rng(2026);
+  int with_deadline = 0, slow_chosen = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    DvfsPlanProblem p = random_problem(rng);
+    const size_t nl = p.layers.size(), np = p.points.size();
+    double fastest = std::numeric_limits<double>::infinity(), slowest = 0;
+    for_each_choice(nl, np, [&](const std::vector<size_t>& c) {
+      const Totals t = hand_totals(p, c);
+      fastest = std::min(fastest, t.time_ps);
+      slowest = std::max(slowest, t.time_ps);
+    });
+    // No deadline, then one between the fastest and the slowest plan.
+    for (int d = 0; d < 2; ++d) {
+      if (d == 1) {
+        p.deadline_ps = fastest + (slowest - fastest) * (trial % 7) / 7.0;
+        ++with_deadline;
+      }
+      for (arch::Objective o :
+           {arch::Objective::kEnergy, arch::Objective::kEdp, arch::Objective::kLatency}) {
+        p.objective = o;
+        double best = std::numeric_limits<double>::infinity();
+        for_each_choice(nl, np, [&](const std::vector<size_t>& c) {
+          const Totals t = hand_totals(p, c);
+          if (p.deadline_ps && t.time_ps > *p.deadline_ps) return;
+          best = std::min(best, value(o, t));
+        });
+        const DvfsPlan plan = plan_dvfs(p);
+        ASSERT_EQ(plan.choice.size(), nl);
+        const Totals got = hand_totals(p, plan.choice);
+        EXPECT_NEAR(got.time_ps, plan.time_ps, 1e-6 * got.time_ps) << trial;
+        EXPECT_NEAR(got.energy_pj, plan.energy_pj, 1e-6 * got.energy_pj) << trial;
+        EXPECT_NEAR(value(o, got), best, 1e-9 * best)
+            << "trial " << trial << " objective " << arch::to_string(o);
+        if (p.deadline_ps) {
+          EXPECT_LE(plan.time_ps, *p.deadline_ps) << trial;
+        }
+        for (size_t c : plan.choice) slow_chosen += c + 1 < np ? 1 : 0;
+      }
+    }
+  }
+  EXPECT_EQ(with_deadline, 300);
+  EXPECT_GT(slow_chosen, 0);  // the problems are not all won by the fastest point
+}
+
+TEST(DvfsPlan, NeverMoreEnergyThanTheSlowestSinglePointMeetingTheDeadline) {
+  std::mt19937 rng(7);
+  int compared = 0;
+  for (int trial = 0; trial < 200; ++trial) {
+    DvfsPlanProblem p = random_problem(rng);
+    p.objective = arch::Objective::kEnergy;
+    const size_t nl = p.layers.size(), np = p.points.size();
+    // Deadline: the time of the all-at-point-1 plan (so some single point meets it).
+    const std::vector<size_t> one(nl, 1);
+    p.deadline_ps = hand_totals(p, one).time_ps;
+    // The slowest single point that meets it, and its energy.
+    double static_energy = -1;
+    for (size_t q = 0; q < np; ++q) {
+      const Totals t = hand_totals(p, std::vector<size_t>(nl, q));
+      if (t.time_ps <= *p.deadline_ps) {
+        static_energy = t.energy_pj;
+        break;  // points are in rising frequency: the first that meets it is the slowest
+      }
+    }
+    ASSERT_GE(static_energy, 0.0);
+    const DvfsPlan plan = plan_dvfs(p);
+    EXPECT_LE(plan.time_ps, *p.deadline_ps);
+    EXPECT_LE(plan.energy_pj, static_energy * (1 + 1e-12)) << trial;
+    ++compared;
+  }
+  EXPECT_EQ(compared, 200);
+}
+
+TEST(DvfsPlan, UnmeetableDeadlineNamesTheShortestTime) {
+  // Two layers, two points (500 MHz @ 0.8 V, 1000 MHz @ 1 V), starting at 1000 MHz: the fastest
+  // plan keeps 1000 MHz: 2 x 1000 cycles x 1 ns = 2 us.
+  DvfsPlanProblem p;
+  p.points = {{500.0, 0.8}, {1000.0, 1.0}};
+  p.start = p.points[1];
+  p.transition = {10.0, 5.0, 100.0, 0.9};
+  for (int i = 0; i < 2; ++i) p.layers.push_back({{2e6, 1.0, 0.0}, {1e6, 2.0, 0.0}});
+  p.deadline_ps = 1.5e6;
+  try {
+    plan_dvfs(p);
+    FAIL() << "expected a ConfigError";
+  } catch (const sim::ConfigError& e) {
+    ASSERT_EQ(e.issues().size(), 1u);
+    EXPECT_EQ(e.issues()[0].where, "/clock/deadline_us");
+    EXPECT_EQ(e.issues()[0].value, "1.5");
+    EXPECT_NE(e.issues()[0].expected.find("shortest achievable time is 2 us"), std::string::npos)
+        << e.issues()[0].expected;
+  }
+  // At 2 us exactly it is met, at 1000 MHz throughout (a switch would cost 25 us).
+  p.deadline_ps = 2e6;
+  const DvfsPlan plan = plan_dvfs(p);
+  EXPECT_EQ(plan.choice, (std::vector<size_t>{1, 1}));
+  EXPECT_DOUBLE_EQ(plan.time_ps, 2e6);
+}
+
+}  // namespace
+}  // namespace adasim::workloads

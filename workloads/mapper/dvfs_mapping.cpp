@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "workloads/mapper/dvfs_mapping.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+#include <variant>
+
+#include "arch/program/dvfs_transition.hpp"
+#include "sim/core/errors.hpp"
+
+namespace adasim::workloads {
+namespace {
+
+std::string label(const arch::OperatingPoint& p) {
+  std::ostringstream os;
+  os << p.freq_mhz << "MHz@" << p.voltage_v << "V";
+  return os.str();
+}
+
+// A layer's cycles and energy at `spec`'s point: an array layer's are the search's estimate of
+// its chosen schedule (the systolic one exact on stall-free memory); a vector layer's the larger
+// of its lane operations over the lanes and its DRAM bytes over the DRAM's bytes per cycle, with
+// its DRAM energy and the leakage over those cycles (its lane energy is left out).
+PointOption layer_option(const LayerSchedule& s, const arch::AcceleratorSpec& spec,
+                         const EnergyCosts& costs) {
+  const double period = double(arch::period_ps(spec.clock.nominal));
+  const auto* v = std::get_if<arch::VectorProgram>(&s.engine);
+  if (v == nullptr)
+    return PointOption{s.search.est_cycles * period, s.search.est_energy_pj, costs.leakage_mw};
+  const double bytes = double(s.dram_load_bytes() + s.dram_store_bytes());
+  double cycles = std::ceil(double(v->ops) / double(std::max<int64_t>(1, v->lanes)));
+  if (!spec.dram.ideal)
+    cycles = std::max(cycles,
+                      bytes / (spec.dram.bandwidth_gb_per_s * 1e3 / spec.clock.nominal.freq_mhz));
+  const double time_ps = cycles * period;
+  return PointOption{time_ps, bytes * costs.dram_pj_per_byte + costs.leakage_mw * time_ps * 1e-3,
+                     costs.leakage_mw};
+}
+
+}  // namespace
+
+DvfsPlanProblem dvfs_problem(const arch::AcceleratorSpec& spec, const MapAt& map_at,
+                             std::vector<std::vector<LayerSchedule>>& mapped) {
+  if (!spec.clock.transition)
+    throw sim::ModelError("per_layer DVFS without clock.transition (the parser checks it)");
+  DvfsPlanProblem p;
+  p.points = spec.clock.operating_points;
+  p.start = spec.clock.nominal;
+  p.transition = *spec.clock.transition;
+  p.objective = spec.mapper.objective;
+  if (spec.clock.policy_params.has("deadline_us"))
+    p.deadline_ps = spec.clock.policy_params.number("deadline_us") * 1e6;
+  mapped.clear();
+  for (const arch::OperatingPoint& pt : p.points) {
+    arch::AcceleratorSpec at = spec;
+    at.clock.nominal = pt;
+    MappedGraph g = map_at(at);
+    if (p.layers.empty()) p.layers.resize(g.schedules.size());
+    if (g.schedules.size() != p.layers.size())
+      throw sim::ModelError("per_layer DVFS: the graph mapped to a different number of layers");
+    for (size_t i = 0; i < g.schedules.size(); ++i)
+      p.layers[i].push_back(layer_option(g.schedules[i], at, g.costs));
+    mapped.push_back(std::move(g.schedules));
+  }
+  return p;
+}
+
+std::vector<LayerSchedule> map_per_layer_points(const arch::AcceleratorSpec& spec,
+                                                const MapAt& map_at) {
+  std::vector<std::vector<LayerSchedule>> mapped;
+  const DvfsPlanProblem p = dvfs_problem(spec, map_at, mapped);
+  const DvfsPlan plan = plan_dvfs(p);
+  std::vector<LayerSchedule> out;
+  for (size_t i = 0; i < plan.choice.size(); ++i) {
+    const size_t q = plan.choice[i];
+    LayerSchedule s = mapped.at(q).at(i);
+    s.point = p.points[q];
+    nlohmann::json why = {{"point", label(p.points[q])},
+                          {"objective", arch::to_string(p.objective)},
+                          {"plan_time_us", plan.time_ps * 1e-6},
+                          {"plan_energy_pj", plan.energy_pj}};
+    if (p.deadline_ps) why["deadline_us"] = *p.deadline_ps * 1e-6;
+    nlohmann::json options = nlohmann::json::array();
+    for (size_t k = 0; k < p.points.size(); ++k)
+      options.push_back({{"point", label(p.points[k])},
+                         {"time_ns", p.layers[i][k].time_ps * 1e-3},
+                         {"energy_pj", p.layers[i][k].energy_pj}});
+    why["options"] = std::move(options);
+    s.dvfs = std::move(why);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace adasim::workloads

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+// clock.policy "per_layer": the mapper chooses each layer's operating point together with its
+// schedule. The graph is mapped at every point of clock.operating_points (the spec with that
+// point as the core domain's: the search sees the clock's bandwidth ratios and prices energy at
+// the point's voltage), each layer's schedule estimated there (array layers: the search's
+// estimate; vector layers: lane operations or DRAM bytes, whichever takes longer), and
+// dvfs_plan.hpp picks the points; each chosen schedule carries its point to the hardware
+// (LayerProgram::point) and the reason (LayerSchedule::dvfs, shown by `adasim map`).
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "arch/spec.hpp"
+#include "workloads/mapper/dvfs_plan.hpp"
+#include "workloads/mapper/estimate.hpp"
+#include "workloads/mapper/schedule.hpp"
+
+namespace adasim::workloads {
+
+/// The graph mapped under one spec, and the energy costs it was priced with.
+struct MappedGraph {
+  std::vector<LayerSchedule> schedules;
+  EnergyCosts costs;
+};
+using MapAt = std::function<MappedGraph(const arch::AcceleratorSpec&)>;
+
+/// The per-layer options of `spec`'s table: the graph mapped by `map_at` at each point.
+/// `mapped[q]` receives the schedules at point q.
+DvfsPlanProblem dvfs_problem(const arch::AcceleratorSpec& spec, const MapAt& map_at,
+                             std::vector<std::vector<LayerSchedule>>& mapped);
+
+/// The schedules of the optimal plan, each with its point and explanation (clock.policy must
+/// be "per_layer" with clock.transition set). Unmeetable deadline: sim::ConfigError.
+std::vector<LayerSchedule> map_per_layer_points(const arch::AcceleratorSpec& spec,
+                                                const MapAt& map_at);
+
+}  // namespace adasim::workloads

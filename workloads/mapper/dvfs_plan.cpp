@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "workloads/mapper/dvfs_plan.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "arch/program/dvfs_transition.hpp"
+#include "sim/core/errors.hpp"
+#include "sim/core/param_doc.hpp"
+#include "workloads/mapper/estimate.hpp"
+
+namespace adasim::workloads {
+namespace {
+
+// A partial plan: layers 0..i with layer i at some point.
+struct Label {
+  double time_ps = 0.0;
+  double energy_pj = 0.0;
+  size_t prev_point = 0;  // the point of layer i - 1
+  size_t prev_label = 0;  // index into the front of (i - 1, prev_point)
+};
+using Front = std::vector<Label>;  // sorted by time, energy strictly falling
+
+// Keeps the labels no other one dominates (<= in both, < in one); equal ones once.
+Front pareto(std::vector<Label> in) {
+  std::sort(in.begin(), in.end(), [](const Label& a, const Label& b) {
+    return a.time_ps != b.time_ps ? a.time_ps < b.time_ps : a.energy_pj < b.energy_pj;
+  });
+  Front out;
+  for (const Label& l : in)
+    if (out.empty() || l.energy_pj < out.back().energy_pj) out.push_back(l);
+  return out;
+}
+
+}  // namespace
+
+HaltCost halt_cost(const DvfsPlanProblem& p, const arch::OperatingPoint& from, size_t to,
+                   double leak_mw) {
+  const arch::OperatingPoint& next = p.points.at(to);
+  HaltCost h;
+  if (arch::same_point(from, next)) return h;
+  const arch::TransitionCost c = arch::transition_cost(p.transition, from, next);
+  const uint64_t period = arch::period_ps(next);
+  h.time_ps = double(arch::cycles_covering(c.total_ps(), period) * period);
+  h.energy_pj = c.energy_pj + leak_mw * h.time_ps * 1e-3;  // mW x ns = pJ
+  return h;
+}
+
+DvfsPlan plan_dvfs(const DvfsPlanProblem& p) {
+  const size_t n = p.layers.size(), np = p.points.size();
+  DvfsPlan plan;
+  if (n == 0) return plan;
+  // A lower bound of the time the layers after i still need (halts left out).
+  std::vector<double> rest(n + 1, 0.0);
+  for (size_t i = n; i-- > 0;) {
+    double best = std::numeric_limits<double>::infinity();
+    for (const PointOption& o : p.layers[i]) best = std::min(best, o.time_ps);
+    rest[i] = rest[i + 1] + best;
+  }
+  const double limit = p.deadline_ps.value_or(std::numeric_limits<double>::infinity());
+  // fronts[i][q]: partial plans of layers 0..i with layer i at point q.
+  std::vector<std::vector<Front>> fronts(n, std::vector<Front>(np));
+  double shortest = std::numeric_limits<double>::infinity();  // of the last layer's labels
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t q = 0; q < np; ++q) {
+      const PointOption& o = p.layers[i].at(q);
+      std::vector<Label> cand;
+      auto extend = [&](double t0, double e0, const arch::OperatingPoint& from, size_t pp,
+                        size_t pl) {
+        const HaltCost h = halt_cost(p, from, q, o.leakage_mw);
+        cand.push_back(Label{t0 + h.time_ps + o.time_ps, e0 + h.energy_pj + o.energy_pj, pp, pl});
+      };
+      if (i == 0) {
+        extend(0.0, 0.0, p.start, 0, 0);
+      } else {
+        for (size_t pp = 0; pp < np; ++pp)
+          for (size_t pl = 0; pl < fronts[i - 1][pp].size(); ++pl) {
+            const Label& prev = fronts[i - 1][pp][pl];
+            extend(prev.time_ps, prev.energy_pj, p.points[pp], pp, pl);
+          }
+      }
+      // The fastest label is kept whatever the deadline, to name the shortest time.
+      Front f = pareto(std::move(cand));
+      if (i + 1 == n && !f.empty()) shortest = std::min(shortest, f.front().time_ps);
+      Front kept;
+      for (size_t k = 0; k < f.size(); ++k)
+        if (k == 0 || f[k].time_ps + rest[i + 1] <= limit) kept.push_back(f[k]);
+      fronts[i][q] = std::move(kept);
+    }
+  }
+  // The best complete plan that meets the deadline (ties: the faster, then the lower point).
+  size_t best_q = np, best_l = 0;
+  double best = std::numeric_limits<double>::infinity(), best_t = best;
+  for (size_t q = 0; q < np; ++q)
+    for (size_t l = 0; l < fronts[n - 1][q].size(); ++l) {
+      const Label& lab = fronts[n - 1][q][l];
+      if (lab.time_ps > limit) continue;
+      const double v = objective_value(p.objective, lab.time_ps, lab.energy_pj);
+      if (v < best || (v == best && lab.time_ps < best_t)) {
+        best = v;
+        best_t = lab.time_ps;
+        best_q = q;
+        best_l = l;
+      }
+    }
+  if (best_q == np)
+    throw sim::ConfigError(
+        "", "/clock/deadline_us", sim::number_text(limit * 1e-6),
+        "a deadline the operating points can meet: the shortest achievable time is " +
+            sim::number_text(std::ceil(shortest * 1e-3) * 1e-3) +
+            " us (every layer at its fastest point, transitions included)");
+  plan.choice.assign(n, 0);
+  plan.time_ps = fronts[n - 1][best_q][best_l].time_ps;
+  plan.energy_pj = fronts[n - 1][best_q][best_l].energy_pj;
+  size_t q = best_q, l = best_l;
+  for (size_t i = n; i-- > 0;) {
+    plan.choice[i] = q;
+    const Label& lab = fronts[i][q][l];
+    q = lab.prev_point;
+    l = lab.prev_label;
+  }
+  return plan;
+}
+
+}  // namespace adasim::workloads
