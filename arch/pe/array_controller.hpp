@@ -103,7 +103,8 @@ class ArrayController {
     uint64_t out_write = 0, out_read = 0;
     uint64_t values[kNumOperands] = {0, 0, 0};  // SRAM values (ArrayTally::sram_values)
     bool feeding = false, extends_run = false, shifting = false, bubble = false;
-    uint64_t k = 1;  // clock cycles each (1 + stall)
+    uint64_t k = 1;             // clock cycles each (1 + stall)
+    int64_t slot_checked = -1;  // an output chunk whose granted slot the first cycle checks
   };
   // RunMode::check: the stretch being verified and its cycles left.
   Stretch expect_;

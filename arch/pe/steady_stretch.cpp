@@ -38,13 +38,30 @@ bool ArrayController::stretch_outputs(Stretch& s, const SystolicFold& f) {
   }
   // Otherwise the window cycles fed consecutive indices of the latest run of feeds, until its
   // last feed (or on, with the stretch's own feeds continuing the run).
-  if (run_t_ < 0 || run_t_ > a) return false;
-  if (!(s.feeding && s.extends_run)) s.n = std::min(s.n, last - a + 1);
-  const int64_t d0 = run_idx_ + (a - run_t_);
+  int64_t d0 = -1;
+  if (run_t_ >= 0 && run_t_ <= a) {
+    if (!(s.feeding && s.extends_run)) s.n = std::min(s.n, last - a + 1);
+    d0 = run_idx_ + (a - run_t_);
+  } else {
+    // The window starts before the latest run (the feed paused or jumped since): the feed
+    // history of the window's cycles before t_ says what leaves, up to the next change.
+    d0 = hist_at(a);
+    int64_t j = a + 1;
+    while (j < t_ && hist_at(j) == (d0 < 0 ? -1 : d0 + (j - a))) ++j;
+    s.n = std::min(s.n, j - a);
+    if (d0 < 0) return s.n > 0;  // a pause: no output row completes until the next feed's
+  }
   const size_t ci = size_t(d0 / sch_->chunk_len);
   const std::vector<ChunkPlan>& chunks = (*tfolds_)[fold_].chunks;
-  if (ports_.plan->out_index(ports_.plan->chunk_index(fold_, ci)) != out_chunk_checked_)
-    return false;
+  const int64_t out_chunk = ports_.plan->out_index(ports_.plan->chunk_index(fold_, ci));
+  if (out_chunk != out_chunk_checked_) {
+    // The window's first row is the first of a new output chunk: per-cycle mode checks its slot
+    // now (output_slot_wait), and goes on alike if it was granted by now; else it waits (or
+    // reports a slot never requested), one cycle at a time.
+    const auto granted = ports_.plan->out_slot_ready(out_chunk);
+    if (!granted || *granted > sc_core::sc_time_stamp()) return false;
+    s.slot_checked = out_chunk;
+  }
   const ChunkPlan& oc = chunks[ci];
   s.n = std::min(s.n, oc.t0 + oc.t_len - 1 - d0);  // the chunk's last row raises an event
   s.out_write = uint64_t(f.cols) * kPsumBytes;
@@ -196,6 +213,7 @@ StepResult ArrayController::advance(const Stretch& s) {
     last_feed_cycle_ = t_ + s.n - 1;
   }
   if (s.shifting) shadow_done_ += int(s.n);
+  if (s.slot_checked >= 0) out_chunk_checked_ = s.slot_checked;
   for (int o = 0; o < kNumOperands; ++o)
     tally_.sram_values[size_t(o)] += s.values[o] * uint64_t(s.n);
   if (!s.bubble) tally_.folds.back().cycles += uint64_t(s.n);

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 #include <tuple>
+#include <unordered_set>
 
 #include "arch/program/feed_latency.hpp"
 #include "sim/core/errors.hpp"
@@ -377,7 +378,16 @@ class TileLoader {
 
   arch::TransferPlan& plan_;
   bool outer_resident_[2];
-  std::set<TileKey> loaded_, outer_loaded_;
+  // Hashed: a build inserts one key per loaded tile, and the order is never read.
+  struct KeyHash {
+    size_t operator()(const TileKey& k) const {
+      size_t h = size_t(std::get<0>(k));
+      for (int64_t v : {std::get<1>(k), std::get<2>(k), std::get<3>(k)})
+        h = h * 0x9E3779B97F4A7C15ull + size_t(v);
+      return h;
+    }
+  };
+  std::unordered_set<TileKey, KeyHash> loaded_, outer_loaded_;
   TileKey last_key_[3];
   bool have_last_[3] = {false, false, false};
 };
@@ -415,6 +425,11 @@ LayerSchedule SystolicPlanner::build_staged(const Candidate& cand, const Staging
   LayerSchedule out;
   SystolicProgram& sch = describe(out, d, cand, stg);
   BuildState st{d, out, sch, TileLoader(out.transfers, stg.outer_resident), {}};
+  // Every fold of every pack (the last pack may have fewer): one allocation instead of ~log2(n).
+  const int64_t per_pack =
+      sch.row_folds * sch.col_folds * (sch.chunk_outer ? ceil_div(sch.dim_time, sch.chunk_len) : 1);
+  sch.folds.reserve(size_t(sch.packs * per_pack));
+  out.transfers.folds.reserve(size_t(sch.packs * per_pack));
   for (int64_t pack = 0; pack < sch.packs; ++pack) {
     const int64_t dr = d.extent(d.rows_dim, pack), dc = d.extent(d.cols_dim, pack);
     const int64_t dt = d.extent(d.time_dim, pack);
@@ -511,6 +526,7 @@ const SystolicPlanner::FoldGeom& SystolicPlanner::geometry(BuildState& st, const
   // Every pixel of the fold meets every block-diagonal (reduction, filter) pair.
   geo.macs = r[at(GemmDim::kM)].len * row_diag_pairs(d, r[at(GemmDim::kKred)], r[at(GemmDim::kN)]);
   if (d.held() >= 0) geo.stationary_bytes = operand_bytes(d, d.held(), f.pack, r);
+  geo.chunk_bytes.reserve(size_t(ceil_div(span.len, st.sch.chunk_len)));
   for (int64_t rel = 0; rel < span.len; rel += st.sch.chunk_len) {
     r[at(d.time_dim)] = Range{span.lo + rel, std::min(st.sch.chunk_len, span.len - rel)};
     std::array<int64_t, 3> b{0, 0, 0};
@@ -551,6 +567,7 @@ void SystolicPlanner::add_fold(BuildState& st, int64_t pack, int64_t row_fold, i
     return g == d.rows_dim ? f.row_fold : g == d.cols_dim ? f.col_fold : ci;
   };
   // Chunks are relative to the fold; chunk ids in tile keys are absolute temporal chunks.
+  fp.chunks.reserve(geo.chunk_bytes.size());
   size_t k = 0;
   for (int64_t rel = 0; rel < span.len; rel += sch.chunk_len, ++k) {
     ChunkPlan c;

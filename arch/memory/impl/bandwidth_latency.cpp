@@ -2,6 +2,9 @@
 // "bandwidth_latency": one shared channel whose bandwidth serializes bursts and whose first-byte
 // latency is paid per burst (bursts pipeline behind each other). No banks, rows or refresh.
 #include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <optional>
 
 #include "arch/memory/i_dram_model.hpp"
 #include "arch/sim_time.hpp"
@@ -16,13 +19,16 @@ class BandwidthLatencyDram : public IDramModel {
   DramTiming access(uint64_t bytes, bool /*is_read*/, const sc_core::sc_time& issue) override {
     if (spec_.ideal) return {issue, sc_core::SC_ZERO_TIME};  // infinite bandwidth, zero latency
     const sc_core::sc_time start = std::max(issue, busy_until_);
-    // bytes / (GB/s) = ns; guarded conversions (sim_time.hpp) instead of sc_time's wrapping cast
-    const sc_core::sc_time xfer =
-        time_from_ns(double(bytes) / spec_.bandwidth_gb_per_s, "DRAM transfer time");
-    busy_until_ = add_time(start, xfer, "DRAM busy time");
-    return {
-        add_time(busy_until_, time_from_ns(spec_.latency_ns, "DRAM latency"), "DRAM completion"),
-        xfer};
+    // bytes / (GB/s) = ns; guarded conversions (sim_time.hpp) instead of sc_time's wrapping cast.
+    // Bursts almost always have the same size: the conversions (a double -> time rounding each)
+    // are kept for the latest size and the latency.
+    if (bytes != xfer_bytes_) {
+      xfer_ = time_from_ns(double(bytes) / spec_.bandwidth_gb_per_s, "DRAM transfer time");
+      xfer_bytes_ = bytes;
+    }
+    if (!latency_) latency_ = time_from_ns(spec_.latency_ns, "DRAM latency");
+    busy_until_ = add_time(start, xfer_, "DRAM busy time");
+    return {add_time(busy_until_, *latency_, "DRAM completion"), xfer_};
   }
 
   sc_core::sc_time busy_until() const override { return busy_until_; }
@@ -30,6 +36,9 @@ class BandwidthLatencyDram : public IDramModel {
  private:
   DramSpec spec_;
   sc_core::sc_time busy_until_ = sc_core::SC_ZERO_TIME;
+  uint64_t xfer_bytes_ = std::numeric_limits<uint64_t>::max();  // none converted yet
+  sc_core::sc_time xfer_ = sc_core::SC_ZERO_TIME;
+  std::optional<sc_core::sc_time> latency_;
 };
 
 }  // namespace
