@@ -160,10 +160,12 @@ int cmd_validate(const std::vector<std::string>& args, std::ostream& out) {
   po::variables_map vm;
   if (const int rc = parse(d, args, vm, out); rc >= 0) return rc;
   const LoadedConfig cfg = load_arch_config(o.arch, o.overrides);
-  std::string df = cfg.spec.pe_array.dataflow;
-  if (cfg.spec.pe_array.dataflow_auto) {
+  const arch::PeArraySpec& pe = cfg.spec.pe_array;
+  const bool spatial = pe.kind == arch::ArrayKind::kSpatial;
+  std::string df = spatial ? pe.spatial_dataflow : pe.dataflow;
+  if (pe.dataflow_auto) {
     df = "auto:";
-    for (const std::string& d : cfg.spec.pe_array.dataflows) df += " " + d;
+    for (const std::string& d : spatial ? pe.spatial_dataflows : pe.dataflows) df += " " + d;
   }
   out << o.arch << ": ok (" << cfg.spec.pe_array.rows << "x" << cfg.spec.pe_array.cols << " " << df
       << ", objective " << arch::to_string(cfg.spec.mapper.objective) << ", "

@@ -107,6 +107,18 @@ TEST(CliValidate, ReportsEveryErrorOfAConfig) {
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
 }
 
+// The summary names the dataflow the layers run: a spatial array's, not the systolic default.
+TEST(CliValidate, SummaryNamesTheSpatialDataflow) {
+  const auto rs = run_adasim("validate --arch configs/eyeriss/rs.json", "validate_rs");
+  ASSERT_EQ(rs.exit_code, 0) << rs.err;
+  EXPECT_NE(rs.out.find("16x16 rs,"), std::string::npos) << rs.out;
+  const auto aut =
+      run_adasim("validate --arch configs/eyeriss_chip.json --set pe_array.dataflow=auto",
+                 "validate_auto");
+  ASSERT_EQ(aut.exit_code, 0) << aut.err;
+  EXPECT_NE(aut.out.find("12x14 auto: rs ws os_a os_b os_c nlr,"), std::string::npos) << aut.out;
+}
+
 TEST(CliMap, JsonHasScheduleSearchAndSimulatedFiguresPerLayer) {
   const auto r = run_adasim("map --workload workloads/models/tiny_cnn.json --set pe_array.dataflow=auto --json", "map");
   ASSERT_EQ(r.exit_code, 0) << r.err;
