@@ -514,6 +514,25 @@ TEST(ArchConfigDelayModel, EveryKeyMovesTheLimit) {
   EXPECT_NO_THROW(parse_arch_config(with_delay_model(347, "ref_voltage_v", 0.8), "dm.json"));
 }
 
+// The Eyeriss chip's low point (JSSC 2017 measures it at 0.82 V): with the model characterised
+// at the chip's 200 MHz / 1.0 V and the default V_th = 0.47 V, alpha = 1.3, by hand:
+// 200 x ((0.82 - 0.47) / (1.0 - 0.47))^1.3 x 1.0 / 0.82 = 200 x 0.66038^1.3 x 1.21951
+// = 200 x 0.58308 x 1.21951 = 142.2 MHz. The config ships 142 MHz; 143 MHz is refused.
+TEST(ArchConfigDelayModel, EyerissChipLowPointSitsAtTheModelsLimit) {
+  const std::string chip = (kConfigs / "eyeriss_chip.json").string();
+  const LoadedConfig cfg = load_arch_config(chip, {});
+  ASSERT_EQ(cfg.spec.clock.operating_points.size(), 2u);
+  EXPECT_EQ(cfg.spec.clock.operating_points[1].voltage_v, 0.82);
+  EXPECT_EQ(cfg.spec.clock.operating_points[1].freq_mhz, 142.0);
+  try {
+    load_arch_config(chip, {"clock.operating_points.1.freq_mhz=143"});
+    FAIL() << "143 MHz at 0.82 V is above the delay model's 142.2 MHz";
+  } catch (const sim::ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("at most 142.2 MHz at 0.82 V"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(ArchConfigDelayModel, AbsentModelUsesTheDeclaredDefaultsAndLeavesResolvedAlone) {
   const LoadedConfig cfg = parse_arch_config(minimal(), "m.json");
   EXPECT_FALSE(cfg.resolved["clock"].contains("delay_model"));  // report hashes unchanged
