@@ -415,15 +415,27 @@ int64_t SpatialEngine::step_link_cycles() {
 }
 
 void SpatialEngine::compute(IterationResult& r) {
-  const Idx base = temporal_base();
-  const size_t npe = pe_off_.size();
+  prepare_pe_states(temporal_base());
+  PassSetup ps;
+  for (int o = 0; o < 3; ++o) ps.keep[size_t(o)] = m_.rf_keep[size_t(o)];
+  ps.tensor = {tensor_box(kIf, p_), tensor_box(kW, p_)};
+  ps.sparse = sparse_mode_ != SparsityMode::kNone;
+  ps.skip = sparse_mode_ == SparsityMode::kSkip;
+  ps.links = !ps.keep[kPs] && !groups_.empty();
+  pe_zero_.assign(pe_off_.size(), 0);
+  PassTally t;
+  run_steps(ps, t);
+  close_pass(t, r);
+}
+
+inline void SpatialEngine::prepare_pe_states(const Idx& base) {
   // Per PE: whether every step is a real MAC (no ragged factor) and, for bypassed operands, the
   // buffer offset and operand coordinates of its step-0 datum.
-  std::vector<PeState>& st = pe_state_;
-  st.assign(npe, PeState{});
+  const size_t npe = pe_off_.size();
+  pe_state_.assign(npe, PeState{});
   const TileBuffer<int16_t>* gbo[2] = {&gb_in_, &gb_w_};
   for (size_t pe = 0; pe < npe; ++pe) {
-    PeState& s = st[pe];
+    PeState& s = pe_state_[pe];
     for (int d = 0; d < kNumDims; ++d) {
       s.lo[size_t(d)] = base[size_t(d)] + pe_off_[pe][size_t(d)];
       if (s.lo[size_t(d)] + rf_span_[size_t(d)] > p_.bound[size_t(d)]) s.all_valid = false;
@@ -440,102 +452,123 @@ void SpatialEngine::compute(IterationResult& r) {
       s.gb0[size_t(o)] = g;
     }
   }
-  const bool keep_in = m_.rf_keep[kIf], keep_w = m_.rf_keep[kW], keep_ps = m_.rf_keep[kPs];
-  const Box tin = tensor_box(kIf, p_), tw = tensor_box(kW, p_);
-  const bool sparse = sparse_mode_ != SparsityMode::kNone;
-  const bool skip = sparse_mode_ == SparsityMode::kSkip;
-  const bool links = !keep_ps && !groups_.empty();
-  pe_zero_.assign(npe, 0);
-  int64_t stall = 0, n_zero = 0, n_macs = 0, rf_wr_ps = 0;
-  int64_t rf_rd[3] = {0, 0, 0};
+}
+
+inline void SpatialEngine::run_steps(const PassSetup& setup, PassTally& tally) {
+  // Local copies: the MAC loop keeps them in registers (stores into the engine's byte arrays
+  // could otherwise alias them).
+  const PassSetup ps = setup;
+  PassTally t;
+  const size_t npe = pe_state_.size();
   for (const Step& step : steps_) {
-    int64_t distinct[2] = {0, 0};
-    uint64_t ev[2] = {++event_, ++event_};
-    const uint64_t ev_ps = ++event_;
+    StepEvents e;
+    e.multicast[kIf] = ++event_;
+    e.multicast[kW] = ++event_;
+    e.reduction = ++event_;
     const int64_t ps_writes0 = counts_.gbuf_writes[kPs];
     for (size_t pe = 0; pe < npe; ++pe) {
-      const PeState& s = st[pe];
+      const PeState& s = pe_state_[pe];
       if (!s.all_valid) {
         bool ok = true;
         for (int d = 0; d < kNumDims && ok; ++d)
           ok = s.lo[size_t(d)] + step.rf[size_t(d)] < p_.bound[size_t(d)];
         if (!ok) continue;
       }
-      int32_t v[2];
-      bool kept[2] = {false, false};
-      for (int o = 0; o < 2; ++o) {
-        const bool keep = o == kIf ? keep_in : keep_w;
-        if (keep) {
-          const TileBuffer<int16_t>& t = o == kIf ? rf_in_[pe] : rf_w_[pe];
-          v[o] = t.data[size_t(step.rf_off[size_t(o)])];
-          kept[o] = true;
-          continue;
-        }
-        // Bypassed: the datum comes from the buffer over the NoC when it changes.
-        Coord x = s.c0[size_t(o)];
-        for (size_t a = 0; a < size_t(kAxes); ++a) x[a] += step.coord[size_t(o)][a];
-        if (!(o == kIf ? tin : tw).contains(x)) {
-          v[o] = 0;  // padding: nothing to move
-          continue;
-        }
-        const int64_t i = s.gb0[size_t(o)] + step.gb_off[size_t(o)];
-        v[o] = gbo[o]->data[size_t(i)];
-        if (step.changes[size_t(o)]) {
-          ++counts_.noc_deliveries[size_t(o)];
-          if (stamp_[size_t(o)][size_t(i)] != ev[o]) {
-            stamp_[size_t(o)][size_t(i)] = ev[o];
-            ++distinct[o];
-          }
-        }
-      }
-      ++n_macs;
-      // Branch-free on the (data-dependent, unpredictable) zero test: a checked zero operand
-      // makes the product 0, so adding it changes nothing; only the counts depend on it.
-      const int32_t z = int32_t(sparse) & ((int32_t(check_[0]) & int32_t(v[0] == 0)) |
-                                           (int32_t(check_[1]) & int32_t(v[1] == 0)));
-      const int32_t nz = 1 - z;
-      n_zero += z;
-      pe_zero_[pe] += z;
-      if (keep_ps) {
-        // Skipped (left out of the compressed streams: no step of the PE's time) or gated (zero
-        // flags beside the register files): no multiply and no register-file reads or writes.
-        // The output still leaves the PE when its tile does, even if all its MACs were zero.
-        rf_rd[kIf] += int32_t(kept[kIf]) & nz;
-        rf_rd[kW] += int32_t(kept[kW]) & nz;
-        const size_t i = size_t(step.rf_off[kPs]);
-        uint8_t& touched = rf_ps_touched_[pe][i];
-        rf_ps_[pe].data[i] = wrap_add(rf_ps_[pe].data[i], v[0] * v[1]);
-        rf_rd[kPs] += int32_t(touched) & nz;  // read-modify-write after the first MAC
-        rf_wr_ps += nz;
-        touched = 1;
-        continue;
-      }
-      if (z && skip) {
-        // Skipped, bypassed psum: nothing reaches the buffer, but the output is still written
-        // back when it leaves.
-        gb_ps_valid_.data[size_t(s.gb0[kPs] + step.gb_off[kPs])] = 1;
-        continue;
-      }
-      // Gated MACs move their (zero) psum exactly as in a dense run: gating saves energy,
-      // never cycles or traffic. Bypassed psums go straight to the buffer, reduced with the
-      // other PEs' on the way; valid steps only reach outputs of the buffer tile.
-      for (int o = 0; o < 2; ++o) rf_rd[o] += int32_t(kept[o]) & nz;
-      add_psum_to_gbuf(size_t(s.gb0[kPs] + step.gb_off[kPs]), v[0] * v[1], ev_ps);
-      if (links) ++group_count_[size_t(group_of_[pe])];
+      // Two calls rather than a loop over the operands: each inlines with its operand known.
+      Operands v;
+      fetch_operand(kIf, pe, s, step, ps, e, v);
+      fetch_operand(kW, pe, s, step, ps, e, v);
+      mac(pe, s, step, v, ps, e.reduction, t);
     }
-    // Each operand has its own bus; a step whose datums do not fit one bus cycle stalls.
-    for (int o = 0; o < 2; ++o) counts_.gbuf_reads[size_t(o)] += distinct[o];
-    const int64_t need = std::max<int64_t>(
-        std::max<int64_t>(1, links ? step_link_cycles() : 0),
-        noc_cycles_for({distinct[0], distinct[1], 0}, counts_.gbuf_writes[kPs] - ps_writes0));
-    stall += need - 1;
+    t.stall += step_cycles(e, counts_.gbuf_writes[kPs] - ps_writes0, ps.links) - 1;
   }
+  tally = t;
+}
+
+int64_t SpatialEngine::step_cycles(const StepEvents& e, int64_t psums_back, bool links) {
+  // Each operand has its own bus; a step whose datums do not fit one bus cycle stalls.
+  for (int o = 0; o < 2; ++o) counts_.gbuf_reads[size_t(o)] += e.distinct[size_t(o)];
+  return std::max<int64_t>(std::max<int64_t>(1, links ? step_link_cycles() : 0),
+                           noc_cycles_for({e.distinct[kIf], e.distinct[kW], 0}, psums_back));
+}
+
+inline void SpatialEngine::fetch_operand(int o, size_t pe, const PeState& s, const Step& step,
+                                         const PassSetup& ps, StepEvents& e, Operands& v) {
+  const size_t u = size_t(o);
+  if (ps.keep[u]) {
+    const TileBuffer<int16_t>& t = o == kIf ? rf_in_[pe] : rf_w_[pe];
+    v.value[u] = t.data[size_t(step.rf_off[u])];
+    v.kept[u] = true;
+    return;
+  }
+  // Bypassed: the datum comes from the buffer over the NoC when it changes.
+  Coord x = s.c0[u];
+  for (size_t a = 0; a < size_t(kAxes); ++a) x[a] += step.coord[u][a];
+  if (!ps.tensor[u].contains(x)) {
+    v.value[u] = 0;  // padding: nothing to move
+    return;
+  }
+  const int64_t i = s.gb0[u] + step.gb_off[u];
+  v.value[u] = (o == kIf ? gb_in_ : gb_w_).data[size_t(i)];
+  if (step.changes[u]) {
+    ++counts_.noc_deliveries[u];
+    if (stamp_[u][size_t(i)] != e.multicast[u]) {
+      stamp_[u][size_t(i)] = e.multicast[u];
+      ++e.distinct[u];
+    }
+  }
+}
+
+inline void SpatialEngine::mac(size_t pe, const PeState& s, const Step& step, const Operands& v,
+                               const PassSetup& ps, uint64_t reduction, PassTally& t) {
+  ++t.macs;
+  // Branch-free on the (data-dependent, unpredictable) zero test: a checked zero operand
+  // makes the product 0, so adding it changes nothing; only the counts depend on it.
+  const int32_t z = int32_t(ps.sparse) & ((int32_t(check_[0]) & int32_t(v.value[kIf] == 0)) |
+                                          (int32_t(check_[1]) & int32_t(v.value[kW] == 0)));
+  const int32_t nz = 1 - z;
+  t.zero += z;
+  pe_zero_[pe] += z;
+  const int32_t product = v.value[kIf] * v.value[kW];
+  if (ps.keep[kPs]) {
+    // Skipped (left out of the compressed streams: no step of the PE's time) or gated (zero
+    // flags beside the register files): no multiply and no register-file reads or writes.
+    // The output still leaves the PE when its tile does, even if all its MACs were zero.
+    t.rf_reads[kIf] += int32_t(v.kept[kIf]) & nz;
+    t.rf_reads[kW] += int32_t(v.kept[kW]) & nz;
+    const size_t i = size_t(step.rf_off[kPs]);
+    uint8_t& touched = rf_ps_touched_[pe][i];
+    rf_ps_[pe].data[i] = wrap_add(rf_ps_[pe].data[i], product);
+    t.rf_reads[kPs] += int32_t(touched) & nz;  // read-modify-write after the first MAC
+    t.rf_ps_writes += nz;
+    touched = 1;
+    return;
+  }
+  const size_t i = size_t(s.gb0[kPs] + step.gb_off[kPs]);
+  if (z && ps.skip) {
+    // Skipped, bypassed psum: nothing reaches the buffer, but the output is still written
+    // back when it leaves.
+    gb_ps_valid_.data[i] = 1;
+    return;
+  }
+  // Gated MACs move their (zero) psum exactly as in a dense run: gating saves energy,
+  // never cycles or traffic. Bypassed psums go straight to the buffer, reduced with the
+  // other PEs' on the way; valid steps only reach outputs of the buffer tile.
+  t.rf_reads[kIf] += int32_t(v.kept[kIf]) & nz;
+  t.rf_reads[kW] += int32_t(v.kept[kW]) & nz;
+  add_psum_to_gbuf(i, product, reduction);
+  if (ps.links) ++group_count_[size_t(group_of_[pe])];
+}
+
+void SpatialEngine::close_pass(const PassTally& t, IterationResult& r) {
   // Lockstep PEs: a pass lasts as long as its slowest PE. With skipping, a PE spends no step on
   // the zeros it skips; balanced lanes would spread the nonzero work evenly over all PEs.
-  counts_.macs += n_macs;
-  for (int o = 0; o < 3; ++o) counts_.rf_reads[size_t(o)] += rf_rd[o];
-  counts_.rf_writes[kPs] += rf_wr_ps;
-  (skip ? counts_.macs_skipped : counts_.macs_gated) += n_zero;
+  const bool skip = sparse_mode_ == SparsityMode::kSkip;
+  const int64_t npe = int64_t(pe_off_.size());
+  counts_.macs += t.macs;
+  for (int o = 0; o < 3; ++o) counts_.rf_reads[size_t(o)] += t.rf_reads[size_t(o)];
+  counts_.rf_writes[kPs] += t.rf_ps_writes;
+  (skip ? counts_.macs_skipped : counts_.macs_gated) += t.zero;
   int64_t steps = int64_t(steps_.size());
   if (skip && npe > 0) {
     const int64_t least = *std::min_element(pe_zero_.begin(), pe_zero_.end());
@@ -543,13 +576,13 @@ void SpatialEngine::compute(IterationResult& r) {
     steps -= least;
   }
   if (npe > 0) {
-    const int64_t work = int64_t(steps_.size()) * int64_t(npe) - n_zero;
-    counts_.ideal_cycles += (work + int64_t(npe) - 1) / int64_t(npe);
+    const int64_t work = int64_t(steps_.size()) * npe - t.zero;
+    counts_.ideal_cycles += (work + npe - 1) / npe;
   }
   r.compute_cycles += steps;
-  r.noc_cycles += stall;
+  r.noc_cycles += t.stall;
   counts_.compute_cycles += steps;
-  counts_.noc_cycles += stall;
+  counts_.noc_cycles += t.stall;
 }
 
 }  // namespace adasim::arch::spatial

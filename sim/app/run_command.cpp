@@ -144,85 +144,68 @@ workloads::QuantizeOptions quantize_options(const RunOptions& opt) {
   return q;
 }
 
-void run_command(const RunOptions& opt, std::ostream& out) {
-  check_run_options(opt);
-  const LoadedConfig cfg = load_arch_config(opt.arch, opt.overrides);
-  const arch::RunMode mode = run_mode(opt, cfg.spec, cfg.file);
-  LoadedWorkload wl = load_workload(opt.workload, opt.format, opt.batch, opt.inputs,
-                                    quantize_options(opt), !opt.save_quantized.empty());
+namespace {
+
+ValueOptions value_options(const RunOptions& opt) {
   ValueOptions vopt;
   vopt.seed = opt.seed;
   if (!opt.weight_sparsity.empty())
     vopt.weight = parse_sparsity_option("--weight-sparsity", opt.weight_sparsity);
   if (!opt.act_sparsity.empty())
     vopt.act = parse_sparsity_option("--act-sparsity", opt.act_sparsity);
-  const arch::EnergyTable energy(cfg.spec.energy);
-  throw_if_interrupted();
+  return vopt;
+}
 
-  // From here on every file goes to the staging folders; leaving this scope without commit()
-  // (error, interruption) removes them. The VCD writer is declared after it: closed first.
-  OutputTransaction tx(output_dirs(opt));
-  std::unique_ptr<VcdWriter> vcd;
-  if (!opt.vcd.empty()) {
-    const auto [start, end] = parse_trace_window(opt.trace_window);
-    // User globs must each select a signal; the default view is a starting point only.
-    const bool user_globs = !opt.trace_globs.empty();
-    const std::vector<std::string> globs =
-        user_globs ? opt.trace_globs : std::vector<std::string>{"top.pe_array.*", "top.core.cycle"};
-    vcd = std::make_unique<VcdWriter>(tx.staged_file(opt.vcd), TraceFilter(globs, user_globs),
-                                      start, end);
-  }
+/// The VCD writer of --vcd (nullptr without it), writing into the transaction's staging.
+std::unique_ptr<VcdWriter> make_vcd(const RunOptions& opt, OutputTransaction& tx) {
+  if (opt.vcd.empty()) return nullptr;
+  const auto [start, end] = parse_trace_window(opt.trace_window);
+  // User globs must each select a signal; the default view is a starting point only.
+  const bool user_globs = !opt.trace_globs.empty();
+  const std::vector<std::string> globs =
+      user_globs ? opt.trace_globs : std::vector<std::string>{"top.pe_array.*", "top.core.cycle"};
+  return std::make_unique<VcdWriter>(tx.staged_file(opt.vcd), TraceFilter(globs, user_globs), start,
+                                     end);
+}
 
-  const uint64_t seed = opt.seed;
-  vopt.column_weights = matmul_weights(wl.graph);
-  arch::ValueStore values(wl.graph, make_generator(vopt), make_wide_generator(vopt));
-  for (auto& [name, buf] : wl.input_values) values.put(name, std::move(buf));
-  for (auto& [name, buf] : wl.input_wide_values) values.put_wide(name, std::move(buf));
-  if (opt.act_every_layer) {
-    if (!opt.inputs.empty())
-      throw ConfigError("command line", "--act-every-layer", "with --input",
-                        "either --input files or generated activations at every layer");
-    values.impose_activations(make_generator(vopt), make_wide_generator(vopt));
-  }
-  SimulationResult res;
-  try {
-    res = simulate(cfg.spec, wl.graph, energy, values, vcd.get(), nullptr, mode);
-    if (vcd) vcd->finish();
-  } catch (const ConfigError& e) {
-    throw attribute_to(e, cfg.file);  // mapping errors concern the design point
-  }
-
-  RunReport report;
-  report.meta.version = ADASIM_VERSION;
-  report.meta.config_hash = fnv1a64_hex(canonical_text(cfg.resolved));
-  report.meta.workload_hash = fnv1a64_hex(wl.bytes);
-  report.meta.seed = seed;
-  report.meta.arch_name = cfg.spec.name;
-  report.meta.arch_file = opt.arch;
-  report.meta.workload_name = wl.graph.name;
-  report.meta.workload_file = opt.workload;
-  report.meta.fidelity = opt.fidelity + (opt.no_values ? "-no-values" : "");
+/// The run's metadata: versions and hashes of its inputs, the value patterns, the design point.
+RunMetadata run_metadata(const RunOptions& opt, const LoadedConfig& cfg, const LoadedWorkload& wl,
+                         const ValueOptions& vopt) {
+  RunMetadata meta;
+  meta.version = ADASIM_VERSION;
+  meta.config_hash = fnv1a64_hex(canonical_text(cfg.resolved));
+  meta.workload_hash = fnv1a64_hex(wl.bytes);
+  meta.seed = opt.seed;
+  meta.arch_name = cfg.spec.name;
+  meta.arch_file = opt.arch;
+  meta.workload_name = wl.graph.name;
+  meta.workload_file = opt.workload;
+  meta.fidelity = opt.fidelity + (opt.no_values ? "-no-values" : "");
   for (const std::string& f : opt.inputs) {
     std::ifstream in(f, std::ios::binary);
     std::ostringstream bytes;
     bytes << in.rdbuf();
-    report.meta.inputs.push_back({f, fnv1a64_hex(bytes.str())});
+    meta.inputs.push_back({f, fnv1a64_hex(bytes.str())});
   }
-  if (vopt.weight) report.meta.value_patterns["weight"] = describe(*vopt.weight);
-  if (vopt.act) report.meta.value_patterns["act"] = describe(*vopt.act);
-  if (opt.act_every_layer) report.meta.value_patterns["act_scope"] = "every layer";
+  if (vopt.weight) meta.value_patterns["weight"] = describe(*vopt.weight);
+  if (vopt.act) meta.value_patterns["act"] = describe(*vopt.act);
+  if (opt.act_every_layer) meta.value_patterns["act_scope"] = "every layer";
   if (!wl.quantize_summary.empty())
-    report.meta.value_patterns["quantize"] =
+    meta.value_patterns["quantize"] =
         (opt.no_values ? "timing only, no values: " : "int8 " + opt.calib_method + ": ") +
         wl.quantize_summary;
-  report.meta.overrides = opt.overrides;
-  report.meta.design = design_name(cfg.spec);
-  report.area_um2 = area_by_block_um2(cfg.spec);
-  report.meta.pes = int64_t(cfg.spec.pe_array.rows) * cfg.spec.pe_array.cols;
-  report.meta.freq_mhz = cfg.spec.clock.nominal.freq_mhz;
-  report.meta.voltage_v = cfg.spec.clock.nominal.voltage_v;
-  report.layers = std::move(res.layers);
+  meta.overrides = opt.overrides;
+  meta.design = design_name(cfg.spec);
+  meta.pes = int64_t(cfg.spec.pe_array.rows) * cfg.spec.pe_array.cols;
+  meta.freq_mhz = cfg.spec.clock.nominal.freq_mhz;
+  meta.voltage_v = cfg.spec.clock.nominal.voltage_v;
+  return meta;
+}
 
+/// The files of --out (name, text), and the GTKWave save file beside a VCD.
+std::vector<std::pair<std::string, std::string>> report_files(
+    const RunOptions& opt, const LoadedConfig& cfg, const arch::EnergyTable& energy,
+    const RunReport& report, const SimulationResult& res, VcdWriter* vcd) {
   nlohmann::json table;
   table["reference_voltage_v"] = energy.reference_voltage_v();
   table["scale"] = cfg.spec.energy.scale;
@@ -243,13 +226,56 @@ void run_command(const RunOptions& opt, std::ostream& out) {
     files.push_back({std::filesystem::path(opt.vcd).stem().string() + ".gtkw",
                      gtkw_save_file(vcd_path, sigs, 1.0e6 / cfg.spec.clock.nominal.freq_mhz)});
   }
-  for (const auto& [name, text] : files)
+  return files;
+}
+
+}  // namespace
+
+void run_command(const RunOptions& opt, std::ostream& out) {
+  check_run_options(opt);
+  const LoadedConfig cfg = load_arch_config(opt.arch, opt.overrides);
+  const arch::RunMode mode = run_mode(opt, cfg.spec, cfg.file);
+  LoadedWorkload wl = load_workload(opt.workload, opt.format, opt.batch, opt.inputs,
+                                    quantize_options(opt), !opt.save_quantized.empty());
+  ValueOptions vopt = value_options(opt);
+  const arch::EnergyTable energy(cfg.spec.energy);
+  throw_if_interrupted();
+
+  // From here on every file goes to the staging folders; leaving this scope without commit()
+  // (error, interruption) removes them. The VCD writer is declared after it: closed first.
+  OutputTransaction tx(output_dirs(opt));
+  std::unique_ptr<VcdWriter> vcd = make_vcd(opt, tx);
+
+  vopt.column_weights = matmul_weights(wl.graph);
+  arch::ValueStore values(wl.graph, make_generator(vopt), make_wide_generator(vopt));
+  for (auto& [name, buf] : wl.input_values) values.put(name, std::move(buf));
+  for (auto& [name, buf] : wl.input_wide_values) values.put_wide(name, std::move(buf));
+  if (opt.act_every_layer) {
+    if (!opt.inputs.empty())
+      throw ConfigError("command line", "--act-every-layer", "with --input",
+                        "either --input files or generated activations at every layer");
+    values.impose_activations(make_generator(vopt), make_wide_generator(vopt));
+  }
+  SimulationResult res;
+  try {
+    res = simulate(cfg.spec, wl.graph, energy, values, vcd.get(), nullptr, mode);
+    if (vcd) vcd->finish();
+  } catch (const ConfigError& e) {
+    throw attribute_to(e, cfg.file);  // mapping errors concern the design point
+  }
+
+  RunReport report;
+  report.meta = run_metadata(opt, cfg, wl, vopt);
+  report.area_um2 = area_by_block_um2(cfg.spec);
+  report.layers = std::move(res.layers);
+  for (const auto& [name, text] : report_files(opt, cfg, energy, report, res, vcd.get()))
     write_text_file(tx.staged_file((std::filesystem::path(opt.out_dir) / name).string()), text);
   if (!opt.dump_dir.empty())
     workloads::write_output_files(
         tx.staged_dir(opt.dump_dir),
         workloads::output_tensors(wl.graph, values.all(), values.all_wide()));
-  if (!opt.save_quantized.empty()) write_text_file(tx.staged_file(opt.save_quantized), wl.quantized_model);
+  if (!opt.save_quantized.empty())
+    write_text_file(tx.staged_file(opt.save_quantized), wl.quantized_model);
   vcd.reset();
   throw_if_interrupted();  // the last moment to stop: the commit below is not interrupted
   tx.commit();

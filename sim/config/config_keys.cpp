@@ -232,7 +232,8 @@ ParamDoc noc_keys(const arch::Components& c) {
       .described("the interconnect from the SRAM levels to the PEs");
 }
 
-ParamDoc clock_keys(const arch::Components& c) {
+/// clock.operating_points and the domains' tables: the V/f points a DVFS policy chooses from.
+ParamDoc operating_points_doc() {
   ParamDoc point = p::object("", {p::frequency_mhz("freq_mhz").described("frequency"),
                                   p::voltage_v("voltage_v").described("supply voltage")});
   ParamDoc points = p::array_of("operating_points", point)
@@ -243,8 +244,12 @@ ParamDoc clock_keys(const arch::Components& c) {
                             "chooses from; must contain the nominal point; frequencies "
                             "unique");
   points.min_items = 1;
+  return points;
+}
+
+ParamDoc delay_model_doc() {
   // The alpha-power law (Sakurai & Newton, IEEE JSSC 1990) bounds every point's frequency.
-  ParamDoc delay = p::object(
+  return p::object(
       "delay_model",
       {p::number("v_th_v").open_closed(0, 2).with_default(0.47).in_unit("V").described(
            "threshold voltage; default: vth0 of the 45 nm high-performance NMOS card "
@@ -264,6 +269,9 @@ ParamDoc clock_keys(const arch::Components& c) {
            .in_unit("V")
            .described("voltage of the characterised point (above v_th_v); default 0.9 V, the "
                       "voltage of the 45 nm energy table (Horowitz, ISSCC 2014)")});
+}
+
+ParamDoc domains_doc(const ParamDoc& points) {
   // gem5's VoltageDomain + SrcClockDomain: a domain is a supply and a clock with its own table.
   ParamDoc memory =
       p::object("memory",
@@ -284,38 +292,46 @@ ParamDoc clock_keys(const arch::Components& c) {
               "the SRAM levels and the NoC in their own voltage/clock domain "
               "(systolic arrays): their port and link cycles and the NoC's stages run at "
               "its clock, their energy at its voltage");
-  ParamDoc domains =
-      p::object("domains", {memory})
-          .when_absent("one domain: the whole accelerator runs at the clock section's point")
-          .described(
-              "voltage/clock domains beside the core one (PE array and vector unit, "
-              "the clock section's own point); the DRAM interface keeps its fixed clock");
+  return p::object("domains", {memory})
+      .when_absent("one domain: the whole accelerator runs at the clock section's point")
+      .described(
+          "voltage/clock domains beside the core one (PE array and vector unit, "
+          "the clock section's own point); the DRAM interface keeps its fixed clock");
+}
+
+ParamDoc transition_doc() {
   // Burd & Brodersen, "Design issues for dynamic voltage scaling" (ISLPED 2000): the transition
   // time is set by the regulator's slew, the energy E = (1 - eta) C_DD |V2^2 - V1^2|.
-  ParamDoc transition =
-      p::object(
-          "transition",
-          {p::number("slew_mv_per_us")
-               .above(0)
-               .in_unit("mV/us")
-               .described("regulator output slew rate: a voltage change takes |V1 - V0| / slew"),
-           p::number("relock_us")
-               .at_least(0)
-               .in_unit("us")
-               .described("PLL relock time after a frequency change (the clock is stopped)"),
-           p::number("supply_cap_nf")
-               .at_least(0)
-               .in_unit("nF")
-               .described("C: capacitance on the domain's supply rail"),
-           p::number("regulator_efficiency")
-               .in(0, 1)
-               .described("eta: the regulator's efficiency; a transition costs "
-                          "(1 - eta) C |V1^2 - V0^2| (Burd & Brodersen, ISLPED 2000)")})
-          .when_absent("no transitions (a policy that switches points needs it)")
-          .described(
-              "what switching the core domain's point costs: the voltage rises before the "
-              "frequency goes up and falls after it goes down; the domain halts for ramp + "
-              "relock (stall cause dvfs)");
+  return p::object(
+             "transition",
+             {p::number("slew_mv_per_us")
+                  .above(0)
+                  .in_unit("mV/us")
+                  .described("regulator output slew rate: a voltage change takes |V1 - V0| / slew"),
+              p::number("relock_us")
+                  .at_least(0)
+                  .in_unit("us")
+                  .described("PLL relock time after a frequency change (the clock is stopped)"),
+              p::number("supply_cap_nf")
+                  .at_least(0)
+                  .in_unit("nF")
+                  .described("C: capacitance on the domain's supply rail"),
+              p::number("regulator_efficiency")
+                  .in(0, 1)
+                  .described("eta: the regulator's efficiency; a transition costs "
+                             "(1 - eta) C |V1^2 - V0^2| (Burd & Brodersen, ISLPED 2000)")})
+      .when_absent("no transitions (a policy that switches points needs it)")
+      .described(
+          "what switching the core domain's point costs: the voltage rises before the "
+          "frequency goes up and falls after it goes down; the domain halts for ramp + "
+          "relock (stall cause dvfs)");
+}
+
+ParamDoc clock_keys(const arch::Components& c) {
+  const ParamDoc points = operating_points_doc();
+  const ParamDoc domains = domains_doc(points);
+  const ParamDoc transition = transition_doc();
+  const ParamDoc delay = delay_model_doc();
   ParamDoc clock = p::object(
       "clock",
       {p::identifier("name").with_default("core").described("clock-domain name"),

@@ -89,6 +89,8 @@ CROSS_FIELD = [
     "77_schedule_without_transition",
     "78_schedule_freq_not_in_table",
     "79_schedule_two_triggers",
+    "80_sram_parent_unknown_level",
+    "81_sram_parent_cycle",
 ]
 
 

@@ -41,198 +41,272 @@ bool different_choice(const Candidate& a, const Candidate& b) {
   return a.dataflow != b.dataflow || a.group_pack != b.group_pack || a.chunk_outer != b.chunk_outer;
 }
 
+constexpr double kNone = std::numeric_limits<double>::infinity();
+
+/// The legal temporal chunks of one (dataflow, packing): multiples of `step` below T, and T.
+struct ChunkChoices {
+  int64_t T = 1, step = 1, n = 1;  ///< k -> (k + 1) * step for k + 1 < n, then T
+  ChunkChoices(int64_t extent, int64_t chunk_step)
+      : T(extent), step(std::max<int64_t>(1, chunk_step)), n((extent - 1) / step + 1) {}
+  int64_t legal(int64_t k) const { return k + 1 >= n ? T : (k + 1) * step; }
+};
+
+/// One search over the candidates of a layer; `overcommit`: build them over the SRAM capacity
+/// (search_pass below). Keeps the best candidate and the best one of another choice
+/// (dataflow, packing or order) as the runner-up.
+class SystolicSearch {
+ public:
+  SystolicSearch(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec,
+                 const EnergyCosts& costs, SearchMode mode, bool overcommit)
+      : planner_(g, l, spec),
+        spec_(spec),
+        ms_(spec.mapper),
+        costs_(costs),
+        mode_(mode),
+        overcommit_(overcommit),
+        // SCALE-Sim's convention: each fold streams its whole temporal extent (no chunk-outer
+        // order unless the config asks for it), and SRAM sizes never refuse a layer.
+        scalesim_(spec.pe_array.convention == arch::TimingConvention::kScaleSim) {}
+
+  /// Enumerates every dataflow the array offers and every group packing of the layer.
+  void run(const ConvShape& shape);
+  bool found() const { return have_best_; }
+  /// The result with the search diagnostics filled in (found() must hold).
+  SearchResult result();
+
+ private:
+  /// A candidate's lower bound (infinity if it was not built) and objective (infinity if the
+  /// bound alone ruled it out).
+  struct Score {
+    double bound = kNone, value = kNone;
+  };
+
+  /// Whether a candidate whose objective is at least `bound` can still rank first or (with
+  /// another choice than the best) second.
+  bool can_rank(const Candidate& c, double bound) const;
+  /// Branch and bound: no candidate of this packing takes fewer cycles than its folds'
+  /// closed-form compute time, nor less energy than its MACs plus leakage over that time.
+  bool packing_ruled_out(const std::string& df, int64_t gp) const;
+  /// The loop orders worth trying for a packing (chunk-outer only differs when Kred is split).
+  std::vector<bool> orders(const std::string& df, int64_t gp, bool outputs_held) const;
+  /// The residency flags that can change traffic for this dataflow and order.
+  void search_residency(const std::string& df, int64_t gp, bool chunk_outer);
+  /// The temporal chunks of one candidate: the configured one, all (exhaustive) or the ladder.
+  void search_chunks(Candidate c);
+  void chunk_ladder(Candidate c, const ChunkChoices& ch);
+  Score consider(const Candidate& c);
+  /// Ranks a scored candidate against the best and the runner-up.
+  void rank(const Candidate& c, LayerSchedule&& s, const Estimate& e);
+
+  const SystolicPlanner planner_;
+  const arch::AcceleratorSpec& spec_;
+  const arch::MapperSpec& ms_;
+  const EnergyCosts& costs_;
+  const SearchMode mode_;
+  const bool overcommit_;
+  const bool scalesim_;
+  SearchResult res_;
+  bool have_best_ = false, have_runner_ = false;
+  size_t best_folds_ = 0, runner_folds_ = 0;
+};
+
+void SystolicSearch::run(const ConvShape& shape) {
+  // The spec names the dataflows the array offers; the registry implements them.
+  const auto& pe = spec_.pe_array;
+  const std::vector<std::string> offered =
+      pe.dataflow_auto ? pe.dataflows : std::vector<std::string>{pe.dataflow};
+  for (const std::string& df : planner_.allowed(offered)) {
+    const bool os = planner_.layout(df).outputs_held();
+    for (int64_t gp : group_packs(shape.groups)) {
+      if (packing_ruled_out(df, gp)) continue;
+      for (bool chunk_outer : orders(df, gp, os)) search_residency(df, gp, chunk_outer);
+    }
+  }
+}
+
+bool SystolicSearch::can_rank(const Candidate& c, double bound) const {
+  if (!have_best_ || bound <= res_.best_estimate.objective(ms_.objective)) return true;
+  return different_choice(res_.best_candidate, c) &&
+         (!have_runner_ || bound <= res_.runner_estimate.objective(ms_.objective));
+}
+
+bool SystolicSearch::packing_ruled_out(const std::string& df, int64_t gp) const {
+  if (!have_best_) return false;
+  const double lb_cycles = planner_.compute_lower_bound(df, gp);
+  Estimate lb;
+  lb.cycles = lb_cycles;
+  lb.energy_pj = double(planner_.array_macs(df)) * costs_.mac_pj +
+                 costs_.leakage_mw * lb_cycles * 1000.0 / spec_.clock.nominal.freq_mhz;
+  return lb.objective(ms_.objective) > res_.best_estimate.objective(ms_.objective);
+}
+
+std::vector<bool> SystolicSearch::orders(const std::string& df, int64_t gp,
+                                         bool outputs_held) const {
+  using arch::LoopOrderConstraint;
+  std::vector<bool> out;
+  if (ms_.loop_order != LoopOrderConstraint::kChunkOuter) out.push_back(false);
+  // Chunk-outer only differs when Kred is split; without a split it only adds refills.
+  if (!outputs_held && planner_.kred_split(df, gp) &&
+      ms_.loop_order != LoopOrderConstraint::kStreamOuter &&
+      !(scalesim_ && ms_.loop_order == LoopOrderConstraint::kAuto))
+    out.push_back(true);
+  if (out.empty()) out.push_back(!outputs_held);
+  return out;
+}
+
+void SystolicSearch::search_residency(const std::string& df, int64_t gp, bool chunk_outer) {
+  const arch::SystolicLayout lay = planner_.layout(df);
+  const bool stat_reuse = chunk_outer;  // the held tile is reloaded per chunk
+  const bool can_if =
+      lay.streams(arch::Operand::kIfmap) || (stat_reuse && lay.holds(arch::Operand::kIfmap));
+  const bool can_w =
+      lay.streams(arch::Operand::kWeight) || (stat_reuse && lay.holds(arch::Operand::kWeight));
+  const bool can_psum = !lay.outputs_held() && planner_.kred_split(df, gp) && !chunk_outer;
+  for (int mask = 0; mask < 8; ++mask) {
+    Candidate c;
+    c.dataflow = df;
+    c.group_pack = gp;
+    c.chunk_outer = chunk_outer;
+    c.ifmap_resident = mask & 1;
+    c.weight_resident = mask & 2;
+    c.psums_on_chip = mask & 4;
+    if ((c.ifmap_resident && !can_if) || (c.weight_resident && !can_w) ||
+        (c.psums_on_chip && !can_psum) || (overcommit_ && mask != 0))
+      continue;
+    search_chunks(c);
+  }
+}
+
+void SystolicSearch::search_chunks(Candidate c) {
+  const ChunkChoices ch(planner_.time_extent(c.dataflow, c.group_pack),
+                        planner_.chunk_step(c.dataflow));
+  if (ms_.chunk_len > 0 || overcommit_) {
+    c.chunk_len = ms_.chunk_len > 0 ? std::min(ms_.chunk_len, ch.T) : ch.legal(0);
+    consider(c);
+  } else if (mode_ == SearchMode::kExhaustive) {
+    for (int64_t k = 0; k < ch.n; ++k) {
+      c.chunk_len = ch.legal(k);
+      consider(c);
+    }
+  } else {
+    chunk_ladder(c, ch);
+  }
+}
+
+void SystolicSearch::chunk_ladder(Candidate c, const ChunkChoices& ch) {
+  // The largest legal chunk that fits (the footprint grows with the chunk), then (when that one
+  // ranks first or second) power-of-two multiples of the chunk step below it, larger first,
+  // kLadder of them and then on while they improve: a smaller chunk exposes less of the first
+  // fill and the last store, which can outweigh its per-chunk overhead. The ladder stops early
+  // when the bound of the last chunk tried cannot rank: a smaller chunk moves at least as many
+  // bytes (more halo, more reloads), so its bound is no lower.
+  c.chunk_len = ch.legal(0);
+  if (!planner_.fits(c)) return;
+  int64_t lo = 0, hi = ch.n - 1;
+  while (lo < hi) {
+    const int64_t mid = lo + (hi - lo + 1) / 2;
+    c.chunk_len = ch.legal(mid);
+    if (planner_.fits(c))
+      lo = mid;
+    else
+      hi = mid - 1;
+  }
+  c.chunk_len = ch.legal(lo);
+  Score s = consider(c);
+  if (!(s.value < kNone) || !can_rank(c, s.value)) return;
+  int64_t k = 1;
+  while (2 * k - 1 < lo) k *= 2;
+  double prev = s.value;
+  for (int steps = 0; k >= 1 && k - 1 < lo && can_rank(c, s.bound); k /= 2, ++steps) {
+    c.chunk_len = ch.legal(k - 1);
+    s = consider(c);
+    if (steps + 1 >= kLadder && !(s.value < prev)) break;
+    prev = std::min(prev, s.value);
+  }
+}
+
+SystolicSearch::Score SystolicSearch::consider(const Candidate& c) {
+  Score sc;
+  // With a single chunk, chunk-outer is the stream-outer mapping again: not a new candidate.
+  if (c.chunk_outer && c.chunk_len >= planner_.time_extent(c.dataflow, c.group_pack) &&
+      ms_.loop_order != arch::LoopOrderConstraint::kChunkOuter)
+    return sc;
+  std::optional<LayerSchedule> s =
+      overcommit_ ? std::optional<LayerSchedule>(planner_.build_overcommitted(c))
+                  : planner_.build(c);
+  if (!s) return sc;
+  ++res_.evaluated;
+  // The timeline replay only for a candidate whose lower bound could still make it the best
+  // or (with another choice) the runner-up.
+  Estimate e = estimate_bound(*s, spec_, costs_);
+  sc.bound = e.objective(ms_.objective);
+  if (!can_rank(c, sc.bound)) return sc;
+  e = refine(std::move(e), *s, spec_, costs_);
+  sc.value = e.objective(ms_.objective);
+  rank(c, std::move(*s), e);
+  return sc;
+}
+
+void SystolicSearch::rank(const Candidate& c, LayerSchedule&& s, const Estimate& e) {
+  const size_t folds = s.transfers.folds.size();
+  if (!have_best_ || better(e, folds, res_.best_estimate, best_folds_, ms_.objective)) {
+    if (have_best_ && different_choice(res_.best_candidate, c) &&
+        (!have_runner_ || better(res_.best_estimate, best_folds_, res_.runner_estimate,
+                                 runner_folds_, ms_.objective))) {
+      res_.runner_up = res_.best_candidate;
+      res_.runner_estimate = res_.best_estimate;
+      runner_folds_ = best_folds_;
+      have_runner_ = true;
+    }
+    res_.best = std::move(s);
+    res_.best_candidate = c;
+    res_.best_estimate = e;
+    best_folds_ = folds;
+    have_best_ = true;
+  } else if (different_choice(res_.best_candidate, c) &&
+             (!have_runner_ ||
+              better(e, folds, res_.runner_estimate, runner_folds_, ms_.objective))) {
+    res_.runner_up = c;
+    res_.runner_estimate = e;
+    runner_folds_ = folds;
+    have_runner_ = true;
+  }
+}
+
+SearchResult SystolicSearch::result() {
+  SearchInfo& info = res_.best.search;
+  info.objective = arch::to_string(ms_.objective);
+  info.chosen = res_.best_candidate.describe();
+  info.est_cycles = res_.best_estimate.cycles;
+  info.est_energy_pj = res_.best_estimate.energy_pj;
+  info.evaluated = res_.evaluated;
+  info.overcommitted = overcommit_;
+  info.has_runner_up = have_runner_;
+  if (have_runner_) {
+    info.runner_up = res_.runner_up->describe();
+    info.runner_cycles = res_.runner_estimate.cycles;
+    info.runner_energy_pj = res_.runner_estimate.energy_pj;
+  }
+  return std::move(res_);
+}
+
 /// One search over the candidates; `overcommit`: build them over the SRAM capacity (below).
 SearchResult search_pass(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec,
                          const EnergyCosts& costs, SearchMode mode, bool overcommit) {
-  const SystolicPlanner planner(g, l, spec);
-  const auto& pe = spec.pe_array;
+  SystolicSearch search(g, l, spec, costs, mode, overcommit);
+  search.run(g.shape(l));
+  if (search.found()) return search.result();
   const auto& ms = spec.mapper;
-  // The spec names the dataflows the array offers; the registry implements them.
-  const std::vector<std::string> offered =
-      pe.dataflow_auto ? pe.dataflows : std::vector<std::string>{pe.dataflow};
-  const std::vector<std::string> dataflows = planner.allowed(offered);
-  const ConvShape shape = g.shape(l);
-
-  SearchResult res;
-  bool have_best = false, have_runner = false;
-  size_t best_folds = 0, runner_folds = 0;
-
-  // SCALE-Sim's convention: each fold streams its whole temporal extent (no chunk-outer order
-  // unless the config asks for it), and SRAM sizes never refuse a layer (see below).
-  const bool scalesim = pe.convention == arch::TimingConvention::kScaleSim;
-
-  // Whether a candidate whose objective is at least `bound` can still rank first or (with
-  // another choice than the best) second.
-  auto can_rank = [&](const Candidate& c, double bound) {
-    if (!have_best || bound <= res.best_estimate.objective(ms.objective)) return true;
-    return different_choice(res.best_candidate, c) &&
-           (!have_runner || bound <= res.runner_estimate.objective(ms.objective));
-  };
-  // Scores a candidate; `bound` receives its lower bound (infinity if it was not built),
-  // `value` its objective (infinity if the bound alone ruled it out).
-  constexpr double kNone = std::numeric_limits<double>::infinity();
-  double value = kNone;
-  auto consider = [&](const Candidate& c, double& bound) {
-    bound = value = kNone;
-    // With a single chunk, chunk-outer is the stream-outer mapping again: not a new candidate.
-    if (c.chunk_outer && c.chunk_len >= planner.time_extent(c.dataflow, c.group_pack) &&
-        ms.loop_order != arch::LoopOrderConstraint::kChunkOuter)
-      return;
-    std::optional<LayerSchedule> s =
-        overcommit ? std::optional<LayerSchedule>(planner.build_overcommitted(c))
-                   : planner.build(c);
-    if (!s) return;
-    ++res.evaluated;
-    // The timeline replay only for a candidate whose lower bound could still make it the best
-    // or (with another choice) the runner-up.
-    Estimate e = estimate_bound(*s, spec, costs);
-    bound = e.objective(ms.objective);
-    if (!can_rank(c, bound)) return;
-    e = refine(std::move(e), *s, spec, costs);
-    value = e.objective(ms.objective);
-    if (!have_best ||
-        better(e, s->transfers.folds.size(), res.best_estimate, best_folds, ms.objective)) {
-      if (have_best && different_choice(res.best_candidate, c) &&
-          (!have_runner || better(res.best_estimate, best_folds, res.runner_estimate, runner_folds,
-                                  ms.objective))) {
-        res.runner_up = res.best_candidate;
-        res.runner_estimate = res.best_estimate;
-        runner_folds = best_folds;
-        have_runner = true;
-      }
-      res.best = std::move(*s);
-      res.best_candidate = c;
-      res.best_estimate = e;
-      best_folds = res.best.transfers.folds.size();
-      have_best = true;
-    } else if (different_choice(res.best_candidate, c) &&
-               (!have_runner || better(e, s->transfers.folds.size(), res.runner_estimate,
-                                       runner_folds, ms.objective))) {
-      res.runner_up = c;
-      res.runner_estimate = e;
-      runner_folds = s->transfers.folds.size();
-      have_runner = true;
-    }
-  };
-  double bound = kNone;
-
-  for (const std::string& df : dataflows) {
-    const arch::SystolicLayout lay = planner.layout(df);
-    for (int64_t gp : group_packs(shape.groups)) {
-      // Branch and bound: no candidate of this packing takes fewer cycles than its folds'
-      // closed-form compute time, nor less energy than its MACs plus leakage over that time.
-      if (have_best) {
-        const double lb_cycles = planner.compute_lower_bound(df, gp);
-        const double lb_energy =
-            double(planner.array_macs(df)) * costs.mac_pj +
-            costs.leakage_mw * lb_cycles * 1000.0 / spec.clock.nominal.freq_mhz;
-        Estimate lb;
-        lb.cycles = lb_cycles;
-        lb.energy_pj = lb_energy;
-        if (lb.objective(ms.objective) > res.best_estimate.objective(ms.objective)) continue;
-      }
-      const bool split = planner.kred_split(df, gp);
-      const int64_t T = planner.time_extent(df, gp);
-      const bool os = lay.outputs_held();
-      std::vector<bool> orders;
-      if (ms.loop_order != arch::LoopOrderConstraint::kChunkOuter) orders.push_back(false);
-      // Chunk-outer only differs when Kred is split; without a split it only adds refills.
-      if (!os && split && ms.loop_order != arch::LoopOrderConstraint::kStreamOuter &&
-          !(scalesim && ms.loop_order == arch::LoopOrderConstraint::kAuto))
-        orders.push_back(true);
-      if (orders.empty()) orders.push_back(os ? false : true);
-      for (bool chunk_outer : orders) {
-        // Residency flags that can change traffic for this dataflow and order.
-        const bool stream_if = lay.streams(arch::Operand::kIfmap);
-        const bool stream_w = lay.streams(arch::Operand::kWeight);
-        const bool stat_reuse = chunk_outer;  // the held tile is reloaded per chunk
-        const bool can_if = stream_if || (stat_reuse && lay.holds(arch::Operand::kIfmap));
-        const bool can_w = stream_w || (stat_reuse && lay.holds(arch::Operand::kWeight));
-        const bool can_psum = !os && split && !chunk_outer;
-        for (int mask = 0; mask < 8; ++mask) {
-          Candidate c;
-          c.dataflow = df;
-          c.group_pack = gp;
-          c.chunk_outer = chunk_outer;
-          c.ifmap_resident = mask & 1;
-          c.weight_resident = mask & 2;
-          c.psums_on_chip = mask & 4;
-          if ((c.ifmap_resident && !can_if) || (c.weight_resident && !can_w) ||
-              (c.psums_on_chip && !can_psum) || (overcommit && mask != 0))
-            continue;
-          // Legal chunks: multiples of `step` below T, and T itself.
-          const int64_t step = std::max<int64_t>(1, planner.chunk_step(df));
-          const int64_t legal_n = (T - 1) / step + 1;  // k -> k * step (k < legal_n), then T
-          auto legal = [&](int64_t k) { return k + 1 >= legal_n ? T : (k + 1) * step; };
-          if (ms.chunk_len > 0 || overcommit) {
-            c.chunk_len = ms.chunk_len > 0 ? std::min(ms.chunk_len, T) : legal(0);
-            consider(c, bound);
-          } else if (mode == SearchMode::kExhaustive) {
-            for (int64_t k = 0; k < legal_n; ++k) {
-              c.chunk_len = legal(k);
-              consider(c, bound);
-            }
-          } else {
-            // The largest legal chunk that fits (the footprint grows with the chunk), then
-            // (when that one ranks first or second) power-of-two multiples of the chunk step
-            // below it, larger first, kLadder of them and then on while they improve: a smaller
-            // chunk exposes less of the first fill and the last store, which can outweigh its
-            // per-chunk overhead. The ladder stops early when
-            // the bound of the last chunk tried cannot rank: a smaller chunk moves at least as
-            // many bytes (more halo, more reloads), so its bound is no lower.
-            c.chunk_len = legal(0);
-            if (!planner.fits(c)) continue;
-            int64_t lo = 0, hi = legal_n - 1;
-            while (lo < hi) {
-              const int64_t mid = lo + (hi - lo + 1) / 2;
-              c.chunk_len = legal(mid);
-              if (planner.fits(c))
-                lo = mid;
-              else
-                hi = mid - 1;
-            }
-            c.chunk_len = legal(lo);
-            consider(c, bound);
-            if (!(value < kNone) || !can_rank(c, value)) continue;
-            int64_t k = 1;
-            while (2 * k - 1 < lo) k *= 2;
-            double prev = value;
-            for (int steps = 0; k >= 1 && k - 1 < lo && can_rank(c, bound); k /= 2, ++steps) {
-              c.chunk_len = legal(k - 1);
-              consider(c, bound);
-              if (steps + 1 >= kLadder && !(value < prev)) break;
-              prev = std::min(prev, value);
-            }
-          }
-        }
-      }
-    }
-  }
-  if (!have_best) {
-    // SCALE-Sim's SRAM sizes change its traffic but never refuse a layer: when no tiling fits,
-    // take the least demanding ones (smallest chunk, nothing resident) over the capacity.
-    if (scalesim && !overcommit) return search_pass(g, l, spec, costs, mode, true);
-    if (ms.chunk_len > 0)
-      throw sim::ConfigError(
-          "", "/mapper/chunk_len", std::to_string(ms.chunk_len),
-          "a temporal chunk whose tiles fit the SRAM levels for layer '" + l.name + "'");
-    throw sim::ConfigError("", "/memory/sram", "too small for layer '" + l.name + "'",
-                           "SRAM levels large enough for one array fold with double buffering");
-  }
-  SearchInfo& info = res.best.search;
-  info.objective = arch::to_string(ms.objective);
-  info.chosen = res.best_candidate.describe();
-  info.est_cycles = res.best_estimate.cycles;
-  info.est_energy_pj = res.best_estimate.energy_pj;
-  info.evaluated = res.evaluated;
-  info.overcommitted = overcommit;
-  info.has_runner_up = have_runner;
-  if (have_runner) {
-    info.runner_up = res.runner_up->describe();
-    info.runner_cycles = res.runner_estimate.cycles;
-    info.runner_energy_pj = res.runner_estimate.energy_pj;
-  }
-  return res;
+  // SCALE-Sim's SRAM sizes change its traffic but never refuse a layer: when no tiling fits,
+  // take the least demanding ones (smallest chunk, nothing resident) over the capacity.
+  if (spec.pe_array.convention == arch::TimingConvention::kScaleSim && !overcommit)
+    return search_pass(g, l, spec, costs, mode, true);
+  if (ms.chunk_len > 0)
+    throw sim::ConfigError(
+        "", "/mapper/chunk_len", std::to_string(ms.chunk_len),
+        "a temporal chunk whose tiles fit the SRAM levels for layer '" + l.name + "'");
+  throw sim::ConfigError("", "/memory/sram", "too small for layer '" + l.name + "'",
+                         "SRAM levels large enough for one array fold with double buffering");
 }
 
 }  // namespace

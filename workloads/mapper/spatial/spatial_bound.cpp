@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "workloads/mapper/spatial/spatial_search.hpp"
 
@@ -86,39 +87,71 @@ CoreBound::CoreBound(const Problem& p, const Mapping& core, const Idx& rem,
   }
 }
 
+std::optional<CoreBound::Terms> CoreBound::order_free_terms(const Split* split,
+                                                            double passes) const {
+  const auto& c = costs_.spatial;
+  const int bits[3] = {w_.in_bits, w_.w_bits, w_.psum_bits};
+  double energy = macs_ * c.mac, stall = 0;
+  for (int o = 0; o < 2; ++o) {
+    if (keep_[size_t(o)]) {
+      energy += macs_ * c.rf[size_t(o)];
+      continue;
+    }
+    const double n = passes * changing_[size_t(o)];
+    energy += n * (pes_ * c.noc[size_t(o)] + t_sp_[size_t(o)] * c.gbuf[size_t(o)]);
+    stall = std::max(stall, n * (std::ceil(t_sp_[size_t(o)] * bits[o] / width_[size_t(o)]) - 1));
+  }
+  if (keep_[2]) {
+    energy += 2 * macs_ * c.rf[2];
+    return Terms{energy, stall};
+  }
+  // hops = macs - writes falls as the buffer writes grow: exact with a split (passes known);
+  // without one, a bound only when a buffer write costs more than the hop it replaces.
+  if (!split && 2 * c.gbuf[2] < c.noc[2] && obj_ != arch::Objective::kLatency) return std::nullopt;
+  const double gb_writes = passes * steps_ * t_sp_[2];
+  const double links = macs_ * double(link_group_ - 1) / double(link_group_);
+  energy +=
+      (2 * gb_writes - outs_) * c.gbuf[2] + (macs_ - gb_writes - links) * c.noc[2] + links * c.link;
+  return Terms{energy, stall};
+}
+
+inline CoreBound::Terms CoreBound::array_terms(const std::array<double, 3>& ev, double ratio_rf,
+                                               double ratio_arr, double energy) const {
+  const auto& c = costs_.spatial;
+  double refill = 0;
+  const int bits[3] = {w_.in_bits, w_.w_bits, w_.psum_bits};
+  for (int o = 0; o < 2; ++o) {
+    if (!keep_[size_t(o)]) continue;
+    const double noc = pes_ * t_rf_[size_t(o)] * ev[size_t(o)] * (o == 0 ? ratio_rf : 1);
+    const double gbuf = t_arr_[size_t(o)] * ev[size_t(o)] * (o == 0 ? ratio_arr : 1);
+    energy += noc * (c.noc[size_t(o)] + c.rf[size_t(o)]) + gbuf * c.gbuf[size_t(o)];
+    // Each operand has its own bus: the refills take at least the busiest one's cycles.
+    refill = std::max(refill, std::ceil(gbuf * bits[o] / width_[size_t(o)]));
+  }
+  if (keep_[2]) {
+    const double gb_writes = ev[2] * t_arr_[2];
+    const double k = double(link_group_);
+    const double links = ev[2] * pes_ * t_rf_[2] * (k - 1) / k;
+    const double hops = ev[2] * std::max(0.0, pes_ * t_rf_[2] / k - t_arr_[2]);
+    energy += (2 * gb_writes - outs_) * c.gbuf[2] + hops * c.noc[2] + links * c.link;
+    // Every flush sends all the PEs' RF psums (with links: the groups' sums) over the bus.
+    refill += ev[2] * psum_flush_cycles(pes_, t_rf_[2], link_group_, bits[2], spec_.noc);
+  }
+  return {energy, refill};
+}
+
 double CoreBound::bound(const Split* split) const {
   const Problem& p = p_;
   const auto& c = costs_.spatial;
-  const int bits[3] = {w_.in_bits, w_.w_bits, w_.psum_bits};
   Idx outer = rem_;
   if (split)
     for (int d = 0; d < kNumDims; ++d)
       outer[size_t(d)] = split->gbuf[size_t(d)] * split->dram[size_t(d)];
   const LeastChanges at_array(outer);
   const double passes = at_array.all;
-
-  // Terms that do not depend on the loop order.
-  double fixed_energy = macs_ * c.mac, stall = 0;
-  for (int o = 0; o < 2; ++o) {
-    if (keep_[size_t(o)]) {
-      fixed_energy += macs_ * c.rf[size_t(o)];
-      continue;
-    }
-    const double n = passes * changing_[size_t(o)];
-    fixed_energy += n * (pes_ * c.noc[size_t(o)] + t_sp_[size_t(o)] * c.gbuf[size_t(o)]);
-    stall = std::max(stall, n * (std::ceil(t_sp_[size_t(o)] * bits[o] / width_[size_t(o)]) - 1));
-  }
-  if (keep_[2]) {
-    fixed_energy += 2 * macs_ * c.rf[2];
-  } else {
-    // hops = macs - writes falls as the buffer writes grow: exact with a split (passes known);
-    // without one, a bound only when a buffer write costs more than the hop it replaces.
-    if (!split && 2 * c.gbuf[2] < c.noc[2] && obj_ != arch::Objective::kLatency) return 0;
-    const double gb_writes = passes * steps_ * t_sp_[2];
-    const double links = macs_ * double(link_group_ - 1) / double(link_group_);
-    fixed_energy += (2 * gb_writes - outs_) * c.gbuf[2] + (macs_ - gb_writes - links) * c.noc[2] +
-                    links * c.link;
-  }
+  const std::optional<Terms> fixed = order_free_terms(split, passes);
+  if (!fixed) return 0;
+  const double fixed_energy = fixed->energy, stall = fixed->stall;
   double ratio_rf = 1, ratio_arr = 1;
   for (int i = 0; i < 4; ++i)
     if (outer[size_t(kSliding[i])] > 1) {
@@ -141,25 +174,10 @@ double CoreBound::bound(const Split* split) const {
   for (int fy = 0; fy < 3; ++fy)
     for (int fd = split ? 0 : -1; fd < (split ? 3 : 0); ++fd) {
       // Array boundary: refills of the RF-kept operands and the psums they send down.
-      const std::array<double, 3> ev{at_array(0, fy), at_array(1, fy), at_array(2, fy)};
-      double energy = fixed_energy, refill = 0;
-      for (int o = 0; o < 2; ++o) {
-        if (!keep_[size_t(o)]) continue;
-        const double noc = pes_ * t_rf_[size_t(o)] * ev[size_t(o)] * (o == 0 ? ratio_rf : 1);
-        const double gbuf = t_arr_[size_t(o)] * ev[size_t(o)] * (o == 0 ? ratio_arr : 1);
-        energy += noc * (c.noc[size_t(o)] + c.rf[size_t(o)]) + gbuf * c.gbuf[size_t(o)];
-        // Each operand has its own bus: the refills take at least the busiest one's cycles.
-        refill = std::max(refill, std::ceil(gbuf * bits[o] / width_[size_t(o)]));
-      }
-      if (keep_[2]) {
-        const double gb_writes = ev[2] * t_arr_[2];
-        const double k = double(link_group_);
-        const double links = ev[2] * pes_ * t_rf_[2] * (k - 1) / k;
-        const double hops = ev[2] * std::max(0.0, pes_ * t_rf_[2] / k - t_arr_[2]);
-        energy += (2 * gb_writes - outs_) * c.gbuf[2] + hops * c.noc[2] + links * c.link;
-        // Every flush sends all the PEs' RF psums (with links: the groups' sums) over the bus.
-        refill += ev[2] * psum_flush_cycles(pes_, t_rf_[2], link_group_, bits[2], spec_.noc);
-      }
+      const Terms at = array_terms({at_array(0, fy), at_array(1, fy), at_array(2, fy)}, ratio_rf,
+                                   ratio_arr, fixed_energy);
+      double energy = at.energy;
+      const double refill = at.stall;
       // DRAM boundary.
       std::array<double, 3> dram{0, double(p.weight_elems), outs_};
       if (split) {

@@ -65,33 +65,66 @@ void for_each_permutation(std::vector<int> v, F&& f) {
   while (std::next_permutation(v.begin(), v.end()));
 }
 
-// Calls f(mapping) for every loop order of a split that the mode and constraints allow.
-template <class F>
-void for_each_order(const Core& core, const Split& s, const LoopChoices& ch, F&& f) {
+// The DRAM loop orders of a split: the constrained one, else every permutation (with the group
+// loop outermost unless the search is exhaustive and unconstrained).
+std::vector<std::vector<int>> dram_orders(const Split& s, const LoopChoices& ch) {
   const Constraints& c = ch.constraints();
-  std::vector<int> dram_dims, gb_dims;
-  for (int d = 0; d < kNumDims; ++d) {
-    if (s.dram[size_t(d)] > 1) dram_dims.push_back(d);
-    if (s.gbuf[size_t(d)] > 1) gb_dims.push_back(d);
-  }
-  std::vector<std::vector<int>> dram_orders;
+  std::vector<std::vector<int>> out;
   const bool g_out = s.dram[kG] > 1 && (!ch.exhaustive() || !c.dram_order.empty());
   std::vector<int> rest;
-  for (int d : dram_dims)
-    if (!(g_out && d == kG)) rest.push_back(d);
+  for (int d = 0; d < kNumDims; ++d)
+    if (s.dram[size_t(d)] > 1 && !(g_out && d == kG)) rest.push_back(d);
   if (!c.dram_order.empty()) {
     std::vector<int> o = g_out ? std::vector<int>{kG} : std::vector<int>{};
     for (int d : c.dram_order)
       if (s.dram[size_t(d)] > 1) o.push_back(d);
-    dram_orders.push_back(o);
+    out.push_back(o);
   } else {
     for_each_permutation(rest, [&](const std::vector<int>& perm) {
       std::vector<int> o = g_out ? std::vector<int>{kG} : std::vector<int>{};
       o.insert(o.end(), perm.begin(), perm.end());
-      dram_orders.push_back(o);
+      out.push_back(o);
     });
   }
-  std::vector<std::vector<int>> gb_orders;
+  return out;
+}
+
+// Buffer loop orders when the RF keeps more than one operand. Each dim is ignored by exactly one
+// operand (M by the ifmap; N, P, Q by the weights; C, R, S by the psums), so the innermost
+// buffer loop x lowers the refills of one operand o only, and o gains most with all the loops
+// it ignores innermost. What else the estimate reads is each operand's innermost loop that
+// indexes it: x for the others, and for o the loop y just outside its block (which matters for
+// the ifmap only, whose windows slide). One order per (o, x, y) is never worse than any
+// permutation with the same three.
+std::vector<std::vector<int>> several_kept_gbuf_orders(const Core& core, const Split& s) {
+  std::vector<std::vector<int>> out;
+  for (int o = 0; o < 3; ++o) {
+    std::vector<int> rel, irr;
+    for (int d : *core.gbuf_order)
+      if (s.gbuf[size_t(d)] > 1) (relevant(o, d) ? rel : irr).push_back(d);
+    if (irr.empty()) continue;
+    const std::vector<int> ys = o == 0 && !rel.empty() ? rel : std::vector<int>{-1};
+    for (int x : irr)
+      for (int y : ys) {
+        std::vector<int> ord;
+        for (int d : rel)
+          if (d != y) ord.push_back(d);
+        if (y >= 0) ord.push_back(y);
+        for (int d : irr)
+          if (d != x) ord.push_back(d);
+        ord.push_back(x);
+        out.push_back(std::move(ord));
+      }
+  }
+  return out;
+}
+
+// The buffer loop orders of a split worth estimating (all of them when exhaustive).
+std::vector<std::vector<int>> gbuf_orders(const Core& core, const Split& s, const LoopChoices& ch) {
+  std::vector<int> gb_dims;
+  for (int d = 0; d < kNumDims; ++d)
+    if (s.gbuf[size_t(d)] > 1) gb_dims.push_back(d);
+  std::vector<std::vector<int>> out;
   int kept = 0, kept_op = -1;
   for (int o = 0; o < 3; ++o)
     if (core.m.rf_keep[size_t(o)]) {
@@ -99,33 +132,10 @@ void for_each_order(const Core& core, const Split& s, const LoopChoices& ch, F&&
       kept_op = o;
     }
   if (ch.exhaustive()) {
-    for_each_permutation(gb_dims, [&](const std::vector<int>& perm) { gb_orders.push_back(perm); });
+    for_each_permutation(gb_dims, [&](const std::vector<int>& perm) { out.push_back(perm); });
   } else if (kept > 1) {
-    // Each dim is ignored by exactly one operand (M by the ifmap; N, P, Q by the weights; C, R,
-    // S by the psums), so the innermost buffer loop x lowers the refills of one operand o only,
-    // and o gains most with all the loops it ignores innermost. What else the estimate reads
-    // is each operand's innermost loop that indexes it: x for the others, and for o the loop
-    // y just outside its block (which matters for the ifmap only, whose windows slide). One
-    // order per (o, x, y) is never worse than any permutation with the same three.
-    for (int o = 0; o < 3; ++o) {
-      std::vector<int> rel, irr;
-      for (int d : *core.gbuf_order)
-        if (s.gbuf[size_t(d)] > 1) (relevant(o, d) ? rel : irr).push_back(d);
-      if (irr.empty()) continue;
-      const std::vector<int> ys = o == 0 && !rel.empty() ? rel : std::vector<int>{-1};
-      for (int x : irr)
-        for (int y : ys) {
-          std::vector<int> ord;
-          for (int d : rel)
-            if (d != y) ord.push_back(d);
-          if (y >= 0) ord.push_back(y);
-          for (int d : irr)
-            if (d != x) ord.push_back(d);
-          ord.push_back(x);
-          gb_orders.push_back(std::move(ord));
-        }
-    }
-    if (gb_orders.empty()) gb_orders.push_back(gb_dims);
+    out = several_kept_gbuf_orders(core, s);
+    if (out.empty()) out.push_back(gb_dims);
   } else {
     // Only an RF-kept operand's refills depend on the buffer order: the loops it ignores go
     // innermost (with nothing kept, any order is the same).
@@ -135,13 +145,20 @@ void for_each_order(const Core& core, const Split& s, const LoopChoices& ch, F&&
       (kept_op >= 0 && !relevant(kept_op, d) ? inner : o).push_back(d);
     }
     o.insert(o.end(), inner.begin(), inner.end());
-    gb_orders.push_back(o);
+    out.push_back(o);
   }
+  return out;
+}
+
+// Calls f(mapping) for every loop order of a split that the mode and constraints allow.
+template <class F>
+void for_each_order(const Core& core, const Split& s, const LoopChoices& ch, F&& f) {
+  const std::vector<std::vector<int>> gb = gbuf_orders(core, s, ch);
   Mapping m;
   m.dataflow = core.m.dataflow;
   m.rf_keep = core.m.rf_keep;
-  for (const auto& dorder : dram_orders)
-    for (const auto& gorder : gb_orders) {
+  for (const auto& dorder : dram_orders(s, ch))
+    for (const auto& gorder : gb) {
       m.loops.clear();
       for (int d : dorder) m.loops.push_back({d, s.dram[size_t(d)], Level::kDram});
       for (int d : gorder) m.loops.push_back({d, s.gbuf[size_t(d)], Level::kGbuf});

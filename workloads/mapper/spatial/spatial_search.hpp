@@ -23,6 +23,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -81,6 +82,17 @@ class CoreBound {
 
  private:
   double bound(const Split* s) const;
+  /// An energy (pJ) and the cycles some terms add (stalls, refills).
+  struct Terms {
+    double energy = 0, stall = 0;
+  };
+  /// The energy terms that do not depend on the loop order and the bus stalls of the bypassed
+  /// operands, for `passes` passes; nullopt when no bound holds without a split (bound 0).
+  std::optional<Terms> order_free_terms(const Split* split, double passes) const;
+  /// `energy` plus the array boundary's energy, and its refill cycles, when each operand's tile
+  /// changes ev[o] times (ratio_*: the ifmap's window slide at the RF and the array).
+  inline Terms array_terms(const std::array<double, 3>& ev, double ratio_rf, double ratio_arr,
+                           double energy) const;
   const Problem& p_;
   const arch::AcceleratorSpec& spec_;
   const LayerWidths& w_;

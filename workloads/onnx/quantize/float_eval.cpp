@@ -426,6 +426,40 @@ FloatTensor matmul_node(const NodeRun& r) {
   return matmul(a, b);
 }
 
+/// One node's float output (r reads its operands; `int_types`: element types of the integer
+/// initializers, for a QDQ zero point).
+FloatTensor eval_node(const NodeRun& r, const onnx::NodeProto& n, int64_t opset,
+                      const onnx::GraphProto& graph,
+                      const std::map<std::string, int32_t>& int_types,
+                      const std::function<const std::vector<int64_t>*(const std::string&)>& ints) {
+  const std::string& op = n.op_type();
+  if (op == "Conv") return conv(r);
+  if (op == "Gemm") return gemm_node(r);
+  if (op == "MatMul") return matmul_node(r);
+  if (op == "BatchNormalization") return batchnorm(r);
+  if (op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool") return pool(r);
+  if (op == "Flatten" || op == "Reshape" || op == "Squeeze" || op == "Unsqueeze" ||
+      op == "Transpose")
+    return layout(r);
+  if (op == "Concat") return concat(r);
+  if (op == "Softmax" || op == "LayerNormalization") return normalise(r, opset);
+  if (op == "Identity" || op == "Dropout") return r.in(0);
+  if (op == "QuantizeLinear" || op == "DequantizeLinear") {
+    const std::vector<int64_t>* xi = op == "DequantizeLinear" ? ints(n.input(0)) : nullptr;
+    const FloatTensor* xf = xi ? nullptr : &r.in(0);
+    Shape shape = xf ? xf->shape : Shape{};
+    if (xi)
+      for (const auto& t : graph.initializer())
+        if (t.name() == n.input(0)) shape.assign(t.dims().begin(), t.dims().end());
+    const std::string zp = r.has(2) ? n.input(2) : "";
+    const int32_t zt = int_types.count(zp) ? int_types.at(zp) : int32_t(onnx::TensorProto::UINT8);
+    return qdq(r, xf, xi, shape, zt);
+  }
+  if (onnx_import::is_unary_op(op)) return unary(r);
+  if (auto f = onnx_import::binary_function(op == "Sum" ? "Add" : op)) return eltwise(r, *f);
+  r.fail("op_type " + op, "an operator the float evaluator knows (float model import)");
+}
+
 }  // namespace
 
 FloatEvaluator::FloatEvaluator(const onnx::ModelProto& m, std::string file)
@@ -482,43 +516,7 @@ std::vector<FloatTensor> FloatEvaluator::run(const std::vector<FloatTensor>& in,
                               ")";
     const NodeRun r(n, where, file_, get, ints);
     const std::string& op = n.op_type();
-    FloatTensor y;
-    if (op == "Conv")
-      y = conv(r);
-    else if (op == "Gemm")
-      y = gemm_node(r);
-    else if (op == "MatMul")
-      y = matmul_node(r);
-    else if (op == "BatchNormalization")
-      y = batchnorm(r);
-    else if (op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool")
-      y = pool(r);
-    else if (op == "Flatten" || op == "Reshape" || op == "Squeeze" || op == "Unsqueeze" ||
-             op == "Transpose")
-      y = layout(r);
-    else if (op == "Concat")
-      y = concat(r);
-    else if (op == "Softmax" || op == "LayerNormalization")
-      y = normalise(r, opset);
-    else if (op == "Identity" || op == "Dropout")
-      y = r.in(0);
-    else if (op == "QuantizeLinear" || op == "DequantizeLinear") {
-      const std::vector<int64_t>* xi = op == "DequantizeLinear" ? ints(n.input(0)) : nullptr;
-      const FloatTensor* xf = xi ? nullptr : &r.in(0);
-      Shape shape = xf ? xf->shape : Shape{};
-      if (xi)
-        for (const auto& t : m_.graph().initializer())
-          if (t.name() == n.input(0)) shape.assign(t.dims().begin(), t.dims().end());
-      const std::string zp = r.has(2) ? n.input(2) : "";
-      const int32_t zt =
-          int_types_.count(zp) ? int_types_.at(zp) : int32_t(onnx::TensorProto::UINT8);
-      y = qdq(r, xf, xi, shape, zt);
-    } else if (onnx_import::is_unary_op(op))
-      y = unary(r);
-    else if (auto f = onnx_import::binary_function(op == "Sum" ? "Add" : op))
-      y = eltwise(r, *f);
-    else
-      r.fail("op_type " + op, "an operator the float evaluator knows (float model import)");
+    FloatTensor y = eval_node(r, n, opset, m_.graph(), int_types_, ints);
     for (int k = 1; k < n.output_size(); ++k)
       if (!n.output(k).empty() && last.count(n.output(k)))
         throw sim::ConfigError(

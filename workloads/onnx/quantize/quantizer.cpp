@@ -314,6 +314,35 @@ bool quantize_weight(const onnx::GraphProto& g, onnx::NodeProto& n, int slot, in
   return true;
 }
 
+/// The calibration range of every float value of `cm`, from the calibration samples of `o`
+/// (their count goes into rep.samples).
+std::map<std::string, Range> calibration_ranges(const onnx::ModelProto& cm, const std::string& file,
+                                                const QuantizeOptions& o, QuantizeReport& rep) {
+  FloatEvaluator eval(cm, file);
+  std::vector<InputSpec> specs;
+  for (const std::string& name : eval.inputs())
+    for (const auto& vi : cm.graph().input())
+      if (vi.name() == name) {
+        InputSpec s{name, {}};
+        for (const auto& d : vi.type().tensor_type().shape().dim())
+          s.shape.push_back(d.dim_value());
+        specs.push_back(s);
+      }
+  const std::vector<Sample> samples = calibration_samples(o.calib, specs, o.samples, o.seed);
+  rep.samples = int(samples.size());
+  return calibrate(eval, samples, o);
+}
+
+/// Removes the float weights the DequantizeLinear nodes replaced (if nothing else reads them).
+void drop_unread_initializers(onnx::GraphProto& g, const std::set<std::string>& outputs) {
+  std::set<std::string> read;
+  for (const auto& n : g.node()) read.insert(n.input().begin(), n.input().end());
+  google::protobuf::RepeatedPtrField<TP> kept;
+  for (TP& t : *g.mutable_initializer())
+    if (read.count(t.name()) || outputs.count(t.name())) kept.Add()->Swap(&t);
+  g.mutable_initializer()->Swap(&kept);
+}
+
 }  // namespace
 
 bool is_float_model(const onnx::ModelProto& m) {
@@ -340,23 +369,9 @@ QuantizeReport quantize_model(onnx::ModelProto& m, const std::string& file,
   onnx::GraphProto& g = *m.mutable_graph();
   QuantizeReport rep;
   // Calibration ranges of every float value (fixed [-1, 1] for timing-only runs).
-  std::map<std::string, Range> ranges;
-  if (!o.no_values) {
-    const onnx::ModelProto& cm = calibration_model ? *calibration_model : m;
-    FloatEvaluator eval(cm, file);
-    std::vector<InputSpec> specs;
-    for (const std::string& name : eval.inputs())
-      for (const auto& vi : cm.graph().input())
-        if (vi.name() == name) {
-          InputSpec s{name, {}};
-          for (const auto& d : vi.type().tensor_type().shape().dim())
-            s.shape.push_back(d.dim_value());
-          specs.push_back(s);
-        }
-    const std::vector<Sample> samples = calibration_samples(o.calib, specs, o.samples, o.seed);
-    rep.samples = int(samples.size());
-    ranges = calibrate(eval, samples, o);
-  }
+  std::map<std::string, Range> ranges =
+      o.no_values ? std::map<std::string, Range>{}
+                  : calibration_ranges(calibration_model ? *calibration_model : m, file, o, rep);
   const Placement plan(g);
   int64_t opset = 1;
   for (const auto& op : m.opset_import())
@@ -413,13 +428,7 @@ QuantizeReport quantize_model(onnx::ModelProto& m, const std::string& file,
   g.clear_node();
   for (onnx::NodeProto& n : nodes) g.add_node()->Swap(&n);
   g.clear_value_info();
-  // The float weights the DequantizeLinear nodes replaced (if nothing else reads them).
-  std::set<std::string> read;
-  for (const auto& n : g.node()) read.insert(n.input().begin(), n.input().end());
-  google::protobuf::RepeatedPtrField<TP> kept;
-  for (TP& t : *g.mutable_initializer())
-    if (read.count(t.name()) || outputs.count(t.name())) kept.Add()->Swap(&t);
-  g.mutable_initializer()->Swap(&kept);
+  drop_unread_initializers(g, outputs);
   return rep;
 }
 
