@@ -72,12 +72,24 @@ SearchResult search_pass(const Graph& g, const Layer& l, const arch::Accelerator
   // `value` its objective (infinity if the bound alone ruled it out).
   constexpr double kNone = std::numeric_limits<double>::infinity();
   double value = kNone;
+  bool exhausted = false;
+  int64_t over_memory = 0;
   auto consider = [&](const Candidate& c, double& bound) {
     bound = value = kNone;
     // With a single chunk, chunk-outer is the stream-outer mapping again: not a new candidate.
     if (c.chunk_outer && c.chunk_len >= planner.time_extent(c.dataflow, c.group_pack) &&
         ms.loop_order != arch::LoopOrderConstraint::kChunkOuter)
       return;
+    // The budgets (mapper.max_candidates, mapper.max_plan_chunks): counts, so deterministic.
+    // The exhaustive enumeration (the tests' reference) has no candidate budget.
+    if (mode == SearchMode::kPruned && res.evaluated >= ms.max_candidates) {
+      exhausted = true;
+      return;
+    }
+    if (planner.plan_chunks(c) > ms.max_plan_chunks && (overcommit || planner.fits(c))) {
+      ++over_memory;
+      return;
+    }
     std::optional<LayerSchedule> s =
         overcommit ? std::optional<LayerSchedule>(planner.build_overcommitted(c))
                    : planner.build(c);
@@ -119,6 +131,7 @@ SearchResult search_pass(const Graph& g, const Layer& l, const arch::Accelerator
   for (const std::string& df : dataflows) {
     const arch::SystolicLayout lay = planner.layout(df);
     for (int64_t gp : group_packs(shape.groups)) {
+      if (exhausted) break;
       // Branch and bound: no candidate of this packing takes fewer cycles than its folds'
       // closed-form compute time, nor less energy than its MACs plus leakage over that time.
       if (have_best) {
@@ -212,6 +225,15 @@ SearchResult search_pass(const Graph& g, const Layer& l, const arch::Accelerator
     // SCALE-Sim's SRAM sizes change its traffic but never refuse a layer: when no tiling fits,
     // take the least demanding ones (smallest chunk, nothing resident) over the capacity.
     if (scalesim && !overcommit) return search_pass(g, l, spec, costs, mode, true);
+    // (A search that ran out of candidates kept its first one: `exhausted` implies a best.)
+    if (over_memory > 0)
+      throw sim::ConfigError(
+          "", "/mapper/max_plan_chunks",
+          "layer '" + l.name + "': " + std::to_string(over_memory) +
+              " fitting candidate(s), each above " + std::to_string(ms.max_plan_chunks) +
+              " transfer-plan chunks",
+          "a budget the layer's mappings fit (raise mapper.max_plan_chunks, or give the array "
+          "more PEs / SRAM)");
     if (ms.chunk_len > 0)
       throw sim::ConfigError(
           "", "/mapper/chunk_len", std::to_string(ms.chunk_len),
@@ -226,6 +248,8 @@ SearchResult search_pass(const Graph& g, const Layer& l, const arch::Accelerator
   info.est_energy_pj = res.best_estimate.energy_pj;
   info.evaluated = res.evaluated;
   info.overcommitted = overcommit;
+  info.budget_exhausted = exhausted;
+  info.over_memory_budget = over_memory;
   info.has_runner_up = have_runner;
   if (have_runner) {
     info.runner_up = res.runner_up->describe();
