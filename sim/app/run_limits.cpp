@@ -8,9 +8,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <optional>
 #include <ostream>
 
+#include "sim/app/run_options.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::sim {
@@ -18,23 +18,9 @@ namespace {
 
 constexpr const char* kCommandLine = "command line";
 
-/// A positive decimal integer (digits only) not above `max`.
-std::optional<uint64_t> positive_integer(const std::string& s, uint64_t max) {
-  if (s.empty() || s.size() > 20) return std::nullopt;
-  uint64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    const uint64_t d = uint64_t(c - '0');
-    if (v > (UINT64_MAX - d) / 10) return std::nullopt;
-    v = v * 10 + d;
-  }
-  if (v == 0 || v > max) return std::nullopt;
-  return v;
-}
-
 uint64_t integer_flag(const std::string& flag, const std::string& text, uint64_t max,
                       const std::string& unit) {
-  if (auto v = positive_integer(text, max)) return *v;
+  if (auto v = decimal_u64(text); v && *v >= 1 && *v <= max) return *v;
   throw ConfigError(kCommandLine, flag, "\"" + text + "\"",
                     "a decimal integer in [1, " + std::to_string(max) + "] (" + unit + ")");
 }

@@ -34,6 +34,12 @@ struct PreviousOut {
   }
 };
 
+/// The run ended with `code` and its stderr contains a match of `pattern`.
+void expect_failure(const test::CliResult& r, int code, const std::string& pattern) {
+  EXPECT_EQ(r.exit_code, code) << r.err;
+  EXPECT_TRUE(std::regex_search(r.err, std::regex(pattern))) << pattern << "\n" << r.err;
+}
+
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in(text);
@@ -44,12 +50,10 @@ std::vector<std::string> lines_of(const std::string& text) {
 TEST(Limits, MaxCyclesBelowTheEstimateRefusesBeforeSimulating) {
   const PreviousOut prev("lim_refuse");
   const test::CliResult r = test::run_adasim("run --max-cycles 1000 --out " + prev.dir, "lim1");
-  EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_TRUE(std::regex_search(
-      r.err, std::regex("error: command line: --max-cycles: expected a run estimated at most 1000 "
-                        "cycles \\(the limit; lift it with --max-cycles N\\), got an estimate of "
-                        "[0-9]+ cycles by the end of layer [0-9]+/[0-9]+ '[a-z0-9_.]+'")))
-      << r.err;
+  expect_failure(r, 2,
+                 "error: command line: --max-cycles: expected a run estimated at most 1000 "
+                 "cycles \\(the limit; lift it with --max-cycles N\\), got an estimate of "
+                 "[0-9]+ cycles by the end of layer [0-9]+/[0-9]+ '[a-z0-9_.]+'");
   EXPECT_EQ(r.out, "");
   prev.expect_untouched();
 }
@@ -69,12 +73,10 @@ TEST(Limits, MaxCyclesStopsARunThatSimulatesMoreThanItsEstimate) {
   const PreviousOut prev("lim_stop");
   const test::CliResult r =
       test::run_adasim("run --max-cycles " + limit + " --out " + prev.dir, "lim2");
-  EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_TRUE(std::regex_search(
-      r.err, std::regex("error: command line: --max-cycles: expected a run within " + limit +
-                        " simulated cycles \\(the limit; lift it with --max-cycles N\\), got a "
-                        "run still going in layer [0-9]+/[0-9]+ '[a-z0-9_.]+' at cycle [0-9]+")))
-      << r.err;
+  expect_failure(r, 2,
+                 "error: command line: --max-cycles: expected a run within " + limit +
+                     " simulated cycles \\(the limit; lift it with --max-cycles N\\), got a "
+                     "run still going in layer [0-9]+/[0-9]+ '[a-z0-9_.]+' at cycle [0-9]+");
   EXPECT_EQ(r.out, "");
   prev.expect_untouched();
 }
@@ -83,18 +85,14 @@ TEST(Limits, MaxSecondsAndMaxMemoryStopCleanly) {
   const PreviousOut prev("lim_host");
   // Loading and mapping take more than a microsecond; any process holds more than 1 MiB.
   const test::CliResult s = test::run_adasim("run --max-seconds 0.000001 --out " + prev.dir, "l3");
-  EXPECT_EQ(s.exit_code, 2) << s.err;
-  EXPECT_TRUE(std::regex_search(
-      s.err, std::regex("error: command line: --max-seconds: expected a run within 1e-06 s \\(the "
-                        "limit; lift it with --max-seconds S\\), got [0-9]+\\.[0-9]{3} s of host "
-                        "time used, mapping")))
-      << s.err;
+  expect_failure(s, 2,
+                 "error: command line: --max-seconds: expected a run within 1e-06 s \\(the "
+                 "limit; lift it with --max-seconds S\\), got [0-9]+\\.[0-9]{3} s of host "
+                 "time used, mapping");
   const test::CliResult m = test::run_adasim("run --max-memory-mb 1 --out " + prev.dir, "l4");
-  EXPECT_EQ(m.exit_code, 2) << m.err;
-  EXPECT_TRUE(std::regex_search(
-      m.err, std::regex("error: command line: --max-memory-mb: expected a run within 1 MiB \\(the "
-                        "limit; lift it with --max-memory-mb N\\), got [0-9]+ MiB resident")))
-      << m.err;
+  expect_failure(m, 2,
+                 "error: command line: --max-memory-mb: expected a run within 1 MiB \\(the "
+                 "limit; lift it with --max-memory-mb N\\), got [0-9]+ MiB resident");
   prev.expect_untouched();
 }
 
@@ -153,12 +151,10 @@ TEST(Limits, WatchdogFiresWithAStateDump) {
   // design point is longer (a 64-byte burst at 12.8 GB/s alone is 5 ns plus 100 ns latency).
   const PreviousOut prev("lim_wd");
   const test::CliResult r = test::run_adasim("run --watchdog-cycles 10 --out " + prev.dir, "lim8");
-  EXPECT_EQ(r.exit_code, 3) << r.err;
-  EXPECT_TRUE(std::regex_search(
-      r.err, std::regex("adasim: internal model error \\(please report\\): watchdog: no forward "
-                        "progress for [0-9]+ cycles \\(limit 10, --watchdog-cycles\\), from "
-                        "cycle [0-9]+ to [0-9]+\n")))
-      << r.err;
+  expect_failure(r, 3,
+                 "adasim: internal model error \\(please report\\): watchdog: no forward "
+                 "progress for [0-9]+ cycles \\(limit 10, --watchdog-cycles\\), from "
+                 "cycle [0-9]+ to [0-9]+\n");
   EXPECT_TRUE(std::regex_search(
       r.err, std::regex("state at cycle [0-9]+: layer 1/[0-9]+ '[a-z0-9_.]+' on the [a-z]+ "
                         "engine, fold [0-9]+, [0-9]+ cycles into the layer")))
