@@ -122,6 +122,8 @@ void Sequencer::tick_once() {
 }
 
 void Sequencer::watch(bool computed) {
+  // Progress: a compute cycle, or DMA bytes issued during this step (read every step: a step
+  // that both computes and issues, then one long wait, must count from this step's end).
   const Dma::Stats& d = blocks_.memory.dma().stats();
   const uint64_t bytes = d.load_bytes[0] + d.load_bytes[1] + d.load_bytes[2] + d.store_bytes;
   if (computed || bytes != dma_bytes_) ++progress_;

@@ -10,17 +10,7 @@ ProgressWatchdog::ProgressWatchdog(uint64_t limit, std::function<std::string()> 
   if (limit_ == 0) throw ModelError("watchdog: the limit must be at least one cycle");
 }
 
-void ProgressWatchdog::restart(uint64_t cycle, uint64_t progress) {
-  since_cycle_ = cycle;
-  progress_ = progress;
-}
-
-void ProgressWatchdog::observe(uint64_t cycle, uint64_t progress) {
-  if (progress != progress_) {
-    restart(cycle, progress);
-    return;
-  }
-  if (cycle < since_cycle_ || cycle - since_cycle_ <= limit_) return;
+void ProgressWatchdog::fire(uint64_t cycle) const {
   throw ModelError("watchdog: no forward progress for " + std::to_string(cycle - since_cycle_) +
                    " cycles (limit " + std::to_string(limit_) +
                    ", --watchdog-cycles), from cycle " + std::to_string(since_cycle_) + " to " +

@@ -24,14 +24,24 @@ class ProgressWatchdog {
   ProgressWatchdog(uint64_t limit, std::function<std::string()> dump);
 
   /// Restarts the count at `cycle` with progress count `progress` (start of a run or a layer).
-  void restart(uint64_t cycle, uint64_t progress);
+  void restart(uint64_t cycle, uint64_t progress) {
+    since_cycle_ = cycle;
+    progress_ = progress;
+  }
   /// The state at `cycle`: throws sim::ModelError when `progress` is still the value it had
   /// more than `limit` cycles ago.
-  void observe(uint64_t cycle, uint64_t progress);
+  /// (Inline: the sequencer calls it every step.)
+  void observe(uint64_t cycle, uint64_t progress) {
+    if (progress != progress_)
+      restart(cycle, progress);
+    else if (cycle > since_cycle_ && cycle - since_cycle_ > limit_)
+      fire(cycle);
+  }
 
   uint64_t limit() const { return limit_; }
 
  private:
+  [[noreturn]] void fire(uint64_t cycle) const;
   uint64_t limit_;
   std::function<std::string()> dump_;
   uint64_t since_cycle_ = 0;  // cycle at which `progress_` was first seen
