@@ -49,6 +49,13 @@ class Accelerator : public Component {
     output_->set_accumulator_sink(sink);
   }
 
+  /// Cycles without forward progress after which the run stops with a sim::ModelError and a
+  /// state dump (default sim::kDefaultWatchdogCycles). Call before sc_start.
+  void set_watchdog(uint64_t cycles) { sequencer_->set_watchdog(cycles); }
+  /// Cycles of the core clock domain so far and layers finished (progress, limits).
+  uint64_t cycle() const { return sequencer_->cycle(); }
+  size_t layers_done() const { return sequencer_->layers_done(); }
+
   /// One per finished layer; complete after sc_start returns.
   const std::vector<LayerResult>& results() const { return sequencer_->results(); }
   bool finished() const { return sequencer_->finished(); }

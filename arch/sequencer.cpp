@@ -20,7 +20,8 @@ Sequencer::Sequencer(sc_core::sc_module_name name, const AcceleratorSpec& spec,
       clock_(clock),
       dvfs_(dvfs),
       blocks_(std::move(blocks)),
-      stalls_("stall") {
+      stalls_("stall"),
+      watchdog_(sim::kDefaultWatchdogCycles, [this] { return state_dump(); }) {
   stalls_.add("dram", stall_dram_, "cycles", "waiting for DRAM data", sim::StatKind::kStall);
   stalls_.add("sram", stall_sram_, "cycles", "waiting for SRAM ports", sim::StatKind::kStall);
   stalls_.add("noc", stall_noc_, "cycles", "waiting for the NoC", sim::StatKind::kStall);
@@ -44,6 +45,10 @@ void Sequencer::load(const workloads::Graph& graph, std::vector<const LayerProgr
   values_ = &values;
   layer_ = 0;
   finished_ = false;
+}
+
+void Sequencer::set_watchdog(uint64_t cycles) {
+  watchdog_ = sim::ProgressWatchdog(cycles, [this] { return state_dump(); });
 }
 
 ILayerEngine& Sequencer::engine_of(const LayerProgram& p) const {
@@ -83,6 +88,8 @@ void Sequencer::tick_once() {
       end_layer();
       ++layer_;
       in_layer_ = false;
+      ++progress_;
+      dma_bytes_ = 0;
       next_trigger(sc_core::SC_ZERO_TIME);
       return;
     case StepResult::Kind::kWait:
@@ -110,7 +117,38 @@ void Sequencer::tick_once() {
     probe_->sample(cycle_, layer_, sys != nullptr && sys->outputs_stationary(), stall_code_);
   }
   cycle_ += sim::Cycle(k);
+  watch(r.kind == StepResult::Kind::kAdvanced && !r.bubble);
   next_trigger(clock_.time_of(sim::Cycle(k)));
+}
+
+void Sequencer::watch(bool computed) {
+  // Progress: a compute cycle, or DMA bytes issued during this step (read every step: a step
+  // that both computes and issues, then one long wait, must count from this step's end).
+  const Dma::Stats& d = blocks_.memory.dma().stats();
+  const uint64_t bytes = d.load_bytes[0] + d.load_bytes[1] + d.load_bytes[2] + d.store_bytes;
+  if (computed || bytes != dma_bytes_) ++progress_;
+  dma_bytes_ = bytes;
+  watchdog_.observe(cycle_.value(), progress_);
+}
+
+std::string Sequencer::state_dump() const {
+  std::string s = "state at cycle " + std::to_string(cycle_.value()) + ": layer " +
+                  std::to_string(layer_ + 1) + "/" +
+                  std::to_string(graph_ ? graph_->layers.size() : 0);
+  if (graph_ && layer_ < graph_->layers.size()) s += " '" + graph_->layers[layer_].name + "'";
+  if (!in_layer_) return s + " (between layers)\n";
+  s += " on the " + std::string(programs_[layer_]->engine_name()) + " engine, fold " +
+       std::to_string(engine_->current_fold()) + ", " + std::to_string(cycle_ - layer_start_) +
+       " cycles into the layer (" + std::to_string(compute_) + " compute, " +
+       std::to_string(stall_dram_) + " DRAM stall)\n";
+  s += "  dma: " + std::to_string(blocks_.memory.dma().unissued()) + " job(s) not issued\n";
+  const uint64_t cycles = cycle_ - layer_start_;
+  const double ns = (sc_core::sc_time_stamp() - layer_start_time_).to_seconds() * 1e9;
+  for (const sim::StatValue& v :
+       collect(sim::Interval{cycles, ns, stall_dram_ + stall_sram_ + stall_noc_ + stall_dvfs_}))
+    s += "  " + v.group + "." + v.name + " = " +
+         (v.integral ? std::to_string(v.count) : std::to_string(v.real)) + " " + v.unit + "\n";
+  return s;
 }
 
 // The layer boundary: the DVFS controller may change the point first (the domain halts; the

@@ -27,6 +27,7 @@
 #include "arch/trace_probe.hpp"
 #include "arch/value_store.hpp"
 #include "sim/core/cycle.hpp"
+#include "sim/core/watchdog.hpp"
 #include "workloads/ir/graph.hpp"
 
 namespace adasim::arch {
@@ -60,6 +61,14 @@ class Sequencer : public Component {
   std::exception_ptr error() const { return error_; }
   /// Cycles of the clock domain so far (trace timestamps).
   uint64_t cycle() const { return cycle_.value(); }
+  /// Layers finished so far.
+  size_t layers_done() const { return results_.size(); }
+  /// Cycles without forward progress (compute, DMA bytes issued, a layer finished) after which
+  /// the run stops with a sim::ModelError and a state dump (sim/core/watchdog.hpp; > 0).
+  void set_watchdog(uint64_t cycles);
+  /// The state the watchdog reports: layer, cycle, engine, and every block's statistics so far
+  /// in the current layer (DMA queue, stalls by cause, accesses).
+  std::string state_dump() const;
 
  private:
   /// Where the sequencer is between two layers: the DVFS controller carries out a transition,
@@ -68,6 +77,8 @@ class Sequencer : public Component {
 
   void tick();
   void tick_once();
+  /// Counts forward progress for the watchdog (once per tick) and lets it check.
+  void watch(bool computed);
   bool enter_layer();
   void open_layer();
   void account_transition();
@@ -104,6 +115,9 @@ class Sequencer : public Component {
   double transition_ns_ = 0.0, transition_pj_ = 0.0;
   uint64_t stall_code_ = 0;  // trace: 0 compute, 1 DRAM, 2 SRAM, 3 NoC
   sim::StatGroup stalls_;
+  sim::ProgressWatchdog watchdog_;
+  uint64_t progress_ = 0;   // events of forward progress so far (the watchdog's count)
+  uint64_t dma_bytes_ = 0;  // DMA bytes issued in the current layer at the last tick
 };
 
 }  // namespace adasim::arch

@@ -251,6 +251,12 @@ struct MapperSpec {
   int64_t chunk_len = 0;      ///< fixed temporal chunk (0 = searched); clipped to the layer
   std::vector<FactorConstraint> factors;  ///< spatial arrays: fixed loop factors
   std::vector<std::string> dram_order;    ///< spatial arrays: DRAM loop order, outermost first
+  /// The search's budget per layer, on every array kind: candidates scored before it stops and
+  /// keeps the best so far (deterministic: a count, not a time).
+  int64_t max_candidates = 20000;
+  /// The search's memory budget per candidate: chunks of its transfer plan (each ~170 bytes; a
+  /// vector layer's chunks too). A candidate above it is skipped; none below it is an error.
+  int64_t max_plan_chunks = int64_t(1) << 22;
 };
 
 /// What the PEs do with zero operands (real zeros: q == zero point, i.e. an operand of value 0

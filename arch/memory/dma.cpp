@@ -104,6 +104,10 @@ void Dma::fire(int event) {
 
 bool Dma::all_issued() const { return loads_.empty() && stores_.empty() && pending_ == 0; }
 
+size_t Dma::unissued() const {
+  return size_t(std::count_if(jobs_.begin(), jobs_.end(), [](const Job& j) { return !j.issued; }));
+}
+
 sc_core::sc_time Dma::all_done_time() const {
   sc_core::sc_time t = sc_core::SC_ZERO_TIME;
   for (const Job& j : jobs_) t = std::max(t, j.done);

@@ -56,6 +56,8 @@ class Dma : public Component {
   sc_core::sc_time done_time(int job) const { return jobs_[size_t(job)].done; }
   /// Completion of every job of the layer; valid once all have issued.
   bool all_issued() const;
+  /// Jobs of the layer queued but not issued yet (a state dump of the watchdog).
+  size_t unissued() const;
   sc_core::sc_time all_done_time() const;
 
   struct Stats {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sim/app/cli.hpp"
 
+#include <unistd.h>
+
 #include <boost/program_options.hpp>
 #include <filesystem>
 #include <iomanip>
@@ -139,16 +141,30 @@ int cmd_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
       "act-every-layer", po::bool_switch(&o.act_every_layer),
       "every layer reads generated activations (with --act-sparsity's pattern) instead of the "
       "previous layer's outputs: sparsity studies of models without trained weights");
+  po::options_description lim("limits and progress (exit 2 when a limit is hit; no output)");
+  lim.add_options()("max-cycles", po::value(&o.limits.max_cycles),
+                    "refuse a run the mapper estimates above N cycles, stop one that simulates "
+                    "more (default 10000000000)")(
+      "max-seconds", po::value(&o.limits.max_seconds),
+      "stop a run after S seconds of host time (default 3600)")(
+      "max-memory-mb", po::value(&o.limits.max_memory_mb),
+      "stop a run whose resident memory exceeds N MiB (default 16384)")(
+      "watchdog-cycles", po::value(&o.limits.watchdog_cycles),
+      "N cycles without forward progress are a model error with a state dump, exit 3 "
+      "(default 1000000000)")("progress", po::bool_switch(&o.progress),
+                              "print the estimate and progress lines on stderr (default: only "
+                              "when stderr is a terminal)");
   d.add(float_model_options(o));
   d.add(fidelity_options(o));
   d.add(r);
+  d.add(lim);
   po::variables_map vm;
   if (const int rc = parse(d, args, vm, out, true); rc >= 0) return rc;
   o.vcd_given = vm.count("vcd") > 0;
   o.dump_given = vm.count("dump-outputs") > 0;
   o.save_quantized_given = vm.count("save-quantized") > 0;
   resolve_inputs(o, seed, err);
-  run_command(o, out);
+  run_command(o, out, err, &err == &std::cerr && ::isatty(STDERR_FILENO));
   return kExitOk;
 }
 

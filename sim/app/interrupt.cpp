@@ -44,7 +44,7 @@ void throw_if_interrupted() {
   if (const int s = pending_interrupt()) throw Interrupted(s);
 }
 
-void run_kernel_until_idle(uint64_t slice_ps) {
+void run_kernel_until_idle(uint64_t slice_ps, const std::function<void()>& between) {
   const sc_core::sc_time slice(double(slice_ps), sc_core::SC_PS);
   const sc_core::sc_time tick(1.0, sc_core::SC_PS);
   do {
@@ -54,6 +54,7 @@ void run_kernel_until_idle(uint64_t slice_ps) {
     // latency) is crossed in one step instead of stalling.
     const sc_core::sc_time next = sc_core::sc_time_to_pending_activity();
     sc_core::sc_start(next >= slice ? next + tick : slice, sc_core::SC_EXIT_ON_STARVATION);
+    if (between) between();
   } while (sc_core::sc_pending_activity());
   throw_if_interrupted();
 }

@@ -9,6 +9,7 @@
 #include <signal.h>
 
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 
@@ -49,7 +50,9 @@ void throw_if_interrupted();
 /// sc_start() until the SystemC kernel runs out of events, in slices of `slice_ps` picoseconds
 /// of simulated time; a signal received meanwhile throws Interrupted between two slices.
 /// Slicing does not change the simulation: the kernel resumes exactly where it paused.
-void run_kernel_until_idle(uint64_t slice_ps);
+/// `between`, if given, is called after every slice (run limits and progress, run_limits.hpp);
+/// what it throws ends the run the same way.
+void run_kernel_until_idle(uint64_t slice_ps, const std::function<void()>& between = {});
 
 /// "SIGINT", "SIGTERM" or "signal N".
 std::string signal_name(int signal);

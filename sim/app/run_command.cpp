@@ -231,7 +231,8 @@ std::vector<std::pair<std::string, std::string>> report_files(
 
 }  // namespace
 
-void run_command(const RunOptions& opt, std::ostream& out) {
+void run_command(const RunOptions& opt, std::ostream& out, std::ostream& note, bool note_is_tty) {
+  RunMonitor monitor(parse_limits(opt.limits, opt.progress, opt.quiet, note_is_tty), note);
   check_run_options(opt);
   const LoadedConfig cfg = load_arch_config(opt.arch, opt.overrides);
   const arch::RunMode mode = run_mode(opt, cfg.spec, cfg.file);
@@ -258,7 +259,7 @@ void run_command(const RunOptions& opt, std::ostream& out) {
   }
   SimulationResult res;
   try {
-    res = simulate(cfg.spec, wl.graph, energy, values, vcd.get(), nullptr, mode);
+    res = simulate(cfg.spec, wl.graph, energy, values, vcd.get(), nullptr, mode, &monitor);
     if (vcd) vcd->finish();
   } catch (const ConfigError& e) {
     throw attribute_to(e, cfg.file);  // mapping errors concern the design point

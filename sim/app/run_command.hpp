@@ -12,6 +12,7 @@
 
 #include "arch/engine/step.hpp"
 #include "arch/spec.hpp"
+#include "sim/app/run_limits.hpp"
 #include "workloads/onnx/quantize/quantize_options.hpp"
 
 namespace adasim::sim {
@@ -47,6 +48,10 @@ struct RunOptions {
   int calib_samples = 8;                ///< --calib-samples (synthetic set without --calib)
   std::string save_quantized;           ///< --save-quantized: write the QDQ model here
   bool save_quantized_given = false;    ///< --save-quantized was given (an empty path is an error)
+  /// Budgets and progress (run_limits.hpp): --max-cycles, --max-seconds, --max-memory-mb,
+  /// --watchdog-cycles as given ("" = the default), --progress.
+  LimitFlags limits;
+  bool progress = false;
 };
 
 /// The engines' mode for a --fidelity value; throws ConfigError naming `where` otherwise.
@@ -61,9 +66,12 @@ arch::RunMode fidelity_mode(const std::string& fidelity, const std::string& wher
 arch::RunMode run_mode(const RunOptions& opt, const arch::AcceleratorSpec& spec,
                        const std::string& config_file);
 
-/// Throws ConfigError for bad inputs, ModelError for simulator bugs, Interrupted on a signal
-/// (with an InterruptGuard installed), std::runtime_error for file-system failures.
-void run_command(const RunOptions& opt, std::ostream& out);
+/// Throws ConfigError for bad inputs and exceeded limits, ModelError for simulator bugs (the
+/// watchdog's too), Interrupted on a signal (with an InterruptGuard installed),
+/// std::runtime_error for file-system failures. The estimate and progress go to `note` (stderr);
+/// `note_is_tty`: progress is on by default (unless --quiet).
+void run_command(const RunOptions& opt, std::ostream& out, std::ostream& note,
+                 bool note_is_tty = false);
 
 /// The float-model options (--quantize, --calib*, --no-values, --save-quantized), checked: a
 /// value given for an option nothing reads is a ConfigError naming it.

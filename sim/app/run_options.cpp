@@ -2,7 +2,6 @@
 #include "sim/app/run_options.hpp"
 
 #include <filesystem>
-#include <optional>
 #include <ostream>
 
 #include "sim/core/errors.hpp"
@@ -13,7 +12,12 @@ namespace {
 
 constexpr const char* kCommandLine = "command line";
 
-/// Decimal digits only, at most 2^64 - 1.
+void require_non_empty(const std::string& flag, const std::string& value, const char* what) {
+  if (value.empty()) throw ConfigError(kCommandLine, flag, "\"\" (an empty path)", what);
+}
+
+}  // namespace
+
 std::optional<uint64_t> decimal_u64(const std::string& s) {
   if (s.empty() || s.size() > 20) return std::nullopt;
   uint64_t v = 0;
@@ -25,12 +29,6 @@ std::optional<uint64_t> decimal_u64(const std::string& s) {
   }
   return v;
 }
-
-void require_non_empty(const std::string& flag, const std::string& value, const char* what) {
-  if (value.empty()) throw ConfigError(kCommandLine, flag, "\"\" (an empty path)", what);
-}
-
-}  // namespace
 
 uint64_t parse_seed(const std::string& text) {
   if (auto v = decimal_u64(text)) return *v;

@@ -7,12 +7,16 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "sim/app/run_command.hpp"
 
 namespace adasim::sim {
+
+/// Decimal digits only (no sign, blank, exponent), at most 2^64 - 1; nullopt otherwise.
+std::optional<uint64_t> decimal_u64(const std::string& text);
 
 /// A decimal seed in [0, 2^64 - 1]; anything else (sign, blanks, hex, too large) is refused.
 uint64_t parse_seed(const std::string& text);

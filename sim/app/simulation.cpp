@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <systemc>
 
@@ -126,11 +127,12 @@ SimulationResult run_schedules(const arch::AcceleratorSpec& spec, const workload
                                const arch::EnergyTable& energy, arch::ValueStore& values,
                                std::vector<workloads::LayerSchedule> schedules, VcdWriter* vcd,
                                std::map<std::string, workloads::Int32Buffer>* accumulators,
-                               arch::RunMode mode) {
+                               arch::RunMode mode, IRunObserver* observer) {
   SimulationResult result;
   result.schedules = std::move(schedules);
   if (result.schedules.size() != graph.layers.size())
     throw ModelError("simulate: one schedule per layer expected");
+  if (observer) observer->before_run(graph, result.schedules);
   // The SystemC banner would pollute stdout (the summary table and machine-read output).
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
   {
@@ -146,9 +148,12 @@ SimulationResult run_schedules(const arch::AcceleratorSpec& spec, const workload
     top.load_program(graph, std::move(programs), values);
     top.attach_tracer(vcd);
     top.set_accumulator_sink(accumulators);
+    if (observer) top.set_watchdog(observer->watchdog_cycles());
     // Slices of 4096 nominal cycles (kept within 1 ns .. 1 s): a signal stops the run within one.
     const double slice_ps = std::clamp(4096 * 1.0e6 / spec.clock.nominal.freq_mhz, 1.0e3, 1.0e12);
-    run_kernel_until_idle(uint64_t(slice_ps));
+    std::function<void()> between;
+    if (observer) between = [&] { observer->between_slices(top.layers_done(), top.cycle()); };
+    run_kernel_until_idle(uint64_t(slice_ps), between);
     if (top.error()) std::rethrow_exception(top.error());
     if (!top.finished())
       throw ModelError("simulation stopped before the last layer finished (layer " +
@@ -178,11 +183,11 @@ void check_layer_modes(const arch::AcceleratorSpec& spec, const workloads::Graph
 SimulationResult simulate(const arch::AcceleratorSpec& spec_in, const workloads::Graph& graph,
                           const arch::EnergyTable& energy, arch::ValueStore& values, VcdWriter* vcd,
                           std::map<std::string, workloads::Int32Buffer>* accumulators,
-                          arch::RunMode mode) {
+                          arch::RunMode mode, IRunObserver* observer) {
   const arch::AcceleratorSpec spec = resolve_structured(spec_in, graph, values);
   check_layer_modes(spec, graph);
   return run_schedules(spec, graph, energy, values, map_graph(graph, spec, energy), vcd,
-                       accumulators, mode);
+                       accumulators, mode, observer);
 }
 
 SimulationResult simulate_schedules(const arch::AcceleratorSpec& spec_in,
@@ -192,7 +197,7 @@ SimulationResult simulate_schedules(const arch::AcceleratorSpec& spec_in,
   const arch::AcceleratorSpec spec = resolve_structured(spec_in, graph, values);
   check_layer_modes(spec, graph);
   return run_schedules(spec, graph, energy, values, std::move(schedules), nullptr, nullptr,
-                       arch::RunMode{});
+                       arch::RunMode{}, nullptr);
 }
 
 }  // namespace adasim::sim

@@ -25,6 +25,21 @@ struct SimulationResult {
   std::vector<workloads::LayerSchedule> schedules;
 };
 
+/// Watches a run from outside the model: sees the schedules before the kernel starts (and may
+/// refuse them by throwing), and the run's position between slices of simulated time (and may
+/// stop it by throwing). run_limits.hpp's RunMonitor: budgets, progress, the watchdog's limit.
+class IRunObserver {
+ public:
+  virtual ~IRunObserver() = default;
+  /// After mapping, before simulating.
+  virtual void before_run(const workloads::Graph& graph,
+                          const std::vector<workloads::LayerSchedule>& schedules) = 0;
+  /// Between slices: layers finished so far and the core clock's cycle.
+  virtual void between_slices(size_t layers_done, uint64_t cycle) = 0;
+  /// Cycles without forward progress the accelerator's watchdog tolerates.
+  virtual uint64_t watchdog_cycles() const = 0;
+};
+
 /// The per-action prices the mapper ranks candidates with, from the energy table at the
 /// nominal operating point.
 workloads::EnergyCosts mapper_costs(const arch::EnergyTable& energy,
@@ -50,7 +65,7 @@ SimulationResult simulate(const arch::AcceleratorSpec& spec, const workloads::Gr
                           const arch::EnergyTable& energy, arch::ValueStore& values,
                           VcdWriter* vcd = nullptr,
                           std::map<std::string, workloads::Int32Buffer>* accumulators = nullptr,
-                          arch::RunMode mode = {});
+                          arch::RunMode mode = {}, IRunObserver* observer = nullptr);
 
 /// Runs the whole graph on the given schedules (one per layer, in order) instead of the mapper's:
 /// e.g. a runner-up mapping, to compare what the search ranked with what the engine does.

@@ -250,6 +250,8 @@ void parse_mapper(ParamReader& root, arch::MapperSpec& out) {
                      : *o == "chunk_outer" ? arch::LoopOrderConstraint::kChunkOuter
                                            : arch::LoopOrderConstraint::kAuto;
   assign(m->get<int64_t>("chunk_len"), out.chunk_len);
+  assign(m->get<int64_t>("max_candidates"), out.max_candidates);
+  assign(m->get<int64_t>("max_plan_chunks"), out.max_plan_chunks);
   parse_factors(*m, out);
   parse_dram_order(*m, out);
 }

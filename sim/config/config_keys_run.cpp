@@ -162,6 +162,18 @@ ParamDoc mapper_keys() {
                   .in(0, 1 << 24)
                   .with_default(0)
                   .described("systolic arrays: fix the temporal chunk (0 = searched)"),
+              p::integer("max_candidates")
+                  .in(1, int64_t(1) << 30)
+                  .when_absent("20000")
+                  .described("search budget per layer (every array kind): candidates scored "
+                             "before the search stops with the best so far (noted in the "
+                             "schedule)"),
+              p::integer("max_plan_chunks")
+                  .in(1, int64_t(1) << 30)
+                  .when_absent("4194304")
+                  .described("memory budget per candidate: chunks of its transfer plan (~170 "
+                             "bytes each); larger candidates are skipped, a layer with none "
+                             "below it is refused"),
               p::object("factors",
                         {factor_level("dram", "loop factors at DRAM level"),
                          factor_level("gbuf", "loop factors at global-buffer level"),

@@ -66,6 +66,14 @@ LayerSchedule plan_vector(const Graph& g, const Layer& l, const arch::Accelerato
   };
   while (!fits(chunks) && chunks < out_elems) chunks *= 2;
   chunks = std::min(chunks, out_elems);
+  // The memory budget (mapper.max_plan_chunks); the search itself is at most 63 doublings.
+  if (chunks > spec.mapper.max_plan_chunks)
+    throw sim::ConfigError("", "/mapper/max_plan_chunks",
+                           "layer '" + l.name + "' (vector): " + std::to_string(chunks) +
+                               " chunks to fit the SRAM levels, above " +
+                               std::to_string(spec.mapper.max_plan_chunks),
+                           "a budget the layer's chunks fit (raise mapper.max_plan_chunks, or "
+                           "give the SRAM levels more room)");
   FoldPlan f;
   const int64_t per = ceil_div(out_elems, chunks);
   for (int64_t t0 = 0; t0 < out_elems; t0 += per) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "workloads/mapper/schedule.hpp"
 
+#include <algorithm>
+
 namespace adasim::workloads {
 
 namespace {
@@ -67,12 +69,14 @@ nlohmann::json LayerSchedule::to_json() const {
   j["dataflow"] = dataflow;
   if (const auto* sp = std::get_if<arch::SpatialProgram>(&engine)) {
     j["loop_nest"] = loop_nest_json(sp->nest);
-    if (!search.objective.empty())
+    if (!search.objective.empty()) {
       j["search"] = {{"objective", search.objective},
                      {"chosen", search.chosen},
                      {"est_cycles", search.est_cycles},
                      {"est_energy_pj", search.est_energy_pj},
                      {"evaluated", search.evaluated}};
+      if (!budget_note(search).empty()) j["search"]["budget"] = budget_note(search);
+    }
     return j;
   }
   j.update(systolic_json(std::get<SystolicProgram>(engine)));
@@ -92,6 +96,7 @@ nlohmann::json LayerSchedule::to_json() const {
                          {"estimated_energy_pj", search.est_energy_pj},
                          {"candidates_evaluated", search.evaluated}};
     if (search.overcommitted) sj["sram_overcommitted"] = true;
+    if (!budget_note(search).empty()) sj["budget"] = budget_note(search);
     if (search.has_runner_up)
       sj["runner_up"] = {{"mapping", search.runner_up},
                          {"estimated_cycles", search.runner_cycles},
@@ -99,6 +104,29 @@ nlohmann::json LayerSchedule::to_json() const {
     j["search"] = sj;
   }
   return j;
+}
+
+double LayerSchedule::estimated_cycles() const {
+  const auto* v = std::get_if<arch::VectorProgram>(&engine);
+  if (!v) return search.est_cycles;
+  const int64_t per_out = std::max<int64_t>(1, v->ops / std::max<int64_t>(1, v->outputs));
+  const int64_t lanes = std::max<int64_t>(1, v->lanes);
+  double cycles = 0;
+  for (const FoldPlan& f : transfers.folds)
+    for (const ChunkPlan& c : f.chunks)
+      cycles += double(std::max<int64_t>(1, (c.t_len * per_out + lanes - 1) / lanes));
+  return cycles;
+}
+
+std::string budget_note(const SearchInfo& s) {
+  std::string note;
+  if (s.budget_exhausted)
+    note = "search budget exhausted after " + std::to_string(s.evaluated) +
+           " candidates (mapper.max_candidates): best of those, not of the whole space";
+  if (s.over_memory_budget > 0)
+    note += std::string(note.empty() ? "" : "; ") + std::to_string(s.over_memory_budget) +
+            " candidate(s) skipped: transfer plan above mapper.max_plan_chunks";
+  return note;
 }
 
 }  // namespace adasim::workloads

@@ -33,6 +33,12 @@ struct SearchInfo {
   /// No tiling fit the SRAM levels; under SCALE-Sim's timing convention (whose SRAM sizes never
   /// refuse a layer) the least demanding tiling was taken over their capacity.
   bool overcommitted = false;
+  /// The search stopped at its budget (mapper.max_candidates candidates scored): the schedule is
+  /// the best of those, not necessarily the best of the whole space.
+  bool budget_exhausted = false;
+  /// Candidates skipped because their transfer plan would exceed mapper.max_plan_chunks chunks
+  /// (the mapper's memory budget).
+  int64_t over_memory_budget = 0;
 };
 
 struct LayerSchedule : arch::LayerProgram {
@@ -48,7 +54,14 @@ struct LayerSchedule : arch::LayerProgram {
   int64_t dram_load_bytes() const { return transfers.dram_load_bytes(); }
   int64_t dram_store_bytes() const { return transfers.dram_store_bytes(); }
   nlohmann::json to_json() const;  ///< compact description (no per-chunk arrays)
+  /// The layer's cycles as the mapper estimates them before simulating: the search's estimate
+  /// for an array layer (equal to the engine's cycles on stall-free memory), the lanes' closed
+  /// form per chunk for a vector layer (max(1, ceil(elements x ops per element / lanes))).
+  double estimated_cycles() const;
 };
+
+/// The budget note of a schedule's search ("" when no budget was hit): schedule output.
+std::string budget_note(const SearchInfo& s);
 
 /// The loop nest of a spatial program as JSON (levels, dims, bounds, what the RFs keep).
 nlohmann::json loop_nest_json(const arch::spatial::Mapping& m);

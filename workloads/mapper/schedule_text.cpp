@@ -103,6 +103,7 @@ std::string describe_schedule(const LayerSchedule& s, const arch::AcceleratorSpe
     os << "  estimate     : " << fmt("%.0f", s.search.est_cycles) << " cycles, "
        << fmt("%.3f", s.search.est_energy_pj / 1e6) << " uJ (objective " << s.search.objective
        << ", " << s.search.evaluated << " candidates scored)\n";
+    if (!budget_note(s.search).empty()) os << "  budget       : " << budget_note(s.search) << "\n";
     if (s.search.has_runner_up) {
       const double d = s.search.est_cycles > 0
                            ? 100.0 * (s.search.runner_cycles / s.search.est_cycles - 1.0)

@@ -71,6 +71,8 @@ class SystolicSearch {
   /// Enumerates every dataflow the array offers and every group packing of the layer.
   void run(const ConvShape& shape);
   bool found() const { return have_best_; }
+  /// Candidates skipped for their transfer plan's size (mapper.max_plan_chunks).
+  int64_t over_memory() const { return over_memory_; }
   /// The result with the search diagnostics filled in (found() must hold).
   SearchResult result();
 
@@ -108,6 +110,8 @@ class SystolicSearch {
   SearchResult res_;
   bool have_best_ = false, have_runner_ = false;
   size_t best_folds_ = 0, runner_folds_ = 0;
+  bool exhausted_ = false;    ///< mapper.max_candidates reached
+  int64_t over_memory_ = 0;  ///< candidates above mapper.max_plan_chunks
 };
 
 void SystolicSearch::run(const ConvShape& shape) {
@@ -118,6 +122,7 @@ void SystolicSearch::run(const ConvShape& shape) {
   for (const std::string& df : planner_.allowed(offered)) {
     const bool os = planner_.layout(df).outputs_held();
     for (int64_t gp : group_packs(shape.groups)) {
+      if (exhausted_) return;
       if (packing_ruled_out(df, gp)) continue;
       for (bool chunk_outer : orders(df, gp, os)) search_residency(df, gp, chunk_outer);
     }
@@ -231,6 +236,16 @@ SystolicSearch::Score SystolicSearch::consider(const Candidate& c) {
   if (c.chunk_outer && c.chunk_len >= planner_.time_extent(c.dataflow, c.group_pack) &&
       ms_.loop_order != arch::LoopOrderConstraint::kChunkOuter)
     return sc;
+  // The budgets (mapper.max_candidates, mapper.max_plan_chunks): counts, so deterministic.
+  // The exhaustive enumeration (the tests' reference) has no candidate budget.
+  if (mode_ == SearchMode::kPruned && res_.evaluated >= ms_.max_candidates) {
+    exhausted_ = true;
+    return sc;
+  }
+  if (planner_.plan_chunks(c) > ms_.max_plan_chunks && (overcommit_ || planner_.fits(c))) {
+    ++over_memory_;
+    return sc;
+  }
   std::optional<LayerSchedule> s =
       overcommit_ ? std::optional<LayerSchedule>(planner_.build_overcommitted(c))
                   : planner_.build(c);
@@ -281,6 +296,8 @@ SearchResult SystolicSearch::result() {
   info.est_energy_pj = res_.best_estimate.energy_pj;
   info.evaluated = res_.evaluated;
   info.overcommitted = overcommit_;
+  info.budget_exhausted = exhausted_;
+  info.over_memory_budget = over_memory_;
   info.has_runner_up = have_runner_;
   if (have_runner_) {
     info.runner_up = res_.runner_up->describe();
@@ -301,6 +318,15 @@ SearchResult search_pass(const Graph& g, const Layer& l, const arch::Accelerator
   // take the least demanding ones (smallest chunk, nothing resident) over the capacity.
   if (spec.pe_array.convention == arch::TimingConvention::kScaleSim && !overcommit)
     return search_pass(g, l, spec, costs, mode, true);
+  // (A search that ran out of candidates kept its first one: exhaustion implies a best.)
+  if (search.over_memory() > 0)
+    throw sim::ConfigError(
+        "", "/mapper/max_plan_chunks",
+        "layer '" + l.name + "': " + std::to_string(search.over_memory()) +
+            " fitting candidate(s), each above " + std::to_string(ms.max_plan_chunks) +
+            " transfer-plan chunks",
+        "a budget the layer's mappings fit (raise mapper.max_plan_chunks, or give the array "
+        "more PEs / SRAM)");
   if (ms.chunk_len > 0)
     throw sim::ConfigError(
         "", "/mapper/chunk_len", std::to_string(ms.chunk_len),

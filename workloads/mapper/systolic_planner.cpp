@@ -410,6 +410,14 @@ struct SystolicPlanner::BuildState {
   std::map<std::tuple<bool, int64_t, int64_t, int64_t, int64_t>, FoldGeom> geom;
 };
 
+int64_t SystolicPlanner::plan_chunks(const Candidate& c) const {
+  const Dims d = dims(c.dataflow, c.group_pack);
+  const int64_t len = std::clamp<int64_t>(c.chunk_len, 1, std::max<int64_t>(1, d.dim_time));
+  const double n = double(d.view->packs()) * double(d.row_folds) * double(d.col_folds) *
+                   double(ceil_div(d.dim_time, len));
+  return n >= 9.2e18 ? INT64_MAX : int64_t(n);
+}
+
 std::optional<LayerSchedule> SystolicPlanner::build(const Candidate& cand) const {
   const Staging stg = staging(cand);
   if (!stg.fits) return std::nullopt;

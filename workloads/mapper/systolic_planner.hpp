@@ -50,6 +50,10 @@ class SystolicPlanner {
   arch::SystolicLayout layout(const std::string& df) const { return dataflow(df).layout(); }
   /// Whether the candidate's tiles fit every SRAM level.
   bool fits(const Candidate& c) const { return staging(c).fits; }
+  /// Chunks the candidate's transfer plan would hold (an upper bound: every pack as wide as the
+  /// first), without building it: the search's memory budget (mapper.max_plan_chunks).
+  /// Saturates at INT64_MAX.
+  int64_t plan_chunks(const Candidate& c) const;
   /// The schedule of a candidate, or nullopt if it does not fit.
   std::optional<LayerSchedule> build(const Candidate& c) const;
   /// The schedule of a candidate whether its tiles fit the SRAM levels or not (SCALE-Sim's

@@ -128,6 +128,14 @@ LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::Accelerato
                 std::to_string(lv.size_bytes) + " B";
     std::string names;
     for (auto df : dfs) names += std::string(names.empty() ? "" : ", ") + df;
+    if (r.over_memory > 0)
+      throw sim::ConfigError(
+          "", "/mapper/max_plan_chunks",
+          "layer '" + l.name + "' (" + names + "): " + std::to_string(r.over_memory) +
+              " fitting mapping(s), each above " + std::to_string(spec.mapper.max_plan_chunks) +
+              " transfer-plan chunks",
+          "a budget the layer's mappings fit (raise mapper.max_plan_chunks, or give the array "
+          "larger register files / global buffer)");
     if (cons.any())
       throw sim::ConfigError(
           "", "/mapper",
@@ -147,6 +155,8 @@ LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::Accelerato
   sch.search.est_cycles = r.best_e.cycles;
   sch.search.est_energy_pj = r.best_e.energy_pj;
   sch.search.evaluated = r.evaluated;
+  sch.search.budget_exhausted = r.exhausted;
+  sch.search.over_memory_budget = r.over_memory;
   if (r.has_runner) {
     sch.search.has_runner_up = true;
     sch.search.runner_up = one_line(r.runner);

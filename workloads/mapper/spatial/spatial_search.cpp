@@ -270,7 +270,21 @@ SpatialSearchResult search_spatial(const Problem& p, const std::vector<std::stri
     return r.found && bound > r.best_e.objective(obj) * (1 + 1e-9);
   };
   std::string best_text;
+  const arch::MapperSpec& budget = spec.mapper;
   auto consider = [&](const Mapping& m) {
+    // The budgets (mapper.max_candidates, mapper.max_plan_chunks): counts, so deterministic.
+    // The exhaustive enumeration (the tests' reference) has no candidate budget.
+    if (bounded && r.evaluated >= budget.max_candidates) {
+      r.exhausted = true;
+      return;
+    }
+    double chunks = 1;  // plan_transfers: one chunk per DRAM iteration
+    for (const Loop& l : m.loops)
+      if (l.level == Level::kDram) chunks *= double(l.bound);
+    if (chunks > double(budget.max_plan_chunks)) {
+      ++r.over_memory;
+      return;
+    }
     const SpatialEstimate e = estimate_mapping(p, m, spec, w, costs);
     ++r.evaluated;
     const double v = e.objective(obj);
@@ -292,7 +306,7 @@ SpatialSearchResult search_spatial(const Problem& p, const std::vector<std::stri
       r.has_runner = true;
     }
   };
-  for (size_t i = 0; i < all.size(); ++i) {
+  for (size_t i = 0; i < all.size() && !r.exhausted; ++i) {
     const Core& core = all[i];
     if (bounded && beaten(core.bound)) {
       r.cut += int64_t(all.size() - i);
@@ -300,7 +314,7 @@ SpatialSearchResult search_spatial(const Problem& p, const std::vector<std::stri
     }
     const CoreBound lb(p, core.m, core.rem, spec, w, costs, obj);
     for_each_split(core, ch, [&](const Split& s) {
-      if (!split_fits(p, core, s, w, spec)) return;
+      if (r.exhausted || !split_fits(p, core, s, w, spec)) return;
       if (bounded && beaten(lb.of(s))) {
         ++r.cut;
         return;

@@ -44,6 +44,11 @@ struct SpatialSearchResult {
   SpatialEstimate runner_e;
   int64_t evaluated = 0;  ///< complete mappings scored
   int64_t cut = 0;        ///< cores and splits cut by their bound (each stands for many mappings)
+  /// The search stopped at spec.mapper.max_candidates mappings scored (best of those kept).
+  bool exhausted = false;
+  /// Mappings skipped: their transfer plan (one chunk per DRAM iteration) would exceed
+  /// spec.mapper.max_plan_chunks.
+  int64_t over_memory = 0;
 };
 
 SpatialSearchResult search_spatial(const Problem& p, const std::vector<std::string>& dfs,
