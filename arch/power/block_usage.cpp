@@ -30,6 +30,16 @@ int64_t bytes_into(const TransferPlan& plan, Operand o, size_t hop) {
   return n;
 }
 
+// The largest bytes one chunk moves on hop `hop` of operand `o`'s route (loads; the ofmap's
+// stores): a slot's footprint when the plan does not give tile sizes (vector, spatial plans).
+int64_t largest_chunk(const TransferPlan& plan, Operand o, size_t hop) {
+  int64_t n = 0;
+  for (const FoldPlan& f : plan.folds)
+    for (const ChunkPlan& c : f.chunks)
+      n = std::max(n, o == Operand::kOfmap ? c.store_bytes[hop] : c.load_bytes[size_t(o)][hop]);
+  return n;
+}
+
 }  // namespace
 
 std::vector<GateableBlock> gateable_blocks(const AcceleratorSpec& spec) {
@@ -48,8 +58,14 @@ std::vector<GateableBlock> gateable_blocks(const AcceleratorSpec& spec) {
 
 int64_t level_footprint(const LayerProgram& prog, int level) {
   int64_t bytes = 0;
-  for (const OperandPlan& op : prog.transfers.operands) {
-    if (op.array_level() == level) bytes += int64_t(op.slots) * op.tile_bytes;
+  for (int o = 0; o < kNumOperands; ++o) {
+    const OperandPlan& op = prog.transfers.operands[size_t(o)];
+    if (op.array_level() == level) {
+      const int64_t tile = op.tile_bytes > 0
+                               ? op.tile_bytes
+                               : largest_chunk(prog.transfers, Operand(o), op.route.size() - 1);
+      bytes += int64_t(op.slots) * tile;
+    }
     for (size_t i = 0; i + 1 < op.route.size() && i < op.outer.size(); ++i)
       if (op.route[i].to == level) bytes += int64_t(op.outer[i].slots) * op.outer[i].tile_bytes;
   }
@@ -63,7 +79,7 @@ std::vector<int64_t> units_used(const AcceleratorSpec& spec, const std::vector<G
     int64_t n = g.units;
     if (g.name == "pe_array") {
       if (const auto* s = std::get_if<SystolicProgram>(&prog.engine)) n = systolic_pes(*s);
-      if (std::holds_alternative<VectorProgram>(prog.engine)) n = 0;
+      if (std::holds_alternative<VectorProgram>(prog.engine)) n = 0;  // spatial: every PE
     } else if (g.name == "vector_unit") {
       const auto* v = std::get_if<VectorProgram>(&prog.engine);
       n = v ? std::min(g.units, std::max<int64_t>(1, v->lanes)) : 0;

@@ -37,7 +37,7 @@ std::vector<int64_t> units_used(const AcceleratorSpec& spec, const std::vector<G
                                 const LayerProgram& prog);
 
 /// Bytes of `level` the layer's plan keeps filled: slots x tile bytes of every operand staged
-/// there.
+/// there (a plan without tile sizes, vector and spatial: slots x its largest chunk's bytes).
 int64_t level_footprint(const LayerProgram& prog, int level);
 
 /// An operand the layer reads from an SRAM level without loading it there: resident at the level

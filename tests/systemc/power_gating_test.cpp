@@ -90,13 +90,23 @@ std::vector<Layer> layers_of(const std::vector<double>& v) {
   return out;
 }
 
-TEST(ClockGating, SameCyclesAndClockEnergyIsActiveCyclesTimesTheFlopFigure) {
-  // A DRAM-bound conv: the array waits for data part of the time.
+// One 3x3 conv on a 0.5 GB/s DRAM: the array waits for data part of the time.
+workloads::Graph one_conv() {
   workloads::Graph g;
   g.name = "one_conv";
   test::add_conv(g, {"c3x3", 1, 3, 10, 10, 20, 3, 3});
-  arch::AcceleratorSpec off = test::real_spec(8, 8, "ws", 0.5, 64 << 10);
-  off.power.enabled = true;
+  return g;
+}
+
+arch::AcceleratorSpec dram_bound_spec() {
+  arch::AcceleratorSpec s = test::real_spec(8, 8, "ws", 0.5, 64 << 10);
+  s.power.enabled = true;
+  return s;
+}
+
+TEST(ClockGating, SameCyclesAndClockEnergyIsActiveCyclesTimesTheFlopFigure) {
+  const workloads::Graph g = one_conv();
+  arch::AcceleratorSpec off = dram_bound_spec();
   arch::AcceleratorSpec on = off;
   on.power.clock_gated = {"pe_array"};
   const Layer a = layers_of(run(off, g)).at(0), b = layers_of(run(on, g)).at(0);
@@ -197,11 +207,8 @@ TEST(PowerGating, GapShorterThanBreakEvenCostsLongerSaves) {
 TEST(PowerGating, IdleTimeoutGatesLongDramWaitsOnly) {
   // The array waits for DRAM; with a timeout of 1 cycle every wait longer than one cycle is
   // gated and ends with one wake-up; with an unreachable timeout nothing is.
-  workloads::Graph g;
-  g.name = "one_conv";
-  test::add_conv(g, {"c3x3", 1, 3, 10, 10, 20, 3, 3});
-  arch::AcceleratorSpec s = test::real_spec(8, 8, "ws", 0.5, 64 << 10);
-  s.power.enabled = true;
+  const workloads::Graph g = one_conv();
+  arch::AcceleratorSpec s = dram_bound_spec();
   s.power.policy = "idle_timeout";
   s.power.power_gated = {"pe_array"};
   s.power.wakeup_cycles = 3;

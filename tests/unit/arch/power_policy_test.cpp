@@ -83,5 +83,35 @@ TEST(BlockUsage, FootprintsOfASystolicLayer) {
   EXPECT_TRUE(sram_reliance(prog).empty());  // nothing resident
 }
 
+TEST(BlockUsage, PlanWithoutTileSizesUsesItsLargestChunks) {
+  // A vector layer's plan: chunks of 300 and 900 input bytes, 450 output bytes at most, two
+  // slots each: 2 x 900 + 2 x 450 = 2700 bytes, 3 banks of 1 KiB; lanes used, no PE.
+  AcceleratorSpec spec;
+  spec.pe_array.rows = spec.pe_array.cols = 8;
+  spec.pe_array.vector_lanes = 8;
+  SramLevelSpec gbuf;
+  gbuf.name = "gbuf";
+  gbuf.size_bytes = 16 << 10;
+  gbuf.banks = 16;
+  spec.sram = {gbuf};
+  LayerProgram prog;
+  VectorProgram v;
+  v.lanes = 8;
+  prog.engine = v;
+  for (const int o : {0, 2}) prog.transfers.operands[size_t(o)].route = {Hop{kDram, 0}};
+  FoldPlan f;
+  ChunkPlan a, b;
+  a.load_bytes[0] = {300, 0, 0};
+  a.store_bytes = {450, 0, 0};
+  b.load_bytes[0] = {900, 0, 0};
+  b.store_bytes = {100, 0, 0};
+  f.chunks = {a, b};
+  prog.transfers.folds = {f};
+  const std::vector<int64_t> used = units_used(spec, gateable_blocks(spec), prog);
+  EXPECT_EQ(used[0], 0);
+  EXPECT_EQ(used[1], 8);
+  EXPECT_EQ(used[2], 3);
+}
+
 }  // namespace
 }  // namespace adasim::arch
