@@ -54,7 +54,8 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const AcceleratorSpec& sp
   const EngineContext ctx{spec_, array_, mode};
   for (const auto& e : registry.entries()) engines_[e.doc.name] = e.make(ctx);
   output_ = std::make_unique<OutputStage>("output", spec_, mode.values);
-  SequencedBlocks blocks{*memory_, *noc_, *output_, {}};
+  if (spec_.power.enabled) power_ = std::make_unique<PowerManager>(spec_, energy);
+  SequencedBlocks blocks{*memory_, *noc_, *output_, {}, power_.get()};
   for (auto& [n, e] : engines_) blocks.engines[n] = e.get();
   sequencer_ =
       std::make_unique<Sequencer>("sequencer", spec_, energy, clock, dvfs, std::move(blocks));
@@ -65,11 +66,19 @@ Accelerator::~Accelerator() = default;
 void Accelerator::attach_tracer(sim::VcdWriter* vcd) {
   probe_.reset();
   dvfs_.set_observer(nullptr);
+  if (power_) power_->set_observer(nullptr);
   if (vcd != nullptr) {
     const auto sys = engines_.find("systolic");
     probe_ =
         std::make_unique<TraceProbe>(*vcd, std::string(name()), clock_.name(), array_, *memory_,
                                      sys == engines_.end() ? nullptr : sys->second.get());
+    if (power_) {
+      probe_->add_power_signals(std::string(name()), *power_, spec_.power);
+      power_->set_observer([this](size_t b, int64_t powered, uint64_t offset) {
+        probe_->power_state(sequencer_->cycle() + offset, clock_.time_of(sim::Cycle(offset)), b,
+                            powered);
+      });
+    }
     // The domain's frequency and voltage, at the instants the controller changes them.
     probe_->domain(0, DomainState{clock_.point().freq_mhz, clock_.point().voltage_v, false});
     dvfs_.set_observer([this](const DomainState& s) { probe_->domain(sequencer_->cycle(), s); });

@@ -21,6 +21,7 @@
 #include "arch/noc/i_noc.hpp"
 #include "arch/output/output_stage.hpp"
 #include "arch/pe/systolic_array.hpp"
+#include "arch/power/power_manager.hpp"
 #include "arch/sequencer.hpp"
 #include "arch/spec.hpp"
 #include "arch/trace_probe.hpp"
@@ -74,6 +75,7 @@ class Accelerator : public Component {
   SystolicArray array_;
   std::map<std::string, std::unique_ptr<ILayerEngine>> engines_;
   std::unique_ptr<OutputStage> output_;
+  std::unique_ptr<PowerManager> power_;  // with the config's power section
   std::unique_ptr<Sequencer> sequencer_;
   std::unique_ptr<TraceProbe> probe_;
 };

@@ -10,6 +10,7 @@ Components make_components() {
   register_dvfs_policies(c.dvfs);
   register_dram_models(c.dram);
   register_sparse_formats(c.sparse_format);
+  register_power_policies(c.power);
   return c;
 }
 
@@ -19,7 +20,8 @@ const Components& builtin_components() {
 }
 
 std::vector<sim::ComponentKind> Components::kinds() const {
-  return {noc.describe(), dvfs.describe(), dram.describe(), sparse_format.describe()};
+  return {noc.describe(), dvfs.describe(), dram.describe(), sparse_format.describe(),
+          power.describe()};
 }
 
 }  // namespace adasim::arch

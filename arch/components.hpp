@@ -12,6 +12,7 @@
 #include "arch/dvfs/i_dvfs_policy.hpp"
 #include "arch/memory/i_dram_model.hpp"
 #include "arch/noc/i_noc.hpp"
+#include "arch/power/i_power_policy.hpp"
 #include "arch/sparse/i_sparse_format.hpp"
 #include "sim/core/param_doc.hpp"
 
@@ -26,6 +27,8 @@ struct Components {
   SparseFormatRegistry sparse_format{"sparse_format",
                                      "the storage format of an operand in SRAM and DRAM",
                                      "sparsity.storage.ifmap / .weight / .ofmap"};
+  PowerPolicyRegistry power{"power", "the power-gating policy: when blocks or their parts are off",
+                            "power.policy"};
   /// The kinds above, in this order (what `adasim list` prints first).
   std::vector<sim::ComponentKind> kinds() const;
 };

@@ -12,6 +12,18 @@
 
 namespace adasim::arch {
 
+/// One gateable block's clock and power gating over a layer (config section `power`). Unit-cycles
+/// count cycles x units (PEs, lanes, banks; the NoC is one unit).
+struct BlockPower {
+  std::string block;
+  int64_t units = 0;
+  uint64_t clock_gated_unit_cycles = 0;  ///< powered, clock gated (idle)
+  uint64_t power_gated_unit_cycles = 0;  ///< off or in retention
+  uint64_t wakeups = 0;                  ///< times (part of) the block was powered back on
+  double wakeup_pj = 0.0;                ///< their energy
+  double leakage_saved_pj = 0.0;         ///< leakage of the block all on, minus what it leaked
+};
+
 struct LayerResult {
   std::string name;
   std::string op;               ///< workloads::to_string(OpType)
@@ -28,6 +40,8 @@ struct LayerResult {
   bool dvfs_reported = false;
   std::vector<sim::StatValue> stats;  ///< the blocks' statistics (collected from the module tree)
   std::vector<EnergyRow> energy;      ///< dynamic and leakage rows
+  std::vector<BlockPower> power;      ///< per gateable block, when the config has `power`
+  uint64_t wakeup_stall = 0;          ///< cycles of stall cause "wakeup" (in cycles_stall)
 };
 
 }  // namespace adasim::arch

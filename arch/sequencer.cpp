@@ -29,6 +29,10 @@ Sequencer::Sequencer(sc_core::sc_module_name name, const AcceleratorSpec& spec,
     stalls_.add("dvfs", stall_dvfs_, "cycles",
                 "halted while the DVFS controller changes the operating point",
                 sim::StatKind::kStall);
+  if (blocks_.power && blocks_.power->may_wake())
+    stalls_.add("wakeup", stall_wakeup_, "cycles",
+                "waiting for power-gated blocks to wake up (power.wakeup_cycles)",
+                sim::StatKind::kStall);
   declare(stalls_, BlockRole::kSequencer);
   SC_METHOD(tick);
 }
@@ -81,8 +85,9 @@ void Sequencer::tick_once() {
     }
     if (!enter_layer()) return;
   }
+  if (wake_up()) return;
   const StepResult r = engine_->step();
-  uint64_t k = 1;
+  uint64_t k = 1, idle_run = 0;
   switch (r.kind) {
     case StepResult::Kind::kDone:
       end_layer();
@@ -96,6 +101,7 @@ void Sequencer::tick_once() {
       k = std::max<uint64_t>(1, clock_.cycles_until(r.wait_until - sc_core::sc_time_stamp()));
       stall_dram_ += k;
       stall_code_ = 1;
+      idle_run = k;
       break;
     case StepResult::Kind::kAdvanced:
       if (r.bubble) {
@@ -115,6 +121,13 @@ void Sequencer::tick_once() {
   if (probe_) {
     const SystolicProgram* sys = std::get_if<SystolicProgram>(&programs_[layer_]->engine);
     probe_->sample(cycle_, layer_, sys != nullptr && sys->outputs_stationary(), stall_code_);
+  }
+  if (idle_run > 0 && blocks_.power) {
+    // The array idles through the wait: a power-gating policy may switch it off meanwhile, and
+    // waking it delays the next step.
+    const uint64_t w = blocks_.power->array_wait(idle_run);
+    stall_wakeup_ += w;
+    k += w;
   }
   cycle_ += sim::Cycle(k);
   watch(r.kind == StepResult::Kind::kAdvanced && !r.bubble);
@@ -145,10 +158,24 @@ std::string Sequencer::state_dump() const {
   const uint64_t cycles = cycle_ - layer_start_;
   const double ns = (sc_core::sc_time_stamp() - layer_start_time_).to_seconds() * 1e9;
   for (const sim::StatValue& v :
-       collect(sim::Interval{cycles, ns, stall_dram_ + stall_sram_ + stall_noc_ + stall_dvfs_}))
+       collect(sim::Interval{cycles, ns,
+                           stall_dram_ + stall_sram_ + stall_noc_ + stall_dvfs_ + stall_wakeup_}))
     s += "  " + v.group + "." + v.name + " = " +
          (v.integral ? std::to_string(v.count) : std::to_string(v.real)) + " " + v.unit + "\n";
   return s;
+}
+
+// The wake-up stall at the start of a layer whose blocks were off (power gating). Returns true
+// while the layer waits for it.
+bool Sequencer::wake_up() {
+  if (pending_wakeup_ == 0) return false;
+  const uint64_t w = pending_wakeup_;
+  pending_wakeup_ = 0;
+  stall_wakeup_ += w;
+  if (probe_) probe_->sample(cycle_, layer_, false, 0);
+  cycle_ += sim::Cycle(w);
+  next_trigger(clock_.time_of(sim::Cycle(w)));
+  return true;
 }
 
 // The layer boundary: the DVFS controller may change the point first (the domain halts; the
@@ -187,7 +214,7 @@ bool Sequencer::enter_layer() {
 void Sequencer::open_layer() {
   layer_start_ = cycle_;
   layer_start_time_ = sc_core::sc_time_stamp();
-  compute_ = stall_dram_ = stall_sram_ = stall_noc_ = stall_dvfs_ = 0;
+  compute_ = stall_dram_ = stall_sram_ = stall_noc_ = stall_dvfs_ = stall_wakeup_ = 0;
   transitions_ = 0;
   transition_ns_ = transition_pj_ = 0.0;
 }
@@ -210,6 +237,7 @@ void Sequencer::begin_layer() {
   const workloads::Layer& l = graph_->layers[layer_];
   const LayerProgram& prog = *programs_[layer_];
   engine_ = &engine_of(prog);
+  if (blocks_.power) pending_wakeup_ = blocks_.power->begin_layer(l.name, prog);
   blocks_.memory.begin_layer();
   blocks_.bus.reset_stats();
   OutputStage& out = blocks_.output;
@@ -238,7 +266,8 @@ void Sequencer::end_layer() {
   res.op = workloads::to_string(l.op);
   res.cycles_total = cycle_ - layer_start_;
   res.cycles_compute = compute_;
-  res.cycles_stall = stall_dram_ + stall_sram_ + stall_noc_ + stall_dvfs_;
+  res.cycles_stall = stall_dram_ + stall_sram_ + stall_noc_ + stall_dvfs_ + stall_wakeup_;
+  res.wakeup_stall = stall_wakeup_;
   if (res.cycles_total != res.cycles_compute + res.cycles_stall)
     throw sim::ModelError("accelerator: cycle accounting does not add up in layer " + l.name);
   const MacTally t = engine_->macs();
@@ -260,6 +289,10 @@ void Sequencer::end_layer() {
                   res.energy);
   res.energy.insert(res.energy.end(), storage_rows.begin(), storage_rows.end());
   price_at_domain_voltages(energy_, spec_, voltage, res.energy);  // memory-domain blocks
+  if (blocks_.power)
+    blocks_.power->end_layer(PowerLayerCycles{res.cycles_total, compute_, stall_dvfs_, res.time_ns,
+                                              voltage, clock_.point().freq_mhz},
+                             res.energy, res.power);
   if (transitions_ > 0)
     res.energy.push_back(EnergyRow{"dvfs", "transition", transitions_,
                                    transition_pj_ / double(transitions_), transition_pj_});

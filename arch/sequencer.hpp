@@ -24,6 +24,7 @@
 #include "arch/layer_result.hpp"
 #include "arch/memory/hierarchy.hpp"
 #include "arch/output/output_stage.hpp"
+#include "arch/power/power_manager.hpp"
 #include "arch/trace_probe.hpp"
 #include "arch/value_store.hpp"
 #include "sim/core/cycle.hpp"
@@ -38,6 +39,7 @@ struct SequencedBlocks {
   INoc& bus;
   OutputStage& output;
   std::map<std::string, ILayerEngine*> engines;  ///< by registered name
+  PowerManager* power = nullptr;                 ///< clock and power gating, or null
 };
 
 class Sequencer : public Component {
@@ -84,6 +86,7 @@ class Sequencer : public Component {
   void account_transition();
   void begin_layer();
   void end_layer();
+  bool wake_up();
   ILayerEngine& engine_of(const LayerProgram& p) const;
   std::vector<sim::StatValue> collect(const sim::Interval& in) const;
 
@@ -110,6 +113,7 @@ class Sequencer : public Component {
   sim::Cycle layer_start_{0};
   sc_core::sc_time layer_start_time_;
   uint64_t compute_ = 0, stall_dram_ = 0, stall_sram_ = 0, stall_noc_ = 0, stall_dvfs_ = 0;
+  uint64_t stall_wakeup_ = 0, pending_wakeup_ = 0;  // power gating: wake-up stalls
   Boundary boundary_ = Boundary::kIdle;
   uint64_t transitions_ = 0;  // the current layer's DVFS transition (0 or 1), its time and energy
   double transition_ns_ = 0.0, transition_pj_ = 0.0;

@@ -96,4 +96,12 @@ std::optional<SparsityMode> sparsity_mode_from_string(std::string_view s) {
   return std::nullopt;
 }
 
+bool PowerSpec::clock_gates(const std::string& block) const {
+  return std::find(clock_gated.begin(), clock_gated.end(), block) != clock_gated.end();
+}
+
+bool PowerSpec::power_gates(const std::string& block) const {
+  return std::find(power_gated.begin(), power_gated.end(), block) != power_gated.end();
+}
+
 }  // namespace adasim::arch

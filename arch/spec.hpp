@@ -214,6 +214,24 @@ struct ClockSpec {
   std::optional<DvfsTransitionSpec> transition;
 };
 
+/// Clock gating and power gating (config section `power`; arch/power/power_manager.hpp). Blocks
+/// are named "pe_array", "vector_unit", "noc" or an SRAM level's name. With the section present,
+/// every block's clock network costs energy on each cycle its clock runs (a block in
+/// `clock_gated` only on its active cycles) and the vector unit leaks; without it neither is
+/// modelled (reports stay as before).
+struct PowerSpec {
+  bool enabled = false;                  ///< the section is present
+  std::vector<std::string> clock_gated;  ///< blocks whose clock is gated on idle cycles
+  std::string policy = "none";           ///< power-gating policy (arch/power/i_power_policy.hpp)
+  sim::ParamValues policy_params;        ///< every parameter of the policy, validated
+  std::vector<std::string> power_gated;  ///< blocks (or their parts) the policy may switch off
+  bool retention = false;                ///< idle parts keep their data at a fraction of leakage
+  double retention_leakage_fraction = 0.25;  ///< leakage in retention / leakage powered
+  int wakeup_cycles = 10;                    ///< core cycles from power-on to usable
+  bool clock_gates(const std::string& block) const;
+  bool power_gates(const std::string& block) const;
+};
+
 /// Per-action energies in pJ at the table's reference voltage, plus leakage in mW.
 /// Keys are documented in arch/energy/energy_table.hpp; overrides replace single entries.
 struct EnergySpec {
@@ -331,6 +349,7 @@ struct AcceleratorSpec {
   AreaSpec area;
   MapperSpec mapper;
   SparsitySpec sparsity;
+  PowerSpec power;
 
   /// The SRAM level that holds `op` for the array (validated to exist): of the levels holding
   /// it, the one no other of them is filled from.

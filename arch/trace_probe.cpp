@@ -39,6 +39,27 @@ void TraceProbe::domain(uint64_t cycle, const DomainState& s) {
   vcd_.change(halt_, s.halted ? 1 : 0);
 }
 
+void TraceProbe::add_power_signals(const std::string& top, const PowerManager& pm,
+                                   const PowerSpec& spec) {
+  power_.assign(pm.blocks().size(), -1);
+  for (size_t b = 0; b < pm.blocks().size(); ++b) {
+    const GateableBlock& g = pm.blocks()[b];
+    if (!spec.power_gates(g.name)) continue;
+    power_[b] = vcd_.add_signal(top + ".power." + g.name + ".powered_units", 32);
+  }
+  vcd_.set_time(0, 0);
+  for (size_t b = 0; b < power_.size(); ++b)
+    if (power_[b] >= 0) vcd_.change(power_[b], pm.blocks()[b].units);  // all on at power-up
+}
+
+void TraceProbe::power_state(uint64_t cycle, const sc_core::sc_time& ahead, size_t b,
+                             int64_t powered) {
+  if (b >= power_.size() || power_[b] < 0 || !vcd_.active(cycle)) return;
+  const sc_core::sc_time at = sc_core::sc_time_stamp() + ahead;
+  vcd_.set_time(cycle, uint64_t(at.to_seconds() * 1e12 + 0.5));
+  vcd_.change(power_[b], powered);
+}
+
 void TraceProbe::sample(uint64_t cycle, uint64_t layer, bool outputs_held, uint64_t stall) {
   if (!vcd_.active(cycle)) return;
   const uint64_t ps = uint64_t(sc_core::sc_time_stamp().to_seconds() * 1e12 + 0.5);

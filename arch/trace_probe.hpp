@@ -11,6 +11,7 @@
 #include "arch/engine/layer_engine.hpp"
 #include "arch/memory/hierarchy.hpp"
 #include "arch/pe/systolic_array.hpp"
+#include "arch/power/power_manager.hpp"
 #include "sim/trace/vcd_writer.hpp"
 
 namespace adasim::arch {
@@ -30,6 +31,11 @@ class TraceProbe {
   /// Records the clock domain's state at the current simulated time (cycle `cycle`):
   /// <clock>.freq_khz, <clock>.voltage_mv and <clock>.dvfs_halt.
   void domain(uint64_t cycle, const DomainState& s);
+  /// Registers <top>.power.<block>.powered_units for every power-gated block (call before the
+  /// run): the units (PEs, lanes, banks) powered; 0 = off or in retention.
+  void add_power_signals(const std::string& top, const PowerManager& pm, const PowerSpec& spec);
+  /// Records block `b`'s powered units from cycle `cycle`, `ahead` after the current time.
+  void power_state(uint64_t cycle, const sc_core::sc_time& ahead, size_t b, int64_t powered);
   void finish() { vcd_.finish(); }
 
  private:
@@ -42,6 +48,7 @@ class TraceProbe {
   const ILayerEngine* fold_of_;
   std::vector<PeSignals> pe_;
   int freq_ = -1, volt_ = -1, halt_ = -1;
+  std::vector<int> power_;  // per gateable block, -1 when not power-gated
   int cycle_ = -1, layer_ = -1, fold_ = -1, stall_ = -1, dram_rd_ = -1, sram_rd_ = -1;
 };
 

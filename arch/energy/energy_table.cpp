@@ -45,7 +45,16 @@ constexpr double kRfRead16bPj = 0.237;  // [ERT] ifmap_spad (12 x 16-bit regfile
 
 double mac_default(int bits) { return kMult8Pj * (bits / 8.0) * (bits / 8.0) + kAdd32Pj; }
 
+// Power gating: a unit's wake-up energy is set so that its break-even time (the idle time whose
+// leakage equals the wake-up energy, Hu et al., ISLPED 2004) is kBreakEvenNs at its leakage.
+constexpr double kReg16bPj = 0.009;  // [ERT] a 16-bit pipeline register, per access
+constexpr double kBreakEvenNs = 20.0;
+
 std::vector<EnergyKeyDoc> build_docs() {
+  const std::string wake_src =
+      "assumption: a break-even time of 20 ns at the unit's leakage (the Accelergy idle figures "
+      "above); no published 45 nm wake-up energy in the sources. Replace with your sleep "
+      "transistors' rail charge C V^2";
   const std::string mac_src =
       "Horowitz ISSCC 2014 (45 nm): 8-bit mult 0.2 pJ scaled by (bits/8)^2, + 32-bit add 0.1 pJ";
   return {
@@ -103,6 +112,21 @@ std::vector<EnergyKeyDoc> build_docs() {
        "assumption: repeaters and drivers of a 512-1024-bit on-chip bus at 45 nm; no published "
        "figure in the sources above",
        "static power of the array-edge bus"},
+      {"clock_pj_per_flop", "pJ", kReg16bPj / 16.0,
+       "Accelergy 45 nm ERT (timeloop/runs/exercises_ws/.../timeloop-mapper.ERT.yaml): "
+       "weight_reg / input_activation_reg / output_activation_reg, 0.009 pJ per access of a "
+       "16-bit register, read as the clock load of its flip-flops on each cycle the clock runs",
+       "clock network: energy per flip-flop per cycle its clock runs (power section only)"},
+      {"vector_lane_leakage_mw", "mW", 0.066,
+       "Accelergy 45 nm ERT (timeloop/runs/exercises_ws/.../timeloop-mapper.ERT.yaml): idle "
+       "energy of the intmac, 0.066 pJ/cycle, read as mW at a 1 ns cycle (a lane has no spad)",
+       "static power of one vector-unit lane (power section only)"},
+      {"pe_wakeup_pj", "pJ", kBreakEvenNs * (0.066 + 0.024), wake_src,
+       "energy to power one PE back on (charging its virtual supply rail)"},
+      {"vector_lane_wakeup_pj", "pJ", kBreakEvenNs * 0.066, wake_src,
+       "energy to power one vector-unit lane back on"},
+      {"sram_wakeup_pj_per_kib", "pJ/KiB", kBreakEvenNs * 0.01, wake_src,
+       "energy to power one KiB of SRAM back on (a bank: its share of the level's KiB)"},
   };
 }
 
@@ -145,6 +169,11 @@ EnergyTable::EnergyTable(const EnergySpec& spec)
   pe_leakage_mw_ = value("pe_leakage_mw");
   sram_leakage_mw_per_kib_ = value("sram_leakage_mw_per_kib");
   noc_leakage_mw_ = value("noc_leakage_mw");
+  clock_pj_per_flop_ = value("clock_pj_per_flop");
+  vector_lane_leakage_mw_ = value("vector_lane_leakage_mw");
+  pe_wakeup_pj_ = value("pe_wakeup_pj");
+  vector_lane_wakeup_pj_ = value("vector_lane_wakeup_pj");
+  sram_wakeup_pj_per_kib_ = value("sram_wakeup_pj_per_kib");
 }
 
 double EnergyTable::value(const std::string& key) const {
@@ -189,6 +218,13 @@ double EnergyTable::sram_leakage_mw(int64_t size_bytes) const {
   return sram_leakage_mw_per_kib_ * double(size_bytes) / 1024.0;
 }
 double EnergyTable::noc_leakage_mw() const { return noc_leakage_mw_; }
+double EnergyTable::clock_pj_per_flop() const { return clock_pj_per_flop_ * scale_; }
+double EnergyTable::vector_lane_leakage_mw() const { return vector_lane_leakage_mw_; }
+double EnergyTable::pe_wakeup_pj() const { return pe_wakeup_pj_ * scale_; }
+double EnergyTable::vector_lane_wakeup_pj() const { return vector_lane_wakeup_pj_ * scale_; }
+double EnergyTable::sram_wakeup_pj(int64_t size_bytes) const {
+  return sram_wakeup_pj_per_kib_ * double(size_bytes) / 1024.0 * scale_;
+}
 
 double EnergyTable::dynamic_voltage_factor(double v) const {
   if (!(v > 0)) throw sim::ModelError("EnergyTable: voltage must be > 0");

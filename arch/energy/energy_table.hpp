@@ -51,6 +51,13 @@ class EnergyTable {
   double pe_leakage_mw() const;                        ///< per PE
   double sram_leakage_mw(int64_t size_bytes) const;    ///< whole level
   double noc_leakage_mw() const;
+  double vector_lane_leakage_mw() const;  ///< per lane (power section only)
+
+  // Clock network and power gating (power section), dynamic: at the reference voltage, x scale.
+  double clock_pj_per_flop() const;                 ///< per flip-flop per clocked cycle
+  double pe_wakeup_pj() const;                      ///< powering one PE back on
+  double vector_lane_wakeup_pj() const;             ///< powering one lane back on
+  double sram_wakeup_pj(int64_t size_bytes) const;  ///< powering `size_bytes` of SRAM on
 
   /// Multiplier for dynamic energy at voltage v: (v / v_ref)^2.
   double dynamic_voltage_factor(double v) const;
@@ -69,6 +76,8 @@ class EnergyTable {
   double sram_pj_per_bit_8k_ = 0, sram_exponent_ = 0, sram_write_factor_ = 0;
   double noc_pj_per_bit_ = 0, link_pj_per_bit_ = 0, dram_pj_per_bit_ = 0;
   double pe_leakage_mw_ = 0, sram_leakage_mw_per_kib_ = 0, noc_leakage_mw_ = 0;
+  double clock_pj_per_flop_ = 0, vector_lane_leakage_mw_ = 0;
+  double pe_wakeup_pj_ = 0, vector_lane_wakeup_pj_ = 0, sram_wakeup_pj_per_kib_ = 0;
 };
 
 }  // namespace adasim::arch

@@ -128,6 +128,7 @@ LoadedConfig parse_arch_config(json j, const std::string& file_label,
   detail::parse_area(root, out.spec.area);
   detail::parse_mapper(root, out.spec.mapper);
   detail::parse_sparsity(root, out.spec.sparsity, components);
+  detail::parse_power(root, out.spec, components.power);
   check_array_kind(out.spec, j, file_label, issues);
 
   if (!issues.empty()) throw ConfigError(std::move(issues));

@@ -20,6 +20,9 @@ void parse_energy(ParamReader& root, arch::EnergySpec& out);
 void parse_sparsity(ParamReader& root, arch::SparsitySpec& out,
                     const arch::Components& components);  ///< sparsity_section.cpp
 void parse_area(ParamReader& root, arch::AreaSpec& out);  ///< area_section.cpp
+/// power_section.cpp; after parse_memory (block names include the SRAM levels').
+void parse_power(ParamReader& root, arch::AcceleratorSpec& spec,
+                 const arch::PowerPolicyRegistry& policies);
 /// `section`'s "overrides" object: each key a number >= 0 declared in its table.
 void parse_number_overrides(ParamReader& section, std::map<std::string, double>& out);
 

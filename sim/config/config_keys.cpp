@@ -371,7 +371,8 @@ ParamDoc make_config_keys(const arch::Components& c) {
                             "design-point name, copied into reports"),
                         detail::pe_array_keys().described("the PE array"), detail::memory_keys(c),
                         detail::noc_keys(c), detail::clock_keys(c), detail::energy_keys(),
-                        detail::area_keys(), detail::mapper_keys(), detail::sparsity_keys(c)});
+                        detail::area_keys(), detail::mapper_keys(), detail::sparsity_keys(c),
+                        detail::power_keys(c)});
 }
 
 const ParamDoc& config_keys() {

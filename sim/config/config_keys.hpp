@@ -41,6 +41,7 @@ ParamDoc energy_keys();
 ParamDoc area_keys();
 ParamDoc mapper_keys();
 ParamDoc sparsity_keys(const arch::Components& components);
+ParamDoc power_keys(const arch::Components& components);  ///< power_section.cpp
 }  // namespace detail
 
 }  // namespace adasim::sim

@@ -76,6 +76,7 @@ p::NumberDoc table_entry(const std::string& key, const std::string& unit) {
   };
   static constexpr Range kRanges[] = {
       {"pJ", 1e6, 1.0},      {"pJ/bit", 1e4, 1.0},  {"mW", 1e5, 1.0},  {"mW/KiB", 1e3, 0.01},
+      {"pJ/KiB", 1e6, 0.2},
       {"um2", 1e10, 1000.0}, {"um2/bit", 1e5, 1.0}, {"1", 100.0, 1.0},
   };
   for (const Range& r : kRanges)

@@ -56,6 +56,7 @@ LayerReport layer_report(const arch::LayerResult& r) {
         break;
     }
   }
+  for (const arch::BlockPower& b : r.power) rep.power[b.block] = b;
   rep.energy = r.energy;
   return rep;
 }

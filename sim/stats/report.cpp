@@ -51,6 +51,16 @@ LayerReport RunReport::total() const {
       t.dvfs->energy_pj += l.dvfs->energy_pj;
     }
     for (const auto& [k, v] : l.accesses) t.accesses[k] += v;
+    for (const auto& [block, b] : l.power) {
+      arch::BlockPower& s = t.power[block];
+      s.block = block;
+      s.units = b.units;
+      s.clock_gated_unit_cycles += b.clock_gated_unit_cycles;
+      s.power_gated_unit_cycles += b.power_gated_unit_cycles;
+      s.wakeups += b.wakeups;
+      s.wakeup_pj += b.wakeup_pj;
+      s.leakage_saved_pj += b.leakage_saved_pj;
+    }
     for (const EnergyEntry& e : l.energy) {
       EnergyEntry& m = merged[{e.module, e.action}];
       m.module = e.module;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "arch/energy/energy_model.hpp"
+#include "arch/layer_result.hpp"
 
 namespace adasim::sim {
 
@@ -49,6 +50,9 @@ struct LayerReport {
     double energy_pj = 0.0;
   };
   std::optional<Dvfs> dvfs;
+  /// Clock and power gating per block (config section `power`; empty without it): unit-cycles
+  /// clock gated and power gated, wake-ups, their energy and the leakage saved.
+  std::map<std::string, arch::BlockPower> power;
   std::map<std::string, double> utilization;       ///< "pe", "noc", "dram", "sram.<level>" in [0,1]
   std::map<std::string, uint64_t> accesses;        ///< "<module>.<counter>" e.g. "gbuf.read_bytes"
   /// Figures as another simulator defines them, "<tool>.<figure>" (e.g. "scalesim.total_cycles"):

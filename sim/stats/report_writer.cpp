@@ -143,6 +143,17 @@ json layer_json(const LayerReport& l, bool with_schedule) {
     j["dvfs"] = {{"transitions", l.dvfs->transitions},
                  {"transition_ns", l.dvfs->time_ns},
                  {"transition_pj", l.dvfs->energy_pj}};
+  if (!l.power.empty()) {
+    json power = json::object();
+    for (const auto& [block, b] : l.power)
+      power[block] = {{"units", b.units},
+                      {"clock_gated_unit_cycles", b.clock_gated_unit_cycles},
+                      {"power_gated_unit_cycles", b.power_gated_unit_cycles},
+                      {"wakeups", b.wakeups},
+                      {"wakeup_pj", b.wakeup_pj},
+                      {"leakage_saved_pj", b.leakage_saved_pj}};
+    j["power"] = std::move(power);
+  }
 
   if (with_schedule) {
     j["dataflow"] = l.dataflow;

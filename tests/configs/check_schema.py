@@ -66,6 +66,10 @@ REJECTED = {
     "73_memory_sync_cycles_out_of_range": "clock/domains/memory/sync_cycles",
     "74_memory_domain_missing_voltage": "clock/domains/memory",
     "75_domains_unknown_domain": "clock/domains",
+    "87_power_policy_unknown": "power/policy",
+    "89_power_retention_fraction_above_one": "power/retention_leakage_fraction",
+    "90_power_idle_cycles_zero": "power",
+    "91_power_block_listed_twice": "power/clock_gating",
 }
 
 # Cases whose defect involves several keys: the schema cannot see it, `adasim validate` does.
@@ -91,6 +95,9 @@ CROSS_FIELD = [
     "79_schedule_two_triggers",
     "80_sram_parent_unknown_level",
     "81_sram_parent_cycle",
+    "85_power_unknown_block",
+    "86_power_noc_power_gated",
+    "88_power_idle_timeout_on_sram",
 ]
 
 

@@ -146,9 +146,10 @@ TEST(Components, EveryKindIsListedWithItsSelectingKey) {
     kinds.push_back(k.kind);
     keys.push_back(k.selected_by);
   }
-  EXPECT_EQ(kinds, (std::vector<std::string>{"noc", "dvfs", "dram", "sparse_format"}));
+  EXPECT_EQ(kinds, (std::vector<std::string>{"noc", "dvfs", "dram", "sparse_format", "power"}));
   EXPECT_EQ(keys, (std::vector<std::string>{"noc.type", "clock.policy", "memory.dram.model",
-                                            "sparsity.storage.ifmap / .weight / .ofmap"}));
+                                            "sparsity.storage.ifmap / .weight / .ofmap",
+                                            "power.policy"}));
 }
 
 TEST(SparseFormats, EachNameMapsToItsCodecAndItsProperties) {
