@@ -2,6 +2,7 @@
 #include "arch/memory/dma.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "sim/core/errors.hpp"
 
@@ -20,6 +21,7 @@ Dma::Dma(sc_core::sc_module_name name, int sram_levels, int burst_bytes, bool in
       in_order_(in_order),
       scratch_(size_t(burst_bytes), 0),
       group_("dma") {
+  hop_.burst_bytes = uint64_t(burst_bytes);
   payload_.set_extension(&hop_);
   for (int o = 0; o < kNumOperands; ++o)
     group_.add(std::string("load_bytes_") + to_string(Operand(o)), stats_.load_bytes[o], "bytes",
@@ -157,22 +159,26 @@ void Dma::issue(Job& job) {
   hop_.kind =
       job.dir == Dir::kLoad ? TransferExtension::Kind::kFill : TransferExtension::Kind::kDrain;
   hop_.level = job.level;
-  for (uint64_t off = 0; off < job.bytes; off += uint64_t(burst_bytes_)) {
-    const unsigned len = unsigned(std::min<uint64_t>(uint64_t(burst_bytes_), job.bytes - off));
+  // One transaction per job, a train of bursts (TransferExtension::burst_bytes; its data pointer
+  // holds one burst and is never read): the level moves it between itself and its downstream
+  // neighbour, DRAM times each burst. A job beyond the payload's 32-bit length goes in several.
+  const uint64_t burst = uint64_t(burst_bytes_);
+  const uint64_t max_train = (uint64_t(UINT32_MAX) / burst) * burst;
+  for (uint64_t off = 0; off < job.bytes; off += max_train) {
+    const uint64_t len = std::min(max_train, job.bytes - off);
     const uint64_t addr = kRegionBase[o] + (next_addr_[o] % kRegionSize);
     next_addr_[o] += len;
-    // The level moves the burst between itself and its downstream neighbour.
     sc_core::sc_time delay = start - now;
     payload_.set_command(job.dir == Dir::kLoad ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
     payload_.set_address(addr);
     payload_.set_data_ptr(scratch_.data());
-    payload_.set_data_length(len);
-    payload_.set_streaming_width(len);
+    payload_.set_data_length(unsigned(len));
+    payload_.set_streaming_width(unsigned(len));
     payload_.set_byte_enable_ptr(nullptr);
     payload_.set_dmi_allowed(false);
     payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     level_sockets[size_t(job.level)]->b_transport(payload_, delay);
-    if (payload_.is_response_error()) throw sim::ModelError("DMA: a transfer burst failed");
+    if (payload_.is_response_error()) throw sim::ModelError("DMA: a transfer failed");
     job.done = std::max(job.done, sc_core::sc_time_stamp() + delay);
   }
 }

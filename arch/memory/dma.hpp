@@ -3,10 +3,10 @@
 // of one) sit in two in-order queues (out of order when every transfer is free: an ideal DRAM
 // and ideal levels, so no job is held behind another); a job issues as soon as the slot it needs is
 // free, which the engine signals with events (chunk consumed, outputs complete, ...), and the data
-// it copies has arrived. Each job is cut into bursts sent over TLM-2.0 (LT, annotated delays) to
-// the SRAM level it fills or drains, which moves the burst to or from its downstream neighbour (the
-// level it is filled from, or DRAM), so prefetching the next tile while the array computes, and
-// stalls when it is late, both emerge.
+// it copies has arrived. Each job is a train of bursts sent over TLM-2.0 as one transaction (LT,
+// annotated delays) to the SRAM level it fills or drains, which moves it to or from its downstream
+// neighbour (the level it is filled from, or DRAM, which times every burst), so prefetching the
+// next tile while the array computes, and stalls when it is late, both emerge.
 #pragma once
 
 #include <tlm_utils/simple_initiator_socket.h>
