@@ -62,7 +62,7 @@ int Dma::add_job(Dir dir, Operand op, int sram_level, uint64_t bytes, int after_
   dependents_.emplace_back();
   if (in_order_) {
     (dir == Dir::kLoad ? loads_ : stores_).push_back(id);
-    pump();
+    pump(sc_core::sc_time_stamp());
     return id;
   }
   // Out of order: count what the job waits for; the last of them to happen issues it.
@@ -79,7 +79,7 @@ int Dma::add_job(Dir dir, Operand op, int sram_level, uint64_t bytes, int after_
     }
   unmet_.push_back(unmet);
   ++pending_;
-  if (unmet == 0) release({id});
+  if (unmet == 0) release({id}, sc_core::sc_time_stamp());
   return id;
 }
 
@@ -90,18 +90,21 @@ void Dma::set_job_bytes(int job, uint64_t bytes) {
   j.bytes = bytes;
 }
 
-void Dma::fire(int event) {
+void Dma::fire(int event) { fire(event, sc_core::sc_time_stamp()); }
+
+void Dma::fire(int event, const sc_core::sc_time& at) {
+  if (at < sc_core::sc_time_stamp()) throw sim::ModelError("DMA: an event raised in the past");
   if (event < 0 || size_t(event) >= fired_.size()) throw sim::ModelError("DMA: unknown event");
   const bool again = fired_[size_t(event)];
   fired_[size_t(event)] = 1;
   if (in_order_) {
-    pump();
+    pump(at);
     return;
   }
   if (again) return;  // its waiters were released the first time
   std::vector<int> waiters;
   waiters.swap(event_waiters_[size_t(event)]);
-  release(waiters);
+  release(waiters, at);
 }
 
 bool Dma::all_issued() const { return loads_.empty() && stores_.empty() && pending_ == 0; }
@@ -119,16 +122,16 @@ bool Dma::ready(const Job& j) const {
   return true;
 }
 
-void Dma::pump() {
+void Dma::pump(const sc_core::sc_time& at) {
   for (std::deque<int>* q : {&loads_, &stores_}) {
     while (!q->empty() && ready(jobs_[size_t(q->front())])) {
-      issue(jobs_[size_t(q->front())]);
+      issue(jobs_[size_t(q->front())], at);
       q->pop_front();
     }
   }
 }
 
-void Dma::release(const std::vector<int>& met) {
+void Dma::release(const std::vector<int>& met, const sc_core::sc_time& at) {
   // Each job in `met` had one of its conditions happen; issue those left with none, then the
   // jobs waiting for them (first come, first issued: deterministic).
   std::deque<int> ready_now;
@@ -137,7 +140,7 @@ void Dma::release(const std::vector<int>& met) {
   while (!ready_now.empty()) {
     const int id = ready_now.front();
     ready_now.pop_front();
-    issue(jobs_[size_t(id)]);
+    issue(jobs_[size_t(id)], at);
     --pending_;
     for (int d : dependents_[size_t(id)])
       if (--unmet_[size_t(d)] == 0) ready_now.push_back(d);
@@ -145,10 +148,10 @@ void Dma::release(const std::vector<int>& met) {
   }
 }
 
-void Dma::issue(Job& job) {
+void Dma::issue(Job& job, const sc_core::sc_time& at) {
   job.issued = true;
   const sc_core::sc_time now = sc_core::sc_time_stamp();
-  sc_core::sc_time start = now;  // the data it copies has arrived
+  sc_core::sc_time start = at;  // the data it copies has arrived
   for (int a : job.after_jobs) start = std::max(start, jobs_[size_t(a)].done);
   job.done = start;
   const int o = int(job.op);
