@@ -2,6 +2,7 @@
 #include "arch/memory/dma.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "sim/core/errors.hpp"
 
@@ -20,6 +21,7 @@ Dma::Dma(sc_core::sc_module_name name, int sram_levels, int burst_bytes, bool in
       in_order_(in_order),
       scratch_(size_t(burst_bytes), 0),
       group_("dma") {
+  hop_.burst_bytes = uint64_t(burst_bytes);
   payload_.set_extension(&hop_);
   for (int o = 0; o < kNumOperands; ++o)
     group_.add(std::string("load_bytes_") + to_string(Operand(o)), stats_.load_bytes[o], "bytes",
@@ -60,7 +62,7 @@ int Dma::add_job(Dir dir, Operand op, int sram_level, uint64_t bytes, int after_
   dependents_.emplace_back();
   if (in_order_) {
     (dir == Dir::kLoad ? loads_ : stores_).push_back(id);
-    pump();
+    pump(sc_core::sc_time_stamp());
     return id;
   }
   // Out of order: count what the job waits for; the last of them to happen issues it.
@@ -77,7 +79,7 @@ int Dma::add_job(Dir dir, Operand op, int sram_level, uint64_t bytes, int after_
     }
   unmet_.push_back(unmet);
   ++pending_;
-  if (unmet == 0) release({id});
+  if (unmet == 0) release({id}, sc_core::sc_time_stamp());
   return id;
 }
 
@@ -88,18 +90,21 @@ void Dma::set_job_bytes(int job, uint64_t bytes) {
   j.bytes = bytes;
 }
 
-void Dma::fire(int event) {
+void Dma::fire(int event) { fire(event, sc_core::sc_time_stamp()); }
+
+void Dma::fire(int event, const sc_core::sc_time& at) {
+  if (at < sc_core::sc_time_stamp()) throw sim::ModelError("DMA: an event raised in the past");
   if (event < 0 || size_t(event) >= fired_.size()) throw sim::ModelError("DMA: unknown event");
   const bool again = fired_[size_t(event)];
   fired_[size_t(event)] = 1;
   if (in_order_) {
-    pump();
+    pump(at);
     return;
   }
   if (again) return;  // its waiters were released the first time
   std::vector<int> waiters;
   waiters.swap(event_waiters_[size_t(event)]);
-  release(waiters);
+  release(waiters, at);
 }
 
 bool Dma::all_issued() const { return loads_.empty() && stores_.empty() && pending_ == 0; }
@@ -121,16 +126,16 @@ bool Dma::ready(const Job& j) const {
   return true;
 }
 
-void Dma::pump() {
+void Dma::pump(const sc_core::sc_time& at) {
   for (std::deque<int>* q : {&loads_, &stores_}) {
     while (!q->empty() && ready(jobs_[size_t(q->front())])) {
-      issue(jobs_[size_t(q->front())]);
+      issue(jobs_[size_t(q->front())], at);
       q->pop_front();
     }
   }
 }
 
-void Dma::release(const std::vector<int>& met) {
+void Dma::release(const std::vector<int>& met, const sc_core::sc_time& at) {
   // Each job in `met` had one of its conditions happen; issue those left with none, then the
   // jobs waiting for them (first come, first issued: deterministic).
   std::deque<int> ready_now;
@@ -139,7 +144,7 @@ void Dma::release(const std::vector<int>& met) {
   while (!ready_now.empty()) {
     const int id = ready_now.front();
     ready_now.pop_front();
-    issue(jobs_[size_t(id)]);
+    issue(jobs_[size_t(id)], at);
     --pending_;
     for (int d : dependents_[size_t(id)])
       if (--unmet_[size_t(d)] == 0) ready_now.push_back(d);
@@ -147,10 +152,10 @@ void Dma::release(const std::vector<int>& met) {
   }
 }
 
-void Dma::issue(Job& job) {
+void Dma::issue(Job& job, const sc_core::sc_time& at) {
   job.issued = true;
   const sc_core::sc_time now = sc_core::sc_time_stamp();
-  sc_core::sc_time start = now;  // the data it copies has arrived
+  sc_core::sc_time start = at;  // the data it copies has arrived
   for (int a : job.after_jobs) start = std::max(start, jobs_[size_t(a)].done);
   job.done = start;
   const int o = int(job.op);
@@ -161,22 +166,26 @@ void Dma::issue(Job& job) {
   hop_.kind =
       job.dir == Dir::kLoad ? TransferExtension::Kind::kFill : TransferExtension::Kind::kDrain;
   hop_.level = job.level;
-  for (uint64_t off = 0; off < job.bytes; off += uint64_t(burst_bytes_)) {
-    const unsigned len = unsigned(std::min<uint64_t>(uint64_t(burst_bytes_), job.bytes - off));
+  // One transaction per job, a train of bursts (TransferExtension::burst_bytes; its data pointer
+  // holds one burst and is never read): the level moves it between itself and its downstream
+  // neighbour, DRAM times each burst. A job beyond the payload's 32-bit length goes in several.
+  const uint64_t burst = uint64_t(burst_bytes_);
+  const uint64_t max_train = (uint64_t(UINT32_MAX) / burst) * burst;
+  for (uint64_t off = 0; off < job.bytes; off += max_train) {
+    const uint64_t len = std::min(max_train, job.bytes - off);
     const uint64_t addr = kRegionBase[o] + (next_addr_[o] % kRegionSize);
     next_addr_[o] += len;
-    // The level moves the burst between itself and its downstream neighbour.
     sc_core::sc_time delay = start - now;
     payload_.set_command(job.dir == Dir::kLoad ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
     payload_.set_address(addr);
     payload_.set_data_ptr(scratch_.data());
-    payload_.set_data_length(len);
-    payload_.set_streaming_width(len);
+    payload_.set_data_length(unsigned(len));
+    payload_.set_streaming_width(unsigned(len));
     payload_.set_byte_enable_ptr(nullptr);
     payload_.set_dmi_allowed(false);
     payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     level_sockets[size_t(job.level)]->b_transport(payload_, delay);
-    if (payload_.is_response_error()) throw sim::ModelError("DMA: a transfer burst failed");
+    if (payload_.is_response_error()) throw sim::ModelError("DMA: a transfer failed");
     job.done = std::max(job.done, sc_core::sc_time_stamp() + delay);
   }
 }

@@ -3,10 +3,10 @@
 // of one) sit in two in-order queues (out of order when every transfer is free: an ideal DRAM
 // and ideal levels, so no job is held behind another); a job issues as soon as the slot it needs is
 // free, which the engine signals with events (chunk consumed, outputs complete, ...), and the data
-// it copies has arrived. Each job is cut into bursts sent over TLM-2.0 (LT, annotated delays) to
-// the SRAM level it fills or drains, which moves the burst to or from its downstream neighbour (the
-// level it is filled from, or DRAM), so prefetching the next tile while the array computes, and
-// stalls when it is late, both emerge.
+// it copies has arrived. Each job is a train of bursts sent over TLM-2.0 as one transaction (LT,
+// annotated delays) to the SRAM level it fills or drains, which moves it to or from its downstream
+// neighbour (the level it is filled from, or DRAM, which times every burst), so prefetching the
+// next tile while the array computes, and stalls when it is late, both emerge.
 #pragma once
 
 #include <tlm_utils/simple_initiator_socket.h>
@@ -51,6 +51,11 @@ class Dma : public Component {
   void set_job_bytes(int job, uint64_t bytes);
   /// Mark an event as happened now and issue every job it unblocks.
   void fire(int event);
+  /// Same, for an event that happens at `at` (>= now): fast mode raises a stretch's last-cycle
+  /// events at the step that advances it, and the jobs they issue start moving at `at` (the
+  /// transfers' annotated delays), as if the event had been raised then. Nothing else may
+  /// reach the DMA before `at`.
+  void fire(int event, const sc_core::sc_time& at);
   bool issued(int job) const { return jobs_[size_t(job)].issued; }
   /// Completion time of an issued job.
   sc_core::sc_time done_time(int job) const { return jobs_[size_t(job)].done; }
@@ -78,12 +83,12 @@ class Dma : public Component {
     bool issued = false;
     sc_core::sc_time done;
   };
-  void pump();
-  void issue(Job& job);
+  void pump(const sc_core::sc_time& at);
+  void issue(Job& job, const sc_core::sc_time& at);
 
   bool ready(const Job& j) const;
   /// Out of order: one condition of each job in `met` happened (a job with none counts 1).
-  void release(const std::vector<int>& met);
+  void release(const std::vector<int>& met, const sc_core::sc_time& at);
 
   int burst_bytes_;
   bool in_order_;

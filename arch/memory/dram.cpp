@@ -1,11 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "arch/memory/dram.hpp"
 
+#include <algorithm>
+
 #include "arch/components.hpp"
+#include "arch/memory/transfer_extension.hpp"
 #include "arch/sim_time.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::arch {
+
+DramTrainTiming IDramModel::access_train(uint64_t bytes, uint64_t burst_bytes, bool is_read,
+                                         const sc_core::sc_time& issue) {
+  if (burst_bytes == 0) throw sim::ModelError("DRAM: a burst train of zero-byte bursts");
+  DramTrainTiming out{issue, sc_core::SC_ZERO_TIME, 0};
+  for (uint64_t off = 0; off < bytes; off += burst_bytes) {
+    const DramTiming t = access(std::min(burst_bytes, bytes - off), is_read, issue);
+    out.done = std::max(out.done, t.done);
+    out.transfer = add_time(out.transfer, t.transfer, "DRAM busy time");
+    ++out.bursts;
+  }
+  return out;
+}
 
 Dram::Dram(sc_core::sc_module_name name, const DramSpec& spec, const DramModelRegistry& models)
     : sc_core::sc_module(name), socket("socket") {
@@ -26,10 +42,19 @@ void Dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
     stats_.read_bytes += bytes;
   else
     stats_.write_bytes += bytes;
-  ++stats_.bursts;
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
   const sc_core::sc_time now = sc_core::sc_time_stamp();
-  const DramTiming t = model_->access(bytes, trans.is_read(), now + delay);
+  // A DMA job arrives as one transaction cut into bursts (TransferExtension::burst_bytes).
+  const TransferExtension* x = trans.get_extension<TransferExtension>();
+  const uint64_t burst = x != nullptr && x->burst_bytes > 0 ? x->burst_bytes : bytes;
+  DramTrainTiming t;
+  if (burst >= bytes) {  // one burst
+    const DramTiming one = model_->access(bytes, trans.is_read(), now + delay);
+    t = {one.done, one.transfer, 1};
+  } else {
+    t = model_->access_train(bytes, burst, trans.is_read(), now + delay);
+  }
+  stats_.bursts += t.bursts;
   stats_.busy = add_time(stats_.busy, t.transfer, "DRAM busy time");
   delay = t.done - now;
   if (core_ != nullptr && sync_cycles_ > 0) delay += core_->time_of(sim::Cycle(sync_cycles_));

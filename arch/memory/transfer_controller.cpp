@@ -148,14 +148,14 @@ void TransferController::plan_outputs(size_t f, int64_t k, const ChunkPlan& cp, 
   if (final) final_store_[size_t(oc)] = std::move(fs);
 }
 
-void TransferController::outputs_done(int64_t out_chunk) {
+void TransferController::outputs_done(int64_t out_chunk, const sc_core::sc_time& at) {
   ++raised_;
   const FinalStore& fs = final_store_[size_t(out_chunk)];
   if (store_sizer_ && !fs.jobs.empty()) {
     const uint64_t bytes = store_sizer_(fs.fold, fs.chunk);
     for (int job : fs.jobs) dma_.set_job_bytes(job, bytes);
   }
-  dma_.fire(outdone_event_[size_t(out_chunk)]);
+  dma_.fire(outdone_event_[size_t(out_chunk)], at);
 }
 
 std::optional<sc_core::sc_time> TransferController::ready_all(const std::vector<int>& jobs) const {
@@ -168,8 +168,10 @@ std::optional<sc_core::sc_time> TransferController::ready_all(const std::vector<
 }
 
 std::optional<sc_core::sc_time> TransferController::stationary_ready(size_t fold) const {
-  if (stationary_job_[fold] < 0) return sc_core::SC_ZERO_TIME;
-  return ready_all({stationary_job_[fold]});
+  const int j = stationary_job_[fold];
+  if (j < 0) return sc_core::SC_ZERO_TIME;
+  if (!dma_.issued(j)) return std::nullopt;
+  return std::max(sc_core::SC_ZERO_TIME, dma_.done_time(j));
 }
 
 std::optional<sc_core::sc_time> TransferController::chunk_ready(int64_t chunk) const {

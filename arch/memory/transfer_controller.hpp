@@ -47,18 +47,21 @@ class TransferController {
   /// Completion of every transfer of the layer (nullopt while some job has not issued).
   std::optional<sc_core::sc_time> all_done() const;
 
-  // Events the engine raises.
-  void stationary_loaded(size_t fold) {
+  // Events the engine raises, now or (fast mode: a stretch's last cycle) at `at` >= now.
+  void stationary_loaded(size_t fold) { stationary_loaded(fold, sc_core::sc_time_stamp()); }
+  void stationary_loaded(size_t fold, const sc_core::sc_time& at) {
     ++raised_;
-    dma_.fire(loaded_event_[fold]);
+    dma_.fire(loaded_event_[fold], at);
   }
-  void chunk_consumed(int64_t chunk) {
+  void chunk_consumed(int64_t chunk) { chunk_consumed(chunk, sc_core::sc_time_stamp()); }
+  void chunk_consumed(int64_t chunk, const sc_core::sc_time& at) {
     ++raised_;
-    dma_.fire(consumed_event_[size_t(chunk)]);
+    dma_.fire(consumed_event_[size_t(chunk)], at);
   }
   /// The outputs of an out chunk are complete in SRAM: sizes its store of final outputs (if a
   /// sizer is installed) and lets the store issue.
-  void outputs_done(int64_t out_chunk);
+  void outputs_done(int64_t out_chunk) { outputs_done(out_chunk, sc_core::sc_time_stamp()); }
+  void outputs_done(int64_t out_chunk, const sc_core::sc_time& at);
   /// Events the engine raised so far (fast mode's cross-check: none inside a steady stretch).
   uint64_t raised() const { return raised_; }
 

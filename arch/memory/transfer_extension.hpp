@@ -2,7 +2,8 @@
 // TLM-2.0 payload extension of the DMA's transfers: which SRAM level a burst fills (data comes
 // from the level's downstream neighbour: the level it is filled from, or DRAM) or drains (data
 // goes to that neighbour). A level that receives a burst for another level serves it from its
-// own storage: that is how a hop from an L2 into an L1 chained under it reads the L2.
+// own storage: that is how a hop from an L2 into an L1 chained under it reads the L2. A DMA job
+// travels as one transaction, a train of bursts; DRAM times each burst (IDramModel::access_train).
 #pragma once
 
 #include <tlm>
@@ -13,6 +14,9 @@ struct TransferExtension : tlm::tlm_extension<TransferExtension> {
   enum class Kind { kFill, kDrain };
   Kind kind = Kind::kFill;
   int level = -1;  ///< index of the level being filled or drained (AcceleratorSpec::sram)
+  /// The transaction is a train of bursts of this many bytes (the last one the rest), issued
+  /// together; 0: one burst. Timing only: the targets count its bytes and never touch its data.
+  uint64_t burst_bytes = 0;
 
   tlm::tlm_extension_base* clone() const override { return new TransferExtension(*this); }
   void copy_from(const tlm::tlm_extension_base& other) override {

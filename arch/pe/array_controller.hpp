@@ -105,6 +105,12 @@ class ArrayController {
     bool feeding = false, extends_run = false, shifting = false, bubble = false;
     uint64_t k = 1;             // clock cycles each (1 + stall)
     int64_t slot_checked = -1;  // an output chunk whose granted slot the first cycle checks
+    // Events of the stretch's last cycle (raised by advance() at that cycle's time): the out
+    // chunk whose last row it writes, the fold whose shadow tile it completes, the chunk whose
+    // last index it feeds; -1: none. `*_at`: the cycle count that would reach each (kept while
+    // the stretch's length is being bounded).
+    int64_t ev_out = -1, ev_loaded = -1, ev_consumed = -1;
+    int64_t out_at = 0, loaded_at = 0, consumed_at = 0;
   };
   // RunMode::check: the stretch being verified and its cycles left.
   Stretch expect_;

@@ -63,7 +63,10 @@ bool ArrayController::stretch_outputs(Stretch& s, const SystolicFold& f) {
     s.slot_checked = out_chunk;
   }
   const ChunkPlan& oc = chunks[ci];
-  s.n = std::min(s.n, oc.t0 + oc.t_len - 1 - d0);  // the chunk's last row raises an event
+  // The chunk's last row raises an event: the stretch may end with it.
+  s.out_at = oc.t0 + oc.t_len - d0;
+  s.ev_out = out_chunk;
+  s.n = std::min(s.n, s.out_at);
   s.out_write = uint64_t(f.cols) * kPsumBytes;
   s.values[kOf] += uint64_t(f.cols);
   if (!f.first_accum) s.out_read = uint64_t(f.cols) * kPsumBytes;
@@ -76,6 +79,8 @@ bool ArrayController::stretch_scalesim_writes(Stretch& s, const SystolicFold& f)
   // the plateau m <= d <= r + c - 2 - m (m = min(r, c) - 1), and a different count each cycle
   // on the ramps between, which therefore run cycle by cycle.
   const uint64_t w = scalesim_os_writes(t_);
+  // The fold's last feed may write the first diagonal in its own cycle: it runs alone.
+  if (s.feeding) s.n = std::min(s.n, f.t_len - 1 - fed_);
   if (fed_ == f.t_len && f.rows > 0 && f.cols > 0) {
     const int64_t r = f.rows, c = f.cols, m = std::min(r, c) - 1;
     const int64_t d = t_ - last_feed_cycle_ - (ar_ - r);
@@ -112,7 +117,9 @@ bool ArrayController::stretch_shadow(Stretch& s, std::optional<sc_core::sc_time>
   const uint64_t values = shadow_row_values(next, shadow_done_);
   if (shadow_done_ + 1 < len && shadow_row_values(next, shadow_done_ + 1) != values)
     s.n = std::min<int64_t>(s.n, 1);
-  s.n = std::min<int64_t>(s.n, len - 1 - shadow_done_);
+  s.loaded_at = len - shadow_done_;  // the last row's cycle raises an event
+  s.ev_loaded = int64_t(next);
+  s.n = std::min<int64_t>(s.n, s.loaded_at);
   s.reads[int(stat_op_)] += values * uint64_t(stat_op_ == Operand::kIfmap ? in_bytes_ : w_bytes_);
   s.values[int(stat_op_)] += values;
   s.shifting = true;
@@ -145,7 +152,9 @@ ArrayController::Stretch ArrayController::steady_stretch() {
   } else if (fed_ < T) {
     if (skip_[size_t(fed_)]) return {};
     const ChunkPlan& cp = (*tfolds_)[fold_].chunks[chunk_];
-    s.n = cp.t0 + cp.t_len - 1 - fed_;  // the chunk's last index raises an event
+    s.consumed_at = cp.t0 + cp.t_len - fed_;  // the chunk's last index raises an event
+    s.ev_consumed = ports_.plan->chunk_index(fold_, chunk_);
+    s.n = s.consumed_at;
     for (int64_t x = fed_; x < fed_ + s.n; ++x)
       if (skip_[size_t(x)]) s.n = x - fed_;
     s.feeding = true;
@@ -193,6 +202,10 @@ ArrayController::Stretch ArrayController::steady_stretch() {
     s.n = std::min<int64_t>(s.n, int64_t((gap + step - 1) / step));
     if (s.n < 2) return {};
   }
+  // An event whose cycle the stretch does not reach is not raised by it.
+  if (s.out_at != s.n) s.ev_out = -1;
+  if (s.loaded_at != s.n) s.ev_loaded = -1;
+  if (s.consumed_at != s.n) s.ev_consumed = -1;
   return s;
 }
 
@@ -221,6 +234,16 @@ StepResult ArrayController::advance(const Stretch& s) {
   t_ += s.n;
   uint64_t reads[kNumOperands] = {s.reads[0], s.reads[1], s.reads[2]};
   StepResult r = charge_ports(ports_, reads, s.out_write, s.out_read, uint64_t(s.n));
+  if (s.ev_out >= 0 || s.ev_loaded >= 0 || s.ev_consumed >= 0) {
+    // The last cycle's events, in per-cycle mode's order, at the time that cycle starts (every
+    // cycle of the stretch takes k clock cycles).
+    const sc_core::sc_time at =
+        sc_core::sc_time_stamp() +
+        sc_core::sc_time::from_value(ports_.period.value() * s.k * uint64_t(s.n - 1));
+    if (s.ev_out >= 0) ports_.plan->outputs_done(s.ev_out, at);
+    if (s.ev_loaded >= 0) ports_.plan->stationary_loaded(size_t(s.ev_loaded), at);
+    if (s.ev_consumed >= 0) ports_.plan->chunk_consumed(s.ev_consumed, at);
+  }
   r.repeat = uint64_t(s.n);
   r.bubble = s.bubble;
   return r;
@@ -229,13 +252,18 @@ StepResult ArrayController::advance(const Stretch& s) {
 StepResult ArrayController::checked_stream() {
   // Per-cycle mode that verifies the stretches fast mode would advance in one step: each of
   // their cycles must feed / write / shift what the stretch says, take its clock cycles, raise
-  // no event and stay in the fold's stream.
+  // no event but the last cycle's (as many as the stretch says) and stay in the fold's stream.
   if (expect_left_ == 0) {
     expect_ = steady_stretch();
     expect_left_ = expect_.n;
   }
   if (expect_left_ == 0) return step_stream();
-  const uint64_t raised = ports_.plan->raised();
+  // Its last cycle raises the stretch's events, the others none.
+  const uint64_t raised =
+      ports_.plan->raised() +
+      (expect_left_ == 1 ? uint64_t(expect_.ev_out >= 0) + uint64_t(expect_.ev_loaded >= 0) +
+                               uint64_t(expect_.ev_consumed >= 0)
+                         : 0);
   const size_t fold = fold_;
   const uint64_t cycles_before = tally_.folds[fold].cycles;
   const std::array<uint64_t, kNumOperands> values_before = tally_.sram_values;

@@ -25,7 +25,7 @@ struct ItemWork {
   double cycles = 0;  ///< the mapper's cycle estimate (vector layers: ops / lanes)
   double macs = 0;    ///< MACs of the programs (vector layers: lane operations)
   double folds = 0;   ///< folds of every layer: fast mode advances each in a few steps
-  double bursts = 0;  ///< DRAM bytes / burst bytes: one TLM transaction each
+  double bursts = 0;  ///< DRAM bytes / burst bytes (priced as measured before jobs became trains)
   /// CPU seconds the mapper's search took for this item in the estimating process: the worker
   /// runs the same search (measured, not modelled: it varies too much with the candidates
   /// other dataflows give, which the chosen schedules do not show).

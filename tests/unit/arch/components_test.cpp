@@ -80,18 +80,17 @@ TEST(Dvfs, ScheduleAppliesItsEntriesInListOrderAsTheirTriggersAreReached) {
   };
   // 1000 MHz from "b" on, then 400 MHz from 5 us on, then 800 MHz from layer 2 on: the time
   // entry waits for its time, and the layer-2 entry behind it waits with it (list order).
-  spec.policy_params.set("schedule",
-                         sim::ParamRecords{entry("layer", std::string("b"), 1000.0),
-                                           entry("at_us", 5.0, 400.0),
-                                           entry("layer_index", int64_t(2), 800.0)});
+  spec.policy_params.set("schedule", sim::ParamRecords{entry("layer", std::string("b"), 1000.0),
+                                                       entry("at_us", 5.0, 400.0),
+                                                       entry("layer_index", int64_t(2), 800.0)});
   auto policy = builtin_components().dvfs.find("schedule")->make(spec);
   EXPECT_TRUE(policy->may_switch());
   EXPECT_THROW(policy->check_layers({"a", "c", "d"}), sim::ConfigError);  // no layer "b"
   EXPECT_NO_THROW(policy->check_layers({"a", "b", "c", "d"}));
   const std::vector<std::pair<DvfsLayer, double>> steps = {
-      {{0, "a", 0.0, nullptr}, 800.0},    // nothing reached: the nominal point
-      {{1, "b", 1.0, nullptr}, 1000.0},   // "b"
-      {{2, "c", 2.0, nullptr}, 1000.0},   // 5 us not reached: layer 2's entry waits behind it
+      {{0, "a", 0.0, nullptr}, 800.0},   // nothing reached: the nominal point
+      {{1, "b", 1.0, nullptr}, 1000.0},  // "b"
+      {{2, "c", 2.0, nullptr}, 1000.0},  // 5 us not reached: layer 2's entry waits behind it
       {{3, "d", 6.0, nullptr}, 800.0}};  // 5 us reached (400), then layer 2's (800)
   for (const auto& [layer, f] : steps)
     EXPECT_DOUBLE_EQ(policy->point_for_layer(layer).freq_mhz, f) << layer.index;
@@ -106,7 +105,8 @@ TEST(Dvfs, FixedPolicyRunsEveryLayerAtTheTablePointOfItsFrequency) {
   auto policy = builtin_components().dvfs.find("fixed")->make(spec);
   for (size_t layer : {0, 1, 7}) {
     EXPECT_DOUBLE_EQ(policy->point_for_layer(DvfsLayer{layer, "l", 0.0, nullptr}).freq_mhz, 400.0);
-    EXPECT_DOUBLE_EQ(policy->point_for_layer(DvfsLayer{layer, "l", 0.0, nullptr}).voltage_v, 0.7);  // the table's voltage
+    EXPECT_DOUBLE_EQ(policy->point_for_layer(DvfsLayer{layer, "l", 0.0, nullptr}).voltage_v,
+                     0.7);  // the table's voltage
   }
   spec.policy_params.set("fixed_freq_mhz", 300.0);  // not a point of the hardware
   try {
@@ -138,6 +138,67 @@ TEST(Dram, BandwidthLatencyModelSerializesBurstsAndPipelinesLatency) {
   spec.ideal = true;
   auto ideal = builtin_components().dram.find("bandwidth_latency")->make(spec);
   EXPECT_EQ(ideal->access(4096, true, sc_time(7, SC_NS)).done, sc_time(7, SC_NS));
+}
+
+TEST(Dram, BandwidthLatencyTrainIsItsBurstsInClosedForm) {
+  DramSpec spec;
+  spec.bandwidth_gb_per_s = 16.0;  // 64 bytes take 4 ns, 2 bytes 0.125 ns
+  spec.latency_ns = 100.0;
+  auto train = builtin_components().dram.find("bandwidth_latency")->make(spec);
+  auto burst = builtin_components().dram.find("bandwidth_latency")->make(spec);
+  using sc_core::SC_NS;
+  using sc_core::sc_time;
+  // 130 bytes in 64-byte bursts: 64 + 64 + 2, back to back from 0 ns: the channel is busy
+  // 4 + 4 + 0.125 ns and the last byte arrives one latency later.
+  DramTrainTiming a = train->access_train(130, 64, true, sc_time(0, SC_NS));
+  EXPECT_EQ(a.bursts, 3u);
+  EXPECT_EQ(a.transfer, sc_time(8.125, SC_NS));
+  EXPECT_EQ(a.done, sc_time(108.125, SC_NS));
+  // Issued at 1 ns, the next train waits for the channel (8.125 ns): 2 x 4 ns, done 116.125 ns.
+  DramTrainTiming b = train->access_train(128, 64, false, sc_time(1, SC_NS));
+  EXPECT_EQ(b.bursts, 2u);
+  EXPECT_EQ(b.done, sc_time(116.125, SC_NS));
+  EXPECT_EQ(train->busy_until(), sc_time(16.125, SC_NS));
+  // The same bursts one access() at a time end at the same picosecond.
+  for (uint64_t n : {64, 64, 2}) burst->access(n, true, sc_time(0, SC_NS));
+  DramTiming last{};
+  for (int i = 0; i < 2; ++i) last = burst->access(64, false, sc_time(1, SC_NS));
+  EXPECT_EQ(last.done, b.done);
+  EXPECT_EQ(burst->busy_until(), train->busy_until());
+  // Ideal: every burst is counted, none takes time.
+  spec.ideal = true;
+  auto ideal = builtin_components().dram.find("bandwidth_latency")->make(spec);
+  DramTrainTiming c = ideal->access_train(4097, 64, true, sc_time(7, SC_NS));
+  EXPECT_EQ(c.bursts, 65u);
+  EXPECT_EQ(c.done, sc_time(7, SC_NS));
+  EXPECT_EQ(c.transfer, sc_time(0, SC_NS));
+}
+
+/// A model with only per-burst timing (every burst 10 ns on the channel, 5 ns latency, in order).
+class FixedBurstDram : public IDramModel {
+ public:
+  DramTiming access(uint64_t, bool, const sc_core::sc_time& issue) override {
+    busy_ = std::max(busy_, issue) + sc_core::sc_time(10, sc_core::SC_NS);
+    return {busy_ + sc_core::sc_time(5, sc_core::SC_NS), sc_core::sc_time(10, sc_core::SC_NS)};
+  }
+  sc_core::sc_time busy_until() const override { return busy_; }
+
+ private:
+  sc_core::sc_time busy_ = sc_core::SC_ZERO_TIME;
+};
+
+TEST(Dram, DefaultTrainTimesEachBurstInTurn) {
+  FixedBurstDram m;
+  using sc_core::SC_NS;
+  using sc_core::sc_time;
+  // ceil(200 / 64) = 4 bursts of 10 ns from 3 ns: the channel frees at 43 ns, the last burst's
+  // data arrives at 48 ns.
+  DramTrainTiming t = m.access_train(200, 64, true, sc_time(3, SC_NS));
+  EXPECT_EQ(t.bursts, 4u);
+  EXPECT_EQ(t.transfer, sc_time(40, SC_NS));
+  EXPECT_EQ(t.done, sc_time(48, SC_NS));
+  EXPECT_EQ(m.access_train(0, 64, true, sc_time(50, SC_NS)).done, sc_time(50, SC_NS));
+  EXPECT_THROW(m.access_train(10, 0, true, sc_time(50, SC_NS)), sim::ModelError);
 }
 
 TEST(Components, EveryKindIsListedWithItsSelectingKey) {
