@@ -11,6 +11,7 @@ of the network total. Usage (from the repository root, after building):
     scripts/estimate_error.py [--bin build/adasim] [--quick]
 
 --quick runs the two smaller workloads (MobileNetV2, the BERT-base encoder layer) only.
+--spatial measures the spatial arrays instead (SPATIAL_CONFIGS x SPATIAL_WORKLOADS).
 """
 import argparse
 import json
@@ -27,6 +28,15 @@ CONFIGS = [
     ("tpu_like_128x128", "configs/tpu_like_128x128.json", []),
 ]
 WORKLOADS = ["resnet50", "mobilenet_v2", "alexnet", "bert_base_encoder"]
+# --spatial: the spatial arrays (NoC-fed PEs); with ideal memory the estimate equals the engine.
+IDEAL = ["memory.dram.ideal=true", "memory.sram.0.ideal=true"]
+SPATIAL_CONFIGS = [
+    ("eyeriss_chip (0.72 GB/s)", "configs/eyeriss_chip.json", []),
+    ("eyeriss_chip, ideal memory", "configs/eyeriss_chip.json", IDEAL + ["memory.sram.1.ideal=true"]),
+    ("eyeriss_like_16x16 (25.6 GB/s)", "configs/eyeriss_like_16x16.json", []),
+    ("eyeriss_like_16x16, ideal memory", "configs/eyeriss_like_16x16.json", IDEAL),
+]
+SPATIAL_WORKLOADS = ["ds_cnn_kws", "alexnet_eyeriss_conv"]
 
 
 def run(binary, arch, sets, workload):
@@ -55,11 +65,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default="build/adasim")
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--spatial", action="store_true")
     args = ap.parse_args()
     workloads = ["mobilenet_v2", "bert_base_encoder"] if args.quick else WORKLOADS
+    configs = CONFIGS
+    if args.spatial:
+        workloads, configs = SPATIAL_WORKLOADS, SPATIAL_CONFIGS
     print("| config | workload | layers | exact | mean abs err | max abs err | total err |")
     print("|---|---|---|---|---|---|---|")
-    for name, arch, sets in CONFIGS:
+    for name, arch, sets in configs:
         for w in workloads:
             rows = errors(run(args.bin, arch, sets, w))
             if not rows:

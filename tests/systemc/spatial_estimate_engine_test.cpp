@@ -1,19 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // The spatial mapper's estimate against the engine it ranks for, on stall-free memory (ideal
 // DRAM and buffer), on random layers (padding, stride, groups, batch, FC) and every spatial
-// dataflow; the simulated figures come from the SystemC engine, run in a child process.
-// On layers without padding whose loop factors divide their dims, the estimate's cycles equal
-// the simulated ones exactly. Elsewhere the estimate counts whole tiles where the engine moves
-// only the values inside the tensor (padding, ragged last factors), so it is an approximation:
-// measured on these cases, 79 of 108 layers exact (the 40 whose tiles stay inside the tensor
-// among them), the others from 2.6% under to 12.5% over. Before the estimate sent every RF
-// psum over the psum bus at a flush (it counted the reduced ones only), RS layers came out at
-// about 0.6 of the simulated cycles. With the Eyeriss chip's parts (eyeriss_parts below) the
-// estimate stays exact where tiles stay inside the tensor; elsewhere the psum links widen the
-// gap, since the estimate chains every column group's whole tile while a ragged edge leaves some
-// PEs of a column without psums, and the 16-bit ifmap bus turns small count differences into
-// whole cycles: measured on these cases from 8.3% under to 35% over (small layers of 100 to 500
-// cycles).
+// dataflow, with and without the Eyeriss chip's parts; the simulated figures come from the
+// SystemC engine, run in a child process. The estimate walks the passes as the engine does (edge
+// tiles clipped to the tensor, psum flushes of the PEs that ran, per-step bus traffic per
+// operand, link chains), so its cycles equal the simulated ones exactly on every layer. The
+// per-operand access counts are compared term by term against the engine itself, without the
+// kernel, in tests/unit/mapper/spatial_estimate_exact_test.cpp. Before, the estimate counted
+// whole tiles: exact only where tiles stayed inside the tensor, 2.6% under to 12.5% over
+// elsewhere, 8.3% under to 35% over with the chip's parts.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -30,16 +25,6 @@ namespace {
 
 using SpatialDataflow = std::string;  // a registered spatial dataflow's name
 namespace ws = workloads::spatial;
-
-/// No padding, and every dim's loop factors multiply to the dim: no tile reaches outside the
-/// tensor.
-bool tiles_inside(const ws::Problem& p, const ws::Mapping& m) {
-  if (p.pad_t != 0 || p.pad_l != 0) return false;
-  std::array<int64_t, ws::kNumDims> prod;
-  prod.fill(1);
-  for (const ws::Loop& l : m.loops) prod[size_t(l.dim)] *= l.bound;
-  return prod == p.bound;
-}
 
 // The Eyeriss chip's parts (configs/eyeriss_chip.json) on the same small array: per-operand
 // spads of 8-bit words (a 32-bit psum takes four), per-operand buses of 16 / 64 / 32 bits,
@@ -101,16 +86,7 @@ TEST_P(SpatialEstimateVsEngine, Cycles) {
     const ws::Mapping& m = sch[i].spatial().nest;
     const ws::SpatialEstimate e = ws::estimate_mapping(
         p, m, spec, ws::widths_of(g, g.layers[i], spec), workloads::EnergyCosts{});
-    const double sim = double(ran[i].cycles);
-    if (tiles_inside(p, m)) {
-      EXPECT_EQ(e.cycles, sim);
-    } else if (!chip) {
-      EXPECT_GE(e.cycles, 0.97 * sim);
-      EXPECT_LE(e.cycles, 1.13 * sim);
-    } else {
-      EXPECT_GE(e.cycles, 0.9 * sim);
-      EXPECT_LE(e.cycles, 1.4 * sim);
-    }
+    EXPECT_EQ(e.cycles, double(ran[i].cycles));
   }
 }
 

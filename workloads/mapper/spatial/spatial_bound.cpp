@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Lower bounds of the analytical estimate (spatial_estimate.cpp), for the branch and bound of
+// Lower bounds of the screening score (spatial_screen.cpp), for the branch and bound of
 // the spatial search. Every term of the estimate is a non-decreasing function of the number of
 // times a tile changes at a boundary (array or DRAM). For operand o that number is at least the
 // product of the loops above the boundary that index o: they all sit at or outside the

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-// Analytical data-movement counts of a spatial mapping (what the search ranks candidates by).
-// A tile below loop boundary b changes once per iteration of the loops outside b down to the
-// innermost one that indexes the operand (loops inside that one leave it in place); when that
-// innermost loop slides a window (ifmap along P/Q/R/S) only the new rows/columns move. These
-// counts are derived independently of the engine's movement; on layers without halo and with
-// factors that divide, they equal the engine's counts (tests/unit/mapper/spatial_mapper_test.cpp).
+// The estimate of a spatial mapping: its cycles and access counts on stall-free memory, equal
+// to what the engine (arch/spatial) pays. Pass by pass (spatial_refills.cpp): kept-operand
+// refills and psum flushes; step by step within a pass (spatial_steps.cpp): bypassed operands and
+// psums; the DRAM runs by walking the DRAM iterations. Derived from the nest and the tensor
+// geometry, not from the engine's code: tests/unit/mapper/spatial_estimate_exact_test.cpp checks
+// both against hand-worked figures. With finite DRAM the cycles are the larger of the array's
+// and the DRAM bytes over the bandwidth (an approximation, README).
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <vector>
 
+#include "arch/program/spatial_folds.hpp"
 #include "workloads/mapper/spatial/spatial_mapper.hpp"
 
 namespace adasim::workloads::spatial {
@@ -58,113 +61,59 @@ int64_t step_distinct(int o, const Problem& p, const Idx& span) {
 
 namespace {
 
-// Tile changes at boundary b, and the fraction of the tile that moves when the innermost
-// relevant loop advances (1 without a sliding window).
-struct Changes {
-  double events = 1;      // times the tile is (re)loaded
-  double full = 1;        // of which full loads (the rest are window slides)
-  double slide_frac = 1;  // fraction of the tile a slide moves
-};
-
-Changes changes_at(int o, const Problem& p, const Mapping& m, size_t b, const Idx& span) {
-  const std::vector<int64_t> inner = m.inner_strides();
-  size_t star = b;
-  for (size_t l = b; l-- > 0;)
-    if (m.loops[l].bound > 1 && relevant(o, m.loops[l].dim)) {
-      star = l;
-      break;
-    }
-  Changes c;
-  if (star == b) return c;
-  c.events = double(m.product(0, star + 1));
-  c.full = double(m.product(0, star));
-  const int d = m.loops[star].dim;
-  if (o == 0 && (d == kP || d == kQ || d == kR || d == kS)) {
-    const int64_t extent = window_extent(p, span, d == kP || d == kR);
-    const int64_t step = inner[star] * window_step(p, d);
-    if (extent > 0) c.slide_frac = double(std::min(extent, step)) / double(extent);
-  }
-  return c;
-}
-
-double moved(const Changes& c, double tile) {
-  return tile * (c.full + (c.events - c.full) * c.slide_frac);
-}
-
-/// NoC cycles of the register-file refills of the kept inputs over all passes. After the passes
-/// where loop l (a DRAM or buffer loop) is the innermost one to advance, an operand is refilled
-/// when l or a loop inside it indexes it: by a window slide when l is the innermost such loop
-/// (the fraction changes_at gives), else with its whole array tile. The spatial array's NoC
-/// (xy_multicast) gives every operand its own bus, so a refill costs its busiest bus.
-double kept_refill_cycles(const Problem& p, const Mapping& m, size_t y0, const Idx& arr_span,
-                          const int bits[3], const double width[3]) {
-  std::array<double, 2> tile{};
-  for (int o = 0; o < 2; ++o)
-    if (m.rf_keep[size_t(o)]) tile[size_t(o)] = double(tile_elems(o, p, arr_span));
-  auto busiest = [&](const std::array<double, 2>& moved_values) {
-    double c = 0;
-    for (int o = 0; o < 2; ++o)
-      c = std::max(c, std::ceil(moved_values[size_t(o)] * bits[o] / width[o]));
-    return c;
-  };
-  double total = busiest(tile);  // the first pass fills every kept tile
-  std::array<Changes, 2> ch;
-  for (int o = 0; o < 2; ++o) ch[size_t(o)] = changes_at(o, p, m, y0, arr_span);
-  for (size_t l = 0; l < y0; ++l) {
-    if (m.loops[l].bound <= 1) continue;
-    std::array<double, 2> moved_values{};
-    for (int o = 0; o < 2; ++o) {
-      if (!m.rf_keep[size_t(o)]) continue;
-      size_t star = y0;  // the innermost loop in [l, y0) that indexes the operand
-      for (size_t k = y0; k-- > l;)
-        if (m.loops[k].bound > 1 && relevant(o, m.loops[k].dim)) {
-          star = k;
-          break;
-        }
-      if (star == y0) continue;
-      moved_values[size_t(o)] = tile[size_t(o)] * (star == l ? ch[size_t(o)].slide_frac : 1.0);
-    }
-    total += double(m.product(0, l)) * double(m.loops[l].bound - 1) * busiest(moved_values);
-  }
-  return total;
-}
-
-// Array-side psum movement: the RF flushes of kept psums, or the reductions of bypassed ones
-// every step. Sets e.hops, e.link_hops and (kept) e.rf[2].
-struct PsumTerms {
-  double gb_writes = 0;  // buffer writes from the array
-  double refill = 0;     // NoC cycles of the flushes
-  double stall = 0;      // NoC stall of the steps
-};
-struct Spans {
-  Idx rf, arr, sp;  // below the RF loops, below the array loops, the spatial loops only
-};
-
-PsumTerms psum_terms(const Problem& p, const Mapping& m, const arch::NocSpec& noc, int bits,
-                     double pes, double pass_steps, const Spans& sp, SpatialEstimate& e) {
-  PsumTerms t;
-  const int64_t k = psum_link_group(m, noc);
+// Array-side psum movement (pass_terms): the RF flushes of kept psums, or the reductions of
+// bypassed ones every step. Sets e.hops, e.link_hops and (kept) e.rf[2]; returns the buffer
+// writes from the array.
+double psum_terms(const PassTerms& t, const Mapping& m, SpatialEstimate& e) {
   if (m.rf_keep[2]) {
-    const Changes ch = changes_at(2, p, m, m.first_at(Level::kArrayY), sp.rf);
-    const double sent = ch.events * pes * double(tile_elems(2, p, sp.rf));
-    t.gb_writes = ch.events * double(tile_elems(2, p, sp.arr));
-    e.hops = sent - t.gb_writes;
+    // Every PE that ran a MAC sends its psums at a flush (they are reduced on the way; without
+    // links each one crosses the psum bus, with links the column groups' sums do).
+    e.hops = t.sent - t.writes;
     e.rf[2] = 2 * e.macs;
-    e.link_hops = sent * double(k - 1) / double(k);
-    // Every PE sends all its psums at a flush (they are reduced on the way; without links each
-    // one crosses the psum bus, with links the column groups' sums do).
-    t.refill = ch.events * psum_flush_cycles(pes, double(tile_elems(2, p, sp.rf)), k, bits, noc);
-    return t;
+    e.link_hops = t.link_hops;
+    return t.writes;
   }
   // Bypassed: each step writes its reduced psums over the psum bus back to the buffer; with
-  // links a group's PEs pass one psum each down the column (pipelined over the steps).
-  const double per_step = double(tile_elems(2, p, sp.sp));
-  t.gb_writes = pass_steps * per_step;
-  e.hops = e.macs - t.gb_writes;
-  e.link_hops = e.macs * double(k - 1) / double(k);
-  const double link = k > 1 ? std::ceil(double(bits) / noc.psum_link_bits) : 1;
-  t.stall = pass_steps * (std::max(link, std::ceil(per_step * bits / noc.bus_width(2))) - 1);
-  return t;
+  // links a group's PEs pass one psum each down the column.
+  e.hops = t.step_macs - t.step_writes;
+  e.link_hops = t.step_link_hops;
+  return t.step_writes;
+}
+
+// DRAM traffic, walking the DRAM iterations as the engine does: each fetches the in-tensor part
+// of its ifmap and weight tiles it did not already hold; an output tile leaves when the next
+// iteration works on another one (all its psums), and comes back when a later run returns to it.
+struct DramWalk {
+  std::array<double, 2> reads{};
+  double psum_reloads = 0, psum_writes = 0;
+};
+
+DramWalk dram_walk(const Problem& p, const Mapping& m) {
+  DramWalk r;
+  const Idx span = m.spans_from(m.first_at(Level::kGbuf));
+  std::array<Box, 2> prev{};
+  Box out;
+  std::set<std::array<int64_t, kAxes>> seen;  // output tiles already written back
+  bool first = true;
+  for (const Idx& lo : arch::spatial::dram_origins(m)) {
+    for (int o = 0; o < 2; ++o) {
+      const Box b = operand_box(o, p, lo, span);
+      r.reads[size_t(o)] += double(b.size() - (first ? 0 : b.overlap(prev[size_t(o)])));
+      prev[size_t(o)] = b;
+    }
+    const Box b = operand_box(2, p, lo, span);
+    if (first || !(b == out)) {
+      if (!first) {
+        r.psum_writes += double(out.size());
+        seen.insert(out.lo);
+      }
+      if (seen.count(b.lo) != 0) r.psum_reloads += double(b.size());
+      out = b;
+    }
+    first = false;
+  }
+  r.psum_writes += double(out.size());
+  return r;
 }
 
 }  // namespace
@@ -191,74 +140,57 @@ SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m,
                                  const arch::AcceleratorSpec& spec, const LayerWidths& w,
                                  const EnergyCosts& costs) {
   SpatialEstimate e;
-  const size_t gb0 = m.first_at(Level::kGbuf), y0 = m.first_at(Level::kArrayY),
-               rf0 = m.first_at(Level::kRf);
-  const Idx gb_span = m.spans_from(gb0), arr_span = m.spans_from(y0), rf_span = m.spans_from(rf0);
-  Idx sp_span;  // spatial loops only (one datum per PE)
-  sp_span.fill(1);
-  for (size_t l = y0; l < rf0; ++l) sp_span[size_t(m.loops[l].dim)] *= m.loops[l].bound;
-  const double pes = double(m.rows() * m.cols());
+  const size_t y0 = m.first_at(Level::kArrayY), rf0 = m.first_at(Level::kRf);
   const double passes = double(m.product(0, y0));
   const double steps = double(m.product(rf0, m.loops.size()));
   e.macs = double(p.macs());
   const int bits[3] = {w.in_bits, w.w_bits, w.psum_bits};
   const double width[3] = {double(spec.noc.bus_width(0)), double(spec.noc.bus_width(1)),
                            double(spec.noc.bus_width(2))};
-  double refill_cycles = 0, stall_cycles = 0;
+  const PassTerms kept = pass_terms(p, m, spec.noc, bits, width);
+  double refill_cycles = kept.refill_cycles, stall_cycles = 0;
 
+  const DramWalk dram = dram_walk(p, m);
   for (int o = 0; o < 2; ++o) {
-    const Changes dram = changes_at(o, p, m, gb0, gb_span);
-    e.dram[size_t(o)] = moved(dram, double(tile_elems(o, p, gb_span)));
+    e.dram[size_t(o)] = dram.reads[size_t(o)];
     if (m.rf_keep[size_t(o)]) {
-      const Changes ch = changes_at(o, p, m, y0, rf_span);
-      const Changes cha = changes_at(o, p, m, y0, arr_span);
-      e.noc[size_t(o)] = pes * moved(ch, double(tile_elems(o, p, rf_span)));
-      e.gbuf[size_t(o)] = moved(cha, double(tile_elems(o, p, arr_span)));
+      e.noc[size_t(o)] = kept.noc[size_t(o)];
+      e.gbuf[size_t(o)] = kept.gbuf[size_t(o)];
       e.rf[size_t(o)] = e.macs + e.noc[size_t(o)];
     } else {
-      // Steps whose datum changes, per pass (the first step of a pass always loads).
-      double changing = 1;
-      for (size_t l = m.loops.size(); l-- > rf0;)
-        if (m.loops[l].bound > 1 && relevant(o, m.loops[l].dim)) {
-          changing = double(m.product(rf0, l + 1));
-          break;
-        }
-      const double distinct = double(step_distinct(o, p, sp_span));
-      e.noc[size_t(o)] = passes * changing * pes;
-      e.gbuf[size_t(o)] = passes * changing * distinct;
-      stall_cycles = std::max(stall_cycles,
-                              passes * changing * (std::ceil(distinct * bits[o] / width[o]) - 1));
+      e.noc[size_t(o)] = kept.step_noc[size_t(o)];
+      e.gbuf[size_t(o)] = kept.step_gbuf[size_t(o)];
     }
   }
-  refill_cycles += kept_refill_cycles(p, m, y0, arr_span, bits, width);
+  stall_cycles = kept.step_stall;
   // Partial sums.
   const double outs = double(p.ofmap_elems);
-  const PsumTerms ps =
-      psum_terms(p, m, spec.noc, bits[2], pes, passes * steps, {rf_span, arr_span, sp_span}, e);
-  const double gb_writes = ps.gb_writes;
-  refill_cycles += ps.refill;
-  stall_cycles = std::max(stall_cycles, ps.stall);
+  const double gb_writes = psum_terms(kept, m, e);
+  refill_cycles += kept.flush_cycles;
   e.gbuf[2] = 2 * gb_writes - outs;  // every write after an element's first is read-modify-write
-  const Changes dram_ps = changes_at(2, p, m, gb0, gb_span);
-  const double spills = dram_ps.events * double(tile_elems(2, p, gb_span));
-  e.dram[2] = 2 * spills - outs;
+  e.dram[2] = dram.psum_reloads + dram.psum_writes;
   e.noc[2] =
       e.hops - e.link_hops;  // PE -> PE over the bus; the last hop into the buffer is its write
 
   const double compute = passes * steps;
   const double dram_bytes = e.dram[0] * w.in_bytes + e.dram[1] * w.w_bytes +
-                            (spills - outs) * 2 * w.psum_bytes + outs * w.out_bytes;
+                            (dram.psum_reloads + dram.psum_writes - outs) * w.psum_bytes +
+                            outs * w.out_bytes;
+  price(e, compute + refill_cycles + stall_cycles, dram_bytes, spec, costs);
+  return e;
+}
+
+void price(SpatialEstimate& e, double array_cycles, double dram_bytes,
+           const arch::AcceleratorSpec& spec, const EnergyCosts& costs) {
   const double bytes_per_cycle =
       spec.dram.ideal ? 1e300 : spec.dram.bandwidth_gb_per_s * 1e3 / spec.clock.nominal.freq_mhz;
-  e.cycles = std::max(compute + refill_cycles + stall_cycles, dram_bytes / bytes_per_cycle);
-
+  e.cycles = std::max(array_cycles, dram_bytes / bytes_per_cycle);
   const auto& c = costs.spatial;
   e.energy_pj = e.macs * c.mac + e.link_hops * c.link +
                 costs.leakage_mw * e.cycles * 1e3 / spec.clock.nominal.freq_mhz;
   for (size_t o = 0; o < 3; ++o)
     e.energy_pj +=
         e.dram[o] * c.dram[o] + e.gbuf[o] * c.gbuf[o] + e.noc[o] * c.noc[o] + e.rf[o] * c.rf[o];
-  return e;
 }
 
 }  // namespace adasim::workloads::spatial

@@ -33,9 +33,21 @@ struct LayerWidths {
   int in_bits = 8, w_bits = 8, psum_bits = 32;
 };
 
+/// The estimate of a mapping: equal to the engine's cycles and access counts on stall-free
+/// memory (it walks the passes: edge tiles, psum flushes, per-step bus traffic, DRAM runs).
 SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m,
                                  const arch::AcceleratorSpec& spec, const LayerWidths& w,
                                  const EnergyCosts& costs);
+/// Sets e.cycles (the larger of the array's cycles and the DRAM bytes over the bandwidth) and
+/// e.energy_pj from e's counts.
+void price(SpatialEstimate& e, double array_cycles, double dram_bytes,
+           const arch::AcceleratorSpec& spec, const EnergyCosts& costs);
+/// The search's fast screening score (spatial_screen.cpp): the same figures from closed forms
+/// over whole tiles; equal to estimate_mapping where tiles stay inside the layer, above it on
+/// edge tiles.
+SpatialEstimate screen_mapping(const Problem& p, const Mapping& m,
+                               const arch::AcceleratorSpec& spec, const LayerWidths& w,
+                               const EnergyCosts& costs);
 
 /// Distinct values of operand o (0 ifmap, 1 weight, 2 psum) the PEs touch in one step when
 /// `span` is the spatial loops' span: the tile, except that a stride wider than the filter
@@ -50,6 +62,22 @@ int64_t psum_link_group(const Mapping& m, const arch::NocSpec& noc);
 /// in column groups of k (psum_link_group): the chain down each group, ceil(per_pe * bits /
 /// psum_link_bits) + k - 2 cycles (k > 1), then the groups' sums over the psum bus.
 double psum_flush_cycles(double pes, double per_pe, int64_t k, int bits, const arch::NocSpec& noc);
+
+/// What the register files move between passes, over all passes, exactly as the engine moves
+/// it (spatial_refills.cpp): refills of the kept inputs (NoC cycles: per pass the busiest
+/// operand bus; buffer reads: one per distinct value, multicast; deliveries: one per PE and
+/// value) and flushes of kept psums (NoC cycles, psums sent by the PEs, buffer writes, link
+/// hops); and, step by step (spatial_steps.cpp), the bypassed operands' traffic and NoC stall.
+struct PassTerms {
+  double refill_cycles = 0;
+  std::array<double, 2> gbuf{}, noc{};
+  double flush_cycles = 0, sent = 0, writes = 0, link_hops = 0;
+  double step_stall = 0;
+  std::array<double, 2> step_gbuf{}, step_noc{};
+  double step_writes = 0, step_macs = 0, step_link_hops = 0;
+};
+PassTerms pass_terms(const Problem& p, const Mapping& m, const arch::NocSpec& noc,
+                     const int bits[3], const double width[3]);
 
 /// Fills the schedule's transfer plan (folds = runs over one output tile, chunks = DRAM
 /// iterations) by walking the DRAM loops; sizes in bytes.

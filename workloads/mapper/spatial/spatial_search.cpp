@@ -265,11 +265,19 @@ SpatialSearchResult search_spatial(const Problem& p, const std::vector<std::stri
   std::stable_sort(all.begin(), all.end(),
                    [](const Core& a, const Core& b) { return a.bound < b.bound; });
   SpatialSearchResult r;
+  // Screening: the closed-form score (screen_mapping) drives the branch and bound and keeps the
+  // kShortlist best candidates with distinct loop nests; those are ranked by the exact estimate.
+  constexpr size_t kShortlist = 3;
+  struct Listed {
+    double score;
+    std::string text;
+    Mapping m;
+  };
+  std::vector<Listed> list;  // ascending score
   // A point is cut only when its bound exceeds the best by more than rounding can explain.
   auto beaten = [&](double bound) {
-    return r.found && bound > r.best_e.objective(obj) * (1 + 1e-9);
+    return !list.empty() && bound > list.front().score * (1 + 1e-9);
   };
-  std::string best_text;
   const arch::MapperSpec& budget = spec.mapper;
   auto consider = [&](const Mapping& m) {
     // The budgets (mapper.max_candidates, mapper.max_plan_chunks): counts, so deterministic.
@@ -285,26 +293,16 @@ SpatialSearchResult search_spatial(const Problem& p, const std::vector<std::stri
       ++r.over_memory;
       return;
     }
-    const SpatialEstimate e = estimate_mapping(p, m, spec, w, costs);
+    const double v = screen_mapping(p, m, spec, w, costs).objective(obj);
     ++r.evaluated;
-    const double v = e.objective(obj);
-    if (!r.found || v < r.best_e.objective(obj)) {
-      std::string text = m.describe();
-      if (r.found && text != best_text) {
-        r.runner = std::move(r.best);
-        r.runner_e = r.best_e;
-        r.has_runner = true;
-      }
-      r.best = m;
-      r.best_e = e;
-      best_text = std::move(text);
-      r.found = true;
-    } else if (!r.has_runner || v < r.runner_e.objective(obj)) {
-      if (m.describe() == best_text) return;
-      r.runner = m;
-      r.runner_e = e;
-      r.has_runner = true;
-    }
+    if (list.size() == kShortlist && v >= list.back().score) return;
+    std::string text = m.describe();
+    for (const Listed& l : list)
+      if (l.text == text) return;  // the same nest (orders that differ in bound-1 loops)
+    auto at = std::upper_bound(list.begin(), list.end(), v,
+                               [](double x, const Listed& l) { return x < l.score; });
+    list.insert(at, Listed{v, std::move(text), m});
+    if (list.size() > kShortlist) list.pop_back();
   };
   for (size_t i = 0; i < all.size() && !r.exhausted; ++i) {
     const Core& core = all[i];
@@ -321,6 +319,26 @@ SpatialSearchResult search_spatial(const Problem& p, const std::vector<std::stri
       }
       for_each_order(core, s, ch, consider);
     });
+  }
+  // The shortlist by the exact estimate (ties keep the screening order).
+  if (!list.empty()) r.screened = list.front().score;
+  for (const Listed& l : list) {
+    const SpatialEstimate e = estimate_mapping(p, l.m, spec, w, costs);
+    const double v = e.objective(obj);
+    if (!r.found || v < r.best_e.objective(obj)) {
+      if (r.found) {
+        r.runner = std::move(r.best);
+        r.runner_e = r.best_e;
+        r.has_runner = true;
+      }
+      r.best = l.m;
+      r.best_e = e;
+      r.found = true;
+    } else if (!r.has_runner || v < r.runner_e.objective(obj)) {
+      r.runner = l.m;
+      r.runner_e = e;
+      r.has_runner = true;
+    }
   }
   return r;
 }

@@ -2,7 +2,8 @@
 // Mapping search for spatial arrays. A mapping is built in three steps: the core (spatial loops
 // over the array's Y and X, and the register-file loops, as the dataflow allows them), the split
 // of each dim's remaining extent between global buffer and DRAM, and the loop order at both
-// levels. Every complete mapping is scored with the analytical estimate (spatial_estimate.cpp).
+// levels. Every complete mapping is scored with the closed-form screening score
+// (spatial_screen.cpp); the few best are ranked by the exact estimate (spatial_estimate.cpp).
 //
 // Exhaustive mode enumerates every bound of every loop, every split and every order: the
 // reference the pruned search is tested against on small layers.
@@ -42,6 +43,7 @@ struct SpatialSearchResult {
   bool has_runner = false;  ///< best scored candidate with another loop nest
   Mapping runner;
   SpatialEstimate runner_e;
+  double screened = 0;    ///< best screening objective (screen_mapping) among those scored
   int64_t evaluated = 0;  ///< complete mappings scored
   int64_t cut = 0;        ///< cores and splits cut by their bound (each stands for many mappings)
   /// The search stopped at spec.mapper.max_candidates mappings scored (best of those kept).
@@ -73,7 +75,7 @@ struct Split {
   std::array<int64_t, kNumDims> gbuf{}, dram{};
 };
 
-/// Lower bounds of estimate_mapping(...).objective(obj) over the mappings whose spatial and
+/// Lower bounds of screen_mapping(...).objective(obj) over the mappings whose spatial and
 /// register-file loops are `core` and whose temporal loops cover `rem` (each dim's extent left
 /// above the array): over all of them, or over those with one split in any loop order.
 class CoreBound {
