@@ -246,7 +246,7 @@ bool is_pre_run(Metric m) { return info(m).pre_run; }
 SweepSpec parse_sweep_spec(const json& j_in, const std::string& file, const std::string& base_dir) {
   json j = j_in;
   std::vector<InputIssue> issues;
-  if (!j.is_object()) throw ConfigError(file, "", render(j), "a JSON object (the sweep spec)");
+  if (!j.is_object()) throw ConfigError(file, "/", render(j), "a JSON object (the sweep spec)");
   SweepSpec out;
   out.file = file;
   ParamReader root(j, "", file, issues);
