@@ -14,6 +14,7 @@
 #include <random>
 
 #include "arch/energy/energy_table.hpp"
+#include "eyeriss_parts.hpp"
 #include "forked_sim.hpp"
 #include "sim/app/simulation.hpp"
 #include "sim/core/errors.hpp"
@@ -25,26 +26,8 @@ namespace {
 
 using SpatialDataflow = std::string;  // a registered spatial dataflow's name
 namespace ws = workloads::spatial;
+using test::eyeriss_parts;
 
-// The Eyeriss chip's parts (configs/eyeriss_chip.json) on the same small array: per-operand
-// spads of 8-bit words (a 32-bit psum takes four), per-operand buses of 16 / 64 / 32 bits,
-// 16-bit psum links, and the buffer split into an ifmap/psum level and a quarter-size filter one.
-void eyeriss_parts(arch::AcceleratorSpec& spec) {
-  std::array<arch::SpadSpec, 3> sp;
-  sp[0].entries = 24;
-  sp[1].entries = 48;
-  sp[2].entries = 64;
-  for (arch::SpadSpec& x : sp) x.word_bits = 8;
-  spec.pe_array.spads = sp;
-  spec.noc.bus_bits = {16, 64, 32};
-  spec.noc.psum_link_bits = 16;
-  arch::SramLevelSpec w = spec.sram[0];
-  w.name = "gbuf_filter";
-  w.size_bytes = spec.sram[0].size_bytes / 4;
-  w.holds = {arch::Operand::kWeight};
-  spec.sram[0].holds = {arch::Operand::kIfmap, arch::Operand::kOfmap};
-  spec.sram.push_back(w);
-}
 
 using Param = std::tuple<SpatialDataflow, int, bool>;
 

@@ -14,6 +14,7 @@
 #include "arch/energy/energy_table.hpp"
 #include "arch/noc/i_noc.hpp"
 #include "arch/spatial/spatial_engine.hpp"
+#include "eyeriss_parts.hpp"
 #include "sim/app/simulation.hpp"
 #include "test_support.hpp"
 #include "workloads/mapper/spatial/spatial_mapper.hpp"
@@ -22,6 +23,7 @@ namespace adasim {
 namespace {
 
 namespace ws = workloads::spatial;
+using test::eyeriss_parts;
 using arch::spatial::Level;
 using arch::spatial::SpatialCounts;
 
@@ -149,25 +151,6 @@ TEST(SpatialEstimateHand, PaddedStridedRowStationaryChipBuses) {
   expect_hand_counts(e, c);
 }
 
-// The Eyeriss chip's parts (configs/eyeriss_chip.json) on a small array: per-operand spads of
-// 8-bit words, per-operand buses of 16 / 64 / 32 bits, 16-bit psum links, and the buffer split
-// into an ifmap/psum level and a quarter-size filter one.
-void eyeriss_parts(arch::AcceleratorSpec& spec) {
-  std::array<arch::SpadSpec, 3> sp;
-  sp[0].entries = 24;
-  sp[1].entries = 48;
-  sp[2].entries = 64;
-  for (arch::SpadSpec& x : sp) x.word_bits = 8;
-  spec.pe_array.spads = sp;
-  spec.noc.bus_bits = {16, 64, 32};
-  spec.noc.psum_link_bits = 16;
-  arch::SramLevelSpec w = spec.sram[0];
-  w.name = "gbuf_filter";
-  w.size_bytes = spec.sram[0].size_bytes / 4;
-  w.holds = {arch::Operand::kWeight};
-  spec.sram[0].holds = {arch::Operand::kIfmap, arch::Operand::kOfmap};
-  spec.sram.push_back(w);
-}
 
 using Param = std::tuple<std::string, bool>;
 class SpatialEstimateExact : public ::testing::TestWithParam<Param> {};
