@@ -172,7 +172,7 @@ bool Sequencer::wake_up() {
   const uint64_t w = pending_wakeup_;
   pending_wakeup_ = 0;
   stall_wakeup_ += w;
-  if (probe_) probe_->sample(cycle_, layer_, false, 0);
+  if (probe_) probe_->sample(cycle_, layer_, false, 4);  // stall_cause 4: power-gating wake-up
   cycle_ += sim::Cycle(w);
   next_trigger(clock_.time_of(sim::Cycle(w)));
   return true;

@@ -117,7 +117,7 @@ class Sequencer : public Component {
   Boundary boundary_ = Boundary::kIdle;
   uint64_t transitions_ = 0;  // the current layer's DVFS transition (0 or 1), its time and energy
   double transition_ns_ = 0.0, transition_pj_ = 0.0;
-  uint64_t stall_code_ = 0;  // trace: 0 compute, 1 DRAM, 2 SRAM, 3 NoC
+  uint64_t stall_code_ = 0;  // trace: 0 compute, 1 DRAM, 2 SRAM, 3 NoC, 4 wake-up
   sim::StatGroup stalls_;
   sim::ProgressWatchdog watchdog_;
   uint64_t progress_ = 0;   // events of forward progress so far (the watchdog's count)

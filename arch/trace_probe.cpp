@@ -16,7 +16,7 @@ TraceProbe::TraceProbe(sim::VcdWriter& vcd, const std::string& top, const std::s
   halt_ = vcd_.add_signal(top + "." + clock + ".dvfs_halt", 1);
   layer_ = vcd_.add_signal(top + ".pe_array.layer", 16);
   fold_ = vcd_.add_signal(top + ".pe_array.fold", 32);
-  stall_ = vcd_.add_signal(top + ".pe_array.stall_cause", 2);
+  stall_ = vcd_.add_signal(top + ".pe_array.stall_cause", 3);
   dram_rd_ = vcd_.add_signal(top + ".dram.read_bytes", 64);
   sram_rd_ = vcd_.add_signal(top + "." + memory.level(0).spec().name + ".read_bytes", 64);
   pe_.assign(size_t(array_.rows()) * size_t(array_.cols()), PeSignals{});

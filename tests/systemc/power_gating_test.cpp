@@ -20,6 +20,7 @@
 #include "sim/app/simulation.hpp"
 #include "sim/core/errors.hpp"
 #include "test_support.hpp"
+#include "vcd_reader.hpp"
 
 namespace adasim {
 namespace {
@@ -139,6 +140,35 @@ TEST(PowerGating, PerLayerPaysEachWakeUpOnce) {
   }
   // Ideal memory: nothing overlaps the wake-up stall.
   EXPECT_EQ(cycles_gated, cycles_none + 2 * 10);
+}
+
+// The same sequence in GTKWave: the array's powered PEs follow the footprints (64 at power-up,
+// then 16, 64, 16, 64: unchanged values are not re-written) and `stall_cause` shows 4 (a
+// wake-up) exactly at the two layers that wake PEs.
+TEST(PowerGating, VcdShowsPoweredUnitsAndWakeUpStalls) {
+  const workloads::Graph g = fc_sequence();
+  const arch::AcceleratorSpec spec = gated_spec("per_layer", {"pe_array"}, {});
+  const std::string path = ::testing::TempDir() + "adasim_power_gating.vcd";
+  test::in_child([&] {
+    const arch::EnergyTable energy(spec.energy);
+    arch::ValueStore values(g, test::test_generator(5));
+    sim::VcdWriter vcd(path, sim::TraceFilter({"top.power.*", "top.pe_array.stall_cause"}), 0, 0);
+    sim::simulate(spec, g, energy, values, &vcd);
+    vcd.finish();
+    return std::vector<double>{};
+  });
+  const test::VcdDump dump = test::read_vcd(path);
+  std::vector<uint64_t> units;
+  for (const auto& [t, bits] : dump.changes.at("top.power.pe_array.powered_units"))
+    units.push_back(std::stoull(bits, nullptr, 2));
+  std::vector<uint64_t> distinct;
+  for (uint64_t u : units)
+    if (distinct.empty() || distinct.back() != u) distinct.push_back(u);
+  EXPECT_EQ(distinct, (std::vector<uint64_t>{64, 16, 64, 16, 64}));
+  int wakes = 0;
+  for (const auto& [t, bits] : dump.changes.at("top.pe_array.stall_cause"))
+    wakes += std::stoull(bits, nullptr, 2) == 4;
+  EXPECT_EQ(wakes, 2);
 }
 
 TEST(PowerGating, LeakageIsTheLawTimesPoweredUnitTime) {
