@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,10 +32,13 @@ struct LayerResult {
   uint64_t cycles_compute = 0;  ///< cycles the engine advanced
   uint64_t cycles_stall = 0;    ///< cycles it waited (statistics of kind kStall by cause)
   uint64_t macs = 0, macs_issued = 0, macs_gated = 0, macs_skipped = 0;
-  double time_ns = 0.0;               ///< simulated time of the layer
-  std::string operating_point;        ///< "<freq>MHz@<V>V" it ran at
-  /// DVFS transitions before the layer (0 or 1: the layer runs at one point), the time the domain
-  /// was halted for them (regulator ramp + PLL relock, ns); reported when the policy may switch.
+  double time_ns = 0.0;  ///< simulated time of the layer
+  /// "<freq>MHz@<V>V" -> ns the layer ran at that point (DVFS halts excluded): one point, or
+  /// several under a run-time governor that switches in the middle of the layer.
+  std::map<std::string, double> time_ns_at_point;
+  /// DVFS transitions of the layer (the one at its start, and any a run-time governor makes in
+  /// it), the time the domain was halted for them (regulator ramp + PLL relock, ns); reported
+  /// when the policy may switch.
   uint64_t dvfs_transitions = 0;
   double dvfs_transition_ns = 0.0;
   bool dvfs_reported = false;

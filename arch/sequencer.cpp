@@ -85,7 +85,12 @@ void Sequencer::tick_once() {
     }
     if (!enter_layer()) return;
   }
-  if (wake_up()) return;
+  if (wake_up() || governor()) return;
+  step_clock_.period = clock_.period();
+  step_clock_.split_at = dvfs_.next_sample();
+  if (const auto relock = dvfs_.relock_at())
+    step_clock_.split_at =
+        step_clock_.split_at ? std::min(*step_clock_.split_at, *relock) : *relock;
   const StepResult r = engine_->step();
   uint64_t k = 1, idle_run = 0;
   switch (r.kind) {
@@ -99,6 +104,10 @@ void Sequencer::tick_once() {
       return;
     case StepResult::Kind::kWait:
       k = std::max<uint64_t>(1, clock_.cycles_until(r.wait_until - sc_core::sc_time_stamp()));
+      if (step_clock_.split_at)  // the governor samples at the first cycle edge at or after it
+        k = std::min<uint64_t>(
+            k, std::max<uint64_t>(
+                   1, clock_.cycles_until(*step_clock_.split_at - sc_core::sc_time_stamp())));
       stall_dram_ += k;
       stall_code_ = 1;
       idle_run = k;
@@ -157,9 +166,8 @@ std::string Sequencer::state_dump() const {
   s += "  dma: " + std::to_string(blocks_.memory.dma().unissued()) + " job(s) not issued\n";
   const uint64_t cycles = cycle_ - layer_start_;
   const double ns = (sc_core::sc_time_stamp() - layer_start_time_).to_seconds() * 1e9;
-  for (const sim::StatValue& v :
-       collect(sim::Interval{cycles, ns,
-                           stall_dram_ + stall_sram_ + stall_noc_ + stall_dvfs_ + stall_wakeup_}))
+  for (const sim::StatValue& v : collect(sim::Interval{
+           cycles, ns, stall_dram_ + stall_sram_ + stall_noc_ + stall_dvfs_ + stall_wakeup_}))
     s += "  " + v.group + "." + v.name + " = " +
          (v.integral ? std::to_string(v.count) : std::to_string(v.real)) + " " + v.unit + "\n";
   return s;
@@ -179,58 +187,163 @@ bool Sequencer::wake_up() {
 }
 
 // The layer boundary: the DVFS controller may change the point first (the domain halts; the
-// halt belongs to the layer it precedes). Returns false while the sequencer waits for it.
+// halt belongs to the layer it precedes). A transition still running into the boundary
+// (run_at_lower_clock) ends first, the domain halted meanwhile. Returns false while the
+// sequencer waits.
 bool Sequencer::enter_layer() {
-  switch (boundary_) {
-    case Boundary::kIdle: {
-      open_layer();
-      const std::optional<OperatingPoint>& planned = programs_[layer_]->point;
-      const DvfsLayer next{layer_, graph_->layers[layer_].name,
-                           sc_core::sc_time_stamp().to_seconds() * 1e6,
-                           planned ? &*planned : nullptr};
-      if (dvfs_.request(next)) break;
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  if (boundary_ == Boundary::kIdle) {
+    open_layer();
+    requested_ = false;
+  } else if (boundary_ == Boundary::kTransition || boundary_ == Boundary::kDrain) {
+    const uint64_t k = boundary_ == Boundary::kTransition ? account_transition() : account_drain();
+    const sc_core::sc_time resume = transition_start_ + clock_.time_of(sim::Cycle(k));
+    if (resume > now) {
+      boundary_ = Boundary::kAlign;
+      next_trigger(resume - now);
+      return false;
+    }
+  }
+  if (dvfs_.busy()) {
+    transition_start_ = now;
+    if (dvfs_.relock_at()) {
+      dvfs_.halt_for_relock();
+      boundary_ = Boundary::kTransition;
+      next_trigger(dvfs_.done_event());
+    } else {
+      boundary_ = Boundary::kDrain;
+      next_trigger(dvfs_.idle_event());
+    }
+    return false;
+  }
+  if (!requested_) {
+    requested_ = true;
+    const std::optional<OperatingPoint>& planned = programs_[layer_]->point;
+    const DvfsLayer next{layer_, graph_->layers[layer_].name, now.to_seconds() * 1e6,
+                         planned ? &*planned : nullptr};
+    if (!dvfs_.request(next)) {
+      transition_start_ = now;
       boundary_ = Boundary::kTransition;
       next_trigger(dvfs_.done_event());
       return false;
     }
-    case Boundary::kTransition: {
-      account_transition();
-      const sc_core::sc_time resume = layer_start_time_ + clock_.time_of(sim::Cycle(stall_dvfs_));
-      if (resume > sc_core::sc_time_stamp()) {
-        boundary_ = Boundary::kAlign;
-        next_trigger(resume - sc_core::sc_time_stamp());
-        return false;
-      }
-      break;
-    }
-    case Boundary::kAlign:
-      break;
   }
   boundary_ = Boundary::kIdle;
   begin_layer();
   return true;
 }
 
+// A run-time governor's sample, or the relock of a transition the domain ran through at the
+// lower clock, is due at this step boundary: the domain halts in the middle of the layer (stall
+// cause "dvfs", whole cycles of the new clock as at a layer boundary). Returns true while the
+// layer waits for it.
+bool Sequencer::governor() {
+  switch (governed_) {
+    case Boundary::kIdle: {
+      const sc_core::sc_time now = sc_core::sc_time_stamp();
+      const std::optional<sc_core::sc_time> relock = dvfs_.relock_at();
+      if (relock && now >= *relock) {
+        dvfs_.halt_for_relock();
+      } else {
+        const std::optional<sc_core::sc_time> due = dvfs_.next_sample();
+        if (!due || now < *due) return false;
+        const DvfsActivity totals{busy_before_ + compute_,
+                                  cycle_.value() - halted_before_ - stall_dvfs_,
+                                  now.to_seconds() * 1e6};
+        if (dvfs_.sample(totals)) return false;
+      }
+      close_span();  // the point so far
+      transition_start_ = now;
+      governed_ = Boundary::kTransition;
+      next_trigger(dvfs_.done_event());
+      return true;
+    }
+    case Boundary::kTransition: {
+      const sc_core::sc_time resume =
+          transition_start_ + clock_.time_of(sim::Cycle(account_transition()));
+      if (resume > sc_core::sc_time_stamp()) {
+        governed_ = Boundary::kAlign;
+        next_trigger(resume - sc_core::sc_time_stamp());
+        return true;
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  governed_ = Boundary::kIdle;
+  return governor();  // a sample may be due again (a period shorter than the halt)
+}
+
 void Sequencer::open_layer() {
   layer_start_ = cycle_;
   layer_start_time_ = sc_core::sc_time_stamp();
+  transition_start_ = layer_start_time_;
+  spans_.clear();
+  span_cycle_ = cycle_;
+  span_time_ = layer_start_time_;
+  span_halted_ = 0;
+  span_halt_ns_ = 0.0;
   compute_ = stall_dram_ = stall_sram_ = stall_noc_ = stall_dvfs_ = stall_wakeup_ = 0;
   transitions_ = 0;
-  transition_ns_ = transition_pj_ = 0.0;
+  transition_ns_ = transition_pj_ = halt_ns_ = 0.0;
 }
 
 // The transition just ended: the halt lasts whole cycles of the new clock (the domain restarts on
-// an edge of its PLL), counted as stall cycles of cause "dvfs".
-void Sequencer::account_transition() {
+// an edge of its PLL), counted as stall cycles of cause "dvfs". Returns them.
+uint64_t Sequencer::account_transition() {
   const DvfsTransition& t = dvfs_.last();
-  const sc_core::sc_time elapsed = sc_core::sc_time_stamp() - layer_start_time_;
+  const sc_core::sc_time elapsed = sc_core::sc_time_stamp() - transition_start_;
   const uint64_t k =
       cycles_covering(std::round(elapsed.to_seconds() * 1e12), period_ps(clock_.point()));
-  stall_dvfs_ = k;
+  stall_dvfs_ += k;
   cycle_ += sim::Cycle(k);
-  transitions_ = 1;
-  transition_ns_ = t.total().to_seconds() * 1e9;
-  transition_pj_ = t.energy_pj;
+  ++transitions_;
+  transition_ns_ += t.total().to_seconds() * 1e9;
+  halt_ns_ +=
+      elapsed.to_seconds() * 1e9;  // t.halted(), or longer when the halt waited for the ramp
+  transition_pj_ += t.energy_pj;
+  return k;
+}
+
+// The domain waited at a layer boundary for a transition it ran through to end: whole cycles of
+// its clock, stall cause "dvfs", at no operating point. Returns them.
+uint64_t Sequencer::account_drain() {
+  const sc_core::sc_time elapsed = sc_core::sc_time_stamp() - transition_start_;
+  const uint64_t k =
+      cycles_covering(std::round(elapsed.to_seconds() * 1e12), period_ps(clock_.point()));
+  stall_dvfs_ += k;
+  cycle_ += sim::Cycle(k);
+  halt_ns_ += elapsed.to_seconds() * 1e9;
+  return k;
+}
+
+// Ends the current span at the current point (at a governor's switch, and at the layer's end).
+void Sequencer::close_span() {
+  PointSpan p;
+  p.point = clock_.point();
+  p.cycles = cycle_ - span_cycle_;
+  p.halted = stall_dvfs_ - span_halted_;
+  p.ns = (sc_core::sc_time_stamp() - span_time_).to_seconds() * 1e9;
+  p.halt_ns = halt_ns_ - span_halt_ns_;
+  spans_.push_back(p);
+  span_cycle_ = cycle_;
+  span_time_ = sc_core::sc_time_stamp();
+  span_halted_ = stall_dvfs_;
+  span_halt_ns_ = halt_ns_;
+}
+
+// A layer that ran at several points: its core-domain energy, computed at the last one, is
+// re-priced over them (arch/dvfs/domains.hpp).
+void Sequencer::price_spans(LayerResult& res) const {
+  if (spans_.size() < 2) return;
+  const uint64_t busy = res.cycles_total - stall_dvfs_;
+  std::vector<PointShare> shares;
+  for (const PointSpan& p : spans_)
+    shares.push_back(PointShare{p.point.voltage_v,
+                                busy ? double(p.cycles - p.halted) / double(busy) : 0.0,
+                                res.time_ns > 0 ? p.ns / res.time_ns : 0.0});
+  price_over_core_points(energy_, spec_, clock_.point().voltage_v, shares, res.energy);
 }
 
 void Sequencer::begin_layer() {
@@ -250,7 +363,9 @@ void Sequencer::begin_layer() {
   ports.bus = &blocks_.bus;
   ports.plan = transfers_.get();
   ports.read_scale = &out.storage().sram_reads;
-  ports.period = clock_.time_of(sim::Cycle(1));
+  step_clock_.period = clock_.period();
+  step_clock_.split_at = dvfs_.next_sample();
+  ports.clock = &step_clock_;
   ports.core_per_memory_cycle = core_per_memory_cycle(spec_, clock_.point());
   const SparseConfig sparse{spec_.sparsity.mode_of(l.name), spec_.sparsity.ifmap,
                             spec_.sparsity.weight};
@@ -276,7 +391,10 @@ void Sequencer::end_layer() {
   res.macs_gated = t.gated;
   res.macs_skipped = t.skipped;
   res.time_ns = (sc_core::sc_time_stamp() - layer_start_time_).to_seconds() * 1e9;
-  res.operating_point = ClockDomain::label(clock_.point());
+  close_span();
+  // The halt of a DVFS transition is at no operating point (the clock is stopped).
+  for (const PointSpan& p : spans_)
+    res.time_ns_at_point[ClockDomain::label(p.point)] += p.ns - p.halt_ns;
   res.dvfs_transitions = transitions_;
   res.dvfs_transition_ns = transition_ns_;
   res.dvfs_reported = dvfs_.may_switch();
@@ -293,9 +411,12 @@ void Sequencer::end_layer() {
     blocks_.power->end_layer(PowerLayerCycles{res.cycles_total, compute_, stall_dvfs_, res.time_ns,
                                               voltage, clock_.point().freq_mhz},
                              res.energy, res.power);
+  price_spans(res);
   if (transitions_ > 0)
     res.energy.push_back(EnergyRow{"dvfs", "transition", transitions_,
                                    transition_pj_ / double(transitions_), transition_pj_});
+  busy_before_ += compute_;
+  halted_before_ += stall_dvfs_;
   results_.push_back(std::move(res));
   values_->release_after(layer_);
   transfers_.reset();

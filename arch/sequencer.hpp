@@ -73,17 +73,22 @@ class Sequencer : public Component {
   std::string state_dump() const;
 
  private:
-  /// Where the sequencer is between two layers: the DVFS controller carries out a transition,
-  /// then the sequencer waits for the next edge of the new clock.
-  enum class Boundary { kIdle, kTransition, kAlign };
+  /// Where the sequencer is between two layers (or, under a governor, within one): the DVFS
+  /// controller carries out a transition (or ends one the domain ran through: kDrain), then the
+  /// sequencer waits for the next edge of the new clock.
+  enum class Boundary { kIdle, kTransition, kDrain, kAlign };
 
   void tick();
   void tick_once();
   /// Counts forward progress for the watchdog (once per tick) and lets it check.
   void watch(bool computed);
   bool enter_layer();
+  bool governor();
   void open_layer();
-  void account_transition();
+  uint64_t account_transition();
+  uint64_t account_drain();
+  void close_span();
+  void price_spans(LayerResult& res) const;
   void begin_layer();
   void end_layer();
   bool wake_up();
@@ -115,9 +120,28 @@ class Sequencer : public Component {
   uint64_t compute_ = 0, stall_dram_ = 0, stall_sram_ = 0, stall_noc_ = 0, stall_dvfs_ = 0;
   uint64_t stall_wakeup_ = 0, pending_wakeup_ = 0;  // power gating: wake-up stalls
   Boundary boundary_ = Boundary::kIdle;
-  uint64_t transitions_ = 0;  // the current layer's DVFS transition (0 or 1), its time and energy
+  Boundary governed_ = Boundary::kIdle;  // a run-time governor's switch in the middle of a layer
+  sc_core::sc_time transition_start_;    // when the current transition began
+  uint64_t transitions_ = 0;  // the current layer's DVFS transitions, their time and energy
   double transition_ns_ = 0.0, transition_pj_ = 0.0;
-  uint64_t stall_code_ = 0;  // trace: 0 compute, 1 DRAM, 2 SRAM, 3 NoC, 4 wake-up
+  double halt_ns_ = 0.0;    // of which the domain's clock was stopped (ns)
+  bool requested_ = false;  // the current layer's point was requested
+  // The run's busy and halted cycles before the current layer (the governor's counters).
+  uint64_t busy_before_ = 0, halted_before_ = 0;
+  // The current layer's stretches at one operating point (a governor may switch within it); each
+  // begins with the halt of the transition that set its point.
+  struct PointSpan {
+    OperatingPoint point;
+    uint64_t cycles = 0, halted = 0;
+    double ns = 0.0, halt_ns = 0.0;
+  };
+  std::vector<PointSpan> spans_;
+  sim::Cycle span_cycle_{0};
+  sc_core::sc_time span_time_;
+  uint64_t span_halted_ = 0;   // stall_dvfs_ at the span's start
+  double span_halt_ns_ = 0.0;  // halt_ns_ at the span's start
+  StepClock step_clock_;       // what the engines read per step
+  uint64_t stall_code_ = 0;    // trace: 0 compute, 1 DRAM, 2 SRAM, 3 NoC, 4 wake-up
   sim::StatGroup stalls_;
   sim::ProgressWatchdog watchdog_;
   uint64_t progress_ = 0;   // events of forward progress so far (the watchdog's count)

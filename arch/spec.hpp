@@ -194,6 +194,10 @@ struct DvfsTransitionSpec {
   double relock_us = 10.0;            ///< PLL relock time after a frequency change
   double supply_cap_nf = 100.0;       ///< C: capacitance on the domain's supply rail
   double regulator_efficiency = 0.9;  ///< eta in [0, 1)
+  /// What the domain does meanwhile (clock.transition.during): false ("halt"), its clock stops
+  /// for ramp + relock; true ("run_at_lower_clock"), it keeps running at the lower of the two
+  /// frequencies while the voltage ramps and stops only while the PLL relocks.
+  bool run_at_lower_clock = false;
 };
 
 /// The core clock domain; the DVFS controller owns its period and may change it at a cycle

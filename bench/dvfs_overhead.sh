@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: Apache-2.0
 # DVFS controller overhead (issue 14): MobileNetV2 (64 layers) on configs/default.json, the
 # static policy against its twin under clock.policy "schedule" that switches the core domain at
-# every layer boundary (alternating 400 MHz @ 0.7 V and 1000 MHz @ 1.0 V, so 64 transitions),
-# interleaved over REPS rounds. Prints each run's CPU time (user + sys), its simulated cycles
+# every layer boundary (alternating 400 MHz @ 0.7 V and 1000 MHz @ 1.0 V, so 64 transitions), and
+# against its twin under the run-time governor "ondemand" (a sample every 10 us, also in the
+# middle of layers: up above a load of 0.9, down at or below 0.5), interleaved over REPS rounds. Prints each run's CPU time (user + sys), its simulated cycles
 # without the DVFS halts (those are skipped in one step each, so counting them would flatter the
-# DVFS run) and CPU ns per such cycle, and the median ratio schedule / static (target <= 1.10).
+# DVFS run) and CPU ns per such cycle, and the median ratios schedule / static and ondemand /
+# static (target <= 1.10).
 # Usage: bench/dvfs_overhead.sh [build-dir] [reps]. Figures: bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +23,9 @@ run() {  # mode round
   local extra=()
   if [ "$1" = schedule ]; then
     extra=(--set clock.policy=schedule --set "clock.transition=$tr" --set "clock.schedule=$sched")
+  elif [ "$1" = ondemand ]; then
+    extra=(--set clock.policy=ondemand --set "clock.transition=$tr" --set clock.sample_us=10
+      --set clock.up_threshold=0.9 --set clock.down_threshold=0.5)
   fi
   /usr/bin/time -f "%U %S" -o "$out/t_$1_$2" "$adasim" run -q --arch configs/default.json \
     --workload "$wl" "${extra[@]}" --out "$out/$1"
@@ -32,8 +37,8 @@ print(c["total"] - c["stall_by_cause"].get("dvfs", 0))' \
     printf "%s round %s: %.2f s CPU, %d cycles (halts excluded), %.1f ns/cycle\n", m, r, t, c, t * 1e9 / c }' \
     "$out/t_$1_$2" | tee -a "$out/lines"
 }
-for r in $(seq "$reps"); do run static "$r"; run schedule "$r"; done
+for r in $(seq "$reps"); do run static "$r"; run schedule "$r"; run ondemand "$r"; done
 median() { grep "^$1 " "$out/lines" | awk '{ print $(NF - 1) }' | sort -g |
   awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-s=$(median static); d=$(median schedule)
-awk -v s="$s" -v d="$d" 'BEGIN { printf "median ns per simulated cycle: static %.1f, schedule %.1f (ratio %.3f)\n", s, d, d / s }'
+s=$(median static); d=$(median schedule); o=$(median ondemand)
+awk -v s="$s" -v d="$d" -v o="$o" 'BEGIN { printf "median ns per simulated cycle: static %.1f, schedule %.1f (ratio %.3f), ondemand %.1f (ratio %.3f)\n", s, d, d / s, o, o / s }'

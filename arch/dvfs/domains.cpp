@@ -26,4 +26,22 @@ void price_at_domain_voltages(const EnergyTable& t, const AcceleratorSpec& spec,
   }
 }
 
+void price_over_core_points(const EnergyTable& t, const AcceleratorSpec& spec, double priced_v,
+                            const std::vector<PointShare>& shares, std::vector<EnergyRow>& rows) {
+  if (!spec.energy.per_access.empty()) return;
+  double dyn = 0.0, leak = 0.0;
+  for (const PointShare& s : shares) {
+    dyn += s.busy_share * t.dynamic_voltage_factor(s.voltage_v);
+    leak += s.time_share * t.leakage_voltage_factor(s.voltage_v);
+  }
+  dyn /= t.dynamic_voltage_factor(priced_v);
+  leak /= t.leakage_voltage_factor(priced_v);
+  for (EnergyRow& r : rows) {
+    if (r.module == "dvfs" || domain_of(spec, r.module) != DomainId::kCore) continue;
+    const double f = r.action == "leakage" ? leak : dyn;
+    r.pj_each *= f;
+    r.pj *= f;
+  }
+}
+
 }  // namespace adasim::arch

@@ -34,4 +34,20 @@ DomainId domain_of(const AcceleratorSpec& spec, const std::string& module);
 void price_at_domain_voltages(const EnergyTable& t, const AcceleratorSpec& spec, double core_v,
                               std::vector<EnergyRow>& rows);
 
+/// A share of a layer spent at one core operating point (a run-time governor may switch in the
+/// middle of a layer).
+struct PointShare {
+  double voltage_v = 0.0;
+  double busy_share = 0.0;  ///< of the layer's busy (non-halted) cycles: dynamic energy
+  double time_share = 0.0;  ///< of the layer's time: leakage
+};
+
+/// Re-prices the core-domain rows of a layer, computed at core voltage `priced_v`, for a layer
+/// that ran at several points: dynamic rows x sum busy_share x dyn(V) / dyn(priced_v) (activity
+/// assumed even over the busy cycles), leakage rows x sum time_share x leak(V) / leak(priced_v).
+/// Rows of the memory and DRAM domains, and the "dvfs" transition row, keep their price; no-op
+/// with the normalised per-access table.
+void price_over_core_points(const EnergyTable& t, const AcceleratorSpec& spec, double priced_v,
+                            const std::vector<PointShare>& shares, std::vector<EnergyRow>& rows);
+
 }  // namespace adasim::arch

@@ -17,6 +17,7 @@ DvfsTransition plan_transition(const DvfsTransitionSpec& costs, const OperatingP
   t.ramp = time_from_ps(c.ramp_ps, "DVFS voltage ramp");
   t.relock = time_from_ps(c.relock_ps, "PLL relock");
   t.energy_pj = c.energy_pj;
+  t.run_at_lower_clock = costs.run_at_lower_clock;
   return t;
 }
 
@@ -29,6 +30,10 @@ DvfsController::DvfsController(sc_core::sc_module_name name, const ClockSpec& sp
   if (policy_->may_switch() && !costs_)
     throw sim::ModelError("DVFS: policy '" + spec.policy +
                           "' switches points without clock.transition (the parser checks it)");
+  if (const double us = policy_->sample_us(); us > 0.0) {
+    sample_period_ = time_from_ps(us * 1e6, "DVFS governor sampling period");
+    next_sample_ = sample_period_;
+  }
   SC_THREAD(run);
 }
 
@@ -48,7 +53,24 @@ void DvfsController::check_layers(const std::vector<std::string>& names) const {
 
 bool DvfsController::request(const DvfsLayer& layer) {
   if (busy_) throw sim::ModelError("DVFS: a point was requested during a transition");
-  const OperatingPoint to = policy_->point_for_layer(layer);
+  return switch_to(policy_->point_for_layer(layer));
+}
+
+bool DvfsController::sample(const DvfsActivity& totals) {
+  if (busy_) throw sim::ModelError("DVFS: a sample was taken during a transition");
+  if (!next_sample_) throw sim::ModelError("DVFS: a sample for a policy that samples nothing");
+  DvfsActivity window;
+  window.busy_cycles = totals.busy_cycles - sampled_.busy_cycles;
+  window.cycles = totals.cycles - sampled_.cycles;
+  window.now_us = totals.now_us;
+  sampled_ = totals;
+  // The next sample is one period on (a transition restarts the timer at its end: run()); a
+  // step that ran past it (a long DRAM wait) does not make the next window empty.
+  while (*next_sample_ <= sc_core::sc_time_stamp()) *next_sample_ += sample_period_;
+  return switch_to(policy_->on_sample(window, domain_.point()));
+}
+
+bool DvfsController::switch_to(const OperatingPoint& to) {
   if (same_point(to, domain_.point())) return true;
   if (!policy_->may_switch()) {
     // A policy that holds one point for the whole run ("fixed"): the domain starts there.
@@ -59,8 +81,23 @@ bool DvfsController::request(const DvfsLayer& layer) {
   if (!costs_) throw sim::ModelError("DVFS: a switch without clock.transition");
   last_ = plan_transition(*costs_, domain_.point(), to);
   busy_ = true;
+  relock_requested_ = false;
   start_.notify(sc_core::SC_ZERO_TIME);
+  if (last_.run_at_lower_clock && to.freq_mhz > domain_.point().freq_mhz) {
+    // The clock runs on at the old (lower) frequency while the supply rises; no sample before
+    // the transition's end (the timer restarts then).
+    relock_at_ = sc_core::sc_time_stamp() + last_.ramp;
+    next_sample_.reset();
+    return true;
+  }
   return false;
+}
+
+void DvfsController::halt_for_relock() {
+  if (!relock_at_) throw sim::ModelError("DVFS: a relock halt without a pending relock");
+  relock_at_.reset();
+  relock_requested_ = true;
+  relock_start_.notify(sc_core::SC_ZERO_TIME);
 }
 
 void DvfsController::show(double freq_mhz, double voltage_v, bool halted) {
@@ -71,6 +108,10 @@ void DvfsController::run() {
   for (;;) {
     sc_core::wait(start_);
     const DvfsTransition t = last_;
+    if (t.run_at_lower_clock) {
+      run_lower(t);
+      continue;
+    }
     show(t.from.freq_mhz, t.from.voltage_v, true);
     if (t.to.freq_mhz > t.from.freq_mhz) {
       // Up: the supply reaches V1 before the PLL relocks at the higher frequency.
@@ -85,9 +126,46 @@ void DvfsController::run() {
     }
     domain_.set_point(t.to);
     busy_ = false;
+    if (next_sample_) next_sample_ = sc_core::sc_time_stamp() + sample_period_;
     show(t.to.freq_mhz, t.to.voltage_v, false);
     done_.notify(sc_core::SC_ZERO_TIME);
+    idle_.notify(sc_core::SC_ZERO_TIME);
   }
+}
+
+// clock.transition.during = run_at_lower_clock: the domain runs at the lower of the two clocks
+// while the supply ramps (both points allow it: the lower frequency at the lower voltage), and
+// stops only while the PLL relocks, as a PLL's output is not used before lock. Going up, the
+// halt starts at the sequencer's first step boundary at or after the ramp's end.
+void DvfsController::run_lower(const DvfsTransition& t) {
+  if (t.to.freq_mhz > t.from.freq_mhz) {
+    show(t.from.freq_mhz, t.from.voltage_v, false);
+    sc_core::wait(t.ramp);
+    show(t.from.freq_mhz, t.to.voltage_v, false);
+    if (!relock_requested_) sc_core::wait(relock_start_);
+    show(t.from.freq_mhz, t.to.voltage_v, true);
+    sc_core::wait(t.relock);
+    domain_.set_point(t.to);
+    busy_ = false;
+    if (sample_period_ != sc_core::SC_ZERO_TIME)
+      next_sample_ = sc_core::sc_time_stamp() + sample_period_;
+    show(t.to.freq_mhz, t.to.voltage_v, false);
+    done_.notify(sc_core::SC_ZERO_TIME);
+    idle_.notify(sc_core::SC_ZERO_TIME);
+    return;
+  }
+  // Down: the clock slows first (halted while the PLL relocks), then runs at the new, lower
+  // frequency while the supply falls.
+  show(t.from.freq_mhz, t.from.voltage_v, true);
+  sc_core::wait(t.relock);
+  domain_.set_point(t.to);
+  if (next_sample_) next_sample_ = sc_core::sc_time_stamp() + t.ramp + sample_period_;
+  show(t.to.freq_mhz, t.from.voltage_v, false);
+  done_.notify(sc_core::SC_ZERO_TIME);
+  sc_core::wait(t.ramp);
+  busy_ = false;
+  show(t.to.freq_mhz, t.to.voltage_v, false);
+  idle_.notify(sc_core::SC_ZERO_TIME);
 }
 
 }  // namespace adasim::arch

@@ -9,6 +9,7 @@ void register_dvfs_policies(DvfsPolicyRegistry& r) {
   register_fixed_policy(r);
   register_schedule_policy(r);
   register_per_layer_policy(r);
+  register_ondemand_policy(r);
 }
 
 }  // namespace adasim::arch

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -25,6 +26,13 @@ struct DvfsLayer {
   const OperatingPoint* planned = nullptr;
 };
 
+/// The domain's activity counters over a governor's sampling window (DVFS halts excluded).
+struct DvfsActivity {
+  uint64_t busy_cycles = 0;  ///< cycles the engine advanced (compute)
+  uint64_t cycles = 0;       ///< all cycles of the window: busy + stalled (DRAM, SRAM, NoC, ...)
+  double now_us = 0;         ///< simulated time of the sample
+};
+
 /// Contract:
 ///  - point_for_layer(l) is called once before layer l runs, for l.index = 0, 1, ... in program
 ///    order, and returns the point the domain runs that layer at.
@@ -42,12 +50,22 @@ struct DvfsLayer {
 ///    policy needs clock.transition (the parser checks it). A policy that cannot holds one point
 ///    for the whole run, and the domain starts at it (no transition).
 ///  - point_for_layer() is deterministic: same spec and layers, same sequence of points.
+///  - a run-time governor has sample_us() > 0: the controller calls on_sample() with the
+///    window's activity at the first step boundary at or after each sample time (every
+///    sample_us from the start, or from the end of the last transition), also in the middle of
+///    a layer, and applies the point it returns (one of the table's) from there. A policy with
+///    sample_us() == 0 (the default) is never sampled.
+///  - on_sample() is deterministic like point_for_layer().
 class IDvfsPolicy {
  public:
   virtual ~IDvfsPolicy() = default;
   virtual OperatingPoint point_for_layer(const DvfsLayer& layer) = 0;
   virtual void check_layers(const std::vector<std::string>& /*names*/) const {}
   virtual bool may_switch() const { return false; }
+  virtual double sample_us() const { return 0.0; }
+  virtual OperatingPoint on_sample(const DvfsActivity& /*window*/, const OperatingPoint& now) {
+    return now;
+  }
 };
 
 using DvfsPolicyFactory = std::function<std::unique_ptr<IDvfsPolicy>(const ClockSpec&)>;
@@ -61,6 +79,7 @@ void register_static_policy(DvfsPolicyRegistry& r);     ///< impl/static_policy.
 void register_fixed_policy(DvfsPolicyRegistry& r);      ///< impl/fixed_policy.cpp
 void register_schedule_policy(DvfsPolicyRegistry& r);   ///< impl/schedule_policy.cpp
 void register_per_layer_policy(DvfsPolicyRegistry& r);  ///< impl/per_layer_policy.cpp
+void register_ondemand_policy(DvfsPolicyRegistry& r);   ///< impl/ondemand_policy.cpp
 
 /// The point of `points` whose frequency is `freq_mhz`, or nullptr.
 const OperatingPoint* point_with_freq(const std::vector<OperatingPoint>& points, double freq_mhz);

@@ -45,6 +45,17 @@ struct StepResult {
   sc_core::sc_time wait_until;  ///< kWait: nothing can move before this time
 };
 
+/// The core clock as a step sees it. Under a run-time DVFS governor ("ondemand") the period may
+/// change within a layer, but only between two steps: the sequencer updates this before every
+/// step, and a fast-mode stretch of identical cycles never runs past `split_at` (the next point
+/// where the governor samples or the clock may change), so that the per-cycle and fast modes
+/// see every change at the same cycle.
+struct StepClock {
+  sc_core::sc_time period;  ///< the domain's clock period now
+  /// Only the cycles that start before this time may form one stretch; nullopt: no limit.
+  std::optional<sc_core::sc_time> split_at;
+};
+
 /// Memory-system view a controller needs for one layer.
 struct LayerPorts {
   std::vector<SramLevel*> level_of_operand;  ///< index = Operand
@@ -53,8 +64,8 @@ struct LayerPorts {
   /// Compressed storage (arch/sparse/storage_plan.hpp): per Operand, the SRAM bytes behind the
   /// dense bytes a controller reads toward the array. Null = everything dense.
   std::array<ByteScale, kNumOperands>* read_scale = nullptr;
-  /// Clock period of the layer (fast mode: how far a stretch of cycles reaches in time).
-  sc_core::sc_time period;
+  /// The core clock, read per step (fast mode: how far a stretch of cycles reaches in time).
+  const StepClock* clock = nullptr;
   /// f_core / f_mem: the SRAM ports and the NoC count their cycles at the memory domain's clock
   /// (arch/dvfs/domains.hpp); 1 when they share the core's.
   double core_per_memory_cycle = 1.0;

@@ -195,9 +195,12 @@ ArrayController::Stretch ArrayController::steady_stretch() {
   const uint64_t k = steady_ports(ports_, s.reads, s.out_write, s.out_read);
   if (k == 0) return {};
   s.k = k;
+  if (const auto& split = ports_.clock->split_at)
+    horizon = horizon ? std::min(*horizon, *split) : *split;
   if (horizon) {
-    // Data arrives at `horizon`: only the cycles that start before it are alike.
-    const uint64_t step = k * ports_.period.value();
+    // Data arrives (or the DVFS governor samples) at `horizon`: only the cycles that start
+    // before it are alike.
+    const uint64_t step = k * ports_.clock->period.value();
     const uint64_t gap = (*horizon - now).value();
     s.n = std::min<int64_t>(s.n, int64_t((gap + step - 1) / step));
     if (s.n < 2) return {};
@@ -239,7 +242,7 @@ StepResult ArrayController::advance(const Stretch& s) {
     // cycle of the stretch takes k clock cycles).
     const sc_core::sc_time at =
         sc_core::sc_time_stamp() +
-        sc_core::sc_time::from_value(ports_.period.value() * s.k * uint64_t(s.n - 1));
+        sc_core::sc_time::from_value(ports_.clock->period.value() * s.k * uint64_t(s.n - 1));
     if (s.ev_out >= 0) ports_.plan->outputs_done(s.ev_out, at);
     if (s.ev_loaded >= 0) ports_.plan->stationary_loaded(size_t(s.ev_loaded), at);
     if (s.ev_consumed >= 0) ports_.plan->chunk_consumed(s.ev_consumed, at);

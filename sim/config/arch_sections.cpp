@@ -371,8 +371,10 @@ void parse_transition(ParamReader& clk, arch::ClockSpec& out) {
   const auto relock = tr->get<double>("relock_us");
   const auto cap = tr->get<double>("supply_cap_nf");
   const auto eta = tr->get<double>("regulator_efficiency");
-  if (!slew || !relock || !cap || !eta) return;
-  out.transition = arch::DvfsTransitionSpec{*slew, *relock, *cap, *eta};
+  const auto during = tr->get<std::string>("during");
+  if (!slew || !relock || !cap || !eta || !during) return;
+  out.transition =
+      arch::DvfsTransitionSpec{*slew, *relock, *cap, *eta, *during == "run_at_lower_clock"};
 }
 
 // clock.delay_model. Absent, its declared defaults are read from a scratch object, so the

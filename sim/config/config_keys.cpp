@@ -319,12 +319,18 @@ ParamDoc transition_doc() {
               p::number("regulator_efficiency")
                   .in(0, 1)
                   .described("eta: the regulator's efficiency; a transition costs "
-                             "(1 - eta) C |V1^2 - V0^2| (Burd & Brodersen, ISLPED 2000)")})
+                             "(1 - eta) C |V1^2 - V0^2| (Burd & Brodersen, ISLPED 2000)"),
+              p::choice("during", {"halt", "run_at_lower_clock"})
+                  .with_default("halt")
+                  .described("what the domain does during a transition: halt (its clock stops "
+                             "for ramp + relock), or run_at_lower_clock (it runs at the lower of "
+                             "the two frequencies while the voltage ramps, which both points "
+                             "allow; the PLL relock still stops the clock)")})
       .when_absent("no transitions (a policy that switches points needs it)")
       .described(
           "what switching the core domain's point costs: the voltage rises before the "
-          "frequency goes up and falls after it goes down; the domain halts for ramp + "
-          "relock (stall cause dvfs)");
+          "frequency goes up and falls after it goes down; the domain halts (stall cause "
+          "dvfs) for ramp + relock, or for the relock only (during)");
 }
 
 ParamDoc clock_keys(const arch::Components& c) {

@@ -27,7 +27,7 @@ LayerReport layer_report(const arch::LayerResult& r) {
   rep.macs_skipped = r.macs_skipped;
   rep.time_ns = r.time_ns;
   // The halt of a DVFS transition is at no operating point (the clock is stopped).
-  rep.time_ns_at_point[r.operating_point] = r.time_ns - r.dvfs_transition_ns;
+  rep.time_ns_at_point = r.time_ns_at_point;
   if (r.dvfs_reported) {
     rep.dvfs = LayerReport::Dvfs{r.dvfs_transitions, r.dvfs_transition_ns, 0.0};
     for (const arch::EnergyRow& e : r.energy)

@@ -70,6 +70,9 @@ REJECTED = {
     "89_power_retention_fraction_above_one": "power/retention_leakage_fraction",
     "90_power_idle_cycles_zero": "power",
     "91_power_block_listed_twice": "power/clock_gating",
+    "92_ondemand_sample_zero": "clock",
+    "94_ondemand_up_threshold_above_one": "clock",
+    "96_ondemand_down_samples_zero": "clock",
 }
 
 # Cases whose defect involves several keys: the schema cannot see it, `adasim validate` does.
@@ -98,6 +101,8 @@ CROSS_FIELD = [
     "85_power_unknown_block",
     "86_power_noc_power_gated",
     "88_power_idle_timeout_on_sram",
+    "93_ondemand_down_above_up",
+    "95_ondemand_without_sample_period",
 ]
 
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The DVFS policies through the CLI (each run its own process, so two runs can be compared):
 //  - "schedule" that never leaves the nominal point equals "static": same cycles, time and
-//    energy per layer, no transition;
+//    energy per layer, no transition; so does "ondemand" whose thresholds never trigger;
 //  - "per_layer" shows each layer's point and the options it weighed in `adasim map`, and a
 //    deadline below the shortest achievable time is a config error (exit 2) naming that time;
 //  - `adasim list dvfs` lists the schedule entries' fields.
@@ -42,6 +42,34 @@ TEST(DvfsCli, ScheduleAtTheNominalPointEqualsStatic) {
   }
 }
 
+TEST(DvfsCli, OndemandWhoseThresholdsNeverTriggerEqualsStatic) {
+  // up_threshold 1: a load (busy / all cycles) is never above 1; down_threshold 0 with
+  // down_samples 1000: a step down needs 1000 samples in a row, more than the run has (asserted
+  // below). The governor samples the whole run and never switches: the same figures, byte for
+  // byte, as "static" at the nominal point.
+  const std::string a = temp_out("dvfs_static_od"), b = temp_out("dvfs_ondemand_idle");
+  ASSERT_EQ(run_adasim("run -q" + kBase + " --out " + a, "dvfs_static_od").exit_code, 0);
+  const CliResult r = run_adasim("run -q" + kBase +
+                                     " --set clock.policy=ondemand --set clock.sample_us=0.5"
+                                     " --set clock.up_threshold=1 --set clock.down_threshold=0"
+                                     " --set clock.down_samples=1000 --out " +
+                                     b,
+                                 "dvfs_ondemand_idle");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json ra = read_json(a + "/report.json"), rb = read_json(b + "/report.json");
+  EXPECT_LT(rb["total"]["time_ns"].get<double>(), 1000 * 500.0);
+  ASSERT_EQ(ra["layers"].size(), rb["layers"].size());
+  for (size_t i = 0; i < ra["layers"].size(); ++i) {
+    const json &x = ra["layers"][i], &y = rb["layers"][i];
+    EXPECT_EQ(x["cycles"]["total"], y["cycles"]["total"]) << i;
+    EXPECT_EQ(x["cycles"]["compute"], y["cycles"]["compute"]) << i;
+    EXPECT_EQ(x["time_ns"], y["time_ns"]) << i;
+    EXPECT_EQ(x["time_ns_at_point"], y["time_ns_at_point"]) << i;
+    EXPECT_EQ(x["energy_pj"].dump(), y["energy_pj"].dump()) << i;
+    EXPECT_EQ(y["dvfs"]["transitions"], 0) << i;
+  }
+}
+
 TEST(DvfsCli, PerLayerMapShowsEachLayersPointAndWhy) {
   const CliResult r = run_adasim(
       "map --no-simulate" + kBase + " --set clock.policy=per_layer --set clock.deadline_us=100",
@@ -73,7 +101,7 @@ TEST(DvfsCli, UnmeetableDeadlineIsAConfigErrorNamingTheShortestTime) {
 TEST(DvfsCli, ListShowsTheScheduleEntryFields) {
   const CliResult r = run_adasim("list dvfs", "dvfs_list");
   ASSERT_EQ(r.exit_code, 0);
-  for (const char* f : {"schedule[].layer:", "schedule[].layer_index:", "schedule[].at_us:",
+  for (const char *f : {"schedule[].layer:", "schedule[].layer_index:", "schedule[].at_us:",
                         "schedule[].freq_mhz:", "per_layer:", "deadline_us:"})
     EXPECT_NE(r.out.find(f), std::string::npos) << f << "\n" << r.out;
 }
