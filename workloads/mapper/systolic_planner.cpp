@@ -408,6 +408,8 @@ struct SystolicPlanner::BuildState {
   // Byte and MAC counts of a fold depend only on its geometry, which is the same for every pack
   // but the last (narrower) one: computed once per geometry.
   std::map<std::tuple<bool, int64_t, int64_t, int64_t, int64_t>, FoldGeom> geom;
+  ISearchGuard* guard = nullptr;  ///< the host budget, checked every kFoldsPerCheck folds
+  int64_t unchecked = 0;          ///< folds added since its last check
 };
 
 int64_t SystolicPlanner::plan_chunks(const Candidate& c) const {
@@ -418,21 +420,24 @@ int64_t SystolicPlanner::plan_chunks(const Candidate& c) const {
   return n >= 9.2e18 ? INT64_MAX : int64_t(n);
 }
 
-std::optional<LayerSchedule> SystolicPlanner::build(const Candidate& cand) const {
+std::optional<LayerSchedule> SystolicPlanner::build(const Candidate& cand,
+                                                    ISearchGuard* guard) const {
   const Staging stg = staging(cand);
   if (!stg.fits) return std::nullopt;
-  return build_staged(cand, stg);
+  return build_staged(cand, stg, guard);
 }
 
-LayerSchedule SystolicPlanner::build_overcommitted(const Candidate& cand) const {
-  return build_staged(cand, staging(cand));
+LayerSchedule SystolicPlanner::build_overcommitted(const Candidate& cand,
+                                                   ISearchGuard* guard) const {
+  return build_staged(cand, staging(cand), guard);
 }
 
-LayerSchedule SystolicPlanner::build_staged(const Candidate& cand, const Staging& stg) const {
+LayerSchedule SystolicPlanner::build_staged(const Candidate& cand, const Staging& stg,
+                                            ISearchGuard* guard) const {
   const Dims d = dims(cand.dataflow, cand.group_pack);
   LayerSchedule out;
   SystolicProgram& sch = describe(out, d, cand, stg);
-  BuildState st{d, out, sch, TileLoader(out.transfers, stg.outer_resident), {}};
+  BuildState st{d, out, sch, TileLoader(out.transfers, stg.outer_resident), {}, guard};
   // Every fold of every pack (the last pack may have fewer): one allocation instead of ~log2(n).
   const int64_t per_pack =
       sch.row_folds * sch.col_folds * (sch.chunk_outer ? ceil_div(sch.dim_time, sch.chunk_len) : 1);
@@ -547,6 +552,10 @@ const SystolicPlanner::FoldGeom& SystolicPlanner::geometry(BuildState& st, const
 
 void SystolicPlanner::add_fold(BuildState& st, int64_t pack, int64_t row_fold, int64_t col_fold,
                                int64_t rf_n, Range span) const {
+  if (st.guard && ++st.unchecked >= kFoldsPerCheck) {
+    st.unchecked = 0;
+    st.guard->check(layer_.name);
+  }
   const Dims& d = st.d;
   SystolicProgram& sch = st.sch;
   const bool reduce_rows = d.rows_dim == GemmDim::kKred;
