@@ -86,6 +86,7 @@ struct SystolicPlanner::BuildState {
   // Byte and MAC counts of a fold depend only on its geometry, which is the same for every pack
   // but the last (narrower) one: computed once per geometry.
   std::map<std::tuple<bool, int64_t, int64_t, int64_t, int64_t>, FoldGeom> geom;
+  FoldGeom scratch;  // a single pack's folds: computed in place, no memo (nothing repeats)
 };
 
 int64_t SystolicPlanner::plan_chunks(const Candidate& c) const {
@@ -110,7 +111,7 @@ LayerSchedule SystolicPlanner::build_staged(const Candidate& cand, const Staging
   const Dims d = dims(cand.dataflow, cand.group_pack);
   LayerSchedule out;
   SystolicProgram& sch = describe(out, d, cand, stg);
-  BuildState st{d, out, sch, TileLoader(out.transfers, stg.outer_resident), {}};
+  BuildState st{d, out, sch, TileLoader(out.transfers, stg.outer_resident), {}, {}};
   // Every fold of every pack (the last pack may have fewer): one allocation instead of ~log2(n).
   const int64_t per_pack =
       sch.row_folds * sch.col_folds * (sch.chunk_outer ? ceil_div(sch.dim_time, sch.chunk_len) : 1);
@@ -200,11 +201,16 @@ SystolicProgram& SystolicPlanner::describe(LayerSchedule& out, const Dims& d, co
 const SystolicPlanner::FoldGeom& SystolicPlanner::geometry(BuildState& st, const SystolicFold& f,
                                                            Range span) const {
   const Dims& d = st.d;
+  const bool memo = st.sch.packs > 1;
   const auto key =
       std::make_tuple(f.pack + 1 == st.sch.packs, f.row_fold, f.col_fold, span.lo, span.len);
-  auto it = st.geom.find(key);
-  if (it != st.geom.end()) return it->second;
-  FoldGeom geo;
+  if (memo) {
+    auto it = st.geom.find(key);
+    if (it != st.geom.end()) return it->second;
+  }
+  FoldGeom& geo = memo ? st.geom[key] : st.scratch;
+  geo.macs = geo.stationary_bytes = 0;
+  geo.chunk_bytes.clear();
   Range r[3];  // the fold's range of every GEMM dimension
   r[at(d.rows_dim)] = Range{f.row0, f.rows};
   r[at(d.cols_dim)] = Range{f.col0, f.cols};
@@ -220,7 +226,7 @@ const SystolicPlanner::FoldGeom& SystolicPlanner::geometry(BuildState& st, const
       if (d.stream[op]) b[size_t(op)] = operand_bytes(d, op, f.pack, r);
     geo.chunk_bytes.push_back(b);
   }
-  return st.geom.emplace(key, std::move(geo)).first->second;
+  return geo;
 }
 
 void SystolicPlanner::add_fold(BuildState& st, int64_t pack, int64_t row_fold, int64_t col_fold,
