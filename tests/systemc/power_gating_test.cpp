@@ -234,17 +234,22 @@ TEST(PowerGating, GapShorterThanBreakEvenCostsLongerSaves) {
   }
 }
 
-TEST(PowerGating, IdleTimeoutGatesLongDramWaitsOnly) {
-  // The array waits for DRAM; with a timeout of 1 cycle every wait longer than one cycle is
-  // gated and ends with one wake-up; with an unreachable timeout nothing is.
-  const workloads::Graph g = one_conv();
+// The DRAM-bound spec with the PE array gated after `idle_cycles` idle cycles (3-cycle wake-up).
+arch::AcceleratorSpec idle_timeout_spec(int64_t idle_cycles) {
   arch::AcceleratorSpec s = dram_bound_spec();
   s.power.policy = "idle_timeout";
   s.power.power_gated = {"pe_array"};
   s.power.wakeup_cycles = 3;
-  s.power.policy_params.set("idle_cycles", int64_t(1) << 40);
-  const Layer never = layers_of(run(s, g)).at(0);
-  s.power.policy_params.set("idle_cycles", int64_t(1));
+  s.power.policy_params.set("idle_cycles", idle_cycles);
+  return s;
+}
+
+TEST(PowerGating, IdleTimeoutGatesLongDramWaitsOnly) {
+  // The array waits for DRAM; with a timeout of 1 cycle every wait longer than one cycle is
+  // gated and ends with one wake-up; with an unreachable timeout nothing is.
+  const workloads::Graph g = one_conv();
+  const Layer never = layers_of(run(idle_timeout_spec(int64_t(1) << 40), g)).at(0);
+  const arch::AcceleratorSpec s = idle_timeout_spec(1);
   const Layer soon = layers_of(run(s, g)).at(0);
   EXPECT_EQ(never.wakeups, 0);
   EXPECT_EQ(never.wake_stall, 0);
@@ -259,11 +264,7 @@ TEST(PowerGating, VcdShowsTheWakeUpThatEndsAnIdleTimeoutWait) {
   // Each DRAM wait the idle_timeout policy gated ends with a wake-up: the VCD's stall_cause
   // turns 4 once per wake-up the report counts (it showed the whole wait as 1, DRAM).
   const workloads::Graph g = one_conv();
-  arch::AcceleratorSpec s = dram_bound_spec();
-  s.power.policy = "idle_timeout";
-  s.power.power_gated = {"pe_array"};
-  s.power.wakeup_cycles = 3;
-  s.power.policy_params.set("idle_cycles", int64_t(1));
+  const arch::AcceleratorSpec s = idle_timeout_spec(1);
   const std::string path = ::testing::TempDir() + "adasim_idle_timeout.vcd";
   const std::vector<double> wakeups = test::in_child([&] {
     const arch::EnergyTable energy(s.energy);
