@@ -128,6 +128,10 @@ void Sequencer::tick_once() {
     const uint64_t w = blocks_.power->array_wait(idle_run);
     stall_wakeup_ += w;
     k += w;
+    // The wake-up follows the wait: stall_cause 4 from the wait's end (the VCD showed the whole
+    // step as a DRAM stall).
+    if (w > 0 && probe_)
+      probe_->stall_cause(cycle_.value() + idle_run, clock_.time_of(sim::Cycle(idle_run)), 4);
   }
   cycle_ += sim::Cycle(k);
   watch(r.kind == StepResult::Kind::kAdvanced && !r.bubble);
@@ -157,9 +161,8 @@ std::string Sequencer::state_dump() const {
   s += "  dma: " + std::to_string(blocks_.memory.dma().unissued()) + " job(s) not issued\n";
   const uint64_t cycles = cycle_ - layer_start_;
   const double ns = (sc_core::sc_time_stamp() - layer_start_time_).to_seconds() * 1e9;
-  for (const sim::StatValue& v :
-       collect(sim::Interval{cycles, ns,
-                           stall_dram_ + stall_sram_ + stall_noc_ + stall_dvfs_ + stall_wakeup_}))
+  for (const sim::StatValue& v : collect(sim::Interval{
+           cycles, ns, stall_dram_ + stall_sram_ + stall_noc_ + stall_dvfs_ + stall_wakeup_}))
     s += "  " + v.group + "." + v.name + " = " +
          (v.integral ? std::to_string(v.count) : std::to_string(v.real)) + " " + v.unit + "\n";
   return s;
