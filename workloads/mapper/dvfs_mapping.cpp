@@ -51,6 +51,8 @@ DvfsPlanProblem dvfs_problem(const arch::AcceleratorSpec& spec, const MapAt& map
   p.objective = spec.mapper.objective;
   if (spec.clock.policy_params.has("deadline_us"))
     p.deadline_ps = spec.clock.policy_params.number("deadline_us") * 1e6;
+  if (spec.clock.policy_params.has("power_cap_mw"))
+    p.power_cap_mw = spec.clock.policy_params.number("power_cap_mw");
   mapped.clear();
   for (const arch::OperatingPoint& pt : p.points) {
     arch::AcceleratorSpec at = spec;
@@ -81,11 +83,13 @@ std::vector<LayerSchedule> map_per_layer_points(const arch::AcceleratorSpec& spe
                           {"plan_time_us", plan.time_ps * 1e-6},
                           {"plan_energy_pj", plan.energy_pj}};
     if (p.deadline_ps) why["deadline_us"] = *p.deadline_ps * 1e-6;
+    if (p.power_cap_mw) why["power_cap_mw"] = *p.power_cap_mw;
     nlohmann::json options = nlohmann::json::array();
     for (size_t k = 0; k < p.points.size(); ++k)
       options.push_back({{"point", label(p.points[k])},
                          {"time_ns", p.layers[i][k].time_ps * 1e-3},
-                         {"energy_pj", p.layers[i][k].energy_pj}});
+                         {"energy_pj", p.layers[i][k].energy_pj},
+                         {"power_mw", average_power_mw(p.layers[i][k])}});
     why["options"] = std::move(options);
     s.dvfs = std::move(why);
     out.push_back(std::move(s));

@@ -47,15 +47,49 @@ HaltCost halt_cost(const DvfsPlanProblem& p, const arch::OperatingPoint& from, s
   return h;
 }
 
+namespace {
+
+// allowed[i][q]: layer i may run at point q under the power cap. A layer with no such point makes
+// the cap unmeetable: the error names the lowest cap every layer meets (the largest over the
+// layers of each one's least average power).
+std::vector<std::vector<bool>> allowed_points(const DvfsPlanProblem& p) {
+  std::vector<std::vector<bool>> allowed(p.layers.size());
+  double lowest_cap = 0.0;
+  bool feasible = true;
+  for (size_t i = 0; i < p.layers.size(); ++i) {
+    double least = std::numeric_limits<double>::infinity();
+    bool any = false;
+    for (const PointOption& o : p.layers[i]) {
+      const double mw = average_power_mw(o);
+      const bool ok = !p.power_cap_mw || mw <= *p.power_cap_mw;
+      allowed[i].push_back(ok);
+      any = any || ok;
+      least = std::min(least, mw);
+    }
+    feasible = feasible && any;
+    lowest_cap = std::max(lowest_cap, least);
+  }
+  if (!feasible)
+    throw sim::ConfigError("", "/clock/power_cap_mw", sim::number_text(*p.power_cap_mw),
+                           "a cap every layer can meet at some operating point: the lowest is " +
+                               sim::number_text(std::ceil(lowest_cap * 1e3) * 1e-3) +
+                               " mW (the most power-hungry layer at its least-power point)");
+  return allowed;
+}
+
+}  // namespace
+
 DvfsPlan plan_dvfs(const DvfsPlanProblem& p) {
   const size_t n = p.layers.size(), np = p.points.size();
   DvfsPlan plan;
   if (n == 0) return plan;
+  const std::vector<std::vector<bool>> allowed = allowed_points(p);
   // A lower bound of the time the layers after i still need (halts left out).
   std::vector<double> rest(n + 1, 0.0);
   for (size_t i = n; i-- > 0;) {
     double best = std::numeric_limits<double>::infinity();
-    for (const PointOption& o : p.layers[i]) best = std::min(best, o.time_ps);
+    for (size_t q = 0; q < p.layers[i].size(); ++q)
+      if (allowed[i][q]) best = std::min(best, p.layers[i][q].time_ps);
     rest[i] = rest[i + 1] + best;
   }
   const double limit = p.deadline_ps.value_or(std::numeric_limits<double>::infinity());
@@ -64,6 +98,7 @@ DvfsPlan plan_dvfs(const DvfsPlanProblem& p) {
   double shortest = std::numeric_limits<double>::infinity();  // of the last layer's labels
   for (size_t i = 0; i < n; ++i) {
     for (size_t q = 0; q < np; ++q) {
+      if (!allowed[i].at(q)) continue;  // above the power cap: its front stays empty
       const PointOption& o = p.layers[i].at(q);
       std::vector<Label> cand;
       auto extend = [&](double t0, double e0, const arch::OperatingPoint& from, size_t pp,
@@ -109,7 +144,9 @@ DvfsPlan plan_dvfs(const DvfsPlanProblem& p) {
         "", "/clock/deadline_us", sim::number_text(limit * 1e-6),
         "a deadline the operating points can meet: the shortest achievable time is " +
             sim::number_text(std::ceil(shortest * 1e-3) * 1e-3) +
-            " us (every layer at its fastest point, transitions included)");
+            " us (every layer at its fastest point" +
+            (p.power_cap_mw ? std::string(" under the power cap") : std::string()) +
+            ", transitions included)");
   plan.choice.assign(n, 0);
   plan.time_ps = fronts[n - 1][best_q][best_l].time_ps;
   plan.energy_pj = fronts[n - 1][best_q][best_l].energy_pj;

@@ -8,6 +8,10 @@
 // exactly by dynamic programming over the layers with, per point of the current layer, the Pareto
 // front of (time, energy) of the partial plans ending there (any objective monotone in time and
 // energy has its optimum on the front), pruning partial plans that cannot meet the deadline.
+// A power cap bounds each layer's average power at its point (its energy over its time: the
+// window a power-capping controller averages over is the layer here); a point above the cap is
+// not a choice for that layer. The halts between layers draw only leakage and the regulator's
+// charge and are not capped.
 #pragma once
 
 #include <cstddef>
@@ -32,8 +36,14 @@ struct DvfsPlanProblem {
   arch::DvfsTransitionSpec transition;           ///< costs of a switch
   std::vector<std::vector<PointOption>> layers;  ///< [layer][point index]
   arch::Objective objective = arch::Objective::kEnergy;
-  std::optional<double> deadline_ps;  ///< total time bound (none: unconstrained)
+  std::optional<double> deadline_ps;   ///< total time bound (none: unconstrained)
+  std::optional<double> power_cap_mw;  ///< bound on every layer's average power (none: no cap)
 };
+
+/// A layer's average power at one point, mW (pJ / ps x 1000).
+inline double average_power_mw(const PointOption& o) {
+  return o.time_ps > 0 ? o.energy_pj / o.time_ps * 1e3 : 0.0;
+}
 
 struct DvfsPlan {
   std::vector<size_t> choice;  ///< point index per layer
@@ -51,7 +61,8 @@ HaltCost halt_cost(const DvfsPlanProblem& p, const arch::OperatingPoint& from, s
                    double leak_mw);
 
 /// The optimal plan. An unmet deadline is a sim::ConfigError at /clock/deadline_us that names
-/// the shortest achievable time.
+/// the shortest achievable time (under the cap); a cap some layer cannot meet at any point one at
+/// /clock/power_cap_mw that names the lowest cap every layer can meet.
 DvfsPlan plan_dvfs(const DvfsPlanProblem& p);
 
 }  // namespace adasim::workloads

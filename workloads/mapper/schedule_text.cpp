@@ -67,12 +67,16 @@ void describe_dvfs(std::ostringstream& os, const nlohmann::json& d) {
      << d.at("objective").get<std::string>();
   if (d.contains("deadline_us"))
     os << " under a " << fmt("%g", d.at("deadline_us").get<double>()) << " us deadline";
+  if (d.contains("power_cap_mw"))
+    os << (d.contains("deadline_us") ? " and" : " under") << " a "
+       << fmt("%g", d.at("power_cap_mw").get<double>()) << " mW cap per layer";
   os << ", transitions counted; network plan " << fmt("%.3f", d.at("plan_time_us").get<double>())
      << " us, " << fmt("%.3f", d.at("plan_energy_pj").get<double>() / 1e6) << " uJ)\n";
   for (const nlohmann::json& o : d.at("options"))
     os << "    at " << o.at("point").get<std::string>() << ": "
        << fmt("%.3f", o.at("time_ns").get<double>() / 1e3) << " us, "
-       << fmt("%.3f", o.at("energy_pj").get<double>() / 1e6) << " uJ"
+       << fmt("%.3f", o.at("energy_pj").get<double>() / 1e6) << " uJ, "
+       << fmt("%.3f", o.at("power_mw").get<double>()) << " mW"
        << (o.at("point") == d.at("point") ? "  <- chosen" : "") << "\n";
 }
 

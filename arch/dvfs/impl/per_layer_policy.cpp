@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // "per_layer": every layer at the point the mapper chose for it (workloads/mapper/dvfs_plan.hpp:
-// the optimum of mapper.objective under clock.deadline_us, transitions counted), handed to the
+// the optimum of mapper.objective under clock.deadline_us and clock.power_cap_mw, transitions
+// counted), handed to the
 // hardware in the layer's program (LayerProgram::point).
 #include "arch/dvfs/i_dvfs_policy.hpp"
 #include "sim/core/errors.hpp"
@@ -31,7 +32,14 @@ void register_per_layer_policy(DvfsPolicyRegistry& r) {
              .in_unit("us")
              .when_absent("no deadline")
              .described("the whole network's time bound, transitions included; an unmeetable "
-                        "one is an error naming the shortest achievable time")},
+                        "one is an error naming the shortest achievable time"),
+         p::number("power_cap_mw")
+             .above(0)
+             .in_unit("mW")
+             .when_absent("no cap")
+             .described("bound on every layer's average power at its point (its estimated energy "
+                        "over its time); a point above it is not a choice for that layer; a cap "
+                        "some layer cannot meet is an error naming the lowest feasible cap")},
         [](const ClockSpec&) { return std::make_unique<PerLayerPolicy>(); });
 }
 

@@ -7,6 +7,11 @@
 //  - `adasim list dvfs` lists the schedule entries' fields.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <sstream>
+#include <string>
+#include <vector>
+
 #include "cli_support.hpp"
 
 namespace adasim::test {
@@ -86,6 +91,49 @@ TEST(DvfsCli, PerLayerMapShowsEachLayersPointAndWhy) {
   EXPECT_NE(r.out.find("at 400MHz@0.7V: "), std::string::npos) << r.out;
 }
 
+// The "<- chosen" option lines of `adasim map`'s per_layer output, and their power (mW).
+std::vector<std::string> chosen_lines(const std::string& out) {
+  std::vector<std::string> lines;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);)
+    if (line.find("<- chosen") != std::string::npos) lines.push_back(line);
+  return lines;
+}
+double power_of(const std::string& line) {
+  const size_t mw = line.find(" mW");
+  const size_t start = line.rfind(' ', mw - 1) + 1;
+  return std::stod(line.substr(start, mw - start));
+}
+
+TEST(DvfsCli, PowerCapKeepsEveryLayerUnderItOrNamesTheLowestFeasibleCap) {
+  // tiny_cnn with the latency objective picks 800 MHz for every layer; its residual add is DRAM
+  // bound (~2.16 - 2.19 W at every point), so a 2170 mW cap moves it to a slower point, and a
+  // 1 mW cap is below what that layer draws anywhere.
+  const std::string per_layer =
+      kBase + " --set clock.policy=per_layer --set mapper.objective=latency";
+  const CliResult free = run_adasim("map --no-simulate" + per_layer, "dvfs_cap_free");
+  ASSERT_EQ(free.exit_code, 0) << free.err;
+  const CliResult capped =
+      run_adasim("map --no-simulate" + per_layer + " --set clock.power_cap_mw=2170", "dvfs_cap");
+  ASSERT_EQ(capped.exit_code, 0) << capped.err;
+  EXPECT_NE(capped.out.find("under a 2170 mW cap per layer"), std::string::npos) << capped.out;
+  const std::vector<std::string> a = chosen_lines(free.out), b = chosen_lines(capped.out);
+  ASSERT_EQ(a.size(), 6u) << free.out;
+  ASSERT_EQ(b.size(), 6u) << capped.out;
+  for (const std::string& line : b) EXPECT_LE(power_of(line), 2170.0) << line;
+  double most = 0;
+  for (const std::string& line : a) most = std::max(most, power_of(line));
+  EXPECT_GT(most, 2170.0);  // without the cap some layer's choice is above it
+  EXPECT_NE(a, b);          // and the cap changed it
+  const CliResult low = run_adasim(
+      "run -q" + per_layer + " --set clock.power_cap_mw=1 --out " + temp_out("dvfs_cap_low"),
+      "dvfs_cap_low");
+  EXPECT_EQ(low.exit_code, 2) << low.err;
+  EXPECT_NE(low.err.find("/clock/power_cap_mw"), std::string::npos) << low.err;
+  EXPECT_NE(low.err.find("got 1"), std::string::npos) << low.err;
+  EXPECT_NE(low.err.find("the lowest is "), std::string::npos) << low.err;
+}
+
 TEST(DvfsCli, UnmeetableDeadlineIsAConfigErrorNamingTheShortestTime) {
   const CliResult r = run_adasim(
       "run -q" + kBase + " --set clock.policy=per_layer --set clock.deadline_us=0.001 --out " +
@@ -101,7 +149,7 @@ TEST(DvfsCli, UnmeetableDeadlineIsAConfigErrorNamingTheShortestTime) {
 TEST(DvfsCli, ListShowsTheScheduleEntryFields) {
   const CliResult r = run_adasim("list dvfs", "dvfs_list");
   ASSERT_EQ(r.exit_code, 0);
-  for (const char *f : {"schedule[].layer:", "schedule[].layer_index:", "schedule[].at_us:",
+  for (const char* f : {"schedule[].layer:", "schedule[].layer_index:", "schedule[].at_us:",
                         "schedule[].freq_mhz:", "per_layer:", "deadline_us:"})
     EXPECT_NE(r.out.find(f), std::string::npos) << f << "\n" << r.out;
 }

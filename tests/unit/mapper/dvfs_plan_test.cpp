@@ -178,6 +178,95 @@ TEST(DvfsPlan, NeverMoreEnergyThanTheSlowestSinglePointMeetingTheDeadline) {
   EXPECT_EQ(compared, 200);
 }
 
+// Whether every layer's average power at its chosen point is within `cap` (mW = pJ / ps x 1e3).
+bool under_cap(const DvfsPlanProblem& p, const std::vector<size_t>& choice, double cap) {
+  for (size_t i = 0; i < choice.size(); ++i) {
+    const PointOption& o = p.layers[i][choice[i]];
+    if (o.energy_pj / o.time_ps * 1e3 > cap) return false;
+  }
+  return true;
+}
+
+TEST(DvfsPlan, PowerCapEqualsExhaustiveEnumerationOfTheLayersUnderIt) {
+  // A cap between the lowest feasible one (max over layers of the least power) and the highest
+  // layer power: the plan equals the best combination whose every layer is under the cap, with
+  // and without a deadline (one the capped combinations can meet).
+  std::mt19937 rng(314);
+  int capped = 0, binding = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    DvfsPlanProblem p = random_problem(rng);
+    const size_t nl = p.layers.size(), np = p.points.size();
+    double lowest = 0, highest = 0;
+    for (const auto& layer : p.layers) {
+      double least = std::numeric_limits<double>::infinity();
+      for (const PointOption& o : layer) {
+        least = std::min(least, o.energy_pj / o.time_ps * 1e3);
+        highest = std::max(highest, o.energy_pj / o.time_ps * 1e3);
+      }
+      lowest = std::max(lowest, least);
+    }
+    const double cap = lowest + (highest - lowest) * (trial % 5) / 5.0;
+    p.power_cap_mw = cap;
+    double fastest = std::numeric_limits<double>::infinity(), slowest = 0;
+    for_each_choice(nl, np, [&](const std::vector<size_t>& c) {
+      if (!under_cap(p, c, cap)) return;
+      const Totals t = hand_totals(p, c);
+      fastest = std::min(fastest, t.time_ps);
+      slowest = std::max(slowest, t.time_ps);
+    });
+    for (int d = 0; d < 2; ++d) {
+      if (d == 1) p.deadline_ps = fastest + (slowest - fastest) * (trial % 3) / 3.0;
+      for (arch::Objective o :
+           {arch::Objective::kEnergy, arch::Objective::kEdp, arch::Objective::kLatency}) {
+        p.objective = o;
+        double best = std::numeric_limits<double>::infinity(), uncapped = best;
+        for_each_choice(nl, np, [&](const std::vector<size_t>& c) {
+          const Totals t = hand_totals(p, c);
+          if (p.deadline_ps && t.time_ps > *p.deadline_ps) return;
+          uncapped = std::min(uncapped, value(o, t));
+          if (under_cap(p, c, cap)) best = std::min(best, value(o, t));
+        });
+        const DvfsPlan plan = plan_dvfs(p);
+        EXPECT_TRUE(under_cap(p, plan.choice, cap)) << trial;
+        EXPECT_NEAR(value(o, hand_totals(p, plan.choice)), best, 1e-9 * best) << trial;
+        ++capped;
+        binding += best > uncapped * (1 + 1e-9) ? 1 : 0;
+      }
+    }
+  }
+  EXPECT_EQ(capped, 300 * 2 * 3);
+  EXPECT_GT(binding, 0);  // the cap changes some optima: it is not vacuous
+}
+
+TEST(DvfsPlan, UnmeetablePowerCapNamesTheLowestFeasibleCap) {
+  // Two layers at 500 MHz / 1000 MHz: layer 0 draws 1 nJ / 2 us = 0.5 mW or 2 nJ / 1 us = 2 mW,
+  // layer 1 draws 3 nJ / 2 us = 1.5 mW or 4 nJ / 1 us = 4 mW: the lowest feasible cap is 1.5 mW.
+  DvfsPlanProblem p;
+  p.points = {{500.0, 0.8}, {1000.0, 1.0}};
+  p.start = p.points[1];
+  p.transition = {10.0, 5.0, 100.0, 0.9};
+  p.layers.push_back({{2e6, 1e3, 0.0}, {1e6, 2e3, 0.0}});
+  p.layers.push_back({{2e6, 3e3, 0.0}, {1e6, 4e3, 0.0}});
+  p.power_cap_mw = 1.0;
+  try {
+    plan_dvfs(p);
+    FAIL() << "expected a ConfigError";
+  } catch (const sim::ConfigError& e) {
+    ASSERT_EQ(e.issues().size(), 1u);
+    EXPECT_EQ(e.issues()[0].where, "/clock/power_cap_mw");
+    EXPECT_EQ(e.issues()[0].value, "1");
+    EXPECT_NE(e.issues()[0].expected.find("the lowest is 1.5 mW"), std::string::npos)
+        << e.issues()[0].expected;
+  }
+  // At 1.5 mW both layers must run at 500 MHz (1000 MHz draws 2 and 4 mW), even when the
+  // objective is latency; without the cap latency takes 1000 MHz throughout.
+  p.objective = arch::Objective::kLatency;
+  p.power_cap_mw.reset();
+  EXPECT_EQ(plan_dvfs(p).choice, (std::vector<size_t>{1, 1}));
+  p.power_cap_mw = 1.5;
+  EXPECT_EQ(plan_dvfs(p).choice, (std::vector<size_t>{0, 0}));
+}
+
 TEST(DvfsPlan, UnmeetableDeadlineNamesTheShortestTime) {
   // Two layers, two points (500 MHz @ 0.8 V, 1000 MHz @ 1 V), starting at 1000 MHz: the fastest
   // plan keeps 1000 MHz: 2 x 1000 cycles x 1 ns = 2 us.
