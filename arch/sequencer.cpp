@@ -138,6 +138,10 @@ void Sequencer::tick_once() {
     const uint64_t w = blocks_.power->array_wait(idle_run);
     stall_wakeup_ += w;
     k += w;
+    // The wake-up follows the wait: stall_cause 4 from the wait's end (the VCD showed the whole
+    // step as a DRAM stall).
+    if (w > 0 && probe_)
+      probe_->stall_cause(cycle_.value() + idle_run, clock_.time_of(sim::Cycle(idle_run)), 4);
   }
   if (power_trace_)
     power_trace_->step(layer_, sc_core::sc_time_stamp().to_seconds() * 1e9,

@@ -60,6 +60,13 @@ void TraceProbe::power_state(uint64_t cycle, const sc_core::sc_time& ahead, size
   vcd_.change(power_[b], powered);
 }
 
+void TraceProbe::stall_cause(uint64_t cycle, const sc_core::sc_time& ahead, uint64_t stall) {
+  if (!vcd_.active(cycle)) return;
+  const sc_core::sc_time at = sc_core::sc_time_stamp() + ahead;
+  vcd_.set_time(cycle, uint64_t(at.to_seconds() * 1e12 + 0.5));
+  vcd_.change(stall_, int64_t(stall));
+}
+
 void TraceProbe::sample(uint64_t cycle, uint64_t layer, bool outputs_held, uint64_t stall) {
   if (!vcd_.active(cycle)) return;
   const uint64_t ps = uint64_t(sc_core::sc_time_stamp().to_seconds() * 1e12 + 0.5);

@@ -26,8 +26,11 @@ class TraceProbe {
 
   /// Samples every signal at cycle `cycle` of layer `layer`; `outputs_held`: the PEs hold
   /// accumulators (their weight signal shows the operand moving down); `stall`: 0 compute,
-  /// 1 DRAM, 2 SRAM ports, 3 NoC.
+  /// 1 DRAM, 2 SRAM ports, 3 NoC, 4 power-gating wake-up.
   void sample(uint64_t cycle, uint64_t layer, bool outputs_held, uint64_t stall);
+  /// Records only the stall cause `stall` from cycle `cycle`, `ahead` after the current time (a
+  /// wake-up that ends a DRAM wait begins where the wait ends, inside one sequencer step).
+  void stall_cause(uint64_t cycle, const sc_core::sc_time& ahead, uint64_t stall);
   /// Records the clock domain's state at the current simulated time (cycle `cycle`):
   /// <clock>.freq_khz, <clock>.voltage_mv and <clock>.dvfs_halt.
   void domain(uint64_t cycle, const DomainState& s);

@@ -31,7 +31,7 @@ while getopts "t:n:s:b:" opt; do
 done
 shift $((OPTIND - 1))
 all=(fuzz_arch_config fuzz_graph_json fuzz_onnx fuzz_scalesim_csv fuzz_npy fuzz_tensor_pb
-     fuzz_graph_mapper fuzz_scalesim_cfg fuzz_sweep_spec)
+     fuzz_graph_mapper fuzz_scalesim_cfg fuzz_sweep_spec fuzz_calib_image)
 harnesses=("$@")
 [ ${#harnesses[@]} -eq 0 ] && harnesses=("${all[@]}")
 
@@ -59,12 +59,18 @@ seed() {
     fuzz_graph_json)
       cp workloads/models/*.json "$dir"/
       [ -d tests/invalid/graph ] && cp tests/invalid/graph/*.json "$dir"/ ;;
-    fuzz_graph_mapper)  # the graphs the harness maps (at most 2^24 MACs)
+    fuzz_graph_mapper)  # the graphs the harness maps (at most 2^27 MACs)
       local i=0
       for f in workloads/models/{tiny_cnn,tiny_mlp,tiny_attention,ds_cnn_kws}.json; do
         { printf "\\x$(printf %02x $((i % 5)))"; cat "$f"; } > "$dir/$(basename "$f")"
         i=$((i + 1))
       done ;;
+    fuzz_calib_image)  # first byte: 0 = a .pgm for [1,1,28,28], 0x81 = a .ppm for [1,3,32,32]
+      for f in workloads/exported/fmnist_calib/*.pgm tests/invalid/calib/*.pgm; do
+        { printf '\x00'; cat "$f"; } > "$dir/$(basename "$f")"
+      done
+      { printf '\x81P6\n# an RGB image\n32 32\n255\n'; head -c 3072 /dev/zero | tr '\0' '\200'; } \
+        > "$dir/rgb_32x32.ppm" ;;
     fuzz_onnx)
       cp workloads/fashion_mnist/*.onnx "$dir"/
       [ -d tests/invalid/onnx ] && cp tests/invalid/onnx/*.onnx "$dir"/

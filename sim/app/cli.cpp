@@ -198,6 +198,7 @@ int cmd_map(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   RunOptions o;
   std::string seed = "1";
   bool as_json = false, no_simulate = false;
+  LimitFlags lim;
   po::options_description d = common_options(o);
   d.add(float_model_options(o));
   d.add(fidelity_options(o));
@@ -205,8 +206,20 @@ int cmd_map(const std::vector<std::string>& args, std::ostream& out, std::ostrea
       "no-simulate", po::bool_switch(&no_simulate),
       "only map: skip the simulation that gives the simulated figures")(
       "seed", po::value(&seed)->default_value("1"), "seed of the generated weights and inputs");
+  po::options_description limits("limits (exit 2 when a limit is hit; nothing printed)");
+  limits.add_options()("max-seconds", po::value(&lim.max_seconds),
+                       "stop after S seconds of host time, also inside a layer's mapping search "
+                       "(default 3600)")(
+      "max-memory-mb", po::value(&lim.max_memory_mb),
+      "stop when the resident memory exceeds N MiB (default 16384)");
+  d.add(limits);
   po::variables_map vm;
   if (const int rc = parse(d, args, vm, out, true); rc >= 0) return rc;
+  // The host limits only: map refuses no estimate and prints no progress (its output is the
+  // schedules); the simulation's cycle limit stays off as before.
+  RunLimits host = parse_limits(lim, false, true, false);
+  host.max_cycles = UINT64_MAX;
+  RunMonitor monitor(host, err);
   resolve_inputs(o, seed, err);
   check_run_options(o);
   const LoadedConfig cfg = load_arch_config(o.arch, o.overrides);
@@ -220,7 +233,7 @@ int cmd_map(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   std::vector<LayerReport> simulated;
   try {
     if (no_simulate) {
-      schedules = map_graph(wl.graph, cfg.spec, energy);
+      schedules = map_graph(wl.graph, cfg.spec, energy, &monitor);
     } else {
       const uint64_t seed = o.seed;
       arch::ValueStore values(
@@ -229,7 +242,8 @@ int cmd_map(const std::vector<std::string>& args, std::ostream& out, std::ostrea
           [seed](const workloads::TensorInfo& t) {
             return workloads::generate_wide_values(t, seed);
           });
-      SimulationResult res = simulate(cfg.spec, wl.graph, energy, values, nullptr, nullptr, mode);
+      SimulationResult res =
+          simulate(cfg.spec, wl.graph, energy, values, nullptr, nullptr, mode, &monitor);
       schedules = std::move(res.schedules);
       simulated = std::move(res.layers);
     }

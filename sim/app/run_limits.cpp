@@ -148,6 +148,13 @@ void RunMonitor::check_host(const std::string& during) {
                           " MiB (the limit; lift it with --max-memory-mb N)");
 }
 
+void RunMonitor::check(const std::string& layer) {
+  const Clock::time_point now = Clock::now();
+  if (now < next_check_) return;
+  next_check_ = now + std::chrono::milliseconds(250);
+  check_host("mapping layer '" + layer + "'");
+}
+
 void RunMonitor::between_slices(size_t layers_done, uint64_t cycle) {
   auto where = [&] {
     const size_t n = names_.size();

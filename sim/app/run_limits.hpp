@@ -47,8 +47,9 @@ RunLimits parse_limits(const LimitFlags& flags, bool progress, bool quiet, bool 
 /// The resident set size of this process in MiB (/proc/self/statm; getrusage's peak otherwise).
 uint64_t resident_mb();
 
-/// Enforces the limits on a run and reports its progress on `note` (stderr).
-class RunMonitor : public IRunObserver {
+/// Enforces the limits on a run and reports its progress on `note` (stderr). The host limits
+/// (--max-seconds, --max-memory-mb) also stop the mapping search inside a layer.
+class RunMonitor : public IRunObserver, public workloads::ISearchGuard {
  public:
   using Clock = std::chrono::steady_clock;
   RunMonitor(RunLimits limits, std::ostream& note, Clock::time_point start = Clock::now());
@@ -61,6 +62,10 @@ class RunMonitor : public IRunObserver {
   /// prints a progress line (at most four times a second of host time).
   void between_slices(size_t layers_done, uint64_t cycle) override;
   uint64_t watchdog_cycles() const override { return limits_.watchdog_cycles; }
+  workloads::ISearchGuard* search_guard() override { return this; }
+  /// Between the mapping search's candidates of `layer`: host time or memory over its limit
+  /// (read at most four times a second) throws, naming the layer.
+  void check(const std::string& layer) override;
   /// Host time or memory over its limit (also between mapped layers): throws.
   void check_host(const std::string& during);
 

@@ -67,7 +67,8 @@ namespace {
 
 std::vector<workloads::LayerSchedule> map_graph_at(const workloads::Graph& graph,
                                                    const arch::AcceleratorSpec& spec,
-                                                   const workloads::EnergyCosts& costs) {
+                                                   const workloads::EnergyCosts& costs,
+                                                   workloads::ISearchGuard* guard) {
   std::vector<workloads::LayerSchedule> out;
   out.reserve(graph.layers.size());
   // Layers with the same operator, shape and bit widths have the same mapping space, so they
@@ -77,7 +78,7 @@ std::vector<workloads::LayerSchedule> map_graph_at(const workloads::Graph& graph
   check_structured_names(graph, nm);
   for (const workloads::Layer& l : graph.layers) {
     if (!workloads::is_mac_op(l.op)) {
-      out.push_back(workloads::map_layer(graph, l, spec, costs));
+      out.push_back(workloads::map_layer(graph, l, spec, costs, guard));
       continue;
     }
     const workloads::ConvShape s = graph.shape(l);
@@ -102,7 +103,7 @@ std::vector<workloads::LayerSchedule> map_graph_at(const workloads::Graph& graph
     }
     searched.emplace(key, out.size());
     throw_if_interrupted();
-    out.push_back(workloads::map_layer(graph, l, spec, costs));
+    out.push_back(workloads::map_layer(graph, l, spec, costs, guard));
   }
   return out;
 }
@@ -111,13 +112,14 @@ std::vector<workloads::LayerSchedule> map_graph_at(const workloads::Graph& graph
 
 std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
                                                 const arch::AcceleratorSpec& spec,
-                                                const arch::EnergyTable& energy) {
+                                                const arch::EnergyTable& energy,
+                                                workloads::ISearchGuard* guard) {
   if (spec.clock.policy != "per_layer")
-    return map_graph_at(graph, spec, mapper_costs(energy, spec));
+    return map_graph_at(graph, spec, mapper_costs(energy, spec), guard);
   // The mapper chooses each layer's point with its schedule (workloads/mapper/dvfs_mapping.hpp).
   return workloads::map_per_layer_points(spec, [&](const arch::AcceleratorSpec& at) {
     workloads::EnergyCosts costs = mapper_costs(energy, at);
-    return workloads::MappedGraph{map_graph_at(graph, at, costs), costs};
+    return workloads::MappedGraph{map_graph_at(graph, at, costs, guard), costs};
   });
 }
 
@@ -195,8 +197,10 @@ SimulationResult simulate(const arch::AcceleratorSpec& spec_in, const workloads:
                           const PowerTraceRequest* power) {
   const arch::AcceleratorSpec spec = resolve_structured(spec_in, graph, values);
   check_layer_modes(spec, graph);
-  return run_schedules(spec, graph, energy, values, map_graph(graph, spec, energy), vcd,
-                       accumulators, mode, observer, power);
+  return run_schedules(
+      spec, graph, energy, values,
+      map_graph(graph, spec, energy, observer ? observer->search_guard() : nullptr), vcd,
+      accumulators, mode, observer, power);
 }
 
 SimulationResult simulate_schedules(const arch::AcceleratorSpec& spec_in,

@@ -19,6 +19,7 @@
 #include "workloads/ir/graph.hpp"
 #include "workloads/mapper/estimate.hpp"
 #include "workloads/mapper/schedule.hpp"
+#include "workloads/mapper/search_guard.hpp"
 
 namespace adasim::sim {
 
@@ -49,6 +50,8 @@ class IRunObserver {
   virtual void between_slices(size_t layers_done, uint64_t cycle) = 0;
   /// Cycles without forward progress the accelerator's watchdog tolerates.
   virtual uint64_t watchdog_cycles() const = 0;
+  /// The host budget the mapping searches answer to (nullptr: none).
+  virtual workloads::ISearchGuard* search_guard() { return nullptr; }
 };
 
 /// The per-action prices the mapper ranks candidates with, from the energy table at the
@@ -65,10 +68,12 @@ arch::AcceleratorSpec resolve_structured(const arch::AcceleratorSpec& spec,
                                          const arch::ValueStore& values);
 
 /// Maps every layer of `graph` (searching mappings for the spec's objective and constraints;
-/// throws ConfigError if a layer cannot be tiled onto the SRAM levels).
+/// throws ConfigError if a layer cannot be tiled onto the SRAM levels). `guard` (optional): the
+/// host budget checked between the searches' candidates (workloads/mapper/search_guard.hpp).
 std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
                                                 const arch::AcceleratorSpec& spec,
-                                                const arch::EnergyTable& energy);
+                                                const arch::EnergyTable& energy,
+                                                workloads::ISearchGuard* guard = nullptr);
 
 /// Runs the whole graph. `values` supplies inputs/weights and receives every layer's outputs.
 /// `accumulators`, if given, receives every array layer's int32 results by output tensor name.

@@ -21,6 +21,7 @@
 #include "tests/fuzz/fuzz_support.hpp"
 #include "workloads/ir/json_loader.hpp"
 #include "workloads/onnx/onnx_loader.hpp"
+#include "workloads/onnx/quantize/calibration.hpp"
 #include "workloads/onnx/tensor_file.hpp"
 #include "workloads/scalesim/topology_csv.hpp"
 
@@ -176,7 +177,19 @@ struct DesignPoint {
   std::unique_ptr<arch::EnergyTable> energy;
 };
 
-/// The shipped design points the mapper target picks from.
+/// The mapper target's budgets: a plan of at most 2^12 chunks per candidate (the default 2^22
+/// lets one candidate of a large layer build for seconds under ASan) and 256 candidates scored
+/// per layer. Both are counts (deterministic); a layer with no candidate within them is refused
+/// with the ConfigError a user would see, which is still a clean outcome.
+constexpr int64_t kFuzzPlanChunks = int64_t(1) << 12;
+constexpr int64_t kFuzzCandidates = 256;
+/// Graphs above this many MACs are skipped (was 2^24 before the budgets above). Under ASan +
+/// UBSan on a loaded 2-core machine MobileNetV2 (0.30 G MACs, 52 layers) maps in 5-16 s per
+/// design point and AlexNet (0.71 G) in 17 s on the spatial one (0.12 s in a release build):
+/// too close to libFuzzer's 20 s timeout, so both stay above the limit.
+constexpr int64_t kFuzzMaxMacs = int64_t(1) << 27;
+
+/// The shipped design points the mapper target picks from, with the budgets above.
 inline const std::vector<DesignPoint>& design_points() {
   static const std::vector<DesignPoint> points = [] {
     std::vector<DesignPoint> out;
@@ -185,6 +198,8 @@ inline const std::vector<DesignPoint>& design_points() {
           "configs/scalesim.json", "configs/eyeriss_like_16x16.json"}) {
       DesignPoint p;
       p.cfg = sim::load_arch_config(std::string(ADASIM_SOURCE_DIR) + "/" + f, {});
+      p.cfg.spec.mapper.max_plan_chunks = kFuzzPlanChunks;
+      p.cfg.spec.mapper.max_candidates = kFuzzCandidates;
       p.energy = std::make_unique<arch::EnergyTable>(p.cfg.spec.energy);
       out.push_back(std::move(p));
     }
@@ -202,10 +217,31 @@ inline void graph_mapper_target(const uint8_t* data, size_t size) {
   const std::string& path = file.write(data + 1, size - 1);
   expect_clean(data, size, [&] {
     const workloads::Graph g = workloads::load_graph_json(path);
-    // Until the mapper has a search budget (issue 17, part 4): larger graphs take minutes on
-    // the 8x8 design point, which libFuzzer would report as timeouts.
-    if (g.total_macs() > (int64_t(1) << 24)) return;
-    sim::map_graph(g, point.cfg.spec, *point.energy);
+    if (g.total_macs() > kFuzzMaxMacs) return;
+    try {
+      sim::map_graph(g, point.cfg.spec, *point.energy);
+    } catch (const sim::ConfigError& e) {
+      throw sim::attribute_to(e, point.cfg.file);  // as adasim map names the design point
+    }
+  });
+}
+
+/// A calibration image of `--quantize int8 --calib` (binary netpbm, read by the calibration
+/// reader the CLI uses). The first byte picks the file's extension (.pgm or .ppm: the same
+/// reader, the magic decides) and the model input the image must fit: Fashion-MNIST's
+/// [1, 1, 28, 28], an RGB [1, 3, 32, 32], a small [1, 1, 4, 4] the fuzzer can match, and a
+/// batch of 2 (an image never is one).
+inline void calib_image_target(const uint8_t* data, size_t size) {
+  if (size < 1) return;
+  static InputFile pgm(".pgm"), ppm(".ppm");
+  static const std::vector<std::vector<int64_t>> shapes = {
+      {1, 1, 28, 28}, {1, 3, 32, 32}, {1, 1, 4, 4}, {2, 1, 28, 28}};
+  const std::vector<int64_t>& shape = shapes[data[0] % shapes.size()];
+  const std::string& path = (data[0] & 0x80 ? ppm : pgm).write(data + 1, size - 1);
+  expect_clean(data, size, [&] {
+    const auto samples = workloads::quantize::calibration_samples({path}, {{"x", shape}}, 0, 1);
+    for (const auto& s : samples)
+      if (s.size() != 1 || s[0].shape != shape) die("a calibration sample of another shape");
   });
 }
 
@@ -225,6 +261,7 @@ inline const std::vector<Target>& targets() {
       {"fuzz_graph_mapper", graph_mapper_target},
       {"fuzz_scalesim_cfg", scalesim_cfg_target},
       {"fuzz_sweep_spec", sweep_spec_target},
+      {"fuzz_calib_image", calib_image_target},
   };
   return all;
 }

@@ -85,6 +85,36 @@ def onnx_models():
     m = conv_integer(extra_nodes=[reshape], extra_inits=[shape])
     m.graph.input[0].name = "x0"
     save(m, "18_intermediate_rank_below_weight_rank")
+    # fuzz_onnx's crash-a9e272db: a ConvTranspose weight declared as a sparse tensor. ONNX's
+    # shape inference of ConvTranspose read it as a dense tensor and crashed in the library.
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 3, 3])
+    w = helper.make_sparse_tensor_value_info("w", TensorProto.FLOAT, [1, 2, 3, 3])
+    node = helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="deconv", strides=[3, 2])
+    graph = helper.make_graph([node], "g", [x, w],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 8)]),
+         "19_weight_sparse_tensor")
+    # An operator that makes a sequence (its consumers' inference would read it as a tensor).
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])
+    split = helper.make_node("SplitToSequence", ["x"], ["s"], name="split", axis=1)
+    at = helper.make_node("SequenceAt", ["s", "i"], ["y"], name="at")
+    i = numpy_helper.from_array(np.array(0, np.int64), "i")
+    graph = helper.make_graph([split, at], "g", [x],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], [i])
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]),
+         "20_sequence_operator")
+    # Control flow: an If whose branches are subgraphs.
+    def branch(name):
+        c = helper.make_node("Constant", [], [name], value=numpy_helper.from_array(
+            np.ones((1, 4), np.float32)))
+        return helper.make_graph([c], name, [], [helper.make_tensor_value_info(
+            name, TensorProto.FLOAT, [1, 4])])
+    cond = numpy_helper.from_array(np.array(True), "cond")
+    node = helper.make_node("If", ["cond"], ["y"], name="if", then_branch=branch("a"),
+                            else_branch=branch("b"))
+    graph = helper.make_graph([node], "g", [],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], [cond])
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), "21_subgraph")
 
 
 def npy(name, header, data=b"", magic=b"\x93NUMPY", version=b"\x01\x00", folder="tensor"):
@@ -136,6 +166,8 @@ def calib_files():
     pgm("02_pgm_truncated", b"P5\n28 28\n255\n", bytes(100))
     pgm("03_ascii_pgm", b"P2\n2 2\n255\n0 1 2 3\n", b"")
     pgm("04_wrong_size", b"P5\n10 10\n255\n", bytes(100))
+    # A header claiming 2^26 pixels over 3 bytes: refused before the pixels are allocated.
+    pgm("09_pixels_beyond_file", b"P5\n65535 1024\n255\n", b"\x01\x02\x03")
     npy("05_uint8_tensor", "{'descr': '|u1', 'fortran_order': False, 'shape': (1, 1, 28, 28), }",
         bytes(784), folder="calib")
 

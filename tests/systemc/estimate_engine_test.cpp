@@ -23,8 +23,10 @@ using Dataflow = std::string;  // a registered dataflow's name
 using arch::TimingConvention;
 
 /// How a random spec's memory behaves: all ideal; SRAM ports and bus finite (they may stall,
-/// which the replay models cycle by cycle) with ideal DRAM.
-enum class Memory { kIdeal, kFinitePorts };
+/// which the replay models cycle by cycle) with ideal DRAM; the same with the SRAM and the NoC
+/// in a memory clock domain slower than the core (issue 14 part 1: n port cycles take
+/// ceil(n f_core / f_mem) core cycles, plus the synchroniser on the feed path).
+enum class Memory { kIdeal, kFinitePorts, kSlowDomain };
 
 arch::AcceleratorSpec random_spec(std::mt19937_64& rng, Dataflow df, TimingConvention conv,
                                   Memory mem) {
@@ -47,6 +49,17 @@ arch::AcceleratorSpec random_spec(std::mt19937_64& rng, Dataflow df, TimingConve
     spec.sram[0].word_bits = 8 * pick(1, 8);
     spec.sram[0].banks = pick(1, 4);
     spec.noc.link_width_bits = 8 * pick(4, 64);
+  }
+  if (mem == Memory::kSlowDomain) {
+    spec.sram[0].ideal = false;
+    spec.sram[0].word_bits = 8 * pick(1, 8);
+    spec.noc.link_width_bits = 8 * pick(4, 64);
+    const double ratios[] = {1.5, 2.0, 3.0};
+    arch::DomainSpec d;
+    d.nominal = {spec.clock.nominal.freq_mhz / ratios[pick(0, 2)], spec.clock.nominal.voltage_v};
+    d.operating_points = {d.nominal};
+    d.sync_cycles = pick(0, 3);
+    spec.clock.memory = d;
   }
   return spec;
 }
@@ -84,17 +97,19 @@ TEST_P(SystolicEstimateEqualsEngine, CyclesAndAccesses) {
 
 std::string name_of(const ::testing::TestParamInfo<Param>& info) {
   const auto [df, conv, mem, seed] = info.param;
-  return df + "_" + arch::to_string(conv) + (mem == Memory::kIdeal ? "_ideal_" : "_ports_") +
-         std::to_string(seed);
+  const char* m = mem == Memory::kIdeal         ? "_ideal_"
+                  : mem == Memory::kFinitePorts ? "_ports_"
+                                                : "_slowmem_";
+  return df + "_" + arch::to_string(conv) + m + std::to_string(seed);
 }
 
-INSTANTIATE_TEST_SUITE_P(Random, SystolicEstimateEqualsEngine,
-                         ::testing::Combine(::testing::Values("ws", "os", "is"),
-                                            ::testing::Values(TimingConvention::kFaithful,
-                                                              TimingConvention::kScaleSim),
-                                            ::testing::Values(Memory::kIdeal, Memory::kFinitePorts),
-                                            ::testing::Range(0, 4)),
-                         name_of);
+INSTANTIATE_TEST_SUITE_P(
+    Random, SystolicEstimateEqualsEngine,
+    ::testing::Combine(::testing::Values("ws", "os", "is"),
+                       ::testing::Values(TimingConvention::kFaithful, TimingConvention::kScaleSim),
+                       ::testing::Values(Memory::kIdeal, Memory::kFinitePorts, Memory::kSlowDomain),
+                       ::testing::Range(0, 4)),
+    name_of);
 
 }  // namespace
 }  // namespace adasim

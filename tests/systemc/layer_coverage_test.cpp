@@ -183,7 +183,10 @@ using Param = std::tuple<Dataflow, bool>;  // dataflow, real memory (8x8, 16 KiB
 class LayerCoverage : public ::testing::TestWithParam<Param> {};
 
 TEST_P(LayerCoverage, MacsFunctionalAndPacking) {
-  const auto [df, real_memory] = GetParam();
+  // Named copies, not a structured binding: the lambdas below capture them (C++17 does not let
+  // a lambda capture a structured binding; clang refuses it, GCC accepts it as an extension).
+  const std::string df = std::get<0>(GetParam());
+  const bool real_memory = std::get<1>(GetParam());
   const int ar = real_memory ? 8 : 16, ac = ar;
   const arch::AcceleratorSpec spec =
       real_memory ? test::real_spec(ar, ac, df, 4.0, 16 * 1024) : test::ideal_spec(ar, ac, df);

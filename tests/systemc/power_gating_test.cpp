@@ -234,17 +234,22 @@ TEST(PowerGating, GapShorterThanBreakEvenCostsLongerSaves) {
   }
 }
 
-TEST(PowerGating, IdleTimeoutGatesLongDramWaitsOnly) {
-  // The array waits for DRAM; with a timeout of 1 cycle every wait longer than one cycle is
-  // gated and ends with one wake-up; with an unreachable timeout nothing is.
-  const workloads::Graph g = one_conv();
+// The DRAM-bound spec with the PE array gated after `idle_cycles` idle cycles (3-cycle wake-up).
+arch::AcceleratorSpec idle_timeout_spec(int64_t idle_cycles) {
   arch::AcceleratorSpec s = dram_bound_spec();
   s.power.policy = "idle_timeout";
   s.power.power_gated = {"pe_array"};
   s.power.wakeup_cycles = 3;
-  s.power.policy_params.set("idle_cycles", int64_t(1) << 40);
-  const Layer never = layers_of(run(s, g)).at(0);
-  s.power.policy_params.set("idle_cycles", int64_t(1));
+  s.power.policy_params.set("idle_cycles", idle_cycles);
+  return s;
+}
+
+TEST(PowerGating, IdleTimeoutGatesLongDramWaitsOnly) {
+  // The array waits for DRAM; with a timeout of 1 cycle every wait longer than one cycle is
+  // gated and ends with one wake-up; with an unreachable timeout nothing is.
+  const workloads::Graph g = one_conv();
+  const Layer never = layers_of(run(idle_timeout_spec(int64_t(1) << 40), g)).at(0);
+  const arch::AcceleratorSpec s = idle_timeout_spec(1);
   const Layer soon = layers_of(run(s, g)).at(0);
   EXPECT_EQ(never.wakeups, 0);
   EXPECT_EQ(never.wake_stall, 0);
@@ -253,6 +258,28 @@ TEST(PowerGating, IdleTimeoutGatesLongDramWaitsOnly) {
   const arch::EnergyTable t;
   EXPECT_NEAR(soon.wake_pj, soon.wakeups * 64 * t.pe_wakeup_pj(), 1e-9 * soon.wake_pj);
   EXPECT_LT(soon.leak_pj, never.leak_pj);
+}
+
+TEST(PowerGating, VcdShowsTheWakeUpThatEndsAnIdleTimeoutWait) {
+  // Each DRAM wait the idle_timeout policy gated ends with a wake-up: the VCD's stall_cause
+  // turns 4 once per wake-up the report counts (it showed the whole wait as 1, DRAM).
+  const workloads::Graph g = one_conv();
+  const arch::AcceleratorSpec s = idle_timeout_spec(1);
+  const std::string path = ::testing::TempDir() + "adasim_idle_timeout.vcd";
+  const std::vector<double> wakeups = test::in_child([&] {
+    const arch::EnergyTable energy(s.energy);
+    arch::ValueStore values(g, test::test_generator(5));
+    sim::VcdWriter vcd(path, sim::TraceFilter({"top.pe_array.stall_cause"}), 0, 0);
+    const sim::SimulationResult res = sim::simulate(s, g, energy, values, &vcd);
+    vcd.finish();
+    return std::vector<double>{double(res.layers.at(0).power.at("pe_array").wakeups)};
+  });
+  ASSERT_GT(wakeups.at(0), 0);
+  const test::VcdDump dump = test::read_vcd(path);
+  int wakes = 0;
+  for (const auto& [t, bits] : dump.changes.at("top.pe_array.stall_cause"))
+    wakes += std::stoull(bits, nullptr, 2) == 4;
+  EXPECT_EQ(wakes, int(wakeups.at(0)));
 }
 
 // fc0 leaves its 8 KiB weight in gbuf; fc1 needs one 1 KiB bank; fc2 reads fc0's weights

@@ -5,9 +5,8 @@
 #include <array>
 #include <vector>
 
-#include "workloads/mapper/timeline/timeline.hpp"
-
 #include "arch/program/feed_latency.hpp"
+#include "workloads/mapper/timeline/timeline.hpp"
 
 namespace adasim::workloads {
 
@@ -181,14 +180,18 @@ double traffic_bound(const std::map<std::string, int64_t>& acc, const arch::Acce
         spec.dram.bandwidth_gb_per_s * 1000.0 / spec.clock.nominal.freq_mhz;
     bound = double(acc.at("dram.read_bytes") + acc.at("dram.write_bytes")) / bytes_per_cycle;
   }
+  // Ports and bus count their cycles at the memory domain's clock (f_core / f_mem core cycles
+  // each; 1 without a memory domain).
+  const double ratio = arch::core_per_memory_cycle(spec, spec.clock.nominal);
   for (const arch::SramLevelSpec& l : spec.sram) {
     if (l.ideal) continue;
-    bound = std::max({bound, double(acc.at(l.name + ".read_bytes")) / l.read_bytes_per_cycle(),
-                      double(acc.at(l.name + ".write_bytes")) / l.write_bytes_per_cycle()});
+    bound =
+        std::max({bound, ratio * double(acc.at(l.name + ".read_bytes")) / l.read_bytes_per_cycle(),
+                  ratio * double(acc.at(l.name + ".write_bytes")) / l.write_bytes_per_cycle()});
   }
   const double bus = double(std::max(1, spec.noc.link_width_bits / 8));
-  bound = std::max({bound, double(acc.at("noc.to_array_bytes")) / bus,
-                    double(acc.at("noc.from_array_bytes")) / bus});
+  bound = std::max({bound, ratio * double(acc.at("noc.to_array_bytes")) / bus,
+                    ratio * double(acc.at("noc.from_array_bytes")) / bus});
   return bound * kUnder;
 }
 

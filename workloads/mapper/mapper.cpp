@@ -98,11 +98,12 @@ LayerSchedule plan_vector(const Graph& g, const Layer& l, const arch::Accelerato
 }  // namespace
 
 LayerSchedule map_layer(const Graph& graph, const Layer& layer, const arch::AcceleratorSpec& spec,
-                        const EnergyCosts& costs) {
+                        const EnergyCosts& costs, ISearchGuard* guard) {
+  if (guard) guard->check(layer.name);
   if (!is_mac_op(layer.op)) return plan_vector(graph, layer, spec);
   if (spec.pe_array.kind == arch::ArrayKind::kSpatial)
-    return spatial::map_spatial(graph, layer, spec, costs);
-  return search_mappings(graph, layer, spec, costs).best;
+    return spatial::map_spatial(graph, layer, spec, costs, guard);
+  return search_mappings(graph, layer, spec, costs, SearchMode::kPruned, guard).best;
 }
 
 LayerSchedule map_layer(const Graph& graph, const Layer& layer, const arch::AcceleratorSpec& spec) {

@@ -57,13 +57,15 @@ struct ChunkChoices {
 class SystolicSearch {
  public:
   SystolicSearch(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec,
-                 const EnergyCosts& costs, SearchMode mode, bool overcommit)
+                 const EnergyCosts& costs, SearchMode mode, bool overcommit, ISearchGuard* guard)
       : planner_(g, l, spec),
+        layer_(l.name),
         spec_(spec),
         ms_(spec.mapper),
         costs_(costs),
         mode_(mode),
         overcommit_(overcommit),
+        guard_(guard),
         // SCALE-Sim's convention: each fold streams its whole temporal extent (no chunk-outer
         // order unless the config asks for it), and SRAM sizes never refuse a layer.
         scalesim_(spec.pe_array.convention == arch::TimingConvention::kScaleSim) {}
@@ -101,11 +103,13 @@ class SystolicSearch {
   void rank(const Candidate& c, LayerSchedule&& s, const Estimate& e);
 
   const SystolicPlanner planner_;
+  const std::string layer_;
   const arch::AcceleratorSpec& spec_;
   const arch::MapperSpec& ms_;
   const EnergyCosts& costs_;
   const SearchMode mode_;
   const bool overcommit_;
+  ISearchGuard* const guard_;  ///< the host budget (nullptr: none)
   const bool scalesim_;
   SearchResult res_;
   bool have_best_ = false, have_runner_ = false;
@@ -236,6 +240,7 @@ SystolicSearch::Score SystolicSearch::consider(const Candidate& c) {
   if (c.chunk_outer && c.chunk_len >= planner_.time_extent(c.dataflow, c.group_pack) &&
       ms_.loop_order != arch::LoopOrderConstraint::kChunkOuter)
     return sc;
+  if (guard_) guard_->check(layer_);  // throws only: the enumeration is the same without it
   // The budgets (mapper.max_candidates, mapper.max_plan_chunks): counts, so deterministic.
   // The exhaustive enumeration (the tests' reference) has no candidate budget.
   if (mode_ == SearchMode::kPruned && res_.evaluated >= ms_.max_candidates) {
@@ -247,8 +252,8 @@ SystolicSearch::Score SystolicSearch::consider(const Candidate& c) {
     return sc;
   }
   std::optional<LayerSchedule> s =
-      overcommit_ ? std::optional<LayerSchedule>(planner_.build_overcommitted(c))
-                  : planner_.build(c);
+      overcommit_ ? std::optional<LayerSchedule>(planner_.build_overcommitted(c, guard_))
+                  : planner_.build(c, guard_);
   if (!s) return sc;
   ++res_.evaluated;
   // The timeline replay only for a candidate whose lower bound could still make it the best
@@ -309,15 +314,16 @@ SearchResult SystolicSearch::result() {
 
 /// One search over the candidates; `overcommit`: build them over the SRAM capacity (below).
 SearchResult search_pass(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec,
-                         const EnergyCosts& costs, SearchMode mode, bool overcommit) {
-  SystolicSearch search(g, l, spec, costs, mode, overcommit);
+                         const EnergyCosts& costs, SearchMode mode, bool overcommit,
+                         ISearchGuard* guard) {
+  SystolicSearch search(g, l, spec, costs, mode, overcommit, guard);
   search.run(g.shape(l));
   if (search.found()) return search.result();
   const auto& ms = spec.mapper;
   // SCALE-Sim's SRAM sizes change its traffic but never refuse a layer: when no tiling fits,
   // take the least demanding ones (smallest chunk, nothing resident) over the capacity.
   if (spec.pe_array.convention == arch::TimingConvention::kScaleSim && !overcommit)
-    return search_pass(g, l, spec, costs, mode, true);
+    return search_pass(g, l, spec, costs, mode, true, guard);
   // (A search that ran out of candidates kept its first one: exhaustion implies a best.)
   if (search.over_memory() > 0)
     throw sim::ConfigError(
@@ -338,8 +344,8 @@ SearchResult search_pass(const Graph& g, const Layer& l, const arch::Accelerator
 }  // namespace
 
 SearchResult search_mappings(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec,
-                             const EnergyCosts& costs, SearchMode mode) {
-  return search_pass(g, l, spec, costs, mode, false);
+                             const EnergyCosts& costs, SearchMode mode, ISearchGuard* guard) {
+  return search_pass(g, l, spec, costs, mode, false, guard);
 }
 
 }  // namespace adasim::workloads

@@ -15,6 +15,7 @@
 #include "workloads/mapper/candidate.hpp"
 #include "workloads/mapper/estimate.hpp"
 #include "workloads/mapper/schedule.hpp"
+#include "workloads/mapper/search_guard.hpp"
 
 namespace adasim::workloads {
 
@@ -31,6 +32,7 @@ struct SearchResult {
 
 /// Throws sim::ConfigError when no candidate fits the SRAM levels or a constraint cannot hold.
 SearchResult search_mappings(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec,
-                             const EnergyCosts& costs, SearchMode mode = SearchMode::kPruned);
+                             const EnergyCosts& costs, SearchMode mode = SearchMode::kPruned,
+                             ISearchGuard* guard = nullptr);
 
 }  // namespace adasim::workloads

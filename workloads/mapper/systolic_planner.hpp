@@ -21,6 +21,7 @@
 #include "workloads/mapper/candidate.hpp"
 #include "workloads/mapper/gemm_view.hpp"
 #include "workloads/mapper/schedule.hpp"
+#include "workloads/mapper/search_guard.hpp"
 
 namespace adasim::workloads {
 
@@ -54,11 +55,13 @@ class SystolicPlanner {
   /// first), without building it: the search's memory budget (mapper.max_plan_chunks).
   /// Saturates at INT64_MAX.
   int64_t plan_chunks(const Candidate& c) const;
-  /// The schedule of a candidate, or nullopt if it does not fit.
-  std::optional<LayerSchedule> build(const Candidate& c) const;
+  /// The schedule of a candidate, or nullopt if it does not fit. `guard` (optional) is checked
+  /// every kFoldsPerCheck folds: one candidate of a large layer on a small array has millions.
+  std::optional<LayerSchedule> build(const Candidate& c, ISearchGuard* guard = nullptr) const;
   /// The schedule of a candidate whether its tiles fit the SRAM levels or not (SCALE-Sim's
   /// convention: its SRAM sizes never refuse a layer).
-  LayerSchedule build_overcommitted(const Candidate& c) const;
+  LayerSchedule build_overcommitted(const Candidate& c, ISearchGuard* guard = nullptr) const;
+  static constexpr int64_t kFoldsPerCheck = 4096;
 
  private:
   struct Dims;
@@ -73,7 +76,7 @@ class SystolicPlanner {
     bool outer_resident[2] = {false, false};  // ifmap, weight
   };
   Staging staging(const Candidate& c) const;
-  LayerSchedule build_staged(const Candidate& c, const Staging& stg) const;
+  LayerSchedule build_staged(const Candidate& c, const Staging& stg, ISearchGuard* guard) const;
   const arch::ISystolicDataflow& dataflow(const std::string& name) const;
   Dims dims(const std::string& df, int64_t gp) const;
   int64_t pack_limit(const Dims& d) const;

@@ -18,6 +18,7 @@
 #include "workloads/onnx/onnx_layers.hpp"
 #include "workloads/onnx/quantize/quantizer.hpp"
 #include "workloads/onnx/tensor_proto.hpp"
+#include "workloads/onnx/type_checks.hpp"
 #include "workloads/onnx/window_checks.hpp"
 
 namespace adasim::workloads {
@@ -374,6 +375,7 @@ OnnxModel load_onnx_model(const std::string& path, const std::vector<HostTensor>
                            "an ONNX model (serialized onnx.ModelProto)");
   if (!model.has_graph() || model.graph().node_size() == 0)
     throw sim::ConfigError(path, "graph", "no nodes", "an ONNX model with a graph of nodes");
+  onnx_import::check_value_kinds(model, path);
   onnx_import::check_window_attributes(model.graph(), path);
   const std::map<std::string, int> origins = node_origins(model.graph());
   std::vector<bool> folded;  // per graph input: bound as a parameter (now an initializer)

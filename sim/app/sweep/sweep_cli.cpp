@@ -67,10 +67,18 @@ int cmd_sweep(const std::vector<std::string>& args, std::ostream& out, std::ostr
       "no-values", po::bool_switch(&o.no_values),
       "timing only: the runs compute no tensor values (same figures, far less time; as the "
       "spec's \"values\": false)");
+  po::options_description lim(
+      "limits of each point's run (as adasim run's; a point over its limit is an error row)");
+  lim.add_options()("max-cycles", po::value(&o.limits.max_cycles), "simulated cycles, N")(
+      "max-seconds", po::value(&o.limits.max_seconds), "host seconds, S")(
+      "max-memory-mb", po::value(&o.limits.max_memory_mb), "resident memory of a worker, MiB")(
+      "watchdog-cycles", po::value(&o.limits.watchdog_cycles), "cycles without forward progress");
+  d.add(lim);
   po::variables_map vm;
   if (parse(d, args, vm, out)) return 0;
   if (!o.fidelity.empty() && o.fidelity != "fast" && o.fidelity != "cycle")
     throw ConfigError("command line", "--fidelity", o.fidelity, "fast or cycle");
+  parse_limits(o.limits, false, true, false);  // bad values: refused here, not once per point
   o.self = std::filesystem::read_symlink("/proc/self/exe").string();
   const bool tty = &err == &std::cerr && ::isatty(STDERR_FILENO);
   return run_sweep(o, out, err, tty);

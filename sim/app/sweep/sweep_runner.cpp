@@ -36,11 +36,11 @@ std::string worker_message(const fs::path& log) {
   return out.empty() ? "no message (see the worker log)" : out;
 }
 
-Job worker_job(const Study& s, const WorkItem& it, const std::string& self,
-               const std::string& fidelity, const fs::path& dir) {
+Job worker_job(const Study& s, const WorkItem& it, const SweepOptions& opt,
+               const fs::path& dir) {
   const WorkloadSpec& w = s.spec.workloads[it.workload];
   Job j;
-  j.argv = {self,
+  j.argv = {opt.self,
             "run",
             "-q",
             "--arch",
@@ -56,12 +56,18 @@ Job worker_job(const Study& s, const WorkItem& it, const std::string& self,
             "--out",
             dir.string(),
             "--fidelity",
-            fidelity.empty() ? s.spec.fidelity : fidelity};
+            opt.fidelity.empty() ? s.spec.fidelity : opt.fidelity};
   if (!s.spec.values) j.argv.push_back("--no-values");
   if (!w.weight_sparsity.empty())
     j.argv.insert(j.argv.end(), {"--weight-sparsity", w.weight_sparsity});
   if (!w.act_sparsity.empty()) j.argv.insert(j.argv.end(), {"--act-sparsity", w.act_sparsity});
   if (w.act_every_layer) j.argv.push_back("--act-every-layer");
+  const LimitFlags& l = opt.limits;
+  for (const auto& [flag, value] : {std::pair{"--max-cycles", &l.max_cycles},
+                                    {"--max-seconds", &l.max_seconds},
+                                    {"--max-memory-mb", &l.max_memory_mb},
+                                    {"--watchdog-cycles", &l.watchdog_cycles}})
+    if (!value->empty()) j.argv.insert(j.argv.end(), {flag, *value});
   std::vector<std::string> sets = s.spec.set;
   const auto& o = s.points[it.point].overrides;
   sets.insert(sets.end(), o.begin(), o.end());
@@ -118,8 +124,7 @@ class SweepRun {
     fs::create_directories(dir_ / ".work");
     std::vector<Job> jobs;
     for (size_t k = 0; k < pending.size(); ++k)
-      jobs.push_back(worker_job(s_, s_.items[pending[k]], o_.self, o_.fidelity,
-                                dir_ / ".work" / std::to_string(k)));
+      jobs.push_back(worker_job(s_, s_.items[pending[k]], o_, dir_ / ".work" / std::to_string(k)));
     Progress progress(err_, tty_, slice.size(), slice.size() - pending.size());
     size_t crashed = 0;
     auto last_csv = std::chrono::steady_clock::now();

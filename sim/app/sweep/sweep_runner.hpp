@@ -8,6 +8,8 @@
 #include <iosfwd>
 #include <string>
 
+#include "sim/app/run_limits.hpp"
+
 namespace adasim::sim::sweep {
 
 struct SweepOptions {
@@ -21,6 +23,10 @@ struct SweepOptions {
   std::string self;           ///< the adasim executable the workers run
   std::string fidelity;       ///< --fidelity of the workers; "" = the spec's (default fast)
   bool no_values = false;     ///< --no-values: the workers run timing only (spec "values": false)
+  /// Limits of each worker run (--max-cycles, --max-seconds, --max-memory-mb, --watchdog-cycles;
+  /// "" = the run's default): a point over its limit gets an error row with the worker's
+  /// message, like any point the worker refuses.
+  LimitFlags limits;
 };
 
 /// Exit code 0 when every item of the slice has a row (error rows included), 1 when some worker

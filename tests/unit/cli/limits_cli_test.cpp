@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <array>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -93,6 +94,60 @@ TEST(Limits, MaxSecondsAndMaxMemoryStopCleanly) {
   expect_failure(m, 2,
                  "error: command line: --max-memory-mb: expected a run within 1 MiB \\(the "
                  "limit; lift it with --max-memory-mb N\\), got [0-9]+ MiB resident");
+  prev.expect_untouched();
+}
+
+TEST(Limits, MapTakesTheHostLimitsAndIsUnchangedBelowThem) {
+  // {arguments, the limit's text in the message, what was used}
+  const std::vector<std::array<std::string, 3>> hits = {
+      {"map --no-simulate --max-seconds 0.000001", "--max-seconds: expected a run within 1e-06 s",
+       "[0-9]+\\.[0-9]{3} s of host time used"},
+      {"map --max-memory-mb 1", "--max-memory-mb: expected a run within 1 MiB",
+       "[0-9]+ MiB resident"}};
+  for (const auto& [args, limit, used] : hits) {
+    const test::CliResult r = test::run_adasim(args, "lim_map");
+    const std::string flag = limit.substr(0, limit.find(':'));
+    expect_failure(r, 2,
+                   "error: command line: " + limit + " \\(the limit; lift it with " + flag +
+                       " [SN]\\), got " + used + ", mapping layer '[a-z0-9_.]+'");
+    EXPECT_EQ(r.out, "");
+  }
+  // Limits that are not hit change nothing: the guard only reads the clock and the memory.
+  const test::CliResult free = test::run_adasim("map --json", "lim_map_free");
+  const test::CliResult lim =
+      test::run_adasim("map --json --max-seconds 600 --max-memory-mb 65536", "lim_map_lim");
+  ASSERT_EQ(free.exit_code, 0) << free.err;
+  ASSERT_EQ(lim.exit_code, 0) << lim.err;
+  EXPECT_EQ(lim.out, free.out);
+}
+
+TEST(Limits, MaxSecondsStopsTheSearchInsideALayer) {
+  // VGG-16's fc6 alone (25088 -> 4096) on an 8x8 array: a search of a few candidates, each of
+  // 3136 x 512 = 1.6 M folds (about a minute on the 2-core CI machine, most of VGG-16's ~2 min
+  // of mapping). Only one layer: the check before it passes, so the stop is inside its search,
+  // well before its first candidate is built.
+  const std::string dir = test::temp_out("lim_fc6");
+  fs::create_directories(dir);
+  std::ofstream(dir + "/fc6.json") << R"({"format": "adasim-graph", "version": 1, "name": "fc6",
+    "batch": 1, "inputs": ["x"], "outputs": ["fc6.out"],
+    "tensors": [{"name": "x", "shape": [1, 25088], "scale": 0.03125}],
+    "layers": [{"name": "fc6", "op": "fc", "inputs": ["x"], "output": "fc6.out",
+                "out_features": 4096, "weight_quant": {"scale": 0.000244140625}}]})";
+  const PreviousOut prev("lim_fc6_out");
+  const test::CliResult r =
+      test::run_adasim("run --workload " + dir +
+                           "/fc6.json --set pe_array.rows=8 --set pe_array.cols=8 "
+                           "--max-seconds 1 --out " +
+                           prev.dir,
+                       "lim_fc6");
+  expect_failure(r, 2,
+                 "error: command line: --max-seconds: expected a run within 1 s \\(the limit; "
+                 "lift it with --max-seconds S\\), got [0-9]+\\.[0-9]{3} s of host time used, "
+                 "mapping layer 'fc6'");
+  std::smatch used;
+  ASSERT_TRUE(std::regex_search(r.err, used, std::regex("got ([0-9.]+) s of host time")));
+  // A loose bound (checked every 4096 folds, a few ms): far below one candidate's build.
+  EXPECT_LT(std::stod(used[1]), 20.0) << r.err;
   prev.expect_untouched();
 }
 

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <random>
+#include <regex>
 #include <set>
 #include <thread>
 
@@ -127,6 +128,56 @@ TEST(SweepCli, InvalidAndFailingPointsAreListedNotFatal) {
   EXPECT_NE(results.find("too small for layer"), std::string::npos);
   EXPECT_NE(r.out.find("48 points (20 valid, 24 invalid, 4 duplicate)"), std::string::npos)
       << r.out;
+}
+
+/// The estimate `adasim run --progress` prints for tiny_cnn on an N x N tiny_8x8 array, and the
+/// cycles it simulates.
+std::pair<uint64_t, uint64_t> estimate_and_cycles(int n, const std::string& dir) {
+  const std::string out = dir + "/single" + std::to_string(n);
+  const std::string a = std::to_string(n);
+  const auto r = test::run_adasim(
+      "run -q --progress --arch configs/tiny_8x8.json --workload workloads/models/tiny_cnn.json "
+      "--seed 3 --fidelity fast --set pe_array.rows=" +
+          a + " --set pe_array.cols=" + a + " --out '" + out + "'",
+      "sweep_limit_single");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::smatch m;
+  EXPECT_TRUE(std::regex_search(r.err, m, std::regex("adasim: estimated ([0-9]+) cycles")));
+  return {std::stoull(m[1]), test::read_json(out + "/report.json")["total"]["cycles"]["total"]};
+}
+
+TEST(SweepCli, APointOverItsLimitIsAnErrorRowNotFatal) {
+  // Two points of tiny_cnn: a 4x4 and a 12x12 array. --max-cycles between what the 12x12 point
+  // needs (its estimate and its simulated cycles) and the 4x4 point's estimate: each worker gets
+  // the limit, the 4x4 run refuses itself (an error row naming the flag), the 12x12 one runs.
+  const std::string dir = test::temp_out("sweep_limit");
+  fs::create_directories(dir);
+  const uint64_t e4 = estimate_and_cycles(4, dir).first;
+  const auto [e12, c12] = estimate_and_cycles(12, dir);
+  const uint64_t limit = std::max(e12, c12);
+  ASSERT_LT(limit, e4) << "the 12x12 point no longer needs fewer cycles than the 4x4 estimate";
+  const std::string spec = dir + "/study.json";
+  std::ofstream(spec) << R"({"sweep_version": 1, "name": "t", "arch": ")"
+                      << src("configs/tiny_8x8.json") << R"(", "workloads": [{"name": "tiny",
+  "path": ")" << src("workloads/models/tiny_cnn.json")
+                      << R"(", "seed": 3}], "axes": [{"name": "array",
+  "keys": ["pe_array.rows", "pe_array.cols"], "values": [4, 12]}]})";
+  const auto r = test::run_adasim("sweep --spec '" + spec + "' --out '" + dir +
+                                      "/out' -j 2 --max-cycles " + std::to_string(limit),
+                                  "sweep_limit");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto rows = lines_of(test::slurp(dir + "/out/results.csv"));
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[1].rfind("0,tiny,4,", 0), 0u) << rows[1];
+  EXPECT_NE(rows[1].find(",error,false,"), std::string::npos) << rows[1];
+  EXPECT_NE(rows[1].find("exit 2: error: command line: --max-cycles: expected a run estimated at "
+                         "most " +
+                         std::to_string(limit) + " cycles"),
+            std::string::npos)
+      << rows[1];
+  EXPECT_EQ(rows[2].rfind("1,tiny,12,", 0), 0u) << rows[2];
+  EXPECT_NE(rows[2].find(",ok,true,"), std::string::npos) << rows[2];
+  EXPECT_NE(rows[2].find("," + std::to_string(c12) + ","), std::string::npos) << c12;
 }
 
 TEST(SweepCli, ResumeAfterKill9AtRandomMomentsEqualsAnUninterruptedRun) {

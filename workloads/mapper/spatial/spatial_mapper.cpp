@@ -2,6 +2,7 @@
 #include "workloads/mapper/spatial/spatial_mapper.hpp"
 
 #include <algorithm>
+#include <functional>
 
 #include "arch/program/spatial_folds.hpp"
 #include "sim/core/errors.hpp"
@@ -101,7 +102,7 @@ void plan_transfers(LayerSchedule& sch, const Problem& p, const LayerWidths& w) 
 }
 
 LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec,
-                          const EnergyCosts& costs) {
+                          const EnergyCosts& costs, ISearchGuard* guard) {
   LayerSchedule sch;
   sch.layer = l.name;
   sch.op = l.op;
@@ -119,7 +120,9 @@ LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::Accelerato
   std::vector<std::string> dfs =
       pe.dataflow_auto ? pe.spatial_dataflows : std::vector<std::string>{pe.spatial_dataflow};
   const Constraints cons = Constraints::resolve(spec.mapper, p);
-  const SpatialSearchResult r = search_spatial(p, dfs, spec, w, costs, cons);
+  const SpatialSearchResult r =
+      search_spatial(p, dfs, spec, w, costs, cons, SearchMode::kPruned,
+                     guard ? [&] { guard->check(l.name); } : std::function<void()>());
   if (!r.found) {
     std::string levels;  // "128 B" for one level; "gl_in 100 B, gl_w 8 B" for a split buffer
     for (const arch::SramLevelSpec& lv : spec.sram)

@@ -13,6 +13,7 @@
 #include "workloads/ir/graph.hpp"
 #include "workloads/mapper/estimate.hpp"
 #include "workloads/mapper/schedule.hpp"
+#include "workloads/mapper/search_guard.hpp"
 #include "workloads/mapper/spatial/loop_nest.hpp"
 
 namespace adasim::workloads::spatial {
@@ -84,9 +85,10 @@ PassTerms pass_terms(const Problem& p, const Mapping& m, const arch::NocSpec& no
 void plan_transfers(LayerSchedule& sch, const Problem& p, const LayerWidths& w);
 
 /// The best mapping of an array layer on a spatial array (throws sim::ConfigError when no
-/// dataflow can map it within the RF and buffer capacities).
+/// dataflow can map it within the RF and buffer capacities). `guard` (optional) is checked
+/// between the search's candidates (search_guard.hpp).
 LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec,
-                          const EnergyCosts& costs);
+                          const EnergyCosts& costs, ISearchGuard* guard = nullptr);
 
 LayerWidths widths_of(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec);
 

@@ -246,8 +246,8 @@ void for_each_mapping(const Problem& p, const std::string& df, const arch::Accel
 
 SpatialSearchResult search_spatial(const Problem& p, const std::vector<std::string>& dfs,
                                    const arch::AcceleratorSpec& spec, const LayerWidths& w,
-                                   const EnergyCosts& costs, const Constraints& c,
-                                   SearchMode mode) {
+                                   const EnergyCosts& costs, const Constraints& c, SearchMode mode,
+                                   const std::function<void()>& guard) {
   const LoopChoices ch(mode, c);
   const arch::Objective obj = spec.mapper.objective;
   const bool bounded = mode == SearchMode::kPruned;
@@ -280,6 +280,7 @@ SpatialSearchResult search_spatial(const Problem& p, const std::vector<std::stri
   };
   const arch::MapperSpec& budget = spec.mapper;
   auto consider = [&](const Mapping& m) {
+    if (guard) guard();  // the host budget: throws only, the enumeration is the same without it
     // The budgets (mapper.max_candidates, mapper.max_plan_chunks): counts, so deterministic.
     // The exhaustive enumeration (the tests' reference) has no candidate budget.
     if (bounded && r.evaluated >= budget.max_candidates) {

@@ -56,7 +56,8 @@ struct SpatialSearchResult {
 SpatialSearchResult search_spatial(const Problem& p, const std::vector<std::string>& dfs,
                                    const arch::AcceleratorSpec& spec, const LayerWidths& w,
                                    const EnergyCosts& costs, const Constraints& c,
-                                   SearchMode mode = SearchMode::kPruned);
+                                   SearchMode mode = SearchMode::kPruned,
+                                   const std::function<void()>& guard = {});
 
 /// Calls f(mapping) for every legal mapping (capacities and constraints met) of one dataflow
 /// in `mode`, without bounding; the exhaustive space for the tests.

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "arch/program/feed_latency.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::workloads::timeline {
@@ -19,11 +20,17 @@ CycleDemand& CycleDemand::operator+=(const CycleDemand& o) {
 }
 
 PortModel::PortModel(const arch::AcceleratorSpec& spec)
-    : spec_(spec), bus_bytes_(std::max(1, spec.noc.link_width_bits / 8)) {
+    : spec_(spec),
+      bus_bytes_(std::max(1, spec.noc.link_width_bits / 8)),
+      core_per_memory_cycle_(arch::core_per_memory_cycle(spec, spec.clock.nominal)) {
   if (spec.sram.size() > kMaxLevels)
     throw sim::ModelError("timeline: more SRAM levels than the port model holds");
   for (int o = 0; o < arch::kNumOperands; ++o)
     level_[size_t(o)] = spec.level_index_of(arch::Operand(o));
+}
+
+int64_t PortModel::to_core(int64_t memory_cycles) const {
+  return int64_t(arch::memory_to_core_cycles(uint64_t(memory_cycles), core_per_memory_cycle_));
 }
 
 int64_t PortModel::extra(const CycleDemand& d) const {
@@ -41,12 +48,13 @@ int64_t PortModel::extra(const CycleDemand& d) const {
   for (size_t i = 0; i < spec_.sram.size(); ++i) {
     const arch::SramLevelSpec& l = spec_.sram[i];
     if (l.ideal || (rd[i] == 0 && wr[i] == 0)) continue;
-    sram = std::max({sram, ceil_div(rd[i], l.read_bytes_per_cycle()),
-                     ceil_div(wr[i], l.write_bytes_per_cycle())});
+    sram = std::max(sram, to_core(std::max(ceil_div(rd[i], l.read_bytes_per_cycle()),
+                                           ceil_div(wr[i], l.write_bytes_per_cycle()))));
   }
   int64_t bus = 1;
   if (to_array > 0 || d.out_write > 0)
-    bus = std::max({int64_t(1), ceil_div(to_array, bus_bytes_), ceil_div(d.out_write, bus_bytes_)});
+    bus = std::max(int64_t(1), to_core(std::max(ceil_div(to_array, bus_bytes_),
+                                                ceil_div(d.out_write, bus_bytes_))));
   return std::max(sram, bus) - 1;
 }
 

@@ -25,13 +25,17 @@ class PortModel {
  public:
   static constexpr size_t kMaxLevels = 8;
   explicit PortModel(const arch::AcceleratorSpec& spec);
-  /// Extra cycles (beyond one) a cycle with this demand takes.
+  /// Extra cycles (beyond one) a cycle with this demand takes. With a memory clock domain the
+  /// ports' and the bus's cycles count at the memory clock: n of them take
+  /// ceil(n f_core / f_mem) core cycles (arch/program/feed_latency.hpp, as the engine).
   int64_t extra(const CycleDemand& d) const;
 
  private:
+  int64_t to_core(int64_t memory_cycles) const;
   const arch::AcceleratorSpec& spec_;
   std::array<int, 3> level_{};
   int64_t bus_bytes_ = 1;
+  double core_per_memory_cycle_ = 1.0;  // f_core / f_mem at the nominal core point
 };
 
 }  // namespace adasim::workloads::timeline

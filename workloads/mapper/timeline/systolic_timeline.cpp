@@ -9,6 +9,7 @@
 #include <deque>
 #include <optional>
 
+#include "arch/program/feed_latency.hpp"
 #include "sim/core/errors.hpp"
 #include "workloads/mapper/timeline/dma_replay.hpp"
 #include "workloads/mapper/timeline/port_demand.hpp"
@@ -129,7 +130,7 @@ SystolicTimeline::SystolicTimeline(const arch::LayerProgram& prog,
   os_ = s_.outputs_stationary();
   ar_ = pe.rows;
   ac_ = pe.cols;
-  lat_ = scalesim_ ? 0 : spec.noc.latency_cycles;
+  lat_ = scalesim_ ? 0 : arch::nominal_feed_latency(spec);  // NoC stages + synchroniser
   stat_op_ = s_.stationary_operand();
   stream_op_ = s_.streamed_operand();
   bytes_ = {(prog.in_bits + 7) / 8, (prog.w_bits + 7) / 8, kPsum};

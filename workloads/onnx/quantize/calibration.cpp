@@ -58,10 +58,17 @@ FloatTensor read_netpbm(const std::string& path) {
     throw sim::ConfigError(path, "header",
                            std::to_string(w) + " x " + std::to_string(h) + " pixels",
                            "an image of at most 2^26 pixels");
-  std::vector<unsigned char> px(size_t(c * h * w));
-  if (!in.read(reinterpret_cast<char*>(px.data()), std::streamsize(px.size())))
+  // The bytes left are counted before the pixels are allocated: a 20-byte file claiming 2^26
+  // RGB pixels is refused without taking 200 MB first.
+  const std::streamoff at = in.tellg();
+  in.seekg(0, std::ios::end);
+  const std::streamoff left = in.tellg() - at;
+  in.seekg(at);
+  std::vector<unsigned char> px;
+  if (at >= 0 && left >= c * h * w) px.resize(size_t(c * h * w));
+  if (px.empty() || !in.read(reinterpret_cast<char*>(px.data()), std::streamsize(px.size())))
     throw sim::ConfigError(path, "pixels", "a truncated file",
-                           std::to_string(px.size()) + " bytes of pixels");
+                           std::to_string(c * h * w) + " bytes of pixels");
   FloatTensor t{{1, c, h, w}, std::vector<float>(px.size())};
   for (int64_t y = 0; y < h; ++y)  // interleaved RGB -> planar CHW
     for (int64_t x = 0; x < w; ++x)
