@@ -44,6 +44,8 @@ class Accelerator : public Component {
   }
   /// Optional VCD tracing; signals are registered here (call before sc_start).
   void attach_tracer(sim::VcdWriter* vcd);
+  /// Records the power trace's activity into `trace` (null: none; call before sc_start).
+  void attach_power_trace(PowerTraceRecorder* trace) { sequencer_->attach_power_trace(trace); }
   /// Optional: receives every accumulator layer's raw int32 results, keyed by output tensor
   /// name (functional checks and output dumps). Call before sc_start.
   void set_accumulator_sink(std::map<std::string, workloads::Int32Buffer>* sink) {

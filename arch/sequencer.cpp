@@ -51,6 +51,16 @@ void Sequencer::load(const workloads::Graph& graph, std::vector<const LayerProgr
   finished_ = false;
 }
 
+void Sequencer::attach_power_trace(PowerTraceRecorder* trace) {
+  power_trace_ = trace;
+  Dma::TransferObserver seen;
+  if (trace)
+    seen = [this](const sc_core::sc_time& start, const sc_core::sc_time& done, uint64_t bytes) {
+      power_trace_->transfer(layer_, start.to_seconds() * 1e9, done.to_seconds() * 1e9, bytes);
+    };
+  blocks_.memory.dma().set_transfer_observer(std::move(seen));
+}
+
 void Sequencer::set_watchdog(uint64_t cycles) {
   watchdog_ = sim::ProgressWatchdog(cycles, [this] { return state_dump(); });
 }
@@ -142,6 +152,11 @@ void Sequencer::tick_once() {
     if (w > 0 && probe_)
       probe_->stall_cause(cycle_.value() + idle_run, clock_.time_of(sim::Cycle(idle_run)), 4);
   }
+  if (power_trace_)
+    power_trace_->step(layer_, sc_core::sc_time_stamp().to_seconds() * 1e9,
+                       clock_.time_of(sim::Cycle(k)).to_seconds() * 1e9, k,
+                       r.kind == StepResult::Kind::kAdvanced && !r.bubble ? r.cycles * r.repeat : 0,
+                       clock_.point());
   cycle_ += sim::Cycle(k);
   watch(r.kind == StepResult::Kind::kAdvanced && !r.bubble);
   next_trigger(clock_.time_of(sim::Cycle(k)));

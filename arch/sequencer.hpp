@@ -25,6 +25,7 @@
 #include "arch/memory/hierarchy.hpp"
 #include "arch/output/output_stage.hpp"
 #include "arch/power/power_manager.hpp"
+#include "arch/power/power_trace.hpp"
 #include "arch/trace_probe.hpp"
 #include "arch/value_store.hpp"
 #include "sim/core/cycle.hpp"
@@ -55,6 +56,9 @@ class Sequencer : public Component {
             ValueStore& values);
   /// Samples `probe` every cycle it covers (call before sc_start).
   void attach_probe(TraceProbe* probe) { probe_ = probe; }
+  /// Hands `trace` every step (time span, cycles, compute) and every DMA transfer (its span and
+  /// bytes) for the power trace (call before sc_start).
+  void attach_power_trace(PowerTraceRecorder* trace);
 
   /// One per finished layer; complete after sc_start returns.
   const std::vector<LayerResult>& results() const { return results_; }
@@ -101,6 +105,7 @@ class Sequencer : public Component {
   DvfsController& dvfs_;
   SequencedBlocks blocks_;
   TraceProbe* probe_ = nullptr;
+  PowerTraceRecorder* power_trace_ = nullptr;
 
   const workloads::Graph* graph_ = nullptr;
   std::vector<const LayerProgram*> programs_;

@@ -188,6 +188,7 @@ void Dma::issue(Job& job, const sc_core::sc_time& at) {
     if (payload_.is_response_error()) throw sim::ModelError("DMA: a transfer failed");
     job.done = std::max(job.done, sc_core::sc_time_stamp() + delay);
   }
+  if (observer_) observer_(start, job.done, job.bytes);
 }
 
 }  // namespace adasim::arch

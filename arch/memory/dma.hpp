@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <systemc>
 #include <tlm>
 #include <vector>
@@ -65,6 +66,12 @@ class Dma : public Component {
   size_t unissued() const;
   sc_core::sc_time all_done_time() const;
 
+  /// Optional (the power trace): told of every issued job's bytes and the span its data moves
+  /// in, from when it may start to its completion.
+  using TransferObserver = std::function<void(const sc_core::sc_time& start,
+                                              const sc_core::sc_time& done, uint64_t bytes)>;
+  void set_transfer_observer(TransferObserver f) { observer_ = std::move(f); }
+
   struct Stats {
     uint64_t load_bytes[kNumOperands] = {0, 0, 0};  ///< per operand, every hop counted
     uint64_t store_bytes = 0;
@@ -105,6 +112,7 @@ class Dma : public Component {
   tlm::tlm_generic_payload payload_;
   TransferExtension hop_;
   Stats stats_;
+  TransferObserver observer_;
   sim::StatGroup group_;
 };
 

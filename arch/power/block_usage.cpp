@@ -79,7 +79,10 @@ std::vector<int64_t> units_used(const AcceleratorSpec& spec, const std::vector<G
     int64_t n = g.units;
     if (g.name == "pe_array") {
       if (const auto* s = std::get_if<SystolicProgram>(&prog.engine)) n = systolic_pes(*s);
-      if (std::holds_alternative<VectorProgram>(prog.engine)) n = 0;  // spatial: every PE
+      // Spatial: the PEs its spatial loops span (the others get no operand all layer).
+      if (const auto* s = std::get_if<SpatialProgram>(&prog.engine))
+        n = s->nest.rows() * s->nest.cols();
+      if (std::holds_alternative<VectorProgram>(prog.engine)) n = 0;
     } else if (g.name == "vector_unit") {
       const auto* v = std::get_if<VectorProgram>(&prog.engine);
       n = v ? std::min(g.units, std::max<int64_t>(1, v->lanes)) : 0;

@@ -31,7 +31,7 @@ std::vector<GateableBlock> gateable_blocks(const AcceleratorSpec& spec);
 
 /// Units of each block of gateable_blocks(spec) the layer's mapping uses: the PEs in the rows
 /// and columns its folds reach (systolic: the largest fold's physical rows x columns; spatial:
-/// all), the lanes of a vector layer (0 otherwise), the SRAM banks its tiles fill (the slots of
+/// the rows x columns its spatial loops span), the lanes of a vector layer (0 otherwise), the SRAM banks its tiles fill (the slots of
 /// every operand held there, packed from bank 0), the NoC.
 std::vector<int64_t> units_used(const AcceleratorSpec& spec, const std::vector<GateableBlock>& b,
                                 const LayerProgram& prog);

@@ -128,8 +128,12 @@ int cmd_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
       "trace", po::value(&o.trace_globs)->composing(),
       "signals to trace: glob over dotted names, e.g. 'top.pe_array.pe_0_*' (repeatable)")(
       "trace-window", po::value(&o.trace_window),
-      "cycles to trace, START:END (END empty = to the end)")("quiet,q", po::bool_switch(&o.quiet),
-                                                             "no summary table on stdout")(
+      "cycles to trace, START:END (END empty = to the end)")(
+      "power-trace", po::bool_switch(&o.power_trace),
+      "write power.csv into --out: V, f and each block's dynamic and leakage power per window")(
+      "power-window-us", po::value(&o.power_window_us),
+      "the power trace's window in microseconds (default 1)")("quiet,q", po::bool_switch(&o.quiet),
+                                                              "no summary table on stdout")(
       "input", po::value(&o.inputs)->composing(),
       "tensor file (.pb ONNX TensorProto or .npy) for the next graph input, in order (repeatable)")(
       "dump-outputs", po::value(&o.dump_dir),
@@ -161,6 +165,7 @@ int cmd_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   po::variables_map vm;
   if (const int rc = parse(d, args, vm, out, true); rc >= 0) return rc;
   o.vcd_given = vm.count("vcd") > 0;
+  o.power_window_given = vm.count("power-window-us") > 0;
   o.dump_given = vm.count("dump-outputs") > 0;
   o.save_quantized_given = vm.count("save-quantized") > 0;
   resolve_inputs(o, seed, err);

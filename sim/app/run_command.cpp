@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "arch/energy/energy_table.hpp"
@@ -19,6 +20,7 @@
 #include "sim/app/workload_loader.hpp"
 #include "sim/config/arch_config.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/stats/power_trace_writer.hpp"
 #include "sim/stats/report_writer.hpp"
 #include "sim/trace/vcd_writer.hpp"
 #include "workloads/onnx/onnx_loader.hpp"
@@ -217,6 +219,7 @@ std::vector<std::pair<std::string, std::string>> report_files(
       {"energy_table.json", table.dump(2) + "\n"},
       {"schedule.json", schedules_json(res.schedules).dump(2) + "\n"},
   };
+  if (res.power_trace) files.push_back({"power.csv", power_trace_csv(*res.power_trace)});
   if (vcd) {
     std::vector<GtkwSignal> sigs = vcd->gtkw_signals();
     if (sigs.size() > 64) sigs.resize(64);  // a readable first view; the rest are in the tree
@@ -257,9 +260,14 @@ void run_command(const RunOptions& opt, std::ostream& out, std::ostream& note, b
                         "either --input files or generated activations at every layer");
     values.impose_activations(make_generator(vopt), make_wide_generator(vopt));
   }
+  std::optional<PowerTraceRequest> power;
+  if (opt.power_trace)
+    power = PowerTraceRequest{parse_power_window(opt.power_window_us),
+                              opt.power_window_us.empty() ? "1" : opt.power_window_us};
   SimulationResult res;
   try {
-    res = simulate(cfg.spec, wl.graph, energy, values, vcd.get(), nullptr, mode, &monitor);
+    res = simulate(cfg.spec, wl.graph, energy, values, vcd.get(), nullptr, mode, &monitor,
+                   power ? &*power : nullptr);
     if (vcd) vcd->finish();
   } catch (const ConfigError& e) {
     throw attribute_to(e, cfg.file);  // mapping errors concern the design point

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `adasim run`: load config and workload, simulate, write report.json / report.csv /
-// resolved_config.json / energy_table.json / schedule.json (and the VCD) into the output folder.
+// resolved_config.json / energy_table.json / schedule.json (and the VCD, and power.csv) into the
+// output folder.
 // All or nothing: every output is staged and committed at the end (output_commit.hpp); an error or
 // an interruption (SIGINT / SIGTERM, interrupt.hpp) leaves the output folders as they were.
 #pragma once
@@ -29,6 +30,9 @@ struct RunOptions {
   bool vcd_given = false;       ///< --vcd was on the command line (an empty value is an error)
   std::vector<std::string> trace_globs;
   std::string trace_window;  ///< "start:end" in cycles, end may be empty
+  bool power_trace = false;     ///< --power-trace: write power.csv into --out
+  std::string power_window_us;  ///< --power-window-us as given ("" = the default, 1 us)
+  bool power_window_given = false;  ///< --power-window-us was on the command line
   bool quiet = false;
   std::vector<std::string>
       inputs;                    ///< --input files (.pb / .npy), bound to the graph inputs in order

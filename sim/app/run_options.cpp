@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sim/app/run_options.hpp"
 
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <ostream>
 
@@ -49,6 +51,20 @@ std::pair<uint64_t, uint64_t> parse_trace_window(const std::string& text) {
   return {*s, *e};
 }
 
+double parse_power_window(const std::string& text) {
+  if (text.empty()) return 1.0;
+  const std::string expected = "a window in microseconds in [0.001, 1000000], e.g. 1 or 0.5";
+  // Plain decimal only: no sign, blank, hex, "inf" or "nan" (strtod would take them).
+  if (text.find_first_not_of("0123456789.eE-+") != std::string::npos || text[0] == '-' ||
+      text[0] == '+')
+    throw ConfigError(kCommandLine, "--power-window-us", text, expected);
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size() || !std::isfinite(v) || v < 0.001 || v > 1e6)
+    throw ConfigError(kCommandLine, "--power-window-us", text, expected);
+  return v;
+}
+
 void check_run_options(const RunOptions& opt) {
   require_non_empty("--out", opt.out_dir, "a directory for the reports, e.g. out");
   if (opt.vcd_given) require_non_empty("--vcd", opt.vcd, "a VCD file path, e.g. out/trace.vcd");
@@ -71,6 +87,14 @@ void check_run_options(const RunOptions& opt) {
                       "an integer in [0, " + std::to_string(workloads::kMaxTensorDim) +
                           "] (0 = the workload's own batch)");
   parse_trace_window(opt.trace_window);
+  if (!opt.power_trace && opt.power_window_given)
+    throw ConfigError(
+        kCommandLine, "--power-window-us", opt.power_window_us + " without --power-trace",
+        "--power-window-us together with --power-trace (it sets that trace's window)");
+  if (opt.power_window_given && opt.power_window_us.empty())
+    throw ConfigError(kCommandLine, "--power-window-us", "\"\"",
+                      "a window in microseconds in [0.001, 1000000], e.g. 1 or 0.5");
+  parse_power_window(opt.power_window_us);
 }
 
 std::string default_input(const std::string& rel, std::ostream& note) {

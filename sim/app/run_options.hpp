@@ -24,8 +24,11 @@ uint64_t parse_seed(const std::string& text);
 /// --trace-window "START:END" in cycles (END empty = to the end): {START, END}, {0, 0} for "".
 std::pair<uint64_t, uint64_t> parse_trace_window(const std::string& text);
 
+/// --power-window-us: a window in microseconds, finite, in [0.001, 1e6] ("" = 1 us).
+double parse_power_window(const std::string& text);
+
 /// The cross-option rules of `adasim run`: a non-empty --out, --dump-outputs and --vcd; --trace and
-/// --trace-window only with --vcd; --batch >= 0.
+/// --trace-window only with --vcd; --power-window-us only with --power-trace; --batch >= 0.
 void check_run_options(const RunOptions& opt);
 
 /// The file used when --arch / --workload is not given: `rel` (e.g. "configs/default.json") in the

@@ -129,7 +129,8 @@ SimulationResult run_schedules(const arch::AcceleratorSpec& spec, const workload
                                const arch::EnergyTable& energy, arch::ValueStore& values,
                                std::vector<workloads::LayerSchedule> schedules, VcdWriter* vcd,
                                std::map<std::string, workloads::Int32Buffer>* accumulators,
-                               arch::RunMode mode, IRunObserver* observer) {
+                               arch::RunMode mode, IRunObserver* observer,
+                               const PowerTraceRequest* power) {
   SimulationResult result;
   result.schedules = std::move(schedules);
   if (result.schedules.size() != graph.layers.size())
@@ -151,6 +152,12 @@ SimulationResult run_schedules(const arch::AcceleratorSpec& spec, const workload
     top.attach_tracer(vcd);
     top.set_accumulator_sink(accumulators);
     if (observer) top.set_watchdog(observer->watchdog_cycles());
+    std::optional<arch::PowerTraceRecorder> recorder;
+    if (power) {
+      recorder.emplace(spec, energy, power->window_us * 1e3, kMaxPowerWindows, "command line",
+                       "--power-window-us", power->window_text);
+      top.attach_power_trace(&*recorder);
+    }
     // Slices of 4096 nominal cycles (kept within 1 ns .. 1 s): a signal stops the run within one.
     const double slice_ps = std::clamp(4096 * 1.0e6 / spec.clock.nominal.freq_mhz, 1.0e3, 1.0e12);
     std::function<void()> between;
@@ -161,6 +168,7 @@ SimulationResult run_schedules(const arch::AcceleratorSpec& spec, const workload
       throw ModelError("simulation stopped before the last layer finished (layer " +
                        std::to_string(top.results().size()) + " never completed)");
     for (const arch::LayerResult& r : top.results()) result.layers.push_back(layer_report(r));
+    if (recorder) result.power_trace = recorder->settle(top.results());
   }
   // The mapper's description of each layer's schedule (the models never see it).
   for (size_t i = 0; i < result.layers.size(); ++i) {
@@ -185,13 +193,14 @@ void check_layer_modes(const arch::AcceleratorSpec& spec, const workloads::Graph
 SimulationResult simulate(const arch::AcceleratorSpec& spec_in, const workloads::Graph& graph,
                           const arch::EnergyTable& energy, arch::ValueStore& values, VcdWriter* vcd,
                           std::map<std::string, workloads::Int32Buffer>* accumulators,
-                          arch::RunMode mode, IRunObserver* observer) {
+                          arch::RunMode mode, IRunObserver* observer,
+                          const PowerTraceRequest* power) {
   const arch::AcceleratorSpec spec = resolve_structured(spec_in, graph, values);
   check_layer_modes(spec, graph);
   return run_schedules(
       spec, graph, energy, values,
       map_graph(graph, spec, energy, observer ? observer->search_guard() : nullptr), vcd,
-      accumulators, mode, observer);
+      accumulators, mode, observer, power);
 }
 
 SimulationResult simulate_schedules(const arch::AcceleratorSpec& spec_in,
@@ -201,7 +210,7 @@ SimulationResult simulate_schedules(const arch::AcceleratorSpec& spec_in,
   const arch::AcceleratorSpec spec = resolve_structured(spec_in, graph, values);
   check_layer_modes(spec, graph);
   return run_schedules(spec, graph, energy, values, std::move(schedules), nullptr, nullptr,
-                       arch::RunMode{}, nullptr);
+                       arch::RunMode{}, nullptr, nullptr);
 }
 
 }  // namespace adasim::sim

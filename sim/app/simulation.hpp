@@ -5,11 +5,13 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "arch/energy/energy_table.hpp"
 #include "arch/engine/step.hpp"
+#include "arch/power/power_trace.hpp"
 #include "arch/spec.hpp"
 #include "arch/value_store.hpp"
 #include "sim/stats/report.hpp"
@@ -24,7 +26,16 @@ namespace adasim::sim {
 struct SimulationResult {
   std::vector<LayerReport> layers;
   std::vector<workloads::LayerSchedule> schedules;
+  std::optional<arch::PowerTrace> power_trace;  ///< when a PowerTraceRequest was given
 };
+
+/// A power trace of the run (arch/power/power_trace.hpp) at windows of `window_us`; a window
+/// giving more than kMaxPowerWindows windows is a ConfigError naming --power-window-us.
+struct PowerTraceRequest {
+  double window_us = 1.0;
+  std::string window_text = "1";  ///< as the user gave it (for the error)
+};
+constexpr size_t kMaxPowerWindows = 1000000;
 
 /// Watches a run from outside the model: sees the schedules before the kernel starts (and may
 /// refuse them by throwing), and the run's position between slices of simulated time (and may
@@ -70,7 +81,8 @@ SimulationResult simulate(const arch::AcceleratorSpec& spec, const workloads::Gr
                           const arch::EnergyTable& energy, arch::ValueStore& values,
                           VcdWriter* vcd = nullptr,
                           std::map<std::string, workloads::Int32Buffer>* accumulators = nullptr,
-                          arch::RunMode mode = {}, IRunObserver* observer = nullptr);
+                          arch::RunMode mode = {}, IRunObserver* observer = nullptr,
+                          const PowerTraceRequest* power = nullptr);
 
 /// Runs the whole graph on the given schedules (one per layer, in order) instead of the mapper's:
 /// e.g. a runner-up mapping, to compare what the search ranked with what the engine does.

@@ -58,6 +58,12 @@ LayerReport layer_report(const arch::LayerResult& r) {
   }
   for (const arch::BlockPower& b : r.power) rep.power[b.block] = b;
   rep.energy = r.energy;
+  if (rep.time_ns_at_point.size() == 1) {
+    double pj = rep.energy_total_pj();
+    for (const arch::EnergyRow& e : r.energy)
+      if (e.module == "dvfs" && e.action == "transition") pj -= e.pj;
+    rep.energy_pj_at_point[rep.time_ns_at_point.begin()->first] = pj;
+  }
   return rep;
 }
 

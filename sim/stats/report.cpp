@@ -44,6 +44,7 @@ LayerReport RunReport::total() const {
     t.macs_skipped += l.macs_skipped;
     t.time_ns += l.time_ns;
     for (const auto& [k, v] : l.time_ns_at_point) t.time_ns_at_point[k] += v;
+    for (const auto& [k, v] : l.energy_pj_at_point) t.energy_pj_at_point[k] += v;
     if (l.dvfs) {
       if (!t.dvfs) t.dvfs = LayerReport::Dvfs{};
       t.dvfs->transitions += l.dvfs->transitions;

@@ -41,6 +41,9 @@ struct LayerReport {
   std::map<std::string, double> sparsity;
   double time_ns = 0.0;         ///< wall time of the layer at the operating point(s) used
   std::map<std::string, double> time_ns_at_point;  ///< "<freq>MHz@<V>V" -> ns spent there
+  /// "<freq>MHz@<V>V" -> pJ spent there: a layer at one point, its energy but the DVFS
+  /// transitions' (paid while halted, at no point); a layer at several points has no entry.
+  std::map<std::string, double> energy_pj_at_point;
   /// DVFS transitions (present when the policy may switch points): count, the time the domain
   /// was halted for them (ns; not at any point) and their energy (pJ, also the energy row
   /// dvfs.transition).

@@ -139,6 +139,9 @@ json layer_json(const LayerReport& l, bool with_schedule) {
   json at_point = json::object();
   for (const auto& [point, ns] : l.time_ns_at_point) at_point[point] = ns;
   j["time_ns_at_point"] = std::move(at_point);
+  json pj_at_point = json::object();
+  for (const auto& [point, pj] : l.energy_pj_at_point) pj_at_point[point] = pj;
+  j["energy_pj_at_point"] = std::move(pj_at_point);
   if (l.dvfs)
     j["dvfs"] = {{"transitions", l.dvfs->transitions},
                  {"transition_ns", l.dvfs->time_ns},
@@ -197,6 +200,30 @@ void add_area_cells(const RunReport& r, std::map<std::string, std::string>& cell
   }
 }
 
+/// The power records (config section `power`): power_<block>_<figure>, with the block's dynamic
+/// and leakage energy.
+template <class Put>
+void power_cells(const LayerReport& l, Put& put) {
+  if (l.power.empty()) return;
+  const auto by_module = energy_by_module(l);
+  for (const auto& [block, b] : l.power) {
+    const std::string col = "power_" + underscored(block) + "_", key = "power." + block + ".";
+    put(col + "clock_gated_unit_cycles", key + "clock_gated_unit_cycles",
+        std::to_string(b.clock_gated_unit_cycles));
+    put(col + "power_gated_unit_cycles", key + "power_gated_unit_cycles",
+        std::to_string(b.power_gated_unit_cycles));
+    put(col + "wakeups", key + "wakeups", std::to_string(b.wakeups));
+    put(col + "wakeup_pj", key + "wakeup_pj", format_double(b.wakeup_pj));
+    put(col + "leakage_saved_pj", key + "leakage_saved_pj", format_double(b.leakage_saved_pj));
+    double dynamic = 0.0, leakage = 0.0;
+    const auto m = by_module.find(block);
+    if (m != by_module.end())
+      for (const auto& [action, pj] : m->second) (action == "leakage" ? leakage : dynamic) += pj;
+    put(col + "dynamic_pj", "energy_pj.by_module." + block + " (dynamic)", format_double(dynamic));
+    put(col + "leakage_pj", "energy_pj.by_module." + block + ".leakage", format_double(leakage));
+  }
+}
+
 /// One row's dynamic columns: column name -> rendered value. Two source keys that map to the same
 /// column (e.g. "sram.gbuf" and "sram_gbuf") are a model bug.
 std::map<std::string, std::string> dynamic_cells(const LayerReport& l) {
@@ -214,7 +241,13 @@ std::map<std::string, std::string> dynamic_cells(const LayerReport& l) {
   if (l.dvfs) {
     put("dvfs_transitions", "dvfs.transitions", std::to_string(l.dvfs->transitions));
     put("dvfs_transition_ns", "dvfs.transition_ns", format_double(l.dvfs->time_ns));
+    put("dvfs_transition_pj", "dvfs.transition_pj", format_double(l.dvfs->energy_pj));
   }
+  for (const auto& [point, ns] : l.time_ns_at_point)
+    put("time_ns_at_" + underscored(point), "time_ns_at_point." + point, format_double(ns));
+  for (const auto& [point, pj] : l.energy_pj_at_point)
+    put("energy_pj_at_" + underscored(point), "energy_pj_at_point." + point, format_double(pj));
+  power_cells(l, put);
   for (const auto& [key, v] : l.utilization)
     if (key != "pe") put("utilization_" + underscored(key), "utilization." + key, format_double(v));
   for (const auto& [module, actions] : energy_by_module(l)) {

@@ -130,7 +130,8 @@ TEST(ReportJson, LayerLayout) {
   EXPECT_EQ(keys_of(l), (std::set<std::string>{"name", "op", "dataflow", "macs", "macs_issued",
                                                "macs_gated", "macs_skipped", "sparsity", "time_ns",
                                                "cycles", "energy_pj", "utilization", "accesses",
-                                               "time_ns_at_point", "schedule"}));
+                                               "time_ns_at_point", "energy_pj_at_point",
+                                               "schedule"}));
   EXPECT_TRUE(l["macs"].is_number_integer());
   EXPECT_EQ(l["macs"], 1200);
   EXPECT_TRUE(l["time_ns"].is_number_float());
@@ -160,7 +161,7 @@ TEST(ReportJson, TotalRecomputedFromSums) {
   EXPECT_EQ(keys_of(t), (std::set<std::string>{"name", "op", "macs", "macs_issued", "macs_gated",
                                                "macs_skipped", "time_ns", "cycles",
                                                "energy_pj", "utilization", "accesses",
-                                               "time_ns_at_point"}));
+                                               "time_ns_at_point", "energy_pj_at_point"}));
   EXPECT_EQ(t["macs"], 3600);
   EXPECT_EQ(t["macs_issued"], 3400);
   EXPECT_EQ(t["macs_gated"], 150);
@@ -211,13 +212,14 @@ TEST(ReportCsv, HeaderAndRows) {
       "energy_pj_dynamic,energy_pj_leakage,utilization_pe,is_total,design,config_hash,overrides,"
       "area_mm2,access_dram_read_bytes,access_gbuf_read_bytes,access_noc_flits,area_mm2_gbuf,"
       "area_mm2_pe_array,energy_pj_gbuf,energy_pj_noc,energy_pj_pe_array,"
-      "sparsity_weight_density,stall_dram,stall_sram,utilization_noc,utilization_sram_gbuf\n"
+      "sparsity_weight_density,stall_dram,stall_sram,time_ns_at_500MHz@0_9V,utilization_noc,"
+      "utilization_sram_gbuf\n"
       "conv1,conv2d,ws,1200,1000,150,50,100,80,20,200,1118,1068,50,0.75,false," + meta +
-      ",1024,4096,0,1.25,0.75,768,0,350,0.5,15,5,0.25,0.5\n"
+      ",1024,4096,0,1.25,0.75,768,0,350,0.5,15,5,200,0.25,0.5\n"
       "\"fc,1 \"\"x\"\"\",fc,os,2400,2400,0,0,300,300,0,600,810,660,150,0.5,false," + meta +
-      ",0,1000,30,1.25,0.75,0,60,750,0,0,0,0.75,0\n"
+      ",0,1000,30,1.25,0.75,0,60,750,0,0,0,600,0.75,0\n"
       "total,total,,3600,3400,150,50,400,380,20,800,1928,1728,200,0.5625,true," + meta +
-      ",1024,5096,30,1.25,0.75,768,60,1100,0,15,5,0.625,0.125\n";
+      ",1024,5096,30,1.25,0.75,768,60,1100,0,15,5,800,0.625,0.125\n";
   EXPECT_EQ(report_to_csv(make_report()), expected);
 }
 
