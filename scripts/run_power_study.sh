@@ -3,7 +3,8 @@
 # Issue 14 part 6: MobileNetV2 and the DS-CNN on configs/adaptive_32x32.json (operating points
 # 400 MHz @ 0.7 V, 800 @ 0.9, 1000 @ 1.0) under a deadline, with the DVFS policies static-max
 # (`fixed` at 1000 MHz), per_layer (the mapper's knapsack under the deadline) and ondemand (when
-# `adasim list dvfs` has it), each with gating off (a `power` section that gates nothing: the clock
+# `adasim list dvfs` has it; sampling every 10 us with its default thresholds, up above 0.8 busy,
+# down at or below 0.2: a governor knows no deadline), each with gating off (a `power` section that gates nothing: the clock
 # networks still cost energy) and on (clock gating of every block, per_layer power gating of the
 # PEs, vector lanes and SRAM banks). Deadline per workload: the midpoint of the static-max and
 # static-min (`fixed` at 400 MHz) times, D = (T_max + T_min) / 2: static-max meets it, static-min
@@ -64,7 +65,7 @@ for wl in mobilenet_v2 ds_cnn_kws; do
     run "$wl/per_layer_$g" "$file" "$gv" --set clock.policy=per_layer \
       --set "clock.deadline_us=${deadline[$wl]}"
     if [[ $policies == *ondemand* ]]; then
-      run "$wl/ondemand_$g" "$file" "$gv" --set clock.policy=ondemand
+      run "$wl/ondemand_$g" "$file" "$gv" --set clock.policy=ondemand --set clock.sample_us=10
     fi
   done
 done
