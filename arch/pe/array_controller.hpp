@@ -119,6 +119,7 @@ class ArrayController {
   Stretch steady_stretch();
   bool stretch_outputs(Stretch& s, const SystolicFold& f);
   bool stretch_scalesim_writes(Stretch& s, const SystolicFold& f);
+  void stretch_drain(Stretch& s) const;
   bool stretch_shadow(Stretch& s, std::optional<sc_core::sc_time>& horizon);
   StepResult advance(const Stretch& s);
   StepResult checked_stream();

@@ -126,6 +126,18 @@ bool ArrayController::stretch_shadow(Stretch& s, std::optional<sc_core::sc_time>
   return s.n > 0;
 }
 
+void ArrayController::stretch_drain(Stretch& s) const {
+  // OS: rows of the previous fold leave the drain chain; its last one raises an event.
+  const int64_t rows = sch_->folds[drain_fold_].rows;
+  if (drain_left_ > rows) {
+    s.n = std::min<int64_t>(s.n, drain_left_ - rows);
+  } else {
+    s.n = std::min<int64_t>(s.n, drain_left_ - 1);
+    s.out_write = uint64_t(sch_->folds[drain_fold_].cols) * kPsumBytes;
+    s.values[kOf] += uint64_t(sch_->folds[drain_fold_].cols);
+  }
+}
+
 ArrayController::Stretch ArrayController::steady_stretch() {
   const SystolicFold& f = sch_->folds[fold_];
   const int64_t T = f.t_len, r_end = scalesim_ ? ar_ : f.rows, c_end = scalesim_ ? ac_ : f.cols;
@@ -176,17 +188,7 @@ ArrayController::Stretch ArrayController::steady_stretch() {
     s.n = last_feed_cycle_ + tail - t_;
   }
   if (os_) {
-    if (drain_active_) {
-      // Rows of the previous fold leave the drain chain; its last one raises an event.
-      const int64_t rows = sch_->folds[drain_fold_].rows;
-      if (drain_left_ > rows) {
-        s.n = std::min<int64_t>(s.n, drain_left_ - rows);
-      } else {
-        s.n = std::min<int64_t>(s.n, drain_left_ - 1);
-        s.out_write = uint64_t(sch_->folds[drain_fold_].cols) * kPsumBytes;
-        s.values[kOf] += uint64_t(sch_->folds[drain_fold_].cols);
-      }
-    }
+    if (drain_active_) stretch_drain(s);
     if (scalesim_ && !stretch_scalesim_writes(s, f)) return {};
   } else if (!stretch_outputs(s, f) || !stretch_shadow(s, horizon)) {
     return {};

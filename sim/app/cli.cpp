@@ -194,6 +194,40 @@ int cmd_validate(const std::vector<std::string>& args, std::ostream& out) {
   return kExitOk;
 }
 
+// adasim map's output: each layer's schedule (and its simulated figures unless --no-simulate),
+// as text or, with --json, as a JSON array.
+void print_mapping(const std::vector<workloads::LayerSchedule>& schedules,
+                   const std::vector<LayerReport>& simulated, const arch::AcceleratorSpec& spec,
+                   bool as_json, std::ostream& out) {
+  if (as_json) {
+    nlohmann::json j = nlohmann::json::array();
+    for (size_t i = 0; i < schedules.size(); ++i) {
+      nlohmann::json s = schedules[i].to_json();
+      if (i < simulated.size())
+        s["simulated"] = {{"cycles", simulated[i].cycles_total},
+                          {"stall_cycles", simulated[i].cycles_stall},
+                          {"energy_pj", simulated[i].energy_total_pj()}};
+      j.push_back(s);
+    }
+    out << j.dump(2) << "\n";
+    return;
+  }
+  for (size_t i = 0; i < schedules.size(); ++i) {
+    const auto& s = schedules[i];
+    out << s.layer << " (" << workloads::to_string(s.op) << "): "
+        << (std::holds_alternative<arch::VectorProgram>(s.engine) ? std::string("vector")
+                                                                  : s.search.chosen)
+        << "\n"
+        << workloads::describe_schedule(s, spec);
+    if (i < simulated.size()) {
+      const LayerReport& r = simulated[i];
+      out << "  simulated    : " << r.cycles_total << " cycles (" << r.cycles_stall << " stall), "
+          << std::fixed << std::setprecision(3) << r.energy_total_pj() / 1e6 << " uJ\n"
+          << std::defaultfloat;
+    }
+  }
+}
+
 int cmd_map(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   RunOptions o;
   std::string seed = "1";
@@ -250,33 +284,7 @@ int cmd_map(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   } catch (const ConfigError& e) {
     throw attribute_to(e, cfg.file);
   }
-  if (as_json) {
-    nlohmann::json j = nlohmann::json::array();
-    for (size_t i = 0; i < schedules.size(); ++i) {
-      nlohmann::json s = schedules[i].to_json();
-      if (i < simulated.size())
-        s["simulated"] = {{"cycles", simulated[i].cycles_total},
-                          {"stall_cycles", simulated[i].cycles_stall},
-                          {"energy_pj", simulated[i].energy_total_pj()}};
-      j.push_back(s);
-    }
-    out << j.dump(2) << "\n";
-    return kExitOk;
-  }
-  for (size_t i = 0; i < schedules.size(); ++i) {
-    const auto& s = schedules[i];
-    out << s.layer << " (" << workloads::to_string(s.op) << "): "
-        << (std::holds_alternative<arch::VectorProgram>(s.engine) ? std::string("vector")
-                                                                  : s.search.chosen)
-        << "\n"
-        << workloads::describe_schedule(s, cfg.spec);
-    if (i < simulated.size()) {
-      const LayerReport& r = simulated[i];
-      out << "  simulated    : " << r.cycles_total << " cycles (" << r.cycles_stall << " stall), "
-          << std::fixed << std::setprecision(3) << r.energy_total_pj() / 1e6 << " uJ\n"
-          << std::defaultfloat;
-    }
-  }
+  print_mapping(schedules, simulated, cfg.spec, as_json, out);
   return kExitOk;
 }
 

@@ -79,6 +79,31 @@ std::map<std::string, std::map<std::string, double>> energy_by_module(const Laye
   return out;
 }
 
+// Time and energy at each operating point, DVFS transitions and the power-management records.
+void add_dvfs_and_power(const LayerReport& l, json& j) {
+  json at_point = json::object();
+  for (const auto& [point, ns] : l.time_ns_at_point) at_point[point] = ns;
+  j["time_ns_at_point"] = std::move(at_point);
+  json pj_at_point = json::object();
+  for (const auto& [point, pj] : l.energy_pj_at_point) pj_at_point[point] = pj;
+  j["energy_pj_at_point"] = std::move(pj_at_point);
+  if (l.dvfs)
+    j["dvfs"] = {{"transitions", l.dvfs->transitions},
+                 {"transition_ns", l.dvfs->time_ns},
+                 {"transition_pj", l.dvfs->energy_pj}};
+  if (!l.power.empty()) {
+    json power = json::object();
+    for (const auto& [block, b] : l.power)
+      power[block] = {{"units", b.units},
+                      {"clock_gated_unit_cycles", b.clock_gated_unit_cycles},
+                      {"power_gated_unit_cycles", b.power_gated_unit_cycles},
+                      {"wakeups", b.wakeups},
+                      {"wakeup_pj", b.wakeup_pj},
+                      {"leakage_saved_pj", b.leakage_saved_pj}};
+    j["power"] = std::move(power);
+  }
+}
+
 json layer_json(const LayerReport& l, bool with_schedule) {
   json j = json::object();
   j["name"] = l.name;
@@ -136,27 +161,7 @@ json layer_json(const LayerReport& l, bool with_schedule) {
     j["mirror"] = std::move(mirror);
   }
 
-  json at_point = json::object();
-  for (const auto& [point, ns] : l.time_ns_at_point) at_point[point] = ns;
-  j["time_ns_at_point"] = std::move(at_point);
-  json pj_at_point = json::object();
-  for (const auto& [point, pj] : l.energy_pj_at_point) pj_at_point[point] = pj;
-  j["energy_pj_at_point"] = std::move(pj_at_point);
-  if (l.dvfs)
-    j["dvfs"] = {{"transitions", l.dvfs->transitions},
-                 {"transition_ns", l.dvfs->time_ns},
-                 {"transition_pj", l.dvfs->energy_pj}};
-  if (!l.power.empty()) {
-    json power = json::object();
-    for (const auto& [block, b] : l.power)
-      power[block] = {{"units", b.units},
-                      {"clock_gated_unit_cycles", b.clock_gated_unit_cycles},
-                      {"power_gated_unit_cycles", b.power_gated_unit_cycles},
-                      {"wakeups", b.wakeups},
-                      {"wakeup_pj", b.wakeup_pj},
-                      {"leakage_saved_pj", b.leakage_saved_pj}};
-    j["power"] = std::move(power);
-  }
+  add_dvfs_and_power(l, j);
 
   if (with_schedule) {
     j["dataflow"] = l.dataflow;
@@ -174,12 +179,26 @@ std::string underscored(std::string s) {
 }
 
 const std::vector<std::string>& fixed_columns() {
-  static const std::vector<std::string> kColumns = {
-      "layer",           "op",           "dataflow",         "macs",
-      "macs_issued",     "macs_gated",   "macs_skipped",
-      "cycles_total",    "cycles_compute", "cycles_stall",   "time_ns",
-      "energy_pj_total", "energy_pj_dynamic", "energy_pj_leakage", "utilization_pe",
-      "is_total",        "design",       "config_hash",      "overrides",    "area_mm2"};
+  static const std::vector<std::string> kColumns = {"layer",
+                                                    "op",
+                                                    "dataflow",
+                                                    "macs",
+                                                    "macs_issued",
+                                                    "macs_gated",
+                                                    "macs_skipped",
+                                                    "cycles_total",
+                                                    "cycles_compute",
+                                                    "cycles_stall",
+                                                    "time_ns",
+                                                    "energy_pj_total",
+                                                    "energy_pj_dynamic",
+                                                    "energy_pj_leakage",
+                                                    "utilization_pe",
+                                                    "is_total",
+                                                    "design",
+                                                    "config_hash",
+                                                    "overrides",
+                                                    "area_mm2"};
   return kColumns;
 }
 
