@@ -34,7 +34,9 @@ DvfsController::DvfsController(sc_core::sc_module_name name, const ClockSpec& sp
     sample_period_ = time_from_ps(us * 1e6, "DVFS governor sampling period");
     next_sample_ = sample_period_;
   }
-  SC_THREAD(run);
+  SC_METHOD(step);
+  sensitive << start_;
+  dont_initialize();
 }
 
 DvfsController::DvfsController(sc_core::sc_module_name name, const ClockSpec& spec,
@@ -104,68 +106,78 @@ void DvfsController::show(double freq_mhz, double voltage_v, bool halted) {
   if (observer_) observer_(DomainState{freq_mhz, voltage_v, halted});
 }
 
-void DvfsController::run() {
-  for (;;) {
-    sc_core::wait(start_);
-    const DvfsTransition t = last_;
-    if (t.run_at_lower_clock) {
-      run_lower(t);
-      continue;
-    }
-    show(t.from.freq_mhz, t.from.voltage_v, true);
-    if (t.to.freq_mhz > t.from.freq_mhz) {
-      // Up: the supply reaches V1 before the PLL relocks at the higher frequency.
-      sc_core::wait(t.ramp);
-      show(t.from.freq_mhz, t.to.voltage_v, true);
-      sc_core::wait(t.relock);
-    } else {
-      // Down: the clock slows first, then the supply ramps down to V1.
-      sc_core::wait(t.relock);
-      show(t.to.freq_mhz, t.from.voltage_v, true);
-      sc_core::wait(t.ramp);
-    }
-    domain_.set_point(t.to);
-    busy_ = false;
-    if (next_sample_) next_sample_ = sc_core::sc_time_stamp() + sample_period_;
-    show(t.to.freq_mhz, t.to.voltage_v, false);
-    done_.notify(sc_core::SC_ZERO_TIME);
-    idle_.notify(sc_core::SC_ZERO_TIME);
+void DvfsController::step() {
+  if (pc_ >= phases_.size()) {  // woken by start_: a new transition
+    phases_ = last_.run_at_lower_clock ? lower_phases(last_) : halt_phases(last_);
+    pc_ = 0;
   }
+  while (pc_ < phases_.size()) {
+    const Phase& p = phases_[pc_++];
+    p.act();
+    if (p.wait == Phase::Wait::kTime) {
+      next_trigger(p.time);
+      return;
+    }
+    if (p.wait == Phase::Wait::kRelockRequest && !relock_requested_) {
+      next_trigger(relock_start_);
+      return;
+    }
+  }
+  next_trigger(start_);  // idle until the next transition
+}
+
+void DvfsController::finish(const DvfsTransition& t) {
+  domain_.set_point(t.to);
+  busy_ = false;
+  if (sample_period_ != sc_core::SC_ZERO_TIME)
+    next_sample_ = sc_core::sc_time_stamp() + sample_period_;
+  show(t.to.freq_mhz, t.to.voltage_v, false);
+  done_.notify(sc_core::SC_ZERO_TIME);
+  idle_.notify(sc_core::SC_ZERO_TIME);
+}
+
+// clock.transition.during = halt: the domain's clock is stopped for the whole transition.
+std::vector<DvfsController::Phase> DvfsController::halt_phases(const DvfsTransition& t) {
+  using W = Phase::Wait;
+  const bool up = t.to.freq_mhz > t.from.freq_mhz;
+  if (up)  // the supply reaches V1 before the PLL relocks at the higher frequency
+    return {{[this, t] { show(t.from.freq_mhz, t.from.voltage_v, true); }, W::kTime, t.ramp},
+            {[this, t] { show(t.from.freq_mhz, t.to.voltage_v, true); }, W::kTime, t.relock},
+            {[this, t] { finish(t); }, W::kNone, {}}};
+  // Down: the clock slows first, then the supply ramps down to V1.
+  return {{[this, t] { show(t.from.freq_mhz, t.from.voltage_v, true); }, W::kTime, t.relock},
+          {[this, t] { show(t.to.freq_mhz, t.from.voltage_v, true); }, W::kTime, t.ramp},
+          {[this, t] { finish(t); }, W::kNone, {}}};
 }
 
 // clock.transition.during = run_at_lower_clock: the domain runs at the lower of the two clocks
 // while the supply ramps (both points allow it: the lower frequency at the lower voltage), and
 // stops only while the PLL relocks, as a PLL's output is not used before lock. Going up, the
 // halt starts at the sequencer's first step boundary at or after the ramp's end.
-void DvfsController::run_lower(const DvfsTransition& t) {
-  if (t.to.freq_mhz > t.from.freq_mhz) {
-    show(t.from.freq_mhz, t.from.voltage_v, false);
-    sc_core::wait(t.ramp);
-    show(t.from.freq_mhz, t.to.voltage_v, false);
-    if (!relock_requested_) sc_core::wait(relock_start_);
-    show(t.from.freq_mhz, t.to.voltage_v, true);
-    sc_core::wait(t.relock);
-    domain_.set_point(t.to);
-    busy_ = false;
-    if (sample_period_ != sc_core::SC_ZERO_TIME)
-      next_sample_ = sc_core::sc_time_stamp() + sample_period_;
-    show(t.to.freq_mhz, t.to.voltage_v, false);
-    done_.notify(sc_core::SC_ZERO_TIME);
-    idle_.notify(sc_core::SC_ZERO_TIME);
-    return;
-  }
+std::vector<DvfsController::Phase> DvfsController::lower_phases(const DvfsTransition& t) {
+  using W = Phase::Wait;
+  if (t.to.freq_mhz > t.from.freq_mhz)
+    return {{[this, t] { show(t.from.freq_mhz, t.from.voltage_v, false); }, W::kTime, t.ramp},
+            {[this, t] { show(t.from.freq_mhz, t.to.voltage_v, false); }, W::kRelockRequest, {}},
+            {[this, t] { show(t.from.freq_mhz, t.to.voltage_v, true); }, W::kTime, t.relock},
+            {[this, t] { finish(t); }, W::kNone, {}}};
   // Down: the clock slows first (halted while the PLL relocks), then runs at the new, lower
   // frequency while the supply falls.
-  show(t.from.freq_mhz, t.from.voltage_v, true);
-  sc_core::wait(t.relock);
-  domain_.set_point(t.to);
-  if (next_sample_) next_sample_ = sc_core::sc_time_stamp() + t.ramp + sample_period_;
-  show(t.to.freq_mhz, t.from.voltage_v, false);
-  done_.notify(sc_core::SC_ZERO_TIME);
-  sc_core::wait(t.ramp);
-  busy_ = false;
-  show(t.to.freq_mhz, t.to.voltage_v, false);
-  idle_.notify(sc_core::SC_ZERO_TIME);
+  return {{[this, t] { show(t.from.freq_mhz, t.from.voltage_v, true); }, W::kTime, t.relock},
+          {[this, t] {
+             domain_.set_point(t.to);
+             if (next_sample_) next_sample_ = sc_core::sc_time_stamp() + t.ramp + sample_period_;
+             show(t.to.freq_mhz, t.from.voltage_v, false);
+             done_.notify(sc_core::SC_ZERO_TIME);
+           },
+           W::kTime, t.ramp},
+          {[this, t] {
+             busy_ = false;
+             show(t.to.freq_mhz, t.to.voltage_v, false);
+             idle_.notify(sc_core::SC_ZERO_TIME);
+           },
+           W::kNone,
+           {}}};
 }
 
 }  // namespace adasim::arch

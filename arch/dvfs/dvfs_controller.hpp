@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// The DVFS controller: a SystemC block with its own process (an SC_THREAD) that owns the clock
+// The DVFS controller: a SystemC block with its own process (an SC_METHOD stepping through the
+// phases of a transition, so no coroutine stack: ASan cannot follow SystemC's thread stacks,
+// and a method is also cheaper) that owns the clock
 // domain's operating point and changes it at layer boundaries on the request of the sequencer,
 // with the point a DVFS policy (arch/dvfs/i_dvfs_policy.hpp, clock.policy) chooses, and, under a
 // run-time governor ("ondemand"), at the governor's samples in the middle of a layer. A change
@@ -92,8 +94,18 @@ class DvfsController : public sc_core::sc_module {
   void set_observer(std::function<void(const DomainState&)> f) { observer_ = std::move(f); }
 
  private:
-  void run();  // the controller's process
-  void run_lower(const DvfsTransition& t);
+  /// One phase of a transition: an action, then a wait (a time, or the sequencer's relock
+  /// request under run_at_lower_clock, or none: the next phase follows at once).
+  struct Phase {
+    enum class Wait { kNone, kTime, kRelockRequest };
+    std::function<void()> act;
+    Wait wait = Wait::kNone;
+    sc_core::sc_time time;
+  };
+  void step();  // the controller's process (an SC_METHOD)
+  std::vector<Phase> halt_phases(const DvfsTransition& t);
+  std::vector<Phase> lower_phases(const DvfsTransition& t);
+  void finish(const DvfsTransition& t);
   bool switch_to(const OperatingPoint& to);
   void show(double freq_mhz, double voltage_v, bool halted);
 
@@ -109,6 +121,8 @@ class DvfsController : public sc_core::sc_module {
   std::optional<sc_core::sc_time> next_sample_;
   DvfsActivity sampled_;  // the totals at the previous sample
   sc_core::sc_event start_, done_;
+  std::vector<Phase> phases_;  // the transition in progress
+  size_t pc_ = 0;              // its next phase (phases_.size(): idle)
   std::function<void(const DomainState&)> observer_;
 };
 

@@ -104,8 +104,11 @@ TEST(PowerTraceCli, ReportCsvCarriesThePowerRecords) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_FALSE(std::filesystem::exists(a + "/power.csv"));  // only with --power-trace
   const json total = read_json(a + "/report.json")["total"];
-  const auto [cols, rows] = read_csv(a + "/report.csv");
-  const std::vector<std::string>& t = rows.back();
+  // Named, not a structured binding: the lambda below captures the columns (clang-14 refuses
+  // to capture a structured binding under C++17).
+  const auto csv = read_csv(a + "/report.csv");
+  const auto& cols = std::get<0>(csv);
+  const std::vector<std::string>& t = std::get<1>(csv).back();
   ASSERT_EQ(t[cols.at("layer")], "total");
   auto cell = [&](const std::string& c) {
     EXPECT_EQ(cols.count(c), 1u) << c;
