@@ -8,16 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=out/eyeriss conv_batch=1 fc_batch=16 bin=build/adasim failed=0
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --out) out="$2"; shift 2 ;;
-    --conv-batch) conv_batch="$2"; shift 2 ;;
-    --fc-batch) fc_batch="$2"; shift 2 ;;
-    --bin) bin="$2"; shift 2 ;;
-    *) echo "run_eyeriss.sh: unknown argument '$1'" >&2; exit 2 ;;
-  esac
-done
-[[ -x "$bin" ]] || { echo "run_eyeriss.sh: no adasim binary at $bin (build first)" >&2; exit 2; }
+source scripts/lib/options.sh
+parse_options run_eyeriss.sh --out=out --conv-batch=conv_batch --fc-batch=fc_batch --bin=bin -- "$@"
+require_bin run_eyeriss.sh "$bin"
 mkdir -p "$out"
 jobs_max=$(nproc)
 run() {  # dataflow part batch

@@ -9,16 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=out/eyeriss_chip batch=4 bin=build/adasim sets=()
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --out) out="$2"; shift 2 ;;
-    --batch) batch="$2"; shift 2 ;;
-    --bin) bin="$2"; shift 2 ;;
-    --set) sets+=(--set "$2"); shift 2 ;;
-    *) echo "run_eyeriss_chip.sh: unknown argument '$1'" >&2; exit 2 ;;
-  esac
-done
-[[ -x "$bin" ]] || { echo "run_eyeriss_chip.sh: no adasim binary at $bin (build first)" >&2; exit 2; }
+source scripts/lib/options.sh
+parse_options run_eyeriss_chip.sh --out=out --batch=batch --bin=bin --set=+sets -- "$@"
+require_bin run_eyeriss_chip.sh "$bin"
 mkdir -p "$out"
 # 16-bit tensors: the 8-bit graph's scales per quantization level divided by 2^8, so the real
 # range stays the same.

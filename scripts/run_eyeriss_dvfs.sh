@@ -10,14 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=out/eyeriss_dvfs md=plots/results/eyeriss_dvfs.md bin=build/adasim
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --out) out="$2"; shift 2 ;;
-    --md) md="$2"; shift 2 ;;
-    --bin) bin="$2"; shift 2 ;;
-    *) echo "run_eyeriss_dvfs.sh: unknown argument '$1'" >&2; exit 2 ;;
-  esac
-done
+source scripts/lib/options.sh
+parse_options run_eyeriss_dvfs.sh --out=out --md=md --bin=bin -- "$@"
 scripts/run_eyeriss_chip.sh --bin "$bin" --out "$out/nominal" >/dev/null
 scripts/run_eyeriss_chip.sh --bin "$bin" --out "$out/low" \
   --set clock.policy=fixed --set clock.fixed_freq_mhz=142 >/dev/null

@@ -12,15 +12,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=out/fmnist_sparsity table=plots/results/fmnist_sparsity.md bin=build/adasim failed=0
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --out) out="$2"; shift 2 ;;
-    --table) table="$2"; shift 2 ;;
-    --bin) bin="$2"; shift 2 ;;
-    *) echo "run_fmnist_sparsity.sh: unknown argument '$1'" >&2; exit 2 ;;
-  esac
-done
-[[ -x "$bin" ]] || { echo "run_fmnist_sparsity.sh: no adasim binary at $bin (build first)" >&2; exit 2; }
+source scripts/lib/options.sh
+parse_options run_fmnist_sparsity.sh --out=out --table=table --bin=bin -- "$@"
+require_bin run_fmnist_sparsity.sh "$bin"
 data=workloads/fashion_mnist
 mkdir -p "$out" "$(dirname "$table")"
 jobs_max=$(nproc)

@@ -19,14 +19,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=out/power_study md=plots/results/power_study.md bin=build/adasim
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --out) out="$2"; shift 2 ;;
-    --md) md="$2"; shift 2 ;;
-    --bin) bin="$2"; shift 2 ;;
-    *) echo "run_power_study.sh: unknown argument '$1'" >&2; exit 2 ;;
-  esac
-done
+source scripts/lib/options.sh
+parse_options run_power_study.sh --out=out --md=md --bin=bin -- "$@"
 arch=configs/adaptive_32x32.json
 transition='clock.transition={"slew_mv_per_us": 50, "relock_us": 2, "supply_cap_nf": 50, "regulator_efficiency": 0.85}'
 gating_off='power={"clock_gating": [], "policy": "none"}'
