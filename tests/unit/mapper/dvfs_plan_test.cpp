@@ -79,6 +79,34 @@ void for_each_choice(size_t layers, size_t points, F f) {
   }
 }
 
+// Every combination accepted by `keep`: the fastest and the slowest total time.
+template <class Keep>
+std::pair<double, double> time_range(const DvfsPlanProblem& p, Keep keep) {
+  double fastest = std::numeric_limits<double>::infinity(), slowest = 0;
+  for_each_choice(p.layers.size(), p.points.size(), [&](const std::vector<size_t>& c) {
+    if (!keep(c)) return;
+    const Totals t = hand_totals(p, c);
+    fastest = std::min(fastest, t.time_ps);
+    slowest = std::max(slowest, t.time_ps);
+  });
+  return {fastest, slowest};
+}
+
+// The best value of objective `o` over every combination accepted by `keep` that meets the
+// problem's deadline (infinity when none does).
+template <class Keep>
+double best_value(const DvfsPlanProblem& p, arch::Objective o, Keep keep) {
+  double best = std::numeric_limits<double>::infinity();
+  for_each_choice(p.layers.size(), p.points.size(), [&](const std::vector<size_t>& c) {
+    const Totals t = hand_totals(p, c);
+    if (!keep(c) || (p.deadline_ps && t.time_ps > *p.deadline_ps)) return;
+    best = std::min(best, value(o, t));
+  });
+  return best;
+}
+
+const auto kEvery = [](const std::vector<size_t>&) { return true; };
+
 // A random problem: points with rising f and V; a layer's time falls with f (a compute share
 // ~1/f plus a fixed memory share) and its dynamic energy rises with V^2.
 DvfsPlanProblem random_problem(std::mt19937& rng) {
@@ -111,12 +139,7 @@ TEST(DvfsPlan, EqualsExhaustiveEnumeration) {
   for (int trial = 0; trial < 300; ++trial) {
     DvfsPlanProblem p = random_problem(rng);
     const size_t nl = p.layers.size(), np = p.points.size();
-    double fastest = std::numeric_limits<double>::infinity(), slowest = 0;
-    for_each_choice(nl, np, [&](const std::vector<size_t>& c) {
-      const Totals t = hand_totals(p, c);
-      fastest = std::min(fastest, t.time_ps);
-      slowest = std::max(slowest, t.time_ps);
-    });
+    const auto [fastest, slowest] = time_range(p, kEvery);
     // No deadline, then one between the fastest and the slowest plan.
     for (int d = 0; d < 2; ++d) {
       if (d == 1) {
@@ -126,12 +149,7 @@ TEST(DvfsPlan, EqualsExhaustiveEnumeration) {
       for (arch::Objective o :
            {arch::Objective::kEnergy, arch::Objective::kEdp, arch::Objective::kLatency}) {
         p.objective = o;
-        double best = std::numeric_limits<double>::infinity();
-        for_each_choice(nl, np, [&](const std::vector<size_t>& c) {
-          const Totals t = hand_totals(p, c);
-          if (p.deadline_ps && t.time_ps > *p.deadline_ps) return;
-          best = std::min(best, value(o, t));
-        });
+        const double best = best_value(p, o, kEvery);
         const DvfsPlan plan = plan_dvfs(p);
         ASSERT_EQ(plan.choice.size(), nl);
         const Totals got = hand_totals(p, plan.choice);
@@ -195,7 +213,6 @@ TEST(DvfsPlan, PowerCapEqualsExhaustiveEnumerationOfTheLayersUnderIt) {
   int capped = 0, binding = 0;
   for (int trial = 0; trial < 300; ++trial) {
     DvfsPlanProblem p = random_problem(rng);
-    const size_t nl = p.layers.size(), np = p.points.size();
     double lowest = 0, highest = 0;
     for (const auto& layer : p.layers) {
       double least = std::numeric_limits<double>::infinity();
@@ -207,25 +224,15 @@ TEST(DvfsPlan, PowerCapEqualsExhaustiveEnumerationOfTheLayersUnderIt) {
     }
     const double cap = lowest + (highest - lowest) * (trial % 5) / 5.0;
     p.power_cap_mw = cap;
-    double fastest = std::numeric_limits<double>::infinity(), slowest = 0;
-    for_each_choice(nl, np, [&](const std::vector<size_t>& c) {
-      if (!under_cap(p, c, cap)) return;
-      const Totals t = hand_totals(p, c);
-      fastest = std::min(fastest, t.time_ps);
-      slowest = std::max(slowest, t.time_ps);
-    });
+    const auto capped_only = [&](const std::vector<size_t>& c) { return under_cap(p, c, cap); };
+    const auto [fastest, slowest] = time_range(p, capped_only);
     for (int d = 0; d < 2; ++d) {
       if (d == 1) p.deadline_ps = fastest + (slowest - fastest) * (trial % 3) / 3.0;
       for (arch::Objective o :
            {arch::Objective::kEnergy, arch::Objective::kEdp, arch::Objective::kLatency}) {
         p.objective = o;
-        double best = std::numeric_limits<double>::infinity(), uncapped = best;
-        for_each_choice(nl, np, [&](const std::vector<size_t>& c) {
-          const Totals t = hand_totals(p, c);
-          if (p.deadline_ps && t.time_ps > *p.deadline_ps) return;
-          uncapped = std::min(uncapped, value(o, t));
-          if (under_cap(p, c, cap)) best = std::min(best, value(o, t));
-        });
+        const double best = best_value(p, o, capped_only);
+        const double uncapped = best_value(p, o, kEvery);
         const DvfsPlan plan = plan_dvfs(p);
         EXPECT_TRUE(under_cap(p, plan.choice, cap)) << trial;
         EXPECT_NEAR(value(o, hand_totals(p, plan.choice)), best, 1e-9 * best) << trial;
