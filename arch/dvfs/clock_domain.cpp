@@ -19,6 +19,9 @@ void ClockDomain::set_point(const OperatingPoint& p) {
 }
 
 sc_core::sc_time ClockDomain::time_of(sim::Cycle n) const {
+  // One cycle (most steps of a per-cycle run): the period itself, which time_from_ps would
+  // return anyway (it is already whole kernel time units).
+  if (n.value() == 1) return period_;
   return time_from_ps(period_.to_seconds() * 1e12 * double(n.value()), "cycles to time");
 }
 

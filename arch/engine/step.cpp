@@ -27,8 +27,9 @@ struct LevelDemand {
   }
 };
 
-// `advance`: move the read scalers by `repeat` cycles and fill the totals.
-LevelDemand demand(const LayerPorts& ports, const uint64_t reads[kNumOperands], uint64_t out_write,
+// `advance`: move the read scalers by `repeat` cycles and fill the totals. Inlined: called on
+// every compute cycle, and the call with its large result costs more than the work.
+[[gnu::always_inline]] inline LevelDemand demand(const LayerPorts& ports, const uint64_t reads[kNumOperands], uint64_t out_write,
                    uint64_t out_read, uint64_t repeat, bool advance) {
   LevelDemand d;
   for (int o = 0; o < kNumOperands; ++o) {
