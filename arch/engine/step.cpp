@@ -29,8 +29,10 @@ struct LevelDemand {
 
 // `advance`: move the read scalers by `repeat` cycles and fill the totals. Inlined: called on
 // every compute cycle, and the call with its large result costs more than the work.
-[[gnu::always_inline]] inline LevelDemand demand(const LayerPorts& ports, const uint64_t reads[kNumOperands], uint64_t out_write,
-                   uint64_t out_read, uint64_t repeat, bool advance) {
+[[gnu::always_inline]] inline LevelDemand demand(const LayerPorts& ports,
+                                                 const uint64_t reads[kNumOperands],
+                                                 uint64_t out_write, uint64_t out_read,
+                                                 uint64_t repeat, bool advance) {
   LevelDemand d;
   for (int o = 0; o < kNumOperands; ++o) {
     if (reads[o] == 0) continue;
@@ -89,9 +91,8 @@ uint64_t steady_ports(const LayerPorts& ports, const uint64_t reads[kNumOperands
   return std::max(sram_cycles, noc_core_cycles(ports, ports.bus->cycles(d.traffic)));
 }
 
-std::optional<StepResult> charge_spread(const LayerPorts& ports,
-                                        const uint64_t reads[kNumOperands], uint64_t out_write,
-                                        uint64_t cycles, uint64_t n) {
+std::optional<StepResult> charge_spread(const LayerPorts& ports, const uint64_t reads[kNumOperands],
+                                        uint64_t out_write, uint64_t cycles, uint64_t n) {
   uint64_t lo[kNumOperands], hi[kNumOperands];
   for (int o = 0; o < kNumOperands; ++o) {
     lo[o] = reads[o] / cycles;
@@ -116,8 +117,7 @@ std::optional<StepResult> charge_spread(const LayerPorts& ports,
   for (int o = 0; o < kNumOperands; ++o) part[o] = reads[o] * n / cycles;
   const uint64_t wpart = out_write * n / cycles;
   const LevelDemand t = demand(ports, part, wpart, 0, 1, true);
-  for (int i = 0; i < t.n; ++i)
-    t.lvl[i]->access_repeated(b.hi[i], b.wr[i], t.total[i], t.wr[i]);
+  for (int i = 0; i < t.n; ++i) t.lvl[i]->access_repeated(b.hi[i], b.wr[i], t.total[i], t.wr[i]);
   ports.bus->count(t.traffic, noc_cycles > 0 ? n : 0);
   StepResult r = stalls(sram_cycles, noc_cycles);
   r.repeat = n;
