@@ -11,6 +11,7 @@
 #include "sim/core/errors.hpp"
 #include "test_support.hpp"
 #include "workloads/mapper/mapper.hpp"
+#include "workloads/mapper/spatial/spatial_mapper.hpp"
 
 namespace adasim {
 namespace {
@@ -62,6 +63,32 @@ TEST(SearchGuard, SpatialSearchChecksBetweenCandidates) {
   workloads::Graph g;
   test::add_conv(g, {"conv", 1, 8, 6, 6, 8, 3, 3, 1, 1});
   expect_guarded_search(g, test::spatial_spec(4, 4, "rs", 256, 64 * 1024, 4.0));
+}
+
+// The transfer plan of the chosen spatial mapping is built after the search, fold by fold; a plan
+// of millions of folds answers to the guard too: once every kFoldsPerCheck folds, so exactly
+// floor(folds / kFoldsPerCheck) times, and the plan is the same with or without the guard.
+TEST(SearchGuard, SpatialTransferPlanChecksEveryFewThousandFolds) {
+  workloads::Graph g;
+  test::add_conv(g, {"conv", 1, 4, 64, 64, 16, 3, 3, 1, 1});
+  // A 1 KiB global buffer holds a small output tile: the plan has thousands of folds.
+  const arch::AcceleratorSpec spec = test::spatial_spec(4, 4, "os", 64, 1024);
+  const workloads::Layer& l = g.layers.at(0);
+  const workloads::LayerSchedule sch = workloads::map_layer(g, l, spec);
+  const int64_t folds = int64_t(sch.transfers.folds.size());
+  ASSERT_GE(folds, 2 * workloads::spatial::kFoldsPerCheck) << "the layer must span several checks";
+  const workloads::spatial::Problem p = workloads::spatial::Problem::from_shape(sch.shape, l.op);
+  const workloads::spatial::LayerWidths w = workloads::spatial::widths_of(g, l, spec);
+  workloads::LayerSchedule again = sch;
+  int64_t calls = 0;
+  workloads::spatial::plan_transfers(again, p, w, [&] { ++calls; });
+  EXPECT_EQ(calls, folds / workloads::spatial::kFoldsPerCheck);
+  EXPECT_EQ(again.to_json().dump(), sch.to_json().dump());
+  // A guard that throws stops the plan at its first check.
+  workloads::LayerSchedule stopped = sch;
+  EXPECT_THROW(workloads::spatial::plan_transfers(
+                   stopped, p, w, [] { throw sim::ConfigError("x", "/", "y", "z"); }),
+               sim::ConfigError);
 }
 
 }  // namespace

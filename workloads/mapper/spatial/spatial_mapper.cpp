@@ -36,7 +36,8 @@ LayerWidths widths_of(const Graph& g, const Layer& l, const arch::AcceleratorSpe
   return w;
 }
 
-void plan_transfers(LayerSchedule& sch, const Problem& p, const LayerWidths& w) {
+void plan_transfers(LayerSchedule& sch, const Problem& p, const LayerWidths& w,
+                    const std::function<void()>& check) {
   arch::SpatialProgram& prog = sch.spatial();
   const Mapping& m = prog.nest;
   const Idx span = m.spans_from(m.first_at(Level::kGbuf));
@@ -58,7 +59,12 @@ void plan_transfers(LayerSchedule& sch, const Problem& p, const LayerWidths& w) 
   prog.macs = 0;
   const int bytes[2] = {w.in_bytes, w.w_bytes};
   std::array<Box, 2> prev{};
+  int64_t unchecked = 0;
   for (const arch::spatial::SpatialFold& sf : folds) {
+    if (check && ++unchecked == kFoldsPerCheck) {
+      unchecked = 0;
+      check();
+    }
     FoldPlan f;
     int64_t reload = 0;
     for_outputs(sf.out, [&](size_t o) {
@@ -120,9 +126,10 @@ LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::Accelerato
   std::vector<std::string> dfs =
       pe.dataflow_auto ? pe.spatial_dataflows : std::vector<std::string>{pe.spatial_dataflow};
   const Constraints cons = Constraints::resolve(spec.mapper, p);
+  const std::function<void()> check =
+      guard ? [&] { guard->check(l.name); } : std::function<void()>();
   const SpatialSearchResult r =
-      search_spatial(p, dfs, spec, w, costs, cons, SearchMode::kPruned,
-                     guard ? [&] { guard->check(l.name); } : std::function<void()>());
+      search_spatial(p, dfs, spec, w, costs, cons, SearchMode::kPruned, check);
   if (!r.found) {
     std::string levels;  // "128 B" for one level; "gl_in 100 B, gl_w 8 B" for a split buffer
     for (const arch::SramLevelSpec& lv : spec.sram)
@@ -166,7 +173,7 @@ LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::Accelerato
     sch.search.runner_cycles = r.runner_e.cycles;
     sch.search.runner_energy_pj = r.runner_e.energy_pj;
   }
-  plan_transfers(sch, p, w);
+  plan_transfers(sch, p, w, check);
   return sch;
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -81,8 +82,12 @@ PassTerms pass_terms(const Problem& p, const Mapping& m, const arch::NocSpec& no
                      const int bits[3], const double width[3]);
 
 /// Fills the schedule's transfer plan (folds = runs over one output tile, chunks = DRAM
-/// iterations) by walking the DRAM loops; sizes in bytes.
-void plan_transfers(LayerSchedule& sch, const Problem& p, const LayerWidths& w);
+/// iterations) by walking the DRAM loops; sizes in bytes. `check` (optional: the search guard,
+/// search_guard.hpp) is called once every kFoldsPerCheck folds, so a plan of millions of folds
+/// answers to the run's budget as the search before it does.
+inline constexpr int64_t kFoldsPerCheck = 4096;
+void plan_transfers(LayerSchedule& sch, const Problem& p, const LayerWidths& w,
+                    const std::function<void()>& check = {});
 
 /// The best mapping of an array layer on a spatial array (throws sim::ConfigError when no
 /// dataflow can map it within the RF and buffer capacities). `guard` (optional) is checked
