@@ -55,8 +55,12 @@ void Sequencer::attach_power_trace(PowerTraceRecorder* trace) {
   power_trace_ = trace;
   Dma::TransferObserver seen;
   if (trace)
-    seen = [this](const sc_core::sc_time& start, const sc_core::sc_time& done, uint64_t bytes) {
-      power_trace_->transfer(layer_, start.to_seconds() * 1e9, done.to_seconds() * 1e9, bytes);
+    seen = [this](const Dma::Transfer& t) {
+      power_trace_->transfer(layer_, t.start.to_seconds() * 1e9, t.done.to_seconds() * 1e9,
+                             t.bytes);
+      if (t.dram_bytes > 0)
+        power_trace_->dram_transfer(layer_, t.dram_start.to_seconds() * 1e9,
+                                    t.dram_end.to_seconds() * 1e9, t.dram_bytes);
     };
   blocks_.memory.dma().set_transfer_observer(std::move(seen));
 }
