@@ -55,8 +55,12 @@ void Sequencer::attach_power_trace(PowerTraceRecorder* trace) {
   power_trace_ = trace;
   Dma::TransferObserver seen;
   if (trace)
-    seen = [this](const sc_core::sc_time& start, const sc_core::sc_time& done, uint64_t bytes) {
-      power_trace_->transfer(layer_, start.to_seconds() * 1e9, done.to_seconds() * 1e9, bytes);
+    seen = [this](const Dma::Transfer& t) {
+      power_trace_->transfer(layer_, t.start.to_seconds() * 1e9, t.done.to_seconds() * 1e9,
+                             t.bytes);
+      if (t.dram_bytes > 0)
+        power_trace_->dram_transfer(layer_, t.dram_start.to_seconds() * 1e9,
+                                    t.dram_end.to_seconds() * 1e9, t.dram_bytes);
     };
   blocks_.memory.dma().set_transfer_observer(std::move(seen));
 }
@@ -353,7 +357,9 @@ void Sequencer::close_span() {
 }
 
 // A layer that ran at several points: its core-domain energy, computed at the last one, is
-// re-priced over them (arch/dvfs/domains.hpp).
+// re-priced over them (arch/dvfs/domains.hpp), and each gated block's wake-up energy and
+// leakage saved with it (the saved leakage scales as the block's leakage rows: same law, same
+// time shares).
 void Sequencer::price_spans(LayerResult& res) const {
   if (spans_.size() < 2) return;
   const uint64_t busy = res.cycles_total - stall_dvfs_;
@@ -363,6 +369,14 @@ void Sequencer::price_spans(LayerResult& res) const {
                                 busy ? double(p.cycles - p.halted) / double(busy) : 0.0,
                                 res.time_ns > 0 ? p.ns / res.time_ns : 0.0});
   price_over_core_points(energy_, spec_, clock_.point().voltage_v, shares, res.energy);
+  for (BlockPower& b : res.power) {
+    // The factor each figure's row took: a 1 pJ row of the block re-priced the same way.
+    std::vector<EnergyRow> probe = {EnergyRow{b.block, "wakeup", 1, 1.0, 1.0},
+                                    EnergyRow{b.block, "leakage", 1, 1.0, 1.0}};
+    price_over_core_points(energy_, spec_, clock_.point().voltage_v, shares, probe);
+    b.wakeup_pj *= probe[0].pj;
+    b.leakage_saved_pj *= probe[1].pj;
+  }
 }
 
 void Sequencer::begin_layer() {

@@ -55,7 +55,14 @@ void DvfsController::check_layers(const std::vector<std::string>& names) const {
 
 bool DvfsController::request(const DvfsLayer& layer) {
   if (busy_) throw sim::ModelError("DVFS: a point was requested during a transition");
-  return switch_to(policy_->point_for_layer(layer));
+  const OperatingPoint to = policy_->point_for_layer(layer);
+  if (layer.index == 0 && policy_->starts_at_first_point()) {
+    // The domain starts the run at the first layer's point: no transition.
+    domain_.set_point(to);
+    show(to.freq_mhz, to.voltage_v, false);
+    return true;
+  }
+  return switch_to(to);
 }
 
 bool DvfsController::sample(const DvfsActivity& totals) {
@@ -75,7 +82,7 @@ bool DvfsController::sample(const DvfsActivity& totals) {
 bool DvfsController::switch_to(const OperatingPoint& to) {
   if (same_point(to, domain_.point())) return true;
   if (!policy_->may_switch()) {
-    // A policy that holds one point for the whole run ("fixed"): the domain starts there.
+    // A policy that holds one point for the whole run ("fixed"): the domain started there.
     domain_.set_point(to);
     show(to.freq_mhz, to.voltage_v, false);
     return true;

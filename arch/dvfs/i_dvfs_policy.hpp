@@ -49,6 +49,9 @@ struct DvfsActivity {
 ///  - may_switch() is true when the policy can return a point other than the first: such a
 ///    policy needs clock.transition (the parser checks it). A policy that cannot holds one point
 ///    for the whole run, and the domain starts at it (no transition).
+///  - starts_at_first_point() is true when the domain starts the run at the first layer's point
+///    (no transition at time 0, as for a policy that cannot switch): a plan that chose that
+///    point for the first layer ("per_layer"). Otherwise the domain starts at its nominal point.
 ///  - point_for_layer() is deterministic: same spec and layers, same sequence of points.
 ///  - a run-time governor has sample_us() > 0: the controller calls on_sample() with the
 ///    window's activity at the first step boundary at or after each sample time (every
@@ -62,6 +65,7 @@ class IDvfsPolicy {
   virtual OperatingPoint point_for_layer(const DvfsLayer& layer) = 0;
   virtual void check_layers(const std::vector<std::string>& /*names*/) const {}
   virtual bool may_switch() const { return false; }
+  virtual bool starts_at_first_point() const { return !may_switch(); }
   virtual double sample_us() const { return 0.0; }
   virtual OperatingPoint on_sample(const DvfsActivity& /*window*/, const OperatingPoint& now) {
     return now;

@@ -171,6 +171,7 @@ void Dma::issue(Job& job, const sc_core::sc_time& at) {
   // neighbour, DRAM times each burst. A job beyond the payload's 32-bit length goes in several.
   const uint64_t burst = uint64_t(burst_bytes_);
   const uint64_t max_train = (uint64_t(UINT32_MAX) / burst) * burst;
+  Transfer seen;
   for (uint64_t off = 0; off < job.bytes; off += max_train) {
     const uint64_t len = std::min(max_train, job.bytes - off);
     const uint64_t addr = kRegionBase[o] + (next_addr_[o] % kRegionSize);
@@ -184,11 +185,22 @@ void Dma::issue(Job& job, const sc_core::sc_time& at) {
     payload_.set_byte_enable_ptr(nullptr);
     payload_.set_dmi_allowed(false);
     payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    hop_.dram = false;
     level_sockets[size_t(job.level)]->b_transport(payload_, delay);
     if (payload_.is_response_error()) throw sim::ModelError("DMA: a transfer failed");
     job.done = std::max(job.done, sc_core::sc_time_stamp() + delay);
+    if (hop_.dram) {
+      seen.dram_start =
+          seen.dram_bytes == 0 ? hop_.dram_start : std::min(seen.dram_start, hop_.dram_start);
+      seen.dram_end = std::max(seen.dram_end, hop_.dram_end);
+      seen.dram_bytes += len;
+    }
   }
-  if (observer_) observer_(start, job.done, job.bytes);
+  if (!observer_) return;
+  seen.start = start;
+  seen.done = job.done;
+  seen.bytes = job.bytes;
+  observer_(seen);
 }
 
 }  // namespace adasim::arch

@@ -66,10 +66,17 @@ class Dma : public Component {
   size_t unissued() const;
   sc_core::sc_time all_done_time() const;
 
-  /// Optional (the power trace): told of every issued job's bytes and the span its data moves
-  /// in, from when it may start to its completion.
-  using TransferObserver = std::function<void(const sc_core::sc_time& start,
-                                              const sc_core::sc_time& done, uint64_t bytes)>;
+  /// What the power trace is told of an issued job: its bytes and the span its data moves in,
+  /// from when it may start to its completion; of those, the bytes that crossed DRAM and the
+  /// span the DRAM channel served them in (dram_bytes 0: an on-chip hop).
+  struct Transfer {
+    sc_core::sc_time start, done;
+    uint64_t bytes = 0;
+    sc_core::sc_time dram_start, dram_end;
+    uint64_t dram_bytes = 0;
+  };
+  /// Optional (the power trace): told of every issued job.
+  using TransferObserver = std::function<void(const Transfer&)>;
   void set_transfer_observer(TransferObserver f) { observer_ = std::move(f); }
 
   struct Stats {

@@ -45,7 +45,7 @@ void Dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   // A DMA job arrives as one transaction cut into bursts (TransferExtension::burst_bytes).
-  const TransferExtension* x = trans.get_extension<TransferExtension>();
+  TransferExtension* x = trans.get_extension<TransferExtension>();
   const uint64_t burst = x != nullptr && x->burst_bytes > 0 ? x->burst_bytes : bytes;
   DramTrainTiming t;
   if (burst >= bytes) {  // one burst
@@ -56,6 +56,12 @@ void Dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
   }
   stats_.bursts += t.bursts;
   stats_.busy = add_time(stats_.busy, t.transfer, "DRAM busy time");
+  if (x != nullptr) {
+    // The channel served the train last, back to back: up to the model's busy time.
+    x->dram = true;
+    x->dram_end = t.transfer > sc_core::SC_ZERO_TIME ? model_->busy_until() : now + delay;
+    x->dram_start = x->dram_end > t.transfer ? x->dram_end - t.transfer : sc_core::SC_ZERO_TIME;
+  }
   delay = t.done - now;
   if (core_ != nullptr && sync_cycles_ > 0) delay += core_->time_of(sim::Cycle(sync_cycles_));
 }

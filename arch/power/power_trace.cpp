@@ -22,7 +22,17 @@ struct PowerTraceRecorder::Cell {
 namespace {
 
 /// The activity an energy row follows over a layer (power_trace.hpp).
-enum class Weight { kCompute, kComputeV, kCycles, kCyclesV, kBytes, kLeakV, kTime, kGap };
+enum class Weight {
+  kCompute,
+  kComputeV,
+  kCycles,
+  kCyclesV,
+  kBytes,
+  kDramBytes,
+  kLeakV,
+  kTime,
+  kGap
+};
 
 using Cell = PowerTraceRecorder::Cell;
 
@@ -36,7 +46,7 @@ Weight weight_for(const AcceleratorSpec& spec, const EnergyRow& r, DomainId d) {
   const bool core = d == DomainId::kCore;
   if (r.action == "leakage") return core ? Weight::kLeakV : Weight::kTime;
   if (r.module == "dvfs" || r.action == "wakeup") return Weight::kGap;
-  if (r.module == "dram") return Weight::kBytes;
+  if (r.module == "dram") return Weight::kDramBytes;
   if (r.action == "clock") {
     if (spec.power.clock_gates(r.module)) return core ? Weight::kComputeV : Weight::kCompute;
     return core ? Weight::kCyclesV : Weight::kCycles;
@@ -58,6 +68,8 @@ double weight_of(Weight w, const Cell& c) {
       return s ? s->cycles_v : 0.0;
     case Weight::kBytes:
       return s ? s->bytes : 0.0;
+    case Weight::kDramBytes:
+      return s ? s->dram_bytes : 0.0;
     case Weight::kLeakV:
       return (s ? s->leak_v : 0.0) + c.gap_ns * c.leak_per_ns;
     case Weight::kTime:
@@ -187,6 +199,13 @@ void PowerTraceRecorder::step(size_t layer, double start_ns, double ns, uint64_t
 void PowerTraceRecorder::transfer(size_t layer, double start_ns, double end_ns, uint64_t bytes) {
   over_windows(start_ns, std::max(0.0, end_ns - start_ns),
                [&](size_t w, double share) { slice(w, layer).bytes += share * double(bytes); });
+}
+
+void PowerTraceRecorder::dram_transfer(size_t layer, double start_ns, double end_ns,
+                                       uint64_t bytes) {
+  over_windows(start_ns, std::max(0.0, end_ns - start_ns), [&](size_t w, double share) {
+    slice(w, layer).dram_bytes += share * double(bytes);
+  });
 }
 
 PowerTrace PowerTraceRecorder::settle(const std::vector<LayerResult>& layers) const {

@@ -10,15 +10,17 @@
 // energy follows:
 //  - MACs, NoC transfers, SRAM reads: compute cycles (core domain: x (V/V_ref)^2 of the point the
 //    step ran at, so a point change inside a layer moves energy between windows);
-//  - DRAM accesses and SRAM writes: DMA bytes, over the span each transfer moves in;
+//  - DRAM accesses: the bytes that cross DRAM, over the span the DRAM channel serves each
+//    transfer in (its bursts back to back), so no window shows DRAM power above its bandwidth x
+//    energy per byte;
+//  - SRAM writes (DMA fills): DMA bytes, over the span each transfer moves in;
 //  - clock networks: clocked cycles (clock-gated blocks: compute cycles);
 //  - leakage: time (core domain: x the leakage law of the step's voltage);
 //  - DVFS transitions and wake-ups at a layer's start: the layer's time without steps (the halt).
 // So the trace's energy of a block over the run equals the report's, per layer, exactly (up to
 // rounding). A window's point is the one its first step ran at (sampled at the window's start).
-// Abstracts away activity inside a step or a transfer (each is spread uniformly over its span:
-// transfers queued behind each other overlap, so a window can show DRAM power above its
-// bandwidth x energy per bit), the read/write split of an SRAM row within a layer, and power
+// Abstracts away activity inside a step or a transfer (each is spread uniformly over its span),
+// the read/write split of an SRAM row within a layer, and power
 // states inside a layer (leakage a block saves while an idle timeout has it off is spread over
 // the layer's time).
 #pragma once
@@ -74,6 +76,8 @@ class PowerTraceRecorder {
             const OperatingPoint& point);
   /// A DMA transfer of layer `layer`: `bytes` moving from `start_ns` to `end_ns`.
   void transfer(size_t layer, double start_ns, double end_ns, uint64_t bytes);
+  /// Of a DMA transfer of layer `layer`, the `bytes` DRAM served from `start_ns` to `end_ns`.
+  void dram_transfer(size_t layer, double start_ns, double end_ns, uint64_t bytes);
 
   /// The trace of the finished run: each layer's energy rows spread over its windows.
   PowerTrace settle(const std::vector<LayerResult>& layers) const;
@@ -86,6 +90,7 @@ class PowerTraceRecorder {
     double cycles = 0.0, cycles_v = 0.0;    ///< clocked cycles, x dynamic voltage factor
     double leak_v = 0.0;                    ///< step time x leakage voltage factor
     double bytes = 0.0;                     ///< DMA bytes moved
+    double dram_bytes = 0.0;                ///< of which served by DRAM (in its service span)
     bool stepped = false;                   ///< a step ran in it (`first` is set)
     OperatingPoint first;                   ///< the point of the slice's first step
   };

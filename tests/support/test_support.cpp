@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "test_support.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "workloads/reference/reference_ops.hpp"
@@ -264,6 +265,40 @@ workloads::Graph random_array_layers(std::mt19937_64& rng, int n, const RandomLa
     add_conv(g, d);
   }
   return g;
+}
+
+void add_random_vector_layers(std::mt19937_64& rng, workloads::Graph& g, int n) {
+  auto pick = [&](int lo, int hi) { return int(std::uniform_int_distribution<int>(lo, hi)(rng)); };
+  for (int i = 0; i < n; ++i) {
+    workloads::Layer l;
+    l.name = "v" + std::to_string(i);
+    l.output = l.name + ".out";
+    const int64_t b = pick(1, 2), c = pick(1, 16), h = pick(3, 24), w = pick(3, 24);
+    if (pick(0, 1) == 0) {  // elementwise add of two activations
+      l.op = workloads::OpType::kAdd;
+      l.inputs = {l.name + ".a", l.name + ".b"};
+      for (const std::string& t : l.inputs) {
+        g.tensors[t] = tensor(t, {b, c, h, w}, false);
+        g.graph_inputs.push_back(t);
+      }
+      g.tensors[l.output] = tensor(l.output, {b, c, h, w}, false);
+    } else {  // max or average pooling, window 1-3, stride 1-2, padding 0-1
+      l.op = pick(0, 1) ? workloads::OpType::kMaxPool : workloads::OpType::kAvgPool;
+      l.inputs = {l.name + ".in"};
+      l.kernel_h = pick(1, 3);
+      l.kernel_w = pick(1, 3);
+      l.stride_h = l.stride_w = pick(1, 2);
+      l.pad_t = l.pad_l = l.pad_b = l.pad_r = std::min(pick(0, 1), l.kernel_h - 1);
+      l.pad_l = l.pad_r = std::min(l.pad_l, l.kernel_w - 1);
+      const int64_t p = (h + 2 * l.pad_t - l.kernel_h) / l.stride_h + 1;
+      const int64_t q = (w + 2 * l.pad_l - l.kernel_w) / l.stride_w + 1;
+      g.tensors[l.inputs[0]] = tensor(l.inputs[0], {b, c, h, w}, false);
+      g.graph_inputs.push_back(l.inputs[0]);
+      g.tensors[l.output] = tensor(l.output, {b, c, p, q}, false);
+    }
+    g.graph_outputs.push_back(l.output);
+    g.layers.push_back(l);
+  }
 }
 
 }  // namespace adasim::test

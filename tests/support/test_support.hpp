@@ -82,6 +82,10 @@ struct RandomLayerLimits {
 workloads::Graph random_array_layers(std::mt19937_64& rng, int n,
                                      const RandomLayerLimits& lim = {});
 
+/// Appends `n` random vector layers to `g`: elementwise adds and max / average pools (window
+/// 1-3, stride 1-2, padding 0-1) of batch 1-2, 1-16 channels, 3-24 x 3-24 pixels.
+void add_random_vector_layers(std::mt19937_64& rng, workloads::Graph& g, int n);
+
 /// Values uniform in [-128, 127] from a splitmix64 stream keyed by tensor name and seed.
 arch::ValueStore::Generator test_generator(uint64_t seed);
 

@@ -167,5 +167,52 @@ TEST(DvfsOndemand, DramBoundLayerStepsDownAndEachTransitionPaysRampAndRelock) {
   EXPECT_LE(f[3], s[3] + f[5]);
 }
 
+TEST(DvfsOndemand, GatedBlocksFiguresArePricedWithTheirRows) {
+  // A 32x32 WS array runs a 1x1 conv of 2 filters (2 PEs, under 200 cycles: no sample), then
+  // a 3x3 conv over 34x34 inputs (Kred 27 rows, 20 columns: 540 of 1024 PEs, about 1100
+  // cycles); per_layer power gating keeps the PEs a layer does not use off, so the second layer
+  // wakes the ones it adds. The governor steps down as in ComputeBoundLayerStepsDownAtKnownSamples
+  // during the second layer, which runs at 1000, 500 and 250 MHz: its energy rows are re-priced
+  // over the three. The PE array's figures must follow its rows: its wake-up energy is its
+  // wakeup row, and the leakage it saved is what the off unit-cycles would have leaked at the
+  // same prices: saved / leaked = off / on, with off the power-gated unit-cycles and
+  // on = units x cycles - off (no retention).
+  auto spec = governed(test::ideal_spec(32, 32, "ws"), 0.2, 1.0, 1.0);
+  spec.power.enabled = true;
+  spec.power.policy = "per_layer";
+  spec.power.power_gated = {"pe_array"};
+  const std::vector<double> f = test::in_child([&spec] {
+    workloads::Graph g;
+    g.name = "two_convs";
+    test::add_conv(g, {"c1x1", 1, 1, 3, 3, 2, 1, 1});
+    test::add_conv(g, {"c3x3", 1, 3, 34, 34, 20, 3, 3});
+    const arch::EnergyTable energy(spec.energy);
+    arch::ValueStore values(g, test::test_generator(3));
+    const sim::SimulationResult res = sim::simulate(spec, g, energy, values);
+    const sim::LayerReport& l = res.layers.at(1);
+    double wake_row = 0, leak_row = 0;
+    for (const sim::EnergyEntry& e : l.energy) {
+      if (e.module != "pe_array") continue;
+      if (e.action == "wakeup") wake_row += e.pj;
+      if (e.action == "leakage") leak_row += e.pj;
+    }
+    const arch::BlockPower& pe = l.power.at("pe_array");
+    return std::vector<double>{double(l.time_ns_at_point.size()),
+                               wake_row,
+                               pe.wakeup_pj,
+                               leak_row,
+                               pe.leakage_saved_pj,
+                               double(pe.power_gated_unit_cycles),
+                               double(pe.units) * double(l.cycles_total)};
+  });
+  ASSERT_EQ(f.size(), 7u);
+  EXPECT_EQ(f[0], 3.0);
+  ASSERT_GT(f[1], 0.0);
+  EXPECT_NEAR(f[2], f[1], 1e-9 * f[1]);
+  const double off = f[5], on = f[6] - f[5];
+  ASSERT_GT(off, 0.0);
+  EXPECT_NEAR(f[4], f[3] * off / on, 1e-9 * f[4]);
+}
+
 }  // namespace
 }  // namespace adasim

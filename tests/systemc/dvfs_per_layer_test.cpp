@@ -6,8 +6,10 @@
 //  - the simulated run takes exactly the plan's time (layers + halts of whole new-clock cycles)
 //    and meets the deadline; each layer runs at the point its program carries;
 //  - a MAC costs exactly (0.8 / 1.0)^2 as much at 500 MHz @ 0.8 V as at 1 GHz @ 1.0 V;
-//  - a deadline below 5 x 928 ns (every layer at 1 GHz, the start point: no transition) is a
-//    config error naming 4.64 us.
+//  - a deadline below 5 x 928 ns (every layer at 1 GHz: no transition) is a config error naming
+//    4.64 us;
+//  - the domain starts at the first layer's point (no transition at time 0): a deadline that
+//    every layer at 500 MHz meets (5 x 1856 ns = 9.28 us) runs them all there, with no halt.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -53,8 +55,8 @@ double mac_pj_each(const sim::LayerReport& l) {
 }
 
 TEST(DvfsPerLayer, PlanReachesTheHardwareAndMatchesTheSimulation) {
-  // Deadline 7 us: all five at 500 MHz would take 5 x 1856 ns + one 300 ns halt = 9.58 us, so
-  // some layers stay at 1 GHz.
+  // Deadline 7 us: all five at 500 MHz would take 5 x 1856 ns = 9.28 us, so some layers run at
+  // 1 GHz (k at 500 MHz: 1856 k + 928 (5 - k) + one 300 ns halt <= 7000 for k <= 2).
   const workloads::Graph g = five_layers();
   const sim::SimulationResult res = run(per_layer_spec(7.0), g);
   ASSERT_EQ(res.layers.size(), 5u);
@@ -101,6 +103,23 @@ TEST(DvfsPerLayer, UnmeetableDeadlineNamesTheShortestTime) {
   // At exactly 4.64 us every layer stays at 1 GHz.
   const sim::SimulationResult res = run(per_layer_spec(4.64), five_layers());
   for (const sim::LayerReport& l : res.layers) EXPECT_EQ(l.dvfs->transitions, 0u);
+}
+
+TEST(DvfsPerLayer, StartsAtTheFirstLayersPoint) {
+  // 9.3 us: every layer at 500 MHz takes 5 x 1856 ns = 9.28 us and starts there (a start at the
+  // nominal 1 GHz would add a 300 ns halt: 9.58 us), so the energy plan runs all five at 500 MHz
+  // with no transition, in exactly 9280 ns.
+  const sim::SimulationResult res = run(per_layer_spec(9.3), five_layers());
+  ASSERT_EQ(res.layers.size(), 5u);
+  double total_ns = 0.0;
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(res.schedules[i].point->freq_mhz, 500.0) << i;
+    EXPECT_EQ(res.layers[i].dvfs->transitions, 0u) << i;
+    EXPECT_EQ(res.layers[i].time_ns_at_point.size(), 1u) << i;
+    total_ns += res.layers[i].time_ns;
+  }
+  EXPECT_NEAR(total_ns, 5 * 1856.0, 1e-6);
+  EXPECT_NEAR(res.schedules[0].dvfs["plan_time_us"].get<double>(), 9.28, 1e-9);
 }
 
 }  // namespace

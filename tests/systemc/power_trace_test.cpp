@@ -9,9 +9,13 @@
 //  - their dynamic power falls by (0.8 / 1.0)^2 x 500 / 1000 = 0.32 (same work per cycle,
 //    energy per cycle x V^2, cycles per ns x f);
 //  - the transition's energy (3600 pJ) lies in the halt's windows;
-//  - every block's energy over the windows is the report's.
+//  - every block's energy over the windows is the report's;
+//  - on a DRAM-bound run whose transfers queue behind each other, no window's DRAM power is
+//    above the bandwidth x the energy per byte (each transfer is spread over the span the
+//    channel serves it in), and the busiest windows reach it.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -96,6 +100,47 @@ TEST(PowerTraceRun, WindowsShowTheLayersPointsAndHandDerivedPower) {
   ASSERT_EQ((v.size() - 9) % 2, 0u);
   ASSERT_GT(v.size(), 9u);
   for (size_t i = 9; i < v.size(); i += 2) EXPECT_NEAR(v[i], v[i + 1], 1e-9 * v[i + 1]) << i;
+}
+
+TEST(PowerTraceRun, DramPowerStaysWithinTheBandwidth) {
+  // Two 3x3 convs on an 8x8 WS array with 0.5 GB/s DRAM (100 ns latency): mostly waiting for
+  // DRAM, with loads queued behind each other. Limit: 0.5 GB/s x the report's DRAM energy per
+  // byte (its dynamic DRAM energy over its DRAM bytes), in mW (1 GB/s x 1 pJ/B = 1 mW).
+  const std::vector<double> v = test::in_child([] {
+    workloads::Graph g;
+    g.name = "two";
+    for (int i = 0; i < 2; ++i)
+      test::add_conv(g, {"c" + std::to_string(i), 1, 3, 10, 10, 20, 3, 3});
+    const arch::AcceleratorSpec spec = test::real_spec(8, 8, "ws", 0.5, 64 << 10);
+    const arch::EnergyTable energy(spec.energy);
+    arch::ValueStore values(g, test::test_generator(5));
+    const sim::PowerTraceRequest req{0.05, "0.05"};
+    const sim::SimulationResult res =
+        sim::simulate(spec, g, energy, values, nullptr, nullptr, {}, nullptr, &req);
+    double pj = 0, bytes = 0;
+    for (const sim::LayerReport& l : res.layers) {
+      for (const sim::EnergyEntry& e : l.energy)
+        if (e.module == "dram" && e.action != "leakage") pj += e.pj;
+      bytes += double(l.accesses.at("dram.read_bytes") + l.accesses.at("dram.write_bytes"));
+    }
+    const arch::PowerTrace& t = *res.power_trace;
+    size_t dram = t.blocks.size();
+    for (size_t b = 0; b < t.blocks.size(); ++b)
+      if (t.blocks[b].name == "dram") dram = b;
+    double peak = 0, trace_pj = 0;
+    for (const arch::PowerWindow& w : t.windows) {
+      if (dram == t.blocks.size()) break;
+      trace_pj += w.dynamic_pj[dram];
+      if (w.length_ns > 0) peak = std::max(peak, w.dynamic_pj[dram] / w.length_ns);  // pJ / ns = mW
+    }
+    return std::vector<double>{0.5 * pj / bytes, peak, trace_pj, pj};
+  });
+  ASSERT_EQ(v.size(), 4u);
+  const double limit_mw = v[0];
+  ASSERT_GT(limit_mw, 0.0);
+  EXPECT_LE(v[1], limit_mw * (1 + 1e-9));
+  EXPECT_GE(v[1], limit_mw * 0.99);  // DRAM-bound: some window is busy all through
+  EXPECT_NEAR(v[2], v[3], 1e-9 * v[3]);
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 #include "workloads/mapper/dvfs_mapping.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <sstream>
 #include <variant>
 
@@ -19,9 +18,9 @@ std::string label(const arch::OperatingPoint& p) {
 }
 
 // A layer's cycles and energy at `spec`'s point: an array layer's are the search's estimate of
-// its chosen schedule (the systolic one exact on stall-free memory); a vector layer's the larger
-// of its lane operations over the lanes and its DRAM bytes over the DRAM's bytes per cycle, with
-// its DRAM energy and the leakage over those cycles (its lane energy is left out).
+// its chosen schedule (the systolic one equal to the engine's); a vector layer's cycles its
+// timeline's (the mapper's estimate: lanes, port stalls and DRAM waits), with its DRAM energy
+// and the leakage over those cycles (its lane energy is left out).
 PointOption layer_option(const LayerSchedule& s, const arch::AcceleratorSpec& spec,
                          const EnergyCosts& costs) {
   const double period = double(arch::period_ps(spec.clock.nominal));
@@ -29,11 +28,7 @@ PointOption layer_option(const LayerSchedule& s, const arch::AcceleratorSpec& sp
   if (v == nullptr)
     return PointOption{s.search.est_cycles * period, s.search.est_energy_pj, costs.leakage_mw};
   const double bytes = double(s.dram_load_bytes() + s.dram_store_bytes());
-  double cycles = std::ceil(double(v->ops) / double(std::max<int64_t>(1, v->lanes)));
-  if (!spec.dram.ideal)
-    cycles = std::max(cycles,
-                      bytes / (spec.dram.bandwidth_gb_per_s * 1e3 / spec.clock.nominal.freq_mhz));
-  const double time_ps = cycles * period;
+  const double time_ps = s.estimated_cycles() * period;
   return PointOption{time_ps, bytes * costs.dram_pj_per_byte + costs.leakage_mw * time_ps * 1e-3,
                      costs.leakage_mw};
 }
@@ -46,7 +41,6 @@ DvfsPlanProblem dvfs_problem(const arch::AcceleratorSpec& spec, const MapAt& map
     throw sim::ModelError("per_layer DVFS without clock.transition (the parser checks it)");
   DvfsPlanProblem p;
   p.points = spec.clock.operating_points;
-  p.start = spec.clock.nominal;
   p.transition = *spec.clock.transition;
   p.objective = spec.mapper.objective;
   if (spec.clock.policy_params.has("deadline_us"))

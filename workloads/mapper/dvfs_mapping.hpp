@@ -3,7 +3,7 @@
 // schedule. The graph is mapped at every point of clock.operating_points (the spec with that
 // point as the core domain's: the search sees the clock's bandwidth ratios and prices energy at
 // the point's voltage), each layer's schedule estimated there (array layers: the search's
-// estimate; vector layers: lane operations or DRAM bytes, whichever takes longer), and
+// estimate; vector layers: the vector unit's timeline, timeline/timeline.hpp), and
 // dvfs_plan.hpp picks the points; each chosen schedule carries its point to the hardware
 // (LayerProgram::point) and the reason (LayerSchedule::dvfs, shown by `adasim map`).
 #pragma once

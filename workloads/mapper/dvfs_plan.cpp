@@ -107,7 +107,8 @@ DvfsPlan plan_dvfs(const DvfsPlanProblem& p) {
         cand.push_back(Label{t0 + h.time_ps + o.time_ps, e0 + h.energy_pj + o.energy_pj, pp, pl});
       };
       if (i == 0) {
-        extend(0.0, 0.0, p.start, 0, 0);
+        // The domain starts at the first layer's point (as under `fixed`): no halt at time 0.
+        extend(0.0, 0.0, p.points[q], 0, 0);
       } else {
         for (size_t pp = 0; pp < np; ++pp)
           for (size_t pl = 0; pl < fronts[i - 1][pp].size(); ++pl) {

@@ -4,6 +4,7 @@
 // that point), choose one point per layer for the objective (energy, EDP or latency) under a
 // deadline, counting the transitions between consecutive layers' points (time: the domain's halt,
 // arch/program/dvfs_transition.hpp; energy: the regulator's plus the leakage during the halt).
+// The domain starts at the first layer's point (no transition at time 0, as under `fixed`).
 // This is a multiple-choice knapsack whose item costs depend on the previous choice; it is solved
 // exactly by dynamic programming over the layers with, per point of the current layer, the Pareto
 // front of (time, energy) of the partial plans ending there (any objective monotone in time and
@@ -32,7 +33,6 @@ struct PointOption {
 
 struct DvfsPlanProblem {
   std::vector<arch::OperatingPoint> points;      ///< the table
-  arch::OperatingPoint start;                    ///< the point before the first layer
   arch::DvfsTransitionSpec transition;           ///< costs of a switch
   std::vector<std::vector<PointOption>> layers;  ///< [layer][point index]
   arch::Objective objective = arch::Objective::kEnergy;

@@ -2,9 +2,10 @@
 // The estimate of a systolic schedule that ranks mapping candidates: cycles from the engine's
 // timeline replayed against the mapper's model of the DMA, DRAM and SRAM ports (timeline/), so
 // they include everything the engine pays (the exposed first fill and stationary load, output
-// drains, the last store, psum spills and reloads) and equal the simulated cycles on stall-free
-// memory; access counts per level and operand as the feeders, collectors and DMA move them, under
-// the report's names; energy from those counts priced with the per-action costs.
+// drains, the last store, psum spills and reloads, DRAM waits) and equal the simulated cycles
+// (tests/systemc/estimate_engine_test.cpp, finite DRAM included); access counts per level and
+// operand as the feeders, collectors and DMA move them, under the report's names; energy from those
+// counts priced with the per-action costs.
 #pragma once
 
 #include <cstdint>
@@ -24,7 +25,7 @@ using arch::EnergyCosts;
 double objective_value(arch::Objective o, double cycles, double energy_pj);
 
 struct Estimate {
-  double cycles = 0;          ///< the layer's cycles (exact on stall-free memory)
+  double cycles = 0;          ///< the layer's cycles (the engine's, finite DRAM included)
   double compute_cycles = 0;  ///< closed-form array cycles with stall-free memory
   double dynamic_pj = 0;      ///< energy of the counted accesses and MACs
   double energy_pj = 0;       ///< dynamic_pj + leakage over `cycles`

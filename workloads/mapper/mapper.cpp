@@ -8,6 +8,7 @@
 #include "workloads/mapper/search.hpp"
 #include "workloads/mapper/spatial/spatial_mapper.hpp"
 #include "workloads/mapper/tiling_util.hpp"
+#include "workloads/mapper/timeline/timeline.hpp"
 #include "workloads/mapper/vector_compile.hpp"
 
 namespace adasim::workloads {
@@ -20,6 +21,25 @@ using tiling::bits_of;
 using tiling::ceil_div;
 using tiling::Footprint;
 using tiling::slots_of;
+
+// A vector layer's cycles before simulating: the vector unit's timeline (its lanes, port stalls
+// and DRAM waits, equal to the engine's); through chained levels (a route of more than one hop,
+// which the timeline's DMA model does not replay) the larger of the lanes' closed form per chunk
+// and the DRAM bytes over the bandwidth, a lower bound.
+double vector_estimate(const LayerSchedule& sch, const arch::AcceleratorSpec& spec, bool chained) {
+  if (!chained) return double(timeline::vector_cycles(sch, spec));
+  const arch::VectorProgram& v = sch.vector();
+  const int64_t per_out = std::max<int64_t>(1, v.ops / std::max<int64_t>(1, v.outputs));
+  const int64_t lanes = std::max<int64_t>(1, v.lanes);
+  double cycles = 0;
+  for (const FoldPlan& f : sch.transfers.folds)
+    for (const ChunkPlan& c : f.chunks)
+      cycles += double(std::max<int64_t>(1, ceil_div(c.t_len * per_out, lanes)));
+  if (spec.dram.ideal) return cycles;
+  const double bytes = double(sch.dram_load_bytes() + sch.dram_store_bytes());
+  return std::max(cycles,
+                  bytes / (spec.dram.bandwidth_gb_per_s * 1e3 / spec.clock.nominal.freq_mhz));
+}
 
 LayerSchedule plan_vector(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec) {
   LayerSchedule sch;
@@ -92,6 +112,7 @@ LayerSchedule plan_vector(const Graph& g, const Layer& l, const arch::Accelerato
   }
   tp.folds.push_back(std::move(f));
   sch.loop_order = "chunk(output elements)";
+  sch.search.est_cycles = vector_estimate(sch, spec, tiling::chained(routes));
   return sch;
 }
 

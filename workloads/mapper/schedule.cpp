@@ -106,17 +106,7 @@ nlohmann::json LayerSchedule::to_json() const {
   return j;
 }
 
-double LayerSchedule::estimated_cycles() const {
-  const auto* v = std::get_if<arch::VectorProgram>(&engine);
-  if (!v) return search.est_cycles;
-  const int64_t per_out = std::max<int64_t>(1, v->ops / std::max<int64_t>(1, v->outputs));
-  const int64_t lanes = std::max<int64_t>(1, v->lanes);
-  double cycles = 0;
-  for (const FoldPlan& f : transfers.folds)
-    for (const ChunkPlan& c : f.chunks)
-      cycles += double(std::max<int64_t>(1, (c.t_len * per_out + lanes - 1) / lanes));
-  return cycles;
-}
+double LayerSchedule::estimated_cycles() const { return search.est_cycles; }
 
 std::string budget_note(const SearchInfo& s) {
   std::string note;

@@ -54,9 +54,9 @@ struct LayerSchedule : arch::LayerProgram {
   int64_t dram_load_bytes() const { return transfers.dram_load_bytes(); }
   int64_t dram_store_bytes() const { return transfers.dram_store_bytes(); }
   nlohmann::json to_json() const;  ///< compact description (no per-chunk arrays)
-  /// The layer's cycles as the mapper estimates them before simulating: the search's estimate
-  /// for an array layer (equal to the engine's cycles on stall-free memory), the lanes' closed
-  /// form per chunk for a vector layer (max(1, ceil(elements x ops per element / lanes))).
+  /// The layer's cycles as the mapper estimates them before simulating (search.est_cycles): the
+  /// search's estimate for an array layer, the vector unit's timeline for a vector layer
+  /// (timeline/timeline.hpp: lanes, port stalls and DRAM waits).
   double estimated_cycles() const;
 };
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // "per_layer": every layer at the point the mapper chose for it (workloads/mapper/dvfs_plan.hpp:
 // the optimum of mapper.objective under clock.deadline_us and clock.power_cap_mw, transitions
-// counted), handed to the
-// hardware in the layer's program (LayerProgram::point).
+// counted), handed to the hardware in the layer's program (LayerProgram::point). The domain
+// starts at the first layer's point (the plan counts no transition at time 0).
 #include "arch/dvfs/i_dvfs_policy.hpp"
 #include "sim/core/errors.hpp"
 
@@ -18,6 +18,7 @@ class PerLayerPolicy : public IDvfsPolicy {
     return *layer.planned;
   }
   bool may_switch() const override { return true; }
+  bool starts_at_first_point() const override { return true; }
 };
 
 }  // namespace

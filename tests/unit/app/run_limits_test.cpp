@@ -111,7 +111,7 @@ TEST(RunMonitor, PrintsTheEstimateOfLongRunsAndWithProgress) {
   RunMonitor(RunLimits{}, note).before_run(t.graph, t.schedules);
   EXPECT_EQ(note.str(),
             "adasim: estimated 10000000 cycles over 2 layers (the mapper's estimate: exact on "
-            "stall-free memory; DRAM stalls add to it)\n"
+            "systolic arrays; spatial arrays' DRAM stalls add to it)\n"
             "  layer 1/2 'conv1': 9999999 cycles\n"
             "  layer 2/2 'conv2': 1 cycles\n");
   TwoLayers s(10, 1);
@@ -154,24 +154,6 @@ TEST(RunMonitor, ProgressLineFormat) {
   EXPECT_EQ(RunMonitor::progress_line(12, 12, "fc", 3000000, 2664768, 1.5),
             "adasim: all 12 layers done, 3000000 cycles simulated (estimate 2664768), 2.00 M "
             "cycles/s, 1.5 s\n");
-}
-
-TEST(LayerSchedule, VectorEstimateIsTheLanesClosedFormPerChunk) {
-  // 1000 outputs of 9 operations each on 16 lanes, in chunks of 300, 300, 300 and 100 outputs:
-  // ceil(2700 / 16) = 169 cycles three times and ceil(900 / 16) = 57, 564 in all.
-  workloads::LayerSchedule s;
-  arch::VectorProgram& v = s.engine.emplace<arch::VectorProgram>();
-  v.outputs = 1000;
-  v.ops = 9000;
-  v.lanes = 16;
-  arch::FoldPlan f;
-  for (int64_t len : {300, 300, 300, 100}) {
-    arch::ChunkPlan c;
-    c.t_len = len;
-    f.chunks.push_back(c);
-  }
-  s.transfers.folds.push_back(f);
-  EXPECT_EQ(s.estimated_cycles(), 564.0);
 }
 
 }  // namespace

@@ -93,13 +93,16 @@ TEST_F(PowerTraceWindows, PointChangeInsideALayerShowsAndMovesEnergy) {
 }
 
 TEST_F(PowerTraceWindows, DramFollowsBytesAndLayersKeepTheirEnergy) {
-  // Layer 0 (150 ns): 200 bytes moving from 50 to 150 ns (issued at 0: the data moves
-  // later); layer 1 (50 ns): 32 bytes from 150 to 200 ns.
+  // Layer 0 (150 ns): 200 bytes issued at 0 and complete at 150 ns, which the DRAM channel
+  // serves from 50 to 150 ns; layer 1 (50 ns): 32 bytes served from 150 to 200 ns. DRAM energy
+  // follows the service spans, not the transfers' (issue to completion).
   rec.step(0, 0.0, 100.0, 100, 10, spec.clock.nominal);
-  rec.transfer(0, 50.0, 150.0, 200);
+  rec.transfer(0, 0.0, 150.0, 200);
+  rec.dram_transfer(0, 50.0, 150.0, 200);
   rec.step(0, 100.0, 50.0, 50, 10, spec.clock.nominal);
   rec.step(1, 150.0, 50.0, 50, 50, spec.clock.nominal);
   rec.transfer(1, 150.0, 200.0, 32);
+  rec.dram_transfer(1, 150.0, 200.0, 32);
   const PowerTrace t =
       rec.settle({layer("l0", 150.0, {EnergyRow{"dram", "read_byte", 200, 1.0, 200.0}}),
                   layer("l1", 50.0, {EnergyRow{"dram", "read_byte", 32, 1.0, 32.0}})});

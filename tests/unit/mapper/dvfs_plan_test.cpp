@@ -44,7 +44,8 @@ Totals hand_halt(const DvfsPlanProblem& p, const arch::OperatingPoint& from, siz
 
 Totals hand_totals(const DvfsPlanProblem& p, const std::vector<size_t>& choice) {
   Totals s;
-  arch::OperatingPoint at = p.start;
+  // The domain starts at the first layer's point: no halt before it.
+  arch::OperatingPoint at = choice.empty() ? arch::OperatingPoint{} : p.points[choice[0]];
   for (size_t i = 0; i < choice.size(); ++i) {
     const PointOption& o = p.layers[i][choice[i]];
     const Totals h = hand_halt(p, at, choice[i], o.leakage_mw);
@@ -116,7 +117,6 @@ DvfsPlanProblem random_problem(std::mt19937& rng) {
   const int points = np(rng);
   for (int k = 0; k < points; ++k)
     p.points.push_back({200.0 * (k + 1), 0.6 + 0.1 * k + 0.05 * u(rng)});
-  p.start = p.points[size_t(points - 1)];
   p.transition = {5.0 + 20 * u(rng), 2.0 * u(rng), 100.0 * u(rng), 0.8 + 0.15 * u(rng)};
   const int layers = nl(rng);
   for (int i = 0; i < layers; ++i) {
@@ -250,7 +250,6 @@ TEST(DvfsPlan, UnmeetablePowerCapNamesTheLowestFeasibleCap) {
   // layer 1 draws 3 nJ / 2 us = 1.5 mW or 4 nJ / 1 us = 4 mW: the lowest feasible cap is 1.5 mW.
   DvfsPlanProblem p;
   p.points = {{500.0, 0.8}, {1000.0, 1.0}};
-  p.start = p.points[1];
   p.transition = {10.0, 5.0, 100.0, 0.9};
   p.layers.push_back({{2e6, 1e3, 0.0}, {1e6, 2e3, 0.0}});
   p.layers.push_back({{2e6, 3e3, 0.0}, {1e6, 4e3, 0.0}});
@@ -275,11 +274,10 @@ TEST(DvfsPlan, UnmeetablePowerCapNamesTheLowestFeasibleCap) {
 }
 
 TEST(DvfsPlan, UnmeetableDeadlineNamesTheShortestTime) {
-  // Two layers, two points (500 MHz @ 0.8 V, 1000 MHz @ 1 V), starting at 1000 MHz: the fastest
-  // plan keeps 1000 MHz: 2 x 1000 cycles x 1 ns = 2 us.
+  // Two layers, two points (500 MHz @ 0.8 V, 1000 MHz @ 1 V): the fastest plan runs both at
+  // 1000 MHz: 2 x 1000 cycles x 1 ns = 2 us.
   DvfsPlanProblem p;
   p.points = {{500.0, 0.8}, {1000.0, 1.0}};
-  p.start = p.points[1];
   p.transition = {10.0, 5.0, 100.0, 0.9};
   for (int i = 0; i < 2; ++i) p.layers.push_back({{2e6, 1.0, 0.0}, {1e6, 2.0, 0.0}});
   p.deadline_ps = 1.5e6;
@@ -298,6 +296,27 @@ TEST(DvfsPlan, UnmeetableDeadlineNamesTheShortestTime) {
   const DvfsPlan plan = plan_dvfs(p);
   EXPECT_EQ(plan.choice, (std::vector<size_t>{1, 1}));
   EXPECT_DOUBLE_EQ(plan.time_ps, 2e6);
+}
+
+TEST(DvfsPlan, StartsAtTheFirstLayersPointWithoutATransition) {
+  // Two layers of 1000 cycles, 500 MHz @ 0.8 V (2 us, 1 pJ each) or 1000 MHz @ 1 V (1 us, 2 pJ):
+  // for energy both run at 500 MHz, and the domain starts there: 4 us and 2 pJ, no halt. A
+  // switch costs 0.2 V / 10 mV/us = 20 us of ramp + 5 us of relock, so the fastest plan under a
+  // 3 us deadline keeps one point too: 1000 MHz throughout, 2 us and 4 pJ.
+  DvfsPlanProblem p;
+  p.points = {{500.0, 0.8}, {1000.0, 1.0}};
+  p.transition = {10.0, 5.0, 100.0, 0.9};
+  for (int i = 0; i < 2; ++i) p.layers.push_back({{2e6, 1.0, 0.0}, {1e6, 2.0, 0.0}});
+  p.objective = arch::Objective::kEnergy;
+  DvfsPlan plan = plan_dvfs(p);
+  EXPECT_EQ(plan.choice, (std::vector<size_t>{0, 0}));
+  EXPECT_DOUBLE_EQ(plan.time_ps, 4e6);
+  EXPECT_DOUBLE_EQ(plan.energy_pj, 2.0);
+  p.deadline_ps = 3e6;
+  plan = plan_dvfs(p);
+  EXPECT_EQ(plan.choice, (std::vector<size_t>{1, 1}));
+  EXPECT_DOUBLE_EQ(plan.time_ps, 2e6);
+  EXPECT_DOUBLE_EQ(plan.energy_pj, 4.0);
 }
 
 }  // namespace

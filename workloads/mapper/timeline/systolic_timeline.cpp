@@ -51,6 +51,30 @@ class Flows {
     }
     return total;
   }
+  /// The first stream cycle q >= a whose real cycle is at least `target`, when stream cycle a
+  /// starts at real cycle `real_a` and every stream cycle lasts one cycle plus its stalls: data
+  /// that arrives during bubbles whose outputs or shadow loads stall the ports is consumed at
+  /// the first cycle that starts after it, as the engine checks it cycle by cycle.
+  int64_t reach(int64_t a, int64_t real_a, int64_t target, const PortModel& pm) const {
+    std::vector<int64_t> cut = {a};
+    for (const Piece& x : pieces_)
+      for (int64_t v : {x.p0, x.p1})
+        if (v > a) cut.push_back(v);
+    std::sort(cut.begin(), cut.end());
+    cut.erase(std::unique(cut.begin(), cut.end()), cut.end());
+    int64_t r = real_a;
+    for (size_t i = 0; i < cut.size(); ++i) {
+      if (r >= target) return cut[i];
+      CycleDemand d;
+      for (const Piece& x : pieces_)
+        if (x.p0 <= cut[i] && x.p1 > cut[i]) d += x.d;
+      const int64_t per = 1 + pm.extra(d);
+      const int64_t n = (target - r + per - 1) / per;  // cycles of this run it takes
+      if (i + 1 == cut.size() || cut[i] + n <= cut[i + 1]) return cut[i] + n;
+      r += (cut[i + 1] - cut[i]) * per;
+    }
+    return a;  // not reached: the last run is unbounded
+  }
 
  private:
   struct Piece {
@@ -85,12 +109,15 @@ class SystolicTimeline {
   void advance(Stream& st, int64_t to) const;
   int64_t real(const Stream& st, int64_t p) const { return p + st.off; }
   int64_t feed_cycle(const Stream& st) const;
+  int64_t arrival(const Stream& st, int64_t t_ps) const;
   int64_t feed_run(Stream& st, int64_t q, int64_t limit);
   void chunk_done(Stream& st, int64_t last_feed);
   int64_t end_stream(Stream& st, int64_t tail);
   void load_phase(size_t f);
   void stationary_fold(size_t f);
   void shadow_events(Stream& st, int64_t q, int64_t& start, bool& done, int64_t len);
+  int64_t shadow_cut(const Stream& st, int64_t q, int64_t limit, int64_t left,
+                     const CycleDemand& feed, const CycleDemand& out, int64_t D) const;
   void outputs_held_fold(size_t f);
   void drain_cycles(int64_t n);
   void scalesim_writes(Stream& st, const arch::SystolicFold& F) const;
@@ -209,7 +236,15 @@ int64_t SystolicTimeline::feed_cycle(const Stream& st) const {
   if (st.fed != cp.t0) return st.p;
   const auto r = dma_.chunk_ready(dma_.chunk_index(st.f, st.chunk));
   if (!r) return kInf;  // its load has not issued yet: bubbles until it does
-  return std::max(st.p, clk_.cycle_at_or_after(*r) - st.off);
+  return arrival(st, *r);
+}
+
+int64_t SystolicTimeline::arrival(const Stream& st, int64_t t_ps) const {
+  // The first stream cycle from st.p that starts at or after t_ps, counting the stalls of the
+  // bubbles before it.
+  const int64_t target = clk_.cycle_at_or_after(t_ps);
+  if (!stalls_ || real(st, st.p) >= target) return std::max(st.p, target - st.off);
+  return st.flows.reach(st.p, real(st, st.p), target, ports_);
 }
 
 int64_t SystolicTimeline::feed_run(Stream& st, int64_t q, int64_t limit) {
@@ -254,6 +289,21 @@ void SystolicTimeline::shadow_events(Stream& st, int64_t q, int64_t& start, bool
   }
 }
 
+int64_t SystolicTimeline::shadow_cut(const Stream& st, int64_t q, int64_t limit, int64_t left,
+                                     const CycleDemand& feed, const CycleDemand& out,
+                                     int64_t D) const {
+  // The next fold's tile arrives during a feed run from q: the run's own port stalls bring the
+  // cycle the shadow load starts at (the first that starts after the arrival) forward, so the
+  // run stops there (its outputs, D cycles on, do not matter before it).
+  const auto r = dma_.stationary_ready(st.f + 1);
+  if (!r) return kInf;
+  const int64_t n = std::min(left, std::max<int64_t>(1, limit - q));
+  Flows trial = st.flows;
+  trial.add(q, q + n, feed);
+  trial.add(q + D, q + n + D, out);
+  return trial.reach(q, real(st, q), clk_.cycle_at_or_after(*r), ports_);
+}
+
 void SystolicTimeline::stationary_fold(size_t f) {
   const arch::SystolicFold& F = s_.folds[f];
   const arch::FoldPlan& fp = tp_.folds[f];
@@ -277,7 +327,7 @@ void SystolicTimeline::stationary_fold(size_t f) {
     if (sh_done) return kInf;
     if (sh_start >= 0) return sh_start + next_len - 1;
     const auto r = dma_.stationary_ready(f + 1);
-    return r ? std::max(st.p, clk_.cycle_at_or_after(*r) - st.off) : kInf;
+    return r ? arrival(st, *r) : kInf;
   };
   for (;;) {
     const int64_t final_p = st.fed == F.t_len ? st.last_feed + tail : kInf;
@@ -311,6 +361,8 @@ void SystolicTimeline::stationary_fold(size_t f) {
       const bool first = st.fed == cp.t0;
       int64_t limit = std::min(outs.empty() ? kInf : outs.front().p, shadow_next());
       if (first) limit = std::min(limit, q + D);
+      if (stalls_ && sh_start < 0 && !sh_done)
+        limit = std::min(limit, shadow_cut(st, q, limit, cp.t0 + cp.t_len - st.fed, feed, out, D));
       n = feed_run(st, q, limit);
       const int64_t oc = dma_.out_index(dma_.chunk_index(f, chunk));
       if (stalls_) st.flows.add(q, q + n, feed);

@@ -7,10 +7,10 @@
 // chunk is in SRAM (a bubble otherwise), and each output row leaves lat + (AR - 1) + (c - 1)
 // cycles after it was fed, freezing the array when its output slot is still being drained; OS
 // drains its accumulators through the output chain while the next fold streams.
-// With ideal DRAM (ideal SRAM levels and bus, or finite ones: the port model charges their stall
-// cycles where the engine has them) the replay is the engine's cycle count
-// (tests/systemc/estimate_engine_test.cpp); with finite DRAM bandwidth it is an approximation
-// (README "Mapping search" gives its measured error).
+// The replay is the engine's cycle count with ideal or finite SRAM levels and bus (the port model
+// charges their stall cycles where the engine has them, bubbles waiting for DRAM included) and
+// ideal or finite DRAM (tests/systemc/estimate_engine_test.cpp: random specs; README "Mapping
+// search" gives the error measured on real networks).
 #pragma once
 
 #include <cstdint>
@@ -23,5 +23,10 @@ namespace adasim::workloads::timeline {
 
 /// Cycles of a layer run on the systolic array.
 int64_t systolic_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpec& spec);
+
+/// Cycles of a layer run on the vector unit (vector_timeline.cpp): its lanes' cycles per chunk,
+/// the port and bus stalls of their even share of the chunk's bytes, and the waits for DRAM
+/// (the chunk's load, its output slot, the last store).
+int64_t vector_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpec& spec);
 
 }  // namespace adasim::workloads::timeline
