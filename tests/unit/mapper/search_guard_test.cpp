@@ -70,9 +70,10 @@ TEST(SearchGuard, SpatialSearchChecksBetweenCandidates) {
 // floor(folds / kFoldsPerCheck) times, and the plan is the same with or without the guard.
 TEST(SearchGuard, SpatialTransferPlanChecksEveryFewThousandFolds) {
   workloads::Graph g;
-  test::add_conv(g, {"conv", 1, 4, 64, 64, 16, 3, 3, 1, 1});
-  // A 1 KiB global buffer holds a small output tile: the plan has thousands of folds.
-  const arch::AcceleratorSpec spec = test::spatial_spec(4, 4, "os", 64, 1024);
+  test::add_conv(g, {"conv", 1, 4, 130, 130, 64, 3, 3, 1, 0});
+  // 1 M outputs; a 1 KiB global buffer holds at most 256 four-byte psums of an output tile
+  // (fewer beside its ifmap and filter rows), so the plan has thousands of folds.
+  const arch::AcceleratorSpec spec = test::spatial_spec(4, 4, "rs", 64, 1024);
   const workloads::Layer& l = g.layers.at(0);
   const workloads::LayerSchedule sch = workloads::map_layer(g, l, spec);
   const int64_t folds = int64_t(sch.transfers.folds.size());
