@@ -8,9 +8,15 @@
 // without it.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace adasim::workloads {
+
+/// Folds a plan builder runs between two guard checks (the systolic planner's candidates, the
+/// spatial mapper's transfer plan): a count, so where the guard is consulted never depends on
+/// the clock.
+inline constexpr int64_t kFoldsPerGuardCheck = 4096;
 
 class ISearchGuard {
  public:

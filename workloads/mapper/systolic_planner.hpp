@@ -61,7 +61,7 @@ class SystolicPlanner {
   /// The schedule of a candidate whether its tiles fit the SRAM levels or not (SCALE-Sim's
   /// convention: its SRAM sizes never refuse a layer).
   LayerSchedule build_overcommitted(const Candidate& c, ISearchGuard* guard = nullptr) const;
-  static constexpr int64_t kFoldsPerCheck = 4096;
+  static constexpr int64_t kFoldsPerCheck = kFoldsPerGuardCheck;
 
  private:
   struct Dims;

@@ -85,7 +85,7 @@ PassTerms pass_terms(const Problem& p, const Mapping& m, const arch::NocSpec& no
 /// iterations) by walking the DRAM loops; sizes in bytes. `check` (optional: the search guard,
 /// search_guard.hpp) is called once every kFoldsPerCheck folds, so a plan of millions of folds
 /// answers to the run's budget as the search before it does.
-inline constexpr int64_t kFoldsPerCheck = 4096;
+inline constexpr int64_t kFoldsPerCheck = kFoldsPerGuardCheck;
 void plan_transfers(LayerSchedule& sch, const Problem& p, const LayerWidths& w,
                     const std::function<void()>& check = {});
 
