@@ -28,13 +28,10 @@ using tiling::slots_of;
 // and the DRAM bytes over the bandwidth, a lower bound.
 double vector_estimate(const LayerSchedule& sch, const arch::AcceleratorSpec& spec, bool chained) {
   if (!chained) return double(timeline::vector_cycles(sch, spec));
-  const arch::VectorProgram& v = sch.vector();
-  const int64_t per_out = std::max<int64_t>(1, v.ops / std::max<int64_t>(1, v.outputs));
-  const int64_t lanes = std::max<int64_t>(1, v.lanes);
   double cycles = 0;
   for (const FoldPlan& f : sch.transfers.folds)
     for (const ChunkPlan& c : f.chunks)
-      cycles += double(std::max<int64_t>(1, ceil_div(c.t_len * per_out, lanes)));
+      cycles += double(timeline::vector_chunk_cycles(sch.vector(), c.t_len));
   if (spec.dram.ideal) return cycles;
   const double bytes = double(sch.dram_load_bytes() + sch.dram_store_bytes());
   return std::max(cycles,

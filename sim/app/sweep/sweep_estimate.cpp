@@ -101,9 +101,7 @@ ItemWork item_work(const std::vector<workloads::LayerSchedule>& schedules, int64
   ItemWork w;
   w.pes = pes;
   for (const workloads::LayerSchedule& l : schedules) {
-    const auto* v = std::get_if<arch::VectorProgram>(&l.engine);
-    w.cycles += v ? std::ceil(double(v->ops) / double(std::max<int64_t>(1, v->lanes)))
-                  : l.search.est_cycles;
+    w.cycles += l.search.est_cycles;  // vector layers too: the vector unit's timeline
     w.macs += double(l.macs());
     w.folds += double(l.transfers.folds.size());
     w.bursts +=
@@ -149,20 +147,24 @@ Estimate estimate_time(const Study& s, const std::vector<size_t>& pending,
   for (size_t i : pending)
     groups[{s.items[i].workload, s.points[s.items[i].point].pes}].push_back(i);
   const size_t per_group = std::max<size_t>(1, (32 + groups.size() - 1) / groups.size());
-  double total = 0;
+  double total = 0, mapping = 0;
   size_t sampled = 0;
   for (const auto& [g, items] : groups) {
     const std::vector<size_t> picks = sample_positions(items.size(), per_group);
-    double sum = 0;
+    double sum = 0, map_sum = 0;
     for (size_t k : picks) {
       const ItemWork work = model.work(items[k]);
-      if (work.pes > 0) sum += modelled_seconds(work, kind);
+      if (work.pes == 0) continue;
+      sum += modelled_seconds(work, kind);
+      map_sum += work.map_seconds;
     }
     total += sum / double(picks.size()) * double(items.size());
+    mapping += map_sum / double(picks.size()) * double(items.size());
     sampled += picks.size();
   }
   const double workers = double(std::min<size_t>(size_t(std::max(1, jobs)), pending.size()));
   e.seconds = total * ratio / workers;
+  e.mapping_seconds = mapping * ratio / workers;
   char how[400];
   std::snprintf(how, sizeof(how),
                 "mapper schedules of %zu of the %zu pending items (sampled per workload and array "

@@ -48,6 +48,9 @@ double modelled_seconds(const ItemWork& work, RunKind kind);
 
 struct Estimate {
   double seconds = 0;  ///< wall time on `jobs` workers
+  /// The part of `seconds` that is mapping: the sampled items' host CPU time of their mapper
+  /// search, extrapolated like the rest (measured, so it varies from run to run).
+  double mapping_seconds = 0;
   std::string how;     ///< one sentence saying how it was obtained
 };
 

@@ -258,7 +258,9 @@ int dry_run(const SweepOptions& o, const Study& study, const Shard& sh, std::ost
   const RunKind kind{(o.fidelity.empty() ? study.spec.fidelity : o.fidelity) == "fast",
                      study.spec.values};
   const Estimate e = estimate_time(study, pending, rows, jobs, kind);
-  out << "estimated time: " << Progress::duration_text(e.seconds) << " (" << e.how << ")\n";
+  out << "estimated time: " << Progress::duration_text(e.seconds) << ", "
+      << Progress::duration_text(e.mapping_seconds) << " of it mapping (measured) (" << e.how
+      << ")\n";
   return kExitOk;
 }
 

@@ -29,4 +29,8 @@ int64_t systolic_cycles(const arch::LayerProgram& prog, const arch::AcceleratorS
 /// (the chunk's load, its output slot, the last store).
 int64_t vector_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpec& spec);
 
+/// The lanes' cycles of one vector chunk of `outputs` output elements, without stalls:
+/// ceil(outputs x ops per output / lanes), at least one (the engine's vector unit).
+int64_t vector_chunk_cycles(const arch::VectorProgram& v, int64_t outputs);
+
 }  // namespace adasim::workloads::timeline

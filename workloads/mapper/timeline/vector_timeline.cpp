@@ -26,15 +26,17 @@ int64_t ready_cycle(const Clock& clk, const std::optional<int64_t>& t_ps, const 
   return clk.cycle_at_or_after(*t_ps);
 }
 
+/// One cycle of a vector chunk: `read` input bytes and `write` output bytes.
+CycleDemand demand(int64_t read, int64_t write) {
+  CycleDemand d;
+  d.read[kIf] = read;
+  d.out_write = write;
+  return d;
+}
+
 /// Port and bus stall cycles of a chunk's `cc` cycles: cycle i reads in (i+1)/cc - in i/cc
 /// bytes and writes out (i+1)/cc - out i/cc (the engine's even spread).
 int64_t chunk_stalls(const PortModel& pm, int64_t in, int64_t out, int64_t cc) {
-  auto demand = [](int64_t r, int64_t w) {
-    CycleDemand d;
-    d.read[kIf] = r;
-    d.out_write = w;
-    return d;
-  };
   // Every cycle moves the floor or the ceiling of each share: when those cost alike, all do.
   const int64_t r_lo = in / cc, r_hi = (in + cc - 1) / cc;
   const int64_t w_lo = out / cc, w_hi = (out + cc - 1) / cc;
@@ -50,6 +52,12 @@ int64_t chunk_stalls(const PortModel& pm, int64_t in, int64_t out, int64_t cc) {
 
 }  // namespace
 
+int64_t vector_chunk_cycles(const arch::VectorProgram& v, int64_t outputs) {
+  const int64_t per_out = std::max<int64_t>(1, v.ops / std::max<int64_t>(1, v.outputs));
+  const int64_t lanes = std::max<int64_t>(1, v.lanes);
+  return std::max<int64_t>(1, (outputs * per_out + lanes - 1) / lanes);
+}
+
 int64_t vector_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpec& spec) {
   const arch::VectorProgram& v = prog.vector();
   const arch::TransferPlan& tp = prog.transfers;
@@ -57,8 +65,6 @@ int64_t vector_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpe
   const Clock clk(spec);
   DmaReplay dma(tp, spec);
   const PortModel ports(spec);
-  const int64_t per_out = std::max<int64_t>(1, v.ops / std::max<int64_t>(1, v.outputs));
-  const int64_t lanes = std::max<int64_t>(1, v.lanes);
   const std::vector<arch::ChunkPlan>& chunks = tp.folds[0].chunks;
   int64_t cyc = 0;  // the next cycle of the layer
   for (size_t c = 0; c < chunks.size(); ++c) {
@@ -66,14 +72,11 @@ int64_t vector_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpe
     const int64_t k = dma.chunk_index(0, c);
     cyc = std::max({cyc, ready_cycle(clk, dma.chunk_ready(k), "a chunk's load"),
                     ready_cycle(clk, dma.out_slot_ready(dma.out_index(k)), "an output slot")});
-    const int64_t cc = std::max<int64_t>(1, (cp.t_len * per_out + lanes - 1) / lanes);
+    const int64_t cc = vector_chunk_cycles(v, cp.t_len);
     const int64_t in = cp.load_bytes[kIf][0], out = cp.store_bytes[0];
     // The last cycle starts after the others and their stalls; its own stalls follow it.
     const int64_t last_in = in - in * (cc - 1) / cc, last_out = out - out * (cc - 1) / cc;
-    CycleDemand last;
-    last.read[kIf] = last_in;
-    last.out_write = last_out;
-    const int64_t last_extra = ports.extra(last);
+    const int64_t last_extra = ports.extra(demand(last_in, last_out));
     cyc += (cc - 1) + chunk_stalls(ports, in, out, cc) - last_extra;
     dma.chunk_consumed(k, clk.ps(cyc));
     dma.outputs_done(dma.out_index(k), clk.ps(cyc));
