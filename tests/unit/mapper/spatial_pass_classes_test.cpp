@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <random>
 
 #include "arch/energy/energy_table.hpp"
@@ -42,12 +43,13 @@ void expect_same(const ws::PassTerms& a, const ws::PassTerms& b) {
   EXPECT_EQ(a.step_link_hops, b.step_link_hops);
 }
 
-void compare(const ws::Problem& p, const ws::Mapping& m, const arch::NocSpec& noc,
-             const int bits[3]) {
+ws::PassTerms compare(const ws::Problem& p, const ws::Mapping& m, const arch::NocSpec& noc,
+                      const int bits[3]) {
   const double width[3] = {double(noc.bus_width(0)), double(noc.bus_width(1)),
                            double(noc.bus_width(2))};
-  expect_same(ws::pass_terms(p, m, noc, bits, width),
-              ws::testing::pass_terms_walk(p, m, noc, bits, width));
+  const ws::PassTerms t = ws::pass_terms(p, m, noc, bits, width);
+  expect_same(t, ws::testing::pass_terms_walk(p, m, noc, bits, width));
+  return t;
 }
 
 int64_t pick(std::mt19937_64& rng, int64_t lo, int64_t hi) {
@@ -60,10 +62,10 @@ workloads::ConvShape random_shape(std::mt19937_64& rng) {
     workloads::ConvShape s;
     s.n = pick(rng, 1, 2);
     s.groups = pick(rng, 1, 3);
-    s.c = s.groups * pick(rng, 1, 5);
+    s.c = s.groups * pick(rng, 1, 8);
     s.k = s.groups * pick(rng, 1, 5);
-    s.h = pick(rng, 1, 12);
-    s.w = pick(rng, 1, 12);
+    s.h = pick(rng, 1, 20);
+    s.w = pick(rng, 1, 20);
     s.r = pick(rng, 1, 3);
     s.s = pick(rng, 1, 3);
     s.stride_h = int(pick(rng, 1, 3));
@@ -123,6 +125,9 @@ std::optional<ws::Mapping> random_mapping(std::mt19937_64& rng, const ws::Proble
 TEST(SpatialPassClasses, MatchesPerPassWalkOnRandomMappings) {
   std::mt19937_64 rng(20261204);
   int cases = 0;
+  // What the cases exercised: both inputs refilled on one pass with both buses busy, flushes
+  // over psum links, per-step stalls of bypassed operands, edge passes, many passes.
+  int both = 0, flush_links = 0, stalls = 0, step_links = 0, many = 0;
   while (cases < 400) {
     const workloads::ConvShape s = random_shape(rng);
     const ws::Problem p = ws::Problem::from_shape(s, workloads::OpType::kConv2d);
@@ -135,10 +140,22 @@ TEST(SpatialPassClasses, MatchesPerPassWalkOnRandomMappings) {
     noc.psum_link_bits = pick(rng, 0, 1) ? 16 : 0;
     const int bits[3] = {8 * int(pick(rng, 1, 2)), 8, 32};
     SCOPED_TRACE("case " + std::to_string(cases) + ": " + m->describe());
-    compare(p, *m, noc, bits);
+    const ws::PassTerms t = compare(p, *m, noc, bits);
+    both += t.gbuf[0] > 0 && t.gbuf[1] > 1 && m->rf_keep[0] && m->rf_keep[1];
+    flush_links += t.link_hops > 0;
+    stalls += t.step_stall > 0;
+    step_links += t.step_link_hops > 0;
+    many += m->product(0, m->first_at(Level::kArrayY)) >= 200;
     ++cases;
     if (::testing::Test::HasFailure()) break;  // one failing case is enough to read
   }
+  EXPECT_GE(both, 40);
+  EXPECT_GE(flush_links, 20);
+  EXPECT_GE(stalls, 40);
+  EXPECT_GE(step_links, 20);
+  EXPECT_GE(many, 20);
+  std::printf("kept inputs %d, flush links %d, step stalls %d, step links %d, >= 200 passes %d\n",
+              both, flush_links, stalls, step_links, many);
 }
 
 // The search's mappings (each dataflow's kept operands and loop orders), with and without the
