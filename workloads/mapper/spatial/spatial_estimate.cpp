@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The estimate of a spatial mapping: its cycles and access counts on stall-free memory, equal
-// to what the engine (arch/spatial) pays. Pass by pass (spatial_refills.cpp): kept-operand
-// refills and psum flushes; step by step within a pass (spatial_steps.cpp): bypassed operands and
-// psums; the DRAM runs by walking the DRAM iterations. Derived from the nest and the tensor
+// to what the engine (arch/spatial) pays. Per pass (spatial_refills.cpp), summed over the passes
+// by class (spatial_pass_classes.cpp): kept-operand refills and psum flushes; step by step within
+// a pass (spatial_steps.cpp): bypassed operands and psums; the DRAM runs by walking the DRAM
+// iterations. Derived from the nest and the tensor
 // geometry, not from the engine's code: tests/unit/mapper/spatial_estimate_exact_test.cpp checks
 // both against hand-worked figures. With finite DRAM the cycles are the larger of the array's
 // and the DRAM bytes over the bandwidth (an approximation, README).

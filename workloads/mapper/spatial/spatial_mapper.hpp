@@ -36,7 +36,8 @@ struct LayerWidths {
 };
 
 /// The estimate of a mapping: equal to the engine's cycles and access counts on stall-free
-/// memory (it walks the passes: edge tiles, psum flushes, per-step bus traffic, DRAM runs).
+/// memory (it sums the passes' figures by class: edge tiles, psum flushes, per-step bus traffic;
+/// and walks the DRAM runs).
 SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m,
                                  const arch::AcceleratorSpec& spec, const LayerWidths& w,
                                  const EnergyCosts& costs);
@@ -66,10 +67,12 @@ int64_t psum_link_group(const Mapping& m, const arch::NocSpec& noc);
 double psum_flush_cycles(double pes, double per_pe, int64_t k, int bits, const arch::NocSpec& noc);
 
 /// What the register files move between passes, over all passes, exactly as the engine moves
-/// it (spatial_refills.cpp): refills of the kept inputs (NoC cycles: per pass the busiest
-/// operand bus; buffer reads: one per distinct value, multicast; deliveries: one per PE and
-/// value) and flushes of kept psums (NoC cycles, psums sent by the PEs, buffer writes, link
-/// hops); and, step by step (spatial_steps.cpp), the bypassed operands' traffic and NoC stall.
+/// it (per pass spatial_refills.cpp, summed by class of passes spatial_pass_classes.cpp, so the
+/// cost grows with the dims' coordinates and the classes, not the passes): refills of the kept
+/// inputs (NoC cycles: per pass the busiest operand bus; buffer reads: one per distinct value,
+/// multicast; deliveries: one per PE and value) and flushes of kept psums (NoC cycles, psums sent
+/// by the PEs, buffer writes, link hops); and, step by step (spatial_steps.cpp), the bypassed
+/// operands' traffic and NoC stall.
 struct PassTerms {
   double refill_cycles = 0;
   std::array<double, 2> gbuf{}, noc{};

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+// The per-pass figures pass_terms sums (spatial_pass_classes.cpp): refills and psum flushes.
+//
 // Exact register-file refills of the kept inputs (ifmap, weight), pass by pass, as the engine
 // moves them: at a pass where an operand's tile changes, each PE fetches the in-tensor values of
 // its new tile it did not hold (the tiles are clipped to the tensor: padding and ragged factors
@@ -15,274 +17,145 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <optional>
 #include <vector>
 
-#include "workloads/mapper/spatial/spatial_mapper.hpp"
+#include "workloads/mapper/spatial/spatial_pass_figures.hpp"
 #include "workloads/mapper/spatial/spatial_steps.hpp"
 
 namespace adasim::workloads::spatial {
-namespace {
 
-using Idx = std::array<int64_t, kNumDims>;
-
-// Dims that move axis a of operand o (0 ifmap, 1 weight); -1: none.
-constexpr int kAxisDims[2][kAxes][2] = {{{kG, -1}, {kN, -1}, {kC, -1}, {kP, kR}, {kQ, kS}},
-                                        {{kG, -1}, {kM, -1}, {kC, -1}, {kR, -1}, {kS, -1}}};
-
-struct AxisFigures {
-  int64_t u = 0;     // |U_a|
-  int64_t d = 0;     // |D_a|
-  int64_t n = 0;     // sum over the axis' offsets of |N|
-  int64_t keep = 0;  // sum over the axis' offsets of |N and O|
-};
-
-class RefillCounter {
- public:
-  RefillCounter(const Problem& p, const Mapping& m) : p_(p) {
-    const size_t y0 = m.first_at(Level::kArrayY), rf0 = m.first_at(Level::kRf);
-    rf_span_ = m.spans_from(rf0);
-    const std::vector<int64_t> inner = m.inner_strides();
-    for (auto& s : offsets_) s = {0};
-    for (size_t l = y0; l < rf0; ++l) {
-      std::vector<int64_t>& s = offsets_[size_t(m.loops[l].dim)];
-      std::vector<int64_t> next;
-      for (int64_t base : s)
-        for (int64_t i = 0; i < m.loops[l].bound; ++i) next.push_back(base + i * inner[l]);
-      s.swap(next);
-    }
+RefillCounter::RefillCounter(const Problem& p, const Mapping& m) : p_(p) {
+  const size_t y0 = m.first_at(Level::kArrayY), rf0 = m.first_at(Level::kRf);
+  rf_span_ = m.spans_from(rf0);
+  const std::vector<int64_t> inner = m.inner_strides();
+  for (auto& s : offsets_) s = {0};
+  for (size_t l = y0; l < rf0; ++l) {
+    std::vector<int64_t>& s = offsets_[size_t(m.loops[l].dim)];
+    std::vector<int64_t> next;
+    for (int64_t base : s)
+      for (int64_t i = 0; i < m.loops[l].bound; ++i) next.push_back(base + i * inner[l]);
+    s.swap(next);
   }
+}
 
-  /// Per-axis figures of operand o at temporal position `now`, after `prev` (nullptr: the first
-  /// fill, nothing held).
-  AxisFigures axis(int o, int a, const Idx& now, const Idx* prev) {
-    const int d1 = kAxisDims[o][a][0], d2 = kAxisDims[o][a][1];
-    auto at = [&](const Idx& b, int d) { return d < 0 ? int64_t(0) : b[size_t(d)]; };
-    const std::array<int64_t, 6> key{o * kAxes + a,
-                                     at(now, d1),
-                                     at(now, d2),
-                                     prev ? at(*prev, d1) : -1,
-                                     prev ? at(*prev, d2) : 0,
-                                     prev ? 1 : 0};
-    const auto it = cache_.find(key);
-    if (it != cache_.end()) return it->second;
-    const int64_t ext = tensor_box(o, p_).hi[size_t(a)];
-    mark_u_.assign(size_t(ext), 0);
-    mark_d_.assign(size_t(ext), 0);
-    AxisFigures f;
-    const std::vector<int64_t>& s1 = offsets_[size_t(d1)];
-    const std::vector<int64_t> none{0};
-    const std::vector<int64_t>& s2 = d2 < 0 ? none : offsets_[size_t(d2)];
-    for (int64_t x1 : s1)
-      for (int64_t x2 : s2) {
-        const auto [lo, hi] = interval(o, a, d1, d2, now, x1, x2);
-        int64_t plo = 0, phi = 0;
-        if (prev) std::tie(plo, phi) = interval(o, a, d1, d2, *prev, x1, x2);
-        for (int64_t x = lo; x < hi; ++x) {
-          const bool held = x >= plo && x < phi;
-          f.u += 1 - mark_u_[size_t(x)];
-          mark_u_[size_t(x)] = 1;
-          ++f.n;
-          if (held) {
-            ++f.keep;
-          } else {
-            f.d += 1 - mark_d_[size_t(x)];
-            mark_d_[size_t(x)] = 1;
-          }
+RefillCounter::AxisFigures RefillCounter::axis(int o, int a, const Idx& now, const Idx* prev) {
+  const int d1 = kAxisDims[o][a][0], d2 = kAxisDims[o][a][1];
+  auto at = [&](const Idx& b, int d) { return d < 0 ? int64_t(0) : b[size_t(d)]; };
+  const std::array<int64_t, 6> key{
+      o * kAxes + a, at(now, d1), at(now, d2), prev ? at(*prev, d1) : -1, prev ? at(*prev, d2) : 0,
+      prev ? 1 : 0};
+  const auto it = cache_.find(key);
+  if (it != cache_.end()) return it->second;
+  const int64_t ext = tensor_box(o, p_).hi[size_t(a)];
+  mark_u_.assign(size_t(ext), 0);
+  mark_d_.assign(size_t(ext), 0);
+  AxisFigures f;
+  const std::vector<int64_t>& s1 = offsets_[size_t(d1)];
+  const std::vector<int64_t> none{0};
+  const std::vector<int64_t>& s2 = d2 < 0 ? none : offsets_[size_t(d2)];
+  for (int64_t x1 : s1)
+    for (int64_t x2 : s2) {
+      const auto [lo, hi] = interval(o, a, d1, d2, now, x1, x2);
+      int64_t plo = 0, phi = 0;
+      if (prev) std::tie(plo, phi) = interval(o, a, d1, d2, *prev, x1, x2);
+      for (int64_t x = lo; x < hi; ++x) {
+        const bool held = x >= plo && x < phi;
+        f.u += 1 - mark_u_[size_t(x)];
+        mark_u_[size_t(x)] = 1;
+        ++f.n;
+        if (held) {
+          ++f.keep;
+        } else {
+          f.d += 1 - mark_d_[size_t(x)];
+          mark_d_[size_t(x)] = 1;
         }
       }
-    cache_.emplace(key, f);
-    return f;
-  }
+    }
+  cache_.emplace(key, f);
+  return f;
+}
 
-  /// PEs that hold the same tile of operand o (offsets in the dims o ignores).
-  int64_t sharing(int o) const {
-    int64_t k = 1;
-    for (int d = 0; d < kNumDims; ++d)
-      if (!relevant(o, d)) k *= int64_t(offsets_[size_t(d)].size());
-    return k;
-  }
+int64_t RefillCounter::sharing(int o) const {
+  int64_t k = 1;
+  for (int d = 0; d < kNumDims; ++d)
+    if (!relevant(o, d)) k *= int64_t(offsets_[size_t(d)].size());
+  return k;
+}
 
- private:
-  // The axis interval of the PE at offsets (x1 on d1, x2 on d2), clipped to the tensor.
-  std::pair<int64_t, int64_t> interval(int o, int a, int d1, int d2, const Idx& base, int64_t x1,
-                                       int64_t x2) const {
-    Idx lo{};
-    lo[size_t(d1)] = base[size_t(d1)] + x1;
-    if (d2 >= 0) lo[size_t(d2)] = base[size_t(d2)] + x2;
-    const Box b = unclipped_box(o, p_, lo, rf_span_);
-    const int64_t ext = tensor_box(o, p_).hi[size_t(a)];
-    const int64_t l = std::clamp<int64_t>(b.lo[size_t(a)], 0, ext);
-    return {l, std::max(l, std::min(b.hi[size_t(a)], ext))};
-  }
-
-  const Problem& p_;
-  Idx rf_span_{};
-  std::array<std::vector<int64_t>, kNumDims> offsets_;
-  std::map<std::array<int64_t, 6>, AxisFigures> cache_;
-  std::vector<uint8_t> mark_u_, mark_d_;
-};
+// The axis interval of the PE at offsets (x1 on d1, x2 on d2), clipped to the tensor.
+std::pair<int64_t, int64_t> RefillCounter::interval(int o, int a, int d1, int d2, const Idx& base,
+                                                    int64_t x1, int64_t x2) const {
+  Idx lo{};
+  lo[size_t(d1)] = base[size_t(d1)] + x1;
+  if (d2 >= 0) lo[size_t(d2)] = base[size_t(d2)] + x2;
+  const Box b = unclipped_box(o, p_, lo, rf_span_);
+  const int64_t ext = tensor_box(o, p_).hi[size_t(a)];
+  const int64_t l = std::clamp<int64_t>(b.lo[size_t(a)], 0, ext);
+  return {l, std::max(l, std::min(b.hi[size_t(a)], ext))};
+}
 
 // One flush of the kept psums (the engine's flush_rf_psums): every PE that ran a MAC since the
 // psum tile was filled sends its in-tensor psums; PEs holding the same outputs reduce them on the
 // way, over the links down a column group when there are links. A PE ran a MAC iff its C, R and
 // S coordinates at the run's first pass lie inside the layer (the run's later passes only move
 // those further). Cached by the run's position, edge positions kept apart, interior ones merged.
-class FlushCounter {
- public:
-  FlushCounter(const Problem& p, const Mapping& m, const arch::NocSpec& noc, int bits)
-      : p_(p), bits_(bits), noc_(noc) {
-    rf_span_ = m.spans_from(m.first_at(Level::kRf));
-    arr_span_ = m.spans_from(m.first_at(Level::kArrayY));
-    pe_ = pe_offsets(m);
+FlushCounter::FlushCounter(const Problem& p, const Mapping& m, const arch::NocSpec& noc, int bits)
+    : p_(p), bits_(bits), noc_(noc) {
+  rf_span_ = m.spans_from(m.first_at(Level::kRf));
+  arr_span_ = m.spans_from(m.first_at(Level::kArrayY));
+  pe_ = pe_offsets(m);
+}
+
+const FlushCounter::Flush& FlushCounter::at(const Idx& base) {
+  Idx key;
+  for (int d = 0; d < kNumDims; ++d)
+    key[size_t(d)] = inside(d, base[size_t(d)]) ? -1 : base[size_t(d)];
+  const auto it = cache_.find(key);
+  if (it != cache_.end()) return it->second;
+  // Per column group (column, psum offsets): its psums per member and its valid members; per
+  // distinct psum offsets, whether a valid PE writes them.
+  std::map<std::array<int64_t, kNumDims + 1>, std::pair<int64_t, int64_t>> groups;
+  std::map<Idx, int64_t> outputs;
+  Flush f;
+  for (const auto& [off, col] : pe_) {
+    bool ran = true;
+    int64_t n = 1;
+    Idx ps{};
+    for (int d = 0; d < kNumDims; ++d) {
+      const int64_t lo = base[size_t(d)] + off[size_t(d)], b = p_.bound[size_t(d)];
+      if (!relevant(2, d)) {
+        ran = ran && lo < b;
+        continue;
+      }
+      n *= std::max<int64_t>(0, std::min(lo + rf_span_[size_t(d)], b) - lo);
+      ps[size_t(d)] = off[size_t(d)];
+    }
+    if (!ran || n == 0) continue;
+    f.sent += double(n);
+    outputs[ps] = n;
+    std::array<int64_t, kNumDims + 1> g{};
+    g[0] = col;
+    for (int d = 0; d < kNumDims; ++d) g[size_t(d) + 1] = ps[size_t(d)];
+    auto& [per, members] = groups[g];
+    per = n;
+    ++members;
   }
-
-  struct Flush {
-    double cycles = 0, sent = 0, writes = 0, link_hops = 0;
-  };
-
-  const Flush& at(const Idx& base) {
-    Idx key;
-    for (int d = 0; d < kNumDims; ++d)
-      key[size_t(d)] =
-          base[size_t(d)] + arr_span_[size_t(d)] <= p_.bound[size_t(d)] ? -1 : base[size_t(d)];
-    const auto it = cache_.find(key);
-    if (it != cache_.end()) return it->second;
-    // Per column group (column, psum offsets): its psums per member and its valid members; per
-    // distinct psum offsets, whether a valid PE writes them.
-    std::map<std::array<int64_t, kNumDims + 1>, std::pair<int64_t, int64_t>> groups;
-    std::map<Idx, int64_t> outputs;
-    Flush f;
-    for (const auto& [off, col] : pe_) {
-      bool ran = true;
-      int64_t n = 1;
-      Idx ps{};
-      for (int d = 0; d < kNumDims; ++d) {
-        const int64_t lo = base[size_t(d)] + off[size_t(d)], b = p_.bound[size_t(d)];
-        if (!relevant(2, d)) {
-          ran = ran && lo < b;
-          continue;
-        }
-        n *= std::max<int64_t>(0, std::min(lo + rf_span_[size_t(d)], b) - lo);
-        ps[size_t(d)] = off[size_t(d)];
-      }
-      if (!ran || n == 0) continue;
-      f.sent += double(n);
-      outputs[ps] = n;
-      std::array<int64_t, kNumDims + 1> g{};
-      g[0] = col;
-      for (int d = 0; d < kNumDims; ++d) g[size_t(d) + 1] = ps[size_t(d)];
-      auto& [per, members] = groups[g];
-      per = n;
-      ++members;
+  for (const auto& o : outputs) f.writes += double(o.second);
+  if (noc_.psum_link_bits > 0) {
+    double bus = 0, chain = 0;
+    for (const auto& g : groups) {
+      const auto [n, members] = g.second;
+      bus += double(n);
+      if (members > 1)
+        chain = std::max(chain,
+                         std::ceil(double(n * bits_) / noc_.psum_link_bits) + double(members - 2));
     }
-    for (const auto& o : outputs) f.writes += double(o.second);
-    if (noc_.psum_link_bits > 0) {
-      double bus = 0, chain = 0;
-      for (const auto& g : groups) {
-        const auto [n, members] = g.second;
-        bus += double(n);
-        if (members > 1)
-          chain = std::max(
-              chain, std::ceil(double(n * bits_) / noc_.psum_link_bits) + double(members - 2));
-      }
-      f.link_hops = f.sent - bus;
-      f.cycles = chain + std::ceil(bus * bits_ / noc_.bus_width(2));
-    } else {
-      f.cycles = std::ceil(f.sent * bits_ / noc_.bus_width(2));
-    }
-    return cache_.emplace(key, f).first->second;
+    f.link_hops = f.sent - bus;
+    f.cycles = chain + std::ceil(bus * bits_ / noc_.bus_width(2));
+  } else {
+    f.cycles = std::ceil(f.sent * bits_ / noc_.bus_width(2));
   }
-
- private:
-  const Problem& p_;
-  int bits_;
-  const arch::NocSpec& noc_;
-  Idx rf_span_{}, arr_span_{};
-  std::vector<std::pair<Idx, int64_t>> pe_;  // offsets and column of every PE
-  std::map<Idx, Flush> cache_;
-};
-
-}  // namespace
-
-PassTerms pass_terms(const Problem& p, const Mapping& m, const arch::NocSpec& noc,
-                     const int bits[3], const double width[3]) {
-  PassTerms r;
-  RefillCounter rc(p, m);
-  std::optional<FlushCounter> fc;
-  if (m.rf_keep[2]) fc.emplace(p, m, noc, bits[2]);
-  auto flush = [&](const Idx& run) {
-    const FlushCounter::Flush& f = fc->at(run);
-    r.flush_cycles += f.cycles;
-    r.sent += f.sent;
-    r.writes += f.writes;
-    r.link_hops += f.link_hops;
-  };
-  Idx run{};
-  // Which dims each operand's tile follows (relevant(), looked up once).
-  std::array<std::array<bool, kNumDims>, 3> rel{};
-  for (int o = 0; o < 3; ++o)
-    for (int d = 0; d < kNumDims; ++d) rel[size_t(o)][size_t(d)] = relevant(o, d);
-  std::optional<StepCounter> sc;
-  if (!m.rf_keep[0] || !m.rf_keep[1] || !m.rf_keep[2]) sc.emplace(p, m, noc, bits);
-  const size_t y0 = m.first_at(Level::kArrayY);
-  const std::vector<int64_t> inner = m.inner_strides();
-  std::vector<int64_t> it(y0, 0);
-  Idx base{}, prev{};
-  for (bool first = true;; first = false) {
-    double cycles = 0;
-    for (int o = 0; o < 2; ++o) {
-      if (!m.rf_keep[size_t(o)]) continue;
-      bool changed = first;
-      for (int d = 0; d < kNumDims && !changed; ++d)
-        changed = rel[size_t(o)][size_t(d)] && base[size_t(d)] != prev[size_t(d)];
-      if (!changed) continue;
-      double all = 1, none_new = 1, n = 1, keep = 1;
-      for (int a = 0; a < kAxes; ++a) {
-        const AxisFigures f = rc.axis(o, a, base, first ? nullptr : &prev);
-        all *= double(f.u);
-        none_new *= double(f.u - f.d);
-        n *= double(f.n);
-        keep *= double(f.keep);
-      }
-      const double distinct = all - none_new;
-      r.gbuf[size_t(o)] += distinct;
-      r.noc[size_t(o)] += (n - keep) * double(rc.sharing(o));
-      cycles = std::max(cycles, std::ceil(distinct * bits[o] / width[o]));
-    }
-    r.refill_cycles += cycles;
-    if (sc) {
-      const StepCounter::PassSteps& st = sc->at(base);
-      r.step_stall += st.stall;
-      for (size_t o = 0; o < 2; ++o) {
-        r.step_gbuf[o] += st.gbuf_reads[o];
-        r.step_noc[o] += st.deliveries[o];
-      }
-      r.step_writes += st.psum_writes;
-      r.step_macs += st.macs;
-      r.step_link_hops += st.link_hops;
-    }
-    // Next pass (odometer over the DRAM and buffer loops).
-    prev = base;
-    size_t k = y0;
-    while (k-- > 0) {
-      if (++it[k] < m.loops[k].bound) break;
-      it[k] = 0;
-    }
-    if (k == size_t(-1)) break;
-    base.fill(0);
-    for (size_t l = 0; l < y0; ++l) base[size_t(m.loops[l].dim)] += it[l] * inner[l];
-    if (!fc) continue;
-    bool psums_change = false;
-    for (int d = 0; d < kNumDims; ++d)
-      psums_change = psums_change || (rel[2][size_t(d)] && base[size_t(d)] != prev[size_t(d)]);
-    if (psums_change) {
-      flush(run);
-      run = base;
-    }
-  }
-  if (fc) flush(run);
-  return r;
+  return cache_.emplace(key, f).first->second;
 }
 
 }  // namespace adasim::workloads::spatial

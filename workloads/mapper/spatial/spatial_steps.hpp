@@ -33,13 +33,16 @@ class StepCounter {
   };
   /// The figures of the pass whose temporal coordinates are `base`.
   const PassSteps& at(const Idx& base);
+  /// The class of a pass: its coordinate in the dims where some tile crosses the layer's edge
+  /// (the ifmap window's rows or columns, for P and R or Q and S), -1 elsewhere. Passes of one
+  /// class have the same figures. Each entry reads only its own dims (P and R, Q and S together).
+  Idx key_of(const Idx& base) const;
 
  private:
   struct Step {
     Idx rf{};
     std::array<bool, 3> changes{};
   };
-  Idx key_of(const Idx& base) const;
 
   const Problem& p_;
   const arch::NocSpec& noc_;
