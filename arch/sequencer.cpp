@@ -99,12 +99,16 @@ void Sequencer::tick_once() {
     }
     if (!enter_layer()) return;
   }
-  if (wake_up() || governor()) return;
+  const bool governed = governed_ != Boundary::kIdle || dvfs_.mid_layer_pending();
+  if (wake_up() || (governed && governor())) return;
   step_clock_.period = clock_.period();
-  step_clock_.split_at = dvfs_.next_sample();
-  if (const auto relock = dvfs_.relock_at())
-    step_clock_.split_at =
-        step_clock_.split_at ? std::min(*step_clock_.split_at, *relock) : *relock;
+  step_clock_.split_at.reset();
+  if (governed) {
+    step_clock_.split_at = dvfs_.next_sample();
+    if (const auto relock = dvfs_.relock_at())
+      step_clock_.split_at =
+          step_clock_.split_at ? std::min(*step_clock_.split_at, *relock) : *relock;
+  }
   const StepResult r = engine_->step();
   uint64_t k = 1, idle_run = 0;
   switch (r.kind) {

@@ -18,10 +18,9 @@ void ClockDomain::set_point(const OperatingPoint& p) {
   period_ = time_from_ps(1.0e6 / p.freq_mhz, "clock period");
 }
 
-sc_core::sc_time ClockDomain::time_of(sim::Cycle n) const {
-  // One cycle (most steps of a per-cycle run): the period itself, which time_from_ps would
-  // return anyway (it is already whole kernel time units).
-  if (n.value() == 1) return period_;
+sc_core::sc_time ClockDomain::time_of_cycles(sim::Cycle n) const {
+  // (One cycle is the period itself, time_of(): time_from_ps would return it anyway, it is
+  // already whole kernel time units.)
   return time_from_ps(period_.to_seconds() * 1e12 * double(n.value()), "cycles to time");
 }
 

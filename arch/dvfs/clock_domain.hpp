@@ -26,12 +26,17 @@ class ClockDomain {
   void set_point(const OperatingPoint& p);
   /// Whole cycles needed to cover `t` (rounded up), at the current period.
   sim::Cycle cycles_until(const sc_core::sc_time& t) const;
-  /// The time `n` cycles take at the current period.
-  sc_core::sc_time time_of(sim::Cycle n) const;
+  /// The time `n` cycles take at the current period. One cycle (most steps of a per-cycle run)
+  /// is the period itself, inline: the sequencer asks on every step.
+  sc_core::sc_time time_of(sim::Cycle n) const {
+    return n.value() == 1 ? period_ : time_of_cycles(n);
+  }
   /// Label used in reports, e.g. "800MHz@0.9V".
   static std::string label(const OperatingPoint& p);
 
  private:
+  sc_core::sc_time time_of_cycles(sim::Cycle n) const;
+
   std::string name_;
   OperatingPoint point_;
   sc_core::sc_time period_;

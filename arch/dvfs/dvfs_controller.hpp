@@ -84,6 +84,9 @@ class DvfsController : public sc_core::sc_module {
   /// the policy samples nothing). The sequencer takes it at its first step boundary at or after
   /// this time, and splits fast-mode stretches there.
   std::optional<sc_core::sc_time> next_sample() const { return next_sample_; }
+  /// Whether a sample or a relock may be due in the middle of a layer (false for a policy that
+  /// switches only at layer boundaries, with no relock pending): the sequencer skips its check.
+  bool mid_layer_pending() const { return next_sample_.has_value() || relock_at_.has_value(); }
   /// The sample: `totals` are the domain's activity counters since the start of the run (DVFS
   /// halts excluded); the policy sees the window since the previous sample. Returns true when
   /// the domain keeps its point; otherwise a transition starts now, as for request().

@@ -11,13 +11,6 @@ double core_per_memory_cycle(const AcceleratorSpec& spec, const OperatingPoint& 
   return core.freq_mhz / spec.clock.memory->nominal.freq_mhz;
 }
 
-uint64_t memory_to_core_cycles(uint64_t n, double ratio) {
-  if (n == 0) return 0;
-  if (ratio == 1.0) return n;
-  // 1e-9: a whole product computed a hair above itself (5.0000000001) must not round up.
-  return std::max<uint64_t>(1, uint64_t(std::ceil(double(n) * ratio - 1e-9)));
-}
-
 int feed_latency_cycles(const AcceleratorSpec& spec, double ratio) {
   if (!spec.clock.memory) return spec.noc.latency_cycles;
   const uint64_t stages = memory_to_core_cycles(uint64_t(spec.noc.latency_cycles), ratio);

@@ -7,6 +7,8 @@
 // spatial_folds). Without a memory domain every function is the single-domain model's identity.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 #include "arch/spec.hpp"
@@ -17,7 +19,14 @@ namespace adasim::arch {
 double core_per_memory_cycle(const AcceleratorSpec& spec, const OperatingPoint& core);
 
 /// Core cycles that `n` memory-domain cycles take: 0 for 0, else max(1, ceil(n x ratio)).
-uint64_t memory_to_core_cycles(uint64_t n, double ratio);
+/// Inline: the engines convert their port and link cycles on every step, and without a memory
+/// domain (ratio 1) that is the identity.
+inline uint64_t memory_to_core_cycles(uint64_t n, double ratio) {
+  if (n == 0) return 0;
+  if (ratio == 1.0) return n;
+  // 1e-9: a whole product computed a hair above itself (5.0000000001) must not round up.
+  return std::max<uint64_t>(1, uint64_t(std::ceil(double(n) * ratio - 1e-9)));
+}
 
 /// Core cycles from the SRAM read port to the edge PEs, at `ratio` = core_per_memory_cycle():
 /// the NoC's latency_cycles stages at the memory clock plus the memory domain's synchroniser
