@@ -3,11 +3,13 @@
 
 #include <algorithm>
 #include <functional>
+#include <numeric>
 
 #include "arch/program/spatial_folds.hpp"
 #include "sim/core/errors.hpp"
 #include "workloads/mapper/spatial/spatial_search.hpp"
 #include "workloads/mapper/tiling_util.hpp"
+#include "workloads/mapper/timeline/timeline.hpp"
 
 namespace adasim::workloads::spatial {
 namespace {
@@ -20,6 +22,26 @@ std::string one_line(const Mapping& m) {
   for (char& c : s)
     if (c == '\n') c = ';';
   return s;
+}
+
+// The chosen mapping's cycles with finite DRAM: the estimate's max(array cycles, DRAM bytes /
+// bandwidth) overlaps DRAM and compute more than the engine, which overlaps them per DRAM
+// iteration only (double-buffered chunks), so the schedule carries the replay of its transfer
+// plan against the DMA and DRAM model (workloads/mapper/timeline), whose iterations' cycles must
+// add up to the array cycles the search ranked it by.
+double replayed_cycles(const LayerSchedule& sch, const Problem& p, const Mapping& m,
+                       const arch::AcceleratorSpec& spec, const LayerWidths& w,
+                       const EnergyCosts& costs) {
+  const std::vector<int64_t> iter = timeline::spatial_iteration_cycles(sch, spec);
+  arch::AcceleratorSpec ideal = spec;
+  ideal.dram.ideal = true;
+  const double array = estimate_mapping(p, m, ideal, w, costs).cycles;
+  const int64_t sum = std::accumulate(iter.begin(), iter.end(), int64_t{0});
+  if (double(sum) != array)
+    throw sim::ModelError("spatial mapper: the DRAM iterations of " + sch.layer + " sum to " +
+                          std::to_string(sum) + " cycles, the estimate's array cycles are " +
+                          std::to_string(array));
+  return double(timeline::spatial_cycles(sch, spec, iter));
 }
 
 }  // namespace
@@ -174,6 +196,7 @@ LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::Accelerato
     sch.search.runner_energy_pj = r.runner_e.energy_pj;
   }
   plan_transfers(sch, p, w, check);
+  if (!spec.dram.ideal) sch.search.est_cycles = replayed_cycles(sch, p, r.best, spec, w, costs);
   return sch;
 }
 
