@@ -140,6 +140,42 @@ INSTANTIATE_TEST_SUITE_P(Random, SpatialIterationCyclesRandom,
                                   (std::get<1>(info.param) ? "_chip" : "");
                          });
 
+// The spec of the hand-worked layers: DRAM at 1 GB/s (1 byte per ns) with a 10 ns latency,
+// 64-byte bursts, a 1 GHz clock, one 64-bit bus for every operand, no psum links.
+arch::AcceleratorSpec hand_spec() {
+  arch::AcceleratorSpec spec = test::spatial_spec(1, 2, "ws", 128, 4096);
+  spec.clock.nominal.freq_mhz = 1000;
+  spec.clock.operating_points = {spec.clock.nominal};
+  spec.dram.ideal = false;
+  spec.dram.bandwidth_gb_per_s = 1;
+  spec.dram.latency_ns = 10;
+  spec.dram.burst_bytes = 64;
+  spec.noc.link_width_bits = 64;
+  spec.noc.bus_bits = {0, 0, 0};
+  spec.noc.psum_link_bits = 0;
+  return spec;
+}
+
+// A 1x1 conv layer over a 1 x w row of c channels (one output channel) with the given loops,
+// every operand kept in the register files, and its transfer plan (8-bit values).
+workloads::LayerSchedule hand_layer(const arch::AcceleratorSpec& spec, int64_t c, int64_t w,
+                                    const std::vector<arch::spatial::Loop>& loops) {
+  workloads::LayerSchedule sch;
+  sch.layer = "tiny";
+  sch.op = workloads::OpType::kConv2d;
+  sch.shape.n = sch.shape.k = sch.shape.h = sch.shape.p = sch.shape.r = sch.shape.s = 1;
+  sch.shape.c = c;
+  sch.shape.w = sch.shape.q = w;
+  ws::Mapping m;
+  m.dataflow = "ws";
+  m.loops = loops;
+  m.rf_keep = {true, true, true};
+  sch.engine = arch::SpatialProgram{m, 0};
+  workloads::tiling::set_routes(sch.transfers, spec);
+  ws::plan_transfers(sch, ws::Problem::from_shape(sch.shape, sch.op), ws::LayerWidths{});
+  return sch;
+}
+
 // A 1x1 conv over one 1x6 row (one input and output channel): Q = 6 outputs, mapped as
 // "dram: for Q/3; array_x: par Q/2", every operand kept in the register files. Each DRAM
 // iteration is one pass of one step on two PEs; with 64-bit buses and 8-bit values:
@@ -147,8 +183,8 @@ INSTANTIATE_TEST_SUITE_P(Random, SpatialIterationCyclesRandom,
 //                flush 2 psums of 32 bits when the output tile leaves (ceil(64/64) = 1): 3 cycles;
 //   iterations 1, 2: refill 2 new ifmap values (1 cycle), 1 step, flush (1): 3 cycles each.
 // The plan: chunk 0 loads 2 ifmap bytes and 1 weight byte, chunks 1 and 2 two ifmap bytes; each
-// chunk is a fold that stores its 2 outputs (1 byte each). DRAM at 1 GB/s (1 byte per ns) with
-// a 10 ns latency, a 1 GHz clock; double-buffered slots; one in-order load queue, one store queue.
+// chunk is a fold that stores its 2 outputs (1 byte each). hand_spec(): DRAM at 1 byte per ns
+// and 10 ns latency, 1 GHz; double-buffered slots; one in-order load queue, one store queue.
 //   t = 0: loads L0 (2 B, done 2 + 10 = 12 ns), W0 (1 B, 3 + 10 = 13), L1 (2 B, 5 + 10 = 15);
 //          L2 waits until chunk 0 is consumed (its slot held chunk 0's ifmap).
 //   chunk 0: ready at 13 ns -> cycles 13..16; at 16 chunk 0 is consumed (L2 issues: 18 + 10 = 28)
@@ -159,41 +195,45 @@ INSTANTIATE_TEST_SUITE_P(Random, SpatialIterationCyclesRandom,
 //   The layer ends with S2: 45 cycles. (The estimate's max(9 array cycles, 13 bytes / 1 byte per
 //   cycle) would say 13.)
 TEST(SpatialTimeline, HandWorkedWaitsOnTinyLayer) {
-  arch::AcceleratorSpec spec = test::spatial_spec(1, 2, "ws", 128, 4096);
-  spec.clock.nominal.freq_mhz = 1000;
-  spec.dram.ideal = false;
-  spec.dram.bandwidth_gb_per_s = 1;
-  spec.dram.latency_ns = 10;
-  spec.dram.burst_bytes = 64;
-  spec.noc.link_width_bits = 64;
-  spec.noc.bus_bits = {0, 0, 0};
-  spec.noc.psum_link_bits = 0;
-  workloads::LayerSchedule sch;
-  sch.layer = "tiny";
-  sch.op = workloads::OpType::kConv2d;
-  sch.shape.n = sch.shape.c = sch.shape.k = 1;
-  sch.shape.h = 1;
-  sch.shape.w = 6;
-  sch.shape.r = sch.shape.s = 1;
-  sch.shape.p = 1;
-  sch.shape.q = 6;
-  ws::Mapping m;
-  m.dataflow = "ws";
-  m.loops = {{ws::kQ, 3, Level::kDram}, {ws::kQ, 2, Level::kArrayX}};
-  m.rf_keep = {true, true, true};
-  sch.engine = arch::SpatialProgram{m, 0};
-  workloads::tiling::set_routes(sch.transfers, spec);
-  const ws::Problem p = ws::Problem::from_shape(sch.shape, sch.op);
-  ws::plan_transfers(sch, p, ws::LayerWidths{});
+  arch::AcceleratorSpec spec = hand_spec();
+  const workloads::LayerSchedule sch =
+      hand_layer(spec, 1, 6, {{ws::kQ, 3, Level::kDram}, {ws::kQ, 2, Level::kArrayX}});
   ASSERT_EQ(sch.transfers.folds.size(), 3u);
   const std::vector<int64_t> it = workloads::timeline::spatial_iteration_cycles(sch, spec);
   EXPECT_EQ(it, (std::vector<int64_t>{3, 3, 3}));
   const int bits[3] = {8, 8, 32};
-  EXPECT_EQ(it, engine_iterations(p, m, spec.noc, bits));
+  const ws::Problem p = ws::Problem::from_shape(sch.shape, sch.op);
+  EXPECT_EQ(it, engine_iterations(p, sch.spatial().nest, spec.noc, bits));
   EXPECT_EQ(workloads::timeline::spatial_cycles(sch, spec), 45);
   // Ideal DRAM: no waits, the iterations back to back.
   spec.dram.ideal = true;
   EXPECT_EQ(workloads::timeline::spatial_cycles(sch, spec), 9);
+}
+
+// Folds of two chunks: a 1x1 conv over a 1x2 row of 2 channels, "dram: for Q/2 for C/2" on one
+// PE. Each DRAM iteration is one pass of one step that refills 1 ifmap value and 1 weight (both
+// follow C: 1 cycle); the psum leaves when Q moves, at the end of iterations 1 and 3 (1 cycle):
+// iterations of 2, 3, 2, 3 cycles. Chunk k loads 1 ifmap and 1 weight byte (I_k, W_k); a fold is
+// two chunks on one output, whose store (1 byte) follows the fold's second chunk. Double
+// buffering: I2 and W2 wait until chunk 0 is consumed, I3 and W3 until chunk 1 is.
+//   t = 0: I0 (1 B, done 1 + 10 = 11 ns), W0 (12), I1 (13), W1 (14).
+//   chunk 0: ready at 12 -> cycles 12..14; consumed at 14: I2 (15 + 10 = 25), W2 (26).
+//   chunk 1: ready at 14 -> cycles 14..17; consumed at 17: I3 (18 -> 28), W3 (19 -> 29); fold
+//            0's output done at 17: its store S0 issues behind W3, busy until 20, done 30.
+//   chunk 2: ready at 26 -> cycles 26..28 (fold 1's output slot is free: two slots).
+//   chunk 3: ready at 29 -> cycles 29..32; S1 issues at 32: done 33 + 10 = 43.
+TEST(SpatialTimeline, HandWorkedFoldsOfTwoChunks) {
+  const arch::AcceleratorSpec spec = hand_spec();
+  const workloads::LayerSchedule sch =
+      hand_layer(spec, 2, 2, {{ws::kQ, 2, Level::kDram}, {ws::kC, 2, Level::kDram}});
+  ASSERT_EQ(sch.transfers.folds.size(), 2u);
+  ASSERT_EQ(sch.transfers.folds[0].chunks.size(), 2u);
+  const std::vector<int64_t> it = workloads::timeline::spatial_iteration_cycles(sch, spec);
+  EXPECT_EQ(it, (std::vector<int64_t>{2, 3, 2, 3}));
+  const int bits[3] = {8, 8, 32};
+  const ws::Problem p = ws::Problem::from_shape(sch.shape, sch.op);
+  EXPECT_EQ(it, engine_iterations(p, sch.spatial().nest, spec.noc, bits));
+  EXPECT_EQ(workloads::timeline::spatial_cycles(sch, spec), 43);
 }
 
 }  // namespace
