@@ -33,7 +33,6 @@ using SpatialDataflow = std::string;  // a registered spatial dataflow's name
 namespace ws = workloads::spatial;
 using test::eyeriss_parts;
 
-
 using Param = std::tuple<SpatialDataflow, int, bool>;
 
 // The dataflow's position in rs, ws, os_a, os_b, os_c, nlr (the seeds' mixing term, as when
@@ -143,17 +142,18 @@ TEST_P(SpatialEstimateVsEngineDram, Cycles) {
     // What the case exercised: DRAM waits (the engine above its stall-free cycles), and layers
     // where the old estimate, max(array cycles, DRAM bytes / bandwidth), was under the engine.
     const ws::Problem p = ws::Problem::from_shape(sch[i].shape, g.layers[i].op);
-    const double old = ws::estimate_mapping(p, sch[i].spatial().nest, spec,
-                                            ws::widths_of(g, g.layers[i], spec),
-                                            workloads::EnergyCosts{})
-                           .cycles;
+    const double old =
+        ws::estimate_mapping(p, sch[i].spatial().nest, spec, ws::widths_of(g, g.layers[i], spec),
+                             workloads::EnergyCosts{})
+            .cycles;
     const std::vector<int64_t> it = workloads::timeline::spatial_iteration_cycles(sch[i], spec);
     waited += double(ran[i].cycles) > double(std::accumulate(it.begin(), it.end(), int64_t{0}));
     over += old < double(ran[i].cycles);
   }
-  std::printf("spatial finite DRAM: %d of %zu layers exact, worst %.4f%%; %d waited for DRAM, "
-              "%d under the old estimate\n",
-              exact, sch.size(), 100 * worst, waited, over);
+  std::printf(
+      "spatial finite DRAM: %d of %zu layers exact, worst %.4f%%; %d waited for DRAM, "
+      "%d under the old estimate\n",
+      exact, sch.size(), 100 * worst, waited, over);
 }
 
 INSTANTIATE_TEST_SUITE_P(RandomDram, SpatialEstimateVsEngineDram,

@@ -90,8 +90,8 @@ PassTerms pass_terms(const Problem& p, const Mapping& m, const arch::NocSpec& no
 /// the iteration that ends the run). Their sum is the estimate's array cycles (the figures of
 /// pass_terms, split by iteration); iterations of one class (same carry, output-tile moves and
 /// edge coordinates) are evaluated once.
-std::vector<int64_t> iteration_cycles(const Problem& p, const Mapping& m,
-                                      const arch::NocSpec& noc, const int bits[3]);
+std::vector<int64_t> iteration_cycles(const Problem& p, const Mapping& m, const arch::NocSpec& noc,
+                                      const int bits[3]);
 
 /// Fills the schedule's transfer plan (folds = runs over one output tile, chunks = DRAM
 /// iterations) by walking the DRAM loops; sizes in bytes. `check` (optional: the search guard,

@@ -246,7 +246,8 @@ std::array<Classes, kComponents.size()> flush_classes(const FlushCounter& fc, co
     return c;
   };
   std::array<Classes, kComponents.size()> cs;
-  for (size_t c = 0; c < kComponents.size(); ++c) cs[c] = classes_of(ps.coords(kComponents[c], k), key);
+  for (size_t c = 0; c < kComponents.size(); ++c)
+    cs[c] = classes_of(ps.coords(kComponents[c], k), key);
   return cs;
 }
 
@@ -324,17 +325,22 @@ int psum_level(const Mapping& m) {
 bool interior(const Problem& p, int d, int64_t lo, int64_t hi) {
   if (hi > p.bound[size_t(d)]) return false;
   // Rows a * stride + b * dil - pad for a in [alo, ahi) and b in [blo, bhi) inside [0, ext).
-  auto window = [](int64_t alo, int64_t ahi, int64_t blo, int64_t bhi, int stride, int dil,
-                   int pad, int64_t ext) {
+  auto window = [](int64_t alo, int64_t ahi, int64_t blo, int64_t bhi, int stride, int dil, int pad,
+                   int64_t ext) {
     return alo * stride + blo * dil - pad >= 0 && (ahi - 1) * stride + (bhi - 1) * dil - pad < ext;
   };
   const auto& b = p.bound;
   switch (d) {
-    case kP: return window(lo, hi, 0, b[kR], p.stride_h, p.dil_h, p.pad_t, p.h);
-    case kR: return window(0, b[kP], lo, hi, p.stride_h, p.dil_h, p.pad_t, p.h);
-    case kQ: return window(lo, hi, 0, b[kS], p.stride_w, p.dil_w, p.pad_l, p.w);
-    case kS: return window(0, b[kQ], lo, hi, p.stride_w, p.dil_w, p.pad_l, p.w);
-    default: return true;
+    case kP:
+      return window(lo, hi, 0, b[kR], p.stride_h, p.dil_h, p.pad_t, p.h);
+    case kR:
+      return window(0, b[kP], lo, hi, p.stride_h, p.dil_h, p.pad_t, p.h);
+    case kQ:
+      return window(lo, hi, 0, b[kS], p.stride_w, p.dil_w, p.pad_l, p.w);
+    case kS:
+      return window(0, b[kQ], lo, hi, p.stride_w, p.dil_w, p.pad_l, p.w);
+    default:
+      return true;
   }
 }
 
@@ -349,8 +355,8 @@ struct DramIteration {
 
 class IterationCycles {
  public:
-  IterationCycles(const Problem& p, const Mapping& m, const arch::NocSpec& noc,
-                  const int bits[3], const double width[3])
+  IterationCycles(const Problem& p, const Mapping& m, const arch::NocSpec& noc, const int bits[3],
+                  const double width[3])
       : m_(m),
         gb0_(m.first_at(Level::kGbuf)),
         y0_(m.first_at(Level::kArrayY)),
@@ -374,7 +380,8 @@ class IterationCycles {
       for (size_t i = 0; i < kComponents.size(); ++i)
         cs[i] = classes_of(ps.coords(kComponents[i], kEveryPass),
                            [&](const Idx& x) { return sc_.key_of(x); });
-      for_each_product(cs, [&](const Idx& base, int64_t n) { c += sc_.at(base).stall * double(n); });
+      for_each_product(cs,
+                       [&](const Idx& base, int64_t n) { c += sc_.at(base).stall * double(n); });
     }
     if (m_.rf_keep[2]) c += flushes(d, prev, ps);
     return c;
@@ -432,8 +439,8 @@ class IterationCycles {
 
 }  // namespace
 
-std::vector<int64_t> iteration_cycles(const Problem& p, const Mapping& m,
-                                      const arch::NocSpec& noc, const int bits[3]) {
+std::vector<int64_t> iteration_cycles(const Problem& p, const Mapping& m, const arch::NocSpec& noc,
+                                      const int bits[3]) {
   const size_t gb0 = m.first_at(Level::kGbuf);
   const double width[3] = {double(noc.bus_width(0)), double(noc.bus_width(1)),
                            double(noc.bus_width(2))};
