@@ -8,8 +8,10 @@
 //  - the replay against finite DRAM on a tiny layer whose waits are worked out by hand below.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <numeric>
+#include <optional>
 #include <random>
 
 #include "arch/energy/energy_table.hpp"
@@ -18,6 +20,7 @@
 #include "eyeriss_parts.hpp"
 #include "sim/app/simulation.hpp"
 #include "sim/config/arch_config.hpp"
+#include "spatial_random_nest.hpp"
 #include "test_support.hpp"
 #include "workloads/ir/json_loader.hpp"
 #include "workloads/mapper/spatial/spatial_mapper.hpp"
@@ -86,6 +89,56 @@ TEST(SpatialIterationCycles, ResNet50FirstLayersOnEyerissChip) {
     SCOPED_TRACE(g.layers[i].name + " " + sch[i].search.chosen);
     expect_iterations(g, spec, sch[i], i);
   }
+}
+
+// Random nests the search would not choose (tests/support/spatial_random_nest.hpp: ragged
+// factors, loops of bound 1, DRAM and buffer loops in any order, any operands kept or bypassed)
+// over random layers (padding, stride, dilation, groups, batch), with random bus widths and psum
+// links: iteration by iteration against the engine, and their sum against pass_terms.
+TEST(SpatialIterationCycles, RandomNestsEqualTheEngine) {
+  std::mt19937_64 rng(20261205);
+  int cases = 0, many = 0, run_ends = 0, bypass = 0;
+  while (cases < 300) {
+    const workloads::ConvShape s = test::random_shape(rng);
+    const ws::Problem p = ws::Problem::from_shape(s, workloads::OpType::kConv2d);
+    const std::optional<ws::Mapping> m = test::random_mapping(rng, p);
+    if (!m) continue;
+    arch::NocSpec noc;
+    noc.type = "xy_multicast";
+    noc.link_width_bits = int(test::pick(rng, 1, 4)) * 16;
+    if (test::pick(rng, 0, 1)) noc.bus_bits = {16, 64, 32};
+    noc.psum_link_bits = test::pick(rng, 0, 1) ? 16 : 0;
+    const int bits[3] = {8 * int(test::pick(rng, 1, 2)), 8, 32};
+    SCOPED_TRACE("case " + std::to_string(cases) + ": " + m->describe());
+    const std::vector<int64_t> mine = ws::iteration_cycles(p, *m, noc, bits);
+    const std::vector<int64_t> eng = engine_iterations(p, *m, noc, bits);
+    ASSERT_EQ(mine.size(), eng.size());
+    for (size_t i = 0; i < eng.size(); ++i)
+      ASSERT_EQ(mine[i], eng[i]) << "DRAM iteration " << i << " of " << eng.size();
+    const double width[3] = {double(noc.bus_width(0)), double(noc.bus_width(1)),
+                             double(noc.bus_width(2))};
+    const ws::PassTerms t = ws::pass_terms(p, *m, noc, bits, width);
+    const size_t y0 = m->first_at(Level::kArrayY);
+    const double ideal =
+        double(m->product(0, y0) * m->product(m->first_at(Level::kRf), m->loops.size())) +
+        t.refill_cycles + t.step_stall + t.flush_cycles;
+    EXPECT_EQ(double(std::accumulate(mine.begin(), mine.end(), int64_t{0})), ideal);
+    many += eng.size() >= 20;
+    // A psum run ends inside a DRAM iteration (a buffer loop over an output dim) while the
+    // output tile also moves at the DRAM level.
+    bool buf_out = false, dram_out = false;
+    for (size_t l = 0; l < y0; ++l)
+      if (arch::spatial::relevant(2, m->loops[l].dim) && m->loops[l].bound > 1)
+        (m->loops[l].level == Level::kDram ? dram_out : buf_out) = true;
+    run_ends += m->rf_keep[2] && buf_out && dram_out;
+    bypass += !m->rf_keep[0] || !m->rf_keep[1] || !m->rf_keep[2];
+    ++cases;
+  }
+  EXPECT_GE(many, 60);
+  EXPECT_GE(run_ends, 20);
+  EXPECT_GE(bypass, 100);
+  std::printf(">= 20 DRAM iterations %d, psum runs ending inside iterations %d, bypassed %d\n",
+              many, run_ends, bypass);
 }
 
 // The search's mappings of random layers (padding, stride, groups, batch, FC, ragged factors)

@@ -322,23 +322,24 @@ int psum_level(const Mapping& m) {
 
 // Whether every coordinate of dim d in [lo, hi) keeps every tile inside the layer (no ragged
 // factor, no padding in the ifmap window): the figures are then the same wherever the dim sits.
-bool interior(const Problem& p, int d, int64_t lo, int64_t hi) {
+// `reach`: per dim, the coordinates the nest reaches (the product of its loops' bounds: beyond
+// the layer with ragged factors), which the coupled dim of an ifmap window (R for P, ...) spans.
+bool interior(const Problem& p, const Idx& reach, int d, int64_t lo, int64_t hi) {
   if (hi > p.bound[size_t(d)]) return false;
   // Rows a * stride + b * dil - pad for a in [alo, ahi) and b in [blo, bhi) inside [0, ext).
   auto window = [](int64_t alo, int64_t ahi, int64_t blo, int64_t bhi, int stride, int dil, int pad,
                    int64_t ext) {
     return alo * stride + blo * dil - pad >= 0 && (ahi - 1) * stride + (bhi - 1) * dil - pad < ext;
   };
-  const auto& b = p.bound;
   switch (d) {
     case kP:
-      return window(lo, hi, 0, b[kR], p.stride_h, p.dil_h, p.pad_t, p.h);
+      return window(lo, hi, 0, reach[kR], p.stride_h, p.dil_h, p.pad_t, p.h);
     case kR:
-      return window(0, b[kP], lo, hi, p.stride_h, p.dil_h, p.pad_t, p.h);
+      return window(0, reach[kP], lo, hi, p.stride_h, p.dil_h, p.pad_t, p.h);
     case kQ:
-      return window(lo, hi, 0, b[kS], p.stride_w, p.dil_w, p.pad_l, p.w);
+      return window(lo, hi, 0, reach[kS], p.stride_w, p.dil_w, p.pad_l, p.w);
     case kS:
-      return window(0, b[kQ], lo, hi, p.stride_w, p.dil_w, p.pad_l, p.w);
+      return window(0, reach[kQ], lo, hi, p.stride_w, p.dil_w, p.pad_l, p.w);
     default:
       return true;
   }
@@ -445,7 +446,7 @@ std::vector<int64_t> iteration_cycles(const Problem& p, const Mapping& m, const 
   const double width[3] = {double(noc.bus_width(0)), double(noc.bus_width(1)),
                            double(noc.bus_width(2))};
   IterationCycles ic(p, m, noc, bits, width);
-  const Idx span = m.spans_from(gb0);
+  const Idx span = m.spans_from(gb0), reach = m.spans_from(0);
   // Memo by class: the carry level, the output-tile flags and, per dim, its coordinate where the
   // iteration (with the previous one and their runs) touches the layer's edge, -1 inside.
   std::map<std::array<int64_t, kNumDims + 3>, int64_t> memo;
@@ -476,7 +477,7 @@ std::vector<int64_t> iteration_cycles(const Problem& p, const Mapping& m, const 
     for (int d = 0; d < kNumDims; ++d) {
       int64_t lo = at[0][size_t(d)], hi = lo;
       for (const Idx& x : at) lo = std::min(lo, x[size_t(d)]), hi = std::max(hi, x[size_t(d)]);
-      key[size_t(d) + 3] = interior(p, d, lo, hi + span[size_t(d)]) ? -1 : at[0][size_t(d)];
+      key[size_t(d) + 3] = interior(p, reach, d, lo, hi + span[size_t(d)]) ? -1 : at[0][size_t(d)];
     }
     auto [it, fresh] = memo.emplace(key, 0);
     if (fresh) it->second = std::llround(ic.of(cur, prev.empty() ? nullptr : &prev));
