@@ -18,7 +18,8 @@ std::string label(const arch::OperatingPoint& p) {
 }
 
 // A layer's cycles and energy at `spec`'s point: an array layer's are the search's estimate of
-// its chosen schedule (the systolic one equal to the engine's); a vector layer's cycles its
+// its chosen schedule (equal to the engine's cycles: the systolic timeline, the spatial one with
+// finite DRAM); a vector layer's cycles its
 // timeline's (the mapper's estimate: lanes, port stalls and DRAM waits), with its DRAM energy
 // and the leakage over those cycles (its lane energy is left out).
 PointOption layer_option(const LayerSchedule& s, const arch::AcceleratorSpec& spec,

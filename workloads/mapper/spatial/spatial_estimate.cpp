@@ -6,7 +6,9 @@
 // iterations. Derived from the nest and the tensor
 // geometry, not from the engine's code: tests/unit/mapper/spatial_estimate_exact_test.cpp checks
 // both against hand-worked figures. With finite DRAM the cycles are the larger of the array's
-// and the DRAM bytes over the bandwidth (an approximation, README).
+// and the DRAM bytes over the bandwidth: the search ranks by that approximation, and map_spatial
+// replaces the chosen nest's with the replay of its transfer plan
+// (workloads/mapper/timeline/spatial_timeline.cpp), equal to the engine's.
 #include <algorithm>
 #include <cmath>
 #include <set>

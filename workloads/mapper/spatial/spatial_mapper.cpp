@@ -3,11 +3,13 @@
 
 #include <algorithm>
 #include <functional>
+#include <numeric>
 
 #include "arch/program/spatial_folds.hpp"
 #include "sim/core/errors.hpp"
 #include "workloads/mapper/spatial/spatial_search.hpp"
 #include "workloads/mapper/tiling_util.hpp"
+#include "workloads/mapper/timeline/timeline.hpp"
 
 namespace adasim::workloads::spatial {
 namespace {
@@ -20,6 +22,34 @@ std::string one_line(const Mapping& m) {
   for (char& c : s)
     if (c == '\n') c = ';';
   return s;
+}
+
+// A mapping's cycles with finite DRAM, from its transfer plan in `sch`: the estimate's max(array
+// cycles, DRAM bytes / bandwidth) overlaps DRAM and compute more than the engine, which overlaps
+// them per DRAM iteration only (double-buffered chunks), so the schedule reports the replay of
+// its plan against the DMA and DRAM model (workloads/mapper/timeline), whose iterations' cycles
+// must add up to the array cycles the search ranked it by. The energy's leakage follows the
+// cycles (as in price()).
+struct Replayed {
+  double cycles = 0, energy_pj = 0;
+};
+Replayed replay(const LayerSchedule& sch, const Problem& p, const Mapping& m,
+                const SpatialEstimate& e, const arch::AcceleratorSpec& spec, const LayerWidths& w,
+                const EnergyCosts& costs) {
+  const std::vector<int64_t> iter = timeline::spatial_iteration_cycles(sch, spec);
+  arch::AcceleratorSpec ideal = spec;
+  ideal.dram.ideal = true;
+  const double array = estimate_mapping(p, m, ideal, w, costs).cycles;
+  const int64_t sum = std::accumulate(iter.begin(), iter.end(), int64_t{0});
+  if (double(sum) != array)
+    throw sim::ModelError("spatial mapper: the DRAM iterations of " + sch.layer + " sum to " +
+                          std::to_string(sum) + " cycles, the estimate's array cycles are " +
+                          std::to_string(array));
+  Replayed r;
+  r.cycles = double(timeline::spatial_cycles(sch, spec, iter));
+  r.energy_pj =
+      e.energy_pj + costs.leakage_mw * (r.cycles - e.cycles) * 1e3 / spec.clock.nominal.freq_mhz;
+  return r;
 }
 
 }  // namespace
@@ -174,6 +204,19 @@ LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::Accelerato
     sch.search.runner_energy_pj = r.runner_e.energy_pj;
   }
   plan_transfers(sch, p, w, check);
+  if (!spec.dram.ideal) {
+    const Replayed best = replay(sch, p, r.best, r.best_e, spec, w, costs);
+    sch.search.est_cycles = best.cycles;
+    sch.search.est_energy_pj = best.energy_pj;
+    if (r.has_runner) {  // replayed alike, on its own plan, so that the two compare
+      LayerSchedule alt = sch;
+      alt.engine = arch::SpatialProgram{r.runner, 0};
+      plan_transfers(alt, p, w, check);
+      const Replayed ru = replay(alt, p, r.runner, r.runner_e, spec, w, costs);
+      sch.search.runner_cycles = ru.cycles;
+      sch.search.runner_energy_pj = ru.energy_pj;
+    }
+  }
   return sch;
 }
 

@@ -84,6 +84,15 @@ struct PassTerms {
 PassTerms pass_terms(const Problem& p, const Mapping& m, const arch::NocSpec& noc,
                      const int bits[3], const double width[3]);
 
+/// The cycles of every DRAM iteration (one transfer-plan chunk) of a mapping as the engine runs
+/// it (spatial_pass_classes.cpp): max(1, its passes' steps) plus its NoC cycles (its passes'
+/// refills and step stalls, and the psum flushes that fall within it: a run's flush belongs to
+/// the iteration that ends the run). Their sum is the estimate's array cycles (the figures of
+/// pass_terms, split by iteration); iterations of one class (same carry, output-tile moves and
+/// edge coordinates) are evaluated once.
+std::vector<int64_t> iteration_cycles(const Problem& p, const Mapping& m, const arch::NocSpec& noc,
+                                      const int bits[3]);
+
 /// Fills the schedule's transfer plan (folds = runs over one output tile, chunks = DRAM
 /// iterations) by walking the DRAM loops; sizes in bytes. `check` (optional: the search guard,
 /// search_guard.hpp) is called once every kFoldsPerCheck folds, so a plan of millions of folds

@@ -29,6 +29,18 @@ int64_t systolic_cycles(const arch::LayerProgram& prog, const arch::AcceleratorS
 /// (the chunk's load, its output slot, the last store).
 int64_t vector_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpec& spec);
 
+/// Cycles of a layer run on a spatial array (spatial_timeline.cpp): per DRAM iteration (one
+/// chunk of the plan) the waits for its load and, at a fold's first chunk, the fold's output
+/// slot, then the iteration's cycles on stall-free memory; the layer ends at its last store.
+int64_t spatial_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpec& spec);
+/// The same with the iterations' cycles given (spatial_iteration_cycles).
+int64_t spatial_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpec& spec,
+                       const std::vector<int64_t>& iteration);
+/// The cycles of each DRAM iteration of a spatial layer as the engine runs it on stall-free
+/// memory (spatial::iteration_cycles); they sum to the ideal-memory estimate's cycles.
+std::vector<int64_t> spatial_iteration_cycles(const arch::LayerProgram& prog,
+                                              const arch::AcceleratorSpec& spec);
+
 /// The lanes' cycles of one vector chunk of `outputs` output elements, without stalls:
 /// ceil(outputs x ops per output / lanes), at least one (the engine's vector unit).
 int64_t vector_chunk_cycles(const arch::VectorProgram& v, int64_t outputs);

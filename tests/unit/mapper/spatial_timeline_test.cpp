@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: Apache-2.0
+// The spatial timeline (workloads/mapper/timeline/spatial_timeline.cpp) and the cycles of each
+// DRAM iteration it replays (spatial::iteration_cycles, spatial_pass_classes.cpp):
+//  - per DRAM iteration, iteration_cycles equals what the spatial engine's run_iteration takes
+//    (max(1, compute) + NoC cycles), on the search's mappings of random layers for every
+//    dataflow (with and without the Eyeriss chip's buses and psum links) and of ResNet-50's first
+//    layers on the Eyeriss chip; their sum is the ideal-memory estimate;
+//  - the replay against finite DRAM on a tiny layer whose waits are worked out by hand below.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <numeric>
+#include <optional>
+#include <random>
+
+#include "arch/energy/energy_table.hpp"
+#include "arch/noc/i_noc.hpp"
+#include "arch/spatial/spatial_engine.hpp"
+#include "eyeriss_parts.hpp"
+#include "sim/app/simulation.hpp"
+#include "sim/config/arch_config.hpp"
+#include "spatial_random_nest.hpp"
+#include "test_support.hpp"
+#include "workloads/ir/json_loader.hpp"
+#include "workloads/mapper/spatial/spatial_mapper.hpp"
+#include "workloads/mapper/tiling_util.hpp"
+#include "workloads/mapper/timeline/timeline.hpp"
+
+namespace adasim {
+namespace {
+
+namespace ws = workloads::spatial;
+using arch::spatial::Level;
+
+// The engine's cycles per DRAM iteration (the controller's step: max(1, compute) + NoC), run
+// directly on zero tensors (its timing does not depend on the values without sparsity).
+std::vector<int64_t> engine_iterations(const ws::Problem& p, const ws::Mapping& m,
+                                       const arch::NocSpec& noc, const int bits[3]) {
+  const auto bus = arch::make_noc(noc);
+  std::vector<int16_t> a(size_t(p.ifmap_elems)), b(size_t(p.weight_elems));
+  std::vector<int32_t> o(size_t(p.ofmap_elems));
+  arch::spatial::SpatialEngine eng(p, m, *bus, bits[0], bits[1], bits[2]);
+  eng.bind(a.data(), b.data(), o.data());
+  std::vector<int64_t> out;
+  while (!eng.done()) {
+    const arch::spatial::IterationResult r = eng.run_iteration();
+    out.push_back(std::max<int64_t>(1, r.compute_cycles) + r.noc_cycles);
+  }
+  return out;
+}
+
+// iteration_cycles against the engine, iteration by iteration, and their sum against the
+// ideal-memory estimate. Returns the number of iterations.
+size_t expect_iterations(const workloads::Graph& g, const arch::AcceleratorSpec& spec,
+                         const workloads::LayerSchedule& s, size_t layer) {
+  const ws::Problem p = ws::Problem::from_shape(s.shape, g.layers[layer].op);
+  const ws::Mapping& m = s.spatial().nest;
+  const ws::LayerWidths w = ws::widths_of(g, g.layers[layer], spec);
+  const int bits[3] = {w.in_bits, w.w_bits, w.psum_bits};
+  const std::vector<int64_t> mine = ws::iteration_cycles(p, m, spec.noc, bits);
+  const std::vector<int64_t> eng = engine_iterations(p, m, spec.noc, bits);
+  EXPECT_EQ(mine.size(), eng.size());
+  for (size_t i = 0; i < std::min(mine.size(), eng.size()); ++i)
+    if (mine[i] != eng[i]) {
+      ADD_FAILURE() << "DRAM iteration " << i << " of " << eng.size() << ": " << mine[i]
+                    << " cycles, the engine " << eng[i];
+      break;
+    }
+  arch::AcceleratorSpec ideal = spec;
+  ideal.dram.ideal = true;
+  EXPECT_EQ(double(std::accumulate(mine.begin(), mine.end(), int64_t{0})),
+            ws::estimate_mapping(p, m, ideal, w, workloads::EnergyCosts{}).cycles);
+  return eng.size();
+}
+
+TEST(SpatialIterationCycles, ResNet50FirstLayersOnEyerissChip) {
+  const std::filesystem::path src(ADASIM_SOURCE_DIR);
+  arch::AcceleratorSpec spec =
+      sim::load_arch_config((src / "configs" / "eyeriss_chip.json").string(), {}).spec;
+  spec.dram.ideal = true;  // the estimate as the search ranks it (no replay in map_spatial)
+  workloads::Graph g =
+      workloads::load_graph_json((src / "workloads" / "models" / "resnet50.json").string());
+  g.layers.resize(8);
+  const std::vector<workloads::LayerSchedule> sch =
+      sim::map_graph(g, spec, arch::EnergyTable(spec.energy));
+  for (size_t i = 0; i < sch.size(); ++i) {
+    if (std::string(sch[i].engine_name()) != "spatial") continue;
+    SCOPED_TRACE(g.layers[i].name + " " + sch[i].search.chosen);
+    expect_iterations(g, spec, sch[i], i);
+  }
+}
+
+// Random nests the search would not choose (tests/support/spatial_random_nest.hpp: ragged
+// factors, loops of bound 1, DRAM and buffer loops in any order, any operands kept or bypassed)
+// over random layers (padding, stride, dilation, groups, batch), with random bus widths and psum
+// links: iteration by iteration against the engine, and their sum against pass_terms.
+TEST(SpatialIterationCycles, RandomNestsEqualTheEngine) {
+  std::mt19937_64 rng(20261205);
+  int cases = 0, many = 0, run_ends = 0, bypass = 0;
+  while (cases < 300) {
+    const workloads::ConvShape s = test::random_shape(rng);
+    const ws::Problem p = ws::Problem::from_shape(s, workloads::OpType::kConv2d);
+    const std::optional<ws::Mapping> m = test::random_mapping(rng, p);
+    if (!m) continue;
+    arch::NocSpec noc;
+    noc.type = "xy_multicast";
+    noc.link_width_bits = int(test::pick(rng, 1, 4)) * 16;
+    if (test::pick(rng, 0, 1)) noc.bus_bits = {16, 64, 32};
+    noc.psum_link_bits = test::pick(rng, 0, 1) ? 16 : 0;
+    const int bits[3] = {8 * int(test::pick(rng, 1, 2)), 8, 32};
+    SCOPED_TRACE("case " + std::to_string(cases) + ": " + m->describe());
+    const std::vector<int64_t> mine = ws::iteration_cycles(p, *m, noc, bits);
+    const std::vector<int64_t> eng = engine_iterations(p, *m, noc, bits);
+    ASSERT_EQ(mine.size(), eng.size());
+    for (size_t i = 0; i < eng.size(); ++i)
+      ASSERT_EQ(mine[i], eng[i]) << "DRAM iteration " << i << " of " << eng.size();
+    const double width[3] = {double(noc.bus_width(0)), double(noc.bus_width(1)),
+                             double(noc.bus_width(2))};
+    const ws::PassTerms t = ws::pass_terms(p, *m, noc, bits, width);
+    const size_t y0 = m->first_at(Level::kArrayY);
+    const double ideal =
+        double(m->product(0, y0) * m->product(m->first_at(Level::kRf), m->loops.size())) +
+        t.refill_cycles + t.step_stall + t.flush_cycles;
+    EXPECT_EQ(double(std::accumulate(mine.begin(), mine.end(), int64_t{0})), ideal);
+    many += eng.size() >= 20;
+    // A psum run ends inside a DRAM iteration (a buffer loop over an output dim) while the
+    // output tile also moves at the DRAM level.
+    bool buf_out = false, dram_out = false;
+    for (size_t l = 0; l < y0; ++l)
+      if (arch::spatial::relevant(2, m->loops[l].dim) && m->loops[l].bound > 1)
+        (m->loops[l].level == Level::kDram ? dram_out : buf_out) = true;
+    run_ends += m->rf_keep[2] && buf_out && dram_out;
+    bypass += !m->rf_keep[0] || !m->rf_keep[1] || !m->rf_keep[2];
+    ++cases;
+  }
+  EXPECT_GE(many, 60);
+  EXPECT_GE(run_ends, 20);
+  EXPECT_GE(bypass, 100);
+  std::printf(">= 20 DRAM iterations %d, psum runs ending inside iterations %d, bypassed %d\n",
+              many, run_ends, bypass);
+}
+
+// The search's mappings of random layers (padding, stride, groups, batch, FC, ragged factors)
+// on every spatial dataflow, with and without the Eyeriss chip's buses and psum links; small
+// buffers give many DRAM iterations (and so iterations of one class memoised together).
+using Param = std::tuple<std::string, bool>;
+class SpatialIterationCyclesRandom : public ::testing::TestWithParam<Param> {};
+
+TEST_P(SpatialIterationCyclesRandom, EqualTheEngine) {
+  const auto [df, chip] = GetParam();
+  int layers = 0;
+  size_t most = 0;
+  for (uint64_t seed = 0; seed < 4; ++seed) {
+    std::mt19937_64 rng(seed * 6151 + uint64_t(df.front()) * 37 + uint64_t(df.back()) +
+                        (chip ? 5 : 0));
+    const int64_t gbufs[] = {1536, 4096, 2048, 64 * 1024};
+    arch::AcceleratorSpec spec = test::spatial_spec(4, 4, df, 128, gbufs[seed]);
+    spec.dram.ideal = true;
+    spec.sram[0].ideal = true;
+    if (chip) test::eyeriss_parts(spec);
+    test::RandomLayerLimits lim;
+    lim.matmul = lim.dilation = false;
+    lim.fc_n = 3;
+    lim.fc_c = 40;
+    lim.fc_k = 30;
+    lim.groups = 4;
+    lim.c = 8;
+    lim.k = 12;
+    const workloads::Graph g = test::random_array_layers(rng, 6, lim);
+    std::vector<workloads::LayerSchedule> sch;
+    try {
+      sch = sim::map_graph(g, spec, arch::EnergyTable(spec.energy));
+    } catch (const sim::ConfigError&) {
+      continue;  // a layer does not fit this random buffer
+    }
+    for (size_t i = 0; i < sch.size(); ++i) {
+      SCOPED_TRACE(g.layers[i].name + " " + sch[i].search.chosen);
+      most = std::max(most, expect_iterations(g, spec, sch[i], i));
+      ++layers;
+    }
+  }
+  EXPECT_GE(layers, 12);  // most random buffers fit
+  EXPECT_GE(most, 8u);    // some layer runs many DRAM iterations
+}
+
+INSTANTIATE_TEST_SUITE_P(Random, SpatialIterationCyclesRandom,
+                         ::testing::Combine(::testing::Values("rs", "ws", "os_a", "os_b", "os_c",
+                                                              "nlr"),
+                                            ::testing::Bool()),
+                         [](const auto& info) {
+                           return std::get<0>(info.param) +
+                                  (std::get<1>(info.param) ? "_chip" : "");
+                         });
+
+// The spec of the hand-worked layers: DRAM at 1 GB/s (1 byte per ns) with a 10 ns latency,
+// 64-byte bursts, a 1 GHz clock, one 64-bit bus for every operand, no psum links.
+arch::AcceleratorSpec hand_spec() {
+  arch::AcceleratorSpec spec = test::spatial_spec(1, 2, "ws", 128, 4096);
+  spec.clock.nominal.freq_mhz = 1000;
+  spec.clock.operating_points = {spec.clock.nominal};
+  spec.dram.ideal = false;
+  spec.dram.bandwidth_gb_per_s = 1;
+  spec.dram.latency_ns = 10;
+  spec.dram.burst_bytes = 64;
+  spec.noc.link_width_bits = 64;
+  spec.noc.bus_bits = {0, 0, 0};
+  spec.noc.psum_link_bits = 0;
+  return spec;
+}
+
+// A 1x1 conv layer over a 1 x w row of c channels (one output channel) with the given loops,
+// every operand kept in the register files, and its transfer plan (8-bit values).
+workloads::LayerSchedule hand_layer(const arch::AcceleratorSpec& spec, int64_t c, int64_t w,
+                                    const std::vector<arch::spatial::Loop>& loops) {
+  workloads::LayerSchedule sch;
+  sch.layer = "tiny";
+  sch.op = workloads::OpType::kConv2d;
+  sch.shape.n = sch.shape.k = sch.shape.h = sch.shape.p = sch.shape.r = sch.shape.s = 1;
+  sch.shape.c = c;
+  sch.shape.w = sch.shape.q = w;
+  ws::Mapping m;
+  m.dataflow = "ws";
+  m.loops = loops;
+  m.rf_keep = {true, true, true};
+  sch.engine = arch::SpatialProgram{m, 0};
+  workloads::tiling::set_routes(sch.transfers, spec);
+  ws::plan_transfers(sch, ws::Problem::from_shape(sch.shape, sch.op), ws::LayerWidths{});
+  return sch;
+}
+
+// A 1x1 conv over one 1x6 row (one input and output channel): Q = 6 outputs, mapped as
+// "dram: for Q/3; array_x: par Q/2", every operand kept in the register files. Each DRAM
+// iteration is one pass of one step on two PEs; with 64-bit buses and 8-bit values:
+//   iteration 0: refill 2 ifmap values and 1 weight (ceil(16/64) = ceil(8/64) = 1 cycle), 1 step,
+//                flush 2 psums of 32 bits when the output tile leaves (ceil(64/64) = 1): 3 cycles;
+//   iterations 1, 2: refill 2 new ifmap values (1 cycle), 1 step, flush (1): 3 cycles each.
+// The plan: chunk 0 loads 2 ifmap bytes and 1 weight byte, chunks 1 and 2 two ifmap bytes; each
+// chunk is a fold that stores its 2 outputs (1 byte each). hand_spec(): DRAM at 1 byte per ns
+// and 10 ns latency, 1 GHz; double-buffered slots; one in-order load queue, one store queue.
+//   t = 0: loads L0 (2 B, done 2 + 10 = 12 ns), W0 (1 B, 3 + 10 = 13), L1 (2 B, 5 + 10 = 15);
+//          L2 waits until chunk 0 is consumed (its slot held chunk 0's ifmap).
+//   chunk 0: ready at 13 ns -> cycles 13..16; at 16 chunk 0 is consumed (L2 issues: 18 + 10 = 28)
+//            and its outputs complete (S0: 16 + 2 behind L2 -> busy until 20, done 30).
+//   chunk 1: ready at 15 -> cycles 16..19; S1 issues at 19: busy until 22, done 32.
+//   chunk 2: its load is done at 28, and its output slot (chunk 0's, two folds back) once S0 is
+//            done at 30 -> cycles 30..33; S2 issues at 33: done 35 + 10 = 45.
+//   The layer ends with S2: 45 cycles. (The estimate's max(9 array cycles, 13 bytes / 1 byte per
+//   cycle) would say 13.)
+TEST(SpatialTimeline, HandWorkedWaitsOnTinyLayer) {
+  arch::AcceleratorSpec spec = hand_spec();
+  const workloads::LayerSchedule sch =
+      hand_layer(spec, 1, 6, {{ws::kQ, 3, Level::kDram}, {ws::kQ, 2, Level::kArrayX}});
+  ASSERT_EQ(sch.transfers.folds.size(), 3u);
+  const std::vector<int64_t> it = workloads::timeline::spatial_iteration_cycles(sch, spec);
+  EXPECT_EQ(it, (std::vector<int64_t>{3, 3, 3}));
+  const int bits[3] = {8, 8, 32};
+  const ws::Problem p = ws::Problem::from_shape(sch.shape, sch.op);
+  EXPECT_EQ(it, engine_iterations(p, sch.spatial().nest, spec.noc, bits));
+  EXPECT_EQ(workloads::timeline::spatial_cycles(sch, spec), 45);
+  // Ideal DRAM: no waits, the iterations back to back.
+  spec.dram.ideal = true;
+  EXPECT_EQ(workloads::timeline::spatial_cycles(sch, spec), 9);
+}
+
+// Folds of two chunks: a 1x1 conv over a 1x2 row of 2 channels, "dram: for Q/2 for C/2" on one
+// PE. Each DRAM iteration is one pass of one step that refills 1 ifmap value and 1 weight (both
+// follow C: 1 cycle); the psum leaves when Q moves, at the end of iterations 1 and 3 (1 cycle):
+// iterations of 2, 3, 2, 3 cycles. Chunk k loads 1 ifmap and 1 weight byte (I_k, W_k); a fold is
+// two chunks on one output, whose store (1 byte) follows the fold's second chunk. Double
+// buffering: I2 and W2 wait until chunk 0 is consumed, I3 and W3 until chunk 1 is.
+//   t = 0: I0 (1 B, done 1 + 10 = 11 ns), W0 (12), I1 (13), W1 (14).
+//   chunk 0: ready at 12 -> cycles 12..14; consumed at 14: I2 (15 + 10 = 25), W2 (26).
+//   chunk 1: ready at 14 -> cycles 14..17; consumed at 17: I3 (18 -> 28), W3 (19 -> 29); fold
+//            0's output done at 17: its store S0 issues behind W3, busy until 20, done 30.
+//   chunk 2: ready at 26 -> cycles 26..28 (fold 1's output slot is free: two slots).
+//   chunk 3: ready at 29 -> cycles 29..32; S1 issues at 32: done 33 + 10 = 43.
+TEST(SpatialTimeline, HandWorkedFoldsOfTwoChunks) {
+  const arch::AcceleratorSpec spec = hand_spec();
+  const workloads::LayerSchedule sch =
+      hand_layer(spec, 2, 2, {{ws::kQ, 2, Level::kDram}, {ws::kC, 2, Level::kDram}});
+  ASSERT_EQ(sch.transfers.folds.size(), 2u);
+  ASSERT_EQ(sch.transfers.folds[0].chunks.size(), 2u);
+  const std::vector<int64_t> it = workloads::timeline::spatial_iteration_cycles(sch, spec);
+  EXPECT_EQ(it, (std::vector<int64_t>{2, 3, 2, 3}));
+  const int bits[3] = {8, 8, 32};
+  const ws::Problem p = ws::Problem::from_shape(sch.shape, sch.op);
+  EXPECT_EQ(it, engine_iterations(p, sch.spatial().nest, spec.noc, bits));
+  EXPECT_EQ(workloads::timeline::spatial_cycles(sch, spec), 43);
+}
+
+}  // namespace
+}  // namespace adasim
