@@ -84,5 +84,20 @@ TEST(VectorTimeline, NarrowPortsStretchEachLaneCycle) {
   EXPECT_EQ(timeline::vector_cycles(s, spec), 6);
 }
 
+TEST(VectorTimeline, SpatialArraysGiveEachOperandItsOwnBus) {
+  // The same chunk (3 cycles reading 10 bytes and writing 3, 3, 4 each) on a spatial array's
+  // xy_multicast NoC with the Eyeriss chip's 16-bit ifmap bus and 64-bit psum bus: the ifmap
+  // bus takes ceil(80 / 16) = 5 cycles per lane cycle, the psum bus ceil(32 / 64) = 1, so
+  // 3 x 5 = 15 cycles. Over one shared 64-bit link ("bus") the 10 bytes would take
+  // ceil(10 / 8) = 2 cycles each: 6.
+  arch::AcceleratorSpec spec = test::ideal_spec(4, 4, "ws");
+  spec.noc.link_width_bits = 64;
+  const LayerSchedule s = vector_program(spec, 1, 4, {10}, 3);
+  EXPECT_EQ(timeline::vector_cycles(s, spec), 6);
+  spec.noc.type = "xy_multicast";
+  spec.noc.bus_bits = {16, 64, 64};
+  EXPECT_EQ(timeline::vector_cycles(s, spec), 15);
+}
+
 }  // namespace
 }  // namespace adasim::workloads

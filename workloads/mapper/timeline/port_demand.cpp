@@ -22,7 +22,9 @@ CycleDemand& CycleDemand::operator+=(const CycleDemand& o) {
 PortModel::PortModel(const arch::AcceleratorSpec& spec)
     : spec_(spec),
       bus_bytes_(std::max(1, spec.noc.link_width_bits / 8)),
+      per_operand_buses_(spec.noc.type == "xy_multicast"),
       core_per_memory_cycle_(arch::core_per_memory_cycle(spec, spec.clock.nominal)) {
+  for (int o = 0; o < 3; ++o) bus_bits_[size_t(o)] = std::max(1, spec.noc.bus_width(o));
   if (spec.sram.size() > kMaxLevels)
     throw sim::ModelError("timeline: more SRAM levels than the port model holds");
   for (int o = 0; o < arch::kNumOperands; ++o)
@@ -52,9 +54,16 @@ int64_t PortModel::extra(const CycleDemand& d) const {
                                            ceil_div(wr[i], l.write_bytes_per_cycle()))));
   }
   int64_t bus = 1;
-  if (to_array > 0 || d.out_write > 0)
-    bus = std::max(int64_t(1), to_core(std::max(ceil_div(to_array, bus_bytes_),
-                                                ceil_div(d.out_write, bus_bytes_))));
+  if (to_array > 0 || d.out_write > 0) {
+    int64_t link = 0;  // cycles at the memory clock
+    if (per_operand_buses_) {
+      link = ceil_div(8 * d.out_write, bus_bits_[2]);
+      for (size_t o = 0; o < 2; ++o) link = std::max(link, ceil_div(8 * d.read[o], bus_bits_[o]));
+    } else {
+      link = std::max(ceil_div(to_array, bus_bytes_), ceil_div(d.out_write, bus_bytes_));
+    }
+    bus = std::max(int64_t(1), to_core(link));
+  }
   return std::max(sram, bus) - 1;
 }
 
