@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <random>
 
 #include "sim/core/errors.hpp"
@@ -110,7 +111,7 @@ TEST(SpatialEstimate, StepDistinctCountsTheIfmapRowsThePesRead) {
 TEST(SpatialSearch, PrunedSearchFindsTheExhaustiveOptimum) {
   std::mt19937_64 rng(11);
   const ws::Constraints none;
-  int compared = 0, cut = 0;
+  int compared = 0, cut = 0, proven = 0;
   int64_t pruned_scored = 0, full_scored = 0;
   for (int iter = 0; iter < 96; ++iter) {
     const SpatialDataflow df = kAll[size_t(iter) % kAll.size()];
@@ -129,6 +130,19 @@ TEST(SpatialSearch, PrunedSearchFindsTheExhaustiveOptimum) {
         << pruned.best.describe() << "\nexhaustive:\n"
         << full.best.describe();
     EXPECT_LE(pruned.evaluated, full.evaluated);
+    // The exact branch and bound: the exact estimate's optimum over the pruned space, which an
+    // unbounded enumeration of it finds too.
+    if (pruned.exact_optimum) {
+      const arch::Objective obj = c.spec.mapper.objective;
+      double best = std::numeric_limits<double>::infinity();
+      ws::for_each_mapping(c.p, df, c.spec, c.w, none, SearchMode::kPruned,
+                           [&](const ws::Mapping& m) {
+                             best = std::min(
+                                 best, ws::estimate_mapping(c.p, m, c.spec, c.w, costs).objective(obj));
+                           });
+      EXPECT_NEAR(pruned.best_e.objective(obj), best, 1e-9 * best) << pruned.best.describe();
+      ++proven;
+    }
     pruned_scored += pruned.evaluated;
     full_scored += full.evaluated;
     cut += pruned.cut > 0 ? 1 : 0;
@@ -136,6 +150,7 @@ TEST(SpatialSearch, PrunedSearchFindsTheExhaustiveOptimum) {
   }
   EXPECT_GT(compared, 70);
   EXPECT_GT(cut, compared / 2) << "the bound should cut on most layers";
+  EXPECT_GT(proven, compared / 2) << "the exact branch and bound should finish on small layers";
   EXPECT_LT(pruned_scored * 20, full_scored) << "pruning should score far fewer mappings";
 }
 
@@ -178,6 +193,50 @@ TEST(SpatialSearch, BoundNeverExceedsTheEstimate) {
         });
   }
   EXPECT_GT(checked, 50000);
+}
+
+// ExactBound (spatial_exact_bound.cpp) never exceeds the exact estimate of a mapping it stands
+// for (CoreBound bounds the screening score only, which over-counts edge tiles). Every 97th
+// mapping of the exhaustive enumerations: the exact estimate is slow on millions of mappings.
+TEST(SpatialSearch, ExactBoundNeverExceedsTheExactEstimate) {
+  std::mt19937_64 rng(5);
+  const ws::Constraints none;
+  int64_t seen = 0, checked = 0;
+  for (int iter = 0; iter < 36; ++iter) {
+    const SpatialDataflow df = kAll[size_t(iter) % kAll.size()];
+    Case c = random_case(rng, df);
+    SCOPED_TRACE("iteration " + std::to_string(iter) + ": " + c.text);
+    const auto costs = test_costs(iter % 3 == 0);
+    const arch::Objective obj = c.spec.mapper.objective;
+    ws::for_each_mapping(
+        c.p, df, c.spec, c.w, none, SearchMode::kExhaustive, [&](const ws::Mapping& m) {
+          if (seen++ % 97 != 0) return;
+          ws::Mapping core;
+          core.dataflow = m.dataflow;
+          core.rf_keep = m.rf_keep;
+          ws::Split s;
+          s.gbuf.fill(1);
+          s.dram.fill(1);
+          for (const ws::Loop& l : m.loops) {
+            if (l.level == ws::Level::kDram)
+              s.dram[size_t(l.dim)] *= l.bound;
+            else if (l.level == ws::Level::kGbuf)
+              s.gbuf[size_t(l.dim)] *= l.bound;
+            else
+              core.loops.push_back(l);
+          }
+          std::array<int64_t, ws::kNumDims> rem;
+          const auto span = core.spans_from(0);
+          for (int d = 0; d < ws::kNumDims; ++d)
+            rem[size_t(d)] = (c.p.bound[size_t(d)] + span[size_t(d)] - 1) / span[size_t(d)];
+          const ws::ExactBound bound(c.p, core, rem, c.spec, c.w, costs, obj);
+          const double e = ws::estimate_mapping(c.p, m, c.spec, c.w, costs).objective(obj);
+          ASSERT_LE(bound.of(s), e * (1 + 1e-12)) << m.describe();
+          ASSERT_LE(bound.any_split(), bound.of(s) * (1 + 1e-12)) << m.describe();
+          ++checked;
+        });
+  }
+  EXPECT_GT(checked, 20000);
 }
 
 // What a mapping's loops multiply to, per constraint level and dim.

@@ -137,8 +137,10 @@ void plan_transfers(LayerSchedule& sch, const Problem& p, const LayerWidths& w,
   }
 }
 
-LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec,
-                          const EnergyCosts& costs, ISearchGuard* guard) {
+namespace {
+
+// The schedule's fields that do not depend on the mapping (layer, shape, widths, routes).
+LayerSchedule layer_schedule(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec) {
   LayerSchedule sch;
   sch.layer = l.name;
   sch.op = l.op;
@@ -151,6 +153,27 @@ LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::Accelerato
   tiling::set_routes(sch.transfers, spec);
   tiling::require_one_hop(sch.transfers, spec,
                           "a level filled from DRAM: spatial arrays run one global buffer");
+  return sch;
+}
+
+}  // namespace
+
+LayerSchedule spatial_schedule(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec,
+                               const Mapping& m) {
+  LayerSchedule sch = layer_schedule(g, l, spec);
+  sch.engine = arch::SpatialProgram{m, 0};
+  sch.dataflow = m.dataflow;
+  sch.loop_order = m.describe();
+  sch.search.objective = arch::to_string(spec.mapper.objective);
+  sch.search.chosen = one_line(m);
+  plan_transfers(sch, Problem::from_shape(sch.shape, l.op), widths_of(g, l, spec));
+  return sch;
+}
+
+LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec,
+                          const EnergyCosts& costs, ISearchGuard* guard) {
+  LayerSchedule sch = layer_schedule(g, l, spec);
+  const LayerWidths w = widths_of(g, l, spec);
   const Problem p = Problem::from_shape(sch.shape, l.op);
   const auto& pe = spec.pe_array;
   std::vector<std::string> dfs =

@@ -107,6 +107,11 @@ void plan_transfers(LayerSchedule& sch, const Problem& p, const LayerWidths& w,
 LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec,
                           const EnergyCosts& costs, ISearchGuard* guard = nullptr);
 
+/// The schedule map_spatial builds for mapping `m` of an array layer (engine program, transfer
+/// plan), without a search: e.g. the search's runner-up, to simulate it.
+LayerSchedule spatial_schedule(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec,
+                               const Mapping& m);
+
 LayerWidths widths_of(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec);
 
 }  // namespace adasim::workloads::spatial

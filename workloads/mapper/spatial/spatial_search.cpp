@@ -132,7 +132,10 @@ std::vector<std::vector<int>> gbuf_orders(const Core& core, const Split& s, cons
       kept_op = o;
     }
   if (ch.exhaustive()) {
-    for_each_permutation(gb_dims, [&](const std::vector<int>& perm) { out.push_back(perm); });
+    // (emplace from iterators: GCC 12 reports a false -Wrestrict on copying `perm` here)
+    for_each_permutation(gb_dims, [&](const std::vector<int>& perm) {
+      out.emplace_back(perm.begin(), perm.end());
+    });
   } else if (kept > 1) {
     out = several_kept_gbuf_orders(core, s);
     if (out.empty()) out.push_back(gb_dims);
@@ -244,30 +247,68 @@ void for_each_mapping(const Problem& p, const std::string& df, const arch::Accel
     });
 }
 
-SpatialSearchResult search_spatial(const Problem& p, const std::vector<std::string>& dfs,
-                                   const arch::AcceleratorSpec& spec, const LayerWidths& w,
-                                   const EnergyCosts& costs, const Constraints& c, SearchMode mode,
-                                   const std::function<void()>& guard) {
-  const LoopChoices ch(mode, c);
-  const arch::Objective obj = spec.mapper.objective;
-  const bool bounded = mode == SearchMode::kPruned;
-  std::vector<std::unique_ptr<ISpatialDataflow>> impls;  // the cores point at their orders
-  std::vector<Core> all;
-  for (const std::string& df : dfs) {
-    impls.push_back(make_spatial_dataflow(df));
-    CoreSet cores(p, *impls.back(), spec, w, ch);
-    impls.back()->cores(p, spec, w, ch, cores);
-    for (Core& core : cores.cores()) {
-      if (bounded) core.bound = CoreBound(p, core.m, core.rem, spec, w, costs, obj).any_split();
-      all.push_back(std::move(core));
-    }
+namespace {
+
+// The best and runner-up (another loop nest) by the exact estimate's objective; ties keep the
+// first offered.
+class ExactRanking {
+ public:
+  ExactRanking(SpatialSearchResult& r, arch::Objective obj) : r_(r), obj_(obj) {}
+  double best() const {
+    return r_.found ? r_.best_e.objective(obj_) : std::numeric_limits<double>::infinity();
   }
-  std::stable_sort(all.begin(), all.end(),
-                   [](const Core& a, const Core& b) { return a.bound < b.bound; });
-  SpatialSearchResult r;
-  // Screening: the closed-form score (screen_mapping) drives the branch and bound and keeps the
-  // kShortlist best candidates with distinct loop nests; those are ranked by the exact estimate.
-  constexpr size_t kShortlist = 3;
+  void offer(const Mapping& m, const SpatialEstimate& e) {
+    const double v = e.objective(obj_);
+    if (r_.found && v >= best()) {
+      if ((r_.has_runner && v >= r_.runner_e.objective(obj_)) || m.describe() == best_text_)
+        return;
+      r_.runner = m;
+      r_.runner_e = e;
+      r_.has_runner = true;
+      return;
+    }
+    if (r_.found) {
+      r_.runner = std::move(r_.best);
+      r_.runner_e = r_.best_e;
+      r_.has_runner = true;
+    }
+    r_.best = m;
+    r_.best_e = e;
+    r_.found = true;
+    best_text_ = m.describe();
+  }
+
+ private:
+  SpatialSearchResult& r_;
+  arch::Objective obj_;
+  std::string best_text_;
+};
+
+// Whether a mapping's transfer plan (one chunk per DRAM iteration) stays within
+// spec.mapper.max_plan_chunks.
+bool plan_fits(const Mapping& m, const arch::MapperSpec& budget) {
+  double chunks = 1;
+  for (const Loop& l : m.loops)
+    if (l.level == Level::kDram) chunks *= double(l.bound);
+  return chunks <= double(budget.max_plan_chunks);
+}
+
+struct SearchInput {
+  const Problem& p;
+  const arch::AcceleratorSpec& spec;
+  const LayerWidths& w;
+  const EnergyCosts& costs;
+  const LoopChoices& ch;
+  const std::function<void()>& guard;
+  bool bounded;
+};
+
+// Screening: the closed-form score (screen_mapping) drives a branch and bound on CoreBound (a
+// bound of the score) and keeps the `size` best-screened candidates with distinct loop nests,
+// best first. Sets r.screened, r.evaluated, r.cut, r.over_memory, r.exhausted.
+std::vector<Mapping> screen_shortlist(const SearchInput& in, const std::vector<Core>& all,
+                                      size_t size, SpatialSearchResult& r) {
+  const arch::Objective obj = in.spec.mapper.objective;
   struct Listed {
     double score;
     std::string text;
@@ -278,69 +319,133 @@ SpatialSearchResult search_spatial(const Problem& p, const std::vector<std::stri
   auto beaten = [&](double bound) {
     return !list.empty() && bound > list.front().score * (1 + 1e-9);
   };
-  const arch::MapperSpec& budget = spec.mapper;
+  const arch::MapperSpec& budget = in.spec.mapper;
   auto consider = [&](const Mapping& m) {
-    if (guard) guard();  // the host budget: throws only, the enumeration is the same without it
+    if (in.guard) in.guard();  // the host budget: throws only, the enumeration is the same
     // The budgets (mapper.max_candidates, mapper.max_plan_chunks): counts, so deterministic.
     // The exhaustive enumeration (the tests' reference) has no candidate budget.
-    if (bounded && r.evaluated >= budget.max_candidates) {
+    if (in.bounded && r.evaluated >= budget.max_candidates) {
       r.exhausted = true;
       return;
     }
-    double chunks = 1;  // plan_transfers: one chunk per DRAM iteration
-    for (const Loop& l : m.loops)
-      if (l.level == Level::kDram) chunks *= double(l.bound);
-    if (chunks > double(budget.max_plan_chunks)) {
+    if (!plan_fits(m, budget)) {
       ++r.over_memory;
       return;
     }
-    const double v = screen_mapping(p, m, spec, w, costs).objective(obj);
+    const double v = screen_mapping(in.p, m, in.spec, in.w, in.costs).objective(obj);
     ++r.evaluated;
-    if (list.size() == kShortlist && v >= list.back().score) return;
+    if (list.size() == size && v >= list.back().score) return;
     std::string text = m.describe();
     for (const Listed& l : list)
       if (l.text == text) return;  // the same nest (orders that differ in bound-1 loops)
     auto at = std::upper_bound(list.begin(), list.end(), v,
                                [](double x, const Listed& l) { return x < l.score; });
     list.insert(at, Listed{v, std::move(text), m});
-    if (list.size() > kShortlist) list.pop_back();
+    if (list.size() > size) list.pop_back();
   };
   for (size_t i = 0; i < all.size() && !r.exhausted; ++i) {
     const Core& core = all[i];
-    if (bounded && beaten(core.bound)) {
+    if (in.bounded && beaten(core.bound)) {
       r.cut += int64_t(all.size() - i);
       break;
     }
-    const CoreBound lb(p, core.m, core.rem, spec, w, costs, obj);
-    for_each_split(core, ch, [&](const Split& s) {
-      if (r.exhausted || !split_fits(p, core, s, w, spec)) return;
-      if (bounded && beaten(lb.of(s))) {
+    const CoreBound lb(in.p, core.m, core.rem, in.spec, in.w, in.costs, obj);
+    for_each_split(core, in.ch, [&](const Split& s) {
+      if (r.exhausted || !split_fits(in.p, core, s, in.w, in.spec)) return;
+      if (in.bounded && beaten(lb.of(s))) {
         ++r.cut;
         return;
       }
-      for_each_order(core, s, ch, consider);
+      for_each_order(core, s, in.ch, consider);
     });
   }
-  // The shortlist by the exact estimate (ties keep the screening order).
   if (!list.empty()) r.screened = list.front().score;
-  for (const Listed& l : list) {
-    const SpatialEstimate e = estimate_mapping(p, l.m, spec, w, costs);
-    const double v = e.objective(obj);
-    if (!r.found || v < r.best_e.objective(obj)) {
-      if (r.found) {
-        r.runner = std::move(r.best);
-        r.runner_e = r.best_e;
-        r.has_runner = true;
-      }
-      r.best = l.m;
-      r.best_e = e;
-      r.found = true;
-    } else if (!r.has_runner || v < r.runner_e.objective(obj)) {
-      r.runner = l.m;
-      r.runner_e = e;
-      r.has_runner = true;
+  std::vector<Mapping> out;
+  for (Listed& l : list) out.push_back(std::move(l.m));
+  return out;
+}
+
+// The exact ranking: a branch and bound on ExactBound, a proven lower bound of the exact
+// estimate's objective, seeded with the best exact estimate of the screened shortlist. A core or
+// split is cut only when its bound exceeds the best exact objective found, so no mapping of the
+// candidate space (every fitting split and order the pruned enumeration generates) that could
+// beat the result is skipped: the result is the exact estimate's optimum over that space. The
+// space itself does not depend on the SRAM sizes (they only filter splits, split_fits), so a
+// larger SRAM level's optimum is never worse than a smaller one's. Cores sorted by `bound`.
+// ExactBound is loose (it omits the order-dependent traffic) and estimate_mapping costs up to
+// tens of ms on large layers, so the search is run only when at most `budget` mappings survive
+// the bound against the seed (counted first, without estimating); returns whether it ran.
+bool exact_search(const SearchInput& in, const std::vector<Core>& all, ExactRanking& rank,
+                  int64_t budget, SpatialSearchResult& r) {
+  const arch::Objective obj = in.spec.mapper.objective;
+  auto visit = [&](auto&& on_mapping) {
+    auto beaten = [&](double bound) { return bound > rank.best() * (1 + 1e-9); };
+    for (const Core& core : all) {
+      if (beaten(core.bound)) break;
+      const ExactBound lb(in.p, core.m, core.rem, in.spec, in.w, in.costs, obj);
+      for_each_split(core, in.ch, [&](const Split& s) {
+        if (!split_fits(in.p, core, s, in.w, in.spec) || beaten(lb.of(s))) return;
+        for_each_order(core, s, in.ch, [&](const Mapping& m) {
+          if (plan_fits(m, in.spec.mapper)) on_mapping(m);
+        });
+      });
     }
+  };
+  int64_t survivors = 0;
+  visit([&](const Mapping&) { ++survivors; });
+  if (survivors > budget) return false;
+  visit([&](const Mapping& m) {
+    if (in.guard) in.guard();
+    ++r.estimated;
+    rank.offer(m, estimate_mapping(in.p, m, in.spec, in.w, in.costs));
+  });
+  return true;
+}
+
+}  // namespace
+
+SpatialSearchResult search_spatial(const Problem& p, const std::vector<std::string>& dfs,
+                                   const arch::AcceleratorSpec& spec, const LayerWidths& w,
+                                   const EnergyCosts& costs, const Constraints& c, SearchMode mode,
+                                   const std::function<void()>& guard) {
+  const LoopChoices ch(mode, c);
+  const arch::Objective obj = spec.mapper.objective;
+  const SearchInput in{p, spec, w, costs, ch, guard, mode == SearchMode::kPruned};
+  std::vector<std::unique_ptr<ISpatialDataflow>> impls;  // the cores point at their orders
+  std::vector<Core> all;
+  for (const std::string& df : dfs) {
+    impls.push_back(make_spatial_dataflow(df));
+    CoreSet cores(p, *impls.back(), spec, w, ch);
+    impls.back()->cores(p, spec, w, ch, cores);
+    for (Core& core : cores.cores()) all.push_back(std::move(core));
   }
+  auto sort_by = [&](auto&& bound_of) {
+    if (in.bounded)
+      for (Core& core : all) core.bound = bound_of(core);
+    std::stable_sort(all.begin(), all.end(),
+                     [](const Core& a, const Core& b) { return a.bound < b.bound; });
+  };
+  SpatialSearchResult r;
+  // 1. Screening: the kShortlist best-screened nests, ranked by the exact estimate.
+  constexpr size_t kShortlist = 16;
+  // 2. runs when at most kExactBudget mappings survive its bound (exact_search).
+  constexpr int64_t kExactBudget = 1024;
+  sort_by([&](const Core& k) {
+    return CoreBound(p, k.m, k.rem, spec, w, costs, obj).any_split();
+  });
+  ExactRanking rank(r, obj);
+  for (const Mapping& m : screen_shortlist(in, all, kShortlist, r)) {
+    ++r.estimated;
+    rank.offer(m, estimate_mapping(p, m, spec, w, costs));
+  }
+  // The exhaustive enumeration (the tests' reference for the screening branch and bound) stops
+  // here: estimating every one of its mappings exactly is too slow even on small layers.
+  if (!r.found || r.exhausted || !in.bounded) return r;
+  // 2. The exact estimate's optimum, seeded with the shortlist's best (a tight incumbent).
+  sort_by([&](const Core& k) {
+    return ExactBound(p, k.m, k.rem, spec, w, costs, obj).any_split();
+  });
+  r.exact_optimum = exact_search(in, all, rank, kExactBudget, r);
   return r;
 }
 

@@ -3,7 +3,10 @@
 // over the array's Y and X, and the register-file loops, as the dataflow allows them), the split
 // of each dim's remaining extent between global buffer and DRAM, and the loop order at both
 // levels. Every complete mapping is scored with the closed-form screening score
-// (spatial_screen.cpp); the few best are ranked by the exact estimate (spatial_estimate.cpp).
+// (spatial_screen.cpp); the 16 best are ranked by the exact estimate (spatial_estimate.cpp).
+// Then, seeded with the best of those, a branch and bound on ExactBound (a proven lower bound of
+// the exact estimate) finds the exact estimate's optimum over the candidate space, when at most
+// a budget of mappings survive its bound (SpatialSearchResult::exact_optimum).
 //
 // Exhaustive mode enumerates every bound of every loop, every split and every order: the
 // reference the pruned search is tested against on small layers.
@@ -45,6 +48,10 @@ struct SpatialSearchResult {
   SpatialEstimate runner_e;
   double screened = 0;    ///< best screening objective (screen_mapping) among those scored
   int64_t evaluated = 0;  ///< complete mappings scored
+  int64_t estimated = 0;  ///< complete mappings ranked by the exact estimate
+  /// The best is the exact estimate's optimum over the candidate space (the exact branch and
+  /// bound ran to its end); else the best of the exactly estimated shortlist.
+  bool exact_optimum = false;
   int64_t cut = 0;        ///< cores and splits cut by their bound (each stands for many mappings)
   /// The search stopped at spec.mapper.max_candidates mappings scored (best of those kept).
   bool exhausted = false;
@@ -114,6 +121,25 @@ class CoreBound {
   std::array<double, 3> t_rf_{}, t_arr_{}, t_sp_{}, changing_{};
   // Fraction of the ifmap's RF / array tile one step of a loop over P, Q, R, S moves.
   std::array<double, 4> slide_rf_{}, slide_arr_{};
+};
+
+/// Lower bounds of estimate_mapping(...).objective(obj) (the exact estimate, not the screening
+/// score) over the mappings of `core` whose temporal loops cover `rem`: over all of them, or over
+/// those with one split (spatial_exact_bound.cpp gives the argument).
+class ExactBound {
+ public:
+  using Idx = std::array<int64_t, kNumDims>;
+  ExactBound(const Problem& p, const Mapping& core, const Idx& rem,
+             const arch::AcceleratorSpec& spec, const LayerWidths& w, const EnergyCosts& costs,
+             arch::Objective obj);
+  double any_split() const { return bound(nullptr); }
+  double of(const Split& s) const { return bound(&s); }
+
+ private:
+  double bound(const Split* s) const;
+  Idx rem_{};
+  arch::Objective obj_;
+  double steps_ = 0, dram_cycles_ = 0, energy_ = 0, leak_pj_per_cycle_ = 0;
 };
 
 }  // namespace adasim::workloads::spatial
