@@ -378,27 +378,32 @@ std::vector<Mapping> screen_shortlist(const SearchInput& in, const std::vector<C
 bool exact_search(const SearchInput& in, const std::vector<Core>& all, ExactRanking& rank,
                   int64_t budget, SpatialSearchResult& r) {
   const arch::Objective obj = in.spec.mapper.objective;
-  auto visit = [&](auto&& on_mapping) {
+  // `stop()`: the visit ends early (the count has passed the budget).
+  auto visit = [&](auto&& on_mapping, auto&& stop) {
     auto beaten = [&](double bound) { return bound > rank.best() * (1 + 1e-9); };
     for (const Core& core : all) {
-      if (beaten(core.bound)) break;
+      if (beaten(core.bound) || stop()) break;
       const ExactBound lb(in.p, core.m, core.rem, in.spec, in.w, in.costs, obj);
       for_each_split(core, in.ch, [&](const Split& s) {
-        if (!split_fits(in.p, core, s, in.w, in.spec) || beaten(lb.of(s))) return;
+        if (stop() || !split_fits(in.p, core, s, in.w, in.spec) || beaten(lb.of(s))) return;
         for_each_order(core, s, in.ch, [&](const Mapping& m) {
-          if (plan_fits(m, in.spec.mapper)) on_mapping(m);
+          if (!stop() && plan_fits(m, in.spec.mapper)) on_mapping(m);
         });
       });
     }
   };
+  // Count the survivors first, up to one past the budget (the count alone enumerated millions
+  // of mappings of a large layer before it was cut off at the budget).
   int64_t survivors = 0;
-  visit([&](const Mapping&) { ++survivors; });
+  visit([&](const Mapping&) { ++survivors; }, [&] { return survivors > budget; });
   if (survivors > budget) return false;
-  visit([&](const Mapping& m) {
-    if (in.guard) in.guard();
-    ++r.estimated;
-    rank.offer(m, estimate_mapping(in.p, m, in.spec, in.w, in.costs));
-  });
+  visit(
+      [&](const Mapping& m) {
+        if (in.guard) in.guard();
+        ++r.estimated;
+        rank.offer(m, estimate_mapping(in.p, m, in.spec, in.w, in.costs));
+      },
+      [] { return false; });
   return true;
 }
 
