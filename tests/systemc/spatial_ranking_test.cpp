@@ -11,8 +11,11 @@
 // matmuls (0.25 to 17 M MACs each).
 // On ideal DRAM the exact estimate (spatial_estimate.cpp) equals the engine's cycles and access
 // counts, so the properties hold exactly (energy up to floating-point summation order, 1e-9).
-// On finite DRAM the estimate's cycles are max(array, DRAM bytes / bandwidth), an
-// approximation of the engine's overlap: there a measured slack is allowed (kFiniteSlack).
+// On finite DRAM the search ranks by max(array, DRAM bytes / bandwidth), an approximation of
+// the engine's overlap, then replays its winner and runner-up on their transfer plans (the
+// engine's cycles, search_layer) and keeps the better: the first property holds exactly there
+// too; the other two compare the search's choices under different specs and objectives, where a
+// measured slack is allowed (kFiniteSlack).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -34,10 +37,13 @@ namespace sp = workloads::spatial;
 
 const std::string kRoot = std::string(ADASIM_TEST_DIR) + "/..";
 constexpr double kRounding = 1 + 1e-9;
-// Finite DRAM: the engine overlaps DRAM and array work less perfectly than the estimate's max().
-// Measured: BERT's `scores` on eyeriss_chip, where the latency winner (all of P at DRAM level)
-// simulates 295,576 cycles and the runner-up (P at buffer level), which the energy objective
-// picks, 275,658: 7.2%. Every other finite-DRAM case of this set holds within 2%.
+// Finite DRAM: the engine overlaps DRAM and array work less perfectly than the estimate's max(),
+// by which the search ranks before it replays its two finalists. Measured with the replay
+// (2026-12-04, exact comparison printing every miss): enlarging a level, AlexNet's fc7 on
+// eyeriss_chip with glb_ifmap_psum x4 chooses a nest that simulates 5,015,602 cycles against
+// 4,689,493 (7.0%; the others 0.7% and 0.2%); energy vs latency within 0.5% (fc7's cycles, chip)
+// and 0.003% (features.7.dw's energy, 16x16). Before the replay the winner could also simulate
+// 7.2% slower than its runner-up (BERT's `scores`, chip).
 constexpr double kFiniteSlack = 1.08;
 
 bool is_array(const workloads::Layer& l) {
@@ -104,16 +110,10 @@ double objective_of(const test::LayerFigures& f, arch::Objective o) {
                                          : double(f.cycles) * f.energy_pj;
 }
 
-/// The search map_spatial runs for layer l (same problem, widths, dataflows, constraints).
+/// The search map_spatial runs for layer l (with finite DRAM, winner and runner-up replayed).
 sp::SpatialSearchResult search_layer(const Graph& g, const workloads::Layer& l,
                                      const arch::AcceleratorSpec& spec) {
-  const workloads::EnergyCosts costs = sim::mapper_costs(arch::EnergyTable(spec.energy), spec);
-  const sp::Problem p = sp::Problem::from_shape(g.shape(l), l.op);
-  const auto& pe = spec.pe_array;
-  const std::vector<std::string> dfs =
-      pe.dataflow_auto ? pe.spatial_dataflows : std::vector<std::string>{pe.spatial_dataflow};
-  return sp::search_spatial(p, dfs, spec, sp::widths_of(g, l, spec), costs,
-                            sp::Constraints::resolve(spec.mapper, p));
+  return sp::search_layer(g, l, spec, sim::mapper_costs(arch::EnergyTable(spec.energy), spec));
 }
 
 struct Case {
@@ -164,7 +164,7 @@ TEST_P(SpatialRanking, WinnerSimulatesNoWorseThanRunnerUp) {
       const auto a = test::simulate_forked(s, both, win);
       const auto b = test::simulate_forked(s, both, run);
       for (size_t i = 0; i < both.layers.size(); ++i)
-        EXPECT_LE(objective_of(a[i], obj), objective_of(b[i], obj) * slack())
+        EXPECT_LE(objective_of(a[i], obj), objective_of(b[i], obj) * kRounding)
             << both.layers[i].name << " (" << arch::to_string(obj) << "): winner "
             << win[i].search.chosen << " " << a[i].cycles << " cycles " << a[i].energy_pj
             << " pJ, runner-up " << run[i].search.chosen << " " << b[i].cycles << " cycles "

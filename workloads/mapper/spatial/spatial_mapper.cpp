@@ -181,8 +181,7 @@ LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::Accelerato
   const Constraints cons = Constraints::resolve(spec.mapper, p);
   const std::function<void()> check =
       guard ? [&] { guard->check(l.name); } : std::function<void()>();
-  const SpatialSearchResult r =
-      search_spatial(p, dfs, spec, w, costs, cons, SearchMode::kPruned, check);
+  const SpatialSearchResult r = search_layer(g, l, spec, costs, check);
   if (!r.found) {
     std::string levels;  // "128 B" for one level; "gl_in 100 B, gl_w 8 B" for a split buffer
     for (const arch::SramLevelSpec& lv : spec.sram)
@@ -227,20 +226,41 @@ LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::Accelerato
     sch.search.runner_energy_pj = r.runner_e.energy_pj;
   }
   plan_transfers(sch, p, w, check);
-  if (!spec.dram.ideal) {
-    const Replayed best = replay(sch, p, r.best, r.best_e, spec, w, costs);
-    sch.search.est_cycles = best.cycles;
-    sch.search.est_energy_pj = best.energy_pj;
-    if (r.has_runner) {  // replayed alike, on its own plan, so that the two compare
-      LayerSchedule alt = sch;
-      alt.engine = arch::SpatialProgram{r.runner, 0};
-      plan_transfers(alt, p, w, check);
-      const Replayed ru = replay(alt, p, r.runner, r.runner_e, spec, w, costs);
-      sch.search.runner_cycles = ru.cycles;
-      sch.search.runner_energy_pj = ru.energy_pj;
-    }
-  }
   return sch;
+}
+
+SpatialSearchResult search_layer(const Graph& g, const Layer& l,
+                                 const arch::AcceleratorSpec& spec, const EnergyCosts& costs,
+                                 const std::function<void()>& guard) {
+  const Problem p = Problem::from_shape(g.shape(l), l.op);
+  const LayerWidths w = widths_of(g, l, spec);
+  const auto& pe = spec.pe_array;
+  const std::vector<std::string> dfs =
+      pe.dataflow_auto ? pe.spatial_dataflows : std::vector<std::string>{pe.spatial_dataflow};
+  SpatialSearchResult r = search_spatial(p, dfs, spec, w, costs,
+                                         Constraints::resolve(spec.mapper, p),
+                                         SearchMode::kPruned, guard);
+  if (!r.found || spec.dram.ideal) return r;
+  // Finite DRAM: the search ranked by max(array cycles, DRAM bytes / bandwidth); the winner and
+  // the runner-up are replayed on their own transfer plans (the engine's cycles), and the
+  // better one on the objective wins.
+  auto replayed = [&](const Mapping& m, SpatialEstimate& e) {
+    LayerSchedule s = layer_schedule(g, l, spec);
+    s.engine = arch::SpatialProgram{m, 0};
+    plan_transfers(s, p, w, guard);
+    const Replayed x = replay(s, p, m, e, spec, w, costs);
+    e.cycles = x.cycles;
+    e.energy_pj = x.energy_pj;
+  };
+  replayed(r.best, r.best_e);
+  if (!r.has_runner) return r;
+  replayed(r.runner, r.runner_e);
+  const arch::Objective obj = spec.mapper.objective;
+  if (r.runner_e.objective(obj) < r.best_e.objective(obj)) {
+    std::swap(r.best, r.runner);
+    std::swap(r.best_e, r.runner_e);
+  }
+  return r;
 }
 
 }  // namespace adasim::workloads::spatial

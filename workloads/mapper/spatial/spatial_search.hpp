@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "arch/spec.hpp"
+#include "workloads/ir/graph.hpp"
 #include "workloads/mapper/search.hpp"
 #include "workloads/mapper/spatial/loop_nest.hpp"
 #include "workloads/mapper/spatial/spatial_dataflow.hpp"
@@ -65,6 +66,14 @@ SpatialSearchResult search_spatial(const Problem& p, const std::vector<std::stri
                                    const EnergyCosts& costs, const Constraints& c,
                                    SearchMode mode = SearchMode::kPruned,
                                    const std::function<void()>& guard = {});
+
+/// The search map_spatial runs for array layer l: search_spatial over the config's dataflows
+/// and constraints. With finite DRAM the winner and the runner-up are then replayed on their
+/// transfer plans (workloads/mapper/timeline: the engine's cycles; defined in spatial_mapper.cpp), their estimates carry the
+/// replayed cycles and energy, and the runner-up wins when it is better on the objective.
+SpatialSearchResult search_layer(const Graph& g, const Layer& l,
+                                 const arch::AcceleratorSpec& spec, const EnergyCosts& costs,
+                                 const std::function<void()>& guard = {});
 
 /// Calls f(mapping) for every legal mapping (capacities and constraints met) of one dataflow
 /// in `mode`, without bounding; the exhaustive space for the tests.
