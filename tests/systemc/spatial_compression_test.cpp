@@ -161,9 +161,13 @@ TEST(SpatialCompression, SpilledPartialSumsLeaveDenseBesideEncodedOutputs) {
   // only: plain spills of 4 int32 (16 bytes) each, reloaded by the last 21, whose stores carry
   // the final outputs through the encoder. A final store of channels k0..k0+3 is one run of 4
   // mask bits + 8 payload bits per nonzero (k % 3 == 0): k 0..3 -> 2 nonzeros = 20 bits = 3 B,
-  // k 4..7 and 8..11 -> 1 nonzero = 12 bits = 2 B; 7 B per row, 49 B in all.
-  const FcRun run = run_fc(256, {{"dram", "C", 2}, {"dram", "N", 7}, {"dram", "M", 3}},
-                           {"C", "N", "M", "P", "Q", "R", "S"});
+  // k 4..7 and 8..11 -> 1 nonzero = 12 bits = 2 B; 7 B per row, 49 B in all. (The 4 channels
+  // of a DRAM iteration are fixed below the DRAM level too: a buffer x array tiling of 6
+  // channels, with an empty third DRAM iteration, is also legal and stores other runs.)
+  const FcRun run = run_fc(
+      256,
+      {{"dram", "C", 2}, {"dram", "N", 7}, {"dram", "M", 3}, {"gbuf", "M", 1}, {"array", "M", 4}},
+      {"C", "N", "M", "P", "Q", "R", "S"});
   ASSERT_EQ(run.res.schedules.at(0).transfers.folds.size(), 42u);
   const auto& a = run.a();
   EXPECT_EQ(a.at("dram.psum.writes"), 84u + 84u);  // spills, then final outputs (in values)

@@ -11,14 +11,13 @@
 // matmuls (0.25 to 17 M MACs each).
 // On ideal DRAM the exact estimate (spatial_estimate.cpp) equals the engine's cycles and access
 // counts, so the properties hold exactly (energy up to floating-point summation order, 1e-9).
-// On finite DRAM the search ranks by max(array, DRAM bytes / bandwidth), an approximation of
-// the engine's overlap, then replays its winner and runner-up on their transfer plans (the
-// engine's cycles, search_layer) and keeps the better: the first property holds exactly there
-// too; the other two compare the search's choices under different specs and objectives, where a
-// measured slack is allowed (kFiniteSlack).
+// On finite DRAM the search ranks by the replay of each candidate's transfer plan (the engine's
+// cycles, search_layer): the first property holds exactly there too; the other two hold exactly
+// between proven optima, and within a measured slack otherwise (kFiniteSlack).
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <set>
 
 #include "arch/energy/energy_table.hpp"
@@ -37,14 +36,17 @@ namespace sp = workloads::spatial;
 
 const std::string kRoot = std::string(ADASIM_TEST_DIR) + "/..";
 constexpr double kRounding = 1 + 1e-9;
-// Finite DRAM: the engine overlaps DRAM and array work less perfectly than the estimate's max(),
-// by which the search ranks before it replays its two finalists. Measured with the replay
-// (2026-12-04, exact comparison printing every miss): enlarging a level, AlexNet's fc7 on
-// eyeriss_chip with glb_ifmap_psum x4 chooses a nest that simulates 5,015,602 cycles against
-// 4,689,493 (7.0%; the others 0.7% and 0.2%); energy vs latency within 0.5% (fc7's cycles, chip)
-// and 0.003% (features.7.dw's energy, 16x16). Before the replay the winner could also simulate
-// 7.2% slower than its runner-up (BERT's `scores`, chip).
-constexpr double kFiniteSlack = 1.08;
+// Finite DRAM: the search ranks by the replay of each candidate's transfer plan (the engine's
+// cycles), cutting on the estimate's max(array, DRAM bytes / bandwidth) below it; it is the
+// replay's optimum when the exact stage ran (schedule search.optimum "exact"). Otherwise the
+// best of the shortlist, and a measured slack is allowed. Measured 2026-12-04 with an exact
+// comparison printing every miss: enlarging a level (latency objective), on eyeriss_chip with
+// glb_filter x4, ResNet-50's fc 570,984 cycles against 570,558 and AlexNet's fc8 1,141,111
+// against 1,140,152 (0.08%); energy vs latency exact. Before the search ranked by the replay
+// (winner and runner-up replayed only): a larger level 7.0% slower (AlexNet's fc7, chip,
+// glb_ifmap_psum x4), energy vs latency 0.5%; before any replay the winner could simulate 7.2%
+// slower than its runner-up (BERT's scores, chip).
+constexpr double kFiniteSlack = 1.001;
 
 bool is_array(const workloads::Layer& l) {
   return l.op == workloads::OpType::kConv2d || l.op == workloads::OpType::kFullyConnected ||
@@ -67,12 +69,11 @@ Graph smallest_layers(const std::string& model, size_t count) {
     if (g.layers.size() == count) break;
     const workloads::Layer& l = *lp;
     const workloads::ConvShape s = full.shape(l);
-    const std::string key = std::to_string(int(l.op)) + ":" + std::to_string(s.n) + "," +
-                            std::to_string(s.k) + "," + std::to_string(s.c) + "," +
-                            std::to_string(s.p) + "," + std::to_string(s.q) + "," +
-                            std::to_string(s.r) + "," + std::to_string(s.s) + "," +
-                            std::to_string(s.groups) + "," + std::to_string(s.h) + "," +
-                            std::to_string(s.stride_h);
+    const std::string key =
+        std::to_string(int(l.op)) + ":" + std::to_string(s.n) + "," + std::to_string(s.k) + "," +
+        std::to_string(s.c) + "," + std::to_string(s.p) + "," + std::to_string(s.q) + "," +
+        std::to_string(s.r) + "," + std::to_string(s.s) + "," + std::to_string(s.groups) + "," +
+        std::to_string(s.h) + "," + std::to_string(s.stride_h);
     if (!shapes.insert(key).second) continue;
     for (const std::string& t : l.inputs) {
       g.tensors[t] = full.tensor(t);
@@ -138,7 +139,18 @@ class SpatialRanking : public ::testing::TestWithParam<Case> {
     s.dram.ideal = GetParam().ideal_dram;
     return s;
   }
-  double slack() const { return GetParam().ideal_dram ? kRounding : kFiniteSlack; }
+  /// Rounding only, when both searches found their estimate's optimum over the candidate space
+  /// (on finite DRAM, the replay's: the engine's cycles); else the finite-DRAM slack.
+  double slack(const LayerSchedule& a, const LayerSchedule& b) const {
+    const bool exact = a.search.optimum == "exact" && b.search.optimum == "exact";
+    ++(exact ? exact_ : approx_);
+    return GetParam().ideal_dram || exact ? kRounding : kFiniteSlack;
+  }
+  void TearDown() override {
+    std::printf("comparisons: %d between exact optima, %d with the finite-DRAM slack\n", exact_,
+                approx_);
+  }
+  mutable int exact_ = 0, approx_ = 0;
 };
 
 TEST_P(SpatialRanking, WinnerSimulatesNoWorseThanRunnerUp) {
@@ -173,8 +185,11 @@ TEST_P(SpatialRanking, WinnerSimulatesNoWorseThanRunnerUp) {
   }
 }
 
+// Cycles under the latency objective (a larger level also costs more energy per access, so the
+// energy objective's choice may trade cycles for it).
 TEST_P(SpatialRanking, LargerSramNeverSimulatesSlower) {
-  const arch::AcceleratorSpec small = spec();
+  arch::AcceleratorSpec small = spec();
+  small.mapper.objective = arch::Objective::kLatency;
   for (const Graph& g : regression_set()) {
     const std::vector<LayerSchedule> base_sch = map_all(g, small);
     const auto base = test::simulate_forked(small, g, base_sch);
@@ -184,7 +199,7 @@ TEST_P(SpatialRanking, LargerSramNeverSimulatesSlower) {
       const std::vector<LayerSchedule> sch = map_all(g, big);
       const auto more = test::simulate_forked(big, g, sch);
       for (size_t i = 0; i < g.layers.size(); ++i)
-        EXPECT_LE(double(more[i].cycles), double(base[i].cycles) * slack())
+        EXPECT_LE(double(more[i].cycles), double(base[i].cycles) * slack(sch[i], base_sch[i]))
             << g.layers[i].name << ": level " << small.sram[lvl].name << " x4 chose "
             << sch[i].search.chosen << " " << more[i].cycles << " cycles; before "
             << base_sch[i].search.chosen << " " << base[i].cycles << " cycles";
@@ -206,8 +221,9 @@ TEST_P(SpatialRanking, EnergyObjectiveTradesCyclesForEnergy) {
                    " pJ), energy chose " + se[i].search.chosen + " (" +
                    std::to_string(b[i].cycles) + " cycles, " + std::to_string(b[i].energy_pj) +
                    " pJ)");
-      EXPECT_GE(double(b[i].cycles) * slack(), double(a[i].cycles));
-      EXPECT_LE(b[i].energy_pj, a[i].energy_pj * slack());
+      const double k = slack(sl[i], se[i]);
+      EXPECT_GE(double(b[i].cycles) * k, double(a[i].cycles));
+      EXPECT_LE(b[i].energy_pj, a[i].energy_pj * k);
     }
   }
 }

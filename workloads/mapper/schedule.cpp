@@ -75,6 +75,7 @@ nlohmann::json LayerSchedule::to_json() const {
                      {"est_cycles", search.est_cycles},
                      {"est_energy_pj", search.est_energy_pj},
                      {"evaluated", search.evaluated}};
+      if (!search.optimum.empty()) j["search"]["optimum"] = search.optimum;
       if (!budget_note(search).empty()) j["search"]["budget"] = budget_note(search);
     }
     return j;

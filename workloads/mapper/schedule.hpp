@@ -39,6 +39,10 @@ struct SearchInfo {
   /// Candidates skipped because their transfer plan would exceed mapper.max_plan_chunks chunks
   /// (the mapper's memory budget).
   int64_t over_memory_budget = 0;
+  /// Spatial arrays: "exact" when the winner is the optimum of the estimate (with finite DRAM,
+  /// of the transfer plan's replay) over the whole candidate space (the exact branch and bound
+  /// ran), "shortlist" when it is the best of the screened shortlist; empty elsewhere.
+  std::string optimum;
 };
 
 struct LayerSchedule : arch::LayerProgram {

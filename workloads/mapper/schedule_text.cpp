@@ -107,6 +107,11 @@ std::string describe_schedule(const LayerSchedule& s, const arch::AcceleratorSpe
     os << "  estimate     : " << fmt("%.0f", s.search.est_cycles) << " cycles, "
        << fmt("%.3f", s.search.est_energy_pj / 1e6) << " uJ (objective " << s.search.objective
        << ", " << s.search.evaluated << " candidates scored)\n";
+    if (s.search.optimum == "exact")
+      os << "  optimum      : exact (no mapping of the search space estimates better)\n";
+    else if (!s.search.optimum.empty())
+      os << "  optimum      : best of the screened shortlist (too many mappings survive the "
+            "exact search's bound)\n";
     if (!budget_note(s.search).empty()) os << "  budget       : " << budget_note(s.search) << "\n";
     if (s.search.has_runner_up) {
       const double d = s.search.est_cycles > 0

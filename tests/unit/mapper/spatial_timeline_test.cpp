@@ -5,7 +5,10 @@
 //    (max(1, compute) + NoC cycles), on the search's mappings of random layers for every
 //    dataflow (with and without the Eyeriss chip's buses and psum links) and of ResNet-50's first
 //    layers on the Eyeriss chip; their sum is the ideal-memory estimate;
-//  - the replay against finite DRAM on a tiny layer whose waits are worked out by hand below.
+//  - the replay against finite DRAM on a tiny layer whose waits are worked out by hand below;
+//  - the replay is never below the estimate's max(array cycles, DRAM bytes / bandwidth) (the
+//    lower bound the search cuts on when it ranks by the replay), on many mappings of random
+//    layers.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -23,7 +26,7 @@
 #include "spatial_random_nest.hpp"
 #include "test_support.hpp"
 #include "workloads/ir/json_loader.hpp"
-#include "workloads/mapper/spatial/spatial_mapper.hpp"
+#include "workloads/mapper/spatial/spatial_search.hpp"
 #include "workloads/mapper/tiling_util.hpp"
 #include "workloads/mapper/timeline/timeline.hpp"
 
@@ -287,6 +290,112 @@ TEST(SpatialTimeline, HandWorkedFoldsOfTwoChunks) {
   const ws::Problem p = ws::Problem::from_shape(sch.shape, sch.op);
   EXPECT_EQ(it, engine_iterations(p, sch.spatial().nest, spec.noc, bits));
   EXPECT_EQ(workloads::timeline::spatial_cycles(sch, spec), 43);
+}
+
+// The search ranks finite-DRAM mappings by their replay and cuts candidates whose estimate
+// (max(array cycles, DRAM bytes / bandwidth), and the energy with leakage over those cycles)
+// already exceeds the best replay. That is exact only if the replay never goes below the
+// estimate: its iterations take the array cycles in sequence, and its DRAM moves at least the
+// estimate's bytes at the bandwidth before the last store completes. Checked on a spread of the
+// pruned space's mappings of random layers, every dataflow, slow and fast DRAM.
+TEST(SpatialTimeline, ReplayIsNeverBelowTheEstimate) {
+  int checked = 0, above = 0;
+  for (const char* df : {"rs", "ws", "os_a", "os_b", "os_c", "nlr"})
+    for (uint64_t seed = 0; seed < 2; ++seed) {
+      std::mt19937_64 rng(seed * 7919 + uint64_t(df[0]) * 31 + uint64_t(df[1]));
+      arch::AcceleratorSpec spec = test::spatial_spec(4, 4, df, 128, seed ? 4096 : 1536);
+      if (seed) test::eyeriss_parts(spec);
+      spec.dram.ideal = false;
+      spec.dram.bandwidth_gb_per_s = seed ? 0.5 : 4;
+      spec.dram.latency_ns = seed ? 100 : 20;
+      test::RandomLayerLimits lim;
+      lim.matmul = lim.dilation = false;
+      lim.fc_n = 2;
+      lim.fc_c = 30;
+      lim.fc_k = 20;
+      lim.groups = 4;
+      lim.c = 6;
+      lim.k = 8;
+      const workloads::Graph g = test::random_array_layers(rng, 3, lim);
+      const workloads::EnergyCosts costs = sim::mapper_costs(arch::EnergyTable(spec.energy), spec);
+      for (const workloads::Layer& l : g.layers) {
+        const ws::Problem p = ws::Problem::from_shape(g.shape(l), l.op);
+        const ws::LayerWidths w = ws::widths_of(g, l, spec);
+        std::vector<ws::Mapping> all;
+        ws::for_each_mapping(p, df, spec, w, ws::Constraints{}, workloads::SearchMode::kPruned,
+                             [&](const ws::Mapping& m) { all.push_back(m); });
+        const size_t step = std::max<size_t>(1, all.size() / 25);
+        for (size_t i = 0; i < all.size(); i += step) {
+          const ws::SpatialEstimate e = ws::estimate_mapping(p, all[i], spec, w, costs);
+          const ws::SpatialEstimate r = ws::replayed_estimate(g, l, spec, costs, all[i], e);
+          SCOPED_TRACE(l.name + " " + df + " " + all[i].describe());
+          EXPECT_GE(r.cycles, e.cycles);
+          EXPECT_GE(r.energy_pj, e.energy_pj * (1 - 1e-12));
+          ++checked;
+          above += r.cycles > e.cycles;
+        }
+      }
+    }
+  std::printf("%d mappings, %d replayed above their estimate\n", checked, above);
+  EXPECT_GE(checked, 500);
+  EXPECT_GE(above, checked / 4);  // the bound is not trivially met by equality
+}
+
+// With finite DRAM the search's winner, when it reports the exact optimum, has the least replayed
+// objective of every mapping of the candidate space: checked by replaying all of them (the
+// pruned enumeration within the plan budget) on small random layers, latency and energy.
+TEST(SpatialTimeline, ExactWinnerHasTheLeastReplayOfTheSpace) {
+  int exact = 0, searched = 0;
+  for (const char* df : {"rs", "ws", "os_b"})
+    for (arch::Objective obj : {arch::Objective::kLatency, arch::Objective::kEnergy})
+      for (uint64_t seed = 0; seed < 3; ++seed) {
+        std::mt19937_64 rng(seed * 7717 + uint64_t(df[0]) * 131 + uint64_t(df[1]) + uint64_t(obj));
+        arch::AcceleratorSpec spec = test::spatial_spec(4, 4, df, 128, 2048);
+        spec.dram.ideal = false;
+        spec.dram.bandwidth_gb_per_s = 0.5;
+        spec.dram.latency_ns = 50;
+        spec.mapper.objective = obj;
+        test::RandomLayerLimits lim;
+        lim.matmul = lim.dilation = false;
+        lim.fc_n = 2;
+        lim.fc_c = 20;
+        lim.fc_k = 12;
+        lim.groups = 2;
+        lim.c = 4;
+        lim.k = 6;
+        const workloads::Graph g = test::random_array_layers(rng, 6, lim);
+        const workloads::EnergyCosts costs =
+            sim::mapper_costs(arch::EnergyTable(spec.energy), spec);
+        for (const workloads::Layer& l : g.layers) {
+          const ws::SpatialSearchResult r = ws::search_layer(g, l, spec, costs);
+          searched += r.found;
+          if (!r.found || !r.exact_optimum) continue;
+          const ws::Problem p = ws::Problem::from_shape(g.shape(l), l.op);
+          const ws::LayerWidths w = ws::widths_of(g, l, spec);
+          double least = 1e300;
+          std::string least_text;
+          ws::for_each_mapping(p, df, spec, w, ws::Constraints{}, workloads::SearchMode::kPruned,
+                               [&](const ws::Mapping& m) {
+                                 double chunks = 1;
+                                 for (const arch::spatial::Loop& x : m.loops)
+                                   if (x.level == Level::kDram) chunks *= double(x.bound);
+                                 if (chunks > double(spec.mapper.max_plan_chunks)) return;
+                                 const ws::SpatialEstimate e = ws::replayed_estimate(
+                                     g, l, spec, costs, m,
+                                     ws::estimate_mapping(p, m, spec, w, costs));
+                                 if (e.objective(obj) < least) {
+                                   least = e.objective(obj);
+                                   least_text = m.describe();
+                                 }
+                               });
+          SCOPED_TRACE(l.name + " " + df + " " + arch::to_string(obj) + ": least " + least_text);
+          EXPECT_LE(r.best_e.objective(obj), least * (1 + 1e-9));
+          EXPECT_GE(r.best_e.objective(obj), least * (1 - 1e-9));
+          ++exact;
+        }
+      }
+  std::printf("%d of %d layers searched exactly, checked against all replays\n", exact, searched);
+  EXPECT_GE(exact, 12);  // the exact stage completes on a fair share of small layers
 }
 
 }  // namespace

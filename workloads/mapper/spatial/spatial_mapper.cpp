@@ -219,6 +219,7 @@ LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::Accelerato
   sch.search.evaluated = r.evaluated;
   sch.search.budget_exhausted = r.exhausted;
   sch.search.over_memory_budget = r.over_memory;
+  sch.search.optimum = r.exact_optimum ? "exact" : "shortlist";
   if (r.has_runner) {
     sch.search.has_runner_up = true;
     sch.search.runner_up = one_line(r.runner);
@@ -229,38 +230,37 @@ LayerSchedule map_spatial(const Graph& g, const Layer& l, const arch::Accelerato
   return sch;
 }
 
-SpatialSearchResult search_layer(const Graph& g, const Layer& l,
-                                 const arch::AcceleratorSpec& spec, const EnergyCosts& costs,
-                                 const std::function<void()>& guard) {
+SpatialEstimate replayed_estimate(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec,
+                                  const EnergyCosts& costs, const Mapping& m, SpatialEstimate e,
+                                  const std::function<void()>& check) {
+  const Problem p = Problem::from_shape(g.shape(l), l.op);
+  const LayerWidths w = widths_of(g, l, spec);
+  LayerSchedule s = layer_schedule(g, l, spec);
+  s.engine = arch::SpatialProgram{m, 0};
+  plan_transfers(s, p, w, check);
+  const Replayed x = replay(s, p, m, e, spec, w, costs);
+  e.cycles = x.cycles;
+  e.energy_pj = x.energy_pj;
+  return e;
+}
+
+SpatialSearchResult search_layer(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec,
+                                 const EnergyCosts& costs, const std::function<void()>& guard) {
   const Problem p = Problem::from_shape(g.shape(l), l.op);
   const LayerWidths w = widths_of(g, l, spec);
   const auto& pe = spec.pe_array;
   const std::vector<std::string> dfs =
       pe.dataflow_auto ? pe.spatial_dataflows : std::vector<std::string>{pe.spatial_dataflow};
-  SpatialSearchResult r = search_spatial(p, dfs, spec, w, costs,
-                                         Constraints::resolve(spec.mapper, p),
-                                         SearchMode::kPruned, guard);
-  if (!r.found || spec.dram.ideal) return r;
-  // Finite DRAM: the search ranked by max(array cycles, DRAM bytes / bandwidth); the winner and
-  // the runner-up are replayed on their own transfer plans (the engine's cycles), and the
-  // better one on the objective wins.
-  auto replayed = [&](const Mapping& m, SpatialEstimate& e) {
-    LayerSchedule s = layer_schedule(g, l, spec);
-    s.engine = arch::SpatialProgram{m, 0};
-    plan_transfers(s, p, w, guard);
-    const Replayed x = replay(s, p, m, e, spec, w, costs);
-    e.cycles = x.cycles;
-    e.energy_pj = x.energy_pj;
-  };
-  replayed(r.best, r.best_e);
-  if (!r.has_runner) return r;
-  replayed(r.runner, r.runner_e);
-  const arch::Objective obj = spec.mapper.objective;
-  if (r.runner_e.objective(obj) < r.best_e.objective(obj)) {
-    std::swap(r.best, r.runner);
-    std::swap(r.best_e, r.runner_e);
-  }
-  return r;
+  // Finite DRAM: the engine overlaps DRAM and compute per DRAM iteration only, so a mapping's
+  // cycles are the replay of its transfer plan (>= the estimate's max(array cycles, DRAM bytes
+  // / bandwidth), which the search cuts on).
+  Refine replayed;
+  if (!spec.dram.ideal)
+    replayed = [&](const Mapping& m, SpatialEstimate& e) {
+      e = replayed_estimate(g, l, spec, costs, m, e, guard);
+    };
+  return search_spatial(p, dfs, spec, w, costs, Constraints::resolve(spec.mapper, p),
+                        SearchMode::kPruned, guard, replayed);
 }
 
 }  // namespace adasim::workloads::spatial

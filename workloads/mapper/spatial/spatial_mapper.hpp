@@ -114,4 +114,12 @@ LayerSchedule spatial_schedule(const Graph& g, const Layer& l, const arch::Accel
 
 LayerWidths widths_of(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec);
 
+/// With finite DRAM: mapping m's exact estimate `e` with the cycles of its transfer plan's
+/// replay (workloads/mapper/timeline: the engine overlaps DRAM and compute per DRAM iteration
+/// only) and the energy whose leakage follows them. Never below `e` (the replay takes at least
+/// the array cycles and moves the DRAM bytes at the bandwidth); the search's Refine.
+SpatialEstimate replayed_estimate(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec,
+                                  const EnergyCosts& costs, const Mapping& m, SpatialEstimate e,
+                                  const std::function<void()>& check = {});
+
 }  // namespace adasim::workloads::spatial

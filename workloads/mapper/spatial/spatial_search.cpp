@@ -133,9 +133,8 @@ std::vector<std::vector<int>> gbuf_orders(const Core& core, const Split& s, cons
     }
   if (ch.exhaustive()) {
     // (emplace from iterators: GCC 12 reports a false -Wrestrict on copying `perm` here)
-    for_each_permutation(gb_dims, [&](const std::vector<int>& perm) {
-      out.emplace_back(perm.begin(), perm.end());
-    });
+    for_each_permutation(
+        gb_dims, [&](const std::vector<int>& perm) { out.emplace_back(perm.begin(), perm.end()); });
   } else if (kept > 1) {
     out = several_kept_gbuf_orders(core, s);
     if (out.empty()) out.push_back(gb_dims);
@@ -260,8 +259,7 @@ class ExactRanking {
   void offer(const Mapping& m, const SpatialEstimate& e) {
     const double v = e.objective(obj_);
     if (r_.found && v >= best()) {
-      if ((r_.has_runner && v >= r_.runner_e.objective(obj_)) || m.describe() == best_text_)
-        return;
+      if ((r_.has_runner && v >= r_.runner_e.objective(obj_)) || m.describe() == best_text_) return;
       r_.runner = m;
       r_.runner_e = e;
       r_.has_runner = true;
@@ -301,7 +299,24 @@ struct SearchInput {
   const LoopChoices& ch;
   const std::function<void()>& guard;
   bool bounded;
+  const Refine& refine;  ///< empty: the exact estimate is final
 };
+
+// Whether a candidate whose lower bound (its estimate, or a core's or split's bound) is `bound`
+// can beat the best ranked: cut only above the best by more than rounding can explain.
+bool can_beat(double bound, const ExactRanking& rank) { return bound <= rank.best() * (1 + 1e-9); }
+
+// Offers a mapping with its exact estimate `e` to the ranking; with a Refine, refines it first
+// unless `e` (a lower bound of the refined objective) already rules it out and `always` is false.
+void rank_candidate(const SearchInput& in, const Mapping& m, SpatialEstimate e, bool always,
+                    ExactRanking& rank, SpatialSearchResult& r) {
+  if (in.refine) {
+    if (!always && !can_beat(e.objective(in.spec.mapper.objective), rank)) return;
+    in.refine(m, e);
+    ++r.replayed;
+  }
+  rank.offer(m, e);
+}
 
 // Screening: the closed-form score (screen_mapping) drives a branch and bound on CoreBound (a
 // bound of the score) and keeps the `size` best-screened candidates with distinct loop nests,
@@ -380,7 +395,7 @@ bool exact_search(const SearchInput& in, const std::vector<Core>& all, ExactRank
   const arch::Objective obj = in.spec.mapper.objective;
   // `stop()`: the visit ends early (the count has passed the budget).
   auto visit = [&](auto&& on_mapping, auto&& stop) {
-    auto beaten = [&](double bound) { return bound > rank.best() * (1 + 1e-9); };
+    auto beaten = [&](double bound) { return !can_beat(bound, rank); };
     for (const Core& core : all) {
       if (beaten(core.bound) || stop()) break;
       const ExactBound lb(in.p, core.m, core.rem, in.spec, in.w, in.costs, obj);
@@ -401,7 +416,7 @@ bool exact_search(const SearchInput& in, const std::vector<Core>& all, ExactRank
       [&](const Mapping& m) {
         if (in.guard) in.guard();
         ++r.estimated;
-        rank.offer(m, estimate_mapping(in.p, m, in.spec, in.w, in.costs));
+        rank_candidate(in, m, estimate_mapping(in.p, m, in.spec, in.w, in.costs), false, rank, r);
       },
       [] { return false; });
   return true;
@@ -412,10 +427,10 @@ bool exact_search(const SearchInput& in, const std::vector<Core>& all, ExactRank
 SpatialSearchResult search_spatial(const Problem& p, const std::vector<std::string>& dfs,
                                    const arch::AcceleratorSpec& spec, const LayerWidths& w,
                                    const EnergyCosts& costs, const Constraints& c, SearchMode mode,
-                                   const std::function<void()>& guard) {
+                                   const std::function<void()>& guard, const Refine& refine) {
   const LoopChoices ch(mode, c);
   const arch::Objective obj = spec.mapper.objective;
-  const SearchInput in{p, spec, w, costs, ch, guard, mode == SearchMode::kPruned};
+  const SearchInput in{p, spec, w, costs, ch, guard, mode == SearchMode::kPruned, refine};
   std::vector<std::unique_ptr<ISpatialDataflow>> impls;  // the cores point at their orders
   std::vector<Core> all;
   for (const std::string& df : dfs) {
@@ -435,21 +450,28 @@ SpatialSearchResult search_spatial(const Problem& p, const std::vector<std::stri
   constexpr size_t kShortlist = 16;
   // 2. runs when at most kExactBudget mappings survive its bound (exact_search).
   constexpr int64_t kExactBudget = 1024;
-  sort_by([&](const Core& k) {
-    return CoreBound(p, k.m, k.rem, spec, w, costs, obj).any_split();
-  });
+  sort_by([&](const Core& k) { return CoreBound(p, k.m, k.rem, spec, w, costs, obj).any_split(); });
   ExactRanking rank(r, obj);
-  for (const Mapping& m : screen_shortlist(in, all, kShortlist, r)) {
+  // The shortlist by exact estimate; with a Refine, its two best are refined (a winner and a
+  // runner-up) and the others only while their estimate can beat the best refined.
+  std::vector<std::pair<Mapping, SpatialEstimate>> listed;
+  for (Mapping& m : screen_shortlist(in, all, kShortlist, r)) {
     ++r.estimated;
-    rank.offer(m, estimate_mapping(p, m, spec, w, costs));
+    SpatialEstimate e = estimate_mapping(p, m, spec, w, costs);
+    listed.emplace_back(std::move(m), e);
   }
+  if (refine)  // (without, the screening order breaks ties, as the ranking keeps the first)
+    std::stable_sort(listed.begin(), listed.end(), [&](const auto& a, const auto& b) {
+      return a.second.objective(obj) < b.second.objective(obj);
+    });
+  for (size_t i = 0; i < listed.size(); ++i)
+    rank_candidate(in, listed[i].first, listed[i].second, i < 2, rank, r);
   // The exhaustive enumeration (the tests' reference for the screening branch and bound) stops
   // here: estimating every one of its mappings exactly is too slow even on small layers.
   if (!r.found || r.exhausted || !in.bounded) return r;
   // 2. The exact estimate's optimum, seeded with the shortlist's best (a tight incumbent).
-  sort_by([&](const Core& k) {
-    return ExactBound(p, k.m, k.rem, spec, w, costs, obj).any_split();
-  });
+  sort_by(
+      [&](const Core& k) { return ExactBound(p, k.m, k.rem, spec, w, costs, obj).any_split(); });
   r.exact_optimum = exact_search(in, all, rank, kExactBudget, r);
   return r;
 }

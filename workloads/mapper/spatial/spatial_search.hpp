@@ -50,10 +50,12 @@ struct SpatialSearchResult {
   double screened = 0;    ///< best screening objective (screen_mapping) among those scored
   int64_t evaluated = 0;  ///< complete mappings scored
   int64_t estimated = 0;  ///< complete mappings ranked by the exact estimate
+  int64_t replayed = 0;   ///< of those, refined by the search's Refine (finite DRAM: replayed)
   /// The best is the exact estimate's optimum over the candidate space (the exact branch and
-  /// bound ran to its end); else the best of the exactly estimated shortlist.
+  /// bound ran to its end; with a Refine, the refined objective's optimum); else the best of
+  /// the exactly estimated shortlist.
   bool exact_optimum = false;
-  int64_t cut = 0;        ///< cores and splits cut by their bound (each stands for many mappings)
+  int64_t cut = 0;  ///< cores and splits cut by their bound (each stands for many mappings)
   /// The search stopped at spec.mapper.max_candidates mappings scored (best of those kept).
   bool exhausted = false;
   /// Mappings skipped: their transfer plan (one chunk per DRAM iteration) would exceed
@@ -61,19 +63,29 @@ struct SpatialSearchResult {
   int64_t over_memory = 0;
 };
 
+/// Refines a mapping's exact estimate in place into what the engine takes (with finite DRAM:
+/// the replay of its transfer plan, search_layer). Contract: it never lowers the estimate's
+/// objective, so the estimate stays a lower bound the search can cut on.
+using Refine = std::function<void(const Mapping&, SpatialEstimate&)>;
+
+/// With a Refine, the search ranks by the refined objective: the shortlist's two best estimates
+/// and every later candidate whose estimate does not exceed the best refined objective are
+/// refined (the estimate and ExactBound are lower bounds of it), so exact_optimum means the
+/// refined objective's optimum over the candidate space.
 SpatialSearchResult search_spatial(const Problem& p, const std::vector<std::string>& dfs,
                                    const arch::AcceleratorSpec& spec, const LayerWidths& w,
                                    const EnergyCosts& costs, const Constraints& c,
                                    SearchMode mode = SearchMode::kPruned,
-                                   const std::function<void()>& guard = {});
+                                   const std::function<void()>& guard = {},
+                                   const Refine& refine = {});
 
 /// The search map_spatial runs for array layer l: search_spatial over the config's dataflows
-/// and constraints. With finite DRAM the winner and the runner-up are then replayed on their
-/// transfer plans (workloads/mapper/timeline: the engine's cycles; defined in spatial_mapper.cpp), their estimates carry the
-/// replayed cycles and energy, and the runner-up wins when it is better on the objective.
-SpatialSearchResult search_layer(const Graph& g, const Layer& l,
-                                 const arch::AcceleratorSpec& spec, const EnergyCosts& costs,
-                                 const std::function<void()>& guard = {});
+/// and constraints. With finite DRAM its Refine replays a mapping on its transfer plan
+/// (workloads/mapper/timeline: the engine's cycles; defined in spatial_mapper.cpp): the winner
+/// and runner-up carry the replayed cycles and energy, and the winner is the replay's optimum
+/// when exact_optimum.
+SpatialSearchResult search_layer(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec,
+                                 const EnergyCosts& costs, const std::function<void()>& guard = {});
 
 /// Calls f(mapping) for every legal mapping (capacities and constraints met) of one dataflow
 /// in `mode`, without bounding; the exhaustive space for the tests.
