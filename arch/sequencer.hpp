@@ -124,7 +124,8 @@ class Sequencer : public Component {
   sc_core::sc_time layer_start_time_;
   uint64_t compute_ = 0, stall_dram_ = 0, stall_sram_ = 0, stall_noc_ = 0, stall_dvfs_ = 0;
   uint64_t stall_wakeup_ = 0, pending_wakeup_ = 0;  // power gating: wake-up stalls
-  uint64_t pe_work_ = 0;  // PE-cycles of MAC work (StepResult::pe_cycles)
+  // PE-cycles of MAC work (StepResult::pe_cycles).
+  uint64_t pe_work_ = 0;
   Boundary boundary_ = Boundary::kIdle;
   Boundary governed_ = Boundary::kIdle;  // a run-time governor's switch in the middle of a layer
   sc_core::sc_time transition_start_;    // when the current transition began

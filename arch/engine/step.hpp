@@ -39,9 +39,9 @@ struct StepResult {
   /// kAdvanced: the step stands for `repeat` identical cycles (fast mode); every count above
   /// and below is per cycle.
   uint64_t repeat = 1;
-  uint64_t bw_stall_sram = 0;   ///< extra cycles this cycle needed for SRAM ports
-  uint64_t bw_stall_noc = 0;    ///< extra cycles this cycle needed for the edge bus
-  bool bubble = false;          ///< the cycle only waited for DRAM data (a stall cycle)
+  uint64_t bw_stall_sram = 0;  ///< extra cycles this cycle needed for SRAM ports
+  uint64_t bw_stall_noc = 0;   ///< extra cycles this cycle needed for the edge bus
+  bool bubble = false;         ///< the cycle only waited for DRAM data (a stall cycle)
   /// kAdvanced: PE-cycles of MAC work the step gave the PE array, over all its `repeat` cycles
   /// (not per cycle): MACs / MAC lanes per PE (precision-scalable PEs), so a PE busy for a
   /// cycle counts one; a skipped step counts none, a gated MAC counts (the PE spends the cycle).

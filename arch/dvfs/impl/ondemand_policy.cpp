@@ -71,8 +71,7 @@ class OndemandPolicy : public IDvfsPolicy {
 
   OperatingPoint on_sample(const DvfsActivity& w, const OperatingPoint& /*now*/) override {
     if (w.cycles == 0) return points_[at_];  // the window was all halt: nothing measured
-    const double load =
-        pe_load_ ? w.pe_utilization() : double(w.busy_cycles) / double(w.cycles);
+    const double load = pe_load_ ? w.pe_utilization() : double(w.busy_cycles) / double(w.cycles);
     if (load > up_) {
       below_ = 0;
       if (at_ + 1 < points_.size()) ++at_;

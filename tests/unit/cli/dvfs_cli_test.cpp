@@ -82,13 +82,13 @@ TEST(DvfsCli, OndemandLoadKeyReachesTheGovernor) {
   // filters) occupies at most 32 x 16 of default.json's 32 x 32 PEs per cycle, so no window's PE
   // utilization exceeds 0.5: with down_threshold 0.5 the first sample (0.5 us, inside conv1:
   // checked on the busy run) steps down to 400 MHz, the table's lowest point, and there it stays.
-  const std::string gov = " --set clock.policy=ondemand --set clock.sample_us=0.5"
-                          " --set clock.up_threshold=1 --set clock.down_threshold=0.5";
+  const std::string gov =
+      " --set clock.policy=ondemand --set clock.sample_us=0.5"
+      " --set clock.up_threshold=1 --set clock.down_threshold=0.5";
   const std::string a = temp_out("dvfs_od_busy"), b = temp_out("dvfs_od_pe");
   ASSERT_EQ(run_adasim("run -q" + kBase + gov + " --out " + a, "dvfs_od_busy").exit_code, 0);
-  const CliResult r =
-      run_adasim("run -q" + kBase + gov + " --set clock.load=pe_utilization --out " + b,
-                 "dvfs_od_pe");
+  const CliResult r = run_adasim(
+      "run -q" + kBase + gov + " --set clock.load=pe_utilization --out " + b, "dvfs_od_pe");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(read_json(a + "/resolved_config.json")["clock"]["load"], "busy");
   EXPECT_EQ(read_json(b + "/resolved_config.json")["clock"]["load"], "pe_utilization");
