@@ -31,6 +31,9 @@ struct LayerResult {
   uint64_t cycles_total = 0;    ///< compute + stall
   uint64_t cycles_compute = 0;  ///< cycles the engine advanced
   uint64_t cycles_stall = 0;    ///< cycles it waited (statistics of kind kStall by cause)
+  /// PE-cycles of MAC work (arch/engine/step.hpp StepResult::pe_cycles): the numerator of the
+  /// ondemand governor's pe_utilization load; not written to the reports (utilization.pe is).
+  uint64_t active_pe_cycles = 0;
   uint64_t macs = 0, macs_issued = 0, macs_gated = 0, macs_skipped = 0;
   double time_ns = 0.0;  ///< simulated time of the layer
   /// "<freq>MHz@<V>V" -> ns the layer ran at that point (DVFS halts excluded): one point, or

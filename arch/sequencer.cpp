@@ -138,6 +138,7 @@ void Sequencer::tick_once() {
         compute_ += r.cycles * r.repeat;
         stall_code_ = 0;
       }
+      pe_work_ += r.pe_cycles;
       stall_sram_ += r.bw_stall_sram * r.repeat;
       stall_noc_ += r.bw_stall_noc * r.repeat;
       if (r.bw_stall_sram) stall_code_ = 2;
@@ -274,9 +275,12 @@ bool Sequencer::governor() {
       } else {
         const std::optional<sc_core::sc_time> due = dvfs_.next_sample();
         if (!due || now < *due) return false;
-        const DvfsActivity totals{busy_before_ + compute_,
-                                  cycle_.value() - halted_before_ - stall_dvfs_,
-                                  now.to_seconds() * 1e6};
+        DvfsActivity totals;
+        totals.busy_cycles = busy_before_ + compute_;
+        totals.cycles = cycle_.value() - halted_before_ - stall_dvfs_;
+        totals.now_us = now.to_seconds() * 1e6;
+        totals.active_pe_cycles = pe_work_before_ + pe_work_;
+        totals.pes = uint64_t(spec_.pe_array.rows) * uint64_t(spec_.pe_array.cols);
         if (dvfs_.sample(totals)) return false;
       }
       close_span();  // the point so far
@@ -312,6 +316,7 @@ void Sequencer::open_layer() {
   span_halted_ = 0;
   span_halt_ns_ = 0.0;
   compute_ = stall_dram_ = stall_sram_ = stall_noc_ = stall_dvfs_ = stall_wakeup_ = 0;
+  pe_work_ = 0;
   transitions_ = 0;
   transition_ns_ = transition_pj_ = halt_ns_ = 0.0;
 }
@@ -418,6 +423,7 @@ void Sequencer::end_layer() {
   res.op = workloads::to_string(l.op);
   res.cycles_total = cycle_ - layer_start_;
   res.cycles_compute = compute_;
+  res.active_pe_cycles = pe_work_;
   res.cycles_stall = stall_dram_ + stall_sram_ + stall_noc_ + stall_dvfs_ + stall_wakeup_;
   res.wakeup_stall = stall_wakeup_;
   if (res.cycles_total != res.cycles_compute + res.cycles_stall)
@@ -454,6 +460,7 @@ void Sequencer::end_layer() {
                                    transition_pj_ / double(transitions_), transition_pj_});
   busy_before_ += compute_;
   halted_before_ += stall_dvfs_;
+  pe_work_before_ += pe_work_;
   results_.push_back(std::move(res));
   values_->release_after(layer_);
   transfers_.reset();

@@ -124,6 +124,8 @@ class Sequencer : public Component {
   sc_core::sc_time layer_start_time_;
   uint64_t compute_ = 0, stall_dram_ = 0, stall_sram_ = 0, stall_noc_ = 0, stall_dvfs_ = 0;
   uint64_t stall_wakeup_ = 0, pending_wakeup_ = 0;  // power gating: wake-up stalls
+  // PE-cycles of MAC work (StepResult::pe_cycles).
+  uint64_t pe_work_ = 0;
   Boundary boundary_ = Boundary::kIdle;
   Boundary governed_ = Boundary::kIdle;  // a run-time governor's switch in the middle of a layer
   sc_core::sc_time transition_start_;    // when the current transition began
@@ -131,8 +133,9 @@ class Sequencer : public Component {
   double transition_ns_ = 0.0, transition_pj_ = 0.0;
   double halt_ns_ = 0.0;    // of which the domain's clock was stopped (ns)
   bool requested_ = false;  // the current layer's point was requested
-  // The run's busy and halted cycles before the current layer (the governor's counters).
-  uint64_t busy_before_ = 0, halted_before_ = 0;
+  // The run's busy and halted cycles and PE-cycles of work before the current layer (the
+  // governor's counters).
+  uint64_t busy_before_ = 0, halted_before_ = 0, pe_work_before_ = 0;
   // The current layer's stretches at one operating point (a governor may switch within it); each
   // begins with the halt of the transition that set its point.
   struct PointSpan {

@@ -72,6 +72,8 @@ bool DvfsController::sample(const DvfsActivity& totals) {
   window.busy_cycles = totals.busy_cycles - sampled_.busy_cycles;
   window.cycles = totals.cycles - sampled_.cycles;
   window.now_us = totals.now_us;
+  window.active_pe_cycles = totals.active_pe_cycles - sampled_.active_pe_cycles;
+  window.pes = totals.pes;
   sampled_ = totals;
   // The next sample is one period on (a transition restarts the timer at its end: run()); a
   // step that ran past it (a long DRAM wait) does not make the next window empty.

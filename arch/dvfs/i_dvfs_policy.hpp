@@ -31,6 +31,16 @@ struct DvfsActivity {
   uint64_t busy_cycles = 0;  ///< cycles the engine advanced (compute)
   uint64_t cycles = 0;       ///< all cycles of the window: busy + stalled (DRAM, SRAM, NoC, ...)
   double now_us = 0;         ///< simulated time of the sample
+  /// PE-cycles of MAC work in the window (arch/engine/step.hpp StepResult::pe_cycles: the
+  /// systolic array counts a stream vector's work when it enters the array, so a window's
+  /// count can differ from the PEs' cycle-by-cycle activity by the vectors still crossing the
+  /// array, at most rows + cols cycles of work, at its two ends).
+  uint64_t active_pe_cycles = 0;
+  uint64_t pes = 0;  ///< the PE array's rows x cols
+  /// PE utilization of the window: active_pe_cycles / (pes x cycles), 0 for an empty window.
+  double pe_utilization() const {
+    return cycles && pes ? double(active_pe_cycles) / (double(pes) * double(cycles)) : 0.0;
+  }
 };
 
 /// Contract:

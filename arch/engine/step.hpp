@@ -39,9 +39,17 @@ struct StepResult {
   /// kAdvanced: the step stands for `repeat` identical cycles (fast mode); every count above
   /// and below is per cycle.
   uint64_t repeat = 1;
-  uint64_t bw_stall_sram = 0;   ///< extra cycles this cycle needed for SRAM ports
-  uint64_t bw_stall_noc = 0;    ///< extra cycles this cycle needed for the edge bus
-  bool bubble = false;          ///< the cycle only waited for DRAM data (a stall cycle)
+  uint64_t bw_stall_sram = 0;  ///< extra cycles this cycle needed for SRAM ports
+  uint64_t bw_stall_noc = 0;   ///< extra cycles this cycle needed for the edge bus
+  bool bubble = false;         ///< the cycle only waited for DRAM data (a stall cycle)
+  /// kAdvanced: PE-cycles of MAC work the step gave the PE array, over all its `repeat` cycles
+  /// (not per cycle): MACs / MAC lanes per PE (precision-scalable PEs), so a PE busy for a
+  /// cycle counts one; a skipped step counts none, a gated MAC counts (the PE spends the cycle).
+  /// The systolic array counts a stream vector's work at the cycle it enters the array (a fold's
+  /// MACs spread evenly over its stream indices), the spatial array an iteration's PE steps at
+  /// its step, the vector unit none (the array idles). The ondemand governor's pe_utilization
+  /// load reads their sum (arch/dvfs/i_dvfs_policy.hpp DvfsActivity).
+  uint64_t pe_cycles = 0;
   sc_core::sc_time wait_until;  ///< kWait: nothing can move before this time
 };
 

@@ -107,6 +107,11 @@ void ArrayController::begin_fold() {
   col_part_.resize(size_t(f.cols));
   for (int64_t j = 0; j < f.cols; ++j) col_part_[size_t(j)] = access_->n_part(f.pack, f.col0 + j);
   macs_ += uint64_t(f.macs);
+  const uint64_t lanes = uint64_t(std::max(1, sch_->mac_lanes));
+  fold_work_ = (uint64_t(f.macs) + lanes - 1) / lanes;
+  fold_t_ = uint64_t(std::max<int64_t>(1, f.t_len));
+  work_per_index_ = fold_work_ / fold_t_;
+  work_even_ = fold_work_ % fold_t_ == 0;
   tally_.folds.push_back(ArrayTally::Fold{sch_->physical_rows(f.rows), f.cols, f.t_len, 0});
   FoldSparsity sp = analyse_fold(*sch_, f, (*tfolds_)[fold_], tiles_, sparse_);
   sparse_counts_.macs_zero += uint64_t(sp.macs_zero);
@@ -317,6 +322,7 @@ inline bool ArrayController::feed_stream(const SystolicFold& f, uint64_t reads[k
     // index is never skipped, so this stays inside the chunk that is ready.
     while (fed_ < T && skip_[size_t(fed_)]) ++fed_;
     fed_now = fed_;
+    res.pe_cycles = feed_work(fed_now, 1);
     const ChunkPlan& cp = (*tfolds_)[fold_].chunks[chunk_];
     if (fed_ == cp.t0 + cp.t_len - 1) consumed_chunk = ports_.plan->chunk_index(fold_, chunk_);
     ++fed_;

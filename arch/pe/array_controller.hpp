@@ -172,6 +172,16 @@ class ArrayController {
   std::vector<int16_t> feed_, top_;
   std::vector<int64_t> col_part_;  // output index part of each column of the fold (WS)
   uint64_t macs_ = 0;
+  // The current fold's MAC work in PE-cycles (StepResult::pe_cycles), spread evenly over its
+  // stream indices: index i carries work * (i + 1) / T - work * i / T; `work_per_index_` when
+  // work_even_ (T divides it, the usual case: no division per cycle).
+  uint64_t fold_work_ = 0, fold_t_ = 1, work_per_index_ = 0;
+  bool work_even_ = true;
+  /// PE-cycles of feeding the current fold's stream indices [from, from + n).
+  uint64_t feed_work(int64_t from, int64_t n) const {
+    if (work_even_) return work_per_index_ * uint64_t(n);
+    return fold_work_ * uint64_t(from + n) / fold_t_ - fold_work_ * uint64_t(from) / fold_t_;
+  }
   SparseConfig sparse_;
   SparseCounts sparse_counts_;
   ArrayTally tally_;

@@ -220,6 +220,7 @@ StepResult ArrayController::advance(const Stretch& s) {
   const int64_t ring = hist_mask_ + 1;
   for (int64_t i = std::max<int64_t>(0, s.n - ring); i < s.n; ++i)
     hist_[size_t((t_ + i) & hist_mask_)] = s.feeding ? fed_ + i : -1;
+  const uint64_t work = s.feeding ? feed_work(fed_, s.n) : 0;
   if (s.feeding) {
     if (!s.extends_run) {
       run_t_ = t_;
@@ -251,6 +252,7 @@ StepResult ArrayController::advance(const Stretch& s) {
   }
   r.repeat = uint64_t(s.n);
   r.bubble = s.bubble;
+  r.pe_cycles = work;
   return r;
 }
 

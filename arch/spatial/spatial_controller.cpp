@@ -92,6 +92,7 @@ StepResult SpatialController::step() {
     }
   r.cycles = uint64_t(std::max<int64_t>(1, it.compute_cycles));
   r.bw_stall_noc = uint64_t(it.noc_cycles);
+  r.pe_cycles = uint64_t(it.pe_cycles);
   pending_consumed_ = k;
   if (++chunk_ == f.chunks.size()) {
     pending_out_ = oc;

@@ -581,6 +581,7 @@ void SpatialEngine::close_pass(const PassTally& t, IterationResult& r) {
   }
   r.compute_cycles += steps;
   r.noc_cycles += t.stall;
+  r.pe_cycles += t.macs - (skip ? t.zero : 0);
   counts_.compute_cycles += steps;
   counts_.noc_cycles += t.stall;
 }

@@ -54,6 +54,9 @@ struct IterationResult {
   int64_t noc_cycles = 0;
   std::array<int64_t, 3> dram_reads{};
   int64_t dram_writes = 0;  ///< values written back to DRAM when this iteration's outputs left
+  /// PE steps that performed a MAC (gated ones too; skipped ones and the idle steps of PEs
+  /// outside a ragged tile not): the iteration's PE-cycles of work (StepResult::pe_cycles).
+  int64_t pe_cycles = 0;
 };
 
 class SpatialEngine {

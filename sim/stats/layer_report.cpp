@@ -21,6 +21,7 @@ LayerReport layer_report(const arch::LayerResult& r) {
   rep.cycles_total = r.cycles_total;
   rep.cycles_compute = r.cycles_compute;
   rep.cycles_stall = r.cycles_stall;
+  rep.active_pe_cycles = r.active_pe_cycles;
   rep.macs = r.macs;
   rep.macs_issued = r.macs_issued;
   rep.macs_gated = r.macs_gated;

@@ -28,6 +28,10 @@ struct LayerReport {
   uint64_t cycles_total = 0;    ///< compute + stall
   uint64_t cycles_compute = 0;  ///< cycles the array/vector unit advanced
   uint64_t cycles_stall = 0;    ///< cycles it waited
+  /// PE-cycles of MAC work (arch::LayerResult::active_pe_cycles; the ondemand governor's
+  /// pe_utilization numerator). In memory only: not written to the reports, where
+  /// utilization.pe = macs / (pes x cycles) equals it / (pes x cycles) with one MAC lane per PE.
+  uint64_t active_pe_cycles = 0;
   std::map<std::string, uint64_t> stall_by_cause;  ///< "dram", "sram", "noc", "dvfs" -> cycles
   uint64_t macs = 0;            ///< useful multiply-accumulates (ops for the vector path)
   /// The sparse datapath's split of `macs`: issued + gated + skipped = macs. Dense runs (and

@@ -87,6 +87,7 @@ arch::AcceleratorSpec governed(arch::AcceleratorSpec spec, double sample_us, dou
   spec.clock.policy_params.set("up_threshold", up);
   spec.clock.policy_params.set("down_threshold", down);
   spec.clock.policy_params.set("down_samples", int64_t(1));
+  spec.clock.policy_params.set("load", std::string("busy"));
   return spec;
 }
 

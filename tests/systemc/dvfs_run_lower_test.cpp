@@ -69,6 +69,7 @@ TEST(DvfsRunLower, GoingDownHaltsForTheRelockOnly) {
   spec.clock.policy_params.set("up_threshold", 1.0);
   spec.clock.policy_params.set("down_threshold", 1.0);
   spec.clock.policy_params.set("down_samples", int64_t(1));
+  spec.clock.policy_params.set("load", std::string("busy"));
   const std::vector<double> f = run_layers(spec, 1);
   ASSERT_EQ(f.size(), 8u);
   EXPECT_EQ(f[0], 928.0 + 2500.0);

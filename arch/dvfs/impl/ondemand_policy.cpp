@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // "ondemand": a run-time governor. Every sample_us it reads the domain's activity counters over
-// the window since the last sample, load = busy cycles / all cycles (1 - the stall fraction;
-// DVFS halts are not part of a window), and moves one point of the V/f table at a time:
+// the window since the last sample (DVFS halts are not part of a window), and takes as its load
+// either (load "busy") busy cycles / all cycles, 1 - the stall fraction, or (load
+// "pe_utilization") the PE utilization, PE-cycles of MAC work / (PEs x all cycles), which also
+// sees a mapping that leaves part of the array idle. It moves one point of the V/f table at a
+// time:
 //  - up when load > up_threshold;
 //  - down when load <= down_threshold for down_samples samples in a row (the hysteresis: a
 //    short dip does not lower the clock); a sample between the thresholds resets that count.
@@ -27,6 +30,9 @@ constexpr const char* kSampleKey = "sample_us";
 constexpr const char* kUpKey = "up_threshold";
 constexpr const char* kDownKey = "down_threshold";
 constexpr const char* kDownSamplesKey = "down_samples";
+constexpr const char* kLoadKey = "load";
+constexpr const char* kLoadBusy = "busy";
+constexpr const char* kLoadPe = "pe_utilization";
 
 class OndemandPolicy : public IDvfsPolicy {
  public:
@@ -35,7 +41,11 @@ class OndemandPolicy : public IDvfsPolicy {
         up_(spec.policy_params.number(kUpKey)),
         down_(spec.policy_params.number(kDownKey)),
         down_samples_(uint64_t(spec.policy_params.integer(kDownSamplesKey))),
+        pe_load_(spec.policy_params.string(kLoadKey) == kLoadPe),
         points_(spec.operating_points) {
+    if (!pe_load_ && spec.policy_params.string(kLoadKey) != kLoadBusy)
+      throw sim::ModelError("DVFS ondemand: load '" + spec.policy_params.string(kLoadKey) +
+                            "' (the config parser checks it)");
     if (down_ > up_)
       throw sim::ConfigError("", kDownKey, sim::number_text(down_),
                              "at most up_threshold (" + sim::number_text(up_) + ")");
@@ -61,7 +71,7 @@ class OndemandPolicy : public IDvfsPolicy {
 
   OperatingPoint on_sample(const DvfsActivity& w, const OperatingPoint& /*now*/) override {
     if (w.cycles == 0) return points_[at_];  // the window was all halt: nothing measured
-    const double load = double(w.busy_cycles) / double(w.cycles);
+    const double load = pe_load_ ? w.pe_utilization() : double(w.busy_cycles) / double(w.cycles);
     if (load > up_) {
       below_ = 0;
       if (at_ + 1 < points_.size()) ++at_;
@@ -79,6 +89,7 @@ class OndemandPolicy : public IDvfsPolicy {
  private:
   double sample_us_, up_, down_;
   uint64_t down_samples_;
+  bool pe_load_;                        // load "pe_utilization" (else "busy")
   std::vector<OperatingPoint> points_;  // by rising frequency
   size_t at_ = ~size_t(0);              // the current point
   uint64_t below_ = 0;                  // samples in a row at or below down_threshold
@@ -89,7 +100,8 @@ class OndemandPolicy : public IDvfsPolicy {
 void register_ondemand_policy(DvfsPolicyRegistry& r) {
   namespace p = sim::param;
   r.add("ondemand",
-        "run-time governor: every sample_us, load = busy / all cycles of the window; one table "
+        "run-time governor: every sample_us, load = busy / all cycles of the window (load "
+        "\"busy\") or PE-cycles of MAC work / (PEs x cycles) (\"pe_utilization\"); one table "
         "point up above up_threshold, one down at or below down_threshold (down_samples in a "
         "row); Linux cpufreq ondemand/conservative as the reference",
         {p::number(kSampleKey)
@@ -104,7 +116,13 @@ void register_ondemand_policy(DvfsPolicyRegistry& r) {
              .in(1, 1000)
              .with_default(1)
              .described("hysteresis: samples in a row at or below down_threshold before a step "
-                        "down")},
+                        "down"),
+         p::choice(kLoadKey, {kLoadBusy, kLoadPe})
+             .with_default(kLoadBusy)
+             .described("the load signal: \"busy\", the window's busy / all cycles (1 - the "
+                        "stall fraction); \"pe_utilization\", its PE-cycles of MAC work / (PEs x "
+                        "cycles), as utilization.pe (a vector's work counted as it enters a "
+                        "systolic array)")},
         [](const ClockSpec& s) { return std::make_unique<OndemandPolicy>(s); });
 }
 

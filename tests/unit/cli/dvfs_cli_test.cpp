@@ -2,6 +2,7 @@
 // The DVFS policies through the CLI (each run its own process, so two runs can be compared):
 //  - "schedule" that never leaves the nominal point equals "static": same cycles, time and
 //    energy per layer, no transition; so does "ondemand" whose thresholds never trigger;
+//  - clock.load reaches the resolved config and the governor;
 //  - "per_layer" shows each layer's point and the options it weighed in `adasim map`, and a
 //    deadline below the shortest achievable time is a config error (exit 2) naming that time;
 //  - `adasim list dvfs` lists the schedule entries' fields.
@@ -73,6 +74,32 @@ TEST(DvfsCli, OndemandWhoseThresholdsNeverTriggerEqualsStatic) {
     EXPECT_EQ(x["energy_pj"].dump(), y["energy_pj"].dump()) << i;
     EXPECT_EQ(y["dvfs"]["transitions"], 0) << i;
   }
+}
+
+TEST(DvfsCli, OndemandLoadKeyReachesTheGovernor) {
+  // clock.load from the command line: the resolved config records the choice ("busy" when
+  // absent), and "pe_utilization" governs. tiny_cnn's conv1 (Kred 8 x 3 x 3 = 72 rows, 16
+  // filters) occupies at most 32 x 16 of default.json's 32 x 32 PEs per cycle, so no window's PE
+  // utilization exceeds 0.5: with down_threshold 0.5 the first sample (0.5 us, inside conv1:
+  // checked on the busy run) steps down to 400 MHz, the table's lowest point, and there it stays.
+  const std::string gov =
+      " --set clock.policy=ondemand --set clock.sample_us=0.5"
+      " --set clock.up_threshold=1 --set clock.down_threshold=0.5";
+  const std::string a = temp_out("dvfs_od_busy"), b = temp_out("dvfs_od_pe");
+  ASSERT_EQ(run_adasim("run -q" + kBase + gov + " --out " + a, "dvfs_od_busy").exit_code, 0);
+  const CliResult r = run_adasim(
+      "run -q" + kBase + gov + " --set clock.load=pe_utilization --out " + b, "dvfs_od_pe");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_json(a + "/resolved_config.json")["clock"]["load"], "busy");
+  EXPECT_EQ(read_json(b + "/resolved_config.json")["clock"]["load"], "pe_utilization");
+  const json ra = read_json(a + "/report.json"), rb = read_json(b + "/report.json");
+  ASSERT_EQ(ra["layers"][0]["name"], "conv1");
+  ASSERT_GT(ra["layers"][0]["time_ns"].get<double>(), 500.0);
+  EXPECT_EQ(rb["layers"][0]["dvfs"]["transitions"], 1);
+  EXPECT_GT(rb["layers"][0]["time_ns_at_point"]["400MHz@0.7V"].get<double>(), 0.0);
+  size_t transitions = 0;
+  for (const json& l : rb["layers"]) transitions += l["dvfs"]["transitions"].get<size_t>();
+  EXPECT_EQ(transitions, 1u);
 }
 
 TEST(DvfsCli, PerLayerMapShowsEachLayersPointAndWhy) {
