@@ -11,6 +11,7 @@
 #include <limits>
 #include <random>
 
+#include "eyeriss_parts.hpp"
 #include "sim/core/errors.hpp"
 #include "test_support.hpp"
 #include "workloads/mapper/mapper.hpp"
@@ -44,8 +45,10 @@ struct Case {
   std::string text;
 };
 
-// A small random layer (conv, depthwise / grouped conv or FC) on a small random spatial array.
-Case random_case(std::mt19937_64& rng, SpatialDataflow df) {
+// A small random layer (conv, depthwise / grouped conv or FC) on a small random spatial array;
+// `variants`: also dilated convs and the Eyeriss chip's parts (per-operand spads and buses,
+// psum links, a split buffer).
+Case random_case(std::mt19937_64& rng, SpatialDataflow df, bool variants = false) {
   auto pick = [&](int64_t lo, int64_t hi) { return lo + int64_t(rng() % uint64_t(hi - lo + 1)); };
   Case c;
   const int kind = int(pick(0, 4));
@@ -59,8 +62,9 @@ Case random_case(std::mt19937_64& rng, SpatialDataflow df) {
     d.s = pick(1, 3);
     d.pad = int(pick(0, 1));
     d.stride = int(pick(1, 2));
-    d.h = pick(std::max<int64_t>(d.r, 2), 4);
-    d.w = pick(std::max<int64_t>(d.s, 2), 4);
+    if (variants) d.dil = int(pick(1, 2));
+    d.h = pick(std::max<int64_t>((d.r - 1) * d.dil + 1, 2), 4 + d.dil - 1);
+    d.w = pick(std::max<int64_t>((d.s - 1) * d.dil + 1, 2), 4 + d.dil - 1);
     d.groups = kind == 3 ? pick(2, 3) : 1;
     d.c = d.groups * (kind == 3 && pick(0, 1) ? 1 : pick(1, 3));
     d.k = d.groups * pick(1, 3);
@@ -71,6 +75,7 @@ Case random_case(std::mt19937_64& rng, SpatialDataflow df) {
                               pick(0, 1) ? 1.0 : 64.0);
   c.spec.sram[0].double_buffered = pick(0, 1) == 1;
   c.spec.mapper.objective = arch::Objective(pick(0, 2));
+  if (variants && pick(0, 1)) test::eyeriss_parts(c.spec);
   c.p = ws::Problem::from_shape(c.g.shape(c.g.layers[0]), c.g.layers[0].op);
   c.w = ws::widths_of(c.g, c.g.layers[0], c.spec);
   c.text = std::string(df) + " " + std::to_string(c.spec.pe_array.rows) + "x" +
@@ -135,11 +140,10 @@ TEST(SpatialSearch, PrunedSearchFindsTheExhaustiveOptimum) {
     if (pruned.exact_optimum) {
       const arch::Objective obj = c.spec.mapper.objective;
       double best = std::numeric_limits<double>::infinity();
-      ws::for_each_mapping(c.p, df, c.spec, c.w, none, SearchMode::kPruned,
-                           [&](const ws::Mapping& m) {
-                             best = std::min(
-                                 best, ws::estimate_mapping(c.p, m, c.spec, c.w, costs).objective(obj));
-                           });
+      ws::for_each_mapping(
+          c.p, df, c.spec, c.w, none, SearchMode::kPruned, [&](const ws::Mapping& m) {
+            best = std::min(best, ws::estimate_mapping(c.p, m, c.spec, c.w, costs).objective(obj));
+          });
       EXPECT_NEAR(pruned.best_e.objective(obj), best, 1e-9 * best) << pruned.best.describe();
       ++proven;
     }
@@ -197,14 +201,15 @@ TEST(SpatialSearch, BoundNeverExceedsTheEstimate) {
 
 // ExactBound (spatial_exact_bound.cpp) never exceeds the exact estimate of a mapping it stands
 // for (CoreBound bounds the screening score only, which over-counts edge tiles). Every 97th
-// mapping of the exhaustive enumerations: the exact estimate is slow on millions of mappings.
+// mapping of the exhaustive enumerations (the exact estimate is slow on millions of mappings),
+// also dilated layers and the Eyeriss chip's parts.
 TEST(SpatialSearch, ExactBoundNeverExceedsTheExactEstimate) {
   std::mt19937_64 rng(5);
   const ws::Constraints none;
   int64_t seen = 0, checked = 0;
-  for (int iter = 0; iter < 36; ++iter) {
+  for (int iter = 0; iter < 48; ++iter) {
     const SpatialDataflow df = kAll[size_t(iter) % kAll.size()];
-    Case c = random_case(rng, df);
+    Case c = random_case(rng, df, true);
     SCOPED_TRACE("iteration " + std::to_string(iter) + ": " + c.text);
     const auto costs = test_costs(iter % 3 == 0);
     const arch::Objective obj = c.spec.mapper.objective;
@@ -231,7 +236,8 @@ TEST(SpatialSearch, ExactBoundNeverExceedsTheExactEstimate) {
             rem[size_t(d)] = (c.p.bound[size_t(d)] + span[size_t(d)] - 1) / span[size_t(d)];
           const ws::ExactBound bound(c.p, core, rem, c.spec, c.w, costs, obj);
           const double e = ws::estimate_mapping(c.p, m, c.spec, c.w, costs).objective(obj);
-          ASSERT_LE(bound.of(s), e * (1 + 1e-12)) << m.describe();
+          ASSERT_LE(bound.of(s, m), e * (1 + 1e-12)) << m.describe();
+          ASSERT_LE(bound.of(s), bound.of(s, m) * (1 + 1e-12)) << m.describe();
           ASSERT_LE(bound.any_split(), bound.of(s) * (1 + 1e-12)) << m.describe();
           ++checked;
         });

@@ -4,23 +4,60 @@
 // bounds the screening score, which counts whole tiles where the exact estimate counts the
 // in-layer part of edge tiles, so it is not a bound of the exact estimate on ragged layers.
 // This bound keeps only terms the exact estimate pays whatever the loop order and tile shapes:
-//  - cycles >= passes x steps: the estimate's array cycles are passes x steps (compute) plus
-//    refill and stall cycles (>= 0); passes is the product of the temporal loop bounds, whose
-//    product covers each dim's extent left above the array, so passes >= prod(rem) (= with a
-//    split: prod(gbuf x dram)); steps are the core's register-file loops;
+//  - array cycles >= passes x steps + bus cycles: the estimate's array cycles are passes x steps
+//    (compute) plus refill, flush and stall cycles (>= 0); passes is the product of the temporal
+//    loop bounds, whose product covers each dim's extent left above the array, so passes >=
+//    prod(rem) (= with a split: prod(gbuf x dram)); steps are the core's register-file loops.
+//    The refills of kept operands take, per pass, the largest over the operands of
+//    ceil(distinct elements x bits / bus width), so over the layer at least each kept operand's
+//    elements (every weight, every ifmap element some MAC reads) once over its bus; kept psums
+//    leave in flushes added after the refills, each output at least once over the psum bus;
 //  - with finite DRAM, cycles >= DRAM bytes / bandwidth, and the DRAM walk reads every weight
-//    at least once and writes every output at least once (psum reloads and spills >= 0);
+//    and every touched ifmap element at least once and writes every output at least once;
 //  - energy >= the MACs, the register-file accesses of kept operands (2 per MAC for kept psums,
-//    at least 1 per MAC for a kept input), every weight's DRAM read, every output's DRAM write
-//    and buffer write (the buffer's psum accesses are 2 x writes - outputs and each output is
-//    written at least once), and leakage over the bounded cycles; every other count is >= 0.
-// tests/unit/mapper/spatial_search_test.cpp checks it against every mapping of an exhaustive
-// enumeration.
+//    at least 1 per MAC for a kept input), each weight's and touched ifmap element's DRAM read,
+//    buffer read and bus delivery, every output's DRAM write and buffer write (the buffer's
+//    psum accesses are 2 x writes - outputs and each output is written at least once), and
+//    leakage over the bounded cycles; every other count is >= 0;
+//  - per mapping (of(split, mapping)), the DRAM loop order: an operand's tiles partition its
+//    tensor and change only when a DRAM loop indexing it moves, so the walk sweeps the weights
+//    (the outputs) once per iteration of the loops that do not index them and sit above the
+//    innermost one that does; each extra sweep re-reads every weight, or writes and reloads
+//    every output.
+// tests/unit/mapper/spatial_search_test.cpp checks it against every 97th mapping of exhaustive
+// enumerations (padding, stride, dilation, groups, the Eyeriss chip's buses and links).
 #include <algorithm>
 
 #include "workloads/mapper/spatial/spatial_search.hpp"
 
 namespace adasim::workloads::spatial {
+namespace {
+
+// In-tensor ifmap rows (or columns) some output position reads: {o * stride + k * dil - pad}
+// for o < n_out, k < n_ker, within [0, extent).
+int64_t touched_positions(int64_t n_out, int64_t n_ker, int stride, int dil, int pad,
+                          int64_t extent) {
+  std::vector<char> seen(size_t(std::max<int64_t>(extent, 0)), 0);
+  int64_t n = 0;
+  for (int64_t o = 0; o < n_out; ++o)
+    for (int64_t k = 0; k < n_ker; ++k) {
+      const int64_t v = o * stride + k * dil - pad;
+      if (v >= 0 && v < extent && !seen[size_t(v)]) {
+        seen[size_t(v)] = 1;
+        ++n;
+      }
+    }
+  return n;
+}
+
+}  // namespace
+
+int64_t touched_ifmap_elems(const Problem& p) {
+  const auto& b = p.bound;
+  return b[kG] * b[kN] * b[kC] *
+         touched_positions(b[kP], b[kR], p.stride_h, p.dil_h, p.pad_t, p.h) *
+         touched_positions(b[kQ], b[kS], p.stride_w, p.dil_w, p.pad_l, p.w);
+}
 
 ExactBound::ExactBound(const Problem& p, const Mapping& core, const Idx& rem,
                        const arch::AcceleratorSpec& spec, const LayerWidths& w,
@@ -30,23 +67,62 @@ ExactBound::ExactBound(const Problem& p, const Mapping& core, const Idx& rem,
   const double macs = double(p.macs()), outs = double(p.ofmap_elems);
   const double weights = double(p.weight_elems);
   steps_ = double(core.product(core.first_at(Level::kRf), core.loops.size()));
-  const double bytes_per_cycle =
+  bytes_per_cycle_ =
       spec.dram.ideal ? 1e300 : spec.dram.bandwidth_gb_per_s * 1e3 / spec.clock.nominal.freq_mhz;
-  dram_cycles_ = (weights * w.w_bytes + outs * w.out_bytes) / bytes_per_cycle;
-  energy_ = macs * c.mac + weights * c.dram[1] + outs * (c.dram[2] + c.gbuf[2]);
+  const double ifmap = double(touched_ifmap_elems(p));
+  dram_bytes_ = ifmap * w.in_bytes + weights * w.w_bytes + outs * w.out_bytes;
+  energy_ = macs * c.mac + ifmap * (c.dram[0] + c.gbuf[0] + c.noc[0]) +
+            weights * (c.dram[1] + c.gbuf[1] + c.noc[1]) + outs * (c.dram[2] + c.gbuf[2]);
   for (int o = 0; o < 2; ++o)
     if (core.rf_keep[size_t(o)]) energy_ += macs * c.rf[size_t(o)];
   if (core.rf_keep[2]) energy_ += 2 * macs * c.rf[2];
   leak_pj_per_cycle_ = costs.leakage_mw * 1e3 / spec.clock.nominal.freq_mhz;
+  // Bus cycles the array cannot overlap with its steps: a kept operand's refills take, per
+  // pass, the largest of the operands' ceil(distinct elements x bits / bus width), and each of
+  // its elements arrives at least once; kept psums leave at flushes, after the refills, each
+  // output at least once over the psum bus.
+  const double elems[2] = {ifmap, weights}, bits[2] = {double(w.in_bits), double(w.w_bits)};
+  for (int o = 0; o < 2; ++o)
+    if (core.rf_keep[size_t(o)])
+      bus_cycles_ = std::max(bus_cycles_, elems[o] * bits[o] / spec.noc.bus_width(o));
+  if (core.rf_keep[2]) bus_cycles_ += outs * w.psum_bits / spec.noc.bus_width(2);
+  // The DRAM loop order's re-reads (of()): each extra sweep of the weights is a DRAM read of
+  // every weight; each extra visit of the outputs a write of all of them and a reload.
+  extra_weight_pj_ = weights * c.dram[1];
+  extra_weight_bytes_ = weights * w.w_bytes;
+  extra_out_pj_ = 2 * outs * c.dram[2];
+  extra_out_bytes_ = 2 * outs * w.psum_bytes;
 }
 
-double ExactBound::bound(const Split* s) const {
+double ExactBound::of(const Split& s, const Mapping& m) const {
+  // Sweeps of operand o's tiles in the DRAM walk: its tiles partition the tensor and change
+  // only when a DRAM loop that indexes it moves, so the walk visits all of them once per
+  // iteration of the loops that do not index it and sit outside the innermost one that does.
+  auto sweeps = [&](int o) {
+    double outside = 1, f = 1;
+    for (const Loop& l : m.loops) {
+      if (l.level != Level::kDram || l.bound <= 1) continue;
+      if (relevant(o, l.dim)) {
+        f = outside;  // the loops above this one that do not index o
+      } else {
+        outside *= double(l.bound);
+      }
+    }
+    return f;
+  };
+  const double fw = sweeps(1), fo = sweeps(2);
+  return bound(&s, (fw - 1) * extra_weight_pj_ + (fo - 1) * extra_out_pj_,
+               (fw - 1) * extra_weight_bytes_ + (fo - 1) * extra_out_bytes_);
+}
+
+double ExactBound::bound(const Split* s, double extra_pj, double extra_bytes) const {
   double passes = 1;
   for (int d = 0; d < kNumDims; ++d)
     passes *= double(s ? s->gbuf[size_t(d)] * s->dram[size_t(d)] : rem_[size_t(d)]);
-  const double cycles = std::max(passes * steps_, dram_cycles_);
+  const double cycles =
+      std::max(passes * steps_ + bus_cycles_, (dram_bytes_ + extra_bytes) / bytes_per_cycle_);
   if (obj_ == arch::Objective::kLatency) return cycles;
-  const double energy = energy_ + leak_pj_per_cycle_ * cycles;
+  const double energy = energy_ + extra_pj + leak_pj_per_cycle_ * cycles;
   return obj_ == arch::Objective::kEnergy ? energy : energy * cycles;
 }
 

@@ -402,7 +402,7 @@ bool exact_search(const SearchInput& in, const std::vector<Core>& all, ExactRank
       for_each_split(core, in.ch, [&](const Split& s) {
         if (stop() || !split_fits(in.p, core, s, in.w, in.spec) || beaten(lb.of(s))) return;
         for_each_order(core, s, in.ch, [&](const Mapping& m) {
-          if (!stop() && plan_fits(m, in.spec.mapper)) on_mapping(m);
+          if (!stop() && plan_fits(m, in.spec.mapper) && !beaten(lb.of(s, m))) on_mapping(m);
         });
       });
     }

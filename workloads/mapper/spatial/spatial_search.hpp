@@ -144,6 +144,10 @@ class CoreBound {
   std::array<double, 4> slide_rf_{}, slide_arr_{};
 };
 
+/// Ifmap elements inside the tensor that some MAC of the layer reads (a stride larger than the
+/// window skips rows, padding is outside): every mapping reads each from DRAM at least once.
+int64_t touched_ifmap_elems(const Problem& p);
+
 /// Lower bounds of estimate_mapping(...).objective(obj) (the exact estimate, not the screening
 /// score) over the mappings of `core` whose temporal loops cover `rem`: over all of them, or over
 /// those with one split (spatial_exact_bound.cpp gives the argument).
@@ -153,14 +157,19 @@ class ExactBound {
   ExactBound(const Problem& p, const Mapping& core, const Idx& rem,
              const arch::AcceleratorSpec& spec, const LayerWidths& w, const EnergyCosts& costs,
              arch::Objective obj);
-  double any_split() const { return bound(nullptr); }
-  double of(const Split& s) const { return bound(&s); }
+  double any_split() const { return bound(nullptr, 0, 0); }
+  double of(const Split& s) const { return bound(&s, 0, 0); }
+  /// Over the one mapping `m` of split `s` (its DRAM loop order adds the re-reads of the
+  /// weights and the reloads of the outputs it forces).
+  double of(const Split& s, const Mapping& m) const;
 
  private:
-  double bound(const Split* s) const;
+  double bound(const Split* s, double extra_pj, double extra_bytes) const;
   Idx rem_{};
   arch::Objective obj_;
-  double steps_ = 0, dram_cycles_ = 0, energy_ = 0, leak_pj_per_cycle_ = 0;
+  double steps_ = 0, bus_cycles_ = 0, dram_bytes_ = 0, bytes_per_cycle_ = 0, energy_ = 0;
+  double leak_pj_per_cycle_ = 0;
+  double extra_weight_pj_ = 0, extra_weight_bytes_ = 0, extra_out_pj_ = 0, extra_out_bytes_ = 0;
 };
 
 }  // namespace adasim::workloads::spatial
