@@ -80,6 +80,14 @@ uint64_t PowerManager::begin_layer(const std::string& layer, const LayerProgram&
   return woke ? uint64_t(spec_.power.wakeup_cycles) : 0;
 }
 
+double PowerManager::wakeup_pj(double core_v) const {
+  double pj = 0;
+  for (size_t b = 0; b < blocks_.size(); ++b)
+    pj += double(state_[b].woken_units) * wakeup_pj_per_unit(table_, spec_, blocks_[b]) *
+          table_.dynamic_voltage_factor(domain_voltage(b, core_v));
+  return pj;
+}
+
 // A layer that reads an operand it never loads relies on an earlier layer's data: the banks
 // holding it must have stayed powered (or in retention) since.
 void PowerManager::check_reliance(const std::string& layer, const LayerProgram& prog) const {

@@ -62,6 +62,9 @@ class PowerManager {
   /// switches the others off and returns the wake-up cycles the layer waits before it starts.
   /// Throws sim::ModelError when the layer reads SRAM data lost while its banks were off.
   uint64_t begin_layer(const std::string& layer, const LayerProgram& prog);
+  /// The wake-up energy (pJ) of the units the last begin_layer() woke, with the core domain at
+  /// `core_v` (what end_layer() charges for them).
+  double wakeup_pj(double core_v) const;
   /// The array waited `run` cycles for data (inside an array layer): returns the wake-up
   /// cycles the policy's gating of that run adds (0: it stayed on).
   uint64_t array_wait(uint64_t run);

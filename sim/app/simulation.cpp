@@ -4,11 +4,14 @@
 #include <algorithm>
 #include <cstdlib>
 #include <functional>
+#include <limits>
 #include <map>
 #include <systemc>
 
 #include "arch/accelerator.hpp"
 #include "arch/energy/action_costs.hpp"
+#include "arch/power/power_manager.hpp"
+#include "arch/program/dvfs_transition.hpp"
 #include "arch/sparse/storage_plan.hpp"
 #include "sim/app/interrupt.hpp"
 #include "sim/core/errors.hpp"
@@ -108,6 +111,34 @@ std::vector<workloads::LayerSchedule> map_graph_at(const workloads::Graph& graph
   return out;
 }
 
+// Under the per_layer power-gating policy a layer's wake-up at its start follows from its
+// mapping and the previous layer's alone (each powers exactly the units it uses): the power
+// manager, replayed on the pair, gives the wake-up's stall and energy for the DVFS plan. Other
+// policies: none (no gating), or wake-ups that depend on run-time idle gaps (idle_timeout),
+// which the plan leaves out.
+workloads::BoundaryAt per_layer_wakeups(const arch::AcceleratorSpec& spec,
+                                        const arch::EnergyTable& energy) {
+  if (!spec.power.enabled || spec.power.policy != "per_layer" || spec.power.power_gated.empty())
+    return {};
+  return [&energy](const workloads::LayerSchedule& prev, const workloads::LayerSchedule& cur,
+                   const arch::AcceleratorSpec& at) {
+    arch::PowerManager pm(at, energy);
+    workloads::HaltCost h;
+    uint64_t stall = 0;
+    try {
+      pm.begin_layer(prev.layer, prev);
+      stall = pm.begin_layer(cur.layer, cur);
+    } catch (const sim::ModelError&) {
+      // cur reads data prev's footprint switched off: a pair the run cannot take.
+      h.time_ps = h.energy_pj = std::numeric_limits<double>::infinity();
+      return h;
+    }
+    h.time_ps = double(stall * arch::period_ps(at.clock.nominal));
+    h.energy_pj = pm.wakeup_pj(at.clock.nominal.voltage_v);
+    return h;
+  };
+}
+
 }  // namespace
 
 std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
@@ -117,10 +148,13 @@ std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
   if (spec.clock.policy != "per_layer")
     return map_graph_at(graph, spec, mapper_costs(energy, spec), guard);
   // The mapper chooses each layer's point with its schedule (workloads/mapper/dvfs_mapping.hpp).
-  return workloads::map_per_layer_points(spec, [&](const arch::AcceleratorSpec& at) {
-    workloads::EnergyCosts costs = mapper_costs(energy, at);
-    return workloads::MappedGraph{map_graph_at(graph, at, costs, guard), costs};
-  });
+  return workloads::map_per_layer_points(
+      spec,
+      [&](const arch::AcceleratorSpec& at) {
+        workloads::EnergyCosts costs = mapper_costs(energy, at);
+        return workloads::MappedGraph{map_graph_at(graph, at, costs, guard), costs};
+      },
+      per_layer_wakeups(spec, energy));
 }
 
 namespace {

@@ -10,6 +10,8 @@
 //    4.64 us;
 //  - the domain starts at the first layer's point (no transition at time 0): a deadline that
 //    every layer at 500 MHz meets (5 x 1856 ns = 9.28 us) runs them all there, with no halt.
+//  - under per_layer power gating the plan counts each layer's wake-up (its footprint against
+//    the previous layer's): plan time = simulated time, with and without a binding deadline.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -120,6 +122,78 @@ TEST(DvfsPerLayer, StartsAtTheFirstLayersPoint) {
   }
   EXPECT_NEAR(total_ns, 5 * 1856.0, 1e-6);
   EXPECT_NEAR(res.schedules[0].dvfs["plan_time_us"].get<double>(), 9.28, 1e-9);
+}
+
+// Under per_layer power gating a layer whose mapping uses PEs the previous layer's left off wakes
+// them at its start: power.wakeup_cycles (10) of stall at the layer's clock. The PE footprints
+// of the fc sequence below are 64, 16, 64, 64, 16, 64 (tests/systemc/power_gating_test.cpp), so
+// the 3rd and 6th layers wake 48 PEs, whatever points the layers run at. The plan counts each
+// wake-up with the pair of mappings, so on stall-free memory its time is the simulated run's
+// (before, it was short by the two stalls). Without a deadline that matters every layer runs at
+// 500 MHz (2 ns cycles: 2 x 20 ns of wake-ups); a deadline 50 ns below that plan's time moves
+// layers to 1 GHz (10 ns wake-ups there).
+workloads::Graph fc_sequence() {
+  workloads::Graph g;
+  g.name = "fc_sequence";
+  const int64_t ck[6] = {8, 4, 8, 8, 4, 8};
+  for (int i = 0; i < 6; ++i) test::add_fc(g, "fc" + std::to_string(i), 16, ck[i], ck[i]);
+  return g;
+}
+
+arch::AcceleratorSpec gated_per_layer_spec(double deadline_us) {
+  arch::AcceleratorSpec spec = per_layer_spec(deadline_us);
+  spec.power.enabled = true;
+  spec.power.policy = "per_layer";
+  spec.power.power_gated = {"pe_array"};
+  spec.power.wakeup_cycles = 10;
+  return spec;
+}
+
+// The run's time against its plan, and the wake-ups against the footprints; returns the points.
+std::set<std::string> expect_plan_is_run(const sim::SimulationResult& res) {
+  std::set<std::string> points;
+  double total_ns = 0.0, wake_ns = 0.0;
+  for (size_t i = 0; i < res.layers.size(); ++i) {
+    total_ns += res.layers[i].time_ns;
+    const nlohmann::json& why = res.schedules[i].dvfs;
+    points.insert(why["point"].get<std::string>());
+    const bool wakes = i == 2 || i == 5;
+    EXPECT_EQ(why.contains("wakeup_ns"), wakes) << i;
+    EXPECT_EQ(res.layers[i].power.at("pe_array").wakeups, wakes ? 1u : 0u) << i;
+    if (!wakes || !why.contains("wakeup_ns")) continue;
+    // 10 cycles at the layer's point.
+    EXPECT_DOUBLE_EQ(why["wakeup_ns"].get<double>(), 10 * 1e3 / res.schedules[i].point->freq_mhz);
+    wake_ns += why["wakeup_ns"].get<double>();
+  }
+  const double plan_us = res.schedules[0].dvfs["plan_time_us"].get<double>();
+  EXPECT_NEAR(total_ns, plan_us * 1e3, 1e-6) << "with " << wake_ns << " ns of wake-ups";
+  return points;
+}
+
+TEST(DvfsPerLayer, PlanCountsPowerGatingWakeUps) {
+  const sim::SimulationResult res = run(gated_per_layer_spec(1000.0), fc_sequence());
+  ASSERT_EQ(res.layers.size(), 6u);
+  const std::set<std::string> points = expect_plan_is_run(res);
+  EXPECT_EQ(points, std::set<std::string>{"500MHz@0.8V"});
+  EXPECT_DOUBLE_EQ(res.schedules[2].dvfs["wakeup_ns"].get<double>() +
+                       res.schedules[5].dvfs["wakeup_ns"].get<double>(),
+                   2 * 20.0);
+}
+
+TEST(DvfsPerLayer, PlanCountsPowerGatingWakeUpsUnderADeadline) {
+  const workloads::Graph g = fc_sequence();
+  arch::AcceleratorSpec slow = gated_per_layer_spec(1000.0);
+  const arch::EnergyTable energy(slow.energy);
+  const double all_slow_us =
+      sim::map_graph(g, slow, energy).at(0).dvfs["plan_time_us"].get<double>();
+  const double deadline_us = all_slow_us - 0.05;
+  const sim::SimulationResult res = run(gated_per_layer_spec(deadline_us), g);
+  ASSERT_EQ(res.layers.size(), 6u);
+  // Some layers at 1 GHz (a switch halts 300 ns, so the plan may run them all there).
+  EXPECT_NE(expect_plan_is_run(res), std::set<std::string>{"500MHz@0.8V"});
+  double total_ns = 0.0;
+  for (const sim::LayerReport& l : res.layers) total_ns += l.time_ns;
+  EXPECT_LE(total_ns, deadline_us * 1e3);
 }
 
 }  // namespace

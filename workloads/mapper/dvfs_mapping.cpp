@@ -37,7 +37,8 @@ PointOption layer_option(const LayerSchedule& s, const arch::AcceleratorSpec& sp
 }  // namespace
 
 DvfsPlanProblem dvfs_problem(const arch::AcceleratorSpec& spec, const MapAt& map_at,
-                             std::vector<std::vector<LayerSchedule>>& mapped) {
+                             std::vector<std::vector<LayerSchedule>>& mapped,
+                             const BoundaryAt& boundary_at) {
   if (!spec.clock.transition)
     throw sim::ModelError("per_layer DVFS without clock.transition (the parser checks it)");
   DvfsPlanProblem p;
@@ -60,13 +61,26 @@ DvfsPlanProblem dvfs_problem(const arch::AcceleratorSpec& spec, const MapAt& map
       p.layers[i].push_back(layer_option(g.schedules[i], at, g.costs));
     mapped.push_back(std::move(g.schedules));
   }
+  if (boundary_at) {
+    p.boundary.assign(p.layers.size(), {});
+    for (size_t i = 1; i < p.layers.size(); ++i) {
+      p.boundary[i].assign(p.points.size(), std::vector<HaltCost>(p.points.size()));
+      for (size_t q = 0; q < p.points.size(); ++q) {
+        arch::AcceleratorSpec at = spec;
+        at.clock.nominal = p.points[q];
+        for (size_t pp = 0; pp < p.points.size(); ++pp)
+          p.boundary[i][pp][q] = boundary_at(mapped[pp][i - 1], mapped[q][i], at);
+      }
+    }
+  }
   return p;
 }
 
 std::vector<LayerSchedule> map_per_layer_points(const arch::AcceleratorSpec& spec,
-                                                const MapAt& map_at) {
+                                                const MapAt& map_at,
+                                                const BoundaryAt& boundary_at) {
   std::vector<std::vector<LayerSchedule>> mapped;
-  const DvfsPlanProblem p = dvfs_problem(spec, map_at, mapped);
+  const DvfsPlanProblem p = dvfs_problem(spec, map_at, mapped, boundary_at);
   const DvfsPlan plan = plan_dvfs(p);
   std::vector<LayerSchedule> out;
   for (size_t i = 0; i < plan.choice.size(); ++i) {
@@ -79,6 +93,13 @@ std::vector<LayerSchedule> map_per_layer_points(const arch::AcceleratorSpec& spe
                           {"plan_energy_pj", plan.energy_pj}};
     if (p.deadline_ps) why["deadline_us"] = *p.deadline_ps * 1e-6;
     if (p.power_cap_mw) why["power_cap_mw"] = *p.power_cap_mw;
+    if (i > 0 && !p.boundary.empty() && !p.boundary[i].empty()) {
+      const HaltCost& b = p.boundary[i][plan.choice[i - 1]][q];
+      if (b.time_ps > 0 || b.energy_pj > 0) {
+        why["wakeup_ns"] = b.time_ps * 1e-3;
+        why["wakeup_pj"] = b.energy_pj;
+      }
+    }
     nlohmann::json options = nlohmann::json::array();
     for (size_t k = 0; k < p.points.size(); ++k)
       options.push_back({{"point", label(p.points[k])},

@@ -24,15 +24,22 @@ struct MappedGraph {
   EnergyCosts costs;
 };
 using MapAt = std::function<MappedGraph(const arch::AcceleratorSpec&)>;
+/// What a layer pays at its start after `prev` under spec `at` (the point it runs at): the
+/// power-gating wake-ups (time at that clock, their energy). Supplied by the simulator, which
+/// owns the power model.
+using BoundaryAt = std::function<HaltCost(const LayerSchedule& prev, const LayerSchedule& cur,
+                                          const arch::AcceleratorSpec& at)>;
 
 /// The per-layer options of `spec`'s table: the graph mapped by `map_at` at each point.
 /// `mapped[q]` receives the schedules at point q.
 DvfsPlanProblem dvfs_problem(const arch::AcceleratorSpec& spec, const MapAt& map_at,
-                             std::vector<std::vector<LayerSchedule>>& mapped);
+                             std::vector<std::vector<LayerSchedule>>& mapped,
+                             const BoundaryAt& boundary_at = {});
 
 /// The schedules of the optimal plan, each with its point and explanation (clock.policy must
 /// be "per_layer" with clock.transition set). Unmeetable deadline: sim::ConfigError.
 std::vector<LayerSchedule> map_per_layer_points(const arch::AcceleratorSpec& spec,
-                                                const MapAt& map_at);
+                                                const MapAt& map_at,
+                                                const BoundaryAt& boundary_at = {});
 
 }  // namespace adasim::workloads

@@ -103,7 +103,12 @@ DvfsPlan plan_dvfs(const DvfsPlanProblem& p) {
       std::vector<Label> cand;
       auto extend = [&](double t0, double e0, const arch::OperatingPoint& from, size_t pp,
                         size_t pl) {
-        const HaltCost h = halt_cost(p, from, q, o.leakage_mw);
+        HaltCost h = halt_cost(p, from, q, o.leakage_mw);
+        if (i > 0 && i < p.boundary.size() && !p.boundary[i].empty()) {
+          const HaltCost& b = p.boundary[i].at(pp).at(q);
+          h.time_ps += b.time_ps;
+          h.energy_pj += b.energy_pj;
+        }
         cand.push_back(Label{t0 + h.time_ps + o.time_ps, e0 + h.energy_pj + o.energy_pj, pp, pl});
       };
       if (i == 0) {
@@ -147,7 +152,7 @@ DvfsPlan plan_dvfs(const DvfsPlanProblem& p) {
             sim::number_text(std::ceil(shortest * 1e-3) * 1e-3) +
             " us (every layer at its fastest point" +
             (p.power_cap_mw ? std::string(" under the power cap") : std::string()) +
-            ", transitions included)");
+            ", transitions and wake-ups included)");
   plan.choice.assign(n, 0);
   plan.time_ps = fronts[n - 1][best_q][best_l].time_ps;
   plan.energy_pj = fronts[n - 1][best_q][best_l].energy_pj;

@@ -3,7 +3,9 @@
 // layer's time and energy at every point of the V/f table (its schedule mapped and estimated at
 // that point), choose one point per layer for the objective (energy, EDP or latency) under a
 // deadline, counting the transitions between consecutive layers' points (time: the domain's halt,
-// arch/program/dvfs_transition.hpp; energy: the regulator's plus the leakage during the halt).
+// arch/program/dvfs_transition.hpp; energy: the regulator's plus the leakage during the halt)
+// and, when given, what a layer pays at its start given both layers' points (DvfsPlanProblem::
+// boundary: the power-gating wake-ups of the per_layer gating policy).
 // The domain starts at the first layer's point (no transition at time 0, as under `fixed`).
 // This is a multiple-choice knapsack whose item costs depend on the previous choice; it is solved
 // exactly by dynamic programming over the layers with, per point of the current layer, the Pareto
@@ -24,6 +26,12 @@
 
 namespace adasim::workloads {
 
+/// A cost paid between layers (a DVFS halt, a power-gating wake-up): time (ps), energy (pJ).
+struct HaltCost {
+  double time_ps = 0.0;
+  double energy_pj = 0.0;
+};
+
 /// One layer at one point: its time (ps), energy (pJ) and leakage power (mW, for the halt).
 struct PointOption {
   double time_ps = 0.0;
@@ -38,6 +46,10 @@ struct DvfsPlanProblem {
   arch::Objective objective = arch::Objective::kEnergy;
   std::optional<double> deadline_ps;   ///< total time bound (none: unconstrained)
   std::optional<double> power_cap_mw;  ///< bound on every layer's average power (none: no cap)
+  /// [layer][previous layer's point][point]: what layer i pays at its start on top of its
+  /// option given the previous layer's point, e.g. the power-gating wake-up of the units its
+  /// mapping uses and the previous one's left off; empty (or an empty layer entry): nothing.
+  std::vector<std::vector<std::vector<HaltCost>>> boundary;
 };
 
 /// A layer's average power at one point, mW (pJ / ps x 1000).
@@ -53,10 +65,6 @@ struct DvfsPlan {
 
 /// The halt's time (ps) and energy (pJ) of switching from `from` to point `to` of `p` before a
 /// layer whose leakage at `to` is `leak_mw` (zero when the point stays).
-struct HaltCost {
-  double time_ps = 0.0;
-  double energy_pj = 0.0;
-};
 HaltCost halt_cost(const DvfsPlanProblem& p, const arch::OperatingPoint& from, size_t to,
                    double leak_mw);
 

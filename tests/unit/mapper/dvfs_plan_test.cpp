@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The per-layer DVFS plan (workloads/mapper/dvfs_plan.hpp) against an exhaustive enumeration of
-// every point combination written here, on seeded random problems of 1-6 layers and 2-4 points:
+// every point combination written here, on seeded random problems of 1-6 layers and 2-4 points
+// (half of them with costs between consecutive layers that depend on both points, as wake-ups):
 // the same optimum for every objective, a feasible deadline always met, never more energy than
 // the slowest single point that meets the same deadline, and an unmeetable deadline named with
 // the shortest achievable time. The transition costs of the enumeration are derived here from the
@@ -51,6 +52,10 @@ Totals hand_totals(const DvfsPlanProblem& p, const std::vector<size_t>& choice) 
     const Totals h = hand_halt(p, at, choice[i], o.leakage_mw);
     s.time_ps += h.time_ps + o.time_ps;
     s.energy_pj += h.energy_pj + o.energy_pj;
+    if (i > 0 && i < p.boundary.size() && !p.boundary[i].empty()) {  // e.g. a wake-up
+      s.time_ps += p.boundary[i][choice[i - 1]][choice[i]].time_ps;
+      s.energy_pj += p.boundary[i][choice[i - 1]][choice[i]].energy_pj;
+    }
     at = p.points[choice[i]];
   }
   return s;
@@ -133,11 +138,27 @@ DvfsPlanProblem random_problem(std::mt19937& rng) {
   return p;
 }
 
+// Costs between consecutive layers that depend on both their points (power-gating wake-ups:
+// the units a layer's mapping at its point uses that the previous one's left off): zero for
+// about half the pairs, else a random stall and energy.
+void add_random_boundary(DvfsPlanProblem& p, std::mt19937& rng) {
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  const size_t np = p.points.size();
+  p.boundary.assign(p.layers.size(), {});
+  for (size_t i = 1; i < p.layers.size(); ++i) {
+    p.boundary[i].assign(np, std::vector<HaltCost>(np));
+    for (auto& row : p.boundary[i])
+      for (HaltCost& b : row)
+        if (u(rng) < 0.5) b = {1e6 * u(rng), 1e5 * u(rng)};
+  }
+}
+
 TEST(DvfsPlan, EqualsExhaustiveEnumeration) {
-  std::mt19937 rng(2026);
+  std::mt19937 rng(2026), wake_rng(7);
   int with_deadline = 0, slow_chosen = 0;
   for (int trial = 0; trial < 300; ++trial) {
     DvfsPlanProblem p = random_problem(rng);
+    if (trial % 2) add_random_boundary(p, wake_rng);
     const size_t nl = p.layers.size(), np = p.points.size();
     const auto [fastest, slowest] = time_range(p, kEvery);
     // No deadline, then one between the fastest and the slowest plan.
