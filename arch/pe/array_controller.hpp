@@ -143,7 +143,7 @@ class ArrayController {
   LayerPorts ports_;
   bool scalesim_ = false;
   int ar_ = 0, ac_ = 0, lat_ = 0;
-  int ret_ = 0;  // core cycles from the array's edge to SRAM (return_latency_cycles)
+  int ret_ = 0;              // core cycles from the array's edge to SRAM (return_latency_cycles)
   sc_core::sc_time landed_;  // when the layer's last outputs so far are in SRAM
   int in_bytes_ = 1, w_bytes_ = 1;
   int lanes_ = 1;  // MAC lanes per PE of the current layer

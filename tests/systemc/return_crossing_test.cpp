@@ -28,6 +28,7 @@
 // on the stall-free one.
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -79,8 +80,7 @@ Figures run(double mem_mhz, int sync) {
     }
     const workloads::Estimate e =
         workloads::estimate(res.schedules[0], spec, sim::mapper_costs(energy, spec));
-    return std::vector<double>{double(l.cycles_total), double(stalls), e.cycles,
-                               e.compute_cycles};
+    return std::vector<double>{double(l.cycles_total), double(stalls), e.cycles, e.compute_cycles};
   });
   return Figures{uint64_t(v.at(0)), uint64_t(v.at(1)), v.at(2), v.at(3)};
 }

@@ -161,7 +161,7 @@ SystolicTimeline::SystolicTimeline(const arch::LayerProgram& prog,
   os_ = s_.outputs_stationary();
   ar_ = pe.rows;
   ac_ = pe.cols;
-  lat_ = scalesim_ ? 0 : arch::nominal_feed_latency(spec);  // NoC stages + synchroniser
+  lat_ = scalesim_ ? 0 : arch::nominal_feed_latency(spec);    // NoC stages + synchroniser
   ret_ = scalesim_ ? 0 : arch::nominal_return_latency(spec);  // synchroniser back
   stat_op_ = s_.stationary_operand();
   stream_op_ = s_.streamed_operand();
