@@ -177,8 +177,12 @@ struct DelayModelSpec {
 struct DomainSpec {
   OperatingPoint nominal;                        ///< the point the domain runs at
   std::vector<OperatingPoint> operating_points;  ///< its V/f table (contains `nominal`)
-  /// Core cycles a value crossing from this domain into the core domain waits in the
-  /// synchroniser (a 2-flop synchroniser: 2).
+  /// Stages of each synchroniser at the boundary with the core domain (a 2-flop synchroniser:
+  /// 2), counted in cycles of the receiving domain's clock: a value crossing into the core domain
+  /// (the operands fed to the array) waits sync_cycles core cycles; one crossing into this domain
+  /// (the array's outputs and spilled partial sums on their way to SRAM) waits sync_cycles
+  /// cycles of this domain's clock, ceil(sync_cycles x f_core / f_mem) core cycles
+  /// (arch/program/feed_latency.hpp).
   int sync_cycles = 2;
 };
 

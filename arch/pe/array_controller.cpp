@@ -50,6 +50,9 @@ void ArrayController::start(const LayerProgram& prog, const workloads::Int16Buff
   ports_ = ports;
   // The feed latency in core cycles follows the memory domain's clock (arch/dvfs/domains.hpp).
   size_ring(scalesim_ ? 0 : feed_latency_cycles(spec_, ports.core_per_memory_cycle));
+  // And the outputs' way back crosses into it (0 under SCALE-Sim's convention, as the feed).
+  ret_ = scalesim_ ? 0 : return_latency_cycles(spec_, ports.core_per_memory_cycle);
+  landed_ = sc_core::SC_ZERO_TIME;
   lanes_ = std::max(1, sch.sub_per_row());  // MAC lanes, or an N:M group's activations
   array_.set_lanes(lanes_, sch.nm_m > 0 ? SystolicArray::LaneUse::kMultiplexer
                                         : SystolicArray::LaneUse::kMacLanes);
@@ -156,7 +159,8 @@ StepResult ArrayController::step() {
       return step_drain();
     case Phase::kFinish: {
       StepResult r;
-      const sc_core::sc_time done = need(ports_.plan->all_done(), "a layer transfer");
+      const sc_core::sc_time done =
+          std::max(need(ports_.plan->all_done(), "a layer transfer"), landed_);
       if (done > sc_core::sc_time_stamp()) {
         r.kind = StepResult::Kind::kWait;
         r.wait_until = done;
@@ -254,6 +258,14 @@ StepResult ArrayController::step_load() {
   }
   if (!res.bubble) ++tally_.folds.back().cycles;
   return finish_cycle(res, reads, 0, 0);
+}
+
+void ArrayController::outputs_left(int64_t oc, const sc_core::sc_time& at) {
+  const sc_core::sc_time in_sram =
+      ret_ == 0 ? at
+                : at + sc_core::sc_time::from_value(ports_.clock->period.value() * uint64_t(ret_));
+  landed_ = std::max(landed_, in_sram);
+  ports_.plan->outputs_done(oc, in_sram);
 }
 
 std::optional<sc_core::sc_time> ArrayController::feed_ready() {
@@ -383,8 +395,9 @@ inline void ArrayController::output_stationary_cycle(const SystolicFold& f, uint
   if (--drain_left_ == 0) {
     drain_active_ = false;
     const FoldPlan& df = (*tfolds_)[drain_fold_];
-    ports_.plan->outputs_done(
-        ports_.plan->out_index(ports_.plan->chunk_index(drain_fold_, df.chunks.size() - 1)));
+    outputs_left(
+        ports_.plan->out_index(ports_.plan->chunk_index(drain_fold_, df.chunks.size() - 1)),
+        sc_core::sc_time_stamp());
   }
 }
 
@@ -413,7 +426,8 @@ inline void ArrayController::stationary_cycle(const SystolicFold& f, int64_t don
     const size_t ci = size_t(done_row / sch_->chunk_len);
     const ChunkPlan& cp = (*tfolds_)[fold_].chunks[ci];
     if (done_row == cp.t0 + cp.t_len - 1)
-      ports_.plan->outputs_done(ports_.plan->out_index(ports_.plan->chunk_index(fold_, ci)));
+      outputs_left(ports_.plan->out_index(ports_.plan->chunk_index(fold_, ci)),
+                   sc_core::sc_time_stamp());
   }
   if (fold_ + 1 < sch_->folds.size() && !scalesim_ && spec_.pe_array.weight_double_buffer) {
     if (!next_tiles_built_ && live_) {
@@ -496,7 +510,8 @@ StepResult ArrayController::drain_cycle() {
   if (--drain_left_ == 0) {
     drain_active_ = false;
     const size_t last = (*tfolds_)[drain_fold_].chunks.size() - 1;
-    ports_.plan->outputs_done(ports_.plan->out_index(ports_.plan->chunk_index(drain_fold_, last)));
+    outputs_left(ports_.plan->out_index(ports_.plan->chunk_index(drain_fold_, last)),
+                 sc_core::sc_time_stamp());
   }
   uint64_t reads[kNumOperands] = {0, 0, 0};
   return finish_cycle(StepResult{}, reads, out_write, 0);

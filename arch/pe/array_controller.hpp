@@ -89,6 +89,10 @@ class ArrayController {
   bool try_shadow_shift(size_t fold, uint64_t reads[kNumOperands]);
   void collect_stationary_outputs();
   void collect_drain_row(const int32_t* row, int drained_row, size_t fold);
+  /// The outputs of out chunk `oc` left the array in the cycle that starts at `at`: they are in
+  /// SRAM ret_ core cycles later (the synchroniser into the memory domain), when their store or
+  /// a reload may start; the layer ends no earlier.
+  void outputs_left(int64_t oc, const sc_core::sc_time& at);
   std::optional<sc_core::sc_time> feed_ready();
   void size_ring(int latency);  // sets lat_ and sizes the feed history ring for it
   int64_t hist_at(int64_t cycle) const;
@@ -139,6 +143,8 @@ class ArrayController {
   LayerPorts ports_;
   bool scalesim_ = false;
   int ar_ = 0, ac_ = 0, lat_ = 0;
+  int ret_ = 0;              // core cycles from the array's edge to SRAM (return_latency_cycles)
+  sc_core::sc_time landed_;  // when the layer's last outputs so far are in SRAM
   int in_bytes_ = 1, w_bytes_ = 1;
   int lanes_ = 1;  // MAC lanes per PE of the current layer
 

@@ -246,7 +246,7 @@ StepResult ArrayController::advance(const Stretch& s) {
     const sc_core::sc_time at =
         sc_core::sc_time_stamp() +
         sc_core::sc_time::from_value(ports_.clock->period.value() * s.k * uint64_t(s.n - 1));
-    if (s.ev_out >= 0) ports_.plan->outputs_done(s.ev_out, at);
+    if (s.ev_out >= 0) outputs_left(s.ev_out, at);
     if (s.ev_loaded >= 0) ports_.plan->stationary_loaded(size_t(s.ev_loaded), at);
     if (s.ev_consumed >= 0) ports_.plan->chunk_consumed(s.ev_consumed, at);
   }

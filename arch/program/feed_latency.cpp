@@ -21,4 +21,13 @@ int nominal_feed_latency(const AcceleratorSpec& spec) {
   return feed_latency_cycles(spec, core_per_memory_cycle(spec, spec.clock.nominal));
 }
 
+int return_latency_cycles(const AcceleratorSpec& spec, double ratio) {
+  if (!spec.clock.memory) return 0;
+  return int(memory_to_core_cycles(uint64_t(spec.clock.memory->sync_cycles), ratio));
+}
+
+int nominal_return_latency(const AcceleratorSpec& spec) {
+  return return_latency_cycles(spec, core_per_memory_cycle(spec, spec.clock.nominal));
+}
+
 }  // namespace adasim::arch

@@ -2,8 +2,9 @@
 // Cycles at the boundary between the memory domain (SRAM levels + NoC, clock.domains.memory) and
 // the core domain (PE array + vector unit), which drives the cycle-level ticker: n cycles of
 // SRAM-port or NoC work at the memory clock take ceil(n x f_core / f_mem) core cycles (at least
-// one), and the operands reach the edge PEs after the NoC's stages at the memory clock plus the
-// synchroniser's cycles. The mapper's estimates and the array model share these (like
+// one), the operands reach the edge PEs after the NoC's stages at the memory clock plus the
+// synchroniser into the core domain, and the array's outputs reach SRAM after the synchroniser
+// into the memory domain. The mapper's estimates and the array model share these (like
 // spatial_folds). Without a memory domain every function is the single-domain model's identity.
 #pragma once
 
@@ -34,5 +35,13 @@ inline uint64_t memory_to_core_cycles(uint64_t n, double ratio) {
 int feed_latency_cycles(const AcceleratorSpec& spec, double ratio);
 /// The same at the nominal core point (the mapper's estimates).
 int nominal_feed_latency(const AcceleratorSpec& spec);
+
+/// Core cycles from the array's edge to the SRAM levels (outputs and spilled partial sums): the
+/// synchroniser into the memory domain, whose `sync_cycles` stages count cycles of the receiving
+/// (memory) clock, memory_to_core_cycles(sync_cycles, ratio). 0 without a memory domain: the
+/// array writes the SRAM in the cycle the values leave it, as in the single-domain model.
+int return_latency_cycles(const AcceleratorSpec& spec, double ratio);
+/// The same at the nominal core point (the mapper's estimates).
+int nominal_return_latency(const AcceleratorSpec& spec);
 
 }  // namespace adasim::arch

@@ -285,8 +285,12 @@ ParamDoc domains_doc(const ParamDoc& points) {
                      .in(0, 64)
                      .with_default(2)
                      .in_unit("cycles")
-                     .described("core cycles a value from the SRAM levels waits in the "
-                                "synchroniser into the core domain (2-flop synchroniser: 2)")})
+                     .described("stages of each synchroniser between this domain and the "
+                                "core's (2-flop synchroniser: 2), in cycles of the receiving "
+                                "clock: the operands fed to the array wait sync_cycles core "
+                                "cycles, the array's outputs and spilled partial sums wait "
+                                "sync_cycles memory cycles (ceil(sync_cycles x f_core / f_mem) "
+                                "core cycles) before they are in SRAM")})
           .when_absent("the SRAM levels and the NoC share the core domain")
           .described(
               "the SRAM levels and the NoC in their own voltage/clock domain "

@@ -34,6 +34,10 @@ double fold_cycles(const SystolicProgram& s, const arch::AcceleratorSpec& spec) 
   const int64_t ar = pe.rows, ac = pe.cols;
   const int64_t lat = scalesim ? 0 : arch::nominal_feed_latency(spec);
   if (s.folds.empty()) return 0;
+  // The last outputs leave the array in the last cycle (end - 1) and are in SRAM ret cycles
+  // later, with a memory domain; the layer ends no earlier.
+  const double ret = scalesim ? 0.0 : double(arch::nominal_return_latency(spec));
+  auto landed = [ret](double end) { return std::max(end, end - 1 + ret); };
   if (!s.outputs_stationary()) {
     const bool hidden = !scalesim && pe.weight_double_buffer;
     double t = 0;
@@ -44,7 +48,7 @@ double fold_cycles(const SystolicProgram& s, const arch::AcceleratorSpec& spec) 
       if (i == 0 || !hidden) t += double(load);
       t += double(f.t_len + lat + ar + (scalesim ? ac : f.cols) - 2);
     }
-    return t;
+    return landed(t);
   }
   double t = 0, drain_end = 0;
   for (const SystolicFold& f : s.folds) {
@@ -58,7 +62,7 @@ double fold_cycles(const SystolicProgram& s, const arch::AcceleratorSpec& spec) 
       drain_end = t;
     }
   }
-  return scalesim ? t : std::max(t, drain_end);
+  return scalesim ? t : landed(std::max(t, drain_end));
 }
 
 namespace {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Voltage/clock domains (arch/dvfs/domains.hpp, arch/program/feed_latency.hpp): memory-domain
-// cycles in core cycles, the feed latency across the synchroniser and the per-domain energy laws,
-// worked by hand below. Without a memory domain every function must be the single-domain model's
-// identity.
+// cycles in core cycles, the feed latency across the synchroniser, the outputs' return latency
+// across the one back and the per-domain energy laws, worked by hand below. Without a memory
+// domain every function must be the single-domain model's identity.
 #include "arch/dvfs/domains.hpp"
 
 #include <gtest/gtest.h>
@@ -52,6 +52,26 @@ TEST(ClockDomains, FeedLatencyIsNocStagesAtTheMemoryClockPlusTheSynchroniser) {
   EXPECT_EQ(nominal_feed_latency(s), 8);
   s.clock.memory.reset();
   EXPECT_EQ(nominal_feed_latency(s), 2);  // one domain: the NoC's own stages
+}
+
+TEST(ClockDomains, ReturnLatencyIsTheSynchroniserAtTheMemoryClock) {
+  // The way back (outputs to SRAM) has no NoC stages; its synchroniser's 3 stages count memory
+  // cycles (the receiving clock): 3 x 2.5 = 7.5, so 8 core cycles.
+  AcceleratorSpec s = with_memory_domain({1000, 0.9}, {400, 0.8}, 3);
+  s.noc.latency_cycles = 2;
+  EXPECT_EQ(return_latency_cycles(s, 2.5), 8);
+  EXPECT_EQ(nominal_return_latency(s), 8);
+  // At the core's lower point 200 MHz (ratio 0.5): ceil(1.5) = 2 core cycles.
+  EXPECT_EQ(return_latency_cycles(s, core_per_memory_cycle(s, {200, 0.7})), 2);
+  // A 2-flop synchroniser into a memory domain 2.5 x faster than the core (ratio 0.4): ceil(0.8).
+  s = with_memory_domain({400, 0.9}, {1000, 0.9}, 2);
+  EXPECT_EQ(nominal_return_latency(s), 1);
+  s = with_memory_domain({400, 0.9}, {200, 0.9}, 2);  // half the core's clock: 2 x 2 = 4
+  EXPECT_EQ(nominal_return_latency(s), 4);
+  s = with_memory_domain({400, 0.9}, {200, 0.9}, 0);  // no synchroniser
+  EXPECT_EQ(nominal_return_latency(s), 0);
+  s.clock.memory.reset();
+  EXPECT_EQ(nominal_return_latency(s), 0);  // one domain: no crossing
 }
 
 TEST(ClockDomains, BlocksBelongToTheirDomains) {

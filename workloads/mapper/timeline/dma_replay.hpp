@@ -46,7 +46,9 @@ class DmaReplay {
   int64_t out_index(int64_t chunk) const { return out_of_chunk_[size_t(chunk)]; }
   int64_t chunks() const { return int64_t(out_of_chunk_.size()); }
 
-  // Events the engine raises, at time t_ps (non-decreasing over calls).
+  // Events the engine raises, at time t_ps, in the engine's order: non-decreasing over calls
+  // but for outputs_done, which may lie up to the return crossing (arch/program/
+  // feed_latency.hpp) ahead of the calls after it, as it does in the engine.
   void stationary_loaded(size_t fold, int64_t t_ps) { fire(loaded_event_[fold], t_ps); }
   void chunk_consumed(int64_t chunk, int64_t t_ps) { fire(consumed_event_[size_t(chunk)], t_ps); }
   void outputs_done(int64_t out_chunk, int64_t t_ps) {

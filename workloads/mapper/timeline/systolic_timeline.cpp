@@ -119,6 +119,8 @@ class SystolicTimeline {
   int64_t shadow_cut(const Stream& st, int64_t q, int64_t limit, int64_t left,
                      const CycleDemand& feed, const CycleDemand& out, int64_t D) const;
   void outputs_held_fold(size_t f);
+  /// The outputs of out chunk `oc` left the array in cycle `c`: in SRAM ret_ cycles later.
+  void outputs_left(int64_t oc, int64_t c);
   void drain_cycles(int64_t n);
   void scalesim_writes(Stream& st, const arch::SystolicFold& F) const;
   CycleDemand shadow_demand(size_t fold, int64_t shifted) const;
@@ -131,6 +133,8 @@ class SystolicTimeline {
   PortModel ports_;
   bool scalesim_, wdb_, odb_, os_, stalls_;
   int64_t ar_, ac_, lat_;
+  int64_t ret_;         // core cycles from the array's edge to SRAM (nominal_return_latency)
+  int64_t landed_ = 0;  // the cycle the layer's last outputs so far are in SRAM
   Operand stat_op_, stream_op_;
   std::array<int64_t, 3> bytes_{1, 1, 4};
   int64_t cyc_ = 0;            // next real cycle of the layer
@@ -157,7 +161,8 @@ SystolicTimeline::SystolicTimeline(const arch::LayerProgram& prog,
   os_ = s_.outputs_stationary();
   ar_ = pe.rows;
   ac_ = pe.cols;
-  lat_ = scalesim_ ? 0 : arch::nominal_feed_latency(spec);  // NoC stages + synchroniser
+  lat_ = scalesim_ ? 0 : arch::nominal_feed_latency(spec);    // NoC stages + synchroniser
+  ret_ = scalesim_ ? 0 : arch::nominal_return_latency(spec);  // synchroniser back
   stat_op_ = s_.stationary_operand();
   stream_op_ = s_.streamed_operand();
   bytes_ = {(prog.in_bits + 7) / 8, (prog.w_bits + 7) / 8, kPsum};
@@ -211,8 +216,14 @@ int64_t SystolicTimeline::run() {
       stationary_fold(f);
     }
   }
-  // The layer ends when its last transfer (the last store) has completed.
-  return std::max(cyc_, ready(dma_.all_done(), "a layer transfer"));
+  // The layer ends when its last transfer (the last store) has completed and its last outputs
+  // are in SRAM.
+  return std::max({cyc_, landed_, ready(dma_.all_done(), "a layer transfer")});
+}
+
+void SystolicTimeline::outputs_left(int64_t oc, int64_t c) {
+  landed_ = std::max(landed_, c + ret_);
+  dma_.outputs_done(oc, clk_.ps(c + ret_));
 }
 
 void SystolicTimeline::load_phase(size_t f) {
@@ -349,7 +360,7 @@ void SystolicTimeline::stationary_fold(size_t f) {
     const bool feeds = feed_cycle(st) == q;
     // Completed outputs, then the shadow load (the order of the engine's cycle).
     while (!outs.empty() && outs.front().p == q) {
-      dma_.outputs_done(outs.front().oc, clk_.ps(real(st, q)));
+      outputs_left(outs.front().oc, real(st, q));
       outs.pop_front();
     }
     if (!sh_done) shadow_events(st, q, sh_start, sh_done, next_len);
@@ -388,7 +399,7 @@ void SystolicTimeline::drain_cycles(int64_t n) {
   const int64_t e = stalls_ ? ports_.extra(wr) : 0;
   for (int64_t i = 0; i < n && drain_left_ > 0; ++i) {
     const int64_t d = ar_ - drain_left_;
-    if (--drain_left_ == 0) dma_.outputs_done(drain_oc_, clk_.ps(cyc_));
+    if (--drain_left_ == 0) outputs_left(drain_oc_, cyc_);
     cyc_ += 1 + (d >= ar_ - drain_rows_ ? e : 0);
   }
 }
@@ -438,7 +449,7 @@ void SystolicTimeline::outputs_held_fold(size_t f) {
     const bool feeds = feed_cycle(st) == q;
     if (q == pd) {
       drain_left_ = 0;
-      dma_.outputs_done(drain_oc_, clk_.ps(real(st, q)));
+      outputs_left(drain_oc_, real(st, q));
     }
     int64_t n = 1;
     if (feeds) {
