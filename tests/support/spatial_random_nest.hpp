@@ -14,8 +14,11 @@
 #include <string>
 #include <vector>
 
+#include "arch/energy/energy_table.hpp"
 #include "arch/spec.hpp"
 #include "eyeriss_parts.hpp"
+#include "sim/app/simulation.hpp"
+#include "sim/core/errors.hpp"
 #include "test_support.hpp"
 #include "workloads/ir/graph.hpp"
 #include "workloads/mapper/spatial/loop_nest.hpp"
@@ -119,6 +122,19 @@ inline arch::AcceleratorSpec stall_free_spatial_spec(const std::string& df, int6
   spec.sram[0].ideal = true;
   if (chip) eyeriss_parts(spec);
   return spec;
+}
+
+/// Maps `g` on `spec` (sim::map_graph) into `schedules`; false, with none, when a layer does not
+/// fit the spec (the mapper's sim::ConfigError: a random buffer can be too small).
+inline bool map_if_fits(const arch::AcceleratorSpec& spec, const workloads::Graph& g,
+                        std::vector<workloads::LayerSchedule>& schedules) {
+  try {
+    schedules = sim::map_graph(g, spec, arch::EnergyTable(spec.energy));
+  } catch (const sim::ConfigError&) {
+    schedules.clear();
+    return false;
+  }
+  return true;
 }
 
 /// The spec of the layers whose DRAM waits are worked out by hand (SpatialTimeline.HandWorked*,
