@@ -76,12 +76,11 @@ Graph smallest_layers(const std::string& model, size_t count) {
     if (g.layers.size() == count) break;
     const Layer& l = *lp;
     const workloads::ConvShape s = full.shape(l);
-    const std::string key = std::to_string(int(l.op)) + ":" + std::to_string(s.n) + "," +
-                            std::to_string(s.k) + "," + std::to_string(s.c) + "," +
-                            std::to_string(s.p) + "," + std::to_string(s.q) + "," +
-                            std::to_string(s.r) + "," + std::to_string(s.s) + "," +
-                            std::to_string(s.groups) + "," + std::to_string(s.h) + "," +
-                            std::to_string(s.stride_h);
+    const std::string key =
+        std::to_string(int(l.op)) + ":" + std::to_string(s.n) + "," + std::to_string(s.k) + "," +
+        std::to_string(s.c) + "," + std::to_string(s.p) + "," + std::to_string(s.q) + "," +
+        std::to_string(s.r) + "," + std::to_string(s.s) + "," + std::to_string(s.groups) + "," +
+        std::to_string(s.h) + "," + std::to_string(s.stride_h);
     if (!shapes.insert(key).second) continue;
     add_independent(g, full, l, inputs);
   }

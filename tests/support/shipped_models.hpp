@@ -29,7 +29,8 @@ workloads::Graph sample_layers(const std::string& model, size_t count);
 workloads::Graph smallest_layers(const std::string& model, size_t count);
 
 /// The spec of configs/<file> with the `--set` overrides `sets`.
-arch::AcceleratorSpec shipped_spec(const std::string& file, const std::vector<std::string>& sets = {});
+arch::AcceleratorSpec shipped_spec(const std::string& file,
+                                   const std::vector<std::string>& sets = {});
 
 /// The mapper's schedules for every layer of `g` on `spec` (sim::map_graph, the spec's energy).
 std::vector<workloads::LayerSchedule> map_all(const workloads::Graph& g,

@@ -146,7 +146,8 @@ TEST(CliMap, JsonHasScheduleSearchAndSimulatedFiguresPerLayer) {
   // (cycle 96); ceil(256 / 32) = 8 cycles, 96..103, each reading 32 bytes and writing 8, which the
   // buffer (32 banks of 8 bytes) and the 128-byte bus carry without a stall; the outputs complete
   // at cycle 103 (128.75 ns) and their store, one 5 ns burst, is done at 233.75 ns: cycle 187.
-  const auto pool = std::find_if(j.begin(), j.end(), [](const auto& s) { return s["layer"] == "pool"; });
+  const auto pool =
+      std::find_if(j.begin(), j.end(), [](const auto& s) { return s["layer"] == "pool"; });
   ASSERT_NE(pool, j.end());
   ASSERT_EQ((*pool)["path"], "vector");
   EXPECT_EQ((*pool)["vector"]["estimated_cycles"].get<double>(), 187.0);

@@ -204,8 +204,8 @@ workloads::LayerSchedule hand_layer(const arch::AcceleratorSpec& spec, int64_t c
 //                flush 2 psums of 32 bits when the output tile leaves (ceil(64/64) = 1): 3 cycles;
 //   iterations 1, 2: refill 2 new ifmap values (1 cycle), 1 step, flush (1): 3 cycles each.
 // The plan: chunk 0 loads 2 ifmap bytes and 1 weight byte, chunks 1 and 2 two ifmap bytes; each
-// chunk is a fold that stores its 2 outputs (1 byte each). test::hand_dram_spec(): DRAM at 1 byte per ns
-// and 10 ns latency, 1 GHz; double-buffered slots; one in-order load queue, one store queue.
+// chunk is a fold that stores its 2 outputs (1 byte each). test::hand_dram_spec(): DRAM at 1 byte
+// per ns and 10 ns latency, 1 GHz; double-buffered slots; one in-order load queue, one store queue.
 //   t = 0: loads L0 (2 B, done 2 + 10 = 12 ns), W0 (1 B, 3 + 10 = 13), L1 (2 B, 5 + 10 = 15);
 //          L2 waits until chunk 0 is consumed (its slot held chunk 0's ifmap).
 //   chunk 0: ready at 13 ns -> cycles 13..16; at 16 chunk 0 is consumed (L2 issues: 18 + 10 = 28)
