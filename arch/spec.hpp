@@ -150,6 +150,13 @@ struct NocSpec {
     const int b = bus_bits[size_t(operand)];
     return b > 0 ? b : link_width_bits;
   }
+  /// Whether each operand has a bus of its own, bus_width(operand) bits wide (xy_multicast:
+  /// ifmap and weights toward the PEs, psums back, in parallel; arch/noc/impl/xy_multicast.cpp),
+  /// rather than one link of link_width_bits each way that all operands share ("bus"). The one
+  /// place that reads this off the type, for the mapper's port model
+  /// (workloads/mapper/timeline/port_demand.cpp); the engines get it from the NoC the registry
+  /// builds by type, and tests/unit/arch/components_test.cpp checks each registered NoC agrees.
+  bool per_operand_buses() const { return type == "xy_multicast"; }
 };
 
 struct OperatingPoint {

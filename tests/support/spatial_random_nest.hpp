@@ -1,15 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
 // Random conv layers and random spatial nests over them, for tests that compare per-pass or
 // per-iteration figures against a reference (the per-pass walk, the engine): padding, stride,
-// dilation, groups, batch; ragged factors, loops of bound 1, any operands kept or bypassed.
+// dilation, groups, batch; ragged factors, loops of bound 1, any operands kept or bypassed. And
+// the random layers and the 4x4 spatial array the search maps them on, shared by the estimate
+// tests (tests/unit/mapper/spatial_estimate_exact_test.cpp, spatial_timeline_test.cpp,
+// tests/systemc/spatial_estimate_engine_test.cpp), and the spec of the hand-worked DRAM waits.
 #pragma once
 
 #include <algorithm>
 #include <array>
 #include <optional>
 #include <random>
+#include <string>
 #include <vector>
 
+#include "arch/energy/energy_table.hpp"
+#include "arch/spec.hpp"
+#include "eyeriss_parts.hpp"
+#include "sim/app/simulation.hpp"
+#include "sim/core/errors.hpp"
+#include "test_support.hpp"
 #include "workloads/ir/graph.hpp"
 #include "workloads/mapper/spatial/loop_nest.hpp"
 
@@ -86,6 +96,63 @@ inline std::optional<workloads::spatial::Mapping> random_mapping(
   m.dataflow = kDataflows[pick(rng, 0, 5)];
   for (bool& k : m.rf_keep) k = pick(rng, 0, 1) == 1;
   return m;
+}
+
+/// Six random convs and FCs (no matmuls, no dilation; padding, stride, groups, batch) small
+/// enough for the 4x4 array of spatial_array_spec() and a buffer of a few KiB.
+inline workloads::Graph random_spatial_layers(std::mt19937_64& rng) {
+  RandomLayerLimits lim;
+  lim.matmul = lim.dilation = false;
+  lim.fc_n = 3;
+  lim.fc_c = 40;
+  lim.fc_k = 30;
+  lim.groups = 4;
+  lim.c = 8;
+  lim.k = 12;
+  return random_array_layers(rng, 6, lim);
+}
+
+/// A 4x4 spatial array running `df` with 128-byte register files and a global buffer of
+/// `gbuf_bytes`, on stall-free memory (ideal DRAM and buffer); with the Eyeriss chip's parts
+/// (per-operand buses, psum links, split buffer) when `chip`.
+inline arch::AcceleratorSpec stall_free_spatial_spec(const std::string& df, int64_t gbuf_bytes,
+                                                     bool chip) {
+  arch::AcceleratorSpec spec = spatial_spec(4, 4, df, 128, gbuf_bytes);
+  spec.dram.ideal = true;
+  spec.sram[0].ideal = true;
+  if (chip) eyeriss_parts(spec);
+  return spec;
+}
+
+/// Maps `g` on `spec` (sim::map_graph) into `schedules`; false, with none, when a layer does not
+/// fit the spec (the mapper's sim::ConfigError: a random buffer can be too small).
+inline bool map_if_fits(const arch::AcceleratorSpec& spec, const workloads::Graph& g,
+                        std::vector<workloads::LayerSchedule>& schedules) {
+  try {
+    schedules = sim::map_graph(g, spec, arch::EnergyTable(spec.energy));
+  } catch (const sim::ConfigError&) {
+    schedules.clear();
+    return false;
+  }
+  return true;
+}
+
+/// The spec of the layers whose DRAM waits are worked out by hand (SpatialTimeline.HandWorked*,
+/// SpatialEstimateVsEngineDram.HandWorkedLayers): a 1x2 WS array, DRAM at 1 GB/s (1 byte per ns)
+/// with a 10 ns latency, 64-byte bursts, a 1 GHz clock, one 64-bit bus for every operand, no
+/// psum links.
+inline arch::AcceleratorSpec hand_dram_spec() {
+  arch::AcceleratorSpec spec = spatial_spec(1, 2, "ws", 128, 4096);
+  spec.clock.nominal.freq_mhz = 1000;
+  spec.clock.operating_points = {spec.clock.nominal};
+  spec.dram.ideal = false;
+  spec.dram.bandwidth_gb_per_s = 1;
+  spec.dram.latency_ns = 10;
+  spec.dram.burst_bytes = 64;
+  spec.noc.link_width_bits = 64;
+  spec.noc.bus_bits = {0, 0, 0};
+  spec.noc.psum_link_bits = 0;
+  return spec;
 }
 
 }  // namespace adasim::test

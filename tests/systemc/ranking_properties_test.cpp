@@ -7,13 +7,10 @@
 //  - the `energy` objective never beats `latency` on cycles nor loses to it on energy.
 #include <gtest/gtest.h>
 
-#include <set>
-
 #include "arch/energy/energy_table.hpp"
 #include "forked_sim.hpp"
+#include "shipped_models.hpp"
 #include "sim/app/simulation.hpp"
-#include "sim/config/arch_config.hpp"
-#include "workloads/ir/json_loader.hpp"
 #include "workloads/mapper/search.hpp"
 #include "workloads/mapper/systolic_planner.hpp"
 
@@ -23,67 +20,18 @@ namespace {
 using workloads::Graph;
 using workloads::LayerSchedule;
 
-const std::string kRoot = std::string(ADASIM_TEST_DIR) + "/..";
-
-/// `count` array layers of a shipped model, evenly spaced, as independent layers (their
-/// activation inputs become graph inputs, generated from the test's seed).
-Graph sample_layers(const std::string& model, size_t count) {
-  const Graph full = workloads::load_graph_json(kRoot + "/workloads/models/" + model + ".json");
-  std::vector<const workloads::Layer*> array;
-  for (const workloads::Layer& l : full.layers)
-    if (l.op == workloads::OpType::kConv2d || l.op == workloads::OpType::kFullyConnected ||
-        l.op == workloads::OpType::kMatMul)
-      array.push_back(&l);
-  Graph g;
-  g.name = model + "_sample";
-  std::set<std::string> inputs;
-  for (size_t i = 0; i < count && i < array.size(); ++i) {
-    const workloads::Layer& l = *array[i * array.size() / count];
-    for (const std::string& t : l.inputs) {
-      g.tensors[t] = full.tensor(t);
-      if (!full.tensor(t).is_constant && inputs.insert(t).second) g.graph_inputs.push_back(t);
-    }
-    if (!l.weight.empty()) g.tensors[l.weight] = full.tensor(l.weight);
-    g.tensors[l.output] = full.tensor(l.output);
-    g.graph_outputs.push_back(l.output);
-    g.layers.push_back(l);
-  }
-  return g;
-}
-
 /// The regression set: 4 layers of each network (16 layers).
 std::vector<Graph> regression_set() {
   std::vector<Graph> out;
-  for (const char* m : {"resnet50", "mobilenet_v2", "alexnet", "bert_base_encoder"})
-    out.push_back(sample_layers(m, 4));
+  for (const std::string& m : test::ranking_models()) out.push_back(test::sample_layers(m, 4));
   return out;
-}
-
-arch::AcceleratorSpec shipped_spec(const std::string& file, std::vector<std::string> sets = {}) {
-  return sim::load_arch_config(kRoot + "/configs/" + file, sets).spec;
-}
-
-std::vector<LayerSchedule> map_all(const Graph& g, const arch::AcceleratorSpec& spec) {
-  return sim::map_graph(g, spec, arch::EnergyTable(spec.energy));
-}
-
-double objective_of(const test::LayerFigures& f, arch::Objective o) {
-  switch (o) {
-    case arch::Objective::kLatency:
-      return double(f.cycles);
-    case arch::Objective::kEnergy:
-      return f.energy_pj;
-    case arch::Objective::kEdp:
-      return double(f.cycles) * f.energy_pj;
-  }
-  return double(f.cycles);
 }
 
 class RankingProperties : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(RankingProperties, WinnerSimulatesNoWorseThanRunnerUp) {
   for (arch::Objective obj : {arch::Objective::kLatency, arch::Objective::kEnergy}) {
-    arch::AcceleratorSpec spec = shipped_spec(GetParam());
+    arch::AcceleratorSpec spec = test::shipped_spec(GetParam());
     spec.mapper.objective = obj;
     const workloads::EnergyCosts costs = sim::mapper_costs(arch::EnergyTable(spec.energy), spec);
     for (const Graph& g : regression_set()) {
@@ -106,7 +54,7 @@ TEST_P(RankingProperties, WinnerSimulatesNoWorseThanRunnerUp) {
       const auto a = test::simulate_forked(spec, both, win);
       const auto b = test::simulate_forked(spec, both, run);
       for (size_t i = 0; i < both.layers.size(); ++i)
-        EXPECT_LE(objective_of(a[i], obj), objective_of(b[i], obj))
+        EXPECT_LE(test::objective_of(a[i], obj), test::objective_of(b[i], obj))
             << both.layers[i].name << " (" << arch::to_string(obj) << "): winner "
             << win[i].search.chosen << ", runner-up " << win[i].search.runner_up;
     }
@@ -120,15 +68,15 @@ TEST_P(RankingProperties, WinnerSimulatesNoWorseThanRunnerUp) {
 // features.0 with the buffer x4).
 TEST_P(RankingProperties, LargerSramNeverSimulatesSlower) {
   for (bool ideal_dram : {true, false}) {
-    arch::AcceleratorSpec small = shipped_spec(GetParam());
+    arch::AcceleratorSpec small = test::shipped_spec(GetParam());
     small.dram.ideal = ideal_dram;
     const double slack = ideal_dram ? 1.0 : 1.02;
     for (const Graph& g : regression_set()) {
-      const auto base = test::simulate_forked(small, g, map_all(g, small));
+      const auto base = test::simulate_forked(small, g, test::map_all(g, small));
       for (size_t lvl = 0; lvl < small.sram.size(); ++lvl) {
         arch::AcceleratorSpec big = small;
         big.sram[lvl].size_bytes *= 4;
-        const std::vector<LayerSchedule> sch = map_all(g, big);
+        const std::vector<LayerSchedule> sch = test::map_all(g, big);
         const auto more = test::simulate_forked(big, g, sch);
         for (size_t i = 0; i < g.layers.size(); ++i)
           EXPECT_LE(double(more[i].cycles), double(base[i].cycles) * slack)
@@ -140,11 +88,11 @@ TEST_P(RankingProperties, LargerSramNeverSimulatesSlower) {
 }
 
 TEST_P(RankingProperties, EnergyObjectiveTradesCyclesForEnergy) {
-  arch::AcceleratorSpec lat = shipped_spec(GetParam()), en = lat;
+  arch::AcceleratorSpec lat = test::shipped_spec(GetParam()), en = lat;
   lat.mapper.objective = arch::Objective::kLatency;
   en.mapper.objective = arch::Objective::kEnergy;
   for (const Graph& g : regression_set()) {
-    const std::vector<LayerSchedule> sl = map_all(g, lat), se = map_all(g, en);
+    const std::vector<LayerSchedule> sl = test::map_all(g, lat), se = test::map_all(g, en);
     const auto a = test::simulate_forked(lat, g, sl);
     const auto b = test::simulate_forked(en, g, se);
     for (size_t i = 0; i < g.layers.size(); ++i) {

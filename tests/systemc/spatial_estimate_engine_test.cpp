@@ -23,6 +23,7 @@
 #include "sim/app/simulation.hpp"
 #include "sim/config/arch_config.hpp"
 #include "sim/core/errors.hpp"
+#include "spatial_random_nest.hpp"
 #include "test_support.hpp"
 #include "workloads/ir/json_loader.hpp"
 #include "workloads/mapper/spatial/spatial_mapper.hpp"
@@ -51,19 +52,8 @@ TEST_P(SpatialEstimateVsEngine, Cycles) {
   const auto [df, seed, chip] = GetParam();
   std::mt19937_64 rng(uint64_t(seed) * 7919 + seed_index(df) * 31);
   const int64_t gbufs[] = {1536, 8192, 256 * 1024};
-  arch::AcceleratorSpec spec = test::spatial_spec(4, 4, df, 128, gbufs[seed % 3]);
-  spec.dram.ideal = true;
-  spec.sram[0].ideal = true;
-  if (chip) eyeriss_parts(spec);
-  test::RandomLayerLimits lim;
-  lim.matmul = lim.dilation = false;
-  lim.fc_n = 3;
-  lim.fc_c = 40;
-  lim.fc_k = 30;
-  lim.groups = 4;
-  lim.c = 8;
-  lim.k = 12;
-  const workloads::Graph g = test::random_array_layers(rng, 6, lim);
+  const arch::AcceleratorSpec spec = test::stall_free_spatial_spec(df, gbufs[seed % 3], chip);
+  const workloads::Graph g = test::random_spatial_layers(rng);
   std::vector<workloads::LayerSchedule> sch;
   std::vector<test::LayerFigures> ran;
   if (!test::map_and_simulate(spec, g, sch, ran))
@@ -120,15 +110,7 @@ TEST_P(SpatialEstimateVsEngineDram, Cycles) {
                std::to_string(spec.dram.burst_bytes) + ", " +
                std::to_string(spec.clock.nominal.freq_mhz) + " MHz, buffer " +
                std::to_string(spec.sram[0].size_bytes));
-  test::RandomLayerLimits lim;
-  lim.matmul = lim.dilation = false;
-  lim.fc_n = 3;
-  lim.fc_c = 40;
-  lim.fc_k = 30;
-  lim.groups = 4;
-  lim.c = 8;
-  lim.k = 12;
-  const workloads::Graph g = test::random_array_layers(rng, 6, lim);
+  const workloads::Graph g = test::random_spatial_layers(rng);
   std::vector<workloads::LayerSchedule> sch;
   std::vector<test::LayerFigures> ran;
   if (!test::map_and_simulate(spec, g, sch, ran))
@@ -168,16 +150,7 @@ INSTANTIATE_TEST_SUITE_P(RandomDram, SpatialEstimateVsEngineDram,
 // (SpatialTimeline.HandWorked*: 45 and 43 cycles), run through the SystemC engine with the same
 // nests: the engine takes the hand figures, and so does the mapper's replay.
 TEST(SpatialEstimateVsEngineDram, HandWorkedLayers) {
-  arch::AcceleratorSpec spec = test::spatial_spec(1, 2, "ws", 128, 4096);
-  spec.clock.nominal.freq_mhz = 1000;
-  spec.clock.operating_points = {spec.clock.nominal};
-  spec.dram.ideal = false;
-  spec.dram.bandwidth_gb_per_s = 1;
-  spec.dram.latency_ns = 10;
-  spec.dram.burst_bytes = 64;
-  spec.noc.link_width_bits = 64;
-  spec.noc.bus_bits = {0, 0, 0};
-  spec.noc.psum_link_bits = 0;
+  const arch::AcceleratorSpec spec = test::hand_dram_spec();
   using arch::spatial::Level;
   const struct {
     int64_t c, w;

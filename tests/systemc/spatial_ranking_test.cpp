@@ -18,13 +18,11 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <set>
 
 #include "arch/energy/energy_table.hpp"
 #include "forked_sim.hpp"
+#include "shipped_models.hpp"
 #include "sim/app/simulation.hpp"
-#include "sim/config/arch_config.hpp"
-#include "workloads/ir/json_loader.hpp"
 #include "workloads/mapper/spatial/spatial_search.hpp"
 
 namespace adasim {
@@ -34,7 +32,6 @@ using workloads::Graph;
 using workloads::LayerSchedule;
 namespace sp = workloads::spatial;
 
-const std::string kRoot = std::string(ADASIM_TEST_DIR) + "/..";
 constexpr double kRounding = 1 + 1e-9;
 // Finite DRAM: the search ranks by the replay of each candidate's transfer plan (the engine's
 // cycles), cutting on the estimate's max(array, DRAM bytes / bandwidth) below it; it is the
@@ -48,67 +45,13 @@ constexpr double kRounding = 1 + 1e-9;
 // slower than its runner-up (BERT's scores, chip).
 constexpr double kFiniteSlack = 1.001;
 
-bool is_array(const workloads::Layer& l) {
-  return l.op == workloads::OpType::kConv2d || l.op == workloads::OpType::kFullyConnected ||
-         l.op == workloads::OpType::kMatMul;
-}
-
-/// The `count` array layers of a shipped model with the fewest MACs (one per distinct shape),
-/// as independent layers (their activation inputs become graph inputs).
-Graph smallest_layers(const std::string& model, size_t count) {
-  const Graph full = workloads::load_graph_json(kRoot + "/workloads/models/" + model + ".json");
-  std::vector<std::pair<int64_t, const workloads::Layer*>> array;
-  for (const workloads::Layer& l : full.layers)
-    if (is_array(l)) array.push_back({full.shape(l).macs(), &l});
-  std::stable_sort(array.begin(), array.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
-  Graph g;
-  g.name = model + "_smallest";
-  std::set<std::string> inputs, shapes;
-  for (const auto& [macs, lp] : array) {
-    if (g.layers.size() == count) break;
-    const workloads::Layer& l = *lp;
-    const workloads::ConvShape s = full.shape(l);
-    const std::string key =
-        std::to_string(int(l.op)) + ":" + std::to_string(s.n) + "," + std::to_string(s.k) + "," +
-        std::to_string(s.c) + "," + std::to_string(s.p) + "," + std::to_string(s.q) + "," +
-        std::to_string(s.r) + "," + std::to_string(s.s) + "," + std::to_string(s.groups) + "," +
-        std::to_string(s.h) + "," + std::to_string(s.stride_h);
-    if (!shapes.insert(key).second) continue;
-    for (const std::string& t : l.inputs) {
-      g.tensors[t] = full.tensor(t);
-      if (!full.tensor(t).is_constant && inputs.insert(t).second) g.graph_inputs.push_back(t);
-    }
-    if (!l.weight.empty()) g.tensors[l.weight] = full.tensor(l.weight);
-    g.tensors[l.output] = full.tensor(l.output);
-    g.graph_outputs.push_back(l.output);
-    g.layers.push_back(l);
-  }
-  return g;
-}
-
 const std::vector<Graph>& regression_set() {
   static const std::vector<Graph> set = [] {
     std::vector<Graph> out;
-    for (const char* m : {"resnet50", "mobilenet_v2", "alexnet", "bert_base_encoder"})
-      out.push_back(smallest_layers(m, 2));
+    for (const std::string& m : test::ranking_models()) out.push_back(test::smallest_layers(m, 2));
     return out;
   }();
   return set;
-}
-
-arch::AcceleratorSpec shipped_spec(const std::string& file) {
-  return sim::load_arch_config(kRoot + "/configs/" + file, {}).spec;
-}
-
-std::vector<LayerSchedule> map_all(const Graph& g, const arch::AcceleratorSpec& spec) {
-  return sim::map_graph(g, spec, arch::EnergyTable(spec.energy));
-}
-
-double objective_of(const test::LayerFigures& f, arch::Objective o) {
-  return o == arch::Objective::kLatency  ? double(f.cycles)
-         : o == arch::Objective::kEnergy ? f.energy_pj
-                                         : double(f.cycles) * f.energy_pj;
 }
 
 /// The search map_spatial runs for layer l (with finite DRAM, winner and runner-up replayed).
@@ -135,7 +78,7 @@ std::string case_name(const ::testing::TestParamInfo<Case>& info) {
 class SpatialRanking : public ::testing::TestWithParam<Case> {
  protected:
   arch::AcceleratorSpec spec() const {
-    arch::AcceleratorSpec s = shipped_spec(GetParam().config);
+    arch::AcceleratorSpec s = test::shipped_spec(GetParam().config);
     s.dram.ideal = GetParam().ideal_dram;
     return s;
   }
@@ -176,7 +119,7 @@ TEST_P(SpatialRanking, WinnerSimulatesNoWorseThanRunnerUp) {
       const auto a = test::simulate_forked(s, both, win);
       const auto b = test::simulate_forked(s, both, run);
       for (size_t i = 0; i < both.layers.size(); ++i)
-        EXPECT_LE(objective_of(a[i], obj), objective_of(b[i], obj) * kRounding)
+        EXPECT_LE(test::objective_of(a[i], obj), test::objective_of(b[i], obj) * kRounding)
             << both.layers[i].name << " (" << arch::to_string(obj) << "): winner "
             << win[i].search.chosen << " " << a[i].cycles << " cycles " << a[i].energy_pj
             << " pJ, runner-up " << run[i].search.chosen << " " << b[i].cycles << " cycles "
@@ -191,12 +134,12 @@ TEST_P(SpatialRanking, LargerSramNeverSimulatesSlower) {
   arch::AcceleratorSpec small = spec();
   small.mapper.objective = arch::Objective::kLatency;
   for (const Graph& g : regression_set()) {
-    const std::vector<LayerSchedule> base_sch = map_all(g, small);
+    const std::vector<LayerSchedule> base_sch = test::map_all(g, small);
     const auto base = test::simulate_forked(small, g, base_sch);
     for (size_t lvl = 0; lvl < small.sram.size(); ++lvl) {
       arch::AcceleratorSpec big = small;
       big.sram[lvl].size_bytes *= 4;
-      const std::vector<LayerSchedule> sch = map_all(g, big);
+      const std::vector<LayerSchedule> sch = test::map_all(g, big);
       const auto more = test::simulate_forked(big, g, sch);
       for (size_t i = 0; i < g.layers.size(); ++i)
         EXPECT_LE(double(more[i].cycles), double(base[i].cycles) * slack(sch[i], base_sch[i]))
@@ -212,7 +155,7 @@ TEST_P(SpatialRanking, EnergyObjectiveTradesCyclesForEnergy) {
   lat.mapper.objective = arch::Objective::kLatency;
   en.mapper.objective = arch::Objective::kEnergy;
   for (const Graph& g : regression_set()) {
-    const std::vector<LayerSchedule> sl = map_all(g, lat), se = map_all(g, en);
+    const std::vector<LayerSchedule> sl = test::map_all(g, lat), se = test::map_all(g, en);
     const auto a = test::simulate_forked(lat, g, sl);
     const auto b = test::simulate_forked(en, g, se);
     for (size_t i = 0; i < g.layers.size(); ++i) {

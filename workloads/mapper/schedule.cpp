@@ -62,7 +62,8 @@ nlohmann::json LayerSchedule::to_json() const {
                    {"ops", v->ops},
                    {"lanes", v->lanes},
                    {"in_bytes", v->in_bytes},
-                   {"out_bytes", v->out_bytes}};
+                   {"out_bytes", v->out_bytes},
+                   {"estimated_cycles", estimated_cycles()}};
     return j;
   }
   j["path"] = "array";

@@ -54,6 +54,21 @@ TEST(Noc, RegistryKnowsWhichArrayEachNocFeeds) {
   EXPECT_THROW(make_noc(noc_of("mesh", 64)), sim::ModelError);
 }
 
+// NocSpec::per_operand_buses (what the mapper's port model prices by) against the NoC each
+// registered type builds: one byte of ifmap and one of weights on 8-bit links take one cycle
+// on per-operand buses (in parallel), two on one shared link.
+TEST(Noc, PerOperandBusesIsWhatEachRegisteredNocDoes) {
+  NocTraffic t;
+  t.to_pes_bits = {8, 8, 0};
+  for (const std::string& name : builtin_components().noc.names()) {
+    SCOPED_TRACE(name);
+    const NocSpec s = noc_of(name, 8);
+    EXPECT_EQ(make_noc(s)->cycles(t), s.per_operand_buses() ? 1u : 2u);
+  }
+  EXPECT_FALSE(noc_of("bus", 8).per_operand_buses());
+  EXPECT_TRUE(noc_of("xy_multicast", 8).per_operand_buses());
+}
+
 TEST(Dvfs, StaticPolicyRunsEveryLayerAtTheTablesNominalPoint) {
   ClockSpec spec;
   spec.nominal = {800.0, 0.9};

@@ -4,6 +4,8 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
+
 #include "cli_support.hpp"
 
 namespace adasim {
@@ -133,7 +135,22 @@ TEST(CliMap, JsonHasScheduleSearchAndSimulatedFiguresPerLayer) {
       EXPECT_EQ(s["search"]["objective"], "latency");
       EXPECT_GT(s["search"]["candidates_evaluated"].get<int>(), 1);
     }
+    if (s["path"] == "vector") {
+      EXPECT_TRUE(s["vector"].contains("estimated_cycles")) << s["layer"];
+    }
   }
+  // The pool layer's estimate is the vector timeline's (workloads/mapper/timeline/
+  // vector_timeline.cpp), by hand on configs/default.json (800 MHz: 1.25 ns a cycle; DRAM
+  // 12.8 GB/s, 100 ns latency, 64-byte bursts; 32 vector lanes): one chunk of 64 outputs of 4
+  // operations from 256 input bytes. Its load, 4 bursts of 5 ns, is done at 20 + 100 = 120 ns
+  // (cycle 96); ceil(256 / 32) = 8 cycles, 96..103, each reading 32 bytes and writing 8, which the
+  // buffer (32 banks of 8 bytes) and the 128-byte bus carry without a stall; the outputs complete
+  // at cycle 103 (128.75 ns) and their store, one 5 ns burst, is done at 233.75 ns: cycle 187.
+  const auto pool =
+      std::find_if(j.begin(), j.end(), [](const auto& s) { return s["layer"] == "pool"; });
+  ASSERT_NE(pool, j.end());
+  ASSERT_EQ((*pool)["path"], "vector");
+  EXPECT_EQ((*pool)["vector"]["estimated_cycles"].get<double>(), 187.0);
 }
 
 TEST(CliMap, TextShowsLoopNestEstimateRunnerUpAndSimulation) {

@@ -11,11 +11,9 @@
 
 #include <random>
 
-#include "arch/energy/energy_table.hpp"
 #include "arch/noc/i_noc.hpp"
 #include "arch/spatial/spatial_engine.hpp"
-#include "eyeriss_parts.hpp"
-#include "sim/app/simulation.hpp"
+#include "spatial_random_nest.hpp"
 #include "test_support.hpp"
 #include "workloads/mapper/spatial/spatial_mapper.hpp"
 
@@ -23,7 +21,6 @@ namespace adasim {
 namespace {
 
 namespace ws = workloads::spatial;
-using test::eyeriss_parts;
 using arch::spatial::Level;
 using arch::spatial::SpatialCounts;
 
@@ -162,25 +159,10 @@ TEST_P(SpatialEstimateExact, RandomLayers) {
     std::mt19937_64 rng(seed * 7919 + uint64_t(df.front()) * 131 + uint64_t(df.back()) +
                         (chip ? 17 : 0));
     const int64_t gbufs[] = {1536, 8192, 256 * 1024, 4096};
-    arch::AcceleratorSpec spec = test::spatial_spec(4, 4, df, 128, gbufs[seed]);
-    spec.dram.ideal = true;
-    spec.sram[0].ideal = true;
-    if (chip) eyeriss_parts(spec);
-    test::RandomLayerLimits lim;
-    lim.matmul = lim.dilation = false;
-    lim.fc_n = 3;
-    lim.fc_c = 40;
-    lim.fc_k = 30;
-    lim.groups = 4;
-    lim.c = 8;
-    lim.k = 12;
-    const workloads::Graph g = test::random_array_layers(rng, 6, lim);
+    const arch::AcceleratorSpec spec = test::stall_free_spatial_spec(df, gbufs[seed], chip);
+    const workloads::Graph g = test::random_spatial_layers(rng);
     std::vector<workloads::LayerSchedule> sch;
-    try {
-      sch = sim::map_graph(g, spec, arch::EnergyTable(spec.energy));
-    } catch (const sim::ConfigError&) {
-      continue;  // a layer does not fit this random buffer
-    }
+    if (!test::map_if_fits(spec, g, sch)) continue;  // a layer does not fit this random buffer
     for (size_t i = 0; i < sch.size(); ++i) {
       SCOPED_TRACE(g.layers[i].name + " " + sch[i].search.chosen);
       const ws::Problem p = ws::Problem::from_shape(sch[i].shape, g.layers[i].op);

@@ -20,7 +20,6 @@
 #include "arch/energy/energy_table.hpp"
 #include "arch/noc/i_noc.hpp"
 #include "arch/spatial/spatial_engine.hpp"
-#include "eyeriss_parts.hpp"
 #include "sim/app/simulation.hpp"
 #include "sim/config/arch_config.hpp"
 #include "spatial_random_nest.hpp"
@@ -158,25 +157,10 @@ TEST_P(SpatialIterationCyclesRandom, EqualTheEngine) {
     std::mt19937_64 rng(seed * 6151 + uint64_t(df.front()) * 37 + uint64_t(df.back()) +
                         (chip ? 5 : 0));
     const int64_t gbufs[] = {1536, 4096, 2048, 64 * 1024};
-    arch::AcceleratorSpec spec = test::spatial_spec(4, 4, df, 128, gbufs[seed]);
-    spec.dram.ideal = true;
-    spec.sram[0].ideal = true;
-    if (chip) test::eyeriss_parts(spec);
-    test::RandomLayerLimits lim;
-    lim.matmul = lim.dilation = false;
-    lim.fc_n = 3;
-    lim.fc_c = 40;
-    lim.fc_k = 30;
-    lim.groups = 4;
-    lim.c = 8;
-    lim.k = 12;
-    const workloads::Graph g = test::random_array_layers(rng, 6, lim);
+    const arch::AcceleratorSpec spec = test::stall_free_spatial_spec(df, gbufs[seed], chip);
+    const workloads::Graph g = test::random_spatial_layers(rng);
     std::vector<workloads::LayerSchedule> sch;
-    try {
-      sch = sim::map_graph(g, spec, arch::EnergyTable(spec.energy));
-    } catch (const sim::ConfigError&) {
-      continue;  // a layer does not fit this random buffer
-    }
+    if (!test::map_if_fits(spec, g, sch)) continue;  // a layer does not fit this random buffer
     for (size_t i = 0; i < sch.size(); ++i) {
       SCOPED_TRACE(g.layers[i].name + " " + sch[i].search.chosen);
       most = std::max(most, expect_iterations(g, spec, sch[i], i));
@@ -195,22 +179,6 @@ INSTANTIATE_TEST_SUITE_P(Random, SpatialIterationCyclesRandom,
                            return std::get<0>(info.param) +
                                   (std::get<1>(info.param) ? "_chip" : "");
                          });
-
-// The spec of the hand-worked layers: DRAM at 1 GB/s (1 byte per ns) with a 10 ns latency,
-// 64-byte bursts, a 1 GHz clock, one 64-bit bus for every operand, no psum links.
-arch::AcceleratorSpec hand_spec() {
-  arch::AcceleratorSpec spec = test::spatial_spec(1, 2, "ws", 128, 4096);
-  spec.clock.nominal.freq_mhz = 1000;
-  spec.clock.operating_points = {spec.clock.nominal};
-  spec.dram.ideal = false;
-  spec.dram.bandwidth_gb_per_s = 1;
-  spec.dram.latency_ns = 10;
-  spec.dram.burst_bytes = 64;
-  spec.noc.link_width_bits = 64;
-  spec.noc.bus_bits = {0, 0, 0};
-  spec.noc.psum_link_bits = 0;
-  return spec;
-}
 
 // A 1x1 conv layer over a 1 x w row of c channels (one output channel) with the given loops,
 // every operand kept in the register files, and its transfer plan (8-bit values).
@@ -239,8 +207,8 @@ workloads::LayerSchedule hand_layer(const arch::AcceleratorSpec& spec, int64_t c
 //                flush 2 psums of 32 bits when the output tile leaves (ceil(64/64) = 1): 3 cycles;
 //   iterations 1, 2: refill 2 new ifmap values (1 cycle), 1 step, flush (1): 3 cycles each.
 // The plan: chunk 0 loads 2 ifmap bytes and 1 weight byte, chunks 1 and 2 two ifmap bytes; each
-// chunk is a fold that stores its 2 outputs (1 byte each). hand_spec(): DRAM at 1 byte per ns
-// and 10 ns latency, 1 GHz; double-buffered slots; one in-order load queue, one store queue.
+// chunk is a fold that stores its 2 outputs (1 byte each). test::hand_dram_spec(): DRAM at 1 byte
+// per ns and 10 ns latency, 1 GHz; double-buffered slots; one in-order load queue, one store queue.
 //   t = 0: loads L0 (2 B, done 2 + 10 = 12 ns), W0 (1 B, 3 + 10 = 13), L1 (2 B, 5 + 10 = 15);
 //          L2 waits until chunk 0 is consumed (its slot held chunk 0's ifmap).
 //   chunk 0: ready at 13 ns -> cycles 13..16; at 16 chunk 0 is consumed (L2 issues: 18 + 10 = 28)
@@ -251,7 +219,7 @@ workloads::LayerSchedule hand_layer(const arch::AcceleratorSpec& spec, int64_t c
 //   The layer ends with S2: 45 cycles. (The estimate's max(9 array cycles, 13 bytes / 1 byte per
 //   cycle) would say 13.)
 TEST(SpatialTimeline, HandWorkedWaitsOnTinyLayer) {
-  arch::AcceleratorSpec spec = hand_spec();
+  arch::AcceleratorSpec spec = test::hand_dram_spec();
   const workloads::LayerSchedule sch =
       hand_layer(spec, 1, 6, {{ws::kQ, 3, Level::kDram}, {ws::kQ, 2, Level::kArrayX}});
   ASSERT_EQ(sch.transfers.folds.size(), 3u);
@@ -279,7 +247,7 @@ TEST(SpatialTimeline, HandWorkedWaitsOnTinyLayer) {
 //   chunk 2: ready at 26 -> cycles 26..28 (fold 1's output slot is free: two slots).
 //   chunk 3: ready at 29 -> cycles 29..32; S1 issues at 32: done 33 + 10 = 43.
 TEST(SpatialTimeline, HandWorkedFoldsOfTwoChunks) {
-  const arch::AcceleratorSpec spec = hand_spec();
+  const arch::AcceleratorSpec spec = test::hand_dram_spec();
   const workloads::LayerSchedule sch =
       hand_layer(spec, 2, 2, {{ws::kQ, 2, Level::kDram}, {ws::kC, 2, Level::kDram}});
   ASSERT_EQ(sch.transfers.folds.size(), 2u);

@@ -22,7 +22,7 @@ CycleDemand& CycleDemand::operator+=(const CycleDemand& o) {
 PortModel::PortModel(const arch::AcceleratorSpec& spec)
     : spec_(spec),
       bus_bytes_(std::max(1, spec.noc.link_width_bits / 8)),
-      per_operand_buses_(spec.noc.type == "xy_multicast"),
+      per_operand_buses_(spec.noc.per_operand_buses()),
       core_per_memory_cycle_(arch::core_per_memory_cycle(spec, spec.clock.nominal)) {
   for (int o = 0; o < 3; ++o) bus_bits_[size_t(o)] = std::max(1, spec.noc.bus_width(o));
   if (spec.sram.size() > kMaxLevels)

@@ -35,8 +35,9 @@ class PortModel {
   const arch::AcceleratorSpec& spec_;
   std::array<int, 3> level_{};
   int64_t bus_bytes_ = 1;
-  /// xy_multicast (spatial arrays): each operand has its own bus, of its own width, and psum
-  /// reads toward the PEs take none (arch/noc/impl/xy_multicast.cpp); "bus": one shared link.
+  /// NocSpec::per_operand_buses (xy_multicast, spatial arrays): each operand has its own bus, of
+  /// its own width, and psum reads toward the PEs take none (arch/noc/impl/xy_multicast.cpp);
+  /// otherwise ("bus") one shared link.
   bool per_operand_buses_ = false;
   std::array<int64_t, 3> bus_bits_{};  // per operand: ifmap, weight (toward PEs), psum (back)
   double core_per_memory_cycle_ = 1.0;  // f_core / f_mem at the nominal core point
