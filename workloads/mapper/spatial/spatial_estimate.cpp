@@ -2,8 +2,8 @@
 // The estimate of a spatial mapping: its cycles and access counts on stall-free memory, equal
 // to what the engine (arch/spatial) pays. Per pass (spatial_refills.cpp), summed over the passes
 // by class (spatial_pass_classes.cpp): kept-operand refills and psum flushes; step by step within
-// a pass (spatial_steps.cpp): bypassed operands and psums; the DRAM runs by walking the DRAM
-// iterations. Derived from the nest and the tensor
+// a pass (spatial_steps.cpp): bypassed operands and psums; the DRAM runs by classes of DRAM
+// iterations (spatial_dram_walk.cpp). Derived from the nest and the tensor
 // geometry, not from the engine's code: tests/unit/mapper/spatial_estimate_exact_test.cpp checks
 // both against hand-worked figures. With finite DRAM the cycles are the larger of the array's
 // and the DRAM bytes over the bandwidth: the search ranks by that approximation, and map_spatial
@@ -11,10 +11,9 @@
 // (workloads/mapper/timeline/spatial_timeline.cpp), equal to the engine's.
 #include <algorithm>
 #include <cmath>
-#include <set>
 #include <vector>
 
-#include "arch/program/spatial_folds.hpp"
+#include "workloads/mapper/spatial/spatial_dram_walk.hpp"
 #include "workloads/mapper/spatial/spatial_mapper.hpp"
 
 namespace adasim::workloads::spatial {
@@ -83,42 +82,6 @@ double psum_terms(const PassTerms& t, const Mapping& m, SpatialEstimate& e) {
   return t.step_writes;
 }
 
-// DRAM traffic, walking the DRAM iterations as the engine does: each fetches the in-tensor part
-// of its ifmap and weight tiles it did not already hold; an output tile leaves when the next
-// iteration works on another one (all its psums), and comes back when a later run returns to it.
-struct DramWalk {
-  std::array<double, 2> reads{};
-  double psum_reloads = 0, psum_writes = 0;
-};
-
-DramWalk dram_walk(const Problem& p, const Mapping& m) {
-  DramWalk r;
-  const Idx span = m.spans_from(m.first_at(Level::kGbuf));
-  std::array<Box, 2> prev{};
-  Box out;
-  std::set<std::array<int64_t, kAxes>> seen;  // output tiles already written back
-  bool first = true;
-  for (const Idx& lo : arch::spatial::dram_origins(m)) {
-    for (int o = 0; o < 2; ++o) {
-      const Box b = operand_box(o, p, lo, span);
-      r.reads[size_t(o)] += double(b.size() - (first ? 0 : b.overlap(prev[size_t(o)])));
-      prev[size_t(o)] = b;
-    }
-    const Box b = operand_box(2, p, lo, span);
-    if (first || !(b == out)) {
-      if (!first) {
-        r.psum_writes += double(out.size());
-        seen.insert(out.lo);
-      }
-      if (seen.count(b.lo) != 0) r.psum_reloads += double(b.size());
-      out = b;
-    }
-    first = false;
-  }
-  r.psum_writes += double(out.size());
-  return r;
-}
-
 }  // namespace
 
 int64_t psum_link_group(const Mapping& m, const arch::NocSpec& noc) {
@@ -153,7 +116,7 @@ SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m,
   const PassTerms kept = pass_terms(p, m, spec.noc, bits, width);
   double refill_cycles = kept.refill_cycles, stall_cycles = 0;
 
-  const DramWalk dram = dram_walk(p, m);
+  const DramTraffic dram = dram_traffic(p, m);
   for (int o = 0; o < 2; ++o) {
     e.dram[size_t(o)] = dram.reads[size_t(o)];
     if (m.rf_keep[size_t(o)]) {
