@@ -47,8 +47,11 @@ RefillCounter::AxisFigures RefillCounter::axis(int o, int a, const Idx& now, con
   const auto it = cache_.find(key);
   if (it != cache_.end()) return it->second;
   const int64_t ext = tensor_box(o, p_).hi[size_t(a)];
-  mark_u_.assign(size_t(ext), 0);
-  mark_d_.assign(size_t(ext), 0);
+  if (mark_u_.size() < size_t(ext) || ++generation_ == 0) {
+    mark_u_.assign(std::max(mark_u_.size(), size_t(ext)), 0);
+    mark_d_.assign(mark_u_.size(), 0);
+    generation_ = 1;
+  }
   AxisFigures f;
   const std::vector<int64_t>& s1 = offsets_[size_t(d1)];
   const std::vector<int64_t> none{0};
@@ -60,14 +63,14 @@ RefillCounter::AxisFigures RefillCounter::axis(int o, int a, const Idx& now, con
       if (prev) std::tie(plo, phi) = interval(o, a, d1, d2, *prev, x1, x2);
       for (int64_t x = lo; x < hi; ++x) {
         const bool held = x >= plo && x < phi;
-        f.u += 1 - mark_u_[size_t(x)];
-        mark_u_[size_t(x)] = 1;
+        f.u += mark_u_[size_t(x)] != generation_;
+        mark_u_[size_t(x)] = generation_;
         ++f.n;
         if (held) {
           ++f.keep;
         } else {
-          f.d += 1 - mark_d_[size_t(x)];
-          mark_d_[size_t(x)] = 1;
+          f.d += mark_d_[size_t(x)] != generation_;
+          mark_d_[size_t(x)] = generation_;
         }
       }
     }
