@@ -2,6 +2,7 @@
 #include "arch/program/loop_nest.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 #include "sim/core/errors.hpp"
 
@@ -110,23 +111,34 @@ Box operand_box(int operand, const Problem& p, const Idx& lo, const Idx& span) {
 
 Box unclipped_box(int operand, const Problem& p, const Idx& lo, const Idx& span) {
   Box b;
-  auto hi = [&](int d) { return lo[size_t(d)] + span[size_t(d)]; };
-  if (operand == 0) {
-    b.lo = {lo[kG], lo[kN], lo[kC], lo[kP] * p.stride_h + lo[kR] * p.dil_h - p.pad_t,
-            lo[kQ] * p.stride_w + lo[kS] * p.dil_w - p.pad_l};
-    b.hi = {hi(kG), hi(kN), hi(kC),
-            (hi(kP) - 1) * p.stride_h + (hi(kR) - 1) * p.dil_h - p.pad_t + 1,
-            (hi(kQ) - 1) * p.stride_w + (hi(kS) - 1) * p.dil_w - p.pad_l + 1};
-    return b;
-  }
-  static constexpr int kW[kAxes] = {kG, kM, kC, kR, kS};
-  static constexpr int kO[kAxes] = {kG, kN, kM, kP, kQ};
-  const int* dims = operand == 1 ? kW : kO;
-  for (size_t a = 0; a < size_t(kAxes); ++a) {
-    b.lo[a] = lo[size_t(dims[a])];
-    b.hi[a] = hi(dims[a]);
-  }
+  for (int a = 0; a < kAxes; ++a)
+    std::tie(b.lo[size_t(a)], b.hi[size_t(a)]) = unclipped_axis(operand, a, p, lo, span);
   return b;
+}
+
+namespace {
+// The dim behind each axis of the weight and the ofmap (the ifmap's rows and columns have two).
+constexpr int kAxisDim[3][kAxes] = {
+    {kG, kN, kC, kP, kQ}, {kG, kM, kC, kR, kS}, {kG, kN, kM, kP, kQ}};
+}  // namespace
+
+std::pair<int64_t, int64_t> unclipped_axis(int operand, int axis, const Problem& p, const Idx& lo,
+                                           const Idx& span) {
+  auto hi = [&](int d) { return lo[size_t(d)] + span[size_t(d)]; };
+  if (operand == 0 && axis == 3)
+    return {lo[kP] * p.stride_h + lo[kR] * p.dil_h - p.pad_t,
+            (hi(kP) - 1) * p.stride_h + (hi(kR) - 1) * p.dil_h - p.pad_t + 1};
+  if (operand == 0 && axis == 4)
+    return {lo[kQ] * p.stride_w + lo[kS] * p.dil_w - p.pad_l,
+            (hi(kQ) - 1) * p.stride_w + (hi(kS) - 1) * p.dil_w - p.pad_l + 1};
+  const int d = kAxisDim[operand][axis];
+  return {lo[size_t(d)], hi(d)};
+}
+
+int64_t axis_extent(int operand, int axis, const Problem& p) {
+  if (operand == 0 && axis == 3) return p.h;
+  if (operand == 0 && axis == 4) return p.w;
+  return p.bound[size_t(kAxisDim[operand][axis])];
 }
 
 int64_t window_extent(const Problem& p, const Idx& span, bool vertical) {
@@ -149,13 +161,7 @@ int64_t tile_elems(int operand, const Problem& p, const Idx& span) {
 
 Box tensor_box(int operand, const Problem& p) {
   Box b;
-  const auto& d = p.bound;
-  if (operand == 0)
-    b.hi = {d[kG], d[kN], d[kC], p.h, p.w};
-  else if (operand == 1)
-    b.hi = {d[kG], d[kM], d[kC], d[kR], d[kS]};
-  else
-    b.hi = {d[kG], d[kN], d[kM], d[kP], d[kQ]};
+  for (int a = 0; a < kAxes; ++a) b.hi[size_t(a)] = axis_extent(operand, a, p);
   return b;
 }
 

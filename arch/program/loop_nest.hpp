@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "arch/spec.hpp"
@@ -87,6 +88,13 @@ void for_each_in(const Box& b, F&& f) {
 /// buffers, so that an element's offset inside a tile does not depend on where the tile sits.
 Box unclipped_box(int operand, const Problem& p, const std::array<int64_t, kNumDims>& lo,
                   const std::array<int64_t, kNumDims>& span);
+/// Axis `axis` of the unclipped box: [first, end) of its coordinates (what unclipped_box holds
+/// there; reads only the dims that move that axis).
+std::pair<int64_t, int64_t> unclipped_axis(int operand, int axis, const Problem& p,
+                                           const std::array<int64_t, kNumDims>& lo,
+                                           const std::array<int64_t, kNumDims>& span);
+/// Coordinates along axis `axis` of the operand's tensor (tensor_box's upper end there).
+int64_t axis_extent(int operand, int axis, const Problem& p);
 /// Rows (vertical: P and R) or columns (Q and S) of the ifmap window a span covers, before
 /// clipping: (P - 1) * stride + (R - 1) * dilation + 1.
 int64_t window_extent(const Problem& p, const std::array<int64_t, kNumDims>& span, bool vertical);

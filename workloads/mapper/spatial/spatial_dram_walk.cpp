@@ -84,6 +84,7 @@ class Walk {
     for (size_t l = 0; l < loops_.size(); ++l)
       if (axis_of(o, loops_[l].dim) == a) on.push_back(l);
     std::vector<int64_t> k(on.size(), 0);
+    const int64_t extent = arch::spatial::axis_extent(o, a, p_);
     int64_t total = 0;
     for (;;) {
       Idx prev{}, cur{};
@@ -93,9 +94,11 @@ class Walk {
         prev[size_t(l.dim)] += (pr.prev0 + (pr.count > 1 ? k[i] : 0)) * l.stride;
         cur[size_t(l.dim)] += (pr.cur0 + (pr.count > 1 ? k[i] : 0)) * l.stride;
       }
-      const Box bp = operand_box(o, p_, prev, span_), bc = operand_box(o, p_, cur, span_);
-      total += std::max<int64_t>(0, std::min(bp.hi[size_t(a)], bc.hi[size_t(a)]) -
-                                        std::max(bp.lo[size_t(a)], bc.lo[size_t(a)]));
+      // Both intervals cut to the tensor's [0, extent), then their overlap.
+      const auto [plo, phi] = arch::spatial::unclipped_axis(o, a, p_, prev, span_);
+      const auto [clo, chi] = arch::spatial::unclipped_axis(o, a, p_, cur, span_);
+      const int64_t lo = std::max<int64_t>({plo, clo, 0});
+      total += std::max<int64_t>(0, std::min({phi, chi, extent}) - lo);
       size_t i = on.size();
       while (i-- > 0) {
         if (++k[i] < pairs_of(on[i]).count) break;

@@ -47,10 +47,8 @@ class RefillCounter {
   Idx rf_span_{};
   std::array<std::vector<int64_t>, kNumDims> offsets_;
   std::map<std::array<int64_t, 6>, AxisFigures> cache_;
-  // Positions of the axis marked in the current axis() call: those holding its generation (so a
-  // call clears nothing; an FC layer's channel axes run to thousands of positions).
-  std::vector<uint32_t> mark_u_, mark_d_;
-  uint32_t generation_ = 0;
+  // axis()'s scratch: the PEs' new intervals and the pieces they fetch.
+  std::vector<std::pair<int64_t, int64_t>> news_, fetched_;
 };
 
 /// One flush of the kept psums (spatial_refills.cpp), by the first pass of the psum tile's run.

@@ -10,13 +10,16 @@
 // and S, weight rows on R, ...), and the PEs' offsets form a grid over the dims, so per axis a:
 //   U_a = the union over the PEs' offsets of their new intervals,
 //   D_a = the union of (new interval minus old interval),
+// (lengths of unions of intervals, sorted: no pass over the axis' positions),
 // and the values some PE fetches are the x with x_a in U_a for every a and x_a in D_a for some a:
 //   distinct = prod |U_a| - prod (|U_a| - |D_a|).
 // The deliveries (one per PE and fetched value) are sum_pe (|N_pe| - |N_pe and O_pe|), products
 // of per-axis sums over the grid. Per-axis figures are cached by the positions of their dims.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
+#include <tuple>
 #include <vector>
 
 #include "workloads/mapper/spatial/spatial_pass_figures.hpp"
@@ -38,6 +41,22 @@ RefillCounter::RefillCounter(const Problem& p, const Mapping& m) : p_(p) {
   }
 }
 
+namespace {
+
+// Elements of the union of half-open intervals (sorted in place).
+int64_t union_length(std::vector<std::pair<int64_t, int64_t>>& v) {
+  std::sort(v.begin(), v.end());
+  int64_t n = 0, end = std::numeric_limits<int64_t>::min();
+  for (const auto& [lo, hi] : v) {
+    if (hi <= end) continue;
+    n += hi - std::max(lo, end);
+    end = hi;
+  }
+  return n;
+}
+
+}  // namespace
+
 RefillCounter::AxisFigures RefillCounter::axis(int o, int a, const Idx& now, const Idx* prev) {
   const int d1 = kAxisDims[o][a][0], d2 = kAxisDims[o][a][1];
   auto at = [&](const Idx& b, int d) { return d < 0 ? int64_t(0) : b[size_t(d)]; };
@@ -46,34 +65,33 @@ RefillCounter::AxisFigures RefillCounter::axis(int o, int a, const Idx& now, con
       prev ? 1 : 0};
   const auto it = cache_.find(key);
   if (it != cache_.end()) return it->second;
-  const int64_t ext = tensor_box(o, p_).hi[size_t(a)];
-  if (mark_u_.size() < size_t(ext) || ++generation_ == 0) {
-    mark_u_.assign(std::max(mark_u_.size(), size_t(ext)), 0);
-    mark_d_.assign(mark_u_.size(), 0);
-    generation_ = 1;
-  }
+  // Per PE offset: its new interval N and old one O. U is the union of the N, D the union of
+  // the N \ O (at most two pieces each).
   AxisFigures f;
+  news_.clear();
+  fetched_.clear();
   const std::vector<int64_t>& s1 = offsets_[size_t(d1)];
   const std::vector<int64_t> none{0};
   const std::vector<int64_t>& s2 = d2 < 0 ? none : offsets_[size_t(d2)];
   for (int64_t x1 : s1)
     for (int64_t x2 : s2) {
       const auto [lo, hi] = interval(o, a, d1, d2, now, x1, x2);
+      if (hi <= lo) continue;
       int64_t plo = 0, phi = 0;
       if (prev) std::tie(plo, phi) = interval(o, a, d1, d2, *prev, x1, x2);
-      for (int64_t x = lo; x < hi; ++x) {
-        const bool held = x >= plo && x < phi;
-        f.u += mark_u_[size_t(x)] != generation_;
-        mark_u_[size_t(x)] = generation_;
-        ++f.n;
-        if (held) {
-          ++f.keep;
-        } else {
-          f.d += mark_d_[size_t(x)] != generation_;
-          mark_d_[size_t(x)] = generation_;
-        }
+      const int64_t klo = std::max(lo, plo), khi = std::min(hi, phi);
+      f.n += hi - lo;
+      news_.emplace_back(lo, hi);
+      if (khi <= klo) {
+        fetched_.emplace_back(lo, hi);
+        continue;
       }
+      f.keep += khi - klo;
+      if (lo < klo) fetched_.emplace_back(lo, klo);
+      if (khi < hi) fetched_.emplace_back(khi, hi);
     }
+  f.u = union_length(news_);
+  f.d = union_length(fetched_);
   cache_.emplace(key, f);
   return f;
 }
@@ -91,10 +109,10 @@ std::pair<int64_t, int64_t> RefillCounter::interval(int o, int a, int d1, int d2
   Idx lo{};
   lo[size_t(d1)] = base[size_t(d1)] + x1;
   if (d2 >= 0) lo[size_t(d2)] = base[size_t(d2)] + x2;
-  const Box b = unclipped_box(o, p_, lo, rf_span_);
-  const int64_t ext = tensor_box(o, p_).hi[size_t(a)];
-  const int64_t l = std::clamp<int64_t>(b.lo[size_t(a)], 0, ext);
-  return {l, std::max(l, std::min(b.hi[size_t(a)], ext))};
+  const auto [first, end] = arch::spatial::unclipped_axis(o, a, p_, lo, rf_span_);
+  const int64_t ext = arch::spatial::axis_extent(o, a, p_);
+  const int64_t l = std::clamp<int64_t>(first, 0, ext);
+  return {l, std::max(l, std::min(end, ext))};
 }
 
 // One flush of the kept psums (the engine's flush_rf_psums): every PE that ran a MAC since the
