@@ -15,19 +15,21 @@
 //  - with finite DRAM, cycles >= DRAM bytes / bandwidth, and the DRAM walk reads every weight
 //    and every touched ifmap element at least once and writes every output at least once;
 //  - energy >= the MACs, the register-file accesses of kept operands (2 per MAC for kept psums,
-//    at least 1 per MAC for a kept input), each weight's and touched ifmap element's DRAM read,
-//    buffer read and bus delivery, every output's DRAM write and buffer write (the buffer's
+//    at least 1 per MAC for a kept input, plus 1 per delivery), each weight's and touched ifmap
+//    element's DRAM read and buffer read, its bus deliveries (a bypassed value at least one; a
+//    kept one at least one to each PE that differs from another only in the dims the operand
+//    ignores, as such PEs hold the same tiles: RefillCounter::sharing), every output's DRAM
+//    write and buffer write (the buffer's
 //    psum accesses are 2 x writes - outputs and each output is written at least once), and
 //    leakage over the bounded cycles; every other count is >= 0;
-//  - per mapping (of(split, mapping)), the DRAM loop order: an operand's tiles partition its
-//    tensor and change only when a DRAM loop indexing it moves, so the walk sweeps the weights
-//    (the outputs) once per iteration of the loops that do not index them and sit above the
-//    innermost one that does; each extra sweep re-reads every weight, or writes and reloads
-//    every output.
+//  - per mapping (of(split, mapping)), its DRAM traffic exactly (dram_traffic, as the estimate
+//    counts it): the re-reads of the ifmap and the weights and the output reloads and partial
+//    write-backs that the split and the DRAM loop order force, in place of the minimum above.
 // tests/unit/mapper/spatial_search_test.cpp checks it against every 97th mapping of exhaustive
 // enumerations (padding, stride, dilation, groups, the Eyeriss chip's buses and links).
 #include <algorithm>
 
+#include "workloads/mapper/spatial/spatial_dram_walk.hpp"
 #include "workloads/mapper/spatial/spatial_search.hpp"
 
 namespace adasim::workloads::spatial {
@@ -62,7 +64,7 @@ int64_t touched_ifmap_elems(const Problem& p) {
 ExactBound::ExactBound(const Problem& p, const Mapping& core, const Idx& rem,
                        const arch::AcceleratorSpec& spec, const LayerWidths& w,
                        const EnergyCosts& costs, arch::Objective obj)
-    : rem_(rem), obj_(obj) {
+    : p_(p), rem_(rem), obj_(obj) {
   const auto& c = costs.spatial;
   const double macs = double(p.macs()), outs = double(p.ofmap_elems);
   const double weights = double(p.weight_elems);
@@ -71,48 +73,64 @@ ExactBound::ExactBound(const Problem& p, const Mapping& core, const Idx& rem,
       spec.dram.ideal ? 1e300 : spec.dram.bandwidth_gb_per_s * 1e3 / spec.clock.nominal.freq_mhz;
   const double ifmap = double(touched_ifmap_elems(p));
   dram_bytes_ = ifmap * w.in_bytes + weights * w.w_bytes + outs * w.out_bytes;
-  energy_ = macs * c.mac + ifmap * (c.dram[0] + c.gbuf[0] + c.noc[0]) +
-            weights * (c.dram[1] + c.gbuf[1] + c.noc[1]) + outs * (c.dram[2] + c.gbuf[2]);
-  for (int o = 0; o < 2; ++o)
-    if (core.rf_keep[size_t(o)]) energy_ += macs * c.rf[size_t(o)];
+  energy_ = macs * c.mac + ifmap * (c.dram[0] + c.gbuf[0]) + weights * (c.dram[1] + c.gbuf[1]) +
+            outs * (c.dram[2] + c.gbuf[2]);
+  // Bus deliveries: a kept operand's tile in a PE does not depend on the PE's offsets in the
+  // dims the operand ignores, so each of the PEs that differ only there fetches every value it
+  // is given at least once (and writes it into its register file); a bypassed value crosses the
+  // bus at least once.
+  const double elems[2] = {ifmap, weights};
+  for (int o = 0; o < 2; ++o) {
+    if (!core.rf_keep[size_t(o)]) {
+      energy_ += elems[o] * c.noc[size_t(o)];
+      continue;
+    }
+    double sharing = 1;
+    for (size_t l = core.first_at(Level::kArrayY); l < core.first_at(Level::kRf); ++l)
+      if (!relevant(o, core.loops[l].dim)) sharing *= double(core.loops[l].bound);
+    energy_ += macs * c.rf[size_t(o)] + elems[o] * sharing * (c.noc[size_t(o)] + c.rf[size_t(o)]);
+  }
   if (core.rf_keep[2]) energy_ += 2 * macs * c.rf[2];
   leak_pj_per_cycle_ = costs.leakage_mw * 1e3 / spec.clock.nominal.freq_mhz;
   // Bus cycles the array cannot overlap with its steps: a kept operand's refills take, per
   // pass, the largest of the operands' ceil(distinct elements x bits / bus width), and each of
   // its elements arrives at least once; kept psums leave at flushes, after the refills, each
   // output at least once over the psum bus.
-  const double elems[2] = {ifmap, weights}, bits[2] = {double(w.in_bits), double(w.w_bits)};
+  const double bits[2] = {double(w.in_bits), double(w.w_bits)};
   for (int o = 0; o < 2; ++o)
     if (core.rf_keep[size_t(o)])
       bus_cycles_ = std::max(bus_cycles_, elems[o] * bits[o] / spec.noc.bus_width(o));
   if (core.rf_keep[2]) bus_cycles_ += outs * w.psum_bits / spec.noc.bus_width(2);
-  // The DRAM loop order's re-reads (of()): each extra sweep of the weights is a DRAM read of
-  // every weight; each extra visit of the outputs a write of all of them and a reload.
-  extra_weight_pj_ = weights * c.dram[1];
-  extra_weight_bytes_ = weights * w.w_bytes;
-  extra_out_pj_ = 2 * outs * c.dram[2];
-  extra_out_bytes_ = 2 * outs * w.psum_bytes;
+  // What the DRAM walk moves beyond the minimum (of()): each element read, or written back, at
+  // the DRAM's cost per access and the operand's width in bytes.
+  for (size_t o = 0; o < 3; ++o) dram_pj_[o] = c.dram[o];
+  dram_bytes_per_ = {double(w.in_bytes), double(w.w_bytes), double(w.psum_bytes)};
+  min_reads_[0] = ifmap;
+  min_reads_[1] = weights;
 }
 
-double ExactBound::of(const Split& s, const Mapping& m) const {
-  // Sweeps of operand o's tiles in the DRAM walk: its tiles partition the tensor and change
-  // only when a DRAM loop that indexes it moves, so the walk visits all of them once per
-  // iteration of the loops that do not index it and sit outside the innermost one that does.
-  auto sweeps = [&](int o) {
-    double outside = 1, f = 1;
-    for (const Loop& l : m.loops) {
-      if (l.level != Level::kDram || l.bound <= 1) continue;
-      if (relevant(o, l.dim)) {
-        f = outside;  // the loops above this one that do not index o
-      } else {
-        outside *= double(l.bound);
-      }
-    }
-    return f;
+double ExactBound::of(const Split& s, const Mapping& m) {
+  const size_t gb0 = m.first_at(Level::kGbuf);
+  auto same_loop = [](const Loop& a, const Loop& b) {
+    return a.dim == b.dim && a.bound == b.bound;
   };
-  const double fw = sweeps(1), fo = sweeps(2);
-  return bound(&s, (fw - 1) * extra_weight_pj_ + (fo - 1) * extra_out_pj_,
-               (fw - 1) * extra_weight_bytes_ + (fo - 1) * extra_out_bytes_);
+  if (last_dram_.size() != gb0 || last_gbuf_ != s.gbuf ||
+      !std::equal(last_dram_.begin(), last_dram_.end(), m.loops.begin(), same_loop)) {
+    last_dram_.assign(m.loops.begin(), m.loops.begin() + std::ptrdiff_t(gb0));
+    last_gbuf_ = s.gbuf;
+    // The estimate's DRAM counts (estimate_mapping), less the minimum the constructor counted:
+    // every touched ifmap element and every weight read once, every output written once.
+    const DramTraffic t = dram_traffic(p_, m);
+    const double outs = double(p_.ofmap_elems), psums = t.psum_writes + t.psum_reloads;
+    last_pj_ = 0;
+    last_bytes_ = (psums - outs) * dram_bytes_per_[2];
+    for (size_t o = 0; o < 2; ++o) {
+      last_pj_ += (t.reads[o] - min_reads_[o]) * dram_pj_[o];
+      last_bytes_ += (t.reads[o] - min_reads_[o]) * dram_bytes_per_[o];
+    }
+    last_pj_ += (psums - outs) * dram_pj_[2];
+  }
+  return bound(&s, last_pj_, last_bytes_);
 }
 
 double ExactBound::bound(const Split* s, double extra_pj, double extra_bytes) const {

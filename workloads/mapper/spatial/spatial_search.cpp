@@ -387,8 +387,8 @@ std::vector<Mapping> screen_shortlist(const SearchInput& in, const std::vector<C
 // beat the result is skipped: the result is the exact estimate's optimum over that space. The
 // space itself does not depend on the SRAM sizes (they only filter splits, split_fits), so a
 // larger SRAM level's optimum is never worse than a smaller one's. Cores sorted by `bound`.
-// ExactBound is loose (it omits the order-dependent traffic) and estimate_mapping costs up to
-// tens of ms on large layers, so the search is run only when at most `budget` mappings survive
+// ExactBound is loose (it omits the buffer order's refills and flushes) and estimate_mapping costs
+// up to a few ms on large layers, so the search is run only when at most `budget` mappings survive
 // the bound against the seed (counted first, without estimating); returns whether it ran.
 bool exact_search(const SearchInput& in, const std::vector<Core>& all, ExactRanking& rank,
                   int64_t budget, SpatialSearchResult& r) {
@@ -398,7 +398,7 @@ bool exact_search(const SearchInput& in, const std::vector<Core>& all, ExactRank
     auto beaten = [&](double bound) { return !can_beat(bound, rank); };
     for (const Core& core : all) {
       if (beaten(core.bound) || stop()) break;
-      const ExactBound lb(in.p, core.m, core.rem, in.spec, in.w, in.costs, obj);
+      ExactBound lb(in.p, core.m, core.rem, in.spec, in.w, in.costs, obj);
       for_each_split(core, in.ch, [&](const Split& s) {
         if (stop() || !split_fits(in.p, core, s, in.w, in.spec) || beaten(lb.of(s))) return;
         for_each_order(core, s, in.ch, [&](const Mapping& m) {

@@ -159,17 +159,23 @@ class ExactBound {
              arch::Objective obj);
   double any_split() const { return bound(nullptr, 0, 0); }
   double of(const Split& s) const { return bound(&s, 0, 0); }
-  /// Over the one mapping `m` of split `s` (its DRAM loop order adds the re-reads of the
-  /// weights and the reloads of the outputs it forces).
-  double of(const Split& s, const Mapping& m) const;
+  /// Over the one mapping `m` of split `s`: with its DRAM traffic exactly (dram_traffic; the
+  /// DRAM loop order's re-reads and reloads), which depends only on the split and the DRAM
+  /// order, so the last one is kept for the buffer orders that follow.
+  double of(const Split& s, const Mapping& m);
 
  private:
   double bound(const Split* s, double extra_pj, double extra_bytes) const;
+  const Problem& p_;
   Idx rem_{};
   arch::Objective obj_;
   double steps_ = 0, bus_cycles_ = 0, dram_bytes_ = 0, bytes_per_cycle_ = 0, energy_ = 0;
   double leak_pj_per_cycle_ = 0;
-  double extra_weight_pj_ = 0, extra_weight_bytes_ = 0, extra_out_pj_ = 0, extra_out_bytes_ = 0;
+  std::array<double, 3> dram_pj_{}, dram_bytes_per_{};  ///< per element read / written
+  double min_reads_[2] = {0, 0};  ///< the reads dram_bytes_ and energy_ count
+  std::vector<Loop> last_dram_;                         ///< the DRAM loops and buffer factors
+  Idx last_gbuf_{};                                     ///< of the last of(s, m)
+  double last_pj_ = 0, last_bytes_ = 0;                 ///< and its extra DRAM traffic
 };
 
 }  // namespace adasim::workloads::spatial
