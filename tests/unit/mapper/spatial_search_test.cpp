@@ -234,7 +234,8 @@ TEST(SpatialSearch, ExactBoundNeverExceedsTheExactEstimate) {
           const auto span = core.spans_from(0);
           for (int d = 0; d < ws::kNumDims; ++d)
             rem[size_t(d)] = (c.p.bound[size_t(d)] + span[size_t(d)] - 1) / span[size_t(d)];
-          const ws::ExactBound bound(c.p, core, rem, c.spec, c.w, costs, obj);
+          const ws::ExactBound bound(c.p, core, rem, c.spec, c.w, costs, obj,
+                                     ws::touched_ifmap_elems(c.p));
           const double e = ws::estimate_mapping(c.p, m, c.spec, c.w, costs).objective(obj);
           ASSERT_LE(bound.of(s, m), e * (1 + 1e-12)) << m.describe();
           ASSERT_LE(bound.of(s), bound.of(s, m) * (1 + 1e-12)) << m.describe();

@@ -299,7 +299,8 @@ struct SearchInput {
   const LoopChoices& ch;
   const std::function<void()>& guard;
   bool bounded;
-  const Refine& refine;  ///< empty: the exact estimate is final
+  const Refine& refine;   ///< empty: the exact estimate is final
+  int64_t touched_ifmap;  ///< touched_ifmap_elems(p), for every core's ExactBound
 };
 
 // Whether a candidate whose lower bound (its estimate, or a core's or split's bound) is `bound`
@@ -398,7 +399,7 @@ bool exact_search(const SearchInput& in, const std::vector<Core>& all, ExactRank
     auto beaten = [&](double bound) { return !can_beat(bound, rank); };
     for (const Core& core : all) {
       if (beaten(core.bound) || stop()) break;
-      const ExactBound lb(in.p, core.m, core.rem, in.spec, in.w, in.costs, obj);
+      const ExactBound lb(in.p, core.m, core.rem, in.spec, in.w, in.costs, obj, in.touched_ifmap);
       for_each_split(core, in.ch, [&](const Split& s) {
         if (stop() || !split_fits(in.p, core, s, in.w, in.spec) || beaten(lb.of(s))) return;
         for_each_order(core, s, in.ch, [&](const Mapping& m) {
@@ -430,7 +431,8 @@ SpatialSearchResult search_spatial(const Problem& p, const std::vector<std::stri
                                    const std::function<void()>& guard, const Refine& refine) {
   const LoopChoices ch(mode, c);
   const arch::Objective obj = spec.mapper.objective;
-  const SearchInput in{p, spec, w, costs, ch, guard, mode == SearchMode::kPruned, refine};
+  const SearchInput in{
+      p, spec, w, costs, ch, guard, mode == SearchMode::kPruned, refine, touched_ifmap_elems(p)};
   std::vector<std::unique_ptr<ISpatialDataflow>> impls;  // the cores point at their orders
   std::vector<Core> all;
   for (const std::string& df : dfs) {
@@ -470,8 +472,9 @@ SpatialSearchResult search_spatial(const Problem& p, const std::vector<std::stri
   // here: estimating every one of its mappings exactly is too slow even on small layers.
   if (!r.found || r.exhausted || !in.bounded) return r;
   // 2. The exact estimate's optimum, seeded with the shortlist's best (a tight incumbent).
-  sort_by(
-      [&](const Core& k) { return ExactBound(p, k.m, k.rem, spec, w, costs, obj).any_split(); });
+  sort_by([&](const Core& k) {
+    return ExactBound(p, k.m, k.rem, spec, w, costs, obj, in.touched_ifmap).any_split();
+  });
   r.exact_optimum = exact_search(in, all, rank, kExactBudget, r);
   return r;
 }

@@ -150,13 +150,14 @@ int64_t touched_ifmap_elems(const Problem& p);
 
 /// Lower bounds of estimate_mapping(...).objective(obj) (the exact estimate, not the screening
 /// score) over the mappings of `core` whose temporal loops cover `rem`: over all of them, or over
-/// those with one split (spatial_exact_bound.cpp gives the argument).
+/// those with one split (spatial_exact_bound.cpp gives the argument). `touched_ifmap` is
+/// touched_ifmap_elems(p), a figure of the layer the search computes once for all its cores.
 class ExactBound {
  public:
   using Idx = std::array<int64_t, kNumDims>;
   ExactBound(const Problem& p, const Mapping& core, const Idx& rem,
              const arch::AcceleratorSpec& spec, const LayerWidths& w, const EnergyCosts& costs,
-             arch::Objective obj);
+             arch::Objective obj, int64_t touched_ifmap);
   double any_split() const { return bound(nullptr, 0, 0); }
   double of(const Split& s) const { return bound(&s, 0, 0); }
   /// Over the one mapping `m` of split `s` (its DRAM loop order adds the re-reads of the
