@@ -390,36 +390,60 @@ std::vector<Mapping> screen_shortlist(const SearchInput& in, const std::vector<C
 // larger SRAM level's optimum is never worse than a smaller one's. Cores sorted by `bound`.
 // ExactBound is loose (it omits the order-dependent traffic) and estimate_mapping costs up to
 // tens of ms on large layers, so the search is run only when at most `budget` mappings survive
-// the bound against the seed (counted first, without estimating); returns whether it ran.
+// the bound against the seed (collected first, without estimating); returns whether it ran.
 bool exact_search(const SearchInput& in, const std::vector<Core>& all, ExactRanking& rank,
                   int64_t budget, SpatialSearchResult& r) {
   const arch::Objective obj = in.spec.mapper.objective;
-  // `stop()`: the visit ends early (the count has passed the budget).
-  auto visit = [&](auto&& on_mapping, auto&& stop) {
-    auto beaten = [&](double bound) { return !can_beat(bound, rank); };
-    for (const Core& core : all) {
-      if (beaten(core.bound) || stop()) break;
-      const ExactBound lb(in.p, core.m, core.rem, in.spec, in.w, in.costs, obj, in.touched_ifmap);
-      for_each_split(core, in.ch, [&](const Split& s) {
-        if (stop() || !split_fits(in.p, core, s, in.w, in.spec) || beaten(lb.of(s))) return;
-        for_each_order(core, s, in.ch, [&](const Mapping& m) {
-          if (!stop() && plan_fits(m, in.spec.mapper) && !beaten(lb.of(s, m))) on_mapping(m);
-        });
-      });
-    }
+  auto beaten = [&](double bound) { return !can_beat(bound, rank); };
+  // The survivors against the seed in enumeration order, up to one past the budget (counting
+  // alone enumerated millions of mappings of a large layer before it was cut off at the budget),
+  // with their core's and split's bounds and their own.
+  struct Survivor {
+    Mapping m;
+    size_t core;
+    int64_t split;
+    double core_bound, split_bound, bound;
   };
-  // Count the survivors first, up to one past the budget (the count alone enumerated millions
-  // of mappings of a large layer before it was cut off at the budget).
-  int64_t survivors = 0;
-  visit([&](const Mapping&) { ++survivors; }, [&] { return survivors > budget; });
-  if (survivors > budget) return false;
-  visit(
-      [&](const Mapping& m) {
-        if (in.guard) in.guard();
-        ++r.estimated;
-        rank_candidate(in, m, estimate_mapping(in.p, m, in.spec, in.w, in.costs), false, rank, r);
-      },
-      [] { return false; });
+  std::vector<Survivor> survivors;
+  auto over = [&] { return int64_t(survivors.size()) > budget; };
+  int64_t splits = 0;
+  for (size_t k = 0; k < all.size(); ++k) {
+    const Core& core = all[k];
+    if (beaten(core.bound) || over()) break;
+    const ExactBound lb(in.p, core.m, core.rem, in.spec, in.w, in.costs, obj, in.touched_ifmap);
+    for_each_split(core, in.ch, [&](const Split& s) {
+      if (over() || !split_fits(in.p, core, s, in.w, in.spec)) return;
+      const double split = lb.of(s);
+      if (beaten(split)) return;
+      ++splits;
+      for_each_order(core, s, in.ch, [&](const Mapping& m) {
+        if (over() || !plan_fits(m, in.spec.mapper)) return;
+        const double own = lb.of(s, m);
+        if (!beaten(own)) survivors.push_back(Survivor{m, k, splits, core.bound, split, own});
+      });
+    });
+  }
+  if (over()) return false;
+  // Ranked as the enumeration would rank them against the best so far: a core's bound checked
+  // where its first survivor stands (no estimate falls between its start and there), ending the
+  // search when cut (the cores come in increasing bound); likewise a split's, skipping it.
+  size_t core_at = all.size();
+  int64_t split_at = 0;
+  bool split_cut = false;
+  for (const Survivor& x : survivors) {
+    if (x.core != core_at) {
+      core_at = x.core;
+      if (beaten(x.core_bound)) break;
+    }
+    if (x.split != split_at) {
+      split_at = x.split;
+      split_cut = beaten(x.split_bound);
+    }
+    if (split_cut || beaten(x.bound)) continue;
+    if (in.guard) in.guard();
+    ++r.estimated;
+    rank_candidate(in, x.m, estimate_mapping(in.p, x.m, in.spec, in.w, in.costs), false, rank, r);
+  }
   return true;
 }
 
