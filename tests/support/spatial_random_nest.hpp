@@ -98,18 +98,29 @@ inline std::optional<workloads::spatial::Mapping> random_mapping(
   return m;
 }
 
-/// Six random convs and FCs (no matmuls, no dilation; padding, stride, groups, batch) small
-/// enough for the 4x4 array of spatial_array_spec() and a buffer of a few KiB.
-inline workloads::Graph random_spatial_layers(std::mt19937_64& rng) {
-  RandomLayerLimits lim;
-  lim.matmul = lim.dilation = false;
-  lim.fc_n = 3;
-  lim.fc_c = 40;
-  lim.fc_k = 30;
-  lim.groups = 4;
-  lim.c = 8;
-  lim.k = 12;
-  return random_array_layers(rng, 6, lim);
+/// Sizes of random_spatial_layers' layers (RandomLayerLimits' fields of the same names, given
+/// in this order: `{/*fc*/ 2, 30, 20, /*groups, c, k*/ 4, 6, 8}`); the defaults are small enough
+/// for the 4x4 array of spatial_array_spec() and a buffer of a few KiB.
+struct SpatialLayerLimits {
+  int fc_n = 3, fc_c = 40, fc_k = 30;
+  int groups = 4, c = 8, k = 12;
+  bool dilation = false;  ///< dilated convs among the kinds
+};
+
+/// `n` random convs and FCs (no matmuls: spatial arrays map convs and FCs only; padding,
+/// stride, groups, batch; dilation when lim.dilation) within `lim`; by default six small ones.
+inline workloads::Graph random_spatial_layers(std::mt19937_64& rng, int n = 6,
+                                              const SpatialLayerLimits& lim = {}) {
+  RandomLayerLimits r;
+  r.matmul = false;
+  r.dilation = lim.dilation;
+  r.fc_n = lim.fc_n;
+  r.fc_c = lim.fc_c;
+  r.fc_k = lim.fc_k;
+  r.groups = lim.groups;
+  r.c = lim.c;
+  r.k = lim.k;
+  return random_array_layers(rng, n, r);
 }
 
 /// A 4x4 spatial array running `df` with 128-byte register files and a global buffer of

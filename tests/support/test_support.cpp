@@ -144,6 +144,14 @@ void add_fc(workloads::Graph& g, const std::string& name, int64_t n, int64_t c, 
             true);
 }
 
+workloads::Graph fc_sequence() {
+  workloads::Graph g;
+  g.name = "fc_sequence";
+  const int64_t ck[6] = {8, 4, 8, 8, 4, 8};
+  for (int i = 0; i < 6; ++i) add_fc(g, "fc" + std::to_string(i), 16, ck[i], ck[i]);
+  return g;
+}
+
 void add_matmul(workloads::Graph& g, const std::string& name, int64_t b, int64_t m, int64_t kd,
                 int64_t n, bool activation_b) {
   workloads::Layer l;

@@ -46,6 +46,10 @@ struct ConvDesc {
 void add_conv(workloads::Graph& g, const ConvDesc& d);
 /// Adds an independent fully connected layer: input [n][c], weight [k][c].
 void add_fc(workloads::Graph& g, const std::string& name, int64_t n, int64_t c, int64_t k);
+/// Six independent FC layers of batch 16, fc0..fc5 with c = k = 8, 4, 8, 8, 4, 8: on an 8x8 WS
+/// array (Kred on the rows, N on the columns) footprints of 64, 16, 64, 64, 16, 64 PEs, so a
+/// per-layer power policy turns PEs off in fc1 and fc4 and wakes them in fc2 and fc5.
+workloads::Graph fc_sequence();
 /// Adds an independent matmul a [b][m][kd] x b [kd][n] (weight) or [b][kd][n] (activation).
 void add_matmul(workloads::Graph& g, const std::string& name, int64_t b, int64_t m, int64_t kd,
                 int64_t n, bool activation_b);

@@ -80,23 +80,34 @@ std::vector<double> run_fc(const arch::AcceleratorSpec& spec, arch::RunMode mode
   });
 }
 
+// run_fc's figures when the governor steps once, at the sample at `at_ns` (500 MHz until then),
+// to `mhz` (1000 or 250), where the layer's other cycles run.
+void expect_one_step(const std::vector<double>& r, double at_ns, double mhz) {
+  ASSERT_EQ(r.size(), 7u);
+  EXPECT_EQ(r[0], 1.0);
+  EXPECT_DOUBLE_EQ(r[1], at_ns);
+  EXPECT_NEAR(r[mhz == 1000.0 ? 2 : 3], (kCycles - at_ns / 2.0) * 1e3 / mhz, 1e-9);
+}
+
+// run_fc's figures when the governor never moves: the whole layer at 500 MHz.
+void expect_no_step(const std::vector<double>& r) {
+  ASSERT_EQ(r.size(), 7u);
+  EXPECT_EQ(r[0], 0.0);
+  EXPECT_DOUBLE_EQ(r[1], kCycles * 2.0);
+}
+
 TEST(DvfsOndemandLoad, BusyStepsUpWherePeUtilizationDoesNot) {
   // Every cycle is busy: the "busy" load of every window is 1 > 0.5, so the first sample
   // (1000 ns: 500 cycles at 2 ns) steps up to 1000 MHz, the top. The PE utilization of every
   // window is at most 16 / 64 = 0.25 (and above 0): between down_threshold 0 and 0.5, so the
   // governor holds 500 MHz for the whole layer.
   const std::vector<double> busy = run_fc(governed("busy", 0.5, 0.0));
-  ASSERT_EQ(busy.size(), 7u);
-  EXPECT_EQ(busy[0], 1.0);
-  EXPECT_DOUBLE_EQ(busy[1], 1000.0);
-  EXPECT_NEAR(busy[2], (kCycles - 500.0) * 1.0, 1e-9);
+  ASSERT_NO_FATAL_FAILURE(expect_one_step(busy, 1000.0, 1000.0));
   EXPECT_EQ(busy[4], kCycles);
   EXPECT_EQ(busy[5], 0.0);
 
   const std::vector<double> pe = run_fc(governed("pe_utilization", 0.5, 0.0));
-  ASSERT_EQ(pe.size(), 7u);
-  EXPECT_EQ(pe[0], 0.0);
-  EXPECT_DOUBLE_EQ(pe[1], kCycles * 2.0);
+  ASSERT_NO_FATAL_FAILURE(expect_no_step(pe));
   EXPECT_EQ(pe[4], kCycles);
   EXPECT_EQ(pe[6], kMacs);
 }
@@ -105,15 +116,8 @@ TEST(DvfsOndemandLoad, PeUtilizationBelowDownThresholdStepsDown) {
   // down_threshold 0.3 lies above the PE utilization (<= 0.25) and below the busy load (1):
   // "pe_utilization" steps down at the first sample to 250 MHz (then the lowest point); "busy"
   // never moves (up_threshold 1: never up).
-  const std::vector<double> pe = run_fc(governed("pe_utilization", 1.0, 0.3));
-  ASSERT_EQ(pe.size(), 7u);
-  EXPECT_EQ(pe[0], 1.0);
-  EXPECT_DOUBLE_EQ(pe[1], 1000.0);
-  EXPECT_NEAR(pe[3], (kCycles - 500.0) * 4.0, 1e-9);
-  const std::vector<double> busy = run_fc(governed("busy", 1.0, 0.3));
-  ASSERT_EQ(busy.size(), 7u);
-  EXPECT_EQ(busy[0], 0.0);
-  EXPECT_DOUBLE_EQ(busy[1], kCycles * 2.0);
+  expect_one_step(run_fc(governed("pe_utilization", 1.0, 0.3)), 1000.0, 250.0);
+  expect_no_step(run_fc(governed("busy", 1.0, 0.3)));
 }
 
 TEST(DvfsOndemandLoad, WindowUtilizationEqualsTheClosedForm) {
@@ -123,18 +127,10 @@ TEST(DvfsOndemandLoad, WindowUtilizationEqualsTheClosedForm) {
   // down_threshold 0, up_threshold 0.2455 steps up at the first sample (500 MHz for 1000 ns),
   // 0.2465 at the second (2000 ns), and 0.2505 never; each band is 0.0005 wide around the
   // closed form.
-  const std::vector<double> below = run_fc(governed("pe_utilization", 0.2455, 0.0));
-  ASSERT_EQ(below.size(), 7u);
-  EXPECT_EQ(below[0], 1.0);
-  EXPECT_DOUBLE_EQ(below[1], 1000.0);
+  expect_one_step(run_fc(governed("pe_utilization", 0.2455, 0.0)), 1000.0, 1000.0);
   const std::vector<double> between = run_fc(governed("pe_utilization", 0.2465, 0.0));
-  ASSERT_EQ(between.size(), 7u);
-  EXPECT_EQ(between[0], 1.0);
-  EXPECT_DOUBLE_EQ(between[1], 2000.0);
-  EXPECT_NEAR(between[2], (kCycles - 1000.0) * 1.0, 1e-9);
-  const std::vector<double> above = run_fc(governed("pe_utilization", 0.2505, 0.0));
-  ASSERT_EQ(above.size(), 7u);
-  EXPECT_EQ(above[0], 0.0);
+  expect_one_step(between, 2000.0, 1000.0);
+  expect_no_step(run_fc(governed("pe_utilization", 0.2505, 0.0)));
   // The same figures in fast mode (a stretch's work is its indices' share) and under the
   // per-cycle check of every stretch.
   arch::RunMode fast;

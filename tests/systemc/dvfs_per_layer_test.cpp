@@ -126,20 +126,12 @@ TEST(DvfsPerLayer, StartsAtTheFirstLayersPoint) {
 
 // Under per_layer power gating a layer whose mapping uses PEs the previous layer's left off wakes
 // them at its start: power.wakeup_cycles (10) of stall at the layer's clock. The PE footprints
-// of the fc sequence below are 64, 16, 64, 64, 16, 64 (tests/systemc/power_gating_test.cpp), so
+// of test::fc_sequence are 64, 16, 64, 64, 16, 64 (tests/support/test_support.hpp), so
 // the 3rd and 6th layers wake 48 PEs, whatever points the layers run at. The plan counts each
 // wake-up with the pair of mappings, so on stall-free memory its time is the simulated run's
 // (before, it was short by the two stalls). Without a deadline that matters every layer runs at
 // 500 MHz (2 ns cycles: 2 x 20 ns of wake-ups); a deadline 50 ns below that plan's time moves
 // layers to 1 GHz (10 ns wake-ups there).
-workloads::Graph fc_sequence() {
-  workloads::Graph g;
-  g.name = "fc_sequence";
-  const int64_t ck[6] = {8, 4, 8, 8, 4, 8};
-  for (int i = 0; i < 6; ++i) test::add_fc(g, "fc" + std::to_string(i), 16, ck[i], ck[i]);
-  return g;
-}
-
 arch::AcceleratorSpec gated_per_layer_spec(double deadline_us) {
   arch::AcceleratorSpec spec = per_layer_spec(deadline_us);
   spec.power.enabled = true;
@@ -171,7 +163,7 @@ std::set<std::string> expect_plan_is_run(const sim::SimulationResult& res) {
 }
 
 TEST(DvfsPerLayer, PlanCountsPowerGatingWakeUps) {
-  const sim::SimulationResult res = run(gated_per_layer_spec(1000.0), fc_sequence());
+  const sim::SimulationResult res = run(gated_per_layer_spec(1000.0), test::fc_sequence());
   ASSERT_EQ(res.layers.size(), 6u);
   const std::set<std::string> points = expect_plan_is_run(res);
   EXPECT_EQ(points, std::set<std::string>{"500MHz@0.8V"});
@@ -181,7 +173,7 @@ TEST(DvfsPerLayer, PlanCountsPowerGatingWakeUps) {
 }
 
 TEST(DvfsPerLayer, PlanCountsPowerGatingWakeUpsUnderADeadline) {
-  const workloads::Graph g = fc_sequence();
+  const workloads::Graph g = test::fc_sequence();
   arch::AcceleratorSpec slow = gated_per_layer_spec(1000.0);
   const arch::EnergyTable energy(slow.energy);
   const double all_slow_us =

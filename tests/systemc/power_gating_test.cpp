@@ -41,16 +41,6 @@ uint64_t stall(const sim::LayerReport& l, const std::string& cause) {
   return it == l.stall_by_cause.end() ? 0 : it->second;
 }
 
-// Fully connected layers on an 8x8 WS array: Kred (c) on the rows, N (k) on the columns, so a
-// layer reaches c x k PEs (c, k <= 8): 64, 16, 64, 64, 16, 64 PEs.
-workloads::Graph fc_sequence() {
-  workloads::Graph g;
-  g.name = "fc_sequence";
-  const int64_t ck[6] = {8, 4, 8, 8, 4, 8};
-  for (int i = 0; i < 6; ++i) test::add_fc(g, "fc" + std::to_string(i), 16, ck[i], ck[i]);
-  return g;
-}
-
 arch::AcceleratorSpec gated_spec(const std::string& policy, std::vector<std::string> power_gated,
                                  std::vector<std::string> clock_gated) {
   arch::AcceleratorSpec s = test::ideal_spec(8, 8, "ws");
@@ -123,7 +113,7 @@ TEST(ClockGating, SameCyclesAndClockEnergyIsActiveCyclesTimesTheFlopFigure) {
 TEST(PowerGating, PerLayerPaysEachWakeUpOnce) {
   // PE footprints 64, 16, 64, 64, 16, 64: the 48 PEs off in fc1 and fc4 wake at fc2 and fc5,
   // two wake-ups of 48 PEs; the other layers keep or shrink what is powered.
-  const workloads::Graph g = fc_sequence();
+  const workloads::Graph g = test::fc_sequence();
   const std::vector<Layer> none = layers_of(run(gated_spec("none", {"pe_array"}, {}), g));
   const std::vector<Layer> gated = layers_of(run(gated_spec("per_layer", {"pe_array"}, {}), g));
   ASSERT_EQ(gated.size(), 6u);
@@ -146,7 +136,7 @@ TEST(PowerGating, PerLayerPaysEachWakeUpOnce) {
 // then 16, 64, 16, 64: unchanged values are not re-written) and `stall_cause` shows 4 (a
 // wake-up) exactly at the two layers that wake PEs.
 TEST(PowerGating, VcdShowsPoweredUnitsAndWakeUpStalls) {
-  const workloads::Graph g = fc_sequence();
+  const workloads::Graph g = test::fc_sequence();
   const arch::AcceleratorSpec spec = gated_spec("per_layer", {"pe_array"}, {});
   const std::string path = ::testing::TempDir() + "adasim_power_gating.vcd";
   test::in_child([&] {
@@ -172,7 +162,7 @@ TEST(PowerGating, VcdShowsPoweredUnitsAndWakeUpStalls) {
 }
 
 TEST(PowerGating, LeakageIsTheLawTimesPoweredUnitTime) {
-  const workloads::Graph g = fc_sequence();
+  const workloads::Graph g = test::fc_sequence();
   const arch::EnergyTable t;
   for (const bool retention : {false, true}) {
     arch::AcceleratorSpec s = gated_spec("per_layer", {"pe_array"}, {});

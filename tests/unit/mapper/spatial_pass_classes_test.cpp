@@ -106,10 +106,9 @@ TEST(SpatialPassClasses, MatchesPerPassWalkOnSearchedMappings) {
         spec.noc.bus_bits = {16, 64, 32};
         spec.noc.psum_link_bits = 16;
       }
-      test::RandomLayerLimits lim;
-      lim.matmul = false;
-      lim.groups = 4;
-      const workloads::Graph g = test::random_array_layers(rng, 4, lim);
+      // RandomLayerLimits' default sizes, at most 4 groups, dilated convs too.
+      const workloads::Graph g = test::random_spatial_layers(
+          rng, 4, {/*fc*/ 4, 70, 50, /*groups, c, k*/ 4, 12, 24, /*dilation*/ true});
       std::vector<workloads::LayerSchedule> sch;
       try {
         sch = sim::map_graph(g, spec, arch::EnergyTable(spec.energy));
@@ -125,6 +124,7 @@ TEST(SpatialPassClasses, MatchesPerPassWalkOnSearchedMappings) {
         ++layers;
       }
     }
+  std::printf("%d searched layers checked\n", layers);
   EXPECT_GE(layers, 30);
 }
 

@@ -159,6 +159,33 @@ TEST(SpatialSearch, PrunedSearchFindsTheExhaustiveOptimum) {
   EXPECT_LT(pruned_scored * 20, full_scored) << "pruning should score far fewer mappings";
 }
 
+// A mapping split back into its core (the spatial and register-file loops), its split (each
+// dim's buffer and DRAM bounds) and each dim's extent left above the core.
+struct SplitBack {
+  ws::Mapping core;
+  ws::Split split;
+  std::array<int64_t, ws::kNumDims> rem;
+};
+SplitBack split_back(const ws::Mapping& m, const ws::Problem& p) {
+  SplitBack b;
+  b.core.dataflow = m.dataflow;
+  b.core.rf_keep = m.rf_keep;
+  b.split.gbuf.fill(1);
+  b.split.dram.fill(1);
+  for (const ws::Loop& l : m.loops) {
+    if (l.level == ws::Level::kDram)
+      b.split.dram[size_t(l.dim)] *= l.bound;
+    else if (l.level == ws::Level::kGbuf)
+      b.split.gbuf[size_t(l.dim)] *= l.bound;
+    else
+      b.core.loops.push_back(l);
+  }
+  const auto span = b.core.spans_from(0);
+  for (int d = 0; d < ws::kNumDims; ++d)
+    b.rem[size_t(d)] = (p.bound[size_t(d)] + span[size_t(d)] - 1) / span[size_t(d)];
+  return b;
+}
+
 TEST(SpatialSearch, BoundNeverExceedsTheEstimate) {
   std::mt19937_64 rng(5);
   const ws::Constraints none;
@@ -171,25 +198,7 @@ TEST(SpatialSearch, BoundNeverExceedsTheEstimate) {
     const arch::Objective obj = c.spec.mapper.objective;
     ws::for_each_mapping(
         c.p, df, c.spec, c.w, none, SearchMode::kExhaustive, [&](const ws::Mapping& m) {
-          // Split the mapping back into its core and its split.
-          ws::Mapping core;
-          core.dataflow = m.dataflow;
-          core.rf_keep = m.rf_keep;
-          ws::Split s;
-          s.gbuf.fill(1);
-          s.dram.fill(1);
-          for (const ws::Loop& l : m.loops) {
-            if (l.level == ws::Level::kDram)
-              s.dram[size_t(l.dim)] *= l.bound;
-            else if (l.level == ws::Level::kGbuf)
-              s.gbuf[size_t(l.dim)] *= l.bound;
-            else
-              core.loops.push_back(l);
-          }
-          std::array<int64_t, ws::kNumDims> rem;
-          const auto span = core.spans_from(0);
-          for (int d = 0; d < ws::kNumDims; ++d)
-            rem[size_t(d)] = (c.p.bound[size_t(d)] + span[size_t(d)] - 1) / span[size_t(d)];
+          const auto [core, s, rem] = split_back(m, c.p);
           const ws::CoreBound bound(c.p, core, rem, c.spec, c.w, costs, obj);
           const double e = ws::screen_mapping(c.p, m, c.spec, c.w, costs).objective(obj);
           ASSERT_LE(bound.of(s), e * (1 + 1e-12)) << m.describe();
@@ -219,31 +228,15 @@ TEST(SpatialSearch, ExactBoundNeverExceedsTheExactEstimate) {
     ws::for_each_mapping(
         c.p, df, c.spec, c.w, none, SearchMode::kExhaustive, [&](const ws::Mapping& m) {
           if (seen++ % 97 != 0) return;
-          ws::Mapping core;
-          core.dataflow = m.dataflow;
-          core.rf_keep = m.rf_keep;
-          ws::Split s;
-          s.gbuf.fill(1);
-          s.dram.fill(1);
-          for (const ws::Loop& l : m.loops) {
-            if (l.level == ws::Level::kDram)
-              s.dram[size_t(l.dim)] *= l.bound;
-            else if (l.level == ws::Level::kGbuf)
-              s.gbuf[size_t(l.dim)] *= l.bound;
-            else
-              core.loops.push_back(l);
-          }
-          std::array<int64_t, ws::kNumDims> rem;
-          const auto span = core.spans_from(0);
-          for (int d = 0; d < ws::kNumDims; ++d)
-            rem[size_t(d)] = (c.p.bound[size_t(d)] + span[size_t(d)] - 1) / span[size_t(d)];
-          ws::ExactBound bound(c.p, core, rem, c.spec, c.w, costs, obj);
+          const auto [core, s, rem] = split_back(m, c.p);
+          ws::ExactBound bound(c.p, core, rem, c.spec, c.w, costs, obj,
+                               ws::touched_ifmap_elems(c.p));
           const double e = ws::estimate_mapping(c.p, m, c.spec, c.w, costs).objective(obj);
           ASSERT_LE(bound.of(s, m), e * (1 + 1e-12)) << m.describe();
           // of(s, m) keeps its last DRAM traffic for the mappings that share the DRAM loops and
           // buffer factors: a bound kept across the mappings of one core gives the same value.
           if (!kept || kept_core != core.describe()) {
-            kept.emplace(c.p, core, rem, c.spec, c.w, costs, obj);
+            kept.emplace(c.p, core, rem, c.spec, c.w, costs, obj, ws::touched_ifmap_elems(c.p));
             kept_core = core.describe();
           }
           ASSERT_EQ(kept->of(s, m), bound.of(s, m)) << m.describe();

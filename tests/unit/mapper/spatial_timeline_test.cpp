@@ -276,15 +276,8 @@ TEST(SpatialTimeline, ReplayIsNeverBelowTheEstimate) {
       spec.dram.ideal = false;
       spec.dram.bandwidth_gb_per_s = seed ? 0.5 : 4;
       spec.dram.latency_ns = seed ? 100 : 20;
-      test::RandomLayerLimits lim;
-      lim.matmul = lim.dilation = false;
-      lim.fc_n = 2;
-      lim.fc_c = 30;
-      lim.fc_k = 20;
-      lim.groups = 4;
-      lim.c = 6;
-      lim.k = 8;
-      const workloads::Graph g = test::random_array_layers(rng, 3, lim);
+      const workloads::Graph g =
+          test::random_spatial_layers(rng, 3, {/*fc*/ 2, 30, 20, /*groups, c, k*/ 4, 6, 8});
       const workloads::EnergyCosts costs = sim::mapper_costs(arch::EnergyTable(spec.energy), spec);
       for (const workloads::Layer& l : g.layers) {
         const ws::Problem p = ws::Problem::from_shape(g.shape(l), l.op);
@@ -323,15 +316,8 @@ TEST(SpatialTimeline, ExactWinnerHasTheLeastReplayOfTheSpace) {
         spec.dram.bandwidth_gb_per_s = 0.5;
         spec.dram.latency_ns = 50;
         spec.mapper.objective = obj;
-        test::RandomLayerLimits lim;
-        lim.matmul = lim.dilation = false;
-        lim.fc_n = 2;
-        lim.fc_c = 20;
-        lim.fc_k = 12;
-        lim.groups = 2;
-        lim.c = 4;
-        lim.k = 6;
-        const workloads::Graph g = test::random_array_layers(rng, 6, lim);
+        const workloads::Graph g =
+            test::random_spatial_layers(rng, 6, {/*fc*/ 2, 20, 12, /*groups, c, k*/ 2, 4, 6});
         const workloads::EnergyCosts costs =
             sim::mapper_costs(arch::EnergyTable(spec.energy), spec);
         for (const workloads::Layer& l : g.layers) {

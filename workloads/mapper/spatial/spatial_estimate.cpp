@@ -150,6 +150,7 @@ void price(SpatialEstimate& e, double array_cycles, double dram_bytes,
            const arch::AcceleratorSpec& spec, const EnergyCosts& costs) {
   const double bytes_per_cycle =
       spec.dram.ideal ? 1e300 : spec.dram.bandwidth_gb_per_s * 1e3 / spec.clock.nominal.freq_mhz;
+  e.array_cycles = array_cycles;
   e.cycles = std::max(array_cycles, dram_bytes / bytes_per_cycle);
   const auto& c = costs.spatial;
   e.energy_pj = e.macs * c.mac + e.link_hops * c.link +

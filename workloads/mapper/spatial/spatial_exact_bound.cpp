@@ -63,7 +63,7 @@ int64_t touched_ifmap_elems(const Problem& p) {
 
 ExactBound::ExactBound(const Problem& p, const Mapping& core, const Idx& rem,
                        const arch::AcceleratorSpec& spec, const LayerWidths& w,
-                       const EnergyCosts& costs, arch::Objective obj)
+                       const EnergyCosts& costs, arch::Objective obj, int64_t touched_ifmap)
     : p_(p), rem_(rem), obj_(obj) {
   const auto& c = costs.spatial;
   const double macs = double(p.macs()), outs = double(p.ofmap_elems);
@@ -71,7 +71,7 @@ ExactBound::ExactBound(const Problem& p, const Mapping& core, const Idx& rem,
   steps_ = double(core.product(core.first_at(Level::kRf), core.loops.size()));
   bytes_per_cycle_ =
       spec.dram.ideal ? 1e300 : spec.dram.bandwidth_gb_per_s * 1e3 / spec.clock.nominal.freq_mhz;
-  const double ifmap = double(touched_ifmap_elems(p));
+  const double ifmap = double(touched_ifmap);
   dram_bytes_ = ifmap * w.in_bytes + weights * w.w_bytes + outs * w.out_bytes;
   energy_ = macs * c.mac + ifmap * (c.dram[0] + c.gbuf[0]) + weights * (c.dram[1] + c.gbuf[1]) +
             outs * (c.dram[2] + c.gbuf[2]);

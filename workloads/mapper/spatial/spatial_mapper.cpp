@@ -28,23 +28,19 @@ std::string one_line(const Mapping& m) {
 // cycles, DRAM bytes / bandwidth) overlaps DRAM and compute more than the engine, which overlaps
 // them per DRAM iteration only (double-buffered chunks), so the schedule reports the replay of
 // its plan against the DMA and DRAM model (workloads/mapper/timeline), whose iterations' cycles
-// must add up to the array cycles the search ranked it by. The energy's leakage follows the
-// cycles (as in price()).
+// must add up to the array cycles the search ranked it by (e.array_cycles, from the exact
+// estimate). The energy's leakage follows the cycles (as in price()).
 struct Replayed {
   double cycles = 0, energy_pj = 0;
 };
-Replayed replay(const LayerSchedule& sch, const Problem& p, const Mapping& m,
-                const SpatialEstimate& e, const arch::AcceleratorSpec& spec, const LayerWidths& w,
-                const EnergyCosts& costs) {
+Replayed replay(const LayerSchedule& sch, const SpatialEstimate& e,
+                const arch::AcceleratorSpec& spec, const EnergyCosts& costs) {
   const std::vector<int64_t> iter = timeline::spatial_iteration_cycles(sch, spec);
-  arch::AcceleratorSpec ideal = spec;
-  ideal.dram.ideal = true;
-  const double array = estimate_mapping(p, m, ideal, w, costs).cycles;
   const int64_t sum = std::accumulate(iter.begin(), iter.end(), int64_t{0});
-  if (double(sum) != array)
+  if (double(sum) != e.array_cycles)
     throw sim::ModelError("spatial mapper: the DRAM iterations of " + sch.layer + " sum to " +
                           std::to_string(sum) + " cycles, the estimate's array cycles are " +
-                          std::to_string(array));
+                          std::to_string(e.array_cycles));
   Replayed r;
   r.cycles = double(timeline::spatial_cycles(sch, spec, iter));
   r.energy_pj =
@@ -238,7 +234,7 @@ SpatialEstimate replayed_estimate(const Graph& g, const Layer& l, const arch::Ac
   LayerSchedule s = layer_schedule(g, l, spec);
   s.engine = arch::SpatialProgram{m, 0};
   plan_transfers(s, p, w, check);
-  const Replayed x = replay(s, p, m, e, spec, w, costs);
+  const Replayed x = replay(s, e, spec, costs);
   e.cycles = x.cycles;
   e.energy_pj = x.energy_pj;
   return e;

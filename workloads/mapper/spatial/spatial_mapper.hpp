@@ -25,6 +25,9 @@ struct SpatialEstimate {
   double hops = 0;
   double link_hops = 0;  ///< of hops, over the PE-to-PE neighbour links
   double macs = 0;
+  /// The array's cycles (compute, refills, NoC stalls): `cycles` on ideal DRAM, and what the
+  /// DRAM iterations of the transfer plan's replay add up to.
+  double array_cycles = 0;
   double cycles = 0;
   double energy_pj = 0;
   double objective(arch::Objective o) const;
@@ -41,8 +44,8 @@ struct LayerWidths {
 SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m,
                                  const arch::AcceleratorSpec& spec, const LayerWidths& w,
                                  const EnergyCosts& costs);
-/// Sets e.cycles (the larger of the array's cycles and the DRAM bytes over the bandwidth) and
-/// e.energy_pj from e's counts.
+/// Sets e.array_cycles, e.cycles (the larger of the array's cycles and the DRAM bytes over the
+/// bandwidth) and e.energy_pj from e's counts.
 void price(SpatialEstimate& e, double array_cycles, double dram_bytes,
            const arch::AcceleratorSpec& spec, const EnergyCosts& costs);
 /// The search's fast screening score (spatial_screen.cpp): the same figures from closed forms

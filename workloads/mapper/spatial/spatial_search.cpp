@@ -299,7 +299,8 @@ struct SearchInput {
   const LoopChoices& ch;
   const std::function<void()>& guard;
   bool bounded;
-  const Refine& refine;  ///< empty: the exact estimate is final
+  const Refine& refine;   ///< empty: the exact estimate is final
+  int64_t touched_ifmap;  ///< touched_ifmap_elems(p), for every core's ExactBound
 };
 
 // Whether a candidate whose lower bound (its estimate, or a core's or split's bound) is `bound`
@@ -387,38 +388,63 @@ std::vector<Mapping> screen_shortlist(const SearchInput& in, const std::vector<C
 // beat the result is skipped: the result is the exact estimate's optimum over that space. The
 // space itself does not depend on the SRAM sizes (they only filter splits, split_fits), so a
 // larger SRAM level's optimum is never worse than a smaller one's. Cores sorted by `bound`.
-// ExactBound is loose (it omits the buffer order's refills and flushes) and estimate_mapping costs
-// up to a few ms on large layers, so the search is run only when at most `budget` mappings survive
-// the bound against the seed (counted first, without estimating); returns whether it ran.
+// ExactBound is loose (it omits the buffer order's refills and flushes) and estimate_mapping
+// costs up to a few ms on large layers, so the search is run only when at most `budget`
+// mappings survive the bound against the seed (collected first, without estimating); returns
+// whether it ran.
 bool exact_search(const SearchInput& in, const std::vector<Core>& all, ExactRanking& rank,
                   int64_t budget, SpatialSearchResult& r) {
   const arch::Objective obj = in.spec.mapper.objective;
-  // `stop()`: the visit ends early (the count has passed the budget).
-  auto visit = [&](auto&& on_mapping, auto&& stop) {
-    auto beaten = [&](double bound) { return !can_beat(bound, rank); };
-    for (const Core& core : all) {
-      if (beaten(core.bound) || stop()) break;
-      ExactBound lb(in.p, core.m, core.rem, in.spec, in.w, in.costs, obj);
-      for_each_split(core, in.ch, [&](const Split& s) {
-        if (stop() || !split_fits(in.p, core, s, in.w, in.spec) || beaten(lb.of(s))) return;
-        for_each_order(core, s, in.ch, [&](const Mapping& m) {
-          if (!stop() && plan_fits(m, in.spec.mapper) && !beaten(lb.of(s, m))) on_mapping(m);
-        });
-      });
-    }
+  auto beaten = [&](double bound) { return !can_beat(bound, rank); };
+  // The survivors against the seed in enumeration order, up to one past the budget (counting
+  // alone enumerated millions of mappings of a large layer before it was cut off at the budget),
+  // with their core's and split's bounds and their own.
+  struct Survivor {
+    Mapping m;
+    size_t core;
+    int64_t split;
+    double core_bound, split_bound, bound;
   };
-  // Count the survivors first, up to one past the budget (the count alone enumerated millions
-  // of mappings of a large layer before it was cut off at the budget).
-  int64_t survivors = 0;
-  visit([&](const Mapping&) { ++survivors; }, [&] { return survivors > budget; });
-  if (survivors > budget) return false;
-  visit(
-      [&](const Mapping& m) {
-        if (in.guard) in.guard();
-        ++r.estimated;
-        rank_candidate(in, m, estimate_mapping(in.p, m, in.spec, in.w, in.costs), false, rank, r);
-      },
-      [] { return false; });
+  std::vector<Survivor> survivors;
+  auto over = [&] { return int64_t(survivors.size()) > budget; };
+  int64_t splits = 0;
+  for (size_t k = 0; k < all.size(); ++k) {
+    const Core& core = all[k];
+    if (beaten(core.bound) || over()) break;
+    ExactBound lb(in.p, core.m, core.rem, in.spec, in.w, in.costs, obj, in.touched_ifmap);
+    for_each_split(core, in.ch, [&](const Split& s) {
+      if (over() || !split_fits(in.p, core, s, in.w, in.spec)) return;
+      const double split = lb.of(s);
+      if (beaten(split)) return;
+      ++splits;
+      for_each_order(core, s, in.ch, [&](const Mapping& m) {
+        if (over() || !plan_fits(m, in.spec.mapper)) return;
+        const double own = lb.of(s, m);
+        if (!beaten(own)) survivors.push_back(Survivor{m, k, splits, core.bound, split, own});
+      });
+    });
+  }
+  if (over()) return false;
+  // Ranked as the enumeration would rank them against the best so far: a core's bound checked
+  // where its first survivor stands (no estimate falls between its start and there), ending the
+  // search when cut (the cores come in increasing bound); likewise a split's, skipping it.
+  size_t core_at = all.size();
+  int64_t split_at = 0;
+  bool split_cut = false;
+  for (const Survivor& x : survivors) {
+    if (x.core != core_at) {
+      core_at = x.core;
+      if (beaten(x.core_bound)) break;
+    }
+    if (x.split != split_at) {
+      split_at = x.split;
+      split_cut = beaten(x.split_bound);
+    }
+    if (split_cut || beaten(x.bound)) continue;
+    if (in.guard) in.guard();
+    ++r.estimated;
+    rank_candidate(in, x.m, estimate_mapping(in.p, x.m, in.spec, in.w, in.costs), false, rank, r);
+  }
   return true;
 }
 
@@ -430,7 +456,8 @@ SpatialSearchResult search_spatial(const Problem& p, const std::vector<std::stri
                                    const std::function<void()>& guard, const Refine& refine) {
   const LoopChoices ch(mode, c);
   const arch::Objective obj = spec.mapper.objective;
-  const SearchInput in{p, spec, w, costs, ch, guard, mode == SearchMode::kPruned, refine};
+  const SearchInput in{
+      p, spec, w, costs, ch, guard, mode == SearchMode::kPruned, refine, touched_ifmap_elems(p)};
   std::vector<std::unique_ptr<ISpatialDataflow>> impls;  // the cores point at their orders
   std::vector<Core> all;
   for (const std::string& df : dfs) {
@@ -470,8 +497,9 @@ SpatialSearchResult search_spatial(const Problem& p, const std::vector<std::stri
   // here: estimating every one of its mappings exactly is too slow even on small layers.
   if (!r.found || r.exhausted || !in.bounded) return r;
   // 2. The exact estimate's optimum, seeded with the shortlist's best (a tight incumbent).
-  sort_by(
-      [&](const Core& k) { return ExactBound(p, k.m, k.rem, spec, w, costs, obj).any_split(); });
+  sort_by([&](const Core& k) {
+    return ExactBound(p, k.m, k.rem, spec, w, costs, obj, in.touched_ifmap).any_split();
+  });
   r.exact_optimum = exact_search(in, all, rank, kExactBudget, r);
   return r;
 }

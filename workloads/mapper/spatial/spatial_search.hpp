@@ -150,13 +150,14 @@ int64_t touched_ifmap_elems(const Problem& p);
 
 /// Lower bounds of estimate_mapping(...).objective(obj) (the exact estimate, not the screening
 /// score) over the mappings of `core` whose temporal loops cover `rem`: over all of them, or over
-/// those with one split (spatial_exact_bound.cpp gives the argument).
+/// those with one split (spatial_exact_bound.cpp gives the argument). `touched_ifmap` is
+/// touched_ifmap_elems(p), a figure of the layer the search computes once for all its cores.
 class ExactBound {
  public:
   using Idx = std::array<int64_t, kNumDims>;
   ExactBound(const Problem& p, const Mapping& core, const Idx& rem,
              const arch::AcceleratorSpec& spec, const LayerWidths& w, const EnergyCosts& costs,
-             arch::Objective obj);
+             arch::Objective obj, int64_t touched_ifmap);
   double any_split() const { return bound(nullptr, 0, 0); }
   double of(const Split& s) const { return bound(&s, 0, 0); }
   /// Over the one mapping `m` of split `s`: with its DRAM traffic exactly (dram_traffic; the
@@ -172,7 +173,7 @@ class ExactBound {
   double steps_ = 0, bus_cycles_ = 0, dram_bytes_ = 0, bytes_per_cycle_ = 0, energy_ = 0;
   double leak_pj_per_cycle_ = 0;
   std::array<double, 3> dram_pj_{}, dram_bytes_per_{};  ///< per element read / written
-  double min_reads_[2] = {0, 0};  ///< the reads dram_bytes_ and energy_ count
+  double min_reads_[2] = {0, 0};                        ///< the reads dram_bytes_ and energy_ count
   std::vector<Loop> last_dram_;                         ///< the DRAM loops and buffer factors
   Idx last_gbuf_{};                                     ///< of the last of(s, m)
   double last_pj_ = 0, last_bytes_ = 0;                 ///< and its extra DRAM traffic
