@@ -20,6 +20,7 @@
 #include "workloads/mapper/spatial/spatial_dram_walk.hpp"
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 namespace adasim::workloads::spatial {
@@ -39,6 +40,10 @@ int axis_of(int o, int d) {
   return kAxis[o][d];
 }
 
+// Loops on one axis the walk handles: two DRAM loops on each of the axis' dims (the search puts
+// at most one per dim at DRAM level; the tests' random nests up to two).
+constexpr size_t kAxisLoops = 4;
+
 struct DramLoop {
   int dim = 0;
   int64_t bound = 1, stride = 1;  ///< stride: the loop index's multiplier in its dim
@@ -55,12 +60,14 @@ Pairs reset_pairs(const DramLoop& l) { return {l.bound - 1, 0, 1}; }  // inside 
 
 class Walk {
  public:
-  Walk(const Problem& p, const Mapping& m) : p_(p) {
+  Walk(const Problem& p, const Mapping& m) {
     const size_t gb0 = m.first_at(Level::kGbuf);
     const std::vector<int64_t> inner = m.inner_strides();
-    span_ = m.spans_from(gb0);
+    const Idx span = m.spans_from(gb0);
     for (size_t l = 0; l < gb0; ++l)
       if (m.loops[l].bound > 1) loops_.push_back({m.loops[l].dim, m.loops[l].bound, inner[l]});
+    for (int o = 0; o < 3; ++o)
+      for (int a = 0; a < kAxes; ++a) tabulate(o, a, p, span);
   }
   size_t levels() const { return loops_.size(); }
   const DramLoop& loop(size_t j) const { return loops_[j]; }
@@ -78,39 +85,68 @@ class Walk {
   }
 
  private:
+  // Axis a of operand o: the loops that move it (outermost first) and its interval, cut to the
+  // tensor, at every combination of their indices (the first loop's index most significant).
+  struct Axis {
+    std::vector<size_t> loops;
+    std::vector<int64_t> radix;  ///< weight of each loop's index in the table
+    size_t first = 0;            ///< the table's start in intervals_
+  };
+
+  void tabulate(int o, int a, const Problem& p, const Idx& span) {
+    Axis& t = axes_[size_t(o)][size_t(a)];
+    for (size_t l = 0; l < loops_.size(); ++l)
+      if (axis_of(o, loops_[l].dim) == a) t.loops.push_back(l);
+    t.radix.assign(t.loops.size(), 1);
+    int64_t n = 1;
+    for (size_t i = t.loops.size(); i-- > 0;) {
+      t.radix[i] = n;
+      n *= loops_[t.loops[i]].bound;
+    }
+    t.first = intervals_.size();
+    const int64_t extent = arch::spatial::axis_extent(o, a, p);
+    for (int64_t k = 0; k < n; ++k) {
+      Idx lo{};
+      for (size_t i = 0; i < t.loops.size(); ++i) {
+        const DramLoop& l = loops_[t.loops[i]];
+        lo[size_t(l.dim)] += (k / t.radix[i]) % l.bound * l.stride;
+      }
+      const auto [first, end] = arch::spatial::unclipped_axis(o, a, p, lo, span);
+      const int64_t c = std::clamp<int64_t>(first, 0, extent);
+      intervals_.emplace_back(c, std::max(c, std::min(end, extent)));
+    }
+  }
+
   template <class PairsOf>
   int64_t axis_sum(int o, int a, PairsOf&& pairs_of) const {
-    std::vector<size_t> on;  // the loops that move axis a
-    for (size_t l = 0; l < loops_.size(); ++l)
-      if (axis_of(o, loops_[l].dim) == a) on.push_back(l);
-    std::vector<int64_t> k(on.size(), 0);
-    const int64_t extent = arch::spatial::axis_extent(o, a, p_);
+    const Axis& t = axes_[size_t(o)][size_t(a)];
+    const size_t n = t.loops.size();
+    if (n == 0) return intervals_[t.first].second - intervals_[t.first].first;
+    Pairs pr[kAxisLoops];
+    int64_t k[kAxisLoops] = {};
+    for (size_t i = 0; i < n; ++i) pr[i] = pairs_of(t.loops[i]);
     int64_t total = 0;
     for (;;) {
-      Idx prev{}, cur{};
-      for (size_t i = 0; i < on.size(); ++i) {
-        const DramLoop& l = loops_[on[i]];
-        const Pairs pr = pairs_of(on[i]);
-        prev[size_t(l.dim)] += (pr.prev0 + (pr.count > 1 ? k[i] : 0)) * l.stride;
-        cur[size_t(l.dim)] += (pr.cur0 + (pr.count > 1 ? k[i] : 0)) * l.stride;
+      size_t prev = t.first, cur = t.first;
+      for (size_t i = 0; i < n; ++i) {
+        prev += size_t((pr[i].prev0 + (pr[i].count > 1 ? k[i] : 0)) * t.radix[i]);
+        cur += size_t((pr[i].cur0 + (pr[i].count > 1 ? k[i] : 0)) * t.radix[i]);
       }
-      // Both intervals cut to the tensor's [0, extent), then their overlap.
-      const auto [plo, phi] = arch::spatial::unclipped_axis(o, a, p_, prev, span_);
-      const auto [clo, chi] = arch::spatial::unclipped_axis(o, a, p_, cur, span_);
-      const int64_t lo = std::max<int64_t>({plo, clo, 0});
-      total += std::max<int64_t>(0, std::min({phi, chi, extent}) - lo);
-      size_t i = on.size();
+      const auto& [plo, phi] = intervals_[prev];
+      const auto& [clo, chi] = intervals_[cur];
+      total += std::max<int64_t>(0, std::min(phi, chi) - std::max(plo, clo));
+      size_t i = n;
       while (i-- > 0) {
-        if (++k[i] < pairs_of(on[i]).count) break;
+        if (++k[i] < pr[i].count) break;
         k[i] = 0;
       }
       if (i == size_t(-1)) return total;
     }
   }
 
-  const Problem& p_;
-  Idx span_{};
   std::vector<DramLoop> loops_;  ///< the DRAM loops of bound > 1, outermost first
+  std::array<std::array<Axis, kAxes>, 3> axes_;
+  std::vector<std::pair<int64_t, int64_t>> intervals_;
 };
 
 // Elements read of operand o (0 ifmap, 1 weight): every tile's size less its overlap with the
@@ -147,6 +183,29 @@ DramTraffic dram_traffic(const Problem& p, const Mapping& m) {
   t.psum_reloads = t.psum_writes - w.sum(2, [&](size_t l) {
     return axis_of(2, w.loop(l).dim) < 0 ? Pairs{} : free_pairs(w.loop(l));
   });
+  return t;
+}
+
+size_t DramTrafficCache::Hash::operator()(const std::vector<int64_t>& k) const {
+  uint64_t h = 1469598103934665603ull;  // FNV-1a over the values
+  for (int64_t v : k) h = (h ^ uint64_t(v)) * 1099511628211ull;
+  return size_t(h);
+}
+
+DramTraffic DramTrafficCache::of(const Mapping& m) {
+  const size_t gb0 = m.first_at(Level::kGbuf);
+  const Idx span = m.spans_from(gb0);
+  key_.assign(span.begin(), span.end());
+  for (size_t l = 0; l < gb0; ++l)
+    if (m.loops[l].bound > 1) {
+      key_.push_back(m.loops[l].dim);
+      key_.push_back(m.loops[l].bound);
+    }
+  const auto it = cache_.find(key_);
+  if (it != cache_.end()) return it->second;
+  if (cache_.size() >= capacity_) cache_.clear();
+  const DramTraffic t = dram_traffic(p_, m);
+  cache_.emplace(key_, t);
   return t;
 }
 

@@ -9,6 +9,9 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
 
 #include "workloads/mapper/spatial/loop_nest.hpp"
 
@@ -21,5 +24,24 @@ struct DramTraffic {
 };
 
 DramTraffic dram_traffic(const Problem& p, const Mapping& m);
+
+/// dram_traffic of one layer's mappings, kept by what it reads (the DRAM loops and the span of
+/// the buffer tiles), for a search that prices many mappings: different cores and splits often
+/// give the same DRAM nest. Emptied when it holds `capacity` nests.
+class DramTrafficCache {
+ public:
+  explicit DramTrafficCache(const Problem& p, size_t capacity = size_t(1) << 16)
+      : p_(p), capacity_(capacity) {}
+  DramTraffic of(const Mapping& m);
+
+ private:
+  struct Hash {
+    size_t operator()(const std::vector<int64_t>& k) const;
+  };
+  const Problem& p_;
+  size_t capacity_;
+  std::vector<int64_t> key_;  ///< scratch
+  std::unordered_map<std::vector<int64_t>, DramTraffic, Hash> cache_;
+};
 
 }  // namespace adasim::workloads::spatial

@@ -24,12 +24,15 @@
 //    leakage over the bounded cycles; every other count is >= 0;
 //  - per mapping (of(split, mapping)), its DRAM traffic exactly (dram_traffic, as the estimate
 //    counts it): the re-reads of the ifmap and the weights and the output reloads and partial
-//    write-backs that the split and the DRAM loop order force, in place of the minimum above.
+//    write-backs that the split and the DRAM loop order force, in place of the minimum above;
+//    more cheaply (of_order), the weight re-reads and output reloads the order alone forces:
+//    an operand's tiles partition its tensor and change only when a DRAM loop indexing it
+//    moves, so the walk sweeps the weights (the outputs) once per iteration of the loops that
+//    do not index them and sit above the innermost one that does.
 // tests/unit/mapper/spatial_search_test.cpp checks it against every 97th mapping of exhaustive
 // enumerations (padding, stride, dilation, groups, the Eyeriss chip's buses and links).
 #include <algorithm>
 
-#include "workloads/mapper/spatial/spatial_dram_walk.hpp"
 #include "workloads/mapper/spatial/spatial_search.hpp"
 
 namespace adasim::workloads::spatial {
@@ -63,8 +66,9 @@ int64_t touched_ifmap_elems(const Problem& p) {
 
 ExactBound::ExactBound(const Problem& p, const Mapping& core, const Idx& rem,
                        const arch::AcceleratorSpec& spec, const LayerWidths& w,
-                       const EnergyCosts& costs, arch::Objective obj, int64_t touched_ifmap)
-    : p_(p), rem_(rem), obj_(obj) {
+                       const EnergyCosts& costs, arch::Objective obj, int64_t touched_ifmap,
+                       DramTrafficCache* dram)
+    : p_(p), dram_(dram), rem_(rem), obj_(obj) {
   const auto& c = costs.spatial;
   const double macs = double(p.macs()), outs = double(p.ofmap_elems);
   const double weights = double(p.weight_elems);
@@ -107,6 +111,7 @@ ExactBound::ExactBound(const Problem& p, const Mapping& core, const Idx& rem,
   dram_bytes_per_ = {double(w.in_bytes), double(w.w_bytes), double(w.psum_bytes)};
   min_reads_[0] = ifmap;
   min_reads_[1] = weights;
+  outs_ = outs;
 }
 
 double ExactBound::of(const Split& s, const Mapping& m) {
@@ -120,7 +125,7 @@ double ExactBound::of(const Split& s, const Mapping& m) {
     last_gbuf_ = s.gbuf;
     // The estimate's DRAM counts (estimate_mapping), less the minimum the constructor counted:
     // every touched ifmap element and every weight read once, every output written once.
-    const DramTraffic t = dram_traffic(p_, m);
+    const DramTraffic t = dram_ ? dram_->of(m) : dram_traffic(p_, m);
     const double outs = double(p_.ofmap_elems), psums = t.psum_writes + t.psum_reloads;
     last_pj_ = 0;
     last_bytes_ = (psums - outs) * dram_bytes_per_[2];
@@ -131,6 +136,28 @@ double ExactBound::of(const Split& s, const Mapping& m) {
     last_pj_ += (psums - outs) * dram_pj_[2];
   }
   return bound(&s, last_pj_, last_bytes_);
+}
+
+double ExactBound::of_order(const Split& s, const Mapping& m) const {
+  // Sweeps of operand o's tiles in the DRAM walk: its tiles partition the tensor and change
+  // only when a DRAM loop that indexes it moves, so the walk visits all of them once per
+  // iteration of the loops that do not index it and sit outside the innermost one that does.
+  // Each extra sweep re-reads every weight, or writes back and reloads every output.
+  auto sweeps = [&](int o) {
+    double outside = 1, f = 1;
+    for (const Loop& l : m.loops) {
+      if (l.level != Level::kDram || l.bound <= 1) continue;
+      if (relevant(o, l.dim)) {
+        f = outside;  // the loops above this one that do not index o
+      } else {
+        outside *= double(l.bound);
+      }
+    }
+    return f;
+  };
+  const double fw = sweeps(1) - 1, fo = sweeps(2) - 1;
+  return bound(&s, fw * min_reads_[1] * dram_pj_[1] + fo * 2 * outs_ * dram_pj_[2],
+               fw * min_reads_[1] * dram_bytes_per_[1] + fo * 2 * outs_ * dram_bytes_per_[2]);
 }
 
 double ExactBound::bound(const Split* s, double extra_pj, double extra_bytes) const {

@@ -36,6 +36,7 @@
 #include "workloads/mapper/search.hpp"
 #include "workloads/mapper/spatial/loop_nest.hpp"
 #include "workloads/mapper/spatial/spatial_dataflow.hpp"
+#include "workloads/mapper/spatial/spatial_dram_walk.hpp"
 #include "workloads/mapper/spatial/spatial_mapper.hpp"
 
 namespace adasim::workloads::spatial {
@@ -157,23 +158,29 @@ class ExactBound {
   using Idx = std::array<int64_t, kNumDims>;
   ExactBound(const Problem& p, const Mapping& core, const Idx& rem,
              const arch::AcceleratorSpec& spec, const LayerWidths& w, const EnergyCosts& costs,
-             arch::Objective obj, int64_t touched_ifmap);
+             arch::Objective obj, int64_t touched_ifmap, DramTrafficCache* dram = nullptr);
   double any_split() const { return bound(nullptr, 0, 0); }
   double of(const Split& s) const { return bound(&s, 0, 0); }
   /// Over the one mapping `m` of split `s`: with its DRAM traffic exactly (dram_traffic; the
   /// DRAM loop order's re-reads and reloads), which depends only on the split and the DRAM
   /// order, so the last one is kept for the buffer orders that follow.
   double of(const Split& s, const Mapping& m);
+  /// A cheaper, looser bound over the one mapping `m` (<= of(s, m)): only the re-reads of the
+  /// weights and the output reloads its DRAM loop order forces, from the loop bounds alone.
+  /// The search checks it first and prices the DRAM walk only where it does not cut.
+  double of_order(const Split& s, const Mapping& m) const;
 
  private:
   double bound(const Split* s, double extra_pj, double extra_bytes) const;
   const Problem& p_;
+  DramTrafficCache* dram_;  ///< the search's, or none (each of(s, m) walks its nest)
   Idx rem_{};
   arch::Objective obj_;
   double steps_ = 0, bus_cycles_ = 0, dram_bytes_ = 0, bytes_per_cycle_ = 0, energy_ = 0;
   double leak_pj_per_cycle_ = 0;
   std::array<double, 3> dram_pj_{}, dram_bytes_per_{};  ///< per element read / written
   double min_reads_[2] = {0, 0};                        ///< the reads dram_bytes_ and energy_ count
+  double outs_ = 0;                                     ///< the output writes they count
   std::vector<Loop> last_dram_;                         ///< the DRAM loops and buffer factors
   Idx last_gbuf_{};                                     ///< of the last of(s, m)
   double last_pj_ = 0, last_bytes_ = 0;                 ///< and its extra DRAM traffic
