@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <set>
 
@@ -76,6 +77,41 @@ TEST(SpatialDramWalk, EqualsTheIterationWalkOnRandomNests) {
   EXPECT_GE(nests, 600);
   EXPECT_GE(reloading, 100);
   EXPECT_GE(rereading, 100);
+}
+
+// Up to three DRAM loops per dim in any order (more than the walk sums without the heap on the
+// ifmap's row and column axes, which P and R, Q and S share), ragged factors, buffer loops left
+// over.
+TEST(SpatialDramWalk, EqualsTheIterationWalkWithManyLoopsPerDim) {
+  std::mt19937_64 rng(7);
+  int nests = 0, wide = 0;
+  for (int i = 0; i < 1000; ++i) {
+    const workloads::ConvShape s = test::random_shape(rng);
+    const ws::Problem p = ws::Problem::from_shape(s, workloads::OpType::kConv2d);
+    ws::Mapping m;
+    std::vector<ws::Loop> dram, gbuf;
+    std::array<int, ws::kNumDims> per_dim{};
+    for (int d = 0; d < ws::kNumDims; ++d) {
+      int64_t left = p.bound[size_t(d)];
+      for (int k = 0; k < 3 && left > 1; ++k) {
+        const int64_t f = test::pick(rng, 1, std::min<int64_t>(left, 4));
+        dram.push_back({d, f, Level::kDram});
+        per_dim[size_t(d)] += f > 1;
+        left = (left + f - 1) / f;
+      }
+      gbuf.push_back({d, left, Level::kGbuf});
+    }
+    std::shuffle(dram.begin(), dram.end(), rng);
+    m.loops = dram;
+    m.loops.insert(m.loops.end(), gbuf.begin(), gbuf.end());
+    if (m.product(0, dram.size()) > 20000) continue;
+    SCOPED_TRACE(m.describe());
+    expect_same(walk_iterations(p, m), ws::dram_traffic(p, m));
+    ++nests;
+    wide += per_dim[ws::kP] + per_dim[ws::kR] > 4 || per_dim[ws::kQ] + per_dim[ws::kS] > 4;
+  }
+  EXPECT_GE(nests, 500);
+  EXPECT_GE(wide, 15);
 }
 
 // By hand: a 1x1 conv, C = 4, K = 6, an 8x1 ifmap with no padding (P = 8); buffer tiles of

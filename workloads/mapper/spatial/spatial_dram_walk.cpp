@@ -40,8 +40,9 @@ int axis_of(int o, int d) {
   return kAxis[o][d];
 }
 
-// Loops on one axis the walk handles: two DRAM loops on each of the axis' dims (the search puts
-// at most one per dim at DRAM level; the tests' random nests up to two).
+// Loops on one axis summed without a heap allocation: two DRAM loops on each of the axis' dims
+// (the search puts at most one per dim at DRAM level; the tests' random nests up to two). More
+// take the heap.
 constexpr size_t kAxisLoops = 4;
 
 struct DramLoop {
@@ -122,8 +123,16 @@ class Walk {
     const Axis& t = axes_[size_t(o)][size_t(a)];
     const size_t n = t.loops.size();
     if (n == 0) return intervals_[t.first].second - intervals_[t.first].first;
-    Pairs pr[kAxisLoops];
-    int64_t k[kAxisLoops] = {};
+    std::array<Pairs, kAxisLoops> pr_small;
+    std::array<int64_t, kAxisLoops> k_small{};
+    std::vector<Pairs> pr_big;
+    std::vector<int64_t> k_big;
+    if (n > kAxisLoops) {
+      pr_big.resize(n);
+      k_big.assign(n, 0);
+    }
+    Pairs* pr = n > kAxisLoops ? pr_big.data() : pr_small.data();
+    int64_t* k = n > kAxisLoops ? k_big.data() : k_small.data();
     for (size_t i = 0; i < n; ++i) pr[i] = pairs_of(t.loops[i]);
     int64_t total = 0;
     for (;;) {
