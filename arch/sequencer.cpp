@@ -90,84 +90,110 @@ void Sequencer::tick() {
 
 void Sequencer::tick_once() {
   if (finished_ || graph_ == nullptr) return;
-  if (!in_layer_) {
-    if (layer_ >= graph_->layers.size()) {
-      // No next trigger: the kernel runs out of events and sc_start() returns.
-      finished_ = true;
-      if (probe_) probe_->finish();
-      return;
-    }
-    if (!enter_layer()) return;
-  }
+  if (!in_layer_ && !next_layer()) return;
   const bool governed = governed_ != Boundary::kIdle || dvfs_.mid_layer_pending();
   if (wake_up() || (governed && governor())) return;
-  step_clock_.period = clock_.period();
-  step_clock_.split_at.reset();
-  if (governed) {
-    step_clock_.split_at = dvfs_.next_sample();
-    if (const auto relock = dvfs_.relock_at())
-      step_clock_.split_at =
-          step_clock_.split_at ? std::min(*step_clock_.split_at, *relock) : *relock;
-  }
+  arm_step_clock(governed);
   const StepResult r = engine_->step();
-  uint64_t k = 1, idle_run = 0;
-  switch (r.kind) {
-    case StepResult::Kind::kDone:
-      end_layer();
-      ++layer_;
-      in_layer_ = false;
-      ++progress_;
-      dma_bytes_ = 0;
-      next_trigger(sc_core::SC_ZERO_TIME);
-      return;
-    case StepResult::Kind::kWait:
-      k = std::max<uint64_t>(1, clock_.cycles_until(r.wait_until - sc_core::sc_time_stamp()));
-      if (step_clock_.split_at)  // the governor samples at the first cycle edge at or after it
-        k = std::min<uint64_t>(
-            k, std::max<uint64_t>(
-                   1, clock_.cycles_until(*step_clock_.split_at - sc_core::sc_time_stamp())));
-      stall_dram_ += k;
-      stall_code_ = 1;
-      idle_run = k;
-      break;
-    case StepResult::Kind::kAdvanced:
-      if (r.bubble) {
-        stall_dram_ += r.repeat;
-        stall_code_ = 1;
-      } else {
-        compute_ += r.cycles * r.repeat;
-        stall_code_ = 0;
-      }
-      pe_work_ += r.pe_cycles;
-      stall_sram_ += r.bw_stall_sram * r.repeat;
-      stall_noc_ += r.bw_stall_noc * r.repeat;
-      if (r.bw_stall_sram) stall_code_ = 2;
-      if (r.bw_stall_noc) stall_code_ = 3;
-      k = ((r.bubble ? 1 : r.cycles) + r.bw_stall_sram + r.bw_stall_noc) * r.repeat;
-      break;
+  if (r.kind == StepResult::Kind::kDone) {
+    leave_layer();
+    return;
   }
+  const bool waited = r.kind == StepResult::Kind::kWait;
+  uint64_t k = waited ? count_wait(r) : count_advance(r);
   if (probe_) {
     const SystolicProgram* sys = std::get_if<SystolicProgram>(&programs_[layer_]->engine);
     probe_->sample(cycle_, layer_, sys != nullptr && sys->outputs_stationary(), stall_code_);
   }
-  if (idle_run > 0 && blocks_.power) {
-    // The array idles through the wait: a power-gating policy may switch it off meanwhile, and
-    // waking it delays the next step.
-    const uint64_t w = blocks_.power->array_wait(idle_run);
-    stall_wakeup_ += w;
-    k += w;
-    // The wake-up follows the wait: stall_cause 4 from the wait's end (the VCD showed the whole
-    // step as a DRAM stall).
-    if (w > 0 && probe_)
-      probe_->stall_cause(cycle_.value() + idle_run, clock_.time_of(sim::Cycle(idle_run)), 4);
+  if (waited) k += wake_after_wait(k);
+  finish_step(r, k);
+}
+
+// Between layers: enters the next one (true once it runs), or ends the run after the last (no
+// next trigger: the kernel runs out of events and sc_start() returns).
+bool Sequencer::next_layer() {
+  if (layer_ < graph_->layers.size()) return enter_layer();
+  finished_ = true;
+  if (probe_) probe_->finish();
+  return false;
+}
+
+// What the engine's step may read of the clock: its period, and under a governor the time the
+// step must stop at (the next sample, or the relock of a transition the domain runs through).
+void Sequencer::arm_step_clock(bool governed) {
+  step_clock_.period = clock_.period();
+  step_clock_.split_at.reset();
+  if (!governed) return;
+  step_clock_.split_at = dvfs_.next_sample();
+  if (const auto relock = dvfs_.relock_at())
+    step_clock_.split_at =
+        step_clock_.split_at ? std::min(*step_clock_.split_at, *relock) : *relock;
+}
+
+// The engine finished the layer: record it and enter the next one in a delta cycle.
+void Sequencer::leave_layer() {
+  end_layer();
+  ++layer_;
+  in_layer_ = false;
+  ++progress_;
+  dma_bytes_ = 0;
+  next_trigger(sc_core::SC_ZERO_TIME);
+}
+
+// The engine waits for a transfer: the whole cycles until it (at least one; under a governor no
+// further than its next sample) are DRAM stall cycles. Returns them.
+uint64_t Sequencer::count_wait(const StepResult& r) {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  uint64_t k = std::max<uint64_t>(1, clock_.cycles_until(r.wait_until - now));
+  if (step_clock_.split_at)  // the governor samples at the first cycle edge at or after it
+    k = std::min<uint64_t>(k,
+                           std::max<uint64_t>(1, clock_.cycles_until(*step_clock_.split_at - now)));
+  stall_dram_ += k;
+  stall_code_ = 1;
+  return k;
+}
+
+// The engine advanced: compute (or a bubble, counted as DRAM stall) and the port and NoC stalls
+// it met, by cause. Returns the cycles the step took.
+uint64_t Sequencer::count_advance(const StepResult& r) {
+  if (r.bubble) {
+    stall_dram_ += r.repeat;
+    stall_code_ = 1;
+  } else {
+    compute_ += r.cycles * r.repeat;
+    stall_code_ = 0;
   }
+  pe_work_ += r.pe_cycles;
+  stall_sram_ += r.bw_stall_sram * r.repeat;
+  stall_noc_ += r.bw_stall_noc * r.repeat;
+  if (r.bw_stall_sram) stall_code_ = 2;
+  if (r.bw_stall_noc) stall_code_ = 3;
+  return ((r.bubble ? 1 : r.cycles) + r.bw_stall_sram + r.bw_stall_noc) * r.repeat;
+}
+
+// The array idled through a wait of `idle_run` cycles: a power-gating policy may have switched it
+// off meanwhile, and waking it delays the next step. Returns the wake-up cycles.
+uint64_t Sequencer::wake_after_wait(uint64_t idle_run) {
+  if (!blocks_.power) return 0;
+  const uint64_t w = blocks_.power->array_wait(idle_run);
+  stall_wakeup_ += w;
+  // The wake-up follows the wait: stall_cause 4 from the wait's end (the VCD showed the whole
+  // step as a DRAM stall).
+  if (w > 0 && probe_)
+    probe_->stall_cause(cycle_.value() + idle_run, clock_.time_of(sim::Cycle(idle_run)), 4);
+  return w;
+}
+
+// The step took `k` cycles: trace its power, advance the cycle count, let the watchdog check,
+// and come back after it.
+void Sequencer::finish_step(const StepResult& r, uint64_t k) {
+  const bool computed = r.kind == StepResult::Kind::kAdvanced && !r.bubble;
   if (power_trace_)
     power_trace_->step(layer_, sc_core::sc_time_stamp().to_seconds() * 1e9,
                        clock_.time_of(sim::Cycle(k)).to_seconds() * 1e9, k,
-                       r.kind == StepResult::Kind::kAdvanced && !r.bubble ? r.cycles * r.repeat : 0,
-                       clock_.point());
+                       computed ? r.cycles * r.repeat : 0, clock_.point());
   cycle_ += sim::Cycle(k);
-  watch(r.kind == StepResult::Kind::kAdvanced && !r.bubble);
+  watch(computed);
   next_trigger(clock_.time_of(sim::Cycle(k)));
 }
 

@@ -83,7 +83,15 @@ class Sequencer : public Component {
   enum class Boundary { kIdle, kTransition, kDrain, kAlign };
 
   void tick();
+  /// One step of the current layer (entering it first, or a DVFS halt, or a wake-up instead).
   void tick_once();
+  bool next_layer();
+  void arm_step_clock(bool governed);
+  void leave_layer();
+  uint64_t count_wait(const StepResult& r);
+  uint64_t count_advance(const StepResult& r);
+  uint64_t wake_after_wait(uint64_t idle_run);
+  void finish_step(const StepResult& r, uint64_t k);
   /// Counts forward progress for the watchdog (once per tick) and lets it check.
   void watch(bool computed);
   bool enter_layer();

@@ -37,8 +37,10 @@ class Dram : public sc_core::sc_module {
   void reset_stats() { stats_ = Stats{}; }
   /// Time at which the channel finishes everything accepted so far.
   sc_core::sc_time busy_until() const;
-  /// The DMA runs in `core`'s clock domain, the DRAM interface in its own fixed one: each burst's
-  /// data then waits `cycles` core cycles (at the core's current period) in the synchroniser.
+  /// The DMA runs in `core`'s clock domain, the DRAM interface in its own fixed one: each
+  /// transaction (a read or a write, however many bursts its train has: the synchroniser is
+  /// pipelined) completes `cycles` cycles of `core` (at its current period) after its last burst,
+  /// the time a load's data or a store's completion spends in the synchroniser.
   void cross_into(const ClockDomain& core, int cycles);
 
  private:

@@ -354,9 +354,12 @@ ParamDoc clock_keys(const arch::Components& c) {
        p::integer("dram_sync_cycles")
            .in(0, 64)
            .when_absent("0 (no synchroniser; not written into the resolved config)")
-           .described("cycles each DRAM burst spends crossing from the DRAM interface's fixed "
-                      "clock domain into the domain the DMA writes (domains.memory when declared, "
-                      "else the core's), at that domain's clock (a 2-flop synchroniser: 2)"),
+           .described("cycles each DRAM transaction (one DMA job, a train of bursts: paid once, "
+                      "the synchroniser is pipelined) spends crossing between the DRAM "
+                      "interface's fixed clock domain and the domain the DMA works in "
+                      "(domains.memory when declared, else the core's), at that domain's clock: "
+                      "a load's data after its last burst, a store's completion after its last "
+                      "burst is written (a 2-flop synchroniser: 2)"),
        domains, transition,
        delay.when_absent("the defaults below (not written into the resolved config)")
            .described("the delay model that bounds every operating point: the alpha-power law "

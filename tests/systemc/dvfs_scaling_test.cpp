@@ -107,9 +107,10 @@ TEST(DvfsScaling, LeakageIsPowerAtVoltageTimesTime) {
 }
 
 TEST(DvfsScaling, DramSynchroniserCyclesSlowADramBoundLayer) {
-  // clock.dram_sync_cycles = 4 adds 4 core cycles to every burst's completion: at least the
-  // first load waits for it (the layer cannot start before its data), and at most every burst
-  // does one after another (each burst carries at least one byte).
+  // clock.dram_sync_cycles = 4 adds 4 core cycles to every DRAM transaction's completion (one
+  // per DMA job, load or store, however many bursts): at least the first load waits for it (the
+  // layer cannot start before its data), and at most every transaction does one after another
+  // (each carries at least one byte).
   auto spec = test::real_spec(8, 8, "ws", 0.05, 64 << 10);
   const Figures plain = run_at(spec, {1000.0, 0.9});
   spec.clock.dram_sync_cycles = 4;

@@ -8,7 +8,6 @@
 #include <tuple>
 #include <unordered_set>
 
-#include "arch/program/feed_latency.hpp"
 #include "sim/core/errors.hpp"
 #include "workloads/mapper/systolic_planner.hpp"
 #include "workloads/mapper/systolic_planner_detail.hpp"

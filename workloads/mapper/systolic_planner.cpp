@@ -172,7 +172,12 @@ double SystolicPlanner::compute_lower_bound(const std::string& df, int64_t gp) c
     total += repeat * one;
     if (packs == 1) break;
   }
-  return total;
+  // With a memory domain the last outputs leave the array in its last cycle and are in SRAM
+  // `ret` core cycles after that cycle starts; the layer ends no earlier. Charged once, as the
+  // estimate (fold_cycles' landed()) and the timeline (landed_) do: earlier folds' outputs cross
+  // while the array goes on, so a term per fold would exceed what any candidate costs.
+  const double ret = scalesim ? 0.0 : double(arch::nominal_return_latency(spec_));
+  return total > 0 ? std::max(total, total - 1 + ret) : total;
 }
 
 bool SystolicPlanner::kred_split(const std::string& df, int64_t gp) const {

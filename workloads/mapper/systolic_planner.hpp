@@ -40,7 +40,8 @@ class SystolicPlanner {
   /// Whether the Kred dimension is split over several row folds (psum accumulation).
   bool kred_split(const std::string& df, int64_t group_pack) const;
   /// A lower bound on the array cycles of any candidate with this dataflow and packing (folds with
-  /// the whole temporal extent, no drain): lets the search skip packings that cannot win.
+  /// the whole temporal extent, no drain, plus the last outputs' return crossing into a memory
+  /// domain): lets the search skip packings that cannot win.
   double compute_lower_bound(const std::string& df, int64_t group_pack) const;
   /// MACs the array issues for the layer on this dataflow: the layer's MACs, or with the N:M
   /// datapath one per weight slot and output.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Mapping search: the pruned search finds the optimum of an exhaustive enumeration (every
 // packing, order, residency and every chunk length) on small layers, for each objective; user
-// constraints (fixed dataflow, loop order, chunk) are honoured; an adaptive array picks per layer.
+// constraints (fixed dataflow, loop order, chunk) are honoured; an adaptive array picks per layer;
+// the bound that cuts packings stays below every candidate's estimate.
 #include "workloads/mapper/search.hpp"
 
 #include <gtest/gtest.h>
@@ -10,7 +11,9 @@
 
 #include "sim/core/errors.hpp"
 #include "test_support.hpp"
+#include "workloads/mapper/estimate.hpp"
 #include "workloads/mapper/mapper.hpp"
+#include "workloads/mapper/systolic_planner.hpp"
 
 namespace adasim {
 namespace {
@@ -109,6 +112,60 @@ TEST(MapperSearch, ConstraintsAreHonoured) {
   // is the user's error (the search does not silently pick another one).
   spec.sram[0].size_bytes = 1024;
   EXPECT_THROW(workloads::map_layer(g, g.layers[0], spec), sim::ConfigError);
+}
+
+TEST(MapperSearch, ComputeBoundChargesTheLastReturnCrossingOnce) {
+  // The 3x3 conv of tests/systemc/return_crossing_test.cpp (C = 3, 10x10, K = 20, no pad: GEMM
+  // M = 64 in time, Kred = 27 on the rows, N = 20 on the columns) on an 8 x 8 WS array at
+  // 400 MHz with stall-free memory and no NoC stages: 4 row folds x 3 column folds of 8, 8, 4
+  // columns. The bound charges each fold its stream, 64 + lat + 8 + c - 2 (no weight load), lat
+  // being the feed latency, and the return crossing once, ret - 1 core cycles after the last:
+  //  - one domain: lat = 0, no crossing: 4 x (78 + 78 + 74) = 920;
+  //  - memory domain at 400 MHz, sync 2: lat = 2 (the synchroniser in), 4 x (80 + 80 + 76) =
+  //    944; ret = ceil(2 x 400 / 400) = 2, so 944 + 1 = 945;
+  //  - memory at 200 MHz: lat = 2 still, ret = ceil(2 x 400 / 200) = 4: 944 + 3 = 947 (a term
+  //    per fold would add 12 x 3 = 36, more than any candidate pays: the array goes on while
+  //    earlier outputs cross).
+  workloads::Graph g;
+  test::add_conv(g, {"c3x3", 1, 3, 10, 10, 20, 3, 3});
+  arch::AcceleratorSpec spec = test::ideal_spec(8, 8, "ws");
+  spec.clock.nominal = {400.0, 0.9};
+  spec.clock.operating_points = {spec.clock.nominal};
+  spec.pe_array.dataflows = {"ws", "os", "is"};
+  const auto costs = test_costs(spec);
+  struct Case {
+    double mem_mhz;  // 0: no memory domain
+    double ws_bound;
+  };
+  for (const Case k : {Case{0.0, 920.0}, Case{400.0, 945.0}, Case{200.0, 947.0}}) {
+    SCOPED_TRACE("memory MHz " + std::to_string(k.mem_mhz));
+    spec.clock.memory.reset();
+    if (k.mem_mhz > 0) {
+      arch::DomainSpec d;
+      d.nominal = {k.mem_mhz, 0.9};
+      d.operating_points = {d.nominal};
+      d.sync_cycles = 2;
+      spec.clock.memory = d;
+    }
+    const workloads::SystolicPlanner planner(g, g.layers[0], spec);
+    EXPECT_DOUBLE_EQ(planner.compute_lower_bound("ws", 1), k.ws_bound);
+    // Still a bound: no candidate of any dataflow costs less, by the closed form or the timeline.
+    for (const Dataflow& df : spec.pe_array.dataflows) {
+      const double bound = planner.compute_lower_bound(df, 1);
+      for (int64_t len : {planner.chunk_step(df), planner.time_extent(df, 1)})
+        for (bool outer : {false, true}) {
+          workloads::Candidate c;
+          c.dataflow = df;
+          c.chunk_len = len;
+          c.chunk_outer = outer && !planner.layout(df).outputs_held();
+          const auto sch = planner.build(c);
+          ASSERT_TRUE(sch.has_value()) << c.describe();
+          const workloads::Estimate e = workloads::estimate(*sch, spec, costs);
+          EXPECT_LE(bound, e.compute_cycles) << c.describe();
+          EXPECT_LE(bound, e.cycles) << c.describe();
+        }
+    }
+  }
 }
 
 TEST(MapperSearch, AdaptiveArrayPicksTheBestDataflowPerLayer) {
