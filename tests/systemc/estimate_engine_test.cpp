@@ -4,8 +4,9 @@
 // stride, dilation, groups, batch, FC, matmul, and vector layers: adds and pools) and random
 // mapping constraints (chunk length, loop order, SRAM size: one or many folds and chunks), on
 // stall-free memory, finite SRAM ports, a slower memory domain, and finite DRAM (random
-// bandwidth, latency and burst size). The simulated figures come from the SystemC engine itself,
-// run in a child process per spec.
+// bandwidth, latency and burst size), with and without the DRAM synchroniser
+// (clock.dram_sync_cycles). The simulated figures come from the SystemC engine itself, run in a
+// child process per spec.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -31,8 +32,20 @@ using arch::TimingConvention;
 /// ceil(n f_core / f_mem) core cycles, plus the synchroniser on the feed path); finite DRAM
 /// (random bandwidth, latency and burst size; the SRAM ports ideal or finite, sometimes in a
 /// slower memory domain): the replay's model of the DMA queues and DRAM bursts decides when
-/// data arrives, and the stream's port stalls fall where the engine has them.
-enum class Memory { kIdeal, kFinitePorts, kSlowDomain, kFiniteDram };
+/// data arrives, and the stream's port stalls fall where the engine has them. The DRAM
+/// synchroniser (clock.dram_sync_cycles = 3): every DMA job completes 3 cycles of the DMA's domain
+/// after DRAM is done with it, on finite DRAM in the core's domain (kDramSync) or a slower memory
+/// domain (kDramSyncSlowMem, 3 cycles of the memory clock), and on ideal memory (kIdealSync: the
+/// DMA's queues out of order, every job still 3 core cycles late).
+enum class Memory {
+  kIdeal,
+  kFinitePorts,
+  kSlowDomain,
+  kFiniteDram,
+  kDramSync,
+  kDramSyncSlowMem,
+  kIdealSync
+};
 
 void finite_ports(std::mt19937_64& rng, arch::AcceleratorSpec& spec) {
   auto pick = [&](int lo, int hi) { return int(std::uniform_int_distribution<int>(lo, hi)(rng)); };
@@ -90,6 +103,16 @@ arch::AcceleratorSpec random_spec(std::mt19937_64& rng, Dataflow df, TimingConve
     slow_domain(rng, spec);
   }
   if (mem == Memory::kFiniteDram) finite_dram(rng, spec);
+  if (mem == Memory::kDramSync || mem == Memory::kDramSyncSlowMem) {
+    finite_dram(rng, spec);
+    if (mem == Memory::kDramSync) spec.clock.memory.reset();
+    if (mem == Memory::kDramSyncSlowMem && !spec.clock.memory) {
+      finite_ports(rng, spec);
+      slow_domain(rng, spec);
+    }
+  }
+  if (mem == Memory::kDramSync || mem == Memory::kDramSyncSlowMem || mem == Memory::kIdealSync)
+    spec.clock.dram_sync_cycles = 3;
   return spec;
 }
 
@@ -108,6 +131,7 @@ std::string spec_text(const arch::AcceleratorSpec& s) {
     t += " dram=" + std::to_string(s.dram.bandwidth_gb_per_s) +
          "GB/s lat=" + std::to_string(s.dram.latency_ns) +
          "ns burst=" + std::to_string(s.dram.burst_bytes);
+  if (s.clock.dram_sync_cycles > 0) t += " dram_sync=" + std::to_string(s.clock.dram_sync_cycles);
   return t;
 }
 
@@ -152,10 +176,13 @@ TEST_P(SystolicEstimateEqualsEngine, CyclesAndAccesses) {
 
 std::string name_of(const ::testing::TestParamInfo<Param>& info) {
   const auto [df, conv, mem, seed] = info.param;
-  const char* m = mem == Memory::kIdeal         ? "_ideal_"
-                  : mem == Memory::kFinitePorts ? "_ports_"
-                  : mem == Memory::kSlowDomain  ? "_slowmem_"
-                                                : "_dram_";
+  const char* m = mem == Memory::kIdeal             ? "_ideal_"
+                  : mem == Memory::kFinitePorts     ? "_ports_"
+                  : mem == Memory::kSlowDomain      ? "_slowmem_"
+                  : mem == Memory::kFiniteDram      ? "_dram_"
+                  : mem == Memory::kDramSync        ? "_dramsync_"
+                  : mem == Memory::kDramSyncSlowMem ? "_dramsync_slowmem_"
+                                                    : "_idealsync_";
   return df + "_" + arch::to_string(conv) + m + std::to_string(seed);
 }
 
@@ -179,6 +206,18 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Combine(::testing::Values("ws", "os", "is"),
                        ::testing::Values(TimingConvention::kFaithful, TimingConvention::kScaleSim),
                        ::testing::Values(Memory::kFiniteDram), ::testing::Range(0, dram_specs())),
+    name_of);
+
+// The DRAM synchroniser (clock.dram_sync_cycles), which the mapper's DMA replay charges once per
+// job as the engine's DRAM does (arch/memory/dram.hpp Dram::cross_into): two random specs per
+// dataflow, convention and memory kind.
+INSTANTIATE_TEST_SUITE_P(
+    RandomDramSync, SystolicEstimateEqualsEngine,
+    ::testing::Combine(::testing::Values("ws", "os", "is"),
+                       ::testing::Values(TimingConvention::kFaithful, TimingConvention::kScaleSim),
+                       ::testing::Values(Memory::kDramSync, Memory::kDramSyncSlowMem,
+                                         Memory::kIdealSync),
+                       ::testing::Range(0, 2)),
     name_of);
 
 }  // namespace

@@ -260,6 +260,29 @@ TEST(SpatialTimeline, HandWorkedFoldsOfTwoChunks) {
   EXPECT_EQ(workloads::timeline::spatial_cycles(sch, spec), 43);
 }
 
+// The two layers above with the DRAM synchroniser, clock.dram_sync_cycles = 3: every job (a load
+// or a store) completes 3 core cycles (3 ns at 1 GHz) after DRAM is done with it, once per job;
+// DRAM itself is as busy as before.
+//   Tiny layer: L0 done 12 + 3 = 15 ns, W0 16, L1 18. Chunk 0 ready at 16 -> cycles 16..19; at
+//     19 L2 issues (busy 19..21, done 34) and S0 behind it (21..23, done 36). Chunk 1 ready at
+//     18 -> cycles 19..22; S1 issues at 22 (23..25, done 38). Chunk 2: load done at 34, output
+//     slot free when S0 is done at 36 -> cycles 36..39; S2 (39..41) done 41 + 10 + 3 = 54.
+//   Folds of two chunks: I0 done 11 + 3 = 14, W0 15, I1 16, W1 17. Chunk 0 ready at 15 -> cycles
+//     15..17; I2 (17..18, done 31), W2 (18..19, 32). Chunk 1 ready at 17 -> cycles 17..20; I3
+//     (20..21, 34), W3 (21..22, 35), S0 (22..23, 36). Chunk 2 ready at 32 -> cycles 32..34. Chunk
+//     3 ready at 35 -> cycles 35..38; S1 (38..39) done 39 + 10 + 3 = 52.
+// Without the synchroniser: 45 and 43 cycles (above).
+TEST(SpatialTimeline, HandWorkedDramSynchroniser) {
+  arch::AcceleratorSpec spec = test::hand_dram_spec();
+  spec.clock.dram_sync_cycles = 3;
+  const workloads::LayerSchedule tiny =
+      hand_layer(spec, 1, 6, {{ws::kQ, 3, Level::kDram}, {ws::kQ, 2, Level::kArrayX}});
+  EXPECT_EQ(workloads::timeline::spatial_cycles(tiny, spec), 54);
+  const workloads::LayerSchedule folds =
+      hand_layer(spec, 2, 2, {{ws::kQ, 2, Level::kDram}, {ws::kC, 2, Level::kDram}});
+  EXPECT_EQ(workloads::timeline::spatial_cycles(folds, spec), 52);
+}
+
 // The search ranks finite-DRAM mappings by their replay and cuts candidates whose estimate
 // (max(array cycles, DRAM bytes / bandwidth), and the energy with leakage over those cycles)
 // already exceeds the best replay. That is exact only if the replay never goes below the

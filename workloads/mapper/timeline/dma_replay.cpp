@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "arch/program/dvfs_transition.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::workloads::timeline {
@@ -26,6 +27,11 @@ DmaReplay::DmaReplay(const arch::TransferPlan& plan, const arch::AcceleratorSpec
   burst_ = std::max(1, spec.dram.burst_bytes);
   gb_per_s_ = spec.dram.bandwidth_gb_per_s;  // = bytes per ns
   latency_ps_ = to_ps(spec.dram.latency_ns);
+  // The DMA works in the memory domain when one is declared, else in the core's; the mapper
+  // estimates at the nominal points.
+  const arch::OperatingPoint& dma_point =
+      spec.clock.memory ? spec.clock.memory->nominal : spec.clock.nominal;
+  sync_ps_ = int64_t(spec.clock.dram_sync_cycles) * int64_t(arch::period_ps(dma_point));
   for (int o = 0; o < arch::kNumOperands; ++o)
     if (plan.operands[size_t(o)].route.size() != 1)
       throw sim::ModelError("timeline: the mapper's transfer plans have one hop per operand");
@@ -154,15 +160,20 @@ void DmaReplay::pump(int64_t t_ps) {
 void DmaReplay::issue(Job& j, int64_t t_ps) {
   j.issued = true;
   j.done_ps = t_ps;
-  if (dram_ideal_ || j.bytes <= 0) return;
-  // Bursts are sent together; DRAM serialises their bytes (each burst's transfer time rounded to
-  // the kernel's picoseconds) and each completes one latency after its transfer.
-  int64_t busy = std::max(t_ps, busy_until_ps_);
-  const int64_t full = j.bytes / burst_, rest = j.bytes % burst_;
-  busy += full * to_ps(double(burst_) / gb_per_s_);
-  if (rest > 0) busy += to_ps(double(rest) / gb_per_s_);
-  busy_until_ps_ = busy;
-  j.done_ps = busy + latency_ps_;
+  if (j.bytes <= 0) return;  // no transaction reaches DRAM
+  if (!dram_ideal_) {
+    // Bursts are sent together; DRAM serialises their bytes (each burst's transfer time rounded
+    // to the kernel's picoseconds) and each completes one latency after its transfer.
+    int64_t busy = std::max(t_ps, busy_until_ps_);
+    const int64_t full = j.bytes / burst_, rest = j.bytes % burst_;
+    busy += full * to_ps(double(burst_) / gb_per_s_);
+    if (rest > 0) busy += to_ps(double(rest) / gb_per_s_);
+    busy_until_ps_ = busy;
+    j.done_ps = busy + latency_ps_;
+  }
+  // The job's data (a load) or completion (a store) then crosses the synchroniser once, ideal
+  // DRAM or not: the channel is pipelined behind it, so the crossing holds the job, not DRAM.
+  j.done_ps += sync_ps_;
 }
 
 template <size_t N>

@@ -6,10 +6,12 @@
 // issues as soon as its own event has fired); a job waits for the event that frees its slot (a
 // chunk consumed, a fold's stationary tile loaded, a chunk's outputs complete); DRAM serialises the
 // bytes of every burst at its bandwidth and adds its latency once per burst, bursts pipelining; an
-// ideal DRAM completes a job when it issues. The engine timelines (systolic / vector / spatial)
-// fire the events and read when data and output slots are ready. Times are integer picoseconds from
-// the layer's start, the resolution of the simulation kernel, and readiness is rounded up to the
-// next clock edge.
+// ideal DRAM completes a job when it issues; every job (a read train or a store) then completes
+// clock.dram_sync_cycles cycles of the DMA's domain later, the synchroniser from the DRAM
+// interface's clock (paid once per job, ideal DRAM or not). The engine timelines (systolic / vector
+// / spatial) fire the events and read when data and output slots are ready. Times are integer
+// picoseconds from the layer's start, the resolution of the simulation kernel, and readiness is
+// rounded up to the next clock edge.
 #pragma once
 
 #include <array>
@@ -93,6 +95,7 @@ class DmaReplay {
   double gb_per_s_ = 1;
   int64_t latency_ps_ = 0;
   int64_t busy_until_ps_ = 0;
+  int64_t sync_ps_ = 0;  // clock.dram_sync_cycles at the DMA's domain's nominal period
 
   std::vector<Job> jobs_;
   std::vector<int> loads_, stores_;  // queues (job ids in order) and their heads
