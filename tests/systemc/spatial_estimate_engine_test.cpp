@@ -89,10 +89,9 @@ int dram_specs() {
   return n != nullptr && std::atoi(n) > 0 ? std::atoi(n) : 2;
 }
 
-class SpatialEstimateVsEngineDram : public ::testing::TestWithParam<Param> {};
-
-TEST_P(SpatialEstimateVsEngineDram, Cycles) {
-  const auto [df, seed, chip] = GetParam();
+// One random finite-DRAM spec and layers; `sync` is clock.dram_sync_cycles (with it, odd seeds
+// make DRAM ideal: the synchroniser alone delays the jobs, and the search replays for it).
+void expect_replay_equals_engine(const SpatialDataflow& df, int seed, bool chip, int sync) {
   std::mt19937_64 rng(uint64_t(seed) * 104729 + seed_index(df) * 31 + (chip ? 7 : 0));
   auto pick = [&](auto const& v) { return v[size_t(rng() % v.size())]; };
   const std::vector<int64_t> gbufs{1536, 4096, 8192, 256 * 1024};
@@ -105,11 +104,14 @@ TEST_P(SpatialEstimateVsEngineDram, Cycles) {
   spec.clock.operating_points = {spec.clock.nominal};
   spec.sram[0].ideal = rng() % 2 == 0;
   if (chip) eyeriss_parts(spec);
-  SCOPED_TRACE("dram " + std::to_string(spec.dram.bandwidth_gb_per_s) + " GB/s, " +
+  spec.clock.dram_sync_cycles = sync;
+  if (sync > 0 && seed % 2 == 1) spec.dram.ideal = true;
+  SCOPED_TRACE(std::string(spec.dram.ideal ? "ideal " : "") + "dram " +
+               std::to_string(spec.dram.bandwidth_gb_per_s) + " GB/s, " +
                std::to_string(spec.dram.latency_ns) + " ns, burst " +
                std::to_string(spec.dram.burst_bytes) + ", " +
                std::to_string(spec.clock.nominal.freq_mhz) + " MHz, buffer " +
-               std::to_string(spec.sram[0].size_bytes));
+               std::to_string(spec.sram[0].size_bytes) + ", sync " + std::to_string(sync));
   const workloads::Graph g = test::random_spatial_layers(rng);
   std::vector<workloads::LayerSchedule> sch;
   std::vector<test::LayerFigures> ran;
@@ -140,6 +142,20 @@ TEST_P(SpatialEstimateVsEngineDram, Cycles) {
       exact, sch.size(), 100 * worst, waited, over);
 }
 
+class SpatialEstimateVsEngineDram : public ::testing::TestWithParam<Param> {};
+
+TEST_P(SpatialEstimateVsEngineDram, Cycles) {
+  const auto [df, seed, chip] = GetParam();
+  expect_replay_equals_engine(df, seed, chip, 0);
+}
+
+// The same with the DRAM synchroniser, clock.dram_sync_cycles = 3 (each DMA job completes 3 core
+// cycles after DRAM is done with it), which the replay charges as the engine does.
+TEST_P(SpatialEstimateVsEngineDram, CyclesWithDramSynchroniser) {
+  const auto [df, seed, chip] = GetParam();
+  expect_replay_equals_engine(df, seed, chip, 3);
+}
+
 INSTANTIATE_TEST_SUITE_P(RandomDram, SpatialEstimateVsEngineDram,
                          ::testing::Combine(::testing::Values("rs", "ws", "os_a", "os_b", "os_c",
                                                               "nlr"),
@@ -147,18 +163,24 @@ INSTANTIATE_TEST_SUITE_P(RandomDram, SpatialEstimateVsEngineDram,
                          name_of);
 
 // The two layers whose DRAM waits tests/unit/mapper/spatial_timeline_test.cpp works out by hand
-// (SpatialTimeline.HandWorked*: 45 and 43 cycles), run through the SystemC engine with the same
-// nests: the engine takes the hand figures, and so does the mapper's replay.
+// (SpatialTimeline.HandWorked*: 45 and 43 cycles; with clock.dram_sync_cycles = 3,
+// SpatialTimeline.HandWorkedDramSynchroniser: 54 and 52), run through the SystemC engine with the
+// same nests: the engine takes the hand figures, and so does the mapper's replay.
 TEST(SpatialEstimateVsEngineDram, HandWorkedLayers) {
-  const arch::AcceleratorSpec spec = test::hand_dram_spec();
   using arch::spatial::Level;
   const struct {
     int64_t c, w;
     std::vector<arch::spatial::Loop> loops;
+    int sync;
     uint64_t cycles;
-  } cases[] = {{1, 6, {{ws::kQ, 3, Level::kDram}, {ws::kQ, 2, Level::kArrayX}}, 45},
-               {2, 2, {{ws::kQ, 2, Level::kDram}, {ws::kC, 2, Level::kDram}}, 43}};
+  } cases[] = {{1, 6, {{ws::kQ, 3, Level::kDram}, {ws::kQ, 2, Level::kArrayX}}, 0, 45},
+               {2, 2, {{ws::kQ, 2, Level::kDram}, {ws::kC, 2, Level::kDram}}, 0, 43},
+               {1, 6, {{ws::kQ, 3, Level::kDram}, {ws::kQ, 2, Level::kArrayX}}, 3, 54},
+               {2, 2, {{ws::kQ, 2, Level::kDram}, {ws::kC, 2, Level::kDram}}, 3, 52}};
   for (const auto& c : cases) {
+    SCOPED_TRACE("dram_sync_cycles " + std::to_string(c.sync) + ", " + std::to_string(c.cycles));
+    arch::AcceleratorSpec spec = test::hand_dram_spec();
+    spec.clock.dram_sync_cycles = c.sync;
     workloads::Graph g;
     test::add_conv(g, {"tiny", 1, c.c, 1, c.w, 1, 1, 1});
     std::vector<workloads::LayerSchedule> sch =
@@ -183,8 +205,7 @@ TEST(ShippedEyerissChip, EveryLayerOfTheDsCnnIsEstimatedExactly) {
   const std::string root = std::string(ADASIM_TEST_DIR) + "/..";
   const arch::AcceleratorSpec spec =
       sim::load_arch_config(root + "/configs/eyeriss_chip.json", {}).spec;
-  const workloads::Graph g =
-      workloads::load_graph_json(root + "/workloads/models/ds_cnn_kws.json");
+  const workloads::Graph g = workloads::load_graph_json(root + "/workloads/models/ds_cnn_kws.json");
   std::vector<workloads::LayerSchedule> sch;
   std::vector<test::LayerFigures> ran;
   ASSERT_TRUE(test::map_and_simulate(spec, g, sch, ran));

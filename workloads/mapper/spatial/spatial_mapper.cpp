@@ -249,9 +249,10 @@ SpatialSearchResult search_layer(const Graph& g, const Layer& l, const arch::Acc
       pe.dataflow_auto ? pe.spatial_dataflows : std::vector<std::string>{pe.spatial_dataflow};
   // Finite DRAM: the engine overlaps DRAM and compute per DRAM iteration only, so a mapping's
   // cycles are the replay of its transfer plan (>= the estimate's max(array cycles, DRAM bytes
-  // / bandwidth), which the search cuts on).
+  // / bandwidth), which the search cuts on). So are they when DRAM is ideal but its transfers
+  // cross a synchroniser (clock.dram_sync_cycles): every job then completes that much later.
   Refine replayed;
-  if (!spec.dram.ideal)
+  if (!spec.dram.ideal || spec.clock.dram_sync_cycles > 0)
     replayed = [&](const Mapping& m, SpatialEstimate& e) {
       e = replayed_estimate(g, l, spec, costs, m, e, guard);
     };
