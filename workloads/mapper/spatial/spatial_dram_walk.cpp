@@ -51,7 +51,7 @@ struct DramLoop {
 };
 
 // The index pairs (previous iteration, this one) a loop takes in one class of iterations:
-// prev = prev0 + k, cur = cur0 + k for k < count, or the single pair when count == 1.
+// prev = prev0 + k, cur = cur0 + k for k < count.
 struct Pairs {
   int64_t prev0 = 0, cur0 = 0, count = 1;
 };
@@ -138,8 +138,8 @@ class Walk {
     for (;;) {
       size_t prev = t.first, cur = t.first;
       for (size_t i = 0; i < n; ++i) {
-        prev += size_t((pr[i].prev0 + (pr[i].count > 1 ? k[i] : 0)) * t.radix[i]);
-        cur += size_t((pr[i].cur0 + (pr[i].count > 1 ? k[i] : 0)) * t.radix[i]);
+        prev += size_t((pr[i].prev0 + k[i]) * t.radix[i]);  // k[i] < count: 0 for one pair
+        cur += size_t((pr[i].cur0 + k[i]) * t.radix[i]);
       }
       const auto& [plo, phi] = intervals_[prev];
       const auto& [clo, chi] = intervals_[cur];
