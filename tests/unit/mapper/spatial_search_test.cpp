@@ -249,6 +249,42 @@ TEST(SpatialSearch, ExactBoundNeverExceedsTheExactEstimate) {
   EXPECT_GT(checked, 20000);
 }
 
+// The flush term of ExactBound, worked by hand. A fully connected layer, 1 x C inputs, M
+// outputs, 8-bit values and 32-bit psums, on a 3x4 array with 64-bit buses and no psum links:
+// array rows split C by 3 (array_y par C/3, rf C/16: row y holds channels [16y, 16y + 16)), the
+// columns hold the M outputs, the RFs keep all three operands, one pass of 16 steps.
+//  - compute 16 cycles; refills: the weights (M x C x 8 bits / 64) outweigh the inputs;
+//  - flush: every row whose channels start inside the layer ran a MAC and sends its M psums
+//    over the psum bus, rows x M x 32 / 64 cycles.
+// C = 48: 3 rows send, weights 4 x 48 x 8 / 64 = 24, flush 3 x 4 x 32 / 64 = 6: 16 + 24 + 6 = 46.
+// C = 32: row 2 starts at channel 32, outside the layer: 2 rows send, weights 16, flush 4:
+// 16 + 16 + 4 = 36. The mapping has one pass and no refill beyond the first, so the exact
+// estimate is the same figure: the bound is tight here.
+TEST(SpatialSearch, ExactBoundCountsEveryReducingRowAtTheFlush) {
+  for (const auto& [c, hand] : {std::pair<int64_t, double>{48, 46}, {32, 36}}) {
+    workloads::Graph g;
+    test::add_fc(g, "l", 1, c, 4);
+    const arch::AcceleratorSpec spec = test::spatial_spec(3, 4, "ws", 512, 1 << 16);
+    const ws::Problem p = ws::Problem::from_shape(g.shape(g.layers[0]), g.layers[0].op);
+    const ws::LayerWidths w = ws::widths_of(g, g.layers[0], spec);
+    ASSERT_EQ(w.in_bits, 8);
+    ASSERT_EQ(w.w_bits, 8);
+    ASSERT_EQ(w.psum_bits, 32);
+    ASSERT_EQ(spec.noc.psum_link_bits, 0);
+    ws::Mapping m;
+    m.dataflow = "ws";
+    m.loops = {{ws::kC, 3, ws::Level::kArrayY},
+               {ws::kM, 4, ws::Level::kArrayX},
+               {ws::kC, 16, ws::Level::kRf}};
+    m.rf_keep = {true, true, true};
+    const auto [core, split, rem] = split_back(m, p);
+    ws::ExactBound bound(p, core, rem, spec, w, test_costs(false), arch::Objective::kLatency,
+                         ws::touched_ifmap_elems(p));
+    EXPECT_EQ(bound.of(split, m), hand) << "C = " << c;
+    EXPECT_EQ(ws::estimate_mapping(p, m, spec, w, test_costs(false)).cycles, hand) << "C = " << c;
+  }
+}
+
 // What a mapping's loops multiply to, per constraint level and dim.
 std::array<std::array<int64_t, ws::kNumDims>, 4> products(const ws::Mapping& m) {
   std::array<std::array<int64_t, ws::kNumDims>, 4> out;

@@ -11,7 +11,8 @@
 //    The refills of kept operands take, per pass, the largest over the operands of
 //    ceil(distinct elements x bits / bus width), so over the layer at least each kept operand's
 //    elements (every weight, every ifmap element some MAC reads) once over its bus; kept psums
-//    leave in flushes added after the refills, each output at least once over the psum bus;
+//    leave in flushes added after the refills: without psum links each output from every PE
+//    whose reduction offsets lie inside the layer (reducers()), with links at least once;
 //  - with finite DRAM, cycles >= DRAM bytes / bandwidth, and the DRAM walk reads every weight
 //    and every touched ifmap element at least once and writes every output at least once;
 //  - energy >= the MACs, the register-file accesses of kept operands (2 per MAC for kept psums,
@@ -53,6 +54,31 @@ int64_t touched_positions(int64_t n_out, int64_t n_ker, int stride, int dil, int
       }
     }
   return n;
+}
+
+// The PEs of a core that hold one output and ran a MAC in a pass whose reduction coordinates
+// are all 0 (FlushCounter::at): the distinct reduction offsets of the array inside the layer.
+// Each array loop moves one dim, so every psum offset meets every reduction offset on some PE
+// and the count is a product over the reduction dims (C, R, S) of the in-layer offsets the
+// dim's array loops reach (distinct: a loop's stride spans the loops of its dim inside it).
+int64_t reducers(const Problem& p, const Mapping& core) {
+  const size_t y0 = core.first_at(Level::kArrayY), rf0 = core.first_at(Level::kRf);
+  const std::vector<int64_t> stride = core.inner_strides();
+  int64_t n = 1;
+  for (int d = 0; d < kNumDims; ++d) {
+    if (relevant(2, d)) continue;
+    std::vector<int64_t> offs{0};
+    for (size_t l = y0; l < rf0; ++l) {
+      if (core.loops[l].dim != d) continue;
+      std::vector<int64_t> next;
+      for (int64_t o : offs)
+        for (int64_t y = 0; y < core.loops[l].bound; ++y) next.push_back(o + y * stride[l]);
+      offs = std::move(next);
+    }
+    n *= int64_t(std::count_if(offs.begin(), offs.end(),
+                               [&](int64_t o) { return o < p.bound[size_t(d)]; }));
+  }
+  return std::max<int64_t>(1, n);
 }
 
 }  // namespace
@@ -104,7 +130,16 @@ ExactBound::ExactBound(const Problem& p, const Mapping& core, const Idx& rem,
   for (int o = 0; o < 2; ++o)
     if (core.rf_keep[size_t(o)])
       bus_cycles_ = std::max(bus_cycles_, elems[o] * bits[o] / spec.noc.bus_width(o));
-  if (core.rf_keep[2]) bus_cycles_ += outs * w.psum_bits / spec.noc.bus_width(2);
+  if (core.rf_keep[2]) {
+    // Without psum links every PE that ran a MAC sends each of its psums over the bus at a flush.
+    // Each output has a run of passes on its tile whose first pass has every reduction (C, R, S)
+    // coordinate 0; at its flush every PE whose reduction offsets lie inside the layer ran and
+    // sends that output (FlushCounter::at): reducers(core) of them. With links only the column
+    // groups' sums cross the bus: each output at least once.
+    const double senders = spec.noc.psum_link_bits > 0 ? 1 : double(reducers(p, core));
+    bus_cycles_ += senders * outs * w.psum_bits / spec.noc.bus_width(2);
+    energy_ += (senders - 1) * outs * c.noc[2];  // the sends the buffer's writes do not count
+  }
   // What the DRAM walk moves beyond the minimum (of()): each element read, or written back, at
   // the DRAM's cost per access and the operand's width in bytes.
   for (size_t o = 0; o < 3; ++o) dram_pj_[o] = c.dram[o];
