@@ -248,38 +248,46 @@ void for_each_mapping(const Problem& p, const std::string& df, const arch::Accel
 
 namespace {
 
-// The best and runner-up (another loop nest) by the exact estimate's objective; ties keep the
-// first offered.
+// The best and runner-up (another loop nest) by the exact estimate's objective; ties go to the
+// earlier `order` (the enumeration's position: the shortlist 0, in the order offered), so the
+// result does not depend on the order the candidates are offered in.
 class ExactRanking {
  public:
   ExactRanking(SpatialSearchResult& r, arch::Objective obj) : r_(r), obj_(obj) {}
   double best() const {
     return r_.found ? r_.best_e.objective(obj_) : std::numeric_limits<double>::infinity();
   }
-  void offer(const Mapping& m, const SpatialEstimate& e) {
+  void offer(const Mapping& m, const SpatialEstimate& e, int64_t order = 0) {
     const double v = e.objective(obj_);
-    if (r_.found && v >= best()) {
-      if ((r_.has_runner && v >= r_.runner_e.objective(obj_)) || m.describe() == best_text_) return;
+    auto before = [&](double w, int64_t o) { return v < w || (v == w && order < o); };
+    if (r_.found && !before(best(), best_order_)) {
+      if ((r_.has_runner && !before(r_.runner_e.objective(obj_), runner_order_)) ||
+          m.describe() == best_text_)
+        return;
       r_.runner = m;
       r_.runner_e = e;
       r_.has_runner = true;
+      runner_order_ = order;
       return;
     }
-    if (r_.found) {
+    if (r_.found && m.describe() != best_text_) {  // (the same nest replaces itself)
       r_.runner = std::move(r_.best);
       r_.runner_e = r_.best_e;
       r_.has_runner = true;
+      runner_order_ = best_order_;
     }
     r_.best = m;
     r_.best_e = e;
     r_.found = true;
     best_text_ = m.describe();
+    best_order_ = order;
   }
 
  private:
   SpatialSearchResult& r_;
   arch::Objective obj_;
   std::string best_text_;
+  int64_t best_order_ = 0, runner_order_ = 0;
 };
 
 // Whether a mapping's transfer plan (one chunk per DRAM iteration) stays within
@@ -311,13 +319,13 @@ bool can_beat(double bound, const ExactRanking& rank) { return bound <= rank.bes
 // Offers a mapping with its exact estimate `e` to the ranking; with a Refine, refines it first
 // unless `e` (a lower bound of the refined objective) already rules it out and `always` is false.
 void rank_candidate(const SearchInput& in, const Mapping& m, SpatialEstimate e, bool always,
-                    ExactRanking& rank, SpatialSearchResult& r) {
+                    ExactRanking& rank, SpatialSearchResult& r, int64_t order = 0) {
   if (in.refine) {
     if (!always && !can_beat(e.objective(in.spec.mapper.objective), rank)) return;
     in.refine(m, e);
     ++r.replayed;
   }
-  rank.offer(m, e);
+  rank.offer(m, e, order);
 }
 
 // Screening: the closed-form score (screen_mapping) drives a branch and bound on CoreBound (a
@@ -389,22 +397,20 @@ std::vector<Mapping> screen_shortlist(const SearchInput& in, const std::vector<C
 // beat the result is skipped: the result is the exact estimate's optimum over that space. The
 // space itself does not depend on the SRAM sizes (they only filter splits, split_fits), so a
 // larger SRAM level's optimum is never worse than a smaller one's. Cores sorted by `bound`.
-// ExactBound is loose (it omits the buffer order's refills and flushes) and estimate_mapping
-// costs up to a few ms on large layers, so the search is run only when at most `budget`
-// mappings survive the bound against the seed (collected first, without estimating); returns
-// whether it ran.
+// ExactBound is loose (it omits the buffer order's refills and all but one flush of each
+// output) and estimate_mapping costs up to a few ms on large layers, so the search is run only
+// when at most `budget` mappings survive the bound against the seed (collected first, without
+// estimating), and then best first; returns whether it ran.
 bool exact_search(const SearchInput& in, const std::vector<Core>& all, ExactRanking& rank,
                   int64_t budget, SpatialSearchResult& r) {
   const arch::Objective obj = in.spec.mapper.objective;
   auto beaten = [&](double bound) { return !can_beat(bound, rank); };
   // The survivors against the seed in enumeration order, up to one past the budget (counting
   // alone enumerated millions of mappings of a large layer before it was cut off at the budget),
-  // with their core's and split's bounds and their own.
+  // with their bound (>= their split's and core's).
   struct Survivor {
     Mapping m;
-    size_t core;
-    int64_t split;
-    double core_bound, split_bound, bound;
+    double bound;
   };
   std::vector<Survivor> survivors;
   // Also given up past kVisits mappings visited: a safety net for a space whose survivors stay
@@ -412,45 +418,38 @@ bool exact_search(const SearchInput& in, const std::vector<Core>& all, ExactRank
   constexpr int64_t kVisits = int64_t(1) << 22;
   int64_t visits = 0;
   auto over = [&] { return int64_t(survivors.size()) > budget || visits > kVisits; };
-  int64_t splits = 0;
   for (size_t k = 0; k < all.size(); ++k) {
     const Core& core = all[k];
     if (beaten(core.bound) || over()) break;
     ExactBound lb(in.p, core.m, core.rem, in.spec, in.w, in.costs, obj, in.touched_ifmap, in.dram);
     for_each_split(core, in.ch, [&](const Split& s) {
       if (over() || !split_fits(in.p, core, s, in.w, in.spec)) return;
-      const double split = lb.of(s);
-      if (beaten(split)) return;
-      ++splits;
+      if (beaten(lb.of(s))) return;
       for_each_order(core, s, in.ch, [&](const Mapping& m) {
         if (over() || !plan_fits(m, in.spec.mapper)) return;
         ++visits;
         if (beaten(lb.of_order(s, m))) return;  // cheap first: it cuts most of a large space
         const double own = lb.of(s, m);
-        if (!beaten(own)) survivors.push_back(Survivor{m, k, splits, core.bound, split, own});
+        if (!beaten(own)) survivors.push_back(Survivor{m, own});
       });
     });
   }
   if (over()) return false;
-  // Ranked as the enumeration would rank them against the best so far: a core's bound checked
-  // where its first survivor stands (no estimate falls between its start and there), ending the
-  // search when cut (the cores come in increasing bound); likewise a split's, skipping it.
-  size_t core_at = all.size();
-  int64_t split_at = 0;
-  bool split_cut = false;
-  for (const Survivor& x : survivors) {
-    if (x.core != core_at) {
-      core_at = x.core;
-      if (beaten(x.core_bound)) break;
-    }
-    if (x.split != split_at) {
-      split_at = x.split;
-      split_cut = beaten(x.split_bound);
-    }
-    if (split_cut || beaten(x.bound)) continue;
+  // Best first: in increasing bound (then enumeration order), so the best found improves early
+  // and the rest are cut at the first bound it rules out; the ranking's tie-break by enumeration
+  // order keeps the result that of ranking them in enumeration order.
+  std::vector<size_t> by_bound(survivors.size());
+  for (size_t i = 0; i < by_bound.size(); ++i) by_bound[i] = i;
+  std::stable_sort(by_bound.begin(), by_bound.end(), [&](size_t a, size_t b) {
+    return survivors[a].bound < survivors[b].bound;
+  });
+  for (size_t i : by_bound) {
+    const Survivor& x = survivors[i];
+    if (beaten(x.bound)) break;
     if (in.guard) in.guard();
     ++r.estimated;
-    rank_candidate(in, x.m, estimate_mapping(in.p, x.m, in.spec, in.w, in.costs), false, rank, r);
+    rank_candidate(in, x.m, estimate_mapping(in.p, x.m, in.spec, in.w, in.costs), false, rank, r,
+                   int64_t(i) + 1);
   }
   return true;
 }
