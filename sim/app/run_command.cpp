@@ -20,6 +20,7 @@
 #include "sim/app/workload_loader.hpp"
 #include "sim/config/arch_config.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/param_doc.hpp"
 #include "sim/stats/power_trace_writer.hpp"
 #include "sim/stats/report_writer.hpp"
 #include "sim/trace/vcd_writer.hpp"
@@ -232,6 +233,22 @@ std::vector<std::pair<std::string, std::string>> report_files(
   return files;
 }
 
+// A per_layer plan is the mapper's estimate; the run is the truth. Said on stderr (and in
+// report.json's dvfs_plan) when the run misses the deadline the plan met.
+void warn_if_deadline_missed(const RunReport& r, const arch::AcceleratorSpec& spec,
+                             std::ostream& note) {
+  const auto plan = dvfs_plan_check(r);
+  if (!plan || plan->deadline_met()) return;
+  note << "adasim: warning: the run took " << number_text(plan->simulated_time_us)
+       << " us, over clock.deadline_us " << number_text(*plan->deadline_us)
+       << " (the per_layer plan: " << number_text(plan->plan_time_us) << " us)";
+  if (spec.power.enabled && spec.power.policy == "idle_timeout")
+    note << "; " << plan->wakeup_stall_cycles
+         << " cycles of it are wake-up stalls of power.policy \"idle_timeout\", which wakes "
+            "blocks after run-time idle gaps the plan does not model";
+  note << "\n";
+}
+
 }  // namespace
 
 void run_command(const RunOptions& opt, std::ostream& out, std::ostream& note, bool note_is_tty) {
@@ -289,6 +306,7 @@ void run_command(const RunOptions& opt, std::ostream& out, std::ostream& note, b
   throw_if_interrupted();  // the last moment to stop: the commit below is not interrupted
   tx.commit();
   if (!opt.quiet) out << summary_table(report);
+  warn_if_deadline_missed(report, cfg.spec, note);
 }
 
 }  // namespace adasim::sim

@@ -86,4 +86,19 @@ LayerReport RunReport::total() const {
   return t;
 }
 
+std::optional<DvfsPlanCheck> dvfs_plan_check(const RunReport& r) {
+  if (r.layers.empty()) return std::nullopt;
+  const nlohmann::json& plan = r.layers.front().schedule.value("dvfs", nlohmann::json());
+  if (!plan.is_object() || !plan.contains("plan_time_us")) return std::nullopt;
+  DvfsPlanCheck c;
+  c.plan_time_us = plan.at("plan_time_us").get<double>();
+  if (plan.contains("deadline_us")) c.deadline_us = plan.at("deadline_us").get<double>();
+  for (const LayerReport& l : r.layers) {
+    c.simulated_time_us += l.time_ns * 1e-3;
+    const auto wake = l.stall_by_cause.find("wakeup");
+    if (wake != l.stall_by_cause.end()) c.wakeup_stall_cycles += wake->second;
+  }
+  return c;
+}
+
 }  // namespace adasim::sim

@@ -110,4 +110,21 @@ struct RunReport {
   LayerReport total() const;
 };
 
+/// The per_layer DVFS plan against the run (clock.policy "per_layer": each layer's schedule
+/// carries the plan's figures in schedule.dvfs). The plan's time is the mapper's estimate with
+/// the transitions and per_layer power-gating wake-ups it counts; what it leaves out (wake-ups of
+/// power.policy "idle_timeout", which depend on run-time idle gaps) can make the run longer.
+struct DvfsPlanCheck {
+  double plan_time_us = 0;       ///< the plan's network time
+  double simulated_time_us = 0;  ///< the run's: the layers' simulated times summed
+  std::optional<double> deadline_us;  ///< clock.deadline_us, when set
+  uint64_t wakeup_stall_cycles = 0;   ///< the run's stall cause "wakeup", summed over layers
+  /// Within rounding: the layers' times are summed in another order than the plan's.
+  bool deadline_met() const {
+    return !deadline_us || simulated_time_us <= *deadline_us * (1 + 1e-9);
+  }
+};
+/// The check of a per_layer run, or nothing for other policies.
+std::optional<DvfsPlanCheck> dvfs_plan_check(const RunReport& r);
+
 }  // namespace adasim::sim

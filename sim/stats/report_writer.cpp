@@ -384,6 +384,15 @@ nlohmann::json report_to_json(const RunReport& r) {
   out["adasim"] = std::move(meta);
   out["layers"] = std::move(layers);
   out["total"] = layer_json(r.total(), false);
+  if (const auto plan = dvfs_plan_check(r)) {
+    json p = {{"plan_time_us", plan->plan_time_us},
+              {"simulated_time_us", plan->simulated_time_us}};
+    if (plan->deadline_us) {
+      p["deadline_us"] = *plan->deadline_us;
+      p["deadline_met"] = plan->deadline_met();
+    }
+    out["dvfs_plan"] = std::move(p);
+  }
   out["area_mm2"] = area_json(r);
   return out;
 }

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "cli_support.hpp"
 
@@ -79,6 +80,41 @@ TEST(CliRun, SetOverridesReachTheResolvedConfig) {
   const auto rep = read_json(out + "/report.json");
   EXPECT_EQ(rep["adasim"]["pes"], 128);
   EXPECT_EQ(rep["layers"][0]["dataflow"], "os");
+}
+
+// The per_layer plan leaves out idle_timeout wake-ups (they follow run-time idle gaps): with a
+// deadline equal to the plan's time, the ungated run meets it and the same run with the array
+// gated after 50 idle cycles (each wake-up 2000 cycles) misses it, and says so on stderr and in
+// report.json, with exit 0 (a missed deadline is a result, not an input error).
+TEST(CliRun, PerLayerRunSaysWhenItMissesTheDeadline) {
+  auto run = [](const std::string& tag, const std::string& deadline, const std::string& power) {
+    const std::string out = temp_out(tag);
+    const auto r = run_adasim(
+        "run -q --out '" + out +
+            "' --arch configs/adaptive_32x32.json --workload workloads/models/tiny_cnn.json "
+            "--fidelity fast --no-values --set clock.policy=per_layer --set "
+            "'clock.transition={\"slew_mv_per_us\": 50, \"relock_us\": 2, \"supply_cap_nf\": 50, "
+            "\"regulator_efficiency\": 0.85}' --set clock.deadline_us=" +
+            deadline + " --set 'power=" + power + "'",
+        tag);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return std::make_pair(r, read_json(out + "/report.json")["dvfs_plan"]);
+  };
+  const std::string off = R"({"policy": "none"})";
+  const auto [loose, lj] = run("plan_loose", "1000000", off);
+  char plan[32];  // the plan's time to the last digit, so the deadline is just feasible
+  std::snprintf(plan, sizeof plan, "%.17g", lj["plan_time_us"].get<double>());
+  const auto [met, mj] = run("plan_met", plan, off);
+  EXPECT_EQ(mj["deadline_met"], true) << mj.dump();
+  EXPECT_EQ(met.err.find("warning"), std::string::npos) << met.err;
+  const auto [missed, xj] =
+      run("plan_missed", plan,
+          R"({"policy": "idle_timeout", "idle_cycles": 50, "wakeup_cycles": 2000, )"
+          R"("power_gated": ["pe_array"]})");
+  EXPECT_EQ(xj["deadline_met"], false) << xj.dump();
+  EXPECT_GT(xj["simulated_time_us"].get<double>(), xj["deadline_us"].get<double>());
+  EXPECT_NE(missed.err.find("over clock.deadline_us"), std::string::npos) << missed.err;
+  EXPECT_NE(missed.err.find("idle_timeout"), std::string::npos) << missed.err;
 }
 
 TEST(CliRun, InvalidConfigExitsTwoNamesThePathAndWritesNothing) {

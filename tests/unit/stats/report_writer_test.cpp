@@ -191,6 +191,29 @@ TEST(ReportJson, DeterministicAndSorted) {
   EXPECT_LT(a.find("\"adasim\""), a.find("\"layers\""));
 }
 
+// The per_layer plan against the run (report.json "dvfs_plan"). make_report's two layers take
+// 800 ns together (TotalRecomputedFromSums); with 300 cycles of wake-up stalls in the second.
+TEST(ReportJson, DvfsPlanAgainstTheRun) {
+  RunReport r = make_report();
+  EXPECT_FALSE(report_to_json(r).contains("dvfs_plan"));  // not a per_layer run
+  for (LayerReport& l : r.layers)
+    l.schedule["dvfs"] = {{"plan_time_us", 0.7}, {"deadline_us", 0.75}};
+  r.layers[1].stall_by_cause["wakeup"] = 300;
+  const auto c = dvfs_plan_check(r);
+  ASSERT_TRUE(c);
+  EXPECT_DOUBLE_EQ(c->simulated_time_us, 0.8);
+  EXPECT_EQ(c->wakeup_stall_cycles, 300u);
+  EXPECT_FALSE(c->deadline_met());  // 0.8 us > 0.75 us
+  const auto j = report_to_json(r)["dvfs_plan"];
+  EXPECT_EQ(j["deadline_met"], false);
+  EXPECT_DOUBLE_EQ(j["plan_time_us"].get<double>(), 0.7);
+  EXPECT_DOUBLE_EQ(j["deadline_us"].get<double>(), 0.75);
+  for (LayerReport& l : r.layers) l.schedule["dvfs"]["deadline_us"] = 0.8;
+  EXPECT_TRUE(dvfs_plan_check(r)->deadline_met());  // met to the ns
+  for (LayerReport& l : r.layers) l.schedule["dvfs"].erase("deadline_us");
+  EXPECT_FALSE(report_to_json(r)["dvfs_plan"].contains("deadline_met"));  // no deadline set
+}
+
 TEST(ReportJson, UnrepresentableKeysAreModelErrors) {
   RunReport r = make_report();
   r.layers[0].utilization["sram"] = 0.1;  // "sram" and "sram.gbuf" cannot both exist
