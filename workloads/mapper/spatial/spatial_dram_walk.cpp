@@ -28,18 +28,6 @@ namespace {
 
 using Idx = std::array<int64_t, kNumDims>;
 
-// The axis of operand o's box that dim d moves, or -1 when d does not index o (axes as in
-// arch/program/loop_nest.hpp: ifmap g n c h w, weight g m c r s, ofmap g n m p q).
-int axis_of(int o, int d) {
-  static constexpr int kAxis[3][kNumDims] = {
-      // G  N   M   C   P   Q   R   S
-      {0, 1, -1, 2, 3, 4, 3, 4},
-      {0, -1, 1, 2, -1, -1, 3, 4},
-      {0, 1, 2, -1, 3, 4, -1, -1},
-  };
-  return kAxis[o][d];
-}
-
 // Loops on one axis summed without a heap allocation: two DRAM loops on each of the axis' dims
 // (the search puts at most one per dim at DRAM level; the tests' random nests up to two). More
 // take the heap.
