@@ -129,6 +129,14 @@ std::pair<int64_t, int64_t> unclipped_axis(int operand, int axis, const Problem&
   return {lo[size_t(d)], hi(d)};
 }
 
+std::pair<int64_t, int64_t> clipped_axis(int operand, int axis, const Problem& p, const Idx& lo,
+                                         const Idx& span) {
+  const auto [first, end] = unclipped_axis(operand, axis, p, lo, span);
+  const int64_t extent = axis_extent(operand, axis, p);
+  const int64_t c = std::clamp<int64_t>(first, 0, extent);
+  return {c, std::max(c, std::min(end, extent))};
+}
+
 int64_t axis_extent(int operand, int axis, const Problem& p) {
   if (operand == 0 && axis == 3) return p.h;
   if (operand == 0 && axis == 4) return p.w;

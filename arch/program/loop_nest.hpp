@@ -114,6 +114,11 @@ Box unclipped_box(int operand, const Problem& p, const std::array<int64_t, kNumD
 std::pair<int64_t, int64_t> unclipped_axis(int operand, int axis, const Problem& p,
                                            const std::array<int64_t, kNumDims>& lo,
                                            const std::array<int64_t, kNumDims>& span);
+/// The same interval cut to the tensor, [0, axis_extent): an interval wholly outside it comes
+/// out empty at the edge it lies beyond. The in-tensor coordinates a tile moves along one axis.
+std::pair<int64_t, int64_t> clipped_axis(int operand, int axis, const Problem& p,
+                                         const std::array<int64_t, kNumDims>& lo,
+                                         const std::array<int64_t, kNumDims>& span);
 /// Coordinates along axis `axis` of the operand's tensor (tensor_box's upper end there).
 int64_t axis_extent(int operand, int axis, const Problem& p);
 /// Rows (vertical: P and R) or columns (Q and S) of the ifmap window a span covers, before

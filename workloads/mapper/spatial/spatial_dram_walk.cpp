@@ -93,16 +93,13 @@ class Walk {
       n *= loops_[t.loops[i]].bound;
     }
     t.first = intervals_.size();
-    const int64_t extent = arch::spatial::axis_extent(o, a, p);
     for (int64_t k = 0; k < n; ++k) {
       Idx lo{};
       for (size_t i = 0; i < t.loops.size(); ++i) {
         const DramLoop& l = loops_[t.loops[i]];
         lo[size_t(l.dim)] += (k / t.radix[i]) % l.bound * l.stride;
       }
-      const auto [first, end] = arch::spatial::unclipped_axis(o, a, p, lo, span);
-      const int64_t c = std::clamp<int64_t>(first, 0, extent);
-      intervals_.emplace_back(c, std::max(c, std::min(end, extent)));
+      intervals_.push_back(arch::spatial::clipped_axis(o, a, p, lo, span));
     }
   }
 
