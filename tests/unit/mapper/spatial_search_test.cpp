@@ -233,8 +233,8 @@ TEST(SpatialSearch, ExactBoundNeverExceedsTheExactEstimate) {
                                ws::touched_ifmap_elems(c.p));
           const double e = ws::estimate_mapping(c.p, m, c.spec, c.w, costs).objective(obj);
           ASSERT_LE(bound.of(s, m), e * (1 + 1e-12)) << m.describe();
-          // of(s, m) keeps its last DRAM traffic for the mappings that share the DRAM loops and
-          // buffer factors: a bound kept across the mappings of one core gives the same value.
+          // A bound kept across the mappings of one core, as the search keeps it, gives the same
+          // value as a fresh one (of(s, m) depends on nothing priced before).
           if (!kept || kept_core != core.describe()) {
             kept.emplace(c.p, core, rem, c.spec, c.w, costs, obj, ws::touched_ifmap_elems(c.p));
             kept_core = core.describe();
