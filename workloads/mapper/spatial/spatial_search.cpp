@@ -450,7 +450,9 @@ bool exact_search(const SearchInput& in, const std::vector<Core>& all, ExactRank
     if (split_cut || beaten(x.bound)) continue;
     if (in.guard) in.guard();
     ++r.estimated;
-    rank_candidate(in, x.m, estimate_mapping(in.p, x.m, in.spec, in.w, in.costs), false, rank, r);
+    // The bound priced x's DRAM traffic into in.dram (ExactBound::of): not walked again.
+    const SpatialEstimate e = estimate_mapping(in.p, x.m, in.spec, in.w, in.costs, in.dram);
+    rank_candidate(in, x.m, e, false, rank, r);
   }
   return true;
 }
