@@ -116,12 +116,6 @@ Box unclipped_box(int operand, const Problem& p, const Idx& lo, const Idx& span)
   return b;
 }
 
-namespace {
-// The dim behind each axis of the weight and the ofmap (the ifmap's rows and columns have two).
-constexpr int kAxisDim[3][kAxes] = {
-    {kG, kN, kC, kP, kQ}, {kG, kM, kC, kR, kS}, {kG, kN, kM, kP, kQ}};
-}  // namespace
-
 std::pair<int64_t, int64_t> unclipped_axis(int operand, int axis, const Problem& p, const Idx& lo,
                                            const Idx& span) {
   auto hi = [&](int d) { return lo[size_t(d)] + span[size_t(d)]; };
@@ -131,14 +125,22 @@ std::pair<int64_t, int64_t> unclipped_axis(int operand, int axis, const Problem&
   if (operand == 0 && axis == 4)
     return {lo[kQ] * p.stride_w + lo[kS] * p.dil_w - p.pad_l,
             (hi(kQ) - 1) * p.stride_w + (hi(kS) - 1) * p.dil_w - p.pad_l + 1};
-  const int d = kAxisDim[operand][axis];
+  const int d = kAxisDims[operand][axis][0];  // the ifmap's two-dim axes are handled above
   return {lo[size_t(d)], hi(d)};
+}
+
+std::pair<int64_t, int64_t> clipped_axis(int operand, int axis, const Problem& p, const Idx& lo,
+                                         const Idx& span) {
+  const auto [first, end] = unclipped_axis(operand, axis, p, lo, span);
+  const int64_t extent = axis_extent(operand, axis, p);
+  const int64_t c = std::clamp<int64_t>(first, 0, extent);
+  return {c, std::max(c, std::min(end, extent))};
 }
 
 int64_t axis_extent(int operand, int axis, const Problem& p) {
   if (operand == 0 && axis == 3) return p.h;
   if (operand == 0 && axis == 4) return p.w;
-  return p.bound[size_t(kAxisDim[operand][axis])];
+  return p.bound[size_t(kAxisDims[operand][axis][0])];
 }
 
 int64_t window_extent(const Problem& p, const Idx& span, bool vertical) {

@@ -37,6 +37,27 @@ struct Loop {
 /// Axes of an operand's coordinate box (5 each): ifmap (g, n, c, h, w), weight (g, m, c, r, s),
 /// ofmap (g, n, m, p, q).
 constexpr int kAxes = 5;
+/// Dims that move axis a of operand o's box: the ifmap's rows move with P and R, its columns
+/// with Q and S, every other axis with one dim (the second entry -1). The one statement of how
+/// axes and dims correspond, for the engine's boxes and the mapper's closed forms alike.
+inline constexpr int kAxisDims[kNumOperands][kAxes][2] = {
+    {{kG, -1}, {kN, -1}, {kC, -1}, {kP, kR}, {kQ, kS}},
+    {{kG, -1}, {kM, -1}, {kC, -1}, {kR, -1}, {kS, -1}},
+    {{kG, -1}, {kN, -1}, {kM, -1}, {kP, -1}, {kQ, -1}}};
+/// kAxisDims inverted: per operand and dim, the axis the dim moves, or -1.
+inline constexpr std::array<std::array<int, kNumDims>, kNumOperands> kDimAxis = [] {
+  std::array<std::array<int, kNumDims>, kNumOperands> t{};
+  for (auto& row : t)
+    for (int& a : row) a = -1;
+  for (int o = 0; o < kNumOperands; ++o)
+    for (int a = 0; a < kAxes; ++a)
+      for (int d : kAxisDims[o][a])
+        if (d >= 0) t[size_t(o)][size_t(d)] = a;
+  return t;
+}();
+/// The axis of operand o's box that dim d moves, or -1 when d does not index o.
+constexpr int axis_of(int o, int d) { return kDimAxis[size_t(o)][size_t(d)]; }
+
 struct Box {
   std::array<int64_t, kAxes> lo{}, hi{};
   bool empty() const;
@@ -93,6 +114,11 @@ Box unclipped_box(int operand, const Problem& p, const std::array<int64_t, kNumD
 std::pair<int64_t, int64_t> unclipped_axis(int operand, int axis, const Problem& p,
                                            const std::array<int64_t, kNumDims>& lo,
                                            const std::array<int64_t, kNumDims>& span);
+/// The same interval cut to the tensor, [0, axis_extent): an interval wholly outside it comes
+/// out empty at the edge it lies beyond. The in-tensor coordinates a tile moves along one axis.
+std::pair<int64_t, int64_t> clipped_axis(int operand, int axis, const Problem& p,
+                                         const std::array<int64_t, kNumDims>& lo,
+                                         const std::array<int64_t, kNumDims>& span);
 /// Coordinates along axis `axis` of the operand's tensor (tensor_box's upper end there).
 int64_t axis_extent(int operand, int axis, const Problem& p);
 /// Rows (vertical: P and R) or columns (Q and S) of the ifmap window a span covers, before

@@ -220,6 +220,7 @@ TEST(SpatialSearch, ExactBoundNeverExceedsTheExactEstimate) {
   for (int iter = 0; iter < 48; ++iter) {
     const SpatialDataflow df = kAll[size_t(iter) % kAll.size()];
     Case c = random_case(rng, df, true);
+    ws::DramTrafficCache dram(c.p);  // shared by the kept bounds and estimates, as in the search
     std::optional<ws::ExactBound> kept;
     std::string kept_core;
     SCOPED_TRACE("iteration " + std::to_string(iter) + ": " + c.text);
@@ -233,13 +234,17 @@ TEST(SpatialSearch, ExactBoundNeverExceedsTheExactEstimate) {
                                ws::touched_ifmap_elems(c.p));
           const double e = ws::estimate_mapping(c.p, m, c.spec, c.w, costs).objective(obj);
           ASSERT_LE(bound.of(s, m), e * (1 + 1e-12)) << m.describe();
-          // of(s, m) keeps its last DRAM traffic for the mappings that share the DRAM loops and
-          // buffer factors: a bound kept across the mappings of one core gives the same value.
+          // A bound kept across the mappings of one core with the layer's DramTrafficCache, as
+          // the search keeps it, gives the same value as a fresh one without; so does the
+          // estimate given the cache.
           if (!kept || kept_core != core.describe()) {
-            kept.emplace(c.p, core, rem, c.spec, c.w, costs, obj, ws::touched_ifmap_elems(c.p));
+            kept.emplace(c.p, core, rem, c.spec, c.w, costs, obj, ws::touched_ifmap_elems(c.p),
+                         &dram);
             kept_core = core.describe();
           }
           ASSERT_EQ(kept->of(s, m), bound.of(s, m)) << m.describe();
+          ASSERT_EQ(ws::estimate_mapping(c.p, m, c.spec, c.w, costs, &dram).objective(obj), e)
+              << m.describe();
           ASSERT_LE(bound.of_order(s, m), bound.of(s, m) * (1 + 1e-12)) << m.describe();
           ASSERT_LE(bound.of(s), bound.of_order(s, m) * (1 + 1e-12)) << m.describe();
           ASSERT_LE(bound.any_split(), bound.of(s) * (1 + 1e-12)) << m.describe();

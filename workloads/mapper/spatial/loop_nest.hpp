@@ -7,12 +7,14 @@
 
 namespace adasim::workloads::spatial {
 
+using arch::spatial::axis_of;
 using arch::spatial::Box;
 using arch::spatial::Dim;
 using arch::spatial::dim_name;
 using arch::spatial::for_each_in;
 using arch::spatial::intersect;
 using arch::spatial::kAxes;
+using arch::spatial::kAxisDims;
 using arch::spatial::kC;
 using arch::spatial::kG;
 using arch::spatial::kM;

@@ -28,18 +28,6 @@ namespace {
 
 using Idx = std::array<int64_t, kNumDims>;
 
-// The axis of operand o's box that dim d moves, or -1 when d does not index o (axes as in
-// arch/program/loop_nest.hpp: ifmap g n c h w, weight g m c r s, ofmap g n m p q).
-int axis_of(int o, int d) {
-  static constexpr int kAxis[3][kNumDims] = {
-      // G  N   M   C   P   Q   R   S
-      {0, 1, -1, 2, 3, 4, 3, 4},
-      {0, -1, 1, 2, -1, -1, 3, 4},
-      {0, 1, 2, -1, 3, 4, -1, -1},
-  };
-  return kAxis[o][d];
-}
-
 // Loops on one axis summed without a heap allocation: two DRAM loops on each of the axis' dims
 // (the search puts at most one per dim at DRAM level; the tests' random nests up to two). More
 // take the heap.
@@ -105,16 +93,13 @@ class Walk {
       n *= loops_[t.loops[i]].bound;
     }
     t.first = intervals_.size();
-    const int64_t extent = arch::spatial::axis_extent(o, a, p);
     for (int64_t k = 0; k < n; ++k) {
       Idx lo{};
       for (size_t i = 0; i < t.loops.size(); ++i) {
         const DramLoop& l = loops_[t.loops[i]];
         lo[size_t(l.dim)] += (k / t.radix[i]) % l.bound * l.stride;
       }
-      const auto [first, end] = arch::spatial::unclipped_axis(o, a, p, lo, span);
-      const int64_t c = std::clamp<int64_t>(first, 0, extent);
-      intervals_.emplace_back(c, std::max(c, std::min(end, extent)));
+      intervals_.push_back(arch::spatial::clipped_axis(o, a, p, lo, span));
     }
   }
 

@@ -104,7 +104,7 @@ double SpatialEstimate::objective(arch::Objective o) const {
 
 SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m,
                                  const arch::AcceleratorSpec& spec, const LayerWidths& w,
-                                 const EnergyCosts& costs) {
+                                 const EnergyCosts& costs, DramTrafficCache* dram_cache) {
   SpatialEstimate e;
   const size_t y0 = m.first_at(Level::kArrayY), rf0 = m.first_at(Level::kRf);
   const double passes = double(m.product(0, y0));
@@ -116,7 +116,7 @@ SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m,
   const PassTerms kept = pass_terms(p, m, spec.noc, bits, width);
   double refill_cycles = kept.refill_cycles, stall_cycles = 0;
 
-  const DramTraffic dram = dram_traffic(p, m);
+  const DramTraffic dram = dram_cache ? dram_cache->of(m) : dram_traffic(p, m);
   for (int o = 0; o < 2; ++o) {
     e.dram[size_t(o)] = dram.reads[size_t(o)];
     if (m.rf_keep[size_t(o)]) {

@@ -149,28 +149,18 @@ ExactBound::ExactBound(const Problem& p, const Mapping& core, const Idx& rem,
   outs_ = outs;
 }
 
-double ExactBound::of(const Split& s, const Mapping& m) {
-  const size_t gb0 = m.first_at(Level::kGbuf);
-  auto same_loop = [](const Loop& a, const Loop& b) {
-    return a.dim == b.dim && a.bound == b.bound;
-  };
-  if (last_dram_.size() != gb0 || last_gbuf_ != s.gbuf ||
-      !std::equal(last_dram_.begin(), last_dram_.end(), m.loops.begin(), same_loop)) {
-    last_dram_.assign(m.loops.begin(), m.loops.begin() + std::ptrdiff_t(gb0));
-    last_gbuf_ = s.gbuf;
-    // The estimate's DRAM counts (estimate_mapping), less the minimum the constructor counted:
-    // every touched ifmap element and every weight read once, every output written once.
-    const DramTraffic t = dram_ ? dram_->of(m) : dram_traffic(p_, m);
-    const double outs = double(p_.ofmap_elems), psums = t.psum_writes + t.psum_reloads;
-    last_pj_ = 0;
-    last_bytes_ = (psums - outs) * dram_bytes_per_[2];
-    for (size_t o = 0; o < 2; ++o) {
-      last_pj_ += (t.reads[o] - min_reads_[o]) * dram_pj_[o];
-      last_bytes_ += (t.reads[o] - min_reads_[o]) * dram_bytes_per_[o];
-    }
-    last_pj_ += (psums - outs) * dram_pj_[2];
+double ExactBound::of(const Split& s, const Mapping& m) const {
+  // The estimate's DRAM counts (estimate_mapping), less the minimum the constructor counted:
+  // every touched ifmap element and every weight read once, every output written once.
+  const DramTraffic t = dram_ ? dram_->of(m) : dram_traffic(p_, m);
+  const double outs = double(p_.ofmap_elems), psums = t.psum_writes + t.psum_reloads;
+  double pj = 0, bytes = (psums - outs) * dram_bytes_per_[2];
+  for (size_t o = 0; o < 2; ++o) {
+    pj += (t.reads[o] - min_reads_[o]) * dram_pj_[o];
+    bytes += (t.reads[o] - min_reads_[o]) * dram_bytes_per_[o];
   }
-  return bound(&s, last_pj_, last_bytes_);
+  pj += (psums - outs) * dram_pj_[2];
+  return bound(&s, pj, bytes);
 }
 
 double ExactBound::of_order(const Split& s, const Mapping& m) const {

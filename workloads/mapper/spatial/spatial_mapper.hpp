@@ -19,6 +19,8 @@
 
 namespace adasim::workloads::spatial {
 
+class DramTrafficCache;  // spatial_dram_walk.hpp
+
 /// Analytical access counts of a mapping (values, per operand 0 ifmap, 1 weight, 2 psum).
 struct SpatialEstimate {
   std::array<double, 3> dram{}, gbuf{}, noc{}, rf{};
@@ -40,10 +42,12 @@ struct LayerWidths {
 
 /// The estimate of a mapping: equal to the engine's cycles and access counts on stall-free
 /// memory (it sums the passes' figures by class: edge tiles, psum flushes, per-step bus traffic;
-/// and walks the DRAM runs).
+/// and walks the DRAM runs). `dram`, when given, is a cache of p's DRAM traffic (the search's,
+/// which its exact bound has already filled for the mappings it estimates); the figures are the
+/// same with or without it.
 SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m,
                                  const arch::AcceleratorSpec& spec, const LayerWidths& w,
-                                 const EnergyCosts& costs);
+                                 const EnergyCosts& costs, DramTrafficCache* dram = nullptr);
 /// Sets e.array_cycles, e.cycles (the larger of the array's cycles and the DRAM bytes over the
 /// bandwidth) and e.energy_pj from e's counts.
 void price(SpatialEstimate& e, double array_cycles, double dram_bytes,

@@ -16,10 +16,6 @@
 
 namespace adasim::workloads::spatial {
 
-/// Dims that move axis a of input operand o (0 ifmap, 1 weight); -1: none.
-inline constexpr int kAxisDims[2][kAxes][2] = {{{kG, -1}, {kN, -1}, {kC, -1}, {kP, kR}, {kQ, kS}},
-                                               {{kG, -1}, {kM, -1}, {kC, -1}, {kR, -1}, {kS, -1}}};
-
 /// Refills of the kept inputs between passes, per operand axis (spatial_refills.cpp).
 class RefillCounter {
  public:

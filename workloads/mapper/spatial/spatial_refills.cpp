@@ -109,10 +109,7 @@ std::pair<int64_t, int64_t> RefillCounter::interval(int o, int a, int d1, int d2
   Idx lo{};
   lo[size_t(d1)] = base[size_t(d1)] + x1;
   if (d2 >= 0) lo[size_t(d2)] = base[size_t(d2)] + x2;
-  const auto [first, end] = arch::spatial::unclipped_axis(o, a, p_, lo, rf_span_);
-  const int64_t ext = arch::spatial::axis_extent(o, a, p_);
-  const int64_t l = std::clamp<int64_t>(first, 0, ext);
-  return {l, std::max(l, std::min(end, ext))};
+  return arch::spatial::clipped_axis(o, a, p_, lo, rf_span_);
 }
 
 // One flush of the kept psums (the engine's flush_rf_psums): every PE that ran a MAC since the

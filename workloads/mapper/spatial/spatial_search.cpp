@@ -448,8 +448,9 @@ bool exact_search(const SearchInput& in, const std::vector<Core>& all, ExactRank
     if (beaten(x.bound)) break;
     if (in.guard) in.guard();
     ++r.estimated;
-    rank_candidate(in, x.m, estimate_mapping(in.p, x.m, in.spec, in.w, in.costs), false, rank, r,
-                   int64_t(i) + 1);
+    // The bound priced x's DRAM traffic into in.dram (ExactBound::of): not walked again.
+    const SpatialEstimate e = estimate_mapping(in.p, x.m, in.spec, in.w, in.costs, in.dram);
+    rank_candidate(in, x.m, e, false, rank, r, int64_t(i) + 1);
   }
   return true;
 }

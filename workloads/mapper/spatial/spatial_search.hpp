@@ -162,9 +162,10 @@ class ExactBound {
   double any_split() const { return bound(nullptr, 0, 0); }
   double of(const Split& s) const { return bound(&s, 0, 0); }
   /// Over the one mapping `m` of split `s`: with its DRAM traffic exactly (dram_traffic; the
-  /// DRAM loop order's re-reads and reloads), which depends only on the split and the DRAM
-  /// order, so the last one is kept for the buffer orders that follow.
-  double of(const Split& s, const Mapping& m);
+  /// DRAM loop order's re-reads and reloads), from the search's DramTrafficCache when given
+  /// (the traffic depends only on the split and the DRAM order, so the cache serves the buffer
+  /// orders that follow).
+  double of(const Split& s, const Mapping& m) const;
   /// A cheaper, looser bound over the one mapping `m` (<= of(s, m)): only the re-reads of the
   /// weights and the output reloads its DRAM loop order forces, from the loop bounds alone.
   /// The search checks it first and prices the DRAM walk only where it does not cut.
@@ -181,9 +182,6 @@ class ExactBound {
   std::array<double, 3> dram_pj_{}, dram_bytes_per_{};  ///< per element read / written
   double min_reads_[2] = {0, 0};                        ///< the reads dram_bytes_ and energy_ count
   double outs_ = 0;                                     ///< the output writes they count
-  std::vector<Loop> last_dram_;                         ///< the DRAM loops and buffer factors
-  Idx last_gbuf_{};                                     ///< of the last of(s, m)
-  double last_pj_ = 0, last_bytes_ = 0;                 ///< and its extra DRAM traffic
 };
 
 }  // namespace adasim::workloads::spatial
