@@ -97,7 +97,7 @@ namespace {
 
 // The `used` rows of single-lane PEs, bottom-up: row r reads the psums row r - 1 held before
 // this cycle, so it is committed first. One call per cycle, not one per row: the call through
-// the clones' dispatcher and the loop set-up cost about as much as a 32-wide row's arithmetic
+// the clones' dispatcher and the loop set-up cost more than a 32-wide row's arithmetic
 // (bench/README.md, issue 13). Row r's moving registers start at h + r * h_stride, its
 // stationary ones at w + r * cols. Cloned for AVX2 (selected at load time when the CPU has it)
 // with a portable SSE2 default: same results, the loops just run wider.
