@@ -413,7 +413,10 @@ inline void ArrayController::stationary_cycle(const SystolicFold& f, int64_t don
     const int64_t s = i < phys ? hist_at(t_ - lat_ - i) : -1;
     const int64_t n = s >= 0 ? tiles_.row_len[size_t(i)] : 0;
     const int16_t* src = n > 0 ? &tiles_.stream[size_t(s * W + tiles_.row_at[size_t(i)])] : nullptr;
-    for (int64_t l = 0; l < L; ++l) dst[l] = l < n ? src[l] : int16_t{0};  // no memcpy call
+    if (L == 1)  // one value per row, the usual case: no lane loop per row and cycle
+      dst[0] = n > 0 ? src[0] : int16_t{0};
+    else
+      for (int64_t l = 0; l < L; ++l) dst[l] = l < n ? src[l] : int16_t{0};  // no memcpy call
   }
   if (live_) {
     array_.step_stationary(feed_.data(), int(rs), int(c));

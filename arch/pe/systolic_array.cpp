@@ -83,16 +83,33 @@ void SystolicArray::clear_moving() {
 }
 
 namespace {
-// Multiply-accumulate of one array row. Cloned for AVX2 (selected at load time when the CPU has
-// it) with a portable SSE2 default: same results, the loop just runs wider.
-__attribute__((target_clones("avx2", "default"))) void mac_row(
-    int32_t* __restrict out, const int32_t* __restrict in, const int16_t* __restrict w,
-    const int16_t* __restrict h, int n) {
+// Multiply-accumulate of one array row (in: the psums from the row above, null for row 0).
+// Inlined into mac_rows, whose clones give it their instruction set.
+[[gnu::always_inline]] inline void mac_row(int32_t* __restrict out, const int32_t* __restrict in,
+                                           const int16_t* __restrict w,
+                                           const int16_t* __restrict h, int n) {
   if (in) {
     for (int c = 0; c < n; ++c) out[c] = wrap_add(in[c], int32_t(w[c]) * int32_t(h[c]));
   } else {
     for (int c = 0; c < n; ++c) out[c] = int32_t(w[c]) * int32_t(h[c]);
   }
+}
+
+// The `used` rows of single-lane PEs, bottom-up: row r reads the psums row r - 1 held before
+// this cycle, so it is committed first. One call per cycle, not one per row: the call through
+// the clones' dispatcher and the loop set-up cost more than a 32-wide row's arithmetic
+// (bench/README.md, issue 13). Row r's moving registers start at h + r * h_stride, its
+// stationary ones at w + r * cols. Cloned for AVX2 (selected at load time when the CPU has it)
+// with a portable SSE2 default: same results, the loops just run wider.
+__attribute__((target_clones("avx2", "default"))) void mac_rows(int32_t* psum, const int16_t* w,
+                                                                  const int16_t* h,
+                                                                  size_t h_stride, int used,
+                                                                  int cols, int n) {
+  for (int r = used - 1; r > 0; --r) {
+    const size_t at = size_t(r) * size_t(cols);
+    mac_row(psum + at, psum + at - size_t(cols), w + at, h + size_t(r) * h_stride, n);
+  }
+  if (used > 0) mac_row(psum, nullptr, w, h, n);
 }
 
 // Adjacent-pair multiply-add over k int16 values (k even): p[i] = w[2i] h[2i] + w[2i+1] h[2i+1],
@@ -211,20 +228,22 @@ void SystolicArray::step_stationary(const int16_t* feed, int active_rows, int ac
   // Every row's operand registers move one PE right, all lanes together; PE (r, 0) takes the
   // row's feed (its L sub-rows' values; rows without weights are fed zeros).
   advance_moving();
+  if (L == 1) {
+    // One value per row (the usual case): no lane loop per row.
+    int16_t* h = moving_row(0);
+    for (int r = 0; r < rows_; ++r) h[size_t(r) * h_stride_] = r < used ? feed[r] : int16_t{0};
+    mac_rows(psum_.data(), w_.data(), h, h_stride_, used, cols_, n);
+    return;
+  }
   for (int r = 0; r < rows_; ++r) {
     int16_t* h = moving_row(r);
     const int16_t* in = feed + size_t(r) * size_t(L);
     for (int l = 0; l < L; ++l) h[l] = r < used ? in[l] : int16_t{0};  // a few values: no memcpy call
   }
   for (int r = used - 1; r >= 0; --r) {
-    const int16_t* h = moving_row(r);
     // Previous cycle's psums of the row above: row r-1 is committed after row r.
-    int32_t* out = &psum_[idx(r, 0)];
     const int32_t* in = r == 0 ? nullptr : &psum_[idx(r - 1, 0)];
-    if (L == 1)
-      mac_row(out, in, &w_[lane(r, 0, 0)], h, n);
-    else
-      lanes_row(out, in, &w_[lane(r, 0, 0)], h, n, L, pairs_.data());
+    lanes_row(&psum_[idx(r, 0)], in, &w_[lane(r, 0, 0)], moving_row(r), n, L, pairs_.data());
   }
 }
 
