@@ -77,13 +77,12 @@ int TransferController::array_slot_event(Operand op, size_t hop, int64_t chunk) 
   const OperandPlan& p = plan_.operands[size_t(op)];
   HopState& st = hops_[size_t(op)][hop];
   const int s = std::max(1, p.slots);
-  int after = Dma::kNoEvent;
-  if (!p.resident && st.user.size() >= size_t(s)) {
-    const int64_t freed_after = st.user[st.user.size() - size_t(s) + 1] - 1;
-    after = consumed_event_[size_t(freed_after)];
-  }
+  // This load's tile is the n-th; it overwrites the (n - s)-th, read by the chunks from
+  // user[n - s - 1] up to the one before user[n - s] (this chunk itself when s = 1).
   st.user.push_back(chunk);
-  return after;
+  const size_t n = st.user.size();
+  if (p.resident || n <= size_t(s)) return Dma::kNoEvent;
+  return consumed_event_[size_t(st.user[n - size_t(s)] - 1)];
 }
 
 int TransferController::add_load(Operand op, size_t hop, uint64_t bytes, int array_after) {

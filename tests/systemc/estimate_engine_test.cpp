@@ -36,7 +36,9 @@ using arch::TimingConvention;
 /// synchroniser (clock.dram_sync_cycles = 3): every DMA job completes 3 cycles of the DMA's domain
 /// after DRAM is done with it, on finite DRAM in the core's domain (kDramSync) or a slower memory
 /// domain (kDramSyncSlowMem, 3 cycles of the memory clock), and on ideal memory (kIdealSync: the
-/// DMA's queues out of order, every job still 3 core cycles late).
+/// DMA's queues out of order, every job still 3 core cycles late). kSingleBuffer: finite DRAM
+/// into a level that is not double buffered (one slot per operand: a load waits for the chunk
+/// before it to be consumed).
 enum class Memory {
   kIdeal,
   kFinitePorts,
@@ -44,7 +46,8 @@ enum class Memory {
   kFiniteDram,
   kDramSync,
   kDramSyncSlowMem,
-  kIdealSync
+  kIdealSync,
+  kSingleBuffer
 };
 
 void finite_ports(std::mt19937_64& rng, arch::AcceleratorSpec& spec) {
@@ -102,7 +105,8 @@ arch::AcceleratorSpec random_spec(std::mt19937_64& rng, Dataflow df, TimingConve
     spec.noc.link_width_bits = 8 * pick(4, 64);
     slow_domain(rng, spec);
   }
-  if (mem == Memory::kFiniteDram) finite_dram(rng, spec);
+  if (mem == Memory::kFiniteDram || mem == Memory::kSingleBuffer) finite_dram(rng, spec);
+  if (mem == Memory::kSingleBuffer) spec.sram[0].double_buffered = false;
   if (mem == Memory::kDramSync || mem == Memory::kDramSyncSlowMem) {
     finite_dram(rng, spec);
     if (mem == Memory::kDramSync) spec.clock.memory.reset();
@@ -132,6 +136,7 @@ std::string spec_text(const arch::AcceleratorSpec& s) {
          "GB/s lat=" + std::to_string(s.dram.latency_ns) +
          "ns burst=" + std::to_string(s.dram.burst_bytes);
   if (s.clock.dram_sync_cycles > 0) t += " dram_sync=" + std::to_string(s.clock.dram_sync_cycles);
+  if (!s.sram[0].double_buffered) t += " single-buffered";
   return t;
 }
 
@@ -182,7 +187,8 @@ std::string name_of(const ::testing::TestParamInfo<Param>& info) {
                   : mem == Memory::kFiniteDram      ? "_dram_"
                   : mem == Memory::kDramSync        ? "_dramsync_"
                   : mem == Memory::kDramSyncSlowMem ? "_dramsync_slowmem_"
-                                                    : "_idealsync_";
+                  : mem == Memory::kIdealSync       ? "_idealsync_"
+                                                    : "_singlebuf_";
   return df + "_" + arch::to_string(conv) + m + std::to_string(seed);
 }
 
@@ -218,6 +224,15 @@ INSTANTIATE_TEST_SUITE_P(
                        ::testing::Values(Memory::kDramSync, Memory::kDramSyncSlowMem,
                                          Memory::kIdealSync),
                        ::testing::Range(0, 2)),
+    name_of);
+
+// A level that is not double buffered (one slot per operand: each load overwrites the tile
+// the chunk before it read; before the fix the engine and the replay indexed past their lists).
+INSTANTIATE_TEST_SUITE_P(
+    RandomSingleBuffer, SystolicEstimateEqualsEngine,
+    ::testing::Combine(::testing::Values("ws", "os", "is"),
+                       ::testing::Values(TimingConvention::kFaithful, TimingConvention::kScaleSim),
+                       ::testing::Values(Memory::kSingleBuffer), ::testing::Range(0, 3)),
     name_of);
 
 }  // namespace

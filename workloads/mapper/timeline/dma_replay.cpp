@@ -109,11 +109,12 @@ int DmaReplay::array_slot_event(int op, int64_t chunk) {
   const arch::OperandPlan& p = plan_.operands[size_t(op)];
   std::vector<int64_t>& users = users_[size_t(op)];
   const size_t s = size_t(std::max(1, p.slots));
-  int after = -1;
-  if (!p.resident && users.size() >= s)
-    after = consumed_event_[size_t(users[users.size() - s + 1] - 1)];
+  // This load's tile is the n-th; it overwrites the (n - s)-th, read by the chunks from
+  // users[n - s - 1] up to the one before users[n - s] (this chunk itself when s = 1).
   users.push_back(chunk);
-  return after;
+  const size_t n = users.size();
+  if (p.resident || n <= s) return -1;
+  return consumed_event_[size_t(users[n - s] - 1)];
 }
 
 void DmaReplay::plan_outputs(int64_t chunk, const arch::ChunkPlan& cp) {
