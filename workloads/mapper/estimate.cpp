@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "arch/program/feed_latency.hpp"
+#include "workloads/mapper/timeline/dma_replay.hpp"
 #include "workloads/mapper/timeline/timeline.hpp"
 
 namespace adasim::workloads {
@@ -213,6 +214,19 @@ Estimate estimate_bound(const LayerSchedule& sch, const arch::AcceleratorSpec& s
   e.dynamic_pj = count_accesses(sch, spec, costs, e.accesses) + double(sch.macs()) * costs.mac_pj;
   e.cycles = std::max(e.compute_cycles, traffic_bound(e.accesses, spec));
   e.energy_pj = e.dynamic_pj + leakage_pj(costs, spec, e.cycles);
+  return e;
+}
+
+Estimate search_bound(const LayerSchedule& sch, const arch::AcceleratorSpec& spec,
+                      const EnergyCosts& costs) {
+  Estimate e = estimate_bound(sch, spec, costs);
+  for (const arch::OperandPlan& p : sch.transfers.operands)
+    if (p.route.size() > 1) return e;  // refine() keeps these cycles: nothing to raise
+  const double chain = double(timeline::load_chain_cycles(sch.transfers, spec));
+  if (chain > e.cycles) {
+    e.cycles = chain;
+    e.energy_pj = e.dynamic_pj + leakage_pj(costs, spec, e.cycles);
+  }
   return e;
 }
 

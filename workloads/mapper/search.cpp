@@ -12,10 +12,6 @@ namespace adasim::workloads {
 
 namespace {
 
-/// Smaller chunks tried below the largest one that fits before the ladder goes on only while
-/// each step improves (mapping time grows with them).
-constexpr int kLadder = 1;
-
 /// Group packings to try: every factor for up to 64 groups; beyond, the first 64 and the
 /// balanced factor for each pack count up to 64 (ceil(G / packs)).
 std::vector<int64_t> group_packs(int64_t groups) {
@@ -51,6 +47,16 @@ struct ChunkChoices {
   int64_t legal(int64_t k) const { return k + 1 >= n ? T : (k + 1) * step; }
 };
 
+/// The chunk grid: the largest multiple m' <= m (m >= 1) of the chunk step with at most three
+/// significant bits (1..8, 10, 12, 14, 16, 20, 24, 28, 32, 40, ...: four per octave, each within
+/// 25% of the next). The grid does not depend on the SRAM sizes, so a larger level offers every
+/// chunk a smaller one did.
+int64_t grid_floor(int64_t m) {
+  int bits = 0;
+  for (int64_t v = m; v > 0; v >>= 1) ++bits;
+  return bits <= 3 ? m : (m >> (bits - 3)) << (bits - 3);
+}
+
 /// One search over the candidates of a layer; `overcommit`: build them over the SRAM capacity
 /// (search_pass below). Keeps the best candidate and the best one of another choice
 /// (dataflow, packing or order) as the runner-up.
@@ -83,11 +89,14 @@ class SystolicSearch {
   /// bound alone ruled it out).
   struct Score {
     double bound = kNone, value = kNone;
+    int64_t dram_bytes = 0;  ///< exact (the tie-breaks of `better`)
+    size_t folds = 0;
   };
 
-  /// Whether a candidate whose objective is at least `bound` can still rank first or (with
-  /// another choice than the best) second.
-  bool can_rank(const Candidate& c, double bound) const;
+  /// Whether a candidate whose objective is at least `s.bound` can still rank first or (with
+  /// another choice than the best) second: on a tie with the bound, `better`'s tie-breaks
+  /// (DRAM bytes, folds) are exact already.
+  bool can_rank(const Candidate& c, const Score& s) const;
   /// Branch and bound: no candidate of this packing takes fewer cycles than its folds'
   /// closed-form compute time, nor less energy than its MACs plus leakage over that time.
   bool packing_ruled_out(const std::string& df, int64_t gp) const;
@@ -95,10 +104,27 @@ class SystolicSearch {
   std::vector<bool> orders(const std::string& df, int64_t gp, bool outputs_held) const;
   /// The residency flags that can change traffic for this dataflow and order.
   void search_residency(const std::string& df, int64_t gp, bool chunk_outer);
-  /// The temporal chunks of one candidate: the configured one, all (exhaustive) or the ladder.
+  /// The temporal chunks of one candidate: the configured one, all (exhaustive), or the grid
+  /// (chunk_grid): its largest fitting chunk now, the rest once every family has been probed.
   void search_chunks(Candidate c);
-  void chunk_ladder(Candidate c, const ChunkChoices& ch);
+  /// A family (dataflow, packing, order, residency) on the chunk grid: its largest fitting chunk
+  /// (index `top`, -1 when none fits) and that chunk's score.
+  struct Family {
+    Candidate c;
+    ChunkChoices ch;
+    int64_t top = -1;
+    Score probe;
+  };
+  /// Scores the family's largest fitting chunk of the grid.
+  Family probe(Candidate c, const ChunkChoices& ch);
+  /// The family's smaller grid chunks, larger first, while their bound can rank.
+  void walk(Family f);
   Score consider(const Candidate& c);
+  /// With a single chunk, chunk-outer is the stream-outer mapping again: not a new candidate.
+  bool repeats_stream_outer(const Candidate& c) const {
+    return c.chunk_outer && c.chunk_len >= planner_.time_extent(c.dataflow, c.group_pack) &&
+           ms_.loop_order != arch::LoopOrderConstraint::kChunkOuter;
+  }
   /// Ranks a scored candidate against the best and the runner-up.
   void rank(const Candidate& c, LayerSchedule&& s, const Estimate& e);
 
@@ -116,6 +142,7 @@ class SystolicSearch {
   size_t best_folds_ = 0, runner_folds_ = 0;
   bool exhausted_ = false;    ///< mapper.max_candidates reached
   int64_t over_memory_ = 0;  ///< candidates above mapper.max_plan_chunks
+  std::vector<Family> families_;  ///< probed, walked at the end of run()
 };
 
 void SystolicSearch::run(const ConvShape& shape) {
@@ -131,12 +158,27 @@ void SystolicSearch::run(const ConvShape& shape) {
       for (bool chunk_outer : orders(df, gp, os)) search_residency(df, gp, chunk_outer);
     }
   }
+  // The families with the best largest chunk first, so the bound cuts the others early (the
+  // result does not depend on the order: every grid chunk is either scored or ruled out by
+  // its bound).
+  std::stable_sort(families_.begin(), families_.end(), [this](const Family& a, const Family& b) {
+    return a.probe.value < b.probe.value ||
+           (a.probe.value == b.probe.value && a.probe.bound < b.probe.bound);
+  });
+  for (Family& f : families_) walk(std::move(f));
+  families_.clear();
 }
 
-bool SystolicSearch::can_rank(const Candidate& c, double bound) const {
-  if (!have_best_ || bound <= res_.best_estimate.objective(ms_.objective)) return true;
+bool SystolicSearch::can_rank(const Candidate& c, const Score& s) const {
+  auto could_beat = [&](const Estimate& e, size_t folds) {
+    const double v = e.objective(ms_.objective);
+    if (s.bound != v) return s.bound < v;
+    if (s.dram_bytes != e.dram_bytes) return s.dram_bytes < e.dram_bytes;
+    return s.folds < folds;
+  };
+  if (!have_best_ || could_beat(res_.best_estimate, best_folds_)) return true;
   return different_choice(res_.best_candidate, c) &&
-         (!have_runner_ || bound <= res_.runner_estimate.objective(ms_.objective));
+         (!have_runner_ || could_beat(res_.runner_estimate, runner_folds_));
 }
 
 bool SystolicSearch::packing_ruled_out(const std::string& df, int64_t gp) const {
@@ -198,48 +240,46 @@ void SystolicSearch::search_chunks(Candidate c) {
       consider(c);
     }
   } else {
-    chunk_ladder(c, ch);
+    families_.push_back(probe(c, ch));
   }
 }
 
-void SystolicSearch::chunk_ladder(Candidate c, const ChunkChoices& ch) {
-  // The largest legal chunk that fits (the footprint grows with the chunk), then (when that one
-  // ranks first or second) power-of-two multiples of the chunk step below it, larger first,
-  // kLadder of them and then on while they improve: a smaller chunk exposes less of the first
-  // fill and the last store, which can outweigh its per-chunk overhead. The ladder stops early
-  // when the bound of the last chunk tried cannot rank: a smaller chunk moves at least as many
-  // bytes (more halo, more reloads), so its bound is no lower.
-  c.chunk_len = ch.legal(0);
-  if (!planner_.fits(c)) return;
+SystolicSearch::Family SystolicSearch::probe(Candidate c, const ChunkChoices& ch) {
+  Family f{c, ch, -1, Score{}};
+  // The largest chunk that fits (the footprint grows with the chunk), then the grid's below it.
+  f.c.chunk_len = ch.legal(0);
+  if (!planner_.fits(f.c)) return f;
   int64_t lo = 0, hi = ch.n - 1;
   while (lo < hi) {
     const int64_t mid = lo + (hi - lo + 1) / 2;
-    c.chunk_len = ch.legal(mid);
-    if (planner_.fits(c))
+    f.c.chunk_len = ch.legal(mid);
+    if (planner_.fits(f.c))
       lo = mid;
     else
       hi = mid - 1;
   }
-  c.chunk_len = ch.legal(lo);
-  Score s = consider(c);
-  if (!(s.value < kNone) || !can_rank(c, s.value)) return;
-  int64_t k = 1;
-  while (2 * k - 1 < lo) k *= 2;
-  double prev = s.value;
-  for (int steps = 0; k >= 1 && k - 1 < lo && can_rank(c, s.bound); k /= 2, ++steps) {
-    c.chunk_len = ch.legal(k - 1);
-    s = consider(c);
-    if (steps + 1 >= kLadder && !(s.value < prev)) break;
-    prev = std::min(prev, s.value);
+  f.top = lo + 1 < ch.n ? grid_floor(lo + 1) - 1 : lo;
+  f.c.chunk_len = ch.legal(f.top);
+  // With a single chunk, chunk-outer repeats stream-outer: the walk starts below it.
+  if (!repeats_stream_outer(f.c)) f.probe = consider(f.c);
+  return f;
+}
+
+void SystolicSearch::walk(Family f) {
+  // A smaller chunk moves at least as many bytes (more halo, more reloads), streams at least as
+  // many cycles and waits for at least as many loads, so its bound is no lower: the walk stops
+  // at the first bound that cannot rank.
+  if (f.top < 0 || (f.probe.bound < kNone && !can_rank(f.c, f.probe))) return;
+  for (int64_t k = f.top >= 1 ? grid_floor(f.top) - 1 : -1; k >= 0;
+       k = k >= 1 ? grid_floor(k) - 1 : -1) {
+    f.c.chunk_len = f.ch.legal(k);
+    if (!can_rank(f.c, consider(f.c))) return;
   }
 }
 
 SystolicSearch::Score SystolicSearch::consider(const Candidate& c) {
   Score sc;
-  // With a single chunk, chunk-outer is the stream-outer mapping again: not a new candidate.
-  if (c.chunk_outer && c.chunk_len >= planner_.time_extent(c.dataflow, c.group_pack) &&
-      ms_.loop_order != arch::LoopOrderConstraint::kChunkOuter)
-    return sc;
+  if (repeats_stream_outer(c)) return sc;
   if (guard_) guard_->check(layer_);  // throws only: the enumeration is the same without it
   // The budgets (mapper.max_candidates, mapper.max_plan_chunks): counts, so deterministic.
   // The exhaustive enumeration (the tests' reference) has no candidate budget.
@@ -258,9 +298,11 @@ SystolicSearch::Score SystolicSearch::consider(const Candidate& c) {
   ++res_.evaluated;
   // The timeline replay only for a candidate whose lower bound could still make it the best
   // or (with another choice) the runner-up.
-  Estimate e = estimate_bound(*s, spec_, costs_);
+  Estimate e = search_bound(*s, spec_, costs_);
   sc.bound = e.objective(ms_.objective);
-  if (!can_rank(c, sc.bound)) return sc;
+  sc.dram_bytes = e.dram_bytes;
+  sc.folds = s->transfers.folds.size();
+  if (!can_rank(c, sc)) return sc;
   e = refine(std::move(e), *s, spec_, costs_);
   sc.value = e.objective(ms_.objective);
   rank(c, std::move(*s), e);

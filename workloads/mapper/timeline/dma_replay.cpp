@@ -18,6 +18,37 @@ int64_t to_ps(double ns) { return int64_t(ns * 1000.0 + 0.5); }
 Clock::Clock(const arch::AcceleratorSpec& spec)
     : period_ps(std::max<int64_t>(1, std::llround(1.0e6 / spec.clock.nominal.freq_mhz))) {}
 
+namespace {
+// The DMA works in the memory domain when one is declared, else in the core's; the mapper
+// estimates at the nominal points.
+int64_t sync_ps(const arch::AcceleratorSpec& spec) {
+  const arch::OperatingPoint& dma_point =
+      spec.clock.memory ? spec.clock.memory->nominal : spec.clock.nominal;
+  return int64_t(spec.clock.dram_sync_cycles) * int64_t(arch::period_ps(dma_point));
+}
+}  // namespace
+
+int64_t load_chain_cycles(const arch::TransferPlan& plan, const arch::AcceleratorSpec& spec) {
+  // A load that issues when its slot frees, at cycle c, completes no earlier than latency +
+  // synchroniser later (transfer time left out), so its chunk's first feed, and the chunk's
+  // consumption, is no earlier than c + ceil((latency + sync) / period).
+  const int64_t wait_ps = (spec.dram.ideal ? 0 : to_ps(spec.dram.latency_ns)) + sync_ps(spec);
+  const int64_t period = Clock(spec).period_ps;
+  const int64_t link = (wait_ps + period - 1) / period;
+  if (link == 0) return 0;
+  int64_t best = 0;
+  for (int o = 0; o < arch::kNumOperands; ++o) {
+    const arch::OperandPlan& p = plan.operands[size_t(o)];
+    if (p.resident || p.route.size() != 1) continue;
+    int64_t loads = 0;
+    for (const arch::FoldPlan& f : plan.folds)
+      for (const arch::ChunkPlan& c : f.chunks) loads += c.load_bytes[size_t(o)][0] > 0;
+    const int64_t s = std::max(1, p.slots);
+    best = std::max(best, (loads + s - 1) / s * link);
+  }
+  return best;
+}
+
 DmaReplay::DmaReplay(const arch::TransferPlan& plan, const arch::AcceleratorSpec& spec)
     : plan_(plan), users_(arch::kNumOperands) {
   dram_ideal_ = spec.dram.ideal;
@@ -27,11 +58,7 @@ DmaReplay::DmaReplay(const arch::TransferPlan& plan, const arch::AcceleratorSpec
   burst_ = std::max(1, spec.dram.burst_bytes);
   gb_per_s_ = spec.dram.bandwidth_gb_per_s;  // = bytes per ns
   latency_ps_ = to_ps(spec.dram.latency_ns);
-  // The DMA works in the memory domain when one is declared, else in the core's; the mapper
-  // estimates at the nominal points.
-  const arch::OperatingPoint& dma_point =
-      spec.clock.memory ? spec.clock.memory->nominal : spec.clock.nominal;
-  sync_ps_ = int64_t(spec.clock.dram_sync_cycles) * int64_t(arch::period_ps(dma_point));
+  sync_ps_ = sync_ps(spec);
   for (int o = 0; o < arch::kNumOperands; ++o)
     if (plan.operands[size_t(o)].route.size() != 1)
       throw sim::ModelError("timeline: the mapper's transfer plans have one hop per operand");

@@ -35,6 +35,14 @@ struct Clock {
   }
 };
 
+/// A lower bound (core cycles at the nominal clock) of any replay of `plan`, from the slots
+/// alone: a streamed operand's load waits until the chunk that last read the slot it overwrites
+/// has been consumed (`slots` loads back), then takes the DRAM latency and the synchroniser before
+/// its chunk can be fed; the chunks are consumed in order, so the layer lasts at least
+/// ceil(loads / slots) such waits. It grows with the number of chunks, where the traffic bound
+/// does not. A plan of one hop per operand (as DmaReplay).
+int64_t load_chain_cycles(const arch::TransferPlan& plan, const arch::AcceleratorSpec& spec);
+
 class DmaReplay {
  public:
   /// Builds every job of `plan` in program order and issues those that need no event (the
