@@ -174,16 +174,8 @@ int64_t tensor_offset(int operand, const Problem& p, const std::array<int64_t, k
   return off;
 }
 
-bool relevant(int operand, int dim) {
-  switch (operand) {
-    case 0:
-      return dim != kM;
-    case 1:
-      return dim != kN && dim != kP && dim != kQ;
-    default:
-      return dim != kC && dim != kR && dim != kS;
-  }
-}
+// Read from the axis table rather than restated, so the two cannot disagree.
+bool relevant(int operand, int dim) { return axis_of(operand, dim) >= 0; }
 
 size_t Mapping::first_at(Level level) const {
   for (size_t i = 0; i < loops.size(); ++i)

@@ -34,6 +34,7 @@
 // enumerations (padding, stride, dilation, groups, the Eyeriss chip's buses and links).
 #include <algorithm>
 
+#include "workloads/mapper/spatial/spatial_pass_figures.hpp"
 #include "workloads/mapper/spatial/spatial_search.hpp"
 
 namespace adasim::workloads::spatial {
@@ -57,7 +58,8 @@ int64_t touched_positions(int64_t n_out, int64_t n_ker, int stride, int dil, int
 }
 
 // The PEs of a core that hold one output and ran a MAC in a pass whose reduction coordinates
-// are all 0 (FlushCounter::at): the distinct reduction offsets of the array inside the layer.
+// are all 0 (FlushCounter::at): the distinct reduction offsets of the array inside the layer
+// (reduction_in_layer).
 // Each array loop moves one dim, so every psum offset meets every reduction offset on some PE
 // and the count is a product over the reduction dims (C, R, S) of the in-layer offsets the
 // dim's array loops reach (distinct: a loop's stride spans the loops of its dim inside it).
@@ -76,7 +78,7 @@ int64_t reducers(const Problem& p, const Mapping& core) {
       offs = std::move(next);
     }
     n *= int64_t(std::count_if(offs.begin(), offs.end(),
-                               [&](int64_t o) { return o < p.bound[size_t(d)]; }));
+                               [&](int64_t o) { return reduction_in_layer(p, d, o); }));
   }
   return std::max<int64_t>(1, n);
 }

@@ -47,6 +47,14 @@ class RefillCounter {
   std::vector<std::pair<int64_t, int64_t>> news_, fetched_;
 };
 
+/// Whether reduction dim d (C, R or S) lets a PE at coordinate x run its MACs: a PE ran iff this
+/// holds on every reduction dim, its coordinates on them lying inside the layer. The one statement
+/// of who sends psums, for FlushCounter::at (per PE) and the exact bound's count of them
+/// (reducers(), spatial_exact_bound.cpp, per array loop).
+inline bool reduction_in_layer(const Problem& p, int d, int64_t x) {
+  return x < p.bound[size_t(d)];
+}
+
 /// One flush of the kept psums (spatial_refills.cpp), by the first pass of the psum tile's run.
 class FlushCounter {
  public:

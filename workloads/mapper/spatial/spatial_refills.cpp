@@ -142,7 +142,7 @@ const FlushCounter::Flush& FlushCounter::at(const Idx& base) {
     for (int d = 0; d < kNumDims; ++d) {
       const int64_t lo = base[size_t(d)] + off[size_t(d)], b = p_.bound[size_t(d)];
       if (!relevant(2, d)) {
-        ran = ran && lo < b;
+        ran = ran && reduction_in_layer(p_, d, lo);
         continue;
       }
       n *= std::max<int64_t>(0, std::min(lo + rf_span_[size_t(d)], b) - lo);

@@ -270,7 +270,9 @@ class ExactRanking {
       runner_order_ = order;
       return;
     }
-    if (r_.found && m.describe() != best_text_) {  // (the same nest replaces itself)
+    // Described once: the text both tells the nest apart from the best and becomes the best's.
+    std::string text = m.describe();
+    if (r_.found && text != best_text_) {  // (the same nest replaces itself)
       r_.runner = std::move(r_.best);
       r_.runner_e = r_.best_e;
       r_.has_runner = true;
@@ -279,7 +281,7 @@ class ExactRanking {
     r_.best = m;
     r_.best_e = e;
     r_.found = true;
-    best_text_ = m.describe();
+    best_text_ = std::move(text);
     best_order_ = order;
   }
 
