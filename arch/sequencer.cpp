@@ -258,7 +258,10 @@ bool Sequencer::enter_layer() {
       return false;
     }
   }
-  if (dvfs_.busy()) {
+  // Busy with a transition: a boundary inside it waits for its end (or halts for its relock),
+  // but not for the ramp of the down switch this boundary asked for (run_at_lower_clock): the
+  // layer starts at the new, lower clock once the PLL has relocked.
+  if (dvfs_.busy() && !(requested_ && !dvfs_.relock_at())) {
     transition_start_ = now;
     if (dvfs_.relock_at()) {
       dvfs_.halt_for_relock();

@@ -12,6 +12,8 @@
 //    every layer at 500 MHz meets (5 x 1856 ns = 9.28 us) runs them all there, with no halt.
 //  - under per_layer power gating the plan counts each layer's wake-up (its footprint against
 //    the previous layer's): plan time = simulated time, with and without a binding deadline.
+//  - with clock.transition.during = run_at_lower_clock the run never exceeds the plan, which still
+//    counts ramp + relock as halted (a down switch saves exactly the ramp).
 #include <gtest/gtest.h>
 
 #include <set>
@@ -122,6 +124,33 @@ TEST(DvfsPerLayer, StartsAtTheFirstLayersPoint) {
   }
   EXPECT_NEAR(total_ns, 5 * 1856.0, 1e-6);
   EXPECT_NEAR(res.schedules[0].dvfs["plan_time_us"].get<double>(), 9.28, 1e-9);
+}
+
+// clock.transition.during = run_at_lower_clock: the plan still counts each switch as the 300 ns
+// halt (ramp 200 + relock 100), and the run never takes longer. Under the 7 us deadline the
+// energy plan runs three layers at 1 GHz, then one switch down, then two at 500 MHz:
+// 3 x 928 + 300 + 2 x 1856 = 6796 ns. Going down, the domain halts for the relock only and runs
+// the next layer at 500 MHz while the supply falls (the 1856 ns layer outlasts the 200 ns ramp),
+// so the run takes exactly the ramp less: 6596 ns. (Before, the layer waited, halted, for the
+// ramp of its own switch.) An up switch runs through its ramp at the old clock
+// (tests/systemc/dvfs_run_lower_test.cpp), which also saves time against the plan.
+TEST(DvfsPerLayer, RunningThroughTheRampNeverExceedsThePlan) {
+  arch::AcceleratorSpec spec = per_layer_spec(7.0);
+  spec.clock.transition->run_at_lower_clock = true;
+  const sim::SimulationResult res = run(spec, five_layers());
+  ASSERT_EQ(res.layers.size(), 5u);
+  double total_ns = 0.0;
+  for (size_t i = 0; i < 5; ++i) {
+    total_ns += res.layers[i].time_ns;
+    EXPECT_EQ(res.schedules[i].point->freq_mhz, i < 3 ? 1000.0 : 500.0) << i;
+  }
+  EXPECT_NEAR(res.schedules[0].dvfs["plan_time_us"].get<double>() * 1e3, 6796.0, 1e-6);
+  EXPECT_NEAR(total_ns, 6596.0, 1e-6);
+  EXPECT_EQ(res.layers[3].dvfs->transitions, 1u);
+  // The transition lasts 300 ns, of which the domain halts for the relock's 100 ns: 50 cycles
+  // of the new 500 MHz clock.
+  EXPECT_NEAR(res.layers[3].dvfs->time_ns, 300.0, 1e-6);
+  EXPECT_EQ(res.layers[3].stall_by_cause.at("dvfs"), 50u);
 }
 
 // Under per_layer power gating a layer whose mapping uses PEs the previous layer's left off wakes
