@@ -105,7 +105,7 @@ class SystolicSearch {
   /// The residency flags that can change traffic for this dataflow and order.
   void search_residency(const std::string& df, int64_t gp, bool chunk_outer);
   /// The temporal chunks of one candidate: the configured one, all (exhaustive), or the grid
-  /// (chunk_grid): its largest fitting chunk now, the rest once every family has been probed.
+  /// (grid_floor): its largest fitting chunk now, the rest once every family has been probed.
   void search_chunks(Candidate c);
   /// A family (dataflow, packing, order, residency) on the chunk grid: its largest fitting chunk
   /// (index `top`, -1 when none fits) and that chunk's score.
@@ -158,9 +158,9 @@ void SystolicSearch::run(const ConvShape& shape) {
       for (bool chunk_outer : orders(df, gp, os)) search_residency(df, gp, chunk_outer);
     }
   }
-  // The families with the best largest chunk first, so the bound cuts the others early (the
-  // result does not depend on the order: every grid chunk is either scored or ruled out by
-  // its bound).
+  // The families with the best largest chunk first, so the bound cuts the others early. The
+  // best objective does not depend on the order (every grid chunk is either scored or ruled out
+  // by its bound); among exact ties the first scored stays.
   std::stable_sort(families_.begin(), families_.end(), [this](const Family& a, const Family& b) {
     return a.probe.value < b.probe.value ||
            (a.probe.value == b.probe.value && a.probe.bound < b.probe.bound);
