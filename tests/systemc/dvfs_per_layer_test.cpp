@@ -12,8 +12,8 @@
 //    every layer at 500 MHz meets (5 x 1856 ns = 9.28 us) runs them all there, with no halt.
 //  - under per_layer power gating the plan counts each layer's wake-up (its footprint against
 //    the previous layer's): plan time = simulated time, with and without a binding deadline.
-//  - with clock.transition.during = run_at_lower_clock the run never exceeds the plan, which still
-//    counts ramp + relock as halted (a down switch saves exactly the ramp).
+//  - with clock.transition.during = run_at_lower_clock a down switch halts for the relock only
+//    (and a boundary inside its ramp for the rest of it): plan time = simulated time.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -126,15 +126,13 @@ TEST(DvfsPerLayer, StartsAtTheFirstLayersPoint) {
   EXPECT_NEAR(res.schedules[0].dvfs["plan_time_us"].get<double>(), 9.28, 1e-9);
 }
 
-// clock.transition.during = run_at_lower_clock: the plan still counts each switch as the 300 ns
-// halt (ramp 200 + relock 100), and the run never takes longer. Under the 7 us deadline the
-// energy plan runs three layers at 1 GHz, then one switch down, then two at 500 MHz:
-// 3 x 928 + 300 + 2 x 1856 = 6796 ns. Going down, the domain halts for the relock only and runs
-// the next layer at 500 MHz while the supply falls (the 1856 ns layer outlasts the 200 ns ramp),
-// so the run takes exactly the ramp less: 6596 ns. (Before, the layer waited, halted, for the
-// ramp of its own switch.) An up switch runs through its ramp at the old clock
-// (tests/systemc/dvfs_run_lower_test.cpp), which also saves time against the plan.
-TEST(DvfsPerLayer, RunningThroughTheRampNeverExceedsThePlan) {
+// clock.transition.during = run_at_lower_clock, going down: the domain halts for the relock
+// only and runs the next layer at the new clock while the supply falls; a boundary inside that
+// ramp waits, halted, for its end. The plan counts exactly that, so on stall-free memory its
+// time is the run's. With the 200 ns ramp and 7 us: three layers at 1 GHz, one switch down (the
+// 100 ns relock, 50 cycles at 500 MHz; the 1856 ns layer outlasts the ramp), two at 500 MHz:
+// 3 x 928 + 100 + 2 x 1856 = 6596 ns (counting ramp + relock halted, as before, planned 6796).
+TEST(DvfsPerLayer, PlanCountsARunThroughDownSwitchAsItsRelock) {
   arch::AcceleratorSpec spec = per_layer_spec(7.0);
   spec.clock.transition->run_at_lower_clock = true;
   const sim::SimulationResult res = run(spec, five_layers());
@@ -144,13 +142,31 @@ TEST(DvfsPerLayer, RunningThroughTheRampNeverExceedsThePlan) {
     total_ns += res.layers[i].time_ns;
     EXPECT_EQ(res.schedules[i].point->freq_mhz, i < 3 ? 1000.0 : 500.0) << i;
   }
-  EXPECT_NEAR(res.schedules[0].dvfs["plan_time_us"].get<double>() * 1e3, 6796.0, 1e-6);
+  EXPECT_NEAR(res.schedules[0].dvfs["plan_time_us"].get<double>() * 1e3, 6596.0, 1e-6);
   EXPECT_NEAR(total_ns, 6596.0, 1e-6);
   EXPECT_EQ(res.layers[3].dvfs->transitions, 1u);
-  // The transition lasts 300 ns, of which the domain halts for the relock's 100 ns: 50 cycles
-  // of the new 500 MHz clock.
-  EXPECT_NEAR(res.layers[3].dvfs->time_ns, 300.0, 1e-6);
   EXPECT_EQ(res.layers[3].stall_by_cause.at("dvfs"), 50u);
+}
+
+// The same with a slow regulator, 100 mV/us: the 200 mV ramp takes 2 us, longer than the
+// 1856 ns layer after the switch, so the next boundary waits 2100 - 100 - 1856 = 144 ns (72
+// cycles at 500 MHz). Halted, the switch would cost 2.1 us and no plan with a switch would meet
+// 7 us (1 slow layer: 4 x 928 + 2100 + 1856 = 7668 ns); running through the ramp, three fast
+// and two slow layers take 3 x 928 + 100 + 1856 + 144 + 1856 = 6740 ns.
+TEST(DvfsPerLayer, PlanCountsTheRampALayerEndsInside) {
+  arch::AcceleratorSpec spec = per_layer_spec(7.0);
+  spec.clock.transition = arch::DvfsTransitionSpec{100.0, 0.1, 1.0, 0.9, true};
+  const sim::SimulationResult res = run(spec, five_layers());
+  ASSERT_EQ(res.layers.size(), 5u);
+  double total_ns = 0.0;
+  for (size_t i = 0; i < 5; ++i) {
+    total_ns += res.layers[i].time_ns;
+    EXPECT_EQ(res.schedules[i].point->freq_mhz, i < 3 ? 1000.0 : 500.0) << i;
+  }
+  EXPECT_NEAR(res.schedules[0].dvfs["plan_time_us"].get<double>() * 1e3, 6740.0, 1e-6);
+  EXPECT_NEAR(total_ns, 6740.0, 1e-6);
+  EXPECT_EQ(res.layers[3].stall_by_cause.at("dvfs"), 50u);  // the relock
+  EXPECT_EQ(res.layers[4].stall_by_cause.at("dvfs"), 72u);  // the rest of the ramp
 }
 
 // Under per_layer power gating a layer whose mapping uses PEs the previous layer's left off wakes

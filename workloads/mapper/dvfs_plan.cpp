@@ -36,14 +36,24 @@ Front pareto(std::vector<Label> in) {
 }  // namespace
 
 HaltCost halt_cost(const DvfsPlanProblem& p, const arch::OperatingPoint& from, size_t to,
-                   double leak_mw) {
+                   const PointOption& layer, bool last) {
   const arch::OperatingPoint& next = p.points.at(to);
   HaltCost h;
   if (arch::same_point(from, next)) return h;
   const arch::TransitionCost c = arch::transition_cost(p.transition, from, next);
   const uint64_t period = arch::period_ps(next);
-  h.time_ps = double(arch::cycles_covering(c.total_ps(), period) * period);
-  h.energy_pj = c.energy_pj + leak_mw * h.time_ps * 1e-3;  // mW x ns = pJ
+  auto covering = [period](double ps) {
+    return ps > 0 ? double(arch::cycles_covering(ps, period) * period) : 0.0;
+  };
+  if (p.transition.run_at_lower_clock && next.freq_mhz < from.freq_mhz) {
+    // The layer starts at the new clock once the PLL has relocked (whole new-clock cycles); the
+    // supply falls meanwhile, and a next boundary inside that ramp waits, halted, for its end.
+    h.time_ps = covering(c.relock_ps);
+    if (!last) h.time_ps += covering(c.relock_ps + c.ramp_ps - h.time_ps - layer.time_ps);
+  } else {
+    h.time_ps = covering(c.total_ps());
+  }
+  h.energy_pj = c.energy_pj + layer.leakage_mw * h.time_ps * 1e-3;  // mW x ns = pJ
   return h;
 }
 
@@ -103,7 +113,7 @@ DvfsPlan plan_dvfs(const DvfsPlanProblem& p) {
       std::vector<Label> cand;
       auto extend = [&](double t0, double e0, const arch::OperatingPoint& from, size_t pp,
                         size_t pl) {
-        HaltCost h = halt_cost(p, from, q, o.leakage_mw);
+        HaltCost h = halt_cost(p, from, q, o, i + 1 == n);
         if (i > 0 && i < p.boundary.size() && !p.boundary[i].empty()) {
           const HaltCost& b = p.boundary[i].at(pp).at(q);
           h.time_ps += b.time_ps;

@@ -63,10 +63,14 @@ struct DvfsPlan {
   double energy_pj = 0.0;      ///< layers + transitions (regulator + leakage while halted)
 };
 
-/// The halt's time (ps) and energy (pJ) of switching from `from` to point `to` of `p` before a
-/// layer whose leakage at `to` is `leak_mw` (zero when the point stays).
+/// The halt's time (ps) and energy (pJ) of switching from `from` to point `to` of `p` before
+/// `layer` (its option at `to`; zero when the point stays): ramp + relock, or under
+/// clock.transition.during = run_at_lower_clock going down, the relock and, unless the layer is
+/// the `last`, the rest of the ramp the next boundary waits for when the layer ends inside it.
+/// Going up under run_at_lower_clock the layer runs through the ramp at the old clock, which
+/// the plan does not credit: ramp + relock halted, an upper bound of the run's time.
 HaltCost halt_cost(const DvfsPlanProblem& p, const arch::OperatingPoint& from, size_t to,
-                   double leak_mw);
+                   const PointOption& layer, bool last);
 
 /// The optimal plan. An unmet deadline is a sim::ConfigError at /clock/deadline_us that names
 /// the shortest achievable time (under the cap); a cap some layer cannot meet at any point one at
