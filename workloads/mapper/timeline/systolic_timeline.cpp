@@ -8,7 +8,7 @@
 // Under power.policy "idle_timeout" (the array power gated) each of the engine's waits (a kWait
 // step: the stationary tile, an output slot, a chunk while nothing is in flight, the capture's
 // slot, the layer's last transfers) is one idle run; a run longer than idle_cycles ends with
-// wakeup_cycles of stall (arch/power/power_manager.cpp array_wait), which resume() adds.
+// wakeup_cycles of stall (idle_gate.hpp), which resume() adds.
 #include <algorithm>
 #include <deque>
 #include <optional>
@@ -16,6 +16,7 @@
 #include "arch/program/feed_latency.hpp"
 #include "sim/core/errors.hpp"
 #include "workloads/mapper/timeline/dma_replay.hpp"
+#include "workloads/mapper/timeline/idle_gate.hpp"
 #include "workloads/mapper/timeline/port_demand.hpp"
 #include "workloads/mapper/timeline/timeline.hpp"
 
@@ -125,7 +126,8 @@ class SystolicTimeline {
   void outputs_held_fold(size_t f);
   /// The outputs of out chunk `oc` left the array in cycle `c`: in SRAM ret_ cycles later.
   void outputs_left(int64_t oc, int64_t c);
-  int64_t resume(int64_t from, int64_t until) const;
+  /// The cycle the array goes on at after a wait from `from` for `until` (a wake-up included).
+  int64_t resume(int64_t from, int64_t until) const { return gate_.resume(from, until); }
   void stream_wait(Stream& st, int64_t q, int64_t quiet);
   /// The first stream cycle with nothing in flight (the engine's in_flight is false, 3 cycles
   /// after the fold's last output): `tail` is the last output's distance from its feed.
@@ -149,8 +151,7 @@ class SystolicTimeline {
   Operand stat_op_, stream_op_;
   std::array<int64_t, 3> bytes_{1, 1, 4};
   int64_t cyc_ = 0;            // next real cycle of the layer
-  int64_t idle_timeout_ = -1;  // power.policy "idle_timeout" gating the array: idle_cycles
-  int64_t wakeup_ = 0;         // its wake-up stall (power.wakeup_cycles)
+  IdleGate gate_;              // idle_timeout power gating of the array (or none)
   std::deque<OutEvent> outs_;  // a stationary fold's pending output events
   // Shadow registers: rows of `shadow_fold_`'s stationary tile already shifted in.
   size_t shadow_fold_ = SIZE_MAX;
@@ -166,7 +167,8 @@ SystolicTimeline::SystolicTimeline(const arch::LayerProgram& prog,
       tp_(prog.transfers),
       clk_(spec),
       dma_(prog.transfers, spec),
-      ports_(spec) {
+      ports_(spec),
+      gate_(spec) {
   const auto& pe = spec.pe_array;
   scalesim_ = pe.convention == arch::TimingConvention::kScaleSim;
   wdb_ = !scalesim_ && pe.weight_double_buffer;
@@ -178,11 +180,6 @@ SystolicTimeline::SystolicTimeline(const arch::LayerProgram& prog,
   ret_ = scalesim_ ? 0 : arch::nominal_return_latency(spec);  // synchroniser back
   stat_op_ = s_.stationary_operand();
   stream_op_ = s_.streamed_operand();
-  const arch::PowerSpec& pw = spec.power;
-  if (pw.enabled && pw.policy == "idle_timeout" && pw.power_gates("pe_array")) {
-    idle_timeout_ = pw.policy_params.integer("idle_cycles");
-    wakeup_ = pw.wakeup_cycles;
-  }
   bytes_ = {(prog.in_bits + 7) / 8, (prog.w_bits + 7) / 8, kPsum};
   // Port stalls are possible only if the heaviest cycle (every flow at once) stalls.
   CycleDemand worst;
@@ -239,19 +236,12 @@ int64_t SystolicTimeline::run() {
   return resume(cyc_, std::max(landed_, ready(dma_.all_done(), "a layer transfer")));
 }
 
-int64_t SystolicTimeline::resume(int64_t from, int64_t until) const {
-  // The array waits from cycle `from` for data ready at `until`: one idle run of the engine's
-  // (one kWait step), which the policy gates past idle_cycles; the wake-up follows the wait.
-  if (until <= from) return from;
-  return until + (idle_timeout_ >= 0 && until - from > idle_timeout_ ? wakeup_ : 0);
-}
-
 void SystolicTimeline::stream_wait(Stream& st, int64_t q, int64_t quiet) {
   // The chunk fed at stream cycle q arrives late. While data is still in flight (before stream
   // cycle `quiet`) the engine runs bubbles; from `quiet` on it waits instead (no port demand is
   // left there, so real(q) is the arrival), and a gated array wakes up after the wait.
   const int64_t p0 = std::max(st.p, quiet);
-  if (idle_timeout_ < 0 || p0 >= q) return;
+  if (!gate_.on() || p0 >= q) return;
   advance(st, p0);
   st.off = resume(real(st, p0), real(st, q)) - q;
 }
