@@ -117,16 +117,15 @@ void expect_replay_equals_engine(const SpatialDataflow& df, int seed, bool chip,
     spec.power.policy_params.set("idle_cycles", int64_t(1 + g() % 60));
     spec.power.wakeup_cycles = int(1 + g() % 20);
   }
-  SCOPED_TRACE(std::string(spec.dram.ideal ? "ideal " : "") + "dram " +
-               std::to_string(spec.dram.bandwidth_gb_per_s) + " GB/s, " +
-               std::to_string(spec.dram.latency_ns) + " ns, burst " +
-               std::to_string(spec.dram.burst_bytes) + ", " +
-               std::to_string(spec.clock.nominal.freq_mhz) + " MHz, buffer " +
-               std::to_string(spec.sram[0].size_bytes) + ", sync " + std::to_string(sync) +
-               (gated ? ", idle_cycles " +
-                            std::to_string(spec.power.policy_params.integer("idle_cycles")) +
-                            ", wakeup " + std::to_string(spec.power.wakeup_cycles)
-                      : std::string()));
+  SCOPED_TRACE(
+      std::string(spec.dram.ideal ? "ideal " : "") + "dram " +
+      std::to_string(spec.dram.bandwidth_gb_per_s) + " GB/s, " +
+      std::to_string(spec.dram.latency_ns) + " ns, burst " + std::to_string(spec.dram.burst_bytes) +
+      ", " + std::to_string(spec.clock.nominal.freq_mhz) + " MHz, buffer " +
+      std::to_string(spec.sram[0].size_bytes) + ", sync " + std::to_string(sync) +
+      (gated ? ", idle_cycles " + std::to_string(spec.power.policy_params.integer("idle_cycles")) +
+                   ", wakeup " + std::to_string(spec.power.wakeup_cycles)
+             : std::string()));
   const workloads::Graph g = test::random_spatial_layers(rng);
   std::vector<workloads::LayerSchedule> sch;
   std::vector<test::LayerFigures> ran;
