@@ -276,6 +276,17 @@ INSTANTIATE_TEST_SUITE_P(
                        ::testing::Values(Memory::kIdleGating), ::testing::Range(0, 3)),
     name_of);
 
+// Seeds of a wider run (150 per dataflow and convention) where the cycle the stream's wait starts
+// at, the first with nothing left in flight, decides a wake-up: a replay that starts it one cycle
+// early fails os_scalesim 45 (and os_faithful 1 above), one cycle late os_faithful 98 and
+// is_scalesim 99.
+INSTANTIATE_TEST_SUITE_P(
+    IdleGatingEdges, SystolicEstimateEqualsEngine,
+    ::testing::Values(Param{"os", TimingConvention::kScaleSim, Memory::kIdleGating, 45},
+                      Param{"os", TimingConvention::kFaithful, Memory::kIdleGating, 98},
+                      Param{"is", TimingConvention::kScaleSim, Memory::kIdleGating, 99}),
+    name_of);
+
 // OS with the output chain double buffered: a fold's stream waits for its first chunk only once
 // the previous fold has drained. Seeds where that decides a wake-up (of 400 seeds, 390 run, all
 // equal; 9 fail when the replay judges the wait from the fold's start: 31, 80, 142, 243, ...).
