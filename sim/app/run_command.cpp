@@ -242,10 +242,14 @@ void warn_if_deadline_missed(const RunReport& r, const arch::AcceleratorSpec& sp
   note << "adasim: warning: the run took " << number_text(plan->simulated_time_us)
        << " us, over clock.deadline_us " << number_text(*plan->deadline_us)
        << " (the per_layer plan: " << number_text(plan->plan_time_us) << " us)";
+  // The plan counts the wake-ups that end a wait inside an array layer (the mapper's replay has
+  // them), not one at a layer's start: a block switched off while it idled through layers that
+  // do not use it (the array through vector layers), which depends on the layers before.
   if (spec.power.enabled && spec.power.policy == "idle_timeout")
     note << "; " << plan->wakeup_stall_cycles
-         << " cycles of it are wake-up stalls of power.policy \"idle_timeout\", which wakes "
-            "blocks after run-time idle gaps the plan does not model";
+         << " cycles of it are wake-up stalls of power.policy \"idle_timeout\" (the plan counts "
+            "those ending a wait inside an array layer, not those at a layer's start, after a "
+            "block idled through layers that do not use it)";
   note << "\n";
 }
 

@@ -114,8 +114,10 @@ std::vector<workloads::LayerSchedule> map_graph_at(const workloads::Graph& graph
 // Under the per_layer power-gating policy a layer's wake-up at its start follows from its
 // mapping and the previous layer's alone (each powers exactly the units it uses): the power
 // manager, replayed on the pair, gives the wake-up's stall and energy for the DVFS plan. Other
-// policies: none (no gating), or wake-ups that depend on run-time idle gaps (idle_timeout),
-// which the plan leaves out.
+// policies: none (no gating), or idle_timeout, whose wake-ups ending a wait inside an array layer
+// are in the layer's estimate (the timelines replay them) and whose wake-up at a layer's start,
+// after the array idled through vector layers (or the vector unit through array layers),
+// depends on how long all those layers took at their points: the plan leaves it out.
 workloads::BoundaryAt per_layer_wakeups(const arch::AcceleratorSpec& spec,
                                         const arch::EnergyTable& energy) {
   if (!spec.power.enabled || spec.power.policy != "per_layer" || spec.power.power_gated.empty())

@@ -112,8 +112,10 @@ struct RunReport {
 
 /// The per_layer DVFS plan against the run (clock.policy "per_layer": each layer's schedule
 /// carries the plan's figures in schedule.dvfs). The plan's time is the mapper's estimate with
-/// the transitions and per_layer power-gating wake-ups it counts; what it leaves out (wake-ups of
-/// power.policy "idle_timeout", which depend on run-time idle gaps) can make the run longer.
+/// the transitions and per_layer power-gating wake-ups it counts (and power.policy
+/// "idle_timeout"'s wake-ups ending a wait inside an array layer, which the estimate replays);
+/// what it leaves out (an idle_timeout wake-up at a layer's start, after a block idled through
+/// layers that do not use it) can make the run longer.
 struct DvfsPlanCheck {
   double plan_time_us = 0;       ///< the plan's network time
   double simulated_time_us = 0;  ///< the run's: the layers' simulated times summed

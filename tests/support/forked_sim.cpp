@@ -27,6 +27,8 @@ nlohmann::json run_child(const arch::AcceleratorSpec& spec, const workloads::Gra
     for (const sim::LayerReport& l : r.layers)
       out.push_back({{"cycles", l.cycles_total},
                      {"stall", l.cycles_stall},
+                     {"wakeup", l.stall_by_cause.count("wakeup") ? l.stall_by_cause.at("wakeup")
+                                                                 : uint64_t(0)},
                      {"energy", l.energy_total_pj()},
                      {"accesses", l.accesses}});
   } catch (const std::exception& e) {
@@ -73,6 +75,7 @@ std::vector<LayerFigures> simulate_forked(const arch::AcceleratorSpec& spec,
     LayerFigures f;
     f.cycles = l.at("cycles").get<uint64_t>();
     f.stall = l.at("stall").get<uint64_t>();
+    f.wakeup_stall = l.at("wakeup").get<uint64_t>();
     f.energy_pj = l.at("energy").get<double>();
     f.accesses = l.at("accesses").get<std::map<std::string, uint64_t>>();
     out.push_back(std::move(f));

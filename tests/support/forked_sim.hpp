@@ -16,6 +16,7 @@ namespace adasim::test {
 
 struct LayerFigures {
   uint64_t cycles = 0, stall = 0;
+  uint64_t wakeup_stall = 0;  ///< stall cause "wakeup" (power gating), part of `stall`
   double energy_pj = 0;
   std::map<std::string, uint64_t> accesses;  ///< "<module>.<counter>", as in the report
 };

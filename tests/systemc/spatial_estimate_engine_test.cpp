@@ -91,7 +91,10 @@ int dram_specs() {
 
 // One random finite-DRAM spec and layers; `sync` is clock.dram_sync_cycles (with it, odd seeds
 // make DRAM ideal: the synchroniser alone delays the jobs, and the search replays for it).
-void expect_replay_equals_engine(const SpatialDataflow& df, int seed, bool chip, int sync) {
+// `gated`: the PE array power gated by power.policy "idle_timeout" (idle_cycles 1..60,
+// wakeup_cycles 1..20, from their own generator so that the spec and layers stay the same).
+void expect_replay_equals_engine(const SpatialDataflow& df, int seed, bool chip, int sync,
+                                 bool gated = false) {
   std::mt19937_64 rng(uint64_t(seed) * 104729 + seed_index(df) * 31 + (chip ? 7 : 0));
   auto pick = [&](auto const& v) { return v[size_t(rng() % v.size())]; };
   const std::vector<int64_t> gbufs{1536, 4096, 8192, 256 * 1024};
@@ -106,19 +109,30 @@ void expect_replay_equals_engine(const SpatialDataflow& df, int seed, bool chip,
   if (chip) eyeriss_parts(spec);
   spec.clock.dram_sync_cycles = sync;
   if (sync > 0 && seed % 2 == 1) spec.dram.ideal = true;
-  SCOPED_TRACE(std::string(spec.dram.ideal ? "ideal " : "") + "dram " +
-               std::to_string(spec.dram.bandwidth_gb_per_s) + " GB/s, " +
-               std::to_string(spec.dram.latency_ns) + " ns, burst " +
-               std::to_string(spec.dram.burst_bytes) + ", " +
-               std::to_string(spec.clock.nominal.freq_mhz) + " MHz, buffer " +
-               std::to_string(spec.sram[0].size_bytes) + ", sync " + std::to_string(sync));
+  if (gated) {
+    std::mt19937_64 g(uint64_t(seed) * 31 + seed_index(df));
+    spec.power.enabled = true;
+    spec.power.policy = "idle_timeout";
+    spec.power.power_gated = {"pe_array"};
+    spec.power.policy_params.set("idle_cycles", int64_t(1 + g() % 60));
+    spec.power.wakeup_cycles = int(1 + g() % 20);
+  }
+  SCOPED_TRACE(
+      std::string(spec.dram.ideal ? "ideal " : "") + "dram " +
+      std::to_string(spec.dram.bandwidth_gb_per_s) + " GB/s, " +
+      std::to_string(spec.dram.latency_ns) + " ns, burst " + std::to_string(spec.dram.burst_bytes) +
+      ", " + std::to_string(spec.clock.nominal.freq_mhz) + " MHz, buffer " +
+      std::to_string(spec.sram[0].size_bytes) + ", sync " + std::to_string(sync) +
+      (gated ? ", idle_cycles " + std::to_string(spec.power.policy_params.integer("idle_cycles")) +
+                   ", wakeup " + std::to_string(spec.power.wakeup_cycles)
+             : std::string()));
   const workloads::Graph g = test::random_spatial_layers(rng);
   std::vector<workloads::LayerSchedule> sch;
   std::vector<test::LayerFigures> ran;
   if (!test::map_and_simulate(spec, g, sch, ran))
     GTEST_SKIP() << "a layer does not fit this random buffer";
   ASSERT_EQ(ran.size(), sch.size());
-  int exact = 0, waited = 0, over = 0;
+  int exact = 0, waited = 0, over = 0, woke = 0;
   double worst = 0;
   for (size_t i = 0; i < sch.size(); ++i) {
     SCOPED_TRACE(g.layers[i].name + " " + sch[i].search.chosen);
@@ -135,11 +149,16 @@ void expect_replay_equals_engine(const SpatialDataflow& df, int seed, bool chip,
     const std::vector<int64_t> it = workloads::timeline::spatial_iteration_cycles(sch[i], spec);
     waited += double(ran[i].cycles) > double(std::accumulate(it.begin(), it.end(), int64_t{0}));
     over += old < double(ran[i].cycles);
+    woke += ran[i].wakeup_stall > 0;
+    if (!gated) {
+      EXPECT_EQ(ran[i].wakeup_stall, 0u);
+    }
   }
   std::printf(
       "spatial finite DRAM: %d of %zu layers exact, worst %.4f%%; %d waited for DRAM, "
       "%d under the old estimate\n",
       exact, sch.size(), 100 * worst, waited, over);
+  if (gated) std::printf("[ gating   ] %d layers woke up\n", woke);
 }
 
 class SpatialEstimateVsEngineDram : public ::testing::TestWithParam<Param> {};
@@ -154,6 +173,14 @@ TEST_P(SpatialEstimateVsEngineDram, Cycles) {
 TEST_P(SpatialEstimateVsEngineDram, CyclesWithDramSynchroniser) {
   const auto [df, seed, chip] = GetParam();
   expect_replay_equals_engine(df, seed, chip, 3);
+}
+
+// The same with the array power gated by power.policy "idle_timeout": every wait of the engine
+// (a chunk's load with, at a fold's first chunk, its output slot; the last store) longer than
+// idle_cycles ends with a wake-up, which the replay charges as the engine does.
+TEST_P(SpatialEstimateVsEngineDram, CyclesWithIdleGating) {
+  const auto [df, seed, chip] = GetParam();
+  expect_replay_equals_engine(df, seed, chip, 0, true);
 }
 
 INSTANTIATE_TEST_SUITE_P(RandomDram, SpatialEstimateVsEngineDram,

@@ -7,12 +7,14 @@
 // (iteration_cycles: its passes' steps, refills, step stalls and psum flushes, exactly as on
 // stall-free memory). When they have elapsed the chunk is consumed and, after a fold's last
 // chunk, its outputs are complete, whose store the DMA then issues. The layer ends when its
-// last store has completed.
+// last store has completed. Each of those waits is one step of the engine, which ends with a
+// wake-up when the idle_timeout policy gates the array (idle_gate.hpp).
 #include <string>
 
 #include "sim/core/errors.hpp"
 #include "workloads/mapper/spatial/spatial_mapper.hpp"
 #include "workloads/mapper/timeline/dma_replay.hpp"
+#include "workloads/mapper/timeline/idle_gate.hpp"
 #include "workloads/mapper/timeline/timeline.hpp"
 
 namespace adasim::workloads::timeline {
@@ -38,6 +40,7 @@ int64_t spatial_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSp
   const arch::TransferPlan& tp = prog.transfers;
   if (tp.folds.empty()) return 0;
   const Clock clk(spec);
+  const IdleGate gate(spec);
   DmaReplay dma(tp, spec);
   if (int64_t(iteration.size()) != dma.chunks())
     throw sim::ModelError("spatial timeline: " + std::to_string(iteration.size()) +
@@ -48,15 +51,15 @@ int64_t spatial_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSp
     const int64_t oc = dma.out_index(dma.chunk_index(f, n - 1));
     for (size_t c = 0; c < n; ++c) {
       const int64_t k = dma.chunk_index(f, c);
-      cyc = std::max(cyc, ready_cycle(clk, dma.chunk_ready(k), "a chunk's load"));
-      if (c == 0 && oc >= 0)
-        cyc = std::max(cyc, ready_cycle(clk, dma.out_slot_ready(oc), "an output slot"));
-      cyc += iteration[size_t(k)];
+      int64_t ready = ready_cycle(clk, dma.chunk_ready(k), "a chunk's load");
+      if (c == 0 && oc >= 0)  // one wait for both, as the engine's step
+        ready = std::max(ready, ready_cycle(clk, dma.out_slot_ready(oc), "an output slot"));
+      cyc = gate.resume(cyc, ready) + iteration[size_t(k)];
       dma.chunk_consumed(k, clk.ps(cyc));
       if (c + 1 == n && oc >= 0) dma.outputs_done(oc, clk.ps(cyc));
     }
   }
-  return std::max(cyc, ready_cycle(clk, dma.all_done(), "a layer transfer"));
+  return gate.resume(cyc, ready_cycle(clk, dma.all_done(), "a layer transfer"));
 }
 
 int64_t spatial_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpec& spec) {

@@ -5,6 +5,10 @@
 // every SRAM-port or bus stall. Events are taken in the order the engine handles them within a
 // cycle: the output side's slot check, the feeder, completed outputs, the shadow load of the
 // next fold's stationary tile, and the consumed chunk.
+// Under power.policy "idle_timeout" (the array power gated) each of the engine's waits (a kWait
+// step: the stationary tile, an output slot, a chunk while nothing is in flight, the capture's
+// slot, the layer's last transfers) is one idle run; a run longer than idle_cycles ends with
+// wakeup_cycles of stall (idle_gate.hpp), which resume() adds.
 #include <algorithm>
 #include <deque>
 #include <optional>
@@ -12,6 +16,7 @@
 #include "arch/program/feed_latency.hpp"
 #include "sim/core/errors.hpp"
 #include "workloads/mapper/timeline/dma_replay.hpp"
+#include "workloads/mapper/timeline/idle_gate.hpp"
 #include "workloads/mapper/timeline/port_demand.hpp"
 #include "workloads/mapper/timeline/timeline.hpp"
 
@@ -121,6 +126,14 @@ class SystolicTimeline {
   void outputs_held_fold(size_t f);
   /// The outputs of out chunk `oc` left the array in cycle `c`: in SRAM ret_ cycles later.
   void outputs_left(int64_t oc, int64_t c);
+  /// The cycle the array goes on at after a wait from `from` for `until` (a wake-up included).
+  int64_t resume(int64_t from, int64_t until) const { return gate_.resume(from, until); }
+  void stream_wait(Stream& st, int64_t q, int64_t quiet);
+  /// The first stream cycle with nothing in flight (the engine's in_flight is false, 3 cycles
+  /// after the fold's last output): `tail` is the last output's distance from its feed.
+  int64_t quiet_from(const Stream& st, int64_t tail) const {
+    return st.last_feed < 0 ? 0 : st.last_feed + tail + 4;
+  }
   void drain_cycles(int64_t n);
   void scalesim_writes(Stream& st, const arch::SystolicFold& F) const;
   CycleDemand shadow_demand(size_t fold, int64_t shifted) const;
@@ -138,6 +151,7 @@ class SystolicTimeline {
   Operand stat_op_, stream_op_;
   std::array<int64_t, 3> bytes_{1, 1, 4};
   int64_t cyc_ = 0;            // next real cycle of the layer
+  IdleGate gate_;              // idle_timeout power gating of the array (or none)
   std::deque<OutEvent> outs_;  // a stationary fold's pending output events
   // Shadow registers: rows of `shadow_fold_`'s stationary tile already shifted in.
   size_t shadow_fold_ = SIZE_MAX;
@@ -153,7 +167,8 @@ SystolicTimeline::SystolicTimeline(const arch::LayerProgram& prog,
       tp_(prog.transfers),
       clk_(spec),
       dma_(prog.transfers, spec),
-      ports_(spec) {
+      ports_(spec),
+      gate_(spec) {
   const auto& pe = spec.pe_array;
   scalesim_ = pe.convention == arch::TimingConvention::kScaleSim;
   wdb_ = !scalesim_ && pe.weight_double_buffer;
@@ -217,8 +232,18 @@ int64_t SystolicTimeline::run() {
     }
   }
   // The layer ends when its last transfer (the last store) has completed and its last outputs
-  // are in SRAM.
-  return std::max({cyc_, landed_, ready(dma_.all_done(), "a layer transfer")});
+  // are in SRAM (a wait, which a gated array ends with a wake-up as the engine does).
+  return resume(cyc_, std::max(landed_, ready(dma_.all_done(), "a layer transfer")));
+}
+
+void SystolicTimeline::stream_wait(Stream& st, int64_t q, int64_t quiet) {
+  // The chunk fed at stream cycle q arrives late. While data is still in flight (before stream
+  // cycle `quiet`) the engine runs bubbles; from `quiet` on it waits instead (no port demand is
+  // left there, so real(q) is the arrival), and a gated array wakes up after the wait.
+  const int64_t p0 = std::max(st.p, quiet);
+  if (!gate_.on() || p0 >= q) return;
+  advance(st, p0);
+  st.off = resume(real(st, p0), real(st, q)) - q;
 }
 
 void SystolicTimeline::outputs_left(int64_t oc, int64_t c) {
@@ -232,7 +257,7 @@ void SystolicTimeline::load_phase(size_t f) {
   shadow_fold_ = SIZE_MAX;
   if (done >= len) return;
   // The rows left shift one per cycle once the tile is in SRAM (the bottom row first).
-  cyc_ = std::max(cyc_, ready(dma_.stationary_ready(f), "a stationary tile"));
+  cyc_ = resume(cyc_, ready(dma_.stationary_ready(f), "a stationary tile"));
   for (int64_t row = done; row < len; ++row) {
     if (row + 1 == len) dma_.stationary_loaded(f, clk_.ps(cyc_));
     cyc_ += 1 + (stalls_ ? ports_.extra(shadow_demand(f, row)) : 0);
@@ -345,16 +370,19 @@ void SystolicTimeline::stationary_fold(size_t f) {
     int64_t psh = shadow_next();
     if (psh > final_p) psh = kInf;
     const int64_t po = outs.empty() ? kInf : outs.front().p;
-    const int64_t q = std::min({feed_cycle(st), po, psh});
+    const int64_t pf = feed_cycle(st);
+    const int64_t q = std::min({pf, po, psh});
     if (q >= kInf) {
       if (st.fed == F.t_len && outs.empty()) break;
       throw sim::ModelError("timeline: a systolic fold waits for a transfer that never issues");
     }
+    // With the next fold's tile to shift in, the engine never waits in the stream (bubbles).
+    if (pf == q) stream_wait(st, q, shadow ? kInf : quiet_from(st, tail));
     advance(st, q);
     // Output side first: a row that starts a new output chunk needs its slot (the array freezes).
     while (!outs.empty() && outs.front().p == q && outs.front().check) {
       const int64_t rc = ready(dma_.out_slot_ready(outs.front().oc), "an output slot");
-      st.off = std::max(st.off, rc - q);
+      st.off = resume(real(st, q), rc) - q;
       outs.pop_front();
     }
     const bool feeds = feed_cycle(st) == q;
@@ -435,16 +463,19 @@ void SystolicTimeline::outputs_held_fold(size_t f) {
   st.off = cyc_;
   // The previous fold drains during this stream, one row per stream cycle.
   const int64_t drain_end = drain_left_ > 0 ? drain_left_ - 1 : kInf;
+  const int64_t drained = drain_left_;  // the engine waits for a chunk only once it has drained
   if (drain_left_ > 0 && stalls_)
     st.flows.add(std::max<int64_t>(0, drain_left_ - drain_rows_), drain_left_, drain);
   for (;;) {
     const int64_t final_p = st.fed == F.t_len ? st.last_feed + tail : kInf;
     const int64_t pd = drain_left_ > 0 && drain_end <= final_p ? drain_end : kInf;
-    const int64_t q = std::min(feed_cycle(st), pd);
+    const int64_t pf = feed_cycle(st);
+    const int64_t q = std::min(pf, pd);
     if (q >= kInf) {
       if (st.fed == F.t_len) break;
       throw sim::ModelError("timeline: a systolic fold waits for a transfer that never issues");
     }
+    if (pf == q) stream_wait(st, q, std::max(drained, quiet_from(st, tail)));
     advance(st, q);
     const bool feeds = feed_cycle(st) == q;
     if (q == pd) {
@@ -469,7 +500,7 @@ void SystolicTimeline::outputs_held_fold(size_t f) {
   }
   // Capture: the accumulators move into the output chain once their output slot is free.
   const int64_t oc = dma_.out_index(dma_.chunk_index(f, fp.chunks.size() - 1));
-  cyc_ = std::max(cyc_, ready(dma_.out_slot_ready(oc), "an output slot"));
+  cyc_ = resume(cyc_, ready(dma_.out_slot_ready(oc), "an output slot"));
   if (scalesim_) {
     dma_.outputs_done(oc, clk_.ps(cyc_));  // SCALE-Sim's convention: no drain cycles
     return;

@@ -10,7 +10,9 @@
 // The replay is the engine's cycle count with ideal or finite SRAM levels and bus (the port model
 // charges their stall cycles where the engine has them, bubbles waiting for DRAM included) and
 // ideal or finite DRAM (tests/systemc/estimate_engine_test.cpp: random specs; README "Mapping
-// search" gives the error measured on real networks).
+// search" gives the error measured on real networks), and with the array power gated by
+// power.policy "idle_timeout" (a wait longer than idle_cycles ends with a wake-up: idle_gate.hpp;
+// the spatial replay too).
 #pragma once
 
 #include <cstdint>
