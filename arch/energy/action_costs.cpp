@@ -63,6 +63,13 @@ EnergyCosts action_costs(const EnergyTable& t, const AcceleratorSpec& spec) {
   if (pe.kind == ArrayKind::kSpatial) {
     // Priced at int8 operands (the mapper ranks; reports use each layer's real widths).
     c.spatial = spatial_value_costs(t, spec, {8, 8, pe.accum_bits}, v);
+    if (spec.clock.memory) {
+      // The buffer, the buses and the psum links (the "noc" rows) at the memory domain's voltage.
+      const EnergyCosts::PerValue m = spatial_value_costs(t, spec, {8, 8, pe.accum_bits}, vm);
+      c.spatial.gbuf = m.gbuf;
+      c.spatial.noc = m.noc;
+      c.spatial.link = m.link;
+    }
     if (!spec.energy.per_access.empty()) c.leakage_mw = 0;  // the normalised table has none
   }
   return c;

@@ -30,4 +30,15 @@ int nominal_return_latency(const AcceleratorSpec& spec) {
   return return_latency_cycles(spec, core_per_memory_cycle(spec, spec.clock.nominal));
 }
 
+NocClock noc_clock(const AcceleratorSpec& spec, double ratio) {
+  NocClock c;
+  c.core_per_noc_cycle = ratio;
+  c.refill_sync = spec.clock.memory ? spec.clock.memory->sync_cycles : 0;
+  return c;
+}
+
+NocClock nominal_noc_clock(const AcceleratorSpec& spec) {
+  return noc_clock(spec, core_per_memory_cycle(spec, spec.clock.nominal));
+}
+
 }  // namespace adasim::arch

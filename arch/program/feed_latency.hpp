@@ -44,4 +44,23 @@ int return_latency_cycles(const AcceleratorSpec& spec, double ratio);
 /// The same at the nominal core point (the mapper's estimates).
 int nominal_return_latency(const AcceleratorSpec& spec);
 
+/// The NoC's clock as the spatial array sees it. Its buses and psum links run in the memory
+/// domain when one is declared: n link cycles take memory_to_core_cycles(n, ratio) core cycles
+/// (a step, a refill, a flush's chain and its bus phase each converted on its own), and a
+/// register-file refill waits for the synchroniser into the core domain, `refill_sync` core
+/// cycles, before its pass starts. The spatial model charges the NoC's bandwidth, not its
+/// pipeline stages (noc.latency_cycles is area only there), and the operand streams of
+/// consecutive steps and passes are pipelined, so the crossing is paid where the PEs wait for it:
+/// at each refill that moves values, and (return_latency_cycles) on the outputs' way to SRAM.
+/// Without a memory domain: ratio 1, no synchroniser, the single-domain model.
+struct NocClock {
+  double core_per_noc_cycle = 1.0;  ///< f_core / f_mem
+  int refill_sync = 0;              ///< core cycles a refill waits in the synchroniser
+  uint64_t core_cycles(uint64_t n) const { return memory_to_core_cycles(n, core_per_noc_cycle); }
+};
+/// At `ratio` = core_per_memory_cycle() (the engine, per layer at the domain's current point).
+NocClock noc_clock(const AcceleratorSpec& spec, double ratio);
+/// At the nominal core point (the mapper's estimates).
+NocClock nominal_noc_clock(const AcceleratorSpec& spec);
+
 }  // namespace adasim::arch

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "arch/spatial/spatial_controller.hpp"
 
+#include "arch/program/feed_latency.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::arch::spatial {
@@ -13,8 +14,12 @@ void SpatialController::start(const LayerProgram& sch, const workloads::Int16Buf
   const Problem p = Problem::from_shape(sch.shape, sch.op);
   const int psum_bits = spec_.pe_array.accum_bits;
   if (!ports.bus) throw sim::ModelError("spatial controller: no NoC for layer " + sch.layer);
+  // The NoC's cycles follow the memory domain's clock (arch/program/feed_latency.hpp).
   engine_ = std::make_unique<SpatialEngine>(p, sch.spatial().nest, *ports.bus, sch.in_bits,
-                                            sch.w_bits, psum_bits);
+                                            sch.w_bits, psum_bits,
+                                            noc_clock(spec_, ports.core_per_memory_cycle));
+  ret_ = return_latency_cycles(spec_, ports.core_per_memory_cycle);
+  landed_ = sc_core::SC_ZERO_TIME;
   engine_->bind(a.data.data(), b.data.data(), out.data.data());
   engine_->set_sparsity(sparse_.mode, sparse_.ifmap, sparse_.weight);
   bytes_ = {(sch.in_bits + 7) / 8, (sch.w_bits + 7) / 8, (psum_bits + 7) / 8};
@@ -32,7 +37,14 @@ void SpatialController::start(const LayerProgram& sch, const workloads::Int16Buf
 
 void SpatialController::release_pending() {
   if (pending_consumed_ >= 0) ports_.plan->chunk_consumed(pending_consumed_);
-  if (pending_out_ >= 0) ports_.plan->outputs_done(pending_out_);
+  if (pending_out_ >= 0) {
+    // The outputs are in SRAM after the synchroniser into the memory domain.
+    const sc_core::sc_time now = sc_core::sc_time_stamp();
+    const sc_core::sc_time in_sram =
+        ret_ == 0 ? now : now + sc_core::sc_time::from_value(ports_.clock->period.value() * ret_);
+    landed_ = std::max(landed_, in_sram);
+    ports_.plan->outputs_done(pending_out_, in_sram);
+  }
   pending_consumed_ = pending_out_ = -1;
 }
 
@@ -48,9 +60,10 @@ StepResult SpatialController::step() {
       r.bubble = true;  // a store waits behind the DMA queue
       return r;
     }
-    if (*done > now) {
+    const sc_core::sc_time end = std::max(*done, landed_);  // no earlier than the last outputs
+    if (end > now) {
       r.kind = StepResult::Kind::kWait;
-      r.wait_until = *done;
+      r.wait_until = end;
       return r;
     }
     r.kind = StepResult::Kind::kDone;

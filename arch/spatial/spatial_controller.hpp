@@ -43,6 +43,8 @@ class SpatialController {
   std::array<int64_t, 2> decoded_{};  // ifmap / weight buffer reads already through the decoder
   size_t fold_ = 0, chunk_ = 0;
   int64_t pending_consumed_ = -1, pending_out_ = -1;
+  uint64_t ret_ = 0;             // core cycles from the array to SRAM (return_latency_cycles)
+  sc_core::sc_time landed_;      // when the layer's last outputs so far are in SRAM
   bool finished_ = false;
   SparseConfig sparse_;
 };

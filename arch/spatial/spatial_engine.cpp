@@ -45,8 +45,8 @@ int64_t dot(const Coord& a, const Coord& b) {
 }  // namespace
 
 SpatialEngine::SpatialEngine(const Problem& p, const Mapping& m, const INoc& noc, int in_bits,
-                             int w_bits, int psum_bits)
-    : p_(p), m_(m), noc_(noc), bits_{in_bits, w_bits, psum_bits} {
+                             int w_bits, int psum_bits, NocClock clock)
+    : p_(p), m_(m), noc_(noc), clock_(clock), bits_{in_bits, w_bits, psum_bits} {
   gb0_ = m.first_at(Level::kGbuf);
   y0_ = m.first_at(Level::kArrayY);
   x0_ = m.first_at(Level::kArrayX);
@@ -134,7 +134,7 @@ int64_t SpatialEngine::noc_cycles_for(const std::array<int64_t, 3>& to_pes,
   for (size_t o = 0; o < 2; ++o)
     t.to_pes_bits[o] = uint64_t(std::max<int64_t>(0, to_pes[o]) * bits_[o]);
   t.from_pes_bits = uint64_t(std::max<int64_t>(0, psums_back) * bits_[kPs]);
-  return int64_t(noc_.cycles(t));
+  return int64_t(clock_.core_cycles(noc_.cycles(t)));
 }
 
 void SpatialEngine::add_psum_to_gbuf(size_t i, int32_t v, uint64_t ev) {
@@ -205,7 +205,9 @@ void SpatialEngine::run_pass(IterationResult& r) {
   std::array<int64_t, 3> refilled{};  // distinct values each operand's refill moves
   for (int o = 0; o < 3; ++o)
     if (m_.rf_keep[size_t(o)] && changed[size_t(o)]) refilled[size_t(o)] = refill_rf(o);
-  const int64_t refill = noc_cycles_for(refilled, 0);
+  // The pass waits for the refilled values, then for their synchroniser into the core domain.
+  int64_t refill = noc_cycles_for(refilled, 0);
+  if (refill > 0) refill += clock_.refill_sync;
   r.noc_cycles += refill;
   counts_.noc_cycles += refill;
   compute(r);
@@ -337,7 +339,7 @@ int64_t SpatialEngine::flush_over_links() {
       chain = std::max(chain, noc_.psum_chain_cycles(uint64_t(most) * uint64_t(bits_[kPs]),
                                                      uint64_t(senders - 1)));
   }
-  return int64_t(chain) + noc_cycles_for({0, 0, 0}, bus);
+  return int64_t(clock_.core_cycles(chain)) + noc_cycles_for({0, 0, 0}, bus);
 }
 
 void SpatialEngine::flush_rf_psums(IterationResult& r) {
@@ -411,7 +413,7 @@ int64_t SpatialEngine::step_link_cycles() {
     }
     n = 0;
   }
-  return any ? int64_t(noc_.psum_chain_cycles(uint64_t(bits_[kPs]), 1)) : 0;
+  return any ? int64_t(clock_.core_cycles(noc_.psum_chain_cycles(uint64_t(bits_[kPs]), 1))) : 0;
 }
 
 void SpatialEngine::compute(IterationResult& r) {

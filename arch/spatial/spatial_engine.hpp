@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "arch/noc/i_noc.hpp"
+#include "arch/program/feed_latency.hpp"
 #include "arch/program/loop_nest.hpp"
 #include "arch/spatial/tile_buffer.hpp"
 #include "arch/spec.hpp"
@@ -62,9 +63,10 @@ struct IterationResult {
 class SpatialEngine {
  public:
   /// `noc` prices the refills, flushes and steps (it must outlive the engine); `in_bits`,
-  /// `w_bits`, `psum_bits`: widths of one value on the NoC.
+  /// `w_bits`, `psum_bits`: widths of one value on the NoC; `clock`: the NoC's link cycles in
+  /// core cycles and the refills' synchroniser (a memory domain; default: the core's clock).
   SpatialEngine(const Problem& p, const Mapping& m, const INoc& noc, int in_bits, int w_bits,
-                int psum_bits);
+                int psum_bits, NocClock clock = {});
 
   /// Tensors: ifmap and weight values (laid out per the problem's strides) and the int32 output
   /// accumulators (the DRAM copy of the psums; zero-initialised by the caller).
@@ -162,7 +164,7 @@ class SpatialEngine {
   /// Adds a psum into buffer element i; the first arrival in event `ev` is the buffer write
   /// (a read-modify-write when the element already holds a partial sum), later ones are hops.
   void add_psum_to_gbuf(size_t i, int32_t v, uint64_t ev);
-  /// NoC cycles of one step that moves these distinct values (per operand, psums back).
+  /// Core cycles of one step's NoC traffic: these distinct values (per operand, psums back).
   int64_t noc_cycles_for(const std::array<int64_t, 3>& to_pes, int64_t psums_back) const;
   Idx temporal_base() const;
   bool advance(size_t from, size_t to);  // odometer over loops [from, to); false on wrap
@@ -171,6 +173,7 @@ class SpatialEngine {
   const Problem p_;
   const Mapping m_;
   const INoc& noc_;
+  const NocClock clock_;
   std::array<int, 3> bits_{};
   const int16_t* in_ = nullptr;
   const int16_t* w_ = nullptr;

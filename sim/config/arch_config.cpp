@@ -39,11 +39,6 @@ void check_array_kind(const arch::AcceleratorSpec& spec, const json& j, const st
     issues.push_back(InputIssue{file, "/energy/per_access", render_at(j, "/energy/per_access"),
                                 "no per-access table for a systolic array (it is charged per bit; "
                                 "set \"/pe_array/kind\": \"spatial\" or remove the object)"});
-  if (spatial && spec.clock.memory)
-    issues.push_back(InputIssue{file, "/clock/domains/memory",
-                                render_at(j, "/clock/domains/memory"),
-                                "no memory clock domain on a spatial array (its NoC timing is "
-                                "modelled in the core's clock only; remove the object)"});
   if (!spatial && !spec.mapper.factors.empty())
     issues.push_back(InputIssue{file, "/mapper/factors", render_at(j, "/mapper/factors"),
                                 "no loop factors for a systolic array (they constrain a spatial "

@@ -287,15 +287,16 @@ ParamDoc domains_doc(const ParamDoc& points) {
                      .in_unit("cycles")
                      .described("stages of each synchroniser between this domain and the "
                                 "core's (2-flop synchroniser: 2), in cycles of the receiving "
-                                "clock: the operands fed to the array wait sync_cycles core "
+                                "clock: the operands fed to the array (spatial: each "
+                                "register-file refill) wait sync_cycles core "
                                 "cycles, the array's outputs and spilled partial sums wait "
                                 "sync_cycles memory cycles (ceil(sync_cycles x f_core / f_mem) "
                                 "core cycles) before they are in SRAM")})
           .when_absent("the SRAM levels and the NoC share the core domain")
           .described(
-              "the SRAM levels and the NoC in their own voltage/clock domain "
-              "(systolic arrays): their port and link cycles and the NoC's stages run at "
-              "its clock, their energy at its voltage");
+              "the SRAM levels and the NoC in their own voltage/clock domain: their port "
+              "and link cycles (spatial: the buses' and the psum links') and the NoC's "
+              "stages run at its clock, their energy at its voltage");
   return p::object("domains", {memory})
       .when_absent("one domain: the whole accelerator runs at the clock section's point")
       .described(

@@ -94,7 +94,6 @@ CROSS_FIELD = [
     "70_delay_ref_not_above_vth",
     "71_memory_domain_point_above_fmax",
     "72_memory_domain_nominal_not_in_table",
-    "76_memory_domain_on_spatial",
     "77_schedule_without_transition",
     "78_schedule_freq_not_in_table",
     "79_schedule_two_triggers",

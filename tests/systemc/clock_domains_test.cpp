@@ -132,5 +132,40 @@ TEST(ClockDomains, SlowMemoryClockStretchesTheCyclesThatUseThePorts) {
   EXPECT_EQ(half.macs, one.macs);
 }
 
+// The same two checks on a spatial array (RS, 4 x 4, 45 nm table): its buffer and its buses are
+// in the memory domain, its register files in the PE array's. Latency objective, equal clocks:
+// the mapper chooses the same nest at either memory voltage, so the activity is the same.
+TEST(ClockDomains, SpatialMemoryVoltageScalesBufferAndNocEnergyOnly) {
+  arch::AcceleratorSpec spec = test::spatial_spec(4, 4, "rs", 128, 64 << 10, 16.0);
+  spec.mapper.objective = arch::Objective::kLatency;
+  spec.clock.memory = domain({400.0, 0.9}, 2);
+  const Figures hi = run(spec, {400.0, 0.9});
+  spec.clock.memory = domain({400.0, 0.7}, 2);
+  const Figures lo = run(spec, {400.0, 0.9});
+  ASSERT_EQ(lo.cycles_total, hi.cycles_total);
+  const double sq = (0.7 / 0.9) * (0.7 / 0.9);
+  ASSERT_GT(hi.gbuf_pj, 0.0);
+  ASSERT_GT(hi.noc_pj, 0.0);
+  EXPECT_NEAR(lo.gbuf_pj / hi.gbuf_pj, sq, 1e-12);
+  EXPECT_NEAR(lo.noc_pj / hi.noc_pj, sq, 1e-12);
+  EXPECT_NEAR(lo.gbuf_leak_pj / hi.gbuf_leak_pj, 0.7 / 0.9, 1e-12);
+  EXPECT_DOUBLE_EQ(lo.pe_pj, hi.pe_pj);
+  EXPECT_DOUBLE_EQ(lo.pe_leak_pj, hi.pe_leak_pj);
+  EXPECT_DOUBLE_EQ(lo.dram_pj, hi.dram_pj);
+}
+
+TEST(ClockDomains, SpatialSlowMemoryClockStretchesTheNocCycles) {
+  // Memory at a quarter of the core clock: each bus phase of n cycles takes 4n core cycles, so
+  // the refills and flushes stall longer (NoC stalls) for the same MACs.
+  arch::AcceleratorSpec spec = test::spatial_spec(4, 4, "rs", 128, 64 << 10, 16.0);
+  spec.mapper.objective = arch::Objective::kLatency;
+  const Figures one = run(spec, {400.0, 0.9});
+  spec.clock.memory = domain({100.0, 0.9}, 0);
+  const Figures quarter = run(spec, {400.0, 0.9});
+  EXPECT_GT(quarter.port_stalls, one.port_stalls);
+  EXPECT_GT(quarter.cycles_total, one.cycles_total);
+  EXPECT_EQ(quarter.macs, one.macs);
+}
+
 }  // namespace
 }  // namespace adasim

@@ -93,8 +93,10 @@ int dram_specs() {
 // make DRAM ideal: the synchroniser alone delays the jobs, and the search replays for it).
 // `gated`: the PE array power gated by power.policy "idle_timeout" (idle_cycles 1..60,
 // wakeup_cycles 1..20, from their own generator so that the spec and layers stay the same).
+// `memory`: the buffer and the NoC in a memory domain (clock.domains.memory) at 0.37 to 2.5x the
+// core's clock, synchronisers of 0 to 3 stages, from their own generator too.
 void expect_replay_equals_engine(const SpatialDataflow& df, int seed, bool chip, int sync,
-                                 bool gated = false) {
+                                 bool gated = false, bool memory = false) {
   std::mt19937_64 rng(uint64_t(seed) * 104729 + seed_index(df) * 31 + (chip ? 7 : 0));
   auto pick = [&](auto const& v) { return v[size_t(rng() % v.size())]; };
   const std::vector<int64_t> gbufs{1536, 4096, 8192, 256 * 1024};
@@ -117,11 +119,24 @@ void expect_replay_equals_engine(const SpatialDataflow& df, int seed, bool chip,
     spec.power.policy_params.set("idle_cycles", int64_t(1 + g() % 60));
     spec.power.wakeup_cycles = int(1 + g() % 20);
   }
+  if (memory) {
+    std::mt19937_64 g(uint64_t(seed) * 131 + seed_index(df) * 7 + (chip ? 3 : 0));
+    const double ratios[] = {0.37, 0.5, 0.8, 1.6, 2.5};  // f_mem / f_core
+    arch::DomainSpec d;
+    d.nominal = {spec.clock.nominal.freq_mhz * ratios[g() % 5], spec.clock.nominal.voltage_v};
+    d.operating_points = {d.nominal};
+    d.sync_cycles = int(g() % 4);
+    spec.clock.memory = d;
+  }
   SCOPED_TRACE(
       std::string(spec.dram.ideal ? "ideal " : "") + "dram " +
       std::to_string(spec.dram.bandwidth_gb_per_s) + " GB/s, " +
       std::to_string(spec.dram.latency_ns) + " ns, burst " + std::to_string(spec.dram.burst_bytes) +
-      ", " + std::to_string(spec.clock.nominal.freq_mhz) + " MHz, buffer " +
+      ", " + std::to_string(spec.clock.nominal.freq_mhz) + " MHz" +
+      (memory ? " (memory " + std::to_string(spec.clock.memory->nominal.freq_mhz) + " MHz, sync " +
+                    std::to_string(spec.clock.memory->sync_cycles) + ")"
+              : std::string()) +
+      ", buffer " +
       std::to_string(spec.sram[0].size_bytes) + ", sync " + std::to_string(sync) +
       (gated ? ", idle_cycles " + std::to_string(spec.power.policy_params.integer("idle_cycles")) +
                    ", wakeup " + std::to_string(spec.power.wakeup_cycles)
@@ -132,7 +147,9 @@ void expect_replay_equals_engine(const SpatialDataflow& df, int seed, bool chip,
   if (!test::map_and_simulate(spec, g, sch, ran))
     GTEST_SKIP() << "a layer does not fit this random buffer";
   ASSERT_EQ(ran.size(), sch.size());
-  int exact = 0, waited = 0, over = 0, woke = 0;
+  int exact = 0, waited = 0, over = 0, woke = 0, clocked = 0;
+  arch::AcceleratorSpec one_domain = spec;
+  one_domain.clock.memory.reset();
   double worst = 0;
   for (size_t i = 0; i < sch.size(); ++i) {
     SCOPED_TRACE(g.layers[i].name + " " + sch[i].search.chosen);
@@ -150,6 +167,8 @@ void expect_replay_equals_engine(const SpatialDataflow& df, int seed, bool chip,
     waited += double(ran[i].cycles) > double(std::accumulate(it.begin(), it.end(), int64_t{0}));
     over += old < double(ran[i].cycles);
     woke += ran[i].wakeup_stall > 0;
+    // Layers whose array cycles the memory domain's clock and synchronisers changed.
+    clocked += memory && it != workloads::timeline::spatial_iteration_cycles(sch[i], one_domain);
     if (!gated) {
       EXPECT_EQ(ran[i].wakeup_stall, 0u);
     }
@@ -159,6 +178,7 @@ void expect_replay_equals_engine(const SpatialDataflow& df, int seed, bool chip,
       "%d under the old estimate\n",
       exact, sch.size(), 100 * worst, waited, over);
   if (gated) std::printf("[ gating   ] %d layers woke up\n", woke);
+  if (memory) std::printf("[ memory   ] %d layers' array cycles moved with the NoC's clock\n", clocked);
 }
 
 class SpatialEstimateVsEngineDram : public ::testing::TestWithParam<Param> {};
@@ -181,6 +201,15 @@ TEST_P(SpatialEstimateVsEngineDram, CyclesWithDramSynchroniser) {
 TEST_P(SpatialEstimateVsEngineDram, CyclesWithIdleGating) {
   const auto [df, seed, chip] = GetParam();
   expect_replay_equals_engine(df, seed, chip, 0, true);
+}
+
+// The same with the buffer and the NoC in a memory domain: every bus and link phase (a step, a
+// refill, a flush's chain and its bus) takes ceil(n x f_core / f_mem) core cycles, each refill
+// waits for its synchroniser and the outputs reach SRAM after theirs (arch/program/
+// feed_latency.hpp NocClock); the replay and the estimate's figures charge them as the engine.
+TEST_P(SpatialEstimateVsEngineDram, CyclesWithMemoryDomain) {
+  const auto [df, seed, chip] = GetParam();
+  expect_replay_equals_engine(df, seed, chip, seed % 2 == 0 ? 0 : 2, false, true);
 }
 
 INSTANTIATE_TEST_SUITE_P(RandomDram, SpatialEstimateVsEngineDram,
@@ -214,6 +243,40 @@ TEST(SpatialEstimateVsEngineDram, HandWorkedLayers) {
         sim::map_graph(g, spec, arch::EnergyTable(spec.energy));
     ws::Mapping& m = sch[0].spatial().nest;
     m.loops = c.loops;
+    m.rf_keep = {true, true, true};
+    const ws::Problem p = ws::Problem::from_shape(sch[0].shape, g.layers[0].op);
+    ws::plan_transfers(sch[0], p, ws::widths_of(g, g.layers[0], spec));
+    const std::vector<test::LayerFigures> ran = test::simulate_forked(spec, g, sch);
+    ASSERT_EQ(ran.size(), 1u);
+    EXPECT_EQ(ran[0].cycles, c.cycles);
+    EXPECT_EQ(workloads::timeline::spatial_cycles(sch[0], spec), int64_t(c.cycles));
+  }
+}
+
+// The tiny layer of SpatialTimeline.HandWorkedMemoryDomain (ideal DRAM, the buffer and the NoC
+// in a memory domain with 2-stage synchronisers) through the SystemC engine: 32 cycles with the
+// memory domain at 400 MHz, 16 at 2 GHz, as worked out by hand there.
+TEST(SpatialEstimateVsEngineDram, HandWorkedMemoryDomain) {
+  using arch::spatial::Level;
+  const struct {
+    double mem_mhz;
+    uint64_t cycles;
+  } cases[] = {{400, 32}, {2000, 16}};
+  for (const auto& c : cases) {
+    SCOPED_TRACE(std::to_string(c.mem_mhz) + " MHz");
+    arch::AcceleratorSpec spec = test::hand_dram_spec();
+    spec.dram.ideal = true;
+    arch::DomainSpec d;
+    d.nominal = {c.mem_mhz, spec.clock.nominal.voltage_v};
+    d.operating_points = {d.nominal};
+    d.sync_cycles = 2;
+    spec.clock.memory = d;
+    workloads::Graph g;
+    test::add_conv(g, {"tiny", 1, 1, 1, 6, 1, 1, 1});
+    std::vector<workloads::LayerSchedule> sch =
+        sim::map_graph(g, spec, arch::EnergyTable(spec.energy));
+    ws::Mapping& m = sch[0].spatial().nest;
+    m.loops = {{ws::kQ, 3, Level::kDram}, {ws::kQ, 2, Level::kArrayX}};
     m.rf_keep = {true, true, true};
     const ws::Problem p = ws::Problem::from_shape(sch[0].shape, g.layers[0].op);
     ws::plan_transfers(sch[0], p, ws::widths_of(g, g.layers[0], spec));

@@ -38,11 +38,12 @@ using arch::spatial::Level;
 // The engine's cycles per DRAM iteration (the controller's step: max(1, compute) + NoC), run
 // directly on zero tensors (its timing does not depend on the values without sparsity).
 std::vector<int64_t> engine_iterations(const ws::Problem& p, const ws::Mapping& m,
-                                       const arch::NocSpec& noc, const int bits[3]) {
+                                       const arch::NocSpec& noc, const int bits[3],
+                                       arch::NocClock clock = {}) {
   const auto bus = arch::make_noc(noc);
   std::vector<int16_t> a(size_t(p.ifmap_elems)), b(size_t(p.weight_elems));
   std::vector<int32_t> o(size_t(p.ofmap_elems));
-  arch::spatial::SpatialEngine eng(p, m, *bus, bits[0], bits[1], bits[2]);
+  arch::spatial::SpatialEngine eng(p, m, *bus, bits[0], bits[1], bits[2], clock);
   eng.bind(a.data(), b.data(), o.data());
   std::vector<int64_t> out;
   while (!eng.done()) {
@@ -96,9 +97,11 @@ TEST(SpatialIterationCycles, ResNet50FirstLayersOnEyerissChip) {
 // Random nests the search would not choose (tests/support/spatial_random_nest.hpp: ragged
 // factors, loops of bound 1, DRAM and buffer loops in any order, any operands kept or bypassed)
 // over random layers (padding, stride, dilation, groups, batch), with random bus widths and psum
-// links: iteration by iteration against the engine, and their sum against pass_terms.
+// links: iteration by iteration against the engine, and their sum against pass_terms. Every
+// other case puts the NoC in a memory domain (arch::NocClock: f_core / f_mem of 0.4 to 2.5 and a
+// refill synchroniser of 0 to 3 cycles, from a generator of its own).
 TEST(SpatialIterationCycles, RandomNestsEqualTheEngine) {
-  std::mt19937_64 rng(20261205);
+  std::mt19937_64 rng(20261205), clocks(977);
   int cases = 0, many = 0, run_ends = 0, bypass = 0;
   while (cases < 300) {
     const workloads::ConvShape s = test::random_shape(rng);
@@ -111,15 +114,23 @@ TEST(SpatialIterationCycles, RandomNestsEqualTheEngine) {
     if (test::pick(rng, 0, 1)) noc.bus_bits = {16, 64, 32};
     noc.psum_link_bits = test::pick(rng, 0, 1) ? 16 : 0;
     const int bits[3] = {8 * int(test::pick(rng, 1, 2)), 8, 32};
-    SCOPED_TRACE("case " + std::to_string(cases) + ": " + m->describe());
-    const std::vector<int64_t> mine = ws::iteration_cycles(p, *m, noc, bits);
-    const std::vector<int64_t> eng = engine_iterations(p, *m, noc, bits);
+    arch::NocClock clock;
+    if (cases % 2 == 1) {
+      const double ratios[] = {0.4, 0.75, 1.25, 2.5};
+      clock.core_per_noc_cycle = ratios[clocks() % 4];
+      clock.refill_sync = int(clocks() % 4);
+    }
+    SCOPED_TRACE("case " + std::to_string(cases) + ": " + m->describe() + ", f_core / f_mem " +
+                 std::to_string(clock.core_per_noc_cycle) + ", sync " +
+                 std::to_string(clock.refill_sync));
+    const std::vector<int64_t> mine = ws::iteration_cycles(p, *m, noc, bits, clock);
+    const std::vector<int64_t> eng = engine_iterations(p, *m, noc, bits, clock);
     ASSERT_EQ(mine.size(), eng.size());
     for (size_t i = 0; i < eng.size(); ++i)
       ASSERT_EQ(mine[i], eng[i]) << "DRAM iteration " << i << " of " << eng.size();
     const double width[3] = {double(noc.bus_width(0)), double(noc.bus_width(1)),
                              double(noc.bus_width(2))};
-    const ws::PassTerms t = ws::pass_terms(p, *m, noc, bits, width);
+    const ws::PassTerms t = ws::pass_terms(p, *m, noc, bits, width, clock);
     const size_t y0 = m->first_at(Level::kArrayY);
     const double ideal =
         double(m->product(0, y0) * m->product(m->first_at(Level::kRf), m->loops.size())) +
@@ -281,6 +292,41 @@ TEST(SpatialTimeline, HandWorkedDramSynchroniser) {
   const workloads::LayerSchedule folds =
       hand_layer(spec, 2, 2, {{ws::kQ, 2, Level::kDram}, {ws::kC, 2, Level::kDram}});
   EXPECT_EQ(workloads::timeline::spatial_cycles(folds, spec), 52);
+}
+
+// The tiny layer above (ideal DRAM: no waits) with the buffer and the NoC in a memory domain
+// (clock.domains.memory) of sync_cycles = 2, the core at 1 GHz. Each NoC phase of n memory cycles
+// takes ceil(n x f_core / f_mem) core cycles (at least 1), a refill then waits 2 core cycles for
+// its synchroniser, and the outputs reach SRAM ceil(2 x f_core / f_mem) core cycles after they
+// leave the array:
+//   400 MHz (2.5 core cycles each): refill ceil(2.5) + 2 = 5, 1 step, flush ceil(2.5) = 3: 9 per
+//     iteration; the last outputs are in SRAM ceil(5) = 5 cycles after 27: 32 cycles.
+//   2 GHz (0.5 each): refill max(1, ceil(0.5)) + 2 = 3, 1 step, flush 1: 5 per iteration; the
+//     last outputs in SRAM ceil(1) = 1 cycle after 15: 16 cycles.
+TEST(SpatialTimeline, HandWorkedMemoryDomain) {
+  arch::AcceleratorSpec spec = test::hand_dram_spec();
+  spec.dram.ideal = true;
+  const workloads::LayerSchedule sch =
+      hand_layer(spec, 1, 6, {{ws::kQ, 3, Level::kDram}, {ws::kQ, 2, Level::kArrayX}});
+  const ws::Problem p = ws::Problem::from_shape(sch.shape, sch.op);
+  const int bits[3] = {8, 8, 32};
+  const struct {
+    double mem_mhz;
+    int64_t per_iteration, layer;
+  } cases[] = {{400, 9, 32}, {2000, 5, 16}};
+  for (const auto& c : cases) {
+    SCOPED_TRACE(std::to_string(c.mem_mhz) + " MHz");
+    arch::DomainSpec d;
+    d.nominal = {c.mem_mhz, spec.clock.nominal.voltage_v};
+    d.operating_points = {d.nominal};
+    d.sync_cycles = 2;
+    spec.clock.memory = d;
+    const std::vector<int64_t> it = workloads::timeline::spatial_iteration_cycles(sch, spec);
+    EXPECT_EQ(it, std::vector<int64_t>(3, c.per_iteration));
+    EXPECT_EQ(it, engine_iterations(p, sch.spatial().nest, spec.noc, bits,
+                                    arch::nominal_noc_clock(spec)));
+    EXPECT_EQ(workloads::timeline::spatial_cycles(sch, spec), c.layer);
+  }
 }
 
 // The search ranks finite-DRAM mappings by their replay and cuts candidates whose estimate

@@ -67,6 +67,7 @@ CoreBound::CoreBound(const Problem& p, const Mapping& core, const Idx& rem,
   outs_ = double(p.ofmap_elems);
   for (int o = 0; o < 3; ++o) width_[size_t(o)] = spec.noc.bus_width(o);
   link_group_ = psum_link_group(core, spec.noc);
+  clock_ = arch::nominal_noc_clock(spec);
   bytes_per_cycle_ =
       spec.dram.ideal ? 1e300 : spec.dram.bandwidth_gb_per_s * 1e3 / spec.clock.nominal.freq_mhz;
   for (int o = 0; o < 3; ++o) {
@@ -99,7 +100,8 @@ std::optional<CoreBound::Terms> CoreBound::order_free_terms(const Split* split,
     }
     const double n = passes * changing_[size_t(o)];
     energy += n * (pes_ * c.noc[size_t(o)] + t_sp_[size_t(o)] * c.gbuf[size_t(o)]);
-    stall = std::max(stall, n * (std::ceil(t_sp_[size_t(o)] * bits[o] / width_[size_t(o)]) - 1));
+    const double step = core_cycles(clock_, std::ceil(t_sp_[size_t(o)] * bits[o] / width_[size_t(o)]));
+    stall = std::max(stall, n * (std::max(1.0, step) - 1));
   }
   if (keep_[2]) {
     energy += 2 * macs_ * c.rf[2];
@@ -125,9 +127,11 @@ inline CoreBound::Terms CoreBound::array_terms(const std::array<double, 3>& ev, 
     const double noc = pes_ * t_rf_[size_t(o)] * ev[size_t(o)] * (o == 0 ? ratio_rf : 1);
     const double gbuf = t_arr_[size_t(o)] * ev[size_t(o)] * (o == 0 ? ratio_arr : 1);
     energy += noc * (c.noc[size_t(o)] + c.rf[size_t(o)]) + gbuf * c.gbuf[size_t(o)];
-    // Each operand has its own bus: the refills take at least the busiest one's cycles.
-    refill = std::max(refill, std::ceil(gbuf * bits[o] / width_[size_t(o)]));
+    // Each operand has its own bus: the refills take at least the busiest one's cycles (each
+    // refill at least its NoC cycles x f_core / f_mem in core cycles, noc_clock.hpp).
+    refill = std::max(refill, gbuf * bits[o] / width_[size_t(o)]);
   }
+  refill = std::ceil(core_cycles_at_least(clock_, refill) - 1e-9);
   if (keep_[2]) {
     const double gb_writes = ev[2] * t_arr_[2];
     const double k = double(link_group_);
@@ -135,7 +139,7 @@ inline CoreBound::Terms CoreBound::array_terms(const std::array<double, 3>& ev, 
     const double hops = ev[2] * std::max(0.0, pes_ * t_rf_[2] / k - t_arr_[2]);
     energy += (2 * gb_writes - outs_) * c.gbuf[2] + hops * c.noc[2] + links * c.link;
     // Every flush sends all the PEs' RF psums (with links: the groups' sums) over the bus.
-    refill += ev[2] * psum_flush_cycles(pes_, t_rf_[2], link_group_, bits[2], spec_.noc);
+    refill += ev[2] * psum_flush_cycles(pes_, t_rf_[2], link_group_, bits[2], spec_.noc, clock_);
   }
   return {energy, refill};
 }

@@ -92,10 +92,12 @@ int64_t psum_link_group(const Mapping& m, const arch::NocSpec& noc) {
   return k;
 }
 
-double psum_flush_cycles(double pes, double per_pe, int64_t k, int bits, const arch::NocSpec& noc) {
+double psum_flush_cycles(double pes, double per_pe, int64_t k, int bits, const arch::NocSpec& noc,
+                         arch::NocClock clock) {
   double chain = 0;
   if (k > 1 && per_pe > 0) chain = std::ceil(per_pe * bits / noc.psum_link_bits) + double(k - 2);
-  return chain + std::ceil(pes / double(k) * per_pe * bits / noc.bus_width(2));
+  return core_cycles(clock, chain) +
+         core_cycles(clock, std::ceil(pes / double(k) * per_pe * bits / noc.bus_width(2)));
 }
 
 double SpatialEstimate::objective(arch::Objective o) const {
@@ -113,7 +115,7 @@ SpatialEstimate estimate_mapping(const Problem& p, const Mapping& m,
   const int bits[3] = {w.in_bits, w.w_bits, w.psum_bits};
   const double width[3] = {double(spec.noc.bus_width(0)), double(spec.noc.bus_width(1)),
                            double(spec.noc.bus_width(2))};
-  const PassTerms kept = pass_terms(p, m, spec.noc, bits, width);
+  const PassTerms kept = pass_terms(p, m, spec.noc, bits, width, arch::nominal_noc_clock(spec));
   double refill_cycles = kept.refill_cycles, stall_cycles = 0;
 
   const DramTraffic dram = dram_cache ? dram_cache->of(m) : dram_traffic(p, m);

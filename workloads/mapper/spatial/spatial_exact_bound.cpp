@@ -142,6 +142,9 @@ ExactBound::ExactBound(const Problem& p, const Mapping& core, const Idx& rem,
     bus_cycles_ += senders * outs * w.psum_bits / spec.noc.bus_width(2);
     energy_ += (senders - 1) * outs * c.noc[2];  // the sends the buffer's writes do not count
   }
+  // In core cycles: each refill and flush phase takes at least its NoC cycles x f_core / f_mem
+  // (noc_clock.hpp; the refills' synchronisers add more, >= 0).
+  bus_cycles_ = core_cycles_at_least(arch::nominal_noc_clock(spec), bus_cycles_);
   // What the DRAM walk moves beyond the minimum (of()): each element read, or written back, at
   // the DRAM's cost per access and the operand's width in bytes.
   for (size_t o = 0; o < 3; ++o) dram_pj_[o] = c.dram[o];

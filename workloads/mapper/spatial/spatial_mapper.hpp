@@ -16,6 +16,7 @@
 #include "workloads/mapper/schedule.hpp"
 #include "workloads/mapper/search_guard.hpp"
 #include "workloads/mapper/spatial/loop_nest.hpp"
+#include "workloads/mapper/spatial/noc_clock.hpp"
 
 namespace adasim::workloads::spatial {
 
@@ -70,8 +71,10 @@ int64_t psum_link_group(const Mapping& m, const arch::NocSpec& noc);
 
 /// NoC cycles of one flush of the RF psums of `pes` PEs holding `per_pe` psums of `bits` each,
 /// in column groups of k (psum_link_group): the chain down each group, ceil(per_pe * bits /
-/// psum_link_bits) + k - 2 cycles (k > 1), then the groups' sums over the psum bus.
-double psum_flush_cycles(double pes, double per_pe, int64_t k, int bits, const arch::NocSpec& noc);
+/// psum_link_bits) + k - 2 cycles (k > 1), then the groups' sums over the psum bus; each phase
+/// in core cycles at `clock` (a memory domain).
+double psum_flush_cycles(double pes, double per_pe, int64_t k, int bits, const arch::NocSpec& noc,
+                         arch::NocClock clock = {});
 
 /// What the register files move between passes, over all passes, exactly as the engine moves
 /// it (per pass spatial_refills.cpp, summed by class of passes spatial_pass_classes.cpp, so the
@@ -79,7 +82,8 @@ double psum_flush_cycles(double pes, double per_pe, int64_t k, int bits, const a
 /// inputs (NoC cycles: per pass the busiest operand bus; buffer reads: one per distinct value,
 /// multicast; deliveries: one per PE and value) and flushes of kept psums (NoC cycles, psums sent
 /// by the PEs, buffer writes, link hops); and, step by step (spatial_steps.cpp), the bypassed
-/// operands' traffic and NoC stall.
+/// operands' traffic and NoC stall. Cycles are core cycles at `clock` (a memory domain: each
+/// refill, step and flush phase converted, each refill with its synchroniser).
 struct PassTerms {
   double refill_cycles = 0;
   std::array<double, 2> gbuf{}, noc{};
@@ -89,7 +93,7 @@ struct PassTerms {
   double step_writes = 0, step_macs = 0, step_link_hops = 0;
 };
 PassTerms pass_terms(const Problem& p, const Mapping& m, const arch::NocSpec& noc,
-                     const int bits[3], const double width[3]);
+                     const int bits[3], const double width[3], arch::NocClock clock = {});
 
 /// The cycles of every DRAM iteration (one transfer-plan chunk) of a mapping as the engine runs
 /// it (spatial_pass_classes.cpp): max(1, its passes' steps) plus its NoC cycles (its passes'
@@ -98,7 +102,7 @@ PassTerms pass_terms(const Problem& p, const Mapping& m, const arch::NocSpec& no
 /// pass_terms, split by iteration); iterations of one class (same carry, output-tile moves and
 /// edge coordinates) are evaluated once.
 std::vector<int64_t> iteration_cycles(const Problem& p, const Mapping& m, const arch::NocSpec& noc,
-                                      const int bits[3]);
+                                      const int bits[3], arch::NocClock clock = {});
 
 /// Fills the schedule's transfer plan (folds = runs over one output tile, chunks = DRAM
 /// iterations) by walking the DRAM loops; sizes in bytes. `check` (optional: the search guard,

@@ -159,8 +159,9 @@ void for_each_product(const std::array<Classes, kComponents.size()>& cs, F f) {
 // histograms are multiplied out component by component, merging equal partial products.
 class RefillSum {
  public:
-  RefillSum(const Problem& p, const Mapping& m, const int bits[3], const double width[3])
-      : rc_(p, m), keep_(m.rf_keep), bits_(bits), width_(width) {}
+  RefillSum(const Problem& p, const Mapping& m, const int bits[3], const double width[3],
+            arch::NocClock clock)
+      : rc_(p, m), keep_(m.rf_keep), bits_(bits), width_(width), clock_(clock) {}
 
   void add(const PassSpace& ps, int k, PassTerms& r) {
     std::array<bool, 2> on{};
@@ -212,7 +213,7 @@ class RefillSum {
         r.gbuf[size_t(o)] += distinct * double(count);
         cycles = std::max(cycles, std::ceil(distinct * bits_[o] / width_[o]));
       }
-      r.refill_cycles += cycles * double(count);
+      r.refill_cycles += refill_core_cycles(clock_, cycles) * double(count);
     }
   }
 
@@ -233,6 +234,7 @@ class RefillSum {
   std::array<bool, 3> keep_;
   const int* bits_;
   const double* width_;
+  arch::NocClock clock_;
 };
 
 // The passes reached at carry level k by classes of their psum flush (FlushCounter::at's key:
@@ -254,17 +256,17 @@ std::array<Classes, kComponents.size()> flush_classes(const FlushCounter& fc, co
 }  // namespace
 
 PassTerms pass_terms(const Problem& p, const Mapping& m, const arch::NocSpec& noc,
-                     const int bits[3], const double width[3]) {
+                     const int bits[3], const double width[3], arch::NocClock clock) {
   PassTerms r;
   const PassSpace ps(m);
   // Refills: the first fill, then per carry level.
-  RefillSum refills(p, m, bits, width);
+  RefillSum refills(p, m, bits, width, clock);
   refills.add(ps, kEveryPass, r);
   for (size_t k = 0; k < ps.levels(); ++k)
     if (ps.carries(k)) refills.add(ps, int(k), r);
   // Bypassed operands, step by step: every pass, by its StepCounter class.
   if (!m.rf_keep[0] || !m.rf_keep[1] || !m.rf_keep[2]) {
-    StepCounter sc(p, m, noc, bits);
+    StepCounter sc(p, m, noc, bits, clock);
     std::array<Classes, kComponents.size()> cs;
     for (size_t c = 0; c < kComponents.size(); ++c)
       cs[c] = classes_of(ps.coords(kComponents[c], kEveryPass),
@@ -285,7 +287,7 @@ PassTerms pass_terms(const Problem& p, const Mapping& m, const arch::NocSpec& no
   if (!m.rf_keep[2]) return r;
   // Kept psums: one flush per run of passes on one psum tile, by the run's first pass: the first
   // pass and every pass reached by a carry that moves the psum tile.
-  FlushCounter fc(p, m, noc, bits[2]);
+  FlushCounter fc(p, m, noc, bits[2], clock);
   auto flush = [&](const Idx& base, int64_t count) {
     const FlushCounter::Flush& f = fc.at(base);
     const double n = double(count);
@@ -357,16 +359,16 @@ struct DramIteration {
 class IterationCycles {
  public:
   IterationCycles(const Problem& p, const Mapping& m, const arch::NocSpec& noc, const int bits[3],
-                  const double width[3])
+                  const double width[3], arch::NocClock clock)
       : m_(m),
         gb0_(m.first_at(Level::kGbuf)),
         y0_(m.first_at(Level::kArrayY)),
         psum_level_(psum_level(m)),
         inner_(m.inner_strides()),
         compute_(double(m.product(gb0_, y0_) * m.product(m.first_at(Level::kRf), m.loops.size()))),
-        refills_(p, m, bits, width),
-        sc_(p, m, noc, bits),
-        fc_(p, m, noc, bits[2]) {}
+        refills_(p, m, bits, width, clock),
+        sc_(p, m, noc, bits, clock),
+        fc_(p, m, noc, bits[2], clock) {}
 
   /// Cycles of iteration `d` (`prev`: the previous one's indices, nullptr for the first).
   double of(const DramIteration& d, const std::vector<int64_t>* prev) {
@@ -441,11 +443,11 @@ class IterationCycles {
 }  // namespace
 
 std::vector<int64_t> iteration_cycles(const Problem& p, const Mapping& m, const arch::NocSpec& noc,
-                                      const int bits[3]) {
+                                      const int bits[3], arch::NocClock clock) {
   const size_t gb0 = m.first_at(Level::kGbuf);
   const double width[3] = {double(noc.bus_width(0)), double(noc.bus_width(1)),
                            double(noc.bus_width(2))};
-  IterationCycles ic(p, m, noc, bits, width);
+  IterationCycles ic(p, m, noc, bits, width, clock);
   const Idx span = m.spans_from(gb0), reach = m.spans_from(0);
   // Memo by class: the carry level, the output-tile flags and, per dim, its coordinate where the
   // iteration (with the previous one and their runs) touches the layer's edge, -1 inside.

@@ -13,6 +13,7 @@
 
 #include "arch/spec.hpp"
 #include "workloads/mapper/spatial/loop_nest.hpp"
+#include "workloads/mapper/spatial/noc_clock.hpp"
 
 namespace adasim::workloads::spatial {
 
@@ -59,7 +60,8 @@ inline bool reduction_in_layer(const Problem& p, int d, int64_t x) {
 class FlushCounter {
  public:
   using Idx = std::array<int64_t, kNumDims>;
-  FlushCounter(const Problem& p, const Mapping& m, const arch::NocSpec& noc, int bits);
+  FlushCounter(const Problem& p, const Mapping& m, const arch::NocSpec& noc, int bits,
+               arch::NocClock clock = {});
 
   struct Flush {
     double cycles = 0, sent = 0, writes = 0, link_hops = 0;
@@ -74,6 +76,7 @@ class FlushCounter {
   const Problem& p_;
   int bits_;
   const arch::NocSpec& noc_;
+  arch::NocClock clock_;
   Idx rf_span_{}, arr_span_{};
   std::vector<std::pair<Idx, int64_t>> pe_;  // offsets and column of every PE
   std::map<Idx, Flush> cache_;

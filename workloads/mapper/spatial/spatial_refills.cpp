@@ -117,8 +117,9 @@ std::pair<int64_t, int64_t> RefillCounter::interval(int o, int a, int d1, int d2
 // way, over the links down a column group when there are links. A PE ran a MAC iff its C, R and
 // S coordinates at the run's first pass lie inside the layer (the run's later passes only move
 // those further). Cached by the run's position, edge positions kept apart, interior ones merged.
-FlushCounter::FlushCounter(const Problem& p, const Mapping& m, const arch::NocSpec& noc, int bits)
-    : p_(p), bits_(bits), noc_(noc) {
+FlushCounter::FlushCounter(const Problem& p, const Mapping& m, const arch::NocSpec& noc, int bits,
+                           arch::NocClock clock)
+    : p_(p), bits_(bits), noc_(noc), clock_(clock) {
   rf_span_ = m.spans_from(m.first_at(Level::kRf));
   arr_span_ = m.spans_from(m.first_at(Level::kArrayY));
   pe_ = pe_offsets(m);
@@ -169,9 +170,11 @@ const FlushCounter::Flush& FlushCounter::at(const Idx& base) {
                          std::ceil(double(n * bits_) / noc_.psum_link_bits) + double(members - 2));
     }
     f.link_hops = f.sent - bus;
-    f.cycles = chain + std::ceil(bus * bits_ / noc_.bus_width(2));
+    // The chains, then the groups' sums over the psum bus, each phase at the NoC's clock.
+    f.cycles = core_cycles(clock_, chain) +
+               core_cycles(clock_, std::ceil(bus * bits_ / noc_.bus_width(2)));
   } else {
-    f.cycles = std::ceil(f.sent * bits_ / noc_.bus_width(2));
+    f.cycles = core_cycles(clock_, std::ceil(f.sent * bits_ / noc_.bus_width(2)));
   }
   return cache_.emplace(key, f).first->second;
 }

@@ -54,9 +54,10 @@ double moved(const Changes& c, double tile) {
 /// where loop l (a DRAM or buffer loop) is the innermost one to advance, an operand is refilled
 /// when l or a loop inside it indexes it: by a window slide when l is the innermost such loop
 /// (the fraction changes_at gives), else with its whole array tile. The spatial array's NoC
-/// (xy_multicast) gives every operand its own bus, so a refill costs its busiest bus.
+/// (xy_multicast) gives every operand its own bus, so a refill costs its busiest bus, in core
+/// cycles at `clock` with its synchroniser (noc_clock.hpp).
 double kept_refill_cycles(const Problem& p, const Mapping& m, size_t y0, const Idx& arr_span,
-                          const int bits[3], const double width[3]) {
+                          const int bits[3], const double width[3], const arch::NocClock& clock) {
   std::array<double, 2> tile{};
   for (int o = 0; o < 2; ++o)
     if (m.rf_keep[size_t(o)]) tile[size_t(o)] = double(tile_elems(o, p, arr_span));
@@ -64,7 +65,7 @@ double kept_refill_cycles(const Problem& p, const Mapping& m, size_t y0, const I
     double c = 0;
     for (int o = 0; o < 2; ++o)
       c = std::max(c, std::ceil(moved_values[size_t(o)] * bits[o] / width[o]));
-    return c;
+    return refill_core_cycles(clock, c);
   };
   double total = busiest(tile);  // the first pass fills every kept tile
   std::array<Changes, 2> ch;
@@ -99,8 +100,9 @@ struct Spans {
   Idx rf, arr, sp;  // below the RF loops, below the array loops, the spatial loops only
 };
 
-PsumTerms psum_terms(const Problem& p, const Mapping& m, const arch::NocSpec& noc, int bits,
-                     double pes, double pass_steps, const Spans& sp, SpatialEstimate& e) {
+PsumTerms psum_terms(const Problem& p, const Mapping& m, const arch::NocSpec& noc,
+                     const arch::NocClock& clock, int bits, double pes, double pass_steps,
+                     const Spans& sp, SpatialEstimate& e) {
   PsumTerms t;
   const int64_t k = psum_link_group(m, noc);
   if (m.rf_keep[2]) {
@@ -112,7 +114,8 @@ PsumTerms psum_terms(const Problem& p, const Mapping& m, const arch::NocSpec& no
     e.link_hops = sent * double(k - 1) / double(k);
     // Every PE sends all its psums at a flush (they are reduced on the way; without links each
     // one crosses the psum bus, with links the column groups' sums do).
-    t.refill = ch.events * psum_flush_cycles(pes, double(tile_elems(2, p, sp.rf)), k, bits, noc);
+    t.refill =
+        ch.events * psum_flush_cycles(pes, double(tile_elems(2, p, sp.rf)), k, bits, noc, clock);
     return t;
   }
   // Bypassed: each step writes its reduced psums over the psum bus back to the buffer; with
@@ -121,8 +124,9 @@ PsumTerms psum_terms(const Problem& p, const Mapping& m, const arch::NocSpec& no
   t.gb_writes = pass_steps * per_step;
   e.hops = e.macs - t.gb_writes;
   e.link_hops = e.macs * double(k - 1) / double(k);
-  const double link = k > 1 ? std::ceil(double(bits) / noc.psum_link_bits) : 1;
-  t.stall = pass_steps * (std::max(link, std::ceil(per_step * bits / noc.bus_width(2))) - 1);
+  const double link = k > 1 ? core_cycles(clock, std::ceil(double(bits) / noc.psum_link_bits)) : 1;
+  const double bus = core_cycles(clock, std::ceil(per_step * bits / noc.bus_width(2)));
+  t.stall = pass_steps * (std::max({1.0, link, bus}) - 1);
   return t;
 }
 
@@ -146,6 +150,7 @@ SpatialEstimate screen_mapping(const Problem& p, const Mapping& m,
   const double width[3] = {double(spec.noc.bus_width(0)), double(spec.noc.bus_width(1)),
                            double(spec.noc.bus_width(2))};
   double refill_cycles = 0, stall_cycles = 0;
+  const arch::NocClock clock = arch::nominal_noc_clock(spec);
 
   for (int o = 0; o < 2; ++o) {
     const Changes dram = changes_at(o, p, m, gb0, gb_span);
@@ -167,15 +172,16 @@ SpatialEstimate screen_mapping(const Problem& p, const Mapping& m,
       const double distinct = double(step_distinct(o, p, sp_span));
       e.noc[size_t(o)] = passes * changing * pes;
       e.gbuf[size_t(o)] = passes * changing * distinct;
-      stall_cycles = std::max(stall_cycles,
-                              passes * changing * (std::ceil(distinct * bits[o] / width[o]) - 1));
+      const double step = core_cycles(clock, std::ceil(distinct * bits[o] / width[o]));
+      stall_cycles = std::max(stall_cycles, passes * changing * (std::max(1.0, step) - 1));
     }
   }
-  refill_cycles += kept_refill_cycles(p, m, y0, arr_span, bits, width);
+  refill_cycles += kept_refill_cycles(p, m, y0, arr_span, bits, width, clock);
   // Partial sums.
   const double outs = double(p.ofmap_elems);
   const PsumTerms ps =
-      psum_terms(p, m, spec.noc, bits[2], pes, passes * steps, {rf_span, arr_span, sp_span}, e);
+      psum_terms(p, m, spec.noc, clock, bits[2], pes, passes * steps, {rf_span, arr_span, sp_span},
+                 e);
   const double gb_writes = ps.gb_writes;
   refill_cycles += ps.refill;
   stall_cycles = std::max(stall_cycles, ps.stall);

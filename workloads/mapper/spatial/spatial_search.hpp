@@ -140,6 +140,7 @@ class CoreBound {
   double pes_ = 0, steps_ = 0, macs_ = 0, outs_ = 0, bytes_per_cycle_ = 0;
   std::array<double, 3> width_{};  // per-operand bus widths
   int64_t link_group_ = 1;         // psum_link_group of the core
+  arch::NocClock clock_;           // the NoC's cycles in core cycles (a memory domain)
   std::array<double, 3> t_rf_{}, t_arr_{}, t_sp_{}, changing_{};
   // Fraction of the ifmap's RF / array tile one step of a loop over P, Q, R, S moves.
   std::array<double, 4> slide_rf_{}, slide_arr_{};

@@ -43,8 +43,8 @@ std::vector<std::pair<std::array<int64_t, kNumDims>, int64_t>> pe_offsets(const 
 }
 
 StepCounter::StepCounter(const Problem& p, const Mapping& m, const arch::NocSpec& noc,
-                         const int bits[3])
-    : p_(p), noc_(noc), keep_(m.rf_keep) {
+                         const int bits[3], arch::NocClock clock)
+    : p_(p), noc_(noc), clock_(clock), keep_(m.rf_keep) {
   for (int o = 0; o < 3; ++o) bits_[size_t(o)] = bits[o];
   const size_t rf0 = m.first_at(Level::kRf);
   arr_span_ = m.spans_from(m.first_at(Level::kArrayY));
@@ -160,9 +160,14 @@ const StepCounter::PassSteps& StepCounter::at(const Idx& base) {
         r.link_hops += double(g.second - 1);
         chained = true;
       }
-    if (chained) need = std::ceil(double(bits_[2]) / noc_.psum_link_bits);
+    // A step takes one cycle, or its link and bus cycles (each operand on its own bus) at the
+    // NoC's clock, whichever is longer.
+    if (chained)
+      need = core_cycles(clock_, std::ceil(double(bits_[2]) / noc_.psum_link_bits));
+    double bus = 0;
     for (int o = 0; o < 3; ++o)
-      need = std::max(need, std::ceil(n[size_t(o)] * bits_[size_t(o)] / noc_.bus_width(o)));
+      bus = std::max(bus, std::ceil(n[size_t(o)] * bits_[size_t(o)] / noc_.bus_width(o)));
+    need = std::max(need, core_cycles(clock_, bus));
     r.stall += need - 1;
   }
   return cache_.emplace(key, r).first->second;

@@ -11,6 +11,7 @@
 
 #include "arch/spec.hpp"
 #include "workloads/mapper/spatial/loop_nest.hpp"
+#include "workloads/mapper/spatial/noc_clock.hpp"
 
 namespace adasim::workloads::spatial {
 
@@ -20,8 +21,10 @@ std::vector<std::pair<std::array<int64_t, kNumDims>, int64_t>> pe_offsets(const 
 class StepCounter {
  public:
   using Idx = std::array<int64_t, kNumDims>;
-  /// `bits`: widths of an ifmap, weight and psum value.
-  StepCounter(const Problem& p, const Mapping& m, const arch::NocSpec& noc, const int bits[3]);
+  /// `bits`: widths of an ifmap, weight and psum value; `clock`: the NoC's cycles in core
+  /// cycles (a memory domain).
+  StepCounter(const Problem& p, const Mapping& m, const arch::NocSpec& noc, const int bits[3],
+              arch::NocClock clock = {});
 
   struct PassSteps {
     double stall = 0;                    ///< NoC cycles beyond one per step
@@ -46,6 +49,7 @@ class StepCounter {
 
   const Problem& p_;
   const arch::NocSpec& noc_;
+  arch::NocClock clock_;
   std::array<bool, 3> keep_{};
   std::array<int, 3> bits_{};
   bool links_ = false;

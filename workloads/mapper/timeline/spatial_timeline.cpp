@@ -9,6 +9,7 @@
 // chunk, its outputs are complete, whose store the DMA then issues. The layer ends when its
 // last store has completed. Each of those waits is one step of the engine, which ends with a
 // wake-up when the idle_timeout policy gates the array (idle_gate.hpp).
+#include <algorithm>
 #include <string>
 
 #include "sim/core/errors.hpp"
@@ -32,7 +33,8 @@ std::vector<int64_t> spatial_iteration_cycles(const arch::LayerProgram& prog,
                                               const arch::AcceleratorSpec& spec) {
   const spatial::Problem p = spatial::Problem::from_shape(prog.shape, prog.op);
   const int bits[3] = {prog.in_bits, prog.w_bits, spec.pe_array.accum_bits};
-  return spatial::iteration_cycles(p, prog.spatial().nest, spec.noc, bits);
+  return spatial::iteration_cycles(p, prog.spatial().nest, spec.noc, bits,
+                                   arch::nominal_noc_clock(spec));
 }
 
 int64_t spatial_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpec& spec,
@@ -41,6 +43,9 @@ int64_t spatial_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSp
   if (tp.folds.empty()) return 0;
   const Clock clk(spec);
   const IdleGate gate(spec);
+  // The outputs reach SRAM after the synchroniser into the memory domain (0 without one).
+  const int64_t ret = arch::nominal_return_latency(spec);
+  int64_t landed = 0;  // the cycle the last outputs so far are in SRAM
   DmaReplay dma(tp, spec);
   if (int64_t(iteration.size()) != dma.chunks())
     throw sim::ModelError("spatial timeline: " + std::to_string(iteration.size()) +
@@ -56,10 +61,14 @@ int64_t spatial_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSp
         ready = std::max(ready, ready_cycle(clk, dma.out_slot_ready(oc), "an output slot"));
       cyc = gate.resume(cyc, ready) + iteration[size_t(k)];
       dma.chunk_consumed(k, clk.ps(cyc));
-      if (c + 1 == n && oc >= 0) dma.outputs_done(oc, clk.ps(cyc));
+      if (c + 1 == n && oc >= 0) {
+        landed = std::max(landed, cyc + ret);
+        dma.outputs_done(oc, clk.ps(cyc + ret));
+      }
     }
   }
-  return gate.resume(cyc, ready_cycle(clk, dma.all_done(), "a layer transfer"));
+  return gate.resume(
+      cyc, std::max(landed, ready_cycle(clk, dma.all_done(), "a layer transfer")));
 }
 
 int64_t spatial_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpec& spec) {
