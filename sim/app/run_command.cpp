@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sim/app/run_command.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -242,14 +243,13 @@ void warn_if_deadline_missed(const RunReport& r, const arch::AcceleratorSpec& sp
   note << "adasim: warning: the run took " << number_text(plan->simulated_time_us)
        << " us, over clock.deadline_us " << number_text(*plan->deadline_us)
        << " (the per_layer plan: " << number_text(plan->plan_time_us) << " us)";
-  // The plan counts the wake-ups that end a wait inside an array layer (the mapper's replay has
-  // them), not one at a layer's start: a block switched off while it idled through layers that
-  // do not use it (the array through vector layers), which depends on the layers before.
-  if (spec.power.enabled && spec.power.policy == "idle_timeout")
-    note << "; " << plan->wakeup_stall_cycles
-         << " cycles of it are wake-up stalls of power.policy \"idle_timeout\" (the plan counts "
-            "those ending a wait inside an array layer, not those at a layer's start, after a "
-            "block idled through layers that do not use it)";
+  // The plan's layers are replays of the engine but on chained SRAM levels, where they are
+  // lower bounds of the cycles (the replay models one hop per operand).
+  const bool chained = std::any_of(spec.sram.begin(), spec.sram.end(),
+                                   [](const arch::SramLevelSpec& l) { return !l.parent.empty(); });
+  if (chained)
+    note << "; the plan counts the layers that use chained SRAM levels (memory.sram[].parent) "
+            "at a lower bound of their cycles";
   note << "\n";
 }
 

@@ -6,6 +6,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <memory>
 #include <systemc>
 
 #include "arch/accelerator.hpp"
@@ -19,6 +20,7 @@
 #include "workloads/mapper/dvfs_mapping.hpp"
 #include "workloads/mapper/mapper.hpp"
 #include "workloads/mapper/tiling_util.hpp"
+#include "workloads/mapper/timeline/timeline.hpp"
 
 namespace adasim::sim {
 
@@ -111,31 +113,56 @@ std::vector<workloads::LayerSchedule> map_graph_at(const workloads::Graph& graph
   return out;
 }
 
-// Under the per_layer power-gating policy a layer's wake-up at its start follows from its
-// mapping and the previous layer's alone (each powers exactly the units it uses): the power
-// manager, replayed on the pair, gives the wake-up's stall and energy for the DVFS plan. Other
-// policies: none (no gating), or idle_timeout, whose wake-ups ending a wait inside an array layer
-// are in the layer's estimate (the timelines replay them) and whose wake-up at a layer's start,
-// after the array idled through vector layers (or the vector unit through array layers),
-// depends on how long all those layers took at their points: the plan leaves it out.
-workloads::BoundaryAt per_layer_wakeups(const arch::AcceleratorSpec& spec,
-                                        const arch::EnergyTable& energy) {
-  if (!spec.power.enabled || spec.power.policy != "per_layer" || spec.power.power_gated.empty())
-    return {};
-  return [&energy](const workloads::LayerSchedule& prev, const workloads::LayerSchedule& cur,
-                   const arch::AcceleratorSpec& at) {
+// A power-gating wake-up at a layer's start, for the DVFS plan: the power manager, replayed on
+// the pair of layers, gives the wake-up's stall and energy.
+//  - per_layer gating: it follows from the two layers' mappings alone (each powers exactly the
+//    units it uses).
+//  - idle_timeout: a block the layer uses and the previous one did not (the array after vector
+//    layers, the vector unit after array layers) has idled since, and is off once that idle run
+//    passes idle_cycles. How long it ran depends on every layer since the block was last used,
+//    at their points; the plan counts the wake-up whenever the previous layer left the block
+//    idle. That is exact when the previous layer alone idles it past the timeout, an upper
+//    bound of the run's time otherwise, so a plan that meets the deadline stays met. (Its
+//    wake-ups ending a wait inside a layer are in the layer's estimate: the timelines replay
+//    them.)
+// The engine holds the layer's first step for the wake-up while the DMA already loads, so the
+// stall costs the layer only what the DMA's first waits do not hide: the layer's timeline
+// replayed with its first step at the wake-up's end, less the replay without (per layer and
+// point, cached: it does not depend on the previous layer's point).
+workloads::BoundaryAt layer_start_wakeups(const arch::AcceleratorSpec& spec,
+                                          const arch::EnergyTable& energy) {
+  if (!spec.power.enabled || spec.power.power_gated.empty()) return {};
+  const bool idle = spec.power.policy == "idle_timeout";
+  if (!idle && spec.power.policy != "per_layer") return {};
+  using Key = std::pair<const workloads::LayerSchedule*, uint64_t>;
+  auto delay = std::make_shared<std::map<Key, int64_t>>();  // extra cycles by layer and stall
+  return [&energy, idle, delay](const workloads::LayerSchedule& prev,
+                                const workloads::LayerSchedule& cur,
+                                const arch::AcceleratorSpec& at) {
     arch::PowerManager pm(at, energy);
     workloads::HaltCost h;
     uint64_t stall = 0;
     try {
       pm.begin_layer(prev.layer, prev);
+      if (idle) {  // the blocks prev leaves idle run past any timeout
+        std::vector<arch::EnergyRow> rows;
+        std::vector<arch::BlockPower> blocks;
+        arch::PowerLayerCycles forever;
+        forever.total = uint64_t(1) << 50;
+        pm.end_layer(forever, rows, blocks);
+      }
       stall = pm.begin_layer(cur.layer, cur);
     } catch (const sim::ModelError&) {
       // cur reads data prev's footprint switched off: a pair the run cannot take.
       h.time_ps = h.energy_pj = std::numeric_limits<double>::infinity();
       return h;
     }
-    h.time_ps = double(stall * arch::period_ps(at.clock.nominal));
+    if (stall == 0) return h;
+    auto [it, fresh] = delay->emplace(Key{&cur, stall}, 0);
+    if (fresh)
+      it->second = workloads::timeline::layer_cycles(cur, at, int64_t(stall)) -
+                   workloads::timeline::layer_cycles(cur, at, 0);
+    h.time_ps = double(it->second) * double(arch::period_ps(at.clock.nominal));
     h.energy_pj = pm.wakeup_pj(at.clock.nominal.voltage_v);
     return h;
   };
@@ -156,7 +183,7 @@ std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
         workloads::EnergyCosts costs = mapper_costs(energy, at);
         return workloads::MappedGraph{map_graph_at(graph, at, costs, guard), costs};
       },
-      per_layer_wakeups(spec, energy));
+      layer_start_wakeups(spec, energy));
 }
 
 namespace {

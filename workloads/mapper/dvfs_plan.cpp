@@ -94,13 +94,18 @@ DvfsPlan plan_dvfs(const DvfsPlanProblem& p) {
   DvfsPlan plan;
   if (n == 0) return plan;
   const std::vector<std::vector<bool>> allowed = allowed_points(p);
-  // A lower bound of the time the layers after i still need (halts left out).
+  // A lower bound of the time the layers from i on still need: halts left out (>= 0), a
+  // layer's boundary cost at its least (it may be negative: a wake-up at the layer's start can
+  // end a wait the layer's estimate gated, see DvfsPlanProblem::boundary).
   std::vector<double> rest(n + 1, 0.0);
   for (size_t i = n; i-- > 0;) {
-    double best = std::numeric_limits<double>::infinity();
+    double best = std::numeric_limits<double>::infinity(), least_boundary = 0.0;
     for (size_t q = 0; q < p.layers[i].size(); ++q)
       if (allowed[i][q]) best = std::min(best, p.layers[i][q].time_ps);
-    rest[i] = rest[i + 1] + best;
+    if (i > 0 && i < p.boundary.size())
+      for (const std::vector<HaltCost>& from : p.boundary[i])
+        for (const HaltCost& b : from) least_boundary = std::min(least_boundary, b.time_ps);
+    rest[i] = rest[i + 1] + best + least_boundary;
   }
   const double limit = p.deadline_ps.value_or(std::numeric_limits<double>::infinity());
   // fronts[i][q]: partial plans of layers 0..i with layer i at point q.

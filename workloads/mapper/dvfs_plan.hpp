@@ -49,6 +49,9 @@ struct DvfsPlanProblem {
   /// [layer][previous layer's point][point]: what layer i pays at its start on top of its
   /// option given the previous layer's point, e.g. the power-gating wake-up of the units its
   /// mapping uses and the previous one's left off; empty (or an empty layer entry): nothing.
+  /// Its time may be negative: a wake-up at the layer's start that ends no later than the
+  /// layer's first DRAM wait shortens that wait, which the layer's option may count as gated
+  /// (then a wait plus a wake-up of its own).
   std::vector<std::vector<std::vector<HaltCost>>> boundary;
 };
 

@@ -140,16 +140,21 @@ DvfsPlanProblem random_problem(std::mt19937& rng) {
 
 // Costs between consecutive layers that depend on both their points (power-gating wake-ups:
 // the units a layer's mapping at its point uses that the previous one's left off): zero for
-// about half the pairs, else a random stall and energy.
-void add_random_boundary(DvfsPlanProblem& p, std::mt19937& rng) {
+// about half the pairs, else a random stall and energy. `negative`: a fifth of the pairs take
+// a negative time instead, down to half the layer's time at its point (a wake-up at the layer's
+// start that ends a wait its estimate gated: DvfsPlanProblem::boundary).
+void add_random_boundary(DvfsPlanProblem& p, std::mt19937& rng, bool negative = false) {
   std::uniform_real_distribution<double> u(0.0, 1.0);
   const size_t np = p.points.size();
   p.boundary.assign(p.layers.size(), {});
   for (size_t i = 1; i < p.layers.size(); ++i) {
     p.boundary[i].assign(np, std::vector<HaltCost>(np));
     for (auto& row : p.boundary[i])
-      for (HaltCost& b : row)
-        if (u(rng) < 0.5) b = {1e6 * u(rng), 1e5 * u(rng)};
+      for (size_t q = 0; q < np; ++q) {
+        const double r = u(rng);
+        if (r < 0.5) row[q] = {1e6 * u(rng), 1e5 * u(rng)};
+        if (negative && r >= 0.8) row[q] = {-0.5 * u(rng) * p.layers[i][q].time_ps, 1e5 * u(rng)};
+      }
   }
 }
 
@@ -158,13 +163,14 @@ TEST(DvfsPlan, EqualsExhaustiveEnumeration) {
   int with_deadline = 0, slow_chosen = 0;
   for (int trial = 0; trial < 300; ++trial) {
     DvfsPlanProblem p = random_problem(rng);
-    if (trial % 2) add_random_boundary(p, wake_rng);
+    if (trial % 2) add_random_boundary(p, wake_rng, trial % 4 == 3);
     const size_t nl = p.layers.size(), np = p.points.size();
     const auto [fastest, slowest] = time_range(p, kEvery);
     // No deadline, then one between the fastest and the slowest plan.
     for (int d = 0; d < 2; ++d) {
       if (d == 1) {
-        p.deadline_ps = fastest + (slowest - fastest) * (trial % 7) / 7.0;
+        // (1e-12 relative: the plan sums the same times in another order)
+        p.deadline_ps = (fastest + (slowest - fastest) * (trial % 7) / 7.0) * (1 + 1e-12);
         ++with_deadline;
       }
       for (arch::Objective o :

@@ -38,9 +38,9 @@ std::vector<int64_t> spatial_iteration_cycles(const arch::LayerProgram& prog,
 }
 
 int64_t spatial_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpec& spec,
-                       const std::vector<int64_t>& iteration) {
+                       const std::vector<int64_t>& iteration, int64_t start) {
   const arch::TransferPlan& tp = prog.transfers;
-  if (tp.folds.empty()) return 0;
+  if (tp.folds.empty()) return start;
   const Clock clk(spec);
   const IdleGate gate(spec);
   // The outputs reach SRAM after the synchroniser into the memory domain (0 without one).
@@ -50,7 +50,7 @@ int64_t spatial_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSp
   if (int64_t(iteration.size()) != dma.chunks())
     throw sim::ModelError("spatial timeline: " + std::to_string(iteration.size()) +
                           " DRAM iterations for " + std::to_string(dma.chunks()) + " chunks");
-  int64_t cyc = 0;  // the next cycle of the layer
+  int64_t cyc = start;  // the next cycle of the layer
   for (size_t f = 0; f < tp.folds.size(); ++f) {
     const size_t n = tp.folds[f].chunks.size();
     const int64_t oc = dma.out_index(dma.chunk_index(f, n - 1));
@@ -71,8 +71,9 @@ int64_t spatial_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSp
       cyc, std::max(landed, ready_cycle(clk, dma.all_done(), "a layer transfer")));
 }
 
-int64_t spatial_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpec& spec) {
-  return spatial_cycles(prog, spec, spatial_iteration_cycles(prog, spec));
+int64_t spatial_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpec& spec,
+                       int64_t start) {
+  return spatial_cycles(prog, spec, spatial_iteration_cycles(prog, spec), start);
 }
 
 }  // namespace adasim::workloads::timeline

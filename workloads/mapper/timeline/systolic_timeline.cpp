@@ -99,7 +99,8 @@ struct OutEvent {
 class SystolicTimeline {
  public:
   SystolicTimeline(const arch::LayerProgram& prog, const arch::AcceleratorSpec& spec);
-  int64_t run();
+  /// The layer's cycles with the array's first step at cycle `start` (the DMA from cycle 0).
+  int64_t run(int64_t start);
 
  private:
   // One fold's stream state.
@@ -222,7 +223,8 @@ CycleDemand SystolicTimeline::shadow_demand(size_t fold, int64_t shifted) const 
   return d;
 }
 
-int64_t SystolicTimeline::run() {
+int64_t SystolicTimeline::run(int64_t start) {
+  cyc_ = start;
   for (size_t f = 0; f < s_.folds.size(); ++f) {
     if (os_) {
       outputs_held_fold(f);
@@ -514,9 +516,10 @@ void SystolicTimeline::outputs_held_fold(size_t f) {
 
 }  // namespace
 
-int64_t systolic_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpec& spec) {
-  if (prog.systolic().folds.empty()) return 0;
-  return SystolicTimeline(prog, spec).run();
+int64_t systolic_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpec& spec,
+                        int64_t start) {
+  if (prog.systolic().folds.empty()) return start;
+  return SystolicTimeline(prog, spec).run(start);
 }
 
 }  // namespace adasim::workloads::timeline

@@ -23,21 +23,32 @@
 
 namespace adasim::workloads::timeline {
 
+// Each takes `start`: the cycle the engine's first step runs at, counted from the layer's start,
+// when the DMA begins at the layer's start (0: at once; a power-gating wake-up at the layer's
+// start holds the engine for its wakeup_cycles while the DMA already loads, arch/sequencer.cpp).
+
 /// Cycles of a layer run on the systolic array.
-int64_t systolic_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpec& spec);
+int64_t systolic_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpec& spec,
+                        int64_t start = 0);
 
 /// Cycles of a layer run on the vector unit (vector_timeline.cpp): its lanes' cycles per chunk,
 /// the port and bus stalls of their even share of the chunk's bytes, and the waits for DRAM
 /// (the chunk's load, its output slot, the last store).
-int64_t vector_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpec& spec);
+int64_t vector_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpec& spec,
+                      int64_t start = 0);
 
 /// Cycles of a layer run on a spatial array (spatial_timeline.cpp): per DRAM iteration (one
 /// chunk of the plan) the waits for its load and, at a fold's first chunk, the fold's output
 /// slot, then the iteration's cycles on stall-free memory; the layer ends at its last store.
-int64_t spatial_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpec& spec);
+int64_t spatial_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpec& spec,
+                       int64_t start = 0);
 /// The same with the iterations' cycles given (spatial_iteration_cycles).
 int64_t spatial_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpec& spec,
-                       const std::vector<int64_t>& iteration);
+                       const std::vector<int64_t>& iteration, int64_t start = 0);
+
+/// The cycles of any layer (the timeline of its engine's kind).
+int64_t layer_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpec& spec,
+                     int64_t start = 0);
 /// The cycles of each DRAM iteration of a spatial layer as the engine runs it on stall-free
 /// memory (spatial::iteration_cycles); they sum to the ideal-memory estimate's cycles.
 std::vector<int64_t> spatial_iteration_cycles(const arch::LayerProgram& prog,

@@ -58,15 +58,16 @@ int64_t vector_chunk_cycles(const arch::VectorProgram& v, int64_t outputs) {
   return std::max<int64_t>(1, (outputs * per_out + lanes - 1) / lanes);
 }
 
-int64_t vector_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpec& spec) {
+int64_t vector_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpec& spec,
+                      int64_t start) {
   const arch::VectorProgram& v = prog.vector();
   const arch::TransferPlan& tp = prog.transfers;
-  if (tp.folds.empty()) return 0;
+  if (tp.folds.empty()) return start;
   const Clock clk(spec);
   DmaReplay dma(tp, spec);
   const PortModel ports(spec);
   const std::vector<arch::ChunkPlan>& chunks = tp.folds[0].chunks;
-  int64_t cyc = 0;  // the next cycle of the layer
+  int64_t cyc = start;  // the next cycle of the layer
   for (size_t c = 0; c < chunks.size(); ++c) {
     const arch::ChunkPlan& cp = chunks[c];
     const int64_t k = dma.chunk_index(0, c);
