@@ -243,13 +243,12 @@ void warn_if_deadline_missed(const RunReport& r, const arch::AcceleratorSpec& sp
   note << "adasim: warning: the run took " << number_text(plan->simulated_time_us)
        << " us, over clock.deadline_us " << number_text(*plan->deadline_us)
        << " (the per_layer plan: " << number_text(plan->plan_time_us) << " us)";
-  // The plan's layers are replays of the engine but on chained SRAM levels, where they are
-  // lower bounds of the cycles (the replay models one hop per operand).
-  const bool chained = std::any_of(spec.sram.begin(), spec.sram.end(),
-                                   [](const arch::SramLevelSpec& l) { return !l.parent.empty(); });
-  if (chained)
-    note << "; the plan counts the layers that use chained SRAM levels (memory.sram[].parent) "
-            "at a lower bound of their cycles";
+  // The plan's layers are replays of the engine, but for the bytes of compressed storage: the
+  // plan moves each tile's dense bytes, the run its encoded ones, which follow the values.
+  const arch::StorageFormats& st = spec.sparsity.storage;
+  if (st.ifmap != "dense" || st.weight != "dense" || st.ofmap != "dense")
+    note << "; the plan counts the dense bytes of the tiles sparsity.storage compresses, the run "
+            "their encoded bytes, which follow the values";
   note << "\n";
 }
 

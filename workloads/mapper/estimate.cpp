@@ -232,10 +232,6 @@ Estimate search_bound(const LayerSchedule& sch, const arch::AcceleratorSpec& spe
 
 Estimate refine(Estimate e, const LayerSchedule& sch, const arch::AcceleratorSpec& spec,
                 const EnergyCosts& costs) {
-  // The timeline's DMA model replays one hop per operand (timeline/dma_replay.hpp): a plan
-  // through chained levels keeps the bound's cycles.
-  for (const arch::OperandPlan& p : sch.transfers.operands)
-    if (p.route.size() > 1) return e;
   e.cycles = double(timeline::systolic_cycles(sch, spec));
   e.energy_pj = e.dynamic_pj + leakage_pj(costs, spec, e.cycles);
   return e;

@@ -46,14 +46,13 @@ Estimate estimate(const LayerSchedule& s, const arch::AcceleratorSpec& spec,
 /// cannot beat what it has.
 Estimate estimate_bound(const LayerSchedule& s, const arch::AcceleratorSpec& spec,
                         const EnergyCosts& costs);
-/// estimate_bound with its cycles raised to the DMA's load chain (timeline::load_chain_cycles)
-/// on a plan of one hop per operand: still no objective of `estimate` is below it, and unlike the
+/// estimate_bound with its cycles raised to the DMA's load chain (timeline::load_chain_cycles,
+/// over the operands of one hop): still no objective of `estimate` is below it, and unlike the
 /// traffic it grows as the chunks shrink. What the search cuts on; refine() replaces its cycles.
 Estimate search_bound(const LayerSchedule& s, const arch::AcceleratorSpec& spec,
                       const EnergyCosts& costs);
-/// `bound` (from estimate_bound or search_bound) completed with the timeline replay: equals estimate(). A plan
-/// through chained levels (a route of more than one hop) keeps the bound's cycles: the replay
-/// models one hop per operand.
+/// `bound` (from estimate_bound or search_bound) completed with the timeline replay (every hop of
+/// a chained route too): equals estimate().
 Estimate refine(Estimate bound, const LayerSchedule& s, const arch::AcceleratorSpec& spec,
                 const EnergyCosts& costs);
 

@@ -22,22 +22,6 @@ using tiling::ceil_div;
 using tiling::Footprint;
 using tiling::slots_of;
 
-// A vector layer's cycles before simulating: the vector unit's timeline (its lanes, port stalls
-// and DRAM waits, equal to the engine's); through chained levels (a route of more than one hop,
-// which the timeline's DMA model does not replay) the larger of the lanes' closed form per chunk
-// and the DRAM bytes over the bandwidth, a lower bound.
-double vector_estimate(const LayerSchedule& sch, const arch::AcceleratorSpec& spec, bool chained) {
-  if (!chained) return double(timeline::vector_cycles(sch, spec));
-  double cycles = 0;
-  for (const FoldPlan& f : sch.transfers.folds)
-    for (const ChunkPlan& c : f.chunks)
-      cycles += double(timeline::vector_chunk_cycles(sch.vector(), c.t_len));
-  if (spec.dram.ideal) return cycles;
-  const double bytes = double(sch.dram_load_bytes() + sch.dram_store_bytes());
-  return std::max(cycles,
-                  bytes / (spec.dram.bandwidth_gb_per_s * 1e3 / spec.clock.nominal.freq_mhz));
-}
-
 LayerSchedule plan_vector(const Graph& g, const Layer& l, const arch::AcceleratorSpec& spec) {
   LayerSchedule sch;
   sch.layer = l.name;
@@ -109,7 +93,8 @@ LayerSchedule plan_vector(const Graph& g, const Layer& l, const arch::Accelerato
   }
   tp.folds.push_back(std::move(f));
   sch.loop_order = "chunk(output elements)";
-  sch.search.est_cycles = vector_estimate(sch, spec, tiling::chained(routes));
+  // The vector unit's timeline (its lanes, port stalls and DRAM waits: the engine's cycles).
+  sch.search.est_cycles = double(timeline::vector_cycles(sch, spec));
   return sch;
 }
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "arch/program/dvfs_transition.hpp"
 #include "sim/core/errors.hpp"
@@ -59,9 +60,12 @@ DmaReplay::DmaReplay(const arch::TransferPlan& plan, const arch::AcceleratorSpec
   gb_per_s_ = spec.dram.bandwidth_gb_per_s;  // = bytes per ns
   latency_ps_ = to_ps(spec.dram.latency_ns);
   sync_ps_ = sync_ps(spec);
-  for (int o = 0; o < arch::kNumOperands; ++o)
-    if (plan.operands[size_t(o)].route.size() != 1)
-      throw sim::ModelError("timeline: the mapper's transfer plans have one hop per operand");
+  hops_.resize(arch::kNumOperands);
+  for (int o = 0; o < arch::kNumOperands; ++o) {
+    const size_t n = plan.operands[size_t(o)].route.size();
+    if (n == 0 || n > size_t(arch::kMaxHops))
+      throw sim::ModelError("timeline: a route of " + std::to_string(n) + " hops");
+  }
   const size_t nf = plan.folds.size();
   int64_t nchunks = 0, nout = 0;
   for (const arch::FoldPlan& f : plan.folds) {
@@ -88,22 +92,31 @@ DmaReplay::DmaReplay(const arch::TransferPlan& plan, const arch::AcceleratorSpec
   out_slot_jobs_.resize(size_t(nout));
   store_job_.assign(size_t(nout), -1);
 
-  const arch::OperandPlan& stat = plan.operands[size_t(plan.stationary)];
+  const int stat_op = int(plan.stationary);
+  const arch::OperandPlan& stat = plan.operands[size_t(stat_op)];
   const size_t s_stat = size_t(std::max(1, stat.slots));
   for (size_t f = 0; f < nf; ++f) {
     const arch::FoldPlan& fp = plan.folds[f];
-    // A fold's stationary tile reuses the shadow slot of the fold `slots` before it.
-    if (fp.stationary_load_bytes[0] > 0)
-      stationary_job_[f] =
-          add_job(false, fp.stationary_load_bytes[0], f >= s_stat ? loaded_event_[f - s_stat] : -1);
+    // A fold's stationary tile reuses the shadow slot of the fold `slots` before it (every hop
+    // of its load waits for that).
+    for (size_t h = 0; h < stat.route.size(); ++h) {
+      if (fp.stationary_load_bytes[h] <= 0) continue;
+      const int job = add_load(stat_op, h, fp.stationary_load_bytes[h],
+                               f >= s_stat ? loaded_event_[f - s_stat] : -1);
+      if (h + 1 == stat.route.size()) stationary_job_[f] = job;
+    }
     for (size_t c = 0; c < fp.chunks.size(); ++c) {
       const arch::ChunkPlan& cp = fp.chunks[c];
       const int64_t k = chunk_base_[f] + int64_t(c);
       for (int o = 0; o < arch::kNumOperands; ++o) {
-        const int64_t bytes = cp.load_bytes[size_t(o)][0];
-        if (bytes <= 0) continue;
-        const int after = array_slot_event(o, k);
-        chunk_jobs_[size_t(k)].push_back(add_job(false, bytes, after));
+        const size_t n = plan.operands[size_t(o)].route.size();
+        for (size_t h = 0; h < n; ++h) {
+          const int64_t bytes = cp.load_bytes[size_t(o)][h];
+          if (bytes <= 0) continue;
+          const bool array_side = h + 1 == n;
+          const int job = add_load(o, h, bytes, array_side ? array_slot_event(o, k) : -1);
+          if (array_side) chunk_jobs_[size_t(k)].push_back(job);
+        }
       }
       plan_outputs(k, cp);
     }
@@ -117,17 +130,55 @@ int DmaReplay::new_event() {
   return int(fired_at_.size()) - 1;
 }
 
-int DmaReplay::add_job(bool store, int64_t bytes, int after) {
-  jobs_.push_back(Job{store, bytes, after, false, 0});
+int DmaReplay::add_job(bool store, int64_t bytes, int after, Deps deps, bool dram) {
+  jobs_.push_back(Job{store, dram, bytes, after, deps, false, 0});
   const int id = int(jobs_.size()) - 1;
   if (in_order_) {
     (store ? stores_ : loads_).push_back(id);
-  } else if (after >= 0) {
-    waiters_[size_t(after)].push_back(id);  // events fire only after construction
-  } else {
-    issue(jobs_.back(), 0);
+    return id;
   }
+  // Out of order: count what the job waits for; the last of them to happen issues it.
+  int unmet = 0;
+  if (after >= 0) {
+    waiters_[size_t(after)].push_back(id);  // events fire only after construction
+    ++unmet;
+  }
+  for (int d : deps)
+    if (d >= 0 && !jobs_[size_t(d)].issued) {
+      if (dependents_.size() <= size_t(d)) dependents_.resize(jobs_.size());
+      dependents_[size_t(d)].push_back(id);
+      ++unmet;
+    }
+  unmet_.push_back(unmet);
+  if (unmet == 0) issue(jobs_.back(), 0);
   return id;
+}
+
+int DmaReplay::add_load(int op, size_t hop, int64_t bytes, int after) {
+  const arch::OperandPlan& p = plan_.operands[size_t(op)];
+  if (p.route.size() == 1) return add_job(false, bytes, after);
+  // A chained route: the copy out of the level above waits for the data to have arrived there;
+  // a load into an outer level waits until the tile it overwrites (`slots` loads back) has been
+  // copied on toward the array.
+  std::array<HopLoads, arch::kMaxHops>& hs = hops_[size_t(op)];
+  Deps deps{-1, -1};
+  if (hop > 0) {
+    if (hs[hop - 1].loads.empty())
+      throw sim::ModelError("timeline: a copy out of a level that was never loaded");
+    deps[0] = hs[hop - 1].loads.back();
+  }
+  HopLoads& st = hs[hop];
+  if (hop + 1 < p.route.size()) {
+    const arch::Staging stg = hop < p.outer.size() ? p.outer[hop] : arch::Staging{};
+    const size_t s = size_t(std::max(1, stg.slots));
+    if (!stg.resident && st.loads.size() >= s && st.last_reader[st.loads.size() - s] >= 0)
+      deps[1] = st.last_reader[st.loads.size() - s];
+  }
+  const int job = add_job(false, bytes, after, deps, hop == 0);
+  if (hop > 0) hs[hop - 1].last_reader.back() = job;
+  st.loads.push_back(job);
+  st.last_reader.push_back(-1);
+  return job;
 }
 
 int DmaReplay::array_slot_event(int op, int64_t chunk) {
@@ -153,11 +204,23 @@ void DmaReplay::plan_outputs(int64_t chunk, const arch::ChunkPlan& cp) {
   // psum reload into it waits for those outputs.
   if (!out.resident && oc >= s_out && store_job_[size_t(oc - s_out)] >= 0)
     out_slot_jobs_[size_t(oc)].push_back(store_job_[size_t(oc - s_out)]);
-  if (cp.psum_load_bytes[0] > 0)
-    out_slot_jobs_[size_t(oc)].push_back(add_job(
-        false, cp.psum_load_bytes[0], oc >= s_out ? outdone_event_[size_t(oc - s_out)] : -1));
-  if (cp.store_bytes[0] > 0)
-    store_job_[size_t(oc)] = add_job(true, cp.store_bytes[0], outdone_event_[size_t(oc)]);
+  // Psum reloads: the DRAM side first, each hop after the previous one.
+  const size_t n = out.route.size();
+  int prev = -1;
+  const int reload_after = oc >= s_out ? outdone_event_[size_t(oc - s_out)] : -1;
+  for (size_t h = 0; h < n; ++h) {
+    if (cp.psum_load_bytes[h] <= 0) continue;
+    prev = add_job(false, cp.psum_load_bytes[h], reload_after, {prev, -1}, h == 0);
+    if (h + 1 == n) out_slot_jobs_[size_t(oc)].push_back(prev);
+  }
+  // Stores: out of the array-side level first, then up the route to DRAM.
+  prev = -1;
+  for (size_t h = n; h-- > 0;) {
+    if (cp.store_bytes[h] <= 0) continue;
+    prev = add_job(true, cp.store_bytes[h], h + 1 == n ? outdone_event_[size_t(oc)] : -1,
+                   {prev, -1}, h == 0);
+    if (h + 1 == n) store_job_[size_t(oc)] = prev;
+  }
 }
 
 void DmaReplay::fire(int event, int64_t t_ps) {
@@ -167,8 +230,29 @@ void DmaReplay::fire(int event, int64_t t_ps) {
     pump(t_ps);
     return;
   }
-  for (int id : waiters_[size_t(event)]) issue(jobs_[size_t(id)], t_ps);
-  waiters_[size_t(event)].clear();
+  std::vector<int> waiters;
+  waiters.swap(waiters_[size_t(event)]);
+  release(waiters, t_ps);
+}
+
+void DmaReplay::release(const std::vector<int>& met, int64_t t_ps) {
+  std::vector<int> ready_now;
+  for (int id : met)
+    if (--unmet_[size_t(id)] <= 0 && !jobs_[size_t(id)].issued) ready_now.push_back(id);
+  for (size_t i = 0; i < ready_now.size(); ++i) {  // first come, first issued
+    const int id = ready_now[i];
+    issue(jobs_[size_t(id)], t_ps);
+    if (size_t(id) >= dependents_.size()) continue;
+    for (int d : dependents_[size_t(id)])
+      if (--unmet_[size_t(d)] == 0) ready_now.push_back(d);
+    dependents_[size_t(id)].clear();
+  }
+}
+
+bool DmaReplay::deps_issued(const Job& j) const {
+  for (int d : j.deps)
+    if (d >= 0 && !jobs_[size_t(d)].issued) return false;
+  return true;
 }
 
 void DmaReplay::pump(int64_t t_ps) {
@@ -179,6 +263,7 @@ void DmaReplay::pump(int64_t t_ps) {
     while (head < q.size()) {
       Job& j = jobs_[size_t(q[head])];
       if (j.after >= 0 && fired_at_[size_t(j.after)] < 0) break;
+      if (!deps_issued(j)) break;
       issue(j, t_ps);
       ++head;
     }
@@ -187,12 +272,16 @@ void DmaReplay::pump(int64_t t_ps) {
 
 void DmaReplay::issue(Job& j, int64_t t_ps) {
   j.issued = true;
-  j.done_ps = t_ps;
-  if (j.bytes <= 0) return;  // no transaction reaches DRAM
+  // It starts once the data it copies has arrived (chained routes).
+  int64_t start = t_ps;
+  for (int d : j.deps)
+    if (d >= 0) start = std::max(start, jobs_[size_t(d)].done_ps);
+  j.done_ps = start;
+  if (j.bytes <= 0 || !j.dram) return;  // no transaction reaches DRAM
   if (!dram_ideal_) {
     // Bursts are sent together; DRAM serialises their bytes (each burst's transfer time rounded
     // to the kernel's picoseconds) and each completes one latency after its transfer.
-    int64_t busy = std::max(t_ps, busy_until_ps_);
+    int64_t busy = std::max(start, busy_until_ps_);
     const int64_t full = j.bytes / burst_, rest = j.bytes % burst_;
     busy += full * to_ps(double(burst_) / gb_per_s_);
     if (rest > 0) busy += to_ps(double(rest) / gb_per_s_);

@@ -8,7 +8,11 @@
 // bytes of every burst at its bandwidth and adds its latency once per burst, bursts pipelining; an
 // ideal DRAM completes a job when it issues; every job (a read train or a store) then completes
 // clock.dram_sync_cycles cycles of the DMA's domain later, the synchroniser from the DRAM
-// interface's clock (paid once per job, ideal DRAM or not). The engine timelines (systolic / vector
+// interface's clock (paid once per job, ideal DRAM or not). Through chained levels
+// (memory.sram[].parent) an operand moves hop by hop: a copy between two levels starts when the
+// data it copies has arrived (and, into an outer level, once the tile that held its slot has been
+// copied on), takes no time (the transfer-side ports are not modelled) and crosses no DRAM and
+// no synchroniser; only the DRAM-side hop is a DRAM job. The engine timelines (systolic / vector
 // / spatial) fire the events and read when data and output slots are ready. Times are integer
 // picoseconds from the layer's start, the resolution of the simulation kernel, and readiness is
 // rounded up to the next clock edge.
@@ -40,14 +44,13 @@ struct Clock {
 /// has been consumed (`slots` loads back), then takes the DRAM latency and the synchroniser before
 /// its chunk can be fed; the chunks are consumed in order, so the layer lasts at least
 /// ceil(loads / slots) such waits. It grows with the number of chunks, where the traffic bound
-/// does not. A plan of one hop per operand (as DmaReplay).
+/// does not. Over the operands of one hop (a chained operand's loads wait for more).
 int64_t load_chain_cycles(const arch::TransferPlan& plan, const arch::AcceleratorSpec& spec);
 
 class DmaReplay {
  public:
   /// Builds every job of `plan` in program order and issues those that need no event (the
-  /// first loads). Throws sim::ModelError on a route of more than one hop (the mapper tiles one
-  /// level per operand).
+  /// first loads). Throws sim::ModelError on an empty route or one beyond arch::kMaxHops.
   DmaReplay(const arch::TransferPlan& plan, const arch::AcceleratorSpec& spec);
 
   int64_t chunk_index(size_t fold, size_t chunk) const {
@@ -72,19 +75,32 @@ class DmaReplay {
   std::optional<int64_t> all_done() const;
 
  private:
+  using Deps = std::array<int, 2>;  // jobs a job waits for (-1: none)
   struct Job {
     bool store = false;
+    bool dram = true;  // its transaction reaches DRAM (the route's DRAM-side hop)
     int64_t bytes = 0;
     int after = -1;  // event
+    Deps deps{-1, -1};  // the data it copies arrived / the slot it fills was copied on
     bool issued = false;
     int64_t done_ps = 0;
   };
-  int add_job(bool store, int64_t bytes, int after);
+  // Per operand and hop of a chained route: its loads in order and, per load, the copy that
+  // read it on toward the array (-1: none yet).
+  struct HopLoads {
+    std::vector<int> loads, last_reader;
+  };
+  int add_job(bool store, int64_t bytes, int after, Deps deps = {-1, -1}, bool dram = true);
+  int add_load(int op, size_t hop, int64_t bytes, int after);
   int new_event();
   int array_slot_event(int op, int64_t chunk);
   void plan_outputs(int64_t chunk, const arch::ChunkPlan& cp);
   void fire(int event, int64_t t_ps);
   void pump(int64_t t_ps);
+  bool deps_issued(const Job& j) const;
+  /// Out of order: each job in `met` had one of its conditions happen; issues those left with
+  /// none at t_ps, then the jobs that waited for them.
+  void release(const std::vector<int>& met, int64_t t_ps);
   void issue(Job& j, int64_t t_ps);
   /// Up to N job ids (fixed storage: one allocation per chunk would dominate the replay).
   template <size_t N>
@@ -110,6 +126,9 @@ class DmaReplay {
   size_t load_head_ = 0, store_head_ = 0;
   std::vector<int64_t> fired_at_;          // per event: fire time, -1 = not yet
   std::vector<std::vector<int>> waiters_;  // out of order: per event, the jobs it releases
+  std::vector<int> unmet_;                 // out of order: per job, conditions still to happen
+  std::vector<std::vector<int>> dependents_;  // out of order, chained: per job, its dependents
+  std::vector<std::array<HopLoads, arch::kMaxHops>> hops_;  // per operand (chained routes only)
   std::vector<int64_t> chunk_base_, out_of_chunk_;
   std::vector<int> loaded_event_, consumed_event_, outdone_event_;
   std::vector<int> stationary_job_;
