@@ -204,6 +204,14 @@ double leakage_pj(const EnergyCosts& costs, const arch::AcceleratorSpec& spec, d
   return costs.leakage_mw * cycles * 1000.0 / spec.clock.nominal.freq_mhz;  // mW x ns = pJ
 }
 
+// Whether the timeline can replay the plan: its DMA model replays one hop per operand
+// (timeline/dma_replay.hpp), so a plan through chained levels is outside it.
+bool one_hop_per_operand(const LayerSchedule& sch) {
+  for (const arch::OperandPlan& p : sch.transfers.operands)
+    if (p.route.size() > 1) return false;
+  return true;
+}
+
 }  // namespace
 
 Estimate estimate_bound(const LayerSchedule& sch, const arch::AcceleratorSpec& spec,
@@ -220,8 +228,7 @@ Estimate estimate_bound(const LayerSchedule& sch, const arch::AcceleratorSpec& s
 Estimate search_bound(const LayerSchedule& sch, const arch::AcceleratorSpec& spec,
                       const EnergyCosts& costs) {
   Estimate e = estimate_bound(sch, spec, costs);
-  for (const arch::OperandPlan& p : sch.transfers.operands)
-    if (p.route.size() > 1) return e;  // refine() keeps these cycles: nothing to raise
+  if (!one_hop_per_operand(sch)) return e;  // refine() keeps these cycles: nothing to raise
   const double chain = double(timeline::load_chain_cycles(sch.transfers, spec));
   if (chain > e.cycles) {
     e.cycles = chain;
@@ -232,10 +239,8 @@ Estimate search_bound(const LayerSchedule& sch, const arch::AcceleratorSpec& spe
 
 Estimate refine(Estimate e, const LayerSchedule& sch, const arch::AcceleratorSpec& spec,
                 const EnergyCosts& costs) {
-  // The timeline's DMA model replays one hop per operand (timeline/dma_replay.hpp): a plan
-  // through chained levels keeps the bound's cycles.
-  for (const arch::OperandPlan& p : sch.transfers.operands)
-    if (p.route.size() > 1) return e;
+  // A plan through chained levels keeps the bound's cycles.
+  if (!one_hop_per_operand(sch)) return e;
   e.cycles = double(timeline::systolic_cycles(sch, spec));
   e.energy_pj = e.dynamic_pj + leakage_pj(costs, spec, e.cycles);
   return e;
