@@ -261,7 +261,8 @@ bool Sequencer::enter_layer() {
   // Busy with a transition: a boundary inside it waits for its end (or halts for its relock),
   // but not for the ramp of the down switch this boundary asked for (run_at_lower_clock): the
   // layer starts at the new, lower clock once the PLL has relocked.
-  if (dvfs_.busy() && !(requested_ && !dvfs_.relock_at())) {
+  const bool own_down_switch_relocked = requested_ && !dvfs_.relock_at();
+  if (dvfs_.busy() && !own_down_switch_relocked) {
     transition_start_ = now;
     if (dvfs_.relock_at()) {
       dvfs_.halt_for_relock();

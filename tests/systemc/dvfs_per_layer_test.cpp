@@ -126,49 +126,6 @@ TEST(DvfsPerLayer, StartsAtTheFirstLayersPoint) {
   EXPECT_NEAR(res.schedules[0].dvfs["plan_time_us"].get<double>(), 9.28, 1e-9);
 }
 
-// clock.transition.during = run_at_lower_clock, going down: the domain halts for the relock
-// only and runs the next layer at the new clock while the supply falls; a boundary inside that
-// ramp waits, halted, for its end. The plan counts exactly that, so on stall-free memory its
-// time is the run's. With the 200 ns ramp and 7 us: three layers at 1 GHz, one switch down (the
-// 100 ns relock, 50 cycles at 500 MHz; the 1856 ns layer outlasts the ramp), two at 500 MHz:
-// 3 x 928 + 100 + 2 x 1856 = 6596 ns (counting ramp + relock halted, as before, planned 6796).
-TEST(DvfsPerLayer, PlanCountsARunThroughDownSwitchAsItsRelock) {
-  arch::AcceleratorSpec spec = per_layer_spec(7.0);
-  spec.clock.transition->run_at_lower_clock = true;
-  const sim::SimulationResult res = run(spec, five_layers());
-  ASSERT_EQ(res.layers.size(), 5u);
-  double total_ns = 0.0;
-  for (size_t i = 0; i < 5; ++i) {
-    total_ns += res.layers[i].time_ns;
-    EXPECT_EQ(res.schedules[i].point->freq_mhz, i < 3 ? 1000.0 : 500.0) << i;
-  }
-  EXPECT_NEAR(res.schedules[0].dvfs["plan_time_us"].get<double>() * 1e3, 6596.0, 1e-6);
-  EXPECT_NEAR(total_ns, 6596.0, 1e-6);
-  EXPECT_EQ(res.layers[3].dvfs->transitions, 1u);
-  EXPECT_EQ(res.layers[3].stall_by_cause.at("dvfs"), 50u);
-}
-
-// The same with a slow regulator, 100 mV/us: the 200 mV ramp takes 2 us, longer than the
-// 1856 ns layer after the switch, so the next boundary waits 2100 - 100 - 1856 = 144 ns (72
-// cycles at 500 MHz). Halted, the switch would cost 2.1 us and no plan with a switch would meet
-// 7 us (1 slow layer: 4 x 928 + 2100 + 1856 = 7668 ns); running through the ramp, three fast
-// and two slow layers take 3 x 928 + 100 + 1856 + 144 + 1856 = 6740 ns.
-TEST(DvfsPerLayer, PlanCountsTheRampALayerEndsInside) {
-  arch::AcceleratorSpec spec = per_layer_spec(7.0);
-  spec.clock.transition = arch::DvfsTransitionSpec{100.0, 0.1, 1.0, 0.9, true};
-  const sim::SimulationResult res = run(spec, five_layers());
-  ASSERT_EQ(res.layers.size(), 5u);
-  double total_ns = 0.0;
-  for (size_t i = 0; i < 5; ++i) {
-    total_ns += res.layers[i].time_ns;
-    EXPECT_EQ(res.schedules[i].point->freq_mhz, i < 3 ? 1000.0 : 500.0) << i;
-  }
-  EXPECT_NEAR(res.schedules[0].dvfs["plan_time_us"].get<double>() * 1e3, 6740.0, 1e-6);
-  EXPECT_NEAR(total_ns, 6740.0, 1e-6);
-  EXPECT_EQ(res.layers[3].stall_by_cause.at("dvfs"), 50u);  // the relock
-  EXPECT_EQ(res.layers[4].stall_by_cause.at("dvfs"), 72u);  // the rest of the ramp
-}
-
 // Under per_layer power gating a layer whose mapping uses PEs the previous layer's left off wakes
 // them at its start: power.wakeup_cycles (10) of stall at the layer's clock. The PE footprints
 // of test::fc_sequence are 64, 16, 64, 64, 16, 64 (tests/support/test_support.hpp), so
@@ -207,6 +164,22 @@ std::set<std::string> expect_plan_is_run(const sim::SimulationResult& res) {
   return points;
 }
 
+// Runs five_layers() under `spec` (a 7 us deadline met by running through the ramp of a down
+// switch) into `res`: three layers at 1 GHz, then two at 500 MHz; the plan's time and the run's
+// are both `ns`.
+void expect_down_switch_plan_is_run(const arch::AcceleratorSpec& spec, double ns,
+                                    sim::SimulationResult& res) {
+  res = run(spec, five_layers());
+  ASSERT_EQ(res.layers.size(), 5u);
+  double total_ns = 0.0;
+  for (size_t i = 0; i < 5; ++i) {
+    total_ns += res.layers[i].time_ns;
+    EXPECT_EQ(res.schedules[i].point->freq_mhz, i < 3 ? 1000.0 : 500.0) << i;
+  }
+  EXPECT_NEAR(res.schedules[0].dvfs["plan_time_us"].get<double>() * 1e3, ns, 1e-6);
+  EXPECT_NEAR(total_ns, ns, 1e-6);
+}
+
 TEST(DvfsPerLayer, PlanCountsPowerGatingWakeUps) {
   const sim::SimulationResult res = run(gated_per_layer_spec(1000.0), test::fc_sequence());
   ASSERT_EQ(res.layers.size(), 6u);
@@ -231,6 +204,35 @@ TEST(DvfsPerLayer, PlanCountsPowerGatingWakeUpsUnderADeadline) {
   double total_ns = 0.0;
   for (const sim::LayerReport& l : res.layers) total_ns += l.time_ns;
   EXPECT_LE(total_ns, deadline_us * 1e3);
+}
+
+// clock.transition.during = run_at_lower_clock, going down: the domain halts for the relock
+// only and runs the next layer at the new clock while the supply falls; a boundary inside that
+// ramp waits, halted, for its end. The plan counts exactly that, so on stall-free memory its
+// time is the run's. With the 200 ns ramp and 7 us: three layers at 1 GHz, one switch down (the
+// 100 ns relock, 50 cycles at 500 MHz; the 1856 ns layer outlasts the ramp), two at 500 MHz:
+// 3 x 928 + 100 + 2 x 1856 = 6596 ns (counting ramp + relock halted, as before, planned 6796).
+TEST(DvfsPerLayer, PlanCountsARunThroughDownSwitchAsItsRelock) {
+  arch::AcceleratorSpec spec = per_layer_spec(7.0);
+  spec.clock.transition->run_at_lower_clock = true;
+  sim::SimulationResult res;
+  ASSERT_NO_FATAL_FAILURE(expect_down_switch_plan_is_run(spec, 6596.0, res));
+  EXPECT_EQ(res.layers[3].dvfs->transitions, 1u);
+  EXPECT_EQ(res.layers[3].stall_by_cause.at("dvfs"), 50u);
+}
+
+// The same with a slow regulator, 100 mV/us: the 200 mV ramp takes 2 us, longer than the
+// 1856 ns layer after the switch, so the next boundary waits 2100 - 100 - 1856 = 144 ns (72
+// cycles at 500 MHz). Halted, the switch would cost 2.1 us and no plan with a switch would meet
+// 7 us (1 slow layer: 4 x 928 + 2100 + 1856 = 7668 ns); running through the ramp, three fast
+// and two slow layers take 3 x 928 + 100 + 1856 + 144 + 1856 = 6740 ns.
+TEST(DvfsPerLayer, PlanCountsTheRampALayerEndsInside) {
+  arch::AcceleratorSpec spec = per_layer_spec(7.0);
+  spec.clock.transition = arch::DvfsTransitionSpec{100.0, 0.1, 1.0, 0.9, true};
+  sim::SimulationResult res;
+  ASSERT_NO_FATAL_FAILURE(expect_down_switch_plan_is_run(spec, 6740.0, res));
+  EXPECT_EQ(res.layers[3].stall_by_cause.at("dvfs"), 50u);  // the relock
+  EXPECT_EQ(res.layers[4].stall_by_cause.at("dvfs"), 72u);  // the rest of the ramp
 }
 
 }  // namespace

@@ -220,8 +220,6 @@ Estimate estimate_bound(const LayerSchedule& sch, const arch::AcceleratorSpec& s
 Estimate search_bound(const LayerSchedule& sch, const arch::AcceleratorSpec& spec,
                       const EnergyCosts& costs) {
   Estimate e = estimate_bound(sch, spec, costs);
-  for (const arch::OperandPlan& p : sch.transfers.operands)
-    if (p.route.size() > 1) return e;  // refine() keeps these cycles: nothing to raise
   const double chain = double(timeline::load_chain_cycles(sch.transfers, spec));
   if (chain > e.cycles) {
     e.cycles = chain;
