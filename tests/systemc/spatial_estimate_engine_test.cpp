@@ -218,6 +218,26 @@ INSTANTIATE_TEST_SUITE_P(RandomDram, SpatialEstimateVsEngineDram,
                                             ::testing::Range(0, dram_specs()), ::testing::Bool()),
                          name_of);
 
+// A 1x1 conv over a 1 x w row of c channels (one output channel) mapped with `loops`, every
+// operand kept in the register files: the SystemC engine and the mapper's replay both take the
+// hand-worked `cycles`.
+void expect_hand_layer(const arch::AcceleratorSpec& spec, int64_t c, int64_t w,
+                       const std::vector<arch::spatial::Loop>& loops, uint64_t cycles) {
+  workloads::Graph g;
+  test::add_conv(g, {"tiny", 1, c, 1, w, 1, 1, 1});
+  std::vector<workloads::LayerSchedule> sch =
+      sim::map_graph(g, spec, arch::EnergyTable(spec.energy));
+  ws::Mapping& m = sch[0].spatial().nest;
+  m.loops = loops;
+  m.rf_keep = {true, true, true};
+  const ws::Problem p = ws::Problem::from_shape(sch[0].shape, g.layers[0].op);
+  ws::plan_transfers(sch[0], p, ws::widths_of(g, g.layers[0], spec));
+  const std::vector<test::LayerFigures> ran = test::simulate_forked(spec, g, sch);
+  ASSERT_EQ(ran.size(), 1u);
+  EXPECT_EQ(ran[0].cycles, cycles);
+  EXPECT_EQ(workloads::timeline::spatial_cycles(sch[0], spec), int64_t(cycles));
+}
+
 // The two layers whose DRAM waits tests/unit/mapper/spatial_timeline_test.cpp works out by hand
 // (SpatialTimeline.HandWorked*: 45 and 43 cycles; with clock.dram_sync_cycles = 3,
 // SpatialTimeline.HandWorkedDramSynchroniser: 54 and 52), run through the SystemC engine with the
@@ -237,19 +257,7 @@ TEST(SpatialEstimateVsEngineDram, HandWorkedLayers) {
     SCOPED_TRACE("dram_sync_cycles " + std::to_string(c.sync) + ", " + std::to_string(c.cycles));
     arch::AcceleratorSpec spec = test::hand_dram_spec();
     spec.clock.dram_sync_cycles = c.sync;
-    workloads::Graph g;
-    test::add_conv(g, {"tiny", 1, c.c, 1, c.w, 1, 1, 1});
-    std::vector<workloads::LayerSchedule> sch =
-        sim::map_graph(g, spec, arch::EnergyTable(spec.energy));
-    ws::Mapping& m = sch[0].spatial().nest;
-    m.loops = c.loops;
-    m.rf_keep = {true, true, true};
-    const ws::Problem p = ws::Problem::from_shape(sch[0].shape, g.layers[0].op);
-    ws::plan_transfers(sch[0], p, ws::widths_of(g, g.layers[0], spec));
-    const std::vector<test::LayerFigures> ran = test::simulate_forked(spec, g, sch);
-    ASSERT_EQ(ran.size(), 1u);
-    EXPECT_EQ(ran[0].cycles, c.cycles);
-    EXPECT_EQ(workloads::timeline::spatial_cycles(sch[0], spec), int64_t(c.cycles));
+    expect_hand_layer(spec, c.c, c.w, c.loops, c.cycles);
   }
 }
 
@@ -271,19 +279,8 @@ TEST(SpatialEstimateVsEngineDram, HandWorkedMemoryDomain) {
     d.operating_points = {d.nominal};
     d.sync_cycles = 2;
     spec.clock.memory = d;
-    workloads::Graph g;
-    test::add_conv(g, {"tiny", 1, 1, 1, 6, 1, 1, 1});
-    std::vector<workloads::LayerSchedule> sch =
-        sim::map_graph(g, spec, arch::EnergyTable(spec.energy));
-    ws::Mapping& m = sch[0].spatial().nest;
-    m.loops = {{ws::kQ, 3, Level::kDram}, {ws::kQ, 2, Level::kArrayX}};
-    m.rf_keep = {true, true, true};
-    const ws::Problem p = ws::Problem::from_shape(sch[0].shape, g.layers[0].op);
-    ws::plan_transfers(sch[0], p, ws::widths_of(g, g.layers[0], spec));
-    const std::vector<test::LayerFigures> ran = test::simulate_forked(spec, g, sch);
-    ASSERT_EQ(ran.size(), 1u);
-    EXPECT_EQ(ran[0].cycles, c.cycles);
-    EXPECT_EQ(workloads::timeline::spatial_cycles(sch[0], spec), int64_t(c.cycles));
+    expect_hand_layer(spec, 1, 6, {{ws::kQ, 3, Level::kDram}, {ws::kQ, 2, Level::kArrayX}},
+                      c.cycles);
   }
 }
 

@@ -115,43 +115,58 @@ TEST(SpatialEstimate, StepDistinctCountsTheIfmapRowsThePesRead) {
   EXPECT_EQ(rows(2, 3, 2, 2), 4);  // dilation 2: rows {0, 2, 4} and {2, 4, 6}
 }
 
+// The pruned and the exhaustive search of one case: the same screening optimum (the branch and
+// bound cuts on the screening score) with no more mappings scored; and, when the exact branch
+// and bound finished (`proven`), the exact estimate's optimum over the pruned space, which an
+// unbounded enumeration of it finds too.
+struct PrunedVsFull {
+  bool found = false, proven = false, cut = false;
+  int64_t pruned_scored = 0, full_scored = 0;
+};
+PrunedVsFull expect_pruned_finds_the_optimum(const Case& c, const SpatialDataflow& df,
+                                             const workloads::EnergyCosts& costs) {
+  const ws::Constraints none;
+  const auto pruned = ws::search_spatial(c.p, {df}, c.spec, c.w, costs, none, SearchMode::kPruned);
+  const auto full =
+      ws::search_spatial(c.p, {df}, c.spec, c.w, costs, none, SearchMode::kExhaustive);
+  PrunedVsFull r;
+  EXPECT_EQ(pruned.found, full.found);
+  if (!full.found || !pruned.found) return r;
+  r.found = true;
+  EXPECT_NEAR(pruned.screened, full.screened, 1e-9 * full.screened)
+      << "pruned:\n"
+      << pruned.best.describe() << "\nexhaustive:\n"
+      << full.best.describe();
+  EXPECT_LE(pruned.evaluated, full.evaluated);
+  if (pruned.exact_optimum) {
+    const arch::Objective obj = c.spec.mapper.objective;
+    double best = std::numeric_limits<double>::infinity();
+    ws::for_each_mapping(c.p, df, c.spec, c.w, none, SearchMode::kPruned, [&](const ws::Mapping& m) {
+      best = std::min(best, ws::estimate_mapping(c.p, m, c.spec, c.w, costs).objective(obj));
+    });
+    EXPECT_NEAR(pruned.best_e.objective(obj), best, 1e-9 * best) << pruned.best.describe();
+    r.proven = true;
+  }
+  r.cut = pruned.cut > 0;
+  r.pruned_scored = pruned.evaluated;
+  r.full_scored = full.evaluated;
+  return r;
+}
+
 TEST(SpatialSearch, PrunedSearchFindsTheExhaustiveOptimum) {
   std::mt19937_64 rng(11);
-  const ws::Constraints none;
   int compared = 0, cut = 0, proven = 0;
   int64_t pruned_scored = 0, full_scored = 0;
   for (int iter = 0; iter < 96; ++iter) {
     const SpatialDataflow df = kAll[size_t(iter) % kAll.size()];
     Case c = random_case(rng, df);
     SCOPED_TRACE("iteration " + std::to_string(iter) + ": " + c.text);
-    const auto costs = test_costs(iter % 2 == 0);
-    const auto pruned =
-        ws::search_spatial(c.p, {df}, c.spec, c.w, costs, none, SearchMode::kPruned);
-    const auto full =
-        ws::search_spatial(c.p, {df}, c.spec, c.w, costs, none, SearchMode::kExhaustive);
-    ASSERT_EQ(pruned.found, full.found);
-    if (!full.found) continue;
-    // The branch and bound cuts on the screening score: the same screening optimum.
-    EXPECT_NEAR(pruned.screened, full.screened, 1e-9 * full.screened)
-        << "pruned:\n"
-        << pruned.best.describe() << "\nexhaustive:\n"
-        << full.best.describe();
-    EXPECT_LE(pruned.evaluated, full.evaluated);
-    // The exact branch and bound: the exact estimate's optimum over the pruned space, which an
-    // unbounded enumeration of it finds too.
-    if (pruned.exact_optimum) {
-      const arch::Objective obj = c.spec.mapper.objective;
-      double best = std::numeric_limits<double>::infinity();
-      ws::for_each_mapping(
-          c.p, df, c.spec, c.w, none, SearchMode::kPruned, [&](const ws::Mapping& m) {
-            best = std::min(best, ws::estimate_mapping(c.p, m, c.spec, c.w, costs).objective(obj));
-          });
-      EXPECT_NEAR(pruned.best_e.objective(obj), best, 1e-9 * best) << pruned.best.describe();
-      ++proven;
-    }
-    pruned_scored += pruned.evaluated;
-    full_scored += full.evaluated;
-    cut += pruned.cut > 0 ? 1 : 0;
+    const PrunedVsFull r = expect_pruned_finds_the_optimum(c, df, test_costs(iter % 2 == 0));
+    if (!r.found) continue;
+    pruned_scored += r.pruned_scored;
+    full_scored += r.full_scored;
+    cut += r.cut ? 1 : 0;
+    proven += r.proven ? 1 : 0;
     ++compared;
   }
   EXPECT_GT(compared, 70);
@@ -311,31 +326,15 @@ TEST(SpatialSearch, BoundsHoldWithAMemoryDomain) {
 // exact branch and bound finishes, the exact estimate's optimum over the pruned space.
 TEST(SpatialSearch, PrunedSearchFindsTheExhaustiveOptimumWithAMemoryDomain) {
   std::mt19937_64 rng(31), clocks(37);
-  const ws::Constraints none;
   int compared = 0, proven = 0;
   for (int iter = 0; iter < 30; ++iter) {
     const SpatialDataflow df = kAll[size_t(iter) % kAll.size()];
     Case c = random_case(rng, df, iter % 2 == 1);
     put_in_memory_domain(c.spec, clocks);
     SCOPED_TRACE("iteration " + std::to_string(iter) + ": " + c.text);
-    const auto costs = test_costs(iter % 2 == 0);
-    const auto pruned =
-        ws::search_spatial(c.p, {df}, c.spec, c.w, costs, none, SearchMode::kPruned);
-    const auto full =
-        ws::search_spatial(c.p, {df}, c.spec, c.w, costs, none, SearchMode::kExhaustive);
-    ASSERT_EQ(pruned.found, full.found);
-    if (!full.found) continue;
-    EXPECT_NEAR(pruned.screened, full.screened, 1e-9 * full.screened);
-    if (pruned.exact_optimum) {
-      const arch::Objective obj = c.spec.mapper.objective;
-      double best = std::numeric_limits<double>::infinity();
-      ws::for_each_mapping(
-          c.p, df, c.spec, c.w, none, SearchMode::kPruned, [&](const ws::Mapping& m) {
-            best = std::min(best, ws::estimate_mapping(c.p, m, c.spec, c.w, costs).objective(obj));
-          });
-      EXPECT_NEAR(pruned.best_e.objective(obj), best, 1e-9 * best) << pruned.best.describe();
-      ++proven;
-    }
+    const PrunedVsFull r = expect_pruned_finds_the_optimum(c, df, test_costs(iter % 2 == 0));
+    if (!r.found) continue;
+    proven += r.proven ? 1 : 0;
     ++compared;
   }
   EXPECT_GT(compared, 20);
