@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <systemc>
 
@@ -28,6 +29,12 @@ inline sc_core::sc_time time_from_ps(double ps, const char* what) {
 
 inline sc_core::sc_time time_from_ns(double ns, const char* what) {
   return time_from_ps(ns * 1e3, what);
+}
+
+/// The time `n` cycles of `period` after `at` (a crossing's synchroniser, counted in cycles).
+inline sc_core::sc_time cycles_after(const sc_core::sc_time& at, const sc_core::sc_time& period,
+                                     uint64_t n) {
+  return n == 0 ? at : at + sc_core::sc_time::from_value(period.value() * n);
 }
 
 /// a + b, both and the sum below the bound.

@@ -6,6 +6,7 @@
 #include "arch/pe/fold_values.hpp"
 #include "arch/pe/wrapping_add.hpp"
 #include "arch/program/feed_latency.hpp"
+#include "arch/sim_time.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::arch {
@@ -261,9 +262,7 @@ StepResult ArrayController::step_load() {
 }
 
 void ArrayController::outputs_left(int64_t oc, const sc_core::sc_time& at) {
-  const sc_core::sc_time in_sram =
-      ret_ == 0 ? at
-                : at + sc_core::sc_time::from_value(ports_.clock->period.value() * uint64_t(ret_));
+  const sc_core::sc_time in_sram = cycles_after(at, ports_.clock->period, uint64_t(ret_));
   landed_ = std::max(landed_, in_sram);
   ports_.plan->outputs_done(oc, in_sram);
 }

@@ -197,13 +197,17 @@ void PowerManager::price_block(size_t b, const PowerLayerCycles& c, std::vector<
   }
 }
 
+void PowerManager::idle_through(uint64_t cycles) {
+  for (size_t b = 0; b < blocks_.size(); ++b) idle_through_layer(b, cycles);
+}
+
 void PowerManager::end_layer(const PowerLayerCycles& c, std::vector<EnergyRow>& rows,
                              std::vector<BlockPower>& out) {
   // The vector unit's leakage (not in the engines' rows: modelled with the power section only).
   const double lanes_mw = double(blocks_[1].units) * table_.vector_lane_leakage_mw();
   const double pj = lanes_mw * table_.leakage_voltage_factor(c.core_v) * c.time_ns;
   if (pj > 0) rows.push_back(EnergyRow{"vector_unit", "leakage", 1, pj, pj});
-  for (size_t b = 0; b < blocks_.size(); ++b) idle_through_layer(b, c.total - c.halted);
+  idle_through(c.total - c.halted);
   for (size_t b = 0; b < blocks_.size(); ++b) {
     BlockPower bp;
     price_block(b, c, rows, bp);

@@ -68,6 +68,9 @@ class PowerManager {
   /// The array waited `run` cycles for data (inside an array layer): returns the wake-up
   /// cycles the policy's gating of that run adds (0: it stayed on).
   uint64_t array_wait(uint64_t run);
+  /// Every block the current layer does not use idles `cycles` more (idle_timeout counts the run
+  /// on and switches it off past the timeout); end_layer() does this with the layer's cycles.
+  void idle_through(uint64_t cycles);
   /// End of the layer: adds clock, wake-up and vector-unit leakage rows, scales the leakage
   /// rows by the powered share and fills one BlockPower per block.
   void end_layer(const PowerLayerCycles& c, std::vector<EnergyRow>& rows,

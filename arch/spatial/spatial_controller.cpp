@@ -2,6 +2,7 @@
 #include "arch/spatial/spatial_controller.hpp"
 
 #include "arch/program/feed_latency.hpp"
+#include "arch/sim_time.hpp"
 #include "sim/core/errors.hpp"
 
 namespace adasim::arch::spatial {
@@ -39,9 +40,8 @@ void SpatialController::release_pending() {
   if (pending_consumed_ >= 0) ports_.plan->chunk_consumed(pending_consumed_);
   if (pending_out_ >= 0) {
     // The outputs are in SRAM after the synchroniser into the memory domain.
-    const sc_core::sc_time now = sc_core::sc_time_stamp();
     const sc_core::sc_time in_sram =
-        ret_ == 0 ? now : now + sc_core::sc_time::from_value(ports_.clock->period.value() * ret_);
+        cycles_after(sc_core::sc_time_stamp(), ports_.clock->period, ret_);
     landed_ = std::max(landed_, in_sram);
     ports_.plan->outputs_done(pending_out_, in_sram);
   }

@@ -144,13 +144,7 @@ workloads::BoundaryAt layer_start_wakeups(const arch::AcceleratorSpec& spec,
     uint64_t stall = 0;
     try {
       pm.begin_layer(prev.layer, prev);
-      if (idle) {  // the blocks prev leaves idle run past any timeout
-        std::vector<arch::EnergyRow> rows;
-        std::vector<arch::BlockPower> blocks;
-        arch::PowerLayerCycles forever;
-        forever.total = uint64_t(1) << 50;
-        pm.end_layer(forever, rows, blocks);
-      }
+      if (idle) pm.idle_through(uint64_t(1) << 50);  // past any timeout
       stall = pm.begin_layer(cur.layer, cur);
     } catch (const sim::ModelError&) {
       // cur reads data prev's footprint switched off: a pair the run cannot take.

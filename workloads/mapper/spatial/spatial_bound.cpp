@@ -100,7 +100,8 @@ std::optional<CoreBound::Terms> CoreBound::order_free_terms(const Split* split,
     }
     const double n = passes * changing_[size_t(o)];
     energy += n * (pes_ * c.noc[size_t(o)] + t_sp_[size_t(o)] * c.gbuf[size_t(o)]);
-    const double step = core_cycles(clock_, std::ceil(t_sp_[size_t(o)] * bits[o] / width_[size_t(o)]));
+    const double bus = std::ceil(t_sp_[size_t(o)] * bits[o] / width_[size_t(o)]);
+    const double step = core_cycles(clock_, bus);
     stall = std::max(stall, n * (std::max(1.0, step) - 1));
   }
   if (keep_[2]) {

@@ -60,7 +60,6 @@ DmaReplay::DmaReplay(const arch::TransferPlan& plan, const arch::AcceleratorSpec
   gb_per_s_ = spec.dram.bandwidth_gb_per_s;  // = bytes per ns
   latency_ps_ = to_ps(spec.dram.latency_ns);
   sync_ps_ = sync_ps(spec);
-  hops_.resize(arch::kNumOperands);
   for (int o = 0; o < arch::kNumOperands; ++o) {
     const size_t n = plan.operands[size_t(o)].route.size();
     if (n == 0 || n > size_t(arch::kMaxHops))

@@ -128,7 +128,8 @@ class DmaReplay {
   std::vector<std::vector<int>> waiters_;  // out of order: per event, the jobs it releases
   std::vector<int> unmet_;                 // out of order: per job, conditions still to happen
   std::vector<std::vector<int>> dependents_;  // out of order, chained: per job, its dependents
-  std::vector<std::array<HopLoads, arch::kMaxHops>> hops_;  // per operand (chained routes only)
+  // Per operand and hop (chained routes only; empty vectors, no allocation, otherwise).
+  std::array<std::array<HopLoads, arch::kMaxHops>, arch::kNumOperands> hops_;
   std::vector<int64_t> chunk_base_, out_of_chunk_;
   std::vector<int> loaded_event_, consumed_event_, outdone_event_;
   std::vector<int> stationary_job_;
