@@ -4,11 +4,12 @@
 #include <algorithm>
 
 #include "arch/engine/systolic_engine.hpp"
+#include "arch/program/feed_latency.hpp"
 
 namespace adasim::arch {
 
 VectorEngine::VectorEngine(sc_core::sc_module_name name, const EngineContext& ctx)
-    : ILayerEngine(name), group_("vector_unit") {
+    : ILayerEngine(name), spec_(ctx.spec), group_("vector_unit") {
   ctrl_.set_mode(ctx.mode);
   group_.add_real(
       "pe", [](const sim::Interval&) { return 0.0; }, "fraction",
@@ -27,7 +28,10 @@ VectorEngine::VectorEngine(sc_core::sc_module_name name, const EngineContext& ct
 void VectorEngine::start(const LayerProgram& prog, const LayerIo& io, const LayerPorts& ports,
                          const SparseConfig&) {
   prog_ = &prog;
-  ctrl_.start(prog, io.inputs, *io.out, ports);
+  // Its crossings into and out of the memory domain, at the layer's core point.
+  const VectorCrossings cross{operand_sync_cycles(spec_),
+                              return_latency_cycles(spec_, ports.core_per_memory_cycle)};
+  ctrl_.start(prog, io.inputs, *io.out, ports, cross);
 }
 
 MacTally VectorEngine::macs() const {

@@ -24,6 +24,7 @@ class VectorEngine final : public ILayerEngine {
 
  private:
   VectorController ctrl_;
+  const AcceleratorSpec& spec_;
   const LayerProgram* prog_ = nullptr;
   sim::StatGroup group_;
 };

@@ -30,10 +30,14 @@ int nominal_return_latency(const AcceleratorSpec& spec) {
   return return_latency_cycles(spec, core_per_memory_cycle(spec, spec.clock.nominal));
 }
 
+int operand_sync_cycles(const AcceleratorSpec& spec) {
+  return spec.clock.memory ? spec.clock.memory->sync_cycles : 0;
+}
+
 NocClock noc_clock(const AcceleratorSpec& spec, double ratio) {
   NocClock c;
   c.core_per_noc_cycle = ratio;
-  c.refill_sync = spec.clock.memory ? spec.clock.memory->sync_cycles : 0;
+  c.refill_sync = operand_sync_cycles(spec);
   return c;
 }
 

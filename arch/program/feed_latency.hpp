@@ -44,6 +44,12 @@ int return_latency_cycles(const AcceleratorSpec& spec, double ratio);
 /// The same at the nominal core point (the mapper's estimates).
 int nominal_return_latency(const AcceleratorSpec& spec);
 
+/// Core cycles a value read from SRAM waits in the synchroniser into the core domain before a
+/// core-domain unit can use it: sync_cycles with a memory domain, 0 without (the vector unit's
+/// inputs, a spatial register-file refill). The NoC's stages are not in it (feed_latency_cycles
+/// adds them for the systolic array's edge feed).
+int operand_sync_cycles(const AcceleratorSpec& spec);
+
 /// The NoC's clock as the spatial array sees it. Its buses and psum links run in the memory
 /// domain when one is declared: n link cycles take memory_to_core_cycles(n, ratio) core cycles
 /// (a step, a refill, a flush's chain and its bus phase each converted on its own), and a

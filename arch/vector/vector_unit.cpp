@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "arch/sim_time.hpp"
 #include "arch/vector/vector_kernels.hpp"
 #include "sim/core/errors.hpp"
 
@@ -13,10 +14,12 @@ namespace adasim::arch {
 using workloads::Int8Buffer;
 
 void VectorController::start(const LayerProgram& sch, const std::vector<const Int8Buffer*>& in,
-                             Int8Buffer& out, LayerPorts ports) {
+                             Int8Buffer& out, LayerPorts ports, VectorCrossings crossings) {
   prog_ = &sch;
   vec_ = &sch.vector();
   ports_ = ports;
+  cross_ = crossings;
+  landed_ = sc_core::SC_ZERO_TIME;
   chunk_ = 0;
   cycle_in_chunk_ = 0;
   chunk_cycles_ = 0;
@@ -34,9 +37,10 @@ StepResult VectorController::step() {
     finishing_ = true;
     const auto done = ports_.plan->all_done();
     if (!done) throw sim::ModelError("vector unit: a transfer was never requested");
-    if (*done > now) {
+    const sc_core::sc_time end = std::max(*done, landed_);
+    if (end > now) {
       res.kind = StepResult::Kind::kWait;
-      res.wait_until = *done;
+      res.wait_until = end;
     } else {
       res.kind = StepResult::Kind::kDone;
     }
@@ -49,7 +53,9 @@ StepResult VectorController::step() {
     const auto ready = ports_.plan->chunk_ready(k);
     const auto slot = ports_.plan->out_slot_ready(ports_.plan->out_index(k));
     if (!ready || !slot) throw sim::ModelError("vector unit: a transfer was never requested");
-    const sc_core::sc_time t = std::max(*ready, *slot);
+    const sc_core::sc_time in_core =
+        cycles_after(*ready, ports_.clock->period, uint64_t(cross_.in_sync));
+    const sc_core::sc_time t = std::max(in_core, *slot);
     if (t > now) {
       res.kind = StepResult::Kind::kWait;
       res.wait_until = t;
@@ -82,7 +88,11 @@ StepResult VectorController::step() {
   res.bw_stall_noc = extra.bw_stall_noc;
   if (++cycle_in_chunk_ == chunk_cycles_) {
     ports_.plan->chunk_consumed(k);
-    ports_.plan->outputs_done(ports_.plan->out_index(k));
+    // The outputs are in SRAM after the synchroniser into the memory domain.
+    const sc_core::sc_time in_sram =
+        cycles_after(now, ports_.clock->period, uint64_t(cross_.out_sync));
+    landed_ = std::max(landed_, in_sram);
+    ports_.plan->outputs_done(ports_.plan->out_index(k), in_sram);
     cycle_in_chunk_ = 0;
     ++chunk_;
   }

@@ -288,8 +288,9 @@ ParamDoc domains_doc(const ParamDoc& points) {
                      .described("stages of each synchroniser between this domain and the "
                                 "core's (2-flop synchroniser: 2), in cycles of the receiving "
                                 "clock: the operands fed to the array (spatial: each "
-                                "register-file refill) wait sync_cycles core "
-                                "cycles, the array's outputs and spilled partial sums wait "
+                                "register-file refill) and a vector-unit chunk's inputs wait "
+                                "sync_cycles core cycles, the array's and the vector unit's "
+                                "outputs and spilled partial sums wait "
                                 "sync_cycles memory cycles (ceil(sync_cycles x f_core / f_mem) "
                                 "core cycles) before they are in SRAM")})
           .when_absent("the SRAM levels and the NoC share the core domain")

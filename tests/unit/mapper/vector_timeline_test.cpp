@@ -3,7 +3,8 @@
 // programs, against figures worked out in the comments: on stall-free memory the lanes' closed
 // form per chunk; with finite DRAM the chunks wait for their loads (bursts serialised at the
 // bandwidth, one latency each) and the layer for its last store; with narrow SRAM ports each
-// lane cycle lasts as long as its share of the chunk's bytes needs. The same timeline is checked
+// lane cycle lasts as long as its share of the chunk's bytes needs; in a memory domain each chunk
+// and each store waits for its synchroniser. The same timeline is checked
 // against the SystemC engine on random layers in tests/systemc/estimate_engine_test.cpp.
 #include <gtest/gtest.h>
 
@@ -67,6 +68,38 @@ TEST(VectorTimeline, FiniteDramWaitsForLoadsAndTheLastStore) {
   spec.dram.burst_bytes = 64;
   const LayerSchedule s = vector_program(spec, 1, 16, {64, 64}, 2);
   EXPECT_EQ(timeline::vector_cycles(s, spec), 523);
+}
+
+TEST(VectorTimeline, MemoryDomainCrossingsDelayEachChunkAndItsStore) {
+  // The layer of FiniteDramWaitsForLoadsAndTheLastStore with the SRAM levels and the NoC in a
+  // memory domain, 2-stage synchronisers (DRAM's own synchroniser 0 cycles). Loads as there:
+  // done at 228 and 356 ns.
+  //  Memory at the core's 1 GHz: a chunk starts 2 cycles after its load (in the core domain),
+  //  its outputs are in SRAM 2 memory cycles = 2 core cycles after its last cycle starts.
+  //   chunk 0: cycles 230-233, outputs in SRAM at 235: store 0 issues at 235 ns, DRAM busy
+  //   256-320 (load 1 holds it until 256), done 420.
+  //   chunk 1: cycles 358-361, outputs at 363: store 1 busy 363-427, done 527.
+  //  Memory at 500 MHz: the return crossing is 2 memory cycles = 4 core cycles, and each lane
+  //  cycle's bus transfer (one memory cycle) takes 2 core cycles.
+  //   chunk 0: starts at 230, its last cycle at 230 + 3 x 2 = 236, outputs at 240: store 0 still
+  //   waits for DRAM until 256, done 420.
+  //   chunk 1: starts at 358, last cycle at 364, outputs at 368: store 1 busy 368-432, done 532.
+  arch::AcceleratorSpec spec = test::ideal_spec(4, 4, "ws");
+  spec.dram.ideal = false;
+  spec.dram.bandwidth_gb_per_s = 1.0;
+  spec.dram.latency_ns = 100.0;
+  spec.dram.burst_bytes = 64;
+  const LayerSchedule s = vector_program(spec, 1, 16, {64, 64}, 2);
+  arch::DomainSpec d;
+  d.nominal = {1000.0, 0.9};
+  d.operating_points = {d.nominal};
+  d.sync_cycles = 2;
+  spec.clock.memory = d;
+  EXPECT_EQ(timeline::vector_cycles(s, spec), 527);
+  d.nominal = {500.0, 0.9};
+  d.operating_points = {d.nominal};
+  spec.clock.memory = d;
+  EXPECT_EQ(timeline::vector_cycles(s, spec), 532);
 }
 
 TEST(VectorTimeline, NarrowPortsStretchEachLaneCycle) {

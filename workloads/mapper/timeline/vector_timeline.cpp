@@ -6,10 +6,14 @@
 // and writing its even share of the chunk's bytes through the SRAM ports and the edge bus
 // (port_demand.hpp: a cycle whose share does not fit lasts longer); the chunk's last cycle frees
 // its input slot and completes its outputs, whose store the DMA then issues. The layer ends when
-// its last store has completed.
+// its last store has completed. With a memory domain a chunk starts no earlier than the
+// synchroniser's cycles after its inputs are in SRAM, and its outputs are in SRAM (the store
+// issues, the layer may end) the return crossing's cycles after its last cycle starts
+// (arch/program/feed_latency.hpp, at the spec's nominal core point).
 #include <algorithm>
 #include <string>
 
+#include "arch/program/feed_latency.hpp"
 #include "sim/core/errors.hpp"
 #include "workloads/mapper/timeline/dma_replay.hpp"
 #include "workloads/mapper/timeline/port_demand.hpp"
@@ -67,11 +71,14 @@ int64_t vector_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpe
   DmaReplay dma(tp, spec);
   const PortModel ports(spec);
   const std::vector<arch::ChunkPlan>& chunks = tp.folds[0].chunks;
-  int64_t cyc = start;  // the next cycle of the layer
+  const int64_t in_sync = arch::operand_sync_cycles(spec);
+  const int64_t out_sync = arch::nominal_return_latency(spec);
+  int64_t cyc = start;     // the next cycle of the layer
+  int64_t landed = start;  // the cycle the last completed outputs are in SRAM
   for (size_t c = 0; c < chunks.size(); ++c) {
     const arch::ChunkPlan& cp = chunks[c];
     const int64_t k = dma.chunk_index(0, c);
-    cyc = std::max({cyc, ready_cycle(clk, dma.chunk_ready(k), "a chunk's load"),
+    cyc = std::max({cyc, ready_cycle(clk, dma.chunk_ready(k), "a chunk's load") + in_sync,
                     ready_cycle(clk, dma.out_slot_ready(dma.out_index(k)), "an output slot")});
     const int64_t cc = vector_chunk_cycles(v, cp.t_len);
     const int64_t in = cp.load_bytes[kIf][0], out = cp.store_bytes[0];
@@ -80,10 +87,11 @@ int64_t vector_cycles(const arch::LayerProgram& prog, const arch::AcceleratorSpe
     const int64_t last_extra = ports.extra(demand(last_in, last_out));
     cyc += (cc - 1) + chunk_stalls(ports, in, out, cc) - last_extra;
     dma.chunk_consumed(k, clk.ps(cyc));
-    dma.outputs_done(dma.out_index(k), clk.ps(cyc));
+    landed = cyc + out_sync;
+    dma.outputs_done(dma.out_index(k), clk.ps(landed));
     cyc += 1 + last_extra;
   }
-  return std::max(cyc, ready_cycle(clk, dma.all_done(), "a layer transfer"));
+  return std::max({cyc, landed, ready_cycle(clk, dma.all_done(), "a layer transfer")});
 }
 
 }  // namespace adasim::workloads::timeline
