@@ -105,8 +105,18 @@ void Sequencer::tick_once() {
     const SystolicProgram* sys = std::get_if<SystolicProgram>(&programs_[layer_]->engine);
     probe_->sample(cycle_, layer_, sys != nullptr && sys->outputs_stationary(), stall_code_);
   }
-  if (waited) k += wake_after_wait(k);
+  if (waited) {
+    k += wake_after_wait(k);
+  } else if (probe_ && blocks_.power) {
+    blocks_.power->trace_idle_edges(clocked_in_layer(), k);
+  }
   finish_step(r, k);
+}
+
+// Cycles of the current layer so far with the clock running (its DVFS halts left out): what an
+// idle block's timeout counts.
+uint64_t Sequencer::clocked_in_layer() const {
+  return (cycle_ - layer_start_) - stall_dvfs_;
 }
 
 // Between layers: enters the next one (true once it runs), or ends the run after the last (no
@@ -175,12 +185,15 @@ uint64_t Sequencer::count_advance(const StepResult& r) {
 // off meanwhile, and waking it delays the next step. Returns the wake-up cycles.
 uint64_t Sequencer::wake_after_wait(uint64_t idle_run) {
   if (!blocks_.power) return 0;
-  const uint64_t w = blocks_.power->array_wait(idle_run);
+  const uint64_t at = clocked_in_layer();
+  const uint64_t w = blocks_.power->array_wait(idle_run, at);
   stall_wakeup_ += w;
   // The wake-up follows the wait: stall_cause 4 from the wait's end (the VCD showed the whole
-  // step as a DRAM stall).
-  if (w > 0 && probe_)
+  // step as a DRAM stall); the blocks the layer does not use go on idling through it.
+  if (w > 0 && probe_) {
     probe_->stall_cause(cycle_.value() + idle_run, clock_.time_of(sim::Cycle(idle_run)), 4);
+    blocks_.power->trace_idle_edges(at + idle_run, w, idle_run);
+  }
   return w;
 }
 
@@ -234,7 +247,10 @@ bool Sequencer::wake_up() {
   const uint64_t w = pending_wakeup_;
   pending_wakeup_ = 0;
   stall_wakeup_ += w;
-  if (probe_) probe_->sample(cycle_, layer_, false, 4);  // stall_cause 4: power-gating wake-up
+  if (probe_) {
+    probe_->sample(cycle_, layer_, false, 4);  // stall_cause 4: power-gating wake-up
+    blocks_.power->trace_idle_edges(clocked_in_layer(), w);
+  }
   cycle_ += sim::Cycle(w);
   next_trigger(clock_.time_of(sim::Cycle(w)));
   return true;

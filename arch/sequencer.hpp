@@ -91,6 +91,7 @@ class Sequencer : public Component {
   uint64_t count_wait(const StepResult& r);
   uint64_t count_advance(const StepResult& r);
   uint64_t wake_after_wait(uint64_t idle_run);
+  uint64_t clocked_in_layer() const;
   void finish_step(const StepResult& r, uint64_t k);
   /// Counts forward progress for the watchdog (once per tick) and lets it check.
   void watch(bool computed);

@@ -44,8 +44,20 @@ bool PowerManager::may_wake() const {
   return spec_.power.policy != "none" && !spec_.power.power_gated.empty();
 }
 
-void PowerManager::show(size_t b, int64_t powered, uint64_t offset) const {
-  if (observer_) observer_(b, powered, offset);
+void PowerManager::show(size_t b, int64_t powered, uint64_t offset) {
+  if (!observer_) return;
+  if (defer_)
+    deferred_.push_back(Edge{offset, b, powered});
+  else
+    observer_(b, powered, offset);
+}
+
+void PowerManager::show_in_order() {
+  defer_ = false;
+  std::stable_sort(deferred_.begin(), deferred_.end(),
+                   [](const Edge& x, const Edge& y) { return x.offset < y.offset; });
+  for (const Edge& e : deferred_) observer_(e.block, e.powered, e.offset);
+  deferred_.clear();
 }
 
 uint64_t PowerManager::begin_layer(const std::string& layer, const LayerProgram& prog) {
@@ -56,6 +68,7 @@ uint64_t PowerManager::begin_layer(const std::string& layer, const LayerProgram&
   for (size_t b = 0; b < blocks_.size(); ++b) {
     BlockState& s = state_[b];
     s.gated_unit_cycles = s.woken_units = s.wakeups = 0;
+    s.idle_shown = false;
     s.used = used[b];
     const int64_t units = blocks_[b].units;
     const int64_t target = spec_.power.power_gates(blocks_[b].name)
@@ -107,7 +120,15 @@ void PowerManager::check_reliance(const std::string& layer, const LayerProgram& 
   }
 }
 
-uint64_t PowerManager::array_wait(uint64_t run) {
+uint64_t PowerManager::array_wait(uint64_t run, uint64_t at) {
+  defer_ = observer_ != nullptr;
+  trace_idle_edges(at, run);
+  const uint64_t w = gate_array_wait(run);
+  if (defer_) show_in_order();
+  return w;
+}
+
+uint64_t PowerManager::gate_array_wait(uint64_t run) {
   const size_t b = 0;  // pe_array
   BlockState& s = state_[b];
   if (vector_layer_ || !spec_.power.power_gates("pe_array") || s.powered == 0) return 0;
@@ -121,16 +142,38 @@ uint64_t PowerManager::array_wait(uint64_t run) {
   return uint64_t(spec_.power.wakeup_cycles);
 }
 
+bool PowerManager::idles_through(size_t b) const {
+  const BlockState& s = state_[b];
+  return s.used == 0 && spec_.power.power_gates(blocks_[b].name) && s.powered > 0;
+}
+
+// The gated cycles of an idle run are its last ones (past the timeout): the block goes off at
+// the first clocked cycle of the layer whose run gated_cycles() counts, at + n - (g1 - g0).
+void PowerManager::trace_idle_edges(uint64_t at, uint64_t n, uint64_t base) {
+  if (!observer_ || n == 0) return;
+  for (size_t b = 0; b < blocks_.size(); ++b) {
+    BlockState& s = state_[b];
+    if (s.idle_off || s.idle_shown || !idles_through(b)) continue;
+    const uint64_t g0 = policy_->gated_cycles(s.idle_run + at);
+    const uint64_t g1 = policy_->gated_cycles(s.idle_run + at + n);
+    if (g1 == g0) continue;
+    show(b, 0, base + (g0 > 0 ? 0 : n - (g1 - g0)));
+    s.idle_shown = true;
+  }
+}
+
 // A block the layer does not use at all idles through it (idle_timeout counts the run on).
 void PowerManager::idle_through_layer(size_t b, uint64_t cycles) {
   BlockState& s = state_[b];
-  if (s.used > 0 || !spec_.power.power_gates(blocks_[b].name) || s.powered == 0) return;
+  if (!idles_through(b)) return;
   const uint64_t before = policy_->gated_cycles(s.idle_run);
   s.idle_run += cycles;
   const uint64_t after = policy_->gated_cycles(s.idle_run);
   if (after == 0) return;
   s.gated_unit_cycles += (after - before) * uint64_t(s.powered);
-  if (!s.idle_off) show(b, 0, 0);  // known at the layer's end (the report's cycles are exact)
+  // Without a trace of the layer's cycles the edge is drawn at its end (the report's cycles are
+  // exact either way).
+  if (!s.idle_off && !s.idle_shown) show(b, 0, 0);
   s.idle_off = true;
 }
 

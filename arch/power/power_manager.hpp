@@ -65,9 +65,15 @@ class PowerManager {
   /// The wake-up energy (pJ) of the units the last begin_layer() woke, with the core domain at
   /// `core_v` (what end_layer() charges for them).
   double wakeup_pj(double core_v) const;
-  /// The array waited `run` cycles for data (inside an array layer): returns the wake-up
-  /// cycles the policy's gating of that run adds (0: it stayed on).
-  uint64_t array_wait(uint64_t run);
+  /// The array waited `run` cycles for data (inside an array layer), `at` clocked cycles into
+  /// the layer: returns the wake-up cycles the policy's gating of that run adds (0: it stayed
+  /// on). The VCD shows the array's edges and trace_idle_edges(at, run) in time order.
+  uint64_t array_wait(uint64_t run, uint64_t at);
+  /// VCD only (a no-op without an observer): the layer's clocked cycles [at, at + n), starting
+  /// `base` cycles after the current one, are being traced; shows the cycle in them at which a
+  /// block the layer does not use reaches its idle timeout (else the edge is drawn at the
+  /// layer's end). Steps are traced in time order: call it for a step's cycles in order.
+  void trace_idle_edges(uint64_t at, uint64_t n, uint64_t base = 0);
   /// Every block the current layer does not use idles `cycles` more (idle_timeout counts the run
   /// on and switches it off past the timeout); end_layer() does this with the layer's cycles.
   void idle_through(uint64_t cycles);
@@ -87,12 +93,21 @@ class PowerManager {
     int64_t used = 0;         ///< units the current layer's mapping uses
     int64_t valid_banks = 0;  ///< SRAM: banks whose data survived since it was written
     bool idle_off = false;    ///< idle_timeout switched the whole block off
+    bool idle_shown = false;  ///< the VCD already shows this layer's idle-timeout off edge
     uint64_t idle_run = 0;    ///< cycles idle so far (idle_timeout)
     uint64_t gated_unit_cycles = 0, woken_units = 0, wakeups = 0;  ///< this layer's
   };
-  void show(size_t b, int64_t powered, uint64_t offset) const;
+  struct Edge {
+    uint64_t offset;
+    size_t block;
+    int64_t powered;
+  };
+  void show(size_t b, int64_t powered, uint64_t offset);
+  void show_in_order();  ///< the edges deferred since defer_ was set, by time; clears defer_
   void check_reliance(const std::string& layer, const LayerProgram& prog) const;
+  uint64_t gate_array_wait(uint64_t run);  ///< array_wait() without the idle edges
   void idle_through_layer(size_t b, uint64_t cycles);
+  bool idles_through(size_t b) const;  ///< unused by the layer, power-gated and powered
   uint64_t active_unit_cycles(size_t b, const PowerLayerCycles& c,
                               const std::vector<EnergyRow>& rows) const;
   double domain_voltage(size_t b, double core_v) const;
@@ -106,6 +121,8 @@ class PowerManager {
   std::vector<BlockState> state_;
   bool vector_layer_ = false;
   Observer observer_;
+  bool defer_ = false;         // show() collects into deferred_ (one step's edges, sorted)
+  std::vector<Edge> deferred_;
 };
 
 }  // namespace adasim::arch

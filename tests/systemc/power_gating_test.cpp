@@ -272,6 +272,51 @@ TEST(PowerGating, VcdShowsTheWakeUpThatEndsAnIdleTimeoutWait) {
   EXPECT_EQ(wakes, int(wakeups.at(0)));
 }
 
+// The time (ps) of each change of `signal` to `value` in a VCD traced by `trace`.
+std::vector<uint64_t> vcd_times_of(const arch::AcceleratorSpec& s, const workloads::Graph& g,
+                                   const std::string& signal, uint64_t value,
+                                   const std::string& file) {
+  const std::string path = ::testing::TempDir() + file;
+  test::in_child([&] {
+    const arch::EnergyTable energy(s.energy);
+    arch::ValueStore values(g, test::test_generator(5));
+    sim::VcdWriter vcd(path, sim::TraceFilter({"top.power.*"}), 0, 0);
+    sim::simulate(s, g, energy, values, &vcd);
+    vcd.finish();
+    return std::vector<double>{};
+  });
+  const test::VcdDump dump = test::read_vcd(path);
+  std::vector<uint64_t> at;
+  for (const auto& [t, bits] : dump.changes.at(signal))
+    if (std::stoull(bits, nullptr, 2) == value) at.push_back(t);
+  return at;
+}
+
+TEST(PowerGating, VcdDrawsTheIdleTimeoutOffEdgeWhereTheTimeoutEnds) {
+  // The fc sequence never uses the vector unit: idle_timeout switches its 8 lanes off once the
+  // run has idled idle_cycles cycles, at 1 GHz idle_cycles ns after the start (ideal memory, no
+  // DVFS: the layers follow each other without a gap). With 7 that is inside fc0, with fc0's
+  // cycles + 5 five cycles into fc1; the edge used to be drawn at the end of that layer.
+  const workloads::Graph g = test::fc_sequence();
+  arch::AcceleratorSpec s = gated_spec("idle_timeout", {"vector_unit"}, {});
+  const std::string sig = "top.power.vector_unit.powered_units";
+  s.power.policy_params.set("idle_cycles", int64_t(1) << 40);
+  const double fc0 = layers_of(run(s, g)).at(0).cycles;
+  ASSERT_GT(fc0, 7);
+  for (const uint64_t n : {uint64_t(7), uint64_t(fc0) + 5}) {
+    s.power.policy_params.set("idle_cycles", int64_t(n));
+    EXPECT_EQ(vcd_times_of(s, g, sig, 0, "adasim_idle_edge.vcd"), std::vector<uint64_t>{n * 1000})
+        << n;
+  }
+  // Inside DRAM waits that the array's own timeout gates too (their edges in the same steps):
+  // the vector unit still goes off at idle_cycles ns, the array at the end of each wait's
+  // first idle_cycles cycles.
+  arch::AcceleratorSpec w = idle_timeout_spec(3);
+  w.power.power_gated = {"pe_array", "vector_unit"};
+  EXPECT_EQ(vcd_times_of(w, one_conv(), sig, 0, "adasim_idle_edge_wait.vcd"),
+            std::vector<uint64_t>{3000});
+}
+
 // fc0 leaves its 8 KiB weight in gbuf; fc1 needs one 1 KiB bank; fc2 reads fc0's weights
 // without loading them (its plan is edited so). Banks are 1 KiB.
 double reliance_run(const std::string& policy, bool retention) {
