@@ -52,6 +52,16 @@ TEST(VectorTimeline, StallFreeMemoryIsTheLanesClosedFormPerChunk) {
   EXPECT_EQ(timeline::vector_cycles(s, spec), 564);
 }
 
+/// 1 GHz core (1000 ps cycles); DRAM 1 GB/s (1 byte per ns), 100 ns latency, 64-byte bursts.
+arch::AcceleratorSpec slow_dram_spec() {
+  arch::AcceleratorSpec spec = test::ideal_spec(4, 4, "ws");
+  spec.dram.ideal = false;
+  spec.dram.bandwidth_gb_per_s = 1.0;
+  spec.dram.latency_ns = 100.0;
+  spec.dram.burst_bytes = 64;
+  return spec;
+}
+
 TEST(VectorTimeline, FiniteDramWaitsForLoadsAndTheLastStore) {
   // 1 GHz core (1000 ps cycles); DRAM 1 GB/s (1 byte per ns), 100 ns latency, 64-byte bursts.
   // Two chunks of 64 outputs, 1 operation each on 16 lanes: 4 cycles each; each loads 128 bytes
@@ -61,11 +71,7 @@ TEST(VectorTimeline, FiniteDramWaitsForLoadsAndTheLastStore) {
   //   store 0 issues at 231 ns, DRAM busy 256-320, done 420.
   //   chunk 1: cycles 356-359; store 1 issues at 359 ns, busy 359-423, done 523.
   // The layer ends with its last store: 523 cycles.
-  arch::AcceleratorSpec spec = test::ideal_spec(4, 4, "ws");
-  spec.dram.ideal = false;
-  spec.dram.bandwidth_gb_per_s = 1.0;
-  spec.dram.latency_ns = 100.0;
-  spec.dram.burst_bytes = 64;
+  arch::AcceleratorSpec spec = slow_dram_spec();
   const LayerSchedule s = vector_program(spec, 1, 16, {64, 64}, 2);
   EXPECT_EQ(timeline::vector_cycles(s, spec), 523);
 }
@@ -84,11 +90,7 @@ TEST(VectorTimeline, MemoryDomainCrossingsDelayEachChunkAndItsStore) {
   //   chunk 0: starts at 230, its last cycle at 230 + 3 x 2 = 236, outputs at 240: store 0 still
   //   waits for DRAM until 256, done 420.
   //   chunk 1: starts at 358, last cycle at 364, outputs at 368: store 1 busy 368-432, done 532.
-  arch::AcceleratorSpec spec = test::ideal_spec(4, 4, "ws");
-  spec.dram.ideal = false;
-  spec.dram.bandwidth_gb_per_s = 1.0;
-  spec.dram.latency_ns = 100.0;
-  spec.dram.burst_bytes = 64;
+  arch::AcceleratorSpec spec = slow_dram_spec();
   const LayerSchedule s = vector_program(spec, 1, 16, {64, 64}, 2);
   arch::DomainSpec d;
   d.nominal = {1000.0, 0.9};
