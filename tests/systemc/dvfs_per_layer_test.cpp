@@ -14,8 +14,10 @@
 //    the previous layer's): plan time = simulated time, with and without a binding deadline.
 //  - with clock.transition.during = run_at_lower_clock a down switch halts for the relock only
 //    (and a boundary inside its ramp for the rest of it): plan time = simulated time.
+//  - with a memory domain and finite DRAM, array and vector layers: plan time = simulated time.
 #include <gtest/gtest.h>
 
+#include <random>
 #include <set>
 #include <string>
 
@@ -233,6 +235,68 @@ TEST(DvfsPerLayer, PlanCountsTheRampALayerEndsInside) {
   ASSERT_NO_FATAL_FAILURE(expect_down_switch_plan_is_run(spec, 6740.0, res));
   EXPECT_EQ(res.layers[3].stall_by_cause.at("dvfs"), 50u);  // the relock
   EXPECT_EQ(res.layers[4].stall_by_cause.at("dvfs"), 72u);  // the rest of the ramp
+}
+
+// With the SRAM levels and the NoC in a memory domain (1.5 GHz, fast enough that the convs stay
+// compute-bound; 2-stage synchronisers) and a finite DRAM, the ratio f_core / f_mem and every
+// crossing's core cycles follow the layer's core point: the plan estimates each layer at each
+// point with them, array and vector layers alike, so the run takes the plan's time (dropping
+// the vector unit's return crossing from its timeline fails that). Deadline halfway between the
+// shortest plan (named by the error of an unmeetable one) and the energy plan without a
+// deadline that matters (all at 500 MHz): both points are used. `memory` gives the SRAM levels,
+// the NoC, the DRAM and the array kind.
+void expect_plan_is_run_with_a_memory_domain(const arch::AcceleratorSpec& memory) {
+  std::mt19937_64 rng(2026);
+  workloads::Graph g = five_layers();
+  test::add_random_vector_layers(rng, g, 2);
+  arch::AcceleratorSpec spec = per_layer_spec(1e6);
+  spec.pe_array = memory.pe_array;
+  spec.sram = memory.sram;
+  spec.dram = memory.dram;
+  spec.noc = memory.noc;
+  arch::DomainSpec d;
+  d.nominal = {1500.0, 0.9};
+  d.operating_points = {d.nominal};
+  d.sync_cycles = 2;
+  spec.clock.memory = d;
+  const arch::EnergyTable energy(spec.energy);
+  const double slow_us =
+      sim::map_graph(g, spec, energy).at(0).dvfs["plan_time_us"].get<double>();
+  spec.clock.policy_params.set("deadline_us", 1e-3);
+  double fast_us = 0;
+  try {
+    sim::map_graph(g, spec, energy);
+    FAIL() << "expected a ConfigError";
+  } catch (const sim::ConfigError& e) {
+    const std::string& what = e.issues().at(0).expected;
+    const size_t at = what.find("shortest achievable time is ");
+    ASSERT_NE(at, std::string::npos) << what;
+    fast_us = std::stod(what.substr(at + 28));
+  }
+  ASSERT_LT(fast_us, slow_us);
+  const double deadline_us = (fast_us + slow_us) / 2;
+  spec.clock.policy_params.set("deadline_us", deadline_us);
+  const sim::SimulationResult res = run(spec, g);
+  ASSERT_EQ(res.layers.size(), g.layers.size());
+  double total_ns = 0.0;
+  std::set<std::string> points;
+  for (size_t i = 0; i < res.layers.size(); ++i) {
+    total_ns += res.layers[i].time_ns;
+    points.insert(res.schedules[i].dvfs["point"].get<std::string>());
+  }
+  EXPECT_EQ(points.size(), 2u);
+  EXPECT_NEAR(total_ns, res.schedules[0].dvfs["plan_time_us"].get<double>() * 1e3, 1e-6);
+  EXPECT_LE(total_ns, deadline_us * 1e3);
+}
+
+TEST(DvfsPerLayer, PlanIsTheRunWithAMemoryDomain) {
+  expect_plan_is_run_with_a_memory_domain(test::real_spec(8, 8, "ws", 64.0, 256 << 10));
+}
+
+// The same on a spatial (Eyeriss-style RS) array, whose buses and psum links run at the memory
+// clock and whose register-file refills wait for the synchroniser.
+TEST(DvfsPerLayer, PlanIsTheRunWithAMemoryDomainOnASpatialArray) {
+  expect_plan_is_run_with_a_memory_domain(test::spatial_spec(8, 8, "rs", 512, 256 << 10, 64.0));
 }
 
 }  // namespace
