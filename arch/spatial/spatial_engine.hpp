@@ -64,9 +64,9 @@ class SpatialEngine {
  public:
   /// `noc` prices the refills, flushes and steps (it must outlive the engine); `in_bits`,
   /// `w_bits`, `psum_bits`: widths of one value on the NoC; `clock`: the NoC's link cycles in
-  /// core cycles and the refills' synchroniser (a memory domain; default: the core's clock).
+  /// core cycles and the refills' synchroniser (a memory domain; a default NocClock: the core's clock).
   SpatialEngine(const Problem& p, const Mapping& m, const INoc& noc, int in_bits, int w_bits,
-                int psum_bits, NocClock clock = {});
+                int psum_bits, NocClock clock);
 
   /// Tensors: ifmap and weight values (laid out per the problem's strides) and the int32 output
   /// accumulators (the DRAM copy of the psums; zero-initialised by the caller).

@@ -22,7 +22,7 @@ inline PassTerms pass_terms_walk(const Problem& p, const Mapping& m, const arch:
   PassTerms r;
   RefillCounter rc(p, m);
   std::optional<FlushCounter> fc;
-  if (m.rf_keep[2]) fc.emplace(p, m, noc, bits[2]);
+  if (m.rf_keep[2]) fc.emplace(p, m, noc, bits[2], arch::NocClock{});  // one clock domain
   auto flush = [&](const Idx& run) {
     const FlushCounter::Flush& f = fc->at(run);
     r.flush_cycles += f.cycles;
@@ -36,7 +36,7 @@ inline PassTerms pass_terms_walk(const Problem& p, const Mapping& m, const arch:
   for (int o = 0; o < 3; ++o)
     for (int d = 0; d < kNumDims; ++d) rel[size_t(o)][size_t(d)] = relevant(o, d);
   std::optional<StepCounter> sc;
-  if (!m.rf_keep[0] || !m.rf_keep[1] || !m.rf_keep[2]) sc.emplace(p, m, noc, bits);
+  if (!m.rf_keep[0] || !m.rf_keep[1] || !m.rf_keep[2]) sc.emplace(p, m, noc, bits, arch::NocClock{});
   const size_t y0 = m.first_at(Level::kArrayY);
   const std::vector<int64_t> inner = m.inner_strides();
   std::vector<int64_t> it(y0, 0);

@@ -46,7 +46,7 @@ EngineRun run(const workloads::ConvShape& s, const ws::Mapping& m) {
   noc.type = "xy_multicast";
   noc.link_width_bits = 64;
   const auto bus = arch::make_noc(noc);
-  SpatialEngine e(p, m, *bus, 8, 8, 32);
+  SpatialEngine e(p, m, *bus, 8, 8, 32, arch::NocClock{});
   // The engine takes zero-point-corrected operands (zero points 0 here: the values themselves).
   const std::vector<int16_t> in16(in.data.begin(), in.data.end()),
       w16(w.data.begin(), w.data.end());

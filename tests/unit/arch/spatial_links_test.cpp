@@ -46,7 +46,7 @@ NestRun run_nest(const workloads::ConvShape& s, const ws::Mapping& m, const arch
   for (size_t i = 0; i < w.data.size(); ++i) w.data[i] = int32_t(i * 389 % 1501) - 750;
   workloads::Int32Buffer out({s.n, s.k, s.p, s.q}, 0);
   const auto noc = arch::make_noc(spec);
-  SpatialEngine e(p, m, *noc, 16, 16, 16);
+  SpatialEngine e(p, m, *noc, 16, 16, 16, arch::NocClock{});
   const std::vector<int16_t> in16(in.data.begin(), in.data.end()),
       w16(w.data.begin(), w.data.end());
   e.bind(in16.data(), w16.data(), out.data.data());

@@ -29,7 +29,8 @@ SpatialCounts run_engine(const ws::Problem& p, const ws::Mapping& m, const arch:
   const auto bus = arch::make_noc(noc);
   std::vector<int16_t> a(size_t(p.ifmap_elems)), b(size_t(p.weight_elems));
   std::vector<int32_t> o(size_t(p.ofmap_elems));
-  arch::spatial::SpatialEngine eng(p, m, *bus, bits[0], bits[1], bits[2]);
+  arch::spatial::SpatialEngine eng(p, m, *bus, bits[0], bits[1], bits[2],
+                                   arch::NocClock{});
   eng.bind(a.data(), b.data(), o.data());
   while (!eng.done()) eng.run_iteration();
   return eng.counts();

@@ -48,7 +48,7 @@ ws::PassTerms compare(const ws::Problem& p, const ws::Mapping& m, const arch::No
                       const int bits[3]) {
   const double width[3] = {double(noc.bus_width(0)), double(noc.bus_width(1)),
                            double(noc.bus_width(2))};
-  const ws::PassTerms t = ws::pass_terms(p, m, noc, bits, width);
+  const ws::PassTerms t = ws::pass_terms(p, m, noc, bits, width, arch::NocClock{});
   expect_same(t, ws::testing::pass_terms_walk(p, m, noc, bits, width));
   return t;
 }
@@ -152,7 +152,7 @@ struct OnePeLayer {
   ws::PassTerms terms() const {
     const int bits[3] = {8, 8, 32};
     const double width[3] = {16, 64, 32};
-    return ws::pass_terms(p, m, noc, bits, width);
+    return ws::pass_terms(p, m, noc, bits, width, arch::NocClock{});
   }
 };
 

@@ -61,7 +61,7 @@ size_t expect_iterations(const workloads::Graph& g, const arch::AcceleratorSpec&
   const ws::Mapping& m = s.spatial().nest;
   const ws::LayerWidths w = ws::widths_of(g, g.layers[layer], spec);
   const int bits[3] = {w.in_bits, w.w_bits, w.psum_bits};
-  const std::vector<int64_t> mine = ws::iteration_cycles(p, m, spec.noc, bits);
+  const std::vector<int64_t> mine = ws::iteration_cycles(p, m, spec.noc, bits, arch::NocClock{});
   const std::vector<int64_t> eng = engine_iterations(p, m, spec.noc, bits);
   EXPECT_EQ(mine.size(), eng.size());
   for (size_t i = 0; i < std::min(mine.size(), eng.size()); ++i)

@@ -74,7 +74,7 @@ int64_t psum_link_group(const Mapping& m, const arch::NocSpec& noc);
 /// psum_link_bits) + k - 2 cycles (k > 1), then the groups' sums over the psum bus; each phase
 /// in core cycles at `clock` (a memory domain).
 double psum_flush_cycles(double pes, double per_pe, int64_t k, int bits, const arch::NocSpec& noc,
-                         arch::NocClock clock = {});
+                         arch::NocClock clock);
 
 /// What the register files move between passes, over all passes, exactly as the engine moves
 /// it (per pass spatial_refills.cpp, summed by class of passes spatial_pass_classes.cpp, so the
@@ -93,7 +93,7 @@ struct PassTerms {
   double step_writes = 0, step_macs = 0, step_link_hops = 0;
 };
 PassTerms pass_terms(const Problem& p, const Mapping& m, const arch::NocSpec& noc,
-                     const int bits[3], const double width[3], arch::NocClock clock = {});
+                     const int bits[3], const double width[3], arch::NocClock clock);
 
 /// The cycles of every DRAM iteration (one transfer-plan chunk) of a mapping as the engine runs
 /// it (spatial_pass_classes.cpp): max(1, its passes' steps) plus its NoC cycles (its passes'
@@ -102,7 +102,7 @@ PassTerms pass_terms(const Problem& p, const Mapping& m, const arch::NocSpec& no
 /// pass_terms, split by iteration); iterations of one class (same carry, output-tile moves and
 /// edge coordinates) are evaluated once.
 std::vector<int64_t> iteration_cycles(const Problem& p, const Mapping& m, const arch::NocSpec& noc,
-                                      const int bits[3], arch::NocClock clock = {});
+                                      const int bits[3], arch::NocClock clock);
 
 /// Fills the schedule's transfer plan (folds = runs over one output tile, chunks = DRAM
 /// iterations) by walking the DRAM loops; sizes in bytes. `check` (optional: the search guard,

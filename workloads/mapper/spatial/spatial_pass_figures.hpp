@@ -61,7 +61,7 @@ class FlushCounter {
  public:
   using Idx = std::array<int64_t, kNumDims>;
   FlushCounter(const Problem& p, const Mapping& m, const arch::NocSpec& noc, int bits,
-               arch::NocClock clock = {});
+               arch::NocClock clock);
 
   struct Flush {
     double cycles = 0, sent = 0, writes = 0, link_hops = 0;

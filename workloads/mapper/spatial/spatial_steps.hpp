@@ -24,7 +24,7 @@ class StepCounter {
   /// `bits`: widths of an ifmap, weight and psum value; `clock`: the NoC's cycles in core
   /// cycles (a memory domain).
   StepCounter(const Problem& p, const Mapping& m, const arch::NocSpec& noc, const int bits[3],
-              arch::NocClock clock = {});
+              arch::NocClock clock);
 
   struct PassSteps {
     double stall = 0;                    ///< NoC cycles beyond one per step
