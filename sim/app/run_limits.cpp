@@ -112,8 +112,8 @@ void RunMonitor::before_run(const workloads::Graph& graph,
                      (!limits_.quiet && estimate_ >= double(kLongRunCycles));
   if (print) {
     note_ << "adasim: estimated " << cycles_text(estimate_) << " cycles over " << n
-          << " layers (the mapper's estimate: exact on systolic arrays; spatial arrays' DRAM "
-             "stalls add to it)\n";
+          << " layers (the mapper's estimate: the simulated cycles, unless zero skipping or "
+             "compressed storage make them follow the values)\n";
     for (size_t i = 0; i < n; ++i)
       note_ << "  layer " << i + 1 << "/" << n << " '" << names_[i] << "': " << cycles_text(est[i])
             << " cycles\n";

@@ -110,8 +110,9 @@ TEST(RunMonitor, PrintsTheEstimateOfLongRunsAndWithProgress) {
   std::ostringstream note;
   RunMonitor(RunLimits{}, note).before_run(t.graph, t.schedules);
   EXPECT_EQ(note.str(),
-            "adasim: estimated 10000000 cycles over 2 layers (the mapper's estimate: exact on "
-            "systolic arrays; spatial arrays' DRAM stalls add to it)\n"
+            "adasim: estimated 10000000 cycles over 2 layers (the mapper's estimate: the "
+            "simulated cycles, unless zero skipping or compressed storage make them follow the "
+            "values)\n"
             "  layer 1/2 'conv1': 9999999 cycles\n"
             "  layer 2/2 'conv2': 1 cycles\n");
   TwoLayers s(10, 1);

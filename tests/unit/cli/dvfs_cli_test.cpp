@@ -135,7 +135,7 @@ double power_of(const std::string& line) {
 TEST(DvfsCli, PowerCapKeepsEveryLayerUnderItOrNamesTheLowestFeasibleCap) {
   // tiny_cnn with the latency objective picks 1000 MHz for every layer (the domain starts at the
   // first layer's point: no transition to avoid); its first conv draws the most there (about
-  // 1.8 W, 1.2 W at 800 MHz), so a 1500 mW cap moves it to a slower point, and a 1 mW cap is
+  // 1.8 W, 1.5 W at 800 MHz), so a 1500 mW cap moves it to a slower point, and a 1 mW cap is
   // below what any layer draws anywhere.
   const std::string per_layer =
       kBase + " --set clock.policy=per_layer --set mapper.objective=latency";
