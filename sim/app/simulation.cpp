@@ -247,6 +247,14 @@ void check_layer_modes(const arch::AcceleratorSpec& spec, const workloads::Graph
 
 }  // namespace
 
+arch::AcceleratorSpec spec_for_run(const arch::AcceleratorSpec& spec,
+                                   const std::vector<workloads::LayerSchedule>& schedules) {
+  if (schedules.empty() || !schedules.front().memory_point || !spec.clock.memory) return spec;
+  arch::AcceleratorSpec out = spec;
+  out.clock.memory->nominal = *schedules.front().memory_point;
+  return out;
+}
+
 SimulationResult simulate(const arch::AcceleratorSpec& spec_in, const workloads::Graph& graph,
                           const arch::EnergyTable& energy, arch::ValueStore& values, VcdWriter* vcd,
                           std::map<std::string, workloads::Int32Buffer>* accumulators,
@@ -254,10 +262,12 @@ SimulationResult simulate(const arch::AcceleratorSpec& spec_in, const workloads:
                           const PowerTraceRequest* power) {
   const arch::AcceleratorSpec spec = resolve_structured(spec_in, graph, values);
   check_layer_modes(spec, graph);
-  return run_schedules(
-      spec, graph, energy, values,
-      map_graph(graph, spec, energy, observer ? observer->search_guard() : nullptr), vcd,
-      accumulators, mode, observer, power);
+  std::vector<workloads::LayerSchedule> schedules =
+      map_graph(graph, spec, energy, observer ? observer->search_guard() : nullptr);
+  // Before the schedules move into the call (argument order is unspecified).
+  const arch::AcceleratorSpec run_spec = spec_for_run(spec, schedules);
+  return run_schedules(run_spec, graph, energy, values, std::move(schedules), vcd, accumulators,
+                       mode, observer, power);
 }
 
 SimulationResult simulate_schedules(const arch::AcceleratorSpec& spec_in,
@@ -266,7 +276,8 @@ SimulationResult simulate_schedules(const arch::AcceleratorSpec& spec_in,
                                     std::vector<workloads::LayerSchedule> schedules) {
   const arch::AcceleratorSpec spec = resolve_structured(spec_in, graph, values);
   check_layer_modes(spec, graph);
-  return run_schedules(spec, graph, energy, values, std::move(schedules), nullptr, nullptr,
+  const arch::AcceleratorSpec run_spec = spec_for_run(spec, schedules);
+  return run_schedules(run_spec, graph, energy, values, std::move(schedules), nullptr, nullptr,
                        arch::RunMode{}, nullptr, nullptr);
 }
 

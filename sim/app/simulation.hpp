@@ -75,6 +75,11 @@ std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
                                                 const arch::EnergyTable& energy,
                                                 workloads::ISearchGuard* guard = nullptr);
 
+/// The spec the schedules run on: `spec` with the memory domain at the point a per_layer plan
+/// chose for the run (LayerSchedule::memory_point), else `spec` itself.
+arch::AcceleratorSpec spec_for_run(const arch::AcceleratorSpec& spec,
+                                   const std::vector<workloads::LayerSchedule>& schedules);
+
 /// Runs the whole graph. `values` supplies inputs/weights and receives every layer's outputs.
 /// `accumulators`, if given, receives every array layer's int32 results by output tensor name.
 SimulationResult simulate(const arch::AcceleratorSpec& spec, const workloads::Graph& graph,

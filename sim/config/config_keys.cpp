@@ -279,8 +279,10 @@ ParamDoc domains_doc(const ParamDoc& points) {
                  p::voltage_v("voltage_v").described("the domain's supply voltage"),
                  points.described(
                      "V/f table of the domain, checked against the delay model; must contain "
-                     "the nominal point, which the domain keeps for the whole run (the DVFS "
-                     "policies switch the core domain only)"),
+                     "the nominal point. The domain keeps one point for the whole run: the "
+                     "nominal one, or under clock.policy per_layer the one whose plan is best "
+                     "(the plan is made at each point of this table; the DVFS policies switch "
+                     "the core domain only)"),
                  p::integer("sync_cycles")
                      .in(0, 64)
                      .with_default(2)

@@ -93,6 +93,7 @@ std::optional<DvfsPlanCheck> dvfs_plan_check(const RunReport& r) {
   DvfsPlanCheck c;
   c.plan_time_us = plan.at("plan_time_us").get<double>();
   if (plan.contains("deadline_us")) c.deadline_us = plan.at("deadline_us").get<double>();
+  if (plan.contains("memory_point")) c.memory_point = plan.at("memory_point").get<std::string>();
   for (const LayerReport& l : r.layers) {
     c.simulated_time_us += l.time_ns * 1e-3;
     const auto wake = l.stall_by_cause.find("wakeup");

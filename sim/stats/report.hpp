@@ -121,6 +121,8 @@ struct DvfsPlanCheck {
   double simulated_time_us = 0;  ///< the run's: the layers' simulated times summed
   std::optional<double> deadline_us;  ///< clock.deadline_us, when set
   uint64_t wakeup_stall_cycles = 0;   ///< the run's stall cause "wakeup", summed over layers
+  /// The memory domain's point the plan chose for the run (several in its table), else "".
+  std::string memory_point;
   /// Within rounding: the layers' times are summed in another order than the plan's.
   bool deadline_met() const {
     return !deadline_us || simulated_time_us <= *deadline_us * (1 + 1e-9);

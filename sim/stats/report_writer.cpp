@@ -391,6 +391,7 @@ nlohmann::json report_to_json(const RunReport& r) {
       p["deadline_us"] = *plan->deadline_us;
       p["deadline_met"] = plan->deadline_met();
     }
+    if (!plan->memory_point.empty()) p["memory_point"] = plan->memory_point;
     out["dvfs_plan"] = std::move(p);
   }
   out["area_mm2"] = area_json(r);

@@ -17,6 +17,7 @@
 //  - with a memory domain and finite DRAM, array and vector layers: plan time = simulated time.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 #include <set>
 #include <string>
@@ -297,6 +298,135 @@ TEST(DvfsPerLayer, PlanIsTheRunWithAMemoryDomain) {
 // clock and whose register-file refills wait for the synchroniser.
 TEST(DvfsPerLayer, PlanIsTheRunWithAMemoryDomainOnASpatialArray) {
   expect_plan_is_run_with_a_memory_domain(test::spatial_spec(8, 8, "rs", 512, 256 << 10, 64.0));
+}
+
+// A memory domain of two points (300 MHz @ 0.7 V, 900 MHz @ 0.9 V) keeps one for the run: the
+// per_layer plan is the best of the plans made with the domain fixed at each point, checked here
+// against those plans made separately (the single-point path); the run then takes its plan's
+// time at the chosen memory point (before the simulator applied it, the run took the nominal
+// point's time). `deadline_us` 0: none.
+arch::AcceleratorSpec memory_table_spec(arch::Objective objective, double deadline_us) {
+  arch::AcceleratorSpec spec = per_layer_spec(deadline_us > 0 ? deadline_us : 1e6);
+  spec.mapper.objective = objective;
+  const arch::AcceleratorSpec mem = test::real_spec(8, 8, "ws", 64.0, 256 << 10);
+  spec.sram = mem.sram;
+  spec.dram = mem.dram;
+  spec.noc = mem.noc;
+  arch::DomainSpec d;
+  d.nominal = {900.0, 0.9};
+  d.operating_points = {{300.0, 0.7}, {900.0, 0.9}};
+  spec.clock.memory = d;
+  return spec;
+}
+
+workloads::Graph layers_and_pools() {
+  std::mt19937_64 rng(7);
+  workloads::Graph g = five_layers();
+  test::add_random_vector_layers(rng, g, 2);
+  return g;
+}
+
+// The plan (time us, energy pJ) with the memory domain fixed at `m`, or the error's text.
+struct FixedMemoryPlan {
+  double time_us = 0, energy_pj = 0;
+  std::string error;
+};
+FixedMemoryPlan plan_at_memory_point(arch::AcceleratorSpec spec, const arch::OperatingPoint& m,
+                                     const workloads::Graph& g) {
+  spec.clock.memory->nominal = m;
+  spec.clock.memory->operating_points = {m};
+  const arch::EnergyTable energy(spec.energy);
+  FixedMemoryPlan f;
+  try {
+    const std::vector<workloads::LayerSchedule> sch = sim::map_graph(g, spec, energy);
+    const nlohmann::json& why = sch.at(0).dvfs;
+    f.time_us = why["plan_time_us"].get<double>();
+    f.energy_pj = why["plan_energy_pj"].get<double>();
+  } catch (const sim::ConfigError& e) {
+    f.error = e.issues().at(0).expected;
+  }
+  return f;
+}
+
+TEST(DvfsPerLayer, PicksTheMemoryPointWhosePlanIsBest) {
+  const workloads::Graph g = layers_and_pools();
+  const arch::OperatingPoint slow{300.0, 0.7}, fast{900.0, 0.9};
+  for (const arch::Objective obj : {arch::Objective::kEnergy, arch::Objective::kLatency}) {
+    const arch::AcceleratorSpec spec = memory_table_spec(obj, 0);
+    const FixedMemoryPlan a = plan_at_memory_point(spec, slow, g);
+    const FixedMemoryPlan b = plan_at_memory_point(spec, fast, g);
+    ASSERT_TRUE(a.error.empty() && b.error.empty()) << a.error << b.error;
+    const bool slow_wins = obj == arch::Objective::kEnergy ? a.energy_pj < b.energy_pj
+                                                           : a.time_us < b.time_us;
+    const arch::EnergyTable energy(spec.energy);
+    const std::vector<workloads::LayerSchedule> joint = sim::map_graph(g, spec, energy);
+    ASSERT_TRUE(joint.at(0).memory_point.has_value());
+    EXPECT_EQ(joint[0].memory_point->freq_mhz, slow_wins ? 300.0 : 900.0) << arch::to_string(obj);
+    const FixedMemoryPlan& won = slow_wins ? a : b;
+    EXPECT_DOUBLE_EQ(joint[0].dvfs["plan_time_us"].get<double>(), won.time_us);
+    EXPECT_DOUBLE_EQ(joint[0].dvfs["plan_energy_pj"].get<double>(), won.energy_pj);
+  }
+  // The slower memory clock saves energy and costs time here: each objective takes its own.
+  const arch::AcceleratorSpec e = memory_table_spec(arch::Objective::kEnergy, 0);
+  const arch::AcceleratorSpec l = memory_table_spec(arch::Objective::kLatency, 0);
+  const arch::EnergyTable energy(e.energy);
+  EXPECT_EQ(sim::map_graph(g, e, energy).at(0).memory_point->freq_mhz, 300.0);
+  EXPECT_EQ(sim::map_graph(g, l, energy).at(0).memory_point->freq_mhz, 900.0);
+}
+
+TEST(DvfsPerLayer, ADeadlineOnlyTheFastMemoryPointMeetsPicksIt) {
+  // Deadline halfway between the fastest plans at the two memory points: only 900 MHz meets it,
+  // so the energy objective takes it; the run takes the plan's time.
+  const workloads::Graph g = layers_and_pools();
+  const arch::OperatingPoint slow{300.0, 0.7}, fast{900.0, 0.9};
+  const FixedMemoryPlan a =
+      plan_at_memory_point(memory_table_spec(arch::Objective::kLatency, 0), slow, g);
+  const FixedMemoryPlan b =
+      plan_at_memory_point(memory_table_spec(arch::Objective::kLatency, 0), fast, g);
+  ASSERT_LT(b.time_us, a.time_us);
+  const double deadline_us = (a.time_us + b.time_us) / 2;
+  const sim::SimulationResult res =
+      run(memory_table_spec(arch::Objective::kEnergy, deadline_us), g);
+  ASSERT_EQ(res.layers.size(), g.layers.size());
+  EXPECT_EQ(res.schedules.at(0).memory_point->freq_mhz, 900.0);
+  double total_ns = 0.0;
+  for (const sim::LayerReport& l : res.layers) total_ns += l.time_ns;
+  EXPECT_NEAR(total_ns, res.schedules[0].dvfs["plan_time_us"].get<double>() * 1e3, 1e-6);
+  EXPECT_LE(total_ns, deadline_us * 1e3);
+}
+
+TEST(DvfsPerLayer, TheEnergyPlanRunsAtTheSlowMemoryPoint) {
+  // The energy objective's plan keeps the memory domain at 300 MHz (the nominal is 900): the run
+  // takes the plan's time there, which the plan at 900 MHz does not equal.
+  const workloads::Graph g = layers_and_pools();
+  const arch::AcceleratorSpec spec = memory_table_spec(arch::Objective::kEnergy, 0);
+  const FixedMemoryPlan at_nominal = plan_at_memory_point(spec, {900.0, 0.9}, g);
+  const sim::SimulationResult res = run(spec, g);
+  ASSERT_EQ(res.schedules.at(0).memory_point->freq_mhz, 300.0);
+  double total_ns = 0.0;
+  for (const sim::LayerReport& l : res.layers) total_ns += l.time_ns;
+  const double plan_us = res.schedules[0].dvfs["plan_time_us"].get<double>();
+  EXPECT_NEAR(total_ns, plan_us * 1e3, 1e-6);
+  EXPECT_GT(std::abs(plan_us - at_nominal.time_us), 1e-3);
+}
+
+TEST(DvfsPerLayer, NoMemoryPointMeetsTheDeadlineNamesTheShortestOverThem) {
+  // Below every plan: the error names the shortest time over both memory points, the fast one's
+  // (what its own single-point plan names).
+  const workloads::Graph g = layers_and_pools();
+  arch::AcceleratorSpec spec = memory_table_spec(arch::Objective::kEnergy, 1e-3);
+  const FixedMemoryPlan fast = plan_at_memory_point(spec, {900.0, 0.9}, g);
+  const FixedMemoryPlan slow = plan_at_memory_point(spec, {300.0, 0.7}, g);
+  ASSERT_FALSE(fast.error.empty());
+  ASSERT_NE(fast.error, slow.error);
+  const arch::EnergyTable energy(spec.energy);
+  try {
+    sim::map_graph(g, spec, energy);
+    FAIL() << "expected a ConfigError";
+  } catch (const sim::ConfigError& e) {
+    EXPECT_EQ(e.issues().at(0).where, "/clock/deadline_us");
+    EXPECT_EQ(e.issues().at(0).expected, fast.error);
+  }
 }
 
 }  // namespace

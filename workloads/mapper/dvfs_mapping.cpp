@@ -76,12 +76,11 @@ DvfsPlanProblem dvfs_problem(const arch::AcceleratorSpec& spec, const MapAt& map
   return p;
 }
 
-std::vector<LayerSchedule> map_per_layer_points(const arch::AcceleratorSpec& spec,
-                                                const MapAt& map_at,
-                                                const BoundaryAt& boundary_at) {
-  std::vector<std::vector<LayerSchedule>> mapped;
-  const DvfsPlanProblem p = dvfs_problem(spec, map_at, mapped, boundary_at);
-  const DvfsPlan plan = plan_dvfs(p);
+namespace {
+
+// The schedules of `plan`, each with its point and the explanation `adasim map` shows.
+std::vector<LayerSchedule> explained(const DvfsPlanProblem& p, const DvfsPlan& plan,
+                                     const std::vector<std::vector<LayerSchedule>>& mapped) {
   std::vector<LayerSchedule> out;
   for (size_t i = 0; i < plan.choice.size(); ++i) {
     const size_t q = plan.choice[i];
@@ -111,6 +110,86 @@ std::vector<LayerSchedule> map_per_layer_points(const arch::AcceleratorSpec& spe
     out.push_back(std::move(s));
   }
   return out;
+}
+
+// One memory-domain point's problem and its solution.
+struct MemoryChoice {
+  arch::OperatingPoint point;
+  DvfsPlanProblem problem;
+  std::vector<std::vector<LayerSchedule>> mapped;
+  DvfsPlanOutcome outcome;
+};
+
+// The per_layer plan at each point of the memory domain's table (the domain keeps one point for
+// the run), and the best of those that meet the deadline under the cap (ties: the faster, then
+// the earlier in the table). None meets them: the error names the shortest time over the memory
+// points whose layers all meet the cap, else the lowest cap over all of them.
+std::vector<LayerSchedule> plan_with_memory_points(const arch::AcceleratorSpec& spec,
+                                                   const MapAt& map_at,
+                                                   const BoundaryAt& boundary_at) {
+  std::vector<MemoryChoice> choices;
+  for (const arch::OperatingPoint& m : spec.clock.memory->operating_points) {
+    arch::AcceleratorSpec at = spec;
+    at.clock.memory->nominal = m;
+    MemoryChoice c{m, {}, {}, {}};
+    c.problem = dvfs_problem(at, map_at, c.mapped, boundary_at);
+    c.outcome = solve_dvfs(c.problem);
+    choices.push_back(std::move(c));
+  }
+  const MemoryChoice* best = nullptr;
+  for (const MemoryChoice& c : choices) {
+    if (!c.outcome.plan) continue;
+    const DvfsPlan& pl = *c.outcome.plan;
+    if (best == nullptr) {
+      best = &c;
+      continue;
+    }
+    const DvfsPlan& b = *best->outcome.plan;
+    const double v = objective_value(c.problem.objective, pl.time_ps, pl.energy_pj);
+    const double bv = objective_value(c.problem.objective, b.time_ps, b.energy_pj);
+    if (v < bv || (v == bv && pl.time_ps < b.time_ps)) best = &c;
+  }
+  if (best == nullptr) {
+    const MemoryChoice* named = &choices.front();
+    for (const MemoryChoice& c : choices) {
+      const DvfsPlanOutcome &o = c.outcome, &n = named->outcome;
+      if (n.cap_unmet != o.cap_unmet ? n.cap_unmet
+                                     : (o.cap_unmet ? o.lowest_cap_mw < n.lowest_cap_mw
+                                                    : o.shortest_ps < n.shortest_ps))
+        named = &c;
+    }
+    throw_unmet(named->problem, named->outcome);
+  }
+  std::vector<LayerSchedule> out = explained(best->problem, *best->outcome.plan, best->mapped);
+  nlohmann::json options = nlohmann::json::array();
+  for (const MemoryChoice& c : choices) {
+    nlohmann::json o = {{"point", label(c.point)}};
+    if (c.outcome.plan) {
+      o["plan_time_us"] = c.outcome.plan->time_ps * 1e-6;
+      o["plan_energy_pj"] = c.outcome.plan->energy_pj;
+    } else {
+      o["unmet"] = c.outcome.cap_unmet ? "power_cap_mw" : "deadline_us";
+    }
+    options.push_back(std::move(o));
+  }
+  for (LayerSchedule& s : out) {
+    s.memory_point = best->point;
+    s.dvfs["memory_point"] = label(best->point);
+  }
+  if (!out.empty()) out.front().dvfs["memory_options"] = std::move(options);  // once per run
+  return out;
+}
+
+}  // namespace
+
+std::vector<LayerSchedule> map_per_layer_points(const arch::AcceleratorSpec& spec,
+                                                const MapAt& map_at,
+                                                const BoundaryAt& boundary_at) {
+  if (spec.clock.memory && spec.clock.memory->operating_points.size() > 1)
+    return plan_with_memory_points(spec, map_at, boundary_at);
+  std::vector<std::vector<LayerSchedule>> mapped;
+  const DvfsPlanProblem p = dvfs_problem(spec, map_at, mapped, boundary_at);
+  return explained(p, plan_dvfs(p), mapped);
 }
 
 }  // namespace adasim::workloads

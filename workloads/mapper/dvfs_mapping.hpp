@@ -6,6 +6,10 @@
 // estimate; vector layers: the vector unit's timeline, timeline/timeline.hpp), and
 // dvfs_plan.hpp picks the points; each chosen schedule carries its point to the hardware
 // (LayerProgram::point) and the reason (LayerSchedule::dvfs, shown by `adasim map`).
+// With a memory domain (clock.domains.memory) of several points the domain keeps one point for
+// the whole run (its switches are not modelled): the plan is made at each of them and the best
+// that meets the deadline and the cap is taken (LayerSchedule::memory_point, the same on every
+// layer; "memory_point" in every layer's reason, "memory_options" in the first layer's).
 #pragma once
 
 #include <functional>
@@ -37,7 +41,9 @@ DvfsPlanProblem dvfs_problem(const arch::AcceleratorSpec& spec, const MapAt& map
                              const BoundaryAt& boundary_at = {});
 
 /// The schedules of the optimal plan, each with its point and explanation (clock.policy must
-/// be "per_layer" with clock.transition set). Unmeetable deadline: sim::ConfigError.
+/// be "per_layer" with clock.transition set), jointly with the memory domain's point for the run
+/// when its table has several. Unmeetable deadline or cap: sim::ConfigError naming the shortest
+/// time (the lowest cap) over every choice.
 std::vector<LayerSchedule> map_per_layer_points(const arch::AcceleratorSpec& spec,
                                                 const MapAt& map_at,
                                                 const BoundaryAt& boundary_at = {});

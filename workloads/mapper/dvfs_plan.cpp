@@ -60,12 +60,13 @@ HaltCost halt_cost(const DvfsPlanProblem& p, const arch::OperatingPoint& from, s
 namespace {
 
 // allowed[i][q]: layer i may run at point q under the power cap. A layer with no such point makes
-// the cap unmeetable: the error names the lowest cap every layer meets (the largest over the
-// layers of each one's least average power).
-std::vector<std::vector<bool>> allowed_points(const DvfsPlanProblem& p) {
+// the cap unmeetable (`feasible` false); `lowest_cap` is the lowest cap every layer meets (the
+// largest over the layers of each one's least average power).
+std::vector<std::vector<bool>> allowed_points(const DvfsPlanProblem& p, bool& feasible,
+                                              double& lowest_cap) {
   std::vector<std::vector<bool>> allowed(p.layers.size());
-  double lowest_cap = 0.0;
-  bool feasible = true;
+  lowest_cap = 0.0;
+  feasible = true;
   for (size_t i = 0; i < p.layers.size(); ++i) {
     double least = std::numeric_limits<double>::infinity();
     bool any = false;
@@ -79,21 +80,79 @@ std::vector<std::vector<bool>> allowed_points(const DvfsPlanProblem& p) {
     feasible = feasible && any;
     lowest_cap = std::max(lowest_cap, least);
   }
-  if (!feasible)
-    throw sim::ConfigError("", "/clock/power_cap_mw", sim::number_text(*p.power_cap_mw),
-                           "a cap every layer can meet at some operating point: the lowest is " +
-                               sim::number_text(std::ceil(lowest_cap * 1e3) * 1e-3) +
-                               " mW (the most power-hungry layer at its least-power point)");
   return allowed;
+}
+
+// The best complete plan of the last layer's fronts that meets the deadline (ties: the faster,
+// then the lower point), traced back through the fronts; none when no plan meets it.
+std::optional<DvfsPlan> best_plan(const DvfsPlanProblem& p,
+                                  const std::vector<std::vector<Front>>& fronts, double limit) {
+  const size_t n = fronts.size(), np = p.points.size();
+  size_t best_q = np, best_l = 0;
+  double best = std::numeric_limits<double>::infinity(), best_t = best;
+  for (size_t q = 0; q < np; ++q)
+    for (size_t l = 0; l < fronts[n - 1][q].size(); ++l) {
+      const Label& lab = fronts[n - 1][q][l];
+      if (lab.time_ps > limit) continue;
+      const double v = objective_value(p.objective, lab.time_ps, lab.energy_pj);
+      if (v < best || (v == best && lab.time_ps < best_t)) {
+        best = v;
+        best_t = lab.time_ps;
+        best_q = q;
+        best_l = l;
+      }
+    }
+  if (best_q == np) return std::nullopt;
+  DvfsPlan plan;
+  plan.choice.assign(n, 0);
+  plan.time_ps = fronts[n - 1][best_q][best_l].time_ps;
+  plan.energy_pj = fronts[n - 1][best_q][best_l].energy_pj;
+  size_t q = best_q, l = best_l;
+  for (size_t i = n; i-- > 0;) {
+    plan.choice[i] = q;
+    const Label& lab = fronts[i][q][l];
+    q = lab.prev_point;
+    l = lab.prev_label;
+  }
+  return plan;
 }
 
 }  // namespace
 
+void throw_unmet(const DvfsPlanProblem& p, const DvfsPlanOutcome& o) {
+  if (o.cap_unmet)
+    throw sim::ConfigError("", "/clock/power_cap_mw", sim::number_text(*p.power_cap_mw),
+                           "a cap every layer can meet at some operating point: the lowest is " +
+                               sim::number_text(std::ceil(o.lowest_cap_mw * 1e3) * 1e-3) +
+                               " mW (the most power-hungry layer at its least-power point)");
+  throw sim::ConfigError(
+      "", "/clock/deadline_us", sim::number_text(p.deadline_ps.value_or(0.0) * 1e-6),
+      "a deadline the operating points can meet: the shortest achievable time is " +
+          sim::number_text(std::ceil(o.shortest_ps * 1e-3) * 1e-3) +
+          " us (every layer at its fastest point" +
+          (p.power_cap_mw ? std::string(" under the power cap") : std::string()) +
+          ", transitions and wake-ups included)");
+}
+
 DvfsPlan plan_dvfs(const DvfsPlanProblem& p) {
+  DvfsPlanOutcome o = solve_dvfs(p);
+  if (!o.plan) throw_unmet(p, o);
+  return *o.plan;
+}
+
+DvfsPlanOutcome solve_dvfs(const DvfsPlanProblem& p) {
   const size_t n = p.layers.size(), np = p.points.size();
-  DvfsPlan plan;
-  if (n == 0) return plan;
-  const std::vector<std::vector<bool>> allowed = allowed_points(p);
+  DvfsPlanOutcome out;
+  if (n == 0) {
+    out.plan = DvfsPlan{};
+    return out;
+  }
+  bool cap_ok = true;
+  const std::vector<std::vector<bool>> allowed = allowed_points(p, cap_ok, out.lowest_cap_mw);
+  if (!cap_ok) {
+    out.cap_unmet = true;
+    return out;
+  }
   // A lower bound of the time the layers from i on still need: halts left out (>= 0), a
   // layer's boundary cost at its least (it may be negative: a wake-up at the layer's start can
   // end a wait the layer's estimate gated, see DvfsPlanProblem::boundary).
@@ -145,40 +204,9 @@ DvfsPlan plan_dvfs(const DvfsPlanProblem& p) {
       fronts[i][q] = std::move(kept);
     }
   }
-  // The best complete plan that meets the deadline (ties: the faster, then the lower point).
-  size_t best_q = np, best_l = 0;
-  double best = std::numeric_limits<double>::infinity(), best_t = best;
-  for (size_t q = 0; q < np; ++q)
-    for (size_t l = 0; l < fronts[n - 1][q].size(); ++l) {
-      const Label& lab = fronts[n - 1][q][l];
-      if (lab.time_ps > limit) continue;
-      const double v = objective_value(p.objective, lab.time_ps, lab.energy_pj);
-      if (v < best || (v == best && lab.time_ps < best_t)) {
-        best = v;
-        best_t = lab.time_ps;
-        best_q = q;
-        best_l = l;
-      }
-    }
-  if (best_q == np)
-    throw sim::ConfigError(
-        "", "/clock/deadline_us", sim::number_text(limit * 1e-6),
-        "a deadline the operating points can meet: the shortest achievable time is " +
-            sim::number_text(std::ceil(shortest * 1e-3) * 1e-3) +
-            " us (every layer at its fastest point" +
-            (p.power_cap_mw ? std::string(" under the power cap") : std::string()) +
-            ", transitions and wake-ups included)");
-  plan.choice.assign(n, 0);
-  plan.time_ps = fronts[n - 1][best_q][best_l].time_ps;
-  plan.energy_pj = fronts[n - 1][best_q][best_l].energy_pj;
-  size_t q = best_q, l = best_l;
-  for (size_t i = n; i-- > 0;) {
-    plan.choice[i] = q;
-    const Label& lab = fronts[i][q][l];
-    q = lab.prev_point;
-    l = lab.prev_label;
-  }
-  return plan;
+  out.shortest_ps = shortest;
+  out.plan = best_plan(p, fronts, limit);
+  return out;
 }
 
 }  // namespace adasim::workloads

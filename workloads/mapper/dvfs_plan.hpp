@@ -80,4 +80,15 @@ HaltCost halt_cost(const DvfsPlanProblem& p, const arch::OperatingPoint& from, s
 /// /clock/power_cap_mw that names the lowest cap every layer can meet.
 DvfsPlan plan_dvfs(const DvfsPlanProblem& p);
 
+/// plan_dvfs without the errors: the plan, or what its errors would name.
+struct DvfsPlanOutcome {
+  std::optional<DvfsPlan> plan;  ///< none: the cap or the deadline is unmet
+  bool cap_unmet = false;        ///< some layer is above the cap at every point
+  double lowest_cap_mw = 0.0;    ///< the lowest cap every layer meets
+  double shortest_ps = 0.0;      ///< the fastest plan's time under the cap (cap met)
+};
+DvfsPlanOutcome solve_dvfs(const DvfsPlanProblem& p);
+/// The sim::ConfigError plan_dvfs throws for an outcome without a plan.
+[[noreturn]] void throw_unmet(const DvfsPlanProblem& p, const DvfsPlanOutcome& o);
+
 }  // namespace adasim::workloads

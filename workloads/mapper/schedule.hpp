@@ -6,6 +6,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "arch/program/program.hpp"
@@ -54,6 +55,10 @@ struct LayerSchedule : arch::LayerProgram {
   /// dvfs_mapping.hpp): {"point", "objective", "deadline_us", "options": [{"point", "time_ns",
   /// "energy_pj"}]}; null otherwise.
   nlohmann::json dvfs;
+  /// clock.policy "per_layer" with a memory domain of several points: the memory domain's point
+  /// the plan chose for the whole run (the same on every layer; the simulator runs the domain
+  /// there), else unset.
+  std::optional<arch::OperatingPoint> memory_point;
 
   int64_t dram_load_bytes() const { return transfers.dram_load_bytes(); }
   int64_t dram_store_bytes() const { return transfers.dram_store_bytes(); }

@@ -78,6 +78,20 @@ void describe_dvfs(std::ostringstream& os, const nlohmann::json& d) {
        << fmt("%.3f", o.at("energy_pj").get<double>() / 1e6) << " uJ, "
        << fmt("%.3f", o.at("power_mw").get<double>()) << " mW"
        << (o.at("point") == d.at("point") ? "  <- chosen" : "") << "\n";
+  if (!d.contains("memory_point")) return;
+  // The memory domain's point for the whole run, and the network plan at each of its points.
+  os << "  memory point : " << d.at("memory_point").get<std::string>() << " for the run\n";
+  if (!d.contains("memory_options")) return;  // listed at the first layer
+  for (const nlohmann::json& o : d.at("memory_options")) {
+    os << "    plan with memory at " << o.at("point").get<std::string>() << ": ";
+    if (o.contains("unmet"))
+      os << "misses clock." << o.at("unmet").get<std::string>();
+    else
+      os << fmt("%.3f", o.at("plan_time_us").get<double>()) << " us, "
+         << fmt("%.3f", o.at("plan_energy_pj").get<double>() / 1e6) << " uJ"
+         << (o.at("point") == d.at("memory_point") ? "  <- chosen" : "");
+    os << "\n";
+  }
 }
 
 }  // namespace

@@ -132,6 +132,39 @@ double power_of(const std::string& line) {
   return std::stod(line.substr(start, mw - start));
 }
 
+// A memory domain with two points under per_layer: `adasim map` names the memory point chosen
+// for the run on every layer and lists the network plan at each memory point once (the chosen
+// one marked); `adasim run` reports it in dvfs_plan, whose plan time is the run's. Which point
+// wins is checked against separately made plans in tests/systemc/dvfs_per_layer_test.cpp; this
+// checks that the choice reaches the output and the run.
+TEST(DvfsCli, PerLayerShowsAndRunsTheMemoryPointItChose) {
+  const std::string mem =
+      R"( --set 'clock.domains={"memory": {"freq_mhz": 800, "voltage_v": 0.9, )"
+      R"("operating_points": [{"freq_mhz": 300, "voltage_v": 0.7}, )"
+      R"({"freq_mhz": 800, "voltage_v": 0.9}]}}')";
+  const std::string per_layer =
+      kBase + mem + " --set clock.policy=per_layer --set mapper.objective=energy";
+  const CliResult m = run_adasim("map --no-simulate" + per_layer, "dvfs_mem_map");
+  ASSERT_EQ(m.exit_code, 0) << m.err;
+  const std::string out = temp_out("dvfs_mem_run");
+  const CliResult r = run_adasim("run -q" + per_layer + " --out " + out, "dvfs_mem_run");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json plan = read_json(out + "/report.json")["dvfs_plan"];
+  const std::string point = plan["memory_point"].get<std::string>();
+  ASSERT_TRUE(point == "300MHz@0.7V" || point == "800MHz@0.9V") << plan.dump();
+  size_t named = 0, pos = 0;
+  while ((pos = m.out.find("memory point : " + point + " for the run", pos)) != std::string::npos)
+    ++named, ++pos;
+  EXPECT_EQ(named, 6u) << m.out;  // every layer of tiny_cnn
+  EXPECT_NE(m.out.find("plan with memory at " + point), std::string::npos) << m.out;
+  EXPECT_NE(m.out.find("plan with memory at 300MHz@0.7V"), std::string::npos) << m.out;
+  EXPECT_NE(m.out.find("plan with memory at 800MHz@0.9V"), std::string::npos) << m.out;
+  const size_t chosen = m.out.find("plan with memory at " + point);
+  EXPECT_NE(m.out.find("<- chosen", chosen), std::string::npos) << m.out;
+  EXPECT_NEAR(plan["simulated_time_us"].get<double>(), plan["plan_time_us"].get<double>(),
+              1e-9 * plan["plan_time_us"].get<double>());
+}
+
 TEST(DvfsCli, PowerCapKeepsEveryLayerUnderItOrNamesTheLowestFeasibleCap) {
   // tiny_cnn with the latency objective picks 1000 MHz for every layer (the domain starts at the
   // first layer's point: no transition to avoid); its first conv draws the most there (about
