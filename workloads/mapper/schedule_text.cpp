@@ -103,6 +103,8 @@ std::string describe_schedule(const LayerSchedule& s, const arch::AcceleratorSpe
     os << "  vector path: " << v->ops << " ops on " << v->lanes << " lanes, " << chunks.size()
        << " chunk(s) of " << (chunks.empty() ? 0 : chunks[0].t_len) << " outputs staged in "
        << spec.level_of(arch::Operand::kIfmap).name << "\n";
+    os << "  estimate     : " << fmt("%.0f", s.estimated_cycles())
+       << " cycles (the vector unit's timeline: lanes, port stalls, DRAM waits)\n";
     if (!s.dvfs.is_null()) describe_dvfs(os, s.dvfs);
     return os.str();
   }

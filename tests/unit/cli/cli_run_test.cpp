@@ -331,6 +331,21 @@ TEST(CliMap, TextShowsLoopNestEstimateRunnerUpAndSimulation) {
   EXPECT_EQ(quick.out.find("simulated    :"), std::string::npos);
 }
 
+// A vector layer's text shows its estimate too: tiny_cnn's pool on configs/default.json takes
+// the 187 cycles worked out by hand in CliMap.JsonHasScheduleSearchAndSimulatedFiguresPerLayer.
+TEST(CliMap, TextShowsTheVectorLayersEstimate) {
+  const auto r = run_adasim("map --workload workloads/models/tiny_cnn.json --no-simulate",
+                            "map_vector_text");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const size_t pool = r.out.find("pool (");
+  ASSERT_NE(pool, std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("estimate     : ", pool),
+            r.out.find("estimate     : 187 cycles (the vector unit's timeline", pool))
+      << r.out.substr(pool, 400);
+  EXPECT_NE(r.out.find("estimate     : 187 cycles", pool), std::string::npos)
+      << r.out.substr(pool, 400);
+}
+
 TEST(CliTrace, VcdAndGtkwaveSaveFileAreWritten) {
   const std::string out = temp_out("vcd");
   const auto r = run_adasim("run -q --arch configs/tiny_8x8.json --workload workloads/models/tiny_cnn.json --out '" +
