@@ -44,20 +44,8 @@ bool PowerManager::may_wake() const {
   return spec_.power.policy != "none" && !spec_.power.power_gated.empty();
 }
 
-void PowerManager::show(size_t b, int64_t powered, uint64_t offset) {
-  if (!observer_) return;
-  if (defer_)
-    deferred_.push_back(Edge{offset, b, powered});
-  else
-    observer_(b, powered, offset);
-}
-
-void PowerManager::show_in_order() {
-  defer_ = false;
-  std::stable_sort(deferred_.begin(), deferred_.end(),
-                   [](const Edge& x, const Edge& y) { return x.offset < y.offset; });
-  for (const Edge& e : deferred_) observer_(e.block, e.powered, e.offset);
-  deferred_.clear();
+void PowerManager::show(size_t b, int64_t powered, uint64_t offset) const {
+  if (observer_) observer_(b, powered, offset);
 }
 
 uint64_t PowerManager::begin_layer(const std::string& layer, const LayerProgram& prog) {
@@ -121,14 +109,10 @@ void PowerManager::check_reliance(const std::string& layer, const LayerProgram& 
 }
 
 uint64_t PowerManager::array_wait(uint64_t run, uint64_t at) {
-  defer_ = observer_ != nullptr;
+  // The VCD takes edges in time order. An idle block's edge in this wait comes first: it falls
+  // where the block's run, which started no later than the array's wait, reaches the timeout,
+  // at most the timeout into the wait, and the array goes off the timeout into the wait.
   trace_idle_edges(at, run);
-  const uint64_t w = gate_array_wait(run);
-  if (defer_) show_in_order();
-  return w;
-}
-
-uint64_t PowerManager::gate_array_wait(uint64_t run) {
   const size_t b = 0;  // pe_array
   BlockState& s = state_[b];
   if (vector_layer_ || !spec_.power.power_gates("pe_array") || s.powered == 0) return 0;

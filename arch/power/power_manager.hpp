@@ -67,7 +67,7 @@ class PowerManager {
   double wakeup_pj(double core_v) const;
   /// The array waited `run` cycles for data (inside an array layer), `at` clocked cycles into
   /// the layer: returns the wake-up cycles the policy's gating of that run adds (0: it stayed
-  /// on). The VCD shows the array's edges and trace_idle_edges(at, run) in time order.
+  /// on). The VCD shows trace_idle_edges(at, run) and then the array's edges (in time order).
   uint64_t array_wait(uint64_t run, uint64_t at);
   /// VCD only (a no-op without an observer): the layer's clocked cycles [at, at + n), starting
   /// `base` cycles after the current one, are being traced; shows the cycle in them at which a
@@ -97,15 +97,8 @@ class PowerManager {
     uint64_t idle_run = 0;    ///< cycles idle so far (idle_timeout)
     uint64_t gated_unit_cycles = 0, woken_units = 0, wakeups = 0;  ///< this layer's
   };
-  struct Edge {
-    uint64_t offset;
-    size_t block;
-    int64_t powered;
-  };
-  void show(size_t b, int64_t powered, uint64_t offset);
-  void show_in_order();  ///< the edges deferred since defer_ was set, by time; clears defer_
+  void show(size_t b, int64_t powered, uint64_t offset) const;
   void check_reliance(const std::string& layer, const LayerProgram& prog) const;
-  uint64_t gate_array_wait(uint64_t run);  ///< array_wait() without the idle edges
   void idle_through_layer(size_t b, uint64_t cycles);
   bool idles_through(size_t b) const;  ///< unused by the layer, power-gated and powered
   uint64_t active_unit_cycles(size_t b, const PowerLayerCycles& c,
@@ -121,8 +114,6 @@ class PowerManager {
   std::vector<BlockState> state_;
   bool vector_layer_ = false;
   Observer observer_;
-  bool defer_ = false;         // show() collects into deferred_ (one step's edges, sorted)
-  std::vector<Edge> deferred_;
 };
 
 }  // namespace adasim::arch

@@ -182,12 +182,14 @@ std::vector<workloads::LayerSchedule> map_graph(const workloads::Graph& graph,
 
 namespace {
 
-SimulationResult run_schedules(const arch::AcceleratorSpec& spec, const workloads::Graph& graph,
-                               const arch::EnergyTable& energy, arch::ValueStore& values,
+SimulationResult run_schedules(const arch::AcceleratorSpec& planned,
+                               const workloads::Graph& graph, const arch::EnergyTable& energy,
+                               arch::ValueStore& values,
                                std::vector<workloads::LayerSchedule> schedules, VcdWriter* vcd,
                                std::map<std::string, workloads::Int32Buffer>* accumulators,
                                arch::RunMode mode, IRunObserver* observer,
                                const PowerTraceRequest* power) {
+  const arch::AcceleratorSpec spec = spec_for_run(planned, schedules);
   SimulationResult result;
   result.schedules = std::move(schedules);
   if (result.schedules.size() != graph.layers.size())
@@ -262,12 +264,10 @@ SimulationResult simulate(const arch::AcceleratorSpec& spec_in, const workloads:
                           const PowerTraceRequest* power) {
   const arch::AcceleratorSpec spec = resolve_structured(spec_in, graph, values);
   check_layer_modes(spec, graph);
-  std::vector<workloads::LayerSchedule> schedules =
-      map_graph(graph, spec, energy, observer ? observer->search_guard() : nullptr);
-  // Before the schedules move into the call (argument order is unspecified).
-  const arch::AcceleratorSpec run_spec = spec_for_run(spec, schedules);
-  return run_schedules(run_spec, graph, energy, values, std::move(schedules), vcd, accumulators,
-                       mode, observer, power);
+  return run_schedules(
+      spec, graph, energy, values,
+      map_graph(graph, spec, energy, observer ? observer->search_guard() : nullptr), vcd,
+      accumulators, mode, observer, power);
 }
 
 SimulationResult simulate_schedules(const arch::AcceleratorSpec& spec_in,
@@ -276,8 +276,7 @@ SimulationResult simulate_schedules(const arch::AcceleratorSpec& spec_in,
                                     std::vector<workloads::LayerSchedule> schedules) {
   const arch::AcceleratorSpec spec = resolve_structured(spec_in, graph, values);
   check_layer_modes(spec, graph);
-  const arch::AcceleratorSpec run_spec = spec_for_run(spec, schedules);
-  return run_schedules(run_spec, graph, energy, values, std::move(schedules), nullptr, nullptr,
+  return run_schedules(spec, graph, energy, values, std::move(schedules), nullptr, nullptr,
                        arch::RunMode{}, nullptr, nullptr);
 }
 
